@@ -1,0 +1,88 @@
+//! Host route tests: the content function's routes driven natively on seeded stores.
+use super::*;
+use medportal_native::testing::{TestHost, request};
+
+#[test]
+fn route_table_builds() {
+    let _ = Content::routes();
+}
+
+#[test]
+fn home_lists_featured_content_in_the_readers_language() {
+    let host = TestHost::new();
+    let resp = host.get::<Content>("/");
+    assert_eq!(resp.status(), 200);
+    let html = TestHost::text(&resp);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("ARISTOTLE"), "featured English item missing");
+    assert!(!html.contains("Wirkmechanismus"), "German item on the English page");
+    let de = host.send::<Content>(request("GET", "/", &[("accept-language", "de-DE,de;q=0.9")], vec![]));
+    let html = TestHost::text(&de);
+    assert!(html.contains("lang=\"de\""));
+    assert!(html.contains("Wirkmechanismus"));
+}
+
+#[test]
+fn library_filters_and_paginates() {
+    let host = TestHost::new();
+    let html = TestHost::text(&host.get::<Content>("/content?area=cardiology"));
+    assert!(html.contains("EMPEROR-Reduced") && html.contains("ARISTOTLE"));
+    assert!(!html.contains("Semaglutide:"), "diabetes item in a cardiology filter");
+    let bad = host.get::<Content>("/content?area=%3Cscript%3E");
+    assert_eq!(bad.status(), 400);
+    assert_eq!(host.get::<Content>("/content?page=0").status(), 400);
+    assert_eq!(host.get::<Content>("/content?page=abc").status(), 400);
+}
+
+#[test]
+fn hcp_only_items_are_gated_for_anonymous_visitors() {
+    let host = TestHost::new();
+    let resp = host.get::<Content>("/content/apixaban-aristotle-trial-summary");
+    assert_eq!(resp.status(), 200);
+    let html = TestHost::text(&resp);
+    assert!(html.contains("18,201 patients"), "summary should be visible");
+    assert!(!html.contains("target INR 2.0 to 3.0"), "HCP-only body leaked to an anonymous visitor");
+    let public = TestHost::text(&host.get::<Content>("/content/how-to-report-a-suspected-adverse-reaction"));
+    assert!(public.contains("MedWatch"), "public body should be visible");
+}
+
+#[test]
+fn unknown_paths_and_methods_get_clear_errors() {
+    let host = TestHost::new();
+    let resp = host.get::<Content>("/no/such/page");
+    assert_eq!(resp.status(), 404);
+    assert!(TestHost::text(&resp).contains("not_found"));
+    assert_eq!(host.get::<Content>("/content/does-not-exist").status(), 404);
+    let resp = host.send::<Content>(request("POST", "/", &[], vec![]));
+    assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "GET, HEAD");
+    let json = host.send::<Content>(request("GET", "/nope", &[("accept", "application/json")], vec![]));
+    assert_eq!(json.status(), 404);
+    let body: serde_json::Value = serde_json::from_slice(json.body()).unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[test]
+fn stylesheet_is_immutable_and_every_response_is_secured() {
+    let host = TestHost::new();
+    let css = host.get::<Content>(medportal_templates::CSS_PATH);
+    assert_eq!(css.status(), 200);
+    assert!(css.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    for path in ["/", "/content", "/nope", "/privacy", "/health/content"] {
+        let resp = host.get::<Content>(path);
+        for h in ["content-security-policy", "strict-transport-security", "x-content-type-options", "referrer-policy"] {
+            assert!(resp.headers().contains_key(h), "{path} lacks {h}");
+        }
+    }
+}
+
+#[test]
+fn legal_pages_render_in_both_languages() {
+    let host = TestHost::new();
+    for path in ["/privacy", "/terms", "/imprint", "/accessibility"] {
+        assert_eq!(host.get::<Content>(path).status(), 200, "{path}");
+        let de = host.get::<Content>(&format!("{path}?lang=de"));
+        assert_eq!(de.status(), 200);
+        assert!(de.headers()["set-cookie"].to_str().unwrap().starts_with("lang=de"));
+    }
+}

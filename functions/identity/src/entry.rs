@@ -1,0 +1,5 @@
+//! Runtime entries: the only place the Workers and Spin SDKs meet this function.
+#[cfg(feature = "workers")]
+medportal_workers::entry!(crate::Identity);
+#[cfg(feature = "spin")]
+medportal_spin::entry!(crate::Identity);

@@ -1,0 +1,226 @@
+//! Routes every function serves: liveness, readiness (store round trips) and, in dev mode
+//! only, a store probe used by the contract suite to prove storage and residency on each host.
+
+use crate::error::{Error, Result};
+use crate::functions::{Function, StoreKind, StoreName};
+use crate::platform::{Ctx, Platform};
+use crate::ports::{BlobStore, KvStore, SqlStore, SqlValue};
+use crate::router::{Params, RoutesBuilder};
+use crate::security::ct_eq;
+use crate::web::{self, Request, Response};
+use http::{Method, StatusCode, header};
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Common {
+    Health,
+    Ready,
+    Probe,
+    ProbeList,
+}
+
+/// Adds the common routes of `function` to a route table.
+pub fn routes<R: Copy>(b: RoutesBuilder<R>, function: Function, wrap: fn(Common) -> R) -> RoutesBuilder<R> {
+    let name = function.name();
+    b.get(&format!("/health/{name}"), wrap(Common::Health))
+        .get(&format!("/health/{name}/ready"), wrap(Common::Ready))
+        .get(&format!("/dev/{name}/probe/{{store}}"), wrap(Common::ProbeList))
+        .at(
+            &format!("/dev/{name}/probe/{{store}}/{{key}}"),
+            &[Method::GET, Method::PUT, Method::DELETE],
+            wrap(Common::Probe),
+        )
+}
+
+pub async fn dispatch<P: Platform>(ctx: &Ctx<'_, P>, route: Common, params: Params, req: Request) -> Result<Response> {
+    match route {
+        Common::Health => Ok(web::json(
+            StatusCode::OK,
+            &json!({"status": "ok", "function": ctx.function.name(), "version": env!("CARGO_PKG_VERSION")}),
+        )),
+        Common::Ready => ready(ctx, &req).await,
+        Common::Probe => probe(ctx, &params, req).await,
+        Common::ProbeList => probe_list(ctx, &params).await,
+    }
+}
+
+/// Readiness: a write/read/delete round trip on every store the function was granted.
+/// Open in dev mode; otherwise it needs `Authorization: Bearer <health_token>` (and is
+/// refused when no token is configured).
+async fn ready<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
+    if !ctx.config.dev_mode {
+        let given = web::header_str(req, header::AUTHORIZATION)
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let expected = ctx.config.health_token.as_deref().ok_or(Error::Unauthenticated)?;
+        if !ct_eq(given.as_bytes(), expected.as_bytes()) {
+            return Err(Error::Unauthenticated);
+        }
+    }
+    let mut stores = Vec::new();
+    let mut all_ok = true;
+    for store in ctx.function.granted_stores() {
+        let outcome = round_trip(ctx, store).await;
+        if let Err(e) = &outcome {
+            ctx.log(crate::ports::LogLevel::Error, &format!("ready: {store}: {e}"));
+            all_ok = false;
+        }
+        stores.push(json!({"store": store.to_string(), "ok": outcome.is_ok()}));
+    }
+    let status = if all_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    Ok(web::json(
+        status,
+        &json!({"function": ctx.function.name(), "status": if all_ok {"ok"} else {"degraded"}, "stores": stores}),
+    ))
+}
+
+async fn round_trip<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName) -> Result<()> {
+    let key = format!("_ready.{}", ctx.random_id()?);
+    let value = ctx.random_id()?;
+    write(ctx, store, &key, &value).await?;
+    let back = read(ctx, store, &key).await?;
+    remove(ctx, store, &key).await?;
+    if back.as_deref() != Some(value.as_str()) {
+        return Err(Error::internal(format!("{store}: read back a different value")));
+    }
+    if read(ctx, store, &key).await?.is_some() {
+        return Err(Error::internal(format!("{store}: delete did not remove the value")));
+    }
+    Ok(())
+}
+
+fn parse_store(ctx: &Ctx<'_, impl Platform>, params: &Params) -> Result<StoreName> {
+    let name = params.get("store").unwrap_or("");
+    let store = StoreName::parse(name).ok_or(Error::NotFound)?;
+    if !ctx.function.may_open(store) {
+        return Err(Error::Forbidden { code: "store_not_granted" });
+    }
+    Ok(store)
+}
+
+fn valid_key(key: &str) -> Result<&str> {
+    let ok = !key.is_empty()
+        && key.len() <= 128
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok { Ok(key) } else { Err(Error::bad_request("invalid_key", "Keys are 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'.")) }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProbeValue {
+    value: String,
+}
+
+async fn probe<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: Request) -> Result<Response> {
+    if !ctx.config.dev_mode {
+        return Err(Error::NotFound);
+    }
+    let store = parse_store(ctx, params)?;
+    let key = valid_key(params.get("key").unwrap_or(""))?;
+    let body = |value: Option<&str>| json!({"store": store.to_string(), "key": key, "value": value});
+    match *req.method() {
+        Method::PUT => {
+            let v: ProbeValue = web::json_body(&req)?;
+            if v.value.len() > 64 * 1024 {
+                return Err(Error::bad_request("value_too_large", "Probe values are at most 64 KiB."));
+            }
+            write(ctx, store, key, &v.value).await?;
+            Ok(web::json(StatusCode::OK, &body(Some(&v.value))))
+        }
+        Method::DELETE => {
+            remove(ctx, store, key).await?;
+            Ok(web::json(StatusCode::OK, &body(None)))
+        }
+        _ => match read(ctx, store, key).await? {
+            Some(v) => Ok(web::json(StatusCode::OK, &body(Some(&v)))),
+            None => Err(Error::NotFound),
+        },
+    }
+}
+
+async fn probe_list<P: Platform>(ctx: &Ctx<'_, P>, params: &Params) -> Result<Response> {
+    if !ctx.config.dev_mode {
+        return Err(Error::NotFound);
+    }
+    let store = parse_store(ctx, params)?;
+    let keys: Vec<String> = match (store.kind(), store.region()) {
+        (StoreKind::Kv, Some(r)) => ctx.region(r).kv().await?.list("", 1000).await?,
+        (StoreKind::Kv, None) => ctx.global_kv().await?.list("", 1000).await?,
+        (StoreKind::Blob, Some(r)) => ctx.region(r).blob().await?.list("", 1000).await?,
+        (StoreKind::Blob, None) => ctx.global_blob().await?.list("", 1000).await?,
+        (StoreKind::Sql, _) => {
+            let rows = sql_query(ctx, store, "SELECT key FROM health_probe ORDER BY key LIMIT 1000", &[]).await?;
+            rows.iter().map(|r| r.text(0)).collect::<Result<_>>()?
+        }
+    };
+    Ok(web::json(StatusCode::OK, &json!({"store": store.to_string(), "keys": keys})))
+}
+
+async fn sql_query<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, sql: &str, params: &[SqlValue]) -> Result<Vec<crate::ports::Row>> {
+    match store.region() {
+        Some(r) => ctx.region(r).sql().await?.query(sql, params).await,
+        None => ctx.global_sql().await?.query(sql, params).await,
+    }
+}
+
+async fn sql_execute<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, sql: &str, params: &[SqlValue]) -> Result<u64> {
+    match store.region() {
+        // The probe's data is synthetic and belongs to the region it is written to.
+        Some(r) => ctx.region(r).sql().await?.execute(&r, sql, params).await,
+        None => ctx.global_sql().await?.execute(sql, params).await,
+    }
+}
+
+async fn write<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, key: &str, value: &str) -> Result<()> {
+    match (store.kind(), store.region()) {
+        (StoreKind::Kv, Some(r)) => ctx.region(r).kv().await?.put(&r, key, value.as_bytes(), None).await,
+        (StoreKind::Kv, None) => ctx.global_kv().await?.put(key, value.as_bytes(), None).await,
+        (StoreKind::Blob, Some(r)) => {
+            ctx.region(r).blob().await?.put(&r, key, value.as_bytes(), "text/plain").await
+        }
+        (StoreKind::Blob, None) => ctx.global_blob().await?.put(key, value.as_bytes(), "text/plain").await,
+        (StoreKind::Sql, _) => {
+            let now = ctx.now().unix_timestamp();
+            sql_execute(
+                ctx,
+                store,
+                "INSERT INTO health_probe (key, value, written_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value, written_at = excluded.written_at",
+                &[key.into(), value.into(), now.into()],
+            )
+            .await
+            .map(|_| ())
+        }
+    }
+}
+
+async fn read<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, key: &str) -> Result<Option<String>> {
+    let bytes = match (store.kind(), store.region()) {
+        (StoreKind::Kv, Some(r)) => ctx.region(r).kv().await?.get(key).await?,
+        (StoreKind::Kv, None) => ctx.global_kv().await?.get(key).await?,
+        (StoreKind::Blob, Some(r)) => ctx.region(r).blob().await?.get(key).await?.map(|b| b.bytes),
+        (StoreKind::Blob, None) => ctx.global_blob().await?.get(key).await?.map(|b| b.bytes),
+        (StoreKind::Sql, _) => {
+            let rows = sql_query(ctx, store, "SELECT value FROM health_probe WHERE key = ?1", &[key.into()]).await?;
+            match rows.first() {
+                Some(row) => Some(row.text(0)?.into_bytes()),
+                None => None,
+            }
+        }
+    };
+    bytes
+        .map(|b| String::from_utf8(b).map_err(|_| Error::internal("probe value is not UTF-8")))
+        .transpose()
+}
+
+async fn remove<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, key: &str) -> Result<()> {
+    match (store.kind(), store.region()) {
+        (StoreKind::Kv, Some(r)) => ctx.region(r).kv().await?.delete(&r, key).await,
+        (StoreKind::Kv, None) => ctx.global_kv().await?.delete(key).await,
+        (StoreKind::Blob, Some(r)) => ctx.region(r).blob().await?.delete(&r, key).await,
+        (StoreKind::Blob, None) => ctx.global_blob().await?.delete(key).await,
+        (StoreKind::Sql, _) => {
+            sql_execute(ctx, store, "DELETE FROM health_probe WHERE key = ?1", &[key.into()]).await.map(|_| ())
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Typed configuration, read once at the edge from runtime variables (Workers vars/secrets,
+//! Spin variables). Core never reads the environment itself.
+
+use crate::error::{Error, Result};
+
+#[derive(Clone)]
+pub struct Config {
+    /// Dev mode enables `/dev/*` tools (mail outbox, store probe). Never on in production.
+    pub dev_mode: bool,
+    /// The portal's public origin, e.g. `https://portal.example.com`. Used for Origin checks
+    /// and absolute links in mails.
+    pub public_origin: String,
+    /// Bearer token for the readiness endpoint outside dev mode. `None` disables it (fail closed).
+    pub health_token: Option<String>,
+    pub medical_info_email: String,
+    pub medical_info_phone: String,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("dev_mode", &self.dev_mode)
+            .field("public_origin", &self.public_origin)
+            .field("health_token", &self.health_token.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Variable names, identical on every runtime (Spin variables must be lowercase).
+    pub const KEYS: &'static [&'static str] = &[
+        "dev_mode",
+        "public_origin",
+        "health_token",
+        "medical_info_email",
+        "medical_info_phone",
+        "max_body_bytes",
+    ];
+
+    /// Builds the config from a lookup (`None` = unset). Invalid values are errors, not defaults.
+    pub fn from_lookup(mut get: impl FnMut(&str) -> Option<String>) -> Result<Config> {
+        let mut get = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let dev_mode = match get("dev_mode").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(_) => return Err(Error::internal("config: dev_mode must be true or false")),
+        };
+        let public_origin = get("public_origin").unwrap_or_else(|| "http://127.0.0.1:8787".into());
+        if !(public_origin.starts_with("https://") || public_origin.starts_with("http://"))
+            || public_origin.ends_with('/')
+        {
+            return Err(Error::internal("config: public_origin must be scheme://host[:port]"));
+        }
+        if !dev_mode && !public_origin.starts_with("https://") {
+            return Err(Error::internal("config: public_origin must be https outside dev mode"));
+        }
+        let health_token = get("health_token");
+        if let Some(t) = &health_token {
+            if t.len() < 24 {
+                return Err(Error::internal("config: health_token must be at least 24 characters"));
+            }
+        }
+        let max_body_bytes = match get("max_body_bytes") {
+            None => 1024 * 1024,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1024..=64 * 1024 * 1024).contains(n))
+                .ok_or_else(|| Error::internal("config: max_body_bytes out of range"))?,
+        };
+        Ok(Config {
+            dev_mode,
+            public_origin,
+            health_token,
+            medical_info_email: get("medical_info_email")
+                .unwrap_or_else(|| "medinfo@example.com".into()),
+            medical_info_phone: get("medical_info_phone")
+                .unwrap_or_else(|| "+1 800 555 0100".into()),
+            max_body_bytes,
+        })
+    }
+
+    /// A dev configuration for tests.
+    pub fn dev() -> Config {
+        Config::from_lookup(|k| (k == "dev_mode").then(|| "true".into())).unwrap_or_else(|_| {
+            unreachable!("the dev defaults are valid")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config> {
+        Config::from_lookup(|k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn production_requires_https_origin() {
+        assert!(cfg(&[]).is_err());
+        assert!(cfg(&[("public_origin", "https://portal.example.com")]).is_ok());
+        assert!(cfg(&[("dev_mode", "true")]).unwrap().dev_mode);
+    }
+
+    #[test]
+    fn invalid_values_fail_instead_of_defaulting() {
+        assert!(cfg(&[("dev_mode", "yes")]).is_err());
+        assert!(cfg(&[("dev_mode", "true"), ("health_token", "short")]).is_err());
+        assert!(cfg(&[("dev_mode", "true"), ("max_body_bytes", "12")]).is_err());
+        assert!(cfg(&[("dev_mode", "true"), ("public_origin", "https://x.test/")]).is_err());
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let c = cfg(&[("dev_mode", "true"), ("health_token", "0123456789abcdef0123456789")]).unwrap();
+        assert!(!format!("{c:?}").contains("0123456789abcdef"));
+    }
+}

@@ -1,0 +1,231 @@
+//! The five functions, their public routes and their store grants: one table that the
+//! manifests (wrangler.toml, spin.toml) are checked against, and that `Ctx` enforces.
+
+use crate::region::Region;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    Identity,
+    Content,
+    Search,
+    Inquiries,
+    Audit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreKind {
+    Kv,
+    Sql,
+    Blob,
+}
+
+impl StoreKind {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            StoreKind::Kv => "kv",
+            StoreKind::Sql => "db",
+            StoreKind::Blob => "blob",
+        }
+    }
+}
+
+/// A logical store: identical binding name on Cloudflare and label on Spin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreName {
+    Global(StoreKind),
+    Regional(StoreKind, Region),
+}
+
+impl StoreName {
+    pub fn kind(self) -> StoreKind {
+        match self {
+            StoreName::Global(k) | StoreName::Regional(k, _) => k,
+        }
+    }
+    pub fn region(self) -> Option<Region> {
+        match self {
+            StoreName::Global(_) => None,
+            StoreName::Regional(_, r) => Some(r),
+        }
+    }
+    /// Parses `kv_eu`, `db_global`, … (only names the policy can produce).
+    pub fn parse(name: &str) -> Option<StoreName> {
+        let (prefix, scope) = name.split_once('_')?;
+        let kind = [StoreKind::Kv, StoreKind::Sql, StoreKind::Blob]
+            .into_iter()
+            .find(|k| k.prefix() == prefix)?;
+        if scope == "global" {
+            Some(StoreName::Global(kind))
+        } else {
+            Region::from_code(scope).map(|r| StoreName::Regional(kind, r))
+        }
+    }
+}
+
+impl fmt::Display for StoreName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreName::Global(k) => write!(f, "{}_global", k.prefix()),
+            StoreName::Regional(k, r) => write!(f, "{}_{}", k.prefix(), r.code()),
+        }
+    }
+}
+
+pub struct FunctionSpec {
+    pub function: Function,
+    pub name: &'static str,
+    /// Public routes in Spin syntax: exact (`/logout`) or wildcard (`/login/...`).
+    pub routes: &'static [&'static str],
+    /// Global (non-personal) stores this function may open.
+    pub global: &'static [StoreKind],
+    /// Regional stores this function may open, in every region.
+    pub regional: &'static [StoreKind],
+}
+
+use StoreKind::{Blob, Kv, Sql};
+
+pub static FUNCTIONS: &[FunctionSpec] = &[
+    FunctionSpec {
+        function: Function::Identity,
+        name: "identity",
+        routes: &[
+            "/register/...",
+            "/login/...",
+            "/logout",
+            "/account/...",
+            "/verify/...",
+            "/admin/verifications/...",
+            "/admin/roles/...",
+            "/dev/outbox/...",
+            "/health/identity/...",
+            "/dev/identity/...",
+        ],
+        global: &[Kv],
+        regional: &[Kv, Sql, Blob],
+    },
+    FunctionSpec {
+        function: Function::Content,
+        name: "content",
+        // The catch-all: home page, library, static assets, and the 404 for unknown paths.
+        routes: &["/..."],
+        global: &[Kv, Sql, Blob],
+        regional: &[Kv],
+    },
+    FunctionSpec {
+        function: Function::Search,
+        name: "search",
+        routes: &["/search/...", "/admin/search/...", "/health/search/...", "/dev/search/..."],
+        global: &[Kv, Blob],
+        regional: &[Kv, Sql],
+    },
+    FunctionSpec {
+        function: Function::Inquiries,
+        name: "inquiries",
+        routes: &[
+            "/inquiries/...",
+            "/admin/inquiries/...",
+            "/health/inquiries/...",
+            "/dev/inquiries/...",
+        ],
+        global: &[Kv, Sql],
+        regional: &[Kv, Sql, Blob],
+    },
+    FunctionSpec {
+        function: Function::Audit,
+        name: "audit",
+        routes: &["/audit/...", "/admin/audit/...", "/health/audit/...", "/dev/audit/..."],
+        global: &[Kv],
+        regional: &[Kv, Sql, Blob],
+    },
+];
+
+impl Function {
+    pub fn spec(self) -> &'static FunctionSpec {
+        FUNCTIONS
+            .iter()
+            .find(|s| s.function == self)
+            .unwrap_or(&FUNCTIONS[0])
+    }
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+    pub fn from_name(name: &str) -> Option<Function> {
+        FUNCTIONS.iter().find(|s| s.name == name).map(|s| s.function)
+    }
+    pub fn all() -> impl Iterator<Item = Function> {
+        FUNCTIONS.iter().map(|s| s.function)
+    }
+    /// Whether this function was granted the store.
+    pub fn may_open(self, store: StoreName) -> bool {
+        let spec = self.spec();
+        match store {
+            StoreName::Global(k) => spec.global.contains(&k),
+            StoreName::Regional(k, _) => spec.regional.contains(&k),
+        }
+    }
+    /// Every store this function may open, global first.
+    pub fn granted_stores(self) -> Vec<StoreName> {
+        let spec = self.spec();
+        let mut out: Vec<StoreName> = spec.global.iter().map(|k| StoreName::Global(*k)).collect();
+        for k in spec.regional {
+            for r in Region::all() {
+                out.push(StoreName::Regional(*k, r));
+            }
+        }
+        out
+    }
+}
+
+/// Every store any function may open.
+pub fn all_stores() -> Vec<StoreName> {
+    let mut out: Vec<StoreName> = Vec::new();
+    for f in Function::all() {
+        for s in f.granted_stores() {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_names_round_trip() {
+        for s in all_stores() {
+            assert_eq!(StoreName::parse(&s.to_string()), Some(s));
+        }
+        assert_eq!(StoreName::parse("kv_mars"), None);
+        assert_eq!(StoreName::parse("disk_eu"), None);
+        assert_eq!(StoreName::parse("kv"), None);
+    }
+
+    #[test]
+    fn grants_are_least_privilege() {
+        let eu = Region::from_code("eu").unwrap();
+        // search holds no personal files and cannot touch the content database
+        assert!(!Function::Search.may_open(StoreName::Regional(StoreKind::Blob, eu)));
+        assert!(!Function::Search.may_open(StoreName::Global(StoreKind::Sql)));
+        // content holds no personal data beyond the session denylist (regional kv)
+        assert!(!Function::Content.may_open(StoreName::Regional(StoreKind::Sql, eu)));
+        assert!(Function::Identity.may_open(StoreName::Regional(StoreKind::Blob, eu)));
+        // every function can read every region's kv (session revocation checks)
+        for f in Function::all() {
+            for r in Region::all() {
+                assert!(f.may_open(StoreName::Regional(StoreKind::Kv, r)), "{f:?} kv_{r}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_resolvable() {
+        for f in Function::all() {
+            assert_eq!(Function::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Function::from_name("gateway"), None);
+    }
+}

@@ -1,0 +1,337 @@
+//! The platform a function runs on, and the region-scoped handles handlers use.
+//!
+//! Handlers never see the platform directly: they get a [`Ctx`], which only opens stores the
+//! function was granted (see `functions.rs`) and only through region-scoped handles. A
+//! regional handle refuses any write whose scope (the data's home region) differs from its
+//! own region, so personal data cannot cross regions by construction.
+#![allow(async_fn_in_trait)]
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::functions::{Function, StoreKind, StoreName};
+use crate::ports::*;
+use crate::region::{InRegion, Region};
+use time::OffsetDateTime;
+
+/// Implemented once per runtime (Workers, Spin, native).
+pub trait Platform: Clock + Rng + Log {
+    type Kv: KvStore;
+    type Sql: SqlStore;
+    type Blob: BlobStore;
+    async fn open_kv(&self, name: StoreName) -> Result<Self::Kv>;
+    async fn open_sql(&self, name: StoreName) -> Result<Self::Sql>;
+    async fn open_blob(&self, name: StoreName) -> Result<Self::Blob>;
+}
+
+/// Everything a handler may use for one request.
+pub struct Ctx<'a, P: Platform> {
+    platform: &'a P,
+    pub config: &'a Config,
+    pub function: Function,
+}
+
+impl<'a, P: Platform> Ctx<'a, P> {
+    pub fn new(platform: &'a P, config: &'a Config, function: Function) -> Self {
+        Ctx { platform, config, function }
+    }
+
+    fn check(&self, store: StoreName) -> Result<()> {
+        if self.function.may_open(store) {
+            Ok(())
+        } else {
+            Err(Error::StoreUnavailable(format!("{store} not granted to {}", self.function.name())))
+        }
+    }
+
+    /// Stores of one region (personal data lives here).
+    pub fn region(&self, region: Region) -> RegionStores<'_, 'a, P> {
+        RegionStores { ctx: self, region }
+    }
+
+    /// Global stores: approved content, taxonomy, search indexes. Never personal data.
+    pub async fn global_kv(&self) -> Result<P::Kv> {
+        let name = StoreName::Global(StoreKind::Kv);
+        self.check(name)?;
+        self.platform.open_kv(name).await
+    }
+    pub async fn global_sql(&self) -> Result<P::Sql> {
+        let name = StoreName::Global(StoreKind::Sql);
+        self.check(name)?;
+        self.platform.open_sql(name).await
+    }
+    pub async fn global_blob(&self) -> Result<P::Blob> {
+        let name = StoreName::Global(StoreKind::Blob);
+        self.check(name)?;
+        self.platform.open_blob(name).await
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.platform.now()
+    }
+
+    pub fn random_bytes<const N: usize>(&self) -> Result<[u8; N]> {
+        let mut buf = [0u8; N];
+        self.platform.fill(&mut buf)?;
+        Ok(buf)
+    }
+
+    /// A random 128-bit identifier as 26 lowercase base32 characters.
+    pub fn random_id(&self) -> Result<String> {
+        let bytes: [u8; 16] = self.random_bytes()?;
+        Ok(base32(&bytes))
+    }
+
+    pub fn log(&self, level: LogLevel, message: &str) {
+        self.platform.log(level, message);
+    }
+
+    /// The mailer for a recipient in `region`. In dev mode mails go to the region's outbox;
+    /// outside dev mode no transport is configured yet, so sending fails closed.
+    pub fn mailer(&self, region: Region) -> OutboxMailer<'_, 'a, P> {
+        OutboxMailer { stores: self.region(region) }
+    }
+}
+
+/// Crockford-style lowercase base32 without padding.
+pub fn base32(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for &b in bytes {
+        acc = (acc << 8) | b as u32;
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((acc << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// The stores of one region.
+pub struct RegionStores<'c, 'a, P: Platform> {
+    ctx: &'c Ctx<'a, P>,
+    region: Region,
+}
+
+impl<P: Platform> RegionStores<'_, '_, P> {
+    pub fn region(&self) -> Region {
+        self.region
+    }
+    pub async fn kv(&self) -> Result<RegionKv<P::Kv>> {
+        let name = StoreName::Regional(StoreKind::Kv, self.region);
+        self.ctx.check(name)?;
+        Ok(RegionKv { region: self.region, inner: self.ctx.platform.open_kv(name).await? })
+    }
+    pub async fn sql(&self) -> Result<RegionSql<P::Sql>> {
+        let name = StoreName::Regional(StoreKind::Sql, self.region);
+        self.ctx.check(name)?;
+        Ok(RegionSql { region: self.region, inner: self.ctx.platform.open_sql(name).await? })
+    }
+    pub async fn blob(&self) -> Result<RegionBlob<P::Blob>> {
+        let name = StoreName::Regional(StoreKind::Blob, self.region);
+        self.ctx.check(name)?;
+        Ok(RegionBlob { region: self.region, inner: self.ctx.platform.open_blob(name).await? })
+    }
+}
+
+fn guard(store: Region, scope: &impl InRegion) -> Result<()> {
+    let data = scope.region();
+    if data == store {
+        Ok(())
+    } else {
+        Err(Error::Residency { data: data.code(), store: store.code() })
+    }
+}
+
+/// A region's key-value store. Writes name the region the data belongs to.
+pub struct RegionKv<K> {
+    region: Region,
+    inner: K,
+}
+
+impl<K: KvStore> RegionKv<K> {
+    pub fn region(&self) -> Region {
+        self.region
+    }
+    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key).await
+    }
+    pub async fn put(
+        &self,
+        scope: &impl InRegion,
+        key: &str,
+        value: &[u8],
+        expires_at: Option<i64>,
+    ) -> Result<()> {
+        guard(self.region, scope)?;
+        self.inner.put(key, value, expires_at).await
+    }
+    pub async fn delete(&self, scope: &impl InRegion, key: &str) -> Result<()> {
+        guard(self.region, scope)?;
+        self.inner.delete(key).await
+    }
+    pub async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        self.inner.list(prefix, limit).await
+    }
+}
+
+/// A region's SQL database.
+pub struct RegionSql<S> {
+    region: Region,
+    inner: S,
+}
+
+impl<S: SqlStore> RegionSql<S> {
+    pub fn region(&self) -> Region {
+        self.region
+    }
+    pub async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>> {
+        self.inner.query(sql, params).await
+    }
+    pub async fn execute(&self, scope: &impl InRegion, sql: &str, params: &[SqlValue]) -> Result<u64> {
+        guard(self.region, scope)?;
+        self.inner.execute(sql, params).await
+    }
+    pub async fn batch(&self, scope: &impl InRegion, statements: &[Statement]) -> Result<()> {
+        guard(self.region, scope)?;
+        self.inner.batch(statements).await
+    }
+}
+
+/// A region's object storage.
+pub struct RegionBlob<B> {
+    region: Region,
+    inner: B,
+}
+
+impl<B: BlobStore> RegionBlob<B> {
+    pub fn region(&self) -> Region {
+        self.region
+    }
+    pub async fn get(&self, key: &str) -> Result<Option<Blob>> {
+        self.inner.get(key).await
+    }
+    pub async fn put(&self, scope: &impl InRegion, key: &str, bytes: &[u8], content_type: &str) -> Result<()> {
+        guard(self.region, scope)?;
+        self.inner.put(key, bytes, content_type).await
+    }
+    pub async fn delete(&self, scope: &impl InRegion, key: &str) -> Result<()> {
+        guard(self.region, scope)?;
+        self.inner.delete(key).await
+    }
+    pub async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        self.inner.list(prefix, limit).await
+    }
+}
+
+/// Dev mail transport: mails are written to the recipient region's `mail_outbox` table and
+/// shown at `/dev/outbox`. Outside dev mode it refuses to send (no silent drop).
+pub struct OutboxMailer<'c, 'a, P: Platform> {
+    stores: RegionStores<'c, 'a, P>,
+}
+
+impl<P: Platform> Mailer for OutboxMailer<'_, '_, P> {
+    async fn send(&self, mail: &Mail) -> Result<()> {
+        if !self.stores.ctx.config.dev_mode {
+            return Err(Error::internal("no mail transport configured outside dev mode"));
+        }
+        let id = self.stores.ctx.random_id()?;
+        let now = self.stores.ctx.now().unix_timestamp();
+        let region = self.stores.region;
+        let sql = self.stores.sql().await?;
+        sql.execute(
+            &region,
+            "INSERT INTO mail_outbox (id, to_addr, subject, body_text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[id.into(), mail.to.as_str().into(), mail.subject.as_str().into(), mail.text.as_str().into(), now.into()],
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// A blob store on top of a key-value store (Spin has no object storage): objects are split
+/// into chunks of at most [`KvBlobStore::CHUNK`] bytes under `o/<key>/<n>`, with a small
+/// metadata record under `m/<key>` written last (readers never see a partial object).
+pub struct KvBlobStore<K> {
+    kv: K,
+}
+
+impl<K> KvBlobStore<K> {
+    pub const CHUNK: usize = 512 * 1024;
+    pub fn new(kv: K) -> Self {
+        KvBlobStore { kv }
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BlobMeta {
+    size: usize,
+    chunks: usize,
+    content_type: String,
+}
+
+impl<K: KvStore> BlobStore for KvBlobStore<K> {
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<()> {
+        // Remove the old object's metadata first so a crash mid-write never exposes a mix.
+        let old = self.meta(key).await?;
+        self.kv.delete(&format!("m/{key}")).await?;
+        let chunks = bytes.len().div_ceil(Self::CHUNK).max(1);
+        for (i, part) in bytes.chunks(Self::CHUNK).enumerate() {
+            self.kv.put(&format!("o/{key}/{i}"), part, None).await?;
+        }
+        if bytes.is_empty() {
+            self.kv.put(&format!("o/{key}/0"), &[], None).await?;
+        }
+        if let Some(old) = old {
+            for i in chunks..old.chunks {
+                self.kv.delete(&format!("o/{key}/{i}")).await?;
+            }
+        }
+        let meta = BlobMeta { size: bytes.len(), chunks, content_type: content_type.to_owned() };
+        let meta = serde_json::to_vec(&meta).map_err(Error::internal)?;
+        self.kv.put(&format!("m/{key}"), &meta, None).await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Blob>> {
+        let Some(meta) = self.meta(key).await? else { return Ok(None) };
+        let mut bytes = Vec::with_capacity(meta.size);
+        for i in 0..meta.chunks {
+            match self.kv.get(&format!("o/{key}/{i}")).await? {
+                Some(part) => bytes.extend_from_slice(&part),
+                None => return Err(Error::internal(format!("blob {key}: chunk {i} missing"))),
+            }
+        }
+        if bytes.len() != meta.size {
+            return Err(Error::internal(format!("blob {key}: size mismatch")));
+        }
+        Ok(Some(Blob { bytes, content_type: meta.content_type }))
+    }
+
+    async fn delete(&self, key: &str) -> Result<()> {
+        let Some(meta) = self.meta(key).await? else { return Ok(()) };
+        self.kv.delete(&format!("m/{key}")).await?;
+        for i in 0..meta.chunks {
+            self.kv.delete(&format!("o/{key}/{i}")).await?;
+        }
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let keys = self.kv.list(&format!("m/{prefix}"), limit).await?;
+        Ok(keys.into_iter().filter_map(|k| k.strip_prefix("m/").map(str::to_owned)).collect())
+    }
+}
+
+impl<K: KvStore> KvBlobStore<K> {
+    async fn meta(&self, key: &str) -> Result<Option<BlobMeta>> {
+        match self.kv.get(&format!("m/{key}")).await? {
+            None => Ok(None),
+            Some(raw) => serde_json::from_slice(&raw).map(Some).map_err(Error::internal),
+        }
+    }
+}

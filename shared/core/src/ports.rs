@@ -1,0 +1,182 @@
+//! Ports: what core needs from a runtime, named for what they hold. Adapters implement them
+//! (`WorkersKv`, `SpinKv`, `NativeKv`, …). Futures are not `Send`: edge runtimes are
+//! single-threaded per isolate/instance.
+#![allow(async_fn_in_trait)]
+
+use crate::error::Result;
+use time::OffsetDateTime;
+
+/// A key-value namespace (Workers KV, Spin key-value store).
+pub trait KvStore {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// `expires_at` (unix seconds) lets runtimes with native expiry drop the value; callers
+    /// must still check expiry themselves, because not every runtime has it.
+    async fn put(&self, key: &str, value: &[u8], expires_at: Option<i64>) -> Result<()>;
+    async fn delete(&self, key: &str) -> Result<()>;
+    /// Keys starting with `prefix`, sorted, at most `limit`.
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>>;
+}
+
+/// One SQLite value (D1 and Spin SQLite share SQLite's type system).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl SqlValue {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            SqlValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            SqlValue::Integer(i) => Some(*i),
+            // D1 returns JS numbers; integral reals are integers.
+            SqlValue::Real(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(*f as i64),
+            _ => None,
+        }
+    }
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            SqlValue::Blob(b) => Some(b),
+            SqlValue::Text(s) => Some(s.as_bytes()),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for SqlValue {
+    fn from(s: &str) -> Self {
+        SqlValue::Text(s.to_owned())
+    }
+}
+impl From<String> for SqlValue {
+    fn from(s: String) -> Self {
+        SqlValue::Text(s)
+    }
+}
+impl From<i64> for SqlValue {
+    fn from(i: i64) -> Self {
+        SqlValue::Integer(i)
+    }
+}
+impl From<Vec<u8>> for SqlValue {
+    fn from(b: Vec<u8>) -> Self {
+        SqlValue::Blob(b)
+    }
+}
+impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
+    fn from(o: Option<T>) -> Self {
+        o.map_or(SqlValue::Null, Into::into)
+    }
+}
+
+/// A result row: values in the order of the SELECT list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<SqlValue>);
+
+impl Row {
+    pub fn text(&self, i: usize) -> Result<String> {
+        match self.0.get(i) {
+            Some(SqlValue::Text(s)) => Ok(s.clone()),
+            other => Err(crate::Error::internal(format!("column {i}: expected text, got {other:?}"))),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        match self.0.get(i) {
+            Some(SqlValue::Null) => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+    pub fn int(&self, i: usize) -> Result<i64> {
+        self.0
+            .get(i)
+            .and_then(SqlValue::as_i64)
+            .ok_or_else(|| crate::Error::internal(format!("column {i}: expected integer")))
+    }
+    pub fn bytes(&self, i: usize) -> Result<Vec<u8>> {
+        self.0
+            .get(i)
+            .and_then(SqlValue::as_bytes)
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| crate::Error::internal(format!("column {i}: expected blob")))
+    }
+}
+
+/// One statement with positional (`?1`, `?`) parameters.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub sql: String,
+    pub params: Vec<SqlValue>,
+}
+
+impl Statement {
+    pub fn new(sql: impl Into<String>, params: Vec<SqlValue>) -> Self {
+        Statement { sql: sql.into(), params }
+    }
+}
+
+/// A SQLite database (D1, Spin SQLite).
+pub trait SqlStore {
+    async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>>;
+    /// Returns the number of changed rows.
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64>;
+    /// Runs all statements atomically: all apply or none do.
+    async fn batch(&self, statements: &[Statement]) -> Result<()>;
+}
+
+/// A stored object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blob {
+    pub bytes: Vec<u8>,
+    pub content_type: String,
+}
+
+/// Object storage (R2; a key-value-backed store on Spin).
+pub trait BlobStore {
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<()>;
+    async fn get(&self, key: &str) -> Result<Option<Blob>>;
+    async fn delete(&self, key: &str) -> Result<()>;
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>>;
+}
+
+/// Wall-clock time (UTC).
+pub trait Clock {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// Cryptographically secure randomness.
+pub trait Rng {
+    fn fill(&self, buf: &mut [u8]) -> Result<()>;
+}
+
+/// Log sink (console on Workers, stderr on Spin/native). Never log personal data.
+pub trait Log {
+    fn log(&self, level: LogLevel, message: &str);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A mail to send.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+/// Outgoing mail. The dev implementation is an outbox in the recipient's region.
+pub trait Mailer {
+    async fn send(&self, mail: &Mail) -> Result<()>;
+}

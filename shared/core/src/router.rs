@@ -1,0 +1,139 @@
+//! One route table per function, on matchit (`{param}` syntax), with method dispatch:
+//! unknown path → 404, known path with another method → 405 with `Allow`.
+
+use crate::error::{Error, Result};
+use http::Method;
+
+pub struct Routes<R: Copy> {
+    router: matchit::Router<Vec<(Method, R)>>,
+}
+
+/// Path parameters of a matched route.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Builds a [`Routes`] table; duplicate or malformed patterns are programming errors
+/// reported when the table is built (checked by each function's route tests).
+pub struct RoutesBuilder<R: Copy> {
+    entries: Vec<(String, Vec<(Method, R)>)>,
+}
+
+impl<R: Copy> Default for RoutesBuilder<R> {
+    fn default() -> Self {
+        RoutesBuilder { entries: Vec::new() }
+    }
+}
+
+impl<R: Copy> RoutesBuilder<R> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn at(mut self, path: &str, methods: &[Method], route: R) -> Self {
+        let slot = match self.entries.iter().position(|(p, _)| p == path) {
+            Some(i) => &mut self.entries[i].1,
+            None => {
+                self.entries.push((path.to_owned(), Vec::new()));
+                &mut self.entries.last_mut().expect("just pushed").1
+            }
+        };
+        for m in methods {
+            slot.push((m.clone(), route));
+        }
+        self
+    }
+
+    pub fn get(self, path: &str, route: R) -> Self {
+        self.at(path, &[Method::GET], route)
+    }
+    pub fn post(self, path: &str, route: R) -> Self {
+        self.at(path, &[Method::POST], route)
+    }
+
+    pub fn build(self) -> std::result::Result<Routes<R>, String> {
+        let mut router = matchit::Router::new();
+        for (path, methods) in self.entries {
+            let mut seen: Vec<&Method> = Vec::new();
+            for (m, _) in &methods {
+                if seen.contains(&m) {
+                    return Err(format!("duplicate {m} {path}"));
+                }
+                seen.push(m);
+            }
+            router.insert(path.clone(), methods).map_err(|e| format!("{path}: {e}"))?;
+        }
+        Ok(Routes { router })
+    }
+}
+
+impl<R: Copy> Routes<R> {
+    /// Resolves a request. `HEAD` falls back to the `GET` route (the body is dropped later).
+    pub fn resolve(&self, method: &Method, path: &str) -> Result<(R, Params)> {
+        let matched = self.router.at(path).map_err(|_| Error::NotFound)?;
+        let find = |m: &Method| matched.value.iter().find(|(rm, _)| rm == m).map(|(_, r)| *r);
+        let route = find(method).or_else(|| (method == Method::HEAD).then(|| find(&Method::GET)).flatten());
+        match route {
+            Some(r) => {
+                let params = matched.params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+                Ok((r, Params(params)))
+            }
+            None => {
+                let mut allow: Vec<&str> = matched.value.iter().map(|(m, _)| m.as_str()).collect();
+                if allow.contains(&"GET") {
+                    allow.push("HEAD");
+                }
+                Err(Error::MethodNotAllowed { allow: allow.join(", ") })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum R {
+        Home,
+        Item,
+        Save,
+    }
+
+    fn routes() -> Routes<R> {
+        RoutesBuilder::new()
+            .get("/", R::Home)
+            .get("/items/{id}", R::Item)
+            .post("/items/{id}", R::Save)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn resolves_methods_params_and_errors() {
+        let r = routes();
+        assert_eq!(r.resolve(&Method::GET, "/").unwrap().0, R::Home);
+        let (route, params) = r.resolve(&Method::GET, "/items/42").unwrap();
+        assert_eq!((route, params.get("id")), (R::Item, Some("42")));
+        assert_eq!(r.resolve(&Method::POST, "/items/42").unwrap().0, R::Save);
+        assert_eq!(r.resolve(&Method::HEAD, "/items/1").unwrap().0, R::Item);
+        assert!(matches!(r.resolve(&Method::GET, "/nope"), Err(Error::NotFound)));
+        match r.resolve(&Method::DELETE, "/items/1") {
+            Err(Error::MethodNotAllowed { allow }) => assert_eq!(allow, "GET, POST, HEAD"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn duplicate_routes_are_rejected() {
+        let dup = RoutesBuilder::new().get("/a", R::Home).get("/a", R::Item).build();
+        assert!(dup.is_err());
+        let conflict = RoutesBuilder::new().get("/{a}", R::Home).get("/{b}", R::Item).build();
+        assert!(conflict.is_err());
+    }
+}

@@ -1,0 +1,332 @@
+//! HTTP plumbing shared by every function: request parsing helpers, response builders,
+//! locale negotiation, error rendering and the security headers every response carries.
+
+use crate::error::{Error, Result};
+use http::{HeaderValue, Method, StatusCode, header};
+use maud::Markup;
+use medportal_templates::Locale;
+
+pub type Request = http::Request<Vec<u8>>;
+pub type Response = http::Response<Vec<u8>>;
+
+pub const LANG_COOKIE: &str = "lang";
+
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// What the response layer needs to know about the request, taken before the handler
+/// consumes it.
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub method: Method,
+    pub path: String,
+    pub locale: Locale,
+    /// `?lang=` was given and valid: remember the choice in a cookie.
+    pub chosen_locale: Option<Locale>,
+    pub wants_json: bool,
+}
+
+impl RequestInfo {
+    pub fn of(req: &Request) -> RequestInfo {
+        let chosen = query_param(req, "lang").and_then(|l| Locale::from_tag(&l));
+        let cookie_choice = cookie(req, LANG_COOKIE);
+        let choice = chosen.map(|l| l.code().to_owned()).or(cookie_choice);
+        let accept = header_str(req, header::ACCEPT_LANGUAGE);
+        let locale = Locale::negotiate(choice.as_deref(), accept);
+        let path = req.uri().path().to_owned();
+        RequestInfo {
+            method: req.method().clone(),
+            wants_json: wants_json(req),
+            path,
+            locale,
+            chosen_locale: chosen,
+        }
+    }
+}
+
+/// JSON for API clients (`Accept: application/json` or a JSON body); HTML for browsers.
+fn wants_json(req: &Request) -> bool {
+    let accept = header_str(req, header::ACCEPT).unwrap_or("");
+    let content_type = header_str(req, header::CONTENT_TYPE).unwrap_or("");
+    (accept.contains("application/json") && !accept.contains("text/html"))
+        || content_type.starts_with("application/json")
+}
+
+pub fn header_str(req: &Request, name: header::HeaderName) -> Option<&str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Reads one cookie value.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    for value in req.headers().get_all(header::COOKIE) {
+        let Ok(value) = value.to_str() else { continue };
+        for pair in value.split(';') {
+            if let Some((k, v)) = pair.trim().split_once('=') {
+                if k == name {
+                    return Some(v.trim_matches('"').to_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Percent-decodes `application/x-www-form-urlencoded` text (`+` is a space).
+/// Invalid escapes and invalid UTF-8 are errors, never silently mangled.
+pub fn url_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let hex = std::str::from_utf8(hex).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Percent-encodes a query component.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Parses `a=1&b=2` pairs. Malformed pairs are skipped only if they are empty.
+pub fn parse_urlencoded(s: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for pair in s.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = url_decode(k).ok_or_else(|| Error::bad_request("invalid_encoding", "Malformed URL encoding."))?;
+        let v = url_decode(v).ok_or_else(|| Error::bad_request("invalid_encoding", "Malformed URL encoding."))?;
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+/// First value of a query parameter (invalid encoding → absent).
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    let query = req.uri().query()?;
+    parse_urlencoded(query).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// Parses a form body (`application/x-www-form-urlencoded` only).
+pub fn form(req: &Request) -> Result<Vec<(String, String)>> {
+    let ct = header_str(req, header::CONTENT_TYPE).unwrap_or("");
+    if !ct.starts_with("application/x-www-form-urlencoded") {
+        return Err(Error::UnsupportedMediaType);
+    }
+    let body = std::str::from_utf8(req.body())
+        .map_err(|_| Error::bad_request("invalid_encoding", "The form is not valid UTF-8."))?;
+    parse_urlencoded(body)
+}
+
+/// Parses a JSON body into `T` with a clear error.
+pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T> {
+    let ct = header_str(req, header::CONTENT_TYPE).unwrap_or("");
+    if !ct.starts_with("application/json") {
+        return Err(Error::UnsupportedMediaType);
+    }
+    serde_json::from_slice(req.body())
+        .map_err(|e| Error::bad_request("invalid_json", format!("The JSON body is invalid: {}", e.classify_str())))
+}
+
+trait Classify {
+    fn classify_str(&self) -> &'static str;
+}
+impl Classify for serde_json::Error {
+    fn classify_str(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "unreadable",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "unexpected fields or types",
+            serde_json::error::Category::Eof => "unexpected end of input",
+        }
+    }
+}
+
+fn build(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut resp = http::Response::new(body);
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
+}
+
+pub fn html(status: StatusCode, markup: Markup) -> Response {
+    build(status, "text/html; charset=utf-8", markup.into_string().into_bytes())
+}
+
+pub fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => build(status, "application/json", body),
+        Err(_) => build(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "application/json",
+            br#"{"error":{"code":"internal_error","message":"Something went wrong on our side."}}"#.to_vec(),
+        ),
+    }
+}
+
+pub fn bytes(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    build(status, content_type, body)
+}
+
+/// 303 See Other (after a POST) to a same-site path.
+pub fn redirect(location: &str) -> Response {
+    let mut resp = build(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", Vec::new());
+    if let Ok(v) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+/// The JSON error body: `{"error":{"code":"…","message":"…"}}`.
+pub fn error_json(err: &Error) -> Response {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        error: Inner<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct Inner<'a> {
+        code: &'a str,
+        message: String,
+    }
+    json(err.status(), &Body { error: Inner { code: err.code(), message: err.public_message() } })
+}
+
+/// Adds the headers every response of every function carries, and finishes HEAD requests.
+pub fn secure(mut resp: Response, info: &RequestInfo) -> Response {
+    let h = resp.headers_mut();
+    let set = |h: &mut http::HeaderMap, k: header::HeaderName, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    if !h.contains_key(header::VARY) {
+        set(h, header::VARY, "Accept-Language, Cookie");
+    }
+    if let Some(l) = info.chosen_locale {
+        let v = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure", l.code());
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    if info.method == Method::HEAD {
+        let len = resp.body().len();
+        resp.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        resp.body_mut().clear();
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(uri: &str, headers: &[(&str, &str)]) -> Request {
+        let mut b = http::Request::builder().uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn url_decoding_is_strict() {
+        assert_eq!(url_decode("a+b%20c%C3%A4").as_deref(), Some("a b cä"));
+        assert_eq!(url_decode("%zz"), None);
+        assert_eq!(url_decode("%4"), None);
+        assert_eq!(url_decode("%FF"), None); // invalid UTF-8
+        assert_eq!(url_encode("a b&c/ä"), "a%20b%26c%2F%C3%A4");
+        assert_eq!(url_decode(&url_encode("x=1&y=ü")).as_deref(), Some("x=1&y=ü"));
+    }
+
+    #[test]
+    fn cookies_and_query() {
+        let r = req("/x?q=heart+attack&lang=de", &[("cookie", "a=1; lang=en; b=\"2\"")]);
+        assert_eq!(cookie(&r, "lang").as_deref(), Some("en"));
+        assert_eq!(cookie(&r, "b").as_deref(), Some("2"));
+        assert_eq!(cookie(&r, "c"), None);
+        assert_eq!(query_param(&r, "q").as_deref(), Some("heart attack"));
+        // explicit ?lang= beats the cookie and is remembered
+        let info = RequestInfo::of(&r);
+        assert_eq!(info.locale, Locale::De);
+        assert_eq!(info.chosen_locale, Some(Locale::De));
+    }
+
+    #[test]
+    fn locale_follows_choice_then_accept_language() {
+        let r = req("/", &[("accept-language", "de-AT,de;q=0.9,en;q=0.5")]);
+        assert_eq!(RequestInfo::of(&r).locale, Locale::De);
+        let r = req("/", &[("accept-language", "de"), ("cookie", "lang=en")]);
+        assert_eq!(RequestInfo::of(&r).locale, Locale::En);
+        let r = req("/?lang=xx", &[]);
+        let info = RequestInfo::of(&r);
+        assert_eq!((info.locale, info.chosen_locale), (Locale::En, None));
+    }
+
+    #[test]
+    fn every_response_is_secured() {
+        let info = RequestInfo::of(&req("/", &[]));
+        let resp = secure(bytes(StatusCode::OK, "text/plain", b"x".to_vec()), &info);
+        for h in [
+            "content-security-policy",
+            "strict-transport-security",
+            "x-content-type-options",
+            "referrer-policy",
+            "cross-origin-opener-policy",
+            "cache-control",
+        ] {
+            assert!(resp.headers().contains_key(h), "missing {h}");
+        }
+        let csp = resp.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn head_keeps_length_and_drops_body() {
+        let mut r = req("/", &[]);
+        *r.method_mut() = Method::HEAD;
+        let resp = secure(bytes(StatusCode::OK, "text/plain", b"hello".to_vec()), &RequestInfo::of(&r));
+        assert!(resp.body().is_empty());
+        assert_eq!(resp.headers()["content-length"], "5");
+    }
+
+    #[test]
+    fn bad_bodies_get_clear_errors() {
+        let r = http::Request::builder()
+            .header("content-type", "application/json")
+            .body(b"{not json".to_vec())
+            .unwrap();
+        let err = json_body::<serde_json::Value>(&r).unwrap_err();
+        assert_eq!(err.code(), "invalid_json");
+        let r = http::Request::builder().header("content-type", "text/plain").body(vec![]).unwrap();
+        assert!(matches!(form(&r), Err(Error::UnsupportedMediaType)));
+    }
+}

@@ -1,0 +1,334 @@
+//! Native adapter. Key-value stores use Spin's own SQLite layout
+//! (`spin_key_value(store, key, value)`), SQL databases are SQLite files and blob stores are
+//! key-value backed, exactly as on Spin, so one set of tools inspects both hosts' state.
+
+use medportal_core::ports::{Clock, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
+use medportal_core::{Error, KvBlobStore, Platform, Result, StoreKind, StoreName};
+use rusqlite::{Connection, params_from_iter, types::Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use time::OffsetDateTime;
+
+type Shared = Arc<Mutex<Connection>>;
+
+/// Where stores live: a state directory (`<dir>/<store>.db`) or memory.
+pub struct NativeStores {
+    dir: Option<PathBuf>,
+    open: Mutex<HashMap<String, Shared>>,
+}
+
+impl NativeStores {
+    pub fn in_memory() -> Arc<Self> {
+        Arc::new(NativeStores { dir: None, open: Mutex::new(HashMap::new()) })
+    }
+
+    pub fn at(dir: impl Into<PathBuf>) -> Result<Arc<Self>> {
+        let dir = dir.into();
+        std::fs::create_dir_all(&dir).map_err(Error::platform)?;
+        Ok(Arc::new(NativeStores { dir: Some(dir), open: Mutex::new(HashMap::new()) }))
+    }
+
+    fn connection(&self, name: &str) -> Result<Shared> {
+        let mut open = self.open.lock().map_err(|_| Error::internal("store lock poisoned"))?;
+        if let Some(c) = open.get(name) {
+            return Ok(c.clone());
+        }
+        let conn = match &self.dir {
+            Some(dir) => Connection::open(dir.join(format!("{name}.db"))),
+            None => Connection::open_in_memory(),
+        }
+        .map_err(Error::platform)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(Error::platform)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;
+             CREATE TABLE IF NOT EXISTS spin_key_value (
+               store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (store, key));",
+        )
+        .map_err(Error::platform)?;
+        let shared = Arc::new(Mutex::new(conn));
+        open.insert(name.to_owned(), shared.clone());
+        Ok(shared)
+    }
+
+    /// Applies every `*.sql` file of `dir` (in name order) once to database `db`, recording
+    /// applied files in `_migrations`. Returns the names applied now.
+    pub fn migrate(&self, db: &str, dir: &Path) -> Result<Vec<String>> {
+        let conn = self.connection(db)?;
+        let conn = conn.lock().map_err(|_| Error::internal("store lock poisoned"))?;
+        apply_dir(&conn, dir)
+    }
+}
+
+pub fn apply_dir(conn: &Connection, dir: &Path) -> Result<Vec<String>> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        .map_err(Error::platform)?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(Error::platform)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    let mut applied = Vec::new();
+    for file in files {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let done: bool = conn
+            .query_row("SELECT COUNT(*) FROM _migrations WHERE name = ?1", [&name], |r| r.get::<_, i64>(0))
+            .map_err(Error::platform)?
+            > 0;
+        if done {
+            continue;
+        }
+        let sql = std::fs::read_to_string(&file).map_err(Error::platform)?;
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        conn.execute_batch(&format!(
+            "BEGIN; {sql}\n; INSERT INTO _migrations (name, applied_at) VALUES ('{}', {now}); COMMIT;",
+            name.replace('\'', "''")
+        ))
+        .map_err(|e| Error::platform(format!("{name}: {e}")))?;
+        applied.push(name);
+    }
+    Ok(applied)
+}
+
+/// The native platform: real clock, OS randomness, stderr logging, SQLite stores.
+#[derive(Clone)]
+pub struct NativePlatform {
+    stores: Arc<NativeStores>,
+    /// Fixed time for deterministic tests.
+    pub fixed_now: Option<OffsetDateTime>,
+}
+
+impl NativePlatform {
+    pub fn new(stores: Arc<NativeStores>) -> Self {
+        NativePlatform { stores, fixed_now: None }
+    }
+    pub fn stores(&self) -> &Arc<NativeStores> {
+        &self.stores
+    }
+}
+
+impl Clock for NativePlatform {
+    fn now(&self) -> OffsetDateTime {
+        self.fixed_now.unwrap_or_else(OffsetDateTime::now_utc)
+    }
+}
+
+impl Rng for NativePlatform {
+    fn fill(&self, buf: &mut [u8]) -> Result<()> {
+        getrandom::fill(buf).map_err(Error::platform)
+    }
+}
+
+impl Log for NativePlatform {
+    fn log(&self, level: LogLevel, message: &str) {
+        eprintln!("[{level:?}] {message}");
+    }
+}
+
+impl Platform for NativePlatform {
+    type Kv = NativeKv;
+    type Sql = NativeSql;
+    type Blob = KvBlobStore<NativeKv>;
+
+    async fn open_kv(&self, name: StoreName) -> Result<NativeKv> {
+        expect_kind(name, StoreKind::Kv)?;
+        let label = name.to_string();
+        Ok(NativeKv { conn: self.stores.connection(&label)?, label })
+    }
+    async fn open_sql(&self, name: StoreName) -> Result<NativeSql> {
+        expect_kind(name, StoreKind::Sql)?;
+        Ok(NativeSql { conn: self.stores.connection(&name.to_string())? })
+    }
+    async fn open_blob(&self, name: StoreName) -> Result<KvBlobStore<NativeKv>> {
+        expect_kind(name, StoreKind::Blob)?;
+        let label = name.to_string();
+        Ok(KvBlobStore::new(NativeKv { conn: self.stores.connection(&label)?, label }))
+    }
+}
+
+fn expect_kind(name: StoreName, kind: StoreKind) -> Result<()> {
+    if name.kind() == kind { Ok(()) } else { Err(Error::StoreUnavailable(format!("{name} is not a {kind:?} store"))) }
+}
+
+fn lock(conn: &Shared) -> Result<std::sync::MutexGuard<'_, Connection>> {
+    conn.lock().map_err(|_| Error::internal("store lock poisoned"))
+}
+
+pub struct NativeKv {
+    conn: Shared,
+    label: String,
+}
+
+impl KvStore for NativeKv {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let conn = lock(&self.conn)?;
+        let mut stmt = conn
+            .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")
+            .map_err(Error::platform)?;
+        let mut rows = stmt.query([&self.label, key]).map_err(Error::platform)?;
+        match rows.next().map_err(Error::platform)? {
+            Some(row) => Ok(Some(row.get(0).map_err(Error::platform)?)),
+            None => Ok(None),
+        }
+    }
+    async fn put(&self, key: &str, value: &[u8], _expires_at: Option<i64>) -> Result<()> {
+        lock(&self.conn)?
+            .execute(
+                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(store, key) DO UPDATE SET value = excluded.value",
+                rusqlite::params![self.label, key, value],
+            )
+            .map(|_| ())
+            .map_err(Error::platform)
+    }
+    async fn delete(&self, key: &str) -> Result<()> {
+        lock(&self.conn)?
+            .execute("DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2", [&self.label, key])
+            .map(|_| ())
+            .map_err(Error::platform)
+    }
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let conn = lock(&self.conn)?;
+        let mut stmt = conn
+            .prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key LIMIT ?3")
+            .map_err(Error::platform)?;
+        let rows = stmt
+            .query_map(rusqlite::params![self.label, prefix, limit as i64], |r| r.get::<_, String>(0))
+            .map_err(Error::platform)?;
+        rows.collect::<std::result::Result<_, _>>().map_err(Error::platform)
+    }
+}
+
+pub struct NativeSql {
+    conn: Shared,
+}
+
+fn to_value(v: &SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => Value::Integer(*i),
+        SqlValue::Real(f) => Value::Real(*f),
+        SqlValue::Text(s) => Value::Text(s.clone()),
+        SqlValue::Blob(b) => Value::Blob(b.clone()),
+    }
+}
+
+fn from_value(v: Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Integer(i) => SqlValue::Integer(i),
+        Value::Real(f) => SqlValue::Real(f),
+        Value::Text(s) => SqlValue::Text(s),
+        Value::Blob(b) => SqlValue::Blob(b),
+    }
+}
+
+impl SqlStore for NativeSql {
+    async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>> {
+        let conn = lock(&self.conn)?;
+        let mut stmt = conn.prepare_cached(sql).map_err(Error::platform)?;
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map(params_from_iter(params.iter().map(to_value)), |r| {
+                (0..n).map(|i| r.get::<_, Value>(i).map(from_value)).collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(Error::platform)?;
+        rows.map(|r| r.map(Row).map_err(Error::platform)).collect()
+    }
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64> {
+        let conn = lock(&self.conn)?;
+        let n = conn
+            .execute(sql, params_from_iter(params.iter().map(to_value)))
+            .map_err(Error::platform)?;
+        Ok(n as u64)
+    }
+    async fn batch(&self, statements: &[Statement]) -> Result<()> {
+        let mut conn = lock(&self.conn)?;
+        let tx = conn.transaction().map_err(Error::platform)?;
+        for s in statements {
+            tx.execute(&s.sql, params_from_iter(s.params.iter().map(to_value)))
+                .map_err(Error::platform)?;
+        }
+        tx.commit().map_err(Error::platform)
+    }
+}
+
+/// Applies the schema (and optionally the demo seed) from `infra/` to every database.
+pub fn prepare_databases(stores: &NativeStores, infra: &Path, seed: bool) -> Result<()> {
+    for store in medportal_core::functions::all_stores() {
+        if store.kind() != StoreKind::Sql {
+            continue;
+        }
+        let name = store.to_string();
+        stores.migrate(&name, &infra.join("migrations"))?;
+        if seed {
+            let file = infra.join("seed").join(format!("{name}.sql"));
+            if file.exists() {
+                let sql = std::fs::read_to_string(&file).map_err(Error::platform)?;
+                let conn = stores.connection(&name)?;
+                lock(&conn)?.execute_batch(&sql).map_err(|e| Error::platform(format!("{name} seed: {e}")))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Host route tests: drive a function's `App` natively against seeded in-memory stores.
+pub mod testing {
+    use super::*;
+    use medportal_core::{App, Config, Request, Response};
+
+    pub struct TestHost {
+        pub platform: NativePlatform,
+        pub config: Config,
+    }
+
+    impl TestHost {
+        /// Dev config, in-memory stores with schema and demo seed applied.
+        pub fn new() -> TestHost {
+            let stores = NativeStores::in_memory();
+            let infra = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra");
+            if let Err(e) = prepare_databases(&stores, &infra, true) {
+                panic!("test databases: {e}");
+            }
+            TestHost { platform: NativePlatform::new(stores), config: Config::dev() }
+        }
+
+        pub fn with_config(mut self, config: Config) -> TestHost {
+            self.config = config;
+            self
+        }
+
+        pub fn send<A: App>(&self, req: Request) -> Response {
+            pollster::block_on(medportal_core::serve::<A, _>(&self.platform, &self.config, req))
+        }
+
+        pub fn get<A: App>(&self, path: &str) -> Response {
+            self.send::<A>(request("GET", path, &[], Vec::new()))
+        }
+
+        /// The body as text (for assertions).
+        pub fn text(resp: &Response) -> String {
+            String::from_utf8_lossy(resp.body()).into_owned()
+        }
+    }
+
+    impl Default for TestHost {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    /// Builds a request; panics only on a malformed test fixture.
+    pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Request {
+        let mut b = http::Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        match b.body(body) {
+            Ok(r) => r,
+            Err(e) => panic!("bad test request: {e}"),
+        }
+    }
+}

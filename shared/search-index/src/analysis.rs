@@ -1,0 +1,281 @@
+//! Text analysis shared by the index builder and the query engine:
+//! Unicode-aware tokenizer, normalisation, stopwords and Snowball English (Porter2) stemming.
+//!
+//! Tokenizer rules (see tests at the bottom):
+//! * a token is a run of alphanumeric characters; `-`, `/`, `.`, `'` join parts of one *word*
+//!   only when they sit between two alphanumerics;
+//! * text is lowercased, Latin accents folded (é→e, ß→ss) and Greek letters spelled out
+//!   (α→alpha), so "TNF-α" and "TNF-alpha" index identically;
+//! * a word with several parts emits each part, and additionally the concatenation of the parts
+//!   when one of them contains a digit or is at most 3 characters long ("IL-6" → `il`, `6`,
+//!   `il6`; "GLP-1" → `glp`, `1`, `glp1`; "COVID-19" → `covid`, `19`, `covid19`), so drug and
+//!   gene names with digits/hyphens match whether or not the user types the hyphen;
+//! * `.` between digits stays inside the number ("2.5"); a trailing possessive `'s` is dropped;
+//! * parts with digits are not stemmed; other parts go through Snowball English.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// Maximum token length in bytes; longer runs (base64, sequences) are ignored.
+pub const MAX_TOKEN_LEN: usize = 48;
+
+/// English stopwords (Lucene's classic English set plus a few function words that carry no
+/// retrieval signal in clinical text).
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do",
+    "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "may", "might", "must", "no", "not", "of", "on", "or", "our",
+    "shall", "she", "should", "so", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
+    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+];
+
+pub fn is_stopword(t: &str) -> bool {
+    // STOPWORDS is sorted: binary search.
+    STOPWORDS.binary_search(&t).is_ok()
+}
+
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => out.push('a'),
+        'ç' | 'č' | 'ć' => out.push('c'),
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' => out.push('e'),
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => out.push('i'),
+        'ñ' | 'ń' => out.push('n'),
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => out.push('o'),
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => out.push('u'),
+        'ý' | 'ÿ' => out.push('y'),
+        'š' | 'ś' => out.push('s'),
+        'ž' | 'ź' | 'ż' => out.push('z'),
+        'ł' => out.push('l'),
+        'ß' => out.push_str("ss"),
+        'æ' => out.push_str("ae"),
+        'œ' => out.push_str("oe"),
+        'α' => out.push_str("alpha"),
+        'β' => out.push_str("beta"),
+        'γ' => out.push_str("gamma"),
+        'δ' => out.push_str("delta"),
+        'ε' => out.push_str("epsilon"),
+        'κ' => out.push_str("kappa"),
+        'λ' => out.push_str("lambda"),
+        'ω' => out.push_str("omega"),
+        _ => out.push(c),
+    }
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+#[inline]
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '/' | '.' | '\'' | '’' | '‐' | '‑' | '_')
+}
+
+/// One token produced by [`tokenize`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Token<'a> {
+    /// Normalised (lowercased, folded) text.
+    pub text: &'a str,
+    /// Byte range in the original input (for highlighting).
+    pub start: usize,
+    pub end: usize,
+    /// Word position (parts of a hyphenated word get consecutive positions; the joined
+    /// compound shares the position of its first part).
+    pub pos: u32,
+}
+
+/// Tokenize `text`, calling `f` for every token. No allocation per token beyond one reused
+/// scratch buffer.
+pub fn tokenize(text: &str, mut f: impl FnMut(Token<'_>)) {
+    let bytes = text.as_bytes();
+    let mut pos: u32 = 0;
+    // parts of the current word: (norm_start, norm_end, src_start, src_end, has_digit)
+    let mut parts: Vec<(usize, usize, usize, usize, bool)> = Vec::with_capacity(8);
+    let mut norm = String::with_capacity(64);
+    let mut compound = String::with_capacity(64);
+    let mut i = 0usize;
+    let n = bytes.len();
+    while i < n {
+        // skip to next word char
+        let c = match text[i..].chars().next() {
+            Some(c) => c,
+            None => break,
+        };
+        if !is_word_char(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        // collect one word (parts joined by joiners)
+        parts.clear();
+        norm.clear();
+        let mut j = i;
+        let mut part_start_src = i;
+        let mut part_start_norm = 0usize;
+        let mut has_digit = false;
+        let mut prev_digit = false;
+        loop {
+            let c = match text[j..].chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            if is_word_char(c) {
+                if c.is_numeric() {
+                    has_digit = true;
+                    prev_digit = true;
+                } else {
+                    prev_digit = false;
+                }
+                for lc in c.to_lowercase() {
+                    fold_char(lc, &mut norm);
+                }
+                j += c.len_utf8();
+                continue;
+            }
+            if is_joiner(c) {
+                let next = text[j + c.len_utf8()..].chars().next();
+                if let Some(nc) = next {
+                    if is_word_char(nc) {
+                        if c == '.' && prev_digit && nc.is_numeric() {
+                            // decimal number: keep the dot inside the part
+                            norm.push('.');
+                            j += 1;
+                            continue;
+                        }
+                        parts.push((part_start_norm, norm.len(), part_start_src, j, has_digit));
+                        j += c.len_utf8();
+                        part_start_src = j;
+                        part_start_norm = norm.len();
+                        has_digit = false;
+                        prev_digit = false;
+                        if c == '\'' || c == '’' {
+                            // possessive / contraction: drop a following lone "s"
+                            let rest = &text[j..];
+                            let mut it = rest.chars();
+                            if matches!(it.next(), Some('s' | 'S'))
+                                && !it.next().is_some_and(is_word_char)
+                            {
+                                j += 1;
+                                part_start_src = j;
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+        if part_start_src < j {
+            parts.push((part_start_norm, norm.len(), part_start_src, j, has_digit));
+        }
+        i = j.max(i + 1);
+        let word_start = parts.first().map(|p| p.2).unwrap_or(0);
+        let word_end = parts.last().map(|p| p.3).unwrap_or(0);
+        let first_pos = pos;
+        for &(ns, ne, ss, se, _) in &parts {
+            if ne > ns && ne - ns <= MAX_TOKEN_LEN {
+                f(Token { text: &norm[ns..ne], start: ss, end: se, pos });
+            }
+            pos += 1;
+        }
+        if parts.len() >= 2 && parts.len() <= 4 {
+            let want = parts.iter().any(|&(ns, ne, _, _, d)| d || ne - ns <= 3);
+            if want {
+                compound.clear();
+                for &(ns, ne, ..) in &parts {
+                    compound.push_str(&norm[ns..ne]);
+                }
+                if compound.len() <= MAX_TOKEN_LEN {
+                    f(Token { text: &compound, start: word_start, end: word_end, pos: first_pos });
+                }
+            }
+        }
+    }
+}
+
+/// Analyzer = tokenizer + stopwords + stemmer. Create one and reuse it.
+pub struct Analyzer {
+    stemmer: Stemmer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self { stemmer: Stemmer::create(Algorithm::English) }
+    }
+
+    /// Stem one normalised token (tokens containing digits are returned unchanged).
+    pub fn stem<'a>(&self, tok: &'a str) -> std::borrow::Cow<'a, str> {
+        if tok.bytes().any(|b| b.is_ascii_digit()) || tok.len() <= 2 {
+            std::borrow::Cow::Borrowed(tok)
+        } else {
+            self.stemmer.stem(tok)
+        }
+    }
+
+    /// Analyse text into index terms. `f(term, surface_token)`.
+    pub fn analyze(&self, text: &str, mut f: impl FnMut(&str, &Token<'_>)) {
+        tokenize(text, |t| {
+            if is_stopword(t.text) {
+                return;
+            }
+            let s = self.stem(t.text);
+            f(&s, &t);
+        });
+    }
+
+    /// Convenience: analysed terms as owned strings.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        self.analyze(text, |t, _| v.push(t.to_string()));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    fn toks(s: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        tokenize(s, |t| v.push(t.text.to_string()));
+        v
+    }
+    #[test]
+    fn stopwords_sorted() {
+        let mut s = STOPWORDS.to_vec();
+        s.sort();
+        assert_eq!(s, STOPWORDS);
+    }
+    #[test]
+    fn tokenizer_rules() {
+        assert_eq!(toks("IL-6 levels"), ["il", "6", "il6", "levels"]);
+        assert_eq!(toks("COVID-19"), ["covid", "19", "covid19"]);
+        assert_eq!(toks("anti-inflammatory"), ["anti", "inflammatory"]);
+        assert_eq!(toks("TNF-α"), ["tnf", "alpha", "tnfalpha"]);
+        assert_eq!(toks("dose 2.5 mg."), ["dose", "2.5", "mg"]);
+        assert_eq!(toks("Alzheimer's disease"), ["alzheimer", "disease"]);
+        assert_eq!(toks("Pégylated ÉLAN"), ["pegylated", "elan"]);
+        assert_eq!(toks("HbA1c"), ["hba1c"]);
+        assert_eq!(toks("  --  "), Vec::<String>::new());
+    }
+    #[test]
+    fn offsets_point_into_source() {
+        let s = "Metformin (Glucophage®) 500-mg";
+        tokenize(s, |t| {
+            let src = s[t.start..t.end].to_lowercase();
+            assert!(src.contains(&t.text[..1]), "{src} {t:?}");
+        });
+    }
+    #[test]
+    fn stemming() {
+        let a = Analyzer::new();
+        assert_eq!(a.terms("The patients were treated"), ["patient", "treat"]);
+        assert_eq!(a.terms("metformin"), ["metformin"]);
+    }
+}

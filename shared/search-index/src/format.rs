@@ -1,0 +1,927 @@
+//! THE index format: every byte the engine reads or writes is defined here, encode and decode
+//! side by side. Bump [`FORMAT_VERSION`] on any incompatible change.
+//!
+//! # Chunk frame (all chunks, including meta)
+//! ```text
+//! "MPSI" | version u16 LE | kind u8 | flags u8 (0) | payload_len u32 LE | payload | xxh64(frame-before-this, seed 0) u64 LE
+//! ```
+//! A chunk's id ([`ChunkId`]) is `xxh64(whole frame, seed 0x4D50_5349)`: chunks are
+//! content-addressed, so an unchanged chunk keeps its id across commits and hosts can cache
+//! them forever. Decoding verifies magic, version, kind, length and checksum; loading through
+//! the cache additionally verifies the id.
+//!
+//! # Chunk kinds (payloads; `var` = LEB128 varint, `str` = var length + UTF-8)
+//! * **Meta** — generation var, [`IndexConfig`], segment count var, then per segment:
+//!   id var, doc_count var, field_len_sum var×F, avg_len f32×F, lexicon ref, postings dir
+//!   (count var, then per chunk: first term str, ref), doc_table ref, facets ref, store dir
+//!   (count var, then first_doc var + ref), tombstones (count var, delta-coded docnums var).
+//!   A ref is `id u64 LE, byte_len var`.
+//! * **Postings** — a contiguous term range of one segment. `n var`, then per term
+//!   (sorted): shared-prefix var, suffix str, df var, list byte length var; then the lists.
+//!   A posting list is `df` entries of `docnum gap var` followed by `impact u8` (see
+//!   [`quantize_impact`]). Impacts are BM25F pseudo term frequencies precomputed at index time
+//!   (field weights and length normalisation applied), so no positions or per-field tfs are
+//!   stored.
+//! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
+//!   autocomplete: `n var`, per term shared-prefix var, suffix str, df var, display var
+//!   (0 = same as term, else 1+shared prefix with the term followed by suffix str): the most
+//!   common surface form of a stemmed term, for suggestions.
+//! * **DocTable** — `n var`, dates var×n (yyyymmdd, 0 = unknown), ids: n strs.
+//! * **Facets** — for each [`FacetField`] in order: value count var, per value: str,
+//!   doc count var, delta-coded docnums var.
+//! * **Store** — stored documents (full source of truth for snippets and for segment
+//!   merges): first_doc var, n var, per doc the [`Document`] fields.
+
+use crate::codec::{Reader, Writer, xxh64};
+use crate::{Audience, Document, Error, NUM_FACETS};
+
+pub const MAGIC: [u8; 4] = *b"MPSI";
+pub const FORMAT_VERSION: u16 = 1;
+const HEADER_LEN: usize = 12;
+const ID_SEED: u64 = 0x4D50_5349;
+
+/// Number of BM25F fields.
+pub const NUM_FIELDS: usize = 5;
+
+/// Indexed text fields (BM25F).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title = 0,
+    Summary = 1,
+    Body = 2,
+    References = 3,
+    Taxonomy = 4,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ChunkKind {
+    Meta = 1,
+    Postings = 2,
+    Lexicon = 3,
+    DocTable = 4,
+    Facets = 5,
+    Store = 6,
+}
+
+impl ChunkKind {
+    fn from_u8(v: u8) -> Option<Self> {
+        Some(match v {
+            1 => Self::Meta,
+            2 => Self::Postings,
+            3 => Self::Lexicon,
+            4 => Self::DocTable,
+            5 => Self::Facets,
+            6 => Self::Store,
+            _ => return None,
+        })
+    }
+}
+
+/// Content hash of a framed chunk; its storage key is `to_string()` (16 hex digits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChunkId(pub u64);
+
+impl ChunkId {
+    pub fn of(frame: &[u8]) -> Self {
+        ChunkId(xxh64(frame, ID_SEED))
+    }
+}
+
+impl std::fmt::Display for ChunkId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl std::str::FromStr for ChunkId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        u64::from_str_radix(s, 16).map(ChunkId).map_err(|_| Error::Corrupt("bad chunk id"))
+    }
+}
+
+/// Wrap a payload in a checksummed frame.
+pub fn frame(kind: ChunkKind, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + HEADER_LEN + 8);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.push(kind as u8);
+    out.push(0);
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(payload);
+    let sum = xxh64(&out, 0);
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
+}
+
+/// Validate a frame and return its payload.
+pub fn unframe(bytes: &[u8], kind: ChunkKind) -> Result<&[u8], Error> {
+    if bytes.len() < HEADER_LEN + 8 || bytes[0..4] != MAGIC {
+        return Err(Error::BadMagic);
+    }
+    let ver = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if ver != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion(ver));
+    }
+    let k = ChunkKind::from_u8(bytes[6]).ok_or(Error::Corrupt("unknown chunk kind"))?;
+    if k != kind {
+        return Err(Error::WrongKind);
+    }
+    let len = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
+    if bytes.len() != HEADER_LEN + len + 8 {
+        return Err(Error::Corrupt("frame length"));
+    }
+    let body_end = HEADER_LEN + len;
+    let sum = u64::from_le_bytes(bytes[body_end..].try_into().unwrap());
+    if xxh64(&bytes[..body_end], 0) != sum {
+        return Err(Error::Checksum);
+    }
+    Ok(&bytes[HEADER_LEN..body_end])
+}
+
+/// Read only the kind of a frame (no validation beyond the header).
+pub fn peek_kind(bytes: &[u8]) -> Option<ChunkKind> {
+    if bytes.len() < HEADER_LEN || bytes[0..4] != MAGIC {
+        return None;
+    }
+    ChunkKind::from_u8(bytes[6])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impacts
+
+/// Scale of the logarithmic impact quantisation: `q = round(ln(1+tf) * SCALE)`.
+const IMPACT_SCALE: f32 = 44.0;
+
+/// Quantise a BM25F pseudo term frequency (> 0) to one byte (1..=255), ~2.3% relative step.
+#[inline]
+pub fn quantize_impact(tf: f32) -> u8 {
+    let q = ((1.0 + tf).ln() * IMPACT_SCALE).round();
+    q.clamp(1.0, 255.0) as u8
+}
+
+/// Inverse of [`quantize_impact`].
+#[inline]
+pub fn dequantize_impact(q: u8) -> f32 {
+    (q as f32 / IMPACT_SCALE).exp() - 1.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config + meta
+
+/// Index-time ranking configuration (stored in meta so every segment is built alike).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexConfig {
+    /// BM25F field weights, indexed by [`Field`].
+    pub field_weights: [f32; NUM_FIELDS],
+    /// BM25F per-field length normalisation `b`.
+    pub field_b: [f32; NUM_FIELDS],
+    /// Target size of a postings chunk in bytes.
+    pub postings_chunk_bytes: u32,
+    /// Target size of a stored-document chunk in bytes.
+    pub store_chunk_bytes: u32,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        Self {
+            field_weights: [2.0, 1.5, 1.0, 0.5, 1.0],
+            field_b: [0.6, 0.75, 0.75, 0.75, 0.3],
+            postings_chunk_bytes: 48 * 1024,
+            store_chunk_bytes: 64 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkRef {
+    pub id: ChunkId,
+    pub len: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostingsRef {
+    /// First term in the chunk (terms are sorted; a term lives in the last chunk whose
+    /// first term is <= it).
+    pub first_term: String,
+    pub chunk: ChunkRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreRef {
+    pub first_doc: u32,
+    pub chunk: ChunkRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentMeta {
+    pub id: u32,
+    pub doc_count: u32,
+    /// Sum of analysed field lengths over the segment's documents.
+    pub field_len_sum: [u64; NUM_FIELDS],
+    /// Average field lengths used when computing this segment's impacts.
+    pub avg_len: [f32; NUM_FIELDS],
+    pub lexicon: ChunkRef,
+    pub postings: Vec<PostingsRef>,
+    pub doc_table: ChunkRef,
+    pub facets: ChunkRef,
+    pub store: Vec<StoreRef>,
+    /// Tombstoned (withdrawn or replaced) segment-local document numbers, sorted.
+    pub deleted: Vec<u32>,
+}
+
+impl SegmentMeta {
+    /// Every chunk referenced by this segment.
+    pub fn chunk_refs(&self) -> impl Iterator<Item = &ChunkRef> {
+        std::iter::once(&self.lexicon)
+            .chain(self.postings.iter().map(|p| &p.chunk))
+            .chain([&self.doc_table, &self.facets])
+            .chain(self.store.iter().map(|s| &s.chunk))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// Incremented on every commit.
+    pub generation: u64,
+    pub config: IndexConfig,
+    pub segments: Vec<SegmentMeta>,
+    pub next_segment_id: u32,
+}
+
+impl Meta {
+    pub fn empty(config: IndexConfig) -> Self {
+        Self { generation: 0, config, segments: Vec::new(), next_segment_id: 0 }
+    }
+    pub fn doc_count(&self) -> u64 {
+        self.segments.iter().map(|s| s.doc_count as u64).sum()
+    }
+    pub fn live_doc_count(&self) -> u64 {
+        self.segments.iter().map(|s| (s.doc_count as usize - s.deleted.len()) as u64).sum()
+    }
+    /// Average field lengths over all segments (used for new segments' impacts).
+    pub fn global_avg_len(&self) -> Option<[f32; NUM_FIELDS]> {
+        let n = self.doc_count();
+        if n == 0 {
+            return None;
+        }
+        let mut avg = [0f32; NUM_FIELDS];
+        for (f, a) in avg.iter_mut().enumerate() {
+            let s: u64 = self.segments.iter().map(|s| s.field_len_sum[f]).sum();
+            *a = (s as f64 / n as f64) as f32;
+        }
+        Some(avg)
+    }
+}
+
+fn put_ref(w: &mut Writer, r: &ChunkRef) {
+    w.u64(r.id.0);
+    w.var(r.len as u64);
+}
+fn get_ref(r: &mut Reader<'_>) -> Result<ChunkRef, Error> {
+    Ok(ChunkRef { id: ChunkId(r.u64()?), len: r.var32()? })
+}
+
+pub fn encode_meta(m: &Meta) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.var(m.generation);
+    for v in m.config.field_weights {
+        w.f32(v);
+    }
+    for v in m.config.field_b {
+        w.f32(v);
+    }
+    w.var(m.config.postings_chunk_bytes as u64);
+    w.var(m.config.store_chunk_bytes as u64);
+    w.var(m.next_segment_id as u64);
+    w.var(m.segments.len() as u64);
+    for s in &m.segments {
+        w.var(s.id as u64);
+        w.var(s.doc_count as u64);
+        for v in s.field_len_sum {
+            w.var(v);
+        }
+        for v in s.avg_len {
+            w.f32(v);
+        }
+        put_ref(&mut w, &s.lexicon);
+        w.var(s.postings.len() as u64);
+        for p in &s.postings {
+            w.str(&p.first_term);
+            put_ref(&mut w, &p.chunk);
+        }
+        put_ref(&mut w, &s.doc_table);
+        put_ref(&mut w, &s.facets);
+        w.var(s.store.len() as u64);
+        for p in &s.store {
+            w.var(p.first_doc as u64);
+            put_ref(&mut w, &p.chunk);
+        }
+        w.var(s.deleted.len() as u64);
+        let mut prev = 0u32;
+        for &d in &s.deleted {
+            w.var((d - prev) as u64);
+            prev = d;
+        }
+    }
+    frame(ChunkKind::Meta, &w.buf)
+}
+
+pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
+    let mut r = Reader::new(unframe(bytes, ChunkKind::Meta)?);
+    let generation = r.var()?;
+    let mut config = IndexConfig::default();
+    for v in config.field_weights.iter_mut() {
+        *v = r.f32()?;
+    }
+    for v in config.field_b.iter_mut() {
+        *v = r.f32()?;
+    }
+    config.postings_chunk_bytes = r.var32()?;
+    config.store_chunk_bytes = r.var32()?;
+    let next_segment_id = r.var32()?;
+    let nseg = r.var()? as usize;
+    let mut segments = Vec::with_capacity(nseg.min(1024));
+    for _ in 0..nseg {
+        let id = r.var32()?;
+        let doc_count = r.var32()?;
+        let mut field_len_sum = [0u64; NUM_FIELDS];
+        for v in field_len_sum.iter_mut() {
+            *v = r.var()?;
+        }
+        let mut avg_len = [0f32; NUM_FIELDS];
+        for v in avg_len.iter_mut() {
+            *v = r.f32()?;
+        }
+        let lexicon = get_ref(&mut r)?;
+        let np = r.var()? as usize;
+        let mut postings = Vec::with_capacity(np.min(1 << 16));
+        for _ in 0..np {
+            let first_term = r.str()?.to_string();
+            postings.push(PostingsRef { first_term, chunk: get_ref(&mut r)? });
+        }
+        let doc_table = get_ref(&mut r)?;
+        let facets = get_ref(&mut r)?;
+        let ns = r.var()? as usize;
+        let mut store = Vec::with_capacity(ns.min(1 << 16));
+        for _ in 0..ns {
+            let first_doc = r.var32()?;
+            store.push(StoreRef { first_doc, chunk: get_ref(&mut r)? });
+        }
+        let nd = r.var()? as usize;
+        if nd > doc_count as usize {
+            return Err(Error::Corrupt("tombstones"));
+        }
+        let mut deleted = Vec::with_capacity(nd);
+        let mut prev = 0u32;
+        for i in 0..nd {
+            let g = r.var32()?;
+            if i > 0 && g == 0 {
+                return Err(Error::Corrupt("tombstones not increasing"));
+            }
+            prev = prev.checked_add(g).ok_or(Error::Corrupt("tombstone"))?;
+            if prev >= doc_count {
+                return Err(Error::Corrupt("tombstone out of range"));
+            }
+            deleted.push(prev);
+        }
+        segments.push(SegmentMeta {
+            id,
+            doc_count,
+            field_len_sum,
+            avg_len,
+            lexicon,
+            postings,
+            doc_table,
+            facets,
+            store,
+            deleted,
+        });
+    }
+    if !r.done() {
+        return Err(Error::Corrupt("trailing bytes in meta"));
+    }
+    Ok(Meta { generation, config, segments, next_segment_id })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Postings
+
+/// Encode one posting list (docnums strictly increasing) into `out`.
+pub fn encode_posting_list(postings: &[(u32, u8)], out: &mut Vec<u8>) {
+    let mut prev: u32 = 0;
+    let mut first = true;
+    for &(d, imp) in postings {
+        let gap = if first { d } else { d - prev };
+        first = false;
+        crate::codec::put_varint(out, gap as u64);
+        out.push(imp);
+        prev = d;
+    }
+}
+
+/// Iterator over an encoded posting list: yields `(docnum, impact)`.
+/// Bounds-checked: a corrupt list ends early instead of panicking.
+pub struct PostingIter<'a> {
+    data: &'a [u8],
+    pos: usize,
+    doc: u32,
+    first: bool,
+}
+
+impl<'a> PostingIter<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Self { data, pos: 0, doc: 0, first: true }
+    }
+}
+
+impl Iterator for PostingIter<'_> {
+    type Item = (u32, u8);
+    #[inline]
+    fn next(&mut self) -> Option<(u32, u8)> {
+        // fast path: one-byte gap
+        let b = *self.data.get(self.pos)?;
+        let gap = if b < 0x80 {
+            self.pos += 1;
+            b as u32
+        } else {
+            crate::codec::get_varint(self.data, &mut self.pos)? as u32
+        };
+        let imp = *self.data.get(self.pos)?;
+        self.pos += 1;
+        self.doc = if self.first { gap } else { self.doc.wrapping_add(gap) };
+        self.first = false;
+        Some((self.doc, imp))
+    }
+}
+
+/// A decoded postings chunk.
+#[derive(Debug)]
+pub struct PostingsChunk {
+    /// All term bytes, concatenated.
+    terms: Vec<u8>,
+    /// `terms[term_off[i]..term_off[i+1]]` is term i.
+    term_off: Vec<u32>,
+    df: Vec<u32>,
+    /// `lists[list_off[i]..list_off[i+1]]` is term i's posting list.
+    list_off: Vec<u32>,
+    lists: Vec<u8>,
+}
+
+impl PostingsChunk {
+    pub fn len(&self) -> usize {
+        self.df.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.df.is_empty()
+    }
+    pub fn term(&self, i: usize) -> &str {
+        // validated UTF-8 at decode
+        unsafe {
+            std::str::from_utf8_unchecked(
+                &self.terms[self.term_off[i] as usize..self.term_off[i + 1] as usize],
+            )
+        }
+    }
+    pub fn find(&self, term: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0usize, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.term(mid).cmp(term) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+    pub fn df(&self, i: usize) -> u32 {
+        self.df[i]
+    }
+    pub fn list(&self, i: usize) -> &[u8] {
+        &self.lists[self.list_off[i] as usize..self.list_off[i + 1] as usize]
+    }
+    pub fn iter(&self, i: usize) -> PostingIter<'_> {
+        PostingIter::new(self.list(i))
+    }
+    /// Approximate heap size.
+    pub fn heap_bytes(&self) -> usize {
+        self.terms.len() + self.lists.len() + 12 * self.df.len()
+    }
+}
+
+/// Encode a postings chunk from sorted `(term, df, encoded list)`.
+pub fn encode_postings(terms: &[(&str, u32, &[u8])]) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.var(terms.len() as u64);
+    let mut prev: &str = "";
+    for (t, df, list) in terms {
+        let p = common_prefix(prev, t);
+        w.var(p as u64);
+        w.str(&t[p..]);
+        w.var(*df as u64);
+        w.var(list.len() as u64);
+        prev = t;
+    }
+    for (_, _, list) in terms {
+        w.raw(list);
+    }
+    frame(ChunkKind::Postings, &w.buf)
+}
+
+pub fn decode_postings(bytes: &[u8]) -> Result<PostingsChunk, Error> {
+    let mut r = Reader::new(unframe(bytes, ChunkKind::Postings)?);
+    let n = r.var()? as usize;
+    if n > bytes.len() {
+        return Err(Error::Corrupt("term count"));
+    }
+    let mut terms: Vec<u8> = Vec::with_capacity(n * 8);
+    let mut term_off = Vec::with_capacity(n + 1);
+    let mut df = Vec::with_capacity(n);
+    let mut list_off = Vec::with_capacity(n + 1);
+    term_off.push(0u32);
+    list_off.push(0u32);
+    let mut prev_start = 0usize;
+    let mut total = 0u64;
+    for _ in 0..n {
+        let p = r.var()? as usize;
+        let suffix = r.bytes()?;
+        let start = terms.len();
+        if p > start - prev_start {
+            return Err(Error::Corrupt("term prefix"));
+        }
+        terms.extend_from_within(prev_start..prev_start + p);
+        terms.extend_from_slice(suffix);
+        if std::str::from_utf8(&terms[start..]).is_err() {
+            return Err(Error::Corrupt("term utf-8"));
+        }
+        prev_start = start;
+        term_off.push(terms.len() as u32);
+        df.push(r.var32()?);
+        total += r.var()?;
+        list_off.push(u32::try_from(total).map_err(|_| Error::Corrupt("list length"))?);
+    }
+    let lists = r.raw(total as usize)?.to_vec();
+    if !r.done() {
+        return Err(Error::Corrupt("trailing bytes in postings"));
+    }
+    Ok(PostingsChunk { terms, term_off, df, list_off, lists })
+}
+
+pub(crate) fn common_prefix(a: &str, b: &str) -> usize {
+    let mut n = a.as_bytes().iter().zip(b.as_bytes()).take_while(|(x, y)| x == y).count();
+    while !b.is_char_boundary(n) {
+        n -= 1;
+    }
+    n
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexicon
+
+/// All terms of a segment, sorted, with document frequency and display form.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    text: Vec<u8>,
+    off: Vec<u32>,
+    pub df: Vec<u32>,
+    /// Longest common prefix (bytes, capped at 255) with the previous term.
+    pub lcp: Vec<u8>,
+    display_text: Vec<u8>,
+    /// `u32::MAX` = display equals term, else offset pair index into display_off.
+    display_idx: Vec<u32>,
+    display_off: Vec<u32>,
+}
+
+impl Lexicon {
+    pub fn len(&self) -> usize {
+        self.df.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.df.is_empty()
+    }
+    pub fn term_bytes(&self, i: usize) -> &[u8] {
+        &self.text[self.off[i] as usize..self.off[i + 1] as usize]
+    }
+    pub fn term(&self, i: usize) -> &str {
+        unsafe { std::str::from_utf8_unchecked(self.term_bytes(i)) }
+    }
+    pub fn display(&self, i: usize) -> &str {
+        let d = self.display_idx[i];
+        if d == u32::MAX {
+            return self.term(i);
+        }
+        let d = d as usize;
+        unsafe {
+            std::str::from_utf8_unchecked(
+                &self.display_text[self.display_off[d] as usize..self.display_off[d + 1] as usize],
+            )
+        }
+    }
+    /// Index of the first term >= `key`.
+    pub fn lower_bound(&self, key: &[u8]) -> usize {
+        let (mut lo, mut hi) = (0usize, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.term_bytes(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+    pub fn find(&self, term: &str) -> Option<usize> {
+        let i = self.lower_bound(term.as_bytes());
+        (i < self.len() && self.term_bytes(i) == term.as_bytes()).then_some(i)
+    }
+    pub fn heap_bytes(&self) -> usize {
+        self.text.len() + self.display_text.len() + self.len() * 13
+    }
+}
+
+/// Encode a lexicon from sorted `(term, df, display)`.
+pub fn encode_lexicon(entries: &[(&str, u32, &str)]) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.var(entries.len() as u64);
+    let mut prev: &str = "";
+    for (t, df, disp) in entries {
+        let p = common_prefix(prev, t);
+        w.var(p as u64);
+        w.str(&t[p..]);
+        w.var(*df as u64);
+        if disp.is_empty() || disp == t {
+            w.var(0);
+        } else {
+            let q = common_prefix(t, disp);
+            w.var(q as u64 + 1);
+            w.str(&disp[q..]);
+        }
+        prev = t;
+    }
+    frame(ChunkKind::Lexicon, &w.buf)
+}
+
+pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
+    let mut r = Reader::new(unframe(bytes, ChunkKind::Lexicon)?);
+    let n = r.var()? as usize;
+    if n > bytes.len() {
+        return Err(Error::Corrupt("lexicon count"));
+    }
+    let mut lx = Lexicon {
+        text: Vec::with_capacity(n * 8),
+        off: Vec::with_capacity(n + 1),
+        df: Vec::with_capacity(n),
+        lcp: Vec::with_capacity(n),
+        display_text: Vec::new(),
+        display_idx: Vec::with_capacity(n),
+        display_off: vec![0],
+    };
+    lx.off.push(0);
+    let mut prev_start = 0usize;
+    for _ in 0..n {
+        let p = r.var()? as usize;
+        let suffix = r.bytes()?;
+        let start = lx.text.len();
+        if p > start - prev_start {
+            return Err(Error::Corrupt("lexicon prefix"));
+        }
+        lx.text.extend_from_within(prev_start..prev_start + p);
+        lx.text.extend_from_slice(suffix);
+        let t = std::str::from_utf8(&lx.text[start..]).map_err(|_| Error::Corrupt("utf-8"))?;
+        let tlen = t.len();
+        prev_start = start;
+        lx.off.push(lx.text.len() as u32);
+        lx.lcp.push(p.min(255) as u8);
+        lx.df.push(r.var32()?);
+        let d = r.var()? as usize;
+        if d == 0 {
+            lx.display_idx.push(u32::MAX);
+        } else {
+            let q = d - 1;
+            if q > tlen {
+                return Err(Error::Corrupt("display prefix"));
+            }
+            let suf = r.str()?;
+            let ds = lx.display_text.len();
+            lx.display_text.extend_from_slice(&lx.text[start..start + q]);
+            lx.display_text.extend_from_slice(suf.as_bytes());
+            if std::str::from_utf8(&lx.display_text[ds..]).is_err() {
+                return Err(Error::Corrupt("display utf-8"));
+            }
+            lx.display_idx.push((lx.display_off.len() - 1) as u32);
+            lx.display_off.push(lx.display_text.len() as u32);
+        }
+    }
+    if !r.done() {
+        return Err(Error::Corrupt("trailing bytes in lexicon"));
+    }
+    Ok(lx)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Doc table
+
+#[derive(Debug, Default)]
+pub struct DocTable {
+    pub dates: Vec<u32>,
+    ids: Vec<u8>,
+    id_off: Vec<u32>,
+}
+
+impl DocTable {
+    pub fn len(&self) -> usize {
+        self.dates.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.dates.is_empty()
+    }
+    pub fn id(&self, i: usize) -> &str {
+        unsafe {
+            std::str::from_utf8_unchecked(&self.ids[self.id_off[i] as usize..self.id_off[i + 1] as usize])
+        }
+    }
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.len() + self.len() * 8
+    }
+}
+
+pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
+    assert_eq!(ids.len(), dates.len());
+    let mut w = Writer::new();
+    w.var(ids.len() as u64);
+    for &d in dates {
+        w.var(d as u64);
+    }
+    for id in ids {
+        w.str(id);
+    }
+    frame(ChunkKind::DocTable, &w.buf)
+}
+
+pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
+    let mut r = Reader::new(unframe(bytes, ChunkKind::DocTable)?);
+    let n = r.var()? as usize;
+    if n > bytes.len() {
+        return Err(Error::Corrupt("doc count"));
+    }
+    let mut t = DocTable { dates: Vec::with_capacity(n), ids: Vec::new(), id_off: Vec::with_capacity(n + 1) };
+    for _ in 0..n {
+        t.dates.push(r.var32()?);
+    }
+    t.id_off.push(0);
+    for _ in 0..n {
+        let s = r.str()?;
+        t.ids.extend_from_slice(s.as_bytes());
+        t.id_off.push(t.ids.len() as u32);
+    }
+    if !r.done() {
+        return Err(Error::Corrupt("trailing bytes in doc table"));
+    }
+    Ok(t)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facets
+
+/// Per facet field: `(value, sorted segment-local docnums)`.
+pub type FacetLists = Vec<Vec<(String, Vec<u32>)>>;
+
+pub fn encode_facets(f: &FacetLists) -> Vec<u8> {
+    assert_eq!(f.len(), NUM_FACETS);
+    let mut w = Writer::new();
+    for values in f {
+        w.var(values.len() as u64);
+        for (v, docs) in values {
+            w.str(v);
+            w.var(docs.len() as u64);
+            let mut prev = 0u32;
+            for (i, &d) in docs.iter().enumerate() {
+                w.var(if i == 0 { d } else { d - prev } as u64);
+                prev = d;
+            }
+        }
+    }
+    frame(ChunkKind::Facets, &w.buf)
+}
+
+pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
+    let mut r = Reader::new(unframe(bytes, ChunkKind::Facets)?);
+    let mut out = Vec::with_capacity(NUM_FACETS);
+    for _ in 0..NUM_FACETS {
+        let nv = r.var()? as usize;
+        let mut values = Vec::with_capacity(nv.min(4096));
+        for _ in 0..nv {
+            let v = r.str()?.to_string();
+            let nd = r.var()? as usize;
+            if nd > bytes.len() {
+                return Err(Error::Corrupt("facet count"));
+            }
+            let mut docs = Vec::with_capacity(nd);
+            let mut prev = 0u32;
+            for i in 0..nd {
+                let g = r.var32()?;
+                prev = if i == 0 { g } else { prev.checked_add(g).ok_or(Error::Corrupt("facet"))? };
+                docs.push(prev);
+            }
+            values.push((v, docs));
+        }
+        out.push(values);
+    }
+    if !r.done() {
+        return Err(Error::Corrupt("trailing bytes in facets"));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store
+
+fn put_strs(w: &mut Writer, v: &[String]) {
+    w.var(v.len() as u64);
+    for s in v {
+        w.str(s);
+    }
+}
+fn get_strs(r: &mut Reader<'_>) -> Result<Vec<String>, Error> {
+    let n = r.var()? as usize;
+    if n > r.buf.len() {
+        return Err(Error::Corrupt("string list"));
+    }
+    (0..n).map(|_| r.str().map(str::to_string)).collect()
+}
+
+pub fn encode_store(first_doc: u32, docs: &[&Document]) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.var(first_doc as u64);
+    w.var(docs.len() as u64);
+    for d in docs {
+        w.str(&d.id);
+        w.str(&d.title);
+        w.str(&d.summary);
+        w.str(&d.body);
+        w.str(&d.references);
+        put_strs(&mut w, &d.therapeutic_areas);
+        put_strs(&mut w, &d.products);
+        w.str(&d.content_type);
+        w.str(&d.trial_phase);
+        put_strs(&mut w, &d.specialties);
+        w.str(&d.language);
+        put_strs(&mut w, &d.markets);
+        w.u8(d.audience as u8);
+        w.var(d.date as u64);
+    }
+    frame(ChunkKind::Store, &w.buf)
+}
+
+/// Decoded store chunk: `(first_doc, docs)`.
+pub fn decode_store(bytes: &[u8]) -> Result<(u32, Vec<Document>), Error> {
+    let mut r = Reader::new(unframe(bytes, ChunkKind::Store)?);
+    let first = r.var32()?;
+    let n = r.var()? as usize;
+    if n > bytes.len() {
+        return Err(Error::Corrupt("store count"));
+    }
+    let mut docs = Vec::with_capacity(n);
+    for _ in 0..n {
+        let id = r.str()?.to_string();
+        let title = r.str()?.to_string();
+        let summary = r.str()?.to_string();
+        let body = r.str()?.to_string();
+        let references = r.str()?.to_string();
+        let therapeutic_areas = get_strs(&mut r)?;
+        let products = get_strs(&mut r)?;
+        let content_type = r.str()?.to_string();
+        let trial_phase = r.str()?.to_string();
+        let specialties = get_strs(&mut r)?;
+        let language = r.str()?.to_string();
+        let markets = get_strs(&mut r)?;
+        let audience = match r.u8()? {
+            0 => Audience::Public,
+            1 => Audience::Hcp,
+            _ => return Err(Error::Corrupt("audience")),
+        };
+        let date = r.var32()?;
+        docs.push(Document {
+            id,
+            title,
+            summary,
+            body,
+            references,
+            therapeutic_areas,
+            products,
+            content_type,
+            trial_phase,
+            specialties,
+            language,
+            markets,
+            audience,
+            date,
+        });
+    }
+    if !r.done() {
+        return Err(Error::Corrupt("trailing bytes in store"));
+    }
+    Ok((first, docs))
+}

@@ -1,0 +1,979 @@
+//! Query engine.
+//!
+//! Ranking: BM25F. Field weights and per-field length normalisation are folded into one
+//! precomputed impact per posting at index time (see `format`), so scoring a posting is a table
+//! lookup: `score = w · idf · tf(k1+1)/(tf+k1)` with `tf` the BM25F pseudo frequency.
+//! A query is a list of *clauses* (one per query token, or one per vocabulary phrase); a clause
+//! has alternatives (the token itself, synonyms, typo corrections), each a conjunction of
+//! terms with a weight; a document's clause score is the best alternative, and clause scores
+//! add up. Optional cues: proximity/phrase boost (re-ranks the top results using the stored
+//! text), recency and content-type boosts, RM3-style pseudo-relevance feedback.
+//! Filters and facet counts use bitsets over global document numbers.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::analysis::{Analyzer, is_stopword, tokenize};
+use crate::bitset::Bitset;
+use crate::cache::{ChunkCache, ChunkSource, Decoded};
+use crate::format::{self, ChunkId, Meta};
+use crate::fuzzy;
+use crate::vocab::Vocab;
+use crate::{Document, Error, FacetField, NUM_FACETS};
+
+/// Exact filter: a document must have one of `values` in `field` (filters on different fields
+/// are ANDed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    pub field: FacetField,
+    pub values: Vec<String>,
+}
+
+impl Filter {
+    pub fn new(field: FacetField, values: &[&str]) -> Self {
+        Self { field, values: values.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+/// Pseudo-relevance feedback (RM3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prf {
+    pub fb_docs: usize,
+    pub fb_terms: usize,
+    /// Weight of the original query (1 = no feedback).
+    pub original_weight: f32,
+}
+
+impl Default for Prf {
+    fn default() -> Self {
+        Self { fb_docs: 10, fb_terms: 10, original_weight: 0.5 }
+    }
+}
+
+/// Ranking options. `Default` is the production configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankOptions {
+    pub k1: f32,
+    pub synonyms: bool,
+    pub typo_tolerance: bool,
+    /// Re-rank the top `proximity_window` hits by query-term proximity in the stored text.
+    pub proximity: bool,
+    pub proximity_window: usize,
+    pub proximity_weight: f32,
+    /// `(today as yyyymmdd, weight)`: multiplies scores by `1 + weight·2^(-age/365d)`.
+    pub recency: Option<(u32, f32)>,
+    /// Multiplicative boosts by content type.
+    pub content_type_boost: Vec<(String, f32)>,
+    pub prf: Option<Prf>,
+}
+
+impl Default for RankOptions {
+    fn default() -> Self {
+        Self {
+            k1: 1.2,
+            synonyms: true,
+            typo_tolerance: true,
+            proximity: false,
+            proximity_window: 30,
+            proximity_weight: 0.1,
+            recency: None,
+            content_type_boost: Vec::new(),
+            prf: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filters: Vec<Filter>,
+    /// Inclusive yyyymmdd bounds.
+    pub date_from: Option<u32>,
+    pub date_to: Option<u32>,
+    pub offset: usize,
+    pub limit: usize,
+    /// Compute facet counts over the filtered result set.
+    pub facets: bool,
+    pub options: RankOptions,
+}
+
+impl SearchRequest {
+    pub fn new(query: &str) -> Self {
+        Self {
+            query: query.to_string(),
+            filters: Vec::new(),
+            date_from: None,
+            date_to: None,
+            offset: 0,
+            limit: 10,
+            facets: false,
+            options: RankOptions::default(),
+        }
+    }
+    pub fn filter(mut self, f: Filter) -> Self {
+        self.filters.push(f);
+        self
+    }
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = n;
+        self
+    }
+    pub fn offset(mut self, n: usize) -> Self {
+        self.offset = n;
+        self
+    }
+    pub fn with_facets(mut self) -> Self {
+        self.facets = true;
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub score: f32,
+    /// Global document number (valid for this searcher's meta only).
+    pub doc: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacetCount {
+    /// Facet field name, or "year" for the date facet.
+    pub field: &'static str,
+    /// `(value, count)` sorted by count desc, then value.
+    pub values: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchResults {
+    /// Number of matching documents (after filters).
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Vec<FacetCount>,
+    /// Corrected query when a token was unknown and a close dictionary word exists.
+    pub did_you_mean: Option<String>,
+    /// `(query text, expansion)` pairs that were applied (synonyms, corrections).
+    pub expansions: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snippet {
+    pub title: String,
+    pub text: String,
+    /// Byte ranges in `text` to highlight.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+enum DocSet {
+    Sparse(Vec<u32>),
+    Dense(Bitset),
+}
+
+impl DocSet {
+    fn add_to(&self, b: &mut Bitset) {
+        match self {
+            DocSet::Sparse(v) => v.iter().for_each(|&d| b.set(d)),
+            DocSet::Dense(x) => b.or_with(x),
+        }
+    }
+    fn count_in(&self, b: &Bitset) -> usize {
+        match self {
+            DocSet::Sparse(v) => v.iter().filter(|&&d| b.get(d)).count(),
+            DocSet::Dense(x) => x.and_count(b),
+        }
+    }
+}
+
+struct FacetValue {
+    name: String,
+    docs: DocSet,
+}
+
+struct SegView {
+    base: u32,
+    table: Rc<Decoded>,
+}
+
+/// Term postings located in one segment.
+struct TermLoc {
+    base: u32,
+    chunk: Rc<Decoded>,
+    idx: usize,
+}
+
+struct TermInfo {
+    df: u32,
+    locs: Vec<TermLoc>,
+}
+
+#[derive(Debug, Clone)]
+struct Alt {
+    terms: Vec<String>,
+    weight: f32,
+}
+
+#[derive(Debug, Clone)]
+struct Clause {
+    alts: Vec<Alt>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<u32>,
+    clause: Vec<f32>,
+    clause_touched: Vec<u32>,
+    alt: Vec<f32>,
+    cnt: Vec<u8>,
+    alt_touched: Vec<u32>,
+}
+
+/// A query engine over one index generation. Cheap to create when the chunk cache is warm:
+/// it loads the doc tables and facets of all segments (always needed), and postings, lexicon
+/// and store chunks lazily.
+pub struct Searcher {
+    meta: Meta,
+    source: Rc<dyn ChunkSource>,
+    cache: Rc<ChunkCache>,
+    vocab: Rc<Vocab>,
+    analyzer: Analyzer,
+    segs: Vec<SegView>,
+    n_docs: u32,
+    live: Bitset,
+    dates: Vec<u32>,
+    facets: Vec<Vec<FacetValue>>,
+    scratch: RefCell<Scratch>,
+}
+
+fn idf(n: f32, df: f32) -> f32 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+impl Searcher {
+    pub fn open(
+        meta_bytes: &[u8],
+        source: Rc<dyn ChunkSource>,
+        cache: Rc<ChunkCache>,
+        vocab: Rc<Vocab>,
+    ) -> Result<Self, Error> {
+        let meta = format::decode_meta(meta_bytes)?;
+        let n_docs = meta.doc_count() as u32;
+        let mut segs = Vec::new();
+        let mut live = Bitset::full(n_docs as usize);
+        let mut dates = Vec::with_capacity(n_docs as usize);
+        let mut facet_map: Vec<HashMap<String, Vec<u32>>> = (0..NUM_FACETS).map(|_| HashMap::new()).collect();
+        let mut base = 0u32;
+        for s in &meta.segments {
+            let table = cache.get(s.doc_table.id, &*source)?;
+            let Decoded::DocTable(t) = &*table else { return Err(Error::WrongKind) };
+            if t.len() != s.doc_count as usize {
+                return Err(Error::Corrupt("doc table size"));
+            }
+            dates.extend_from_slice(&t.dates);
+            for &d in &s.deleted {
+                live.clear(base + d);
+            }
+            let fc = cache.get(s.facets.id, &*source)?;
+            let Decoded::Facets(f) = &*fc else { return Err(Error::WrongKind) };
+            for (fi, values) in f.iter().enumerate() {
+                for (v, docs) in values {
+                    let e = facet_map[fi].entry(v.clone()).or_default();
+                    e.extend(docs.iter().map(|d| d + base));
+                }
+            }
+            segs.push(SegView { base, table: table.clone() });
+            base += s.doc_count;
+        }
+        let facets = facet_map
+            .into_iter()
+            .map(|m| {
+                let mut v: Vec<FacetValue> = m
+                    .into_iter()
+                    .map(|(name, docs)| {
+                        let docs = if docs.len() * 32 > n_docs as usize {
+                            let mut b = Bitset::new(n_docs as usize);
+                            docs.iter().for_each(|&d| b.set(d));
+                            DocSet::Dense(b)
+                        } else {
+                            DocSet::Sparse(docs)
+                        };
+                        FacetValue { name, docs }
+                    })
+                    .collect();
+                v.sort_by(|a, b| a.name.cmp(&b.name));
+                v
+            })
+            .collect();
+        Ok(Self {
+            meta,
+            source,
+            cache,
+            vocab,
+            analyzer: Analyzer::new(),
+            segs,
+            n_docs,
+            live,
+            dates,
+            facets,
+            scratch: RefCell::new(Scratch::default()),
+        })
+    }
+
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    pub fn doc_count(&self) -> u32 {
+        self.n_docs
+    }
+    pub fn live_count(&self) -> usize {
+        self.live.count()
+    }
+
+    fn seg_of(&self, doc: u32) -> usize {
+        self.segs.partition_point(|s| s.base <= doc) - 1
+    }
+
+    /// External id of a global doc number.
+    pub fn doc_id(&self, doc: u32) -> &str {
+        let s = self.seg_of(doc);
+        let Decoded::DocTable(t) = &*self.segs[s].table else { unreachable!() };
+        t.id((doc - self.segs[s].base) as usize)
+    }
+
+    fn term_info(&self, term: &str) -> Result<TermInfo, Error> {
+        let mut info = TermInfo { df: 0, locs: Vec::new() };
+        for (si, s) in self.meta.segments.iter().enumerate() {
+            let p = s.postings.partition_point(|p| p.first_term.as_str() <= term);
+            if p == 0 {
+                continue;
+            }
+            let cref = &s.postings[p - 1].chunk;
+            let chunk = self.cache.get(cref.id, &*self.source)?;
+            let Decoded::Postings(pc) = &*chunk else { return Err(Error::WrongKind) };
+            if let Some(idx) = pc.find(term) {
+                info.df += pc.df(idx);
+                info.locs.push(TermLoc { base: self.segs[si].base, chunk: chunk.clone(), idx });
+            }
+        }
+        Ok(info)
+    }
+
+    fn lexicons(&self) -> Result<Vec<Rc<Decoded>>, Error> {
+        self.meta.segments.iter().map(|s| self.cache.get(s.lexicon.id, &*self.source)).collect()
+    }
+
+    /// Chunk ids a request will need that are not cached yet (for async hosts: fetch these,
+    /// [`ChunkCache::insert_bytes`] them, then search; a search that still misses a chunk
+    /// returns [`Error::MissingChunk`] and can be retried after fetching it).
+    pub fn plan(&self, query: &str) -> Vec<ChunkId> {
+        let mut out = Vec::new();
+        self.analyzer.analyze(query, |t, _| {
+            for s in &self.meta.segments {
+                let p = s.postings.partition_point(|p| p.first_term.as_str() <= t);
+                if p > 0 {
+                    let id = s.postings[p - 1].chunk.id;
+                    if !self.cache.contains(id) && !out.contains(&id) {
+                        out.push(id);
+                    }
+                }
+            }
+        });
+        out
+    }
+
+    /// Typo candidates for an analysed term: `(term, distance, df)` from the lexicons and the
+    /// vocabulary (df 0), best first.
+    fn fuzzy_candidates(&self, term: &str, max_d: u32) -> Result<Vec<(String, u32, u32)>, Error> {
+        let mut found: HashMap<String, (u32, u32)> = HashMap::new();
+        for lx in self.lexicons()? {
+            let Decoded::Lexicon(l) = &*lx else { return Err(Error::WrongKind) };
+            fuzzy::search(l, term.as_bytes(), max_d, |i, d| {
+                let e = found.entry(l.term(i).to_string()).or_insert((d, 0));
+                e.0 = e.0.min(d);
+                e.1 += l.df[i];
+            });
+        }
+        let st = &self.vocab.single_terms;
+        fuzzy::search(st, term.as_bytes(), max_d, |i, d| {
+            found.entry(st.terms[i].clone()).or_insert((d, 0));
+        });
+        let mut v: Vec<(String, u32, u32)> = found.into_iter().map(|(t, (d, df))| (t, d, df)).collect();
+        v.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        Ok(v)
+    }
+
+    fn display_of(&self, term: &str) -> String {
+        if let Ok(lxs) = self.lexicons() {
+            for lx in lxs {
+                if let Decoded::Lexicon(l) = &*lx {
+                    if let Some(i) = l.find(term) {
+                        return l.display(i).to_string();
+                    }
+                }
+            }
+        }
+        self.vocab.display(term).unwrap_or(term).to_string()
+    }
+
+    /// Build clauses from the query text.
+    fn plan_clauses(
+        &self,
+        query: &str,
+        opts: &RankOptions,
+        res: &mut SearchResults,
+    ) -> Result<Vec<Clause>, Error> {
+        // analysed tokens with their surface text
+        let mut toks: Vec<(String, String)> = Vec::new();
+        self.analyzer.analyze(query, |t, tok| toks.push((t.to_string(), tok.text.to_string())));
+        let terms: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
+        let spans = if opts.synonyms { self.vocab.match_spans(&terms) } else { Vec::new() };
+        let mut clauses = Vec::new();
+        let mut corrected: Vec<String> = Vec::new();
+        let mut any_correction = false;
+        let mut i = 0;
+        let mut si = 0;
+        while i < toks.len() {
+            if si < spans.len() && spans[si].0 == i {
+                let (s, len) = spans[si];
+                si += 1;
+                let phrase: Vec<String> = terms[s..s + len].iter().map(|t| t.to_string()).collect();
+                let mut alts = vec![Alt { terms: phrase.clone(), weight: 1.0 }];
+                for a in self.vocab.alternatives(&terms[s..s + len]) {
+                    res.expansions.push((toks[s..s + len].iter().map(|t| t.1.as_str()).collect::<Vec<_>>().join(" "), a.display.clone()));
+                    alts.push(Alt { terms: a.terms, weight: a.weight });
+                }
+                if len == 1 {
+                    // a single-token phrase keeps its own clause
+                    clauses.push(Clause { alts });
+                } else {
+                    // multi-token phrase: the phrase alternatives plus the individual tokens
+                    // at low weight (partial matches still count a little)
+                    clauses.push(Clause { alts });
+                    for t in &phrase {
+                        clauses.push(Clause { alts: vec![Alt { terms: vec![t.clone()], weight: 0.3 }] });
+                    }
+                }
+                for t in &toks[s..s + len] {
+                    corrected.push(t.1.clone());
+                }
+                i = s + len;
+                continue;
+            }
+            let (term, surface) = &toks[i];
+            let mut alts = vec![Alt { terms: vec![term.clone()], weight: 1.0 }];
+            let mut word = surface.clone();
+            if opts.typo_tolerance {
+                let max_d = fuzzy::max_edits(surface.chars().count());
+                if max_d > 0 && self.term_info(term)?.df == 0 {
+                    let cands = self.fuzzy_candidates(term, max_d)?;
+                    if let Some(best_d) = cands.first().map(|c| c.1) {
+                        for (c, d, _df) in cands.iter().filter(|c| c.1 == best_d).take(3) {
+                            let w = if *d == 1 { 0.8 } else { 0.6 };
+                            alts.push(Alt { terms: vec![c.clone()], weight: w });
+                            let disp = self.display_of(c);
+                            res.expansions.push((surface.clone(), disp.clone()));
+                            if opts.synonyms {
+                                for a in self.vocab.alternatives_key(c) {
+                                    res.expansions.push((disp.clone(), a.display.clone()));
+                                    alts.push(Alt { terms: a.terms, weight: w * a.weight });
+                                }
+                            }
+                        }
+                        word = self.display_of(&cands[0].0);
+                        any_correction = true;
+                    }
+                }
+            }
+            corrected.push(word);
+            clauses.push(Clause { alts });
+            i += 1;
+        }
+        if any_correction {
+            res.did_you_mean = Some(corrected.join(" "));
+        }
+        Ok(clauses)
+    }
+
+    fn allowed_set(&self, req: &SearchRequest) -> Bitset {
+        let mut allowed = self.live.clone();
+        for f in &req.filters {
+            let mut m = Bitset::new(self.n_docs as usize);
+            let values = &self.facets[f.field as usize];
+            for v in &f.values {
+                if let Ok(i) = values.binary_search_by(|x| x.name.as_str().cmp(v)) {
+                    values[i].docs.add_to(&mut m);
+                }
+            }
+            allowed.and_with(&m);
+        }
+        if req.date_from.is_some() || req.date_to.is_some() {
+            let (lo, hi) = (req.date_from.unwrap_or(0), req.date_to.unwrap_or(u32::MAX));
+            for (d, &date) in self.dates.iter().enumerate() {
+                if date < lo || date > hi {
+                    allowed.clear(d as u32);
+                }
+            }
+        }
+        allowed
+    }
+
+    /// Score clauses into `scratch.acc` (touched docs listed in `scratch.touched`).
+    fn score(&self, clauses: &[Clause], k1: f32, sc: &mut Scratch) -> Result<(), Error> {
+        let n = self.n_docs as usize;
+        if sc.acc.len() != n {
+            sc.acc = vec![0.0; n];
+            sc.clause = vec![0.0; n];
+            sc.alt = vec![0.0; n];
+            sc.cnt = vec![0; n];
+        }
+        let nf = self.n_docs as f32;
+        let mut cache: HashMap<String, Rc<TermInfo>> = HashMap::new();
+        let mut info = |t: &str| -> Result<Rc<TermInfo>, Error> {
+            if let Some(x) = cache.get(t) {
+                return Ok(x.clone());
+            }
+            let x = Rc::new(self.term_info(t)?);
+            cache.insert(t.to_string(), x.clone());
+            Ok(x)
+        };
+        let table = |df: u32, w: f32| -> [f32; 256] {
+            let idf = idf(nf, df as f32) * w;
+            let mut t = [0f32; 256];
+            for (q, v) in t.iter_mut().enumerate().skip(1) {
+                let tf = format::dequantize_impact(q as u8);
+                *v = idf * tf * (k1 + 1.0) / (tf + k1);
+            }
+            t
+        };
+        for c in clauses {
+            let simple = c.alts.len() == 1 && c.alts[0].terms.len() == 1;
+            if simple {
+                let ti = info(&c.alts[0].terms[0])?;
+                if ti.df == 0 {
+                    continue;
+                }
+                let tab = table(ti.df, c.alts[0].weight);
+                for loc in &ti.locs {
+                    let Decoded::Postings(pc) = &*loc.chunk else { unreachable!() };
+                    for (d, imp) in pc.iter(loc.idx) {
+                        let g = (loc.base + d) as usize;
+                        if g >= n {
+                            break;
+                        }
+                        let a = &mut sc.acc[g];
+                        if *a == 0.0 {
+                            sc.touched.push(g as u32);
+                        }
+                        *a += tab[imp as usize];
+                    }
+                }
+                continue;
+            }
+            // general clause: max over alternatives, each a conjunction
+            for alt in &c.alts {
+                let infos: Vec<Rc<TermInfo>> = alt.terms.iter().map(|t| info(t)).collect::<Result<_, _>>()?;
+                if infos.iter().any(|i| i.df == 0) {
+                    continue;
+                }
+                let need = infos.len() as u8;
+                for ti in &infos {
+                    let tab = table(ti.df, alt.weight);
+                    for loc in &ti.locs {
+                        let Decoded::Postings(pc) = &*loc.chunk else { unreachable!() };
+                        for (d, imp) in pc.iter(loc.idx) {
+                            let g = (loc.base + d) as usize;
+                            if g >= n {
+                                break;
+                            }
+                            if sc.cnt[g] == 0 {
+                                sc.alt_touched.push(g as u32);
+                            }
+                            sc.cnt[g] = sc.cnt[g].saturating_add(1);
+                            sc.alt[g] += tab[imp as usize];
+                        }
+                    }
+                }
+                for &g in &sc.alt_touched {
+                    let g = g as usize;
+                    if sc.cnt[g] >= need {
+                        if sc.clause[g] == 0.0 {
+                            sc.clause_touched.push(g as u32);
+                        }
+                        sc.clause[g] = sc.clause[g].max(sc.alt[g]);
+                    }
+                    sc.cnt[g] = 0;
+                    sc.alt[g] = 0.0;
+                }
+                sc.alt_touched.clear();
+            }
+            for &g in &sc.clause_touched {
+                let g = g as usize;
+                if sc.acc[g] == 0.0 {
+                    sc.touched.push(g as u32);
+                }
+                sc.acc[g] += sc.clause[g];
+                sc.clause[g] = 0.0;
+            }
+            sc.clause_touched.clear();
+        }
+        Ok(())
+    }
+
+    fn reset(sc: &mut Scratch) {
+        for &g in &sc.touched {
+            sc.acc[g as usize] = 0.0;
+        }
+        sc.touched.clear();
+    }
+
+    fn boost(&self, doc: u32, opts: &RankOptions) -> f32 {
+        let mut b = 1.0;
+        if let Some((today, w)) = opts.recency {
+            let date = self.dates[doc as usize];
+            if date != 0 && today >= date {
+                let days = days_between(date, today) as f32;
+                b *= 1.0 + w * (-days / 365.0 * std::f32::consts::LN_2).exp();
+            }
+        }
+        if !opts.content_type_boost.is_empty() {
+            let ct = &self.facets[FacetField::ContentType as usize];
+            for (name, w) in &opts.content_type_boost {
+                if let Ok(i) = ct.binary_search_by(|x| x.name.as_str().cmp(name)) {
+                    let hit = match &ct[i].docs {
+                        DocSet::Sparse(v) => v.binary_search(&doc).is_ok(),
+                        DocSet::Dense(x) => x.get(doc),
+                    };
+                    if hit {
+                        b *= *w;
+                    }
+                }
+            }
+        }
+        b
+    }
+
+    /// Run a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, Error> {
+        let mut res = SearchResults::default();
+        let opts = &req.options;
+        let mut clauses = self.plan_clauses(&req.query, opts, &mut res)?;
+        let allowed = self.allowed_set(req);
+        let mut sc_guard = self.scratch.borrow_mut();
+        let sc = &mut *sc_guard;
+        let mut cands: Vec<(f32, u32)>;
+        if clauses.is_empty() {
+            // browse: everything allowed, newest first
+            cands = allowed.iter().map(|d| (self.dates[d as usize] as f32, d)).collect();
+        } else {
+            self.score(&clauses, opts.k1, sc)?;
+            if let Some(prf) = opts.prf {
+                let top = self.collect(sc, &allowed, opts, prf.fb_docs);
+                Self::reset(sc);
+                self.expand_prf(&mut clauses, &top, prf)?;
+                self.score(&clauses, opts.k1, sc)?;
+            }
+            cands = Vec::with_capacity(sc.touched.len());
+            let plain = opts.recency.is_none() && opts.content_type_boost.is_empty();
+            for &d in &sc.touched {
+                if allowed.get(d) {
+                    let s = sc.acc[d as usize];
+                    cands.push((if plain { s } else { s * self.boost(d, opts) }, d));
+                }
+            }
+            Self::reset(sc);
+        }
+        drop(sc_guard);
+        res.total = cands.len();
+        if req.facets {
+            let mut m = Bitset::new(self.n_docs as usize);
+            for &(_, d) in &cands {
+                m.set(d);
+            }
+            res.facets = self.facet_counts(&m, &cands);
+        }
+        let want = req.offset + req.limit;
+        let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let mut window = want;
+        if opts.proximity && !clauses.is_empty() {
+            window = window.max(opts.proximity_window);
+        }
+        if cands.len() > window && window > 0 {
+            cands.select_nth_unstable_by(window - 1, cmp);
+            cands.truncate(window);
+        }
+        cands.sort_unstable_by(cmp);
+        if opts.proximity && clauses.len() >= 2 {
+            self.proximity_rerank(&req.query, &mut cands, opts)?;
+            cands.sort_unstable_by(cmp);
+        }
+        res.hits = cands
+            .iter()
+            .skip(req.offset)
+            .take(req.limit)
+            .map(|&(score, doc)| Hit { id: self.doc_id(doc).to_string(), score, doc })
+            .collect();
+        Ok(res)
+    }
+
+    fn collect(&self, sc: &Scratch, allowed: &Bitset, opts: &RankOptions, k: usize) -> Vec<(f32, u32)> {
+        let mut v: Vec<(f32, u32)> = sc
+            .touched
+            .iter()
+            .filter(|&&d| allowed.get(d))
+            .map(|&d| (sc.acc[d as usize] * self.boost(d, opts), d))
+            .collect();
+        let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if v.len() > k && k > 0 {
+            v.select_nth_unstable_by(k - 1, cmp);
+            v.truncate(k);
+        }
+        v.sort_unstable_by(cmp);
+        v
+    }
+
+    /// Load a stored document by global doc number.
+    pub fn document(&self, doc: u32) -> Result<Document, Error> {
+        let si = self.seg_of(doc);
+        let local = doc - self.segs[si].base;
+        let seg = &self.meta.segments[si];
+        let p = seg.store.partition_point(|s| s.first_doc <= local);
+        if p == 0 {
+            return Err(Error::Corrupt("store directory"));
+        }
+        let chunk = self.cache.get(seg.store[p - 1].chunk.id, &*self.source)?;
+        let Decoded::Store(first, docs) = &*chunk else { return Err(Error::WrongKind) };
+        docs.get((local - first) as usize).cloned().ok_or(Error::Corrupt("store chunk range"))
+    }
+
+    /// RM3: add the top `fb_terms` terms of the relevance model estimated from the top
+    /// `fb_docs` documents (analysed from the stored text), interpolated with the query.
+    fn expand_prf(&self, clauses: &mut Vec<Clause>, top: &[(f32, u32)], prf: Prf) -> Result<(), Error> {
+        if top.is_empty() {
+            return Ok(());
+        }
+        let maxs = top[0].0.max(1e-6);
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        let mut norm = 0f32;
+        for &(s, d) in top {
+            let doc = self.document(d)?;
+            let mut tf: HashMap<String, f32> = HashMap::new();
+            let mut len = 0f32;
+            for text in [&doc.title, &doc.summary, &doc.body] {
+                self.analyzer.analyze(text, |t, _| {
+                    *tf.entry(t.to_string()).or_default() += 1.0;
+                    len += 1.0;
+                });
+            }
+            let pd = (s / maxs).exp(); // softmax-like document weight
+            norm += pd;
+            for (t, c) in tf {
+                *weights.entry(t).or_default() += pd * c / len.max(1.0);
+            }
+        }
+        let orig_terms: Vec<String> = clauses.iter().flat_map(|c| c.alts.iter().flat_map(|a| a.terms.clone())).collect();
+        let mut ws: Vec<(String, f32)> = weights
+            .into_iter()
+            .filter(|(t, _)| t.len() > 2 && !t.bytes().all(|b| b.is_ascii_digit()))
+            .map(|(t, w)| (t, w / norm))
+            .collect();
+        ws.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ws.truncate(prf.fb_terms);
+        let total: f32 = ws.iter().map(|x| x.1).sum::<f32>().max(1e-6);
+        let lambda = prf.original_weight;
+        let nq = clauses.len().max(1) as f32;
+        for c in clauses.iter_mut() {
+            for a in c.alts.iter_mut() {
+                a.weight *= lambda;
+            }
+        }
+        // expansion mass (1-λ)·nq distributed by relevance-model weight
+        for (t, w) in ws {
+            let weight = (1.0 - lambda) * nq * w / total;
+            if let Some(c) = clauses.iter_mut().find(|c| c.alts.len() == 1 && c.alts[0].terms == [t.clone()]) {
+                c.alts[0].weight += weight;
+            } else if !orig_terms.contains(&t) {
+                clauses.push(Clause { alts: vec![Alt { terms: vec![t], weight }] });
+            }
+        }
+        Ok(())
+    }
+
+    /// Boost documents where query terms occur close together (minimal window containing the
+    /// most distinct query terms), using the stored text.
+    fn proximity_rerank(&self, query: &str, cands: &mut [(f32, u32)], opts: &RankOptions) -> Result<(), Error> {
+        let qterms: Vec<String> = {
+            let mut v = self.analyzer.terms(query);
+            v.sort();
+            v.dedup();
+            v
+        };
+        if qterms.len() < 2 {
+            return Ok(());
+        }
+        let top = cands.first().map(|c| c.0).unwrap_or(0.0);
+        for c in cands.iter_mut().take(opts.proximity_window) {
+            let doc = self.document(c.1)?;
+            let mut hits: Vec<(u32, usize)> = Vec::new();
+            let mut pos = 0u32;
+            for text in [&doc.title, &doc.summary, &doc.body] {
+                let mut last = 0;
+                tokenize(text, |t| {
+                    last = t.pos;
+                    if is_stopword(t.text) {
+                        return;
+                    }
+                    let s = self.analyzer.stem(t.text);
+                    if let Ok(i) = qterms.binary_search_by(|q| q.as_str().cmp(&s)) {
+                        hits.push((pos + t.pos, i));
+                    }
+                });
+                pos += last + 50; // fields do not touch
+            }
+            // bigram adjacency: count query-term pairs within a window of 3 positions
+            let mut pairs = 0usize;
+            for w in hits.windows(2) {
+                if w[0].1 != w[1].1 && w[1].0 - w[0].0 <= 3 {
+                    pairs += 1;
+                }
+            }
+            let bonus = opts.proximity_weight * top * (pairs as f32).ln_1p() / (qterms.len() as f32).ln_1p();
+            c.0 += bonus;
+        }
+        Ok(())
+    }
+
+    fn facet_counts(&self, m: &Bitset, cands: &[(f32, u32)]) -> Vec<FacetCount> {
+        let mut out = Vec::new();
+        for f in FacetField::ALL {
+            let mut values: Vec<(String, u32)> = self.facets[f as usize]
+                .iter()
+                .map(|v| (v.name.clone(), v.docs.count_in(m) as u32))
+                .filter(|x| x.1 > 0)
+                .collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            out.push(FacetCount { field: f.name(), values });
+        }
+        let mut years: HashMap<u32, u32> = HashMap::new();
+        for &(_, d) in cands {
+            let y = self.dates[d as usize] / 10000;
+            if y > 0 {
+                *years.entry(y).or_default() += 1;
+            }
+        }
+        let mut values: Vec<(String, u32)> = years.into_iter().map(|(y, c)| (y.to_string(), c)).collect();
+        values.sort_by(|a, b| b.0.cmp(&a.0));
+        out.push(FacetCount { field: "year", values });
+        out
+    }
+
+    /// Autocomplete: completions of the last (partial) word, from the index vocabulary and the
+    /// medical vocabulary, most frequent first. Earlier words are kept as typed.
+    pub fn suggest(&self, prefix: &str, k: usize) -> Result<Vec<String>, Error> {
+        let mut words: Vec<String> = Vec::new();
+        tokenize(prefix, |t| words.push(t.text.to_string()));
+        let ends_with_space = prefix.ends_with(char::is_whitespace);
+        let Some(last) = words.last().cloned() else { return Ok(Vec::new()) };
+        if ends_with_space || last.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let head = if words.len() > 1 { format!("{} ", words[..words.len() - 1].join(" ")) } else { String::new() };
+        let mut scored: HashMap<String, u32> = HashMap::new();
+        let key_len = last.len().saturating_sub(3).max(2.min(last.len()));
+        let key = &last.as_bytes()[..key_len];
+        for lx in self.lexicons()? {
+            let Decoded::Lexicon(l) = &*lx else { return Err(Error::WrongKind) };
+            let mut i = l.lower_bound(key);
+            while i < l.len() && l.term_bytes(i).starts_with(key) {
+                let disp = l.display(i);
+                if disp.starts_with(&last) && !is_stopword(disp) {
+                    *scored.entry(disp.to_string()).or_default() += l.df[i];
+                }
+                i += 1;
+            }
+        }
+        let names = &self.vocab.names;
+        let mut i = names.partition_point(|n| n.as_str() < last.as_str());
+        let mut added = 0;
+        while i < names.len() && names[i].starts_with(&last) && added < 50 {
+            scored.entry(names[i].clone()).or_insert(0);
+            i += 1;
+            added += 1;
+        }
+        let mut v: Vec<(String, u32)> = scored.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+        Ok(v.into_iter().take(k).map(|(s, _)| format!("{head}{s}")).collect())
+    }
+
+    /// A highlighted snippet of a hit for `query` (about `max_chars` bytes).
+    pub fn snippet(&self, doc: u32, query: &str, max_chars: usize) -> Result<Snippet, Error> {
+        let d = self.document(doc)?;
+        let mut qterms = self.analyzer.terms(query);
+        // include synonyms so a brand query highlights the generic name
+        let spans = self.vocab.match_spans(&qterms.iter().map(String::as_str).collect::<Vec<_>>());
+        let refs: Vec<String> = qterms.clone();
+        for (s, len) in spans {
+            let key: Vec<&str> = refs[s..s + len].iter().map(String::as_str).collect();
+            for a in self.vocab.alternatives(&key) {
+                qterms.extend(a.terms);
+            }
+        }
+        qterms.sort();
+        qterms.dedup();
+        let pick = |text: &str| -> Vec<(usize, usize)> {
+            let mut v = Vec::new();
+            tokenize(text, |t| {
+                if !is_stopword(t.text) && qterms.binary_search_by(|q| q.as_str().cmp(&self.analyzer.stem(t.text))).is_ok() {
+                    v.push((t.start, t.end));
+                }
+            });
+            v.dedup_by(|a, b| a.0 < b.1);
+            v
+        };
+        let source = if !pick(&d.summary).is_empty() || d.body.is_empty() { &d.summary } else { &d.body };
+        let marks = pick(source);
+        // best window: most marks within max_chars
+        let mut best = (0usize, 0usize); // (count, start byte)
+        for (i, &(s, _)) in marks.iter().enumerate() {
+            let c = marks[i..].iter().take_while(|m| m.1 <= s + max_chars).count();
+            if c > best.0 {
+                best = (c, s);
+            }
+        }
+        let mut start = best.1.saturating_sub(max_chars / 4);
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        if let Some(p) = source[..start].rfind(' ') {
+            start = p + 1;
+        } else {
+            start = 0;
+        }
+        let mut end = (start + max_chars).min(source.len());
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end < source.len() {
+            if let Some(p) = source[start..end].rfind(' ') {
+                end = start + p;
+            }
+        }
+        let text = source[start..end].to_string();
+        let highlights = marks
+            .iter()
+            .filter(|m| m.0 >= start && m.1 <= end)
+            .map(|m| (m.0 - start, m.1 - start))
+            .collect();
+        Ok(Snippet { title: d.title.clone(), text, highlights })
+    }
+}
+
+/// Days between two yyyymmdd dates (b >= a), civil calendar.
+pub fn days_between(a: u32, b: u32) -> i64 {
+    fn days(d: u32) -> i64 {
+        let (y, m, dd) = ((d / 10000) as i64, ((d / 100) % 100) as i64, (d % 100) as i64);
+        let (y, m) = if m <= 2 { (y - 1, m + 12) } else { (y, m) };
+        365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + dd
+    }
+    days(b) - days(a)
+}

@@ -1,0 +1,211 @@
+//! Fermyon Spin adapter. Store labels are the logical store names (`kv_eu`, `db_eu`,
+//! `blob_eu`, `kv_global`, …), identical to the Cloudflare binding names.
+//!
+//! Object storage: Spin has no object-storage interface, so blobs are kept in a dedicated
+//! labelled key-value store per region (`blob_eu`, …) through core's `KvBlobStore`
+//! (512 KiB chunks + a metadata record written last). It needs no outbound network, works in
+//! every Spin runtime and keeps the region boundary identical to the other stores. An
+//! S3-compatible client over `wasi:http` would suit very large files better; it can replace
+//! this type without touching core.
+#![cfg(target_arch = "wasm32")]
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use medportal_core::ports::{Clock, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
+use medportal_core::{Config, Error, KvBlobStore, Platform, RequestInfo, Result, StoreName};
+use spin_sdk::{key_value, sqlite};
+use time::OffsetDateTime;
+
+pub struct SpinPlatform;
+
+impl Clock for SpinPlatform {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+impl Rng for SpinPlatform {
+    fn fill(&self, buf: &mut [u8]) -> Result<()> {
+        getrandom::fill(buf).map_err(Error::platform)
+    }
+}
+
+impl Log for SpinPlatform {
+    fn log(&self, level: LogLevel, message: &str) {
+        eprintln!("[{level:?}] {message}");
+    }
+}
+
+impl Platform for SpinPlatform {
+    type Kv = SpinKv;
+    type Sql = SpinSqlite;
+    type Blob = KvBlobStore<SpinKv>;
+
+    async fn open_kv(&self, name: StoreName) -> Result<SpinKv> {
+        key_value::Store::open(name.to_string())
+            .await
+            .map(SpinKv)
+            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e:?}")))
+    }
+    async fn open_sql(&self, name: StoreName) -> Result<SpinSqlite> {
+        sqlite::Connection::open(name.to_string())
+            .await
+            .map(SpinSqlite)
+            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e:?}")))
+    }
+    async fn open_blob(&self, name: StoreName) -> Result<KvBlobStore<SpinKv>> {
+        self.open_kv(name).await.map(KvBlobStore::new)
+    }
+}
+
+fn kv_err(e: key_value::Error) -> Error {
+    Error::platform(format!("key-value: {e:?}"))
+}
+
+pub struct SpinKv(key_value::Store);
+
+impl KvStore for SpinKv {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.0.get(key).await.map_err(kv_err)
+    }
+    async fn put(&self, key: &str, value: &[u8], _expires_at: Option<i64>) -> Result<()> {
+        self.0.set(key, value).await.map_err(kv_err)
+    }
+    async fn delete(&self, key: &str) -> Result<()> {
+        self.0.delete(key).await.map_err(kv_err)
+    }
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let keys = self.0.get_keys().await.collect().await.map_err(kv_err)?;
+        let mut keys: Vec<String> = keys.into_iter().filter(|k| k.starts_with(prefix)).collect();
+        keys.sort();
+        keys.truncate(limit);
+        Ok(keys)
+    }
+}
+
+pub struct SpinSqlite(sqlite::Connection);
+
+fn sql_err(e: sqlite::Error) -> Error {
+    Error::platform(format!("sqlite: {e:?}"))
+}
+
+fn to_spin(v: &SqlValue) -> sqlite::Value {
+    match v {
+        SqlValue::Null => sqlite::Value::Null,
+        SqlValue::Integer(i) => sqlite::Value::Integer(*i),
+        SqlValue::Real(f) => sqlite::Value::Real(*f),
+        SqlValue::Text(s) => sqlite::Value::Text(s.clone()),
+        SqlValue::Blob(b) => sqlite::Value::Blob(b.clone()),
+    }
+}
+
+fn from_spin(v: sqlite::Value) -> SqlValue {
+    match v {
+        sqlite::Value::Null => SqlValue::Null,
+        sqlite::Value::Integer(i) => SqlValue::Integer(i),
+        sqlite::Value::Real(f) => SqlValue::Real(f),
+        sqlite::Value::Text(s) => SqlValue::Text(s),
+        sqlite::Value::Blob(b) => SqlValue::Blob(b),
+    }
+}
+
+impl SpinSqlite {
+    async fn run(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>> {
+        let result = self.0.execute(sql, params.iter().map(to_spin)).await.map_err(sql_err)?;
+        let rows = result.collect().await.map_err(sql_err)?;
+        Ok(rows.into_iter().map(|r| Row(r.values.into_iter().map(from_spin).collect())).collect())
+    }
+}
+
+impl SqlStore for SpinSqlite {
+    async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>> {
+        self.run(sql, params).await
+    }
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64> {
+        self.run(sql, params).await?;
+        Ok(self.0.changes().await)
+    }
+    async fn batch(&self, statements: &[Statement]) -> Result<()> {
+        self.run("BEGIN IMMEDIATE", &[]).await?;
+        for s in statements {
+            if let Err(e) = self.run(&s.sql, &s.params).await {
+                // Best effort: the transaction is abandoned either way.
+                let _ = self.run("ROLLBACK", &[]).await;
+                return Err(e);
+            }
+        }
+        self.run("COMMIT", &[]).await.map(|_| ())
+    }
+}
+
+/// Reads the typed config from Spin variables (undeclared or unset → default).
+pub async fn config() -> Result<Config> {
+    let mut values = Vec::with_capacity(Config::KEYS.len());
+    for key in Config::KEYS {
+        values.push((*key, spin_sdk::variables::get(*key).await.ok()));
+    }
+    Config::from_lookup(|k| values.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.clone()))
+}
+
+pub type SpinResponse = http::Response<Full<Bytes>>;
+
+fn to_spin_response(resp: medportal_core::Response) -> SpinResponse {
+    let (parts, body) = resp.into_parts();
+    http::Response::from_parts(parts, Full::new(Bytes::from(body)))
+}
+
+/// The whole request path for one function; entry files call only this.
+pub async fn serve<F, Fut>(req: spin_sdk::http::Request, handle: F) -> SpinResponse
+where
+    F: FnOnce(SpinPlatform, Config, medportal_core::Request) -> Fut,
+    Fut: core::future::Future<Output = medportal_core::Response>,
+{
+    let platform = SpinPlatform;
+    let config = match config().await {
+        Ok(c) => c,
+        Err(e) => {
+            platform.log(LogLevel::Error, &format!("invalid configuration: {e}"));
+            let mut resp = http::Response::new(Full::new(Bytes::from_static(b"Service misconfigured")));
+            *resp.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+            return resp;
+        }
+    };
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let collected = match medportal_core::check_body_size(&config, declared) {
+        Ok(()) => match body.collect().await {
+            Ok(b) => {
+                let bytes = b.to_bytes().to_vec();
+                medportal_core::check_body_size(&config, bytes.len()).map(|_| bytes)
+            }
+            Err(_) => Err(Error::bad_request("invalid_body", "The request body could not be read.")),
+        },
+        Err(e) => Err(e),
+    };
+    match collected {
+        Ok(bytes) => {
+            let req = http::Request::from_parts(parts, bytes);
+            to_spin_response(handle(platform, config, req).await)
+        }
+        Err(e) => {
+            let info = RequestInfo::of(&http::Request::from_parts(parts, Vec::new()));
+            to_spin_response(medportal_core::finish(&platform, &config, &info, Err(e)))
+        }
+    }
+}
+
+/// Declares the Spin HTTP entry for a function: `medportal_spin::entry!(crate::App);`
+#[macro_export]
+macro_rules! entry {
+    ($app:ty) => {
+        #[::spin_sdk::http_service]
+        async fn handle(req: ::spin_sdk::http::Request) -> $crate::SpinResponse {
+            $crate::serve(req, |p, c, r| async move { ::medportal_core::serve::<$app, _>(&p, &c, r).await }).await
+        }
+    };
+}

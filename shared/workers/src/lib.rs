@@ -1,0 +1,247 @@
+//! Cloudflare Workers adapter. Binding names are the logical store names (`kv_eu`, `db_eu`,
+//! `blob_eu`, `kv_global`, …), identical to the Spin labels.
+#![cfg(target_arch = "wasm32")]
+
+mod d1;
+
+use medportal_core::ports::{Blob, BlobStore, Clock, KvStore, Log, LogLevel, Rng};
+use medportal_core::{Config, Error, Platform, RequestInfo, Result, StoreName};
+use time::OffsetDateTime;
+
+
+pub use d1::WorkersD1;
+
+pub struct WorkersPlatform {
+    env: worker::Env,
+}
+
+impl WorkersPlatform {
+    pub fn new(env: worker::Env) -> Self {
+        WorkersPlatform { env }
+    }
+
+    /// Reads the typed config from vars and secrets.
+    pub fn config(&self) -> Result<Config> {
+        Config::from_lookup(|k| {
+            self.env
+                .secret(k)
+                .map(|s| s.to_string())
+                .or_else(|_| self.env.var(k).map(|v| v.to_string()))
+                .ok()
+        })
+    }
+}
+
+impl Clock for WorkersPlatform {
+    fn now(&self) -> OffsetDateTime {
+        let ms = worker::Date::now().as_millis() as i128;
+        OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+impl Rng for WorkersPlatform {
+    fn fill(&self, buf: &mut [u8]) -> Result<()> {
+        getrandom::getrandom(buf).map_err(Error::platform)
+    }
+}
+
+impl Log for WorkersPlatform {
+    fn log(&self, level: LogLevel, message: &str) {
+        match level {
+            LogLevel::Info => worker::console_log!("{message}"),
+            LogLevel::Warn => worker::console_warn!("{message}"),
+            LogLevel::Error => worker::console_error!("{message}"),
+        }
+    }
+}
+
+impl Platform for WorkersPlatform {
+    type Kv = WorkersKv;
+    type Sql = WorkersD1;
+    type Blob = WorkersR2;
+
+    async fn open_kv(&self, name: StoreName) -> Result<WorkersKv> {
+        self.env
+            .kv(&name.to_string())
+            .map(WorkersKv)
+            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))
+    }
+    async fn open_sql(&self, name: StoreName) -> Result<WorkersD1> {
+        self.env
+            .d1(&name.to_string())
+            .map(WorkersD1::new)
+            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))
+    }
+    async fn open_blob(&self, name: StoreName) -> Result<WorkersR2> {
+        self.env
+            .bucket(&name.to_string())
+            .map(WorkersR2)
+            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))
+    }
+}
+
+pub struct WorkersKv(worker::KvStore);
+
+impl KvStore for WorkersKv {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.0.get(key).bytes().await.map_err(Error::platform)
+    }
+    async fn put(&self, key: &str, value: &[u8], expires_at: Option<i64>) -> Result<()> {
+        let mut put = self.0.put_bytes(key, value).map_err(Error::platform)?;
+        // KV refuses expirations less than 60 s ahead; callers check expiry themselves anyway.
+        let now = (worker::Date::now().as_millis() / 1000) as i64;
+        if let Some(at) = expires_at.filter(|at| *at > now + 60) {
+            put = put.expiration(at as u64);
+        }
+        put.execute().await.map_err(Error::platform)
+    }
+    async fn delete(&self, key: &str) -> Result<()> {
+        self.0.delete(key).await.map_err(Error::platform)
+    }
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut list = self.0.list().prefix(prefix.to_owned()).limit(1000);
+            if let Some(c) = cursor.take() {
+                list = list.cursor(c);
+            }
+            let page = list.execute().await.map_err(Error::platform)?;
+            out.extend(page.keys.into_iter().map(|k| k.name));
+            if page.list_complete || out.len() >= limit {
+                break;
+            }
+            match page.cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+}
+
+pub struct WorkersR2(worker::Bucket);
+
+impl BlobStore for WorkersR2 {
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<()> {
+        let meta = worker::HttpMetadata { content_type: Some(content_type.to_owned()), ..Default::default() };
+        self.0
+            .put(key, worker::Data::Bytes(bytes.to_vec()))
+            .http_metadata(meta)
+            .execute()
+            .await
+            .map(|_| ())
+            .map_err(Error::platform)
+    }
+    async fn get(&self, key: &str) -> Result<Option<Blob>> {
+        let Some(object) = self.0.get(key).execute().await.map_err(Error::platform)? else {
+            return Ok(None);
+        };
+        let content_type = object
+            .http_metadata()
+            .content_type
+            .unwrap_or_else(|| "application/octet-stream".into());
+        let bytes = match object.body() {
+            Some(body) => body.bytes().await.map_err(Error::platform)?,
+            None => Vec::new(),
+        };
+        Ok(Some(Blob { bytes, content_type }))
+    }
+    async fn delete(&self, key: &str) -> Result<()> {
+        self.0.delete(key).await.map_err(Error::platform)
+    }
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let limit_u32 = limit.clamp(1, 1000) as u32;
+        let listed = self
+            .0
+            .list()
+            .prefix(prefix.to_owned())
+            .limit(limit_u32)
+            .execute()
+            .await
+            .map_err(Error::platform)?;
+        Ok(listed.objects().into_iter().map(|o| o.key()).collect())
+    }
+}
+
+/// Converts the incoming request (body limited to `max_body_bytes`).
+pub async fn into_core_request(config: &Config, mut req: worker::Request) -> Result<medportal_core::Request> {
+    let url = req.url().map_err(Error::platform)?;
+    let path_and_query = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let mut builder = http::Request::builder()
+        .method(req.method().as_ref())
+        .uri(path_and_query);
+    for (k, v) in req.headers().entries() {
+        builder = builder.header(k, v);
+    }
+    if let Some(len) = req.headers().get("content-length").ok().flatten() {
+        let len: usize = len.parse().unwrap_or(usize::MAX);
+        medportal_core::check_body_size(config, len)?;
+    }
+    let body = req.bytes().await.map_err(Error::platform)?;
+    medportal_core::check_body_size(config, body.len())?;
+    builder
+        .body(body)
+        .map_err(|_| Error::bad_request("invalid_request", "The request could not be parsed."))
+}
+
+/// Converts the core response for the Workers runtime.
+pub fn from_core_response(resp: medportal_core::Response) -> worker::Result<worker::Response> {
+    let (parts, body) = resp.into_parts();
+    let headers = worker::Headers::new();
+    for (k, v) in parts.headers.iter() {
+        if let Ok(v) = v.to_str() {
+            headers.append(k.as_str(), v)?;
+        }
+    }
+    Ok(worker::Response::from_bytes(body)?
+        .with_status(parts.status.as_u16())
+        .with_headers(headers))
+}
+
+/// The whole fetch path for one function; entry files call only this.
+pub async fn serve<F, Fut>(req: worker::Request, env: worker::Env, handle: F) -> worker::Result<worker::Response>
+where
+    F: FnOnce(WorkersPlatform, Config, medportal_core::Request) -> Fut,
+    Fut: core::future::Future<Output = medportal_core::Response>,
+{
+    let platform = WorkersPlatform::new(env);
+    let config = match platform.config() {
+        Ok(c) => c,
+        Err(e) => {
+            platform.log(LogLevel::Error, &format!("invalid configuration: {e}"));
+            return worker::Response::error("Service misconfigured", 500);
+        }
+    };
+    match into_core_request(&config, req).await {
+        Ok(req) => from_core_response(handle(platform, config, req).await),
+        Err(e) => {
+            let info = RequestInfo::of(&http::Request::new(Vec::new()));
+            let resp = medportal_core::finish(&platform, &config, &info, Err(e));
+            from_core_response(resp)
+        }
+    }
+}
+
+
+/// Declares the Workers `fetch` entry for a function: `medportal_workers::entry!(crate::App);`
+#[macro_export]
+macro_rules! entry {
+    ($app:ty) => {
+        #[::worker::event(fetch)]
+        async fn fetch(
+            req: ::worker::Request,
+            env: ::worker::Env,
+            _ctx: ::worker::Context,
+        ) -> ::worker::Result<::worker::Response> {
+            $crate::serve(req, env, |p, c, r| async move {
+                ::medportal_core::serve::<$app, _>(&p, &c, r).await
+            })
+            .await
+        }
+    };
+}

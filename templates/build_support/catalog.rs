@@ -1,0 +1,257 @@
+//! Message-catalog parsing, validation and code generation.
+//!
+//! Shared by `build.rs` (which fails the build on any error) and by the
+//! crate's unit tests (which check that broken catalogs are rejected).
+//! std only, no dependencies.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+/// One `key = value` line of a catalog.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    /// Sorted, de-duplicated placeholder names.
+    pub placeholders: BTreeSet<String>,
+    pub line: usize,
+}
+
+/// A parsed catalog for one locale.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub locale: String,
+    pub entries: Vec<Entry>,
+}
+
+fn valid_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && key
+            .chars()
+            .all(|c| matches!(c, 'a'..='z' | '0'..='9' | '.' | '_'))
+        && !key.ends_with('.')
+        && !key.contains("..")
+}
+
+fn valid_placeholder(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z' | '_'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+/// Extracts `{name}` placeholders; rejects stray or unbalanced braces.
+pub fn placeholders(value: &str) -> Result<BTreeSet<String>, String> {
+    let mut out = BTreeSet::new();
+    let mut rest = value;
+    while let Some(pos) = rest.find(['{', '}']) {
+        if rest.as_bytes()[pos] == b'}' {
+            return Err("stray '}'".into());
+        }
+        let after = &rest[pos + 1..];
+        let end = after
+            .find(['{', '}'])
+            .filter(|&e| after.as_bytes()[e] == b'}')
+            .ok_or_else(|| "unclosed '{'".to_string())?;
+        let name = &after[..end];
+        if !valid_placeholder(name) {
+            return Err(format!("invalid placeholder name {{{name}}}"));
+        }
+        out.insert(name.to_string());
+        rest = &after[end + 1..];
+    }
+    Ok(out)
+}
+
+/// Parses one catalog. Collects every error instead of stopping at the first.
+pub fn parse(locale: &str, src: &str) -> Result<Catalog, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (idx, raw) in src.lines().enumerate() {
+        let line = idx + 1;
+        let text = raw.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = text.split_once('=') else {
+            errors.push(format!("{locale}.txt:{line}: expected `key = value`"));
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim());
+        if !valid_key(key) {
+            errors.push(format!(
+                "{locale}.txt:{line}: invalid key `{key}` (use lowercase a-z, 0-9, '.', '_')"
+            ));
+            continue;
+        }
+        if value.is_empty() {
+            errors.push(format!("{locale}.txt:{line}: empty value for `{key}`"));
+            continue;
+        }
+        if let Some(prev) = seen.get(key) {
+            errors.push(format!(
+                "{locale}.txt:{line}: duplicate key `{key}` (first defined on line {prev})"
+            ));
+            continue;
+        }
+        match placeholders(value) {
+            Ok(placeholders) => {
+                seen.insert(key.to_string(), line);
+                entries.push(Entry {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    placeholders,
+                    line,
+                });
+            }
+            Err(e) => errors.push(format!("{locale}.txt:{line}: `{key}`: {e}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Catalog {
+            locale: locale.to_string(),
+            entries,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// `error.title.404` -> `ErrorTitle404`, `month.01` -> `Month01`.
+pub fn variant_name(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for segment in key.split(['.', '_']).filter(|s| !s.is_empty()) {
+        let mut chars = segment.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    out
+}
+
+/// Cross-checks catalogs: the first one is the reference; every other must
+/// have exactly the same keys with the same placeholder sets. Also rejects
+/// keys that would map to the same enum variant.
+pub fn check(catalogs: &[Catalog]) -> Vec<String> {
+    let mut errors = Vec::new();
+    let Some(reference) = catalogs.first() else {
+        return vec!["no catalogs".into()];
+    };
+    let mut variants: HashMap<String, &str> = HashMap::new();
+    for e in &reference.entries {
+        let v = variant_name(&e.key);
+        if let Some(other) = variants.insert(v.clone(), &e.key) {
+            errors.push(format!(
+                "keys `{other}` and `{}` both map to variant `{v}`",
+                e.key
+            ));
+        }
+    }
+    for cat in &catalogs[1..] {
+        let by_key: HashMap<&str, &Entry> =
+            cat.entries.iter().map(|e| (e.key.as_str(), e)).collect();
+        for r in &reference.entries {
+            match by_key.get(r.key.as_str()) {
+                None => errors.push(format!(
+                    "{}.txt: missing key `{}` (defined in {}.txt:{})",
+                    cat.locale, r.key, reference.locale, r.line
+                )),
+                Some(e) if e.placeholders != r.placeholders => errors.push(format!(
+                    "{}.txt:{}: placeholders of `{}` are {:?} but {}.txt:{} has {:?}",
+                    cat.locale,
+                    e.line,
+                    r.key,
+                    e.placeholders,
+                    reference.locale,
+                    r.line,
+                    r.placeholders
+                )),
+                Some(_) => {}
+            }
+        }
+        let ref_keys: BTreeSet<&str> = reference.entries.iter().map(|e| e.key.as_str()).collect();
+        for e in &cat.entries {
+            if !ref_keys.contains(e.key.as_str()) {
+                errors.push(format!(
+                    "{}.txt:{}: key `{}` does not exist in {}.txt",
+                    cat.locale, e.line, e.key, reference.locale
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// Generates the `Msg` enum and one lookup table per locale, in the order of
+/// `catalogs` (which must match the order of the `Locale` enum). Call only
+/// after `check` returned no errors.
+pub fn generate(catalogs: &[Catalog]) -> String {
+    let reference = &catalogs[0];
+    let n = reference.entries.len();
+    let mut s = String::new();
+    s.push_str("// @generated by build.rs from messages/*.txt — do not edit.\n\n");
+    s.push_str("/// A user-facing message. One variant per catalog key; the doc comment\n");
+    s.push_str("/// of each variant shows the key and its English text.\n");
+    s.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\n");
+    s.push_str("pub enum Msg {\n");
+    for e in &reference.entries {
+        let doc = format!("`{}`: {}", e.key, e.value);
+        let _ = writeln!(s, "    #[doc = {doc:?}]\n    {},", variant_name(&e.key));
+    }
+    s.push_str("}\n\n");
+    let _ = writeln!(s, "const MSG_COUNT: usize = {n};\n");
+    s.push_str("impl Msg {\n    /// Every message, in catalog order.\n");
+    let _ = write!(s, "    pub const ALL: [Msg; {n}] = [");
+    for e in &reference.entries {
+        let _ = write!(s, "Msg::{}, ", variant_name(&e.key));
+    }
+    s.push_str("];\n}\n\n");
+    let _ = write!(s, "static KEYS: [&str; {n}] = [");
+    for e in &reference.entries {
+        let _ = write!(s, "{:?}, ", e.key);
+    }
+    s.push_str("];\n\n");
+    let _ = write!(s, "static PLACEHOLDERS: [&[&str]; {n}] = [");
+    for e in &reference.entries {
+        s.push_str("&[");
+        for p in &e.placeholders {
+            let _ = write!(s, "{p:?}, ");
+        }
+        s.push_str("], ");
+    }
+    s.push_str("];\n\n");
+    for cat in catalogs {
+        let by_key: HashMap<&str, &str> = cat
+            .entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        let _ = write!(
+            s,
+            "static TABLE_{}: [&str; {n}] = [",
+            cat.locale.to_ascii_uppercase()
+        );
+        for r in &reference.entries {
+            let _ = write!(s, "{:?}, ", by_key[r.key.as_str()]);
+        }
+        s.push_str("];\n\n");
+    }
+    let _ = write!(s, "static TABLES: [&[&str; {n}]; {}] = [", catalogs.len());
+    for cat in catalogs {
+        let _ = write!(s, "&TABLE_{}, ", cat.locale.to_ascii_uppercase());
+    }
+    s.push_str("];\n");
+    s
+}
+
+/// FNV-1a, 64 bit. Stable across platforms and Rust versions.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
