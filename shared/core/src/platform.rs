@@ -335,3 +335,75 @@ impl<K: KvStore> KvBlobStore<K> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    #[derive(Default)]
+    struct MemKv(RefCell<BTreeMap<String, Vec<u8>>>);
+
+    impl KvStore for &MemKv {
+        async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+            Ok(self.0.borrow().get(key).cloned())
+        }
+        async fn put(&self, key: &str, value: &[u8], _: Option<i64>) -> Result<()> {
+            self.0.borrow_mut().insert(key.to_owned(), value.to_vec());
+            Ok(())
+        }
+        async fn delete(&self, key: &str) -> Result<()> {
+            self.0.borrow_mut().remove(key);
+            Ok(())
+        }
+        async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+            Ok(self.0.borrow().keys().filter(|k| k.starts_with(prefix)).take(limit).cloned().collect())
+        }
+    }
+
+    fn eu() -> Region {
+        Region::from_code("eu").unwrap()
+    }
+    fn us() -> Region {
+        Region::from_code("us").unwrap()
+    }
+
+    #[test]
+    fn regional_handles_refuse_other_regions_data() {
+        let mem = MemKv::default();
+        let kv = RegionKv { region: eu(), inner: &mem };
+        pollster::block_on(kv.put(&eu(), "a", b"1", None)).unwrap();
+        let err = pollster::block_on(kv.put(&us(), "b", b"2", None)).unwrap_err();
+        assert!(matches!(err, Error::Residency { data: "us", store: "eu" }));
+        assert!(pollster::block_on(kv.delete(&us(), "a")).is_err());
+        // nothing of the refused write reached the store
+        assert_eq!(mem.0.borrow().keys().cloned().collect::<Vec<_>>(), vec!["a".to_owned()]);
+        assert_eq!(err.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn kv_blob_store_round_trips_large_objects_and_shrinks_cleanly() {
+        let mem = MemKv::default();
+        let blobs = KvBlobStore::new(&mem);
+        let big: Vec<u8> = (0..(KvBlobStore::<&MemKv>::CHUNK * 2 + 17)).map(|i| (i % 251) as u8).collect();
+        pollster::block_on(blobs.put("doc", &big, "application/pdf")).unwrap();
+        let back = pollster::block_on(blobs.get("doc")).unwrap().unwrap();
+        assert_eq!((back.bytes.len(), back.content_type.as_str()), (big.len(), "application/pdf"));
+        assert_eq!(back.bytes, big);
+        // overwrite with a smaller object: stale chunks are removed
+        pollster::block_on(blobs.put("doc", b"small", "text/plain")).unwrap();
+        assert_eq!(pollster::block_on(blobs.get("doc")).unwrap().unwrap().bytes, b"small");
+        assert_eq!(mem.0.borrow().keys().filter(|k| k.starts_with("o/doc/")).count(), 1);
+        assert_eq!(pollster::block_on(blobs.list("", 10)).unwrap(), vec!["doc".to_owned()]);
+        pollster::block_on(blobs.delete("doc")).unwrap();
+        assert!(mem.0.borrow().is_empty());
+        assert!(pollster::block_on(blobs.get("doc")).unwrap().is_none());
+    }
+
+    #[test]
+    fn base32_ids_are_26_chars() {
+        assert_eq!(base32(&[0u8; 16]).len(), 26);
+        assert_eq!(base32(&[0xff]), "zw");
+    }
+}

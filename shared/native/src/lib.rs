@@ -254,7 +254,8 @@ impl SqlStore for NativeSql {
     }
 }
 
-/// Applies the schema (and optionally the demo seed) from `infra/` to every database.
+/// Applies the schema (`infra/migrations`) and optionally the demo seed (`infra/seed/<db>/`)
+/// to every database. Both are tracked in `_migrations`, so re-running is a no-op.
 pub fn prepare_databases(stores: &NativeStores, infra: &Path, seed: bool) -> Result<()> {
     for store in medportal_core::functions::all_stores() {
         if store.kind() != StoreKind::Sql {
@@ -262,13 +263,9 @@ pub fn prepare_databases(stores: &NativeStores, infra: &Path, seed: bool) -> Res
         }
         let name = store.to_string();
         stores.migrate(&name, &infra.join("migrations"))?;
-        if seed {
-            let file = infra.join("seed").join(format!("{name}.sql"));
-            if file.exists() {
-                let sql = std::fs::read_to_string(&file).map_err(Error::platform)?;
-                let conn = stores.connection(&name)?;
-                lock(&conn)?.execute_batch(&sql).map_err(|e| Error::platform(format!("{name} seed: {e}")))?;
-            }
+        let seed_dir = infra.join("seed").join(&name);
+        if seed && seed_dir.is_dir() {
+            stores.migrate(&name, &seed_dir)?;
         }
     }
     Ok(())

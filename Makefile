@@ -1,0 +1,92 @@
+# medportal — build, run and test. Two commands for newcomers: `make dev` and `make test`.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+FUNCTIONS := identity content search inquiries audit
+# Builds are cached outside the clone so fresh clones (and CI) reuse them.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/medportal/target
+SPIN_HOST_TARGET ?= $(HOME)/.cache/medportal/spin-host-target
+NODE := $(CURDIR)/node_modules/.bin/node
+WORKER_BUILD_VERSION := 0.8.7
+# Must equal the wasm-bindgen pinned in Cargo.toml.
+WASM_BINDGEN_VERSION := 0.2.130
+
+# worker-build would download these from GitHub; point it at local ones instead.
+export WASM_BINDGEN_BIN := $(HOME)/.cargo/bin/wasm-bindgen
+export WASM_OPT_BIN := $(CURDIR)/node_modules/.bin/wasm-opt
+export ESBUILD_BIN := $(CURDIR)/node_modules/.bin/esbuild
+export WRANGLER_SEND_METRICS := false
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
+        native-host spin-host bench provision-dry-run clean worker-build spin-build
+
+help:
+	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
+	@echo "make test   - install what is needed, run unit/host tests and the contract suite on native, workerd and Spin"
+	@echo "make bench  - wasm sizes and per-route CPU figures"
+
+## ---- set-up -------------------------------------------------------------------------------
+setup: tools node_modules/.installed
+
+tools:
+	@rustup target add wasm32-unknown-unknown wasm32-wasip2 >/dev/null
+	@scripts/ensure-cargo-tool worker-build $(WORKER_BUILD_VERSION) --locked
+	@scripts/ensure-cargo-tool wasm-bindgen-cli $(WASM_BINDGEN_VERSION)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## ---- builds ---------------------------------------------------------------------------------
+build: build-workers build-spin native-host spin-host
+
+# One Worker per function: functions/<fn>/build/{index.js,index_bg.wasm}
+build-workers: setup
+	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f; done
+
+worker-build:
+	cd functions/$(FN) && worker-build --release -- --features workers
+
+# One Spin component per function: build/spin/<fn>.wasm
+build-spin: setup
+	@for f in $(FUNCTIONS); do $(MAKE) -s spin-build FN=$$f; done
+
+spin-build:
+	cargo build --release --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin
+	@mkdir -p build/spin
+	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(FN).wasm build/spin/$(FN).wasm
+
+native-host:
+	cargo build --profile native --locked -p medportal-native-host
+
+# The wasmtime-based Spin test host (its own workspace; opt-level 3).
+spin-host:
+	cd tests/spin-host && CARGO_TARGET_DIR=$(SPIN_HOST_TARGET) cargo build --release --locked
+
+## ---- run --------------------------------------------------------------------------------------
+dev: build-workers
+	$(NODE) tests/workerd/dev.mjs
+
+## ---- tests ------------------------------------------------------------------------------------
+test: setup test-native build test-contract
+
+test-native:
+	cargo test --workspace --locked
+
+test-contract:
+	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
+	SPIN_HOST_BIN=$(SPIN_HOST_TARGET)/release/medportal-spin-host \
+	$(NODE) --test --test-concurrency=1 tests/contract/ tests/infra/
+
+## ---- benchmarks and ops -------------------------------------------------------------------
+bench: build
+	scripts/bench.sh
+
+provision-dry-run: setup
+	$(NODE) infra/provision.mjs --dry-run
+
+clean:
+	rm -rf build functions/*/build .state

@@ -1,0 +1,92 @@
+// Host drivers for the contract suite. Each starts one host serving the whole portal in dev
+// mode on a free loopback port, and can dump any store directly (not through the portal),
+// so residency is checked on the stores themselves.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { ROOT, startPortal } from "../workerd/portal.mjs";
+
+const DEV_VARS = { dev_mode: "true", public_origin: "http://127.0.0.1" };
+
+function spawnHost(bin, args, env) {
+  return new Promise((resolvePromise, reject) => {
+    if (!existsSync(bin)) return reject(new Error(`${bin} not built`));
+    const child = spawn(bin, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const logs = [];
+    child.stderr.on("data", (d) => logs.push(d.toString()));
+    child.stdout.on("data", (d) => {
+      out += d.toString();
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) resolvePromise({ child, url: m[1].replace(/\/$/, ""), logs });
+    });
+    child.on("exit", (code) => reject(new Error(`${bin} exited ${code}: ${logs.join("")}`)));
+    setTimeout(() => reject(new Error(`${bin} did not start: ${logs.join("")}`)), 60_000).unref();
+  });
+}
+
+/** Stores laid out like Spin's runtime: one SQLite file per label in the state dir. */
+function sqliteDumper(stateDir) {
+  return async (store) => {
+    const file = join(stateDir, `${store}.db`);
+    if (!existsSync(file)) return [];
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      if (store.startsWith("db_")) {
+        return db.prepare("SELECT key FROM health_probe ORDER BY key").all().map((r) => r.key);
+      }
+      const keys = db.prepare("SELECT key FROM spin_key_value ORDER BY key").all().map((r) => r.key);
+      // blob stores are key-value backed: report object names (metadata records)
+      return store.startsWith("blob_") ? keys.filter((k) => k.startsWith("m/")).map((k) => k.slice(2)) : keys;
+    } finally {
+      db.close();
+    }
+  };
+}
+
+const spinVars = Object.fromEntries(Object.entries(DEV_VARS).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
+
+export async function startHost(name) {
+  const cache = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, ".cache/medportal/target");
+  const stateDir = mkdtempSync(join(tmpdir(), `medportal-${name}-`));
+  if (name === "native") {
+    const bin = process.env.NATIVE_HOST_BIN ?? join(cache, "native/medportal-native-host");
+    const { child, url } = await spawnHost(
+      bin,
+      ["--manifest", "spin.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
+      spinVars,
+    );
+    return { name, url, dump: sqliteDumper(stateDir), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+  }
+  if (name === "spin") {
+    const bin = process.env.SPIN_HOST_BIN ?? join(process.env.HOME, ".cache/medportal/spin-host-target/release/medportal-spin-host");
+    const migrate = ["db_global", "db_eu", "db_us"].flatMap((db) => [
+      "--migrate", `${db}=infra/migrations`,
+      "--migrate", `${db}=infra/seed/${db}`,
+    ]);
+    const { child, url } = await spawnHost(
+      bin,
+      ["--manifest", "spin.toml", "--runtime-config", "infra/spin/runtime-config.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", ...migrate],
+      spinVars,
+    );
+    return { name, url, dump: sqliteDumper(stateDir), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+  }
+  if (name === "workerd") {
+    const { mf, url } = await startPortal({ vars: DEV_VARS });
+    const dump = async (store) => {
+      const [kind] = store.split("_");
+      const worker = kind === "db" && store === "db_global" ? "content" : "identity";
+      if (kind === "kv") return (await (await mf.getKVNamespace(store, "content")).list()).keys.map((k) => k.name).sort();
+      if (kind === "db") {
+        const db = await mf.getD1Database(store, worker);
+        return (await db.prepare("SELECT key FROM health_probe ORDER BY key").all()).results.map((r) => r.key);
+      }
+      const bucketWorker = store === "blob_global" ? "content" : "identity";
+      return (await (await mf.getR2Bucket(store, bucketWorker)).list()).objects.map((o) => o.key).sort();
+    };
+    return { name, url, dump, stop: () => mf.dispose() };
+  }
+  throw new Error(`unknown host ${name}`);
+}

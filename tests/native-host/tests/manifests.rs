@@ -1,0 +1,111 @@
+//! wrangler.toml and spin.toml must name the same logical stores and routes, and both must
+//! match core's function table (routes and least-privilege grants).
+
+use medportal_core::functions::{FUNCTIONS, StoreKind, StoreName};
+use std::collections::BTreeSet;
+
+fn load(name: &str) -> toml::Table {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn strings(v: Option<&toml::Value>) -> BTreeSet<String> {
+    v.and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+fn expected_stores(name: &str) -> BTreeSet<String> {
+    let f = medportal_core::Function::from_name(name).expect("known function");
+    f.granted_stores().iter().map(StoreName::to_string).collect()
+}
+
+/// Spin route `/x/...` ↔ Cloudflare patterns `host/x` + `host/x/*`; `/...` ↔ `host/*`.
+fn cf_patterns(route: &str) -> Vec<String> {
+    let host = "portal.example.com";
+    match route.strip_suffix("/...") {
+        Some("") => vec![format!("{host}/*")],
+        Some(base) => vec![format!("{host}{base}"), format!("{host}{base}/*")],
+        None => vec![format!("{host}{route}")],
+    }
+}
+
+#[test]
+fn spin_manifest_matches_core_table() {
+    let spin = load("spin.toml");
+    let triggers = spin["trigger"]["http"].as_array().expect("trigger.http");
+    for spec in FUNCTIONS {
+        let routes: BTreeSet<String> = triggers
+            .iter()
+            .filter(|t| t["component"].as_str() == Some(spec.name))
+            .filter_map(|t| t["route"].as_str().map(str::to_owned))
+            .collect();
+        let want: BTreeSet<String> = spec.routes.iter().map(|r| r.to_string()).collect();
+        assert_eq!(routes, want, "spin routes of {}", spec.name);
+        let comp = &spin["component"][spec.name];
+        let mut stores = strings(comp.get("key_value_stores"));
+        stores.extend(strings(comp.get("sqlite_databases")));
+        assert_eq!(stores, expected_stores(spec.name), "spin stores of {}", spec.name);
+        for db in strings(comp.get("sqlite_databases")) {
+            assert_eq!(StoreName::parse(&db).map(|s| s.kind()), Some(StoreKind::Sql), "{db}");
+        }
+    }
+}
+
+#[test]
+fn wrangler_manifest_matches_core_table() {
+    let w = load("wrangler.toml");
+    for spec in FUNCTIONS {
+        let env = &w["env"][spec.name];
+        let names = |key: &str| -> BTreeSet<String> {
+            env.get(key)
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().filter_map(|b| b["binding"].as_str().map(str::to_owned)).collect())
+                .unwrap_or_default()
+        };
+        let mut stores = names("kv_namespaces");
+        stores.extend(names("d1_databases"));
+        stores.extend(names("r2_buckets"));
+        assert_eq!(stores, expected_stores(spec.name), "wrangler stores of {}", spec.name);
+        let patterns: BTreeSet<String> = env["routes"]
+            .as_array()
+            .expect("routes")
+            .iter()
+            .filter_map(|r| r["pattern"].as_str().map(str::to_owned))
+            .collect();
+        let want: BTreeSet<String> = spec.routes.iter().flat_map(|r| cf_patterns(r)).collect();
+        assert_eq!(patterns, want, "wrangler routes of {}", spec.name);
+        // EU object storage is created and bound in the EU jurisdiction
+        for b in env.get("r2_buckets").and_then(|v| v.as_array()).into_iter().flatten() {
+            if b["binding"].as_str() == Some("blob_eu") {
+                assert_eq!(b.get("jurisdiction").and_then(|j| j.as_str()), Some("eu"));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_same_logical_store_maps_to_one_resource_everywhere() {
+    let w = load("wrangler.toml");
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for spec in FUNCTIONS {
+        for (key, id_field) in [("kv_namespaces", "id"), ("d1_databases", "database_id"), ("r2_buckets", "bucket_name")] {
+            for b in w["env"][spec.name].get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+                let binding = b["binding"].as_str().unwrap_or_default().to_owned();
+                let id = b[id_field].as_str().unwrap_or_default().to_owned();
+                if let Some(prev) = seen.insert(binding.clone(), id.clone()) {
+                    assert_eq!(prev, id, "{binding} bound to different resources");
+                }
+            }
+        }
+    }
+    // spin runtime config declares every label any component may open
+    let rc = load("infra/spin/runtime-config.toml");
+    let declared: BTreeSet<String> = ["key_value_store", "sqlite_database"]
+        .iter()
+        .flat_map(|k| rc.get(*k).and_then(|t| t.as_table()).map(|t| t.keys().cloned().collect::<Vec<_>>()).unwrap_or_default())
+        .collect();
+    let all: BTreeSet<String> = medportal_core::functions::all_stores().iter().map(StoreName::to_string).collect();
+    assert_eq!(declared, all);
+}

@@ -1,0 +1,19 @@
+// `make dev`: the whole portal in workerd at http://127.0.0.1:8787 with seeded demo content.
+// State persists under .state/workerd between runs.
+import { startPortal, ROOT } from "./portal.mjs";
+import { join } from "node:path";
+
+const port = Number(process.env.PORT ?? 8787);
+const { mf, url } = await startPortal({
+  persistDir: join(ROOT, ".state/workerd"),
+  port,
+  vars: { dev_mode: "true", public_origin: `http://127.0.0.1:${port}` },
+});
+console.log(`medportal is running in workerd at ${url}/`);
+console.log(`  mail outbox: ${url}/dev/outbox   state: .state/workerd   stop: Ctrl-C`);
+const stop = async () => {
+  await mf.dispose();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,121 @@
+// The whole portal in workerd (Miniflare 4): one Worker per function, built by worker-build,
+// with the bindings, vars and public routes read from the top-level wrangler.toml, so local
+// runs and tests use exactly the deployment configuration. Used by `make dev` and the
+// contract suite.
+import { Miniflare } from "miniflare";
+import { parse } from "smol-toml";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const FUNCTIONS = ["content", "identity", "search", "inquiries", "audit"];
+
+/** The wrangler.toml environments, one per function. */
+export function loadWrangler() {
+  return parse(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
+}
+
+/** Cloudflare route pattern `portal.example.com/search/*` → Miniflare's any-host `*\/search/*`. */
+export function localRoute(pattern) {
+  const slash = pattern.indexOf("/");
+  return "*" + pattern.slice(slash);
+}
+
+/** Miniflare options for the portal. `vars` override wrangler vars (e.g. dev_mode). */
+export function portalOptions({ persistDir, vars = {}, port = 0 } = {}) {
+  const cfg = loadWrangler();
+  const workers = FUNCTIONS.map((fn) => {
+    const env = cfg.env[fn];
+    const buildDir = join(ROOT, "functions", fn, "build");
+    if (!existsSync(join(buildDir, "index.js"))) {
+      throw new Error(`functions/${fn}/build/index.js missing: run make build-workers`);
+    }
+    const modules = readdirSync(buildDir)
+      .filter((f) => f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".wasm"))
+      .map((f) => ({
+        type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
+        path: join(buildDir, f),
+      }))
+      // the entry module first
+      .sort((a, b) => (a.path.endsWith("index.js") ? -1 : b.path.endsWith("index.js") ? 1 : 0));
+    return {
+      name: fn,
+      modules,
+      modulesRoot: buildDir,
+      compatibilityDate: cfg.compatibility_date,
+      routes: (env.routes ?? []).map((r) => localRoute(r.pattern)),
+      bindings: { ...env.vars, ...vars },
+      kvNamespaces: Object.fromEntries((env.kv_namespaces ?? []).map((k) => [k.binding, k.id])),
+      d1Databases: Object.fromEntries((env.d1_databases ?? []).map((d) => [d.binding, d.database_id])),
+      r2Buckets: Object.fromEntries((env.r2_buckets ?? []).map((b) => [b.binding, b.bucket_name])),
+    };
+  });
+  const persist = persistDir
+    ? {
+        kvPersist: join(persistDir, "kv"),
+        d1Persist: join(persistDir, "d1"),
+        r2Persist: join(persistDir, "r2"),
+      }
+    : {};
+  return { host: "127.0.0.1", port, workers, ...persist };
+}
+
+/** Splits a SQL script into statements (semicolons outside quotes; `--` comments dropped). */
+export function splitSql(sql) {
+  const out = [];
+  let cur = "";
+  let quote = null;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (quote) {
+      cur += c;
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      cur += c;
+    } else if (c === "-" && sql[i + 1] === "-") {
+      while (i < sql.length && sql[i] !== "\n") i++;
+      cur += "\n";
+    } else if (c === ";") {
+      if (cur.trim()) out.push(cur.trim());
+      cur = "";
+    } else {
+      cur += c;
+    }
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** Applies infra/migrations (and the demo seed) once to every D1 database, like the other hosts. */
+export async function prepareDatabases(mf, { seed = true } = {}) {
+  const cfg = loadWrangler();
+  const dbs = new Map();
+  for (const fn of FUNCTIONS) {
+    for (const d of cfg.env[fn].d1_databases ?? []) if (!dbs.has(d.binding)) dbs.set(d.binding, fn);
+  }
+  for (const [binding, worker] of dbs) {
+    const db = await mf.getD1Database(binding, worker);
+    await db.prepare("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)").run();
+    const dirs = [join(ROOT, "infra/migrations")];
+    if (seed) dirs.push(join(ROOT, "infra/seed", binding));
+    for (const dir of dirs) {
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+        const done = await db.prepare("SELECT 1 FROM _migrations WHERE name = ?1").bind(file).first();
+        if (done) continue;
+        const stmts = splitSql(readFileSync(join(dir, file), "utf8")).map((s) => db.prepare(s));
+        stmts.push(db.prepare("INSERT INTO _migrations (name, applied_at) VALUES (?1, ?2)").bind(file, Date.now()));
+        await db.batch(stmts);
+      }
+    }
+  }
+}
+
+/** Starts the portal; returns { mf, url }. */
+export async function startPortal(opts) {
+  const mf = new Miniflare(portalOptions(opts));
+  const url = await mf.ready;
+  await prepareDatabases(mf, { seed: opts?.seed ?? true });
+  return { mf, url: url.toString().replace(/\/$/, "") };
+}
