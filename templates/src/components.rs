@@ -2,7 +2,7 @@
 //! (maud escapes them); labels should come from [`crate::t`]/[`crate::tf`].
 
 use crate::format::{format_date, iso_date};
-use crate::{Locale, Msg, t, tf};
+use crate::{Locale, Msg, labels, t, tf};
 use maud::{Markup, Render, html};
 use time::Date;
 
@@ -431,8 +431,9 @@ pub fn pagination(locale: Locale, base_href: &str, current: u32, total: u32) -> 
 // Content card
 // ---------------------------------------------------------------------------
 
-/// A content item in a listing. Labels (`content_type`,
-/// `therapeutic_area`) are display text supplied by the content source.
+/// A content item in a listing. `content_type` and `therapeutic_area` hold
+/// codes (`clinical_summary`, `cardiology`; see [`crate::labels`]), shown
+/// with their localised labels; unknown codes are shown as they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContentCard {
     pub title: String,
@@ -451,8 +452,8 @@ pub fn content_card(locale: Locale, card: &ContentCard) -> Markup {
             h3 { a href=(card.href) { (card.title) } }
             @if card.hcp_only { p.badges { (hcp_only_badge(locale)) } }
             dl.meta {
-                div { dt { (t(locale, Msg::CardType)) } dd { (card.content_type) } }
-                div { dt { (t(locale, Msg::CardArea)) } dd { (card.therapeutic_area) } }
+                div { dt { (t(locale, Msg::CardType)) } dd { (labels::content_type(locale, &card.content_type)) } }
+                div { dt { (t(locale, Msg::CardArea)) } dd { (labels::area(locale, &card.therapeutic_area)) } }
                 div {
                     dt { (t(locale, Msg::CardPublished)) }
                     dd { time datetime=(iso_date(card.published)) { (format_date(locale, card.published)) } }

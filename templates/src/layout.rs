@@ -25,7 +25,7 @@ impl Default for MedicalContact {
     /// real Medical Information line and mailbox.
     fn default() -> Self {
         MedicalContact {
-            phone: "+49 800 000 0000".to_string(),
+            phone: "+1 800 555 0100".to_string(),
             email: "medinfo@example.com".to_string(),
         }
     }
@@ -126,7 +126,8 @@ impl PageContext {
     }
 }
 
-fn tel_href(phone: &str) -> String {
+/// `tel:` URL for a phone number as written.
+pub(crate) fn tel_href(phone: &str) -> String {
     // "+49 (0)800 ..." is dialled internationally without the "(0)".
     let mut s = String::from("tel:");
     s.extend(

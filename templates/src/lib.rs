@@ -8,11 +8,14 @@
 //! * [`format`]: locale-aware dates and numbers.
 //! * [`layout::page`]: the HTML document frame shared by every page.
 //! * [`components`]: accessible form fields, notices, tables, etc.
-//! * [`pages`]: complete documents (error page, home, simple landing page).
+//! * [`pages`]: complete documents (error, home, library, content item,
+//!   search, legal pages, Medical Information, data protection, dev outbox).
+//! * [`labels`]: display labels for content-type and therapeutic-area codes.
 //! * [`CSS`] / [`CSS_PATH`]: the one stylesheet and its content-hashed URL.
 
 pub mod components;
 pub mod format;
+pub mod labels;
 pub mod layout;
 pub mod pages;
 pub mod routes;

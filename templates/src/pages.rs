@@ -1,11 +1,27 @@
 //! Complete pages. Each function returns the whole HTML document.
 
-use crate::components::{ButtonKind, content_card, empty_state, link_button};
-use crate::layout::{PageContext, page};
-use crate::{Msg, routes, t, tf};
+mod legal;
+
+use crate::components::{
+    ButtonKind, Crumb, breadcrumb, content_card, empty_state, hcp_only_badge, link_button,
+    pagination,
+};
+use crate::format::{format_date, format_datetime, format_number, iso_date, iso_datetime};
+use crate::layout::{PageContext, page, tel_href};
+use crate::{Locale, Msg, routes, t, tf};
 use maud::{Markup, html};
+use time::OffsetDateTime;
 
 pub use crate::components::ContentCard;
+pub use crate::labels;
+pub use legal::{LegalPage, legal};
+
+/// Data protection officer's mailbox (placeholder of the demo deployment).
+pub const DPO_EMAIL: &str = "privacy@example.com";
+/// Where accessibility barriers are reported (placeholder).
+pub const ACCESSIBILITY_EMAIL: &str = "accessibility@example.com";
+/// General company mailbox shown in the legal notice (placeholder).
+pub const COMPANY_EMAIL: &str = "info@example.com";
 
 /// Data for [`home`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -116,4 +132,622 @@ pub fn simple_page(ctx: &PageContext, title: &str, intro: &str, body: Markup) ->
             (body)
         },
     )
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/// A `mailto:` link showing the address.
+fn mailto(email: &str) -> Markup {
+    html! { a href={ "mailto:" (email) } { (email) } }
+}
+
+/// The text of `msg` with its `{name}` placeholder replaced by `inner`
+/// (e.g. a link), so links can sit anywhere in a translated sentence.
+/// Both text halves are escaped by maud.
+fn with_markup(locale: Locale, msg: Msg, name: &str, inner: Markup) -> Markup {
+    let text = t(locale, msg);
+    let placeholder = format!("{{{name}}}");
+    match text.split_once(&placeholder) {
+        Some((before, after)) => html! { (before) (inner) (after) },
+        None => html! { (text) },
+    }
+}
+
+/// "1 item" / "12 items": `one` for exactly one, otherwise `many` with a
+/// localised `{count}`. `args` fill any further placeholders.
+fn count_text(locale: Locale, n: u64, one: Msg, many: Msg, args: &[(&str, &str)]) -> String {
+    if n == 1 {
+        tf(locale, one, args)
+    } else {
+        let count = format_number(locale, i64::try_from(n).unwrap_or(i64::MAX));
+        let mut all = args.to_vec();
+        all.push(("count", &count));
+        tf(locale, many, &all)
+    }
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved chars pass).
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+/// A plausible BCP 47 language tag (`en`, `de-AT`, `zh-Hant-TW`).
+fn valid_lang_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Phone and email of Medical Information, as links.
+fn contact_list(ctx: &PageContext) -> Markup {
+    let l = ctx.locale;
+    html! {
+        ul.contact-list {
+            li { (t(l, Msg::FooterPhone)) ": " a href=(tel_href(&ctx.contact.phone)) { (ctx.contact.phone) } }
+            li { (t(l, Msg::FooterEmail)) ": " (mailto(&ctx.contact.email)) }
+        }
+    }
+}
+
+/// "Please report suspected adverse reactions … How to report …".
+fn ae_hint(locale: Locale) -> Markup {
+    html! {
+        p.ae-notice {
+            (t(locale, Msg::AeReportText)) " "
+            a href=(routes::AE_REPORTING) { (t(locale, Msg::AeReportLink)) }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Library
+// ---------------------------------------------------------------------------
+
+/// Data for [`library`]. Filter values are codes (see [`labels`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LibraryView {
+    /// The items of the current page.
+    pub items: Vec<ContentCard>,
+    /// Number of items matching the filters, over all pages.
+    pub total: u32,
+    /// Current page, 1-based.
+    pub page: u32,
+    pub total_pages: u32,
+    pub content_type: Option<String>,
+    pub area: Option<String>,
+}
+
+/// A filter `<select>` with an "all" option, the known codes, and the
+/// current value even when it is not a known code.
+#[allow(clippy::too_many_arguments)]
+fn filter_select(
+    locale: Locale,
+    id: &str,
+    name: &str,
+    label: Msg,
+    all: Msg,
+    codes: &[&str],
+    current: Option<&str>,
+    label_of: fn(Locale, &str) -> &str,
+) -> Markup {
+    let unknown = current.filter(|c| !codes.contains(c));
+    html! {
+        div.field {
+            label for=(id) { (t(locale, label)) }
+            select id=(id) name=(name) {
+                option value="" selected[current.is_none()] { (t(locale, all)) }
+                @for code in codes {
+                    option value=(code) selected[current == Some(*code)] { (label_of(locale, code)) }
+                }
+                @if let Some(code) = unknown {
+                    option value=(code) selected { (code) }
+                }
+            }
+        }
+    }
+}
+
+/// The content library: filter form (GET, so results can be bookmarked
+/// and work without JavaScript), result count, cards, pagination.
+pub fn library(ctx: &PageContext, view: &LibraryView) -> Markup {
+    let l = ctx.locale;
+    let content_type = view.content_type.as_deref().filter(|v| !v.is_empty());
+    let area = view.area.as_deref().filter(|v| !v.is_empty());
+    let filtered = content_type.is_some() || area.is_some();
+    let title = if view.page > 1 {
+        tf(
+            l,
+            Msg::LibraryTitlePaged,
+            &[
+                ("page", &format_number(l, i64::from(view.page))),
+                (
+                    "pages",
+                    &format_number(l, i64::from(view.total_pages.max(view.page))),
+                ),
+            ],
+        )
+    } else {
+        t(l, Msg::LibraryTitle).to_string()
+    };
+    let mut base = String::from(routes::LIBRARY);
+    for (name, value) in [
+        (routes::TYPE_PARAM, content_type),
+        (routes::AREA_PARAM, area),
+    ] {
+        if let Some(value) = value {
+            base.push(if base.contains('?') { '&' } else { '?' });
+            base.push_str(name);
+            base.push('=');
+            base.push_str(&encode_query_value(value));
+        }
+    }
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (t(l, Msg::LibraryTitle)) }
+            p.lead { (t(l, Msg::LibraryIntro)) }
+            h2 { (t(l, Msg::LibraryFilterHeading)) }
+            form.filters method="get" action=(routes::LIBRARY) {
+                (filter_select(l, "filter-type", routes::TYPE_PARAM, Msg::LibraryFilterType,
+                    Msg::LibraryFilterTypeAll, labels::CONTENT_TYPES, content_type, labels::content_type))
+                (filter_select(l, "filter-area", routes::AREA_PARAM, Msg::LibraryFilterArea,
+                    Msg::LibraryFilterAreaAll, labels::AREAS, area, labels::area))
+                p.actions {
+                    button.btn.btn--primary type="submit" { (t(l, Msg::LibraryFilterApply)) }
+                    @if filtered {
+                        " " a href=(routes::LIBRARY) { (t(l, Msg::LibraryFilterClear)) }
+                    }
+                }
+            }
+            section aria-labelledby="results-title" {
+                h2 #results-title {
+                    (count_text(l, u64::from(view.total), Msg::LibraryCountOne, Msg::LibraryCount, &[]))
+                }
+                @if view.items.is_empty() {
+                    @if filtered {
+                        (empty_state(
+                            t(l, Msg::LibraryEmptyFilteredTitle),
+                            t(l, Msg::LibraryEmptyFilteredText),
+                            Some((routes::LIBRARY, t(l, Msg::LibraryFilterClear))),
+                        ))
+                    } @else {
+                        (empty_state(
+                            t(l, Msg::LibraryEmptyTitle),
+                            t(l, Msg::LibraryEmptyText),
+                            Some((routes::INQUIRIES, t(l, Msg::HomeAskLink))),
+                        ))
+                    }
+                } @else {
+                    div.cards {
+                        @for card in &view.items { (content_card(l, card)) }
+                    }
+                }
+                (pagination(l, &base, view.page, view.total_pages))
+            }
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Content item
+// ---------------------------------------------------------------------------
+
+/// Data for [`content_item`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemView {
+    pub card: ContentCard,
+    /// The body, one entry per paragraph (plain text). Empty when `gated`.
+    pub paragraphs: Vec<String>,
+    /// Medicine the item is about, if any.
+    pub product: Option<String>,
+    /// Language of the content (BCP 47, e.g. `en`); may differ from the UI
+    /// language when no translation exists.
+    pub language: String,
+    /// The viewer may see only title and summary (HCP-only content).
+    pub gated: bool,
+}
+
+/// One content item: breadcrumb, title, badges, metadata, summary, then the
+/// body or (when gated) a sign-in prompt; always the way to ask Medical
+/// Information and the adverse-event reporting hint.
+pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
+    let l = ctx.locale;
+    let card = &view.card;
+    let lang = view.language.trim();
+    // Mark content in another language (WCAG 3.1.2); the UI text around it
+    // stays in the page language.
+    let other_lang = (valid_lang_tag(lang) && Locale::from_tag(lang) != Some(l)).then_some(lang);
+    let other_lang_name = other_lang.and_then(|tag| labels::language_name(l, tag));
+    page(
+        ctx,
+        &card.title,
+        html! {
+            (breadcrumb(l, &[
+                Crumb { label: t(l, Msg::NavHome), href: routes::HOME },
+                Crumb { label: t(l, Msg::NavLibrary), href: routes::LIBRARY },
+            ], &card.title))
+            article.item {
+                h1 lang=[other_lang] { (card.title) }
+                @if card.hcp_only { p.badges { (hcp_only_badge(l)) } }
+                dl.meta {
+                    div { dt { (t(l, Msg::CardType)) } dd { (labels::content_type(l, &card.content_type)) } }
+                    div { dt { (t(l, Msg::CardArea)) } dd { (labels::area(l, &card.therapeutic_area)) } }
+                    @if let Some(product) = view.product.as_deref().filter(|p| !p.trim().is_empty()) {
+                        div { dt { (t(l, Msg::ItemProduct)) } dd { (product) } }
+                    }
+                    div {
+                        dt { (t(l, Msg::CardPublished)) }
+                        dd { time datetime=(iso_date(card.published)) { (format_date(l, card.published)) } }
+                    }
+                }
+                @if let Some(name) = other_lang_name {
+                    p.hint { (tf(l, Msg::ItemLanguageNotice, &[("language", name)])) }
+                }
+                @if let Some(summary) = &card.summary {
+                    p.lead lang=[other_lang] { (summary) }
+                }
+                @if view.gated {
+                    div.notice.notice--info {
+                        h2 { (t(l, Msg::ItemGatedTitle)) }
+                        @if ctx.user.is_some() {
+                            p { (t(l, Msg::ItemGatedUnverified)) }
+                        } @else {
+                            p { (t(l, Msg::ItemGatedText)) }
+                            p { (link_button(ButtonKind::Primary, routes::LOGIN, t(l, Msg::NavSignIn))) }
+                            p { (t(l, Msg::ItemGatedRegister)) }
+                        }
+                    }
+                } @else {
+                    div.prose lang=[other_lang] {
+                        @for paragraph in &view.paragraphs { p { (paragraph) } }
+                    }
+                }
+            }
+            section.ask aria-labelledby="ask-title" {
+                h2 #ask-title { (t(l, Msg::ItemAskHeading)) }
+                p { (t(l, Msg::ItemAskText)) }
+                p { (link_button(ButtonKind::Primary, routes::INQUIRIES, t(l, Msg::ItemAskLink))) }
+                (ae_hint(l))
+            }
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Search
+// ---------------------------------------------------------------------------
+
+/// Data for [`search`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchView {
+    /// The query as entered (re-displayed in the field; may be empty).
+    pub query: String,
+    pub results: Vec<ContentCard>,
+}
+
+/// Search page: form, then a hint (no query), results, or a zero-result
+/// recovery block with suggestions and other ways to find an answer.
+pub fn search(ctx: &PageContext, view: &SearchView) -> Markup {
+    let l = ctx.locale;
+    let query = view.query.trim();
+    let title = if query.is_empty() {
+        t(l, Msg::SearchTitle).to_string()
+    } else {
+        tf(l, Msg::SearchTitleQuery, &[("query", query)])
+    };
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (t(l, Msg::SearchTitle)) }
+            form.search method="get" action=(routes::SEARCH) {
+                label for="search-q" { (t(l, Msg::SearchPageLabel)) }
+                p.hint #search-q-hint { (t(l, Msg::SearchPageHint)) }
+                input #search-q type="search" name=(routes::SEARCH_PARAM) value=(view.query)
+                    aria-describedby="search-q-hint" autocomplete="off";
+                button.btn.btn--primary type="submit" { (t(l, Msg::SearchButton)) }
+            }
+            @if query.is_empty() {
+                p { (t(l, Msg::SearchNoQuery)) }
+                p { a href=(routes::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
+            } @else if view.results.is_empty() {
+                section aria-labelledby="results-title" {
+                    h2 #results-title { (tf(l, Msg::SearchNoResults, &[("query", query)])) }
+                    p { (t(l, Msg::SearchSuggestionsIntro)) }
+                    ul {
+                        li { (t(l, Msg::SearchSuggestionSpelling)) }
+                        li { (t(l, Msg::SearchSuggestionNames)) }
+                        li { (t(l, Msg::SearchSuggestionBroader)) }
+                    }
+                    p { a href=(routes::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
+                }
+                section.ask aria-labelledby="ask-title" {
+                    h2 #ask-title { (t(l, Msg::ItemAskHeading)) }
+                    p { (t(l, Msg::SearchAskText)) }
+                    p { (link_button(ButtonKind::Primary, routes::INQUIRIES, t(l, Msg::ItemAskLink))) }
+                }
+            } @else {
+                section aria-labelledby="results-title" {
+                    h2 #results-title {
+                        (count_text(l, view.results.len() as u64, Msg::SearchCountOne, Msg::SearchCount,
+                            &[("query", query)]))
+                    }
+                    div.cards {
+                        @for card in &view.results { (content_card(l, card)) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Medical Information
+// ---------------------------------------------------------------------------
+
+/// "Ask Medical Information": what the service is, how to reach it now,
+/// what to include, online inquiries, and adverse-event reporting.
+pub fn inquiries_landing(ctx: &PageContext) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::InquiriesTitle),
+        html! {
+            h1 { (t(l, Msg::InquiriesTitle)) }
+            p.lead { (t(l, Msg::InquiriesIntro)) }
+            section.notice.notice--warning aria-labelledby="ae-title" {
+                h2 #ae-title { (t(l, Msg::InquiriesAeHeading)) }
+                p { (t(l, Msg::InquiriesAeText)) }
+                p { a href=(routes::AE_REPORTING) { (t(l, Msg::AeReportLink)) } }
+                p { strong { (t(l, Msg::InquiriesEmergency)) } }
+            }
+            section {
+                h2 { (t(l, Msg::InquiriesReachHeading)) }
+                p { (t(l, Msg::InquiriesReachText)) }
+                (contact_list(ctx))
+                p { (t(l, Msg::InquiriesResponseTime)) }
+            }
+            section {
+                h2 { (t(l, Msg::InquiriesIncludeHeading)) }
+                p { (t(l, Msg::InquiriesIncludeIntro)) }
+                ul {
+                    li { (t(l, Msg::InquiriesIncludeContact)) }
+                    li { (t(l, Msg::InquiriesIncludeProduct)) }
+                    li { (t(l, Msg::InquiriesIncludeQuestion)) }
+                    li { (t(l, Msg::InquiriesIncludeNoPatientData)) }
+                }
+            }
+            section {
+                h2 { (t(l, Msg::InquiriesOnlineHeading)) }
+                p { (t(l, Msg::InquiriesOnlineText)) }
+                @if ctx.user.is_none() {
+                    p { (link_button(ButtonKind::Primary, routes::LOGIN, t(l, Msg::InquiriesOnlineSignIn))) }
+                }
+            }
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Data protection and audit trail
+// ---------------------------------------------------------------------------
+
+/// Public page of the audit function: what the audit trail records, why,
+/// where it is stored, and how to exercise data-subject rights.
+pub fn data_protection(ctx: &PageContext) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::AuditTitle),
+        html! {
+            h1 { (t(l, Msg::AuditTitle)) }
+            p.lead { (t(l, Msg::AuditIntro)) }
+            section {
+                h2 { (t(l, Msg::AuditWhatHeading)) }
+                p { (t(l, Msg::AuditWhatIntro)) }
+                ul {
+                    li { (t(l, Msg::AuditWhatWho)) }
+                    li { (t(l, Msg::AuditWhatWhat)) }
+                    li { (t(l, Msg::AuditWhatWhen)) }
+                    li { (t(l, Msg::AuditWhatOutcome)) }
+                }
+                p { (t(l, Msg::AuditTamper)) }
+            }
+            section {
+                h2 { (t(l, Msg::AuditWhyHeading)) }
+                p { (t(l, Msg::AuditWhyText)) }
+                p { (t(l, Msg::AuditWhyBasis)) }
+            }
+            section {
+                h2 { (t(l, Msg::AuditWhereHeading)) }
+                p { (t(l, Msg::AuditWhereText)) }
+                p { (t(l, Msg::AuditRetention)) }
+            }
+            section {
+                h2 { (t(l, Msg::AuditRightsHeading)) }
+                p { (with_markup(l, Msg::AuditRightsText, "email", mailto(DPO_EMAIL))) }
+                p { a href=(routes::PRIVACY) { (t(l, Msg::AuditPrivacyLink)) } }
+            }
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Development mail outbox
+// ---------------------------------------------------------------------------
+
+/// A mail the portal would have sent (development only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMail {
+    /// Data region code, e.g. `eu`.
+    pub region: String,
+    pub to: String,
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    pub sent_at: OffsetDateTime,
+}
+
+/// Plain text with `http(s)://` URLs turned into links (so sign-in and
+/// verification links in dev mails can be followed). Everything is
+/// escaped by maud; only http(s) URLs become `href`s.
+fn linkify(text: &str) -> Markup {
+    let mut parts: Vec<(&str, bool)> = Vec::new();
+    let mut rest = text;
+    loop {
+        let start = [rest.find("https://"), rest.find("http://")]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(start) = start else { break };
+        let tail = &rest[start..];
+        let scheme_len = if tail.starts_with("https://") { 8 } else { 7 };
+        let mut end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\''))
+            .unwrap_or(tail.len());
+        while end > scheme_len && tail[..end].ends_with(['.', ',', ';', ':', '!', '?', ')', ']']) {
+            end -= 1;
+        }
+        if end == scheme_len {
+            parts.push((&rest[..start + scheme_len], false));
+        } else {
+            parts.push((&rest[..start], false));
+            parts.push((&tail[..end], true));
+        }
+        rest = &rest[start + end.max(scheme_len)..];
+    }
+    parts.push((rest, false));
+    html! {
+        @for (part, is_link) in parts {
+            @if is_link { a href=(part) { (part) } } @else { (part) }
+        }
+    }
+}
+
+/// Development page listing the mails the portal would have sent, in the
+/// order given (newest first).
+pub fn outbox(ctx: &PageContext, mails: &[OutboxMail]) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::OutboxTitle),
+        html! {
+            h1 { (t(l, Msg::OutboxTitle)) }
+            p.notice.notice--warning { (t(l, Msg::OutboxWarning)) }
+            p.lead { (t(l, Msg::OutboxIntro)) }
+            @if mails.is_empty() {
+                (empty_state(t(l, Msg::OutboxEmptyTitle), t(l, Msg::OutboxEmptyText), None))
+            } @else {
+                p { (count_text(l, mails.len() as u64, Msg::OutboxCountOne, Msg::OutboxCount, &[])) }
+                ol.list {
+                    @for mail in mails {
+                        li.card {
+                            h2 {
+                                @if mail.subject.trim().is_empty() { (t(l, Msg::OutboxNoSubject)) }
+                                @else { (mail.subject) }
+                            }
+                            dl.meta {
+                                div { dt { (t(l, Msg::OutboxRegion)) } dd { (mail.region) } }
+                                div { dt { (t(l, Msg::OutboxTo)) } dd { (mail.to) } }
+                                div {
+                                    dt { (t(l, Msg::OutboxSent)) }
+                                    dd { time datetime=(iso_datetime(mail.sent_at)) { (format_datetime(l, mail.sent_at)) } }
+                                }
+                            }
+                            pre { (linkify(&mail.text)) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(encode_query_value("clinical_summary"), "clinical_summary");
+        assert_eq!(encode_query_value("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+
+    #[test]
+    fn lang_tags() {
+        for ok in ["en", "de-AT", "zh-Hant-TW"] {
+            assert!(valid_lang_tag(ok), "{ok}");
+        }
+        for bad in ["", "e", "en_", "en-", "\"><x", "toolonglang", "de-AT-"] {
+            assert!(!valid_lang_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn markup_placeholder() {
+        let html = with_markup(
+            Locale::En,
+            Msg::AuditRightsText,
+            "email",
+            html! { b { "x" } },
+        )
+        .into_string();
+        assert!(html.contains("officer at <b>x</b>. Because"), "{html}");
+        assert!(!html.contains('{'));
+    }
+
+    #[test]
+    fn counts_are_pluralised_and_localised() {
+        let c = |l, n| count_text(l, n, Msg::LibraryCountOne, Msg::LibraryCount, &[]);
+        assert_eq!(c(Locale::En, 0), "0 items");
+        assert_eq!(c(Locale::En, 1), "1 item");
+        assert_eq!(c(Locale::En, 12345), "12,345 items");
+        assert_eq!(c(Locale::De, 1), "1 Eintrag");
+        assert_eq!(c(Locale::De, 12345), "12.345 Einträge");
+        assert_eq!(
+            count_text(
+                Locale::De,
+                2,
+                Msg::SearchCountOne,
+                Msg::SearchCount,
+                &[("query", "Herz")]
+            ),
+            "2 Ergebnisse für „Herz“"
+        );
+    }
+
+    #[test]
+    fn linkify_only_links_http_urls() {
+        let html = linkify(
+            "Open https://x.example/verify?t=1&u=2.\nNot javascript:alert(1) or http:// alone.",
+        )
+        .into_string();
+        assert!(html.contains("<a href=\"https://x.example/verify?t=1&amp;u=2\">https://x.example/verify?t=1&amp;u=2</a>.\nNot"), "{html}");
+        assert!(html.contains("javascript:alert(1) or http:// alone."));
+        assert_eq!(html.matches("<a ").count(), 1);
+        let html = linkify("<b>\"http://a.b/<script>\"</b>").into_string();
+        assert!(!html.contains("<script") && !html.contains("<b>"), "{html}");
+        assert!(
+            html.contains("<a href=\"http://a.b/\">http://a.b/</a>"),
+            "{html}"
+        );
+        assert_eq!(linkify("").into_string(), "");
+        assert_eq!(linkify("plain").into_string(), "plain");
+    }
 }

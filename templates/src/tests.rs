@@ -53,6 +53,9 @@ const SAME_IN_BOTH: &[&str] = &[
     "month.08",
     "month.09",
     "month.11",
+    // Placeholder company name and VAT number of the demo legal notice.
+    "legal.imprint.company",
+    "legal.imprint.vat",
 ];
 
 #[test]

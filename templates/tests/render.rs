@@ -6,9 +6,13 @@ use medportal_templates::components::{
     Table, data_table, error_summary, field, pagination,
 };
 use medportal_templates::layout::{Flash, page};
-use medportal_templates::pages::{HomeView, error_page, home, simple_page};
+use medportal_templates::pages::{
+    HomeView, ItemView, LegalPage, LibraryView, OutboxMail, SearchView, content_item,
+    data_protection, error_page, home, inquiries_landing, legal, library, outbox, search,
+    simple_page,
+};
 use medportal_templates::{CSS_PATH, Locale, Markup, Msg, PageContext, UserInfo, html, t};
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime};
 
 fn ctx(locale: Locale, signed_in: bool) -> PageContext {
     let mut ctx = PageContext::new(locale, "/");
@@ -26,8 +30,8 @@ fn card(title: &str) -> ContentCard {
     ContentCard {
         title: title.into(),
         href: "/content/abc".into(),
-        content_type: "Article".into(),
-        therapeutic_area: "Cardiology".into(),
+        content_type: "clinical_summary".into(),
+        therapeutic_area: "cardiology".into(),
         published: Date::from_calendar_date(2026, Month::November, 23).unwrap(),
         hcp_only: true,
         summary: Some("Summary".into()),
@@ -117,8 +121,176 @@ fn all_pages(locale: Locale) -> Vec<(&'static str, String)> {
             "simple",
             simple_page(&c, "Inquiries", "Ask us.", form_demo(locale)).into_string(),
         ));
+        for (name, view) in library_views() {
+            out.push((name, library(&c, &view).into_string()));
+        }
+        for (name, view) in item_views() {
+            out.push((name, content_item(&c, &view).into_string()));
+        }
+        for (name, view) in search_views() {
+            out.push((name, search(&c, &view).into_string()));
+        }
+        out.push(("outbox-empty", outbox(&c, &[]).into_string()));
+        out.push(("outbox", outbox(&c, &mails()).into_string()));
+        out.push(("inquiries", inquiries_landing(&c).into_string()));
+        out.push(("data-protection", data_protection(&c).into_string()));
+        for which in LEGAL_PAGES {
+            out.push(("legal", legal(&c, which).into_string()));
+        }
     }
     out
+}
+
+const LEGAL_PAGES: [LegalPage; 4] = [
+    LegalPage::Privacy,
+    LegalPage::Terms,
+    LegalPage::Imprint,
+    LegalPage::Accessibility,
+];
+
+fn library_views() -> Vec<(&'static str, LibraryView)> {
+    let items: Vec<ContentCard> = (1..=3).map(|i| card(&format!("Item {i}"))).collect();
+    vec![
+        (
+            "library-empty",
+            LibraryView {
+                page: 1,
+                total_pages: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "library-empty-filtered",
+            LibraryView {
+                page: 1,
+                total_pages: 1,
+                content_type: Some("faq".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "library-page-1",
+            LibraryView {
+                items: items.clone(),
+                total: 3,
+                page: 1,
+                total_pages: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "library-filtered-paged",
+            LibraryView {
+                items,
+                total: 12_345,
+                page: 3,
+                total_pages: 1029,
+                content_type: Some("faq".into()),
+                area: Some("oncology".into()),
+            },
+        ),
+        (
+            "library-unknown-filter",
+            LibraryView {
+                items: vec![card("X")],
+                total: 1,
+                page: 1,
+                total_pages: 1,
+                content_type: Some("podcast".into()),
+                area: Some(String::new()),
+            },
+        ),
+    ]
+}
+
+fn item(gated: bool, language: &str) -> ItemView {
+    ItemView {
+        card: card("Apixaban versus warfarin"),
+        paragraphs: if gated {
+            Vec::new()
+        } else {
+            vec!["First paragraph.".into(), "Second paragraph.".into()]
+        },
+        product: Some("Apixaban".into()),
+        language: language.into(),
+        gated,
+    }
+}
+
+fn item_views() -> Vec<(&'static str, ItemView)> {
+    let mut public = item(false, "de");
+    public.card.hcp_only = false;
+    public.card.summary = None;
+    public.product = None;
+    vec![
+        ("item-gated", item(true, "en")),
+        ("item-full-en", item(false, "en")),
+        ("item-public-de", public),
+        ("item-bad-lang", item(false, "\"><x")),
+    ]
+}
+
+fn search_views() -> Vec<(&'static str, SearchView)> {
+    vec![
+        ("search-no-query", SearchView::default()),
+        (
+            "search-blank-query",
+            SearchView {
+                query: "   ".into(),
+                results: vec![],
+            },
+        ),
+        (
+            "search-no-results",
+            SearchView {
+                query: "xyzzy".into(),
+                results: vec![],
+            },
+        ),
+        (
+            "search-one",
+            SearchView {
+                query: "warfarin".into(),
+                results: vec![card("A")],
+            },
+        ),
+        (
+            "search-many",
+            SearchView {
+                query: "warfarin".into(),
+                results: vec![card("A"), card("B")],
+            },
+        ),
+    ]
+}
+
+fn at(y: i32, m: Month, d: u8, h: u8, min: u8) -> OffsetDateTime {
+    Date::from_calendar_date(y, m, d)
+        .unwrap()
+        .with_hms(h, min, 0)
+        .unwrap()
+        .assume_utc()
+}
+
+fn mails() -> Vec<OutboxMail> {
+    vec![
+        OutboxMail {
+            region: "eu".into(),
+            to: "erika@example.org".into(),
+            subject: "Verify your email".into(),
+            text:
+                "Hello,\n\nplease open https://medportal.example/verify?token=abc&x=1 to verify.\n"
+                    .into(),
+            sent_at: at(2026, Month::November, 23, 14, 5),
+        },
+        OutboxMail {
+            region: "us".into(),
+            to: "john@example.com".into(),
+            subject: String::new(),
+            text: "Second".into(),
+            sent_at: at(2026, Month::November, 22, 9, 0),
+        },
+    ]
 }
 
 /// Crude attribute extraction from one tag's text.
@@ -551,4 +723,402 @@ fn home_cards_and_error_page_details() {
     .into_string();
     assert!(html.contains("<h1>Bitte melden Sie sich an</h1>"));
     assert!(html.contains("class=\"btn btn--primary\" href=\"/login\""));
+}
+
+// ------------------------------------------------------------ new pages
+
+/// Every page's `<h1>` text (tags stripped).
+fn h1_text(html: &str) -> String {
+    let start = html.find("<h1").unwrap();
+    let body = &html[start + html[start..].find('>').unwrap() + 1..];
+    let inner = &body[..body.find("</h1>").unwrap()];
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in inner.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn headings_are_in_order_and_titles_match() {
+    for locale in Locale::ALL {
+        for (name, html) in all_pages(locale) {
+            // No heading level is skipped (h1 → h2 → h3; cards are h3).
+            let mut last = 1;
+            let mut rest = html.as_str();
+            while let Some(i) = rest.find("<h") {
+                let level = rest.as_bytes()[i + 2];
+                rest = &rest[i + 3..];
+                if !(b'1'..=b'6').contains(&level) {
+                    continue;
+                }
+                let level = level - b'0';
+                assert!(level <= last + 1, "{name}: h{level} after h{last}");
+                last = level;
+            }
+            assert!(!h1_text(&html).trim().is_empty(), "{name}: empty h1");
+        }
+    }
+}
+
+#[test]
+fn content_cards_show_localised_labels_for_codes() {
+    let html = components::content_card(Locale::De, &card("X")).into_string();
+    assert!(
+        html.contains("<dd>Klinische Zusammenfassung</dd>"),
+        "{html}"
+    );
+    assert!(html.contains("<dd>Kardiologie</dd>"));
+    let mut unknown = card("X");
+    unknown.content_type = "podcast".into();
+    unknown.therapeutic_area = "<b>".into();
+    let html = components::content_card(Locale::En, &unknown).into_string();
+    assert!(html.contains("<dd>podcast</dd>") && html.contains("<dd>&lt;b&gt;</dd>"));
+}
+
+#[test]
+fn library_filters_count_and_pagination() {
+    let views: std::collections::BTreeMap<_, _> = library_views().into_iter().collect();
+    let c = ctx(Locale::En, false);
+    let html = library(&c, &views["library-filtered-paged"]).into_string();
+    assert!(html.contains("<title>Library – page 3 of 1,029 · medportal</title>"));
+    assert!(html.contains("<h1>Library</h1>"));
+    assert!(html.contains("<form class=\"filters\" method=\"get\" action=\"/content\">"));
+    assert!(html.contains("<label for=\"filter-type\">Type of content</label>"));
+    assert!(html.contains("<select id=\"filter-type\" name=\"type\">"));
+    assert!(html.contains("<select id=\"filter-area\" name=\"area\">"));
+    assert!(html.contains("<option value=\"\">All types</option>"));
+    assert!(html.contains("<option value=\"faq\" selected>Frequently asked questions</option>"));
+    assert!(html.contains("<option value=\"oncology\" selected>Oncology</option>"));
+    assert!(html.contains("<option value=\"cardiology\">Cardiology</option>"));
+    assert!(html.contains(">12,345 items</h2>"));
+    assert!(html.contains("href=\"/content\">Clear filters</a>"));
+    // Pagination keeps the filters.
+    assert!(html.contains("href=\"/content?type=faq&amp;area=oncology&amp;page=2\" rel=\"prev\""));
+    assert!(html.contains("href=\"/content?type=faq&amp;area=oncology&amp;page=1029\""));
+    assert_eq!(html.matches("<article class=\"card\">").count(), 3);
+
+    let html = library(&ctx(Locale::De, false), &views["library-filtered-paged"]).into_string();
+    assert!(html.contains(">12.345 Einträge</h2>"));
+    assert!(html.contains("<title>Bibliothek – Seite 3 von 1.029 · medportal</title>"));
+
+    let html = library(&c, &views["library-page-1"]).into_string();
+    assert!(html.contains("<title>Library · medportal</title>"));
+    assert!(html.contains("<option value=\"\" selected>All types</option>"));
+    assert!(html.contains("<option value=\"\" selected>All therapeutic areas</option>"));
+    assert!(html.contains(">3 items</h2>"));
+    assert!(!html.contains("Clear filters"));
+    assert!(!html.contains("class=\"pagination\""));
+
+    let html = library(&c, &views["library-unknown-filter"]).into_string();
+    assert!(html.contains(">1 item</h2>"));
+    assert!(html.contains("<option value=\"podcast\" selected>podcast</option>"));
+    assert!(html.contains("<option value=\"\" selected>All therapeutic areas</option>"));
+
+    let html = library(&c, &views["library-empty"]).into_string();
+    assert!(html.contains(t(Locale::En, Msg::LibraryEmptyTitle)));
+    assert!(html.contains("href=\"/inquiries\""));
+    let html = library(&c, &views["library-empty-filtered"]).into_string();
+    assert!(html.contains(t(Locale::En, Msg::LibraryEmptyFilteredTitle)));
+    assert!(html.contains("class=\"btn btn--secondary\" href=\"/content\">Clear filters</a>"));
+}
+
+#[test]
+fn content_item_full_and_gated() {
+    let c = ctx(Locale::En, false);
+    let html = content_item(&c, &item(false, "en")).into_string();
+    assert!(html.contains("<title>Apixaban versus warfarin · medportal</title>"));
+    assert!(html.contains("<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">Home</a></li><li><a href=\"/content\">Library</a></li><li aria-current=\"page\">Apixaban versus warfarin</li></ol></nav>"));
+    assert!(html.contains("<h1>Apixaban versus warfarin</h1>"));
+    assert!(html.contains("<span class=\"badge badge--hcp\">HCP only</span>"));
+    assert!(html.contains("<dt>Type</dt><dd>Clinical summary</dd>"));
+    assert!(html.contains("<dt>Medicine</dt><dd>Apixaban</dd>"));
+    assert!(html.contains("<dd>Cardiology</dd>"));
+    assert!(html.contains("<time datetime=\"2026-11-23\">23 November 2026</time>"));
+    assert!(html.contains("<p class=\"lead\">Summary</p>"));
+    assert!(html.contains("<p>First paragraph.</p><p>Second paragraph.</p>"));
+    assert!(!html.contains(t(Locale::En, Msg::ItemGatedText)));
+    assert!(
+        html.contains("<div class=\"prose\"><p>"),
+        "same language: no lang attribute"
+    );
+    // The question box and adverse-event hint are always there.
+    assert!(html.contains(t(Locale::En, Msg::ItemAskHeading)));
+    assert!(html.contains("href=\"/inquiries\">Ask Medical Information</a>"));
+    assert!(html.contains("href=\"/content/how-to-report-a-suspected-adverse-reaction\""));
+
+    let html = content_item(&c, &item(true, "en")).into_string();
+    assert!(html.contains(t(Locale::En, Msg::ItemGatedText)));
+    assert!(html.contains(t(Locale::En, Msg::ItemGatedRegister)));
+    assert!(html.contains("class=\"btn btn--primary\" href=\"/login\">Sign in</a>"));
+    assert!(!html.contains("First paragraph"));
+    assert!(
+        html.contains("<p class=\"lead\">Summary</p>"),
+        "summary stays visible"
+    );
+    assert!(html.contains("href=\"/inquiries\">Ask Medical Information</a>"));
+
+    // Signed in but not verified: no sign-in prompt.
+    let html = content_item(&ctx(Locale::En, true), &item(true, "en")).into_string();
+    assert!(html.contains(t(Locale::En, Msg::ItemGatedUnverified)));
+    assert!(!html.contains("btn--primary\" href=\"/login\""));
+
+    // English content on a German page is marked as such.
+    let html = content_item(&ctx(Locale::De, false), &item(false, "en")).into_string();
+    assert!(html.contains("<h1 lang=\"en\">Apixaban versus warfarin</h1>"));
+    assert!(html.contains("<p class=\"lead\" lang=\"en\">Summary</p>"));
+    assert!(html.contains("<div class=\"prose\" lang=\"en\">"));
+    assert!(html.contains("Dieser Inhalt ist nur auf Englisch verfügbar."));
+    assert!(html.contains("<dt>Arzneimittel</dt>"));
+    assert!(html.contains("<time datetime=\"2026-11-23\">23. November 2026</time>"));
+    assert!(html.contains("Haben Sie eine Frage zu diesem Thema?"));
+
+    // A malformed language never reaches an attribute.
+    let html = content_item(&ctx(Locale::De, false), &item(false, "\"><x")).into_string();
+    assert!(!html.contains(" lang=\"&quot;") && !html.contains("<x"));
+}
+
+#[test]
+fn search_states() {
+    let c = ctx(Locale::En, false);
+    let views: std::collections::BTreeMap<_, _> = search_views().into_iter().collect();
+    let html = search(&c, &views["search-no-query"]).into_string();
+    assert!(html.contains("<title>Search · medportal</title>"));
+    assert!(html.contains("<form class=\"search\" method=\"get\" action=\"/search\">"));
+    assert!(html.contains("<label for=\"search-q\">Search term</label>"));
+    assert!(html.contains("name=\"q\" value=\"\""));
+    assert!(html.contains(t(Locale::En, Msg::SearchNoQuery)));
+    assert!(!html.contains("results-title"));
+
+    let html = search(&c, &views["search-no-results"]).into_string();
+    assert!(html.contains("<title>Search results for “xyzzy” · medportal</title>"));
+    assert!(html.contains("value=\"xyzzy\""));
+    assert!(html.contains("<h2 id=\"results-title\">No results for “xyzzy”</h2>"));
+    for msg in [
+        Msg::SearchSuggestionSpelling,
+        Msg::SearchSuggestionNames,
+        Msg::SearchSuggestionBroader,
+    ] {
+        assert!(html.contains(t(Locale::En, msg)));
+    }
+    assert!(html.contains("href=\"/content\""));
+    assert!(html.contains("href=\"/inquiries\""));
+
+    let html = search(&c, &views["search-one"]).into_string();
+    assert!(html.contains(">1 result for “warfarin”</h2>"));
+    let html = search(&ctx(Locale::De, false), &views["search-many"]).into_string();
+    assert!(html.contains(">2 Ergebnisse für „warfarin“</h2>"));
+    assert!(html.contains("<title>Suchergebnisse für „warfarin“ · medportal</title>"));
+    assert_eq!(html.matches("<article class=\"card\">").count(), 2);
+
+    let html = search(&ctx(Locale::De, false), &views["search-no-results"]).into_string();
+    assert!(html.contains("Keine Ergebnisse für „xyzzy“"));
+}
+
+#[test]
+fn outbox_lists_mails_in_order() {
+    let html = outbox(&ctx(Locale::En, false), &mails()).into_string();
+    assert!(html.contains("<h1>Mail outbox (development)</h1>"));
+    assert!(html.contains(t(Locale::En, Msg::OutboxWarning)));
+    assert!(html.contains("<p>2 emails</p>"));
+    let first = html.find("Verify your email").unwrap();
+    let second = html.find("(no subject)").unwrap();
+    assert!(first < second, "order as given");
+    assert!(html.contains("<dd>eu</dd>") && html.contains("<dd>erika@example.org</dd>"));
+    assert!(
+        html.contains("<time datetime=\"2026-11-23T14:05:00Z\">23 November 2026, 14:05 UTC</time>")
+    );
+    assert!(html.contains(
+        "<pre>Hello,\n\nplease open <a href=\"https://medportal.example/verify?token=abc&amp;x=1\">"
+    ));
+    let html = outbox(&ctx(Locale::De, false), &mails()).into_string();
+    assert!(html.contains("23. November 2026, 14:05 UTC"));
+    assert!(html.contains("(kein Betreff)") && html.contains("<p>2 E-Mails</p>"));
+    let html = outbox(&ctx(Locale::De, false), &mails()[..1]).into_string();
+    assert!(html.contains("<p>1 E-Mail</p>"));
+    let html = outbox(&ctx(Locale::En, false), &[]).into_string();
+    assert!(html.contains(t(Locale::En, Msg::OutboxEmptyTitle)));
+    assert!(!html.contains("<pre"));
+}
+
+#[test]
+fn inquiries_landing_contents() {
+    let mut c = ctx(Locale::En, false);
+    c.contact.phone = "+1 800 555 0100".into();
+    let html = inquiries_landing(&c).into_string();
+    assert!(html.contains("<h1>Ask Medical Information</h1>"));
+    assert!(html.contains("href=\"tel:+18005550100\">+1 800 555 0100</a>"));
+    assert!(html.contains("href=\"mailto:medinfo@example.com\">medinfo@example.com</a>"));
+    assert!(html.contains("usually reply within 2 working days"));
+    assert!(html.contains("href=\"/content/how-to-report-a-suspected-adverse-reaction\""));
+    assert!(html.contains(t(Locale::En, Msg::InquiriesEmergency)));
+    assert!(html.contains("href=\"/login\">Sign in to submit an inquiry</a>"));
+    // The adverse-event notice comes before everything else in the content.
+    assert!(
+        html.find(t(Locale::En, Msg::InquiriesAeHeading)).unwrap()
+            < html
+                .find(t(Locale::En, Msg::InquiriesReachHeading))
+                .unwrap()
+    );
+    let html = inquiries_landing(&ctx(Locale::De, true)).into_string();
+    assert!(html.contains("innerhalb von 2 Werktagen"));
+    assert!(!html.contains(t(Locale::De, Msg::InquiriesOnlineSignIn)));
+}
+
+#[test]
+fn data_protection_page() {
+    let html = data_protection(&ctx(Locale::En, false)).into_string();
+    assert!(html.contains("<h1>Data protection and audit trail</h1>"));
+    assert!(html.contains("21 CFR Part 11"));
+    assert!(html.contains("<a href=\"mailto:privacy@example.com\">privacy@example.com</a>"));
+    assert!(html.contains("href=\"/privacy\">Read the full privacy notice</a>"));
+    let html = data_protection(&ctx(Locale::De, false)).into_string();
+    assert!(html.contains("Art. 5 Abs. 2 DSGVO"));
+}
+
+#[test]
+fn legal_pages() {
+    for locale in Locale::ALL {
+        let c = ctx(locale, false);
+        for (which, title) in [
+            (LegalPage::Privacy, Msg::FooterPrivacy),
+            (LegalPage::Terms, Msg::FooterTerms),
+            (LegalPage::Imprint, Msg::FooterImprint),
+            (LegalPage::Accessibility, Msg::FooterAccessibility),
+        ] {
+            let html = legal(&c, which).into_string();
+            let title = t(locale, title);
+            assert!(html.contains(&format!("<h1>{title}</h1>")), "{which:?}");
+            assert!(html.contains(&format!("<title>{title} · medportal</title>")));
+            assert!(html.matches("<h2>").count() >= 2, "{which:?}: sections");
+            assert!(html.matches("<p>").count() >= 3, "{which:?}: paragraphs");
+        }
+        let privacy = legal(&c, LegalPage::Privacy).into_string();
+        assert!(privacy.contains("medportal demo company"));
+        assert!(privacy.contains("href=\"mailto:privacy@example.com\""));
+        let imprint = legal(&c, LegalPage::Imprint).into_string();
+        assert!(imprint.contains(&format!(
+            "<p class=\"notice notice--warning\">{}</p>",
+            t(locale, Msg::LegalImprintDemoNotice)
+        )));
+        assert!(imprint.contains("href=\"mailto:medinfo@example.com\""));
+        let a11y = legal(&c, LegalPage::Accessibility).into_string();
+        assert!(a11y.contains("WCAG) 2.2"));
+        assert!(a11y.contains("JavaScript"));
+        assert!(a11y.contains("href=\"mailto:accessibility@example.com\""));
+        let terms = legal(&c, LegalPage::Terms).into_string();
+        assert!(terms.contains("href=\"/content/how-to-report-a-suspected-adverse-reaction\""));
+    }
+    let privacy = legal(&ctx(Locale::En, false), LegalPage::Privacy).into_string();
+    for needle in [
+        "Art. 15",
+        "Art. 17",
+        "Art. 20",
+        "pharmacovigilance",
+        "in the EU",
+    ] {
+        assert!(privacy.contains(needle), "{needle}");
+    }
+    let privacy = legal(&ctx(Locale::De, false), LegalPage::Privacy).into_string();
+    for needle in [
+        "Art. 15 DSGVO",
+        "Datenübertragbarkeit",
+        "Pharmakovigilanz",
+        "in der EU",
+    ] {
+        assert!(privacy.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn default_medical_contact() {
+    let html = inquiries_landing(&PageContext::default()).into_string();
+    assert!(html.contains("href=\"tel:+18005550100\">+1 800 555 0100</a>"));
+    assert!(html.contains("mailto:medinfo@example.com"));
+}
+
+#[test]
+fn user_strings_on_new_pages_are_escaped() {
+    let evil = "<script>alert(\"x\")</script>&";
+    let c = ctx(Locale::En, false);
+    let mut evil_card = card(evil);
+    evil_card.summary = Some(evil.into());
+    evil_card.content_type = evil.into();
+    evil_card.therapeutic_area = evil.into();
+    let pages = [
+        search(
+            &c,
+            &SearchView {
+                query: evil.into(),
+                results: vec![],
+            },
+        )
+        .into_string(),
+        search(
+            &c,
+            &SearchView {
+                query: evil.into(),
+                results: vec![evil_card.clone()],
+            },
+        )
+        .into_string(),
+        library(
+            &c,
+            &LibraryView {
+                items: vec![evil_card.clone()],
+                total: 20,
+                page: 1,
+                total_pages: 2,
+                content_type: Some(evil.into()),
+                area: Some(evil.into()),
+            },
+        )
+        .into_string(),
+        content_item(
+            &c,
+            &ItemView {
+                card: evil_card.clone(),
+                paragraphs: vec![evil.into()],
+                product: Some(evil.into()),
+                language: evil.into(),
+                gated: false,
+            },
+        )
+        .into_string(),
+        outbox(
+            &c,
+            &[OutboxMail {
+                region: evil.into(),
+                to: evil.into(),
+                subject: evil.into(),
+                text: format!("{evil} https://x.example/\"><script>"),
+                sent_at: OffsetDateTime::UNIX_EPOCH,
+            }],
+        )
+        .into_string(),
+    ];
+    for html in &pages {
+        assert!(!html.contains("<script"), "unescaped: {html}");
+        assert!(html.contains("&lt;script&gt;"));
+    }
+    // The query is shown escaped in the zero-result heading and the field.
+    assert!(pages[0].contains(&format!(
+        "No results for “{}”",
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;"
+    )));
+    assert!(pages[0].contains("value=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;\""));
+    // Filter values are percent-encoded in pagination links.
+    assert!(pages[2].contains(
+        "href=\"/content?type=%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E%26&amp;area="
+    ));
+    // Mail text sits escaped in <pre>; the link stops at the quote.
+    assert!(pages[4].contains(
+        "<a href=\"https://x.example/\">https://x.example/</a>&quot;&gt;&lt;script&gt;</pre>"
+    ));
 }
