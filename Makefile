@@ -37,7 +37,7 @@ tools:
 	@scripts/ensure-cargo-tool wasm-bindgen-cli $(WASM_BINDGEN_VERSION)
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 ## ---- builds ---------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ test-native:
 test-contract:
 	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
 	SPIN_HOST_BIN=$(SPIN_HOST_TARGET)/release/medportal-spin-host \
-	$(NODE) --test --test-concurrency=1 tests/contract/ tests/infra/
+	$(NODE) --test --test-concurrency=1 "tests/contract/*.test.mjs" "tests/infra/*.test.mjs"
 
 ## ---- benchmarks and ops -------------------------------------------------------------------
 bench: build

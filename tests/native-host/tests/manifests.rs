@@ -21,13 +21,14 @@ fn expected_stores(name: &str) -> BTreeSet<String> {
     f.granted_stores().iter().map(StoreName::to_string).collect()
 }
 
-/// Spin route `/x/...` ↔ Cloudflare patterns `host/x` + `host/x/*`; `/...` ↔ `host/*`.
+/// Spin route `/x/...` or `/x` ↔ Cloudflare pattern `host/x*` (Cloudflare matches path+query,
+/// so a query string must not defeat the route); `/...` ↔ `host/*`.
 fn cf_patterns(route: &str) -> Vec<String> {
     let host = "portal.example.com";
     match route.strip_suffix("/...") {
         Some("") => vec![format!("{host}/*")],
-        Some(base) => vec![format!("{host}{base}"), format!("{host}{base}/*")],
-        None => vec![format!("{host}{route}")],
+        Some(base) => vec![format!("{host}{base}*")],
+        None => vec![format!("{host}{route}*")],
     }
 }
 
