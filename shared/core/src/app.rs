@@ -27,6 +27,10 @@ pub async fn serve<A: App, P: Platform>(platform: &P, config: &Config, req: Requ
     let ctx = Ctx::new(platform, config, A::FUNCTION);
     let info = RequestInfo::of(&req);
     let result = match A::routes().resolve(req.method(), req.uri().path()) {
+        // Adapters stop reading at the limit; this catches any host that does not.
+        Ok(_) if req.body().len() > config.max_body_bytes => {
+            Err(crate::Error::PayloadTooLarge { limit: config.max_body_bytes })
+        }
         Ok((route, params)) => A::dispatch(&ctx, &info, route, params, req).await,
         Err(e) => Err(e),
     };

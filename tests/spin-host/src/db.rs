@@ -16,18 +16,18 @@ pub struct Db {
 }
 
 impl Db {
-    /// Run `f` on the connection on a blocking thread.
+    /// Run `f` on the connection on a blocking thread (a panic there becomes a trap).
     pub async fn with<R: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&mut Connection) -> R + Send + 'static,
-    ) -> R {
+    ) -> wasmtime::Result<R> {
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = db.conn.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut conn)
         })
         .await
-        .expect("sqlite task panicked")
+        .map_err(|e| wasmtime::format_err!("sqlite task failed: {e}"))
     }
 
     pub fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {

@@ -145,7 +145,7 @@ struct Server {
 }
 
 fn wasm_err(e: wasmtime::Error) -> anyhow::Error {
-    anyhow!("{e:?}")
+    anyhow!("{e:#}")
 }
 
 fn build_server(args: &Args) -> Result<Server> {
@@ -193,7 +193,7 @@ fn build_server(args: &Args) -> Result<Server> {
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(wasm_err)?;
     wasmtime_wasi::p3::add_to_linker(&mut linker).map_err(wasm_err)?;
     wasmtime_wasi_http::p3::add_to_linker(&mut linker).map_err(wasm_err)?;
-    spin_apis::Host::add_to_linker::<_, HasSelf<Ctx>>(&mut linker, |c| c).map_err(wasm_err)?;
+    spin_apis::Host_::add_to_linker::<_, HasSelf<Ctx>>(&mut linker, |c| c).map_err(wasm_err)?;
 
     // Compile each routed component once (components sharing a .wasm share the compile).
     let mut compiled: HashMap<PathBuf, Component> = HashMap::new();

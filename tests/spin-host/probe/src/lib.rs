@@ -1,7 +1,8 @@
 //! Probe component for the medportal Spin test host's self test.
 //!
 //! Every answer is plain text. Routes (query parameters in `?a=b&c=d` form):
-//! - `/probe/echo`, `/exact`, `/probe/deep/...`: who handled it, path, spin-* headers
+//! - `/probe/echo`, `/exact`, anything else: who handled it, path, spin-* headers
+//! - `/probe/deep/<op>` is `/probe/<op>` served by the `deep` component
 //! - `/probe/kv/{set,get,delete,exists,keys}?store=&key=&value=`
 //! - `/probe/sql/{exec,insert,list,types}?db=&text=&sql=`
 //! - `/probe/var?name=`
@@ -211,7 +212,11 @@ async fn handle(req: Request) -> Reply {
             .to_string()
     };
     let who = variables::get("who").await.unwrap_or_else(|e| format!("{e:?}"));
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // `/probe/deep/<op>` (served by the `deep` component) works like `/probe/<op>`.
+    let mut segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    if segments.len() > 2 && segments[1] == "deep" {
+        segments.remove(1);
+    }
     let result = match segments.as_slice() {
         ["probe", "kv", op] => kv(op, &q).await,
         ["probe", "sql", op] => sql(op, &q).await,

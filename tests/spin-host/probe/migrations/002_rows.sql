@@ -1,0 +1,2 @@
+INSERT INTO seeded (name) VALUES ('alpha');
+INSERT INTO seeded (name) VALUES ('beta');
