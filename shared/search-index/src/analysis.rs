@@ -134,8 +134,8 @@ pub fn tokenize(text: &str, mut f: impl FnMut(Token<'_>)) {
             }
             if is_joiner(c) {
                 let next = text[j + c.len_utf8()..].chars().next();
-                if let Some(nc) = next {
-                    if is_word_char(nc) {
+                if let Some(nc) = next
+                    && is_word_char(nc) {
                         if c == '.' && prev_digit && nc.is_numeric() {
                             // decimal number: keep the dot inside the part
                             norm.push('.');
@@ -162,7 +162,6 @@ pub fn tokenize(text: &str, mut f: impl FnMut(Token<'_>)) {
                         }
                         continue;
                     }
-                }
             }
             break;
         }

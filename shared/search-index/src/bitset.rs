@@ -17,11 +17,10 @@ impl Bitset {
     }
     fn trim(&mut self) {
         let r = self.len % 64;
-        if r != 0 {
-            if let Some(w) = self.words.last_mut() {
+        if r != 0
+            && let Some(w) = self.words.last_mut() {
                 *w &= (1u64 << r) - 1;
             }
-        }
     }
     pub fn len(&self) -> usize {
         self.len

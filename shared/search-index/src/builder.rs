@@ -148,11 +148,10 @@ impl IndexBuilder {
         let mut new_chunks: Vec<(ChunkId, Vec<u8>)> = Vec::new();
         // 1. tombstones
         for (sid, d) in self.tombstones.drain(..) {
-            if let Some(seg) = self.meta.segments.iter_mut().find(|s| s.id == sid) {
-                if let Err(p) = seg.deleted.binary_search(&d) {
+            if let Some(seg) = self.meta.segments.iter_mut().find(|s| s.id == sid)
+                && let Err(p) = seg.deleted.binary_search(&d) {
                     seg.deleted.insert(p, d);
                 }
-            }
         }
         self.meta.segments.retain(|s| (s.deleted.len() as u32) < s.doc_count);
         // 2. new segment
@@ -406,6 +405,8 @@ pub fn build_segment(
         .map(|&t| (terms[t as usize].as_str(), postings[t as usize].len() as u32, display[t as usize].as_str()))
         .collect();
     let lexicon = push(format::encode_lexicon(&lex_entries));
+    let term_filter =
+        push(format::encode_term_filter(&format::TermFilter::build(terms.iter().map(String::as_str))));
 
     // postings chunks
     let mut encoded: Vec<u8> = Vec::new();
@@ -460,7 +461,7 @@ pub fn build_segment(
         values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         facet_lists.push(values);
     }
-    let facets = push(format::encode_facets(&facet_lists));
+    let facets = push(format::encode_facets(&facet_lists, n as u32));
 
     // store chunks
     let mut store = Vec::new();
@@ -482,6 +483,7 @@ pub fn build_segment(
         field_len_sum,
         avg_len: avg,
         lexicon,
+        term_filter,
         postings: postings_refs,
         doc_table,
         facets,

@@ -89,6 +89,7 @@ pub enum Decoded {
     Facets(FacetLists),
     /// `(first_doc, docs)`
     Store(u32, Vec<Document>),
+    TermFilter(format::TermFilter),
 }
 
 impl Decoded {
@@ -98,6 +99,7 @@ impl Decoded {
             Decoded::Lexicon(l) => l.heap_bytes(),
             Decoded::DocTable(t) => t.heap_bytes(),
             Decoded::Facets(f) => f.iter().flatten().map(|(v, d)| v.len() + 4 * d.len() + 32).sum(),
+            Decoded::TermFilter(f) => f.heap_bytes(),
             Decoded::Store(_, d) => d
                 .iter()
                 .map(|d| d.id.len() + d.title.len() + d.summary.len() + d.body.len() + d.references.len() + 200)
@@ -117,6 +119,7 @@ pub fn decode_any(bytes: &[u8]) -> Result<Decoded, Error> {
             let (f, d) = format::decode_store(bytes)?;
             Decoded::Store(f, d)
         }
+        ChunkKind::TermFilter => Decoded::TermFilter(format::decode_term_filter(bytes)?),
         ChunkKind::Meta => return Err(Error::WrongKind),
     })
 }

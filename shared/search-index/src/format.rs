@@ -12,23 +12,30 @@
 //!
 //! # Chunk kinds (payloads; `var` = LEB128 varint, `str` = var length + UTF-8)
 //! * **Meta** — generation var, [`IndexConfig`], segment count var, then per segment:
-//!   id var, doc_count var, field_len_sum var×F, avg_len f32×F, lexicon ref, postings dir
+//!   id var, doc_count var, field_len_sum var×F, avg_len f32×F, lexicon ref, term filter ref,
+//!   postings dir
 //!   (count var, then per chunk: first term str, ref), doc_table ref, facets ref, store dir
 //!   (count var, then first_doc var + ref), tombstones (count var, delta-coded docnums var).
 //!   A ref is `id u64 LE, byte_len var`.
 //! * **Postings** — a contiguous term range of one segment. `n var`, then per term
 //!   (sorted): shared-prefix var, suffix str, df var, list byte length var; then the lists.
-//!   A posting list is `df` entries of `docnum gap var` followed by `impact u8` (see
-//!   [`quantize_impact`]). Impacts are BM25F pseudo term frequencies precomputed at index time
+//!   A posting list is `df / 128` bit-packed blocks (gap width u8, 128 gaps at that width,
+//!   128 4-bit impacts) followed by `df % 128` varints `(docnum gap << 4) | impact` — see
+//!   [`encode_posting_list`]. Impacts are 4-bit log-quantised ([`quantize_impact`]). Impacts are BM25F pseudo term frequencies precomputed at index time
 //!   (field weights and length normalisation applied), so no positions or per-field tfs are
 //!   stored.
 //! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
 //!   autocomplete: `n var`, per term shared-prefix var, suffix str, df var, display var
 //!   (0 = same as term, else 1+shared prefix with the term followed by suffix str): the most
 //!   common surface form of a stemmed term, for suggestions.
-//! * **DocTable** — `n var`, dates var×n (yyyymmdd, 0 = unknown), ids: n strs.
-//! * **Facets** — for each [`FacetField`] in order: value count var, per value: str,
-//!   doc count var, delta-coded docnums var.
+//! * **DocTable** — `n var`, dates as zigzag deltas var×n (yyyymmdd, 0 = unknown), ids
+//!   front-coded (shared-prefix var + suffix str) ×n.
+//! * **Facets** — `n_docs var`, then for each [`crate::FacetField`] in order: value count var,
+//!   per value: str, doc count var, encoding u8 (0 = delta-coded docnums var, 1 = bitmap of
+//!   `ceil(n_docs/8)` bytes, whichever is smaller).
+//! * **TermFilter** — Bloom filter over a segment's terms: `k u8, m_bits var, bytes`
+//!   (10 bits/term, k = 7, ~1% false positives). Lets the engine skip postings-chunk loads for
+//!   terms a segment does not have (typos, synonym alternatives absent from the corpus).
 //! * **Store** — stored documents (full source of truth for snippets and for segment
 //!   merges): first_doc var, n var, per doc the [`Document`] fields.
 
@@ -62,6 +69,7 @@ pub enum ChunkKind {
     DocTable = 4,
     Facets = 5,
     Store = 6,
+    TermFilter = 7,
 }
 
 impl ChunkKind {
@@ -73,6 +81,7 @@ impl ChunkKind {
             4 => Self::DocTable,
             5 => Self::Facets,
             6 => Self::Store,
+            7 => Self::TermFilter,
             _ => return None,
         })
     }
@@ -151,20 +160,31 @@ pub fn peek_kind(bytes: &[u8]) -> Option<ChunkKind> {
 // ---------------------------------------------------------------------------------------------
 // Impacts
 
-/// Scale of the logarithmic impact quantisation: `q = round(ln(1+tf) * SCALE)`.
-const IMPACT_SCALE: f32 = 44.0;
+/// Bits per quantised impact. A posting is one varint `(docnum gap << IMPACT_BITS) | impact`,
+/// so a posting with a gap below 8 takes a single byte.
+pub const IMPACT_BITS: u32 = 4;
+const IMPACT_MAX: u32 = (1 << IMPACT_BITS) - 1;
+/// Largest representable BM25F pseudo frequency (saturation makes larger values irrelevant).
+const IMPACT_TF_MAX: f32 = 40.0;
 
-/// Quantise a BM25F pseudo term frequency (> 0) to one byte (1..=255), ~2.3% relative step.
 #[inline]
-pub fn quantize_impact(tf: f32) -> u8 {
-    let q = ((1.0 + tf).ln() * IMPACT_SCALE).round();
-    q.clamp(1.0, 255.0) as u8
+fn impact_scale() -> f32 {
+    IMPACT_MAX as f32 / (1.0 + IMPACT_TF_MAX).ln()
 }
 
-/// Inverse of [`quantize_impact`].
+/// Quantise a BM25F pseudo term frequency (> 0) to `1..=15`, logarithmically
+/// (`q = round(ln(1+tf) · 15/ln 41)`, ≈ 28% steps in `1+tf`; after BM25 saturation the score
+/// error is a few percent).
+#[inline]
+pub fn quantize_impact(tf: f32) -> u8 {
+    let q = ((1.0 + tf).ln() * impact_scale()).round();
+    q.clamp(1.0, IMPACT_MAX as f32) as u8
+}
+
+/// Inverse of [`quantize_impact`] (bucket centre).
 #[inline]
 pub fn dequantize_impact(q: u8) -> f32 {
-    (q as f32 / IMPACT_SCALE).exp() - 1.0
+    (q as f32 / impact_scale()).exp() - 1.0
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +243,7 @@ pub struct SegmentMeta {
     /// Average field lengths used when computing this segment's impacts.
     pub avg_len: [f32; NUM_FIELDS],
     pub lexicon: ChunkRef,
+    pub term_filter: ChunkRef,
     pub postings: Vec<PostingsRef>,
     pub doc_table: ChunkRef,
     pub facets: ChunkRef,
@@ -234,7 +255,8 @@ pub struct SegmentMeta {
 impl SegmentMeta {
     /// Every chunk referenced by this segment.
     pub fn chunk_refs(&self) -> impl Iterator<Item = &ChunkRef> {
-        std::iter::once(&self.lexicon)
+        [&self.lexicon, &self.term_filter]
+            .into_iter()
             .chain(self.postings.iter().map(|p| &p.chunk))
             .chain([&self.doc_table, &self.facets])
             .chain(self.store.iter().map(|s| &s.chunk))
@@ -306,6 +328,7 @@ pub fn encode_meta(m: &Meta) -> Vec<u8> {
             w.f32(v);
         }
         put_ref(&mut w, &s.lexicon);
+        put_ref(&mut w, &s.term_filter);
         w.var(s.postings.len() as u64);
         for p in &s.postings {
             w.str(&p.first_term);
@@ -355,6 +378,7 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
             *v = r.f32()?;
         }
         let lexicon = get_ref(&mut r)?;
+        let term_filter = get_ref(&mut r)?;
         let np = r.var()? as usize;
         let mut postings = Vec::with_capacity(np.min(1 << 16));
         for _ in 0..np {
@@ -392,6 +416,7 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
             field_len_sum,
             avg_len,
             lexicon,
+            term_filter,
             postings,
             doc_table,
             facets,
@@ -408,15 +433,58 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
 // ---------------------------------------------------------------------------------------------
 // Postings
 
-/// Encode one posting list (docnums strictly increasing) into `out`.
+/// Postings per bit-packed block.
+pub const BLOCK: usize = 128;
+
+#[inline]
+fn bits_needed(v: u32) -> u8 {
+    (32 - v.leading_zeros()) as u8
+}
+
+/// Encode one posting list (docnums strictly increasing, impacts from [`quantize_impact`]).
+///
+/// Layout: `df / 128` full blocks, each `width u8` + 128 docnum gaps bit-packed at `width`
+/// bits (LSB first) + 128 impacts packed 4 bits each (low nibble first); then the remaining
+/// `df % 128` postings as varints `(gap << 4) | impact`. The first gap of the list is the
+/// docnum itself.
 pub fn encode_posting_list(postings: &[(u32, u8)], out: &mut Vec<u8>) {
     let mut prev: u32 = 0;
     let mut first = true;
-    for &(d, imp) in postings {
+    let full = postings.len() / BLOCK;
+    let mut gaps = [0u32; BLOCK];
+    for b in 0..full {
+        let blk = &postings[b * BLOCK..(b + 1) * BLOCK];
+        let mut maxg = 0u32;
+        for (i, &(d, _)) in blk.iter().enumerate() {
+            gaps[i] = if first { d } else { d - prev };
+            first = false;
+            prev = d;
+            maxg = maxg.max(gaps[i]);
+        }
+        let w = bits_needed(maxg);
+        out.push(w);
+        let mut acc: u64 = 0;
+        let mut nbits = 0u32;
+        for &g in &gaps {
+            acc |= (g as u64) << nbits;
+            nbits += w as u32;
+            while nbits >= 8 {
+                out.push(acc as u8);
+                acc >>= 8;
+                nbits -= 8;
+            }
+        }
+        if nbits > 0 {
+            out.push(acc as u8);
+        }
+        for pair in blk.chunks(2) {
+            out.push((pair[0].1 & 15) | ((pair[1].1 & 15) << 4));
+        }
+    }
+    for &(d, imp) in &postings[full * BLOCK..] {
         let gap = if first { d } else { d - prev };
         first = false;
-        crate::codec::put_varint(out, gap as u64);
-        out.push(imp);
+        crate::codec::put_varint(out, ((gap as u64) << IMPACT_BITS) | (imp as u64 & IMPACT_MAX as u64));
         prev = d;
     }
 }
@@ -428,11 +496,65 @@ pub struct PostingIter<'a> {
     pos: usize,
     doc: u32,
     first: bool,
+    blocks_left: usize,
+    tail_left: usize,
+    buf_i: usize,
+    buf_n: usize,
+    docs: [u32; BLOCK],
+    imps: [u8; BLOCK],
 }
 
 impl<'a> PostingIter<'a> {
-    pub fn new(data: &'a [u8]) -> Self {
-        Self { data, pos: 0, doc: 0, first: true }
+    pub fn new(data: &'a [u8], df: u32) -> Self {
+        let df = df as usize;
+        Self {
+            data,
+            pos: 0,
+            doc: 0,
+            first: true,
+            blocks_left: df / BLOCK,
+            tail_left: df % BLOCK,
+            buf_i: 0,
+            buf_n: 0,
+            docs: [0; BLOCK],
+            imps: [0; BLOCK],
+        }
+    }
+
+    #[cold]
+    fn fill(&mut self) -> Option<()> {
+        let w = *self.data.get(self.pos)? as usize;
+        if w > 32 {
+            return None;
+        }
+        let gap_bytes = (BLOCK * w).div_ceil(8);
+        let start = self.pos + 1;
+        let gbytes = self.data.get(start..start + gap_bytes)?;
+        let ibytes = self.data.get(start + gap_bytes..start + gap_bytes + BLOCK / 2)?;
+        self.pos = start + gap_bytes + BLOCK / 2;
+        let mask: u64 = if w == 0 { 0 } else { (1u64 << w) - 1 };
+        let mut bitpos = 0usize;
+        let mut doc = self.doc;
+        for i in 0..BLOCK {
+            let byte = bitpos >> 3;
+            let mut word = [0u8; 8];
+            let avail = gbytes.len().saturating_sub(byte).min(8);
+            word[..avail].copy_from_slice(&gbytes[byte..byte + avail]);
+            let g = ((u64::from_le_bytes(word) >> (bitpos & 7)) & mask) as u32;
+            bitpos += w;
+            doc = if self.first { g } else { doc.wrapping_add(g) };
+            self.first = false;
+            self.docs[i] = doc;
+        }
+        for (i, &b) in ibytes.iter().enumerate() {
+            self.imps[2 * i] = b & 15;
+            self.imps[2 * i + 1] = b >> 4;
+        }
+        self.doc = doc;
+        self.buf_i = 0;
+        self.buf_n = BLOCK;
+        self.blocks_left -= 1;
+        Some(())
     }
 }
 
@@ -440,19 +562,31 @@ impl Iterator for PostingIter<'_> {
     type Item = (u32, u8);
     #[inline]
     fn next(&mut self) -> Option<(u32, u8)> {
-        // fast path: one-byte gap
+        if self.buf_i < self.buf_n {
+            let i = self.buf_i;
+            self.buf_i += 1;
+            return Some((self.docs[i], self.imps[i]));
+        }
+        if self.blocks_left > 0 {
+            self.fill()?;
+            self.buf_i = 1;
+            return Some((self.docs[0], self.imps[0]));
+        }
+        if self.tail_left == 0 {
+            return None;
+        }
+        self.tail_left -= 1;
         let b = *self.data.get(self.pos)?;
-        let gap = if b < 0x80 {
+        let v = if b < 0x80 {
             self.pos += 1;
-            b as u32
+            b as u64
         } else {
-            crate::codec::get_varint(self.data, &mut self.pos)? as u32
+            crate::codec::get_varint(self.data, &mut self.pos)?
         };
-        let imp = *self.data.get(self.pos)?;
-        self.pos += 1;
+        let gap = (v >> IMPACT_BITS) as u32;
         self.doc = if self.first { gap } else { self.doc.wrapping_add(gap) };
         self.first = false;
-        Some((self.doc, imp))
+        Some((self.doc, (v & IMPACT_MAX as u64) as u8))
     }
 }
 
@@ -503,7 +637,7 @@ impl PostingsChunk {
         &self.lists[self.list_off[i] as usize..self.list_off[i + 1] as usize]
     }
     pub fn iter(&self, i: usize) -> PostingIter<'_> {
-        PostingIter::new(self.list(i))
+        PostingIter::new(self.list(i), self.df[i])
     }
     /// Approximate heap size.
     pub fn heap_bytes(&self) -> usize {
@@ -751,11 +885,18 @@ pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
     assert_eq!(ids.len(), dates.len());
     let mut w = Writer::new();
     w.var(ids.len() as u64);
+    let mut prev = 0i64;
     for &d in dates {
-        w.var(d as u64);
+        let delta = d as i64 - prev;
+        w.var(((delta << 1) ^ (delta >> 63)) as u64); // zigzag
+        prev = d as i64;
     }
+    let mut prev_id: &str = "";
     for id in ids {
-        w.str(id);
+        let p = common_prefix(prev_id, id);
+        w.var(p as u64);
+        w.str(&id[p..]);
+        prev_id = id;
     }
     frame(ChunkKind::DocTable, &w.buf)
 }
@@ -767,13 +908,28 @@ pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
         return Err(Error::Corrupt("doc count"));
     }
     let mut t = DocTable { dates: Vec::with_capacity(n), ids: Vec::new(), id_off: Vec::with_capacity(n + 1) };
+    let mut prev = 0i64;
     for _ in 0..n {
-        t.dates.push(r.var32()?);
+        let z = r.var()?;
+        let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
+        prev += delta;
+        t.dates.push(u32::try_from(prev).map_err(|_| Error::Corrupt("date"))?);
     }
     t.id_off.push(0);
+    let mut prev_start = 0usize;
     for _ in 0..n {
-        let s = r.str()?;
-        t.ids.extend_from_slice(s.as_bytes());
+        let p = r.var()? as usize;
+        let s = r.bytes()?;
+        let start = t.ids.len();
+        if p > start - prev_start {
+            return Err(Error::Corrupt("id prefix"));
+        }
+        t.ids.extend_from_within(prev_start..prev_start + p);
+        t.ids.extend_from_slice(s);
+        if std::str::from_utf8(&t.ids[start..]).is_err() {
+            return Err(Error::Corrupt("id utf-8"));
+        }
+        prev_start = start;
         t.id_off.push(t.ids.len() as u32);
     }
     if !r.done() {
@@ -788,18 +944,33 @@ pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
 /// Per facet field: `(value, sorted segment-local docnums)`.
 pub type FacetLists = Vec<Vec<(String, Vec<u32>)>>;
 
-pub fn encode_facets(f: &FacetLists) -> Vec<u8> {
+/// `n_docs` is the segment's document count (bitmaps cover it).
+pub fn encode_facets(f: &FacetLists, n_docs: u32) -> Vec<u8> {
     assert_eq!(f.len(), NUM_FACETS);
     let mut w = Writer::new();
+    w.var(n_docs as u64);
+    let bitmap_bytes = (n_docs as usize).div_ceil(8);
     for values in f {
         w.var(values.len() as u64);
         for (v, docs) in values {
             w.str(v);
             w.var(docs.len() as u64);
+            let mut list = Writer::new();
             let mut prev = 0u32;
             for (i, &d) in docs.iter().enumerate() {
-                w.var(if i == 0 { d } else { d - prev } as u64);
+                list.var(if i == 0 { d } else { d - prev } as u64);
                 prev = d;
+            }
+            if list.buf.len() > bitmap_bytes {
+                let mut bm = vec![0u8; bitmap_bytes];
+                for &d in docs {
+                    bm[d as usize / 8] |= 1 << (d % 8);
+                }
+                w.u8(1);
+                w.raw(&bm);
+            } else {
+                w.u8(0);
+                w.raw(&list.buf);
             }
         }
     }
@@ -808,6 +979,8 @@ pub fn encode_facets(f: &FacetLists) -> Vec<u8> {
 
 pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
     let mut r = Reader::new(unframe(bytes, ChunkKind::Facets)?);
+    let n_docs = r.var32()?;
+    let bitmap_bytes = (n_docs as usize).div_ceil(8);
     let mut out = Vec::with_capacity(NUM_FACETS);
     for _ in 0..NUM_FACETS {
         let nv = r.var()? as usize;
@@ -815,15 +988,33 @@ pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
         for _ in 0..nv {
             let v = r.str()?.to_string();
             let nd = r.var()? as usize;
-            if nd > bytes.len() {
+            if nd > n_docs as usize {
                 return Err(Error::Corrupt("facet count"));
             }
             let mut docs = Vec::with_capacity(nd);
-            let mut prev = 0u32;
-            for i in 0..nd {
-                let g = r.var32()?;
-                prev = if i == 0 { g } else { prev.checked_add(g).ok_or(Error::Corrupt("facet"))? };
-                docs.push(prev);
+            match r.u8()? {
+                0 => {
+                    let mut prev = 0u32;
+                    for i in 0..nd {
+                        let g = r.var32()?;
+                        prev = if i == 0 { g } else { prev.checked_add(g).ok_or(Error::Corrupt("facet"))? };
+                        docs.push(prev);
+                    }
+                }
+                1 => {
+                    let bm = r.raw(bitmap_bytes)?;
+                    for (i, &b) in bm.iter().enumerate() {
+                        let mut b = b;
+                        while b != 0 {
+                            docs.push(i as u32 * 8 + b.trailing_zeros());
+                            b &= b - 1;
+                        }
+                    }
+                    if docs.len() != nd {
+                        return Err(Error::Corrupt("facet bitmap count"));
+                    }
+                }
+                _ => return Err(Error::Corrupt("facet encoding")),
             }
             values.push((v, docs));
         }
@@ -833,6 +1024,74 @@ pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
         return Err(Error::Corrupt("trailing bytes in facets"));
     }
     Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Term filter (Bloom)
+
+/// Bloom filter over terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermFilter {
+    k: u8,
+    m: u64,
+    bits: Vec<u8>,
+}
+
+impl TermFilter {
+    pub const BITS_PER_TERM: u64 = 10;
+    pub const K: u8 = 7;
+
+    pub fn build<'a>(terms: impl ExactSizeIterator<Item = &'a str>) -> Self {
+        let m = (terms.len() as u64 * Self::BITS_PER_TERM).max(64);
+        let mut f = TermFilter { k: Self::K, m, bits: vec![0; m.div_ceil(8) as usize] };
+        for t in terms {
+            let (h1, h2) = Self::hashes(t);
+            for i in 0..f.k as u64 {
+                let b = h1.wrapping_add(i.wrapping_mul(h2)) % f.m;
+                f.bits[(b / 8) as usize] |= 1 << (b % 8);
+            }
+        }
+        f
+    }
+    #[inline]
+    fn hashes(t: &str) -> (u64, u64) {
+        let h = xxh64(t.as_bytes(), 0x5445_524d);
+        (h & 0xffff_ffff, (h >> 32) | 1)
+    }
+    /// False means the term is certainly absent.
+    #[inline]
+    pub fn may_contain(&self, t: &str) -> bool {
+        let (h1, h2) = Self::hashes(t);
+        (0..self.k as u64).all(|i| {
+            let b = h1.wrapping_add(i.wrapping_mul(h2)) % self.m;
+            self.bits[(b / 8) as usize] & (1 << (b % 8)) != 0
+        })
+    }
+    pub fn heap_bytes(&self) -> usize {
+        self.bits.len()
+    }
+}
+
+pub fn encode_term_filter(f: &TermFilter) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.u8(f.k);
+    w.var(f.m);
+    w.raw(&f.bits);
+    frame(ChunkKind::TermFilter, &w.buf)
+}
+
+pub fn decode_term_filter(bytes: &[u8]) -> Result<TermFilter, Error> {
+    let mut r = Reader::new(unframe(bytes, ChunkKind::TermFilter)?);
+    let k = r.u8()?;
+    let m = r.var()?;
+    if k == 0 || k > 32 || m == 0 || m > (bytes.len() as u64) * 8 {
+        return Err(Error::Corrupt("term filter parameters"));
+    }
+    let bits = r.raw(m.div_ceil(8) as usize)?.to_vec();
+    if !r.done() {
+        return Err(Error::Corrupt("trailing bytes in term filter"));
+    }
+    Ok(TermFilter { k, m, bits })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -924,4 +1183,31 @@ pub fn decode_store(bytes: &[u8]) -> Result<(u32, Vec<Document>), Error> {
         return Err(Error::Corrupt("trailing bytes in store"));
     }
     Ok((first, docs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn posting_lists_round_trip() {
+        let mut seed = 7u64;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as u32
+        };
+        for &n in &[0usize, 1, 5, 127, 128, 129, 300, 1000] {
+            for spread in [1u32, 3, 1000, 1 << 20] {
+                let mut d = 0u32;
+                let mut v = Vec::new();
+                for i in 0..n {
+                    d += if i == 0 { rnd() % spread } else { 1 + rnd() % spread };
+                    v.push((d, 1 + (rnd() % 15) as u8));
+                }
+                let mut out = Vec::new();
+                encode_posting_list(&v, &mut out);
+                let back: Vec<(u32, u8)> = PostingIter::new(&out, n as u32).collect();
+                assert_eq!(back, v, "n={n} spread={spread}");
+            }
+        }
+    }
 }

@@ -193,6 +193,7 @@ struct FacetValue {
 struct SegView {
     base: u32,
     table: Rc<Decoded>,
+    filter: Rc<Decoded>,
 }
 
 /// Term postings located in one segment.
@@ -211,6 +212,15 @@ struct TermInfo {
 struct Alt {
     terms: Vec<String>,
     weight: f32,
+    /// All terms required (synonym phrases); otherwise the alternative scores the sum of the
+    /// terms present (the user's own words).
+    conj: bool,
+}
+
+impl Alt {
+    fn term(t: String, weight: f32) -> Self {
+        Self { terms: vec![t], weight, conj: true }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -282,7 +292,11 @@ impl Searcher {
                     e.extend(docs.iter().map(|d| d + base));
                 }
             }
-            segs.push(SegView { base, table: table.clone() });
+            let filter = cache.get(s.term_filter.id, &*source)?;
+            if !matches!(&*filter, Decoded::TermFilter(_)) {
+                return Err(Error::WrongKind);
+            }
+            segs.push(SegView { base, table: table.clone(), filter });
             base += s.doc_count;
         }
         let facets = facet_map
@@ -344,6 +358,10 @@ impl Searcher {
     fn term_info(&self, term: &str) -> Result<TermInfo, Error> {
         let mut info = TermInfo { df: 0, locs: Vec::new() };
         for (si, s) in self.meta.segments.iter().enumerate() {
+            if let Decoded::TermFilter(f) = &*self.segs[si].filter
+                && !f.may_contain(term) {
+                    continue;
+                }
             let p = s.postings.partition_point(|p| p.first_term.as_str() <= term);
             if p == 0 {
                 continue;
@@ -369,7 +387,11 @@ impl Searcher {
     pub fn plan(&self, query: &str) -> Vec<ChunkId> {
         let mut out = Vec::new();
         self.analyzer.analyze(query, |t, _| {
-            for s in &self.meta.segments {
+            for (si, s) in self.meta.segments.iter().enumerate() {
+                if let Decoded::TermFilter(f) = &*self.segs[si].filter
+                    && !f.may_contain(t) {
+                        continue;
+                    }
                 let p = s.postings.partition_point(|p| p.first_term.as_str() <= t);
                 if p > 0 {
                     let id = s.postings[p - 1].chunk.id;
@@ -406,11 +428,10 @@ impl Searcher {
     fn display_of(&self, term: &str) -> String {
         if let Ok(lxs) = self.lexicons() {
             for lx in lxs {
-                if let Decoded::Lexicon(l) = &*lx {
-                    if let Some(i) = l.find(term) {
+                if let Decoded::Lexicon(l) = &*lx
+                    && let Some(i) = l.find(term) {
                         return l.display(i).to_string();
                     }
-                }
             }
         }
         self.vocab.display(term).unwrap_or(term).to_string()
@@ -438,22 +459,21 @@ impl Searcher {
                 let (s, len) = spans[si];
                 si += 1;
                 let phrase: Vec<String> = terms[s..s + len].iter().map(|t| t.to_string()).collect();
-                let mut alts = vec![Alt { terms: phrase.clone(), weight: 1.0 }];
+                // the user's words score as usual (sum of the terms present); a synonym phrase
+                // scores when all its terms occur; the clause takes the best alternative
+                let mut alts = vec![Alt { terms: phrase.clone(), weight: 1.0, conj: false }];
                 for a in self.vocab.alternatives(&terms[s..s + len]) {
-                    res.expansions.push((toks[s..s + len].iter().map(|t| t.1.as_str()).collect::<Vec<_>>().join(" "), a.display.clone()));
-                    alts.push(Alt { terms: a.terms, weight: a.weight });
-                }
-                if len == 1 {
-                    // a single-token phrase keeps its own clause
-                    clauses.push(Clause { alts });
-                } else {
-                    // multi-token phrase: the phrase alternatives plus the individual tokens
-                    // at low weight (partial matches still count a little)
-                    clauses.push(Clause { alts });
-                    for t in &phrase {
-                        clauses.push(Clause { alts: vec![Alt { terms: vec![t.clone()], weight: 0.3 }] });
+                    // an alternative containing all the user's terms adds nothing but bias
+                    if phrase.iter().all(|t| a.terms.contains(t)) {
+                        continue;
                     }
+                    res.expansions.push((toks[s..s + len].iter().map(|t| t.1.as_str()).collect::<Vec<_>>().join(" "), a.display.clone()));
+                    // length-normalise: an m-term synonym of an n-term phrase scores its mean
+                    // term score times n
+                    let w = a.weight * len as f32 / a.terms.len() as f32;
+                    alts.push(Alt { terms: a.terms, weight: w, conj: true });
                 }
+                clauses.push(Clause { alts });
                 for t in &toks[s..s + len] {
                     corrected.push(t.1.clone());
                 }
@@ -461,7 +481,7 @@ impl Searcher {
                 continue;
             }
             let (term, surface) = &toks[i];
-            let mut alts = vec![Alt { terms: vec![term.clone()], weight: 1.0 }];
+            let mut alts = vec![Alt::term(term.clone(), 1.0)];
             let mut word = surface.clone();
             if opts.typo_tolerance {
                 let max_d = fuzzy::max_edits(surface.chars().count());
@@ -470,13 +490,14 @@ impl Searcher {
                     if let Some(best_d) = cands.first().map(|c| c.1) {
                         for (c, d, _df) in cands.iter().filter(|c| c.1 == best_d).take(3) {
                             let w = if *d == 1 { 0.8 } else { 0.6 };
-                            alts.push(Alt { terms: vec![c.clone()], weight: w });
+                            alts.push(Alt::term(c.clone(), w));
                             let disp = self.display_of(c);
                             res.expansions.push((surface.clone(), disp.clone()));
                             if opts.synonyms {
                                 for a in self.vocab.alternatives_key(c) {
                                     res.expansions.push((disp.clone(), a.display.clone()));
-                                    alts.push(Alt { terms: a.terms, weight: w * a.weight });
+                                    let wa = w * a.weight / a.terms.len() as f32;
+                                    alts.push(Alt { terms: a.terms, weight: wa, conj: true });
                                 }
                             }
                         }
@@ -537,9 +558,9 @@ impl Searcher {
             cache.insert(t.to_string(), x.clone());
             Ok(x)
         };
-        let table = |df: u32, w: f32| -> [f32; 256] {
+        let table = |df: u32, w: f32| -> [f32; 16] {
             let idf = idf(nf, df as f32) * w;
-            let mut t = [0f32; 256];
+            let mut t = [0f32; 16];
             for (q, v) in t.iter_mut().enumerate().skip(1) {
                 let tf = format::dequantize_impact(q as u8);
                 *v = idf * tf * (k1 + 1.0) / (tf + k1);
@@ -570,15 +591,27 @@ impl Searcher {
                 }
                 continue;
             }
-            // general clause: max over alternatives, each a conjunction
+            // general clause: max over alternatives. Single-term alternatives (synonyms, typo
+            // corrections) share one blended df (the largest), so a rarer synonym does not
+            // outscore the user's own word just by being rare.
+            let mut blended = 0u32;
+            for alt in &c.alts {
+                if alt.terms.len() == 1 {
+                    blended = blended.max(info(&alt.terms[0])?.df);
+                }
+            }
             for alt in &c.alts {
                 let infos: Vec<Rc<TermInfo>> = alt.terms.iter().map(|t| info(t)).collect::<Result<_, _>>()?;
-                if infos.iter().any(|i| i.df == 0) {
+                if alt.conj && infos.iter().any(|i| i.df == 0) {
                     continue;
                 }
-                let need = infos.len() as u8;
+                let need = if alt.conj { infos.len() as u8 } else { 1 };
                 for ti in &infos {
-                    let tab = table(ti.df, alt.weight);
+                    if ti.df == 0 {
+                        continue;
+                    }
+                    let df = if infos.len() == 1 { blended.max(ti.df) } else { ti.df };
+                    let tab = table(df, alt.weight);
                     for loc in &ti.locs {
                         let Decoded::Postings(pc) = &*loc.chunk else { unreachable!() };
                         for (d, imp) in pc.iter(loc.idx) {
@@ -793,7 +826,7 @@ impl Searcher {
             if let Some(c) = clauses.iter_mut().find(|c| c.alts.len() == 1 && c.alts[0].terms == [t.clone()]) {
                 c.alts[0].weight += weight;
             } else if !orig_terms.contains(&t) {
-                clauses.push(Clause { alts: vec![Alt { terms: vec![t], weight }] });
+                clauses.push(Clause { alts: vec![Alt::term(t, weight)] });
             }
         }
         Ok(())
@@ -953,11 +986,10 @@ impl Searcher {
         while !source.is_char_boundary(end) {
             end -= 1;
         }
-        if end < source.len() {
-            if let Some(p) = source[start..end].rfind(' ') {
+        if end < source.len()
+            && let Some(p) = source[start..end].rfind(' ') {
                 end = start + p;
             }
-        }
         let text = source[start..end].to_string();
         let highlights = marks
             .iter()

@@ -27,10 +27,15 @@ pub struct Alternative {
 
 #[derive(Debug, Default)]
 pub struct Vocab {
-    /// key (analysed terms joined by ' ') -> phrase ids of alternatives (with weights)
-    map: HashMap<String, Vec<(u32, f32)>>,
-    phrases: Vec<(Vec<String>, String)>,
+    /// key (analysed terms joined by ' ') -> phrase id
     phrase_ids: HashMap<String, u32>,
+    /// phrase id -> (analysed terms, display text)
+    phrases: Vec<(Vec<String>, String)>,
+    /// phrase id -> equivalence groups it belongs to `(group, weight)`
+    member_of: HashMap<u32, Vec<(u32, f32)>>,
+    groups: Vec<Vec<u32>>,
+    /// one-way rules: phrase id -> (target phrase, weight)
+    oneway: HashMap<u32, Vec<(u32, f32)>>,
     /// single-term keys, for typo tolerance on vocabulary words absent from the corpus
     pub single_terms: SortedTerms,
     /// lowercased display names, sorted, for autocomplete
@@ -69,11 +74,13 @@ impl Vocab {
         v
     }
 
+    /// Number of rules (lines) loaded.
     pub fn rules(&self) -> usize {
         self.rules
     }
-    pub fn keys(&self) -> usize {
-        self.map.len()
+    /// Number of distinct phrases.
+    pub fn phrases(&self) -> usize {
+        self.phrases.len()
     }
 
     fn phrase(&mut self, a: &Analyzer, text: &str) -> Option<u32> {
@@ -91,19 +98,6 @@ impl Vocab {
         Some(id)
     }
 
-    fn link(&mut self, from: u32, to: u32, w: f32) {
-        if from == to {
-            return;
-        }
-        let key = self.phrases[from as usize].0.join(" ");
-        let e = self.map.entry(key).or_default();
-        if let Some(x) = e.iter_mut().find(|(p, _)| *p == to) {
-            x.1 = x.1.max(w);
-        } else {
-            e.push((to, w));
-        }
-    }
-
     pub fn add_text(&mut self, a: &Analyzer, text: &str, weight: f32) {
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
@@ -113,38 +107,42 @@ impl Vocab {
             if let Some((lhs, rhs)) = line.split_once('>') {
                 let Some(src) = self.phrase(a, lhs) else { continue };
                 let targets: Vec<u32> = rhs.split('|').filter_map(|t| self.phrase(a, t)).collect();
+                let e = self.oneway.entry(src).or_default();
                 for t in targets {
-                    self.link(src, t, weight);
+                    if t != src && !e.iter().any(|x| x.0 == t) {
+                        e.push((t, weight));
+                    }
                 }
                 self.rules += 1;
             } else {
-                let members: Vec<u32> = line.split('|').filter_map(|t| self.phrase(a, t)).collect();
+                let mut members: Vec<u32> = line.split('|').filter_map(|t| self.phrase(a, t)).collect();
+                members.sort_unstable();
+                members.dedup();
                 if members.len() < 2 {
                     continue;
                 }
-                for &x in &members {
-                    for &y in &members {
-                        self.link(x, y, weight);
-                    }
+                let g = self.groups.len() as u32;
+                for &m in &members {
+                    self.member_of.entry(m).or_default().push((g, weight));
                 }
+                self.groups.push(members);
                 self.rules += 1;
             }
         }
     }
 
     pub fn finish(&mut self) {
-        let singles: Vec<String> = self
-            .map
-            .keys()
-            .filter(|k| !k.contains(' '))
-            .cloned()
-            .collect();
+        let mut singles = Vec::new();
+        let mut names = Vec::new();
+        for (key, &id) in &self.phrase_ids {
+            if self.member_of.contains_key(&id) || self.oneway.contains_key(&id) {
+                if !key.contains(' ') {
+                    singles.push(key.clone());
+                }
+                names.push(self.phrases[id as usize].1.clone());
+            }
+        }
         self.single_terms = SortedTerms::new(singles);
-        let mut names: Vec<String> = self
-            .map
-            .keys()
-            .filter_map(|k| self.phrase_ids.get(k).map(|&p| self.phrases[p as usize].1.clone()))
-            .collect();
         names.sort_unstable();
         names.dedup();
         self.names = names;
@@ -152,25 +150,49 @@ impl Vocab {
 
     /// Alternatives for an analysed phrase (terms), excluding itself.
     pub fn alternatives(&self, terms: &[&str]) -> Vec<Alternative> {
-        let key = terms.join(" ");
-        self.alternatives_key(&key)
+        self.alternatives_key(&terms.join(" "))
     }
 
     pub fn alternatives_key(&self, key: &str) -> Vec<Alternative> {
-        match self.map.get(key) {
-            None => Vec::new(),
-            Some(v) => v
-                .iter()
-                .map(|&(p, w)| {
-                    let (t, d) = &self.phrases[p as usize];
-                    Alternative { terms: t.clone(), display: d.clone(), weight: w }
-                })
-                .collect(),
+        let Some(&id) = self.phrase_ids.get(key) else { return Vec::new() };
+        let mut out: Vec<(u32, f32)> = Vec::new();
+        let mut add = |p: u32, w: f32| {
+            if p == id {
+                return;
+            }
+            match out.iter_mut().find(|x| x.0 == p) {
+                Some(x) => x.1 = x.1.max(w),
+                None => out.push((p, w)),
+            }
+        };
+        if let Some(gs) = self.member_of.get(&id) {
+            for &(g, w) in gs {
+                for &p in &self.groups[g as usize] {
+                    add(p, w);
+                }
+            }
         }
+        if let Some(t) = self.oneway.get(&id) {
+            for &(p, w) in t {
+                add(p, w);
+            }
+        }
+        out.into_iter()
+            .map(|(p, w)| {
+                let (t, d) = &self.phrases[p as usize];
+                Alternative { terms: t.clone(), display: d.clone(), weight: w }
+            })
+            .collect()
+    }
+
+    fn is_key(&self, key: &str) -> bool {
+        self.phrase_ids
+            .get(key)
+            .is_some_and(|id| self.member_of.contains_key(id) || self.oneway.contains_key(id))
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+        self.is_key(key)
     }
 
     /// Display text of a phrase key, if known.
@@ -194,7 +216,7 @@ impl Vocab {
                     }
                     key.push_str(t);
                 }
-                if self.map.contains_key(&key) {
+                if self.is_key(&key) {
                     matched = len;
                     break;
                 }

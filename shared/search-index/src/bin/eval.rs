@@ -38,6 +38,7 @@ fn main() {
     let mut req_opts = medportal_search_index::RankOptions::default();
     let mut qrels_path = dir.join("qrels").join("test.tsv");
     let mut fold: Option<(usize, usize)> = None;
+    let mut per_query: Option<String> = None;
     let mut i = 2;
     while i < args.len() {
         let a = args[i].as_str();
@@ -65,6 +66,10 @@ fn main() {
             "--proximity" => {
                 req_opts.proximity = true;
                 req_opts.proximity_weight = next().parse().unwrap();
+                i += 1;
+            }
+            "--per-query" => {
+                per_query = Some(next());
                 i += 1;
             }
             "--no-synonyms" => req_opts.synonyms = false,
@@ -150,13 +155,21 @@ fn main() {
         qids = qids.into_iter().enumerate().filter(|(i, _)| i % n == k).map(|(_, q)| q).collect();
     }
 
+    let tv = Instant::now();
     let vocab = Rc::new(Vocab::builtin());
+    eprintln!(
+        "vocabulary: {} rules, {} phrases, loaded in {:.1} ms",
+        vocab.rules(),
+        vocab.phrases(),
+        tv.elapsed().as_secs_f64() * 1e3
+    );
     let cache = Rc::new(ChunkCache::new(256 << 20));
     let searcher = Searcher::open(&commit.meta, src.clone(), cache, vocab).expect("open");
 
     let (mut ndcg_sum, mut recall_sum) = (0f64, 0f64);
     let mut lat: Vec<f64> = Vec::new();
     let mut evaluated = 0usize;
+    let mut pq = String::new();
     for qid in &qids {
         let rels = &qrels[qid];
         let Some(text) = queries.get(qid) else { continue };
@@ -182,10 +195,21 @@ fn main() {
         if idcg > 0.0 {
             ndcg_sum += dcg / idcg;
         }
+        if per_query.is_some() {
+            pq.push_str(&format!(
+                "{qid}\t{:.4}\t{:?}\t{:?}\n",
+                if idcg > 0.0 { dcg / idcg } else { 0.0 },
+                res.expansions,
+                res.did_you_mean
+            ));
+        }
         if !relevant.is_empty() {
             recall_sum += found as f64 / relevant.len() as f64;
         }
         evaluated += 1;
+    }
+    if let Some(p) = &per_query {
+        std::fs::write(p, pq).expect("write per-query file");
     }
     lat.sort_by(|a, b| a.total_cmp(b));
     eprintln!(

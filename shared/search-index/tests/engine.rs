@@ -1,0 +1,408 @@
+//! End-to-end tests of the engine with real drug names.
+
+use std::rc::Rc;
+
+use medportal_search_index::format::{self, ChunkKind};
+use medportal_search_index::{
+    Audience, ChunkCache, Document, Error, FacetField, Filter, IndexBuilder, IndexConfig, MemorySource,
+    SearchRequest, Searcher, Vocab,
+};
+
+fn doc(id: &str, title: &str, body: &str) -> Document {
+    Document {
+        id: id.into(),
+        title: title.into(),
+        body: body.into(),
+        language: "en".into(),
+        markets: vec!["US".into()],
+        content_type: "article".into(),
+        date: 20240101,
+        ..Default::default()
+    }
+}
+
+fn corpus() -> Vec<Document> {
+    let mut v = vec![
+        Document {
+            therapeutic_areas: vec!["diabetes".into()],
+            products: vec!["Metformin".into()],
+            content_type: "clinical-summary".into(),
+            trial_phase: "phase 3".into(),
+            specialties: vec!["endocrinology".into()],
+            audience: Audience::Public,
+            date: 20230510,
+            ..doc("met-1", "Metformin as first-line therapy in type 2 diabetes", "Metformin lowers hepatic glucose production and improves insulin sensitivity. Gastrointestinal adverse events are common at initiation.")
+        },
+        Document {
+            therapeutic_areas: vec!["cardiology".into()],
+            products: vec!["Lipitor".into()],
+            content_type: "product-information".into(),
+            specialties: vec!["cardiology".into()],
+            markets: vec!["US".into(), "GB".into()],
+            date: 20220301,
+            ..doc("lip-1", "Lipitor dosing and administration", "Lipitor tablets are taken once daily with or without food. Monitor liver enzymes before initiating therapy.")
+        },
+        Document {
+            therapeutic_areas: vec!["cardiology".into()],
+            products: vec!["Atorvastatin".into()],
+            content_type: "clinical-summary".into(),
+            trial_phase: "phase 4".into(),
+            specialties: vec!["cardiology".into()],
+            audience: Audience::Public,
+            date: 20240115,
+            ..doc("ator-1", "Atorvastatin reduces cardiovascular events", "High-intensity atorvastatin reduced major adverse cardiovascular events after myocardial infarction.")
+        },
+        Document {
+            therapeutic_areas: vec!["oncology".into()],
+            products: vec!["Keytruda".into()],
+            content_type: "clinical-summary".into(),
+            trial_phase: "phase 3".into(),
+            specialties: vec!["oncology".into()],
+            markets: vec!["GB".into()],
+            language: "en".into(),
+            date: 20231201,
+            ..doc("pem-1", "Pembrolizumab in non-small cell lung cancer", "Pembrolizumab, a PD-1 inhibitor, improved overall survival in NSCLC with high PD-L1 expression.")
+        },
+        Document {
+            therapeutic_areas: vec!["diabetes".into()],
+            products: vec!["Ozempic".into()],
+            content_type: "article".into(),
+            specialties: vec!["endocrinology".into()],
+            language: "de".into(),
+            markets: vec!["DE".into()],
+            date: 20240601,
+            ..doc("sem-1", "Semaglutid bei Typ-2-Diabetes", "Semaglutid ist ein GLP-1-Rezeptoragonist zur einmal wöchentlichen Gabe.")
+        },
+        doc("hyp-1", "Managing hypertension in older adults", "Lowering systolic blood pressure reduces stroke risk. Thiazide diuretics and ACE inhibitors are first-line options."),
+        doc("mi-1", "Secondary prevention after myocardial infarction", "After an acute myocardial infarction patients should receive aspirin, a beta blocker and a statin."),
+        doc("ibu-1", "Ibuprofen and renal function", "Nonsteroidal anti-inflammatory drugs such as ibuprofen may reduce renal blood flow."),
+        doc("apx-1", "Apixaban versus warfarin in atrial fibrillation", "Apixaban was superior to warfarin in preventing stroke or systemic embolism."),
+    ];
+    for i in 0..30 {
+        v.push(doc(&format!("filler-{i}"), &format!("General practice note {i}"), "Patients were followed in primary care; outcomes were recorded at each visit."));
+    }
+    v
+}
+
+struct Env {
+    src: Rc<MemorySource>,
+    cache: Rc<ChunkCache>,
+    vocab: Rc<Vocab>,
+    meta: Vec<u8>,
+}
+
+impl Env {
+    fn build(docs: Vec<Document>) -> Env {
+        let mut b = IndexBuilder::new(IndexConfig::default());
+        for d in docs {
+            b.add(d).unwrap();
+        }
+        let src = Rc::new(MemorySource::new());
+        let c = b.commit(&*src).unwrap();
+        src.put_all(&c.new_chunks);
+        Env { src, cache: Rc::new(ChunkCache::default()), vocab: Rc::new(Vocab::builtin()), meta: c.meta }
+    }
+    fn searcher(&self) -> Searcher {
+        Searcher::open(&self.meta, self.src.clone(), self.cache.clone(), self.vocab.clone()).unwrap()
+    }
+    fn ids(&self, req: &SearchRequest) -> Vec<String> {
+        self.searcher().search(req).unwrap().hits.into_iter().map(|h| h.id).collect()
+    }
+    fn top(&self, q: &str) -> Option<String> {
+        self.ids(&SearchRequest::new(q)).into_iter().next()
+    }
+}
+
+#[test]
+fn brand_query_finds_generic_only_doc_and_vice_versa() {
+    let env = Env::build(corpus());
+    // met-1 says only "metformin"
+    assert_eq!(env.top("Glucophage").as_deref(), Some("met-1"));
+    assert_eq!(env.top("glucophage side effects").as_deref(), Some("met-1"));
+    // lip-1 says only "Lipitor"; ator-1 only "atorvastatin": both found either way
+    let by_generic = env.ids(&SearchRequest::new("atorvastatin"));
+    assert!(by_generic.contains(&"lip-1".to_string()), "{by_generic:?}");
+    let by_brand = env.ids(&SearchRequest::new("lipitor"));
+    assert!(by_brand.contains(&"ator-1".to_string()), "{by_brand:?}");
+    assert_eq!(env.top("Keytruda").as_deref(), Some("pem-1"));
+    // synonyms off: the brand finds nothing
+    let mut r = SearchRequest::new("Glucophage");
+    r.options.synonyms = false;
+    r.options.typo_tolerance = false;
+    assert!(env.ids(&r).is_empty());
+}
+
+#[test]
+fn lay_terms_and_abbreviations() {
+    let env = Env::build(corpus());
+    assert_eq!(env.top("heart attack prevention").as_deref(), Some("mi-1"));
+    assert_eq!(env.top("high blood pressure").as_deref(), Some("hyp-1"));
+    assert_eq!(env.top("afib anticoagulation").as_deref(), Some("apx-1"));
+    let res = env.searcher().search(&SearchRequest::new("heart attack")).unwrap();
+    assert!(res.expansions.iter().any(|(_, e)| e == "myocardial infarction"));
+}
+
+#[test]
+fn one_typo_gets_same_top_result() {
+    let env = Env::build(corpus());
+    for (typo, right) in [
+        ("metformn", "metformin"),
+        ("atorvastatn", "atorvastatin"),
+        ("pembrolizumb", "pembrolizumab"),
+        ("apixaban warfrin", "apixaban warfarin"),
+        ("ibuprofin", "ibuprofen"),
+    ] {
+        let want = env.top(right);
+        assert!(want.is_some(), "{right}");
+        assert_eq!(env.top(typo), want, "{typo} vs {right}");
+    }
+    let res = env.searcher().search(&SearchRequest::new("metformn dosing")).unwrap();
+    assert_eq!(res.did_you_mean.as_deref(), Some("metformin dosing"));
+    // short words get no typo tolerance
+    let res = env.searcher().search(&SearchRequest::new("stsin")).unwrap();
+    assert!(res.did_you_mean.is_none() || res.did_you_mean.as_deref() != Some("statin"));
+}
+
+#[test]
+fn filters_and_facet_counts() {
+    let env = Env::build(corpus());
+    let s = env.searcher();
+    let res = s
+        .search(&SearchRequest::new("").filter(Filter::new(FacetField::TherapeuticArea, &["cardiology"])).with_facets().limit(100))
+        .unwrap();
+    let mut ids: Vec<_> = res.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["ator-1", "lip-1"]);
+    assert_eq!(res.total, 2);
+    let ct = res.facets.iter().find(|f| f.field == "content_type").unwrap();
+    assert_eq!(ct.values, [("clinical-summary".to_string(), 1), ("product-information".to_string(), 1)]);
+    let years = res.facets.iter().find(|f| f.field == "year").unwrap();
+    assert_eq!(years.values, [("2024".to_string(), 1), ("2022".to_string(), 1)]);
+
+    // facet counts over a text query; market filter (OR within field, AND across fields)
+    let res = s.search(&SearchRequest::new("therapy").with_facets().limit(100)).unwrap();
+    let ta = res.facets.iter().find(|f| f.field == "therapeutic_area").unwrap();
+    let total_ta: u32 = ta.values.iter().map(|v| v.1).sum();
+    assert!(total_ta as usize <= res.total);
+    let gb = s
+        .search(
+            &SearchRequest::new("")
+                .filter(Filter::new(FacetField::Market, &["GB"]))
+                .filter(Filter::new(FacetField::ContentType, &["clinical-summary", "product-information"]))
+                .limit(100),
+        )
+        .unwrap();
+    let mut ids: Vec<_> = gb.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["lip-1", "pem-1"]);
+    // language + audience: an unverified visitor sees only public content
+    let public = s
+        .search(&SearchRequest::new("").filter(Filter::new(FacetField::Audience, &["public"])).limit(100))
+        .unwrap();
+    let mut ids: Vec<_> = public.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["ator-1", "met-1"]);
+    let de = s.search(&SearchRequest::new("").filter(Filter::new(FacetField::Language, &["de"]))).unwrap();
+    assert_eq!(de.hits.len(), 1);
+    assert_eq!(de.hits[0].id, "sem-1");
+    // date range
+    let mut r = SearchRequest::new("").limit(100);
+    r.date_from = Some(20240101);
+    r.date_to = Some(20240131);
+    let n = s.search(&r).unwrap().total;
+    // ator-1 (20240115) + hyp-1, mi-1, ibu-1, apx-1 and the 30 fillers (20240101)
+    assert_eq!(n, 1 + 4 + 30);
+}
+
+#[test]
+fn pagination_is_stable() {
+    let env = Env::build(corpus());
+    let s = env.searcher();
+    let all: Vec<String> = s.search(&SearchRequest::new("patients care").limit(40)).unwrap().hits.into_iter().map(|h| h.id).collect();
+    assert!(all.len() > 20);
+    let mut paged = Vec::new();
+    for p in 0..4 {
+        let r = s.search(&SearchRequest::new("patients care").offset(p * 10).limit(10)).unwrap();
+        paged.extend(r.hits.into_iter().map(|h| h.id));
+    }
+    assert_eq!(paged, all);
+}
+
+#[test]
+fn incremental_add_withdraw_and_merge() {
+    let env = Env::build(corpus());
+    let src = env.src.clone();
+    // withdraw one item: only the meta changes
+    let mut b = IndexBuilder::open(&env.meta, &*src).unwrap();
+    assert!(b.withdraw("met-1"));
+    let c = b.commit(&*src).unwrap();
+    assert!(c.new_chunks.is_empty(), "withdrawal rewrites only the meta");
+    src.put_all(&c.new_chunks);
+    let s = Searcher::open(&c.meta, src.clone(), env.cache.clone(), env.vocab.clone()).unwrap();
+    let hits = s.search(&SearchRequest::new("metformin").limit(50)).unwrap().hits;
+    assert!(hits.iter().all(|h| h.id != "met-1"), "withdrawn doc must disappear");
+
+    // publish one new item: a small new segment
+    let mut b = IndexBuilder::open(&c.meta, &*src).unwrap();
+    b.add(doc("dap-1", "Dapagliflozin in heart failure", "Dapagliflozin, an SGLT2 inhibitor, reduced worsening heart failure.")).unwrap();
+    let c2 = b.commit(&*src).unwrap();
+    assert!(c2.new_chunks.len() <= 8, "{} chunks", c2.new_chunks.len());
+    src.put_all(&c2.new_chunks);
+    let s = Searcher::open(&c2.meta, src.clone(), env.cache.clone(), env.vocab.clone()).unwrap();
+    assert_eq!(s.search(&SearchRequest::new("dapagliflozin")).unwrap().hits[0].id, "dap-1");
+    assert_eq!(s.search(&SearchRequest::new("lipitor")).unwrap().hits[0].id, "lip-1");
+
+    // replace (same id) = tombstone + add
+    let mut b = IndexBuilder::open(&c2.meta, &*src).unwrap();
+    b.add(doc("dap-1", "Dapagliflozin in chronic kidney disease", "Renal outcomes improved.")).unwrap();
+    let c3 = b.commit(&*src).unwrap();
+    src.put_all(&c3.new_chunks);
+    let s = Searcher::open(&c3.meta, src.clone(), env.cache.clone(), env.vocab.clone()).unwrap();
+    let hits = s.search(&SearchRequest::new("dapagliflozin")).unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(s.document(hits[0].doc).unwrap().title, "Dapagliflozin in chronic kidney disease");
+
+    // many small publishes trigger merges; everything stays searchable
+    let mut meta = c3.meta.clone();
+    for i in 0..20 {
+        let mut b = IndexBuilder::open(&meta, &*src).unwrap();
+        b.add(doc(&format!("new-{i}"), &format!("Tirzepatide update {i}"), "Tirzepatide weekly injection.")).unwrap();
+        let c = b.commit(&*src).unwrap();
+        src.put_all(&c.new_chunks);
+        meta = c.meta;
+    }
+    let m = format::decode_meta(&meta).unwrap();
+    assert!(m.segments.len() <= medportal_search_index::builder::MAX_SEGMENTS);
+    let s = Searcher::open(&meta, src.clone(), env.cache.clone(), env.vocab.clone()).unwrap();
+    assert_eq!(s.search(&SearchRequest::new("tirzepatide").limit(100)).unwrap().total, 20);
+    assert!(s.search(&SearchRequest::new("metformin").limit(50)).unwrap().hits.iter().all(|h| h.id != "met-1"));
+    assert_eq!(s.search(&SearchRequest::new("dapagliflozin")).unwrap().total, 1);
+    assert_eq!(s.live_count(), corpus().len() - 1 + 1 + 20);
+}
+
+#[test]
+fn encode_decode_round_trip() {
+    let env = Env::build(corpus());
+    let meta = format::decode_meta(&env.meta).unwrap();
+    assert_eq!(format::encode_meta(&meta), env.meta);
+    let seg = &meta.segments[0];
+    // store chunk round trip reproduces the documents
+    let bytes = env.src_get(seg.store[0].chunk.id);
+    let (first, docs) = format::decode_store(&bytes).unwrap();
+    assert_eq!(first, 0);
+    let refs: Vec<&Document> = docs.iter().collect();
+    assert_eq!(format::encode_store(first, &refs), bytes);
+    assert_eq!(docs[0], corpus()[0]);
+    // postings chunk: every term findable, lists decode in order
+    let pbytes = env.src_get(seg.postings[0].chunk.id);
+    let pc = format::decode_postings(&pbytes).unwrap();
+    for i in 0..pc.len() {
+        assert_eq!(pc.find(pc.term(i)), Some(i));
+        let docs: Vec<u32> = pc.iter(i).map(|p| p.0).collect();
+        assert_eq!(docs.len() as u32, pc.df(i));
+        assert!(docs.windows(2).all(|w| w[0] < w[1]));
+    }
+    let lx = format::decode_lexicon(&env.src_get(seg.lexicon.id)).unwrap();
+    assert!(lx.find("metformin").is_some());
+    let dt = format::decode_doc_table(&env.src_get(seg.doc_table.id)).unwrap();
+    assert_eq!(dt.id(0), "met-1");
+    let f = format::decode_facets(&env.src_get(seg.facets.id)).unwrap();
+    assert_eq!(format::encode_facets(&f, seg.doc_count), env.src_get(seg.facets.id));
+    assert_eq!(format::encode_doc_table(&(0..dt.len()).map(|i| dt.id(i)).collect::<Vec<_>>(), &dt.dates), env.src_get(seg.doc_table.id));
+    // impacts quantisation is monotone and close
+    for w in [0.1f32, 0.5, 1.0, 3.0, 10.0, 40.0].windows(2) {
+        assert!(format::quantize_impact(w[0]) <= format::quantize_impact(w[1]));
+    }
+    for tf in [0.5f32, 1.0, 2.0, 7.5, 40.0] {
+        let q = format::quantize_impact(tf);
+        assert!(((1.0 + format::dequantize_impact(q)) / (1.0 + tf) - 1.0).abs() < 0.15, "{tf}");
+    }
+}
+
+impl Env {
+    fn src_get(&self, id: format::ChunkId) -> Vec<u8> {
+        use medportal_search_index::ChunkSource;
+        self.src.get(id).unwrap()
+    }
+}
+
+#[test]
+fn corrupted_chunk_is_detected() {
+    let env = Env::build(corpus());
+    let meta = format::decode_meta(&env.meta).unwrap();
+    let pid = meta.segments[0].postings[0].chunk.id;
+    // flip one byte in the middle of a postings chunk
+    env.src.tamper(pid, |b| {
+        let n = b.len() / 2;
+        b[n] ^= 0x40;
+    });
+    let s = env.searcher(); // postings are loaded lazily
+    let mut saw_error = false;
+    for q in ["metformin", "atorvastatin", "apixaban", "care", "lipitor", "pembrolizumab"] {
+        match s.search(&SearchRequest::new(q)) {
+            Err(Error::HashMismatch(id)) => {
+                assert_eq!(id, pid);
+                saw_error = true;
+            }
+            Err(e) => panic!("unexpected {e}"),
+            Ok(_) => {}
+        }
+    }
+    assert!(saw_error, "a query touching the corrupted chunk must fail loudly");
+    // frame checksum catches corruption even when the id is not checked
+    let mut bytes = env.src_get(meta.segments[0].lexicon.id);
+    let n = bytes.len() - 12;
+    bytes[n] ^= 1;
+    assert_eq!(format::decode_lexicon(&bytes).unwrap_err(), Error::Checksum);
+    // wrong kind / magic / version
+    let good = env.src_get(meta.segments[0].lexicon.id);
+    assert_eq!(format::decode_doc_table(&good).unwrap_err(), Error::WrongKind);
+    let mut v = good.clone();
+    v[4] = 99;
+    assert!(matches!(format::decode_lexicon(&v), Err(Error::UnsupportedVersion(_))));
+    assert_eq!(format::decode_meta(b"nope").unwrap_err(), Error::BadMagic);
+    assert_eq!(format::peek_kind(&good), Some(ChunkKind::Lexicon));
+    // truncated meta
+    assert!(format::decode_meta(&env.meta[..env.meta.len() - 3]).is_err());
+}
+
+#[test]
+fn suggestions_and_snippets() {
+    let env = Env::build(corpus());
+    let s = env.searcher();
+    let sug = s.suggest("metf", 5).unwrap();
+    assert_eq!(sug.first().map(String::as_str), Some("metformin"), "{sug:?}");
+    let sug = s.suggest("first line atorv", 5).unwrap();
+    assert!(sug.contains(&"first line atorvastatin".to_string()), "{sug:?}");
+    // vocabulary names complete too (brand not in the corpus)
+    let sug = s.suggest("glucoph", 5).unwrap();
+    assert!(sug.contains(&"glucophage".to_string()), "{sug:?}");
+    let hit = s.search(&SearchRequest::new("Glucophage")).unwrap().hits[0].clone();
+    let sn = s.snippet(hit.doc, "Glucophage", 120).unwrap();
+    assert!(!sn.highlights.is_empty());
+    let (a, b) = sn.highlights[0];
+    assert_eq!(sn.text[a..b].to_lowercase(), "metformin");
+}
+
+#[test]
+fn missing_chunk_reported_and_async_plan() {
+    let env = Env::build(corpus());
+    let s = env.searcher();
+    let plan = s.plan("metformin");
+    assert_eq!(plan.len(), 1);
+    let bytes = env.src_get(plan[0]);
+    env.src.remove(plan[0]);
+    let cache2 = Rc::new(ChunkCache::default());
+    let s2 = Searcher::open(&env.meta, env.src.clone(), cache2.clone(), env.vocab.clone());
+    let s2 = match s2 {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let mut r = SearchRequest::new("metformin");
+    r.options.typo_tolerance = false;
+    assert_eq!(s2.search(&r).unwrap_err(), Error::MissingChunk(plan[0]));
+    // host fetches asynchronously and hands the bytes over
+    cache2.insert_bytes(plan[0], &bytes).unwrap();
+    assert_eq!(s2.search(&r).unwrap().hits[0].id, "met-1");
+    assert!(cache2.insert_bytes(plan[0], &bytes[1..]).is_err());
+}
