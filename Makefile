@@ -21,7 +21,8 @@ export CLOUDFLARE_CF_FETCH_ENABLED := false
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
-        native-host spin-host bench provision-dry-run clean worker-build spin-build
+        native-host spin-host bench provision-dry-run clean worker-build spin-build \
+        eval-search bench-search
 
 help:
 	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
@@ -47,8 +48,15 @@ build: build-workers build-spin native-host spin-host
 build-workers: setup
 	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f; done
 
+# Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
+WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml Cargo.toml Cargo.lock
 worker-build:
-	cd functions/$(FN) && worker-build --release -- --features workers
+	@out=functions/$(FN)/build/index_bg.wasm; \
+	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -print -quit)" ]; then \
+	  echo "functions/$(FN): Worker up to date"; \
+	else \
+	  cd functions/$(FN) && worker-build --release -- --features workers; \
+	fi
 
 # One Spin component per function: build/spin/<fn>.wasm
 build-spin: setup
@@ -90,3 +98,12 @@ provision-dry-run: setup
 
 clean:
 	rm -rf build functions/*/build .state
+
+## ---- search ---------------------------------------------------------------------------------
+# BEIR-format evaluation through the production index builder and query engine. The engine's
+# last line is `ndcg@10=X recall@100=Y`.
+DATA ?= ../shared/data/scifact
+eval-search:
+	@test -f "$(DATA)/corpus.jsonl" || { echo "eval-search: $(DATA)/corpus.jsonl not found (DATA=<BEIR dir>)" >&2; exit 2; }
+	@cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-eval
+	@$(CARGO_TARGET_DIR)/native/medportal-search-eval "$(DATA)"
