@@ -1,5 +1,6 @@
 //! Complete pages. Each function returns the whole HTML document.
 
+pub mod identity;
 mod legal;
 
 use crate::components::{

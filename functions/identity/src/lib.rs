@@ -1,14 +1,18 @@
-//! Identity function: sign-up, HCP verification, sessions and roles (the identity issue).
-//! The foundation ships its health routes and the dev mail outbox.
+//! Identity function: sign-up with progressive profiling, passwordless sign-in by email
+//! link, EdDSA session tokens, account, HCP verification (the identity issue).
 
 mod entry;
+mod flows;
+mod users;
 
-use http::StatusCode;
+use http::{HeaderValue, StatusCode, header};
+use medportal_auth::Session;
 use medportal_core::common::{self, Common};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::{App, Ctx, Error, Function, Platform, Region, Result, render, route_table};
 use medportal_templates::pages::{self, OutboxMail};
+use medportal_templates::{Msg, PageContext, UserInfo, t};
 use time::OffsetDateTime;
 
 pub struct Identity;
@@ -17,6 +21,18 @@ pub struct Identity;
 pub enum Route {
     Common(Common),
     Outbox,
+    RegisterForm,
+    Register,
+    LoginForm,
+    Login,
+    LoginConfirm,
+    LoginVerify,
+    Logout,
+    Account,
+    ProfileForm,
+    Profile,
+    VerifyForm,
+    Verify,
 }
 
 impl App for Identity {
@@ -25,7 +41,20 @@ impl App for Identity {
 
     fn routes() -> &'static Routes<Route> {
         route_table!(Route, {
-            let b = RoutesBuilder::new().get("/dev/outbox", Route::Outbox);
+            let b = RoutesBuilder::new()
+                .get("/dev/outbox", Route::Outbox)
+                .get("/register", Route::RegisterForm)
+                .post("/register", Route::Register)
+                .get("/login", Route::LoginForm)
+                .post("/login", Route::Login)
+                .get("/login/verify", Route::LoginConfirm)
+                .post("/login/verify", Route::LoginVerify)
+                .post("/logout", Route::Logout)
+                .get("/account", Route::Account)
+                .get("/account/profile", Route::ProfileForm)
+                .post("/account/profile", Route::Profile)
+                .get("/verify", Route::VerifyForm)
+                .post("/verify", Route::Verify);
             common::routes(b, Function::Identity, Route::Common).build()
         })
     }
@@ -40,8 +69,48 @@ impl App for Identity {
         match route {
             Route::Common(c) => common::dispatch(ctx, c, params, req).await,
             Route::Outbox => outbox(ctx, info).await,
+            Route::RegisterForm => flows::register_form(ctx, info, &req).await,
+            Route::Register => flows::register(ctx, info, &req).await,
+            Route::LoginForm => flows::login_form(ctx, info, &req).await,
+            Route::Login => flows::login(ctx, info, &req).await,
+            Route::LoginConfirm => flows::login_confirm(ctx, info, &req).await,
+            Route::LoginVerify => flows::login_verify(ctx, info, &req).await,
+            Route::Logout => flows::logout(ctx, &req).await,
+            Route::Account => flows::account(ctx, info, &req).await,
+            Route::ProfileForm => flows::profile_form(ctx, info, &req).await,
+            Route::Profile => flows::profile(ctx, &req).await,
+            Route::VerifyForm => flows::verify_form(ctx, info, &req).await,
+            Route::Verify => flows::verify(ctx, info, &req).await,
         }
     }
+}
+
+/// The layout context, with the signed-in person (if any) for the header and sign-out form.
+pub(crate) fn page_ctx<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, session: Option<&Session>) -> PageContext {
+    let mut page = render::page_context(ctx.config, info, "");
+    if let Some(s) = session {
+        let l = info.locale;
+        let role = if s.is_staff() {
+            Msg::IdentityRoleStaff
+        } else if s.verified() {
+            Msg::IdentityRoleVerifiedHcp
+        } else {
+            Msg::IdentityRoleHcp
+        };
+        page.user = Some(UserInfo { display_name: s.claims.name.clone(), role_label: t(l, role).to_owned() });
+        page.csrf_token = Some(s.claims.csrf.clone());
+    }
+    page
+}
+
+/// Adds `Set-Cookie` headers.
+pub(crate) fn with_cookies(mut resp: Response, cookies: impl IntoIterator<Item = String>) -> Response {
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
 }
 
 /// Dev only: every mail the portal would have sent, newest first, from every region.

@@ -16,6 +16,14 @@ pub struct Config {
     pub medical_info_phone: String,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Session signing keys (identity function only, secret): `kid:<base64url 32-byte
+    /// Ed25519 seed>` entries separated by commas; the first one signs, all verify.
+    pub session_keys: Option<String>,
+    /// Session verifying keys for every other function: `kid:<base64url public key>` list.
+    /// Keys derived from `session_keys` are trusted too.
+    pub session_public_keys: Option<String>,
+    /// NPPES NPI Registry API base URL (tests point it at a local fake).
+    pub npi_registry_url: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -24,6 +32,8 @@ impl std::fmt::Debug for Config {
             .field("dev_mode", &self.dev_mode)
             .field("public_origin", &self.public_origin)
             .field("health_token", &self.health_token.as_ref().map(|_| "<redacted>"))
+            .field("session_keys", &self.session_keys.as_ref().map(|_| "<redacted>"))
+            .field("session_public_keys", &self.session_public_keys)
             .finish_non_exhaustive()
     }
 }
@@ -37,6 +47,9 @@ impl Config {
         "medical_info_email",
         "medical_info_phone",
         "max_body_bytes",
+        "session_keys",
+        "session_public_keys",
+        "npi_registry_url",
     ];
 
     /// Builds the config from a lookup (`None` = unset). Invalid values are errors, not defaults.
@@ -79,6 +92,10 @@ impl Config {
             medical_info_phone: get("medical_info_phone")
                 .unwrap_or_else(|| "+1 800 555 0100".into()),
             max_body_bytes,
+            session_keys: get("session_keys"),
+            session_public_keys: get("session_public_keys"),
+            npi_registry_url: get("npi_registry_url")
+                .unwrap_or_else(|| "https://npiregistry.cms.hhs.gov/api".into()),
         })
     }
 

@@ -2,11 +2,13 @@
 //! Runtime-independent: no Workers or Spin types appear here.
 
 pub mod app;
+pub mod audit;
 pub mod common;
 pub mod config;
 pub mod error;
 pub mod functions;
 pub mod platform;
+pub mod policy;
 pub mod ports;
 pub mod region;
 pub mod render;

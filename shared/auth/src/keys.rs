@@ -1,0 +1,150 @@
+//! The configured session key set: Ed25519 keys by key id. Only the identity function holds
+//! signing keys (`session_keys`); every function verifies with public keys
+//! (`session_public_keys`, plus the public halves of any signing keys it holds).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use medportal_core::{Config, Error, Result};
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Key id of the development key (dev mode only, when no keys are configured).
+pub const DEV_KID: &str = "dev";
+
+pub struct Signer {
+    pub kid: String,
+    pub(crate) key: SigningKey,
+}
+
+pub struct KeySet {
+    pub(crate) signer: Option<Signer>,
+    pub(crate) verifiers: Vec<(String, VerifyingKey)>,
+    /// HMAC key for anonymous (pre-session) CSRF tokens; derived from the signing seed, so
+    /// only the function holding signing keys can mint or check them.
+    pub(crate) csrf_key: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeySet")
+            .field("signer", &self.signer.as_ref().map(|s| &s.kid))
+            .field("verifiers", &self.verifiers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+fn decode_32(b64: &str) -> Result<[u8; 32]> {
+    let bytes = B64.decode(b64.trim()).map_err(|_| Error::internal("config: session key is not base64url"))?;
+    bytes.try_into().map_err(|_| Error::internal("config: session key must be 32 bytes"))
+}
+
+fn entries(list: &str) -> impl Iterator<Item = Result<(&str, &str)>> {
+    list.split(',').map(str::trim).filter(|e| !e.is_empty()).map(|e| {
+        let (kid, key) = e.split_once(':').ok_or_else(|| Error::internal("config: session key entry needs kid:key"))?;
+        let kid = kid.trim();
+        if kid.is_empty() || kid.len() > 32 || !kid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(Error::internal("config: invalid session key id"));
+        }
+        Ok((kid, key))
+    })
+}
+
+impl KeySet {
+    /// Builds the key set from config. Dev mode without any configured key uses a fixed,
+    /// public development key (never outside dev mode: there no keys means every token is
+    /// refused and no session can be issued — fail closed).
+    pub fn from_config(config: &Config) -> Result<KeySet> {
+        let mut set = KeySet { signer: None, verifiers: Vec::new(), csrf_key: None };
+        let dev_seed;
+        let signing = match (&config.session_keys, &config.session_public_keys) {
+            (None, None) if config.dev_mode => {
+                dev_seed = format!("{DEV_KID}:{}", B64.encode(Sha256::digest(b"medportal development session key")));
+                Some(dev_seed.as_str())
+            }
+            (s, _) => s.as_deref(),
+        };
+        if let Some(list) = signing {
+            for entry in entries(list) {
+                let (kid, seed) = entry?;
+                let seed = decode_32(seed)?;
+                let key = SigningKey::from_bytes(&seed);
+                set.verifiers.push((kid.to_owned(), key.verifying_key()));
+                if set.signer.is_none() {
+                    let mut h = Sha256::new();
+                    h.update(b"medportal csrf v1\0");
+                    h.update(seed);
+                    set.csrf_key = Some(h.finalize().into());
+                    set.signer = Some(Signer { kid: kid.to_owned(), key });
+                }
+            }
+        }
+        if let Some(list) = &config.session_public_keys {
+            for entry in entries(list) {
+                let (kid, public) = entry?;
+                let key = VerifyingKey::from_bytes(&decode_32(public)?)
+                    .map_err(|_| Error::internal("config: invalid session public key"))?;
+                if !set.verifiers.iter().any(|(k, _)| k == kid) {
+                    set.verifiers.push((kid.to_owned(), key));
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// The key set for `config`, parsed once per isolate (and again only if the config
+    /// text changes).
+    pub fn cached(config: &Config) -> Result<Rc<KeySet>> {
+        thread_local! {
+            static CACHE: RefCell<Option<(String, Rc<KeySet>)>> = const { RefCell::new(None) };
+        }
+        let id = format!(
+            "{}|{}|{}",
+            config.dev_mode,
+            config.session_keys.as_deref().unwrap_or(""),
+            config.session_public_keys.as_deref().unwrap_or("")
+        );
+        if let Some(hit) = CACHE.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == id).map(|(_, v)| v.clone())) {
+            return Ok(hit);
+        }
+        let set = Rc::new(KeySet::from_config(config)?);
+        CACHE.with(|c| *c.borrow_mut() = Some((id, set.clone())));
+        Ok(set)
+    }
+
+    /// A keyed, stable pseudonym for `data` (rate-limit counters, lookups): HMAC-SHA-256
+    /// under a key derived from the signing key. `None` without a signing key.
+    pub fn pseudonym(&self, label: &str, data: &str) -> Option<String> {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.csrf_key.as_ref()?).ok()?;
+        mac.update(b"pseudonym\0");
+        mac.update(label.as_bytes());
+        mac.update(b"\0");
+        mac.update(data.as_bytes());
+        Some(B64.encode(&mac.finalize().into_bytes()[..18]))
+    }
+
+    pub fn can_sign(&self) -> bool {
+        self.signer.is_some()
+    }
+
+    pub(crate) fn verifier(&self, kid: &str) -> Option<&VerifyingKey> {
+        self.verifiers.iter().find(|(k, _)| k == kid).map(|(_, v)| v)
+    }
+
+    /// `kid:<base64url public key>` for every key: the value of `session_public_keys` other
+    /// functions need.
+    pub fn public_keys(&self) -> String {
+        self.verifiers
+            .iter()
+            .map(|(kid, k)| format!("{kid}:{}", B64.encode(k.as_bytes())))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// A signing key from 32 random bytes, formatted as a `session_keys` entry.
+    pub fn format_signing_entry(kid: &str, seed: &[u8; 32]) -> String {
+        format!("{kid}:{}", B64.encode(seed))
+    }
+}

@@ -1,0 +1,183 @@
+//! Session tokens: compact JWTs signed with EdDSA (jwt-compact + ed25519-dalek).
+//!
+//! Everything jwt-compact leaves to the caller is checked here: the algorithm is pinned by
+//! key type (only `EdDSA`; `none`, `HS*` and anything else fail), the key comes from the
+//! configured set by `kid` only (a token naming `jku`, `jwk`, `x5u`, `x5t` or `crit` is
+//! refused outright), `typ`, `iss`, `aud`, `exp` and `nbf` (both required) and the absolute
+//! lifetime are validated, and sizes are bounded before any parsing.
+
+use crate::keys::KeySet;
+use chrono::{DateTime, Utc};
+use jwt_compact::alg::Ed25519;
+use jwt_compact::{AlgorithmExt, Claims, Header, TimeOptions, UntrustedToken};
+use medportal_core::policy::{Action, Role, allows};
+use medportal_core::{Error, Region, Result};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+pub const ISSUER: &str = "medportal-identity";
+pub const AUDIENCE: &str = "medportal";
+/// The `typ` header of session tokens (explicit typing, RFC 8725 §3.11).
+pub const TOKEN_TYPE: &str = "session+jwt";
+/// A token expires this long after it was (re-)issued without activity.
+pub const IDLE_SECS: i64 = 30 * 60;
+/// No session lives longer than this after sign-in, however active.
+pub const ABSOLUTE_SECS: i64 = 12 * 60 * 60;
+/// Clock skew tolerated on `exp` and `nbf`.
+pub const LEEWAY_SECS: i64 = 30;
+/// Tokens longer than this are refused unparsed.
+pub const MAX_TOKEN_LEN: usize = 2048;
+
+/// The claims of a session token (besides `exp`, `nbf`, `iat`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionClaims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: String,
+    /// Session id: stays the same when a token is refreshed, so revoking it ends the session.
+    pub jti: String,
+    /// Home region of the person.
+    pub rgn: String,
+    pub roles: Vec<String>,
+    /// Verification status: unverified, pending, verified, rejected.
+    pub vs: String,
+    pub name: String,
+    /// The session's CSRF secret (forms echo it; the token itself is HttpOnly).
+    pub csrf: String,
+    /// Sign-in time (unix seconds): bounds the absolute lifetime.
+    pub auth_time: i64,
+    /// A second factor was used at sign-in.
+    #[serde(default)]
+    pub mfa: bool,
+}
+
+/// A verified session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub claims: SessionClaims,
+    pub region: Region,
+    pub roles: Vec<Role>,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+impl Session {
+    pub fn user_id(&self) -> &str {
+        &self.claims.sub
+    }
+    pub fn verified(&self) -> bool {
+        self.claims.vs == "verified"
+    }
+    pub fn may(&self, action: Action) -> bool {
+        allows(&self.roles, self.verified(), action)
+    }
+    pub fn is_staff(&self) -> bool {
+        self.roles.iter().any(|r| r.is_staff())
+    }
+}
+
+/// Why a token was refused (for tests and logs; clients only ever see "not signed in").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reject {
+    Size,
+    Malformed,
+    Algorithm,
+    KeyId,
+    ForbiddenHeader,
+    TokenType,
+    Signature,
+    Expired,
+    NotYetValid,
+    Issuer,
+    Audience,
+    Claims,
+    Revoked,
+}
+
+/// Extra header fields a token must not carry (jwt-compact ignores them; we refuse them).
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ExtraHeader {
+    jwk: Option<serde_json::Value>,
+    crit: Option<serde_json::Value>,
+    /// Header fields jwt-compact does not know are collected here.
+    #[serde(flatten)]
+    other: serde_json::Map<String, serde_json::Value>,
+}
+
+fn chrono_at(unix: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(unix, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Mints a token for `claims` at `now`: `exp` is the idle timeout, capped by the absolute one.
+pub fn issue(keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> Result<(String, i64)> {
+    let signer = keys.signer.as_ref().ok_or_else(|| Error::internal("no session signing key configured"))?;
+    let now = now.unix_timestamp();
+    let exp = (now + IDLE_SECS).min(claims.auth_time + ABSOLUTE_SECS);
+    if exp <= now {
+        return Err(Error::Unauthenticated);
+    }
+    let mut c = Claims::new(claims);
+    c.issued_at = Some(chrono_at(now));
+    c.not_before = Some(chrono_at(now));
+    c.expiration = Some(chrono_at(exp));
+    let header = Header::empty().with_key_id(signer.kid.clone()).with_token_type(TOKEN_TYPE);
+    let token = Ed25519.token(&header, &c, &signer.key).map_err(Error::internal)?;
+    Ok((token, exp))
+}
+
+/// Verifies signature, header and claims. Revocation is checked by [`crate::authenticate`].
+pub fn verify(keys: &KeySet, token: &str, now: OffsetDateTime) -> Result<Session, Reject> {
+    if token.len() < 16 || token.len() > MAX_TOKEN_LEN {
+        return Err(Reject::Size);
+    }
+    let untrusted = UntrustedToken::<ExtraHeader>::try_from(token).map_err(|_| Reject::Malformed)?;
+    if untrusted.algorithm() != "EdDSA" {
+        return Err(Reject::Algorithm);
+    }
+    let header = untrusted.header();
+    if header.key_set_url.is_some()
+        || header.certificate_url.is_some()
+        || header.certificate_sha1_thumbprint.is_some()
+        || header.certificate_thumbprint.is_some()
+        || header.other_fields.jwk.is_some()
+        || header.other_fields.crit.is_some()
+        || !header.other_fields.other.is_empty()
+    {
+        return Err(Reject::ForbiddenHeader);
+    }
+    if header.token_type.as_deref() != Some(TOKEN_TYPE) {
+        return Err(Reject::TokenType);
+    }
+    let kid = header.key_id.as_deref().ok_or(Reject::KeyId)?;
+    let key = keys.verifier(kid).ok_or(Reject::KeyId)?;
+    let token = Ed25519.validator::<SessionClaims>(key).validate(&untrusted).map_err(|_| Reject::Signature)?;
+    let claims = token.claims();
+    let now_unix = now.unix_timestamp();
+    let opts = TimeOptions::new(chrono::Duration::seconds(LEEWAY_SECS), move || chrono_at(now_unix));
+    claims.validate_expiration(&opts).map_err(|_| Reject::Expired)?;
+    claims.validate_maturity(&opts).map_err(|_| Reject::NotYetValid)?;
+    let c = &claims.custom;
+    if c.iss != ISSUER {
+        return Err(Reject::Issuer);
+    }
+    if c.aud != AUDIENCE {
+        return Err(Reject::Audience);
+    }
+    if now_unix > c.auth_time + ABSOLUTE_SECS + LEEWAY_SECS {
+        return Err(Reject::Expired);
+    }
+    let region = Region::from_code(&c.rgn).ok_or(Reject::Claims)?;
+    if c.sub.is_empty() || c.jti.len() < 16 || c.csrf.len() < 16 {
+        return Err(Reject::Claims);
+    }
+    // Staff roles count only after a second factor; without one a person acts as an HCP.
+    let roles = c.roles.iter().filter_map(|r| Role::from_code(r)).filter(|r| c.mfa || !r.is_staff()).collect();
+    let ts = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp());
+    Ok(Session {
+        region,
+        roles,
+        issued_at: ts(claims.issued_at).ok_or(Reject::Claims)?,
+        expires_at: ts(claims.expiration).ok_or(Reject::Claims)?,
+        claims: c.clone(),
+    })
+}

@@ -1,0 +1,53 @@
+//! The audit port: what happened, by whom, to what, with which outcome. Entries are
+//! statements so they join the same storage batch as the action they record (no action
+//! without its entry); the audit function builds the tamper-evident log on top.
+
+use crate::ports::Statement;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    /// User id, `anonymous` or `system:<component>`.
+    pub actor: &'a str,
+    /// Dotted action name, e.g. `session.login`.
+    pub action: &'a str,
+    pub target: Option<&'a str>,
+    pub outcome: Outcome,
+    /// Why (Part 11 reason, rejection reason); never personal data in clear.
+    pub reason: Option<&'a str>,
+}
+
+impl AuditEntry<'_> {
+    /// The insert statement for this entry (`id`: a fresh random id, `at`: unix seconds).
+    pub fn statement(&self, id: String, at: i64) -> Statement {
+        let outcome = match self.outcome {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+        };
+        Statement::new(
+            "INSERT INTO audit_events (id, at, actor, action, target, outcome, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            vec![
+                id.into(),
+                at.into(),
+                self.actor.into(),
+                self.action.into(),
+                self.target.into(),
+                outcome.into(),
+                self.reason.into(),
+            ],
+        )
+    }
+}
+
+/// A funnel event statement (engagement analytics; home region only).
+pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statement {
+    Statement::new(
+        "INSERT INTO funnel_events (id, at, user_id, event) VALUES (?1, ?2, ?3, ?4)",
+        vec![id.into(), at.into(), user_id.into(), event.into()],
+    )
+}

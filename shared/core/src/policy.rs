@@ -1,0 +1,124 @@
+//! Roles and the one policy table (role → allowed actions) every function authorises with.
+//! Session tokens carry role codes; `medportal-auth` turns a request into a session and asks
+//! [`allows`] whether it may perform an action.
+
+/// A role. HCPs are the portal's audience; every other role is staff and must use a second
+/// factor (`Role::is_staff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Hcp,
+    Author,
+    MlrReviewer,
+    MiSpecialist,
+    Verifier,
+    ComplianceOfficer,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Hcp,
+        Role::Author,
+        Role::MlrReviewer,
+        Role::MiSpecialist,
+        Role::Verifier,
+        Role::ComplianceOfficer,
+        Role::Admin,
+    ];
+
+    /// Stable code, as stored in `users.roles` and in session tokens.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Role::Hcp => "hcp",
+            Role::Author => "author",
+            Role::MlrReviewer => "mlr_reviewer",
+            Role::MiSpecialist => "mi_specialist",
+            Role::Verifier => "verifier",
+            Role::ComplianceOfficer => "compliance_officer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Staff roles need a second factor.
+    pub const fn is_staff(self) -> bool {
+        !matches!(self, Role::Hcp)
+    }
+
+    /// Parses a comma-separated role list (`users.roles`), ignoring unknown codes.
+    pub fn parse_list(list: &str) -> Vec<Role> {
+        let mut out: Vec<Role> = list.split(',').filter_map(|c| Role::from_code(c.trim())).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Something a request may do. Functions name the action; the table decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See and change one's own account (any signed-in person, verified or not).
+    ViewOwnAccount,
+    /// Read HCP-only content: needs a *verified* session as well (see [`allows`]).
+    ReadHcpContent,
+    SubmitInquiry,
+    AuthorContent,
+    ReviewContent,
+    AnswerInquiry,
+    DecideVerification,
+    ViewAudit,
+    ExportAudit,
+    AssignRoles,
+}
+
+use Action::*;
+use Role::*;
+
+/// The policy: role → actions. One table for every function.
+pub static POLICY: &[(Role, &[Action])] = &[
+    (Hcp, &[ViewOwnAccount, ReadHcpContent, SubmitInquiry]),
+    (Author, &[ViewOwnAccount, ReadHcpContent, AuthorContent]),
+    (MlrReviewer, &[ViewOwnAccount, ReadHcpContent, ReviewContent]),
+    (MiSpecialist, &[ViewOwnAccount, ReadHcpContent, AnswerInquiry]),
+    (Verifier, &[ViewOwnAccount, DecideVerification]),
+    (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit]),
+    (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit]),
+];
+
+/// Whether any of `roles` may perform `action`. HCP-only content additionally needs a
+/// verified professional (`verified`), whatever the role.
+pub fn allows(roles: &[Role], verified: bool, action: Action) -> bool {
+    if action == ReadHcpContent && !verified {
+        return false;
+    }
+    roles.iter().any(|r| POLICY.iter().any(|(role, actions)| role == r && actions.contains(&action)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_is_in_the_table_once() {
+        for r in Role::ALL {
+            assert_eq!(POLICY.iter().filter(|(role, _)| *role == r).count(), 1, "{r:?}");
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+    }
+
+    #[test]
+    fn least_privilege() {
+        assert!(allows(&[Hcp], true, ReadHcpContent));
+        assert!(!allows(&[Hcp], false, ReadHcpContent), "unverified HCPs see public pages only");
+        assert!(!allows(&[Hcp], true, DecideVerification));
+        assert!(!allows(&[Verifier], true, AssignRoles));
+        assert!(allows(&[Hcp, Verifier], true, DecideVerification));
+        assert!(allows(&[Admin], true, AssignRoles));
+        assert!(!allows(&[], true, ViewOwnAccount));
+        assert_eq!(Role::parse_list("verifier, hcp,bogus,hcp"), vec![Hcp, Verifier]);
+        assert!(!Hcp.is_staff() && Admin.is_staff());
+    }
+}
