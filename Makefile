@@ -107,3 +107,19 @@ eval-search:
 	@test -f "$(DATA)/corpus.jsonl" || { echo "eval-search: $(DATA)/corpus.jsonl not found (DATA=<BEIR dir>)" >&2; exit 2; }
 	@cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-eval
 	@$(CARGO_TARGET_DIR)/native/medportal-search-eval "$(DATA)"
+
+# Search latency at SIZES docs (seeded synthetic corpus + 1,000 queries): build the index once,
+# then the same bench binary natively and as wasm in V8 (Node WASI). Node 22.23 (node_modules)
+# crashes in WASI at 100k documents; the system Node (20.x) runs it.
+SIZES ?= 1000 10000 100000
+BENCH_DIR ?= .state/search-bench
+NODE_WASI ?= node
+bench-search:
+	rustup target add wasm32-wasip1 >/dev/null
+	cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-synth --bin medportal-search-bench
+	cargo build --release --locked -q --target wasm32-wasip1 -p medportal-search-index --bin medportal-search-bench
+	$(CARGO_TARGET_DIR)/native/medportal-search-synth $(SIZES) --save $(BENCH_DIR)
+	@for n in $(SIZES); do \
+	  $(CARGO_TARGET_DIR)/native/medportal-search-bench $(BENCH_DIR)/n$$n; \
+	  $(NODE_WASI) --no-warnings scripts/wasm-search-bench.mjs $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-search-bench.wasm $(BENCH_DIR)/n$$n; \
+	done

@@ -502,6 +502,9 @@ pub struct PostingIter<'a> {
     buf_n: usize,
     docs: [u32; BLOCK],
     imps: [u8; BLOCK],
+    /// Byte offset of the last bit-packed block read, and of the varint tail.
+    block_start: usize,
+    tail_start: usize,
 }
 
 impl<'a> PostingIter<'a> {
@@ -518,11 +521,55 @@ impl<'a> PostingIter<'a> {
             buf_n: 0,
             docs: [0; BLOCK],
             imps: [0; BLOCK],
+            block_start: 0,
+            tail_start: 0,
         }
+    }
+
+    /// The next posting without consuming it.
+    pub fn peek(&mut self) -> Option<(u32, u8)> {
+        if self.buf_i >= self.buf_n {
+            if self.blocks_left > 0 {
+                self.fill()?;
+            } else if self.tail_left > 0 {
+                // decode one tail posting into the buffer
+                let (d, imp) = self.next_tail()?;
+                self.docs[0] = d;
+                self.imps[0] = imp;
+                self.buf_i = 0;
+                self.buf_n = 1;
+            } else {
+                return None;
+            }
+        }
+        Some((self.docs[self.buf_i], self.imps[self.buf_i]))
+    }
+
+    #[inline]
+    fn next_tail(&mut self) -> Option<(u32, u8)> {
+        if self.tail_left == 0 {
+            return None;
+        }
+        if self.blocks_left == 0 && self.tail_start == 0 {
+            self.tail_start = self.pos;
+        }
+        self.tail_left -= 1;
+        let b = *self.data.get(self.pos)?;
+        let v = if b < 0x80 {
+            self.pos += 1;
+            b as u64
+        } else {
+            crate::codec::get_varint(self.data, &mut self.pos)?
+        };
+        let gap = (v >> IMPACT_BITS) as u32;
+        self.doc = if self.first { gap } else { self.doc.wrapping_add(gap) };
+        self.first = false;
+        Some((self.doc, (v & IMPACT_MAX as u64) as u8))
     }
 
     #[cold]
     fn fill(&mut self) -> Option<()> {
+        self.block_start = self.pos;
         let w = *self.data.get(self.pos)? as usize;
         if w > 32 {
             return None;
@@ -572,21 +619,7 @@ impl Iterator for PostingIter<'_> {
             self.buf_i = 1;
             return Some((self.docs[0], self.imps[0]));
         }
-        if self.tail_left == 0 {
-            return None;
-        }
-        self.tail_left -= 1;
-        let b = *self.data.get(self.pos)?;
-        let v = if b < 0x80 {
-            self.pos += 1;
-            b as u64
-        } else {
-            crate::codec::get_varint(self.data, &mut self.pos)?
-        };
-        let gap = (v >> IMPACT_BITS) as u32;
-        self.doc = if self.first { gap } else { self.doc.wrapping_add(gap) };
-        self.first = false;
-        Some((self.doc, (v & IMPACT_MAX as u64) as u8))
+        self.next_tail()
     }
 }
 
@@ -601,6 +634,26 @@ pub struct PostingsChunk {
     /// `lists[list_off[i]..list_off[i+1]]` is term i's posting list.
     list_off: Vec<u32>,
     lists: Vec<u8>,
+    /// Largest impact of each term's list (MaxScore upper bounds).
+    max_imp: Vec<u8>,
+    /// `skips[skip_off[i]..skip_off[i+1]]`: term i's blocks (the varint tail is one more
+    /// block). Built when the chunk is decoded (once per isolate, cached), so the stored format
+    /// carries no skip data and the index stays compact.
+    skip_off: Vec<u32>,
+    skips: Vec<BlockSkip>,
+}
+
+/// Where a block of a posting list starts and which documents/impacts it holds.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockSkip {
+    /// Byte offset of the block within the list.
+    pub pos: u32,
+    /// Docnum before the block's first posting (the previous block's last; 0 for the first).
+    pub base: u32,
+    /// Last docnum in the block.
+    pub last: u32,
+    /// Largest impact in the block.
+    pub max_imp: u8,
 }
 
 impl PostingsChunk {
@@ -639,9 +692,21 @@ impl PostingsChunk {
     pub fn iter(&self, i: usize) -> PostingIter<'_> {
         PostingIter::new(self.list(i), self.df[i])
     }
+    /// Largest impact in term i's list.
+    pub fn max_impact(&self, i: usize) -> u8 {
+        self.max_imp[i]
+    }
+    /// Term i's block skip table.
+    pub fn skips(&self, i: usize) -> &[BlockSkip] {
+        &self.skips[self.skip_off[i] as usize..self.skip_off[i + 1] as usize]
+    }
+    /// A cursor over term i's list that can jump over blocks (MaxScore candidate scoring).
+    pub fn cursor(&self, i: usize) -> SkipCursor<'_> {
+        SkipCursor { list: self.list(i), df: self.df[i], skips: self.skips(i), block: usize::MAX, it: None }
+    }
     /// Approximate heap size.
     pub fn heap_bytes(&self) -> usize {
-        self.terms.len() + self.lists.len() + 12 * self.df.len()
+        self.terms.len() + self.lists.len() + 13 * self.df.len() + 16 * self.skips.len()
     }
 }
 
@@ -700,7 +765,97 @@ pub fn decode_postings(bytes: &[u8]) -> Result<PostingsChunk, Error> {
     if !r.done() {
         return Err(Error::Corrupt("trailing bytes in postings"));
     }
-    Ok(PostingsChunk { terms, term_off, df, list_off, lists })
+    let mut max_imp = Vec::with_capacity(n);
+    let mut skip_off = Vec::with_capacity(n + 1);
+    let mut skips = Vec::new();
+    skip_off.push(0u32);
+    for i in 0..n {
+        let list = &lists[list_off[i] as usize..list_off[i + 1] as usize];
+        build_skips(list, df[i], &mut skips);
+        max_imp.push(skips[skip_off[i] as usize..].iter().map(|s| s.max_imp).max().unwrap_or(0));
+        skip_off.push(skips.len() as u32);
+    }
+    Ok(PostingsChunk { terms, term_off, df, list_off, lists, max_imp, skip_off, skips })
+}
+
+/// Walks one posting list and records its blocks (see [`BlockSkip`]).
+fn build_skips(list: &[u8], df: u32, out: &mut Vec<BlockSkip>) {
+    let mut it = PostingIter::new(list, df);
+    let mut base = 0u32;
+    let mut count = 0usize;
+    let mut cur = BlockSkip { pos: 0, base: 0, last: 0, max_imp: 0 };
+    while let Some((d, imp)) = it.next() {
+        if count % BLOCK == 0 {
+            // a new block starts: the iterator has just consumed its header
+            let pos = if count / BLOCK < df as usize / BLOCK {
+                it.block_start as u32
+            } else {
+                it.tail_start as u32
+            };
+            if count > 0 {
+                out.push(cur);
+            }
+            cur = BlockSkip { pos, base, last: d, max_imp: 0 };
+        }
+        cur.last = d;
+        cur.max_imp = cur.max_imp.max(imp);
+        base = d;
+        count += 1;
+    }
+    if count > 0 {
+        out.push(cur);
+    }
+}
+
+/// A posting-list cursor that skips whole blocks (by their last docnum) without decoding them.
+pub struct SkipCursor<'a> {
+    list: &'a [u8],
+    df: u32,
+    skips: &'a [BlockSkip],
+    block: usize,
+    it: Option<PostingIter<'a>>,
+}
+
+impl<'a> SkipCursor<'a> {
+    /// Upper bound of the impacts of the block that may hold `target` (0 = no posting ≥ target).
+    pub fn block_max(&self, target: u32) -> u8 {
+        let from = if self.block == usize::MAX { 0 } else { self.block };
+        let rest = &self.skips[from.min(self.skips.len())..];
+        let b = rest.partition_point(|s| s.last < target);
+        rest.get(b).map_or(0, |s| s.max_imp)
+    }
+
+    /// The impact of `target` if the list holds it. Targets must be non-decreasing.
+    pub fn seek(&mut self, target: u32) -> Option<u8> {
+        let from = if self.block == usize::MAX { 0 } else { self.block };
+        let rest = &self.skips[from.min(self.skips.len())..];
+        let b = from + rest.partition_point(|s| s.last < target);
+        if b >= self.skips.len() {
+            self.block = self.skips.len();
+            return None;
+        }
+        if b != self.block {
+            let s = self.skips[b];
+            let full = self.df as usize / BLOCK;
+            let (blocks, tail) = if b < full { (1, 0) } else { (0, self.df as usize % BLOCK) };
+            let mut it = PostingIter::new(&self.list[s.pos as usize..], 0);
+            it.blocks_left = blocks;
+            it.tail_left = tail;
+            it.doc = s.base;
+            it.first = b == 0;
+            self.it = Some(it);
+            self.block = b;
+        }
+        let it = self.it.as_mut()?;
+        // within the block: postings are increasing; stop at the first ≥ target
+        loop {
+            let (d, imp) = it.peek()?;
+            if d >= target {
+                return if d == target { Some(imp) } else { None };
+            }
+            it.next();
+        }
+    }
 }
 
 pub(crate) fn common_prefix(a: &str, b: &str) -> usize {

@@ -93,8 +93,10 @@ pub struct SearchRequest {
     pub date_to: Option<u32>,
     pub offset: usize,
     pub limit: usize,
-    /// Compute facet counts over the filtered result set.
+    /// Compute facet counts over the filtered result set (implies an exact total).
     pub facets: bool,
+    /// Count every match even without facets (disables top-k pruning).
+    pub exact_total: bool,
     pub options: RankOptions,
 }
 
@@ -108,6 +110,7 @@ impl SearchRequest {
             offset: 0,
             limit: 10,
             facets: false,
+            exact_total: false,
             options: RankOptions::default(),
         }
     }
@@ -147,8 +150,10 @@ pub struct FacetCount {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResults {
-    /// Number of matching documents (after filters).
+    /// Number of matching documents (after filters); a lower bound when `total_exact` is
+    /// false (top-k pruning skipped documents that cannot reach the requested page).
     pub total: usize,
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
     pub facets: Vec<FacetCount>,
     /// Corrected query when a token was unknown and a close dictionary word exists.
@@ -199,8 +204,25 @@ struct SegView {
 /// Term postings located in one segment.
 struct TermLoc {
     base: u32,
+    /// One past the segment's last global docnum.
+    end: u32,
     chunk: Rc<Decoded>,
     idx: usize,
+}
+
+/// A clause resolved against the index: per alternative, its terms' postings with their score
+/// tables, and score upper bounds (MaxScore).
+struct RClause {
+    alts: Vec<RAlt>,
+    /// Upper bound of the clause score of any document.
+    ub: f32,
+    simple: bool,
+}
+
+struct RAlt {
+    terms: Vec<(Rc<TermInfo>, [f32; 16])>,
+    /// Postings a document needs to score this alternative.
+    need: u8,
 }
 
 struct TermInfo {
@@ -371,7 +393,8 @@ impl Searcher {
             let Decoded::Postings(pc) = &*chunk else { return Err(Error::WrongKind) };
             if let Some(idx) = pc.find(term) {
                 info.df += pc.df(idx);
-                info.locs.push(TermLoc { base: self.segs[si].base, chunk: chunk.clone(), idx });
+                let base = self.segs[si].base;
+                info.locs.push(TermLoc { base, end: base + s.doc_count, chunk: chunk.clone(), idx });
             }
         }
         Ok(info)
@@ -539,15 +562,9 @@ impl Searcher {
         allowed
     }
 
-    /// Score clauses into `scratch.acc` (touched docs listed in `scratch.touched`).
-    fn score(&self, clauses: &[Clause], k1: f32, sc: &mut Scratch) -> Result<(), Error> {
-        let n = self.n_docs as usize;
-        if sc.acc.len() != n {
-            sc.acc = vec![0.0; n];
-            sc.clause = vec![0.0; n];
-            sc.alt = vec![0.0; n];
-            sc.cnt = vec![0; n];
-        }
+    /// Resolve clauses: look terms up, build score tables (same df blending as always) and
+    /// per-clause upper bounds from each term's largest impact.
+    fn resolve(&self, clauses: &[Clause], k1: f32) -> Result<Vec<RClause>, Error> {
         let nf = self.n_docs as f32;
         let mut cache: HashMap<String, Rc<TermInfo>> = HashMap::new();
         let mut info = |t: &str| -> Result<Rc<TermInfo>, Error> {
@@ -567,6 +584,16 @@ impl Searcher {
             }
             t
         };
+        let term_ub = |ti: &TermInfo, tab: &[f32; 16]| -> f32 {
+            ti.locs
+                .iter()
+                .map(|l| match &*l.chunk {
+                    Decoded::Postings(pc) => tab[pc.max_impact(l.idx) as usize & 15],
+                    _ => 0.0,
+                })
+                .fold(0.0, f32::max)
+        };
+        let mut out = Vec::with_capacity(clauses.len());
         for c in clauses {
             let simple = c.alts.len() == 1 && c.alts[0].terms.len() == 1;
             if simple {
@@ -575,20 +602,8 @@ impl Searcher {
                     continue;
                 }
                 let tab = table(ti.df, c.alts[0].weight);
-                for loc in &ti.locs {
-                    let Decoded::Postings(pc) = &*loc.chunk else { unreachable!() };
-                    for (d, imp) in pc.iter(loc.idx) {
-                        let g = (loc.base + d) as usize;
-                        if g >= n {
-                            break;
-                        }
-                        let a = &mut sc.acc[g];
-                        if *a == 0.0 {
-                            sc.touched.push(g as u32);
-                        }
-                        *a += tab[imp as usize];
-                    }
-                }
+                let ub = term_ub(&ti, &tab);
+                out.push(RClause { alts: vec![RAlt { terms: vec![(ti, tab)], need: 1 }], ub, simple: true });
                 continue;
             }
             // general clause: max over alternatives. Single-term alternatives (synonyms, typo
@@ -600,57 +615,221 @@ impl Searcher {
                     blended = blended.max(info(&alt.terms[0])?.df);
                 }
             }
+            let mut alts = Vec::new();
+            let mut ub = 0f32;
             for alt in &c.alts {
                 let infos: Vec<Rc<TermInfo>> = alt.terms.iter().map(|t| info(t)).collect::<Result<_, _>>()?;
                 if alt.conj && infos.iter().any(|i| i.df == 0) {
                     continue;
                 }
                 let need = if alt.conj { infos.len() as u8 } else { 1 };
-                for ti in &infos {
+                let single = infos.len() == 1;
+                let mut terms = Vec::new();
+                let mut alt_ub = 0f32;
+                for ti in infos {
                     if ti.df == 0 {
                         continue;
                     }
-                    let df = if infos.len() == 1 { blended.max(ti.df) } else { ti.df };
+                    let df = if single { blended.max(ti.df) } else { ti.df };
                     let tab = table(df, alt.weight);
-                    for loc in &ti.locs {
-                        let Decoded::Postings(pc) = &*loc.chunk else { unreachable!() };
-                        for (d, imp) in pc.iter(loc.idx) {
-                            let g = (loc.base + d) as usize;
-                            if g >= n {
-                                break;
-                            }
-                            if sc.cnt[g] == 0 {
-                                sc.alt_touched.push(g as u32);
-                            }
-                            sc.cnt[g] = sc.cnt[g].saturating_add(1);
-                            sc.alt[g] += tab[imp as usize];
-                        }
-                    }
+                    alt_ub += term_ub(&ti, &tab);
+                    terms.push((ti, tab));
                 }
-                for &g in &sc.alt_touched {
-                    let g = g as usize;
-                    if sc.cnt[g] >= need {
-                        if sc.clause[g] == 0.0 {
-                            sc.clause_touched.push(g as u32);
-                        }
-                        sc.clause[g] = sc.clause[g].max(sc.alt[g]);
-                    }
-                    sc.cnt[g] = 0;
-                    sc.alt[g] = 0.0;
+                if !terms.is_empty() {
+                    ub = ub.max(alt_ub);
+                    alts.push(RAlt { terms, need });
                 }
-                sc.alt_touched.clear();
             }
-            for &g in &sc.clause_touched {
-                let g = g as usize;
-                if sc.acc[g] == 0.0 {
-                    sc.touched.push(g as u32);
-                }
-                sc.acc[g] += sc.clause[g];
-                sc.clause[g] = 0.0;
+            if !alts.is_empty() {
+                out.push(RClause { alts, ub, simple: false });
             }
-            sc.clause_touched.clear();
+        }
+        Ok(out)
+    }
+
+    /// Score clauses into `scratch.acc` (touched docs listed in `scratch.touched`).
+    fn score(&self, clauses: &[Clause], k1: f32, sc: &mut Scratch) -> Result<(), Error> {
+        let rc = self.resolve(clauses, k1)?;
+        self.ensure_scratch(sc);
+        for c in &rc {
+            self.score_clause(c, sc);
         }
         Ok(())
+    }
+
+    fn ensure_scratch(&self, sc: &mut Scratch) {
+        let n = self.n_docs as usize;
+        if sc.acc.len() != n {
+            sc.acc = vec![0.0; n];
+            sc.clause = vec![0.0; n];
+            sc.alt = vec![0.0; n];
+            sc.cnt = vec![0; n];
+        }
+    }
+
+    /// Exhaustive term-at-a-time scoring of one clause into `sc.acc`.
+    fn score_clause(&self, c: &RClause, sc: &mut Scratch) {
+        let n = self.n_docs as usize;
+        if c.simple {
+            let (ti, tab) = &c.alts[0].terms[0];
+            for loc in &ti.locs {
+                let Decoded::Postings(pc) = &*loc.chunk else { continue };
+                for (d, imp) in pc.iter(loc.idx) {
+                    let g = (loc.base + d) as usize;
+                    if g >= n {
+                        break;
+                    }
+                    let a = &mut sc.acc[g];
+                    if *a == 0.0 {
+                        sc.touched.push(g as u32);
+                    }
+                    *a += tab[imp as usize & 15];
+                }
+            }
+            return;
+        }
+        for alt in &c.alts {
+            for (ti, tab) in &alt.terms {
+                for loc in &ti.locs {
+                    let Decoded::Postings(pc) = &*loc.chunk else { continue };
+                    for (d, imp) in pc.iter(loc.idx) {
+                        let g = (loc.base + d) as usize;
+                        if g >= n {
+                            break;
+                        }
+                        if sc.cnt[g] == 0 {
+                            sc.alt_touched.push(g as u32);
+                        }
+                        sc.cnt[g] = sc.cnt[g].saturating_add(1);
+                        sc.alt[g] += tab[imp as usize & 15];
+                    }
+                }
+            }
+            for &g in &sc.alt_touched {
+                let g = g as usize;
+                if sc.cnt[g] >= alt.need {
+                    if sc.clause[g] == 0.0 {
+                        sc.clause_touched.push(g as u32);
+                    }
+                    sc.clause[g] = sc.clause[g].max(sc.alt[g]);
+                }
+                sc.cnt[g] = 0;
+                sc.alt[g] = 0.0;
+            }
+            sc.alt_touched.clear();
+        }
+        for &g in &sc.clause_touched {
+            let g = g as usize;
+            if sc.acc[g] == 0.0 {
+                sc.touched.push(g as u32);
+            }
+            sc.acc[g] += sc.clause[g];
+            sc.clause[g] = 0.0;
+        }
+        sc.clause_touched.clear();
+    }
+
+    /// The k-th largest score among allowed touched documents (None when fewer than k).
+    fn kth_allowed(sc: &Scratch, allowed: &Bitset, k: usize, buf: &mut Vec<f32>) -> Option<f32> {
+        buf.clear();
+        buf.extend(sc.touched.iter().filter(|&&d| allowed.get(d)).map(|&d| sc.acc[d as usize]));
+        kth_largest(buf, k)
+    }
+
+    /// Exact top-k by MaxScore: clauses in decreasing upper-bound order are scored
+    /// exhaustively ("essential") until the upper bounds of the remaining clauses sum to less
+    /// than the current k-th best score; from then on no unseen document can enter the top k,
+    /// so the remaining (long, low-idf) lists are only probed for the surviving candidates,
+    /// skipping whole blocks, and candidates that can no longer reach the k-th score are
+    /// dropped after each clause. Returns `(candidates, total, exact_total)`: when the lists
+    /// were not all traversed, `total` counts the documents seen (a lower bound).
+    fn score_top_k(
+        &self,
+        mut rc: Vec<RClause>,
+        k: usize,
+        allowed: &Bitset,
+        sc: &mut Scratch,
+    ) -> (Vec<(f32, u32)>, usize, bool) {
+        rc.sort_by(|a, b| b.ub.total_cmp(&a.ub));
+        let m = rc.len();
+        let mut rest = vec![0f32; m + 1];
+        for j in (0..m).rev() {
+            rest[j] = rest[j + 1] + rc[j].ub;
+        }
+        self.ensure_scratch(sc);
+        let mut buf = Vec::new();
+        let mut j = 0;
+        let mut theta = None;
+        while j < m {
+            self.score_clause(&rc[j], sc);
+            j += 1;
+            if j < m && rest[j] < rest[0] * 0.5 {
+                theta = Self::kth_allowed(sc, allowed, k, &mut buf);
+                if theta.is_some_and(|t| rest[j] < t) {
+                    break;
+                }
+            }
+        }
+        let seen = sc.touched.iter().filter(|&&d| allowed.get(d)).count();
+        if j == m {
+            let cands = sc.touched.iter().filter(|&&d| allowed.get(d)).map(|&d| (sc.acc[d as usize], d)).collect();
+            Self::reset(sc);
+            return (cands, seen, true);
+        }
+        let mut theta = theta.unwrap_or(f32::NEG_INFINITY);
+        let mut cands: Vec<(u32, f32)> = sc
+            .touched
+            .iter()
+            .filter(|&&d| allowed.get(d) && sc.acc[d as usize] + rest[j] >= theta)
+            .map(|&d| (d, sc.acc[d as usize]))
+            .collect();
+        Self::reset(sc);
+        cands.sort_unstable_by_key(|c| c.0);
+        let mut best: Vec<f32> = Vec::new();
+        let mut alt: Vec<f32> = Vec::new();
+        let mut cnt: Vec<u8> = Vec::new();
+        while j < m {
+            let c = &rc[j];
+            best.clear();
+            best.resize(cands.len(), 0.0);
+            for a in &c.alts {
+                alt.clear();
+                alt.resize(cands.len(), 0.0);
+                cnt.clear();
+                cnt.resize(cands.len(), 0);
+                for (ti, tab) in &a.terms {
+                    for loc in &ti.locs {
+                        let Decoded::Postings(pc) = &*loc.chunk else { continue };
+                        let lo = cands.partition_point(|x| x.0 < loc.base);
+                        let hi = cands.partition_point(|x| x.0 < loc.end);
+                        let mut cur = pc.cursor(loc.idx);
+                        for ci in lo..hi {
+                            if let Some(imp) = cur.seek(cands[ci].0 - loc.base) {
+                                alt[ci] += tab[imp as usize & 15];
+                                cnt[ci] += 1;
+                            }
+                        }
+                    }
+                }
+                for ci in 0..cands.len() {
+                    if cnt[ci] >= a.need {
+                        best[ci] = best[ci].max(alt[ci]);
+                    }
+                }
+            }
+            for (c, b) in cands.iter_mut().zip(&best) {
+                c.1 += *b;
+            }
+            j += 1;
+            buf.clear();
+            buf.extend(cands.iter().map(|c| c.1));
+            if let Some(t) = kth_largest(&mut buf, k) {
+                theta = theta.max(t);
+            }
+            let r = rest[j];
+            cands.retain(|c| c.1 + r >= theta);
+        }
+        (cands.into_iter().map(|(d, s)| (s, d)).collect(), seen, false)
     }
 
     fn reset(sc: &mut Scratch) {
@@ -695,9 +874,15 @@ impl Searcher {
         let mut sc_guard = self.scratch.borrow_mut();
         let sc = &mut *sc_guard;
         let mut cands: Vec<(f32, u32)>;
+        let mut total_hint = None;
         if clauses.is_empty() {
             // browse: everything allowed, newest first
             cands = allowed.iter().map(|d| (self.dates[d as usize] as f32, d)).collect();
+        } else if self.prunable(req) {
+            let rc = self.resolve(&clauses, opts.k1)?;
+            let (c, seen, exact) = self.score_top_k(rc, req.offset + req.limit, &allowed, sc);
+            cands = c;
+            total_hint = Some((seen, exact));
         } else {
             self.score(&clauses, opts.k1, sc)?;
             if let Some(prf) = opts.prf {
@@ -717,7 +902,7 @@ impl Searcher {
             Self::reset(sc);
         }
         drop(sc_guard);
-        res.total = cands.len();
+        (res.total, res.total_exact) = total_hint.unwrap_or((cands.len(), true));
         if req.facets {
             let mut m = Bitset::new(self.n_docs as usize);
             for &(_, d) in &cands {
@@ -747,6 +932,19 @@ impl Searcher {
             .map(|&(score, doc)| Hit { id: self.doc_id(doc).to_string(), score, doc })
             .collect();
         Ok(res)
+    }
+
+    /// Top-k pruning applies when nothing needs the complete match set (facet counts, PRF,
+    /// re-ranking windows, score boosts that the upper bounds do not cover).
+    fn prunable(&self, req: &SearchRequest) -> bool {
+        let o = &req.options;
+        !req.facets
+            && !req.exact_total
+            && o.prf.is_none()
+            && !o.proximity
+            && o.recency.is_none()
+            && o.content_type_boost.is_empty()
+            && req.offset + req.limit > 0
     }
 
     fn collect(&self, sc: &Scratch, allowed: &Bitset, opts: &RankOptions, k: usize) -> Vec<(f32, u32)> {
@@ -1008,4 +1206,13 @@ pub fn days_between(a: u32, b: u32) -> i64 {
         365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + dd
     }
     days(b) - days(a)
+}
+
+/// The k-th largest value (1-based k), reordering `v`; None when `v` has fewer than k values.
+fn kth_largest(v: &mut [f32], k: usize) -> Option<f32> {
+    if k == 0 || v.len() < k {
+        return None;
+    }
+    let (_, x, _) = v.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    Some(*x)
 }

@@ -8,6 +8,9 @@
 //! the generic). Builds the index with the production builder and reports index bytes/doc
 //! (everything except the doc store, which is reported separately), build time, cold-open
 //! time, and native query latency percentiles (warm chunk cache).
+//!
+//! `--save DIR` also writes each index as `DIR/n<N>/{meta,chunks/<id>,queries.tsv}` for
+//! `medportal-search-bench` (the same measurement natively and in wasm).
 
 mod common;
 
@@ -120,12 +123,17 @@ fn main() {
     let mut sizes: Vec<usize> = Vec::new();
     let mut seed = 42u64;
     let mut nq = 1000usize;
+    let mut save: Option<String> = None;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--seed" => {
                 seed = args[i + 1].parse().unwrap();
+                i += 1;
+            }
+            "--save" => {
+                save = Some(args[i + 1].clone());
                 i += 1;
             }
             "--queries" => {
@@ -214,6 +222,9 @@ fn main() {
             }
             reqs.push(req);
         }
+        if let Some(dir) = &save {
+            save_bench(&format!("{dir}/n{n}"), &commit, &reqs);
+        }
         let cache = Rc::new(ChunkCache::new(256 << 20));
         let t1 = Instant::now();
         let searcher = Searcher::open(&commit.meta, src.clone(), cache.clone(), vocab.clone()).unwrap();
@@ -260,4 +271,20 @@ fn main() {
             hits as f64 / nq as f64
         );
     }
+}
+
+/// Writes the index and the queries for `medportal-search-bench`.
+fn save_bench(dir: &str, commit: &medportal_search_index::Commit, reqs: &[SearchRequest]) {
+    std::fs::create_dir_all(format!("{dir}/chunks")).expect("create bench dir");
+    std::fs::write(format!("{dir}/meta"), &commit.meta).expect("write meta");
+    for (id, bytes) in &commit.new_chunks {
+        std::fs::write(format!("{dir}/chunks/{id}"), bytes).expect("write chunk");
+    }
+    let mut q = String::new();
+    for r in reqs {
+        let filters: Vec<String> =
+            r.filters.iter().map(|f| format!("{}={}", f.field.name(), f.values.join(","))).collect();
+        q.push_str(&format!("{}\t{}\t{}\n", r.query, filters.join(";"), u8::from(r.facets)));
+    }
+    std::fs::write(format!("{dir}/queries.tsv"), q).expect("write queries");
 }
