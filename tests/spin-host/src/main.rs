@@ -42,10 +42,13 @@ struct Args {
     state_dir: PathBuf,
     listen: SocketAddr,
     migrate: Vec<(String, PathBuf)>,
+    /// Where compiled components are cached (None = no cache).
+    compile_cache: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: medportal-spin-host --manifest spin.toml [--runtime-config FILE] \
---state-dir DIR [--listen 127.0.0.1:3000] [--migrate LABEL=DIR_OR_FILE]...";
+--state-dir DIR [--listen 127.0.0.1:3000] [--migrate LABEL=DIR_OR_FILE]... \
+[--compile-cache DIR|off] (default $HOME/.cache/medportal/spin-host-cwasm)";
 
 fn parse_args() -> Result<Args> {
     let mut manifest = None;
@@ -53,6 +56,8 @@ fn parse_args() -> Result<Args> {
     let mut state_dir = None;
     let mut listen: SocketAddr = "127.0.0.1:3000".parse()?;
     let mut migrate = Vec::new();
+    let mut compile_cache =
+        std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/medportal/spin-host-cwasm"));
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -77,6 +82,10 @@ fn parse_args() -> Result<Args> {
                     .with_context(|| format!("--migrate wants LABEL=PATH, got `{v}`"))?;
                 migrate.push((label.to_string(), PathBuf::from(path)));
             }
+            "--compile-cache" => {
+                let v = value()?;
+                compile_cache = (v != "off").then(|| PathBuf::from(v));
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -90,6 +99,7 @@ fn parse_args() -> Result<Args> {
         state_dir: state_dir.with_context(|| format!("--state-dir is required\n{USAGE}"))?,
         listen,
         migrate,
+        compile_cache,
     })
 }
 
@@ -208,15 +218,7 @@ fn build_server(args: &Args) -> Result<Server> {
                 let component = match compiled.get(&spec.source) {
                     Some(c) => c.clone(),
                     None => {
-                        let t = Instant::now();
-                        let c = Component::from_file(&engine, &spec.source)
-                            .map_err(wasm_err)
-                            .with_context(|| format!("compiling {}", spec.source.display()))?;
-                        eprintln!(
-                            "compiled {} in {} ms",
-                            spec.source.display(),
-                            t.elapsed().as_millis()
-                        );
+                        let c = load_component(&engine, &spec.source, args.compile_cache.as_deref())?;
                         compiled.insert(spec.source.clone(), c.clone());
                         c
                     }
@@ -252,6 +254,62 @@ fn build_server(args: &Args) -> Result<Server> {
         router.add(&route.route, idx)?;
     }
     Ok(Server { engine, router, components, resources, listen: args.listen })
+}
+
+/// Compile a component, or load it from the compile cache (keyed by a hash of the wasm
+/// bytes and the engine's compatibility hash; written by this program only).
+fn load_component(engine: &Engine, source: &Path, cache: Option<&Path>) -> Result<Component> {
+    use std::hash::{Hash, Hasher};
+    let t = Instant::now();
+    let wasm = std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
+    let cached = cache.map(|dir| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        wasm.hash(&mut h);
+        engine.precompile_compatibility_hash().hash(&mut h);
+        let stem = source.file_stem().unwrap_or_default().to_string_lossy();
+        dir.join(format!("{stem}-{:016x}.cwasm", h.finish()))
+    });
+    if let Some(path) = cached.as_ref().filter(|p| p.exists()) {
+        // SAFETY: the file was produced by `Component::serialize` of this same program
+        // (the key includes the engine's compatibility hash).
+        match unsafe { Component::deserialize_file(engine, path) } {
+            Ok(c) => {
+                eprintln!("loaded {} from cache in {} ms", source.display(), t.elapsed().as_millis());
+                return Ok(c);
+            }
+            Err(e) => eprintln!("ignoring compile cache {}: {e}", path.display()),
+        }
+    }
+    let component = Component::new(engine, &wasm)
+        .map_err(wasm_err)
+        .with_context(|| format!("compiling {}", source.display()))?;
+    eprintln!("compiled {} in {} ms", source.display(), t.elapsed().as_millis());
+    if let Some(path) = cached {
+        let write = || -> Result<()> {
+            std::fs::create_dir_all(path.parent().unwrap())?;
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            std::fs::write(&tmp, component.serialize().map_err(wasm_err)?)?;
+            std::fs::rename(&tmp, &path)?;
+            // Drop stale entries for the same file name (older builds of this component).
+            let prefix = format!("{}-", source.file_stem().unwrap_or_default().to_string_lossy());
+            for entry in std::fs::read_dir(path.parent().unwrap())?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let stale = name.strip_prefix(&prefix).is_some_and(|rest| {
+                    rest.len() == 16 + ".cwasm".len()
+                        && rest.ends_with(".cwasm")
+                        && rest[..16].bytes().all(|b| b.is_ascii_hexdigit())
+                });
+                if stale && entry.path() != path {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = write() {
+            eprintln!("could not write compile cache {}: {e:#}", path.display());
+        }
+    }
+    Ok(component)
 }
 
 type HostResponse = hyper::Response<Full<Bytes>>;
@@ -440,14 +498,13 @@ async fn run(mut server: Server, state_dir: &Path) -> Result<()> {
                     let host = host.clone();
                     async move { Ok::<_, Infallible>(host.serve(req, peer).await) }
                 });
-                if let Err(e) = hyper::server::conn::http1::Builder::new()
+                let served = hyper::server::conn::http1::Builder::new()
                     .keep_alive(true)
                     .serve_connection(TokioIo::new(stream), svc)
-                    .await
-                {
-                    if !e.is_incomplete_message() {
-                        eprintln!("connection from {peer}: {e}");
-                    }
+                    .await;
+                match served {
+                    Err(e) if !e.is_incomplete_message() => eprintln!("connection from {peer}: {e}"),
+                    _ => {}
                 }
             });
         }

@@ -89,6 +89,8 @@ impl App {
             .args(["--listen", "127.0.0.1:0"])
             .arg("--migrate")
             .arg(format!("db_eu={}", probe_dir().join("migrations").display()))
+            .arg("--compile-cache")
+            .arg(self.dir.join("cwasm"))
             .env_remove("RUST_BACKTRACE")
             .env("SPIN_VARIABLE_API_TOKEN", "token-from-env")
             .stdout(Stdio::piped())
@@ -275,10 +277,12 @@ fn key_value_sqlite_variables_routing_and_restart() {
 
     let log = host.stop();
     assert!(log.contains("GET /probe/echo 200"), "per-request log line missing:\n{log}");
+    assert!(log.contains("compiled ") && log.contains("probe.wasm in "), "{log}");
     assert!(log.contains("migrate db_eu: applied 2 file(s)"), "{log}");
 
     // Restart on the same state dir: everything is still there, migrations not re-run.
     let host = app.start(&[]);
+    let restart = host.startup;
     expect(&host, "/probe/kv/get?store=kv_eu&key=patient", 200, "eu-value");
     expect(&host, "/probe/kv/get?store=kv_us&key=other", 200, "us");
     expect(&host, "/probe/kv/get?store=kv_us&key=patient", 404, "missing");
@@ -288,6 +292,8 @@ fn key_value_sqlite_variables_routing_and_restart() {
     expect(&host, "/probe/var?name=greeting", 200, "hello, world");
     let log = host.stop();
     assert!(log.contains("migrate db_eu: applied 0 file(s)"), "{log}");
+    assert!(log.contains("probe.wasm from cache"), "restart should use the compile cache:\n{log}");
+    eprintln!("timing: restart with compile cache {restart:?}");
 
     // Spin's own key-value schema on disk.
     let kv_file = app.state().join("kv_eu.db");
@@ -364,6 +370,7 @@ fn missing_required_variable_fails_startup() {
         .arg("--state-dir")
         .arg(app.state())
         .args(["--listen", "127.0.0.1:0"])
+        .args(["--compile-cache", "off"])
         .env_remove("SPIN_VARIABLE_API_TOKEN")
         .output()
         .unwrap();
