@@ -93,6 +93,18 @@ pub fn url_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// `https://host:port/a/b?c` → `/a/b?c`: the part of an absolute request URL a handler
+/// routes on (a fragment never reaches a server). Adapters use it instead of a full URL
+/// parser, which would drag Unicode tables into every function's wasm.
+pub fn path_and_query(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(url, |i| &url[i + 3..]);
+    match after_scheme.find(['/', '?']) {
+        Some(i) if after_scheme[i..].starts_with('/') => after_scheme[i..].to_owned(),
+        Some(i) => format!("/{}", &after_scheme[i..]),
+        None => "/".to_owned(),
+    }
+}
+
 /// Percent-encodes a query component.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -266,6 +278,16 @@ mod tests {
         assert_eq!(url_decode("%FF"), None); // invalid UTF-8
         assert_eq!(url_encode("a b&c/ä"), "a%20b%26c%2F%C3%A4");
         assert_eq!(url_decode(&url_encode("x=1&y=ü")).as_deref(), Some("x=1&y=ü"));
+    }
+
+    #[test]
+    fn path_and_query_from_absolute_urls() {
+        assert_eq!(path_and_query("https://portal.example.com/search?q=a%20b"), "/search?q=a%20b");
+        assert_eq!(path_and_query("http://127.0.0.1:8787/"), "/");
+        assert_eq!(path_and_query("http://127.0.0.1:8787"), "/");
+        assert_eq!(path_and_query("https://x.test?lang=de"), "/?lang=de");
+        assert_eq!(path_and_query("https://x.test/a/b/c"), "/a/b/c");
+        assert_eq!(path_and_query("/already/relative?x=1"), "/already/relative?x=1");
     }
 
     #[test]

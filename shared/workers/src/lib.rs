@@ -167,11 +167,10 @@ impl BlobStore for WorkersR2 {
 
 /// Converts the incoming request (body limited to `max_body_bytes`).
 pub async fn into_core_request(config: &Config, mut req: worker::Request) -> Result<medportal_core::Request> {
-    let url = req.url().map_err(Error::platform)?;
-    let path_and_query = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
+    // The runtime hands over an absolute, already normalised URL; only its path and query
+    // matter here. Splitting it by hand (instead of `req.url()`) keeps the `url`/`idna`
+    // crates and their Unicode tables out of every function's wasm.
+    let path_and_query = medportal_core::web::path_and_query(&req.inner().url());
     let mut builder = http::Request::builder()
         .method(req.method().as_ref())
         .uri(path_and_query);
