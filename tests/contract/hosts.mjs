@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ROOT, startPortal } from "../workerd/portal.mjs";
+import { startFakeNppes } from "../fakes/nppes.mjs";
 
 const DEV_VARS = { dev_mode: "true", public_origin: "http://127.0.0.1" };
 
@@ -46,9 +47,23 @@ function sqliteDumper(stateDir) {
   };
 }
 
-const spinVars = Object.fromEntries(Object.entries(DEV_VARS).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
+const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
 
+/** Starts host `name` with a fake NPPES registry (`host.nppes`) it is configured to use. */
 export async function startHost(name) {
+  const nppes = await startFakeNppes();
+  try {
+    const host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url });
+    const stop = host.stop;
+    return { ...host, nppes, stop: async () => (await stop(), await nppes.stop()) };
+  } catch (e) {
+    await nppes.stop();
+    throw e;
+  }
+}
+
+async function startBareHost(name, vars) {
+  const spinVars = spinVarsOf(vars);
   const cache = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, ".cache/medportal/target");
   const stateDir = mkdtempSync(join(tmpdir(), `medportal-${name}-`));
   if (name === "native") {
@@ -74,7 +89,7 @@ export async function startHost(name) {
     return { name, url, dump: sqliteDumper(stateDir), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "workerd") {
-    const { mf, url } = await startPortal({ vars: DEV_VARS });
+    const { mf, url } = await startPortal({ vars });
     const dump = async (store) => {
       const [kind] = store.split("_");
       const worker = kind === "db" && store === "db_global" ? "content" : "identity";

@@ -140,6 +140,33 @@ for (const hostName of HOSTS) {
       assert.equal(replay.status, 401);
     });
 
+    test("NPI verification against the (fake) NPPES registry: verified session, rejection with a reason", async () => {
+      const verify = async (email, npi) => {
+        const { b } = await registerAndSignIn(host, email);
+        const form = await b.get("/verify");
+        assert.equal(form.status, 200);
+        const res = await b.post("/verify", { csrf: csrfOf(await form.text()), npi });
+        return { b, res };
+      };
+      const seen = host.nppes.requests.length;
+      const { b, res } = await verify(`npi.${run}@example.org`, "1234567893");
+      assert.equal(res.status, 303, await res.text());
+      assert.deepEqual(host.nppes.requests.slice(seen), ["/api/?version=2.1&number=1234567893"]);
+      // the next page re-issues the session with the new status
+      const account = await b.get("/account");
+      assert.equal(account.status, 200);
+      assert.match(await account.text(), /You are verified as a healthcare professional/);
+      const token = b.jar.get("__Host-mp_session");
+      const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url"));
+      assert.equal(claims.vs, "verified");
+      // someone else's NPI is rejected with the reason shown; the session stays unverified
+      const other = await verify(`npi-other.${run}@example.org`, "1111111112");
+      assert.equal(other.res.status, 422);
+      assert.match(await other.res.text(), /could not match this NPI/);
+      const page = await (await other.b.get("/verify")).text();
+      assert.match(page, /could not verify your professional status/);
+    });
+
     test("no user enumeration: known and unknown emails get the same answer", async () => {
       const answer = async (email) => {
         const b = new Browser(host);

@@ -2,6 +2,7 @@
 //! Every POST checks CSRF (origin headers + token) before anything is read from or written
 //! to a store.
 
+use crate::npi;
 use crate::users::{self, User, normalise_email};
 use crate::{page_ctx, with_cookies};
 use base64::Engine as _;
@@ -421,8 +422,9 @@ pub async fn verify_form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
     Ok(html(StatusCode::OK, views::verify(&page_ctx(ctx, info, Some(&session)), &view), cookie))
 }
 
-/// Records an NPI verification request. The registry lookup (NPPES adapter behind an
-/// outbound-HTTP port) is not wired yet: a valid NPI goes to the manual queue as pending.
+/// NPI verification: check digit, then the NPPES registry through the outbound HTTP port.
+/// An active registration in the person's name verifies them; any other answer rejects with
+/// a reason; no answer leaves the request pending (fail closed) and says so.
 pub async fn verify<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let (form, session) = checked_form(ctx, req).await?;
     let session = session.ok_or(Error::Unauthenticated)?;
@@ -437,20 +439,60 @@ pub async fn verify<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
         view.error = Some(Msg::IdentityErrorNpi);
         return Ok(html(StatusCode::BAD_REQUEST, views::verify(&page, &view), None));
     }
+    let outcome = npi::lookup(ctx, &npi, &user.name).await;
+    let status = match outcome {
+        npi::Outcome::Match => "verified",
+        npi::Outcome::Unavailable => "pending",
+        _ => "rejected",
+    };
+    let decided = status != "pending";
     let now = ctx.now().unix_timestamp();
-    let entry = AuditEntry { actor: &user.id, action: "verification.submitted", target: Some(&user.id), outcome: Outcome::Success, reason: Some("npi") };
-    let stmts = [
+    let reason = outcome.reason();
+    let submitted = AuditEntry { actor: &user.id, action: "verification.submitted", target: Some(&user.id), outcome: Outcome::Success, reason: Some("npi") };
+    let mut stmts = vec![
         Statement::new(
-            "INSERT INTO verifications (id, user_id, method, status, reference, created_at) VALUES (?1, ?2, 'npi', 'pending', ?3, ?4)",
-            vec![ctx.random_id()?.into(), user.id.as_str().into(), npi.as_str().into(), now.into()],
+            "INSERT INTO verifications (id, user_id, method, status, reference, reason, decided_by, created_at, decided_at) \
+             VALUES (?1, ?2, 'npi', ?3, ?4, ?5, ?6, ?7, ?8)",
+            vec![
+                ctx.random_id()?.into(),
+                user.id.as_str().into(),
+                status.into(),
+                npi.as_str().into(),
+                reason.into(),
+                decided.then_some("system:npi").into(),
+                now.into(),
+                decided.then_some(now).into(),
+            ],
         ),
         Statement::new(
-            "UPDATE users SET verification_status = 'pending', npi = ?1 WHERE id = ?2 AND verification_status <> 'verified'",
-            vec![npi.as_str().into(), user.id.as_str().into()],
+            "UPDATE users SET verification_status = ?1, npi = ?2 WHERE id = ?3 AND verification_status <> 'verified'",
+            vec![status.into(), npi.as_str().into(), user.id.as_str().into()],
         ),
-        entry.statement(ctx.random_id()?, now),
+        submitted.statement(ctx.random_id()?, now),
         funnel(ctx.random_id()?, now, Some(&user.id), "verification_submitted"),
     ];
+    if decided {
+        let result = if status == "verified" { Outcome::Success } else { Outcome::Failure };
+        let entry = AuditEntry { actor: "system:npi", action: "verification.decided", target: Some(&user.id), outcome: result, reason: Some(reason) };
+        stmts.push(entry.statement(ctx.random_id()?, now));
+        stmts.push(funnel(ctx.random_id()?, now, Some(&user.id), "verification_decided"));
+    } else {
+        let entry = AuditEntry { actor: "system:npi", action: "verification.lookup", target: Some(&user.id), outcome: Outcome::Failure, reason: Some(reason) };
+        stmts.push(entry.statement(ctx.random_id()?, now));
+    }
     ctx.region(user.region).sql().await?.batch(&user.region, &stmts).await?;
-    Ok(web::redirect(views::VERIFY))
+    match outcome {
+        // The next page load re-issues the session with the new status.
+        npi::Outcome::Match => Ok(web::redirect(views::VERIFY)),
+        npi::Outcome::Unavailable => {
+            view.status = "pending".into();
+            view.outcome = Some(Msg::IdentityVerifyUnavailable);
+            Ok(html(StatusCode::SERVICE_UNAVAILABLE, views::verify(&page, &view), None))
+        }
+        _ => {
+            view.status = "rejected".into();
+            view.error = Some(Msg::IdentityVerifyFailed);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::verify(&page, &view), None))
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 mod entry;
 mod flows;
+mod npi;
 mod users;
 
 use http::{HeaderValue, StatusCode, header};

@@ -1,6 +1,7 @@
 use super::*;
 use medportal_core::Config;
 use medportal_core::web;
+use medportal_templates::Locale;
 use medportal_native::testing::{TestHost, request};
 
 #[test]
@@ -192,9 +193,10 @@ fn register_sign_in_account_logout() {
     let csrf = csrf_of(&html);
     assert_eq!(b.send("POST", "/account/profile", &[("csrf", &csrf), ("step", "specialty"), ("value", "Cardiology")]).status(), 303);
     assert_eq!(b.send("POST", "/account/profile", &[("csrf", &csrf), ("step", "practice_setting"), ("skip", "1")]).status(), 303);
-    // NPI: invalid check digit refused, valid one goes to pending
+    // NPI: invalid check digit refused; a valid one with the registry unreachable (the test
+    // host has no network) stays pending
     assert_eq!(b.send("POST", "/verify", &[("csrf", &csrf), ("npi", "1234567890")]).status(), 400);
-    assert_eq!(b.send("POST", "/verify", &[("csrf", &csrf), ("npi", "1234567893")]).status(), 303);
+    assert_eq!(b.send("POST", "/verify", &[("csrf", &csrf), ("npi", "1234567893")]).status(), 503);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'pending'"), 1);
     // logout revokes: the old cookie no longer works
     let old = b.cookies.clone();
@@ -272,4 +274,106 @@ fn protected_pages_need_a_session() {
     // a forged cookie is just "not signed in"
     let r = host.send::<Identity>(request("GET", "/account", &[("cookie", "__Host-mp_session=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")], vec![]));
     assert_eq!(r.status(), 401);
+}
+
+// ---- NPI registry ------------------------------------------------------------------------
+
+/// A fake NPPES registry: 1234567893 = JANE DOE (active), 1111111112 = JOHN SMITH (active),
+/// 2222222228 = JANE DOE (deactivated), anything else: no result.
+fn fake_registry(req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+    let uri = req.uri().to_string();
+    assert!(uri.starts_with("https://npiregistry.cms.hhs.gov/api/?version=2.1&number="), "{uri}");
+    let number = uri.rsplit('=').next().unwrap_or_default();
+    let entry = |first: &str, last: &str, status: &str| {
+        format!(r#"{{"result_count":1,"results":[{{"number":"{number}","basic":{{"first_name":"{first}","last_name":"{last}","status":"{status}"}}}}]}}"#)
+    };
+    let body = match number {
+        "1234567893" => entry("JANE", "DOE", "A"),
+        "1111111112" => entry("JOHN", "SMITH", "A"),
+        "2222222228" => entry("JANE", "DOE", "D"),
+        _ => r#"{"result_count":0,"results":[]}"#.to_owned(),
+    };
+    Ok(http::Response::builder().status(200).header("content-type", "application/json").body(body.into_bytes()).unwrap())
+}
+
+/// Registers a US physician "Dr. Jane Doe", signs in and submits `npi`; returns the response,
+/// the browser and the host.
+fn submit_npi(host: &TestHost, email: &str, npi: &str) -> (u16, String, String) {
+    let mut b = Browser::new(host);
+    assert_eq!(register(&mut b, email, "US").status(), 200);
+    let link = last_link(host, email);
+    assert_eq!(sign_in_with_link(&mut b, &link).status(), 303);
+    let csrf = csrf_of(&TestHost::text(&b.get("/verify")));
+    let resp = b.send("POST", "/verify", &[("csrf", &csrf), ("npi", npi)]);
+    let status = resp.status().as_u16();
+    let body = TestHost::text(&resp);
+    // what the session shows afterwards
+    let account = TestHost::text(&b.get("/account"));
+    (status, body, account)
+}
+
+fn user_status(host: &TestHost, email: &str) -> String {
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+    let db = pollster::block_on(ctx.region(Region::from_code("us").unwrap()).sql()).unwrap();
+    let rows = pollster::block_on(db.query("SELECT verification_status FROM users WHERE email = ?1", &[email.into()])).unwrap();
+    rows[0].text(0).unwrap()
+}
+
+#[test]
+fn npi_registry_match_verifies_and_the_session_shows_it() {
+    let host = TestHost::new().with_http(fake_registry);
+    let (status, _, account) = submit_npi(&host, "jane.match@example.org", "1234567893");
+    assert_eq!(status, 303);
+    assert_eq!(user_status(&host, "jane.match@example.org"), "verified");
+    assert!(account.contains(t(Locale::En, Msg::IdentityStatusVerified)) || account.contains(t(Locale::En, Msg::IdentityRoleVerifiedHcp)), "{account}");
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'verified' AND decided_by = 'system:npi' AND reason = 'registry_match'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM funnel_events WHERE event IN ('verification_submitted', 'verification_decided')"), 2);
+}
+
+#[test]
+fn npi_registry_name_mismatch_and_inactive_are_rejected_with_a_reason() {
+    let host = TestHost::new().with_http(fake_registry);
+    for (email, npi, reason) in [
+        ("jane.other@example.org", "1111111112", "name_mismatch"),
+        ("jane.inactive@example.org", "2222222228", "npi_inactive"),
+        ("jane.unknown@example.org", "3333333334", "npi_not_found"),
+    ] {
+        let (status, body, _) = submit_npi(&host, email, npi);
+        assert_eq!(status, 422, "{npi}");
+        assert!(body.contains(t(Locale::En, Msg::IdentityVerifyFailed)), "{body}");
+        assert_eq!(user_status(&host, email), "rejected");
+        let sql = format!("SELECT COUNT(*) FROM verifications WHERE reference = '{npi}' AND status = 'rejected' AND reason = '{reason}'");
+        assert_eq!(count(&host, "us", &sql), 1, "{npi}");
+    }
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND outcome = 'failure'"), 3);
+}
+
+#[test]
+fn npi_registry_unreachable_stays_pending_and_says_so() {
+    for broken in [
+        (|_| Err(Error::platform("connection refused"))) as fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>>,
+        |_| Ok(http::Response::builder().status(502).body(b"bad gateway".to_vec()).unwrap()),
+        |_| Ok(http::Response::builder().status(200).body(br#"{"Errors":[{"description":"x"}]}"#.to_vec()).unwrap()),
+    ] {
+        let host = TestHost::new().with_http(broken);
+        let (status, body, _) = submit_npi(&host, "jane.offline@example.org", "1234567893");
+        assert_eq!(status, 503);
+        assert!(body.contains(t(Locale::En, Msg::IdentityVerifyUnavailable)), "{body}");
+        assert_eq!(user_status(&host, "jane.offline@example.org"), "pending");
+        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'pending' AND decided_at IS NULL"), 1);
+        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.lookup' AND reason = 'registry_unreachable'"), 1);
+        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided'"), 0);
+    }
+}
+
+#[test]
+fn registry_names_match_without_case_diacritics_or_titles() {
+    use crate::npi::names_match;
+    assert!(names_match("Dr. Jane Doe", "JANE", "DOE"));
+    assert!(names_match("Dr. José Ünal-Smith", "JOSE", "UNAL-SMITH"));
+    assert!(names_match("Siobhán O’Brien", "SIOBHAN", "O'BRIEN"));
+    assert!(!names_match("Dr. Jane Doe", "JOHN", "DOE"));
+    assert!(!names_match("Jane", "JANE", ""));
+    assert!(!names_match("Dr. Jane Doeman", "JANE", "DOE"));
 }

@@ -22,7 +22,8 @@ pub struct Config {
     /// Session verifying keys for every other function: `kid:<base64url public key>` list.
     /// Keys derived from `session_keys` are trusted too.
     pub session_public_keys: Option<String>,
-    /// NPPES NPI Registry API base URL (tests point it at a local fake).
+    /// NPPES NPI Registry base URL, `scheme://host[:port]` without a trailing slash; lookups go
+    /// to `{npi_registry_url}/api/?version=2.1&number=<npi>` (tests point it at a local fake).
     pub npi_registry_url: String,
 }
 
@@ -34,6 +35,7 @@ impl std::fmt::Debug for Config {
             .field("health_token", &self.health_token.as_ref().map(|_| "<redacted>"))
             .field("session_keys", &self.session_keys.as_ref().map(|_| "<redacted>"))
             .field("session_public_keys", &self.session_public_keys)
+            .field("npi_registry_url", &self.npi_registry_url)
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +85,13 @@ impl Config {
                 .filter(|n| (1024..=64 * 1024 * 1024).contains(n))
                 .ok_or_else(|| Error::internal("config: max_body_bytes out of range"))?,
         };
+        let npi_registry_url =
+            get("npi_registry_url").unwrap_or_else(|| "https://npiregistry.cms.hhs.gov".into());
+        if !(npi_registry_url.starts_with("https://") || npi_registry_url.starts_with("http://"))
+            || npi_registry_url.ends_with('/')
+        {
+            return Err(Error::internal("config: npi_registry_url must be scheme://host[:port]"));
+        }
         Ok(Config {
             dev_mode,
             public_origin,
@@ -94,8 +103,7 @@ impl Config {
             max_body_bytes,
             session_keys: get("session_keys"),
             session_public_keys: get("session_public_keys"),
-            npi_registry_url: get("npi_registry_url")
-                .unwrap_or_else(|| "https://npiregistry.cms.hhs.gov/api".into()),
+            npi_registry_url,
         })
     }
 

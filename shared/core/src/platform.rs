@@ -14,7 +14,7 @@ use crate::region::{InRegion, Region};
 use time::OffsetDateTime;
 
 /// Implemented once per runtime (Workers, Spin, native).
-pub trait Platform: Clock + Rng + Log {
+pub trait Platform: Clock + Rng + Log + HttpClient {
     type Kv: KvStore;
     type Sql: SqlStore;
     type Blob: BlobStore;
@@ -83,6 +83,12 @@ impl<'a, P: Platform> Ctx<'a, P> {
 
     pub fn log(&self, level: LogLevel, message: &str) {
         self.platform.log(level, message);
+    }
+
+    /// Sends an outbound HTTP request. Which hosts a function may reach is the runtime's
+    /// allow-list (`allowed_outbound_hosts` in spin.toml); errors are transport failures.
+    pub async fn http_send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        self.platform.send(req).await
     }
 
     /// The mailer for a recipient in `region`. In dev mode mails go to the region's outbox;

@@ -180,3 +180,10 @@ pub struct Mail {
 pub trait Mailer {
     async fn send(&self, mail: &Mail) -> Result<()>;
 }
+
+/// Outbound HTTP (Workers `fetch`, Spin `wasi:http` client, a small blocking client natively).
+/// Transport failures (refused, unreachable, denied by the runtime's allow-list) are errors;
+/// any HTTP status is a response.
+pub trait HttpClient {
+    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>>;
+}

@@ -2,7 +2,7 @@
 //! (`spin_key_value(store, key, value)`), SQL databases are SQLite files and blob stores are
 //! key-value backed, exactly as on Spin, so one set of tools inspects both hosts' state.
 
-use medportal_core::ports::{Clock, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
 use medportal_core::{Error, KvBlobStore, Platform, Result, StoreKind, StoreName};
 use rusqlite::{Connection, params_from_iter, types::Value};
 use std::collections::HashMap;
@@ -91,17 +91,27 @@ pub fn apply_dir(conn: &Connection, dir: &Path) -> Result<Vec<String>> {
     Ok(applied)
 }
 
-/// The native platform: real clock, OS randomness, stderr logging, SQLite stores.
+/// An outbound HTTP transport (swapped for a fake in host tests).
+pub type HttpFn = Arc<dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> + Send + Sync>;
+
+/// The native platform: real clock, OS randomness, stderr logging, SQLite stores, a small
+/// blocking HTTP/1.1 client (http:// only).
 #[derive(Clone)]
 pub struct NativePlatform {
     stores: Arc<NativeStores>,
     /// Fixed time for deterministic tests.
     pub fixed_now: Option<OffsetDateTime>,
+    http: HttpFn,
 }
 
 impl NativePlatform {
     pub fn new(stores: Arc<NativeStores>) -> Self {
-        NativePlatform { stores, fixed_now: None }
+        NativePlatform { stores, fixed_now: None, http: Arc::new(http1::send) }
+    }
+    /// Replaces the outbound HTTP transport (host tests use a fake).
+    pub fn with_http(mut self, http: HttpFn) -> Self {
+        self.http = http;
+        self
     }
     pub fn stores(&self) -> &Arc<NativeStores> {
         &self.stores
@@ -123,6 +133,12 @@ impl Rng for NativePlatform {
 impl Log for NativePlatform {
     fn log(&self, level: LogLevel, message: &str) {
         eprintln!("[{level:?}] {message}");
+    }
+}
+
+impl HttpClient for NativePlatform {
+    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        (self.http)(req)
     }
 }
 
@@ -271,6 +287,99 @@ pub fn prepare_databases(stores: &NativeStores, infra: &Path, seed: bool) -> Res
     Ok(())
 }
 
+/// A minimal blocking HTTP/1.1 client over `std::net` for `http://` URLs (the native host talks
+/// only to local fakes; https is refused rather than sent in clear).
+pub mod http1 {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::{TcpStream, ToSocketAddrs};
+    use std::time::Duration;
+
+    pub fn send(req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        let uri = req.uri();
+        if uri.scheme_str() != Some("http") {
+            return Err(Error::platform(format!("native http client: only http:// is supported, not {uri}")));
+        }
+        let host = uri.host().ok_or_else(|| Error::platform("native http client: no host"))?;
+        let port = uri.port_u16().unwrap_or(80);
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        let addr = (host, port)
+            .to_socket_addrs()
+            .map_err(Error::platform)?
+            .next()
+            .ok_or_else(|| Error::platform("native http client: host did not resolve"))?;
+        let timeout = Duration::from_secs(10);
+        let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(Error::platform)?;
+        stream.set_read_timeout(Some(timeout)).map_err(Error::platform)?;
+        stream.set_write_timeout(Some(timeout)).map_err(Error::platform)?;
+        let mut head = format!("{} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n", req.method());
+        for (k, v) in req.headers() {
+            if k != http::header::HOST && k != http::header::CONNECTION && k != http::header::CONTENT_LENGTH {
+                head.push_str(&format!("{k}: {}\r\n", v.to_str().map_err(Error::platform)?));
+            }
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", req.body().len()));
+        stream.write_all(head.as_bytes()).map_err(Error::platform)?;
+        stream.write_all(req.body()).map_err(Error::platform)?;
+        let mut raw = Vec::new();
+        stream.take(16 * 1024 * 1024).read_to_end(&mut raw).map_err(Error::platform)?;
+        parse_response(&raw)
+    }
+
+    fn parse_response(raw: &[u8]) -> Result<http::Response<Vec<u8>>> {
+        let bad = || Error::platform("native http client: malformed response");
+        let end = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(bad)?;
+        let head = std::str::from_utf8(&raw[..end]).map_err(|_| bad())?;
+        let mut lines = head.split("\r\n");
+        let status: u16 = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+        let mut builder = http::Response::builder().status(status);
+        let mut chunked = false;
+        let mut length = None;
+        for line in lines {
+            let (k, v) = line.split_once(':').ok_or_else(bad)?;
+            let (k, v) = (k.trim(), v.trim());
+            if k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked") {
+                chunked = true;
+            } else if k.eq_ignore_ascii_case("content-length") {
+                length = v.parse::<usize>().ok();
+            }
+            builder = builder.header(k, v);
+        }
+        let mut body = &raw[end + 4..];
+        let body = if chunked {
+            let mut out = Vec::new();
+            loop {
+                let nl = body.windows(2).position(|w| w == b"\r\n").ok_or_else(bad)?;
+                let size = std::str::from_utf8(&body[..nl]).ok().and_then(|s| usize::from_str_radix(s.split(';').next()?.trim(), 16).ok()).ok_or_else(bad)?;
+                body = &body[nl + 2..];
+                if size == 0 {
+                    break out;
+                }
+                out.extend_from_slice(body.get(..size).ok_or_else(bad)?);
+                body = body.get(size + 2..).ok_or_else(bad)?;
+            }
+        } else {
+            match length {
+                Some(n) => body.get(..n).ok_or_else(bad)?.to_vec(),
+                None => body.to_vec(),
+            }
+        };
+        builder.body(body).map_err(|_| bad())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn parses_plain_and_chunked_responses() {
+            let r = super::parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi").unwrap();
+            assert_eq!((r.status().as_u16(), r.body().as_slice()), (200, &b"hi"[..]));
+            let r = super::parse_response(b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
+            assert_eq!((r.status().as_u16(), r.body().as_slice()), (404, &b"abcde"[..]));
+            assert!(super::send(http::Request::get("https://example.com/").body(vec![]).unwrap()).is_err());
+        }
+    }
+}
+
 /// Host route tests: drive a function's `App` natively against seeded in-memory stores.
 pub mod testing {
     use super::*;
@@ -289,7 +398,15 @@ pub mod testing {
             if let Err(e) = prepare_databases(&stores, &infra, true) {
                 panic!("test databases: {e}");
             }
-            TestHost { platform: NativePlatform::new(stores), config: Config::dev() }
+            // No network in host tests: outbound HTTP fails unless a test installs a fake.
+            let offline: HttpFn = Arc::new(|_| Err(Error::platform("test host: no network")));
+            TestHost { platform: NativePlatform::new(stores).with_http(offline), config: Config::dev() }
+        }
+
+        /// Installs a fake outbound HTTP transport.
+        pub fn with_http(mut self, http: impl Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> + Send + Sync + 'static) -> TestHost {
+            self.platform = self.platform.with_http(Arc::new(http));
+            self
         }
 
         pub fn with_config(mut self, config: Config) -> TestHost {

@@ -11,7 +11,7 @@
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use medportal_core::ports::{Clock, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
 use medportal_core::{Config, Error, KvBlobStore, Platform, RequestInfo, Result, StoreName};
 use spin_sdk::{key_value, sqlite};
 use time::OffsetDateTime;
@@ -33,6 +33,17 @@ impl Rng for SpinPlatform {
 impl Log for SpinPlatform {
     fn log(&self, level: LogLevel, message: &str) {
         eprintln!("[{level:?}] {message}");
+    }
+}
+
+impl HttpClient for SpinPlatform {
+    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        let (parts, body) = req.into_parts();
+        let outbound = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+        let resp = spin_sdk::http::send(outbound).await.map_err(|e| Error::platform(format!("outbound http: {e:?}")))?;
+        let (parts, body) = resp.into_parts();
+        let bytes = body.collect().await.map_err(|e| Error::platform(format!("outbound http body: {e:?}")))?.to_bytes();
+        Ok(http::Response::from_parts(parts, bytes.to_vec()))
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod d1;
 
-use medportal_core::ports::{Blob, BlobStore, Clock, KvStore, Log, LogLevel, Rng};
+use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng};
 use medportal_core::{Config, Error, Platform, RequestInfo, Result, StoreName};
 use time::OffsetDateTime;
 
@@ -52,6 +52,29 @@ impl Log for WorkersPlatform {
             LogLevel::Warn => worker::console_warn!("{message}"),
             LogLevel::Error => worker::console_error!("{message}"),
         }
+    }
+}
+
+impl HttpClient for WorkersPlatform {
+    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        let (parts, body) = req.into_parts();
+        let headers = worker::Headers::new();
+        for (k, v) in parts.headers.iter() {
+            headers.append(k.as_str(), v.to_str().map_err(Error::platform)?).map_err(Error::platform)?;
+        }
+        let mut init = worker::RequestInit::new();
+        init.with_method(worker::Method::from(parts.method.as_str().to_owned())).with_headers(headers);
+        if !body.is_empty() {
+            init.with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
+        }
+        let outbound = worker::Request::new_with_init(&parts.uri.to_string(), &init).map_err(Error::platform)?;
+        let mut resp = worker::Fetch::Request(outbound).send().await.map_err(Error::platform)?;
+        let mut builder = http::Response::builder().status(resp.status_code());
+        for (k, v) in resp.headers().entries() {
+            builder = builder.header(k, v);
+        }
+        let bytes = resp.bytes().await.map_err(Error::platform)?;
+        builder.body(bytes).map_err(Error::platform)
     }
 }
 

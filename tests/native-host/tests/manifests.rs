@@ -110,3 +110,23 @@ fn the_same_logical_store_maps_to_one_resource_everywhere() {
     let all: BTreeSet<String> = medportal_core::functions::all_stores().iter().map(StoreName::to_string).collect();
     assert_eq!(declared, all);
 }
+
+#[test]
+fn only_identity_may_call_out_and_only_to_the_npi_registry_and_local_fakes() {
+    let spin = load("spin.toml");
+    for spec in FUNCTIONS {
+        let hosts = strings(spin["component"][spec.name].get("allowed_outbound_hosts"));
+        let want: BTreeSet<String> = if spec.name == "identity" {
+            ["http://127.0.0.1:*", "https://npiregistry.cms.hhs.gov"].iter().map(|s| s.to_string()).collect()
+        } else {
+            BTreeSet::new()
+        };
+        assert_eq!(hosts, want, "allowed_outbound_hosts of {}", spec.name);
+    }
+    // the registry variable is declared, passed to identity, and its default is allowed
+    let default = spin["variables"]["npi_registry_url"]["default"].as_str().expect("npi_registry_url default");
+    assert_eq!(default, "https://npiregistry.cms.hhs.gov");
+    assert!(spin["component"]["identity"]["variables"].get("npi_registry_url").is_some());
+    let w = load("wrangler.toml");
+    assert_eq!(w["env"]["identity"]["vars"]["npi_registry_url"].as_str(), Some(default));
+}
