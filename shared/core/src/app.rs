@@ -26,13 +26,14 @@ pub trait App {
 pub async fn serve<A: App, P: Platform>(platform: &P, config: &Config, req: Request) -> Response {
     let ctx = Ctx::new(platform, config, A::FUNCTION);
     let info = RequestInfo::of(&req);
-    let result = match A::routes().resolve(req.method(), req.uri().path()) {
-        // Adapters stop reading at the limit; this catches any host that does not.
-        Ok(_) if req.body().len() > config.max_body_bytes => {
-            Err(crate::Error::PayloadTooLarge { limit: config.max_body_bytes })
-        }
-        Ok((route, params)) => A::dispatch(&ctx, &info, route, params, req).await,
+    // The one place the body limit is enforced on what was read; adapters only refuse a
+    // declared Content-Length above it early, so they need not read such a body at all.
+    let result = match crate::check_body_size(config, req.body().len()) {
         Err(e) => Err(e),
+        Ok(()) => match A::routes().resolve(req.method(), req.uri().path()) {
+            Ok((route, params)) => A::dispatch(&ctx, &info, route, params, req).await,
+            Err(e) => Err(e),
+        },
     };
     crate::finish(platform, config, &info, result)
 }

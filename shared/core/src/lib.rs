@@ -62,7 +62,8 @@ pub fn error_response(log: &dyn Log, config: &Config, info: &RequestInfo, err: &
     resp
 }
 
-/// Reads a request body with a size limit (adapters call this while collecting the body).
+/// The body limit: `serve` applies it to the body read; adapters apply it to a declared
+/// Content-Length so they need not read an oversized body at all.
 pub fn check_body_size(config: &Config, len: usize) -> Result<()> {
     if len > config.max_body_bytes {
         Err(Error::PayloadTooLarge { limit: config.max_body_bytes })

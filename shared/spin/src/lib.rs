@@ -190,10 +190,8 @@ where
         .unwrap_or(0);
     let collected = match medportal_core::check_body_size(&config, declared) {
         Ok(()) => match body.collect().await {
-            Ok(b) => {
-                let bytes = b.to_bytes().to_vec();
-                medportal_core::check_body_size(&config, bytes.len()).map(|_| bytes)
-            }
+            // The limit on the body actually read is enforced by `medportal_core::serve`.
+            Ok(b) => Ok(b.to_bytes().to_vec()),
             Err(_) => Err(Error::bad_request("invalid_body", "The request body could not be read.")),
         },
         Err(e) => Err(e),

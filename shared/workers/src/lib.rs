@@ -204,8 +204,8 @@ pub async fn into_core_request(config: &Config, mut req: worker::Request) -> Res
         let len: usize = len.parse().unwrap_or(usize::MAX);
         medportal_core::check_body_size(config, len)?;
     }
+    // The limit on the body actually read is enforced by `medportal_core::serve`.
     let body = req.bytes().await.map_err(Error::platform)?;
-    medportal_core::check_body_size(config, body.len())?;
     builder
         .body(body)
         .map_err(|_| Error::bad_request("invalid_request", "The request could not be parsed."))
