@@ -130,3 +130,20 @@ fn only_identity_may_call_out_and_only_to_the_npi_registry_and_local_fakes() {
     let w = load("wrangler.toml");
     assert_eq!(w["env"]["identity"]["vars"]["npi_registry_url"].as_str(), Some(default));
 }
+
+#[test]
+fn only_identity_holds_the_session_signing_keys_and_every_function_can_verify() {
+    let spin = load("spin.toml");
+    let w = load("wrangler.toml");
+    assert_eq!(spin["variables"]["session_keys"]["secret"].as_bool(), Some(true), "session_keys must be a secret");
+    assert!(spin["variables"].get("session_public_keys").is_some());
+    for spec in FUNCTIONS {
+        let vars = &spin["component"][spec.name]["variables"];
+        assert!(vars.get("session_public_keys").is_some(), "{} cannot verify sessions on Spin", spec.name);
+        assert_eq!(vars.get("session_keys").is_some(), spec.name == "identity", "session_keys given to {}", spec.name);
+        let wvars = &w["env"][spec.name]["vars"];
+        assert!(wvars.get("session_public_keys").is_some(), "{} cannot verify sessions on Workers", spec.name);
+        // signing keys are a Worker secret (`wrangler secret put`), never a plain var
+        assert!(wvars.get("session_keys").is_none(), "session_keys must not be a plain var ({})", spec.name);
+    }
+}
