@@ -296,6 +296,7 @@ fn new_claims<P: Platform>(ctx: &Ctx<'_, P>, user: &User, now: i64) -> Result<Se
         sub: user.id.clone(),
         jti: ctx.random_id()?,
         rgn: user.region.code().into(),
+        ctry: user.country.clone(),
         roles: user.roles.split(',').map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect(),
         vs: user.status.clone(),
         name: user.name.clone(),

@@ -40,6 +40,7 @@ fn claims() -> SessionClaims {
         sub: "eu-u-hcp-01".into(),
         jti: "0123456789abcdefghjkmnpqrs".into(),
         rgn: "eu".into(),
+        ctry: "DE".into(),
         roles: vec!["hcp".into()],
         vs: "verified".into(),
         name: "Dr. Anna Müller".into(),

@@ -38,6 +38,9 @@ pub struct SessionClaims {
     pub jti: String,
     /// Home region of the person.
     pub rgn: String,
+    /// Country of practice (ISO 3166-1 alpha-2, upper case): the market whose content the
+    /// person may see.
+    pub ctry: String,
     pub roles: Vec<String>,
     /// Verification status: unverified, pending, verified, rejected.
     pub vs: String,
@@ -70,6 +73,10 @@ impl Session {
     }
     pub fn may(&self, action: Action) -> bool {
         allows(&self.roles, self.verified(), action)
+    }
+    /// The person's country of practice (ISO alpha-2), i.e. their content market.
+    pub fn country(&self) -> &str {
+        &self.claims.ctry
     }
     pub fn is_staff(&self) -> bool {
         self.roles.iter().any(|r| r.is_staff())
