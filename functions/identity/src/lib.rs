@@ -3,7 +3,12 @@
 
 mod entry;
 mod flows;
+mod manual;
 mod npi;
+mod oidc;
+mod roles;
+mod second_factor;
+pub mod totp;
 mod users;
 
 use http::{HeaderValue, StatusCode, header};
@@ -34,6 +39,18 @@ pub enum Route {
     Profile,
     VerifyForm,
     Verify,
+    SecondFactorForm,
+    SecondFactor,
+    Evidence,
+    OidcStart,
+    OidcCallback,
+    Queue,
+    Review,
+    Decide,
+    EvidenceFile,
+    Roles,
+    RoleEdit,
+    RoleSave,
 }
 
 impl App for Identity {
@@ -55,7 +72,19 @@ impl App for Identity {
                 .get("/account/profile", Route::ProfileForm)
                 .post("/account/profile", Route::Profile)
                 .get("/verify", Route::VerifyForm)
-                .post("/verify", Route::Verify);
+                .post("/verify", Route::Verify)
+                .get("/login/totp", Route::SecondFactorForm)
+                .post("/login/totp", Route::SecondFactor)
+                .post("/verify/evidence", Route::Evidence)
+                .post("/verify/oidc", Route::OidcStart)
+                .get(oidc::CALLBACK, Route::OidcCallback)
+                .get("/admin/verifications", Route::Queue)
+                .get("/admin/verifications/{id}", Route::Review)
+                .post("/admin/verifications/{id}", Route::Decide)
+                .get("/admin/verifications/{id}/evidence", Route::EvidenceFile)
+                .get("/admin/roles", Route::Roles)
+                .get("/admin/roles/{id}", Route::RoleEdit)
+                .post("/admin/roles/{id}", Route::RoleSave);
             common::routes(b, Function::Identity, Route::Common).build()
         })
     }
@@ -82,8 +111,25 @@ impl App for Identity {
             Route::Profile => flows::profile(ctx, &req).await,
             Route::VerifyForm => flows::verify_form(ctx, info, &req).await,
             Route::Verify => flows::verify(ctx, info, &req).await,
+            Route::SecondFactorForm => second_factor::form(ctx, info, &req).await,
+            Route::SecondFactor => second_factor::submit(ctx, info, &req).await,
+            Route::Evidence => manual::upload(ctx, info, &req).await,
+            Route::OidcStart => oidc::start(ctx, &req).await,
+            Route::OidcCallback => oidc::callback(ctx, &req).await,
+            Route::Queue => manual::queue(ctx, info, &req).await,
+            Route::Review => manual::review(ctx, info, &req, id(&params)).await,
+            Route::Decide => manual::decide(ctx, info, &req, id(&params)).await,
+            Route::EvidenceFile => manual::evidence(ctx, &req, id(&params)).await,
+            Route::Roles => roles::list(ctx, info, &req).await,
+            Route::RoleEdit => roles::edit(ctx, info, &req, id(&params)).await,
+            Route::RoleSave => roles::save(ctx, info, &req, id(&params)).await,
         }
     }
+}
+
+/// The `{id}` path parameter (ids are short ASCII; anything else cannot exist).
+fn id(params: &Params) -> &str {
+    params.get("id").filter(|i| i.len() <= 64 && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).unwrap_or("-")
 }
 
 /// The layout context, with the signed-in person (if any) for the header and sign-out form.

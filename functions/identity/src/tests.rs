@@ -197,7 +197,7 @@ fn register_sign_in_account_logout() {
     // host has no network) stays pending
     assert_eq!(b.send("POST", "/verify", &[("csrf", &csrf), ("npi", "1234567890")]).status(), 400);
     assert_eq!(b.send("POST", "/verify", &[("csrf", &csrf), ("npi", "1234567893")]).status(), 503);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'pending'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'pending' AND id NOT LIKE '%-v-demo-%'"), 1);
     // logout revokes: the old cookie no longer works
     let old = b.cookies.clone();
     assert_eq!(b.send("POST", "/logout", &[("csrf", &csrf)]).status(), 303);
@@ -361,7 +361,7 @@ fn npi_registry_unreachable_stays_pending_and_says_so() {
         assert_eq!(status, 503);
         assert!(body.contains(t(Locale::En, Msg::IdentityVerifyUnavailable)), "{body}");
         assert_eq!(user_status(&host, "jane.offline@example.org"), "pending");
-        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'pending' AND decided_at IS NULL"), 1);
+        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'pending' AND decided_at IS NULL AND id NOT LIKE '%-v-demo-%'"), 1);
         assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.lookup' AND reason = 'registry_unreachable'"), 1);
         assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided'"), 0);
     }
@@ -376,4 +376,328 @@ fn registry_names_match_without_case_diacritics_or_titles() {
     assert!(!names_match("Dr. Jane Doe", "JOHN", "DOE"));
     assert!(!names_match("Jane", "JANE", ""));
     assert!(!names_match("Dr. Jane Doeman", "JANE", "DOE"));
+}
+
+// ---- second factor, manual verification, roles, expiry, external provider -----------------
+
+impl Browser<'_> {
+    fn send_multipart(&mut self, path: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> medportal_core::Response {
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(format!("--BoUnD\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        if let Some((name, data)) = file {
+            body.extend_from_slice(format!("--BoUnD\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--BoUnD--\r\n");
+        let cookie = self.cookie_header();
+        let headers = [("cookie", cookie.as_str()), ("content-type", "multipart/form-data; boundary=BoUnD")];
+        self.host.send::<Identity>(request("POST", path, &headers, body))
+    }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+fn code_for(secret_b32: &str, offset_steps: i64) -> String {
+    let secret = totp::base32_decode(secret_b32).unwrap();
+    format!("{:06}", totp::hotp(&secret, (totp::step_of(unix_now()) + offset_steps) as u64))
+}
+
+fn claims_of(b: &Browser<'_>) -> serde_json::Value {
+    let tok = &b.cookies.iter().find(|(k, _)| k == "__Host-mp_session").expect("session").1;
+    let payload = tok.split('.').nth(1).unwrap();
+    serde_json::from_slice(&B64.decode(payload).unwrap()).unwrap()
+}
+
+/// Signs a seeded staff member in: email link, then the TOTP step with the demo secret.
+fn staff_sign_in<'h>(host: &'h TestHost, email: &str, offset_steps: i64) -> Browser<'h> {
+    let mut b = Browser::new(host);
+    let html = TestHost::text(&b.get("/login"));
+    assert_eq!(b.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]).status(), 200);
+    let resp = sign_in_with_link(&mut b, &last_link(host, email));
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/login/totp");
+    assert!(!b.has("__Host-mp_session"), "no session before the second factor");
+    let html = TestHost::text(&b.get("/login/totp"));
+    let resp = b.send("POST", "/login/totp", &[("csrf", &csrf_of(&html)), ("code", &code_for("JBSWY3DPEHPK3PXP", offset_steps))]);
+    assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
+    assert_eq!(claims_of(&b)["mfa"], true);
+    b
+}
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+
+#[test]
+fn staff_need_the_second_factor_wrong_and_replayed_codes_fail() {
+    let host = TestHost::new();
+    let email = "lars.nilsson@example.org"; // seeded verifier (eu)
+    // a wrong code is refused and audited; the session is not created
+    let mut b = Browser::new(&host);
+    let html = TestHost::text(&b.get("/login"));
+    b.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]);
+    sign_in_with_link(&mut b, &last_link(&host, email));
+    let html = TestHost::text(&b.get("/login/totp"));
+    let wrong = if code_for("JBSWY3DPEHPK3PXP", 0) == "000000" { "111111" } else { "000000" };
+    assert_eq!(b.send("POST", "/login/totp", &[("csrf", &csrf_of(&html)), ("code", wrong)]).status(), 400);
+    assert!(!b.has("__Host-mp_session"));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.second_factor' AND outcome = 'failure'"), 1);
+    // the right code opens a staff session with the second factor
+    let mut b = staff_sign_in(&host, email, 0);
+    assert_eq!(b.get("/admin/verifications").status(), 200);
+    // the same code cannot be used again (replay), even with a new email link
+    let mut c = Browser::new(&host);
+    let html = TestHost::text(&c.get("/login"));
+    c.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]);
+    sign_in_with_link(&mut c, &last_link(&host, email));
+    let html = TestHost::text(&c.get("/login/totp"));
+    assert_eq!(c.send("POST", "/login/totp", &[("csrf", &csrf_of(&html)), ("code", &code_for("JBSWY3DPEHPK3PXP", 0))]).status(), 400);
+    // five wrong attempts end the step
+    for _ in 0..4 {
+        c.send("POST", "/login/totp", &[("csrf", &csrf_of(&html)), ("code", wrong)]);
+    }
+    assert_eq!(c.get("/login/totp").status(), 400, "step ended after 5 attempts");
+    // an HCP gets no second-factor step, and HCP sessions cannot open staff pages
+    let mut h = Browser::new(&host);
+    assert_eq!(register(&mut h, "hcp.mfa@example.org", "DE").status(), 200);
+    assert_eq!(sign_in_with_link(&mut h, &last_link(&host, "hcp.mfa@example.org")).headers()["location"], "/account");
+    assert_eq!(h.get("/admin/verifications").status(), 403);
+    assert_eq!(h.get("/admin/roles").status(), 403);
+}
+
+#[test]
+fn manual_evidence_is_stored_in_the_home_region_and_a_verifier_decides() {
+    let host = TestHost::new();
+    let email = "evidence.de@example.org";
+    let mut b = Browser::new(&host);
+    register(&mut b, email, "DE");
+    sign_in_with_link(&mut b, &last_link(&host, email));
+    let html = TestHost::text(&b.get("/verify"));
+    assert!(html.contains("enctype=\"multipart/form-data\""));
+    let csrf = csrf_of(&html);
+    // bad evidence: not a document, missing file, no CSRF
+    assert_eq!(b.send_multipart("/verify/evidence", &[("csrf", &csrf)], Some(("x.exe", b"MZ\x90\x00"))).status(), 400);
+    assert_eq!(b.send_multipart("/verify/evidence", &[("csrf", &csrf)], None).status(), 400);
+    assert_eq!(b.send_multipart("/verify/evidence", &[], Some(("l.pdf", b"%PDF-1.7 x"))).status(), 403);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM verifications WHERE method = 'manual' AND id NOT LIKE '%-v-demo-%'"), 0);
+    // a PDF is accepted, stored in the eu object store, and the request waits in the queue
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF";
+    let resp = b.send_multipart("/verify/evidence", &[("csrf", &csrf), ("note", "Ärztekammer Berlin 12345")], Some(("../../Approbation.pdf", pdf)));
+    assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
+    assert_eq!(user_status_in(&host, "eu", email), "pending");
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+    let eu_objects = pollster::block_on(async { ctx.region(Region::from_code("eu").unwrap()).blob().await.unwrap().list("evidence/", 10).await.unwrap() });
+    let us_objects = pollster::block_on(async { ctx.region(Region::from_code("us").unwrap()).blob().await.unwrap().list("evidence/", 10).await.unwrap() });
+    assert_eq!((eu_objects.len(), us_objects.len()), (1, 0));
+    // a second request while one is pending is not opened
+    b.send_multipart("/verify/evidence", &[("csrf", &csrf)], Some(("again.pdf", pdf)));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM verifications WHERE method = 'manual' AND id NOT LIKE '%-v-demo-%'"), 1);
+    // the eu verifier sees it, downloads the evidence (as an attachment, audited) and approves
+    let mut v = staff_sign_in(&host, "lars.nilsson@example.org", 0);
+    let queue = TestHost::text(&v.get("/admin/verifications"));
+    let vid = {
+        let i = queue.find("/admin/verifications/").unwrap() + "/admin/verifications/".len();
+        let rest = &queue[i..];
+        let id = rest[..rest.find('"').unwrap()].to_owned();
+        if id.contains("demo") { queue[queue.rfind("/admin/verifications/").unwrap() + 21..].split('"').next().unwrap().to_owned() } else { id }
+    };
+    let file = v.get(&format!("/admin/verifications/{vid}/evidence"));
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.body().as_slice(), pdf);
+    assert!(file.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"Approbation.pdf\""));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.evidence_viewed'"), 1);
+    let review = TestHost::text(&v.get(&format!("/admin/verifications/{vid}")));
+    assert!(review.contains("Ärztekammer Berlin 12345"));
+    let vcsrf = csrf_of(&review);
+    // a rejection needs a reason; without CSRF nothing happens
+    assert_eq!(v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "reject")]).status(), 400);
+    assert_eq!(v.send("POST", &format!("/admin/verifications/{vid}"), &[("decision", "approve")]).status(), 403);
+    assert_eq!(user_status_in(&host, "eu", email), "pending");
+    let resp = v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "approve")]);
+    assert_eq!(resp.status(), 303);
+    assert_eq!(user_status_in(&host, "eu", email), "verified");
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND actor = 'eu-u-ver-01' AND outcome = 'success'"), 1);
+    assert!(TestHost::text(&host.get::<Identity>("/dev/outbox")).contains("your professional status has been verified"));
+    // decided requests leave the queue and cannot be decided again
+    assert_eq!(v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "reject"), ("reason", "x")]).status(), 404);
+    // the person's next page shows the new status with its validity
+    let account = TestHost::text(&b.get("/account"));
+    assert!(account.contains("Your verification is valid until"), "{account}");
+    assert_eq!(claims_of(&b)["vs"], "verified");
+    // a us verifier does not see eu requests
+    let mut u = staff_sign_in(&host, "emily.davis@example.org", 0);
+    assert_eq!(u.get(&format!("/admin/verifications/{vid}")).status(), 404);
+}
+
+fn user_status_in(host: &TestHost, region: &str, email: &str) -> String {
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+    let db = pollster::block_on(ctx.region(Region::from_code(region).unwrap()).sql()).unwrap();
+    pollster::block_on(db.query("SELECT verification_status FROM users WHERE email = ?1", &[email.into()])).unwrap()[0].text(0).unwrap()
+}
+
+fn exec(host: &TestHost, region: &str, sql: &str) {
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+    let r = Region::from_code(region).unwrap();
+    let db = pollster::block_on(ctx.region(r).sql()).unwrap();
+    pollster::block_on(db.batch(&r, &[medportal_core::ports::Statement::new(sql, vec![])])).unwrap();
+}
+
+#[test]
+fn admins_assign_roles_audited_and_the_person_is_signed_out() {
+    let host = TestHost::new();
+    let email = "new.verifier@example.org";
+    let mut p = Browser::new(&host);
+    register(&mut p, email, "FR");
+    sign_in_with_link(&mut p, &last_link(&host, email));
+    assert_eq!(p.get("/account").status(), 200);
+    let mut a = staff_sign_in(&host, "tom.obrien@example.org", 0);
+    let list = TestHost::text(&a.get("/admin/roles?q=new.verifier"));
+    assert!(list.contains(email));
+    let uid = {
+        let i = list.find("/admin/roles/").unwrap() + "/admin/roles/".len();
+        list[i..].split('"').next().unwrap().to_owned()
+    };
+    let form = TestHost::text(&a.get(&format!("/admin/roles/{uid}")));
+    let csrf = csrf_of(&form);
+    // unknown role and empty role set are refused; nothing changes
+    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "superuser")]).status(), 400);
+    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf)]).status(), 400);
+    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("role", "verifier")]).status(), 403);
+    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "hcp"), ("role", "verifier")]);
+    assert_eq!(resp.status(), 303);
+    assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM users WHERE id = '{uid}' AND roles = 'hcp,verifier'")), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.changed' AND reason = 'hcp -> hcp,verifier'"), 1);
+    // the person's existing session ended; the next sign-in asks for the (new) second factor
+    assert_eq!(p.get("/account").status(), 401);
+    // (revocation has one-second resolution: sessions from the revocation second are refused too)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let mut p2 = Browser::new(&host);
+    let html = TestHost::text(&p2.get("/login"));
+    p2.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]);
+    let resp = sign_in_with_link(&mut p2, &last_link(&host, email));
+    assert_eq!(resp.headers()["location"], "/login/totp");
+    let enrol = TestHost::text(&p2.get("/login/totp"));
+    let secret: String = {
+        let i = enrol.find("id=\"totp-secret\">").unwrap() + "id=\"totp-secret\">".len();
+        enrol[i..enrol[i..].find('<').unwrap() + i].replace(' ', "")
+    };
+    assert!(enrol.contains("otpauth://totp/"));
+    let resp = p2.send("POST", "/login/totp", &[("csrf", &csrf_of(&enrol)), ("code", &code_for(&secret, 0))]);
+    assert_eq!(resp.status(), 303);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolled'"), 1);
+    assert_eq!(p2.get("/admin/verifications").status(), 200);
+    // an admin cannot remove their own admin role
+    let own = TestHost::text(&a.get("/admin/roles/eu-u-adm-01"));
+    assert_eq!(a.send("POST", "/admin/roles/eu-u-adm-01", &[("csrf", &csrf_of(&own)), ("role", "hcp")]).status(), 400);
+}
+
+#[test]
+fn verification_lapses_and_can_be_renewed() {
+    let host = TestHost::new().with_http(fake_registry);
+    let email = "lapse@example.org";
+    let (status, _, _) = submit_npi(&host, email, "1234567893");
+    assert_eq!(status, 303);
+    assert_eq!(user_status(&host, email), "verified");
+    // the validity ended yesterday
+    exec(&host, "us", &format!("UPDATE users SET verification_expires_at = {} WHERE email = '{email}'", unix_now() - 86_400));
+    let mut b = Browser::new(&host);
+    let html = TestHost::text(&b.get("/login"));
+    b.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]);
+    sign_in_with_link(&mut b, &last_link(&host, email));
+    assert_eq!(claims_of(&b)["vs"], "unverified");
+    assert_eq!(user_status(&host, email), "unverified");
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.expired'"), 1);
+    let account = TestHost::text(&b.get("/account"));
+    assert!(account.contains("Your verification ended on"), "{account}");
+    // verifying again starts a new validity period
+    let html = TestHost::text(&b.get("/verify"));
+    assert_eq!(b.send("POST", "/verify", &[("csrf", &csrf_of(&html)), ("npi", "1234567893")]).status(), 303);
+    assert_eq!(user_status(&host, email), "verified");
+    assert_eq!(count(&host, "us", &format!("SELECT COUNT(*) FROM users WHERE email = '{email}' AND verification_expires_at > {}", unix_now() + 300 * 86_400)), 1);
+}
+
+/// A fake OpenID Connect provider behind the HTTP port: the token endpoint checks the client
+/// and PKCE verifier; the user data says who the person is.
+fn oidc_host(profession: &'static str, country: &'static str) -> TestHost {
+    let config = Config::from_lookup(|k| match k {
+        "dev_mode" => Some("true".into()),
+        "oidc_authorize_url" => Some("https://id.example.net/authorize".into()),
+        "oidc_token_url" => Some("https://id.example.net/token".into()),
+        "oidc_userinfo_url" => Some("https://id.example.net/userinfo".into()),
+        "oidc_client_id" => Some("medportal".into()),
+        "oidc_client_secret" => Some("client-secret".into()),
+        "oidc_countries" => Some("DE,AT".into()),
+        _ => None,
+    })
+    .unwrap();
+    TestHost::new().with_config(config).with_http(move |req| {
+        let ok = |body: String| Ok(http::Response::builder().status(200).body(body.into_bytes()).unwrap());
+        match req.uri().path() {
+            "/token" => {
+                let auth = req.headers()["authorization"].to_str().unwrap().to_owned();
+                let body = String::from_utf8(req.body().clone()).unwrap();
+                let form = web::parse_urlencoded(&body).unwrap();
+                let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+                let basic = base64::engine::general_purpose::STANDARD.encode("medportal:client-secret");
+                if auth != format!("Basic {basic}") || get("code") != "good-code" || get("code_verifier").len() != 43 {
+                    return Ok(http::Response::builder().status(400).body(br#"{"error":"invalid_grant"}"#.to_vec()).unwrap());
+                }
+                ok(r#"{"access_token":"at-1","token_type":"Bearer","expires_in":300}"#.into())
+            }
+            "/userinfo" if req.headers()["authorization"] == "Bearer at-1" => {
+                ok(format!(r#"{{"sub":"dc-42","profession":"{profession}","country":"{country}"}}"#))
+            }
+            _ => Ok(http::Response::builder().status(401).body(Vec::new()).unwrap()),
+        }
+    })
+}
+
+fn oidc_round_trip<'h>(host: &'h TestHost, email: &str, code: &str) -> (Browser<'h>, medportal_core::Response) {
+    let mut b = Browser::new(host);
+    register(&mut b, email, "DE");
+    sign_in_with_link(&mut b, &last_link(host, email));
+    let html = TestHost::text(&b.get("/verify"));
+    assert!(html.contains("Verify with DocCheck"), "{html}");
+    let resp = b.send("POST", "/verify/oidc", &[("csrf", &csrf_of(&html))]);
+    assert_eq!(resp.status(), 303);
+    let location = resp.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("https://id.example.net/authorize?response_type=code&client_id=medportal&redirect_uri=http%3A%2F%2F127.0.0.1%3A8787%2Fverify%2Foidc%2Fcallback"), "{location}");
+    assert!(location.contains("code_challenge_method=S256"));
+    let state = location.split("state=").nth(1).unwrap().split('&').next().unwrap().to_owned();
+    let resp = b.get(&format!("/verify/oidc/callback?code={code}&state={state}"));
+    (b, resp)
+}
+
+#[test]
+fn oidc_provider_verifies_hcps_in_their_country_and_rejects_others() {
+    let host = oidc_host("physician", "DE");
+    let (mut b, resp) = oidc_round_trip(&host, "oidc.ok@example.org", "good-code");
+    assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
+    assert_eq!(user_status_in(&host, "eu", "oidc.ok@example.org"), "verified");
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM verifications WHERE method = 'oidc' AND reference = 'dc-42' AND status = 'verified'"), 1);
+    b.get("/account");
+    assert_eq!(claims_of(&b)["vs"], "verified");
+    // the state is single use
+    let again = b.get("/verify/oidc/callback?code=good-code&state=AAAA");
+    assert_eq!(again.status(), 400);
+    // the same provider identity cannot verify a second account
+    let (_, resp) = oidc_round_trip(&host, "oidc.twin@example.org", "good-code");
+    assert_eq!(resp.status(), 303);
+    assert_eq!(user_status_in(&host, "eu", "oidc.twin@example.org"), "rejected");
+    // a bad code: the provider refuses, nothing is decided
+    let (_, resp) = oidc_round_trip(&host, "oidc.bad@example.org", "bad-code");
+    assert_eq!(resp.status(), 502);
+    assert_eq!(user_status_in(&host, "eu", "oidc.bad@example.org"), "unverified");
+    // not a healthcare professional / another country: rejected with the reason
+    let host = oidc_host("marketing", "DE");
+    oidc_round_trip(&host, "oidc.nothcp@example.org", "good-code");
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM verifications WHERE reason = 'not_hcp'"), 1);
+    let host = oidc_host("physician", "FR");
+    let (mut b, _) = oidc_round_trip(&host, "oidc.fr@example.org", "good-code");
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM verifications WHERE reason = 'country_mismatch'"), 1);
+    assert!(TestHost::text(&b.get("/verify")).contains("a different country of practice"));
 }

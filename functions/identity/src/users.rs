@@ -1,6 +1,7 @@
 //! People in their home region's database.
 
 use medportal_core::ports::{Row, SqlValue};
+use medportal_core::policy::Role;
 use medportal_core::{Ctx, Platform, Region, Result};
 
 #[derive(Debug, Clone)]
@@ -17,10 +18,26 @@ pub struct User {
     pub specialty: Option<String>,
     pub practice_setting: Option<String>,
     pub interests: Option<String>,
+    /// When a positive verification lapses (unix seconds).
+    pub verification_expires_at: Option<i64>,
+    /// Confirmed TOTP secret (base32), staff second factor.
+    pub totp_secret: Option<String>,
+    /// Last accepted TOTP time step (a code is accepted once).
+    pub totp_last_step: Option<i64>,
+}
+
+impl User {
+    pub fn role_list(&self) -> Vec<Role> {
+        Role::parse_list(&self.roles)
+    }
+    /// Staff accounts must sign in with a second factor.
+    pub fn is_staff(&self) -> bool {
+        self.role_list().iter().any(|r| r.is_staff())
+    }
 }
 
 const COLUMNS: &str = "id, email, display_name, country, profession, roles, verification_status, status, \
-                       specialty, practice_setting, interests";
+                       specialty, practice_setting, interests, verification_expires_at, totp_secret, totp_last_step";
 
 fn from_row(region: Region, r: &Row) -> Result<User> {
     Ok(User {
@@ -36,6 +53,9 @@ fn from_row(region: Region, r: &Row) -> Result<User> {
         specialty: r.opt_text(8)?,
         practice_setting: r.opt_text(9)?,
         interests: r.opt_text(10)?,
+        verification_expires_at: r.0.get(11).and_then(SqlValue::as_i64),
+        totp_secret: r.opt_text(12)?,
+        totp_last_step: r.0.get(13).and_then(SqlValue::as_i64),
     })
 }
 

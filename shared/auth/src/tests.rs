@@ -290,3 +290,19 @@ fn csrf_origin_checks() {
     assert!(csrf::check(&cfg, &req(&[]), &form("csrf-secret-0123456789"), Some(&s)).is_ok());
     assert!(csrf::check(&cfg, &req(&[]), &form("csrf-secret-0123456789"), None).is_err());
 }
+
+#[test]
+fn staff_rights_need_the_second_factor() {
+    use medportal_core::policy::Action;
+    let mut c = claims();
+    c.roles = vec!["hcp".into(), "verifier".into()];
+    let (tok, _) = issue(&keys(), c.clone(), now()).unwrap();
+    let s = verify(&keys(), &tok, now()).unwrap();
+    assert!(!s.may(Action::DecideVerification), "staff action without a second factor");
+    assert!(s.may(Action::ReadHcpContent), "the HCP role still applies");
+    c.mfa = true;
+    let (tok, _) = issue(&keys(), c, now()).unwrap();
+    let s = verify(&keys(), &tok, now()).unwrap();
+    assert!(s.may(Action::DecideVerification));
+    assert!(!s.may(Action::AssignRoles), "the second factor adds no role");
+}

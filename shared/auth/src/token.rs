@@ -71,8 +71,18 @@ impl Session {
     pub fn verified(&self) -> bool {
         self.claims.vs == "verified"
     }
+    /// Whether the session may perform `action`. What only a staff role grants also needs a
+    /// session opened with a second factor (`mfa`): a staff account signed in with the email
+    /// link alone has the rights of its HCP role, if any.
     pub fn may(&self, action: Action) -> bool {
-        allows(&self.roles, self.verified(), action)
+        if !allows(&self.roles, self.verified(), action) {
+            return false;
+        }
+        if self.claims.mfa {
+            return true;
+        }
+        let hcp_roles: Vec<Role> = self.roles.iter().copied().filter(|r| !r.is_staff()).collect();
+        allows(&hcp_roles, self.verified(), action)
     }
     /// The person's country of practice (ISO alpha-2), i.e. their content market.
     pub fn country(&self) -> &str {

@@ -25,6 +25,44 @@ pub struct Config {
     /// NPPES NPI Registry base URL, `scheme://host[:port]` without a trailing slash; lookups go
     /// to `{npi_registry_url}/api/?version=2.1&number=<npi>` (tests point it at a local fake).
     pub npi_registry_url: String,
+    /// External HCP-verification provider (OpenID Connect authorization-code flow); `None`
+    /// when not configured (the option is then not offered).
+    pub oidc: Option<OidcConfig>,
+}
+
+/// An OpenID Connect HCP-verification provider (DocCheck-style): authorize, token and
+/// user-data endpoints, a confidential client, and the countries it is offered in.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// Shown to people ("Verify with …").
+    pub provider_name: String,
+    pub authorize_url: String,
+    pub token_url: String,
+    pub userinfo_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// ISO alpha-2 countries the provider is offered for; empty = every country.
+    pub countries: Vec<String>,
+}
+
+impl OidcConfig {
+    pub fn offered_for(&self, country: &str) -> bool {
+        self.countries.is_empty() || self.countries.iter().any(|c| c == country)
+    }
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("provider_name", &self.provider_name)
+            .field("authorize_url", &self.authorize_url)
+            .field("token_url", &self.token_url)
+            .field("userinfo_url", &self.userinfo_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("countries", &self.countries)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -36,6 +74,7 @@ impl std::fmt::Debug for Config {
             .field("session_keys", &self.session_keys.as_ref().map(|_| "<redacted>"))
             .field("session_public_keys", &self.session_public_keys)
             .field("npi_registry_url", &self.npi_registry_url)
+            .field("oidc", &self.oidc)
             .finish_non_exhaustive()
     }
 }
@@ -52,6 +91,13 @@ impl Config {
         "session_keys",
         "session_public_keys",
         "npi_registry_url",
+        "oidc_provider_name",
+        "oidc_authorize_url",
+        "oidc_token_url",
+        "oidc_userinfo_url",
+        "oidc_client_id",
+        "oidc_client_secret",
+        "oidc_countries",
     ];
 
     /// Builds the config from a lookup (`None` = unset). Invalid values are errors, not defaults.
@@ -92,6 +138,7 @@ impl Config {
         {
             return Err(Error::internal("config: npi_registry_url must be scheme://host[:port]"));
         }
+        let oidc = oidc_config(&mut get, dev_mode)?;
         Ok(Config {
             dev_mode,
             public_origin,
@@ -104,6 +151,7 @@ impl Config {
             session_keys: get("session_keys"),
             session_public_keys: get("session_public_keys"),
             npi_registry_url,
+            oidc,
         })
     }
 
@@ -113,6 +161,44 @@ impl Config {
             unreachable!("the dev defaults are valid")
         })
     }
+}
+
+/// The provider settings: all of them or none (a partial set is an error, not a silent "off").
+fn oidc_config(get: &mut impl FnMut(&str) -> Option<String>, dev_mode: bool) -> Result<Option<OidcConfig>> {
+    let names = ["oidc_authorize_url", "oidc_token_url", "oidc_userinfo_url", "oidc_client_id", "oidc_client_secret"];
+    let values: Vec<Option<String>> = names.iter().map(|n| get(n)).collect();
+    if values.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let [Some(authorize_url), Some(token_url), Some(userinfo_url), Some(client_id), Some(client_secret)] =
+        <[Option<String>; 5]>::try_from(values).map_err(|_| Error::internal("config: oidc"))?
+    else {
+        return Err(Error::internal("config: oidc_* settings must be given together"));
+    };
+    for url in [&authorize_url, &token_url, &userinfo_url] {
+        let https = url.starts_with("https://");
+        if !(https || (dev_mode && url.starts_with("http://"))) || url.contains('#') {
+            return Err(Error::internal("config: oidc endpoints must be https URLs (http only in dev mode)"));
+        }
+    }
+    let countries = get("oidc_countries")
+        .unwrap_or_default()
+        .split(',')
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>();
+    if countries.iter().any(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic())) {
+        return Err(Error::internal("config: oidc_countries must be ISO alpha-2 codes"));
+    }
+    Ok(Some(OidcConfig {
+        provider_name: get("oidc_provider_name").unwrap_or_else(|| "DocCheck".into()),
+        authorize_url,
+        token_url,
+        userinfo_url,
+        client_id,
+        client_secret,
+        countries,
+    }))
 }
 
 #[cfg(test)]
@@ -128,6 +214,28 @@ mod tests {
         assert!(cfg(&[]).is_err());
         assert!(cfg(&[("public_origin", "https://portal.example.com")]).is_ok());
         assert!(cfg(&[("dev_mode", "true")]).unwrap().dev_mode);
+    }
+
+    #[test]
+    fn oidc_is_all_or_nothing_and_https() {
+        let full = [
+            ("public_origin", "https://portal.example.com"),
+            ("oidc_authorize_url", "https://id.example.net/authorize"),
+            ("oidc_token_url", "https://id.example.net/token"),
+            ("oidc_userinfo_url", "https://id.example.net/userinfo"),
+            ("oidc_client_id", "medportal"),
+            ("oidc_client_secret", "s3cret-value"),
+            ("oidc_countries", "de, at"),
+        ];
+        let c = cfg(&full).unwrap().oidc.unwrap();
+        assert_eq!(c.countries, ["DE", "AT"]);
+        assert!(c.offered_for("AT") && !c.offered_for("US"));
+        assert!(!format!("{c:?}").contains("s3cret"), "secret redacted");
+        assert!(cfg(&full[..3]).is_err(), "partial settings");
+        let mut http = full;
+        http[2].1 = "http://id.example.net/token";
+        assert!(cfg(&http).is_err(), "http outside dev mode");
+        assert!(cfg(&full[..1]).unwrap().oidc.is_none());
     }
 
     #[test]

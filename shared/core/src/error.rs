@@ -29,6 +29,10 @@ pub enum Error {
     /// A store this function was not granted, or one the runtime does not provide.
     #[error("store not available: {0}")]
     StoreUnavailable(String),
+    /// An external service (registry, verification provider) could not be used. The detail is
+    /// for logs only.
+    #[error("upstream: {0}")]
+    Upstream(String),
     /// An attempt to write data of one region into another region's store. A bug by definition.
     #[error("residency violation: {data} data into {store} store")]
     Residency { data: &'static str, store: &'static str },
@@ -64,6 +68,7 @@ impl Error {
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Upstream(_) => StatusCode::BAD_GATEWAY,
             Error::Residency { .. } | Error::Platform(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -84,6 +89,7 @@ impl Error {
             Error::RateLimited { .. } => "rate_limited",
             Error::Conflict { code } => code,
             Error::StoreUnavailable(_) => "store_unavailable",
+            Error::Upstream(_) => "upstream_unavailable",
             Error::Residency { .. } | Error::Platform(_) | Error::Internal(_) => "internal_error",
         }
     }
@@ -107,6 +113,7 @@ impl Error {
             Error::RateLimited { .. } => "Too many requests. Please wait and try again.".into(),
             Error::Conflict { .. } => "The request conflicts with the current state.".into(),
             Error::StoreUnavailable(_) => "The service is temporarily unavailable.".into(),
+            Error::Upstream(_) => "An external service could not be reached. Please try again later.".into(),
             Error::Residency { .. } | Error::Platform(_) | Error::Internal(_) => {
                 "Something went wrong on our side. Please try again later.".into()
             }

@@ -27,7 +27,7 @@ fn message(err: &Error) -> Msg {
         Error::MethodNotAllowed { .. } => Msg::ErrorMsgMethodNotAllowed,
         Error::PayloadTooLarge { .. } => Msg::ErrorMsgTooLarge,
         Error::RateLimited { .. } => Msg::ErrorMsgRateLimited,
-        Error::StoreUnavailable(_) => Msg::ErrorMsgUnavailable,
+        Error::StoreUnavailable(_) | Error::Upstream(_) => Msg::ErrorMsgUnavailable,
         Error::Conflict { .. } => Msg::ErrorMsgBadRequest,
         Error::Residency { .. } | Error::Platform(_) | Error::Internal(_) => Msg::ErrorMsgInternal,
     }

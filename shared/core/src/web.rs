@@ -354,3 +354,150 @@ mod tests {
         assert!(matches!(form(&r), Err(Error::UnsupportedMediaType)));
     }
 }
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    /// Set for file inputs (may be empty when no file was chosen).
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// Parses a `multipart/form-data` body (RFC 7578). Malformed bodies are a 400 with a stable
+/// code; at most 32 parts are accepted.
+pub fn multipart(req: &Request) -> Result<Vec<Part>> {
+    let ct = header_str(req, header::CONTENT_TYPE).unwrap_or("");
+    let (mime, params) = ct.split_once(';').unwrap_or((ct, ""));
+    if !mime.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return Err(Error::UnsupportedMediaType);
+    }
+    let boundary = params
+        .split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim().trim_matches('"'))
+        .filter(|b| !b.is_empty() && b.len() <= 70)
+        .ok_or_else(|| bad_multipart("The multipart boundary is missing."))?;
+    parse_multipart(req.body(), boundary)
+}
+
+fn bad_multipart(message: &'static str) -> Error {
+    Error::bad_request("invalid_multipart", message)
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if from > haystack.len() || needle.is_empty() {
+        return None;
+    }
+    haystack[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+}
+
+/// The multipart parser behind [`multipart`].
+pub fn parse_multipart(body: &[u8], boundary: &str) -> Result<Vec<Part>> {
+    const MAX_PARTS: usize = 32;
+    let delim = format!("--{boundary}").into_bytes();
+    let next_delim = format!("\r\n--{boundary}").into_bytes();
+    let start = find(body, &delim, 0).ok_or_else(|| bad_multipart("The multipart body has no parts."))?;
+    let mut pos = start + delim.len();
+    let mut parts = Vec::new();
+    loop {
+        if body[pos..].starts_with(b"--") {
+            return Ok(parts); // closing delimiter
+        }
+        if !body[pos..].starts_with(b"\r\n") {
+            return Err(bad_multipart("The multipart body is malformed."));
+        }
+        pos += 2;
+        let head_end = find(body, b"\r\n\r\n", pos).ok_or_else(|| bad_multipart("A multipart part has no header end."))?;
+        let head = std::str::from_utf8(&body[pos..head_end]).map_err(|_| bad_multipart("A multipart header is not UTF-8."))?;
+        let data_start = head_end + 4;
+        let data_end = find(body, &next_delim, data_start).ok_or_else(|| bad_multipart("The multipart body is truncated."))?;
+        let mut part = Part { name: String::new(), filename: None, content_type: None, data: body[data_start..data_end].to_vec() };
+        let mut has_disposition = false;
+        for line in head.split("\r\n") {
+            let Some((k, v)) = line.split_once(':') else { return Err(bad_multipart("A multipart header is malformed.")) };
+            if k.trim().eq_ignore_ascii_case("content-disposition") {
+                let mut items = v.split(';').map(str::trim);
+                if !items.next().is_some_and(|d| d.eq_ignore_ascii_case("form-data")) {
+                    return Err(bad_multipart("A multipart part is not form data."));
+                }
+                has_disposition = true;
+                for item in items {
+                    let Some((pk, pv)) = item.split_once('=') else { continue };
+                    let pv = pv.trim().trim_matches('"').to_owned();
+                    match pk.trim().to_ascii_lowercase().as_str() {
+                        "name" => part.name = pv,
+                        "filename" => part.filename = Some(pv),
+                        _ => {}
+                    }
+                }
+            } else if k.trim().eq_ignore_ascii_case("content-type") {
+                part.content_type = Some(v.trim().to_owned());
+            }
+        }
+        if !has_disposition || part.name.is_empty() {
+            return Err(bad_multipart("A multipart part has no name."));
+        }
+        parts.push(part);
+        if parts.len() > MAX_PARTS {
+            return Err(bad_multipart("Too many multipart parts."));
+        }
+        pos = data_end + next_delim.len();
+    }
+}
+
+/// The text fields of a multipart form as name/value pairs (file parts are left out).
+pub fn multipart_fields(parts: &[Part]) -> Result<Vec<(String, String)>> {
+    parts
+        .iter()
+        .filter(|p| p.filename.is_none())
+        .map(|p| {
+            let v = String::from_utf8(p.data.clone()).map_err(|_| Error::bad_request("invalid_encoding", "The form is not valid UTF-8."))?;
+            Ok((p.name.clone(), v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod multipart_tests {
+    use super::*;
+
+    fn body(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for (name, file, data) in parts {
+            b.extend_from_slice(b"--XyZ\r\n");
+            match file {
+                Some(f) => b.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes()),
+                None => b.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+            }
+            b.extend_from_slice(data);
+            b.extend_from_slice(b"\r\n");
+        }
+        b.extend_from_slice(b"--XyZ--\r\n");
+        b
+    }
+
+    #[test]
+    fn parses_fields_and_binary_files() {
+        let pdf: &[u8] = b"%PDF-1.7\r\n\x00\xff--X\r\nbinary";
+        let parts = parse_multipart(&body(&[("csrf", None, b"tok"), ("evidence", Some("licence.pdf"), pdf)]), "XyZ").unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1].filename.as_deref(), Some("licence.pdf"));
+        assert_eq!(parts[1].content_type.as_deref(), Some("application/pdf"));
+        assert_eq!(parts[1].data, pdf);
+        assert_eq!(multipart_fields(&parts).unwrap(), vec![("csrf".to_owned(), "tok".to_owned())]);
+    }
+
+    #[test]
+    fn malformed_bodies_are_clear_errors() {
+        let good = body(&[("a", None, b"1")]);
+        for bad in [&b""[..], b"--XyZ", b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", &good[..good.len() - 12], b"--XyZ\r\nX: y\r\n\r\nv\r\n--XyZ--"] {
+            let err = parse_multipart(bad, "XyZ").unwrap_err();
+            assert_eq!(err.code(), "invalid_multipart", "{:?}", String::from_utf8_lossy(bad));
+        }
+        let many: Vec<(&str, Option<&str>, &[u8])> = (0..40).map(|_| ("a", None, &b"1"[..])).collect();
+        assert_eq!(parse_multipart(&body(&many), "XyZ").unwrap_err().code(), "invalid_multipart");
+    }
+}

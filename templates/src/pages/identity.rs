@@ -5,7 +5,10 @@ use crate::components::{
     ButtonKind, Field, FieldError, FieldKind, NoticeKind, SelectOption, button, error_summary, field, link_button,
     notice,
 };
+use crate::components::{Table, data_table};
+use crate::format::{format_date, format_datetime, format_number};
 use crate::layout::{PageContext, page};
+use time::OffsetDateTime;
 use crate::{Locale, Msg, routes, t, tf};
 use maud::{Markup, html};
 
@@ -14,6 +17,11 @@ pub const REGISTER: &str = "/register";
 pub const LOGIN_VERIFY: &str = "/login/verify";
 pub const PROFILE: &str = "/account/profile";
 pub const VERIFY: &str = "/verify";
+pub const VERIFY_EVIDENCE: &str = "/verify/evidence";
+pub const VERIFY_OIDC: &str = "/verify/oidc";
+pub const SECOND_FACTOR: &str = "/login/totp";
+pub const ADMIN_VERIFICATIONS: &str = "/admin/verifications";
+pub const ADMIN_ROLES: &str = "/admin/roles";
 
 /// Countries offered at registration (ISO 3166-1 alpha-2), with their label keys.
 pub const COUNTRIES: &[(&str, Msg)] = &[
@@ -206,6 +214,32 @@ pub struct AccountView {
     /// The next profile question, if any: (step code, step number, total steps).
     pub next_step: Option<(&'static str, u32, u32)>,
     pub staff_without_second_factor: bool,
+    pub expiry: Option<Expiry>,
+}
+
+/// Where a person's verification stands in time.
+#[derive(Clone, Copy, Debug)]
+pub enum Expiry {
+    Valid(OffsetDateTime),
+    /// Valid, but ending soon: re-verification is open.
+    DueSoon(OffsetDateTime),
+    /// Ended: the person is unverified again.
+    Lapsed(OffsetDateTime),
+}
+
+fn expiry_notice(l: Locale, e: Option<Expiry>) -> Markup {
+    let d = |at: OffsetDateTime| format_date(l, at.date());
+    html! {
+        @match e {
+            Some(Expiry::Valid(at)) => p { (tf(l, Msg::IdentityExpiryValid, &[("date", &d(at))])) },
+            Some(Expiry::DueSoon(at)) => (notice(NoticeKind::Warning, html! {
+                p { (tf(l, Msg::IdentityExpiryDue, &[("date", &d(at))])) }
+                p { (link_button(ButtonKind::Primary, VERIFY, t(l, Msg::IdentityVerifyAgain))) }
+            })),
+            Some(Expiry::Lapsed(at)) => (notice(NoticeKind::Warning, tf(l, Msg::IdentityExpiryLapsed, &[("date", &d(at))]))),
+            None => {}
+        }
+    }
 }
 
 fn status_msg(status: &str) -> Msg {
@@ -232,6 +266,7 @@ pub fn account(ctx: &PageContext, v: &AccountView) -> Markup {
                     }
                 }))
             }
+            (expiry_notice(l, v.expiry))
             @if v.staff_without_second_factor {
                 (notice(NoticeKind::Warning, t(l, Msg::IdentityStaffSecondFactor)))
             }
@@ -281,6 +316,14 @@ pub fn profile_step(ctx: &PageContext, csrf: &str, step: &'static str, number: u
     )
 }
 
+/// An open verification request.
+#[derive(Clone, Debug)]
+pub struct PendingRequest {
+    /// npi | oidc | manual
+    pub method: String,
+    pub submitted: OffsetDateTime,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct VerifyView {
     pub csrf: String,
@@ -290,10 +333,45 @@ pub struct VerifyView {
     pub npi_value: String,
     pub error: Option<Msg>,
     pub outcome: Option<Msg>,
+    /// Not verified, or within the re-verification window.
+    pub can_verify: bool,
+    /// The external verification provider offered for the person's country.
+    pub oidc_provider: Option<String>,
+    pub pending: Option<PendingRequest>,
+    /// Reason code of the latest rejection.
+    pub rejection: Option<String>,
+    pub expiry: Option<Expiry>,
+    pub max_evidence_bytes: usize,
+    pub note_value: String,
+    pub evidence_error: Option<Msg>,
+}
+
+/// A rejection reason code as a sentence; free-text reasons from verifiers are shown as given.
+fn reason_text(l: Locale, code: &str) -> String {
+    let m = match code {
+        "npi_not_found" => Msg::IdentityReasonNpiNotFound,
+        "npi_inactive" => Msg::IdentityReasonNpiInactive,
+        "name_mismatch" => Msg::IdentityReasonNameMismatch,
+        "not_hcp" => Msg::IdentityReasonNotHcp,
+        "country_mismatch" => Msg::IdentityReasonCountryMismatch,
+        "identity_in_use" => Msg::IdentityReasonIdentityInUse,
+        "evidence_rejected" => Msg::IdentityReasonEvidence,
+        _ => return code.to_owned(),
+    };
+    t(l, m).to_owned()
+}
+
+fn method_label(l: Locale, method: &str) -> &'static str {
+    match method {
+        "npi" => t(l, Msg::IdentityMethodNpi),
+        "oidc" => t(l, Msg::IdentityMethodOidc),
+        _ => t(l, Msg::IdentityMethodManual),
+    }
 }
 
 pub fn verify(ctx: &PageContext, v: &VerifyView) -> Markup {
     let l = ctx.locale;
+    let kb = format_number(l, (v.max_evidence_bytes / 1024) as i64);
     page(
         ctx,
         t(l, Msg::IdentityVerifyTitle),
@@ -302,19 +380,309 @@ pub fn verify(ctx: &PageContext, v: &VerifyView) -> Markup {
             (progress(l, 2, 3))
             p.lead { (t(l, Msg::IdentityVerifyIntro)) }
             p { (t(l, status_msg(&v.status))) }
+            (expiry_notice(l, v.expiry))
             @if let Some(m) = v.outcome { (notice(NoticeKind::Info, t(l, m))) }
-            @if v.status != "verified" && v.npi {
+            @if let Some(r) = &v.rejection {
+                (notice(NoticeKind::Warning, tf(l, Msg::IdentityRejectedBecause, &[("reason", &reason_text(l, r))])))
+            }
+            @if let Some(p) = &v.pending {
+                (notice(NoticeKind::Info, tf(l, Msg::IdentityPendingSince, &[
+                    ("method", method_label(l, &p.method)), ("date", &format_datetime(l, p.submitted))])))
+            } @else if v.can_verify {
+                @if v.npi {
+                    section aria-labelledby="verify-npi" {
+                        h2 #verify-npi { (t(l, Msg::IdentityMethodNpi)) }
+                        @if let Some(m) = v.error {
+                            (error_summary(l, &[FieldError { field_id: "npi", message: t(l, m) }]))
+                        }
+                        form method="post" action=(VERIFY) novalidate {
+                            (csrf_field(&v.csrf))
+                            (field(l, &Field::new(FieldKind::Text, "npi", "npi", t(l, Msg::IdentityNpi))
+                                .value(&v.npi_value).required().hint(t(l, Msg::IdentityNpiWhy)).error(v.error.map(|m| t(l, m)))))
+                            (button(ButtonKind::Primary, t(l, Msg::IdentityVerifySubmit)))
+                        }
+                    }
+                }
+                @if let Some(provider) = &v.oidc_provider {
+                    section aria-labelledby="verify-oidc" {
+                        h2 #verify-oidc { (tf(l, Msg::IdentityOidcTitle, &[("provider", provider)])) }
+                        p { (tf(l, Msg::IdentityOidcText, &[("provider", provider)])) }
+                        form method="post" action=(VERIFY_OIDC) {
+                            (csrf_field(&v.csrf))
+                            (button(ButtonKind::Primary, &tf(l, Msg::IdentityOidcSubmit, &[("provider", provider)])))
+                        }
+                    }
+                }
+                section aria-labelledby="verify-manual" {
+                    h2 #verify-manual { (t(l, Msg::IdentityEvidenceTitle)) }
+                    p { (t(l, Msg::IdentityVerifyManual)) }
+                    @if let Some(m) = v.evidence_error {
+                        (error_summary(l, &[FieldError { field_id: "evidence", message: t(l, m) }]))
+                    }
+                    form method="post" action=(VERIFY_EVIDENCE) enctype="multipart/form-data" novalidate {
+                        (csrf_field(&v.csrf))
+                        div.field.field--error[v.evidence_error.is_some()] {
+                            label for="evidence" { (t(l, Msg::IdentityEvidenceFile)) " " span.req { (t(l, Msg::FormRequired)) } }
+                            p.hint #evidence-hint { (tf(l, Msg::IdentityEvidenceHint, &[("size", &kb)])) }
+                            @if let Some(m) = v.evidence_error {
+                                p.error-text #evidence-error { span.visually-hidden { (t(l, Msg::FormErrorPrefix)) " " } (t(l, m)) }
+                            }
+                            input #evidence name="evidence" type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+                                aria-describedby=(if v.evidence_error.is_some() { "evidence-hint evidence-error" } else { "evidence-hint" })
+                                aria-invalid=[v.evidence_error.map(|_| "true")] aria-required="true";
+                        }
+                        (field(l, &Field::new(FieldKind::Textarea, "note", "note", t(l, Msg::IdentityEvidenceNoteLabel))
+                            .value(&v.note_value).hint(t(l, Msg::IdentityEvidenceNoteHint))))
+                        (button(ButtonKind::Primary, t(l, Msg::IdentityEvidenceSubmit)))
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The second sign-in step of staff accounts (and, on first use, authenticator enrolment).
+#[derive(Clone, Debug, Default)]
+pub struct SecondFactorView {
+    pub csrf: String,
+    /// Base32 secret to enter in an authenticator app (enrolment only).
+    pub enrol_secret: Option<String>,
+    pub otpauth: Option<String>,
+    pub error: Option<Msg>,
+    pub attempts_left: u32,
+}
+
+pub fn second_factor(ctx: &PageContext, v: &SecondFactorView) -> Markup {
+    let l = ctx.locale;
+    let grouped = v.enrol_secret.as_ref().map(|s| {
+        s.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+    });
+    page(
+        ctx,
+        t(l, Msg::IdentityTotpTitle),
+        html! {
+            h1 { (t(l, Msg::IdentityTotpTitle)) }
+            @if let (Some(secret), Some(uri)) = (&grouped, &v.otpauth) {
+                section aria-labelledby="totp-enrol" {
+                    h2 #totp-enrol { (t(l, Msg::IdentityTotpEnrolTitle)) }
+                    p { (t(l, Msg::IdentityTotpEnrolText)) }
+                    p { code #totp-secret { (secret) } }
+                    p { a href=(uri) { (t(l, Msg::IdentityTotpEnrolLink)) } }
+                }
+            } @else {
+                p.lead { (t(l, Msg::IdentityTotpIntro)) }
+            }
+            @if let Some(m) = v.error {
+                (error_summary(l, &[FieldError { field_id: "code", message: t(l, m) }]))
+            }
+            form method="post" action=(SECOND_FACTOR) novalidate {
+                (csrf_field(&v.csrf))
+                (field(l, &Field::new(FieldKind::Text, "code", "code", t(l, Msg::IdentityTotpCode))
+                    .required().autocomplete("one-time-code")
+                    .hint(&tf(l, Msg::IdentityTotpHint, &[("attempts", &v.attempts_left.to_string())]))
+                    .error(v.error.map(|m| t(l, m)))))
+                (button(ButtonKind::Primary, t(l, Msg::IdentityTotpSubmit)))
+            }
+        },
+    )
+}
+
+/// A verification request as verifiers see it.
+#[derive(Clone, Debug)]
+pub struct QueueItem {
+    pub id: String,
+    pub user_id: String,
+    pub method: String,
+    pub submitted: OffsetDateTime,
+    /// NPI, provider subject or evidence object key.
+    pub reference: Option<String>,
+    pub evidence_type: Option<String>,
+    pub evidence_name: Option<String>,
+    pub note: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub country: String,
+    pub profession: String,
+    pub reason: Option<String>,
+}
+
+pub fn admin_queue(ctx: &PageContext, items: &[QueueItem], region: &str, decided: Option<&str>) -> Markup {
+    let l = ctx.locale;
+    let headers = [
+        t(l, Msg::IdentityName),
+        t(l, Msg::IdentityCountry),
+        t(l, Msg::IdentityProfession),
+        t(l, Msg::IdentityQueueMethod),
+        t(l, Msg::IdentityQueueSubmitted),
+    ];
+    let rows: Vec<Vec<Markup>> = items
+        .iter()
+        .map(|i| {
+            vec![
+                html! { a href=(format!("{ADMIN_VERIFICATIONS}/{}", i.id)) { (i.name) } },
+                html! { (label_of(l, COUNTRIES, &i.country)) },
+                html! { (label_of(l, PROFESSIONS, &i.profession)) },
+                html! { (method_label(l, &i.method)) },
+                html! { (format_datetime(l, i.submitted)) },
+            ]
+        })
+        .collect();
+    let caption = tf(l, Msg::IdentityQueueCaption, &[("region", region), ("count", &items.len().to_string())]);
+    page(
+        ctx,
+        t(l, Msg::IdentityQueueTitle),
+        html! {
+            h1 { (t(l, Msg::IdentityQueueTitle)) }
+            @match decided {
+                Some("verified") => (notice(NoticeKind::Success, t(l, Msg::IdentityQueueApproved))),
+                Some(_) => (notice(NoticeKind::Success, t(l, Msg::IdentityQueueRejected))),
+                None => {}
+            }
+            @if items.is_empty() {
+                p { (t(l, Msg::IdentityQueueEmpty)) }
+            } @else {
+                (data_table(&Table { id: "queue", caption: &caption, headers: &headers, rows: &rows, row_headers: true }))
+            }
+        },
+    )
+}
+
+#[derive(Clone, Debug)]
+pub struct ReviewView {
+    pub csrf: String,
+    pub item: QueueItem,
+    /// The verifier's own request (cannot be decided by them).
+    pub own: bool,
+    pub error: Option<Msg>,
+    pub reason: String,
+}
+
+pub fn admin_review(ctx: &PageContext, v: &ReviewView) -> Markup {
+    let l = ctx.locale;
+    let i = &v.item;
+    page(
+        ctx,
+        t(l, Msg::IdentityReviewTitle),
+        html! {
+            p { a href=(ADMIN_VERIFICATIONS) { (t(l, Msg::IdentityQueueBack)) } }
+            h1 { (t(l, Msg::IdentityReviewTitle)) ": " (i.name) }
+            dl.summary {
+                dt { (t(l, Msg::IdentityName)) } dd { (i.name) }
+                dt { (t(l, Msg::IdentityEmail)) } dd { (i.email) }
+                dt { (t(l, Msg::IdentityCountry)) } dd { (label_of(l, COUNTRIES, &i.country)) }
+                dt { (t(l, Msg::IdentityProfession)) } dd { (label_of(l, PROFESSIONS, &i.profession)) }
+                dt { (t(l, Msg::IdentityQueueMethod)) } dd { (method_label(l, &i.method)) }
+                dt { (t(l, Msg::IdentityQueueSubmitted)) } dd { (format_datetime(l, i.submitted)) }
+                @if i.method == "npi" { @if let Some(r) = &i.reference { dt { (t(l, Msg::IdentityNpi)) } dd { (r) } } }
+                @if let Some(r) = &i.reason { dt { (t(l, Msg::IdentityQueueOutcome)) } dd { (reason_text(l, r)) } }
+                @if let Some(n) = &i.note { @if !n.is_empty() { dt { (t(l, Msg::IdentityEvidenceNoteLabel)) } dd { (n) } } }
+                dt { (t(l, Msg::IdentityEvidenceFile)) }
+                dd {
+                    @if i.evidence_type.is_some() {
+                        a href=(format!("{ADMIN_VERIFICATIONS}/{}/evidence", i.id)) download {
+                            (i.evidence_name.as_deref().unwrap_or("evidence"))
+                        }
+                    } @else {
+                        (t(l, Msg::IdentityQueueNoEvidence))
+                    }
+                }
+            }
+            @if v.own {
+                (notice(NoticeKind::Warning, t(l, Msg::IdentityReviewOwn)))
+            } @else {
                 @if let Some(m) = v.error {
-                    (error_summary(l, &[FieldError { field_id: "npi", message: t(l, m) }]))
+                    (error_summary(l, &[FieldError { field_id: "reason", message: t(l, m) }]))
                 }
-                form method="post" action=(VERIFY) novalidate {
+                form method="post" action=(format!("{ADMIN_VERIFICATIONS}/{}", i.id)) novalidate {
                     (csrf_field(&v.csrf))
-                    (field(l, &Field::new(FieldKind::Text, "npi", "npi", t(l, Msg::IdentityNpi))
-                        .value(&v.npi_value).required().hint(t(l, Msg::IdentityNpiWhy)).error(v.error.map(|m| t(l, m)))))
-                    (button(ButtonKind::Primary, t(l, Msg::IdentityVerifySubmit)))
+                    (field(l, &Field::new(FieldKind::Textarea, "reason", "reason", t(l, Msg::IdentityReviewReason))
+                        .value(&v.reason).hint(t(l, Msg::IdentityReviewReasonHint)).error(v.error.map(|m| t(l, m)))))
+                    p.actions {
+                        (crate::components::button_with_value(ButtonKind::Primary, t(l, Msg::IdentityReviewApprove), "decision", "approve"))
+                        " "
+                        (crate::components::button_with_value(ButtonKind::Secondary, t(l, Msg::IdentityReviewReject), "decision", "reject"))
+                    }
                 }
-            } @else if v.status != "verified" {
-                p { (t(l, Msg::IdentityVerifyManual)) }
+            }
+        },
+    )
+}
+
+/// A person as administrators see them on the roles page.
+#[derive(Clone, Debug)]
+pub struct RoleUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    /// Role codes.
+    pub roles: Vec<String>,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RolesView {
+    pub csrf: String,
+    pub region: String,
+    pub query: String,
+    pub people: Vec<RoleUser>,
+    pub more: bool,
+    pub saved: bool,
+    /// The person whose roles are being edited.
+    pub editing: Option<RoleUser>,
+    pub error: Option<Msg>,
+}
+
+/// Role codes (as in core's policy table) and their names.
+pub const ROLES: &[(&str, Msg)] = &[
+    ("hcp", Msg::IdentityRoleNameHcp),
+    ("author", Msg::IdentityRoleNameAuthor),
+    ("mlr_reviewer", Msg::IdentityRoleNameMlrReviewer),
+    ("mi_specialist", Msg::IdentityRoleNameMiSpecialist),
+    ("verifier", Msg::IdentityRoleNameVerifier),
+    ("compliance_officer", Msg::IdentityRoleNameComplianceOfficer),
+    ("admin", Msg::IdentityRoleNameAdmin),
+];
+
+pub fn admin_roles(ctx: &PageContext, v: &RolesView) -> Markup {
+    let l = ctx.locale;
+    let roles_of = |u: &RoleUser| u.roles.iter().map(|r| label_of(l, ROLES, r)).collect::<Vec<_>>().join(", ");
+    page(
+        ctx,
+        t(l, Msg::IdentityRolesTitle),
+        html! {
+            h1 { (t(l, Msg::IdentityRolesTitle)) }
+            @if let Some(u) = &v.editing {
+                p { a href=(ADMIN_ROLES) { (t(l, Msg::IdentityRolesBack)) } }
+                h2 { (u.name) " (" (u.email) ")" }
+                @if let Some(m) = v.error { (notice(NoticeKind::Error, t(l, m))) }
+                form method="post" action=(format!("{ADMIN_ROLES}/{}", u.id)) {
+                    (csrf_field(&v.csrf))
+                    fieldset {
+                        legend { (t(l, Msg::IdentityRoles)) }
+                        @for (code, name) in ROLES {
+                            div.field.field--checkbox {
+                                input id=(format!("role-{code}")) type="checkbox" name="role" value=(code) checked[u.roles.iter().any(|r| r == code)];
+                                label for=(format!("role-{code}")) { (t(l, *name)) }
+                            }
+                        }
+                    }
+                    p { (t(l, Msg::IdentityRolesEffect)) }
+                    (button(ButtonKind::Primary, t(l, Msg::IdentityRolesSave)))
+                }
+            } @else {
+                @if v.saved { (notice(NoticeKind::Success, t(l, Msg::IdentityRolesSaved))) }
+                form method="get" action=(ADMIN_ROLES) role="search" {
+                    (field(l, &Field::new(FieldKind::Text, "q", "q", t(l, Msg::IdentityRolesSearch)).value(&v.query)))
+                    (button(ButtonKind::Secondary, t(l, Msg::IdentityRolesSearchSubmit)))
+                }
+                @let rows: Vec<Vec<Markup>> = v.people.iter().map(|u| vec![
+                    html! { a href=(format!("{ADMIN_ROLES}/{}", u.id)) { (u.name) } },
+                    html! { (u.email) },
+                    html! { (roles_of(u)) @if !u.active { " · " (t(l, Msg::IdentityRolesDisabled)) } },
+                ]).collect();
+                @let caption = tf(l, Msg::IdentityRolesCaption, &[("region", &v.region)]);
+                (data_table(&Table { id: "people", caption: &caption, headers: &[t(l, Msg::IdentityName), t(l, Msg::IdentityEmail), t(l, Msg::IdentityRoles)], rows: &rows, row_headers: true }))
+                @if v.more { p { (t(l, Msg::IdentityRolesMore)) } }
             }
         },
     )
