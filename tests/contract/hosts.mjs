@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ROOT, startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
+import { startFakeOidc } from "../fakes/oidc.mjs";
 
 const DEV_VARS = { dev_mode: "true", public_origin: "http://127.0.0.1" };
 
@@ -49,15 +50,18 @@ function sqliteDumper(stateDir) {
 
 const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
 
-/** Starts host `name` with a fake NPPES registry (`host.nppes`) it is configured to use. */
+/** Starts host `name` with a fake NPPES registry (`host.nppes`) and a fake OpenID Connect
+ * verification provider (`host.oidc`) it is configured to use. */
 export async function startHost(name) {
   const nppes = await startFakeNppes();
+  const oidc = await startFakeOidc();
+  const stopFakes = async () => (await nppes.stop(), await oidc.stop());
   try {
-    const host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url });
+    const host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars });
     const stop = host.stop;
-    return { ...host, nppes, stop: async () => (await stop(), await nppes.stop()) };
+    return { ...host, nppes, oidc, stop: async () => (await stop(), await stopFakes()) };
   } catch (e) {
-    await nppes.stop();
+    await stopFakes();
     throw e;
   }
 }

@@ -8,6 +8,32 @@ import { startHost } from "./hosts.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const PROTECTED = ["/account", "/account/profile", "/verify"];
+// Staff pages: an HCP session gets 403, a forged or missing one 401.
+const STAFF_ONLY = ["/admin/verifications", "/admin/roles"];
+const HCP_ITEM = "/content/metformin-type-2-diabetes-efficacy";
+const HCP_BODY = "UK Prospective Diabetes Study";
+const DEMO_TOTP = "JBSWY3DPEHPK3PXP";
+
+function base32(text) {
+  const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0, buf = 0;
+  const out = [];
+  for (const c of text.replace(/[\s=-]/g, "").toUpperCase()) {
+    buf = (buf << 5) | abc.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { bits -= 8; out.push((buf >> bits) & 0xff); }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) `offset` steps from now. */
+function totp(secret, offset = 0) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+  const h = createHmac("sha1", base32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
+}
 const b64 = (x) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x)).toString("base64url");
 
 class Browser {
@@ -39,6 +65,15 @@ class Browser {
   post(path, form, headers) {
     return this.send("POST", path, form, headers);
   }
+  /** POSTs multipart/form-data (fields plus an optional file). */
+  async upload(path, fields, file) {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    if (file) fd.append("evidence", new Blob([file.data], { type: file.type }), file.name);
+    const h = {};
+    if (this.jar.size) h.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    return fetch(this.host.url + path, { method: "POST", headers: h, body: fd, redirect: "manual" });
+  }
 }
 
 const csrfOf = (html) => html.match(/name="csrf" value="([^"]+)"/)[1];
@@ -63,6 +98,23 @@ async function registerAndSignIn(host, email, country = "US") {
   assert.equal(res2.status, 303, await res2.text());
   assert.equal(res2.headers.get("location"), "/account");
   return { b, link };
+}
+
+/** Signs a seeded staff member in: email link, then the TOTP step (demo secret). */
+async function staffSignIn(host, email, offset = 0) {
+  const b = new Browser(host);
+  const csrf = csrfOf(await (await b.get("/login")).text());
+  assert.equal((await b.post("/login", { csrf, email })).status, 200);
+  const link = await lastLink(host, email);
+  const confirm = await b.get(link.path);
+  const res = await b.post("/login/verify", { csrf: csrfOf(await confirm.text()), r: link.r, t: link.t });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get("location"), "/login/totp");
+  assert.equal(b.jar.has("__Host-mp_session"), false, "no session before the second factor");
+  const step = await (await b.get("/login/totp")).text();
+  const done = await b.post("/login/totp", { csrf: csrfOf(step), code: totp(DEMO_TOTP, offset) });
+  assert.equal(done.status, 303, await done.text());
+  return b;
 }
 
 function forgedTokens(good) {
@@ -159,6 +211,9 @@ for (const hostName of HOSTS) {
       const token = b.jar.get("__Host-mp_session");
       const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url"));
       assert.equal(claims.vs, "verified");
+      // the content function honours the verified session: the HCP-only item is readable
+      assert.ok((await (await b.get(HCP_ITEM)).text()).includes(HCP_BODY), "verified HCP sees the body");
+      assert.equal((await (await fetch(host.url + HCP_ITEM)).text()).includes(HCP_BODY), false, "anonymous visitors do not");
       // someone else's NPI is rejected with the reason shown; the session stays unverified
       const other = await verify(`npi-other.${run}@example.org`, "1111111112");
       assert.equal(other.res.status, 422);
@@ -182,7 +237,7 @@ for (const hostName of HOSTS) {
       const good = csrfOf(await (await b.get("/register")).text());
       const email = `csrf.${run}@example.org`;
       const form = (csrf) => ({ ...(csrf === undefined ? {} : { csrf }), email, country: "DE", profession: "nurse", name: "C S", terms: "1", r: "eu", t: "x".repeat(43), npi: "1234567893", step: "specialty", value: "x" });
-      for (const path of ["/register", "/login", "/login/verify", "/logout", "/account/profile", "/verify"]) {
+      for (const path of ["/register", "/login", "/login/verify", "/logout", "/account/profile", "/verify", "/verify/oidc", "/login/totp", "/admin/verifications/x", "/admin/roles/x"]) {
         for (const bad of [undefined, "", "forged", good.slice(0, -1) + (good.endsWith("A") ? "B" : "A")]) {
           const res = await b.post(path, form(bad));
           assert.equal(res.status, 403, `${path} csrf=${bad}`);
@@ -202,14 +257,117 @@ for (const hostName of HOSTS) {
         const ok = await fetch(host.url + path, { headers: { cookie: `__Host-mp_session=${good}` } });
         assert.equal(ok.status, 200, path);
       }
+      for (const path of STAFF_ONLY) {
+        const res = await fetch(host.url + path, { headers: { cookie: `__Host-mp_session=${good}` } });
+        assert.equal(res.status, 403, path);
+      }
       let accepted = [];
       for (const [what, tok] of Object.entries(forgedTokens(good))) {
-        for (const path of PROTECTED) {
+        for (const path of [...PROTECTED, ...STAFF_ONLY]) {
           const res = await fetch(host.url + path, { headers: { cookie: `__Host-mp_session=${tok}` } });
           if (res.status !== 401) accepted.push(`${what} @ ${path}: ${res.status}`);
         }
+        // content: a forged token (e.g. payload tampered to vs=verified) never opens HCP-only text
+        const item = await (await fetch(host.url + HCP_ITEM, { headers: { cookie: `__Host-mp_session=${tok}` } })).text();
+        if (item.includes(HCP_BODY)) accepted.push(`${what} @ ${HCP_ITEM}`);
       }
       assert.deepEqual(accepted, []);
+    });
+    test("staff sign in with a second factor; an HCP's evidence is reviewed by the region's verifier", async () => {
+      // the HCP (eu) uploads evidence
+      const email = `evidence.${run}@example.org`;
+      const { b } = await registerAndSignIn(host, email, "DE");
+      const page = await (await b.get("/verify")).text();
+      assert.match(page, /enctype="multipart\/form-data"/);
+      const csrf = csrfOf(page);
+      assert.equal((await b.upload("/verify/evidence", {}, { data: "%PDF-1.7 x", type: "application/pdf", name: "a.pdf" })).status, 403, "no CSRF token");
+      assert.equal((await b.upload("/verify/evidence", { csrf }, { data: "MZ\x90", type: "application/pdf", name: "a.pdf" })).status, 400, "not a document");
+      const pdf = "%PDF-1.7\n% licence of " + run + "\n%%EOF";
+      const up = await b.upload("/verify/evidence", { csrf, note: "Ärztekammer Berlin 4711" }, { data: pdf, type: "application/pdf", name: "Approbation.pdf" });
+      assert.equal(up.status, 303, await up.text());
+      assert.match(await (await b.get("/verify?done=evidence")).text(), /has been waiting for review/);
+      // the evidence object is in the eu object store only
+      const euBlobs = await host.dump("blob_eu");
+      assert.ok(euBlobs.some((k) => k.startsWith("evidence/eu-u-")), JSON.stringify(euBlobs));
+      assert.equal((await host.dump("blob_us")).some((k) => k.startsWith("evidence/")), false);
+      // the eu verifier, signed in with the second factor, sees and decides it
+      const v = await staffSignIn(host, "lars.nilsson@example.org");
+      const claims = JSON.parse(Buffer.from(v.jar.get("__Host-mp_session").split(".")[1], "base64url"));
+      assert.equal(claims.mfa, true);
+      const queue = await (await v.get("/admin/verifications")).text();
+      const ids = [...queue.matchAll(/href="\/admin\/verifications\/([\w-]+)"/g)].map((m) => m[1]);
+      let id;
+      for (const candidate of ids) {
+        const review = await (await v.get(`/admin/verifications/${candidate}`)).text();
+        if (review.includes(email)) id = candidate;
+      }
+      assert.ok(id, "request in the queue");
+      const file = await v.get(`/admin/verifications/${id}/evidence`);
+      assert.equal(file.status, 200);
+      assert.match(file.headers.get("content-disposition"), /^attachment; filename="Approbation.pdf"/);
+      assert.equal(await file.text(), pdf);
+      const review = await (await v.get(`/admin/verifications/${id}`)).text();
+      assert.equal((await v.post(`/admin/verifications/${id}`, { csrf: csrfOf(review), decision: "reject" })).status, 400, "a rejection needs a reason");
+      const decided = await v.post(`/admin/verifications/${id}`, { csrf: csrfOf(review), decision: "approve" });
+      assert.equal(decided.status, 303);
+      // the HCP is verified (the next page re-issues the session) and can read HCP-only content
+      assert.match(await (await b.get("/account")).text(), /You are verified as a healthcare professional/);
+      assert.ok((await (await b.get(HCP_ITEM)).text()).includes(HCP_BODY));
+      assert.match(await (await fetch(host.url + "/dev/outbox")).text(), /your professional status has been verified/);
+      // the us verifier cannot see eu requests
+      const u = await staffSignIn(host, "emily.davis@example.org");
+      assert.equal((await u.get(`/admin/verifications/${id}`)).status, 404);
+    });
+
+    test("verification through the (fake) OpenID Connect provider: authorization code + PKCE", async () => {
+      const flow = async (email, profile) => {
+        const { b } = await registerAndSignIn(host, email, "DE");
+        const page = await (await b.get("/verify")).text();
+        assert.match(page, /Verify with DocCheck/);
+        const start = await b.post("/verify/oidc", { csrf: csrfOf(page) });
+        assert.equal(start.status, 303);
+        const authorize = start.headers.get("location");
+        assert.ok(authorize.startsWith(host.oidc.url + "/authorize?"), authorize);
+        host.oidc.nextProfile = profile;
+        const back = await fetch(authorize, { redirect: "manual" });
+        assert.equal(back.status, 302);
+        const callback = new URL(back.headers.get("location"));
+        assert.equal(callback.pathname, "/verify/oidc/callback");
+        const done = await b.get(callback.pathname + callback.search);
+        // replaying the callback fails: the state is single use
+        const replay = await b.get(callback.pathname + callback.search);
+        assert.equal(replay.status, 400);
+        return { b, done };
+      };
+      const ok = await flow(`oidc.${run}@example.org`, { sub: `dc-${run}`, profession: "physician", country: "DE" });
+      assert.equal(ok.done.status, 303, await ok.done.text());
+      assert.match(await (await ok.b.get("/account")).text(), /You are verified as a healthcare professional/);
+      assert.ok(host.oidc.requests.includes("POST /token") && host.oidc.requests.includes("GET /userinfo"));
+      const other = await flow(`oidc-fr.${run}@example.org`, { sub: `dc-fr-${run}`, profession: "physician", country: "FR" });
+      assert.equal(other.done.status, 303);
+      assert.match(await (await other.b.get("/verify")).text(), /a different country of practice/);
+    });
+
+    test("an administrator changes roles; the person is signed out and needs a second factor next time", async () => {
+      const email = `roles.${run}@example.org`;
+      const { b } = await registerAndSignIn(host, email, "FR");
+      assert.equal((await b.get("/account")).status, 200);
+      const a = await staffSignIn(host, "tom.obrien@example.org");
+      const list = await (await a.get(`/admin/roles?q=${encodeURIComponent(email)}`)).text();
+      const uid = list.match(/href="\/admin\/roles\/([\w-]+)"/)[1];
+      const form = await (await a.get(`/admin/roles/${uid}`)).text();
+      const res = await a.post(`/admin/roles/${uid}`, { csrf: csrfOf(form), role: "author" });
+      assert.equal(res.status, 303);
+      assert.match(await (await a.get(`/admin/roles?q=${encodeURIComponent(email)}`)).text(), /Author/);
+      assert.equal((await b.get("/account")).status, 401, "sessions end when roles change");
+      await new Promise((r) => setTimeout(r, 1100)); // revocation has one-second resolution
+      const c = new Browser(host);
+      assert.equal((await c.post("/login", { csrf: csrfOf(await (await c.get("/login")).text()), email })).status, 200);
+      const link = await lastLink(host, email);
+      const confirm = await c.get(link.path);
+      const r = await c.post("/login/verify", { csrf: csrfOf(await confirm.text()), r: link.r, t: link.t });
+      assert.equal(r.headers.get("location"), "/login/totp");
+      assert.match(await (await c.get("/login/totp")).text(), /otpauth:\/\/totp\//, "enrolment offered");
     });
   });
 }

@@ -9,7 +9,8 @@ use http::{HeaderValue, StatusCode, header};
 use medportal_core::common::{self, Common};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::{App, Ctx, Function, Platform, Result, render, route_table};
+use medportal_core::policy::Action;
+use medportal_core::{App, Ctx, Error, Function, Platform, Result, route_table};
 use medportal_templates::{CSS, CSS_PATH, pages};
 
 pub struct Content;
@@ -51,14 +52,23 @@ impl App for Content {
         req: Request,
     ) -> Result<Response> {
         let query = req.uri().query().unwrap_or("").to_owned();
-        let page = || render::page_context(ctx.config, info, &query);
         match route {
-            Route::Common(c) => common::dispatch(ctx, c, params, req).await,
+            Route::Common(c) => return common::dispatch(ctx, c, params, req).await,
+            // Public and cached: no session lookup.
+            Route::Stylesheet => return Ok(stylesheet()),
+            _ => {}
+        }
+        let session = medportal_auth::authenticate(ctx, &req).await?;
+        let page = || medportal_auth::page_context(ctx, info, &query, session.as_ref());
+        match route {
+            Route::Common(_) | Route::Stylesheet => Err(Error::NotFound),
             Route::Home => library::home(ctx, &page()).await,
             Route::Library => library::list(ctx, &page(), &req).await,
-            Route::Item => library::item(ctx, &page(), params.get("slug").unwrap_or("")).await,
+            Route::Item => {
+                let may_read = session.as_ref().is_some_and(|s| s.may(Action::ReadHcpContent));
+                library::item(ctx, &page(), params.get("slug").unwrap_or(""), may_read).await
+            }
             Route::Legal(which) => Ok(web::html(StatusCode::OK, pages::legal(&page(), which))),
-            Route::Stylesheet => Ok(stylesheet()),
         }
     }
 }

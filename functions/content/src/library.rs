@@ -108,7 +108,9 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, req: &Reque
     Ok(web::html(StatusCode::OK, pages::library(page, &view)))
 }
 
-pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str) -> Result<Response> {
+/// One item. HCP-only items show their title and summary and a sign-in / verification prompt
+/// unless the viewer may read HCP content (a verified session).
+pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer_verified: bool) -> Result<Response> {
     if slug.is_empty() || slug.len() > 120 || !slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return Err(Error::NotFound);
     }
@@ -121,9 +123,6 @@ pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str)
         .await?;
     let row = rows.first().ok_or(Error::NotFound)?;
     let card = card(row)?;
-    // Sessions arrive with the identity issue; until then no visitor is a verified HCP,
-    // so HCP-only items show their title and summary and a sign-in prompt, never the body.
-    let viewer_verified = false;
     let gated = card.hcp_only && !viewer_verified;
     let body = row.text(7)?;
     let view = ItemView {

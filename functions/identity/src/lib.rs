@@ -18,7 +18,7 @@ use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::{App, Ctx, Error, Function, Platform, Region, Result, render, route_table};
 use medportal_templates::pages::{self, OutboxMail};
-use medportal_templates::{Msg, PageContext, UserInfo, t};
+use medportal_templates::PageContext;
 use time::OffsetDateTime;
 
 pub struct Identity;
@@ -134,20 +134,7 @@ fn id(params: &Params) -> &str {
 
 /// The layout context, with the signed-in person (if any) for the header and sign-out form.
 pub(crate) fn page_ctx<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, session: Option<&Session>) -> PageContext {
-    let mut page = render::page_context(ctx.config, info, "");
-    if let Some(s) = session {
-        let l = info.locale;
-        let role = if s.is_staff() {
-            Msg::IdentityRoleStaff
-        } else if s.verified() {
-            Msg::IdentityRoleVerifiedHcp
-        } else {
-            Msg::IdentityRoleHcp
-        };
-        page.user = Some(UserInfo { display_name: s.claims.name.clone(), role_label: t(l, role).to_owned() });
-        page.csrf_token = Some(s.claims.csrf.clone());
-    }
-    page
+    medportal_auth::page_context(ctx, info, "", session)
 }
 
 /// Adds `Set-Cookie` headers.

@@ -1,7 +1,7 @@
 use super::*;
 use medportal_core::Config;
 use medportal_core::web;
-use medportal_templates::Locale;
+use medportal_templates::{Locale, Msg, t};
 use medportal_native::testing::{TestHost, request};
 
 #[test]

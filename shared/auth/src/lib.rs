@@ -16,7 +16,8 @@ pub use token::{Reject, Session, SessionClaims};
 
 use medportal_core::policy::Action;
 use medportal_core::web::{self, Request};
-use medportal_core::{Ctx, Error, Platform, Region, Result};
+use medportal_core::{Ctx, Error, Platform, Region, Result, render};
+use medportal_templates::{Msg, PageContext, UserInfo, t};
 
 /// The session cookie (`__Host-`: Secure, Path=/, no Domain — cannot be set by subdomains).
 pub const SESSION_COOKIE: &str = "__Host-mp_session";
@@ -74,6 +75,25 @@ pub async fn revoke_user<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id:
     let kv = ctx.region(region).kv().await?;
     let now = ctx.now().unix_timestamp();
     kv.put(&region, &deny_user_key(user_id), now.to_string().as_bytes(), None).await
+}
+
+/// The layout context for a page, with the signed-in person (if any) in the header and the
+/// session's CSRF token for the sign-out form. Every function renders pages through this.
+pub fn page_context<P: Platform>(ctx: &Ctx<'_, P>, info: &web::RequestInfo, query: &str, session: Option<&Session>) -> PageContext {
+    let mut page = render::page_context(ctx.config, info, query);
+    if let Some(s) = session {
+        let l = info.locale;
+        let role = if s.is_staff() {
+            Msg::IdentityRoleStaff
+        } else if s.verified() {
+            Msg::IdentityRoleVerifiedHcp
+        } else {
+            Msg::IdentityRoleHcp
+        };
+        page.user = Some(UserInfo { display_name: s.claims.name.clone(), role_label: t(l, role).to_owned() });
+        page.csrf_token = Some(s.claims.csrf.clone());
+    }
+    page
 }
 
 /// `Set-Cookie` value carrying a session token.

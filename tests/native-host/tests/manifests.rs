@@ -112,12 +112,12 @@ fn the_same_logical_store_maps_to_one_resource_everywhere() {
 }
 
 #[test]
-fn only_identity_may_call_out_and_only_to_the_npi_registry_and_local_fakes() {
+fn only_identity_may_call_out_and_only_to_the_registry_the_provider_and_local_fakes() {
     let spin = load("spin.toml");
     for spec in FUNCTIONS {
         let hosts = strings(spin["component"][spec.name].get("allowed_outbound_hosts"));
         let want: BTreeSet<String> = if spec.name == "identity" {
-            ["http://127.0.0.1:*", "https://npiregistry.cms.hhs.gov"].iter().map(|s| s.to_string()).collect()
+            ["http://127.0.0.1:*", "https://npiregistry.cms.hhs.gov", "https://login.doccheck.com"].iter().map(|s| s.to_string()).collect()
         } else {
             BTreeSet::new()
         };
@@ -145,5 +145,10 @@ fn only_identity_holds_the_session_signing_keys_and_every_function_can_verify() 
         assert!(wvars.get("session_public_keys").is_some(), "{} cannot verify sessions on Workers", spec.name);
         // signing keys are a Worker secret (`wrangler secret put`), never a plain var
         assert!(wvars.get("session_keys").is_none(), "session_keys must not be a plain var ({})", spec.name);
+        assert!(wvars.get("oidc_client_secret").is_none(), "oidc_client_secret must not be a plain var ({})", spec.name);
+        for k in ["oidc_authorize_url", "oidc_token_url", "oidc_userinfo_url", "oidc_client_id", "oidc_client_secret"] {
+            assert_eq!(vars.get(k).is_some(), spec.name == "identity", "{k} given to {}", spec.name);
+        }
     }
+    assert_eq!(spin["variables"]["oidc_client_secret"]["secret"].as_bool(), Some(true));
 }
