@@ -57,6 +57,8 @@ const SAME_IN_BOTH: &[&str] = &[
     // Placeholder company name and VAT number of the demo legal notice.
     "legal.imprint.company",
     "legal.imprint.vat",
+    // The one-time code field: "Code" in German too.
+    "identity.totp.code",
 ];
 
 #[test]
