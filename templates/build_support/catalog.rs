@@ -203,7 +203,7 @@ pub fn generate(catalogs: &[Catalog]) -> String {
         let doc = format!("`{}`: {}", e.key, e.value);
         let _ = write!(
             s,
-            "    #[doc = {doc:?}]\n    pub const {}: Msg = Msg(&MsgDef {{ key: {:?}, placeholders: &[",
+            "    #[doc = {doc:?}]\n    pub const {}: Msg = Msg(&MsgDef {{ #[cfg(test)] key: {:?}, #[cfg(test)] placeholders: &[",
             variant_name(&e.key),
             e.key
         );

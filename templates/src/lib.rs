@@ -179,17 +179,22 @@ pub struct Msg(&'static MsgDef);
 #[doc(hidden)]
 #[derive(PartialEq, Eq, Hash)]
 pub struct MsgDef {
+    // Keys and placeholder lists are for the catalog tests only: shipping them would add
+    // every key string to every function's wasm.
+    #[cfg(test)]
     key: &'static str,
+    #[cfg(test)]
     placeholders: &'static [&'static str],
     text: [&'static str; LOCALE_COUNT],
 }
 
 impl std::fmt::Debug for Msg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Msg({})", self.0.key)
+        write!(f, "Msg({:?})", self.0.text[0])
     }
 }
 
+#[cfg(test)]
 impl Msg {
     /// The catalog key, e.g. `"nav.home"`.
     pub fn key(self) -> &'static str {
