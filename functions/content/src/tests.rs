@@ -46,6 +46,48 @@ fn hcp_only_items_are_gated_for_anonymous_visitors() {
     assert!(public.contains("MedWatch"), "public body should be visible");
 }
 
+/// A session cookie for the seeded person `sub` with verification status `vs` (dev keys, the
+/// host's clock).
+fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
+    use medportal_auth::{KeySet, SessionClaims, token};
+    use medportal_core::ports::Clock;
+    let now = host.platform.now();
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: sub.into(),
+        jti: "0123456789abcdefghjkmnpqrs".into(),
+        rgn: "eu".into(),
+        ctry: "DE".into(),
+        roles: vec!["hcp".into()],
+        vs: vs.into(),
+        name: "Dr. Anna Müller".into(),
+        csrf: "csrf-secret-0123456789".into(),
+        auth_time: now.unix_timestamp(),
+        mfa: false,
+    };
+    let keys = KeySet::from_config(&host.config).unwrap();
+    format!("{}={}", medportal_auth::SESSION_COOKIE, token::issue(&keys, claims, now).unwrap().0)
+}
+
+#[test]
+fn hcp_only_items_are_visible_to_verified_hcps_only() {
+    let host = TestHost::new();
+    let path = "/content/apixaban-aristotle-trial-summary";
+    let get = |cookie: &str| TestHost::text(&host.send::<Content>(request("GET", path, &[("cookie", cookie)], vec![])));
+    let verified = get(&session_cookie(&host, "eu-u-hcp-01", "verified"));
+    assert!(verified.contains("target INR 2.0 to 3.0"), "a verified HCP must see the body");
+    assert!(verified.contains("Dr. Anna Müller"), "the signed-in person is shown");
+    let unverified = get(&session_cookie(&host, "eu-u-hcp-03", "unverified"));
+    assert!(!unverified.contains("target INR 2.0 to 3.0"), "HCP-only body leaked to an unverified HCP");
+    // a forged token (signature broken) counts as anonymous
+    let mut forged = session_cookie(&host, "eu-u-hcp-01", "verified");
+    forged.replace_range(forged.len() - 4.., "AAAA");
+    let html = get(&forged);
+    assert!(!html.contains("target INR 2.0 to 3.0"), "HCP-only body shown for a forged token");
+    assert!(!html.contains("Dr. Anna Müller"));
+}
+
 #[test]
 fn unknown_paths_and_methods_get_clear_errors() {
     let host = TestHost::new();
