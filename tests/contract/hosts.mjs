@@ -10,7 +10,10 @@ import { ROOT, startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
 import { startFakeOidc } from "../fakes/oidc.mjs";
 
-const DEV_VARS = { dev_mode: "true", public_origin: "http://127.0.0.1" };
+// Outbound calls get a 1.5 s deadline here instead of the default 5 s, so the scenario with
+// an unresponsive registry stays fast; the fake answers in milliseconds otherwise.
+export const OUTBOUND_TIMEOUT_MS = 1500;
+const DEV_VARS = { dev_mode: "true", public_origin: "http://127.0.0.1", outbound_timeout_ms: String(OUTBOUND_TIMEOUT_MS) };
 
 function spawnHost(bin, args, env) {
   return new Promise((resolvePromise, reject) => {

@@ -4,7 +4,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, generateKeyPairSync, sign as edSign } from "node:crypto";
-import { startHost } from "./hosts.mjs";
+import { startHost, OUTBOUND_TIMEOUT_MS } from "./hosts.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const PROTECTED = ["/account", "/account/profile", "/verify"];
@@ -220,6 +220,36 @@ for (const hostName of HOSTS) {
       assert.match(await other.res.text(), /could not match this NPI/);
       const page = await (await other.b.get("/verify")).text();
       assert.match(page, /could not verify your professional status/);
+    });
+
+    test("an unresponsive registry leaves the verification pending, within the outbound deadline", async () => {
+      // The fake holds its answer back far longer than the deadline: first the whole answer,
+      // then (headers sent) the body.
+      const stallMs = OUTBOUND_TIMEOUT_MS + 6000;
+      for (const phase of ["headers", "body"]) {
+        const { b } = await registerAndSignIn(host, `slow-${phase}.${run}@example.org`);
+        const form = await b.get("/verify");
+        const csrf = csrfOf(await form.text());
+        const seen = host.nppes.requests.length;
+        host.nppes.delay(stallMs, phase);
+        const started = performance.now();
+        let res;
+        try {
+          res = await b.post("/verify", { csrf, npi: "1234567893" });
+        } finally {
+          host.nppes.delay(0);
+        }
+        const took = performance.now() - started;
+        const html = await res.text();
+        assert.equal(res.status, 503, `${phase}: ${html.slice(0, 300)}`);
+        assert.match(html, /professional register cannot be reached/, phase);
+        assert.equal(host.nppes.requests.length, seen + 1, `${phase}: the registry was asked once`);
+        // it waited for the deadline (not an unrelated early failure) and no longer
+        assert.ok(took >= OUTBOUND_TIMEOUT_MS - 100 && took < OUTBOUND_TIMEOUT_MS + 2500, `${phase}: answered after ${Math.round(took)} ms`);
+        const account = await (await b.get("/account")).text();
+        assert.match(account, /Your verification is in progress/, phase);
+        assert.doesNotMatch(account, /You are verified as a healthcare professional/, phase);
+      }
     });
 
     test("no user enumeration: known and unknown emails get the same answer", async () => {

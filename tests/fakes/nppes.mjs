@@ -2,8 +2,13 @@
 // for tests. Known numbers (all with a valid check digit):
 //   1234567893  JANE DOE    active      1111111112  JOHN SMITH  active
 //   2222222228  JANE DOE    deactivated anything else: no result
-// `startFakeNppes()` listens on 127.0.0.1:<free port> and resolves to { url, requests, stop }.
-// Run alone: node tests/fakes/nppes.mjs  (prints "listening on http://127.0.0.1:PORT").
+// `startFakeNppes()` listens on 127.0.0.1:<free port> and resolves to
+// { url, requests, delay, stop }. `delay(ms, phase)` makes it unresponsive for the following
+// requests: phase "headers" holds the whole answer back for `ms`; phase "body" sends the
+// status and headers at once, then one body byte, then holds the rest back for `ms` (a stalled
+// body). `delay(0)` restores prompt answers; `stop()` drops held connections.
+// Run alone: node tests/fakes/nppes.mjs [delay-ms [headers|body]]
+//   (prints "listening on http://127.0.0.1:PORT").
 import { createServer } from "node:http";
 
 export const NPIS = {
@@ -14,12 +19,30 @@ export const NPIS = {
 
 export function startFakeNppes() {
   const requests = [];
+  const held = new Set();
+  let delayMs = 0;
+  let delayPhase = "headers";
+  const later = (ms, fn) => {
+    const t = setTimeout(() => (held.delete(t), fn()), ms);
+    held.add(t);
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     requests.push(url.pathname + url.search);
+    const [ms, phase] = [delayMs, delayPhase];
     const send = (status, body) => {
+      const text = JSON.stringify(body);
+      if (ms > 0 && phase === "headers") return later(ms, () => reply(status, text));
+      if (ms > 0 && phase === "body") {
+        res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        res.write(text.slice(0, 1));
+        return later(ms, () => res.end(text.slice(1)));
+      }
+      reply(status, text);
+    };
+    const reply = (status, text) => {
       res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
+      res.end(text);
     };
     if (url.pathname !== "/api/" || url.searchParams.get("version") !== "2.1") {
       return send(400, { Errors: [{ description: "unsupported request", field: "version", number: "04" }] });
@@ -36,12 +59,24 @@ export function startFakeNppes() {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, requests, stop: () => new Promise((r) => server.close(r)) });
+      const delay = (ms, phase = "headers") => {
+        if (!["headers", "body"].includes(phase)) throw new Error(`unknown delay phase ${phase}`);
+        [delayMs, delayPhase] = [ms, phase];
+      };
+      const stop = () =>
+        new Promise((r) => {
+          for (const t of held) clearTimeout(t);
+          held.clear();
+          server.close(r);
+          server.closeAllConnections();
+        });
+      resolve({ url: `http://127.0.0.1:${port}`, requests, delay, stop });
     });
   });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { url } = await startFakeNppes();
+  const { url, delay } = await startFakeNppes();
+  if (process.argv[2]) delay(Number(process.argv[2]), process.argv[3]);
   console.log(`listening on ${url}`);
 }

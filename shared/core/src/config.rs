@@ -2,6 +2,7 @@
 //! Spin variables). Core never reads the environment itself.
 
 use crate::error::{Error, Result};
+use core::time::Duration;
 
 #[derive(Clone)]
 pub struct Config {
@@ -28,6 +29,10 @@ pub struct Config {
     /// External HCP-verification provider (OpenID Connect authorization-code flow); `None`
     /// when not configured (the option is then not offered).
     pub oidc: Option<OidcConfig>,
+    /// Deadline for one outbound HTTP exchange (connect, answer and body), from
+    /// `outbound_timeout_ms` (100..=30000, default 5000). A registry or verification provider
+    /// that does not answer in time counts as unreachable.
+    pub outbound_timeout: Duration,
 }
 
 /// An OpenID Connect HCP-verification provider (DocCheck-style): authorize, token and
@@ -75,6 +80,7 @@ impl std::fmt::Debug for Config {
             .field("session_public_keys", &self.session_public_keys)
             .field("npi_registry_url", &self.npi_registry_url)
             .field("oidc", &self.oidc)
+            .field("outbound_timeout", &self.outbound_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -98,6 +104,7 @@ impl Config {
         "oidc_client_id",
         "oidc_client_secret",
         "oidc_countries",
+        "outbound_timeout_ms",
     ];
 
     /// Builds the config from a lookup (`None` = unset). Invalid values are errors, not defaults.
@@ -139,6 +146,15 @@ impl Config {
             return Err(Error::internal("config: npi_registry_url must be scheme://host[:port]"));
         }
         let oidc = oidc_config(&mut get, dev_mode)?;
+        let outbound_timeout = match get("outbound_timeout_ms") {
+            None => Duration::from_secs(5),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (100..=30_000).contains(ms))
+                .map(Duration::from_millis)
+                .ok_or_else(|| Error::internal("config: outbound_timeout_ms must be 100..=30000"))?,
+        };
         Ok(Config {
             dev_mode,
             public_origin,
@@ -152,6 +168,7 @@ impl Config {
             session_public_keys: get("session_public_keys"),
             npi_registry_url,
             oidc,
+            outbound_timeout,
         })
     }
 
@@ -244,6 +261,16 @@ mod tests {
         assert!(cfg(&[("dev_mode", "true"), ("health_token", "short")]).is_err());
         assert!(cfg(&[("dev_mode", "true"), ("max_body_bytes", "12")]).is_err());
         assert!(cfg(&[("dev_mode", "true"), ("public_origin", "https://x.test/")]).is_err());
+        for bad in ["0", "99", "30001", "5s", "-1"] {
+            assert!(cfg(&[("dev_mode", "true"), ("outbound_timeout_ms", bad)]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn outbound_timeout_defaults_to_five_seconds() {
+        assert_eq!(cfg(&[("dev_mode", "true")]).unwrap().outbound_timeout, Duration::from_secs(5));
+        let c = cfg(&[("dev_mode", "true"), ("outbound_timeout_ms", "250")]).unwrap();
+        assert_eq!(c.outbound_timeout, Duration::from_millis(250));
     }
 
     #[test]

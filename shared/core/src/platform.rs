@@ -85,10 +85,11 @@ impl<'a, P: Platform> Ctx<'a, P> {
         self.platform.log(level, message);
     }
 
-    /// Sends an outbound HTTP request. Which hosts a function may reach is the runtime's
-    /// allow-list (`allowed_outbound_hosts` in spin.toml); errors are transport failures.
+    /// Sends an outbound HTTP request, bounded by the configured `outbound_timeout_ms`. Which
+    /// hosts a function may reach is the runtime's allow-list (`allowed_outbound_hosts` in
+    /// spin.toml); errors are transport failures, including no complete answer in time.
     pub async fn http_send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
-        self.platform.send(req).await
+        self.platform.send(req, self.config.outbound_timeout).await
     }
 
     /// The mailer for a recipient in `region`. In dev mode mails go to the region's outbox;

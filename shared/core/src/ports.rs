@@ -4,6 +4,10 @@
 #![allow(async_fn_in_trait)]
 
 use crate::error::Result;
+use core::future::{Future, poll_fn};
+use core::pin::pin;
+use core::task::Poll;
+use core::time::Duration;
 use time::OffsetDateTime;
 
 /// A key-value namespace (Workers KV, Spin key-value store).
@@ -182,8 +186,41 @@ pub trait Mailer {
 }
 
 /// Outbound HTTP (Workers `fetch`, Spin `wasi:http` client, a small blocking client natively).
-/// Transport failures (refused, unreachable, denied by the runtime's allow-list) are errors;
-/// any HTTP status is a response.
+/// Transport failures (refused, unreachable, denied by the runtime's allow-list, no complete
+/// answer within `timeout`) are errors; any HTTP status is a response.
 pub trait HttpClient {
-    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>>;
+    /// Sends `req`. `timeout` bounds the whole exchange — connecting, the response head and
+    /// reading the body: an implementation gives up (and releases the connection) once it has
+    /// passed, so an unresponsive peer cannot hold a request open.
+    async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>>;
+}
+
+/// Runs `work` until `timer` completes: `Some(output)` if the work finished first (it is
+/// polled first, so it also wins a tie), `None` if the timer did; the unfinished future is
+/// dropped either way (which cancels it). Runtime-neutral: adapters pass their own timer
+/// (Workers `setTimeout`, Spin's monotonic clock).
+pub async fn within<W: Future, T: Future<Output = ()>>(work: W, timer: T) -> Option<W::Output> {
+    let mut work = pin!(work);
+    let mut timer = pin!(timer);
+    poll_fn(|cx| {
+        if let Poll::Ready(out) = work.as_mut().poll(cx) {
+            return Poll::Ready(Some(out));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+    use core::future::{pending, ready};
+
+    #[test]
+    fn within_returns_the_work_or_none_when_the_timer_wins() {
+        assert_eq!(pollster::block_on(within(ready(7), pending())), Some(7));
+        assert_eq!(pollster::block_on(within(pending::<u8>(), ready(()))), None);
+        // a tie goes to the work
+        assert_eq!(pollster::block_on(within(ready(1), ready(()))), Some(1));
+    }
 }

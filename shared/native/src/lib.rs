@@ -8,6 +8,7 @@ use rusqlite::{Connection, params_from_iter, types::Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use time::OffsetDateTime;
 
 type Shared = Arc<Mutex<Connection>>;
@@ -39,7 +40,7 @@ impl NativeStores {
             None => Connection::open_in_memory(),
         }
         .map_err(Error::platform)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(Error::platform)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(Error::platform)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;
              CREATE TABLE IF NOT EXISTS spin_key_value (
@@ -91,8 +92,8 @@ pub fn apply_dir(conn: &Connection, dir: &Path) -> Result<Vec<String>> {
     Ok(applied)
 }
 
-/// An outbound HTTP transport (swapped for a fake in host tests).
-pub type HttpFn = Arc<dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> + Send + Sync>;
+/// An outbound HTTP transport with its deadline (swapped for a fake in host tests).
+pub type HttpFn = Arc<dyn Fn(http::Request<Vec<u8>>, Duration) -> Result<http::Response<Vec<u8>>> + Send + Sync>;
 
 /// The native platform: real clock, OS randomness, stderr logging, SQLite stores, a small
 /// blocking HTTP/1.1 client (http:// only).
@@ -137,8 +138,8 @@ impl Log for NativePlatform {
 }
 
 impl HttpClient for NativePlatform {
-    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
-        (self.http)(req)
+    async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>> {
+        (self.http)(req, timeout)
     }
 }
 
@@ -293,9 +294,21 @@ pub mod http1 {
     use super::*;
     use std::io::{Read, Write};
     use std::net::{TcpStream, ToSocketAddrs};
-    use std::time::Duration;
+    use std::time::Instant;
 
-    pub fn send(req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+    /// Largest response read.
+    const MAX_RESPONSE: usize = 16 * 1024 * 1024;
+
+    /// Sends `req` and reads the whole response, all within `timeout` (connect, write and
+    /// every read get only the time left).
+    pub fn send(req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>> {
+        let deadline = Instant::now() + timeout;
+        let left = || {
+            deadline
+                .checked_duration_since(Instant::now())
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| Error::platform(format!("native http client: no complete answer within {timeout:?}")))
+        };
         let uri = req.uri();
         if uri.scheme_str() != Some("http") {
             return Err(Error::platform(format!("native http client: only http:// is supported, not {uri}")));
@@ -308,10 +321,8 @@ pub mod http1 {
             .map_err(Error::platform)?
             .next()
             .ok_or_else(|| Error::platform("native http client: host did not resolve"))?;
-        let timeout = Duration::from_secs(10);
-        let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(Error::platform)?;
-        stream.set_read_timeout(Some(timeout)).map_err(Error::platform)?;
-        stream.set_write_timeout(Some(timeout)).map_err(Error::platform)?;
+        let mut stream = TcpStream::connect_timeout(&addr, left()?).map_err(Error::platform)?;
+        stream.set_write_timeout(Some(left()?)).map_err(Error::platform)?;
         let mut head = format!("{} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n", req.method());
         for (k, v) in req.headers() {
             if k != http::header::HOST && k != http::header::CONNECTION && k != http::header::CONTENT_LENGTH {
@@ -322,7 +333,26 @@ pub mod http1 {
         stream.write_all(head.as_bytes()).map_err(Error::platform)?;
         stream.write_all(req.body()).map_err(Error::platform)?;
         let mut raw = Vec::new();
-        stream.take(16 * 1024 * 1024).read_to_end(&mut raw).map_err(Error::platform)?;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            stream.set_read_timeout(Some(left()?)).map_err(Error::platform)?;
+            let n = match stream.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // WouldBlock/TimedOut: the read timeout (the time left) passed
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                    return Err(Error::platform(format!("native http client: no complete answer within {timeout:?}")));
+                }
+                Err(e) => return Err(Error::platform(e)),
+            };
+            if n == 0 {
+                break;
+            }
+            if raw.len() + n > MAX_RESPONSE {
+                return Err(Error::platform("native http client: response too large"));
+            }
+            raw.extend_from_slice(&buf[..n]);
+        }
         parse_response(&raw)
     }
 
@@ -369,13 +399,72 @@ pub mod http1 {
 
     #[cfg(test)]
     mod tests {
+        use super::*;
+
         #[test]
         fn parses_plain_and_chunked_responses() {
             let r = super::parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi").unwrap();
             assert_eq!((r.status().as_u16(), r.body().as_slice()), (200, &b"hi"[..]));
             let r = super::parse_response(b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
             assert_eq!((r.status().as_u16(), r.body().as_slice()), (404, &b"abcde"[..]));
-            assert!(super::send(http::Request::get("https://example.com/").body(vec![]).unwrap()).is_err());
+            let https = http::Request::get("https://example.com/").body(vec![]).unwrap();
+            assert!(super::send(https, Duration::from_secs(1)).is_err());
+        }
+
+        /// A local server that accepts and then runs `serve` on the connection.
+        fn server(serve: impl FnOnce(std::net::TcpStream) + Send + 'static) -> String {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}/api/", listener.local_addr().unwrap());
+            std::thread::spawn(move || {
+                if let Ok((stream, _)) = listener.accept() {
+                    serve(stream);
+                }
+            });
+            url
+        }
+
+        fn get(url: &str, timeout: Duration) -> (Result<http::Response<Vec<u8>>>, Duration) {
+            let started = Instant::now();
+            (super::send(http::Request::get(url).body(vec![]).unwrap(), timeout), started.elapsed())
+        }
+
+        #[test]
+        fn a_silent_server_times_out_at_the_deadline() {
+            let url = server(|s| {
+                std::thread::sleep(Duration::from_secs(5));
+                drop(s);
+            });
+            let (res, took) = get(&url, Duration::from_millis(300));
+            assert!(res.unwrap_err().to_string().contains("no complete answer"));
+            assert!(took >= Duration::from_millis(300) && took < Duration::from_secs(2), "{took:?}");
+        }
+
+        #[test]
+        fn a_trickling_server_cannot_extend_the_deadline() {
+            // a byte every 50 ms keeps each read alive; the whole exchange must still stop
+            let url = server(|mut s| {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+                for _ in 0..100 {
+                    if s.write_all(b"x").is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            });
+            let (res, took) = get(&url, Duration::from_millis(400));
+            assert!(res.is_err());
+            assert!(took < Duration::from_secs(2), "{took:?}");
+        }
+
+        #[test]
+        fn a_prompt_answer_arrives() {
+            let url = server(|mut s| {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            });
+            let (res, _) = get(&url, Duration::from_secs(5));
+            assert_eq!(res.unwrap().body().as_slice(), b"ok");
         }
     }
 }
@@ -399,13 +488,13 @@ pub mod testing {
                 panic!("test databases: {e}");
             }
             // No network in host tests: outbound HTTP fails unless a test installs a fake.
-            let offline: HttpFn = Arc::new(|_| Err(Error::platform("test host: no network")));
+            let offline: HttpFn = Arc::new(|_, _| Err(Error::platform("test host: no network")));
             TestHost { platform: NativePlatform::new(stores).with_http(offline), config: Config::dev() }
         }
 
         /// Installs a fake outbound HTTP transport.
         pub fn with_http(mut self, http: impl Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> + Send + Sync + 'static) -> TestHost {
-            self.platform = self.platform.with_http(Arc::new(http));
+            self.platform = self.platform.with_http(Arc::new(move |req, _timeout| http(req)));
             self
         }
 

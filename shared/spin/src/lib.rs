@@ -11,8 +11,11 @@
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
+use core::time::Duration;
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement, within};
 use medportal_core::{Config, Error, KvBlobStore, Platform, RequestInfo, Result, StoreName};
+use spin_sdk::wasip3::http::types::RequestOptions;
+use spin_sdk::wasip3::http_compat::RequestOptionsExtension;
 use spin_sdk::{key_value, sqlite};
 use time::OffsetDateTime;
 
@@ -37,13 +40,28 @@ impl Log for SpinPlatform {
 }
 
 impl HttpClient for SpinPlatform {
-    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
-        let (parts, body) = req.into_parts();
+    /// `wasi:http` with request options (connect, first-byte and between-bytes timeouts, so the
+    /// runtime itself drops a stalled connection) and, over the whole exchange, a race with
+    /// the monotonic clock, so a peer trickling bytes cannot stretch it past `timeout` either.
+    async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>> {
+        let (mut parts, body) = req.into_parts();
+        let options = RequestOptions::new();
+        let ns = Some(u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX));
+        // A runtime that does not support an option says so; the race below still bounds it.
+        let _ = options.set_connect_timeout(ns);
+        let _ = options.set_first_byte_timeout(ns);
+        let _ = options.set_between_bytes_timeout(ns);
+        parts.extensions.insert(RequestOptionsExtension(options));
         let outbound = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-        let resp = spin_sdk::http::send(outbound).await.map_err(|e| Error::platform(format!("outbound http: {e:?}")))?;
-        let (parts, body) = resp.into_parts();
-        let bytes = body.collect().await.map_err(|e| Error::platform(format!("outbound http body: {e:?}")))?.to_bytes();
-        Ok(http::Response::from_parts(parts, bytes.to_vec()))
+        let exchange = async {
+            let resp = spin_sdk::http::send(outbound).await.map_err(|e| Error::platform(format!("outbound http: {e:?}")))?;
+            let (parts, body) = resp.into_parts();
+            let bytes = body.collect().await.map_err(|e| Error::platform(format!("outbound http body: {e:?}")))?.to_bytes();
+            Ok(http::Response::from_parts(parts, bytes.to_vec()))
+        };
+        within(exchange, spin_sdk::time::sleep(timeout)).await.unwrap_or_else(|| {
+            Err(Error::platform(format!("outbound http: no complete answer within {} ms", timeout.as_millis())))
+        })
     }
 }
 

@@ -4,7 +4,8 @@
 
 mod d1;
 
-use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng};
+use core::time::Duration;
+use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng, within};
 use medportal_core::{Config, Error, Platform, RequestInfo, Result, StoreName};
 use time::OffsetDateTime;
 
@@ -56,7 +57,9 @@ impl Log for WorkersPlatform {
 }
 
 impl HttpClient for WorkersPlatform {
-    async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+    /// `fetch` with an `AbortSignal`, raced against a `setTimeout` timer: when the timer wins,
+    /// the request is aborted (headers or body still pending) and an error returned.
+    async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>> {
         let (parts, body) = req.into_parts();
         let headers = worker::Headers::new();
         for (k, v) in parts.headers.iter() {
@@ -68,13 +71,24 @@ impl HttpClient for WorkersPlatform {
             init.with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
         }
         let outbound = worker::Request::new_with_init(&parts.uri.to_string(), &init).map_err(Error::platform)?;
-        let mut resp = worker::Fetch::Request(outbound).send().await.map_err(Error::platform)?;
-        let mut builder = http::Response::builder().status(resp.status_code());
-        for (k, v) in resp.headers().entries() {
-            builder = builder.header(k, v);
+        let controller = worker::AbortController::default();
+        let signal = controller.signal();
+        let exchange = async {
+            let mut resp = worker::Fetch::Request(outbound).send_with_signal(&signal).await.map_err(Error::platform)?;
+            let mut builder = http::Response::builder().status(resp.status_code());
+            for (k, v) in resp.headers().entries() {
+                builder = builder.header(k, v);
+            }
+            let bytes = resp.bytes().await.map_err(Error::platform)?;
+            builder.body(bytes).map_err(Error::platform)
+        };
+        match within(exchange, worker::Delay::from(timeout)).await {
+            Some(result) => result,
+            None => {
+                controller.abort();
+                Err(Error::platform(format!("outbound http: no complete answer within {} ms", timeout.as_millis())))
+            }
         }
-        let bytes = resp.bytes().await.map_err(Error::platform)?;
-        builder.body(bytes).map_err(Error::platform)
     }
 }
 

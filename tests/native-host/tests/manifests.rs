@@ -129,6 +129,12 @@ fn only_identity_may_call_out_and_only_to_the_registry_the_provider_and_local_fa
     assert!(spin["component"]["identity"]["variables"].get("npi_registry_url").is_some());
     let w = load("wrangler.toml");
     assert_eq!(w["env"]["identity"]["vars"]["npi_registry_url"].as_str(), Some(default));
+    // outbound calls are bounded: the deadline is declared, passed, and the same everywhere
+    let timeout = spin["variables"]["outbound_timeout_ms"]["default"].as_str().expect("outbound_timeout_ms default");
+    assert!(spin["component"]["identity"]["variables"].get("outbound_timeout_ms").is_some());
+    assert_eq!(w["env"]["identity"]["vars"]["outbound_timeout_ms"].as_str(), Some(timeout));
+    let ms: u64 = timeout.parse().expect("outbound_timeout_ms is a number");
+    assert!((100..=30_000).contains(&ms));
 }
 
 #[test]
