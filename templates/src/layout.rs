@@ -155,6 +155,8 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                 @if ctx.dev_mode { meta name="robots" content="noindex, nofollow"; }
                 title { (tf(l, Msg::PageTitle, &[("title", title)])) }
                 link rel="stylesheet" href=(CSS_PATH);
+                // No icon yet: an empty one stops browsers requesting /favicon.ico (a 404).
+                link rel="icon" href="data:,";
             }
             body {
                 a.skip-link href="#main" { (t(l, Msg::SkipToContent)) }
