@@ -22,11 +22,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search
+        eval-search bench-search test-browser chromium
 
 help:
 	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
-	@echo "make test   - install what is needed, run unit/host tests and the contract suite on native, workerd and Spin"
+	@echo "make test   - install what is needed, run unit/host tests, the contract suite on native, workerd and Spin, and the browser test"
+	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd"
 	@echo "make bench  - wasm sizes and per-route CPU figures"
 
 ## ---- set-up -------------------------------------------------------------------------------
@@ -40,6 +41,10 @@ tools:
 node_modules/.installed: package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The system Chromium the browser test drives (Debian package; installed when missing).
+chromium:
+	@scripts/ensure-chromium
 
 ## ---- builds ---------------------------------------------------------------------------------
 build: build-workers build-spin native-host spin-host
@@ -79,7 +84,7 @@ dev: build-workers
 	$(NODE) tests/workerd/dev.mjs
 
 ## ---- tests ------------------------------------------------------------------------------------
-test: setup test-native build test-contract
+test: setup test-native build test-contract test-browser
 
 test-native:
 	cargo test --workspace --locked
@@ -88,6 +93,11 @@ test-contract:
 	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
 	SPIN_HOST_BIN=$(SPIN_HOST_TARGET)/release/medportal-spin-host \
 	$(NODE) --test --test-concurrency=1 "tests/contract/*.test.mjs" "tests/infra/*.test.mjs"
+
+# Headless Chromium walks register → magic link → NPI verification → HCP-only content, against
+# the built Workers in workerd (dev mode, fake NPPES registry), with and without JavaScript.
+test-browser: setup chromium build-workers
+	$(NODE) --test --test-concurrency=1 "tests/browser/*.test.mjs"
 
 ## ---- benchmarks and ops -------------------------------------------------------------------
 bench: build

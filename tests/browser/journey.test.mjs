@@ -1,0 +1,176 @@
+// Browser test (headless Chromium): a new US healthcare professional goes from /register to a
+// verified session in the local run — the real built Workers in workerd (Miniflare), embedded
+// storage, dev mode, like `make dev` — with the fake NPPES registry behind the NPI check:
+//
+//   /register (≤ 4 fields besides consent checkboxes) → "check your email" → dev outbox → the
+//   magic link → confirm → /account → /verify with an NPI the registry knows → verified; an
+//   HCP-only content item, gated before, now shows its full text.
+//
+// The journey runs twice: with JavaScript enabled (no console errors, no page errors, no failed
+// requests allowed) and with JavaScript disabled (every step must work on plain HTML forms and
+// links). Chromium is the system one (Debian package `chromium`; CHROMIUM_BIN overrides),
+// driven by playwright-core, which downloads no browser.
+//
+// Run: make test-browser   (or: node --test tests/browser/  after make build-workers)
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { chromium } from "playwright-core";
+import { startPortal } from "../workerd/portal.mjs";
+import { startFakeNppes } from "../fakes/nppes.mjs";
+
+const HCP_ITEM = "/content/apixaban-aristotle-trial-summary";
+const HCP_BODY = "target INR 2.0 to 3.0"; // a sentence of that item's full text, never shown gated
+const NPI = "1234567893"; // JANE DOE, active, in the fake registry
+const MAX_FIRST_STEP_FIELDS = 4;
+
+function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_BIN, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) throw new Error("Chromium not found: run `make chromium` (apt-get install chromium) or set CHROMIUM_BIN");
+  return found;
+}
+
+/** A port that was free a moment ago (the portal's public origin must name it: mail links). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+let portal, nppes, browser, origin;
+const timings = {};
+
+before(async () => {
+  nppes = await startFakeNppes();
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    try {
+      portal = await startPortal({ port, vars: { dev_mode: "true", public_origin: origin, npi_registry_url: nppes.url } });
+      break;
+    } catch (e) {
+      if (attempt >= 2) throw e; // the port was taken in between: try another
+    }
+  }
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.mf.dispose();
+  await nppes?.stop();
+  if (Object.keys(timings).length) console.log(`browser journey timings (ms): ${JSON.stringify(timings)}`);
+});
+
+/** A fresh browser profile; records console errors, page errors and failed requests. */
+async function newPage(javaScriptEnabled) {
+  const context = await browser.newContext({ javaScriptEnabled, baseURL: origin, locale: "en-US" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()} (${m.location().url || page.url()})`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message} (${page.url()})`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  return { context, page, problems };
+}
+
+/** Clicks `selector` and waits until the page it leads to has loaded. */
+async function follow(page, selector, urlPattern) {
+  await Promise.all([page.waitForURL(urlPattern, { waitUntil: "load" }), page.click(selector)]);
+}
+
+const text = (page, selector) => page.locator(selector).innerText();
+
+async function journey(javaScriptEnabled) {
+  const started = performance.now();
+  const { context, page, problems } = await newPage(javaScriptEnabled);
+  const email = `jane.${javaScriptEnabled ? "js" : "nojs"}.${Date.now().toString(36)}@example.org`;
+  try {
+    // The profile really runs (or does not run) page scripts.
+    await page.setContent('<p id="js">off</p><script>document.getElementById("js").textContent = "on"</script>');
+    assert.equal(await text(page, "#js"), javaScriptEnabled ? "on" : "off");
+
+    // Anonymous: the HCP-only item shows title and summary, never the full text.
+    await page.goto(HCP_ITEM);
+    assert.match(await text(page, "main"), /Full text for verified healthcare professionals/);
+    assert.equal(await page.locator("article .prose").count(), 0);
+    assert.ok(!(await page.content()).includes(HCP_BODY), "HCP-only text shown to an anonymous visitor");
+
+    // Step one of registration: at most four questions besides the consent checkboxes.
+    await page.goto("/register");
+    const form = page.locator('form[action="/register"]');
+    const fields = await form.locator("input:not([type=hidden]):not([type=checkbox]), select, textarea").evaluateAll((els) => els.map((e) => e.name));
+    const checkboxes = await form.locator("input[type=checkbox]").evaluateAll((els) => els.map((e) => e.name));
+    assert.ok(fields.length >= 1 && fields.length <= MAX_FIRST_STEP_FIELDS, `first step asks ${fields.length} fields: ${fields}`);
+    assert.deepEqual(checkboxes.sort(), ["comms", "terms"], "only the consent checkboxes besides the fields");
+    await page.fill("#email", email);
+    await page.selectOption("#country", "US");
+    await page.selectOption("#profession", "physician");
+    await page.fill("#name", "Dr. Jane Doe");
+    await page.check("#terms");
+    await follow(page, 'form[action="/register"] button[type=submit]', "**/register");
+    assert.match(await text(page, "h1"), /Check your email/);
+
+    // The dev outbox holds the sign-in mail; its link opens the confirmation page.
+    await follow(page, 'main a[href="/dev/outbox"]', "**/dev/outbox");
+    const mail = page.locator("li.card", { hasText: email });
+    assert.equal(await mail.count(), 1, "exactly one mail to the new address");
+    await follow(page, `li.card:has-text("${email}") a[href*="/login/verify?"]`, /\/login\/verify\?/);
+    assert.match(await text(page, "h1"), /Confirm sign-in/);
+    await follow(page, 'main form[action="/login/verify"] button[type=submit]', "**/account");
+    const account = await text(page, "main");
+    assert.ok(account.includes(email), "the account page shows the new address");
+    assert.match(account, /You are not verified yet/);
+
+    // Signed in but unverified: still gated (with the "not verified yet" text).
+    await page.goto(HCP_ITEM);
+    assert.match(await text(page, "main"), /Your account has not been verified yet/);
+    assert.ok(!(await page.content()).includes(HCP_BODY), "HCP-only text shown to an unverified HCP");
+
+    // Verify with the NPI: the registry is asked, the session becomes verified.
+    await page.goto("/account");
+    await follow(page, 'main a[href="/verify"]', "**/verify");
+    const asked = nppes.requests.length;
+    await page.fill("#npi", NPI);
+    await follow(page, 'main form[action="/verify"] button[type=submit]', "**/verify");
+    assert.deepEqual(nppes.requests.slice(asked), [`/api/?version=2.1&number=${NPI}`]);
+    assert.match(await text(page, "main"), /You are verified as a healthcare professional/);
+    assert.equal(await page.locator('main form[action="/verify"]').count(), 0, "no verify form once verified");
+    const session = (await context.cookies()).find((c) => c.name === "__Host-mp_session");
+    assert.ok(session, "session cookie set");
+    assert.ok(session.httpOnly && session.secure, "session cookie is HttpOnly and Secure");
+    const claims = JSON.parse(Buffer.from(session.value.split(".")[1], "base64url"));
+    assert.equal(claims.vs, "verified");
+    await page.goto("/account");
+    assert.match(await text(page, "header"), /Verified healthcare professional/);
+
+    // The HCP-only item now shows its full text.
+    await page.goto(HCP_ITEM);
+    assert.equal(await page.locator("main .notice", { hasText: "Full text for verified" }).count(), 0);
+    assert.ok((await page.locator("article .prose p").count()) > 1, "full text paragraphs");
+    assert.match(await text(page, "article .prose"), new RegExp(HCP_BODY.replaceAll(".", "\\.")));
+
+    assert.deepEqual(problems, [], "console errors, page errors or failed requests");
+  } finally {
+    await context.close();
+  }
+  timings[javaScriptEnabled ? "js" : "no_js"] = Math.round(performance.now() - started);
+}
+
+test("register → magic link → verify NPI → verified, HCP-only content unlocked (JavaScript enabled, no console errors)", () => journey(true));
+
+test("the same journey works with JavaScript disabled", () => journey(false));
