@@ -22,13 +22,13 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search test-browser chromium
+        eval-search bench-search test-browser chromium bench-auth
 
 help:
 	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
 	@echo "make test   - install what is needed, run unit/host tests, the contract suite on native, workerd and Spin, and the browser test"
 	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd"
-	@echo "make bench  - wasm sizes and per-route CPU figures"
+	@echo "make bench  - wasm sizes, per-route CPU figures and the token check cost (native and wasm)"
 
 ## ---- set-up -------------------------------------------------------------------------------
 setup: tools node_modules/.installed
@@ -100,8 +100,20 @@ test-browser: setup chromium build-workers
 	$(NODE) --test --test-concurrency=1 "tests/browser/*.test.mjs"
 
 ## ---- benchmarks and ops -------------------------------------------------------------------
-bench: build
+bench: build bench-auth
 	scripts/bench.sh
+
+# Token check cost (medportal_auth::bench): the same bench natively and as wasm in V8 through
+# Node's WASI, the release (size-tuned) profile as the Workers ship it. medportal-bench prints
+# the native figures again next to the per-route ones.
+AUTH_N ?= 5000
+bench-auth:
+	@rustup target add wasm32-wasip1 >/dev/null
+	cargo build --profile native --locked -q -p medportal-auth --features bench --bin medportal-auth-bench
+	cargo build --release --locked -q --target wasm32-wasip1 -p medportal-auth --features bench --bin medportal-auth-bench
+	@echo "== token check cost: native (opt-level 3) and wasm (V8 via Node WASI, release profile) =="
+	@$(CARGO_TARGET_DIR)/native/medportal-auth-bench $(AUTH_N)
+	@$(NODE) --no-warnings scripts/wasi-run.mjs $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-auth-bench.wasm $(AUTH_N)
 
 provision-dry-run: setup
 	$(NODE) infra/provision.mjs --dry-run

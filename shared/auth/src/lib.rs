@@ -7,6 +7,8 @@
 //!   plus Origin / Sec-Fetch-Site checks.
 //! * Revocation: a per-region denylist in the region's key-value store ([`revoke`]).
 
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod csrf;
 pub mod keys;
 pub mod token;

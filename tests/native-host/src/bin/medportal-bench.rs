@@ -1,6 +1,9 @@
 //! Native per-route timing: each function's health and page route served in-process on
 //! seeded in-memory stores, single thread. Prints one line per route:
-//! `native <function> <route> median_us=<..> p99_us=<..> n=<..>`.
+//! `native <function> <route> median_us=<..> p99_us=<..> n=<..>`, then the token check cost
+//! (`native auth …`, see `medportal_auth::bench`): `token::verify`, `authenticate` on the
+//! in-memory bench platform (the same code the wasm bench runs) and on the native platform's
+//! SQLite key-value store, and `token::issue`.
 
 use medportal_core::{App, Config};
 use medportal_native::testing::{TestHost, request};
@@ -37,4 +40,20 @@ fn main() {
     time_route::<medportal_inquiries::Inquiries>(&host, "inquiries", "/inquiries", n);
     time_route::<medportal_audit::Audit>(&host, "audit", "/health/audit", n);
     time_route::<medportal_audit::Audit>(&host, "audit", "/audit", n);
+    if let Err(e) = auth(n) {
+        eprintln!("medportal-bench: auth: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn auth(n: usize) -> medportal_core::Result<()> {
+    use medportal_auth::bench;
+    for line in bench::run("native", n)? {
+        println!("{line}");
+    }
+    let mut host = TestHost::new();
+    host.platform.fixed_now = Some(bench::bench_now());
+    let config = bench::bench_config()?;
+    println!("{}", bench::authenticate_on(&host.platform, &config, n)?.line("native", "authenticate(sqlite kv)"));
+    Ok(())
 }
