@@ -44,10 +44,14 @@ function freePort() {
   });
 }
 
+// Bounds a hung browser or portal (each journey takes a few seconds).
+const LIMIT = { timeout: 120_000 };
+
 let portal, nppes, browser, origin;
 const timings = {};
 
 before(async () => {
+  const t0 = performance.now();
   nppes = await startFakeNppes();
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
@@ -63,7 +67,8 @@ before(async () => {
     executablePath: chromiumPath(),
     args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
-});
+  timings.start_portal_and_browser = Math.round(performance.now() - t0);
+}, LIMIT);
 
 after(async () => {
   await browser?.close();
@@ -171,6 +176,6 @@ async function journey(javaScriptEnabled) {
   timings[javaScriptEnabled ? "js" : "no_js"] = Math.round(performance.now() - started);
 }
 
-test("register → magic link → verify NPI → verified, HCP-only content unlocked (JavaScript enabled, no console errors)", () => journey(true));
+test("register → magic link → verify NPI → verified, HCP-only content unlocked (JavaScript enabled, no console errors)", LIMIT, () => journey(true));
 
-test("the same journey works with JavaScript disabled", () => journey(false));
+test("the same journey works with JavaScript disabled", LIMIT, () => journey(false));
