@@ -182,8 +182,11 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     if parts.is_empty() {
         return Ok(None);
     }
-    // Metas name their chunks by content hash: equal bytes, equal index.
-    let mut all = Vec::new();
+    // Metas name their chunks by content hash: equal bytes, equal index. The vocabulary a
+    // searcher was opened with is part of the identity (a searcher opened before the
+    // vocabulary was uploaded must not keep searching without synonyms).
+    let vocab = vocab(ctx, blob).await?;
+    let mut all = (Rc::as_ptr(&vocab) as usize as u64).to_le_bytes().to_vec();
     for (k, bytes) in &parts {
         all.extend_from_slice(k.name().as_bytes());
         all.extend_from_slice(bytes);
@@ -217,7 +220,6 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     // What Searcher::open always reads: doc tables, facets, term filters.
     let eager: Vec<ChunkId> =
         meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
-    let vocab = vocab(ctx, blob).await?;
     let union_bytes = format::encode_meta(&meta);
     let mut searcher = None;
     for _ in 0..3 {

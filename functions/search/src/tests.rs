@@ -460,3 +460,16 @@ fn the_enhancement_script_is_served_same_origin() {
     let (_, html) = get(&seeded(), "/search?q=x", None);
     assert!(html.contains("<script src=\"/search/suggest.js\" defer></script>"));
 }
+
+#[test]
+fn a_searcher_opened_before_the_vocabulary_arrives_picks_it_up() {
+    let h = host();
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("apixaban-af", "Apixaban in atrial fibrillation", "Apixaban reduced stroke.", "public", "cardiology", "Apixaban"),
+    ]})));
+    // no vocabulary yet: the brand name finds nothing, the generic name works
+    assert!(hits(&get(&h, "/search?q=Eliquis", None).1).is_empty());
+    assert_eq!(hits(&get(&h, "/search?q=apixaban", None).1), vec!["apixaban-af".to_owned()]);
+    put_vocab(&h);
+    assert_eq!(hits(&get(&h, "/search?q=Eliquis", None).1), vec!["apixaban-af".to_owned()]);
+}
