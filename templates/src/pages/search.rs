@@ -315,7 +315,7 @@ pub fn search(ctx: &PageContext, v: &SearchView) -> Markup {
 /// Progress of a rebuild.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RebuildView {
-    /// `reading` | `uploading` | `done` | `failed`
+    /// `reading` (store chunks read so far of `total`) | `done` | `failed`
     pub state: String,
     pub done: u64,
     pub total: u64,
