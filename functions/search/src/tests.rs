@@ -473,3 +473,24 @@ fn a_searcher_opened_before_the_vocabulary_arrives_picks_it_up() {
     put_vocab(&h);
     assert_eq!(hits(&get(&h, "/search?q=Eliquis", None).1), vec!["apixaban-af".to_owned()]);
 }
+
+#[test]
+fn hostile_queries_get_pages_not_failures() {
+    let h = seeded();
+    let hcp = session(&["hcp"], true, "DE", false);
+    let long_accents = "é".repeat(200);
+    let nasty = [
+        "İstanbul ǅ ﬀ ß ΣΑΣ", "🙂🙂 atorvastatin 🙂", "a\u{0301}\u{0301}\u{0301}", "עברית العربية", "\u{200b}\u{feff}",
+        "--", "\"\"''<>&;", "%", "x", "atorvastatin-", "-atorvastatin", "IL-6 COVID-19 GLP-1", "0000000000000000000000000000",
+        long_accents.as_str(), "heart attack heart attack heart attack heart attack", "a b c d e f g h i j k l m n o p",
+    ];
+    for q in nasty {
+        let enc = medportal_core::web::url_encode(q);
+        for path in [format!("/search?q={enc}"), format!("/search?q={enc}&language=all&lang=de"), format!("/search/suggest?q={enc}")] {
+            for cookie in [None, Some(hcp.as_str())] {
+                let (status, body) = get(&h, &path, cookie);
+                assert!(status == 200 || (status == 400 && body.contains("query_too_long")), "{path}: {status} {body}");
+            }
+        }
+    }
+}
