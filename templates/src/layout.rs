@@ -56,6 +56,9 @@ pub struct PageContext {
     pub dev_mode: bool,
     pub flash: Option<Flash>,
     pub contact: MedicalContact,
+    /// A same-origin script (progressive enhancement only: every page works without it),
+    /// loaded with `defer`. The CSP allows `'self'` scripts, never inline ones.
+    pub script: Option<String>,
 }
 
 impl Default for PageContext {
@@ -76,6 +79,7 @@ impl PageContext {
             dev_mode: false,
             flash: None,
             contact: MedicalContact::default(),
+            script: None,
         }
     }
 
@@ -157,6 +161,7 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                 link rel="stylesheet" href=(CSS_PATH);
                 // No icon yet: an empty one stops browsers requesting /favicon.ico (a 404).
                 link rel="icon" href="data:,";
+                @if let Some(src) = &ctx.script { script src=(src) defer {} }
             }
             body {
                 a.skip-link href="#main" { (t(l, Msg::SkipToContent)) }

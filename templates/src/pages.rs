@@ -2,6 +2,7 @@
 
 pub mod identity;
 mod legal;
+pub mod search;
 
 use crate::components::{
     ButtonKind, Crumb, breadcrumb, content_card, empty_state, hcp_only_badge, link_button,
@@ -16,6 +17,7 @@ use time::OffsetDateTime;
 pub use crate::components::ContentCard;
 pub use crate::labels;
 pub use legal::{LegalPage, legal};
+pub use search::{SearchView, search};
 
 /// Data protection officer's mailbox (placeholder of the demo deployment).
 pub const DPO_EMAIL: &str = "privacy@example.com";
@@ -425,74 +427,6 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
                 p { (t(l, Msg::ItemAskText)) }
                 p { (link_button(ButtonKind::Primary, routes::INQUIRIES, t(l, Msg::ItemAskLink))) }
                 (ae_hint(l))
-            }
-        },
-    )
-}
-
-// ---------------------------------------------------------------------------
-// Search
-// ---------------------------------------------------------------------------
-
-/// Data for [`search`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SearchView {
-    /// The query as entered (re-displayed in the field; may be empty).
-    pub query: String,
-    pub results: Vec<ContentCard>,
-}
-
-/// Search page: form, then a hint (no query), results, or a zero-result
-/// recovery block with suggestions and other ways to find an answer.
-pub fn search(ctx: &PageContext, view: &SearchView) -> Markup {
-    let l = ctx.locale;
-    let query = view.query.trim();
-    let title = if query.is_empty() {
-        t(l, Msg::SearchTitle).to_string()
-    } else {
-        tf(l, Msg::SearchTitleQuery, &[("query", query)])
-    };
-    page(
-        ctx,
-        &title,
-        html! {
-            h1 { (t(l, Msg::SearchTitle)) }
-            form.search method="get" action=(routes::SEARCH) {
-                label for="search-q" { (t(l, Msg::SearchPageLabel)) }
-                p.hint #search-q-hint { (t(l, Msg::SearchPageHint)) }
-                input #search-q type="search" name=(routes::SEARCH_PARAM) value=(view.query)
-                    aria-describedby="search-q-hint" autocomplete="off";
-                button.btn.btn--primary type="submit" { (t(l, Msg::SearchButton)) }
-            }
-            @if query.is_empty() {
-                p { (t(l, Msg::SearchNoQuery)) }
-                p { a href=(routes::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
-            } @else if view.results.is_empty() {
-                section aria-labelledby="results-title" {
-                    h2 #results-title { (tf(l, Msg::SearchNoResults, &[("query", query)])) }
-                    p { (t(l, Msg::SearchSuggestionsIntro)) }
-                    ul {
-                        li { (t(l, Msg::SearchSuggestionSpelling)) }
-                        li { (t(l, Msg::SearchSuggestionNames)) }
-                        li { (t(l, Msg::SearchSuggestionBroader)) }
-                    }
-                    p { a href=(routes::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
-                }
-                section.ask aria-labelledby="ask-title" {
-                    h2 #ask-title { (t(l, Msg::ItemAskHeading)) }
-                    p { (t(l, Msg::SearchAskText)) }
-                    p { (link_button(ButtonKind::Primary, routes::INQUIRIES, t(l, Msg::ItemAskLink))) }
-                }
-            } @else {
-                section aria-labelledby="results-title" {
-                    h2 #results-title {
-                        (count_text(l, view.results.len() as u64, Msg::SearchCountOne, Msg::SearchCount,
-                            &[("query", query)]))
-                    }
-                    div.cards {
-                        @for card in &view.results { (content_card(l, card)) }
-                    }
-                }
             }
         },
     )

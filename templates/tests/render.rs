@@ -6,6 +6,9 @@ use medportal_templates::components::{
     Table, data_table, error_summary, field, pagination,
 };
 use medportal_templates::layout::{Flash, page};
+use medportal_templates::pages::search::{
+    FacetGroup, FacetOption, IndexRow, MarketChoice, RebuildView, SearchAdminView, SearchHit, admin as search_admin,
+};
 use medportal_templates::pages::{
     HomeView, ItemView, LegalPage, LibraryView, OutboxMail, SearchView, content_item,
     data_protection, error_page, home, inquiries_landing, legal, library, outbox, search,
@@ -130,6 +133,8 @@ fn all_pages(locale: Locale) -> Vec<(&'static str, String)> {
         for (name, view) in search_views() {
             out.push((name, search(&c, &view).into_string()));
         }
+        out.push(("search-admin", search_admin(&c, &admin_view()).into_string()));
+        out.push(("search-admin-empty", search_admin(&c, &SearchAdminView::default()).into_string()));
         out.push(("outbox-empty", outbox(&c, &[]).into_string()));
         out.push(("outbox", outbox(&c, &mails()).into_string()));
         out.push(("inquiries", inquiries_landing(&c).into_string()));
@@ -230,38 +235,118 @@ fn item_views() -> Vec<(&'static str, ItemView)> {
     ]
 }
 
+fn hit(title: &str) -> SearchHit {
+    SearchHit {
+        title: title.into(),
+        href: "/search/click?to=%2Fcontent%2Fabc&r=1".into(),
+        snippet: vec![
+            ("Apixaban versus ".into(), false),
+            ("warfarin".into(), true),
+            (" in atrial fibrillation".into(), false),
+        ],
+        content_type: "clinical_summary".into(),
+        therapeutic_area: Some("cardiology".into()),
+        product: Some("Apixaban".into()),
+        published: Some(Date::from_calendar_date(2026, Month::November, 23).unwrap()),
+        hcp_only: true,
+        language: "en".into(),
+    }
+}
+
+fn facets() -> Vec<FacetGroup> {
+    vec![
+        FacetGroup {
+            param: "area",
+            legend: Msg::SearchFacetArea,
+            multi: true,
+            options: vec![
+                FacetOption { value: "cardiology".into(), label: "Cardiology".into(), count: 2, selected: true },
+                FacetOption { value: "oncology".into(), label: "Oncology".into(), count: 1, selected: false },
+            ],
+        },
+        FacetGroup {
+            param: "language",
+            legend: Msg::SearchFacetLanguage,
+            multi: false,
+            options: vec![
+                FacetOption { value: "all".into(), label: "All languages".into(), count: 0, selected: false },
+                FacetOption { value: "en".into(), label: "English".into(), count: 2, selected: true },
+            ],
+        },
+    ]
+}
+
 fn search_views() -> Vec<(&'static str, SearchView)> {
+    let results = |n: usize| SearchView {
+        query: "warfarin".into(),
+        total: n as u64,
+        hits: (0..n).map(|i| hit(&format!("Result {i}"))).collect(),
+        page: 1,
+        total_pages: 2,
+        base_href: "/search?q=warfarin".into(),
+        facets: facets(),
+        clear_filters_href: Some("/search?q=warfarin".into()),
+        expansions: vec!["Coumadin".into()],
+        ..Default::default()
+    };
     vec![
         ("search-no-query", SearchView::default()),
-        (
-            "search-blank-query",
-            SearchView {
-                query: "   ".into(),
-                results: vec![],
-            },
-        ),
+        ("search-blank-query", SearchView { query: "   ".into(), ..Default::default() }),
         (
             "search-no-results",
             SearchView {
                 query: "xyzzy".into(),
-                results: vec![],
+                broader: vec![("xyz".into(), "/search?q=xyz".into())],
+                did_you_mean: Some(("xyz".into(), "/search?q=xyz".into())),
+                hidden_hcp: 2,
+                market: MarketChoice::Visitor { selected: None, options: vec!["DE".into()] },
+                ..Default::default()
             },
         ),
+        ("search-one", SearchView { total: 1, ..results(1) }),
+        ("search-many", results(2)),
         (
-            "search-one",
-            SearchView {
-                query: "warfarin".into(),
-                results: vec![card("A")],
-            },
-        ),
-        (
-            "search-many",
-            SearchView {
-                query: "warfarin".into(),
-                results: vec![card("A"), card("B")],
-            },
+            "search-session-market",
+            SearchView { market: MarketChoice::Session("DE".into()), signed_in: true, hidden_hcp: 1, ..results(2) },
         ),
     ]
+}
+
+fn admin_view() -> SearchAdminView {
+    let at = OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap();
+    SearchAdminView {
+        indexes: vec![
+            IndexRow {
+                name: "DE-de".into(),
+                market: "DE".into(),
+                language: "de".into(),
+                generation: 3,
+                documents: 12,
+                tombstones: 1,
+                segments: 2,
+                bytes: 40_000,
+                published: Some(at),
+                published_by: "publishing".into(),
+                rebuild: Some(RebuildView { state: "reading".into(), done: 1, total: 4, finished: None }),
+            },
+            IndexRow {
+                name: "global-en".into(),
+                market: "global".into(),
+                language: "en".into(),
+                generation: 1,
+                documents: 10,
+                tombstones: 0,
+                segments: 1,
+                bytes: 20_000,
+                published: Some(at),
+                published_by: "admin".into(),
+                rebuild: None,
+            },
+        ],
+        vocab_bytes: Some(316_000),
+        csrf: "tok123".into(),
+        rebuilt: Some("DE-de".into()),
+    }
 }
 
 fn at(y: i32, m: Month, d: u8, h: u8, min: u8) -> OffsetDateTime {
@@ -904,11 +989,18 @@ fn search_states() {
         Msg::SearchSuggestionSpelling,
         Msg::SearchSuggestionNames,
         Msg::SearchSuggestionBroader,
+        Msg::SearchBroaderIntro,
+        Msg::SearchDidYouMean,
     ] {
-        assert!(html.contains(t(Locale::En, msg)));
+        assert!(html.contains(t(Locale::En, msg)), "{msg:?}");
     }
+    assert!(html.contains("<a href=\"/search?q=xyz\">xyz</a>"));
     assert!(html.contains("href=\"/content\""));
     assert!(html.contains("href=\"/inquiries\""));
+    // anonymous: market choice, and a sign-in link for the hidden HCP results
+    assert!(html.contains("<select id=\"search-market\" name=\"market\">"));
+    assert!(html.contains("2 further results"), "{html}");
+    assert!(html.contains("href=\"/login\""));
 
     let html = search(&c, &views["search-one"]).into_string();
     assert!(html.contains(">1 result for “warfarin”</h2>"));
@@ -916,9 +1008,54 @@ fn search_states() {
     assert!(html.contains(">2 Ergebnisse für „warfarin“</h2>"));
     assert!(html.contains("<title>Suchergebnisse für „warfarin“ · medportal</title>"));
     assert_eq!(html.matches("<article class=\"card\">").count(), 2);
+    // highlighted, escaped snippets; facets as a GET form with counts; pagination
+    assert!(html.contains("Apixaban versus <mark>warfarin</mark> in atrial fibrillation"));
+    assert!(html.contains("<form class=\"filters\" method=\"get\" action=\"/search\""));
+    assert!(html.contains("type=\"checkbox\" name=\"area\" value=\"cardiology\" checked"));
+    assert!(html.contains("type=\"radio\" name=\"language\" value=\"en\" checked"));
+    assert!(html.contains("Cardiology (2)"));
+    assert!(html.contains("href=\"/search?q=warfarin&amp;page=2\""));
+    assert!(html.contains("Coumadin"));
 
     let html = search(&ctx(Locale::De, false), &views["search-no-results"]).into_string();
     assert!(html.contains("Keine Ergebnisse für „xyzzy“"));
+
+    let html = search(&ctx(Locale::En, true), &views["search-session-market"]).into_string();
+    assert!(html.contains("Germany") && !html.contains("name=\"market\""));
+    assert!(html.contains("href=\"/verify\""));
+}
+
+#[test]
+fn search_snippets_and_hits_are_escaped() {
+    let mut v = search_views().into_iter().find(|(n, _)| *n == "search-many").unwrap().1;
+    v.hits[0].snippet = vec![("<b>x</b>".into(), false), ("<script>".into(), true)];
+    v.hits[0].title = "<img src=x>".into();
+    v.hits[0].href = "\"><script>".into();
+    let html = search(&ctx(Locale::En, false), &v).into_string();
+    assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>x"));
+    assert!(html.contains("<mark>&lt;script&gt;</mark>"));
+}
+
+#[test]
+fn the_enhancement_script_is_external_and_deferred() {
+    let mut c = ctx(Locale::En, false);
+    c.script = Some("/search/suggest.js".into());
+    let html = search(&c, &SearchView::default()).into_string();
+    assert!(html.contains("<script src=\"/search/suggest.js\" defer></script>"));
+    assert!(html.contains("list=\"search-suggestions\"") && html.contains("<datalist id=\"search-suggestions\">"));
+}
+
+#[test]
+fn search_admin_page() {
+    let html = search_admin(&ctx(Locale::En, true), &admin_view()).into_string();
+    assert!(html.contains("<h1>Search indexes</h1>"), "{html}");
+    assert!(html.contains("<code>DE-de</code>") && html.contains("<code>global-en</code>"));
+    assert!(html.contains("<form class=\"inline-form\" method=\"post\" action=\"/admin/search/rebuild\">"));
+    assert_eq!(html.matches("name=\"csrf\" value=\"tok123\"").count(), 2 + 1); // two rebuild forms + sign-out
+    assert!(html.contains("<progress value=\"1\" max=\"4\">"));
+    let html = search_admin(&ctx(Locale::De, true), &SearchAdminView::default()).into_string();
+    assert!(html.contains(t(Locale::De, Msg::SearchAdminEmptyTitle)));
+    assert!(html.contains(t(Locale::De, Msg::SearchAdminVocabMissing)));
 }
 
 #[test]
@@ -1056,7 +1193,7 @@ fn user_strings_on_new_pages_are_escaped() {
             &c,
             &SearchView {
                 query: evil.into(),
-                results: vec![],
+                ..Default::default()
             },
         )
         .into_string(),
@@ -1064,7 +1201,18 @@ fn user_strings_on_new_pages_are_escaped() {
             &c,
             &SearchView {
                 query: evil.into(),
-                results: vec![evil_card.clone()],
+                total: 1,
+                hits: vec![SearchHit {
+                    title: evil.into(),
+                    content_type: evil.into(),
+                    therapeutic_area: Some(evil.into()),
+                    product: Some(evil.into()),
+                    snippet: vec![(evil.into(), false), (evil.into(), true)],
+                    ..hit(evil)
+                }],
+                expansions: vec![evil.into()],
+                did_you_mean: Some((evil.into(), evil.into())),
+                ..Default::default()
             },
         )
         .into_string(),

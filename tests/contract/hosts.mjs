@@ -9,11 +9,19 @@ import { DatabaseSync } from "node:sqlite";
 import { ROOT, startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
 import { startFakeOidc } from "../fakes/oidc.mjs";
+import { itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
 
 // Outbound calls get a 1.5 s deadline here instead of the default 5 s, so the scenario with
 // an unresponsive registry stays fast; the fake answers in milliseconds otherwise.
 export const OUTBOUND_TIMEOUT_MS = 1500;
-const DEV_VARS = { dev_mode: "true", public_origin: "http://127.0.0.1", outbound_timeout_ms: String(OUTBOUND_TIMEOUT_MS) };
+/** The search indexing token the contract hosts are configured with. */
+export const SEARCH_INDEX_TOKEN = "contract-search-index-token-0123456789";
+const DEV_VARS = {
+  dev_mode: "true",
+  public_origin: "http://127.0.0.1",
+  outbound_timeout_ms: String(OUTBOUND_TIMEOUT_MS),
+  search_index_token: SEARCH_INDEX_TOKEN,
+};
 
 function spawnHost(bin, args, env) {
   return new Promise((resolvePromise, reject) => {
@@ -54,16 +62,20 @@ function sqliteDumper(stateDir) {
 const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
 
 /** Starts host `name` with a fake NPPES registry (`host.nppes`) and a fake OpenID Connect
- * verification provider (`host.oidc`) it is configured to use. */
+ * verification provider (`host.oidc`) it is configured to use, and makes the seeded demo
+ * content searchable through the indexing entry point. */
 export async function startHost(name) {
   const nppes = await startFakeNppes();
   const oidc = await startFakeOidc();
   const stopFakes = async () => (await nppes.stop(), await oidc.stop());
+  let host;
   try {
-    const host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars });
+    host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars });
+    await seedSearch(host.url, SEARCH_INDEX_TOKEN, await host.contentItems());
     const stop = host.stop;
     return { ...host, nppes, oidc, stop: async () => (await stop(), await stopFakes()) };
   } catch (e) {
+    await host?.stop();
     await stopFakes();
     throw e;
   }
@@ -80,7 +92,7 @@ async function startBareHost(name, vars) {
       ["--manifest", "spin.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
       spinVars,
     );
-    return { name, url, dump: sqliteDumper(stateDir), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    return { name, url, dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "spin") {
     const bin = process.env.SPIN_HOST_BIN ?? join(process.env.HOME, ".cache/medportal/spin-host-target/release/medportal-spin-host");
@@ -93,7 +105,7 @@ async function startBareHost(name, vars) {
       ["--manifest", "spin.toml", "--runtime-config", "infra/spin/runtime-config.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", ...migrate],
       spinVars,
     );
-    return { name, url, dump: sqliteDumper(stateDir), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    return { name, url, dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "workerd") {
     const { mf, url } = await startPortal({ vars });
@@ -108,7 +120,7 @@ async function startBareHost(name, vars) {
       const bucketWorker = store === "blob_global" ? "content" : "identity";
       return (await (await mf.getR2Bucket(store, bucketWorker)).list()).objects.map((o) => o.key).sort();
     };
-    return { name, url, dump, stop: () => mf.dispose() };
+    return { name, url, dump, contentItems: () => itemsFromD1(mf), stop: () => mf.dispose() };
   }
   throw new Error(`unknown host ${name}`);
 }

@@ -1,13 +1,31 @@
-//! Search function: the search page, suggestions and (with the search issue) the index.
+//! Search function (issue 4): the search page, suggestions, click signals, the indexing
+//! entry point content publishing calls, and the staff page with index status.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /search?q=…&area=…&type=…&product=…&phase=…&specialty=…&language=…&year=…&from=…&to=…&page=…&market=…` | results page ([`query`]) |
+//! | `GET /search/suggest?q=…` | completions, JSON |
+//! | `GET /search/suggest.js` | optional progressive enhancement of the search field |
+//! | `GET /search/click?to=/content/<slug>&r=<rank>&s=<id>` | click signal, then redirect ([`signals`]) |
+//! | `POST /admin/search/index` | indexing entry point, bearer `search_index_token` ([`index`]) |
+//! | `PUT /admin/search/vocab` | medical vocabulary upload, bearer token |
+//! | `GET /admin/search`, `POST /admin/search/rebuild` | staff: status, rebuild ([`admin`]) |
+//!
+//! Storage layout: [`store`]; engine caches and the async bridge: [`engine`].
 
+mod admin;
+pub mod engine;
 mod entry;
+pub mod index;
+pub mod query;
+pub mod signals;
+pub mod store;
 
-use http::StatusCode;
+use http::{HeaderValue, StatusCode, header};
 use medportal_core::common::{self, Common};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::{App, Ctx, Error, Function, Platform, Result, render, route_table};
-use medportal_templates::pages::{self, SearchView};
+use medportal_core::{App, Ctx, Function, Platform, Result, route_table};
 
 pub struct Search;
 
@@ -15,10 +33,14 @@ pub struct Search;
 pub enum Route {
     Common(Common),
     Search,
+    Suggest,
+    Script,
+    Click,
+    Index,
+    Vocab,
+    Admin,
+    Rebuild,
 }
-
-/// Longest accepted query, in characters.
-const MAX_QUERY: usize = 200;
 
 impl App for Search {
     type Route = Route;
@@ -26,7 +48,15 @@ impl App for Search {
 
     fn routes() -> &'static Routes<Route> {
         route_table!(Route, {
-            let b = RoutesBuilder::new().get("/search", Route::Search);
+            let b = RoutesBuilder::new()
+                .get("/search", Route::Search)
+                .get("/search/suggest", Route::Suggest)
+                .get(query::SCRIPT_PATH, Route::Script)
+                .get("/search/click", Route::Click)
+                .post("/admin/search/index", Route::Index)
+                .at("/admin/search/vocab", &[http::Method::PUT], Route::Vocab)
+                .get("/admin/search", Route::Admin)
+                .post("/admin/search/rebuild", Route::Rebuild);
             common::routes(b, Function::Search, Route::Common).build()
         })
     }
@@ -40,22 +70,28 @@ impl App for Search {
     ) -> Result<Response> {
         match route {
             Route::Common(c) => common::dispatch(ctx, c, params, req).await,
-            Route::Search => search(ctx, info, &req),
+            Route::Search => query::page(ctx, info, &req).await,
+            Route::Suggest => query::suggest(ctx, &req).await,
+            Route::Script => Ok(script()),
+            Route::Click => signals::click(ctx, &req).await,
+            Route::Index => index::index_batch(ctx, &req).await,
+            Route::Vocab => index::put_vocab(ctx, &req).await,
+            Route::Admin => admin::status_page(ctx, info, &req).await,
+            Route::Rebuild => admin::rebuild(ctx, &req).await,
         }
     }
 }
 
-/// The search page. Until the search index exists (search issue) every query has no
-/// results, and the page offers the zero-result recovery paths.
-fn search<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
-    let query = web::query_param(req, "q").unwrap_or_default();
-    let query = query.trim();
-    if query.chars().count() > MAX_QUERY {
-        return Err(Error::bad_request("query_too_long", "Search queries are at most 200 characters."));
-    }
-    let page = render::page_context(ctx.config, info, req.uri().query().unwrap_or(""));
-    let view = SearchView { query: query.to_owned(), results: Vec::new() };
-    Ok(web::html(StatusCode::OK, pages::search(&page, &view)))
+/// Progressive enhancement: fills the search field's `<datalist>` from `/search/suggest`.
+/// Served as a same-origin file (the CSP allows `script-src 'self'`, never inline code);
+/// the form works the same without it.
+pub const SUGGEST_JS: &str = r#"(()=>{const i=document.querySelector("input[data-suggest]"),l=i&&document.getElementById(i.getAttribute("list"));if(!l)return;let t,c;i.addEventListener("input",()=>{clearTimeout(t);const q=i.value;if(q.trim().length<2)return;t=setTimeout(async()=>{c&&c.abort();c=new AbortController;const m=i.form.elements.market;try{const r=await fetch(i.dataset.suggest+"?q="+encodeURIComponent(q)+(m&&m.value?"&market="+encodeURIComponent(m.value):""),{signal:c.signal,headers:{accept:"application/json"}});if(!r.ok)return;const j=await r.json();l.replaceChildren(...j.suggestions.map(s=>{const o=document.createElement("option");o.value=s;return o}))}catch(e){}},150)})})();
+"#;
+
+fn script() -> Response {
+    let mut resp = web::bytes(StatusCode::OK, "text/javascript; charset=utf-8", SUGGEST_JS.as_bytes().to_vec());
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    resp
 }
 
 #[cfg(test)]

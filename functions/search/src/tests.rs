@@ -1,5 +1,122 @@
 use super::*;
-use medportal_native::testing::TestHost;
+use medportal_auth::{KeySet, SessionClaims, token};
+use medportal_core::ports::{BlobStore, SqlStore};
+use medportal_core::{Config, Platform, Region, StoreKind, StoreName};
+use medportal_native::testing::{TestHost, request};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "test-search-index-token-0123456789";
+
+fn config() -> Config {
+    Config::from_lookup(|k| match k {
+        "dev_mode" => Some("true".into()),
+        "search_index_token" => Some(TOKEN.into()),
+        _ => None,
+    })
+    .unwrap()
+}
+
+fn host() -> TestHost {
+    TestHost::new().with_config(config())
+}
+
+fn send(host: &TestHost, method: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Response {
+    host.send::<Search>(request(method, path, headers, body))
+}
+
+fn index(host: &TestHost, body: &Value) -> Response {
+    let auth = format!("Bearer {TOKEN}");
+    send(host, "POST", "/admin/search/index", &[("content-type", "application/json"), ("authorization", &auth)], body.to_string().into_bytes())
+}
+
+fn ok_json(resp: Response) -> Value {
+    let text = TestHost::text(&resp);
+    assert_eq!(resp.status(), 200, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn put_vocab(host: &TestHost) {
+    let auth = format!("Bearer {TOKEN}");
+    let resp = send(host, "PUT", "/admin/search/vocab", &[("authorization", &auth)], medportal_search_index::vocab::BUILTIN_BIN.to_vec());
+    let v = ok_json(resp);
+    assert!(v["phrases"].as_u64().unwrap() > 1000);
+}
+
+fn doc(id: &str, title: &str, body: &str, audience: &str, area: &str, product: &str) -> Value {
+    json!({
+        "id": id, "title": title, "summary": body, "body": body, "audience": audience,
+        "therapeutic_areas": [area], "products": [product], "content_type": "clinical_summary",
+        "published": "2026-05-04"
+    })
+}
+
+/// The corpus of the tests: real molecules; brand names deliberately absent from the texts of
+/// the items about the generic (and vice versa).
+fn seeded() -> TestHost {
+    let h = host();
+    put_vocab(&h);
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("atorvastatin-ldl", "Atorvastatin and LDL cholesterol lowering", "Atorvastatin is a statin that inhibits HMG-CoA reductase and lowers LDL cholesterol in primary hypercholesterolaemia.", "hcp", "cardiology", "Atorvastatin"),
+        doc("ozempic-dosing", "Ozempic once-weekly injection: practical dose escalation", "Ozempic is started at a low weekly dose and escalated every four weeks to improve gastrointestinal tolerability.", "public", "diabetes_endocrinology", "Ozempic"),
+        doc("apixaban-af", "Apixaban in atrial fibrillation", "Apixaban reduced stroke and systemic embolism compared with warfarin in patients with atrial fibrillation.", "public", "cardiology", "Apixaban"),
+        doc("pembrolizumab-irae", "Pembrolizumab immune-related adverse events", "Immune checkpoint inhibitors such as pembrolizumab can cause colitis, hepatitis and pneumonitis.", "hcp", "oncology", "Pembrolizumab"),
+    ]})));
+    ok_json(index(&h, &json!({"market": "DE", "language": "de", "upsert": [
+        doc("metformin-typ-2", "Metformin bei Typ-2-Diabetes", "Metformin senkt die hepatische Glukoseproduktion.", "hcp", "diabetes_endocrinology", "Metformin"),
+        doc("nebenwirkung-melden", "So melden Sie eine vermutete Nebenwirkung", "Jede und jeder kann eine vermutete Nebenwirkung melden, zum Beispiel zu Metformin.", "public", "general", ""),
+    ]})));
+    ok_json(index(&h, &json!({"market": "US", "language": "en", "upsert": [
+        doc("us-atorvastatin-label", "Atorvastatin US prescribing information highlights", "Atorvastatin dosing in the United States prescribing information.", "hcp", "cardiology", "Atorvastatin"),
+    ]})));
+    h
+}
+
+fn session(roles: &[&str], verified: bool, country: &str, mfa: bool) -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let region = Region::for_country(country);
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: format!("{}-u-test-{}", region.code(), roles.join("-")),
+        jti: "0123456789abcdefghjkmnpqrs".into(),
+        rgn: region.code().into(),
+        ctry: country.into(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        vs: if verified { "verified" } else { "unverified" }.into(),
+        name: "Dr. Test".into(),
+        csrf: "csrf-secret-0123456789abcdef".into(),
+        auth_time: now.unix_timestamp(),
+        mfa,
+    };
+    let keys = KeySet::from_config(&config()).unwrap();
+    let (t, _) = token::issue(&keys, claims, now).unwrap();
+    format!("__Host-mp_session={t}")
+}
+
+fn get(host: &TestHost, path: &str, cookie: Option<&str>) -> (u16, String) {
+    let mut headers = vec![];
+    if let Some(c) = cookie {
+        headers.push(("cookie", c));
+    }
+    let resp = send(host, "GET", path, &headers, Vec::new());
+    (resp.status().as_u16(), TestHost::text(&resp))
+}
+
+/// Item slugs in the result list, in rank order.
+fn hits(html: &str) -> Vec<String> {
+    html.split("to=%2Fcontent%2F").skip(1).map(|s| s[..s.find('&').unwrap()].to_owned()).collect()
+}
+
+fn blob_keys(host: &TestHost, prefix: &str) -> Vec<String> {
+    let blob = pollster::block_on(host.platform.open_blob(StoreName::Global(StoreKind::Blob))).unwrap();
+    pollster::block_on(blob.list(prefix, 10_000)).unwrap()
+}
+
+fn rows(host: &TestHost, region: &str, sql: &str) -> Vec<medportal_core::ports::Row> {
+    let r = Region::from_code(region).unwrap();
+    let db = pollster::block_on(host.platform.open_sql(StoreName::Regional(StoreKind::Sql, r))).unwrap();
+    pollster::block_on(db.query(sql, &[])).unwrap()
+}
 
 #[test]
 fn route_table_builds() {
@@ -8,13 +125,17 @@ fn route_table_builds() {
 
 #[test]
 fn search_page_renders_and_escapes_the_query() {
-    let host = TestHost::new();
+    let host = seeded();
     let resp = host.get::<Search>("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
     assert_eq!(resp.status(), 200);
     let html = TestHost::text(&resp);
     assert!(!html.contains("<script>alert(1)"));
     assert!(html.contains("&lt;script&gt;"));
     assert_eq!(host.get::<Search>("/search").status(), 200);
+    // before any index exists the page says so instead of failing
+    let (status, html) = get(&TestHost::new(), "/search?q=metformin", None);
+    assert_eq!(status, 200);
+    assert!(html.contains("search index is being prepared"), "{html}");
 }
 
 #[test]
@@ -31,4 +152,345 @@ fn search_may_not_open_personal_files() {
     let host = TestHost::new();
     assert_eq!(host.get::<Search>("/dev/search/probe/blob_eu/x").status(), 403);
     assert_eq!(host.get::<Search>("/dev/search/probe/db_global/x").status(), 403);
+}
+
+#[test]
+fn brand_and_generic_names_find_each_other() {
+    let h = seeded();
+    let hcp = session(&["hcp"], true, "GB", false);
+    // "Lipitor" appears in no item; the atorvastatin item is found through the vocabulary
+    let (_, html) = get(&h, "/search?q=Lipitor", Some(&hcp));
+    assert_eq!(hits(&html).first().map(String::as_str), Some("atorvastatin-ldl"), "{html}");
+    assert!(html.contains("<mark>Atorvastatin</mark>"), "brand query highlights the generic name");
+    // and the other way round: the Ozempic item for "semaglutide"
+    let (_, html) = get(&h, "/search?q=semaglutide", None);
+    assert_eq!(hits(&html).first().map(String::as_str), Some("ozempic-dosing"), "{html}");
+}
+
+#[test]
+fn one_typo_finds_the_same_top_result() {
+    let h = seeded();
+    let hcp = session(&["hcp"], true, "GB", false);
+    for (right, typo) in [("atorvastatin", "atorvastatn"), ("pembrolizumab", "pembrolizumb"), ("apixaban", "apixabam")] {
+        let (_, good) = get(&h, &format!("/search?q={right}"), Some(&hcp));
+        let (_, bad) = get(&h, &format!("/search?q={typo}"), Some(&hcp));
+        let top = hits(&good).first().cloned();
+        assert!(top.is_some(), "{right}");
+        assert_eq!(hits(&bad).first().cloned(), top, "{typo}");
+        assert!(bad.contains("Did you mean:"), "{typo}: {bad}");
+    }
+}
+
+#[test]
+fn visibility_follows_verification_market_and_language() {
+    let h = seeded();
+    // anonymous: public items only, and a hint that more exist for verified HCPs
+    let (_, html) = get(&h, "/search?q=atrial+fibrillation+atorvastatin", None);
+    let anon = hits(&html);
+    assert!(anon.contains(&"apixaban-af".to_owned()), "{html}");
+    assert!(!anon.contains(&"atorvastatin-ldl".to_owned()));
+    assert!(html.contains("available to verified healthcare professionals only"), "{html}");
+    // a verified HCP in GB also sees HCP items, but not the US-only item
+    let gb = session(&["hcp"], true, "GB", false);
+    let (_, html) = get(&h, "/search?q=atorvastatin", Some(&gb));
+    assert_eq!(hits(&html), vec!["atorvastatin-ldl".to_owned()], "{html}");
+    // a verified HCP in the US sees the US item too
+    let us = session(&["hcp"], true, "US", false);
+    let (_, html) = get(&h, "/search?q=atorvastatin", Some(&us));
+    let mut got = hits(&html);
+    got.sort();
+    assert_eq!(got, vec!["atorvastatin-ldl".to_owned(), "us-atorvastatin-label".to_owned()]);
+    // an unverified HCP sees public items only
+    let unverified = session(&["hcp"], false, "US", false);
+    let (_, html) = get(&h, "/search?q=atorvastatin", Some(&unverified));
+    assert!(hits(&html).is_empty(), "{html}");
+    assert!(html.contains("href=\"/verify\""));
+    // German page language: the German market's content for a German HCP…
+    let de = session(&["hcp"], true, "DE", false);
+    let (_, html) = get(&h, "/search?q=metformin&lang=de", Some(&de));
+    let mut got = hits(&html);
+    got.sort();
+    assert_eq!(got, vec!["metformin-typ-2".to_owned(), "nebenwirkung-melden".to_owned()], "{html}");
+    // …which nobody else sees, and anonymous visitors only when they pick Germany
+    let (_, html) = get(&h, "/search?q=metformin&lang=de", Some(&gb));
+    assert!(hits(&html).is_empty());
+    let (_, html) = get(&h, "/search?q=metformin&lang=de&market=DE", None);
+    assert_eq!(hits(&html), vec!["nebenwirkung-melden".to_owned()]);
+    // English page: English content by default; all languages on request
+    let (_, html) = get(&h, "/search?q=metformin", Some(&de));
+    assert!(hits(&html).is_empty());
+    let (_, html) = get(&h, "/search?q=metformin&language=all", Some(&de));
+    assert_eq!(hits(&html).len(), 2);
+}
+
+#[test]
+fn facets_filter_exactly_and_count() {
+    let h = seeded();
+    let gb = session(&["hcp"], true, "GB", false);
+    let (_, html) = get(&h, "/search?q=cholesterol+fibrillation+pembrolizumab", Some(&gb));
+    assert_eq!(hits(&html).len(), 3, "{html}");
+    assert!(html.contains("Cardiology (2)") && html.contains("Oncology (1)"), "{html}");
+    let (_, html) = get(&h, "/search?q=cholesterol+fibrillation+pembrolizumab&area=oncology", Some(&gb));
+    assert_eq!(hits(&html), vec!["pembrolizumab-irae".to_owned()]);
+    // disjunctive counts: the other areas stay selectable with their counts
+    assert!(html.contains("Cardiology (2)"), "{html}");
+    let (_, html) = get(&h, "/search?q=cholesterol+fibrillation+pembrolizumab&year=2025", Some(&gb));
+    assert!(hits(&html).is_empty());
+    let (_, html) = get(&h, "/search?q=cholesterol+fibrillation&from=2026-05-01&to=2026-05-31&product=Apixaban", Some(&gb));
+    assert_eq!(hits(&html), vec!["apixaban-af".to_owned()]);
+    assert_eq!(get(&h, "/search?q=x&from=2026-13-01", None).0, 400);
+}
+
+#[test]
+fn withdrawn_items_disappear_and_replacements_update() {
+    let h = seeded();
+    let (_, html) = get(&h, "/search?q=apixaban", None);
+    assert_eq!(hits(&html), vec!["apixaban-af".to_owned()]);
+    let r = ok_json(index(&h, &json!({"market": "global", "language": "en", "withdraw": ["apixaban-af", "never-indexed"]})));
+    assert_eq!((r["withdrawn"].as_u64(), r["not_found"][0].as_str()), (Some(1), Some("never-indexed")));
+    let (_, html) = get(&h, "/search?q=apixaban", None);
+    assert!(hits(&html).is_empty(), "{html}");
+    // an upsert replaces: the old text is no longer found, the new one is
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("ozempic-dosing", "Ozempic: storage of pens", "Keep unused pens in a refrigerator.", "public", "diabetes_endocrinology", "Ozempic"),
+    ]})));
+    assert!(hits(&get(&h, "/search?q=escalated", None).1).is_empty());
+    assert_eq!(hits(&get(&h, "/search?q=refrigerator", None).1), vec!["ozempic-dosing".to_owned()]);
+}
+
+#[test]
+fn publishing_is_incremental_generational_and_collects_garbage() {
+    let h = seeded();
+    let generation = |h: &TestHost| ok_json(index(h, &json!({"market": "global", "language": "en", "withdraw": ["nothing-here"]})))["generation"].as_u64().unwrap();
+    let g0 = generation(&h);
+    let r = ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("empagliflozin-hf", "Empagliflozin in heart failure", "EMPEROR-Reduced.", "hcp", "cardiology", "Empagliflozin"),
+    ]})));
+    assert_eq!(r["generation"].as_u64(), Some(g0 + 1));
+    // one item: one small segment, not a rebuild of the world
+    assert!(r["new_chunks"].as_u64().unwrap() <= 8, "{r}");
+    // stale writers are refused, nothing published
+    let resp = index(&h, &json!({"market": "global", "language": "en", "expected_generation": g0, "upsert": [doc("x-1", "X", "x", "public", "general", "")]}));
+    assert_eq!(resp.status(), 409);
+    assert!(TestHost::text(&resp).contains("stale_generation"));
+    assert!(hits(&get(&h, "/search?q=X", None).1).is_empty());
+    // many publishes later the store holds only the live and the previous generation
+    for i in 0..12 {
+        ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+            doc(&format!("item-{i}"), &format!("Item {i} about warfarin"), "Warfarin monitoring.", "public", "cardiology", "Warfarin"),
+        ]})));
+    }
+    let blob = pollster::block_on(h.platform.open_blob(StoreName::Global(StoreKind::Blob))).unwrap();
+    let meta_of = |k: &str| medportal_search_index::format::decode_meta(&pollster::block_on(blob.get(k)).unwrap().unwrap().bytes).unwrap();
+    let cur = meta_of("search/v1/idx/global-en/meta");
+    let prev = meta_of("search/v1/idx/global-en/meta.prev");
+    let mut live: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for m in [&cur, &prev] {
+        for s in &m.segments {
+            live.extend(s.chunk_refs().map(|r| format!("search/v1/idx/global-en/chunk/{}", r.id)));
+        }
+    }
+    let stored: std::collections::HashSet<String> = blob_keys(&h, "search/v1/idx/global-en/chunk/").into_iter().collect();
+    assert_eq!(stored, live, "only chunks of the current and the previous generation remain");
+    assert!(cur.segments.len() <= medportal_search_index::builder::MAX_SEGMENTS);
+    // 12 items plus the apixaban item (it mentions warfarin): 10 on page 1, 3 on page 2
+    assert_eq!(hits(&get(&h, "/search?q=warfarin&page=2", None).1).len(), 3);
+}
+
+#[test]
+fn the_entry_point_refuses_bad_tokens_and_bad_input_and_writes_nothing() {
+    let h = host();
+    let body = json!({"market": "global", "language": "en", "upsert": [doc("a-1", "A", "a", "public", "general", "")]}).to_string();
+    let json_ct = ("content-type", "application/json");
+    let resp = send(&h, "POST", "/admin/search/index", &[json_ct], body.clone().into_bytes());
+    assert_eq!(resp.status(), 401);
+    let resp = send(&h, "POST", "/admin/search/index", &[json_ct, ("authorization", "Bearer wrong-token-wrong-token-wrong")], body.clone().into_bytes());
+    assert_eq!(resp.status(), 403);
+    assert!(TestHost::text(&resp).contains("invalid_token"));
+    let resp = send(&h, "PUT", "/admin/search/vocab", &[("authorization", "Bearer nope")], b"x".to_vec());
+    assert_eq!(resp.status(), 403);
+    for (bad, code) in [
+        (json!({"market": "Germany", "language": "de", "withdraw": ["a"]}), "invalid_market"),
+        (json!({"market": "DE", "language": "deutsch", "withdraw": ["a"]}), "invalid_language"),
+        (json!({"market": "DE", "language": "de"}), "empty_batch"),
+        (json!({"market": "DE", "language": "de", "withdraw": ["../x"]}), "invalid_id"),
+        (json!({"market": "DE", "language": "de", "upsert": [doc("a b", "A", "", "public", "", "")]}), "invalid_document"),
+        (json!({"market": "DE", "language": "de", "upsert": [doc("a", "", "", "public", "", "")]}), "invalid_document"),
+        (json!({"market": "DE", "language": "de", "upsert": [doc("a", "A", "", "everyone", "", "")]}), "invalid_document"),
+        (json!({"market": "DE", "language": "de", "upsert": [doc("a", "A", "", "public", "", ""), doc("a", "B", "", "public", "", "")]}), "duplicate_id"),
+        (json!({"market": "DE", "language": "de", "upsert": [doc("a", "A", "", "public", "", "")], "withdraw": ["a"]}), "conflicting_ids"),
+        (json!({"market": "DE", "language": "de", "upsert": [], "extra": 1}), "invalid_json"),
+    ] {
+        let resp = index(&h, &bad);
+        assert_eq!(resp.status(), 400, "{bad}");
+        assert!(TestHost::text(&resp).contains(code), "{bad}: {}", TestHost::text(&resp));
+    }
+    let mut d = doc("a", "A", "", "public", "", "");
+    d["published"] = json!("2026-02-30");
+    assert_eq!(index(&h, &json!({"market": "DE", "language": "de", "upsert": [d]})).status(), 400);
+    let auth = format!("Bearer {TOKEN}");
+    let resp = send(&h, "PUT", "/admin/search/vocab", &[("authorization", &auth)], b"not a vocabulary".to_vec());
+    assert_eq!(resp.status(), 400);
+    assert!(blob_keys(&h, "").is_empty(), "nothing may be written");
+    for region in ["eu", "us"] {
+        assert!(rows(&h, region, "SELECT id FROM audit_events WHERE action LIKE 'search.%'").is_empty());
+    }
+    // outside dev mode without a configured token, indexing is refused outright
+    let prod = TestHost::new().with_config(Config::from_lookup(|k| (k == "public_origin").then(|| "https://portal.example.com".into())).unwrap());
+    let resp = send(&prod, "POST", "/admin/search/index", &[json_ct, ("authorization", &format!("Bearer {}", Config::DEV_SEARCH_INDEX_TOKEN))], body.into_bytes());
+    assert_eq!(resp.status(), 403);
+    assert!(TestHost::text(&resp).contains("indexing_not_configured"));
+}
+
+#[test]
+fn every_index_change_is_audited_in_the_markets_region() {
+    let h = seeded();
+    let audit = |region| rows(&h, region, "SELECT actor, action, target, outcome, reason FROM audit_events WHERE action LIKE 'search.%' ORDER BY at");
+    let eu = audit("eu");
+    assert!(eu.iter().any(|r| r.text(2).unwrap() == "search-index:DE-de" && r.text(0).unwrap() == "system:publishing"));
+    let us = audit("us");
+    assert!(us.iter().any(|r| r.text(2).unwrap() == "search-index:global-en" && r.text(1).unwrap() == "search.index.publish"));
+    assert!(us.iter().any(|r| r.text(1).unwrap() == "search.vocab.update"));
+    assert!(us.iter().all(|r| r.text(3).unwrap() == "success"));
+}
+
+#[test]
+fn suggestions_are_json_and_respect_visibility() {
+    let h = seeded();
+    let (status, body) = get(&h, "/search/suggest?q=atorv", Some(&session(&["hcp"], true, "GB", false)));
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(v["suggestions"].as_array().unwrap().iter().any(|s| s == "atorvastatin"), "{v}");
+    // the only atorvastatin items are HCP-only: anonymous visitors get no such suggestion
+    let (_, body) = get(&h, "/search/suggest?q=atorv", None);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(v["suggestions"].as_array().unwrap().is_empty(), "{v}");
+    let (_, body) = get(&h, "/search/suggest?q=apix", None);
+    assert!(body.contains("apixaban"), "{body}");
+    for (q, code) in [("", "missing_query"), ("q=", "missing_query"), (&format!("q={}", "a".repeat(201)), "query_too_long"), ("q=%FF", "invalid_encoding")] {
+        let (status, body) = get(&h, &format!("/search/suggest?{q}"), None);
+        assert_eq!(status, 400, "{q}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["error"]["code"], code, "{q}");
+    }
+}
+
+#[test]
+fn clicks_redirect_internally_and_record_signals_by_verification() {
+    let h = seeded();
+    let verified = session(&["hcp"], true, "DE", false);
+    let (_, html) = get(&h, "/search?q=metformin&lang=de", Some(&verified));
+    let href = html.split("href=\"/search/click?").nth(1).unwrap();
+    let href = format!("/search/click?{}", &href[..href.find('"').unwrap()]).replace("&amp;", "&");
+    let resp = send(&h, "GET", &href, &[("cookie", &verified)], vec![]);
+    assert_eq!(resp.status(), 303);
+    assert!(resp.headers()["location"].to_str().unwrap().starts_with("/content/"));
+    let ev = rows(&h, "eu", "SELECT query, result_count, zero_result, id FROM search_events");
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0].opt_text(0).unwrap().as_deref(), Some("metformin"), "verified: query text kept");
+    let clicks = rows(&h, "eu", "SELECT search_id, rank, time_to_click_ms FROM search_clicks");
+    assert_eq!((clicks[0].text(0).unwrap(), clicks[0].int(1).unwrap()), (ev[0].text(3).unwrap(), 1));
+    // a follow-up search from the results page is a reformulation
+    let sid = ev[0].text(3).unwrap();
+    get(&h, &format!("/search?q=metformin+diabetes&lang=de&prev={sid}"), Some(&verified));
+    let ev = rows(&h, "eu", "SELECT reformulation, previous_query FROM search_events ORDER BY at");
+    assert_eq!((ev[1].int(0).unwrap(), ev[1].opt_text(1).unwrap().as_deref()), (1, Some("metformin")));
+    // unverified: the event without the query text, in their own region
+    let unverified = session(&["hcp"], false, "US", false);
+    get(&h, "/search?q=zzzzqqq", Some(&unverified));
+    let ev = rows(&h, "us", "SELECT query, zero_result FROM search_events");
+    assert_eq!((ev[0].opt_text(0).unwrap(), ev[0].int(1).unwrap()), (None, 1));
+    assert!(rows(&h, "eu", "SELECT id FROM search_events WHERE user_id LIKE 'us-%'").is_empty());
+    // anonymous: counters only
+    get(&h, "/search?q=apixaban", None);
+    let resp = send(&h, "GET", "/search/click?to=/content/apixaban-af&r=2&t=0", &[], vec![]);
+    assert_eq!(resp.status(), 303);
+    let ctx = medportal_core::Ctx::new(&h.platform, &h.config, Function::Search);
+    let day = { let d = ctx.now().date(); format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()) };
+    assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, "searches")).unwrap(), 1);
+    assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, "clicks")).unwrap(), 1);
+    // no open redirect
+    for bad in ["//evil.example", "https://evil.example/", "/content/../admin", "/content/a%0d%0aSet-Cookie:x"] {
+        let resp = send(&h, "GET", &format!("/search/click?to={}&r=1", medportal_core::web::url_encode(bad)), &[], vec![]);
+        assert_eq!(resp.status(), 400, "{bad}");
+        assert!(resp.headers().get("location").is_none());
+    }
+}
+
+#[test]
+fn admin_page_needs_the_policy_action_and_rebuild_needs_csrf() {
+    let h = seeded();
+    assert_eq!(get(&h, "/admin/search", None).0, 401);
+    assert_eq!(get(&h, "/admin/search", Some(&session(&["hcp"], true, "DE", false))).0, 403);
+    // staff roles count only with a second factor
+    assert_eq!(get(&h, "/admin/search", Some(&session(&["admin"], true, "DE", false))).0, 403);
+    let admin = session(&["admin"], true, "DE", true);
+    let (status, html) = get(&h, "/admin/search", Some(&admin));
+    assert_eq!(status, 200);
+    assert!(html.contains("<code>global-en</code>") && html.contains("<code>DE-de</code>"), "{html}");
+    let form = |csrf: &str| format!("csrf={csrf}&index=global-en").into_bytes();
+    let ct = ("content-type", "application/x-www-form-urlencoded");
+    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin)], form("wrong"));
+    assert_eq!(resp.status(), 403);
+    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin), ("origin", "https://evil.example")], form("csrf-secret-0123456789abcdef"));
+    assert_eq!(resp.status(), 403);
+    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &session(&["hcp"], true, "DE", false))], form("csrf-secret-0123456789abcdef"));
+    assert_eq!(resp.status(), 403);
+    let before = rows(&h, "eu", "SELECT id FROM audit_events WHERE action = 'search.index.rebuild'").len();
+    assert_eq!(before, 0);
+    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin)], form("csrf-secret-0123456789abcdef"));
+    assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
+    assert_eq!(resp.headers()["location"], "/admin/search?rebuilt=global-en");
+    let (_, html) = get(&h, "/admin/search?rebuilt=global-en", Some(&admin));
+    assert!(html.contains("Index global-en was rebuilt") && html.contains("Last rebuild completed"), "{html}");
+    // audited with the admin's id in their home region; search still works
+    let a = rows(&h, "eu", "SELECT actor FROM audit_events WHERE action = 'search.index.rebuild'");
+    assert_eq!(a.len(), 1);
+    assert!(a[0].text(0).unwrap().starts_with("eu-u-test"));
+    assert_eq!(hits(&get(&h, "/search?q=Lipitor", Some(&session(&["hcp"], true, "GB", false))).1).first().map(String::as_str), Some("atorvastatin-ldl"));
+}
+
+#[test]
+fn the_enhancement_script_is_served_same_origin() {
+    let h = TestHost::new();
+    let resp = h.get::<Search>("/search/suggest.js");
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(!resp.headers()["content-security-policy"].to_str().unwrap().contains("unsafe-inline"));
+    let (_, html) = get(&seeded(), "/search?q=x", None);
+    assert!(html.contains("<script src=\"/search/suggest.js\" defer></script>"));
+}
+
+#[test]
+fn a_searcher_opened_before_the_vocabulary_arrives_picks_it_up() {
+    let h = host();
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("apixaban-af", "Apixaban in atrial fibrillation", "Apixaban reduced stroke.", "public", "cardiology", "Apixaban"),
+    ]})));
+    // no vocabulary yet: the brand name finds nothing, the generic name works
+    assert!(hits(&get(&h, "/search?q=Eliquis", None).1).is_empty());
+    assert_eq!(hits(&get(&h, "/search?q=apixaban", None).1), vec!["apixaban-af".to_owned()]);
+    put_vocab(&h);
+    assert_eq!(hits(&get(&h, "/search?q=Eliquis", None).1), vec!["apixaban-af".to_owned()]);
+}
+
+#[test]
+fn hostile_queries_get_pages_not_failures() {
+    let h = seeded();
+    let hcp = session(&["hcp"], true, "DE", false);
+    let long_accents = "é".repeat(200);
+    let nasty = [
+        "İstanbul ǅ ﬀ ß ΣΑΣ", "🙂🙂 atorvastatin 🙂", "a\u{0301}\u{0301}\u{0301}", "עברית العربية", "\u{200b}\u{feff}",
+        "--", "\"\"''<>&;", "%", "x", "atorvastatin-", "-atorvastatin", "IL-6 COVID-19 GLP-1", "0000000000000000000000000000",
+        long_accents.as_str(), "heart attack heart attack heart attack heart attack", "a b c d e f g h i j k l m n o p",
+    ];
+    for q in nasty {
+        let enc = medportal_core::web::url_encode(q);
+        for path in [format!("/search?q={enc}"), format!("/search?q={enc}&language=all&lang=de"), format!("/search/suggest?q={enc}")] {
+            for cookie in [None, Some(hcp.as_str())] {
+                let (status, body) = get(&h, &path, cookie);
+                assert!(status == 200 || (status == 400 && body.contains("query_too_long")), "{path}: {status} {body}");
+            }
+        }
+    }
 }

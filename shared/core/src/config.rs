@@ -23,6 +23,11 @@ pub struct Config {
     /// Session verifying keys for every other function: `kid:<base64url public key>` list.
     /// Keys derived from `session_keys` are trusted too.
     pub session_public_keys: Option<String>,
+    /// Bearer token of the search indexing entry point (`POST /admin/search/index`, `PUT
+    /// /admin/search/vocab`), used by content publishing and bulk loads. Secret, search
+    /// function only. Unset outside dev mode = indexing refused (fail closed); dev mode without
+    /// it accepts [`Config::DEV_SEARCH_INDEX_TOKEN`].
+    pub search_index_token: Option<String>,
     /// NPPES NPI Registry base URL, `scheme://host[:port]` without a trailing slash; lookups go
     /// to `{npi_registry_url}/api/?version=2.1&number=<npi>` (tests point it at a local fake).
     pub npi_registry_url: String,
@@ -81,6 +86,7 @@ impl std::fmt::Debug for Config {
             .field("npi_registry_url", &self.npi_registry_url)
             .field("oidc", &self.oidc)
             .field("outbound_timeout", &self.outbound_timeout)
+            .field("search_index_token", &self.search_index_token.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
@@ -105,7 +111,12 @@ impl Config {
         "oidc_client_secret",
         "oidc_countries",
         "outbound_timeout_ms",
+        "search_index_token",
     ];
+
+    /// The search indexing token dev mode accepts when `search_index_token` is unset. Public
+    /// (like the dev session key): never accepted outside dev mode.
+    pub const DEV_SEARCH_INDEX_TOKEN: &'static str = "medportal-dev-search-index-token";
 
     /// Builds the config from a lookup (`None` = unset). Invalid values are errors, not defaults.
     pub fn from_lookup(mut get: impl FnMut(&str) -> Option<String>) -> Result<Config> {
@@ -129,6 +140,10 @@ impl Config {
             if t.len() < 24 {
                 return Err(Error::internal("config: health_token must be at least 24 characters"));
             }
+        }
+        let search_index_token = get("search_index_token");
+        if search_index_token.as_ref().is_some_and(|t| t.len() < 24) {
+            return Err(Error::internal("config: search_index_token must be at least 24 characters"));
         }
         let max_body_bytes = match get("max_body_bytes") {
             None => 1024 * 1024,
@@ -169,6 +184,7 @@ impl Config {
             npi_registry_url,
             oidc,
             outbound_timeout,
+            search_index_token,
         })
     }
 
@@ -260,6 +276,7 @@ mod tests {
         assert!(cfg(&[("dev_mode", "yes")]).is_err());
         assert!(cfg(&[("dev_mode", "true"), ("health_token", "short")]).is_err());
         assert!(cfg(&[("dev_mode", "true"), ("max_body_bytes", "12")]).is_err());
+        assert!(cfg(&[("dev_mode", "true"), ("search_index_token", "short")]).is_err());
         assert!(cfg(&[("dev_mode", "true"), ("public_origin", "https://x.test/")]).is_err());
         for bad in ["0", "99", "30001", "5s", "-1"] {
             assert!(cfg(&[("dev_mode", "true"), ("outbound_timeout_ms", bad)]).is_err(), "{bad}");
@@ -276,6 +293,8 @@ mod tests {
     #[test]
     fn debug_redacts_secrets() {
         let c = cfg(&[("dev_mode", "true"), ("health_token", "0123456789abcdef0123456789")]).unwrap();
+        assert!(!format!("{c:?}").contains("0123456789abcdef"));
+        let c = cfg(&[("dev_mode", "true"), ("search_index_token", "index-0123456789abcdef-secret")]).unwrap();
         assert!(!format!("{c:?}").contains("0123456789abcdef"));
     }
 }

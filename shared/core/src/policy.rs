@@ -72,6 +72,8 @@ pub enum Action {
     ViewAudit,
     ExportAudit,
     AssignRoles,
+    /// See search index status and rebuild an index (`/admin/search`).
+    ManageSearch,
 }
 
 use Action::*;
@@ -85,7 +87,7 @@ pub static POLICY: &[(Role, &[Action])] = &[
     (MiSpecialist, &[ViewOwnAccount, ReadHcpContent, AnswerInquiry]),
     (Verifier, &[ViewOwnAccount, DecideVerification]),
     (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit]),
-    (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit]),
+    (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit, ManageSearch]),
 ];
 
 /// Whether any of `roles` may perform `action`. HCP-only content additionally needs a
@@ -117,6 +119,10 @@ mod tests {
         assert!(!allows(&[Verifier], true, AssignRoles));
         assert!(allows(&[Hcp, Verifier], true, DecideVerification));
         assert!(allows(&[Admin], true, AssignRoles));
+        assert!(allows(&[Admin], true, ManageSearch));
+        for r in [Hcp, Author, MlrReviewer, MiSpecialist, Verifier, ComplianceOfficer] {
+            assert!(!allows(&[r], true, ManageSearch), "{r:?}");
+        }
         assert!(!allows(&[], true, ViewOwnAccount));
         assert_eq!(Role::parse_list("verifier, hcp,bogus,hcp"), vec![Hcp, Verifier]);
         assert!(!Hcp.is_staff() && Admin.is_staff());

@@ -1,0 +1,70 @@
+//! `/admin/search`: index status per market and language, and rebuilds (staff with
+//! `Action::ManageSearch`; POSTs check CSRF before anything is read or written).
+
+use http::StatusCode;
+use medportal_auth::{Session, csrf};
+use medportal_core::policy::Action;
+use medportal_core::web::{self, Request, RequestInfo, Response};
+use medportal_core::{Ctx, Error, Platform, Result, render};
+use medportal_templates::pages::search::{self as views, IndexRow, RebuildView, SearchAdminView};
+use medportal_templates::{Msg, PageContext, UserInfo, t};
+use time::OffsetDateTime;
+
+use crate::index::{self, Actor};
+use crate::store::{self, IndexKey};
+
+fn page_ctx<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, session: &Session) -> PageContext {
+    let mut page = render::page_context(ctx.config, info, "");
+    page.user = Some(UserInfo { display_name: session.claims.name.clone(), role_label: t(info.locale, Msg::IdentityRoleStaff).to_owned() });
+    page.csrf_token = Some(session.claims.csrf.clone());
+    page
+}
+
+fn at(unix: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(unix).ok().filter(|_| unix > 0)
+}
+
+pub async fn status_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
+    let session = medportal_auth::require(ctx, req, Action::ManageSearch).await?;
+    let blob = ctx.global_blob().await?;
+    let keys = store::registry(&blob).await?;
+    let statuses = store::join_all(keys.iter().map(|k| store::status(&blob, k)).collect()).await;
+    let mut indexes = Vec::new();
+    for (k, s) in keys.iter().zip(statuses) {
+        let s = s?;
+        indexes.push(IndexRow {
+            name: k.name(),
+            market: k.market.clone(),
+            language: k.language.clone(),
+            generation: s.generation,
+            documents: s.documents,
+            tombstones: s.tombstones,
+            segments: s.segments,
+            bytes: s.bytes,
+            published: at(s.published_at),
+            published_by: s.published_by,
+            rebuild: s.rebuild.map(|r| RebuildView { state: r.state, done: r.done, total: r.total, finished: r.finished_at.and_then(at) }),
+        });
+    }
+    let vocab_bytes = store::get(&blob, store::VOCAB_KEY).await?.map(|v| v.len() as u64);
+    let rebuilt = web::query_param(req, "rebuilt").filter(|n| keys.iter().any(|k| &k.name() == n));
+    let (token, _) = csrf::form_token(ctx, req, Some(&session))?;
+    let view = SearchAdminView { indexes, vocab_bytes, csrf: token, rebuilt };
+    Ok(web::html(StatusCode::OK, views::admin(&page_ctx(ctx, info, &session), &view)))
+}
+
+/// `POST /admin/search/rebuild` (form: `csrf`, `index`).
+pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
+    let form = web::form(req)?;
+    let session = medportal_auth::authenticate(ctx, req).await?;
+    csrf::check(ctx.config, req, &form, session.as_ref())?;
+    let session = session.ok_or(Error::Unauthenticated)?;
+    if !session.may(Action::ManageSearch) {
+        return Err(Error::Forbidden { code: "not_permitted" });
+    }
+    let name = form.iter().find(|(k, _)| k == "index").map_or("", |(_, v)| v.as_str());
+    let key = IndexKey::parse(name).ok_or_else(|| Error::bad_request("invalid_index", "Unknown index."))?;
+    let actor = Actor::Staff { user_id: session.user_id().to_owned(), region: session.region };
+    index::rebuild(ctx, &key, &actor).await?;
+    Ok(web::redirect(&format!("{}?rebuilt={}", views::ADMIN, key.name())))
+}

@@ -1,0 +1,328 @@
+//! The query engine inside the isolate: per-isolate caches (decoded chunks, vocabulary,
+//! searchers by meta content) and the async ⇄ sync bridge. Storage is async, the engine's
+//! `ChunkSource` is sync, so chunks are fetched first (what `Searcher::plan` names, plus the
+//! chunks of synonyms and of the stored documents to show), verified and decoded into the
+//! [`ChunkCache`], and the engine runs against the cache only; a search that still misses a
+//! chunk returns `MissingChunk`, which is fetched before the search is retried.
+//!
+//! A visitor's search runs over the union of the indexes they may see (`global` and their
+//! market, every language): their segments are concatenated into one in-memory meta, so
+//! document frequencies, facet counts and pagination are computed once over the union.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use medportal_core::ports::{BlobStore, LogLevel};
+use medportal_core::{Ctx, Error, Platform, Result};
+use medportal_search_index::analysis::Analyzer;
+use medportal_search_index::cache::ChunkSource;
+use medportal_search_index::format::{self, Meta};
+use medportal_search_index::{ChunkCache, ChunkId, Document, SearchRequest, SearchResults, Searcher, Snippet, Vocab};
+
+use crate::store::{self, IndexKey};
+
+/// Decoded-chunk budget of the isolate (Workers isolates have 128 MB).
+const CACHE_BYTES: usize = 24 << 20;
+/// Searchers (one per distinct union of metas) kept per isolate.
+const SEARCHERS: usize = 8;
+/// Fetch-and-retry rounds before a search gives up (each round fetches what was missing).
+const ROUNDS: usize = 24;
+
+/// The engine reads only from the cache; chunks arrive through `ChunkCache::insert_bytes`.
+struct CacheOnly;
+impl ChunkSource for CacheOnly {
+    fn get(&self, _: ChunkId) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+struct Isolate {
+    cache: Rc<ChunkCache>,
+    vocab: Option<Rc<Vocab>>,
+    searchers: Vec<(u64, Rc<Opened>)>,
+}
+
+thread_local! {
+    static ISOLATE: RefCell<Isolate> = RefCell::new(Isolate {
+        cache: Rc::new(ChunkCache::new(CACHE_BYTES)),
+        vocab: None,
+        searchers: Vec::new(),
+    });
+}
+
+fn chunk_cache() -> Rc<ChunkCache> {
+    ISOLATE.with(|i| i.borrow().cache.clone())
+}
+
+/// Forgets the cached vocabulary (after it was replaced).
+pub fn forget_vocab() {
+    ISOLATE.with(|i| i.borrow_mut().vocab = None);
+}
+
+pub fn index_error(e: medportal_search_index::Error) -> Error {
+    Error::internal(format!("search index: {e}"))
+}
+
+/// The medical vocabulary from `blob_global`, decoded once per isolate. Without it search
+/// still works, without synonyms (logged; the admin page shows it missing).
+pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<Vocab>> {
+    if let Some(v) = ISOLATE.with(|i| i.borrow().vocab.clone()) {
+        return Ok(v);
+    }
+    let Some(bytes) = store::get(blob, store::VOCAB_KEY).await? else {
+        ctx.log(LogLevel::Warn, "search: no vocabulary in blob_global (search/v1/vocab); synonyms are off");
+        return Ok(Rc::new(Vocab::empty()));
+    };
+    match Vocab::decode(&bytes) {
+        Ok(v) => {
+            let v = Rc::new(v);
+            ISOLATE.with(|i| i.borrow_mut().vocab = Some(v.clone()));
+            Ok(v)
+        }
+        Err(e) => {
+            ctx.log(LogLevel::Error, &format!("search: stored vocabulary is unreadable: {e}"));
+            Ok(Rc::new(Vocab::empty()))
+        }
+    }
+}
+
+/// A searcher over a union of indexes, with what is needed to fetch its chunks.
+pub struct Opened {
+    pub searcher: Searcher,
+    /// The union meta (segments of every index, in `indexes` order).
+    pub meta: Meta,
+    /// Which index each segment belongs to (chunks are stored per index).
+    seg_index: Vec<IndexKey>,
+    /// First global document number of each segment.
+    seg_base: Vec<u32>,
+    /// Live documents per index in the union.
+    pub live: Vec<(IndexKey, u64)>,
+}
+
+impl Opened {
+    fn owner(&self, id: ChunkId) -> Option<&IndexKey> {
+        self.meta
+            .segments
+            .iter()
+            .position(|s| s.chunk_refs().any(|r| r.id == id))
+            .map(|i| &self.seg_index[i])
+    }
+
+    fn segment_of(&self, doc: u32) -> Option<usize> {
+        let i = self.seg_base.partition_point(|&b| b <= doc);
+        (i > 0 && i <= self.meta.segments.len()).then(|| i - 1)
+    }
+
+    /// The store chunk holding a document.
+    fn store_chunk(&self, doc: u32) -> Option<(IndexKey, ChunkId)> {
+        let si = self.segment_of(doc)?;
+        let seg = &self.meta.segments[si];
+        let local = doc - self.seg_base[si];
+        let p = seg.store.partition_point(|s| s.first_doc <= local);
+        (p > 0).then(|| (self.seg_index[si].clone(), seg.store[p - 1].chunk.id))
+    }
+
+    /// Postings chunks a query may need: those `Searcher::plan` names plus, per segment, the
+    /// chunks that would hold the query's synonyms (one round trip instead of several).
+    fn query_chunks(&self, query: &str, vocab: &Vocab) -> Vec<ChunkId> {
+        let mut ids = self.searcher.plan(query);
+        let analyzer = Analyzer::new();
+        let terms = analyzer.terms(query);
+        let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let mut extra: Vec<String> = Vec::new();
+        for (s, len) in vocab.match_spans(&refs) {
+            for alt in vocab.alternatives(&refs[s..s + len]) {
+                extra.extend(alt.terms);
+            }
+        }
+        extra.sort();
+        extra.dedup();
+        for seg in &self.meta.segments {
+            for t in &extra {
+                let p = seg.postings.partition_point(|p| p.first_term.as_str() <= t.as_str());
+                if p > 0 {
+                    ids.push(seg.postings[p - 1].chunk.id);
+                }
+            }
+        }
+        ids
+    }
+}
+
+/// Loads chunks into the isolate cache (skipping cached ones).
+async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<IndexKey>, ids: &[ChunkId]) -> Result<()> {
+    let cache = chunk_cache();
+    let mut want: Vec<(IndexKey, ChunkId)> = Vec::new();
+    for &id in ids {
+        if cache.contains(id) || want.iter().any(|(_, w)| *w == id) {
+            continue;
+        }
+        let key = opened_owner(id).ok_or_else(|| Error::internal(format!("search chunk {id} belongs to no index")))?;
+        want.push((key, id));
+    }
+    for (id, bytes) in store::fetch_chunks(blob, &want).await? {
+        cache.insert_bytes(id, &bytes).map_err(index_error)?;
+    }
+    Ok(())
+}
+
+/// Opens (or reuses) a searcher over the given indexes. `None` when none of them exists yet.
+pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
+    let metas = store::join_all(keys.iter().map(|k| {
+        let key = k.meta_key();
+        async move { store::get(blob, &key).await }
+    }).collect()).await;
+    let mut parts: Vec<(IndexKey, Vec<u8>)> = Vec::new();
+    for (k, m) in keys.iter().zip(metas) {
+        if let Some(bytes) = m? {
+            parts.push((k.clone(), bytes));
+        }
+    }
+    if parts.is_empty() {
+        return Ok(None);
+    }
+    // Metas name their chunks by content hash: equal bytes, equal index. The vocabulary a
+    // searcher was opened with is part of the identity (a searcher opened before the
+    // vocabulary was uploaded must not keep searching without synonyms).
+    let vocab = vocab(ctx, blob).await?;
+    let mut all = (Rc::as_ptr(&vocab) as usize as u64).to_le_bytes().to_vec();
+    for (k, bytes) in &parts {
+        all.extend_from_slice(k.name().as_bytes());
+        all.extend_from_slice(bytes);
+    }
+    let fingerprint = ChunkId::of(&all).0;
+    if let Some(hit) = ISOLATE.with(|i| i.borrow().searchers.iter().find(|(f, _)| *f == fingerprint).map(|(_, s)| s.clone())) {
+        return Ok(Some(hit));
+    }
+    let mut union: Option<Meta> = None;
+    let mut seg_index = Vec::new();
+    let mut live = Vec::new();
+    for (k, bytes) in &parts {
+        let meta = format::decode_meta(bytes).map_err(index_error)?;
+        live.push((k.clone(), meta.live_doc_count()));
+        seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
+        match &mut union {
+            None => union = Some(meta),
+            Some(u) => u.segments.extend(meta.segments),
+        }
+    }
+    let meta = union.ok_or_else(|| Error::internal("no meta"))?;
+    let mut seg_base = Vec::with_capacity(meta.segments.len());
+    let mut base = 0u32;
+    for s in &meta.segments {
+        seg_base.push(base);
+        base += s.doc_count;
+    }
+    let owner = |id: ChunkId| {
+        meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
+    };
+    // What Searcher::open always reads: doc tables, facets, term filters.
+    let eager: Vec<ChunkId> =
+        meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
+    let union_bytes = format::encode_meta(&meta);
+    let mut searcher = None;
+    for _ in 0..3 {
+        load(blob, &owner, &eager).await?;
+        match Searcher::open(&union_bytes, Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
+            Ok(s) => {
+                searcher = Some(s);
+                break;
+            }
+            // evicted between fetch and open: fetch again
+            Err(medportal_search_index::Error::MissingChunk(_)) => continue,
+            Err(e) => return Err(index_error(e)),
+        }
+    }
+    let searcher = searcher.ok_or_else(|| Error::internal("search: index chunks could not be kept in the cache"))?;
+    let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live });
+    ISOLATE.with(|i| {
+        let mut i = i.borrow_mut();
+        if i.searchers.len() >= SEARCHERS {
+            i.searchers.remove(0);
+        }
+        i.searchers.push((fingerprint, opened.clone()));
+    });
+    Ok(Some(opened))
+}
+
+/// Runs `f` against the searcher, fetching whatever chunk it reports missing and retrying.
+/// A missing lexicon brings all lexicons of the union (typo tolerance reads every one).
+/// (Not generic over the result: one copy of this loop in the Worker.)
+pub async fn run<B: BlobStore>(
+    blob: &B,
+    opened: &Opened,
+    f: &mut dyn FnMut(&Searcher) -> std::result::Result<(), medportal_search_index::Error>,
+) -> Result<()> {
+    for _ in 0..ROUNDS {
+        match f(&opened.searcher) {
+            Ok(()) => return Ok(()),
+            Err(medportal_search_index::Error::MissingChunk(id)) => {
+                let is_lexicon = opened.meta.segments.iter().any(|s| s.lexicon.id == id);
+                let ids: Vec<ChunkId> = if is_lexicon {
+                    opened.meta.segments.iter().map(|s| s.lexicon.id).collect()
+                } else {
+                    vec![id]
+                };
+                load(blob, &|c| opened.owner(c).cloned(), &ids).await?;
+            }
+            Err(e) => return Err(index_error(e)),
+        }
+    }
+    Err(Error::internal("search: too many chunk fetch rounds"))
+}
+
+fn missing() -> Error {
+    Error::internal("search: no result")
+}
+
+pub async fn search<B: BlobStore>(blob: &B, opened: &Opened, req: &SearchRequest) -> Result<SearchResults> {
+    let mut out = None;
+    run(blob, opened, &mut |s| s.search(req).map(|r| out = Some(r))).await?;
+    out.ok_or_else(missing)
+}
+
+pub async fn snippet<B: BlobStore>(blob: &B, opened: &Opened, doc: u32, query: &str, chars: usize) -> Result<Snippet> {
+    let mut out = None;
+    run(blob, opened, &mut |s| s.snippet(doc, query, chars).map(|r| out = Some(r))).await?;
+    out.ok_or_else(missing)
+}
+
+pub async fn suggest<B: BlobStore>(blob: &B, opened: &Opened, prefix: &str, k: usize) -> Result<Vec<String>> {
+    let mut out = None;
+    run(blob, opened, &mut |s| s.suggest(prefix, k).map(|r| out = Some(r))).await?;
+    out.ok_or_else(missing)
+}
+
+/// Prefetches the chunks a query needs (postings of its terms and synonyms).
+pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str, vocab: &Vocab) -> Result<()> {
+    let ids = opened.query_chunks(query, vocab);
+    load(blob, &|c| opened.owner(c).cloned(), &ids).await
+}
+
+/// Prefetches the store chunks of documents (snippets and result metadata).
+pub async fn prefetch_docs<B: BlobStore>(blob: &B, opened: &Opened, docs: &[u32]) -> Result<()> {
+    let ids: Vec<ChunkId> = docs.iter().filter_map(|&d| opened.store_chunk(d).map(|(_, id)| id)).collect();
+    load(blob, &|c| opened.owner(c).cloned(), &ids).await
+}
+
+/// A stored document (fetching its store chunk when needed).
+pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Result<Document> {
+    let mut out = None;
+    run(blob, opened, &mut |s| s.document(doc).map(|r| out = Some(r))).await?;
+    out.ok_or_else(missing)
+}
+
+/// Keys → list of every index a visitor may search: `global` and their market, all languages.
+pub fn visible_indexes(registry: &[IndexKey], market: Option<&str>) -> Vec<IndexKey> {
+    registry.iter().filter(|k| k.market == "global" || Some(k.market.as_str()) == market).cloned().collect()
+}
+
+/// Live documents per language in an opened union.
+pub fn languages(opened: &Opened) -> HashMap<String, u64> {
+    let mut m = HashMap::new();
+    for (k, n) in &opened.live {
+        *m.entry(k.language.clone()).or_default() += n;
+    }
+    m
+}

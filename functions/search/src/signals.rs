@@ -1,0 +1,216 @@
+//! Search success signals (analytics): searches, result counts, zero results,
+//! reformulations, clicked rank and time to click.
+//!
+//! * Signed-in people: one `search_events` row per search and one `search_clicks` row per
+//!   click, in their **home region's** database. The query text only for verified HCPs.
+//! * Anonymous visitors: daily aggregate counters in `kv_global` (no personal data, no query
+//!   text): `search-agg/<YYYY-MM-DD>/<metric>/<shard>`. Sharded because Workers KV accepts
+//!   about one write per second per key; counters are read-modify-write and may lose an
+//!   increment under concurrency (aggregate analytics, not accounting).
+//!
+//! Recording never fails a search: errors are logged.
+
+use http::StatusCode;
+use medportal_auth::Session;
+use medportal_core::ports::{KvStore, LogLevel, SqlValue};
+use medportal_core::web::{self, Request, Response};
+use medportal_core::{Ctx, Error, Platform, Result};
+
+use crate::query::valid_sid;
+
+/// A search counts as a reformulation when it follows the person's previous search within this.
+const REFORMULATION_MS: i64 = 10 * 60 * 1000;
+const SHARDS: u8 = 16;
+/// Clicks later than this after the search are not timed (tab left open).
+const MAX_CLICK_MS: i64 = 60 * 60 * 1000;
+
+pub struct SearchSignal<'a> {
+    /// The search id (signed-in people only).
+    pub sid: Option<&'a str>,
+    /// `prev` form field: the previous search id, or `a` for an anonymous results page.
+    pub prev: Option<&'a str>,
+    pub query: &'a str,
+    pub market: &'a str,
+    pub language: &'a str,
+    pub filtered: bool,
+    pub page: u32,
+    pub results: u64,
+    pub at_ms: i64,
+}
+
+fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
+    let d = ctx.now().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+async fn bump<P: Platform>(ctx: &Ctx<'_, P>, metric: &str, by: u64) -> Result<()> {
+    let shard = ctx.random_bytes::<1>()?[0] % SHARDS;
+    let key = format!("search-agg/{}/{metric}/{shard}", today(ctx));
+    let kv = ctx.global_kv().await?;
+    let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
+    kv.put(&key, (n + by).to_string().as_bytes(), None).await
+}
+
+/// Sum of one daily counter over its shards (admin figures and tests).
+pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: &str) -> Result<u64> {
+    let kv = ctx.global_kv().await?;
+    let mut total = 0;
+    for key in kv.list(&format!("search-agg/{day}/{metric}/"), 64).await? {
+        total += kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    }
+    Ok(total)
+}
+
+async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -> Result<()> {
+    if s.page > 1 {
+        return Ok(());
+    }
+    bump(ctx, "searches", 1).await?;
+    if s.results == 0 {
+        bump(ctx, "zero_results", 1).await?;
+    }
+    if s.prev.is_some() {
+        bump(ctx, "reformulations", 1).await?;
+    }
+    Ok(())
+}
+
+async fn record_person<P: Platform>(ctx: &Ctx<'_, P>, session: &Session, s: &SearchSignal<'_>) -> Result<()> {
+    // later pages of the same search are not new searches
+    let Some(sid) = s.sid.filter(|_| s.page == 1) else { return Ok(()) };
+    let region = session.region;
+    let db = ctx.region(region).sql().await?;
+    let verified = session.verified();
+    let mut previous: Option<(String, Option<String>)> = None;
+    if let Some(prev) = s.prev.filter(|p| valid_sid(p)) {
+        let rows = db
+            .query(
+                "SELECT id, query FROM search_events WHERE id = ?1 AND user_id = ?2 AND at >= ?3",
+                &[prev.into(), session.user_id().into(), (s.at_ms - REFORMULATION_MS).into()],
+            )
+            .await?;
+        if let Some(r) = rows.first() {
+            previous = Some((r.text(0)?, r.opt_text(1)?));
+        }
+    }
+    let text = |t: Option<String>| if verified { t.map(SqlValue::from).unwrap_or(SqlValue::Null) } else { SqlValue::Null };
+    db.execute(
+        &region,
+        "INSERT INTO search_events (id, at, user_id, verified, query, market, language, filtered, page, result_count, \
+         zero_result, reformulation, previous_id, previous_query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        &[
+            sid.into(),
+            s.at_ms.into(),
+            session.user_id().into(),
+            i64::from(verified).into(),
+            text(Some(s.query.to_owned())),
+            s.market.into(),
+            s.language.into(),
+            i64::from(s.filtered).into(),
+            i64::from(s.page).into(),
+            (s.results as i64).into(),
+            i64::from(s.results == 0).into(),
+            i64::from(previous.is_some()).into(),
+            previous.as_ref().map(|p| p.0.clone()).into(),
+            text(previous.and_then(|p| p.1)),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a search (best effort).
+pub async fn record_search<P: Platform>(ctx: &Ctx<'_, P>, session: Option<&Session>, s: &SearchSignal<'_>) {
+    let r = match session {
+        Some(session) => record_person(ctx, session, s).await,
+        None => record_anonymous(ctx, s).await,
+    };
+    if let Err(e) = r {
+        ctx.log(LogLevel::Warn, &format!("search: signal not recorded: {e}"));
+    }
+}
+
+/// Internal item paths only: `/content/<slug>` (no scheme, host, `//`, `..`, query).
+pub fn valid_target(to: &str) -> bool {
+    to.strip_prefix("/content/").is_some_and(crate::index::valid_id)
+}
+
+/// `/search/click?to=/content/<slug>&r=<rank>&s=<search id>|t=<search ms>`: records the click,
+/// then redirects to the item. Anything but an internal item path is refused (no open
+/// redirect); a bad rank or search id only skips the signal.
+pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
+    let pairs = web::parse_urlencoded(req.uri().query().unwrap_or(""))?;
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let to = get("to").unwrap_or("");
+    if !valid_target(to) {
+        return Err(Error::bad_request("invalid_target", "Search result links lead to content items only."));
+    }
+    let rank: Option<i64> = get("r").and_then(|r| r.parse().ok()).filter(|r| (1..=1000).contains(r));
+    let now_ms = (ctx.now().unix_timestamp_nanos() / 1_000_000) as i64;
+    if let Some(rank) = rank {
+        let recorded = async {
+            match medportal_auth::authenticate(ctx, req).await? {
+                Some(session) => {
+                    let Some(sid) = get("s").filter(|s| valid_sid(s)) else { return Ok(()) };
+                    let region = session.region;
+                    let db = ctx.region(region).sql().await?;
+                    let rows = db
+                        .query("SELECT at FROM search_events WHERE id = ?1 AND user_id = ?2", &[sid.into(), session.user_id().into()])
+                        .await?;
+                    let Some(at) = rows.first().map(|r| r.int(0)).transpose()? else { return Ok(()) };
+                    let elapsed = (now_ms - at).clamp(0, MAX_CLICK_MS);
+                    db.execute(
+                        &region,
+                        "INSERT INTO search_clicks (id, search_id, at, rank, time_to_click_ms, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        &[ctx.random_id()?.into(), sid.into(), now_ms.into(), rank.into(), elapsed.into(), to.into()],
+                    )
+                    .await?;
+                    Ok::<(), Error>(())
+                }
+                None => {
+                    bump(ctx, "clicks", 1).await?;
+                    bump(ctx, &format!("click_rank_{}", rank.min(11)), 1).await?;
+                    if let Some(t) = get("t").and_then(|t| t.parse::<i64>().ok()) {
+                        let elapsed = now_ms - t;
+                        if (0..=MAX_CLICK_MS).contains(&elapsed) {
+                            bump(ctx, "timed_clicks", 1).await?;
+                            bump(ctx, "click_ms_sum", elapsed as u64).await?;
+                        }
+                    }
+                    Ok(())
+                }
+            }
+        };
+        if let Err(e) = recorded.await {
+            ctx.log(LogLevel::Warn, &format!("search: click not recorded: {e}"));
+        }
+    }
+    let mut resp = web::redirect(to);
+    *resp.status_mut() = StatusCode::SEE_OTHER;
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_internal_item_paths_are_redirect_targets() {
+        assert!(valid_target("/content/apixaban-aristotle-trial-summary"));
+        for bad in [
+            "",
+            "/content/",
+            "//evil.example",
+            "https://evil.example/content/x",
+            "/content/../admin",
+            "/content/x?y=1",
+            "/content/x/y",
+            "/content//evil.example",
+            "/admin/search",
+            "/content/x\r\nSet-Cookie: a=b",
+            "/Content/x",
+        ] {
+            assert!(!valid_target(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! Where the search index lives in `blob_global` (object storage: R2 on Workers, the
+//! key-value-backed blob store on Spin and natively), and async helpers to move chunks.
+//!
+//! ```text
+//! search/v1/vocab                          pre-analysed medical vocabulary (Vocab::encode)
+//! search/v1/indexes                        index names, one per line ("global-en", "DE-de", …)
+//! search/v1/idx/<market>-<lang>/meta       index meta: the publish point (written last)
+//! search/v1/idx/<market>-<lang>/meta.prev  the previous meta (readers' one-generation grace)
+//! search/v1/idx/<market>-<lang>/status     `key=value` lines: generation, counts, bytes, last publish, rebuild
+//! search/v1/idx/<market>-<lang>/chunk/<id> content-addressed chunks (16 hex digits of xxh64)
+//! ```
+//!
+//! One index per market (`global` = approved for every market, or an ISO alpha-2 code) and
+//! language. Everything here is approved, non-personal content (global stores only).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
+use medportal_core::ports::BlobStore;
+use medportal_core::{Error, Result};
+use medportal_search_index::ChunkId;
+
+pub const VOCAB_KEY: &str = "search/v1/vocab";
+pub const REGISTRY_KEY: &str = "search/v1/indexes";
+const OCTETS: &str = "application/octet-stream";
+const TEXT: &str = "text/plain; charset=utf-8";
+/// Storage operations in flight at once (chunk uploads and fetches).
+const PARALLEL: usize = 8;
+
+/// One index: a market and a content language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexKey {
+    /// `global` or an ISO 3166-1 alpha-2 code in upper case.
+    pub market: String,
+    /// ISO 639-1/-2 code in lower case (`en`, `de`).
+    pub language: String,
+}
+
+/// Normalises a market code: `global`, or two ASCII letters (upper-cased).
+pub fn market_code(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("global") {
+        return Some("global".into());
+    }
+    (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic())).then(|| s.to_ascii_uppercase())
+}
+
+/// Normalises a content language code: two or three ASCII letters (lower-cased).
+pub fn language_code(s: &str) -> Option<String> {
+    let s = s.trim();
+    ((2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())).then(|| s.to_ascii_lowercase())
+}
+
+impl IndexKey {
+    pub fn new(market: &str, language: &str) -> Result<IndexKey> {
+        let market = market_code(market)
+            .ok_or_else(|| Error::bad_request("invalid_market", "market must be \"global\" or an ISO 3166-1 alpha-2 code."))?;
+        let language = language_code(language)
+            .ok_or_else(|| Error::bad_request("invalid_language", "language must be an ISO 639 code such as \"en\"."))?;
+        Ok(IndexKey { market, language })
+    }
+
+    /// Parses `DE-de` / `global-en`.
+    pub fn parse(name: &str) -> Option<IndexKey> {
+        let (m, l) = name.rsplit_once('-')?;
+        let key = IndexKey { market: market_code(m)?, language: language_code(l)? };
+        (key.name() == name).then_some(key)
+    }
+
+    pub fn name(&self) -> String {
+        format!("{}-{}", self.market, self.language)
+    }
+    fn prefix(&self) -> String {
+        format!("search/v1/idx/{}", self.name())
+    }
+    pub fn meta_key(&self) -> String {
+        format!("{}/meta", self.prefix())
+    }
+    pub fn prev_meta_key(&self) -> String {
+        format!("{}/meta.prev", self.prefix())
+    }
+    pub fn status_key(&self) -> String {
+        format!("{}/status", self.prefix())
+    }
+    pub fn chunk_prefix(&self) -> String {
+        format!("{}/chunk/", self.prefix())
+    }
+    pub fn chunk_key(&self, id: ChunkId) -> String {
+        format!("{}{id}", self.chunk_prefix())
+    }
+}
+
+/// Progress of an index rebuild (shown on the admin page).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rebuild {
+    /// `reading` | `done` | `failed`
+    pub state: String,
+    pub done: u64,
+    pub total: u64,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+/// What the admin page shows about an index. Non-personal: who published is a kind
+/// (`publishing`, `admin`), never a person (that is in the audit trail of their region).
+/// Stored as `key=value` lines (a few bytes of parsing code instead of a serde
+/// deserializer in the size-limited Worker).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexStatus {
+    pub generation: u64,
+    /// Live documents.
+    pub documents: u64,
+    /// Withdrawn or replaced documents still stored in segments (until a merge).
+    pub tombstones: u64,
+    pub segments: u64,
+    pub chunks: u64,
+    /// Meta plus every live chunk.
+    pub bytes: u64,
+    pub published_at: i64,
+    pub published_by: String,
+    pub rebuild: Option<Rebuild>,
+}
+
+impl IndexStatus {
+    pub fn encode(&self) -> String {
+        let mut s = format!(
+            "generation={}\ndocuments={}\ntombstones={}\nsegments={}\nchunks={}\nbytes={}\npublished_at={}\npublished_by={}\n",
+            self.generation, self.documents, self.tombstones, self.segments, self.chunks, self.bytes, self.published_at, self.published_by
+        );
+        if let Some(r) = &self.rebuild {
+            s.push_str(&format!(
+                "rebuild.state={}\nrebuild.done={}\nrebuild.total={}\nrebuild.started_at={}\nrebuild.finished_at={}\n",
+                r.state,
+                r.done,
+                r.total,
+                r.started_at,
+                r.finished_at.unwrap_or(0)
+            ));
+        }
+        s
+    }
+
+    /// Unknown keys are ignored; malformed numbers read as 0 (display data only).
+    pub fn decode(text: &str) -> IndexStatus {
+        let mut st = IndexStatus::default();
+        let mut r = Rebuild::default();
+        let mut has_rebuild = false;
+        for line in text.lines() {
+            let Some((k, v)) = line.split_once('=') else { continue };
+            let n = || v.parse::<u64>().unwrap_or(0);
+            let i = || v.parse::<i64>().unwrap_or(0);
+            match k {
+                "generation" => st.generation = n(),
+                "documents" => st.documents = n(),
+                "tombstones" => st.tombstones = n(),
+                "segments" => st.segments = n(),
+                "chunks" => st.chunks = n(),
+                "bytes" => st.bytes = n(),
+                "published_at" => st.published_at = i(),
+                "published_by" => st.published_by = v.to_owned(),
+                "rebuild.state" => {
+                    has_rebuild = true;
+                    r.state = v.to_owned()
+                }
+                "rebuild.done" => r.done = n(),
+                "rebuild.total" => r.total = n(),
+                "rebuild.started_at" => r.started_at = i(),
+                "rebuild.finished_at" => r.finished_at = Some(i()).filter(|t| *t > 0),
+                _ => {}
+            }
+        }
+        st.rebuild = has_rebuild.then_some(r);
+        st
+    }
+}
+
+/// Reads an object; `None` when absent.
+pub async fn get<B: BlobStore>(blob: &B, key: &str) -> Result<Option<Vec<u8>>> {
+    Ok(blob.get(key).await?.map(|b| b.bytes))
+}
+
+pub async fn put_bytes<B: BlobStore>(blob: &B, key: &str, bytes: &[u8]) -> Result<()> {
+    blob.put(key, bytes, OCTETS).await
+}
+
+/// An index's status (default when none was written yet).
+pub async fn status<B: BlobStore>(blob: &B, key: &IndexKey) -> Result<IndexStatus> {
+    Ok(get(blob, &key.status_key()).await?.map(|b| IndexStatus::decode(&String::from_utf8_lossy(&b))).unwrap_or_default())
+}
+
+pub async fn put_status<B: BlobStore>(blob: &B, key: &IndexKey, status: &IndexStatus) -> Result<()> {
+    blob.put(&key.status_key(), status.encode().as_bytes(), TEXT).await
+}
+
+/// The registered indexes, sorted by name.
+pub async fn registry<B: BlobStore>(blob: &B) -> Result<Vec<IndexKey>> {
+    let text = get(blob, REGISTRY_KEY).await?.unwrap_or_default();
+    let mut keys: Vec<IndexKey> = String::from_utf8_lossy(&text).lines().filter_map(IndexKey::parse).collect();
+    keys.sort();
+    keys.dedup();
+    Ok(keys)
+}
+
+/// Adds an index to the registry (read-modify-write; an index is only ever added).
+pub async fn register<B: BlobStore>(blob: &B, key: &IndexKey) -> Result<()> {
+    let mut keys = registry(blob).await?;
+    if keys.contains(key) {
+        return Ok(());
+    }
+    keys.push(key.clone());
+    keys.sort();
+    let text: String = keys.iter().map(|k| k.name() + "\n").collect();
+    blob.put(REGISTRY_KEY, text.as_bytes(), TEXT).await
+}
+
+/// Polls all futures concurrently (single-threaded runtimes: no spawning needed) and returns
+/// their outputs in order.
+pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, slot) in futures.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => *slot = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { Poll::Pending } else { Poll::Ready(()) }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}
+
+/// Fetches chunks of one index (at most [`PARALLEL`] at a time). A missing chunk is an error:
+/// a published meta only names uploaded chunks, and garbage collection keeps the previous
+/// generation's chunks for readers that still hold it.
+pub async fn fetch_chunks<B: BlobStore>(blob: &B, ids: &[(IndexKey, ChunkId)]) -> Result<Vec<(ChunkId, Vec<u8>)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for window in ids.chunks(PARALLEL) {
+        let results = join_all(window.iter().map(|(k, id)| async move { (*id, get(blob, &k.chunk_key(*id)).await) }).collect()).await;
+        for (id, r) in results {
+            match r? {
+                Some(bytes) => out.push((id, bytes)),
+                None => return Err(Error::internal(format!("search chunk {id} missing"))),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Uploads chunks of one index, [`PARALLEL`] at a time; `progress(done)` after each window.
+pub async fn upload_chunks<B: BlobStore>(
+    blob: &B,
+    key: &IndexKey,
+    chunks: &[(ChunkId, Vec<u8>)],
+    mut progress: impl FnMut(usize),
+) -> Result<()> {
+    let mut done = 0;
+    for window in chunks.chunks(PARALLEL) {
+        let results = join_all(window.iter().map(|(id, bytes)| {
+            let k = key.chunk_key(*id);
+            async move { put_bytes(blob, &k, bytes).await }
+        }).collect()).await;
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+        done += window.len();
+        progress(done);
+    }
+    Ok(())
+}
+
+/// Deletes chunks of one index, [`PARALLEL`] at a time.
+pub async fn delete_chunks<B: BlobStore>(blob: &B, key: &IndexKey, ids: &[ChunkId]) -> Result<()> {
+    for window in ids.chunks(PARALLEL) {
+        let results = join_all(window.iter().map(|id| {
+            let k = key.chunk_key(*id);
+            async move { blob.delete(&k).await }
+        }).collect()).await;
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_names_round_trip_and_reject_junk() {
+        let k = IndexKey::new("de", "DE").unwrap();
+        assert_eq!(k.name(), "DE-de");
+        assert_eq!(IndexKey::parse("DE-de"), Some(k.clone()));
+        assert_eq!(IndexKey::new("Global", "en").unwrap().name(), "global-en");
+        assert_eq!(k.chunk_key(ChunkId(0xab)), "search/v1/idx/DE-de/chunk/00000000000000ab");
+        for bad in ["", "DE", "de-de", "DEU-de", "DE-d", "DE-de/x", "../x-en", "D1-en", "DE-deutsch"] {
+            assert_eq!(IndexKey::parse(bad), None, "{bad}");
+        }
+        assert!(IndexKey::new("Germany", "de").is_err());
+        assert!(IndexKey::new("DE", "d-e").is_err());
+    }
+
+    #[test]
+    fn status_round_trips() {
+        let mut s = IndexStatus { generation: 7, documents: 3, published_by: "publishing".into(), ..Default::default() };
+        assert_eq!(IndexStatus::decode(&s.encode()), s);
+        s.rebuild = Some(Rebuild { state: "reading".into(), done: 1, total: 4, started_at: 5, finished_at: None });
+        assert_eq!(IndexStatus::decode(&s.encode()), s);
+        assert_eq!(IndexStatus::decode("junk\ngeneration=x\n"), IndexStatus::default());
+    }
+
+    #[test]
+    fn join_all_keeps_order() {
+        let futs: Vec<_> = (0..5).map(|i| async move { i * 2 }).collect();
+        assert_eq!(pollster::block_on(join_all(futs)), vec![0, 2, 4, 6, 8]);
+    }
+}
