@@ -9,7 +9,7 @@ import { startHost, OUTBOUND_TIMEOUT_MS } from "./hosts.mjs";
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const PROTECTED = ["/account", "/account/profile", "/verify"];
 // Staff pages: an HCP session gets 403, a forged or missing one 401.
-const STAFF_ONLY = ["/admin/verifications", "/admin/roles"];
+const STAFF_ONLY = ["/admin/verifications", "/admin/roles", "/admin/search"];
 const HCP_ITEM = "/content/metformin-type-2-diabetes-efficacy";
 const HCP_BODY = "UK Prospective Diabetes Study";
 const DEMO_TOTP = "JBSWY3DPEHPK3PXP";

@@ -1,7 +1,8 @@
--- Demo identity state (us): verification expiry, a pending verification in the verifier's
+-- Demo identity state (us): verification expiry (a year from seeding, so demos never start lapsed), a pending verification in the verifier's
 -- queue (the registry could not be reached), and TOTP secrets for the demo staff accounts.
 -- DEV ONLY: the staff TOTP secret is the well-known demo value JBSWY3DPEHPK3PXP (README).
-UPDATE users SET verified_at = created_at, verification_expires_at = 1782864000
+UPDATE users SET verified_at = created_at,
+       verification_expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 365 * 86400
  WHERE verification_status = 'verified' AND verified_at IS NULL;
 UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP'
  WHERE roles <> 'hcp' AND totp_secret IS NULL;
