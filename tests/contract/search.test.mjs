@@ -8,40 +8,10 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createPrivateKey, sign } from "node:crypto";
 import { startHost, SEARCH_INDEX_TOKEN } from "./hosts.mjs";
+import { Browser, csrfOf } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 
-class Browser {
-  constructor(host) {
-    this.host = host;
-    this.jar = new Map();
-  }
-  async send(method, path, form, headers = {}) {
-    const h = { ...headers };
-    if (this.jar.size) h.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
-    let body;
-    if (form) {
-      h["content-type"] = "application/x-www-form-urlencoded";
-      body = new URLSearchParams(form).toString();
-    }
-    const res = await fetch(this.host.url + path, { method, headers: h, body, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(";");
-      const i = pair.indexOf("=");
-      if (attrs.some((a) => a.trim() === "Max-Age=0")) this.jar.delete(pair.slice(0, i));
-      else this.jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  }
-  get(path, headers) {
-    return this.send("GET", path, undefined, headers);
-  }
-  post(path, form, headers) {
-    return this.send("POST", path, form, headers);
-  }
-}
-
-const csrfOf = (html) => html.match(/name="csrf" value="([^"]+)"/)[1];
 
 /** Signs in a seeded person with the real email-link flow. */
 async function signIn(host, email) {

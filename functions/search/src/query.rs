@@ -7,7 +7,7 @@ use http::StatusCode;
 use medportal_auth::Session;
 use medportal_core::policy::Action;
 use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::{Ctx, Error, Platform, Result, render};
+use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_search_index::{FacetField, Filter, SearchRequest, SearchResults, Vocab};
 use medportal_templates::pages::search::{FacetGroup, FacetOption, MarketChoice, SearchHit, SearchView};
 use medportal_templates::{Locale, Msg, labels, pages, t};
@@ -323,19 +323,8 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let params = Params::parse(raw_query)?;
     let l = info.locale;
     let vis = Visibility::of(ctx, req, params.market.as_deref()).await?;
-    let mut pc = render::page_context(ctx.config, info, raw_query);
+    let mut pc = medportal_auth::page_context(ctx, info, raw_query, vis.session.as_ref());
     pc.script = Some(SCRIPT_PATH.to_owned());
-    if let Some(s) = &vis.session {
-        let role = if s.is_staff() {
-            Msg::IdentityRoleStaff
-        } else if s.verified() {
-            Msg::IdentityRoleVerifiedHcp
-        } else {
-            Msg::IdentityRoleHcp
-        };
-        pc.user = Some(medportal_templates::UserInfo { display_name: s.claims.name.clone(), role_label: t(l, role).to_owned() });
-        pc.csrf_token = Some(s.claims.csrf.clone());
-    }
     let blob = ctx.global_blob().await?;
     let (opened, registry) = open_for(ctx, &blob, &vis).await?;
     let mut view = SearchView {
