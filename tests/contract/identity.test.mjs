@@ -5,7 +5,7 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, generateKeyPairSync, sign as edSign } from "node:crypto";
 import { startHost, OUTBOUND_TIMEOUT_MS } from "./hosts.mjs";
-import { Browser, csrfOf } from "./browser.mjs";
+import { Browser, csrfOf, lastLink, staffSignIn, totp, DEMO_TOTP } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const PROTECTED = ["/account", "/account/profile", "/verify"];
@@ -13,38 +13,7 @@ const PROTECTED = ["/account", "/account/profile", "/verify"];
 const STAFF_ONLY = ["/admin/verifications", "/admin/roles", "/admin/search"];
 const HCP_ITEM = "/content/metformin-type-2-diabetes-efficacy";
 const HCP_BODY = "UK Prospective Diabetes Study";
-const DEMO_TOTP = "JBSWY3DPEHPK3PXP";
-
-function base32(text) {
-  const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = 0, buf = 0;
-  const out = [];
-  for (const c of text.replace(/[\s=-]/g, "").toUpperCase()) {
-    buf = (buf << 5) | abc.indexOf(c);
-    bits += 5;
-    if (bits >= 8) { bits -= 8; out.push((buf >> bits) & 0xff); }
-  }
-  return Buffer.from(out);
-}
-
-/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) `offset` steps from now. */
-function totp(secret, offset = 0) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
-  const h = createHmac("sha1", base32(secret)).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
-}
 const b64 = (x) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x)).toString("base64url");
-
-
-async function lastLink(host, email) {
-  const html = await (await fetch(host.url + "/dev/outbox")).text();
-  const at = html.indexOf(email);
-  assert.ok(at >= 0, `no mail to ${email}`);
-  const m = html.slice(at).match(/\/login\/verify\?r=(\w+)&amp;t=([\w-]+)/);
-  return { r: m[1], t: m[2], path: `/login/verify?r=${m[1]}&t=${m[2]}` };
-}
 
 async function registerAndSignIn(host, email, country = "US") {
   const b = new Browser(host);
@@ -58,23 +27,6 @@ async function registerAndSignIn(host, email, country = "US") {
   assert.equal(res2.status, 303, await res2.text());
   assert.equal(res2.headers.get("location"), "/account");
   return { b, link };
-}
-
-/** Signs a seeded staff member in: email link, then the TOTP step (demo secret). */
-async function staffSignIn(host, email, offset = 0) {
-  const b = new Browser(host);
-  const csrf = csrfOf(await (await b.get("/login")).text());
-  assert.equal((await b.post("/login", { csrf, email })).status, 200);
-  const link = await lastLink(host, email);
-  const confirm = await b.get(link.path);
-  const res = await b.post("/login/verify", { csrf: csrfOf(await confirm.text()), r: link.r, t: link.t });
-  assert.equal(res.status, 303);
-  assert.equal(res.headers.get("location"), "/login/totp");
-  assert.equal(b.jar.has("__Host-mp_session"), false, "no session before the second factor");
-  const step = await (await b.get("/login/totp")).text();
-  const done = await b.post("/login/totp", { csrf: csrfOf(step), code: totp(DEMO_TOTP, offset) });
-  assert.equal(done.status, 303, await done.text());
-  return b;
 }
 
 function forgedTokens(good) {

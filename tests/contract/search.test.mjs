@@ -6,9 +6,8 @@
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/search.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createPrivateKey, sign } from "node:crypto";
 import { startHost, SEARCH_INDEX_TOKEN } from "./hosts.mjs";
-import { Browser, csrfOf } from "./browser.mjs";
+import { Browser, csrfOf, staffSignIn } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 
@@ -24,22 +23,6 @@ async function signIn(host, email) {
   const res = await b.post("/login/verify", { csrf: csrfOf(await confirm.text()), r: m[1], t: m[2] });
   assert.equal(res.status, 303, await res.text());
   return b;
-}
-
-/** A staff session signed with dev mode's public development key. Identity has no second
- * factor yet (its sessions carry mfa=false, so staff roles do not count); this is the
- * session identity will issue after one. */
-function devStaffSession(sub, region, country, roles) {
-  const b64 = (x) => Buffer.from(JSON.stringify(x)).toString("base64url");
-  const seed = createHash("sha256").update("medportal development session key").digest();
-  const key = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]), format: "der", type: "pkcs8" });
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    iss: "medportal-identity", aud: "medportal", sub, jti: `jti-${sub}-0123456789`, rgn: region, ctry: country, roles,
-    vs: "verified", name: "Staff", csrf: "staff-csrf-0123456789abcdef", auth_time: now, mfa: true, iat: now, nbf: now, exp: now + 1200,
-  };
-  const msg = `${b64({ alg: "EdDSA", kid: "dev", typ: "session+jwt" })}.${b64(claims)}`;
-  return { cookie: `__Host-mp_session=${msg}.${sign(null, Buffer.from(msg), key).toString("base64url")}`, csrf: claims.csrf };
 }
 
 /** Item slugs of a results page, in rank order. */
@@ -232,24 +215,20 @@ for (const hostName of HOSTS) {
     test("the admin page needs the policy action; its POSTs need CSRF", async () => {
       assert.equal((await fetch(host.url + "/admin/search")).status, 401);
       assert.equal((await hcpUs.get("/admin/search")).status, 403);
-      const admin = devStaffSession("eu-u-adm-01", "eu", "IE", ["admin"]);
-      const get = (path) => fetch(host.url + path, { headers: { cookie: admin.cookie }, redirect: "manual" });
-      const post = (form, headers = {}) =>
-        fetch(host.url + "/admin/search/rebuild", {
-          method: "POST",
-          redirect: "manual",
-          headers: { cookie: admin.cookie, "content-type": "application/x-www-form-urlencoded", ...headers },
-          body: new URLSearchParams(form).toString(),
-        });
+      // an administrator signed in for real: email link plus the second factor
+      const admin = await staffSignIn(host, "tom.obrien@example.org");
+      const get = (path) => admin.get(path);
+      const post = (form, headers = {}) => admin.post("/admin/search/rebuild", form, headers);
       const html = await (await get("/admin/search")).text();
+      const csrf = csrfOf(html);
       assert.match(html, /<code>global-en<\/code>/);
       assert.match(html, /<code>DE-de<\/code>/);
       const generation = () => Number(html.match(/<code>global-en<\/code>[\s\S]*?<td>(\d+)<\/td>/)?.[1]);
       assert.ok(generation() >= 1);
       assert.equal((await post({ index: "global-en" })).status, 403);
       assert.equal((await post({ index: "global-en", csrf: "forged" })).status, 403);
-      assert.equal((await post({ index: "global-en", csrf: admin.csrf }, { origin: "https://evil.example", "sec-fetch-site": "cross-site" })).status, 403);
-      const ok = await post({ index: "global-en", csrf: admin.csrf });
+      assert.equal((await post({ index: "global-en", csrf }, { origin: "https://evil.example", "sec-fetch-site": "cross-site" })).status, 403);
+      const ok = await post({ index: "global-en", csrf });
       assert.equal(ok.status, 303, await ok.text());
       assert.equal(ok.headers.get("location"), "/admin/search?rebuilt=global-en");
       const after = await (await get("/admin/search?rebuilt=global-en")).text();
