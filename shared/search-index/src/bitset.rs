@@ -75,6 +75,10 @@ impl Bitset {
             })
         })
     }
+    /// The 64-bit words (bit `i` of the set is bit `i % 64` of word `i / 64`).
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
     pub fn heap_bytes(&self) -> usize {
         self.words.len() * 8
     }

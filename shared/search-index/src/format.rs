@@ -778,32 +778,124 @@ pub fn decode_postings(bytes: &[u8]) -> Result<PostingsChunk, Error> {
     Ok(PostingsChunk { terms, term_off, df, list_off, lists, max_imp, skip_off, skips })
 }
 
-/// Walks one posting list and records its blocks (see [`BlockSkip`]).
-fn build_skips(list: &[u8], df: u32, out: &mut Vec<BlockSkip>) {
-    let mut it = PostingIter::new(list, df);
-    let mut base = 0u32;
-    let mut count = 0usize;
-    let mut cur = BlockSkip { pos: 0, base: 0, last: 0, max_imp: 0 };
-    while let Some((d, imp)) = it.next() {
-        if count % BLOCK == 0 {
-            // a new block starts: the iterator has just consumed its header
-            let pos = if count / BLOCK < df as usize / BLOCK {
-                it.block_start as u32
-            } else {
-                it.tail_start as u32
-            };
-            if count > 0 {
-                out.push(cur);
-            }
-            cur = BlockSkip { pos, base, last: d, max_imp: 0 };
-        }
-        cur.last = d;
-        cur.max_imp = cur.max_imp.max(imp);
-        base = d;
-        count += 1;
+/// Unpacks a bit-packed block's 128 gaps of `w` bits into docnums (`prev` + running sum).
+/// `g` starts at the first gap byte and extends at least 7 bytes past the gaps (the impacts
+/// follow in the list), so every 8-byte read is in bounds.
+#[inline]
+fn unpack_gaps(g: &[u8], w: usize, mut prev: u32, docs: &mut [u32; BLOCK]) {
+    debug_assert!(g.len() >= (BLOCK * w).div_ceil(8) + 7);
+    if w == 0 {
+        docs.fill(prev);
+        return;
     }
-    if count > 0 {
-        out.push(cur);
+    let mask: u64 = (1u64 << w) - 1;
+    let mut bitpos = 0usize;
+    for d in docs.iter_mut() {
+        let byte = bitpos >> 3;
+        let word = u64::from_le_bytes(g[byte..byte + 8].try_into().unwrap());
+        prev = prev.wrapping_add(((word >> (bitpos & 7)) & mask) as u32);
+        *d = prev;
+        bitpos += w;
+    }
+}
+
+/// Byte layout of the full block starting at `pos`: `(width, gap bytes)`, or None if corrupt.
+#[inline]
+fn block_layout(list: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let w = *list.get(pos)? as usize;
+    if w > 32 {
+        return None;
+    }
+    let gap_bytes = (BLOCK * w).div_ceil(8);
+    if list.len() < pos + 1 + gap_bytes + BLOCK / 2 {
+        return None;
+    }
+    Some((w, gap_bytes))
+}
+
+/// Records the blocks of one posting list (see [`BlockSkip`]): full blocks are unpacked in
+/// bulk (their size follows from the width byte), the varint tail is walked.
+fn build_skips(list: &[u8], df: u32, out: &mut Vec<BlockSkip>) {
+    let full = df as usize / BLOCK;
+    let tail = df as usize % BLOCK;
+    let mut pos = 0usize;
+    let mut base = 0u32;
+    let mut docs = [0u32; BLOCK];
+    for _ in 0..full {
+        let Some((w, gap_bytes)) = block_layout(list, pos) else { return };
+        let g = &list[pos + 1..];
+        unpack_gaps(g, w, base, &mut docs);
+        let max_imp = g[gap_bytes..gap_bytes + BLOCK / 2].iter().map(|&b| (b & 15).max(b >> 4)).max().unwrap_or(0);
+        out.push(BlockSkip { pos: pos as u32, base, last: docs[BLOCK - 1], max_imp });
+        base = docs[BLOCK - 1];
+        pos += 1 + gap_bytes + BLOCK / 2;
+    }
+    if tail > 0 {
+        let start = pos;
+        let mut doc = base;
+        let mut max_imp = 0u8;
+        for k in 0..tail {
+            let Some(v) = crate::codec::get_varint(list, &mut pos) else { return };
+            let gap = (v >> IMPACT_BITS) as u32;
+            doc = if full == 0 && k == 0 { gap } else { doc.wrapping_add(gap) };
+            max_imp = max_imp.max((v & IMPACT_MAX as u64) as u8);
+        }
+        out.push(BlockSkip { pos: start as u32, base, last: doc, max_imp });
+    }
+}
+
+impl PostingsChunk {
+    /// Number of blocks (bit-packed blocks plus the varint tail, if any) of term i's list.
+    #[inline]
+    pub fn block_count(&self, i: usize) -> usize {
+        (self.skip_off[i + 1] - self.skip_off[i]) as usize
+    }
+
+    /// Decodes block `b` of term i's list: segment-local docnums into `docs`, impacts into
+    /// `imps` (when given). Returns the number of postings (0 when out of range or corrupt).
+    #[inline]
+    pub fn decode_block(&self, i: usize, b: usize, docs: &mut [u32; BLOCK], imps: Option<&mut [u8; BLOCK]>) -> usize {
+        let skips = self.skips(i);
+        let Some(s) = skips.get(b) else { return 0 };
+        let list = self.list(i);
+        let df = self.df[i] as usize;
+        let pos = s.pos as usize;
+        if b < df / BLOCK {
+            let Some((w, gap_bytes)) = block_layout(list, pos) else { return 0 };
+            let g = &list[pos + 1..];
+            unpack_gaps(g, w, s.base, docs);
+            if let Some(imps) = imps {
+                for (k, &x) in g[gap_bytes..gap_bytes + BLOCK / 2].iter().enumerate() {
+                    imps[2 * k] = x & 15;
+                    imps[2 * k + 1] = x >> 4;
+                }
+            }
+            BLOCK
+        } else {
+            let n = df % BLOCK;
+            let mut p = pos;
+            let mut doc = s.base;
+            let mut imps = imps;
+            for k in 0..n {
+                let v = match list.get(p) {
+                    Some(&x) if x < 0x80 => {
+                        p += 1;
+                        x as u64
+                    }
+                    _ => match crate::codec::get_varint(list, &mut p) {
+                        Some(v) => v,
+                        None => return k,
+                    },
+                };
+                let gap = (v >> IMPACT_BITS) as u32;
+                doc = if b == 0 && k == 0 { gap } else { doc.wrapping_add(gap) };
+                docs[k] = doc;
+                if let Some(imps) = imps.as_deref_mut() {
+                    imps[k] = (v & IMPACT_MAX as u64) as u8;
+                }
+            }
+            n
+        }
     }
 }
 
@@ -1362,6 +1454,20 @@ mod tests {
                 encode_posting_list(&v, &mut out);
                 let back: Vec<(u32, u8)> = PostingIter::new(&out, n as u32).collect();
                 assert_eq!(back, v, "n={n} spread={spread}");
+                // block decoding (skip table + bulk unpacking) agrees with the iterator
+                let chunk = decode_postings(&encode_postings(&[("t", n as u32, &out)])).unwrap();
+                let skips = chunk.skips(0);
+                assert_eq!(chunk.block_count(0), n.div_ceil(BLOCK));
+                let (mut docs, mut imps) = ([0u32; BLOCK], [0u8; BLOCK]);
+                let mut blocks = Vec::new();
+                for b in 0..chunk.block_count(0) {
+                    let k = chunk.decode_block(0, b, &mut docs, Some(&mut imps));
+                    assert_eq!(skips[b].last, docs[k - 1]);
+                    assert_eq!(skips[b].max_imp, *imps[..k].iter().max().unwrap());
+                    blocks.extend(docs[..k].iter().copied().zip(imps[..k].iter().copied()));
+                }
+                assert_eq!(blocks, v, "blocks n={n} spread={spread}");
+                assert_eq!(chunk.max_impact(0), v.iter().map(|p| p.1).max().unwrap_or(0));
             }
         }
     }

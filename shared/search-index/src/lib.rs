@@ -17,6 +17,7 @@ pub mod codec;
 pub mod format;
 pub mod fuzzy;
 pub mod search;
+mod topk;
 pub mod vocab;
 
 pub use analysis::Analyzer;
