@@ -779,23 +779,29 @@ pub fn decode_postings(bytes: &[u8]) -> Result<PostingsChunk, Error> {
 }
 
 /// Unpacks a bit-packed block's 128 gaps of `w` bits into docnums (`prev` + running sum).
-/// `g` starts at the first gap byte and extends at least 7 bytes past the gaps (the impacts
-/// follow in the list), so every 8-byte read is in bounds.
-#[inline]
+/// `g` holds at least the block's `16·w` gap bytes.
+#[inline(always)]
 fn unpack_gaps(g: &[u8], w: usize, mut prev: u32, docs: &mut [u32; BLOCK]) {
-    debug_assert!(g.len() >= (BLOCK * w).div_ceil(8) + 7);
     if w == 0 {
         docs.fill(prev);
         return;
     }
+    // 128 values of w bits are exactly 4·w little-endian u32 words (+1 zero word of padding,
+    // so a value spanning two words reads both without a branch)
+    let mut words = [0u32; BLOCK + 1];
+    let nw = 4 * w;
+    let g = &g[..4 * nw];
+    for k in 0..nw {
+        words[k] = u32::from_le_bytes([g[4 * k], g[4 * k + 1], g[4 * k + 2], g[4 * k + 3]]);
+    }
     let mask: u64 = (1u64 << w) - 1;
-    let mut bitpos = 0usize;
+    let mut bit = 0usize;
     for d in docs.iter_mut() {
-        let byte = bitpos >> 3;
-        let word = u64::from_le_bytes(g[byte..byte + 8].try_into().unwrap());
-        prev = prev.wrapping_add(((word >> (bitpos & 7)) & mask) as u32);
+        let i = (bit >> 5) & 127;
+        let pair = words[i] as u64 | (words[i + 1] as u64) << 32;
+        prev = prev.wrapping_add(((pair >> (bit & 31)) & mask) as u32);
         *d = prev;
-        bitpos += w;
+        bit += w;
     }
 }
 
@@ -853,7 +859,7 @@ impl PostingsChunk {
 
     /// Decodes block `b` of term i's list: segment-local docnums into `docs`, impacts into
     /// `imps` (when given). Returns the number of postings (0 when out of range or corrupt).
-    #[inline]
+    #[inline(always)]
     pub fn decode_block(&self, i: usize, b: usize, docs: &mut [u32; BLOCK], imps: Option<&mut [u8; BLOCK]>) -> usize {
         let skips = self.skips(i);
         let Some(s) = skips.get(b) else { return 0 };

@@ -185,7 +185,17 @@ impl DocSet {
     }
     fn count_in(&self, b: &Bitset) -> usize {
         match self {
-            DocSet::Sparse(v) => v.iter().filter(|&&d| b.get(d)).count(),
+            DocSet::Sparse(v) => {
+                let w = b.words();
+                let mut c = 0;
+                for &d in v {
+                    let i = (d >> 6) as usize;
+                    if i < w.len() {
+                        c += ((w[i] >> (d & 63)) & 1) as usize;
+                    }
+                }
+                c
+            }
             DocSet::Dense(x) => x.and_count(b),
         }
     }
@@ -205,8 +215,6 @@ struct SegView {
 /// Term postings located in one segment.
 pub(crate) struct TermLoc {
     pub(crate) base: u32,
-    /// One past the segment's last global docnum.
-    pub(crate) end: u32,
     pub(crate) chunk: Rc<Decoded>,
     pub(crate) idx: usize,
 }
@@ -404,7 +412,7 @@ impl Searcher {
             if let Some(idx) = pc.find(term) {
                 info.df += pc.df(idx);
                 let base = self.segs[si].base;
-                info.locs.push(TermLoc { base, end: base + s.doc_count, chunk: chunk.clone(), idx });
+                info.locs.push(TermLoc { base, chunk: chunk.clone(), idx });
             }
         }
         Ok(info)

@@ -28,7 +28,33 @@ use crate::search::{RClause, TermInfo};
 pub(crate) const SCALE: f32 = 65536.0;
 /// Docnums per window (a multiple of 64, so windows are word-aligned in bitsets).
 pub(crate) const WINDOW: usize = 2048;
-const END: u32 = u32::MAX;
+
+/// Work counters of the last queries (feature `topk-stats`, for `medportal-search-bench
+/// --slow`): blocks decoded, windows, windows skipped, essential clauses, candidates, probes,
+/// candidates fully scored.
+#[cfg(feature = "topk-stats")]
+pub mod stats {
+    thread_local! {
+        pub static COUNTS: std::cell::Cell<[u64; 7]> = const { std::cell::Cell::new([0; 7]) };
+    }
+    pub fn add(i: usize, v: u64) {
+        COUNTS.with(|s| {
+            let mut a = s.get();
+            a[i] += v;
+            s.set(a);
+        });
+    }
+    pub fn take() -> [u64; 7] {
+        COUNTS.with(|s| s.replace([0; 7]))
+    }
+}
+
+macro_rules! stat {
+    ($i:expr, $v:expr) => {
+        #[cfg(feature = "topk-stats")]
+        stats::add($i, $v as u64);
+    };
+}
 
 /// One segment's part of a term's posting list.
 struct SegList<'a> {
@@ -39,13 +65,15 @@ struct SegList<'a> {
 }
 
 /// A cursor over a term's postings across segments (global docnums, ascending), decoding one
-/// 128-posting block at a time.
+/// 128-posting block at a time and skipping blocks by their skip entries (last docnum, largest
+/// impact) without decoding them.
 pub(crate) struct Cursor<'a> {
     segs: Vec<SegList<'a>>,
     tab: &'a [u64; 16],
-    /// Current segment and decoded block (`usize::MAX` = none yet).
+    /// Current segment; blocks before `nb` are consumed (`nb - 1` may be in the buffer).
     si: usize,
-    block: usize,
+    nb: usize,
+    /// Decoded buffer: `docs[i..n]` are the postings not consumed yet.
     i: usize,
     n: usize,
     docs: Box<[u32; BLOCK]>,
@@ -54,6 +82,29 @@ pub(crate) struct Cursor<'a> {
     /// current window.
     wsi: usize,
     wblock: usize,
+}
+
+/// First block at or after `from` whose last docnum is ≥ `local` (galloping: near blocks are
+/// the common case).
+#[inline]
+fn find_block(skips: &[BlockSkip], from: usize, local: u32) -> usize {
+    let len = skips.len();
+    if from >= len || skips[from].last >= local {
+        return from.min(len);
+    }
+    let mut step = 1;
+    let mut lo = from + 1;
+    loop {
+        let probe = from + step;
+        if probe >= len {
+            return lo + lower_bound_last(&skips[lo..], local);
+        }
+        if skips[probe].last >= local {
+            return lo + lower_bound_last(&skips[lo..probe], local);
+        }
+        lo = probe + 1;
+        step *= 2;
+    }
 }
 
 impl<'a> Cursor<'a> {
@@ -70,7 +121,7 @@ impl<'a> Cursor<'a> {
             segs,
             tab,
             si: 0,
-            block: usize::MAX,
+            nb: 0,
             i: 0,
             n: 0,
             docs: Box::new([0; BLOCK]),
@@ -80,98 +131,71 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Decodes block `b` of the current segment into the buffer.
+    #[inline(always)]
     fn load(&mut self, b: usize) {
         let s = &self.segs[self.si];
         let n = s.pc.decode_block(s.idx, b, &mut self.docs, Some(&mut self.imps));
-        let base = s.base;
-        if base != 0 {
+        stat!(0, 1);
+        if s.base != 0 {
             for d in &mut self.docs[..n] {
-                *d += base;
+                *d += s.base;
             }
         }
-        self.block = b;
+        self.nb = b + 1;
         self.i = 0;
         self.n = n;
     }
 
-    /// Moves to the first posting with docnum ≥ `target` and returns its docnum (END when
-    /// exhausted). Targets must not decrease.
-    #[inline]
-    pub(crate) fn advance(&mut self, target: u32) -> u32 {
-        loop {
-            if self.i < self.n {
-                if self.docs[self.n - 1] >= target {
-                    if self.docs[self.i] < target {
-                        self.i += self.docs[self.i..self.n].partition_point(|&d| d < target);
-                    }
-                    return self.docs[self.i];
-                }
-                self.i = self.n;
-            }
-            let Some(s) = self.segs.get(self.si) else { return END };
-            let local = target.saturating_sub(s.base);
-            let from = if self.block == usize::MAX { 0 } else { self.block + 1 };
-            let rest = &s.skips[from.min(s.skips.len())..];
-            // sequential access is the common case: check the next block before searching
-            let b = if rest.first().is_some_and(|k| k.last >= local) {
-                from
-            } else {
-                from + rest.partition_point(|k| k.last < local)
-            };
-            if b < s.skips.len() {
-                self.load(b);
-                if self.n == 0 {
-                    // corrupt block: give up on this segment
-                    self.next_seg();
-                }
-            } else {
-                self.next_seg();
-            }
-        }
-    }
-
     fn next_seg(&mut self) {
         self.si += 1;
-        self.block = usize::MAX;
+        self.nb = 0;
         self.i = 0;
         self.n = 0;
     }
 
-    /// Score of document `d` (0 if absent). Calls must not go backwards.
-    #[inline]
-    pub(crate) fn score_at(&mut self, d: u32) -> (u64, bool) {
-        if self.advance(d) == d { (self.tab[self.imps[self.i] as usize & 15], true) } else { (0, false) }
-    }
-
-    /// Upper bound of the score at `d` from the block maxima, without decoding: 0 when no
-    /// block can hold `d`. Does not move the cursor.
-    #[inline]
-    pub(crate) fn block_bound(&self, d: u32) -> u64 {
-        if self.i < self.n && self.docs[self.i] <= d && self.docs[self.n - 1] >= d {
-            let s = &self.segs[self.si].skips[self.block];
-            return self.tab[s.max_imp as usize & 15];
-        }
-        let mut si = self.si;
-        while let Some(s) = self.segs.get(si) {
-            if d < s.base {
-                return 0;
+    /// The score of document `d` if this term can contribute more than `need` there, else 0
+    /// (decides from the skip entries without decoding when the block cannot). Calls must not
+    /// go backwards.
+    #[inline(always)]
+    fn probe(&mut self, d: u32, need: i64) -> u64 {
+        if !(self.i < self.n && self.docs[self.n - 1] >= d) {
+            // the buffer does not reach d: find d's block among the skip entries
+            self.i = self.n;
+            loop {
+                let Some(s) = self.segs.get(self.si) else { return 0 };
+                if d < s.base {
+                    return 0;
+                }
+                let local = d - s.base;
+                let b = find_block(s.skips, self.nb, local);
+                let Some(k) = s.skips.get(b) else {
+                    self.next_seg();
+                    continue;
+                };
+                // blocks before b end before d: consumed
+                self.nb = b;
+                let first = if b == 0 { 0 } else { k.base + 1 };
+                if local < first || (self.tab[k.max_imp as usize & 15] as i64) <= need {
+                    return 0;
+                }
+                self.load(b);
+                if self.n == 0 {
+                    self.next_seg();
+                    continue;
+                }
+                break;
             }
-            let local = d - s.base;
-            let from = if si == self.si && self.block != usize::MAX { self.block } else { 0 };
-            let rest = &s.skips[from.min(s.skips.len())..];
-            let b = rest.partition_point(|k| k.last < local);
-            if let Some(k) = rest.get(b) {
-                let first_possible = if from + b == 0 { 0 } else { k.base + 1 };
-                return if local >= first_possible { self.tab[k.max_imp as usize & 15] } else { 0 };
-            }
-            si += 1;
         }
-        0
+        if self.docs[self.i] < d {
+            self.i += lower_bound(&self.docs[self.i..self.n], d);
+        }
+        if self.docs[self.i] == d { self.tab[self.imps[self.i] as usize & 15] } else { 0 }
     }
 
     /// Upper bound of the score of any document in `[lo, hi)` (block maxima). Windows must not
     /// go backwards.
-    pub(crate) fn window_bound(&mut self, lo: u32, hi: u32) -> u64 {
+    fn window_bound(&mut self, lo: u32, hi: u32) -> u64 {
         let mut m = 0u8;
         while let Some(s) = self.segs.get(self.wsi) {
             if lo >= s.base {
@@ -209,22 +233,61 @@ impl<'a> Cursor<'a> {
         if m == 0 { 0 } else { self.tab[m as usize & 15] }
     }
 
-    /// Calls `f(docnum, impact)` for every posting in `[lo, hi)`; leaves the cursor at the first
-    /// posting ≥ `hi`.
-    #[inline]
-    pub(crate) fn for_window(&mut self, lo: u32, hi: u32, mut f: impl FnMut(u32, u8)) {
-        let mut d = self.advance(lo);
-        while d < hi {
-            let n = self.n;
-            let end = if self.docs[n - 1] < hi { n } else { self.i + self.docs[self.i..n].partition_point(|&x| x < hi) };
-            for k in self.i..end {
-                f(self.docs[k], self.imps[k]);
+    /// Calls `f(docnum, score)` for every posting in `[lo, hi)` with an impact ≥ `min_imp`,
+    /// skipping undecoded blocks whose largest impact is below it; leaves the cursor so that
+    /// the next window continues after `hi`. Returns whether postings were left out.
+    #[inline(always)]
+    fn for_window(&mut self, lo: u32, hi: u32, min_imp: u8, mut f: impl FnMut(u32, u64)) -> bool {
+        let mut skipped = false;
+        loop {
+            if self.i < self.n {
+                let n = self.n;
+                if self.docs[self.i] < lo {
+                    self.i += lower_bound(&self.docs[self.i..n], lo);
+                }
+                let end = if self.docs[n - 1] < hi { n } else { self.i + lower_bound(&self.docs[self.i..n], hi) };
+                let tab = self.tab;
+                let (docs, imps) = (&self.docs[..end], &self.imps[..end]);
+                for k in self.i..end {
+                    let q = imps[k];
+                    if q >= min_imp {
+                        f(docs[k], tab[q as usize & 15]);
+                    } else {
+                        skipped = true;
+                    }
+                }
+                self.i = end;
+                if end < n {
+                    return skipped;
+                }
             }
-            self.i = end;
-            if end < n {
-                return;
+            let Some(s) = self.segs.get(self.si) else { return skipped };
+            if s.base >= hi {
+                return skipped;
             }
-            d = self.advance(self.docs[n - 1].saturating_add(1));
+            let b = find_block(s.skips, self.nb, lo.saturating_sub(s.base));
+            let Some(k) = s.skips.get(b) else {
+                self.next_seg();
+                continue;
+            };
+            let local_hi = hi - s.base;
+            if b > 0 && k.base + 1 >= local_hi {
+                self.nb = b;
+                return skipped; // the block starts after the window
+            }
+            if k.max_imp < min_imp {
+                skipped = true;
+                if k.last < local_hi {
+                    self.nb = b + 1; // wholly inside the window: consumed
+                    continue;
+                }
+                self.nb = b; // reaches into the next window: keep it
+                return skipped;
+            }
+            self.load(b);
+            if self.n == 0 {
+                self.next_seg();
+            }
         }
     }
 }
@@ -232,14 +295,15 @@ impl<'a> Cursor<'a> {
 /// Sets the bit of every document of a term's postings (docs only, no impacts).
 pub(crate) fn or_postings(ti: &TermInfo, out: &mut Bitset) {
     let mut docs = [0u32; BLOCK];
+    let words = out.words_mut();
     for l in &ti.locs {
         let Decoded::Postings(pc) = &*l.chunk else { continue };
         for b in 0..pc.block_count(l.idx) {
             let n = pc.decode_block(l.idx, b, &mut docs, None);
             for &d in &docs[..n] {
-                let g = l.base + d;
-                if g < l.end {
-                    out.set(g);
+                let g = (l.base + d) as usize;
+                if let Some(w) = words.get_mut(g >> 6) {
+                    *w |= 1 << (g & 63);
                 }
             }
         }
@@ -314,39 +378,22 @@ impl<'a> ClauseCur<'a> {
         best
     }
 
-    fn block_bound(&self, d: u32) -> u64 {
+    /// The clause score of `d` — the best alternative having `need` of its terms — if it can
+    /// exceed `need_score` (pass -1 for the exact score), else possibly less (0).
+    #[inline(always)]
+    fn probe(&mut self, d: u32, need_score: i64) -> u64 {
         if self.simple {
-            return self.alts[0].terms[0].block_bound(d);
-        }
-        let mut best = 0;
-        for a in &self.alts {
-            let mut sum = 0;
-            let mut present = 0u8;
-            for t in &a.terms {
-                let b = t.block_bound(d);
-                sum += b;
-                present += u8::from(b > 0);
-            }
-            if present >= a.need.max(1) {
-                best = best.max(sum);
-            }
-        }
-        best
-    }
-
-    /// The clause score of `d`: the best alternative having `need` of its terms.
-    fn score_at(&mut self, d: u32) -> u64 {
-        if self.simple {
-            return self.alts[0].terms[0].score_at(d).0;
+            return self.alts[0].terms[0].probe(d, need_score);
         }
         let mut best = 0;
         for a in &mut self.alts {
             let mut sum = 0;
             let mut cnt = 0u8;
             for t in &mut a.terms {
-                let (s, hit) = t.score_at(d);
+                // a term of a multi-term alternative must be read exactly
+                let s = t.probe(d, -1);
                 sum += s;
-                cnt += u8::from(hit);
+                cnt += u8::from(s > 0);
             }
             if cnt >= a.need && cnt > 0 {
                 best = best.max(sum);
@@ -356,30 +403,61 @@ impl<'a> ClauseCur<'a> {
     }
 }
 
-/// Window-sized scratch arrays, reused across queries.
-#[derive(Default)]
+/// Window-sized scratch arrays, reused across queries (fixed-size arrays: indexing them
+/// compiles to plain loads even at opt-level "z").
 pub(crate) struct WindowScratch {
-    acc: Vec<u64>,
-    bits: Vec<u64>,
-    alt: Vec<u64>,
-    cnt: Vec<u8>,
-    alt_bits: Vec<u64>,
-    clause: Vec<u64>,
-    clause_bits: Vec<u64>,
+    acc: Box<[u64; WINDOW]>,
+    bits: Box<[u64; WINDOW / 64]>,
+    alt: Box<[u64; WINDOW]>,
+    cnt: Box<[u8; WINDOW]>,
+    alt_bits: Box<[u64; WINDOW / 64]>,
+    clause: Box<[u64; WINDOW]>,
+    clause_bits: Box<[u64; WINDOW / 64]>,
 }
 
-impl WindowScratch {
-    fn ensure(&mut self) {
-        if self.acc.len() != WINDOW {
-            self.acc = vec![0; WINDOW];
-            self.bits = vec![0; WINDOW / 64];
-            self.alt = vec![0; WINDOW];
-            self.cnt = vec![0; WINDOW];
-            self.alt_bits = vec![0; WINDOW / 64];
-            self.clause = vec![0; WINDOW];
-            self.clause_bits = vec![0; WINDOW / 64];
+impl Default for WindowScratch {
+    fn default() -> Self {
+        Self {
+            acc: Box::new([0; WINDOW]),
+            bits: Box::new([0; WINDOW / 64]),
+            alt: Box::new([0; WINDOW]),
+            cnt: Box::new([0; WINDOW]),
+            alt_bits: Box::new([0; WINDOW / 64]),
+            clause: Box::new([0; WINDOW]),
+            clause_bits: Box::new([0; WINDOW / 64]),
         }
     }
+}
+
+/// Index of the first element of sorted `v` that is ≥ `x` (`partition_point`, spelled out so
+/// it inlines at every opt-level).
+#[inline(always)]
+fn lower_bound(v: &[u32], x: u32) -> usize {
+    let (mut lo, mut hi) = (0usize, v.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if v[mid] < x {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Index of the first skip entry of `v` whose last docnum is ≥ `x`.
+#[inline(always)]
+fn lower_bound_last(v: &[BlockSkip], x: u32) -> usize {
+    let (mut lo, mut hi) = (0usize, v.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if v[mid].last < x {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// Bounded min-heap of the best `k` `(score, docnum)` (higher score first, then lower docnum).
@@ -399,9 +477,9 @@ impl TopK {
     }
     /// The score a new document (with a larger docnum than any seen) must exceed; None while
     /// the heap is not full.
-    #[inline]
+    #[inline(always)]
     fn theta(&self) -> Option<u64> {
-        (self.heap.len() >= self.k).then(|| self.heap[0].0)
+        if self.heap.len() >= self.k { Some(self.heap[0].0) } else { None }
     }
     fn push(&mut self, x: (u64, u32)) {
         let h = &mut self.heap;
@@ -452,7 +530,6 @@ pub(crate) struct TopKResult {
 
 /// Exact top `k` of the clauses over the `allowed` documents.
 pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize, ws: &mut WindowScratch) -> TopKResult {
-    ws.ensure();
     let mut cs: Vec<ClauseCur<'_>> = clauses.iter().map(ClauseCur::new).collect();
     let m = cs.len();
     let mut heap = TopK::new(k);
@@ -475,6 +552,7 @@ pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize
             lo = hi;
             continue;
         }
+        stat!(1, 1);
         let theta = heap.theta();
         order.sort_unstable_by_key(|&i| cs[i].wbound);
         // non-essential prefix: bounds summing to at most θ
@@ -490,12 +568,18 @@ pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize
             exact = false;
         }
         if e == m {
+            stat!(2, 1);
             lo = hi;
             continue;
         }
-        // essential clauses, term-at-a-time into the window accumulator
+        stat!(3, m - e);
+        // essential clauses, term-at-a-time into the window accumulator. A posting whose
+        // score plus the bounds of everything else cannot beat θ is left out (its document
+        // cannot enter the top k), and so are whole blocks of them, undecoded.
+        let ess_sum: u64 = order[e..].iter().map(|&i| cs[i].wbound).sum();
         for &ci in &order[e..] {
-            accumulate(&mut cs[ci], lo, hi, ws);
+            let others = pre + ess_sum - cs[ci].wbound;
+            exact &= !accumulate(&mut cs[ci], lo, hi, theta.map(|t| t as i64 - others as i64), ws);
         }
         // candidates
         let w0 = (lo / 64) as usize;
@@ -506,16 +590,17 @@ pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize
                 continue;
             }
             ws.bits[w] = 0;
-            let mut bits = raw & aw.get(w0 + w).copied().unwrap_or(0);
+            let mut bits = raw & if w0 + w < aw.len() { aw[w0 + w] } else { 0 };
             seen += bits.count_ones() as usize;
+            stat!(4, bits.count_ones());
             // reset accumulators of filtered-out documents
             let mut drop = raw & !bits;
             while drop != 0 {
-                ws.acc[w * 64 + drop.trailing_zeros() as usize] = 0;
+                ws.acc[(w * 64 + drop.trailing_zeros() as usize) & (WINDOW - 1)] = 0;
                 drop &= drop - 1;
             }
             while bits != 0 {
-                let j = w * 64 + bits.trailing_zeros() as usize;
+                let j = (w * 64 + bits.trailing_zeros() as usize) & (WINDOW - 1);
                 bits &= bits - 1;
                 let d = lo + j as u32;
                 let mut s = ws.acc[j];
@@ -525,26 +610,28 @@ pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize
                 let mut ok = true;
                 for t in (0..e).rev() {
                     let c = &mut cs[order[t]];
-                    if let Some(th) = th {
-                        if s + rem <= th {
-                            ok = false;
-                            break;
+                    rem -= c.wbound;
+                    match th {
+                        Some(th) => {
+                            // the clause must add more than `need` for d to beat θ
+                            let need = th as i64 - (s + rem) as i64;
+                            if need >= c.wbound as i64 {
+                                ok = false;
+                                break;
+                            }
+                            stat!(5, 1);
+                            let x = c.probe(d, need);
+                            if (x as i64) <= need {
+                                ok = false;
+                                break;
+                            }
+                            s += x;
                         }
-                        rem -= c.wbound;
-                        let bb = c.block_bound(d);
-                        if bb == 0 {
-                            continue;
-                        }
-                        if s + rem + bb <= th {
-                            ok = false;
-                            break;
-                        }
-                    } else {
-                        rem -= c.wbound;
+                        None => s += c.probe(d, -1),
                     }
-                    s += c.score_at(d);
                 }
                 if ok && th.is_none_or(|th| s > th) {
+                    stat!(6, 1);
                     heap.push((s, d));
                 }
             }
@@ -557,35 +644,39 @@ pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize
 }
 
 /// Adds an essential clause's scores of the window's documents to `ws.acc` and marks them.
-fn accumulate(c: &mut ClauseCur<'_>, lo: u32, hi: u32, ws: &mut WindowScratch) {
+/// With `need = Some(x)`, postings scoring at most `x` may be left out (their documents cannot
+/// make the top k); returns whether any was.
+fn accumulate(c: &mut ClauseCur<'_>, lo: u32, hi: u32, need: Option<i64>, ws: &mut WindowScratch) -> bool {
     if c.simple {
         let cur = &mut c.alts[0].terms[0];
-        let tab = cur.tab;
+        // smallest impact whose score exceeds `need` (tables increase with the impact)
+        let min_imp = match need {
+            Some(x) => (1..16u8).find(|&q| cur.tab[q as usize] as i64 > x).unwrap_or(16),
+            None => 1,
+        };
         let (acc, bits) = (&mut ws.acc, &mut ws.bits);
-        cur.for_window(lo, hi, |d, imp| {
-            let j = (d - lo) as usize;
-            acc[j] += tab[imp as usize & 15];
+        return cur.for_window(lo, hi, min_imp, |d, score| {
+            let j = (d - lo) as usize & (WINDOW - 1);
+            acc[j] += score;
             bits[j >> 6] |= 1 << (j & 63);
         });
-        return;
     }
     for a in &mut c.alts {
         let need = a.need;
         for cur in &mut a.terms {
-            let tab = cur.tab;
             let (alt, cnt, ab) = (&mut ws.alt, &mut ws.cnt, &mut ws.alt_bits);
-            cur.for_window(lo, hi, |d, imp| {
-                let j = (d - lo) as usize;
-                alt[j] += tab[imp as usize & 15];
+            cur.for_window(lo, hi, 1, |d, score| {
+                let j = (d - lo) as usize & (WINDOW - 1);
+                alt[j] += score;
                 cnt[j] = cnt[j].saturating_add(1);
                 ab[j >> 6] |= 1 << (j & 63);
             });
         }
-        for w in 0..ws.alt_bits.len() {
+        for w in 0..WINDOW / 64 {
             let mut bits = ws.alt_bits[w];
             ws.alt_bits[w] = 0;
             while bits != 0 {
-                let j = w * 64 + bits.trailing_zeros() as usize;
+                let j = (w * 64 + bits.trailing_zeros() as usize) & (WINDOW - 1);
                 bits &= bits - 1;
                 if ws.cnt[j] >= need {
                     ws.clause[j] = ws.clause[j].max(ws.alt[j]);
@@ -596,15 +687,16 @@ fn accumulate(c: &mut ClauseCur<'_>, lo: u32, hi: u32, ws: &mut WindowScratch) {
             }
         }
     }
-    for w in 0..ws.clause_bits.len() {
+    for w in 0..WINDOW / 64 {
         let mut bits = ws.clause_bits[w];
         ws.clause_bits[w] = 0;
         ws.bits[w] |= bits;
         while bits != 0 {
-            let j = w * 64 + bits.trailing_zeros() as usize;
+            let j = (w * 64 + bits.trailing_zeros() as usize) & (WINDOW - 1);
             bits &= bits - 1;
             ws.acc[j] += ws.clause[j];
             ws.clause[j] = 0;
         }
     }
+    false
 }

@@ -235,21 +235,31 @@ pub fn run_queries(engine: &mut dyn Engine, queries: &[Query], rounds: usize) ->
     let mut out = format!("first_pass_ms={first_ms:.1}");
     for (mode, page) in [("top10", false), ("page", true)] {
         let mut lat = Vec::with_capacity(queries.len() * rounds);
+        let mut best = vec![f64::MAX; queries.len()];
         let mut total = 0u64;
         for _ in 0..rounds {
-            for q in queries {
+            for (qi, q) in queries.iter().enumerate() {
                 let a = thread_cpu_ns();
                 let (_, t) = engine.query(q, page);
                 let b = thread_cpu_ns();
                 total += t;
-                lat.push((b - a) as f64 / 1e6);
+                let ms = (b - a) as f64 / 1e6;
+                lat.push(ms);
+                best[qi] = best[qi].min(ms);
             }
         }
         lat.sort_by(|a, b| a.total_cmp(b));
         let (p50, p90, p99) = (percentile(&lat, 0.5), percentile(&lat, 0.9), percentile(&lat, 0.99));
         let max = lat.last().copied().unwrap_or(0.0);
-        eprintln!("  {mode}: p50={p50:.3} p90={p90:.3} p99={p99:.3} max={max:.3} ms avg_total={:.0}", total as f64 / lat.len().max(1) as f64);
-        out.push_str(&format!(" {mode}_p50={p50:.4} {mode}_p90={p90:.4} {mode}_p99={p99:.4} {mode}_max={max:.4}"));
+        best.sort_by(|a, b| a.total_cmp(b));
+        let (b50, b99) = (percentile(&best, 0.5), percentile(&best, 0.99));
+        eprintln!(
+            "  {mode}: p50={p50:.3} p90={p90:.3} p99={p99:.3} max={max:.3} ms | best-of-rounds p50={b50:.3} p99={b99:.3} | avg_total={:.0}",
+            total as f64 / lat.len().max(1) as f64
+        );
+        out.push_str(&format!(
+            " {mode}_p50={p50:.4} {mode}_p90={p90:.4} {mode}_p99={p99:.4} {mode}_max={max:.4} {mode}_best_p50={b50:.4} {mode}_best_p99={b99:.4}"
+        ));
     }
     out
 }
