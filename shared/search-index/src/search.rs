@@ -215,6 +215,8 @@ struct SegView {
 /// Term postings located in one segment.
 pub(crate) struct TermLoc {
     pub(crate) base: u32,
+    /// One past the segment's last global docnum.
+    pub(crate) end: u32,
     pub(crate) chunk: Rc<Decoded>,
     pub(crate) idx: usize,
 }
@@ -412,7 +414,7 @@ impl Searcher {
             if let Some(idx) = pc.find(term) {
                 info.df += pc.df(idx);
                 let base = self.segs[si].base;
-                info.locs.push(TermLoc { base, chunk: chunk.clone(), idx });
+                info.locs.push(TermLoc { base, end: base + s.doc_count, chunk: chunk.clone(), idx });
             }
         }
         Ok(info)

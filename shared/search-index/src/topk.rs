@@ -21,7 +21,7 @@
 
 use crate::bitset::Bitset;
 use crate::cache::Decoded;
-use crate::format::{BLOCK, BlockSkip, PostingsChunk};
+use crate::format::{BLOCK, BlockSkip, DenseView, PostingsChunk};
 use crate::search::{RClause, TermInfo};
 
 /// Fixed-point score scale (scores are `u64`, `1.0` = `SCALE`).
@@ -61,14 +61,18 @@ struct SegList<'a> {
     pc: &'a PostingsChunk,
     idx: usize,
     base: u32,
+    /// One past the segment's last global docnum.
+    end: u32,
     skips: &'a [BlockSkip],
+    dense: Option<DenseView<'a>>,
 }
 
 /// A cursor over a term's postings across segments (global docnums, ascending), decoding one
 /// 128-posting block at a time and skipping blocks by their skip entries (last docnum, largest
 /// impact) without decoding them.
 pub(crate) struct Cursor<'a> {
-    segs: Vec<SegList<'a>>,
+    /// (A boxed slice, not a Vec: indexing it stays inline at opt-level "z".)
+    segs: Box<[SegList<'a>]>,
     tab: &'a [u64; 16],
     /// Current segment; blocks before `nb` are consumed (`nb - 1` may be in the buffer).
     si: usize,
@@ -113,10 +117,18 @@ impl<'a> Cursor<'a> {
             .locs
             .iter()
             .filter_map(|l| match &*l.chunk {
-                Decoded::Postings(pc) => Some(SegList { pc, idx: l.idx, base: l.base, skips: pc.skips(l.idx) }),
+                Decoded::Postings(pc) => Some(SegList {
+                    pc,
+                    idx: l.idx,
+                    base: l.base,
+                    end: l.end,
+                    skips: pc.skips(l.idx),
+                    dense: pc.dense_view(l.idx),
+                }),
                 _ => None,
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into_boxed_slice();
         Self {
             segs,
             tab,
@@ -164,10 +176,18 @@ impl<'a> Cursor<'a> {
             self.i = self.n;
             loop {
                 let Some(s) = self.segs.get(self.si) else { return 0 };
+                if d >= s.end {
+                    self.next_seg();
+                    continue;
+                }
                 if d < s.base {
                     return 0;
                 }
                 let local = d - s.base;
+                if let Some(v) = &s.dense {
+                    // dense list: a bit test and a rank, no block lookup or decoding
+                    return self.tab[v.impact(local) as usize & 15];
+                }
                 let b = find_block(s.skips, self.nb, local);
                 let Some(k) = s.skips.get(b) else {
                     self.next_seg();
@@ -298,6 +318,21 @@ pub(crate) fn or_postings(ti: &TermInfo, out: &mut Bitset) {
     let words = out.words_mut();
     for l in &ti.locs {
         let Decoded::Postings(pc) = &*l.chunk else { continue };
+        if let Some(src) = pc.dense_words(l.idx) {
+            // word-wise OR, shifted to the segment's first docnum
+            let (w0, sh) = ((l.base >> 6) as usize, l.base & 63);
+            for (k, &x) in src.iter().enumerate() {
+                if let Some(w) = words.get_mut(w0 + k) {
+                    *w |= x << sh;
+                }
+                if sh != 0
+                    && let Some(w) = words.get_mut(w0 + k + 1)
+                {
+                    *w |= x >> (64 - sh);
+                }
+            }
+            continue;
+        }
         for b in 0..pc.block_count(l.idx) {
             let n = pc.decode_block(l.idx, b, &mut docs, None);
             for &d in &docs[..n] {
@@ -340,13 +375,13 @@ pub(crate) fn match_set(clauses: &[RClause], n_docs: u32) -> Bitset {
 }
 
 struct AltCur<'a> {
-    terms: Vec<Cursor<'a>>,
+    terms: Box<[Cursor<'a>]>,
     need: u8,
 }
 
 /// A clause during top-k: its alternatives' cursors and this window's bound.
 struct ClauseCur<'a> {
-    alts: Vec<AltCur<'a>>,
+    alts: Box<[AltCur<'a>]>,
     simple: bool,
     wbound: u64,
 }
@@ -357,7 +392,8 @@ impl<'a> ClauseCur<'a> {
             .alts
             .iter()
             .map(|a| AltCur { terms: a.terms.iter().map(|(ti, tab)| Cursor::new(ti, tab)).collect(), need: a.need })
-            .collect();
+            .collect::<Vec<_>>()
+            .into_boxed_slice();
         Self { alts, simple: c.simple, wbound: 0 }
     }
 
@@ -530,10 +566,12 @@ pub(crate) struct TopKResult {
 
 /// Exact top `k` of the clauses over the `allowed` documents.
 pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize, ws: &mut WindowScratch) -> TopKResult {
-    let mut cs: Vec<ClauseCur<'_>> = clauses.iter().map(ClauseCur::new).collect();
+    let mut cs_vec: Vec<ClauseCur<'_>> = clauses.iter().map(ClauseCur::new).collect();
+    let cs: &mut [ClauseCur<'_>] = &mut cs_vec;
     let m = cs.len();
     let mut heap = TopK::new(k);
-    let mut order: Vec<usize> = (0..m).collect();
+    let mut order_vec: Vec<usize> = (0..m).collect();
+    let order: &mut [usize] = &mut order_vec;
     let mut seen = 0usize;
     let mut exact = true;
     let aw = allowed.words();
