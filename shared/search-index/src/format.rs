@@ -1313,40 +1313,60 @@ pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
 }
 
 pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
-    let mut r = Reader::new(unframe(bytes, ChunkKind::DocTable)?);
-    let n = r.var()? as usize;
+    // Decoded once per isolate and index generation, at `Searcher::open`: written as plain
+    // loops over preallocated buffers (one UTF-8 check for all ids) so that it stays fast in a
+    // size-optimised wasm build.
+    let buf = unframe(bytes, ChunkKind::DocTable)?;
+    let var = |pos: &mut usize| crate::codec::get_varint(buf, pos).ok_or(Error::Corrupt("bad varint"));
+    let mut pos = 0usize;
+    let n = var(&mut pos)? as usize;
     if n > bytes.len() {
         return Err(Error::Corrupt("doc count"));
     }
-    let mut t = DocTable { dates: Vec::with_capacity(n), ids: Vec::new(), id_off: Vec::with_capacity(n + 1) };
+    let mut dates = vec![0u32; n];
     let mut prev = 0i64;
-    for _ in 0..n {
-        let z = r.var()?;
+    for d in dates.iter_mut() {
+        let z = var(&mut pos)?;
         let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
-        prev += delta;
-        t.dates.push(u32::try_from(prev).map_err(|_| Error::Corrupt("date"))?);
+        prev = prev.wrapping_add(delta);
+        *d = u32::try_from(prev).map_err(|_| Error::Corrupt("date"))?;
     }
-    t.id_off.push(0);
-    let mut prev_start = 0usize;
+    // ids, front-coded: measure, then copy into one buffer
+    let ids_at = pos;
+    let mut total = 0usize;
+    let mut prev_len = 0usize;
     for _ in 0..n {
-        let p = r.var()? as usize;
-        let s = r.bytes()?;
-        let start = t.ids.len();
-        if p > start - prev_start {
+        let p = var(&mut pos)? as usize;
+        let l = var(&mut pos)? as usize;
+        if p > prev_len || l > buf.len() - pos.min(buf.len()) {
             return Err(Error::Corrupt("id prefix"));
         }
-        t.ids.extend_from_within(prev_start..prev_start + p);
-        t.ids.extend_from_slice(s);
-        if std::str::from_utf8(&t.ids[start..]).is_err() {
-            return Err(Error::Corrupt("id utf-8"));
-        }
-        prev_start = start;
-        t.id_off.push(t.ids.len() as u32);
+        pos += l;
+        total += p + l;
+        prev_len = p + l;
     }
-    if !r.done() {
+    if pos != buf.len() {
         return Err(Error::Corrupt("trailing bytes in doc table"));
     }
-    Ok(t)
+    let mut ids = vec![0u8; total];
+    let mut id_off = vec![0u32; n + 1];
+    let (mut w, mut prev_start) = (0usize, 0usize);
+    pos = ids_at;
+    for o in id_off[1..].iter_mut() {
+        let p = var(&mut pos)? as usize;
+        let l = var(&mut pos)? as usize;
+        ids.copy_within(prev_start..prev_start + p, w);
+        ids[w + p..w + p + l].copy_from_slice(&buf[pos..pos + l]);
+        pos += l;
+        prev_start = w;
+        w += p + l;
+        *o = w as u32;
+    }
+    let all = std::str::from_utf8(&ids).map_err(|_| Error::Corrupt("id utf-8"))?;
+    if !id_off.iter().all(|&o| all.is_char_boundary(o as usize)) {
+        return Err(Error::Corrupt("id utf-8"));
+    }
+    Ok(DocTable { dates, ids, id_off })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1414,14 +1434,20 @@ pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
                 }
                 1 => {
                     let bm = r.raw(bitmap_bytes)?;
+                    // fill a preallocated vector (cheaper than pushing in a size-optimised build)
+                    docs.resize(nd, 0);
+                    let mut k = 0usize;
                     for (i, &b) in bm.iter().enumerate() {
                         let mut b = b;
                         while b != 0 {
-                            docs.push(i as u32 * 8 + b.trailing_zeros());
+                            if k < nd {
+                                docs[k] = i as u32 * 8 + b.trailing_zeros();
+                            }
+                            k += 1;
                             b &= b - 1;
                         }
                     }
-                    if docs.len() != nd {
+                    if k != nd {
                         return Err(Error::Corrupt("facet bitmap count"));
                     }
                 }

@@ -307,7 +307,9 @@ impl Searcher {
         let mut segs = Vec::new();
         let mut live = Bitset::full(n_docs as usize);
         let mut dates = Vec::with_capacity(n_docs as usize);
-        let mut facet_map: Vec<HashMap<String, Vec<u32>>> = (0..NUM_FACETS).map(|_| HashMap::new()).collect();
+        // per facet field: value -> (segment base, segment-local docnums) per segment
+        type Parts = Vec<(u32, Rc<Decoded>, usize, usize)>;
+        let mut facet_map: Vec<HashMap<String, Parts>> = (0..NUM_FACETS).map(|_| HashMap::new()).collect();
         let mut base = 0u32;
         for s in &meta.segments {
             let table = cache.get(s.doc_table.id, &*source)?;
@@ -322,9 +324,8 @@ impl Searcher {
             let fc = cache.get(s.facets.id, &*source)?;
             let Decoded::Facets(f) = &*fc else { return Err(Error::WrongKind) };
             for (fi, values) in f.iter().enumerate() {
-                for (v, docs) in values {
-                    let e = facet_map[fi].entry(v.clone()).or_default();
-                    e.extend(docs.iter().map(|d| d + base));
+                for (vi, (v, _)) in values.iter().enumerate() {
+                    facet_map[fi].entry(v.clone()).or_default().push((base, fc.clone(), fi, vi));
                 }
             }
             let filter = cache.get(s.term_filter.id, &*source)?;
@@ -334,32 +335,72 @@ impl Searcher {
             segs.push(SegView { base, table: table.clone(), filter });
             base += s.doc_count;
         }
-        let doc_set = |docs: Vec<u32>| {
-            if docs.len() * 32 > n_docs as usize {
+        // a value's documents: a bitset when more than 1 in 32 documents have it, else a list
+        let doc_set = |total: usize, each: &mut dyn FnMut(&mut dyn FnMut(u32))| {
+            if total * 32 > n_docs as usize {
                 let mut b = Bitset::new(n_docs as usize);
-                docs.iter().for_each(|&d| b.set(d));
+                let w = b.words_mut();
+                each(&mut |d| {
+                    if let Some(x) = w.get_mut((d >> 6) as usize) {
+                        *x |= 1 << (d & 63);
+                    }
+                });
                 DocSet::Dense(b)
             } else {
-                DocSet::Sparse(docs)
+                let mut v = Vec::with_capacity(total);
+                each(&mut |d| v.push(d));
+                DocSet::Sparse(v)
             }
         };
         let facets = facet_map
             .into_iter()
             .map(|m| {
-                let mut v: Vec<FacetValue> =
-                    m.into_iter().map(|(name, docs)| FacetValue { name, docs: doc_set(docs) }).collect();
+                let mut v: Vec<FacetValue> = m
+                    .into_iter()
+                    .map(|(name, parts)| {
+                        let lists: Vec<(u32, &[u32])> = parts
+                            .iter()
+                            .map(|(b, fc, fi, vi)| match &**fc {
+                                Decoded::Facets(f) => (*b, f[*fi][*vi].1.as_slice()),
+                                _ => (0, &[][..]),
+                            })
+                            .collect();
+                        let total = lists.iter().map(|l| l.1.len()).sum();
+                        let docs = doc_set(total, &mut |f| {
+                            for &(b, l) in &lists {
+                                for &d in l {
+                                    f(b + d);
+                                }
+                            }
+                        });
+                        FacetValue { name, docs }
+                    })
+                    .collect();
                 v.sort_by(|a, b| a.name.cmp(&b.name));
                 v
             })
             .collect();
-        let mut by_year: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
+        // the year facet: documents per publication year, newest first
+        let mut years: Vec<(u32, Vec<u32>)> = Vec::new();
+        let mut last = usize::MAX;
         for (d, &date) in dates.iter().enumerate() {
-            if date >= 10000 {
-                by_year.entry(date / 10000).or_default().push(d as u32);
+            if date < 10000 {
+                continue;
             }
+            let y = date / 10000;
+            if last >= years.len() || years[last].0 != y {
+                last = years.iter().position(|e| e.0 == y).unwrap_or_else(|| {
+                    years.push((y, Vec::new()));
+                    years.len() - 1
+                });
+            }
+            years[last].1.push(d as u32);
         }
-        let years =
-            by_year.into_iter().rev().map(|(y, docs)| FacetValue { name: y.to_string(), docs: doc_set(docs) }).collect();
+        years.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        let years = years
+            .into_iter()
+            .map(|(y, docs)| FacetValue { name: y.to_string(), docs: doc_set(docs.len(), &mut |f| docs.iter().for_each(|&d| f(d))) })
+            .collect();
         Ok(Self {
             meta,
             source,
