@@ -335,8 +335,10 @@ impl Searcher {
             segs.push(SegView { base, table: table.clone(), filter });
             base += s.doc_count;
         }
-        // a value's documents: a bitset when more than 1 in 32 documents have it, else a list
-        let doc_set = |total: usize, each: &mut dyn FnMut(&mut dyn FnMut(u32))| {
+        // a value's documents: a bitset when more than 1 in 32 documents have it, else a list;
+        // `each` calls its argument with every docnum
+        type EachDoc<'a> = &'a mut dyn FnMut(&mut dyn FnMut(u32));
+        let doc_set = |total: usize, each: EachDoc<'_>| {
             if total * 32 > n_docs as usize {
                 let mut b = Bitset::new(n_docs as usize);
                 let w = b.words_mut();
@@ -396,7 +398,7 @@ impl Searcher {
             }
             years[last].1.push(d as u32);
         }
-        years.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        years.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
         let years = years
             .into_iter()
             .map(|(y, docs)| FacetValue { name: y.to_string(), docs: doc_set(docs.len(), &mut |f| docs.iter().for_each(|&d| f(d))) })

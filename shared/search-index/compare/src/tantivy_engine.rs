@@ -177,8 +177,7 @@ impl Engine for Tantivy {
         let top_h = multi.add_collector(TopDocs::with_limit(10).order_by_score());
         let count_h = multi.add_collector(Count);
         let mut facet_h = Vec::new();
-        for fi in 0..self.f.facets.len() {
-            let name = if fi < FACETS.len() { FACETS[fi] } else { "year" };
+        for name in FACETS.iter().copied().chain(["year"]) {
             let mut c = FacetCollector::for_field(name);
             c.add_facet(tantivy::schema::Facet::root());
             facet_h.push(multi.add_collector(c));
