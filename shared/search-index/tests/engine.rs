@@ -456,7 +456,18 @@ fn top_k_pruning_equals_exhaustive_ranking() {
         Env { src, cache: Rc::new(ChunkCache::default()), vocab: Rc::new(Vocab::builtin()), meta }
     };
     assert_eq!(three.searcher().meta().segments.len(), 3);
-    for env in [one, three] {
+    // and with tombstones: every 7th document withdrawn
+    let withdrawn = {
+        let mut b = IndexBuilder::open(&three.meta, &*three.src).unwrap();
+        for i in (0..docs.len()).step_by(7) {
+            assert!(b.withdraw(&format!("d{i:05}")));
+        }
+        let c = b.commit(&*three.src).unwrap();
+        three.src.put_all(&c.new_chunks);
+        Env { src: three.src.clone(), cache: Rc::new(ChunkCache::default()), vocab: three.vocab.clone(), meta: c.meta }
+    };
+    assert!(withdrawn.searcher().meta().segments.iter().any(|s| !s.deleted.is_empty()));
+    for env in [one, three, withdrawn] {
         check_pruning(&env.searcher());
     }
 }
