@@ -28,7 +28,7 @@ help:
 	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
 	@echo "make test   - install what is needed, run unit/host tests, the contract suite on native, workerd and Spin, and the browser test"
 	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd"
-	@echo "make bench  - wasm sizes, per-route CPU figures and the token check cost (native and wasm)"
+	@echo "make bench  - wasm sizes, per-route CPU figures, the token check cost (native and wasm), then the search engine comparison (make bench-search)"
 
 ## ---- set-up -------------------------------------------------------------------------------
 setup: tools node_modules/.installed
@@ -102,6 +102,7 @@ test-browser: setup chromium build-workers
 ## ---- benchmarks and ops -------------------------------------------------------------------
 bench: build bench-auth
 	scripts/bench.sh
+	$(MAKE) -s bench-search
 
 # Token check cost (medportal_auth::bench): the same bench natively and as wasm in V8 through
 # Node's WASI, the release (size-tuned) profile as the Workers ship it. medportal-bench prints
@@ -130,18 +131,25 @@ eval-search:
 	@cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-eval
 	@$(CARGO_TARGET_DIR)/native/medportal-search-eval "$(DATA)"
 
-# Search latency at SIZES docs (seeded synthetic corpus + 1,000 queries): build the index once,
-# then the same bench binary natively and as wasm in V8 (Node WASI). Node 22.23 (node_modules)
-# crashes in WASI at 100k documents; the system Node (20.x) runs it.
+# Search benchmark (issue 4): a seeded synthetic corpus of SIZES documents + 1,000 queries
+# (30% filtered, 20% brand names needing synonyms), then one table with medportal natively and
+# as wasm in V8 (Node WASI), tantivy and SQLite FTS5 (benchmark-only, in their own cargo
+# workspace shared/search-index/compare so the portal workspace never builds them), each engine
+# and size in its own process: bytes/doc, build, open, first pass, per-query thread CPU
+# p50/p90/p99 (top 10, and the results page with exact total + facet counts), peak memory.
+# Node 22.23 (node_modules) crashes in WASI at 100k documents; the system Node (20.x) runs it.
 SIZES ?= 1000 10000 100000
 BENCH_DIR ?= .state/search-bench
 NODE_WASI ?= node
+BENCH_ROUNDS ?= 3
+COMPARE := shared/search-index/compare/Cargo.toml
 bench-search:
 	rustup target add wasm32-wasip1 >/dev/null
 	cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-synth --bin medportal-search-bench
 	cargo build --release --locked -q --target wasm32-wasip1 -p medportal-search-index --bin medportal-search-bench
+	cargo build --release --locked -q --manifest-path $(COMPARE)
 	$(CARGO_TARGET_DIR)/native/medportal-search-synth $(SIZES) --save $(BENCH_DIR)
-	@for n in $(SIZES); do \
-	  $(CARGO_TARGET_DIR)/native/medportal-search-bench $(BENCH_DIR)/n$$n; \
-	  $(NODE_WASI) --no-warnings scripts/wasm-search-bench.mjs $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-search-bench.wasm $(BENCH_DIR)/n$$n; \
-	done
+	$(CARGO_TARGET_DIR)/release/medportal-search-compare run $(BENCH_DIR) --sizes "$(SIZES)" \
+	  --medportal $(CARGO_TARGET_DIR)/native/medportal-search-bench \
+	  --wasm $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-search-bench.wasm \
+	  --node $(NODE_WASI) --rounds $(BENCH_ROUNDS) --out $(BENCH_DIR)/table.md

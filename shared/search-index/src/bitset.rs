@@ -28,15 +28,15 @@ impl Bitset {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
-    #[inline]
+    #[inline(always)]
     pub fn set(&mut self, i: u32) {
         self.words[(i >> 6) as usize] |= 1u64 << (i & 63);
     }
-    #[inline]
+    #[inline(always)]
     pub fn clear(&mut self, i: u32) {
         self.words[(i >> 6) as usize] &= !(1u64 << (i & 63));
     }
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, i: u32) -> bool {
         self.words.get((i >> 6) as usize).is_some_and(|w| w & (1u64 << (i & 63)) != 0)
     }
@@ -60,7 +60,23 @@ impl Bitset {
     }
     /// popcount(self & o) without materialising.
     pub fn and_count(&self, o: &Bitset) -> usize {
-        self.words.iter().zip(&o.words).map(|(a, b)| (a & b).count_ones() as usize).sum()
+        let n = self.words.len().min(o.words.len());
+        let (a, b) = (&self.words[..n], &o.words[..n]);
+        // four independent sums (unrolled by hand: opt-level "z" does not unroll)
+        let mut c = [0u64; 4];
+        let mut i = 0;
+        while i + 4 <= n {
+            c[0] += (a[i] & b[i]).count_ones() as u64;
+            c[1] += (a[i + 1] & b[i + 1]).count_ones() as u64;
+            c[2] += (a[i + 2] & b[i + 2]).count_ones() as u64;
+            c[3] += (a[i + 3] & b[i + 3]).count_ones() as u64;
+            i += 4;
+        }
+        while i < n {
+            c[0] += (a[i] & b[i]).count_ones() as u64;
+            i += 1;
+        }
+        (c[0] + c[1] + c[2] + c[3]) as usize
     }
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.words.iter().enumerate().flat_map(|(wi, &w)| {
@@ -74,6 +90,15 @@ impl Bitset {
                 Some((wi as u32) * 64 + t)
             })
         })
+    }
+    /// The 64-bit words (bit `i` of the set is bit `i % 64` of word `i / 64`).
+    #[inline(always)]
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+    #[inline(always)]
+    pub(crate) fn words_mut(&mut self) -> &mut [u64] {
+        &mut self.words
     }
     pub fn heap_bytes(&self) -> usize {
         self.words.len() * 8

@@ -4,6 +4,11 @@
 use crate::Error;
 
 #[inline]
+/// Bytes [`put_varint`] writes for `v`.
+pub fn varint_len(v: u64) -> usize {
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
 pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -13,8 +18,19 @@ pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Decode a LEB128 varint. Returns `None` on truncation/overflow.
-#[inline]
+#[inline(always)]
 pub fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
+    // one-byte values are the common case
+    if let Some(&b) = buf.get(*pos)
+        && b < 0x80
+    {
+        *pos += 1;
+        return Some(b as u64);
+    }
+    get_varint_slow(buf, pos)
+}
+
+fn get_varint_slow(buf: &[u8], pos: &mut usize) -> Option<u64> {
     let mut v: u64 = 0;
     let mut shift = 0u32;
     loop {
@@ -96,6 +112,7 @@ impl<'a> Reader<'a> {
     pub fn f32(&mut self) -> Result<f32, Error> {
         Ok(f32::from_le_bytes(self.take(4)?.try_into().unwrap()))
     }
+    #[inline(always)]
     pub fn var(&mut self) -> Result<u64, Error> {
         get_varint(self.buf, &mut self.pos).ok_or(Error::Corrupt("bad varint"))
     }

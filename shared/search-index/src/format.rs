@@ -19,11 +19,14 @@
 //!   A ref is `id u64 LE, byte_len var`.
 //! * **Postings** — a contiguous term range of one segment. `n var`, then per term
 //!   (sorted): shared-prefix var, suffix str, df var, list byte length var; then the lists.
-//!   A posting list is `df / 128` bit-packed blocks (gap width u8, 128 gaps at that width,
-//!   128 4-bit impacts) followed by `df % 128` varints `(docnum gap << 4) | impact` — see
-//!   [`encode_posting_list`]. Impacts are 4-bit log-quantised ([`quantize_impact`]). Impacts are BM25F pseudo term frequencies precomputed at index time
-//!   (field weights and length normalisation applied), so no positions or per-field tfs are
-//!   stored.
+//!   A posting list has one of two layouts, whichever is smaller (see [`encode_posting_list`]):
+//!   *packed* — `df / 128` bit-packed blocks (gap width u8, 128 gaps at that width, 128 4-bit
+//!   impacts) followed by `df % 128` varints `(docnum gap << 4) | impact`; or *dense* (terms in
+//!   more than about one document in six, ≥ 128 postings) — [`DENSE_MARKER`], bitmap length
+//!   var, a docnum bitmap, then the 4-bit impacts in docnum order. Impacts are 4-bit
+//!   log-quantised ([`quantize_impact`]) BM25F pseudo term frequencies precomputed at index
+//!   time (field weights and length normalisation applied), so no positions or per-field tfs
+//!   are stored. Version 2 added the dense layout.
 //! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
 //!   autocomplete: `n var`, per term shared-prefix var, suffix str, df var, display var
 //!   (0 = same as term, else 1+shared prefix with the term followed by suffix str): the most
@@ -43,7 +46,7 @@ use crate::codec::{Reader, Writer, xxh64};
 use crate::{Audience, Document, Error, NUM_FACETS};
 
 pub const MAGIC: [u8; 4] = *b"MPSI";
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 const HEADER_LEN: usize = 12;
 const ID_SEED: u64 = 0x4D50_5349;
 
@@ -441,13 +444,46 @@ fn bits_needed(v: u32) -> u8 {
     (32 - v.leading_zeros()) as u8
 }
 
-/// Encode one posting list (docnums strictly increasing, impacts from [`quantize_impact`]).
+/// First byte of a dense (bitmap) posting list. A bit-packed list of ≥ 128 postings starts
+/// with a width byte ≤ 32, so the two layouts cannot be confused.
+pub const DENSE_MARKER: u8 = 0xFF;
+
+/// Encode one posting list (docnums strictly increasing, impacts from [`quantize_impact`]) in
+/// whichever of the two layouts is smaller:
 ///
-/// Layout: `df / 128` full blocks, each `width u8` + 128 docnum gaps bit-packed at `width`
-/// bits (LSB first) + 128 impacts packed 4 bits each (low nibble first); then the remaining
-/// `df % 128` postings as varints `(gap << 4) | impact`. The first gap of the list is the
-/// docnum itself.
+/// * **packed**: `df / 128` full blocks, each `width u8` + 128 docnum gaps bit-packed at
+///   `width` bits (LSB first) + 128 impacts packed 4 bits each (low nibble first); then the
+///   remaining `df % 128` postings as varints `(gap << 4) | impact`. The first gap of the list
+///   is the docnum itself.
+/// * **dense** (only for ≥ 128 postings; wins when more than about one document in six has the
+///   term): [`DENSE_MARKER`], bitmap length var, a bitmap of docnums `0..=last` (LSB first),
+///   then the impacts in docnum order, 4 bits each (low nibble first). Dense lists are also
+///   the fast ones: membership and impact of a document are a bit test and a rank, and a
+///   match set is a word-wise OR.
 pub fn encode_posting_list(postings: &[(u32, u8)], out: &mut Vec<u8>) {
+    let start = out.len();
+    encode_packed(postings, out);
+    if postings.len() >= BLOCK {
+        let last = postings[postings.len() - 1].0 as usize;
+        let bitmap = (last + 1).div_ceil(8);
+        let dense = 1 + crate::codec::varint_len(bitmap as u64) + bitmap + postings.len().div_ceil(2);
+        if dense < out.len() - start {
+            out.truncate(start);
+            out.push(DENSE_MARKER);
+            crate::codec::put_varint(out, bitmap as u64);
+            let b = out.len();
+            out.resize(b + bitmap, 0);
+            for &(d, _) in postings {
+                out[b + d as usize / 8] |= 1 << (d % 8);
+            }
+            for pair in postings.chunks(2) {
+                out.push((pair[0].1 & 15) | (pair.get(1).map_or(0, |p| p.1 & 15) << 4));
+            }
+        }
+    }
+}
+
+fn encode_packed(postings: &[(u32, u8)], out: &mut Vec<u8>) {
     let mut prev: u32 = 0;
     let mut first = true;
     let full = postings.len() / BLOCK;
@@ -489,8 +525,9 @@ pub fn encode_posting_list(postings: &[(u32, u8)], out: &mut Vec<u8>) {
     }
 }
 
-/// Iterator over an encoded posting list: yields `(docnum, impact)`.
-/// Bounds-checked: a corrupt list ends early instead of panicking.
+/// Iterator over an encoded posting list in the packed layout (see [`encode_posting_list`]):
+/// yields `(docnum, impact)`. Bounds-checked: a corrupt list ends early instead of panicking.
+/// [`PostingsChunk::iter`] reads either layout.
 pub struct PostingIter<'a> {
     data: &'a [u8],
     pos: usize,
@@ -502,9 +539,9 @@ pub struct PostingIter<'a> {
     buf_n: usize,
     docs: [u32; BLOCK],
     imps: [u8; BLOCK],
-    /// Byte offset of the last bit-packed block read, and of the varint tail.
-    block_start: usize,
-    tail_start: usize,
+    /// Reading a decoded chunk's list block by block (either layout): `(chunk, term)`.
+    chunk: Option<(&'a PostingsChunk, usize)>,
+    next_block: usize,
 }
 
 impl<'a> PostingIter<'a> {
@@ -521,15 +558,25 @@ impl<'a> PostingIter<'a> {
             buf_n: 0,
             docs: [0; BLOCK],
             imps: [0; BLOCK],
-            block_start: 0,
-            tail_start: 0,
+            chunk: None,
+            next_block: 0,
         }
     }
 
     /// The next posting without consuming it.
     pub fn peek(&mut self) -> Option<(u32, u8)> {
         if self.buf_i >= self.buf_n {
-            if self.blocks_left > 0 {
+            if let Some((c, t)) = self.chunk {
+                if self.next_block >= c.block_count(t) {
+                    return None;
+                }
+                self.buf_n = c.decode_block(t, self.next_block, &mut self.docs, Some(&mut self.imps));
+                self.buf_i = 0;
+                self.next_block += 1;
+                if self.buf_n == 0 {
+                    return None;
+                }
+            } else if self.blocks_left > 0 {
                 self.fill()?;
             } else if self.tail_left > 0 {
                 // decode one tail posting into the buffer
@@ -550,9 +597,6 @@ impl<'a> PostingIter<'a> {
         if self.tail_left == 0 {
             return None;
         }
-        if self.blocks_left == 0 && self.tail_start == 0 {
-            self.tail_start = self.pos;
-        }
         self.tail_left -= 1;
         let b = *self.data.get(self.pos)?;
         let v = if b < 0x80 {
@@ -569,7 +613,6 @@ impl<'a> PostingIter<'a> {
 
     #[cold]
     fn fill(&mut self) -> Option<()> {
-        self.block_start = self.pos;
         let w = *self.data.get(self.pos)? as usize;
         if w > 32 {
             return None;
@@ -614,6 +657,15 @@ impl Iterator for PostingIter<'_> {
             self.buf_i += 1;
             return Some((self.docs[i], self.imps[i]));
         }
+        if let Some((c, t)) = self.chunk {
+            if self.next_block >= c.block_count(t) {
+                return None;
+            }
+            self.buf_n = c.decode_block(t, self.next_block, &mut self.docs, Some(&mut self.imps));
+            self.next_block += 1;
+            self.buf_i = 1;
+            return (self.buf_n > 0).then(|| (self.docs[0], self.imps[0]));
+        }
         if self.blocks_left > 0 {
             self.fill()?;
             self.buf_i = 1;
@@ -636,19 +688,66 @@ pub struct PostingsChunk {
     lists: Vec<u8>,
     /// Largest impact of each term's list (MaxScore upper bounds).
     max_imp: Vec<u8>,
-    /// `skips[skip_off[i]..skip_off[i+1]]`: term i's blocks (the varint tail is one more
-    /// block). Built when the chunk is decoded (once per isolate, cached), so the stored format
-    /// carries no skip data and the index stays compact.
+    /// `skips[skip_off[i]..skip_off[i+1]]`: term i's blocks (packed: 128 postings each, the
+    /// varint tail is one more block; dense: the non-empty 128-docnum ranges). Built when the
+    /// chunk is decoded (once per isolate, cached), so the stored format carries no skip data
+    /// and the index stays compact.
     skip_off: Vec<u32>,
     skips: Vec<BlockSkip>,
+    /// Per term: `u32::MAX` for a packed list, else its index in `dense`.
+    dense_idx: Vec<u32>,
+    dense: Vec<DenseList>,
+    /// Bitmaps of the dense lists as 64-bit words, and the rank of each word's first bit.
+    words: Vec<u64>,
+    ranks: Vec<u32>,
+}
+
+/// A dense list in memory: its bitmap words (and the rank of each word's first bit, in
+/// `ranks` at the same index) and where its impacts start in `lists`.
+#[derive(Debug, Clone, Copy)]
+struct DenseList {
+    word_start: u32,
+    word_len: u32,
+    /// Byte offset of the impact nibbles in `lists`.
+    imps: u32,
+}
+
+/// Random access into a dense list: membership is a bit test, the impact a rank.
+#[derive(Debug, Clone, Copy)]
+pub struct DenseView<'a> {
+    /// Bit `d % 64` of word `d / 64` is set when segment-local docnum `d` has the term.
+    pub words: &'a [u64],
+    /// Number of postings before each word.
+    pub ranks: &'a [u32],
+    /// Impacts in docnum order, 4 bits each (low nibble first).
+    pub imps: &'a [u8],
+}
+
+impl DenseView<'_> {
+    /// Impact of segment-local docnum `d`; 0 when absent.
+    #[inline(always)]
+    pub fn impact(&self, d: u32) -> u8 {
+        let wi = (d >> 6) as usize;
+        if wi >= self.words.len() || wi >= self.ranks.len() {
+            return 0;
+        }
+        let w = self.words[wi];
+        if (w >> (d & 63)) & 1 == 0 {
+            return 0;
+        }
+        let rank = self.ranks[wi] as usize + (w & ((1u64 << (d & 63)) - 1)).count_ones() as usize;
+        nibble(self.imps, 0, rank)
+    }
 }
 
 /// Where a block of a posting list starts and which documents/impacts it holds.
 #[derive(Debug, Clone, Copy)]
 pub struct BlockSkip {
-    /// Byte offset of the block within the list.
+    /// Packed lists: byte offset of the block within the list. Dense lists: rank (index in
+    /// docnum order) of the block's first posting.
     pub pos: u32,
-    /// Docnum before the block's first posting (the previous block's last; 0 for the first).
+    /// Packed lists: docnum before the block's first posting (the previous block's last; 0 for
+    /// the first). Dense lists: the block's first possible docnum minus 1 (0 for docnum 0).
     pub base: u32,
     /// Last docnum in the block.
     pub last: u32,
@@ -689,8 +788,33 @@ impl PostingsChunk {
     pub fn list(&self, i: usize) -> &[u8] {
         &self.lists[self.list_off[i] as usize..self.list_off[i + 1] as usize]
     }
+    /// Term i's postings, either layout.
     pub fn iter(&self, i: usize) -> PostingIter<'_> {
-        PostingIter::new(self.list(i), self.df[i])
+        let mut it = PostingIter::new(&[], 0);
+        it.chunk = Some((self, i));
+        it
+    }
+    /// Whether term i's list uses the dense (bitmap) layout.
+    #[inline(always)]
+    pub fn is_dense(&self, i: usize) -> bool {
+        self.dense_idx[i] != u32::MAX
+    }
+    /// Random access into term i's list when it is dense (None for a packed list).
+    #[inline(always)]
+    pub fn dense_view(&self, i: usize) -> Option<DenseView<'_>> {
+        let d = *self.dense.get(*self.dense_idx.get(i)? as usize)?;
+        let r = d.word_start as usize..(d.word_start + d.word_len) as usize;
+        Some(DenseView {
+            words: self.words.get(r.clone())?,
+            ranks: self.ranks.get(r)?,
+            imps: self.lists.get(d.imps as usize..self.list_off[i + 1] as usize)?,
+        })
+    }
+    /// The bitmap words of a dense list (bit `d % 64` of word `d / 64` = segment-local docnum
+    /// `d`), or None for a packed list.
+    #[inline(always)]
+    pub fn dense_words(&self, i: usize) -> Option<&[u64]> {
+        self.dense_view(i).map(|v| v.words)
     }
     /// Largest impact in term i's list.
     pub fn max_impact(&self, i: usize) -> u8 {
@@ -700,13 +824,9 @@ impl PostingsChunk {
     pub fn skips(&self, i: usize) -> &[BlockSkip] {
         &self.skips[self.skip_off[i] as usize..self.skip_off[i + 1] as usize]
     }
-    /// A cursor over term i's list that can jump over blocks (MaxScore candidate scoring).
-    pub fn cursor(&self, i: usize) -> SkipCursor<'_> {
-        SkipCursor { list: self.list(i), df: self.df[i], skips: self.skips(i), block: usize::MAX, it: None }
-    }
     /// Approximate heap size.
     pub fn heap_bytes(&self) -> usize {
-        self.terms.len() + self.lists.len() + 13 * self.df.len() + 16 * self.skips.len()
+        self.terms.len() + self.lists.len() + 17 * self.df.len() + 16 * self.skips.len() + 12 * self.words.len()
     }
 }
 
@@ -768,92 +888,228 @@ pub fn decode_postings(bytes: &[u8]) -> Result<PostingsChunk, Error> {
     let mut max_imp = Vec::with_capacity(n);
     let mut skip_off = Vec::with_capacity(n + 1);
     let mut skips = Vec::new();
+    let mut dense_idx = Vec::with_capacity(n);
+    let mut dense = Vec::new();
+    let mut words = Vec::new();
     skip_off.push(0u32);
     for i in 0..n {
-        let list = &lists[list_off[i] as usize..list_off[i + 1] as usize];
-        build_skips(list, df[i], &mut skips);
+        let (a, b) = (list_off[i] as usize, list_off[i + 1] as usize);
+        let list = &lists[a..b];
+        if df[i] as usize >= BLOCK && list.first() == Some(&DENSE_MARKER) {
+            let mut p = 1usize;
+            let bitmap = crate::codec::get_varint(list, &mut p).ok_or(Error::Corrupt("dense list"))? as usize;
+            let nimp = (df[i] as usize).div_ceil(2);
+            if p.checked_add(bitmap).and_then(|x| x.checked_add(nimp)) != Some(list.len()) {
+                return Err(Error::Corrupt("dense list length"));
+            }
+            let word_start = words.len();
+            for c in list[p..p + bitmap].chunks(8) {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                words.push(u64::from_le_bytes(w));
+            }
+            let dl = DenseList {
+                word_start: word_start as u32,
+                word_len: (words.len() - word_start) as u32,
+                imps: (a + p + bitmap) as u32,
+            };
+            if words[word_start..].iter().map(|w| w.count_ones() as u64).sum::<u64>() != df[i] as u64 {
+                return Err(Error::Corrupt("dense list count"));
+            }
+            build_dense_skips(&words[word_start..], &lists[dl.imps as usize..b], &mut skips);
+            dense_idx.push(dense.len() as u32);
+            dense.push(dl);
+        } else {
+            build_skips(list, df[i], &mut skips);
+            dense_idx.push(u32::MAX);
+        }
         max_imp.push(skips[skip_off[i] as usize..].iter().map(|s| s.max_imp).max().unwrap_or(0));
         skip_off.push(skips.len() as u32);
     }
-    Ok(PostingsChunk { terms, term_off, df, list_off, lists, max_imp, skip_off, skips })
+    let mut ranks = Vec::with_capacity(words.len());
+    for dl in &dense {
+        let mut r = 0u32;
+        for &w in &words[dl.word_start as usize..(dl.word_start + dl.word_len) as usize] {
+            ranks.push(r);
+            r += w.count_ones();
+        }
+    }
+    Ok(PostingsChunk { terms, term_off, df, list_off, lists, max_imp, skip_off, skips, dense_idx, dense, words, ranks })
 }
 
-/// Walks one posting list and records its blocks (see [`BlockSkip`]).
+/// Impact `k` of a nibble array starting at byte `off` (0 when out of range).
+#[inline(always)]
+fn nibble(bytes: &[u8], off: usize, k: usize) -> u8 {
+    match bytes.get(off + k / 2) {
+        Some(&b) => (b >> (4 * (k & 1))) & 15,
+        None => 0,
+    }
+}
+
+/// Skip entries of a dense list: one per non-empty range of 128 docnums.
+fn build_dense_skips(words: &[u64], imps: &[u8], out: &mut Vec<BlockSkip>) {
+    let mut rank = 0usize;
+    for r in 0..words.len().div_ceil(2) {
+        let w0 = words[2 * r];
+        let w1 = words.get(2 * r + 1).copied().unwrap_or(0);
+        let cnt = (w0.count_ones() + w1.count_ones()) as usize;
+        if cnt == 0 {
+            continue;
+        }
+        let last = if w1 != 0 { 128 * r + 64 + 63 - w1.leading_zeros() as usize } else { 128 * r + 63 - w0.leading_zeros() as usize };
+        let max_imp = (rank..rank + cnt).map(|k| nibble(imps, 0, k)).max().unwrap_or(0);
+        let base = (128 * r).saturating_sub(1) as u32;
+        out.push(BlockSkip { pos: rank as u32, base, last: last as u32, max_imp });
+        rank += cnt;
+    }
+}
+
+/// Unpacks a bit-packed block's 128 gaps of `w` bits into docnums (`prev` + running sum).
+/// `g` holds at least the block's `16·w` gap bytes.
+#[inline(always)]
+fn unpack_gaps(g: &[u8], w: usize, mut prev: u32, docs: &mut [u32; BLOCK]) {
+    if w == 0 {
+        docs.fill(prev);
+        return;
+    }
+    // 128 values of w bits are exactly 4·w little-endian u32 words (+1 zero word of padding,
+    // so a value spanning two words reads both without a branch)
+    let mut words = [0u32; BLOCK + 1];
+    let nw = 4 * w;
+    let g = &g[..4 * nw];
+    for k in 0..nw {
+        words[k] = u32::from_le_bytes([g[4 * k], g[4 * k + 1], g[4 * k + 2], g[4 * k + 3]]);
+    }
+    let mask: u64 = (1u64 << w) - 1;
+    let mut bit = 0usize;
+    for d in docs.iter_mut() {
+        let i = (bit >> 5) & 127;
+        let pair = words[i] as u64 | (words[i + 1] as u64) << 32;
+        prev = prev.wrapping_add(((pair >> (bit & 31)) & mask) as u32);
+        *d = prev;
+        bit += w;
+    }
+}
+
+/// Byte layout of the full block starting at `pos`: `(width, gap bytes)`, or None if corrupt.
+#[inline]
+fn block_layout(list: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let w = *list.get(pos)? as usize;
+    if w > 32 {
+        return None;
+    }
+    let gap_bytes = (BLOCK * w).div_ceil(8);
+    if list.len() < pos + 1 + gap_bytes + BLOCK / 2 {
+        return None;
+    }
+    Some((w, gap_bytes))
+}
+
+/// Records the blocks of one posting list (see [`BlockSkip`]): full blocks are unpacked in
+/// bulk (their size follows from the width byte), the varint tail is walked.
 fn build_skips(list: &[u8], df: u32, out: &mut Vec<BlockSkip>) {
-    let mut it = PostingIter::new(list, df);
+    let full = df as usize / BLOCK;
+    let tail = df as usize % BLOCK;
+    let mut pos = 0usize;
     let mut base = 0u32;
-    let mut count = 0usize;
-    let mut cur = BlockSkip { pos: 0, base: 0, last: 0, max_imp: 0 };
-    while let Some((d, imp)) = it.next() {
-        if count % BLOCK == 0 {
-            // a new block starts: the iterator has just consumed its header
-            let pos = if count / BLOCK < df as usize / BLOCK {
-                it.block_start as u32
-            } else {
-                it.tail_start as u32
-            };
-            if count > 0 {
-                out.push(cur);
-            }
-            cur = BlockSkip { pos, base, last: d, max_imp: 0 };
-        }
-        cur.last = d;
-        cur.max_imp = cur.max_imp.max(imp);
-        base = d;
-        count += 1;
+    let mut docs = [0u32; BLOCK];
+    for _ in 0..full {
+        let Some((w, gap_bytes)) = block_layout(list, pos) else { return };
+        let g = &list[pos + 1..];
+        unpack_gaps(g, w, base, &mut docs);
+        let max_imp = g[gap_bytes..gap_bytes + BLOCK / 2].iter().map(|&b| (b & 15).max(b >> 4)).max().unwrap_or(0);
+        out.push(BlockSkip { pos: pos as u32, base, last: docs[BLOCK - 1], max_imp });
+        base = docs[BLOCK - 1];
+        pos += 1 + gap_bytes + BLOCK / 2;
     }
-    if count > 0 {
-        out.push(cur);
+    if tail > 0 {
+        let start = pos;
+        let mut doc = base;
+        let mut max_imp = 0u8;
+        for k in 0..tail {
+            let Some(v) = crate::codec::get_varint(list, &mut pos) else { return };
+            let gap = (v >> IMPACT_BITS) as u32;
+            doc = if full == 0 && k == 0 { gap } else { doc.wrapping_add(gap) };
+            max_imp = max_imp.max((v & IMPACT_MAX as u64) as u8);
+        }
+        out.push(BlockSkip { pos: start as u32, base, last: doc, max_imp });
     }
 }
 
-/// A posting-list cursor that skips whole blocks (by their last docnum) without decoding them.
-pub struct SkipCursor<'a> {
-    list: &'a [u8],
-    df: u32,
-    skips: &'a [BlockSkip],
-    block: usize,
-    it: Option<PostingIter<'a>>,
-}
-
-impl<'a> SkipCursor<'a> {
-    /// Upper bound of the impacts of the block that may hold `target` (0 = no posting ≥ target).
-    pub fn block_max(&self, target: u32) -> u8 {
-        let from = if self.block == usize::MAX { 0 } else { self.block };
-        let rest = &self.skips[from.min(self.skips.len())..];
-        let b = rest.partition_point(|s| s.last < target);
-        rest.get(b).map_or(0, |s| s.max_imp)
+impl PostingsChunk {
+    /// Number of blocks (bit-packed blocks plus the varint tail, if any) of term i's list.
+    #[inline]
+    pub fn block_count(&self, i: usize) -> usize {
+        (self.skip_off[i + 1] - self.skip_off[i]) as usize
     }
 
-    /// The impact of `target` if the list holds it. Targets must be non-decreasing.
-    pub fn seek(&mut self, target: u32) -> Option<u8> {
-        let from = if self.block == usize::MAX { 0 } else { self.block };
-        let rest = &self.skips[from.min(self.skips.len())..];
-        let b = from + rest.partition_point(|s| s.last < target);
-        if b >= self.skips.len() {
-            self.block = self.skips.len();
-            return None;
-        }
-        if b != self.block {
-            let s = self.skips[b];
-            let full = self.df as usize / BLOCK;
-            let (blocks, tail) = if b < full { (1, 0) } else { (0, self.df as usize % BLOCK) };
-            let mut it = PostingIter::new(&self.list[s.pos as usize..], 0);
-            it.blocks_left = blocks;
-            it.tail_left = tail;
-            it.doc = s.base;
-            it.first = b == 0;
-            self.it = Some(it);
-            self.block = b;
-        }
-        let it = self.it.as_mut()?;
-        // within the block: postings are increasing; stop at the first ≥ target
-        loop {
-            let (d, imp) = it.peek()?;
-            if d >= target {
-                return if d == target { Some(imp) } else { None };
+    /// Decodes block `b` of term i's list: segment-local docnums into `docs`, impacts into
+    /// `imps` (when given). Returns the number of postings (0 when out of range or corrupt).
+    #[inline(always)]
+    pub fn decode_block(&self, i: usize, b: usize, docs: &mut [u32; BLOCK], imps: Option<&mut [u8; BLOCK]>) -> usize {
+        let skips = self.skips(i);
+        let Some(s) = skips.get(b) else { return 0 };
+        if let Some(&dl) = self.dense.get(self.dense_idx[i] as usize) {
+            // the block's 128 docnums are 2 bitmap words; impacts follow in docnum order
+            let ws = &self.words[dl.word_start as usize..(dl.word_start + dl.word_len) as usize];
+            let r = (s.last >> 7) as usize;
+            let mut n = 0usize;
+            for k in 0..2 {
+                let Some(&w) = ws.get(2 * r + k) else { break };
+                let mut w = w;
+                let base = (128 * r + 64 * k) as u32;
+                while w != 0 && n < BLOCK {
+                    docs[n] = base + w.trailing_zeros();
+                    w &= w - 1;
+                    n += 1;
+                }
             }
-            it.next();
+            if let Some(imps) = imps {
+                let (off, first) = (dl.imps as usize, s.pos as usize);
+                for (k, imp) in imps[..n].iter_mut().enumerate() {
+                    *imp = nibble(&self.lists, off, first + k);
+                }
+            }
+            return n;
+        }
+        let list = self.list(i);
+        let df = self.df[i] as usize;
+        let pos = s.pos as usize;
+        if b < df / BLOCK {
+            let Some((w, gap_bytes)) = block_layout(list, pos) else { return 0 };
+            let g = &list[pos + 1..];
+            unpack_gaps(g, w, s.base, docs);
+            if let Some(imps) = imps {
+                for (k, &x) in g[gap_bytes..gap_bytes + BLOCK / 2].iter().enumerate() {
+                    imps[2 * k] = x & 15;
+                    imps[2 * k + 1] = x >> 4;
+                }
+            }
+            BLOCK
+        } else {
+            let n = df % BLOCK;
+            let mut p = pos;
+            let mut doc = s.base;
+            let mut imps = imps;
+            for k in 0..n {
+                let v = match list.get(p) {
+                    Some(&x) if x < 0x80 => {
+                        p += 1;
+                        x as u64
+                    }
+                    _ => match crate::codec::get_varint(list, &mut p) {
+                        Some(v) => v,
+                        None => return k,
+                    },
+                };
+                let gap = (v >> IMPACT_BITS) as u32;
+                doc = if b == 0 && k == 0 { gap } else { doc.wrapping_add(gap) };
+                docs[k] = doc;
+                if let Some(imps) = imps.as_deref_mut() {
+                    imps[k] = (v & IMPACT_MAX as u64) as u8;
+                }
+            }
+            n
         }
     }
 }
@@ -1057,40 +1313,60 @@ pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
 }
 
 pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
-    let mut r = Reader::new(unframe(bytes, ChunkKind::DocTable)?);
-    let n = r.var()? as usize;
+    // Decoded once per isolate and index generation, at `Searcher::open`: written as plain
+    // loops over preallocated buffers (one UTF-8 check for all ids) so that it stays fast in a
+    // size-optimised wasm build.
+    let buf = unframe(bytes, ChunkKind::DocTable)?;
+    let var = |pos: &mut usize| crate::codec::get_varint(buf, pos).ok_or(Error::Corrupt("bad varint"));
+    let mut pos = 0usize;
+    let n = var(&mut pos)? as usize;
     if n > bytes.len() {
         return Err(Error::Corrupt("doc count"));
     }
-    let mut t = DocTable { dates: Vec::with_capacity(n), ids: Vec::new(), id_off: Vec::with_capacity(n + 1) };
+    let mut dates = vec![0u32; n];
     let mut prev = 0i64;
-    for _ in 0..n {
-        let z = r.var()?;
+    for d in dates.iter_mut() {
+        let z = var(&mut pos)?;
         let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
-        prev += delta;
-        t.dates.push(u32::try_from(prev).map_err(|_| Error::Corrupt("date"))?);
+        prev = prev.wrapping_add(delta);
+        *d = u32::try_from(prev).map_err(|_| Error::Corrupt("date"))?;
     }
-    t.id_off.push(0);
-    let mut prev_start = 0usize;
+    // ids, front-coded: measure, then copy into one buffer
+    let ids_at = pos;
+    let mut total = 0usize;
+    let mut prev_len = 0usize;
     for _ in 0..n {
-        let p = r.var()? as usize;
-        let s = r.bytes()?;
-        let start = t.ids.len();
-        if p > start - prev_start {
+        let p = var(&mut pos)? as usize;
+        let l = var(&mut pos)? as usize;
+        if p > prev_len || l > buf.len() - pos.min(buf.len()) {
             return Err(Error::Corrupt("id prefix"));
         }
-        t.ids.extend_from_within(prev_start..prev_start + p);
-        t.ids.extend_from_slice(s);
-        if std::str::from_utf8(&t.ids[start..]).is_err() {
-            return Err(Error::Corrupt("id utf-8"));
-        }
-        prev_start = start;
-        t.id_off.push(t.ids.len() as u32);
+        pos += l;
+        total += p + l;
+        prev_len = p + l;
     }
-    if !r.done() {
+    if pos != buf.len() {
         return Err(Error::Corrupt("trailing bytes in doc table"));
     }
-    Ok(t)
+    let mut ids = vec![0u8; total];
+    let mut id_off = vec![0u32; n + 1];
+    let (mut w, mut prev_start) = (0usize, 0usize);
+    pos = ids_at;
+    for o in id_off[1..].iter_mut() {
+        let p = var(&mut pos)? as usize;
+        let l = var(&mut pos)? as usize;
+        ids.copy_within(prev_start..prev_start + p, w);
+        ids[w + p..w + p + l].copy_from_slice(&buf[pos..pos + l]);
+        pos += l;
+        prev_start = w;
+        w += p + l;
+        *o = w as u32;
+    }
+    let all = std::str::from_utf8(&ids).map_err(|_| Error::Corrupt("id utf-8"))?;
+    if !id_off.iter().all(|&o| all.is_char_boundary(o as usize)) {
+        return Err(Error::Corrupt("id utf-8"));
+    }
+    Ok(DocTable { dates, ids, id_off })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1158,14 +1434,20 @@ pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
                 }
                 1 => {
                     let bm = r.raw(bitmap_bytes)?;
+                    // fill a preallocated vector (cheaper than pushing in a size-optimised build)
+                    docs.resize(nd, 0);
+                    let mut k = 0usize;
                     for (i, &b) in bm.iter().enumerate() {
                         let mut b = b;
                         while b != 0 {
-                            docs.push(i as u32 * 8 + b.trailing_zeros());
+                            if k < nd {
+                                docs[k] = i as u32 * 8 + b.trailing_zeros();
+                            }
+                            k += 1;
                             b &= b - 1;
                         }
                     }
-                    if docs.len() != nd {
+                    if k != nd {
                         return Err(Error::Corrupt("facet bitmap count"));
                     }
                 }
@@ -1350,6 +1632,7 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 33) as u32
         };
+        let mut dense_lists = 0;
         for &n in &[0usize, 1, 5, 127, 128, 129, 300, 1000] {
             for spread in [1u32, 3, 1000, 1 << 20] {
                 let mut d = 0u32;
@@ -1360,9 +1643,46 @@ mod tests {
                 }
                 let mut out = Vec::new();
                 encode_posting_list(&v, &mut out);
-                let back: Vec<(u32, u8)> = PostingIter::new(&out, n as u32).collect();
-                assert_eq!(back, v, "n={n} spread={spread}");
+                let dense = n >= BLOCK && out[0] == DENSE_MARKER;
+                if !dense {
+                    let back: Vec<(u32, u8)> = PostingIter::new(&out, n as u32).collect();
+                    assert_eq!(back, v, "n={n} spread={spread}");
+                }
+                // the smaller layout was chosen
+                let mut packed = Vec::new();
+                encode_packed(&v, &mut packed);
+                assert!(out.len() <= packed.len());
+                assert_eq!(dense, out.len() < packed.len());
+                dense_lists += usize::from(dense);
+                let chunk = decode_postings(&encode_postings(&[("t", n as u32, &out)])).unwrap();
+                assert_eq!(chunk.is_dense(0), dense);
+                assert_eq!(chunk.iter(0).collect::<Vec<_>>(), v, "iter n={n} spread={spread}");
+                // block decoding (skip table + bulk unpacking) agrees with the iterator
+                let skips = chunk.skips(0);
+                if !dense {
+                    assert_eq!(chunk.block_count(0), n.div_ceil(BLOCK));
+                }
+                let (mut docs, mut imps) = ([0u32; BLOCK], [0u8; BLOCK]);
+                let mut blocks = Vec::new();
+                for (b, skip) in skips.iter().enumerate() {
+                    let k = chunk.decode_block(0, b, &mut docs, Some(&mut imps));
+                    assert_eq!(skip.last, docs[k - 1]);
+                    assert_eq!(skip.max_imp, *imps[..k].iter().max().unwrap());
+                    blocks.extend(docs[..k].iter().copied().zip(imps[..k].iter().copied()));
+                }
+                assert_eq!(blocks, v, "blocks n={n} spread={spread}");
+                assert_eq!(chunk.max_impact(0), v.iter().map(|p| p.1).max().unwrap_or(0));
+                if dense {
+                    // membership + impact by bit test and rank, for present and absent docnums
+                    let last = v.last().unwrap().0;
+                    let view = chunk.dense_view(0).unwrap();
+                    for d in 0..=last + 65 {
+                        let want = v.binary_search_by_key(&d, |p| p.0).map_or(0, |i| v[i].1);
+                        assert_eq!(view.impact(d), want, "dense d={d}");
+                    }
+                }
             }
         }
+        assert!(dense_lists > 0, "no list took the dense layout");
     }
 }

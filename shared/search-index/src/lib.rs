@@ -17,6 +17,10 @@ pub mod codec;
 pub mod format;
 pub mod fuzzy;
 pub mod search;
+#[cfg(feature = "topk-stats")]
+pub mod topk;
+#[cfg(not(feature = "topk-stats"))]
+mod topk;
 pub mod vocab;
 
 pub use analysis::Analyzer;

@@ -19,6 +19,7 @@ use crate::bitset::Bitset;
 use crate::cache::{ChunkCache, ChunkSource, Decoded};
 use crate::format::{self, ChunkId, Meta};
 use crate::fuzzy;
+use crate::topk::{self, SCALE, WindowScratch};
 use crate::vocab::Vocab;
 use crate::{Document, Error, FacetField, NUM_FACETS};
 
@@ -184,7 +185,17 @@ impl DocSet {
     }
     fn count_in(&self, b: &Bitset) -> usize {
         match self {
-            DocSet::Sparse(v) => v.iter().filter(|&&d| b.get(d)).count(),
+            DocSet::Sparse(v) => {
+                let w = b.words();
+                let mut c = 0;
+                for &d in v {
+                    let i = (d >> 6) as usize;
+                    if i < w.len() {
+                        c += ((w[i] >> (d & 63)) & 1) as usize;
+                    }
+                }
+                c
+            }
             DocSet::Dense(x) => x.and_count(b),
         }
     }
@@ -202,32 +213,30 @@ struct SegView {
 }
 
 /// Term postings located in one segment.
-struct TermLoc {
-    base: u32,
+pub(crate) struct TermLoc {
+    pub(crate) base: u32,
     /// One past the segment's last global docnum.
-    end: u32,
-    chunk: Rc<Decoded>,
-    idx: usize,
+    pub(crate) end: u32,
+    pub(crate) chunk: Rc<Decoded>,
+    pub(crate) idx: usize,
 }
 
-/// A clause resolved against the index: per alternative, its terms' postings with their score
-/// tables, and score upper bounds (MaxScore).
-struct RClause {
-    alts: Vec<RAlt>,
-    /// Upper bound of the clause score of any document.
-    ub: f32,
-    simple: bool,
+/// A clause resolved against the index: per alternative, its terms' postings with their
+/// fixed-point score tables (see [`crate::topk::SCALE`]).
+pub(crate) struct RClause {
+    pub(crate) alts: Vec<RAlt>,
+    pub(crate) simple: bool,
 }
 
-struct RAlt {
-    terms: Vec<(Rc<TermInfo>, [f32; 16])>,
+pub(crate) struct RAlt {
+    pub(crate) terms: Vec<(Rc<TermInfo>, [u64; 16])>,
     /// Postings a document needs to score this alternative.
-    need: u8,
+    pub(crate) need: u8,
 }
 
-struct TermInfo {
-    df: u32,
-    locs: Vec<TermLoc>,
+pub(crate) struct TermInfo {
+    pub(crate) df: u32,
+    pub(crate) locs: Vec<TermLoc>,
 }
 
 #[derive(Debug, Clone)]
@@ -250,15 +259,17 @@ struct Clause {
     alts: Vec<Alt>,
 }
 
+/// Exhaustive term-at-a-time accumulators (fixed-point scores, see [`crate::topk::SCALE`]).
 #[derive(Default)]
 struct Scratch {
-    acc: Vec<f32>,
+    acc: Vec<u64>,
     touched: Vec<u32>,
-    clause: Vec<f32>,
+    clause: Vec<u64>,
     clause_touched: Vec<u32>,
-    alt: Vec<f32>,
+    alt: Vec<u64>,
     cnt: Vec<u8>,
     alt_touched: Vec<u32>,
+    window: WindowScratch,
 }
 
 /// A query engine over one index generation. Cheap to create when the chunk cache is warm:
@@ -275,6 +286,8 @@ pub struct Searcher {
     live: Bitset,
     dates: Vec<u32>,
     facets: Vec<Vec<FacetValue>>,
+    /// Documents per publication year (the `year` facet), newest first.
+    years: Vec<FacetValue>,
     scratch: RefCell<Scratch>,
 }
 
@@ -294,7 +307,9 @@ impl Searcher {
         let mut segs = Vec::new();
         let mut live = Bitset::full(n_docs as usize);
         let mut dates = Vec::with_capacity(n_docs as usize);
-        let mut facet_map: Vec<HashMap<String, Vec<u32>>> = (0..NUM_FACETS).map(|_| HashMap::new()).collect();
+        // per facet field: value -> (segment base, segment-local docnums) per segment
+        type Parts = Vec<(u32, Rc<Decoded>, usize, usize)>;
+        let mut facet_map: Vec<HashMap<String, Parts>> = (0..NUM_FACETS).map(|_| HashMap::new()).collect();
         let mut base = 0u32;
         for s in &meta.segments {
             let table = cache.get(s.doc_table.id, &*source)?;
@@ -309,9 +324,8 @@ impl Searcher {
             let fc = cache.get(s.facets.id, &*source)?;
             let Decoded::Facets(f) = &*fc else { return Err(Error::WrongKind) };
             for (fi, values) in f.iter().enumerate() {
-                for (v, docs) in values {
-                    let e = facet_map[fi].entry(v.clone()).or_default();
-                    e.extend(docs.iter().map(|d| d + base));
+                for (vi, (v, _)) in values.iter().enumerate() {
+                    facet_map[fi].entry(v.clone()).or_default().push((base, fc.clone(), fi, vi));
                 }
             }
             let filter = cache.get(s.term_filter.id, &*source)?;
@@ -321,25 +335,73 @@ impl Searcher {
             segs.push(SegView { base, table: table.clone(), filter });
             base += s.doc_count;
         }
+        // a value's documents: a bitset when more than 1 in 32 documents have it, else a list;
+        // `each` calls its argument with every docnum
+        type EachDoc<'a> = &'a mut dyn FnMut(&mut dyn FnMut(u32));
+        let doc_set = |total: usize, each: EachDoc<'_>| {
+            if total * 32 > n_docs as usize {
+                let mut b = Bitset::new(n_docs as usize);
+                let w = b.words_mut();
+                each(&mut |d| {
+                    if let Some(x) = w.get_mut((d >> 6) as usize) {
+                        *x |= 1 << (d & 63);
+                    }
+                });
+                DocSet::Dense(b)
+            } else {
+                let mut v = Vec::with_capacity(total);
+                each(&mut |d| v.push(d));
+                DocSet::Sparse(v)
+            }
+        };
         let facets = facet_map
             .into_iter()
             .map(|m| {
                 let mut v: Vec<FacetValue> = m
                     .into_iter()
-                    .map(|(name, docs)| {
-                        let docs = if docs.len() * 32 > n_docs as usize {
-                            let mut b = Bitset::new(n_docs as usize);
-                            docs.iter().for_each(|&d| b.set(d));
-                            DocSet::Dense(b)
-                        } else {
-                            DocSet::Sparse(docs)
-                        };
+                    .map(|(name, parts)| {
+                        let lists: Vec<(u32, &[u32])> = parts
+                            .iter()
+                            .map(|(b, fc, fi, vi)| match &**fc {
+                                Decoded::Facets(f) => (*b, f[*fi][*vi].1.as_slice()),
+                                _ => (0, &[][..]),
+                            })
+                            .collect();
+                        let total = lists.iter().map(|l| l.1.len()).sum();
+                        let docs = doc_set(total, &mut |f| {
+                            for &(b, l) in &lists {
+                                for &d in l {
+                                    f(b + d);
+                                }
+                            }
+                        });
                         FacetValue { name, docs }
                     })
                     .collect();
                 v.sort_by(|a, b| a.name.cmp(&b.name));
                 v
             })
+            .collect();
+        // the year facet: documents per publication year, newest first
+        let mut years: Vec<(u32, Vec<u32>)> = Vec::new();
+        let mut last = usize::MAX;
+        for (d, &date) in dates.iter().enumerate() {
+            if date < 10000 {
+                continue;
+            }
+            let y = date / 10000;
+            if last >= years.len() || years[last].0 != y {
+                last = years.iter().position(|e| e.0 == y).unwrap_or_else(|| {
+                    years.push((y, Vec::new()));
+                    years.len() - 1
+                });
+            }
+            years[last].1.push(d as u32);
+        }
+        years.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
+        let years = years
+            .into_iter()
+            .map(|(y, docs)| FacetValue { name: y.to_string(), docs: doc_set(docs.len(), &mut |f| docs.iter().for_each(|&d| f(d))) })
             .collect();
         Ok(Self {
             meta,
@@ -352,6 +414,7 @@ impl Searcher {
             live,
             dates,
             facets,
+            years,
             scratch: RefCell::new(Scratch::default()),
         })
     }
@@ -562,8 +625,9 @@ impl Searcher {
         allowed
     }
 
-    /// Resolve clauses: look terms up, build score tables (same df blending as always) and
-    /// per-clause upper bounds from each term's largest impact.
+    /// Resolve clauses: look terms up and build each term's fixed-point score table
+    /// (`w · idf · tf(k1+1)/(tf+k1)` per quantised impact, at least 1 so that every posting
+    /// counts as a match).
     fn resolve(&self, clauses: &[Clause], k1: f32) -> Result<Vec<RClause>, Error> {
         let nf = self.n_docs as f32;
         let mut cache: HashMap<String, Rc<TermInfo>> = HashMap::new();
@@ -575,23 +639,15 @@ impl Searcher {
             cache.insert(t.to_string(), x.clone());
             Ok(x)
         };
-        let table = |df: u32, w: f32| -> [f32; 16] {
+        let table = |df: u32, w: f32| -> [u64; 16] {
             let idf = idf(nf, df as f32) * w;
-            let mut t = [0f32; 16];
+            let mut t = [0u64; 16];
             for (q, v) in t.iter_mut().enumerate().skip(1) {
                 let tf = format::dequantize_impact(q as u8);
-                *v = idf * tf * (k1 + 1.0) / (tf + k1);
+                let x = idf * tf * (k1 + 1.0) / (tf + k1) * SCALE;
+                *v = if x.is_finite() { (x.round() as u64).clamp(1, 1 << 40) } else { 1 };
             }
             t
-        };
-        let term_ub = |ti: &TermInfo, tab: &[f32; 16]| -> f32 {
-            ti.locs
-                .iter()
-                .map(|l| match &*l.chunk {
-                    Decoded::Postings(pc) => tab[pc.max_impact(l.idx) as usize & 15],
-                    _ => 0.0,
-                })
-                .fold(0.0, f32::max)
         };
         let mut out = Vec::with_capacity(clauses.len());
         for c in clauses {
@@ -602,8 +658,7 @@ impl Searcher {
                     continue;
                 }
                 let tab = table(ti.df, c.alts[0].weight);
-                let ub = term_ub(&ti, &tab);
-                out.push(RClause { alts: vec![RAlt { terms: vec![(ti, tab)], need: 1 }], ub, simple: true });
+                out.push(RClause { alts: vec![RAlt { terms: vec![(ti, tab)], need: 1 }], simple: true });
                 continue;
             }
             // general clause: max over alternatives. Single-term alternatives (synonyms, typo
@@ -616,7 +671,6 @@ impl Searcher {
                 }
             }
             let mut alts = Vec::new();
-            let mut ub = 0f32;
             for alt in &c.alts {
                 let infos: Vec<Rc<TermInfo>> = alt.terms.iter().map(|t| info(t)).collect::<Result<_, _>>()?;
                 if alt.conj && infos.iter().any(|i| i.df == 0) {
@@ -625,23 +679,20 @@ impl Searcher {
                 let need = if alt.conj { infos.len() as u8 } else { 1 };
                 let single = infos.len() == 1;
                 let mut terms = Vec::new();
-                let mut alt_ub = 0f32;
                 for ti in infos {
                     if ti.df == 0 {
                         continue;
                     }
                     let df = if single { blended.max(ti.df) } else { ti.df };
                     let tab = table(df, alt.weight);
-                    alt_ub += term_ub(&ti, &tab);
                     terms.push((ti, tab));
                 }
                 if !terms.is_empty() {
-                    ub = ub.max(alt_ub);
                     alts.push(RAlt { terms, need });
                 }
             }
             if !alts.is_empty() {
-                out.push(RClause { alts, ub, simple: false });
+                out.push(RClause { alts, simple: false });
             }
         }
         Ok(out)
@@ -660,9 +711,9 @@ impl Searcher {
     fn ensure_scratch(&self, sc: &mut Scratch) {
         let n = self.n_docs as usize;
         if sc.acc.len() != n {
-            sc.acc = vec![0.0; n];
-            sc.clause = vec![0.0; n];
-            sc.alt = vec![0.0; n];
+            sc.acc = vec![0; n];
+            sc.clause = vec![0; n];
+            sc.alt = vec![0; n];
             sc.cnt = vec![0; n];
         }
     }
@@ -680,7 +731,7 @@ impl Searcher {
                         break;
                     }
                     let a = &mut sc.acc[g];
-                    if *a == 0.0 {
+                    if *a == 0 {
                         sc.touched.push(g as u32);
                     }
                     *a += tab[imp as usize & 15];
@@ -708,133 +759,30 @@ impl Searcher {
             for &g in &sc.alt_touched {
                 let g = g as usize;
                 if sc.cnt[g] >= alt.need {
-                    if sc.clause[g] == 0.0 {
+                    if sc.clause[g] == 0 {
                         sc.clause_touched.push(g as u32);
                     }
                     sc.clause[g] = sc.clause[g].max(sc.alt[g]);
                 }
                 sc.cnt[g] = 0;
-                sc.alt[g] = 0.0;
+                sc.alt[g] = 0;
             }
             sc.alt_touched.clear();
         }
         for &g in &sc.clause_touched {
             let g = g as usize;
-            if sc.acc[g] == 0.0 {
+            if sc.acc[g] == 0 {
                 sc.touched.push(g as u32);
             }
             sc.acc[g] += sc.clause[g];
-            sc.clause[g] = 0.0;
+            sc.clause[g] = 0;
         }
         sc.clause_touched.clear();
     }
 
-    /// The k-th largest score among allowed touched documents (None when fewer than k).
-    fn kth_allowed(sc: &Scratch, allowed: &Bitset, k: usize, buf: &mut Vec<f32>) -> Option<f32> {
-        buf.clear();
-        buf.extend(sc.touched.iter().filter(|&&d| allowed.get(d)).map(|&d| sc.acc[d as usize]));
-        kth_largest(buf, k)
-    }
-
-    /// Exact top-k by MaxScore: clauses in decreasing upper-bound order are scored
-    /// exhaustively ("essential") until the upper bounds of the remaining clauses sum to less
-    /// than the current k-th best score; from then on no unseen document can enter the top k,
-    /// so the remaining (long, low-idf) lists are only probed for the surviving candidates,
-    /// skipping whole blocks, and candidates that can no longer reach the k-th score are
-    /// dropped after each clause. Returns `(candidates, total, exact_total)`: when the lists
-    /// were not all traversed, `total` counts the documents seen (a lower bound).
-    fn score_top_k(
-        &self,
-        mut rc: Vec<RClause>,
-        k: usize,
-        allowed: &Bitset,
-        sc: &mut Scratch,
-    ) -> (Vec<(f32, u32)>, usize, bool) {
-        rc.sort_by(|a, b| b.ub.total_cmp(&a.ub));
-        let m = rc.len();
-        let mut rest = vec![0f32; m + 1];
-        for j in (0..m).rev() {
-            rest[j] = rest[j + 1] + rc[j].ub;
-        }
-        self.ensure_scratch(sc);
-        let mut buf = Vec::new();
-        let mut j = 0;
-        let mut theta = None;
-        while j < m {
-            self.score_clause(&rc[j], sc);
-            j += 1;
-            if j < m && rest[j] < rest[0] * 0.5 {
-                theta = Self::kth_allowed(sc, allowed, k, &mut buf);
-                if theta.is_some_and(|t| rest[j] < t) {
-                    break;
-                }
-            }
-        }
-        let seen = sc.touched.iter().filter(|&&d| allowed.get(d)).count();
-        if j == m {
-            let cands = sc.touched.iter().filter(|&&d| allowed.get(d)).map(|&d| (sc.acc[d as usize], d)).collect();
-            Self::reset(sc);
-            return (cands, seen, true);
-        }
-        let mut theta = theta.unwrap_or(f32::NEG_INFINITY);
-        let mut cands: Vec<(u32, f32)> = sc
-            .touched
-            .iter()
-            .filter(|&&d| allowed.get(d) && sc.acc[d as usize] + rest[j] >= theta)
-            .map(|&d| (d, sc.acc[d as usize]))
-            .collect();
-        Self::reset(sc);
-        cands.sort_unstable_by_key(|c| c.0);
-        let mut best: Vec<f32> = Vec::new();
-        let mut alt: Vec<f32> = Vec::new();
-        let mut cnt: Vec<u8> = Vec::new();
-        while j < m {
-            let c = &rc[j];
-            best.clear();
-            best.resize(cands.len(), 0.0);
-            for a in &c.alts {
-                alt.clear();
-                alt.resize(cands.len(), 0.0);
-                cnt.clear();
-                cnt.resize(cands.len(), 0);
-                for (ti, tab) in &a.terms {
-                    for loc in &ti.locs {
-                        let Decoded::Postings(pc) = &*loc.chunk else { continue };
-                        let lo = cands.partition_point(|x| x.0 < loc.base);
-                        let hi = cands.partition_point(|x| x.0 < loc.end);
-                        let mut cur = pc.cursor(loc.idx);
-                        for ci in lo..hi {
-                            if let Some(imp) = cur.seek(cands[ci].0 - loc.base) {
-                                alt[ci] += tab[imp as usize & 15];
-                                cnt[ci] += 1;
-                            }
-                        }
-                    }
-                }
-                for ci in 0..cands.len() {
-                    if cnt[ci] >= a.need {
-                        best[ci] = best[ci].max(alt[ci]);
-                    }
-                }
-            }
-            for (c, b) in cands.iter_mut().zip(&best) {
-                c.1 += *b;
-            }
-            j += 1;
-            buf.clear();
-            buf.extend(cands.iter().map(|c| c.1));
-            if let Some(t) = kth_largest(&mut buf, k) {
-                theta = theta.max(t);
-            }
-            let r = rest[j];
-            cands.retain(|c| c.1 + r >= theta);
-        }
-        (cands.into_iter().map(|(d, s)| (s, d)).collect(), seen, false)
-    }
-
     fn reset(sc: &mut Scratch) {
         for &g in &sc.touched {
-            sc.acc[g as usize] = 0.0;
+            sc.acc[g as usize] = 0;
         }
         sc.touched.clear();
     }
@@ -865,25 +813,55 @@ impl Searcher {
         b
     }
 
-    /// Run a search.
+    /// Run a search. Top-k pruning (see [`crate::topk`]) ranks exactly like
+    /// [`Searcher::search_exhaustive`]; exact totals and facet counts come from a match bitset.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, Error> {
+        let o = &req.options;
+        let exhaustive = o.prf.is_some() || o.proximity || o.recency.is_some() || !o.content_type_boost.is_empty();
+        self.run(req, !exhaustive)
+    }
+
+    /// The same search scoring every match term-at-a-time, without pruning: the reference the
+    /// pruned path is tested against (requests with PRF, proximity or score boosts always take
+    /// this path).
+    pub fn search_exhaustive(&self, req: &SearchRequest) -> Result<SearchResults, Error> {
+        self.run(req, false)
+    }
+
+    fn run(&self, req: &SearchRequest, pruned: bool) -> Result<SearchResults, Error> {
         let mut res = SearchResults::default();
         let opts = &req.options;
         let mut clauses = self.plan_clauses(&req.query, opts, &mut res)?;
         let allowed = self.allowed_set(req);
-        let mut sc_guard = self.scratch.borrow_mut();
-        let sc = &mut *sc_guard;
+        let want = req.offset + req.limit;
         let mut cands: Vec<(f32, u32)>;
-        let mut total_hint = None;
         if clauses.is_empty() {
             // browse: everything allowed, newest first
             cands = allowed.iter().map(|d| (self.dates[d as usize] as f32, d)).collect();
-        } else if self.prunable(req) {
+            (res.total, res.total_exact) = (cands.len(), true);
+            if req.facets {
+                res.facets = self.facet_counts(&allowed);
+            }
+        } else if pruned {
             let rc = self.resolve(&clauses, opts.k1)?;
-            let (c, seen, exact) = self.score_top_k(rc, req.offset + req.limit, &allowed, sc);
-            cands = c;
-            total_hint = Some((seen, exact));
+            let top = {
+                let mut sc = self.scratch.borrow_mut();
+                topk::top_k(&rc, self.n_docs, &allowed, want, &mut sc.window)
+            };
+            if req.facets || req.exact_total {
+                let mut m = topk::match_set(&rc, self.n_docs);
+                m.and_with(&allowed);
+                (res.total, res.total_exact) = (m.count(), true);
+                if req.facets {
+                    res.facets = self.facet_counts(&m);
+                }
+            } else {
+                (res.total, res.total_exact) = (top.seen, top.exact);
+            }
+            cands = top.hits.iter().map(|&(s, d)| (s as f32 / SCALE, d)).collect();
         } else {
+            let mut sc_guard = self.scratch.borrow_mut();
+            let sc = &mut *sc_guard;
             self.score(&clauses, opts.k1, sc)?;
             if let Some(prf) = opts.prf {
                 let top = self.collect(sc, &allowed, opts, prf.fb_docs);
@@ -895,22 +873,21 @@ impl Searcher {
             let plain = opts.recency.is_none() && opts.content_type_boost.is_empty();
             for &d in &sc.touched {
                 if allowed.get(d) {
-                    let s = sc.acc[d as usize];
+                    let s = sc.acc[d as usize] as f32 / SCALE;
                     cands.push((if plain { s } else { s * self.boost(d, opts) }, d));
                 }
             }
             Self::reset(sc);
-        }
-        drop(sc_guard);
-        (res.total, res.total_exact) = total_hint.unwrap_or((cands.len(), true));
-        if req.facets {
-            let mut m = Bitset::new(self.n_docs as usize);
-            for &(_, d) in &cands {
-                m.set(d);
+            drop(sc_guard);
+            (res.total, res.total_exact) = (cands.len(), true);
+            if req.facets {
+                let mut m = Bitset::new(self.n_docs as usize);
+                for &(_, d) in &cands {
+                    m.set(d);
+                }
+                res.facets = self.facet_counts(&m);
             }
-            res.facets = self.facet_counts(&m, &cands);
         }
-        let want = req.offset + req.limit;
         let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         let mut window = want;
         if opts.proximity && !clauses.is_empty() {
@@ -934,25 +911,12 @@ impl Searcher {
         Ok(res)
     }
 
-    /// Top-k pruning applies when nothing needs the complete match set (facet counts, PRF,
-    /// re-ranking windows, score boosts that the upper bounds do not cover).
-    fn prunable(&self, req: &SearchRequest) -> bool {
-        let o = &req.options;
-        !req.facets
-            && !req.exact_total
-            && o.prf.is_none()
-            && !o.proximity
-            && o.recency.is_none()
-            && o.content_type_boost.is_empty()
-            && req.offset + req.limit > 0
-    }
-
     fn collect(&self, sc: &Scratch, allowed: &Bitset, opts: &RankOptions, k: usize) -> Vec<(f32, u32)> {
         let mut v: Vec<(f32, u32)> = sc
             .touched
             .iter()
             .filter(|&&d| allowed.get(d))
-            .map(|&d| (sc.acc[d as usize] * self.boost(d, opts), d))
+            .map(|&d| (sc.acc[d as usize] as f32 / SCALE * self.boost(d, opts), d))
             .collect();
         let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if v.len() > k && k > 0 {
@@ -1074,26 +1038,26 @@ impl Searcher {
         Ok(())
     }
 
-    fn facet_counts(&self, m: &Bitset, cands: &[(f32, u32)]) -> Vec<FacetCount> {
-        let mut out = Vec::new();
+    /// Counts per facet value (and publication year) over the documents of `m`.
+    fn facet_counts(&self, m: &Bitset) -> Vec<FacetCount> {
+        let mut out = Vec::with_capacity(NUM_FACETS + 1);
         for f in FacetField::ALL {
             let mut values: Vec<(String, u32)> = self.facets[f as usize]
                 .iter()
-                .map(|v| (v.name.clone(), v.docs.count_in(m) as u32))
-                .filter(|x| x.1 > 0)
+                .map(|v| (v.docs.count_in(m) as u32, v))
+                .filter(|x| x.0 > 0)
+                .map(|(c, v)| (v.name.clone(), c))
                 .collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.push(FacetCount { field: f.name(), values });
         }
-        let mut years: HashMap<u32, u32> = HashMap::new();
-        for &(_, d) in cands {
-            let y = self.dates[d as usize] / 10000;
-            if y > 0 {
-                *years.entry(y).or_default() += 1;
-            }
-        }
-        let mut values: Vec<(String, u32)> = years.into_iter().map(|(y, c)| (y.to_string(), c)).collect();
-        values.sort_by(|a, b| b.0.cmp(&a.0));
+        let values = self
+            .years
+            .iter()
+            .map(|v| (v.docs.count_in(m) as u32, v))
+            .filter(|x| x.0 > 0)
+            .map(|(c, v)| (v.name.clone(), c))
+            .collect();
         out.push(FacetCount { field: "year", values });
         out
     }
@@ -1206,13 +1170,4 @@ pub fn days_between(a: u32, b: u32) -> i64 {
         365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + dd
     }
     days(b) - days(a)
-}
-
-/// The k-th largest value (1-based k), reordering `v`; None when `v` has fewer than k values.
-fn kth_largest(v: &mut [f32], k: usize) -> Option<f32> {
-    if k == 0 || v.len() < k {
-        return None;
-    }
-    let (_, x, _) = v.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-    Some(*x)
 }

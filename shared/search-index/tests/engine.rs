@@ -407,8 +407,9 @@ fn missing_chunk_reported_and_async_plan() {
     assert!(cache2.insert_bytes(plan[0], &bytes[1..]).is_err());
 }
 
-/// MaxScore top-k pruning returns exactly the exhaustive ranking (ids and scores), including
-/// multi-block lists, multi-term and synonym/typo clauses, filters and deeper pages.
+/// Block-max MaxScore top-k pruning returns exactly the exhaustive ranking (ids and scores),
+/// including multi-block lists, multi-term and synonym/typo clauses, filters, deeper pages and
+/// several segments; exact totals and facet counts agree too.
 #[test]
 fn top_k_pruning_equals_exhaustive_ranking() {
     let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima"];
@@ -438,8 +439,40 @@ fn top_k_pruning_equals_exhaustive_ranking() {
         d.language = if i % 3 == 0 { "de".into() } else { "en".into() };
         docs.push(d);
     }
-    let env = Env::build(docs);
-    let s = env.searcher();
+    // one segment, and the same documents committed in three batches (three segments)
+    let one = Env::build(docs.clone());
+    let three = {
+        let src = Rc::new(MemorySource::new());
+        let mut b = IndexBuilder::new(IndexConfig::default());
+        let mut meta = Vec::new();
+        for part in docs.chunks(1000) {
+            for d in part {
+                b.add(d.clone()).unwrap();
+            }
+            let c = b.commit(&*src).unwrap();
+            src.put_all(&c.new_chunks);
+            meta = c.meta;
+        }
+        Env { src, cache: Rc::new(ChunkCache::default()), vocab: Rc::new(Vocab::builtin()), meta }
+    };
+    assert_eq!(three.searcher().meta().segments.len(), 3);
+    // and with tombstones: every 7th document withdrawn
+    let withdrawn = {
+        let mut b = IndexBuilder::open(&three.meta, &*three.src).unwrap();
+        for i in (0..docs.len()).step_by(7) {
+            assert!(b.withdraw(&format!("d{i:05}")));
+        }
+        let c = b.commit(&*three.src).unwrap();
+        three.src.put_all(&c.new_chunks);
+        Env { src: three.src.clone(), cache: Rc::new(ChunkCache::default()), vocab: three.vocab.clone(), meta: c.meta }
+    };
+    assert!(withdrawn.searcher().meta().segments.iter().any(|s| !s.deleted.is_empty()));
+    for env in [one, three, withdrawn] {
+        check_pruning(&env.searcher());
+    }
+}
+
+fn check_pruning(s: &Searcher) {
     let mut pruned = 0;
     let queries = ["alpha bravo", "alpha bravo charlie delta", "kilo alpha", "lima", "lipitor alpha bravo", "atorvastatn alpha", "golf hotel india juliet"];
     for q in queries {
@@ -448,19 +481,17 @@ fn top_k_pruning_equals_exhaustive_ranking() {
             if filter {
                 fast = fast.filter(Filter::new(FacetField::Language, &["en"]));
             }
-            let mut exact = fast.clone();
-            exact.exact_total = true;
             let a = s.search(&fast).unwrap();
-            let b = s.search(&exact).unwrap();
-            // same documents in the same order; scores equal up to float summation order
-            // (pruning scores clauses by decreasing upper bound)
-            let ids = |r: &medportal_search_index::SearchResults| -> Vec<String> { r.hits.iter().map(|h| h.id.clone()).collect() };
-            assert_eq!(ids(&a), ids(&b), "{q} offset {offset} limit {limit} filter {filter}");
-            for (x, y) in a.hits.iter().zip(&b.hits) {
-                assert!((x.score - y.score).abs() <= 1e-5 * y.score.abs(), "{q}: {} vs {}", x.score, y.score);
-            }
+            let b = s.search_exhaustive(&fast).unwrap();
+            // same documents, order and scores (fixed-point scores: summation order is moot)
+            assert_eq!(a.hits, b.hits, "{q} offset {offset} limit {limit} filter {filter}");
             assert!(b.total_exact && a.total <= b.total);
+            assert!(!a.total_exact || a.total == b.total);
             pruned += usize::from(!a.total_exact);
+            // the results page: exact total and facet counts from the match set
+            let page = fast.clone().with_facets();
+            let (a, b) = (s.search(&page).unwrap(), s.search_exhaustive(&page).unwrap());
+            assert_eq!((a.hits, a.total, a.total_exact, a.facets), (b.hits, b.total, true, b.facets), "{q} page");
         }
     }
     assert!(pruned > 0, "no query exercised the pruned path");

@@ -9,8 +9,11 @@
 //! (everything except the doc store, which is reported separately), build time, cold-open
 //! time, and native query latency percentiles (warm chunk cache).
 //!
-//! `--save DIR` also writes each index as `DIR/n<N>/{meta,chunks/<id>,queries.tsv}` for
-//! `medportal-search-bench` (the same measurement natively and in wasm).
+//! `--save DIR` also writes, per size, `DIR/n<N>/`: the index (`meta`, `chunks/<id>`), its build
+//! figures (`build.txt`), the queries with the synonym expansions medportal applied to each
+//! (`queries.tsv`) and the engine-neutral corpus (`docs.jsonl`), for `medportal-search-bench`
+//! (the same measurement natively and in wasm) and the tantivy / SQLite FTS5 comparison
+//! (`shared/search-index/compare`, `make bench-search`).
 
 mod common;
 
@@ -175,6 +178,8 @@ fn main() {
                 date: 20150101 + (rng.below(10) as u32) * 10000 + (1 + rng.below(12) as u32) * 100 + rng.below(28) as u32 - 100,
             });
         }
+        // the engine-neutral corpus for the comparison (written only with --save)
+        let docs_for_save: Vec<Document> = if save.is_some() { docs.clone() } else { Vec::new() };
         let t0 = Instant::now();
         let mut b = IndexBuilder::new(IndexConfig::default());
         for d in docs {
@@ -222,13 +227,22 @@ fn main() {
             }
             reqs.push(req);
         }
-        if let Some(dir) = &save {
-            save_bench(&format!("{dir}/n{n}"), &commit, &reqs);
-        }
         let cache = Rc::new(ChunkCache::new(256 << 20));
         let t1 = Instant::now();
         let searcher = Searcher::open(&commit.meta, src.clone(), cache.clone(), vocab.clone()).unwrap();
         let open = t1.elapsed();
+        if let Some(dir) = &save {
+            // the expansions medportal applies (synonyms), so the other engines of the
+            // comparison can run the same expanded queries
+            let expansions: Vec<Vec<(String, String)>> =
+                reqs.iter().map(|r| searcher.search(r).unwrap().expansions).collect();
+            let stats = format!(
+                "docs={n}\nindex_bytes={index}\ndocstore_bytes={}\nbuild_ms={:.1}\n",
+                parts[5],
+                build.as_secs_f64() * 1e3
+            );
+            save_bench(&format!("{dir}/n{n}"), &commit, &reqs, &expansions, &docs_for_save, &stats);
+        }
         // warm-up pass (loads chunks), then measured pass
         let t2 = Instant::now();
         for r in &reqs {
@@ -273,18 +287,91 @@ fn main() {
     }
 }
 
-/// Writes the index and the queries for `medportal-search-bench`.
-fn save_bench(dir: &str, commit: &medportal_search_index::Commit, reqs: &[SearchRequest]) {
+/// Writes the index, its build figures, the queries (with the synonym expansions medportal
+/// applied to each) and the engine-neutral corpus (`docs.jsonl`) for `medportal-search-bench`
+/// and the comparison harness (`shared/search-index/compare`).
+///
+/// `queries.tsv`: `query \t filters (field=v1,v2;field=v) \t facets 0|1 \t expansions
+/// (from>to;from>to)`.
+fn save_bench(
+    dir: &str,
+    commit: &medportal_search_index::Commit,
+    reqs: &[SearchRequest],
+    expansions: &[Vec<(String, String)>],
+    docs: &[Document],
+    stats: &str,
+) {
     std::fs::create_dir_all(format!("{dir}/chunks")).expect("create bench dir");
     std::fs::write(format!("{dir}/meta"), &commit.meta).expect("write meta");
     for (id, bytes) in &commit.new_chunks {
         std::fs::write(format!("{dir}/chunks/{id}"), bytes).expect("write chunk");
     }
     let mut q = String::new();
-    for r in reqs {
+    for (r, ex) in reqs.iter().zip(expansions) {
         let filters: Vec<String> =
             r.filters.iter().map(|f| format!("{}={}", f.field.name(), f.values.join(","))).collect();
-        q.push_str(&format!("{}\t{}\t{}\n", r.query, filters.join(";"), u8::from(r.facets)));
+        let ex: Vec<String> = ex.iter().map(|(a, b)| format!("{a}>{b}")).collect();
+        q.push_str(&format!("{}\t{}\t{}\t{}\n", r.query, filters.join(";"), u8::from(r.facets), ex.join(";")));
     }
     std::fs::write(format!("{dir}/queries.tsv"), q).expect("write queries");
+    std::fs::write(format!("{dir}/build.txt"), stats).expect("write build stats");
+    let mut out = String::with_capacity(docs.len() * 2200);
+    for d in docs {
+        out.push_str(&doc_json(d));
+        out.push('\n');
+    }
+    std::fs::write(format!("{dir}/docs.jsonl"), out).expect("write docs.jsonl");
+}
+
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// One document as a JSON object (the fields of [`Document`]).
+fn doc_json(d: &Document) -> String {
+    let mut o = String::from("{");
+    let strs: [(&str, &str); 8] = [
+        ("id", &d.id),
+        ("title", &d.title),
+        ("summary", &d.summary),
+        ("body", &d.body),
+        ("references", &d.references),
+        ("content_type", &d.content_type),
+        ("trial_phase", &d.trial_phase),
+        ("language", &d.language),
+    ];
+    for (k, v) in strs {
+        json_str(&mut o, k);
+        o.push(':');
+        json_str(&mut o, v);
+        o.push(',');
+    }
+    let lists: [(&str, &Vec<String>); 4] = [
+        ("therapeutic_areas", &d.therapeutic_areas),
+        ("products", &d.products),
+        ("specialties", &d.specialties),
+        ("markets", &d.markets),
+    ];
+    for (k, v) in lists {
+        json_str(&mut o, k);
+        o.push_str(":[");
+        for (i, s) in v.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            json_str(&mut o, s);
+        }
+        o.push_str("],");
+    }
+    o.push_str(&format!("\"audience\":\"{}\",\"date\":{}}}", d.audience.as_str(), d.date));
+    o
 }
