@@ -149,7 +149,9 @@ bench-search:
 	cargo build --release --locked -q --target wasm32-wasip1 -p medportal-search-index --bin medportal-search-bench
 	cargo build --release --locked -q --manifest-path $(COMPARE)
 	$(CARGO_TARGET_DIR)/native/medportal-search-synth $(SIZES) --save $(BENCH_DIR)
+	@# Wasmtime (Spin's engine) too, when its Python bindings are installed (pip install wasmtime==50.0.1)
 	$(CARGO_TARGET_DIR)/release/medportal-search-compare run $(BENCH_DIR) --sizes "$(SIZES)" \
 	  --medportal $(CARGO_TARGET_DIR)/native/medportal-search-bench \
 	  --wasm $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-search-bench.wasm \
-	  --node $(NODE_WASI) --rounds $(BENCH_ROUNDS) --out $(BENCH_DIR)/table.md
+	  --node $(NODE_WASI) --rounds $(BENCH_ROUNDS) --out $(BENCH_DIR)/table.md \
+	  $$(python3 -c 'import wasmtime' 2>/dev/null && echo --wasmtime-python python3)

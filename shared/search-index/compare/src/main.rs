@@ -10,7 +10,8 @@
 //!     --wasm BENCH_WASM --node NODE [--rounds 3] [--fts5-rounds 1] [--out FILE]
 //! ```
 //! runs every engine × size **in its own process** (so peak memory is per engine): medportal
-//! natively and in wasm (V8 through Node's WASI) via `medportal-search-bench`, and this binary's
+//! natively and in wasm (V8 through Node's WASI; with `--wasmtime-python PY` also Wasmtime, the
+//! engine Spin runs, through the `wasmtime` PyPI bindings) via `medportal-search-bench`, and this binary's
 //! `tantivy-build`, `tantivy-query`, `fts5-build`, `fts5-query` subcommands; each prints a
 //! `RESULT key=value …` line; `run` prints one table.
 //!
@@ -319,6 +320,7 @@ fn run(args: &[String]) {
     let dir = PathBuf::from(&args[0]);
     let mut sizes = vec![1000u64, 10000, 100000];
     let (mut bench, mut wasm, mut node) = (None, None, "node".to_string());
+    let mut python: Option<String> = None;
     let (mut rounds, mut fts5_rounds) = (3usize, 1usize);
     let mut out_file: Option<String> = None;
     let mut rebuild = false;
@@ -330,6 +332,7 @@ fn run(args: &[String]) {
             "--medportal" => bench = Some(v),
             "--wasm" => wasm = Some(v),
             "--node" => node = v,
+            "--wasmtime-python" => python = Some(v),
             "--rounds" => rounds = v.parse().expect("rounds"),
             "--fts5-rounds" => fts5_rounds = v.parse().expect("rounds"),
             "--out" => out_file = Some(v),
@@ -342,7 +345,9 @@ fn run(args: &[String]) {
         i += 2;
     }
     let me = std::env::current_exe().expect("current exe");
-    let wasm_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../scripts/wasm-search-bench.mjs");
+    let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../scripts");
+    let wasm_script = scripts.join("wasm-search-bench.mjs");
+    let wasmtime_script = scripts.join("wasmtime-search-bench.py");
     let load_before = loadavg();
     let started = Instant::now();
     let mut rows: Vec<Row> = Vec::new();
@@ -366,6 +371,16 @@ fn run(args: &[String]) {
             ]));
             r.extend(b.clone());
             rows.push(Row { engine: "medportal wasm (V8)".into(), docs: n, r });
+        }
+        if let (Some(w), Some(py)) = (&wasm, &python) {
+            let mut r = child(Command::new(py).args([
+                wasmtime_script.to_string_lossy().to_string(),
+                w.clone(),
+                ds.clone(),
+                rounds.to_string(),
+            ]));
+            r.extend(b.clone());
+            rows.push(Row { engine: "medportal wasm (Wasmtime, wall)".into(), docs: n, r });
         }
         for (engine, label, rr) in [("tantivy", "tantivy 0.27 native", rounds), ("fts5", "SQLite FTS5 native", fts5_rounds)] {
             // reuse an index built from the current docs.jsonl (the generator rewrites it)
@@ -429,7 +444,7 @@ tantivy: index directory, nothing stored but a u64 fast field; FTS5: contentless
 open: medportal Searcher::open (+ vocabulary decode), tantivy Index::open + reader, SQLite open + schema load. \
 first pass: all queries once from a cold process (medportal loads and decodes its chunks here). \
 peak MB: VmHWM of the query process; medportal wasm: the wasm linear memory. \
-Latencies: thread CPU time per query over `rounds` warm passes of all queries.\n",
+Latencies: thread CPU time per query over `rounds` warm passes of all queries (Wasmtime: wall time, its WASI has no CPU clock).\n",
     );
     print!("{t}");
     if let Some(f) = out_file {
@@ -441,7 +456,7 @@ Latencies: thread CPU time per query over `rounds` warm passes of all queries.\n
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first() else {
-        eprintln!("usage: medportal-search-compare run DIR [--sizes a,b,c] [--medportal BIN] [--wasm WASM] [--node NODE] [--rounds N] [--fts5-rounds N] [--out FILE] [--rebuild]");
+        eprintln!("usage: medportal-search-compare run DIR [--sizes a,b,c] [--medportal BIN] [--wasm WASM] [--node NODE] [--wasmtime-python PYTHON] [--rounds N] [--fts5-rounds N] [--out FILE] [--rebuild]");
         eprintln!("       medportal-search-compare (tantivy|fts5)-(build|query) DIR/n<N> [rounds]");
         std::process::exit(2);
     };
