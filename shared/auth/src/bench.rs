@@ -16,11 +16,10 @@ use crate::{KeySet, SessionClaims, token};
 use core::future::Future;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, MemKv, Rng, Row, SqlStore, SqlValue, Statement};
 use medportal_core::{Config, Ctx, Error, Function, KvBlobStore, Platform, Region, Result, StoreName};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
@@ -158,26 +157,6 @@ pub fn run(label: &str, n: usize) -> Result<Vec<String>> {
     Ok(stats.iter().zip(names).map(|(s, what)| s.line(label, what)).collect())
 }
 
-/// In-memory key-value store (one per store name).
-#[derive(Clone, Default)]
-pub struct MemKv(Rc<RefCell<BTreeMap<String, Vec<u8>>>>);
-
-impl KvStore for MemKv {
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.0.borrow().get(key).cloned())
-    }
-    async fn put(&self, key: &str, value: &[u8], _expires_at: Option<i64>) -> Result<()> {
-        self.0.borrow_mut().insert(key.to_owned(), value.to_vec());
-        Ok(())
-    }
-    async fn delete(&self, key: &str) -> Result<()> {
-        self.0.borrow_mut().remove(key);
-        Ok(())
-    }
-    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
-        Ok(self.0.borrow().keys().filter(|k| k.starts_with(prefix)).take(limit).cloned().collect())
-    }
-}
 
 /// The bench platform has no SQL databases: every call fails (authentication needs none).
 pub struct NoSql;

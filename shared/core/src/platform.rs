@@ -101,7 +101,12 @@ impl<'a, P: Platform> Ctx<'a, P> {
 
 /// Crockford-style lowercase base32 without padding.
 pub fn base32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    base32_with(bytes, b"0123456789abcdefghjkmnpqrstvwxyz")
+}
+
+/// Base32 without padding over `alphabet` (5 bits per character, most significant first):
+/// [`base32`] for ids, the RFC 4648 alphabet for TOTP secrets.
+pub fn base32_with(bytes: &[u8], alphabet: &[u8; 32]) -> String {
     let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
     let mut acc: u32 = 0;
     let mut bits = 0;
@@ -110,11 +115,11 @@ pub fn base32(bytes: &[u8]) -> String {
         bits += 8;
         while bits >= 5 {
             bits -= 5;
-            out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
+            out.push(alphabet[((acc >> bits) & 31) as usize] as char);
         }
     }
     if bits > 0 {
-        out.push(ALPHABET[((acc << (5 - bits)) & 31) as usize] as char);
+        out.push(alphabet[((acc << (5 - bits)) & 31) as usize] as char);
     }
     out
 }
@@ -346,28 +351,7 @@ impl<K: KvStore> KvBlobStore<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
-    use std::collections::BTreeMap;
-
-    #[derive(Default)]
-    struct MemKv(RefCell<BTreeMap<String, Vec<u8>>>);
-
-    impl KvStore for &MemKv {
-        async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-            Ok(self.0.borrow().get(key).cloned())
-        }
-        async fn put(&self, key: &str, value: &[u8], _: Option<i64>) -> Result<()> {
-            self.0.borrow_mut().insert(key.to_owned(), value.to_vec());
-            Ok(())
-        }
-        async fn delete(&self, key: &str) -> Result<()> {
-            self.0.borrow_mut().remove(key);
-            Ok(())
-        }
-        async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
-            Ok(self.0.borrow().keys().filter(|k| k.starts_with(prefix)).take(limit).cloned().collect())
-        }
-    }
+    use crate::ports::MemKv;
 
     fn eu() -> Region {
         Region::from_code("eu").unwrap()
@@ -379,21 +363,21 @@ mod tests {
     #[test]
     fn regional_handles_refuse_other_regions_data() {
         let mem = MemKv::default();
-        let kv = RegionKv { region: eu(), inner: &mem };
+        let kv = RegionKv { region: eu(), inner: mem.clone() };
         pollster::block_on(kv.put(&eu(), "a", b"1", None)).unwrap();
         let err = pollster::block_on(kv.put(&us(), "b", b"2", None)).unwrap_err();
         assert!(matches!(err, Error::Residency { data: "us", store: "eu" }));
         assert!(pollster::block_on(kv.delete(&us(), "a")).is_err());
         // nothing of the refused write reached the store
-        assert_eq!(mem.0.borrow().keys().cloned().collect::<Vec<_>>(), vec!["a".to_owned()]);
+        assert_eq!(mem.keys(), vec!["a".to_owned()]);
         assert_eq!(err.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]
     fn kv_blob_store_round_trips_large_objects_and_shrinks_cleanly() {
         let mem = MemKv::default();
-        let blobs = KvBlobStore::new(&mem);
-        let big: Vec<u8> = (0..(KvBlobStore::<&MemKv>::CHUNK * 2 + 17)).map(|i| (i % 251) as u8).collect();
+        let blobs = KvBlobStore::new(mem.clone());
+        let big: Vec<u8> = (0..(KvBlobStore::<MemKv>::CHUNK * 2 + 17)).map(|i| (i % 251) as u8).collect();
         pollster::block_on(blobs.put("doc", &big, "application/pdf")).unwrap();
         let back = pollster::block_on(blobs.get("doc")).unwrap().unwrap();
         assert_eq!((back.bytes.len(), back.content_type.as_str()), (big.len(), "application/pdf"));
@@ -401,10 +385,10 @@ mod tests {
         // overwrite with a smaller object: stale chunks are removed
         pollster::block_on(blobs.put("doc", b"small", "text/plain")).unwrap();
         assert_eq!(pollster::block_on(blobs.get("doc")).unwrap().unwrap().bytes, b"small");
-        assert_eq!(mem.0.borrow().keys().filter(|k| k.starts_with("o/doc/")).count(), 1);
+        assert_eq!(mem.keys().iter().filter(|k| k.starts_with("o/doc/")).count(), 1);
         assert_eq!(pollster::block_on(blobs.list("", 10)).unwrap(), vec!["doc".to_owned()]);
         pollster::block_on(blobs.delete("doc")).unwrap();
-        assert!(mem.0.borrow().is_empty());
+        assert!(mem.keys().is_empty());
         assert!(pollster::block_on(blobs.get("doc")).unwrap().is_none());
     }
 

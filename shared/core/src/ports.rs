@@ -224,3 +224,32 @@ mod tests {
         assert_eq!(pollster::block_on(within(ready(1), ready(()))), Some(1));
     }
 }
+
+/// An in-memory key-value store for tests and benchmarks (clones share the data; expiry is
+/// ignored, as on Spin).
+#[derive(Clone, Default)]
+pub struct MemKv(std::rc::Rc<std::cell::RefCell<std::collections::BTreeMap<String, Vec<u8>>>>);
+
+impl MemKv {
+    /// Every key, in order.
+    pub fn keys(&self) -> Vec<String> {
+        self.0.borrow().keys().cloned().collect()
+    }
+}
+
+impl KvStore for MemKv {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.0.borrow().get(key).cloned())
+    }
+    async fn put(&self, key: &str, value: &[u8], _expires_at: Option<i64>) -> Result<()> {
+        self.0.borrow_mut().insert(key.to_owned(), value.to_vec());
+        Ok(())
+    }
+    async fn delete(&self, key: &str) -> Result<()> {
+        self.0.borrow_mut().remove(key);
+        Ok(())
+    }
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        Ok(self.0.borrow().keys().filter(|k| k.starts_with(prefix)).take(limit).cloned().collect())
+    }
+}
