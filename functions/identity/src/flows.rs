@@ -8,7 +8,7 @@ use crate::{page_ctx, with_cookies};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use http::StatusCode;
-use medportal_auth::{KeySet, Session, SessionClaims, csrf, token};
+use medportal_auth::{KeySet, Session, SessionClaims, checked_form, csrf, token};
 use medportal_core::audit::{AuditEntry, Outcome, funnel};
 use medportal_core::policy::Action;
 use medportal_core::ports::{KvStore, Mail, Mailer, Statement};
@@ -34,14 +34,6 @@ pub(crate) fn hash_b64(data: &[u8]) -> String {
 
 pub(crate) fn field<'f>(form: &'f [(String, String)], name: &str) -> &'f str {
     form.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-}
-
-/// Parses the form and checks CSRF for the request's session (if any).
-pub(crate) async fn checked_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<(Vec<(String, String)>, Option<Session>)> {
-    let form = web::form(req)?;
-    let session = medportal_auth::authenticate(ctx, req).await?;
-    csrf::check(ctx.config, req, &form, session.as_ref())?;
-    Ok((form, session))
 }
 
 pub(crate) fn html(status: StatusCode, markup: maud::Markup, cookie: Option<String>) -> Response {

@@ -185,13 +185,7 @@ pub async fn evidence<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) ->
 /// `POST /admin/verifications/{id}`: approve, or reject with a reason. Verifiers cannot decide
 /// their own request. The person is told by email.
 pub async fn decide<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
-    let form = web::form(req)?;
-    let session = medportal_auth::authenticate(ctx, req).await?;
-    csrf::check(ctx.config, req, &form, session.as_ref())?;
-    let session = session.ok_or(Error::Unauthenticated)?;
-    if !session.may(Action::DecideVerification) {
-        return Err(Error::Forbidden { code: "not_permitted" });
-    }
+    let (form, session) = medportal_auth::require_form(ctx, req, Action::DecideVerification).await?;
     let item = pending_item(ctx, &session, id).await?;
     let get = |n: &str| form.iter().find(|(k, _)| k == n).map_or("", |(_, v)| v.as_str());
     let reason = get("reason").trim().to_owned();

@@ -7,7 +7,8 @@
 //! The user-data answer is read as JSON with `sub` (the provider's stable subject), `country`
 //! (ISO alpha-2) and `profession` (a code, see [`HCP_PROFESSIONS`]).
 
-use crate::flows::{checked_form, decision_statements, hash_b64, may_verify, signed_in};
+use medportal_auth::checked_form;
+use crate::flows::{decision_statements, hash_b64, may_verify, signed_in};
 use crate::users;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};

@@ -5,7 +5,7 @@
 use crate::flows::html;
 use crate::page_ctx;
 use http::StatusCode;
-use medportal_auth::{Session, csrf};
+use medportal_auth::Session;
 use medportal_core::audit::{AuditEntry, Outcome};
 use medportal_core::policy::{Action, Role};
 use medportal_core::ports::{Row, Statement};
@@ -82,13 +82,7 @@ pub async fn edit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
 
 /// `POST /admin/roles/{id}`: sets the person's roles.
 pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
-    let form = web::form(req)?;
-    let session = medportal_auth::authenticate(ctx, req).await?;
-    csrf::check(ctx.config, req, &form, session.as_ref())?;
-    let session = session.ok_or(Error::Unauthenticated)?;
-    if !session.may(Action::AssignRoles) {
-        return Err(Error::Forbidden { code: "not_permitted" });
-    }
+    let (form, session) = medportal_auth::require_form(ctx, req, Action::AssignRoles).await?;
     let who = person(ctx, &session, id).await?;
     let mut roles = Vec::new();
     for (k, v) in &form {

@@ -3,7 +3,8 @@
 //! the home region's key-value store for 5 minutes, bound to the browser by a `__Host-`
 //! cookie, and allows 5 attempts.
 
-use crate::flows::{checked_form, field, hash_b64, html, mint, new_claims};
+use medportal_auth::checked_form;
+use crate::flows::{field, hash_b64, html, mint, new_claims};
 use crate::users::{self, User};
 use crate::{page_ctx, totp, with_cookies};
 use base64::Engine as _;

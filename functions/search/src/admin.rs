@@ -55,13 +55,7 @@ pub async fn status_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
 
 /// `POST /admin/search/rebuild` (form: `csrf`, `index`).
 pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
-    let form = web::form(req)?;
-    let session = medportal_auth::authenticate(ctx, req).await?;
-    csrf::check(ctx.config, req, &form, session.as_ref())?;
-    let session = session.ok_or(Error::Unauthenticated)?;
-    if !session.may(Action::ManageSearch) {
-        return Err(Error::Forbidden { code: "not_permitted" });
-    }
+    let (form, session) = medportal_auth::require_form(ctx, req, Action::ManageSearch).await?;
     let name = form.iter().find(|(k, _)| k == "index").map_or("", |(_, v)| v.as_str());
     let key = IndexKey::parse(name).ok_or_else(|| Error::bad_request("invalid_index", "Unknown index."))?;
     let actor = Actor::Staff { user_id: session.user_id().to_owned(), region: session.region };

@@ -49,6 +49,23 @@ pub async fn require<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, action: Actio
     if session.may(action) { Ok(session) } else { Err(Error::Forbidden { code: "not_permitted" }) }
 }
 
+/// A state-changing form: parsed and CSRF-checked (origin headers + token) for the request's
+/// session, if any, before anything is read from or written to a store.
+pub async fn checked_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<(Vec<(String, String)>, Option<Session>)> {
+    let form = web::form(req)?;
+    let session = authenticate(ctx, req).await?;
+    csrf::check(ctx.config, req, &form, session.as_ref())?;
+    Ok((form, session))
+}
+
+/// A CSRF-checked form from a session authorised for `action`: 401 when not signed in, 403
+/// when not allowed.
+pub async fn require_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, action: Action) -> Result<(Vec<(String, String)>, Session)> {
+    let (form, session) = checked_form(ctx, req).await?;
+    let session = session.ok_or(Error::Unauthenticated)?;
+    if session.may(action) { Ok((form, session)) } else { Err(Error::Forbidden { code: "not_permitted" }) }
+}
+
 /// Whether the session was revoked (logout) or its account disabled since it was issued.
 pub async fn is_revoked<P: Platform>(ctx: &Ctx<'_, P>, session: &Session) -> Result<bool> {
     let kv = ctx.region(session.region).kv().await?;
