@@ -31,9 +31,9 @@ pub fn build(dir: &Path) {
             let mut ins_facet = tx.prepare("INSERT OR IGNORE INTO facet(field, value, doc) VALUES (?1, ?2, ?3)").unwrap();
             for (i, d) in docs.iter().enumerate() {
                 let r = i as i64 + 1;
-                ins_fts.execute(params![r, d.title, d.summary, d.body, d.references, d.taxonomy()]).unwrap();
+                ins_fts.execute(params![r, d.title, d.summary, d.body, d.references, d.taxonomy_text()]).unwrap();
                 ins_doc.execute(params![r, d.id, d.date]).unwrap();
-                for (fi, values) in d.facet_values().iter().enumerate() {
+                for (fi, values) in crate::facet_values(d).iter().enumerate() {
                     for v in values {
                         ins_facet.execute(params![fi as i64, v, r]).unwrap();
                     }

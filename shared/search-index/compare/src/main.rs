@@ -48,67 +48,21 @@ use std::time::Instant;
 mod fts5;
 mod tantivy_engine;
 
-/// A document of the synthetic corpus (`docs.jsonl`).
-pub struct Doc {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub body: String,
-    pub references: String,
-    pub therapeutic_areas: Vec<String>,
-    pub products: Vec<String>,
-    pub content_type: String,
-    pub trial_phase: String,
-    pub specialties: Vec<String>,
-    pub language: String,
-    pub markets: Vec<String>,
-    pub audience: String,
-    pub date: u32,
+use medportal_search_index::{Audience, Document, FacetField, NUM_FACETS};
+
+/// A document of the synthetic corpus (`docs.jsonl`): medportal's own [`Document`], so every
+/// engine indexes the same fields and taxonomy text.
+pub type Doc = Document;
+
+/// Facet field names, in medportal's [`FacetField::ALL`] order.
+pub fn facet_names() -> [&'static str; NUM_FACETS] {
+    FacetField::ALL.map(FacetField::name)
 }
 
-impl Doc {
-    /// The taxonomy text medportal indexes (same order as `Document::taxonomy_text`).
-    pub fn taxonomy(&self) -> String {
-        let mut s = String::new();
-        for v in self
-            .therapeutic_areas
-            .iter()
-            .chain(&self.products)
-            .chain(std::iter::once(&self.content_type))
-            .chain(std::iter::once(&self.trial_phase))
-            .chain(&self.specialties)
-        {
-            if !v.is_empty() {
-                s.push_str(v);
-                s.push_str(" . ");
-            }
-        }
-        s
-    }
-    /// Facet values per field, in [`FACETS`] order.
-    pub fn facet_values(&self) -> [Vec<&str>; 8] {
-        fn one(s: &str) -> Vec<&str> {
-            if s.is_empty() { vec![] } else { vec![s] }
-        }
-        fn many(v: &[String]) -> Vec<&str> {
-            v.iter().map(String::as_str).filter(|s| !s.is_empty()).collect()
-        }
-        [
-            many(&self.therapeutic_areas),
-            many(&self.products),
-            one(&self.content_type),
-            one(&self.trial_phase),
-            many(&self.specialties),
-            one(&self.language),
-            many(&self.markets),
-            one(&self.audience),
-        ]
-    }
+/// A document's facet values per field, in [`facet_names`] order.
+pub fn facet_values(d: &Doc) -> [Vec<&str>; NUM_FACETS] {
+    FacetField::ALL.map(|f| d.facet_values(f))
 }
-
-/// Facet field names (medportal's `FacetField::name`).
-pub const FACETS: [&str; 8] =
-    ["therapeutic_area", "product", "content_type", "trial_phase", "specialty", "language", "market", "audience"];
 
 pub fn load_docs(dir: &Path) -> Vec<Doc> {
     let text = std::fs::read_to_string(dir.join("docs.jsonl")).expect("docs.jsonl (run medportal-search-synth --save)");
@@ -133,7 +87,11 @@ pub fn load_docs(dir: &Path) -> Vec<Doc> {
                 specialties: list("specialties"),
                 language: s("language"),
                 markets: list("markets"),
-                audience: s("audience"),
+                audience: match s("audience").as_str() {
+                    "public" => Audience::Public,
+                    "hcp" => Audience::Hcp,
+                    other => panic!("docs.jsonl: unknown audience {other:?}"),
+                },
                 date: v["date"].as_u64().unwrap_or(0) as u32,
             }
         })
@@ -162,7 +120,7 @@ pub fn load_queries(dir: &Path) -> Vec<Query> {
                 .filter(|s| !s.is_empty())
                 .map(|f| {
                     let (field, values) = f.split_once('=').expect("filter");
-                    let fi = FACETS.iter().position(|x| *x == field).expect("facet field");
+                    let fi = facet_names().iter().position(|x| *x == field).expect("facet field");
                     (fi, values.split(',').map(str::to_string).collect())
                 })
                 .collect();

@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::{Engine, FACETS, Query};
+use crate::{Engine, Query, facet_names};
 
 const TOKENIZER: &str = "med_en";
 
@@ -32,7 +32,7 @@ fn analyzer() -> TextAnalyzer {
 struct Fields {
     text: Field,
     num: Field,
-    /// 8 facet fields ([`FACETS`]) + year.
+    /// 8 facet fields ([`facet_names`]) + year.
     facets: Vec<Field>,
 }
 
@@ -43,14 +43,14 @@ fn schema() -> (Schema, Fields) {
     );
     let text = b.add_text_field("text", text_opts);
     let num = b.add_u64_field("num", NumericOptions::default().set_fast());
-    let mut facets: Vec<Field> = FACETS.iter().map(|f| b.add_facet_field(f, FacetOptions::default())).collect();
+    let mut facets: Vec<Field> = facet_names().iter().map(|f| b.add_facet_field(f, FacetOptions::default())).collect();
     facets.push(b.add_facet_field("year", FacetOptions::default()));
     (b.build(), Fields { text, num, facets })
 }
 
 fn fields_of(schema: &Schema) -> Fields {
     let f = |n: &str| schema.get_field(n).expect("field");
-    let mut facets: Vec<Field> = FACETS.iter().map(|n| f(n)).collect();
+    let mut facets: Vec<Field> = facet_names().iter().map(|n| f(n)).collect();
     facets.push(f("year"));
     Fields { text: f("text"), num: f("num"), facets }
 }
@@ -68,9 +68,9 @@ pub fn build(dir: &Path) {
     let mut w: IndexWriter = index.writer_with_num_threads(1, 256_000_000).expect("writer");
     for (i, d) in docs.iter().enumerate() {
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.text, format!("{} {} {} {} {}", d.title, d.summary, d.body, d.references, d.taxonomy()));
+        doc.add_text(f.text, format!("{} {} {} {} {}", d.title, d.summary, d.body, d.references, d.taxonomy_text()));
         doc.add_u64(f.num, i as u64);
-        for (fi, values) in d.facet_values().iter().enumerate() {
+        for (fi, values) in crate::facet_values(d).iter().enumerate() {
             for v in values {
                 doc.add_facet(f.facets[fi], tantivy::schema::Facet::from_path([*v]));
             }
@@ -177,7 +177,7 @@ impl Engine for Tantivy {
         let top_h = multi.add_collector(TopDocs::with_limit(10).order_by_score());
         let count_h = multi.add_collector(Count);
         let mut facet_h = Vec::new();
-        for name in FACETS.iter().copied().chain(["year"]) {
+        for name in facet_names().into_iter().chain(["year"]) {
             let mut c = FacetCollector::for_field(name);
             c.add_facet(tantivy::schema::Facet::root());
             facet_h.push(multi.add_collector(c));
