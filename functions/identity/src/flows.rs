@@ -64,8 +64,8 @@ pub(crate) async fn within_limit<P: Platform>(ctx: &Ctx<'_, P>, scope: &str, sub
 }
 
 fn client_address(req: &Request) -> String {
-    web::header_str(req, http::HeaderName::from_static("cf-connecting-ip"))
-        .or_else(|| web::header_str(req, http::HeaderName::from_static("x-forwarded-for")).and_then(|v| v.split(',').next()))
+    web::header_str(req, web::CF_CONNECTING_IP)
+        .or_else(|| web::header_str(req, web::X_FORWARDED_FOR).and_then(|v| v.split(',').next()))
         .unwrap_or("local")
         .trim()
         .to_owned()

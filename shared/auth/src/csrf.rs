@@ -26,7 +26,7 @@ pub const CSRF_FIELD: &str = "csrf";
 
 /// Refuses cross-site requests by their Fetch Metadata and Origin headers.
 pub fn check_origin(config: &Config, req: &Request) -> Result<()> {
-    if let Some(site) = web::header_str(req, http::HeaderName::from_static("sec-fetch-site")) {
+    if let Some(site) = web::header_str(req, web::SEC_FETCH_SITE) {
         if site != "same-origin" && site != "none" {
             return Err(Error::Csrf);
         }

@@ -23,8 +23,9 @@ pub trait App {
     ) -> Result<Response>;
 }
 
-pub async fn serve<A: App, P: Platform>(platform: &P, config: &Config, req: Request) -> Response {
+pub async fn serve<A: App, P: Platform>(platform: &P, config: &Config, mut req: Request) -> Response {
     let ctx = Ctx::new(platform, config, A::FUNCTION);
+    *req.headers_mut() = crate::web::request_headers(req.headers());
     let info = RequestInfo::of(&req);
     // The one place the body limit is enforced on what was read; adapters only refuse a
     // declared Content-Length above it early, so they need not read such a body at all.

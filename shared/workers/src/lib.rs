@@ -8,6 +8,9 @@ use core::time::Duration;
 use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng, within};
 use medportal_core::{Config, Error, Platform, RequestInfo, Result, StoreName};
 use time::OffsetDateTime;
+use worker::js_sys::{Array, Function, Object, Promise, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
 
 
 pub use d1::WorkersD1;
@@ -76,8 +79,9 @@ impl HttpClient for WorkersPlatform {
         let exchange = async {
             let mut resp = worker::Fetch::Request(outbound).send_with_signal(&signal).await.map_err(Error::platform)?;
             let mut builder = http::Response::builder().status(resp.status_code());
-            for (k, v) in resp.headers().entries() {
-                builder = builder.header(k, v);
+            // Callers read status and body; of the headers only the type is kept.
+            if let Ok(Some(v)) = resp.headers().get("content-type") {
+                builder = builder.header(http::header::CONTENT_TYPE, v);
             }
             let bytes = resp.bytes().await.map_err(Error::platform)?;
             builder.body(bytes).map_err(Error::platform)
@@ -98,10 +102,10 @@ impl Platform for WorkersPlatform {
     type Blob = WorkersR2;
 
     async fn open_kv(&self, name: StoreName) -> Result<WorkersKv> {
-        self.env
-            .kv(&name.to_string())
-            .map(WorkersKv)
-            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))
+        let binding = name.to_string();
+        let store = self.env.kv(&binding).map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))?;
+        let raw = js_get(&self.env, &binding)?;
+        Ok(WorkersKv { store, raw })
     }
     async fn open_sql(&self, name: StoreName) -> Result<WorkersD1> {
         self.env
@@ -117,14 +121,48 @@ impl Platform for WorkersPlatform {
     }
 }
 
-pub struct WorkersKv(worker::KvStore);
+/// A KV namespace: the SDK's `KvStore` for get/put/delete, the raw binding for `list`
+/// (the SDK decodes list pages through serde-wasm-bindgen, ~11 KB of wasm for three fields).
+pub struct WorkersKv {
+    store: worker::KvStore,
+    raw: JsValue,
+}
+
+fn js_err(e: JsValue) -> Error {
+    Error::platform(e.as_string().unwrap_or_else(|| "javascript error".to_owned()))
+}
+
+fn js_get(obj: &JsValue, key: &str) -> Result<JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key)).map_err(js_err)
+}
+
+impl WorkersKv {
+    /// One `list` call: (key names, cursor of the next page if any).
+    async fn list_page(&self, prefix: &str, cursor: Option<&str>) -> Result<(Vec<String>, Option<String>)> {
+        let opts = Object::new();
+        let set = |k: &str, v: JsValue| Reflect::set(&opts, &JsValue::from_str(k), &v).map(|_| ()).map_err(js_err);
+        set("prefix", JsValue::from_str(prefix))?;
+        set("limit", JsValue::from_f64(1000.0))?;
+        if let Some(c) = cursor {
+            set("cursor", JsValue::from_str(c))?;
+        }
+        let list: Function = js_get(&self.raw, "list")?.dyn_into().map_err(js_err)?;
+        let promise: Promise = list.call1(&self.raw, &opts).map_err(js_err)?.dyn_into().map_err(js_err)?;
+        let page = JsFuture::from(promise).await.map_err(js_err)?;
+        let keys: Array = js_get(&page, "keys")?.dyn_into().map_err(js_err)?;
+        let names = keys.iter().filter_map(|k| js_get(&k, "name").ok()?.as_string()).collect();
+        let complete = js_get(&page, "list_complete")?.as_bool().unwrap_or(true);
+        let next = if complete { None } else { js_get(&page, "cursor")?.as_string().filter(|c| !c.is_empty()) };
+        Ok((names, next))
+    }
+}
 
 impl KvStore for WorkersKv {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        self.0.get(key).bytes().await.map_err(Error::platform)
+        self.store.get(key).bytes().await.map_err(Error::platform)
     }
     async fn put(&self, key: &str, value: &[u8], expires_at: Option<i64>) -> Result<()> {
-        let mut put = self.0.put_bytes(key, value).map_err(Error::platform)?;
+        let mut put = self.store.put_bytes(key, value).map_err(Error::platform)?;
         // KV refuses expirations less than 60 s ahead; callers check expiry themselves anyway.
         let now = (worker::Date::now().as_millis() / 1000) as i64;
         if let Some(at) = expires_at.filter(|at| *at > now + 60) {
@@ -133,24 +171,17 @@ impl KvStore for WorkersKv {
         put.execute().await.map_err(Error::platform)
     }
     async fn delete(&self, key: &str) -> Result<()> {
-        self.0.delete(key).await.map_err(Error::platform)
+        self.store.delete(key).await.map_err(Error::platform)
     }
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let mut list = self.0.list().prefix(prefix.to_owned()).limit(1000);
-            if let Some(c) = cursor.take() {
-                list = list.cursor(c);
-            }
-            let page = list.execute().await.map_err(Error::platform)?;
-            out.extend(page.keys.into_iter().map(|k| k.name));
-            if page.list_complete || out.len() >= limit {
-                break;
-            }
-            match page.cursor {
-                Some(c) => cursor = Some(c),
-                None => break,
+            let (names, next) = self.list_page(prefix, cursor.as_deref()).await?;
+            out.extend(names);
+            match next {
+                Some(c) if out.len() < limit => cursor = Some(c),
+                _ => break,
             }
         }
         out.truncate(limit);
@@ -211,8 +242,11 @@ pub async fn into_core_request(config: &Config, mut req: worker::Request) -> Res
     let mut builder = http::Request::builder()
         .method(req.method().as_ref())
         .uri(path_and_query);
-    for (k, v) in req.headers().entries() {
-        builder = builder.header(k, v);
+    // Only the headers a function is handed, copied by name constant (see REQUEST_HEADERS).
+    for name in &medportal_core::web::REQUEST_HEADERS {
+        if let Ok(Some(v)) = req.headers().get(name.as_str()) {
+            builder = builder.header(name.clone(), v);
+        }
     }
     if let Some(len) = req.headers().get("content-length").ok().flatten() {
         let len: usize = len.parse().unwrap_or(usize::MAX);
