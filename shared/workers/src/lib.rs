@@ -64,16 +64,21 @@ impl HttpClient for WorkersPlatform {
     /// the request is aborted (headers or body still pending) and an error returned.
     async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>> {
         let (parts, body) = req.into_parts();
-        let headers = worker::Headers::new();
+        // Built from web-sys types: the SDK's RequestInit also serialises Cloudflare's image
+        // resizing options through serde-wasm-bindgen (~15 KB of wasm nobody here uses).
+        let headers = worker::web_sys::Headers::new().map_err(js_err)?;
         for (k, v) in parts.headers.iter() {
-            headers.append(k.as_str(), v.to_str().map_err(Error::platform)?).map_err(Error::platform)?;
+            headers.append(k.as_str(), v.to_str().map_err(Error::platform)?).map_err(js_err)?;
         }
-        let mut init = worker::RequestInit::new();
-        init.with_method(worker::Method::from(parts.method.as_str().to_owned())).with_headers(headers);
+        let init = worker::web_sys::RequestInit::new();
+        init.set_method(parts.method.as_str());
+        init.set_headers(&headers);
         if !body.is_empty() {
-            init.with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
+            init.set_body(&worker::js_sys::Uint8Array::from(body.as_slice()));
         }
-        let outbound = worker::Request::new_with_init(&parts.uri.to_string(), &init).map_err(Error::platform)?;
+        let outbound = worker::web_sys::Request::new_with_str_and_init(&parts.uri.to_string(), &init)
+            .map(worker::Request::from)
+            .map_err(js_err)?;
         let controller = worker::AbortController::default();
         let signal = controller.signal();
         let exchange = async {
