@@ -284,7 +284,7 @@ pub async fn login_verify<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req
         return Ok(with_cookies(resp, [clear]));
     }
     let claims = new_claims(ctx, &user, now)?;
-    let (cookie, _) = mint(ctx, claims)?;
+    let (cookie, _) = mint(ctx, claims).await?;
     let entry = AuditEntry { actor: &user.id, action: "session.login", target: Some(&user.id), outcome: Outcome::Success, reason: None };
     let stmts = [entry.statement(ctx.random_id()?, now), funnel(ctx.random_id()?, now, Some(&user.id), "login_succeeded")];
     ctx.region(region).sql().await?.batch(&region, &stmts).await?;
@@ -309,10 +309,10 @@ pub(crate) fn new_claims<P: Platform>(ctx: &Ctx<'_, P>, user: &User, now: i64) -
 }
 
 /// Signs claims; returns the `Set-Cookie` value and the expiry.
-pub(crate) fn mint<P: Platform>(ctx: &Ctx<'_, P>, claims: SessionClaims) -> Result<(String, i64)> {
+pub(crate) async fn mint<P: Platform>(ctx: &Ctx<'_, P>, claims: SessionClaims) -> Result<(String, i64)> {
     let keys = KeySet::cached(ctx.config)?;
     let now = ctx.now();
-    let (tok, exp) = token::issue(&keys, claims, now)?;
+    let (tok, exp) = token::issue(ctx.signatures(), &keys, claims, now).await?;
     Ok((medportal_auth::session_cookie(&tok, exp, now.unix_timestamp()), exp))
 }
 
@@ -342,7 +342,7 @@ pub(crate) async fn signed_in<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> R
         claims.jti = session.claims.jti.clone();
         claims.csrf = session.claims.csrf.clone();
         claims.mfa = session.claims.mfa;
-        Some(mint(ctx, claims)?.0)
+        Some(mint(ctx, claims).await?.0)
     } else {
         None
     };

@@ -142,6 +142,6 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
     db.batch(&region, &stmts).await?;
     let mut claims = new_claims(ctx, &user, now)?;
     claims.mfa = true;
-    let (cookie, _) = mint(ctx, claims)?;
+    let (cookie, _) = mint(ctx, claims).await?;
     Ok(with_cookies(web::redirect("/account"), [cookie, clear_cookie()]))
 }

@@ -1,10 +1,11 @@
 //! The configured session key set: Ed25519 keys by key id. Only the identity function holds
 //! signing keys (`session_keys`); every function verifies with public keys
-//! (`session_public_keys`, plus the public halves of any signing keys it holds).
+//! (`session_public_keys`, plus the public halves of any signing keys it holds, derived once
+//! through the platform's `Signatures` port and remembered).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use ed25519_dalek::{SigningKey, VerifyingKey};
+use medportal_core::ports::Signatures;
 use medportal_core::{Config, Error, Result};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
@@ -15,12 +16,15 @@ pub const DEV_KID: &str = "dev";
 
 pub struct Signer {
     pub kid: String,
-    pub(crate) key: SigningKey,
+    pub(crate) seed: [u8; 32],
 }
 
 pub struct KeySet {
     pub(crate) signer: Option<Signer>,
-    pub(crate) verifiers: Vec<(String, VerifyingKey)>,
+    /// Secret seeds by key id: their public halves are derived on first use.
+    seeds: Vec<(String, [u8; 32])>,
+    /// Public keys by key id: configured, or derived from `seeds`.
+    verifiers: RefCell<Vec<(String, [u8; 32])>>,
     /// HMAC key for anonymous (pre-session) CSRF tokens; derived from the signing seed, so
     /// only the function holding signing keys can mint or check them.
     pub(crate) csrf_key: Option<[u8; 32]>,
@@ -30,7 +34,7 @@ impl std::fmt::Debug for KeySet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeySet")
             .field("signer", &self.signer.as_ref().map(|s| &s.kid))
-            .field("verifiers", &self.verifiers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("verifiers", &self.verifiers.borrow().iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
             .finish()
     }
 }
@@ -56,7 +60,7 @@ impl KeySet {
     /// public development key (never outside dev mode: there no keys means every token is
     /// refused and no session can be issued — fail closed).
     pub fn from_config(config: &Config) -> Result<KeySet> {
-        let mut set = KeySet { signer: None, verifiers: Vec::new(), csrf_key: None };
+        let mut set = KeySet { signer: None, seeds: Vec::new(), verifiers: RefCell::new(Vec::new()), csrf_key: None };
         let dev_seed;
         let signing = match (&config.session_keys, &config.session_public_keys) {
             (None, None) if config.dev_mode => {
@@ -69,24 +73,23 @@ impl KeySet {
             for entry in entries(list) {
                 let (kid, seed) = entry?;
                 let seed = decode_32(seed)?;
-                let key = SigningKey::from_bytes(&seed);
-                set.verifiers.push((kid.to_owned(), key.verifying_key()));
+                set.seeds.push((kid.to_owned(), seed));
                 if set.signer.is_none() {
                     let mut h = Sha256::new();
                     h.update(b"medportal csrf v1\0");
                     h.update(seed);
                     set.csrf_key = Some(h.finalize().into());
-                    set.signer = Some(Signer { kid: kid.to_owned(), key });
+                    set.signer = Some(Signer { kid: kid.to_owned(), seed });
                 }
             }
         }
         if let Some(list) = &config.session_public_keys {
             for entry in entries(list) {
                 let (kid, public) = entry?;
-                let key = VerifyingKey::from_bytes(&decode_32(public)?)
-                    .map_err(|_| Error::internal("config: invalid session public key"))?;
-                if !set.verifiers.iter().any(|(k, _)| k == kid) {
-                    set.verifiers.push((kid.to_owned(), key));
+                let key = decode_32(public)?;
+                // A signing key's own public half wins over a listed one with the same id.
+                if !set.seeds.iter().any(|(k, _)| k == kid) && !set.verifiers.borrow().iter().any(|(k, _)| k == kid) {
+                    set.verifiers.borrow_mut().push((kid.to_owned(), key));
                 }
             }
         }
@@ -129,18 +132,29 @@ impl KeySet {
         self.signer.is_some()
     }
 
-    pub(crate) fn verifier(&self, kid: &str) -> Option<&VerifyingKey> {
-        self.verifiers.iter().find(|(k, _)| k == kid).map(|(_, v)| v)
+    /// The public key for `kid`: a configured one, or the public half of a signing key
+    /// (derived by the platform the first time and remembered with the key set).
+    pub(crate) async fn verifier<S: Signatures>(&self, signatures: &S, kid: &str) -> Option<[u8; 32]> {
+        if let Some(key) = self.verifiers.borrow().iter().find(|(k, _)| k == kid).map(|(_, v)| *v) {
+            return Some(key);
+        }
+        let seed = self.seeds.iter().find(|(k, _)| k == kid).map(|(_, s)| *s)?;
+        let public = signatures.ed25519_public(&seed).await.ok()?;
+        self.verifiers.borrow_mut().push((kid.to_owned(), public));
+        Some(public)
     }
 
     /// `kid:<base64url public key>` for every key: the value of `session_public_keys` other
     /// functions need.
-    pub fn public_keys(&self) -> String {
-        self.verifiers
-            .iter()
-            .map(|(kid, k)| format!("{kid}:{}", B64.encode(k.as_bytes())))
-            .collect::<Vec<_>>()
-            .join(",")
+    pub async fn public_keys<S: Signatures>(&self, signatures: &S) -> Result<String> {
+        let mut kids: Vec<String> = self.seeds.iter().map(|(k, _)| k.clone()).collect();
+        kids.extend(self.verifiers.borrow().iter().map(|(k, _)| k.clone()).filter(|k| !self.seeds.iter().any(|(s, _)| s == k)));
+        let mut out = Vec::new();
+        for kid in kids {
+            let key = self.verifier(signatures, &kid).await.ok_or_else(|| Error::internal("session key without public half"))?;
+            out.push(format!("{kid}:{}", B64.encode(key)));
+        }
+        Ok(out.join(","))
     }
 
     /// A signing key from 32 random bytes, formatted as a `session_keys` entry.

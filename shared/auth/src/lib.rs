@@ -36,7 +36,7 @@ fn deny_user_key(sub: &str) -> String {
 pub async fn authenticate<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Option<Session>> {
     let Some(raw) = web::cookie(req, SESSION_COOKIE) else { return Ok(None) };
     let keys = KeySet::cached(ctx.config)?;
-    let Ok(session) = token::verify(&keys, &raw, ctx.now()) else { return Ok(None) };
+    let Ok(session) = token::verify(ctx.signatures(), &keys, &raw, ctx.now()).await else { return Ok(None) };
     if is_revoked(ctx, &session).await? {
         return Ok(None);
     }

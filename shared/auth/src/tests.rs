@@ -1,11 +1,12 @@
 //! Forged-token suite: every kind of forged, expired or tampered token is refused.
 use super::*;
-use crate::token::{ABSOLUTE_SECS, IDLE_SECS, LEEWAY_SECS, TOKEN_TYPE, issue, verify};
+use crate::token::{ABSOLUTE_SECS, IDLE_SECS, LEEWAY_SECS, Reject, TOKEN_TYPE};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jwt_compact::alg::{Hs256, Hs256Key};
 use jwt_compact::{AlgorithmExt, Claims, Header};
 use medportal_core::Config;
+use medportal_core::ports::{Signatures, dalek};
 use medportal_core::policy::Role;
 use proptest::prelude::*;
 use time::OffsetDateTime;
@@ -20,6 +21,30 @@ fn config(keys: &str) -> Config {
         _ => None,
     })
     .unwrap()
+}
+
+/// The native hosts' Ed25519 (the Workers host's WebCrypto one is covered by the contract
+/// suite, which signs in and reads protected pages on workerd).
+struct Dalek;
+
+impl Signatures for Dalek {
+    async fn ed25519_public(&self, seed: &[u8; 32]) -> medportal_core::Result<[u8; 32]> {
+        Ok(dalek::public(seed))
+    }
+    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> medportal_core::Result<[u8; 64]> {
+        Ok(dalek::sign(seed, message))
+    }
+    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        dalek::verify(public, message, signature)
+    }
+}
+
+fn issue(keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> medportal_core::Result<(String, i64)> {
+    pollster::block_on(token::issue(&Dalek, keys, claims, now))
+}
+
+fn verify(keys: &KeySet, token: &str, now: OffsetDateTime) -> Result<Session, Reject> {
+    pollster::block_on(token::verify(&Dalek, keys, token, now))
 }
 
 fn keys() -> KeySet {
@@ -73,11 +98,9 @@ fn header_json(t: &str) -> serde_json::Value {
 
 /// Re-signs a header+payload with the real key (to isolate one header/claim check).
 fn resign(header: serde_json::Value, payload: serde_json::Value) -> String {
-    use ed25519_dalek::Signer as _;
-    let key = ed25519_dalek::SigningKey::from_bytes(&SEED_A);
     let msg = format!("{}.{}", json_part(header), json_part(payload));
-    let sig = key.sign(msg.as_bytes());
-    format!("{msg}.{}", B64.encode(sig.to_bytes()))
+    let sig = dalek::sign(&SEED_A, msg.as_bytes());
+    format!("{msg}.{}", B64.encode(sig))
 }
 
 #[test]
@@ -110,7 +133,8 @@ fn forged_tokens_are_all_refused() {
     // wrong key (same kid)
     forged.push(("wrong key", issue(&other_keys(), claims(), now()).unwrap().0));
     // HS256 signed with the public key bytes as the HMAC secret (key confusion)
-    for secret in [k.verifiers[0].1.as_bytes().to_vec(), B64.encode(k.verifiers[0].1.as_bytes()).into_bytes(), SEED_A.to_vec()] {
+    let public = dalek::public(&SEED_A);
+    for secret in [public.to_vec(), B64.encode(public).into_bytes(), SEED_A.to_vec()] {
         let mut c = Claims::new(claims());
         c.expiration = Some(chrono::DateTime::from_timestamp(now().unix_timestamp() + 600, 0).unwrap());
         c.not_before = Some(chrono::DateTime::from_timestamp(now().unix_timestamp(), 0).unwrap());
@@ -149,7 +173,7 @@ fn forged_tokens_are_all_refused() {
         forged.push(("typ", resign(hh, pl.clone())));
     }
     // injected jwk / jku / x5u / crit / unknown kid / missing kid
-    let pubkey = B64.encode(other_keys().verifiers[0].1.as_bytes());
+    let pubkey = B64.encode(dalek::public(&SEED_B));
     for (field, value) in [
         ("jwk", serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": pubkey})),
         ("jku", "https://evil.example/keys.json".into()),
@@ -210,7 +234,7 @@ fn key_rotation_by_kid() {
     // verification-only functions: public keys only, no signing, no CSRF key
     let public = Config::from_lookup(|k| match k {
         "public_origin" => Some("https://portal.example.com".into()),
-        "session_public_keys" => Some(rotated.public_keys()),
+        "session_public_keys" => Some(pollster::block_on(rotated.public_keys(&Dalek)).unwrap()),
         _ => None,
     })
     .unwrap();

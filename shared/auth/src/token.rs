@@ -1,4 +1,6 @@
-//! Session tokens: compact JWTs signed with EdDSA (jwt-compact + ed25519-dalek).
+//! Session tokens: compact JWTs signed with EdDSA. jwt-compact builds them and validates
+//! their claims; the Ed25519 signature itself is made and checked by the platform's
+//! [`Signatures`] port (WebCrypto on Workers, ed25519-dalek natively and on Spin).
 //!
 //! Everything jwt-compact leaves to the caller is checked here: the algorithm is pinned by
 //! key type (only `EdDSA`; `none`, `HS*` and anything else fail), the key comes from the
@@ -8,8 +10,10 @@
 
 use crate::keys::KeySet;
 use chrono::{DateTime, Utc};
-use jwt_compact::alg::Ed25519;
-use jwt_compact::{AlgorithmExt, Claims, Header, TimeOptions, UntrustedToken};
+use jwt_compact::{Algorithm, AlgorithmExt, AlgorithmSignature, Claims, Header, TimeOptions, UntrustedToken};
+use medportal_core::ports::Signatures;
+use std::borrow::Cow;
+use std::num::NonZeroUsize;
 use medportal_core::policy::{Action, Role, allows};
 use medportal_core::{Error, Region, Result};
 use serde::{Deserialize, Serialize};
@@ -132,12 +136,52 @@ fn strict_header(token: &str) -> Result<StrictHeader, Reject> {
     serde_json::from_slice(&json).map_err(|e| if e.is_data() { Reject::ForbiddenHeader } else { Reject::Malformed })
 }
 
+/// An Ed25519 signature's 64 bytes.
+struct Sig([u8; 64]);
+
+impl AlgorithmSignature for Sig {
+    const LENGTH: Option<NonZeroUsize> = NonZeroUsize::new(64);
+    fn try_from_slice(slice: &[u8]) -> anyhow::Result<Self> {
+        slice.try_into().map(Sig).map_err(|_| anyhow::anyhow!("an Ed25519 signature is 64 bytes"))
+    }
+    fn as_bytes(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(&self.0)
+    }
+}
+
+/// `EdDSA` as jwt-compact sees it, with the cryptography done beforehand by the platform
+/// (whose API is async, which jwt-compact's is not):
+/// * issuing: `sign` leaves a placeholder that [`issue`] replaces with the platform's
+///   signature over the signing input jwt-compact produced;
+/// * validating: `verify_signature` answers true only for the exact signing input and
+///   signature the platform already verified under the key chosen by `kid`.
+struct PlatformEdDsa<'a> {
+    verified: Option<(&'a [u8], &'a [u8; 64])>,
+}
+
+impl Algorithm for PlatformEdDsa<'_> {
+    type SigningKey = ();
+    type VerifyingKey = ();
+    type Signature = Sig;
+
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("EdDSA")
+    }
+    fn sign(&self, _: &(), _: &[u8]) -> Sig {
+        Sig([0; 64])
+    }
+    fn verify_signature(&self, signature: &Sig, _: &(), message: &[u8]) -> bool {
+        self.verified.is_some_and(|(m, s)| m == message && s == &signature.0)
+    }
+}
+
 fn chrono_at(unix: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(unix, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// Mints a token for `claims` at `now`: `exp` is the idle timeout, capped by the absolute one.
-pub fn issue(keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> Result<(String, i64)> {
+pub async fn issue<S: Signatures>(signatures: &S, keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> Result<(String, i64)> {
+    use base64::Engine as _;
     let signer = keys.signer.as_ref().ok_or_else(|| Error::internal("no session signing key configured"))?;
     let now = now.unix_timestamp();
     let exp = (now + IDLE_SECS).min(claims.auth_time + ABSOLUTE_SECS);
@@ -149,12 +193,15 @@ pub fn issue(keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> Resul
     c.not_before = Some(chrono_at(now));
     c.expiration = Some(chrono_at(exp));
     let header = Header::empty().with_key_id(signer.kid.clone()).with_token_type(TOKEN_TYPE);
-    let token = Ed25519.token(&header, &c, &signer.key).map_err(Error::internal)?;
+    let placeholder = PlatformEdDsa { verified: None }.token(&header, &c, &()).map_err(Error::internal)?;
+    let (signing_input, _) = placeholder.rsplit_once('.').ok_or_else(|| Error::internal("token without signature part"))?;
+    let signature = signatures.ed25519_sign(&signer.seed, signing_input.as_bytes()).await?;
+    let token = format!("{signing_input}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature));
     Ok((token, exp))
 }
 
 /// Verifies signature, header and claims. Revocation is checked by [`crate::authenticate`].
-pub fn verify(keys: &KeySet, token: &str, now: OffsetDateTime) -> Result<Session, Reject> {
+pub async fn verify<S: Signatures>(signatures: &S, keys: &KeySet, token: &str, now: OffsetDateTime) -> Result<Session, Reject> {
     if token.len() < 16 || token.len() > MAX_TOKEN_LEN {
         return Err(Reject::Size);
     }
@@ -166,13 +213,20 @@ pub fn verify(keys: &KeySet, token: &str, now: OffsetDateTime) -> Result<Session
         return Err(Reject::TokenType);
     }
     let kid = header.kid.as_deref().ok_or(Reject::KeyId)?;
-    let key = keys.verifier(kid).ok_or(Reject::KeyId)?;
+    let key = keys.verifier(signatures, kid).await.ok_or(Reject::KeyId)?;
     let untrusted = UntrustedToken::<jwt_compact::Empty>::try_from(token).map_err(|_| Reject::Malformed)?;
     // jwt-compact read the same header bytes; the algorithm it validates under must agree.
     if untrusted.algorithm() != "EdDSA" || untrusted.header().key_id.as_deref() != Some(kid) {
         return Err(Reject::Malformed);
     }
-    let token = Ed25519.validator::<SessionClaims>(key).validate(&untrusted).map_err(|_| Reject::Signature)?;
+    let signature = untrusted.signature_bytes();
+    let signature: &[u8; 64] = signature.try_into().map_err(|_| Reject::Signature)?;
+    let (signing_input, _) = token.rsplit_once('.').ok_or(Reject::Malformed)?;
+    if !signatures.ed25519_verify(&key, signing_input.as_bytes(), signature).await {
+        return Err(Reject::Signature);
+    }
+    let alg = PlatformEdDsa { verified: Some((signing_input.as_bytes(), signature)) };
+    let token = alg.validator::<SessionClaims>(&()).validate(&untrusted).map_err(|_| Reject::Signature)?;
     let claims = token.claims();
     let now_unix = now.unix_timestamp();
     let opts = TimeOptions::new(chrono::Duration::seconds(LEEWAY_SECS), move || chrono_at(now_unix));

@@ -14,7 +14,7 @@ use crate::region::{InRegion, Region};
 use time::OffsetDateTime;
 
 /// Implemented once per runtime (Workers, Spin, native).
-pub trait Platform: Clock + Rng + Log + HttpClient {
+pub trait Platform: Clock + Rng + Log + HttpClient + Signatures {
     type Kv: KvStore;
     type Sql: SqlStore;
     type Blob: BlobStore;
@@ -67,6 +67,11 @@ impl<'a, P: Platform> Ctx<'a, P> {
 
     pub fn now(&self) -> OffsetDateTime {
         self.platform.now()
+    }
+
+    /// The platform's Ed25519 implementation ([`Signatures`]).
+    pub fn signatures(&self) -> &P {
+        self.platform
     }
 
     pub fn random_bytes<const N: usize>(&self) -> Result<[u8; N]> {

@@ -195,6 +195,36 @@ pub trait HttpClient {
     async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>>;
 }
 
+/// Ed25519 signatures (RFC 8032), the session tokens' algorithm. Workers use the runtime's
+/// WebCrypto (no curve arithmetic in the wasm, and native-speed verification); native and
+/// Spin use `ed25519-dalek` through [`dalek`] (core feature `ed25519-dalek`).
+pub trait Signatures {
+    /// The public key of a 32-byte secret seed.
+    async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]>;
+    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]>;
+    /// Whether `signature` is valid for `message` under `public`; false for a key that is not
+    /// a valid point, and for any failure of the implementation (fail closed).
+    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool;
+}
+
+/// The `ed25519-dalek` implementation of [`Signatures`], for the hosts without WebCrypto.
+#[cfg(feature = "ed25519-dalek")]
+pub mod dalek {
+    use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+
+    pub fn public(seed: &[u8; 32]) -> [u8; 32] {
+        SigningKey::from_bytes(seed).verifying_key().to_bytes()
+    }
+    pub fn sign(seed: &[u8; 32], message: &[u8]) -> [u8; 64] {
+        SigningKey::from_bytes(seed).sign(message).to_bytes()
+    }
+    /// Strict verification (RFC 8032 §5.1.7 plus the small-order and malleability checks).
+    pub fn verify(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        VerifyingKey::from_bytes(public)
+            .is_ok_and(|k| k.verify_strict(message, &Signature::from_bytes(signature)).is_ok())
+    }
+}
+
 /// Runs `work` until `timer` completes: `Some(output)` if the work finished first (it is
 /// polled first, so it also wins a tie), `None` if the timer did; the unfinished future is
 /// dropped either way (which cancels it). Runtime-neutral: adapters pass their own timer

@@ -2,7 +2,7 @@
 //! (`spin_key_value(store, key, value)`), SQL databases are SQLite files and blob stores are
 //! key-value backed, exactly as on Spin, so one set of tools inspects both hosts' state.
 
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, Signatures, SqlStore, SqlValue, Statement, dalek};
 use medportal_core::{Error, KvBlobStore, Platform, Result, StoreKind, StoreName};
 use rusqlite::{Connection, params_from_iter, types::Value};
 use std::collections::HashMap;
@@ -140,6 +140,18 @@ impl Log for NativePlatform {
 impl HttpClient for NativePlatform {
     async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>> {
         (self.http)(req, timeout)
+    }
+}
+
+impl Signatures for NativePlatform {
+    async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
+        Ok(dalek::public(seed))
+    }
+    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
+        Ok(dalek::sign(seed, message))
+    }
+    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        dalek::verify(public, message, signature)
     }
 }
 

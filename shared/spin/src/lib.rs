@@ -12,7 +12,7 @@
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use core::time::Duration;
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement, within};
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, Signatures, SqlStore, SqlValue, Statement, dalek, within};
 use medportal_core::{Config, Error, KvBlobStore, Platform, RequestInfo, Result, StoreName};
 use spin_sdk::wasip3::http::types::RequestOptions;
 use spin_sdk::wasip3::http_compat::RequestOptionsExtension;
@@ -62,6 +62,18 @@ impl HttpClient for SpinPlatform {
         within(exchange, spin_sdk::time::sleep(timeout)).await.unwrap_or_else(|| {
             Err(Error::platform(format!("outbound http: no complete answer within {} ms", timeout.as_millis())))
         })
+    }
+}
+
+impl Signatures for SpinPlatform {
+    async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
+        Ok(dalek::public(seed))
+    }
+    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
+        Ok(dalek::sign(seed, message))
+    }
+    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        dalek::verify(public, message, signature)
     }
 }
 

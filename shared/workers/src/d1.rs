@@ -3,7 +3,8 @@
 
 use medportal_core::ports::{Row, SqlStore, SqlValue, Statement};
 use medportal_core::{Error, Result};
-use worker::js_sys::{Array, ArrayBuffer, Uint8Array};
+use worker::js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use worker::wasm_bindgen_futures::JsFuture;
 use worker::wasm_bindgen::{JsCast, JsValue};
 
 pub struct WorkersD1(worker::D1Database);
@@ -70,12 +71,18 @@ impl SqlStore for WorkersD1 {
             .collect())
     }
 
+    /// Run through the statement's JavaScript object: the SDK decodes the result's `meta`
+    /// through serde-wasm-bindgen for the one number needed here.
     async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64> {
-        let result = self.prepare(sql, params)?.run().await.map_err(Error::platform)?;
-        if let Some(e) = result.error() {
-            return Err(Error::platform(e));
+        let statement = self.prepare(sql, params)?;
+        let promise = statement.inner().run().map_err(crate::js_err)?;
+        let result = JsFuture::from(promise).await.map_err(crate::js_err)?;
+        let get = |obj: &JsValue, key: &str| Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if get(&result, "success").as_bool() == Some(false) {
+            let error = get(&result, "error").as_string().unwrap_or_else(|| "D1 statement failed".to_owned());
+            return Err(Error::platform(error));
         }
-        let changes = result.meta().map_err(Error::platform)?.and_then(|m| m.changes).unwrap_or(0);
+        let changes = get(&get(&result, "meta"), "changes").as_f64().unwrap_or(0.0);
         Ok(changes as u64)
     }
 

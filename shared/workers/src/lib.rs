@@ -5,10 +5,10 @@
 mod d1;
 
 use core::time::Duration;
-use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng, within};
+use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng, Signatures, within};
 use medportal_core::{Config, Error, Platform, RequestInfo, Result, StoreName};
 use time::OffsetDateTime;
-use worker::js_sys::{Array, Function, Object, Promise, Reflect};
+use worker::js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 
@@ -107,10 +107,11 @@ impl Platform for WorkersPlatform {
     type Blob = WorkersR2;
 
     async fn open_kv(&self, name: StoreName) -> Result<WorkersKv> {
-        let binding = name.to_string();
-        let store = self.env.kv(&binding).map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))?;
-        let raw = js_get(&self.env, &binding)?;
-        Ok(WorkersKv { store, raw })
+        let raw = js_get(&self.env, &name.to_string())?;
+        if raw.is_undefined() || raw.is_null() {
+            return Err(Error::StoreUnavailable(format!("{name}: no such binding")));
+        }
+        Ok(WorkersKv { raw })
     }
     async fn open_sql(&self, name: StoreName) -> Result<WorkersD1> {
         self.env
@@ -126,14 +127,17 @@ impl Platform for WorkersPlatform {
     }
 }
 
-/// A KV namespace: the SDK's `KvStore` for get/put/delete, the raw binding for `list`
-/// (the SDK decodes list pages through serde-wasm-bindgen, ~11 KB of wasm for three fields).
-pub struct WorkersKv {
-    store: worker::KvStore,
-    raw: JsValue,
-}
-
-fn js_err(e: JsValue) -> Error {
+/// A JavaScript exception as a platform error: an `Error`'s message (and cause, which is
+/// where D1 puts the SQLite message), or the thrown string.
+pub(crate) fn js_err(e: JsValue) -> Error {
+    if let Some(err) = e.dyn_ref::<worker::js_sys::Error>() {
+        let mut text = String::from(err.message());
+        if let Some(cause) = err.cause().as_string().filter(|c| !c.is_empty()) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+        return Error::platform(text);
+    }
     Error::platform(e.as_string().unwrap_or_else(|| "javascript error".to_owned()))
 }
 
@@ -141,7 +145,19 @@ fn js_get(obj: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(obj, &JsValue::from_str(key)).map_err(js_err)
 }
 
+/// A KV namespace, called through its JavaScript binding: the SDK's KV wrapper passes
+/// options and list pages through serde-wasm-bindgen (~10 KB of wasm for a few fields).
+pub struct WorkersKv {
+    raw: JsValue,
+}
 impl WorkersKv {
+    /// Calls `method` on the binding with `args` and awaits the promise it returns.
+    async fn call(&self, method: &str, args: &Array) -> Result<JsValue> {
+        let f: Function = js_get(&self.raw, method)?.dyn_into().map_err(js_err)?;
+        let promise: Promise = f.apply(&self.raw, args).map_err(js_err)?.dyn_into().map_err(js_err)?;
+        JsFuture::from(promise).await.map_err(js_err)
+    }
+
     /// One `list` call: (key names, cursor of the next page if any).
     async fn list_page(&self, prefix: &str, cursor: Option<&str>) -> Result<(Vec<String>, Option<String>)> {
         let opts = Object::new();
@@ -151,9 +167,7 @@ impl WorkersKv {
         if let Some(c) = cursor {
             set("cursor", JsValue::from_str(c))?;
         }
-        let list: Function = js_get(&self.raw, "list")?.dyn_into().map_err(js_err)?;
-        let promise: Promise = list.call1(&self.raw, &opts).map_err(js_err)?.dyn_into().map_err(js_err)?;
-        let page = JsFuture::from(promise).await.map_err(js_err)?;
+        let page = self.call("list", &Array::of1(&opts)).await?;
         let keys: Array = js_get(&page, "keys")?.dyn_into().map_err(js_err)?;
         let names = keys.iter().filter_map(|k| js_get(&k, "name").ok()?.as_string()).collect();
         let complete = js_get(&page, "list_complete")?.as_bool().unwrap_or(true);
@@ -164,19 +178,24 @@ impl WorkersKv {
 
 impl KvStore for WorkersKv {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        self.store.get(key).bytes().await.map_err(Error::platform)
+        let value = self.call("get", &Array::of2(&JsValue::from_str(key), &JsValue::from_str("arrayBuffer"))).await?;
+        if value.is_null() || value.is_undefined() {
+            return Ok(None);
+        }
+        Ok(Some(Uint8Array::new(&value).to_vec()))
     }
     async fn put(&self, key: &str, value: &[u8], expires_at: Option<i64>) -> Result<()> {
-        let mut put = self.store.put_bytes(key, value).map_err(Error::platform)?;
+        let opts = Object::new();
         // KV refuses expirations less than 60 s ahead; callers check expiry themselves anyway.
         let now = (worker::Date::now().as_millis() / 1000) as i64;
         if let Some(at) = expires_at.filter(|at| *at > now + 60) {
-            put = put.expiration(at as u64);
+            Reflect::set(&opts, &JsValue::from_str("expiration"), &JsValue::from_f64(at as f64)).map_err(js_err)?;
         }
-        put.execute().await.map_err(Error::platform)
+        let bytes = Uint8Array::from(value);
+        self.call("put", &Array::of3(&JsValue::from_str(key), &bytes, &opts)).await.map(|_| ())
     }
     async fn delete(&self, key: &str) -> Result<()> {
-        self.store.delete(key).await.map_err(Error::platform)
+        self.call("delete", &Array::of1(&JsValue::from_str(key))).await.map(|_| ())
     }
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
         let mut out = Vec::new();
@@ -319,4 +338,116 @@ macro_rules! entry {
             .await
         }
     };
+}
+
+/// Ed25519 through the runtime's WebCrypto (`crypto.subtle`): no curve arithmetic in the
+/// wasm, and verification at native speed. Imported keys are kept per isolate.
+mod webcrypto {
+    use super::{js_err, js_get};
+    use medportal_core::{Error, Result};
+    use std::cell::RefCell;
+    use worker::js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
+    use worker::wasm_bindgen::{JsCast, JsValue};
+    use worker::wasm_bindgen_futures::JsFuture;
+
+    /// PKCS #8 wrapping of an Ed25519 seed (RFC 8410): this prefix, then the 32 bytes.
+    const PKCS8_PREFIX: [u8; 16] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+    const CACHED_KEYS: usize = 16;
+
+    thread_local! {
+        /// (private?, key bytes) → CryptoKey.
+        static KEYS: RefCell<Vec<(bool, [u8; 32], JsValue)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn algorithm() -> Result<JsValue> {
+        let alg = Object::new();
+        Reflect::set(&alg, &JsValue::from_str("name"), &JsValue::from_str("Ed25519")).map_err(js_err)?;
+        Ok(alg.into())
+    }
+
+    /// Calls `crypto.subtle[method](...args)` and awaits it.
+    async fn subtle(method: &str, args: &Array) -> Result<JsValue> {
+        let subtle = js_get(&js_get(&worker::js_sys::global(), "crypto")?, "subtle")?;
+        let f: Function = js_get(&subtle, method)?.dyn_into().map_err(js_err)?;
+        let promise: Promise = f.apply(&subtle, args).map_err(js_err)?.dyn_into().map_err(js_err)?;
+        JsFuture::from(promise).await.map_err(js_err)
+    }
+
+    async fn import(private: bool, bytes: &[u8; 32], extractable: bool) -> Result<JsValue> {
+        if !extractable {
+            let hit = KEYS.with(|k| k.borrow().iter().find(|(p, b, _)| *p == private && b == bytes).map(|(_, _, key)| key.clone()));
+            if let Some(key) = hit {
+                return Ok(key);
+            }
+        }
+        let (format, data, usage) = if private {
+            let mut der = PKCS8_PREFIX.to_vec();
+            der.extend_from_slice(bytes);
+            ("pkcs8", Uint8Array::from(der.as_slice()), "sign")
+        } else {
+            ("raw", Uint8Array::from(bytes.as_slice()), "verify")
+        };
+        let args = Array::of5(
+            &JsValue::from_str(format),
+            &data,
+            &algorithm()?,
+            &JsValue::from_bool(extractable),
+            &Array::of1(&JsValue::from_str(usage)),
+        );
+        let key = subtle("importKey", &args).await?;
+        if !extractable {
+            KEYS.with(|k| {
+                let mut k = k.borrow_mut();
+                if k.len() >= CACHED_KEYS {
+                    k.remove(0);
+                }
+                k.push((private, *bytes, key.clone()));
+            });
+        }
+        Ok(key)
+    }
+
+    fn bytes<const N: usize>(buffer: JsValue) -> Result<[u8; N]> {
+        let buffer: ArrayBuffer = buffer.dyn_into().map_err(js_err)?;
+        Uint8Array::new(&buffer).to_vec().try_into().map_err(|_| Error::platform("webcrypto: unexpected length"))
+    }
+
+    pub async fn public(seed: &[u8; 32]) -> Result<[u8; 32]> {
+        use base64::Engine as _;
+        let key = import(true, seed, true).await?;
+        let jwk = subtle("exportKey", &Array::of2(&JsValue::from_str("jwk"), &key)).await?;
+        let x = js_get(&jwk, "x")?.as_string().ok_or_else(|| Error::platform("webcrypto: jwk without x"))?;
+        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(x).map_err(Error::platform)?;
+        x.try_into().map_err(|_| Error::platform("webcrypto: public key is not 32 bytes"))
+    }
+
+    pub async fn sign(seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
+        let key = import(true, seed, false).await?;
+        let args = Array::of3(&algorithm()?, &key, &Uint8Array::from(message));
+        bytes(subtle("sign", &args).await?)
+    }
+
+    pub async fn verify(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> Result<bool> {
+        let key = import(false, public, false).await?;
+        let args = Array::of4(&algorithm()?, &key, &Uint8Array::from(signature.as_slice()), &Uint8Array::from(message));
+        Ok(subtle("verify", &args).await?.as_bool() == Some(true))
+    }
+}
+
+impl Signatures for WorkersPlatform {
+    async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
+        webcrypto::public(seed).await
+    }
+    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
+        webcrypto::sign(seed, message).await
+    }
+    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        match webcrypto::verify(public, message, signature).await {
+            Ok(valid) => valid,
+            Err(e) => {
+                self.log(LogLevel::Warn, &format!("ed25519 verify failed: {e}"));
+                false
+            }
+        }
+    }
 }
