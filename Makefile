@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-FUNCTIONS := identity content search inquiries audit
+FUNCTIONS := identity content search search-admin inquiries audit
 # Builds are cached outside the clone so fresh clones (and CI) reuse them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/medportal/target
 SPIN_HOST_TARGET ?= $(HOME)/.cache/medportal/spin-host-target
@@ -70,7 +70,7 @@ build-spin: setup
 spin-build:
 	cargo build --release --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin
 	@mkdir -p build/spin
-	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(FN).wasm build/spin/$(FN).wasm
+	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(subst -,_,$(FN)).wasm build/spin/$(FN).wasm
 
 native-host:
 	cargo build --profile native --locked -p medportal-native-host

@@ -25,6 +25,7 @@ const ROUTES = {
   identity: ["/health/identity", "/dev/outbox"],
   content: ["/health/content", "/"],
   search: ["/health/search", "/search?q=metformin"],
+  "search-admin": ["/health/search-admin"],
   inquiries: ["/health/inquiries", "/inquiries"],
   audit: ["/health/audit", "/audit"],
 };

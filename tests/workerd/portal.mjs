@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const FUNCTIONS = ["content", "identity", "search", "inquiries", "audit"];
+export const FUNCTIONS = ["content", "identity", "search", "search-admin", "inquiries", "audit"];
 
 /** The wrangler.toml environments, one per function. */
 export function loadWrangler() {

@@ -1,21 +1,25 @@
 //! Search function (issue 4): the search page, suggestions, click signals, the indexing
 //! entry point content publishing calls, and the staff page with index status.
 //!
+//! One crate, two deployables ([`Function::Search`], [`Function::SearchAdmin`]): [`Search`]
+//! serves HCP queries; [`SearchAdmin`] (deployed by the `functions/search-admin` crate) serves
+//! indexing and the staff pages. The query Worker thereby carries neither the index builder nor
+//! the indexing token.
+//!
 //! | route | what |
 //! |---|---|
 //! | `GET /search?q=…&area=…&type=…&product=…&phase=…&specialty=…&language=…&year=…&from=…&to=…&page=…&market=…` | results page ([`query`]) |
 //! | `GET /search/suggest?q=…` | completions, JSON |
 //! | `GET /search/suggest.js` | optional progressive enhancement of the search field |
 //! | `GET /search/click?to=/content/<slug>&r=<rank>&s=<id>` | click signal, then redirect ([`signals`]) |
-//! | `POST /admin/search/index` | indexing entry point, bearer `search_index_token` ([`index`]) |
-//! | `PUT /admin/search/vocab` | medical vocabulary upload, bearer token |
-//! | `GET /admin/search`, `POST /admin/search/rebuild` | staff: status, rebuild ([`admin`]) |
+//! | `POST /admin/search/index` | search-admin: indexing entry point, bearer `search_index_token` ([`index`]) |
+//! | `PUT /admin/search/vocab` | search-admin: medical vocabulary upload, bearer token |
+//! | `GET /admin/search`, `POST /admin/search/rebuild` | search-admin, staff: status, rebuild ([`admin`]) |
 //!
 //! Storage layout: [`store`]; engine caches and the async bridge: [`engine`].
 
-mod admin;
+pub mod admin;
 pub mod engine;
-mod entry;
 pub mod index;
 pub mod query;
 pub mod signals;
@@ -36,10 +40,6 @@ pub enum Route {
     Suggest,
     Script,
     Click,
-    Index,
-    Vocab,
-    Admin,
-    Rebuild,
 }
 
 impl App for Search {
@@ -52,11 +52,7 @@ impl App for Search {
                 .get("/search", Route::Search)
                 .get("/search/suggest", Route::Suggest)
                 .get(query::SCRIPT_PATH, Route::Script)
-                .get("/search/click", Route::Click)
-                .post("/admin/search/index", Route::Index)
-                .at("/admin/search/vocab", &[http::Method::PUT], Route::Vocab)
-                .get("/admin/search", Route::Admin)
-                .post("/admin/search/rebuild", Route::Rebuild);
+                .get("/search/click", Route::Click);
             common::routes(b, Function::Search, Route::Common).build()
         })
     }
@@ -74,10 +70,50 @@ impl App for Search {
             Route::Suggest => query::suggest(ctx, &req).await,
             Route::Script => Ok(script()),
             Route::Click => signals::click(ctx, &req).await,
-            Route::Index => index::index_batch(ctx, &req).await,
-            Route::Vocab => index::put_vocab(ctx, &req).await,
-            Route::Admin => admin::status_page(ctx, info, &req).await,
-            Route::Rebuild => admin::rebuild(ctx, &req).await,
+        }
+    }
+}
+
+/// Search's indexing and staff side.
+pub struct SearchAdmin;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminRoute {
+    Common(Common),
+    Index,
+    Vocab,
+    Status,
+    Rebuild,
+}
+
+impl App for SearchAdmin {
+    type Route = AdminRoute;
+    const FUNCTION: Function = Function::SearchAdmin;
+
+    fn routes() -> &'static Routes<AdminRoute> {
+        route_table!(AdminRoute, {
+            let b = RoutesBuilder::new()
+                .post("/admin/search/index", AdminRoute::Index)
+                .at("/admin/search/vocab", &[http::Method::PUT], AdminRoute::Vocab)
+                .get("/admin/search", AdminRoute::Status)
+                .post("/admin/search/rebuild", AdminRoute::Rebuild);
+            common::routes(b, Function::SearchAdmin, AdminRoute::Common).build()
+        })
+    }
+
+    async fn dispatch<P: Platform>(
+        ctx: &Ctx<'_, P>,
+        info: &RequestInfo,
+        route: AdminRoute,
+        params: Params,
+        req: Request,
+    ) -> Result<Response> {
+        match route {
+            AdminRoute::Common(c) => common::dispatch(ctx, c, params, req).await,
+            AdminRoute::Index => index::index_batch(ctx, &req).await,
+            AdminRoute::Vocab => index::put_vocab(ctx, &req).await,
+            AdminRoute::Status => admin::status_page(ctx, info, &req).await,
+            AdminRoute::Rebuild => admin::rebuild(ctx, &req).await,
         }
     }
 }
@@ -93,6 +129,13 @@ fn script() -> Response {
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     resp
 }
+
+// Runtime entries: the only place the Workers and Spin SDKs meet this crate. The search-admin
+// deployable declares its own (functions/search-admin).
+#[cfg(feature = "workers")]
+medportal_workers::entry!(crate::Search);
+#[cfg(feature = "spin")]
+medportal_spin::entry!(crate::Search);
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,9 @@
-//! The five functions, their public routes and their store grants: one table that the
-//! manifests (wrangler.toml, spin.toml) are checked against, and that `Ctx` enforces.
+//! The functions' deployables (one Worker / one Spin component each), their public routes and
+//! their store grants: one table that the manifests (wrangler.toml, spin.toml) are checked
+//! against, and that `Ctx` enforces. The five functions of the design deploy as six: search's
+//! staff and indexing side (`search-admin`) is its own Worker, built from the search crate,
+//! so the Worker every HCP query hits carries neither the index builder nor the indexing
+//! token (and stays within the per-Worker size budget).
 
 use crate::region::Region;
 use std::fmt;
@@ -9,6 +13,8 @@ pub enum Function {
     Identity,
     Content,
     Search,
+    /// Search's indexing entry point and staff pages (same crate as [`Function::Search`]).
+    SearchAdmin,
     Inquiries,
     Audit,
 }
@@ -115,7 +121,14 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     FunctionSpec {
         function: Function::Search,
         name: "search",
-        routes: &["/search/...", "/admin/search/...", "/health/search/...", "/dev/search/..."],
+        routes: &["/search/...", "/health/search/...", "/dev/search/..."],
+        global: &[Kv, Blob],
+        regional: &[Kv, Sql],
+    },
+    FunctionSpec {
+        function: Function::SearchAdmin,
+        name: "search-admin",
+        routes: &["/admin/search/...", "/health/search-admin/...", "/dev/search-admin/..."],
         global: &[Kv, Blob],
         regional: &[Kv, Sql],
     },

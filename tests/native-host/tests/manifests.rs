@@ -160,13 +160,13 @@ fn only_identity_holds_the_session_signing_keys_and_every_function_can_verify() 
 }
 
 #[test]
-fn only_search_holds_the_search_index_token_and_only_as_a_secret() {
+fn only_search_admin_holds_the_search_index_token_and_only_as_a_secret() {
     let spin = load("spin.toml");
     let w = load("wrangler.toml");
     assert_eq!(spin["variables"]["search_index_token"]["secret"].as_bool(), Some(true), "search_index_token must be a secret");
     for spec in FUNCTIONS {
         let vars = &spin["component"][spec.name]["variables"];
-        assert_eq!(vars.get("search_index_token").is_some(), spec.name == "search", "search_index_token given to {}", spec.name);
+        assert_eq!(vars.get("search_index_token").is_some(), spec.name == "search-admin", "search_index_token given to {}", spec.name);
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
     }
 }

@@ -1,5 +1,0 @@
-//! Runtime entries: the only place the Workers and Spin SDKs meet this function.
-#[cfg(feature = "workers")]
-medportal_workers::entry!(crate::Search);
-#[cfg(feature = "spin")]
-medportal_spin::entry!(crate::Search);
