@@ -11,7 +11,6 @@ use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_search_index::{FacetField, Filter, SearchRequest, SearchResults, Vocab};
 use medportal_templates::pages::search::{FacetGroup, FacetOption, MarketChoice, SearchHit, SearchView};
 use medportal_templates::{Locale, Msg, labels, pages, t};
-use serde_json::json;
 
 use crate::engine::{self, Opened};
 use crate::signals;
@@ -579,7 +578,12 @@ pub async fn suggest<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Res
             }
         }
     }
-    let mut resp = web::json(StatusCode::OK, &json!({"query": params.q, "suggestions": out}));
+    #[derive(serde::Serialize)]
+    struct Suggestions<'a> {
+        query: &'a str,
+        suggestions: Vec<String>,
+    }
+    let mut resp = web::json(StatusCode::OK, &Suggestions { query: &params.q, suggestions: out });
     resp.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("private, max-age=60"));
     Ok(resp)
 }

@@ -61,27 +61,28 @@ impl KeySet {
     /// refused and no session can be issued — fail closed).
     pub fn from_config(config: &Config) -> Result<KeySet> {
         let mut set = KeySet { signer: None, seeds: Vec::new(), verifiers: RefCell::new(Vec::new()), csrf_key: None };
-        let dev_seed;
-        let signing = match (&config.session_keys, &config.session_public_keys) {
+        let mut seeds: Vec<(String, [u8; 32])> = Vec::new();
+        match (&config.session_keys, &config.session_public_keys) {
             (None, None) if config.dev_mode => {
-                dev_seed = format!("{DEV_KID}:{}", B64.encode(Sha256::digest(b"medportal development session key")));
-                Some(dev_seed.as_str())
+                seeds.push((DEV_KID.to_owned(), Sha256::digest(b"medportal development session key").into()));
             }
-            (s, _) => s.as_deref(),
-        };
-        if let Some(list) = signing {
-            for entry in entries(list) {
-                let (kid, seed) = entry?;
-                let seed = decode_32(seed)?;
-                set.seeds.push((kid.to_owned(), seed));
-                if set.signer.is_none() {
-                    let mut h = Sha256::new();
-                    h.update(b"medportal csrf v1\0");
-                    h.update(seed);
-                    set.csrf_key = Some(h.finalize().into());
-                    set.signer = Some(Signer { kid: kid.to_owned(), seed });
+            (Some(list), _) => {
+                for entry in entries(list) {
+                    let (kid, seed) = entry?;
+                    seeds.push((kid.to_owned(), decode_32(seed)?));
                 }
             }
+            (None, _) => {}
+        }
+        for (kid, seed) in seeds {
+            if set.signer.is_none() {
+                let mut h = Sha256::new();
+                h.update(b"medportal csrf v1\0");
+                h.update(seed);
+                set.csrf_key = Some(h.finalize().into());
+                set.signer = Some(Signer { kid: kid.clone(), seed });
+            }
+            set.seeds.push((kid, seed));
         }
         if let Some(list) = &config.session_public_keys {
             for entry in entries(list) {

@@ -9,7 +9,6 @@ use crate::router::{Params, RoutesBuilder};
 use crate::security::ct_eq;
 use crate::web::{self, Request, Response};
 use http::{Method, StatusCode, header};
-use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Common {
@@ -36,7 +35,7 @@ pub async fn dispatch<P: Platform>(ctx: &Ctx<'_, P>, route: Common, params: Para
     match route {
         Common::Health => Ok(web::json(
             StatusCode::OK,
-            &json!({"status": "ok", "function": ctx.function.name(), "version": env!("CARGO_PKG_VERSION")}),
+            &Health { status: "ok", function: ctx.function.name(), version: env!("CARGO_PKG_VERSION") },
         )),
         Common::Ready => ready(ctx, &req).await,
         Common::Probe => probe(ctx, &params, req).await,
@@ -65,12 +64,12 @@ async fn ready<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response>
             ctx.log(crate::ports::LogLevel::Error, &format!("ready: {store}: {e}"));
             all_ok = false;
         }
-        stores.push(json!({"store": store.to_string(), "ok": outcome.is_ok()}));
+        stores.push(StoreCheck { store: store.to_string(), ok: outcome.is_ok() });
     }
     let status = if all_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     Ok(web::json(
         status,
-        &json!({"function": ctx.function.name(), "status": if all_ok {"ok"} else {"degraded"}, "stores": stores}),
+        &Ready { function: ctx.function.name(), status: if all_ok { "ok" } else { "degraded" }, stores },
     ))
 }
 
@@ -105,6 +104,41 @@ fn valid_key(key: &str) -> Result<&str> {
     if ok { Ok(key) } else { Err(Error::bad_request("invalid_key", "Keys are 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'.")) }
 }
 
+// Answers as typed structs rather than `json!` values: a `serde_json::Value` tree costs every
+// function its map, conversions and serializer (a few KB of wasm) for five small objects.
+#[derive(serde::Serialize)]
+struct Health {
+    status: &'static str,
+    function: &'static str,
+    version: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct StoreCheck {
+    store: String,
+    ok: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Ready {
+    function: &'static str,
+    status: &'static str,
+    stores: Vec<StoreCheck>,
+}
+
+#[derive(serde::Serialize)]
+struct ProbeAnswer<'a> {
+    store: String,
+    key: &'a str,
+    value: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct ProbeKeys {
+    store: String,
+    keys: Vec<String>,
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProbeValue {
@@ -117,7 +151,7 @@ async fn probe<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: Request) -> 
     }
     let store = parse_store(ctx, params)?;
     let key = valid_key(params.get("key").unwrap_or(""))?;
-    let body = |value: Option<&str>| json!({"store": store.to_string(), "key": key, "value": value});
+    let body = |value: Option<&str>| ProbeAnswer { store: store.to_string(), key, value: value.map(str::to_owned) };
     match *req.method() {
         Method::PUT => {
             let v: ProbeValue = web::json_body(&req)?;
@@ -153,7 +187,7 @@ async fn probe_list<P: Platform>(ctx: &Ctx<'_, P>, params: &Params) -> Result<Re
             rows.iter().map(|r| r.text(0)).collect::<Result<_>>()?
         }
     };
-    Ok(web::json(StatusCode::OK, &json!({"store": store.to_string(), "keys": keys})))
+    Ok(web::json(StatusCode::OK, &ProbeKeys { store: store.to_string(), keys }))
 }
 
 async fn sql_query<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, sql: &str, params: &[SqlValue]) -> Result<Vec<crate::ports::Row>> {

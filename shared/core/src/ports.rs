@@ -85,11 +85,26 @@ impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row(pub Vec<SqlValue>);
 
+impl SqlValue {
+    /// The value's type, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SqlValue::Null => "null",
+            SqlValue::Integer(_) => "integer",
+            SqlValue::Real(_) => "real",
+            SqlValue::Text(_) => "text",
+            SqlValue::Blob(_) => "blob",
+        }
+    }
+}
+
 impl Row {
     pub fn text(&self, i: usize) -> Result<String> {
         match self.0.get(i) {
             Some(SqlValue::Text(s)) => Ok(s.clone()),
-            other => Err(crate::Error::internal(format!("column {i}: expected text, got {other:?}"))),
+            // The kind only: the value may be personal data, and formatting a float here
+            // would link the float printer into every function.
+            other => Err(crate::Error::internal(format!("column {i}: expected text, got {}", other.map_or("no column", SqlValue::kind)))),
         }
     }
     pub fn opt_text(&self, i: usize) -> Result<Option<String>> {

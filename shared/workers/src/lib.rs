@@ -26,13 +26,8 @@ impl WorkersPlatform {
 
     /// Reads the typed config from vars and secrets.
     pub fn config(&self) -> Result<Config> {
-        Config::from_lookup(|k| {
-            self.env
-                .secret(k)
-                .map(|s| s.to_string())
-                .or_else(|_| self.env.var(k).map(|v| v.to_string()))
-                .ok()
-        })
+        // Vars and secrets are both plain strings on `env`.
+        Config::from_lookup(|k| js_get(&self.env, k).ok()?.as_string())
     }
 }
 
@@ -107,11 +102,7 @@ impl Platform for WorkersPlatform {
     type Blob = WorkersR2;
 
     async fn open_kv(&self, name: StoreName) -> Result<WorkersKv> {
-        let raw = js_get(&self.env, &name.to_string())?;
-        if raw.is_undefined() || raw.is_null() {
-            return Err(Error::StoreUnavailable(format!("{name}: no such binding")));
-        }
-        Ok(WorkersKv { raw })
+        Binding::of(&self.env, name).map(WorkersKv)
     }
     async fn open_sql(&self, name: StoreName) -> Result<WorkersD1> {
         self.env
@@ -120,10 +111,7 @@ impl Platform for WorkersPlatform {
             .map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))
     }
     async fn open_blob(&self, name: StoreName) -> Result<WorkersR2> {
-        self.env
-            .bucket(&name.to_string())
-            .map(WorkersR2)
-            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e}")))
+        Binding::of(&self.env, name).map(WorkersR2)
     }
 }
 
@@ -145,29 +133,52 @@ fn js_get(obj: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(obj, &JsValue::from_str(key)).map_err(js_err)
 }
 
-/// A KV namespace, called through its JavaScript binding: the SDK's KV wrapper passes
-/// options and list pages through serde-wasm-bindgen (~10 KB of wasm for a few fields).
-pub struct WorkersKv {
-    raw: JsValue,
-}
-impl WorkersKv {
-    /// Calls `method` on the binding with `args` and awaits the promise it returns.
-    async fn call(&self, method: &str, args: &Array) -> Result<JsValue> {
-        let f: Function = js_get(&self.raw, method)?.dyn_into().map_err(js_err)?;
-        let promise: Promise = f.apply(&self.raw, args).map_err(js_err)?.dyn_into().map_err(js_err)?;
-        JsFuture::from(promise).await.map_err(js_err)
+/// A store binding from `env`, called through JavaScript directly: the SDK's KV and R2
+/// wrappers pass options, metadata and list pages through serde-wasm-bindgen and carry
+/// builders for features unused here (~20 KB of wasm for a handful of fields).
+struct Binding(JsValue);
+
+impl Binding {
+    fn of(env: &worker::Env, name: StoreName) -> Result<Binding> {
+        let raw = js_get(env, &name.to_string())?;
+        if raw.is_undefined() || raw.is_null() {
+            return Err(Error::StoreUnavailable(format!("{name}: no such binding")));
+        }
+        Ok(Binding(raw))
     }
 
+    /// Calls `method` on the binding with `args` and awaits the promise it returns.
+    async fn call(&self, method: &str, args: &Array) -> Result<JsValue> {
+        call_method(&self.0, method, args).await
+    }
+}
+
+/// `target[method](...args)`, awaited.
+async fn call_method(target: &JsValue, method: &str, args: &Array) -> Result<JsValue> {
+    let f: Function = js_get(target, method)?.dyn_into().map_err(js_err)?;
+    let promise: Promise = f.apply(target, args).map_err(js_err)?.dyn_into().map_err(js_err)?;
+    JsFuture::from(promise).await.map_err(js_err)
+}
+
+fn object(fields: &[(&str, JsValue)]) -> Result<JsValue> {
+    let o = Object::new();
+    for (k, v) in fields {
+        Reflect::set(&o, &JsValue::from_str(k), v).map_err(js_err)?;
+    }
+    Ok(o.into())
+}
+
+/// A KV namespace.
+pub struct WorkersKv(Binding);
+
+impl WorkersKv {
     /// One `list` call: (key names, cursor of the next page if any).
     async fn list_page(&self, prefix: &str, cursor: Option<&str>) -> Result<(Vec<String>, Option<String>)> {
-        let opts = Object::new();
-        let set = |k: &str, v: JsValue| Reflect::set(&opts, &JsValue::from_str(k), &v).map(|_| ()).map_err(js_err);
-        set("prefix", JsValue::from_str(prefix))?;
-        set("limit", JsValue::from_f64(1000.0))?;
+        let mut fields = vec![("prefix", JsValue::from_str(prefix)), ("limit", JsValue::from_f64(1000.0))];
         if let Some(c) = cursor {
-            set("cursor", JsValue::from_str(c))?;
+            fields.push(("cursor", JsValue::from_str(c)));
         }
-        let page = self.call("list", &Array::of1(&opts)).await?;
+        let page = self.0.call("list", &Array::of1(&object(&fields)?)).await?;
         let keys: Array = js_get(&page, "keys")?.dyn_into().map_err(js_err)?;
         let names = keys.iter().filter_map(|k| js_get(&k, "name").ok()?.as_string()).collect();
         let complete = js_get(&page, "list_complete")?.as_bool().unwrap_or(true);
@@ -178,24 +189,23 @@ impl WorkersKv {
 
 impl KvStore for WorkersKv {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        let value = self.call("get", &Array::of2(&JsValue::from_str(key), &JsValue::from_str("arrayBuffer"))).await?;
+        let value = self.0.call("get", &Array::of2(&JsValue::from_str(key), &JsValue::from_str("arrayBuffer"))).await?;
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
         Ok(Some(Uint8Array::new(&value).to_vec()))
     }
     async fn put(&self, key: &str, value: &[u8], expires_at: Option<i64>) -> Result<()> {
-        let opts = Object::new();
         // KV refuses expirations less than 60 s ahead; callers check expiry themselves anyway.
         let now = (worker::Date::now().as_millis() / 1000) as i64;
-        if let Some(at) = expires_at.filter(|at| *at > now + 60) {
-            Reflect::set(&opts, &JsValue::from_str("expiration"), &JsValue::from_f64(at as f64)).map_err(js_err)?;
-        }
-        let bytes = Uint8Array::from(value);
-        self.call("put", &Array::of3(&JsValue::from_str(key), &bytes, &opts)).await.map(|_| ())
+        let opts = match expires_at.filter(|at| *at > now + 60) {
+            Some(at) => object(&[("expiration", JsValue::from_f64(at as f64))])?,
+            None => object(&[])?,
+        };
+        self.0.call("put", &Array::of3(&JsValue::from_str(key), &Uint8Array::from(value), &opts)).await.map(|_| ())
     }
     async fn delete(&self, key: &str) -> Result<()> {
-        self.call("delete", &Array::of1(&JsValue::from_str(key))).await.map(|_| ())
+        self.0.call("delete", &Array::of1(&JsValue::from_str(key))).await.map(|_| ())
     }
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
         let mut out = Vec::new();
@@ -213,88 +223,87 @@ impl KvStore for WorkersKv {
     }
 }
 
-pub struct WorkersR2(worker::Bucket);
+/// An R2 bucket.
+pub struct WorkersR2(Binding);
 
 impl BlobStore for WorkersR2 {
     async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<()> {
-        let meta = worker::HttpMetadata { content_type: Some(content_type.to_owned()), ..Default::default() };
-        self.0
-            .put(key, worker::Data::Bytes(bytes.to_vec()))
-            .http_metadata(meta)
-            .execute()
-            .await
-            .map(|_| ())
-            .map_err(Error::platform)
+        let meta = object(&[("contentType", JsValue::from_str(content_type))])?;
+        let opts = object(&[("httpMetadata", meta)])?;
+        self.0.call("put", &Array::of3(&JsValue::from_str(key), &Uint8Array::from(bytes), &opts)).await.map(|_| ())
     }
     async fn get(&self, key: &str) -> Result<Option<Blob>> {
-        let Some(object) = self.0.get(key).execute().await.map_err(Error::platform)? else {
+        let object = self.0.call("get", &Array::of1(&JsValue::from_str(key))).await?;
+        if object.is_null() || object.is_undefined() {
             return Ok(None);
-        };
-        let content_type = object
-            .http_metadata()
-            .content_type
+        }
+        let content_type = js_get(&object, "httpMetadata")
+            .ok()
+            .filter(|m| m.is_object())
+            .and_then(|m| js_get(&m, "contentType").ok()?.as_string())
             .unwrap_or_else(|| "application/octet-stream".into());
-        let bytes = match object.body() {
-            Some(body) => body.bytes().await.map_err(Error::platform)?,
-            None => Vec::new(),
-        };
-        Ok(Some(Blob { bytes, content_type }))
+        let buffer = call_method(&object, "arrayBuffer", &Array::new()).await?;
+        Ok(Some(Blob { bytes: Uint8Array::new(&buffer).to_vec(), content_type }))
     }
     async fn delete(&self, key: &str) -> Result<()> {
-        self.0.delete(key).await.map_err(Error::platform)
+        self.0.call("delete", &Array::of1(&JsValue::from_str(key))).await.map(|_| ())
     }
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
-        let limit_u32 = limit.clamp(1, 1000) as u32;
-        let listed = self
-            .0
-            .list()
-            .prefix(prefix.to_owned())
-            .limit(limit_u32)
-            .execute()
-            .await
-            .map_err(Error::platform)?;
-        Ok(listed.objects().into_iter().map(|o| o.key()).collect())
+        let opts = object(&[("prefix", JsValue::from_str(prefix)), ("limit", JsValue::from_f64(limit.clamp(1, 1000) as f64))])?;
+        let listed = self.0.call("list", &Array::of1(&opts)).await?;
+        let objects: Array = js_get(&listed, "objects")?.dyn_into().map_err(js_err)?;
+        Ok(objects.iter().filter_map(|o| js_get(&o, "key").ok()?.as_string()).collect())
     }
 }
 
-/// Converts the incoming request (body limited to `max_body_bytes`).
-pub async fn into_core_request(config: &Config, mut req: worker::Request) -> Result<medportal_core::Request> {
+/// Converts the incoming request (body limited to `max_body_bytes`). Read through the
+/// runtime's own `Request` object (web-sys), not the SDK's stream wrappers.
+pub async fn into_core_request(config: &Config, req: worker::Request) -> Result<medportal_core::Request> {
+    let raw = req.inner();
     // The runtime hands over an absolute, already normalised URL; only its path and query
     // matter here. Splitting it by hand (instead of `req.url()`) keeps the `url`/`idna`
     // crates and their Unicode tables out of every function's wasm.
-    let path_and_query = medportal_core::web::path_and_query(&req.inner().url());
-    let mut builder = http::Request::builder()
-        .method(req.method().as_ref())
-        .uri(path_and_query);
+    let path_and_query = medportal_core::web::path_and_query(&raw.url());
+    let mut builder = http::Request::builder().method(raw.method().as_str()).uri(path_and_query);
     // Only the headers a function is handed, copied by name constant (see REQUEST_HEADERS).
+    let headers = raw.headers();
     for name in &medportal_core::web::REQUEST_HEADERS {
-        if let Ok(Some(v)) = req.headers().get(name.as_str()) {
+        if let Ok(Some(v)) = headers.get(name.as_str()) {
             builder = builder.header(name.clone(), v);
         }
     }
-    if let Some(len) = req.headers().get("content-length").ok().flatten() {
+    if let Ok(Some(len)) = headers.get("content-length") {
         let len: usize = len.parse().unwrap_or(usize::MAX);
         medportal_core::check_body_size(config, len)?;
     }
     // The limit on the body actually read is enforced by `medportal_core::serve`.
-    let body = req.bytes().await.map_err(Error::platform)?;
+    let body = match raw.body() {
+        None => Vec::new(),
+        Some(_) => {
+            let buffer = JsFuture::from(raw.array_buffer().map_err(js_err)?).await.map_err(js_err)?;
+            Uint8Array::new(&buffer).to_vec()
+        }
+    };
     builder
         .body(body)
         .map_err(|_| Error::bad_request("invalid_request", "The request could not be parsed."))
 }
 
-/// Converts the core response for the Workers runtime.
+/// Converts the core response for the Workers runtime (a web-sys `Response`).
 pub fn from_core_response(resp: medportal_core::Response) -> worker::Result<worker::Response> {
-    let (parts, body) = resp.into_parts();
-    let headers = worker::Headers::new();
+    let (parts, mut body) = resp.into_parts();
+    let headers = worker::web_sys::Headers::new()?;
     for (k, v) in parts.headers.iter() {
         if let Ok(v) = v.to_str() {
             headers.append(k.as_str(), v)?;
         }
     }
-    Ok(worker::Response::from_bytes(body)?
-        .with_status(parts.status.as_u16())
-        .with_headers(headers))
+    let init = worker::web_sys::ResponseInit::new();
+    init.set_status(parts.status.as_u16());
+    init.set_headers(&headers);
+    // No body at all when empty: null-body statuses (204, 304) and HEAD answers need that.
+    let body = if body.is_empty() { None } else { Some(body.as_mut_slice()) };
+    Ok(worker::web_sys::Response::new_with_opt_u8_array_and_init(body, &init)?.into())
 }
 
 /// The whole fetch path for one function; entry files call only this.
