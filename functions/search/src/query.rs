@@ -317,7 +317,9 @@ fn counts<'r>(res: &'r SearchResults, name: &str) -> &'r [(String, u32)] {
 
 /// `/search`.
 pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
-    let started_ms = ctx.now().unix_timestamp_nanos() / 1_000_000;
+    // Milliseconds without i128 arithmetic (its division and printing are ~2 KB of wasm).
+    let started = ctx.now();
+    let started_ms = started.unix_timestamp() * 1000 + i64::from(started.millisecond());
     let raw_query = req.uri().query().unwrap_or("");
     let params = Params::parse(raw_query)?;
     let l = info.locale;
@@ -543,7 +545,7 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
             filtered: params.filtered(),
             page: params.page,
             results: res.total as u64,
-            at_ms: started_ms as i64,
+            at_ms: started_ms,
         };
         signals::record_search(ctx, vis.session.as_ref(), &signal).await;
     }

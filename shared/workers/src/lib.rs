@@ -33,8 +33,10 @@ impl WorkersPlatform {
 
 impl Clock for WorkersPlatform {
     fn now(&self) -> OffsetDateTime {
-        let ms = worker::Date::now().as_millis() as i128;
-        OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        let ms = worker::Date::now().as_millis() as i64;
+        OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+            .map(|t| t + time::Duration::milliseconds(ms.rem_euclid(1000)))
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 }
 
