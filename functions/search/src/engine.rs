@@ -10,7 +10,6 @@
 //! document frequencies, facet counts and pagination are computed once over the union.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use medportal_core::ports::{BlobStore, LogLevel};
@@ -318,11 +317,7 @@ pub fn visible_indexes(registry: &[IndexKey], market: Option<&str>) -> Vec<Index
     registry.iter().filter(|k| k.market == "global" || Some(k.market.as_str()) == market).cloned().collect()
 }
 
-/// Live documents per language in an opened union.
-pub fn languages(opened: &Opened) -> HashMap<String, u64> {
-    let mut m = HashMap::new();
-    for (k, n) in &opened.live {
-        *m.entry(k.language.clone()).or_default() += n;
-    }
-    m
+/// Live documents in `language` in an opened union.
+pub fn live_in(opened: &Opened, language: &str) -> u64 {
+    opened.live.iter().filter(|(k, _)| k.language == language).map(|(_, n)| *n).sum()
 }

@@ -350,12 +350,11 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
         return Ok(web::html(StatusCode::OK, pages::search(&pc, &view)));
     };
     // content language: chosen, else the page's when content exists in it, else English
-    let langs = engine::languages(&opened);
     let language = match &params.language {
         LangChoice::All => None,
         LangChoice::Code(c) => Some(c.clone()),
-        LangChoice::Default if langs.get(l.code()).is_some_and(|n| *n > 0) => Some(l.code().to_owned()),
-        LangChoice::Default if langs.get("en").is_some_and(|n| *n > 0) => {
+        LangChoice::Default if engine::live_in(&opened, l.code()) > 0 => Some(l.code().to_owned()),
+        LangChoice::Default if engine::live_in(&opened, "en") > 0 => {
             view.language_fallback = Some("en".into());
             Some("en".to_owned())
         }
