@@ -330,3 +330,42 @@ fn staff_rights_need_the_second_factor() {
     assert!(s.may(Action::DecideVerification));
     assert!(!s.may(Action::AssignRoles), "the second factor adds no role");
 }
+
+/// A signing key's public half is derived by the platform once per key set, then remembered.
+#[test]
+fn public_halves_are_derived_once() {
+    use std::cell::Cell;
+    struct Counting(Cell<u32>);
+    impl Signatures for Counting {
+        async fn ed25519_public(&self, seed: &[u8; 32]) -> medportal_core::Result<[u8; 32]> {
+            self.0.set(self.0.get() + 1);
+            Ok(dalek::public(seed))
+        }
+        async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> medportal_core::Result<[u8; 64]> {
+            Ok(dalek::sign(seed, message))
+        }
+        async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+            dalek::verify(public, message, signature)
+        }
+    }
+    let platform = Counting(Cell::new(0));
+    let k = keys();
+    let t = good();
+    for _ in 0..3 {
+        assert!(pollster::block_on(token::verify(&platform, &k, &t, now())).is_ok());
+    }
+    assert_eq!(platform.0.get(), 1);
+    // a listed public key is used as given: nothing to derive
+    let listed = KeySet::from_config(
+        &Config::from_lookup(|key| match key {
+            "public_origin" => Some("https://portal.example.com".into()),
+            "session_public_keys" => Some(format!("k1:{}", B64.encode(dalek::public(&SEED_A)))),
+            _ => None,
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    let platform = Counting(Cell::new(0));
+    assert!(pollster::block_on(token::verify(&platform, &listed, &t, now())).is_ok());
+    assert_eq!(platform.0.get(), 0);
+}

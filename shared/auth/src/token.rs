@@ -257,3 +257,34 @@ pub async fn verify<S: Signatures>(signatures: &S, keys: &KeySet, token: &str, n
         claims: c.clone(),
     })
 }
+
+#[cfg(test)]
+mod platform_eddsa_tests {
+    use super::*;
+
+    /// jwt-compact's validation through [`PlatformEdDsa`] accepts exactly the signing input and
+    /// signature the platform verified: nothing else, and nothing when nothing was verified.
+    #[test]
+    fn only_the_verified_input_and_signature_pass() {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let sig = [5u8; 64];
+        let header = b64(br#"{"alg":"EdDSA","typ":"session+jwt","kid":"k1"}"#);
+        let token = |payload: &str| format!("{header}.{}.{}", b64(payload.as_bytes()), b64(&sig));
+        let good = token(r#"{"exp":2000000000,"nbf":1}"#);
+        let other = token(r#"{"exp":2000000001,"nbf":1}"#);
+        let input = |t: &str| t.rsplit_once('.').unwrap().0.as_bytes().to_vec();
+        let (good_input, other_input) = (input(&good), input(&other));
+        let validate = |alg: &PlatformEdDsa<'_>, t: &str| {
+            let untrusted = UntrustedToken::<jwt_compact::Empty>::try_from(t).unwrap();
+            alg.validator::<serde_json::Value>(&()).validate(&untrusted).is_ok()
+        };
+        let verified = PlatformEdDsa { verified: Some((&good_input, &sig)) };
+        assert!(validate(&verified, &good));
+        assert!(!validate(&verified, &other), "a different signing input");
+        let other_sig = [6u8; 64];
+        assert!(!validate(&PlatformEdDsa { verified: Some((&good_input, &other_sig)) }, &good), "a different signature");
+        assert!(!validate(&PlatformEdDsa { verified: Some((&other_input, &sig)) }, &good));
+        assert!(!validate(&PlatformEdDsa { verified: None }, &good), "nothing verified");
+    }
+}

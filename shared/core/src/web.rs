@@ -308,6 +308,29 @@ mod tests {
     }
 
     #[test]
+    fn functions_are_handed_only_the_listed_request_headers() {
+        let r = req(
+            "/x",
+            &[
+                ("Cookie", "a=1"),
+                ("cookie", "b=2"),
+                ("Accept-Language", "de"),
+                ("Sec-Fetch-Site", "same-origin"),
+                ("X-Forwarded-Host", "evil.example"),
+                ("If-None-Match", "\"etag\""),
+            ],
+        );
+        let kept = request_headers(r.headers());
+        let cookies: Vec<_> = kept.get_all(header::COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(cookies, ["a=1", "b=2"], "every value of a listed header, in order");
+        assert_eq!(kept.get(header::ACCEPT_LANGUAGE).unwrap(), "de");
+        assert_eq!(kept.get(SEC_FETCH_SITE).unwrap(), "same-origin");
+        assert!(kept.get("x-forwarded-host").is_none());
+        assert!(kept.get(header::IF_NONE_MATCH).is_none());
+        assert_eq!(kept.len(), 4);
+    }
+
+    #[test]
     fn url_decoding_is_strict() {
         assert_eq!(url_decode("a+b%20c%C3%A4").as_deref(), Some("a b cä"));
         assert_eq!(url_decode("%zz"), None);
