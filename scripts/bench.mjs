@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { ROOT, FUNCTIONS } from "../tests/workerd/portal.mjs";
 import { startHost } from "../tests/contract/hosts.mjs";
+import { emailSignIn } from "../tests/contract/browser.mjs";
 
 const kb = (n) => (n / 1024).toFixed(1);
 console.log("== wasm size per function (KB raw / KB gzip -9) ==");
@@ -50,6 +51,25 @@ for (const hostName of ["spin", "workerd"]) {
         console.log(`${hostName} ${fn} ${path} rtt_median_us=${pct(rtt, 0.5).toFixed(0)} rtt_p99_us=${pct(rtt, 0.99).toFixed(0)} n=${N}`);
       }
     }
+    // A whole authenticated request: session token check (WebCrypto Ed25519 on workerd,
+    // ed25519-dalek in the Spin component), revocation lookup, the HCP-only item, render.
+    const hcp = await emailSignIn(host, "anna.mueller@example.org");
+    const item = "/content/metformin-type-2-diabetes-efficacy";
+    const timeIt = async (label, headers) => {
+      for (let i = 0; i < 20; i++) await (await fetch(host.url + item, { headers })).arrayBuffer();
+      const rtt = [];
+      for (let i = 0; i < N; i++) {
+        const t = performance.now();
+        const res = await fetch(host.url + item, { headers });
+        await res.arrayBuffer();
+        rtt.push((performance.now() - t) * 1000);
+        if (res.status >= 500 || (headers.cookie && !res.ok)) throw new Error(`${item} (${label}): ${res.status}`);
+      }
+      console.log(`${hostName} content ${item} (${label}) rtt_median_us=${pct(rtt, 0.5).toFixed(0)} rtt_p99_us=${pct(rtt, 0.99).toFixed(0)} n=${N}`);
+    };
+    await timeIt("anonymous, gated", {});
+    const cookie = [...hcp.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    await timeIt("verified HCP session", { cookie });
   } finally {
     await host.stop();
   }
