@@ -80,8 +80,8 @@ export async function lastLink(host, email) {
   return { r: m[1], t: m[2], path: `/login/verify?r=${m[1]}&t=${m[2]}` };
 }
 
-/** Signs a (non-staff) person in with the email link: a Browser holding their session. */
-export async function emailSignIn(host, email) {
+/** The email-link first factor: asks for a link, follows it, confirms. */
+async function firstFactor(host, email) {
   const b = new Browser(host);
   const csrf = csrfOf(await (await b.get("/login")).text());
   assert.equal((await b.post("/login", { csrf, email })).status, 200);
@@ -89,18 +89,18 @@ export async function emailSignIn(host, email) {
   const confirm = await b.get(link.path);
   const res = await b.post("/login/verify", { csrf: csrfOf(await confirm.text()), r: link.r, t: link.t });
   assert.equal(res.status, 303);
+  return { b, res };
+}
+
+/** Signs a (non-staff) person in with the email link: a Browser holding their session. */
+export async function emailSignIn(host, email) {
+  const { b } = await firstFactor(host, email);
   assert.ok(b.jar.has("__Host-mp_session"), "signed in");
   return b;
 }
 
 export async function staffSignIn(host, email, offset = 0) {
-  const b = new Browser(host);
-  const csrf = csrfOf(await (await b.get("/login")).text());
-  assert.equal((await b.post("/login", { csrf, email })).status, 200);
-  const link = await lastLink(host, email);
-  const confirm = await b.get(link.path);
-  const res = await b.post("/login/verify", { csrf: csrfOf(await confirm.text()), r: link.r, t: link.t });
-  assert.equal(res.status, 303);
+  const { b, res } = await firstFactor(host, email);
   assert.equal(res.headers.get("location"), "/login/totp");
   assert.equal(b.jar.has("__Host-mp_session"), false, "no session before the second factor");
   const step = await (await b.get("/login/totp")).text();

@@ -67,7 +67,7 @@ fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
         mfa: false,
     };
     let keys = KeySet::from_config(&host.config).unwrap();
-    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(&host.platform, &keys, claims, now)).unwrap().0)
+    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
 }
 
 #[test]

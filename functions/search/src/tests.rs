@@ -91,7 +91,7 @@ fn session(roles: &[&str], verified: bool, country: &str, mfa: bool) -> String {
         mfa,
     };
     let keys = KeySet::from_config(&config()).unwrap();
-    let (t, _) = pollster::block_on(token::issue(&medportal_native::NativePlatform::new(medportal_native::NativeStores::in_memory()), &keys, claims, now)).unwrap();
+    let (t, _) = pollster::block_on(token::issue(&medportal_core::ports::dalek::Dalek, &keys, claims, now)).unwrap();
     format!("__Host-mp_session={t}")
 }
 

@@ -16,7 +16,8 @@ use crate::{KeySet, SessionClaims, token};
 use core::future::Future;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, MemKv, Rng, Row, Signatures, SqlStore, SqlValue, Statement, dalek};
+use medportal_core::ports::dalek::Dalek;
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, MemKv, Rng, Row, SqlStore, SqlValue, Statement};
 use medportal_core::{Config, Ctx, Error, Function, KvBlobStore, Platform, Region, Result, StoreName};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -114,7 +115,7 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
 /// time), as the content function sees it.
 fn signed_in_request<P: Platform>(platform: &P, keys: &KeySet) -> Result<http::Request<Vec<u8>>> {
     let now = platform.now();
-    let (tok, _) = block_on(token::issue(platform, keys, bench_claims(now), now))?;
+    let (tok, _) = block_on(token::issue(platform.signatures(), keys, bench_claims(now), now))?;
     http::Request::get("/content/apixaban-aristotle-trial-summary")
         .header(http::header::COOKIE, format!("mp_lang=en; {}={tok}; _pref=1", crate::SESSION_COOKIE))
         .header(http::header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
@@ -145,13 +146,13 @@ pub fn run(label: &str, n: usize) -> Result<Vec<String>> {
     for i in 0..1000 {
         block_on(kv.put(&format!("deny/s/other-session-{i:04}"), b"1780043200", None))?;
     }
-    let (tok, _) = block_on(token::issue(&platform, &keys, bench_claims(now), now))?;
+    let (tok, _) = block_on(token::issue(platform.signatures(), &keys, bench_claims(now), now))?;
     let req = signed_in_request(&platform, &keys)?;
     let ctx = Ctx::new(&platform, &config, Function::Content);
     let claims = bench_claims(now);
-    let mut verify = || block_on(token::verify(&platform, &keys, &tok, now)).is_ok();
+    let mut verify = || block_on(token::verify(platform.signatures(), &keys, &tok, now)).is_ok();
     let mut auth = || matches!(block_on(crate::authenticate(&ctx, &req)), Ok(Some(_)));
-    let mut issue = || block_on(token::issue(&platform, &keys, claims.clone(), now)).is_ok();
+    let mut issue = || block_on(token::issue(platform.signatures(), &keys, claims.clone(), now)).is_ok();
     let stats = measure(n, &mut [&mut verify, &mut auth, &mut issue])?;
     let names = ["token_verify", "authenticate(in-memory kv)", "token_issue"];
     Ok(stats.iter().zip(names).map(|(s, what)| s.line(label, what)).collect())
@@ -210,19 +211,11 @@ impl HttpClient for BenchPlatform {
     }
 }
 
-impl Signatures for BenchPlatform {
-    async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
-        Ok(dalek::public(seed))
-    }
-    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
-        Ok(dalek::sign(seed, message))
-    }
-    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        dalek::verify(public, message, signature)
-    }
-}
-
 impl Platform for BenchPlatform {
+    type Signatures = Dalek;
+    fn signatures(&self) -> &Dalek {
+        &Dalek
+    }
     type Kv = MemKv;
     type Sql = NoSql;
     type Blob = KvBlobStore<MemKv>;

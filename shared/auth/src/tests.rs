@@ -25,19 +25,7 @@ fn config(keys: &str) -> Config {
 
 /// The native hosts' Ed25519 (the Workers host's WebCrypto one is covered by the contract
 /// suite, which signs in and reads protected pages on workerd).
-struct Dalek;
-
-impl Signatures for Dalek {
-    async fn ed25519_public(&self, seed: &[u8; 32]) -> medportal_core::Result<[u8; 32]> {
-        Ok(dalek::public(seed))
-    }
-    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> medportal_core::Result<[u8; 64]> {
-        Ok(dalek::sign(seed, message))
-    }
-    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        dalek::verify(public, message, signature)
-    }
-}
+use medportal_core::ports::dalek::Dalek;
 
 fn issue(keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> medportal_core::Result<(String, i64)> {
     pollster::block_on(token::issue(&Dalek, keys, claims, now))

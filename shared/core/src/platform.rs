@@ -14,10 +14,13 @@ use crate::region::{InRegion, Region};
 use time::OffsetDateTime;
 
 /// Implemented once per runtime (Workers, Spin, native).
-pub trait Platform: Clock + Rng + Log + HttpClient + Signatures {
+pub trait Platform: Clock + Rng + Log + HttpClient {
     type Kv: KvStore;
     type Sql: SqlStore;
     type Blob: BlobStore;
+    /// Ed25519 for session tokens (WebCrypto on Workers, [`dalek::Dalek`] elsewhere).
+    type Signatures: Signatures;
+    fn signatures(&self) -> &Self::Signatures;
     async fn open_kv(&self, name: StoreName) -> Result<Self::Kv>;
     async fn open_sql(&self, name: StoreName) -> Result<Self::Sql>;
     async fn open_blob(&self, name: StoreName) -> Result<Self::Blob>;
@@ -70,8 +73,8 @@ impl<'a, P: Platform> Ctx<'a, P> {
     }
 
     /// The platform's Ed25519 implementation ([`Signatures`]).
-    pub fn signatures(&self) -> &P {
-        self.platform
+    pub fn signatures(&self) -> &P::Signatures {
+        self.platform.signatures()
     }
 
     pub fn random_bytes<const N: usize>(&self) -> Result<[u8; N]> {

@@ -225,7 +225,23 @@ pub trait Signatures {
 /// The `ed25519-dalek` implementation of [`Signatures`], for the hosts without WebCrypto.
 #[cfg(feature = "ed25519-dalek")]
 pub mod dalek {
+    use crate::error::Result;
     use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+
+    /// [`super::Signatures`] in Rust: the native and Spin hosts' implementation.
+    pub struct Dalek;
+
+    impl super::Signatures for Dalek {
+        async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
+            Ok(public(seed))
+        }
+        async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
+            Ok(sign(seed, message))
+        }
+        async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+            verify(public, message, signature)
+        }
+    }
 
     pub fn public(seed: &[u8; 32]) -> [u8; 32] {
         SigningKey::from_bytes(seed).verifying_key().to_bytes()

@@ -2,7 +2,8 @@
 //! (`spin_key_value(store, key, value)`), SQL databases are SQLite files and blob stores are
 //! key-value backed, exactly as on Spin, so one set of tools inspects both hosts' state.
 
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, Signatures, SqlStore, SqlValue, Statement, dalek};
+use medportal_core::ports::dalek::Dalek;
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement};
 use medportal_core::{Error, KvBlobStore, Platform, Result, StoreKind, StoreName};
 use rusqlite::{Connection, params_from_iter, types::Value};
 use std::collections::HashMap;
@@ -143,19 +144,11 @@ impl HttpClient for NativePlatform {
     }
 }
 
-impl Signatures for NativePlatform {
-    async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
-        Ok(dalek::public(seed))
-    }
-    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
-        Ok(dalek::sign(seed, message))
-    }
-    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        dalek::verify(public, message, signature)
-    }
-}
-
 impl Platform for NativePlatform {
+    type Signatures = Dalek;
+    fn signatures(&self) -> &Dalek {
+        &Dalek
+    }
     type Kv = NativeKv;
     type Sql = NativeSql;
     type Blob = KvBlobStore<NativeKv>;

@@ -12,7 +12,8 @@
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use core::time::Duration;
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, Signatures, SqlStore, SqlValue, Statement, dalek, within};
+use medportal_core::ports::dalek::Dalek;
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement, within};
 use medportal_core::{Config, Error, KvBlobStore, Platform, RequestInfo, Result, StoreName};
 use spin_sdk::wasip3::http::types::RequestOptions;
 use spin_sdk::wasip3::http_compat::RequestOptionsExtension;
@@ -65,19 +66,11 @@ impl HttpClient for SpinPlatform {
     }
 }
 
-impl Signatures for SpinPlatform {
-    async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
-        Ok(dalek::public(seed))
-    }
-    async fn ed25519_sign(&self, seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
-        Ok(dalek::sign(seed, message))
-    }
-    async fn ed25519_verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        dalek::verify(public, message, signature)
-    }
-}
-
 impl Platform for SpinPlatform {
+    type Signatures = Dalek;
+    fn signatures(&self) -> &Dalek {
+        &Dalek
+    }
     type Kv = SpinKv;
     type Sql = SpinSqlite;
     type Blob = KvBlobStore<SpinKv>;

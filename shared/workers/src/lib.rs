@@ -99,6 +99,10 @@ impl HttpClient for WorkersPlatform {
 }
 
 impl Platform for WorkersPlatform {
+    type Signatures = WebCrypto;
+    fn signatures(&self) -> &WebCrypto {
+        &WebCrypto
+    }
     type Kv = WorkersKv;
     type Sql = WorkersD1;
     type Blob = WorkersR2;
@@ -445,7 +449,10 @@ mod webcrypto {
     }
 }
 
-impl Signatures for WorkersPlatform {
+/// Ed25519 through the runtime's WebCrypto.
+pub struct WebCrypto;
+
+impl Signatures for WebCrypto {
     async fn ed25519_public(&self, seed: &[u8; 32]) -> Result<[u8; 32]> {
         webcrypto::public(seed).await
     }
@@ -456,7 +463,7 @@ impl Signatures for WorkersPlatform {
         match webcrypto::verify(public, message, signature).await {
             Ok(valid) => valid,
             Err(e) => {
-                self.log(LogLevel::Warn, &format!("ed25519 verify failed: {e}"));
+                worker::console_warn!("ed25519 verify failed: {e}");
                 false
             }
         }
