@@ -243,16 +243,43 @@ pub mod dalek {
         }
     }
 
+    const CACHED_KEYS: usize = 16;
+
+    thread_local! {
+        /// Keys in their expanded form: a signing key costs a SHA-512 and a scalar
+        /// multiplication to expand, a public key a point decompression, each time otherwise.
+        static SIGNING: std::cell::RefCell<Vec<([u8; 32], SigningKey)>> = const { std::cell::RefCell::new(Vec::new()) };
+        static VERIFYING: std::cell::RefCell<Vec<([u8; 32], VerifyingKey)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    fn remember<K: Clone>(cache: &std::cell::RefCell<Vec<([u8; 32], K)>>, bytes: &[u8; 32], make: impl FnOnce() -> Option<K>) -> Option<K> {
+        if let Some(k) = cache.borrow().iter().find(|(b, _)| b == bytes).map(|(_, k)| k.clone()) {
+            return Some(k);
+        }
+        let k = make()?;
+        let mut c = cache.borrow_mut();
+        if c.len() >= CACHED_KEYS {
+            c.remove(0);
+        }
+        c.push((*bytes, k.clone()));
+        Some(k)
+    }
+
+    fn signing(seed: &[u8; 32]) -> SigningKey {
+        SIGNING.with(|c| remember(c, seed, || Some(SigningKey::from_bytes(seed)))).unwrap_or_else(|| SigningKey::from_bytes(seed))
+    }
+
     pub fn public(seed: &[u8; 32]) -> [u8; 32] {
-        SigningKey::from_bytes(seed).verifying_key().to_bytes()
+        signing(seed).verifying_key().to_bytes()
     }
     pub fn sign(seed: &[u8; 32], message: &[u8]) -> [u8; 64] {
-        SigningKey::from_bytes(seed).sign(message).to_bytes()
+        signing(seed).sign(message).to_bytes()
     }
     /// Strict verification (RFC 8032 §5.1.7 plus the small-order and malleability checks).
     pub fn verify(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        VerifyingKey::from_bytes(public)
-            .is_ok_and(|k| k.verify_strict(message, &Signature::from_bytes(signature)).is_ok())
+        VERIFYING
+            .with(|c| remember(c, public, || VerifyingKey::from_bytes(public).ok()))
+            .is_some_and(|k| k.verify_strict(message, &Signature::from_bytes(signature)).is_ok())
     }
 }
 
