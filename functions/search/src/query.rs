@@ -317,9 +317,7 @@ fn counts<'r>(res: &'r SearchResults, name: &str) -> &'r [(String, u32)] {
 
 /// `/search`.
 pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
-    // Milliseconds without i128 arithmetic (its division and printing are ~2 KB of wasm).
-    let started = ctx.now();
-    let started_ms = started.unix_timestamp() * 1000 + i64::from(started.millisecond());
+    let started_ms = ctx.now_ms();
     let raw_query = req.uri().query().unwrap_or("");
     let params = Params::parse(raw_query)?;
     let l = info.locale;

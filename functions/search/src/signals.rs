@@ -146,8 +146,7 @@ pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
         return Err(Error::bad_request("invalid_target", "Search result links lead to content items only."));
     }
     let rank: Option<i64> = get("r").and_then(|r| r.parse().ok()).filter(|r| (1..=1000).contains(r));
-    let now = ctx.now();
-    let now_ms = now.unix_timestamp() * 1000 + i64::from(now.millisecond());
+    let now_ms = ctx.now_ms();
     if let Some(rank) = rank {
         let recorded = async {
             match medportal_auth::authenticate(ctx, req).await? {

@@ -61,28 +61,25 @@ impl KeySet {
     /// refused and no session can be issued — fail closed).
     pub fn from_config(config: &Config) -> Result<KeySet> {
         let mut set = KeySet { signer: None, seeds: Vec::new(), verifiers: RefCell::new(Vec::new()), csrf_key: None };
-        let mut seeds: Vec<(String, [u8; 32])> = Vec::new();
         match (&config.session_keys, &config.session_public_keys) {
             (None, None) if config.dev_mode => {
-                seeds.push((DEV_KID.to_owned(), Sha256::digest(b"medportal development session key").into()));
+                set.seeds.push((DEV_KID.to_owned(), Sha256::digest(b"medportal development session key").into()));
             }
             (Some(list), _) => {
                 for entry in entries(list) {
                     let (kid, seed) = entry?;
-                    seeds.push((kid.to_owned(), decode_32(seed)?));
+                    set.seeds.push((kid.to_owned(), decode_32(seed)?));
                 }
             }
             (None, _) => {}
         }
-        for (kid, seed) in seeds {
-            if set.signer.is_none() {
-                let mut h = Sha256::new();
-                h.update(b"medportal csrf v1\0");
-                h.update(seed);
-                set.csrf_key = Some(h.finalize().into());
-                set.signer = Some(Signer { kid: kid.clone(), seed });
-            }
-            set.seeds.push((kid, seed));
+        // The first signing key signs, and keys the anonymous CSRF tokens.
+        if let Some((kid, seed)) = set.seeds.first() {
+            let mut h = Sha256::new();
+            h.update(b"medportal csrf v1\0");
+            h.update(seed);
+            set.csrf_key = Some(h.finalize().into());
+            set.signer = Some(Signer { kid: kid.clone(), seed: *seed });
         }
         if let Some(list) = &config.session_public_keys {
             for entry in entries(list) {

@@ -3,7 +3,7 @@
 
 use medportal_core::ports::{Row, SqlStore, SqlValue, Statement};
 use medportal_core::{Error, Result};
-use worker::js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use worker::js_sys::{Array, ArrayBuffer, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::wasm_bindgen::{JsCast, JsValue};
 
@@ -77,7 +77,7 @@ impl SqlStore for WorkersD1 {
         let statement = self.prepare(sql, params)?;
         let promise = statement.inner().run().map_err(crate::js_err)?;
         let result = JsFuture::from(promise).await.map_err(crate::js_err)?;
-        let get = |obj: &JsValue, key: &str| Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        let get = |obj: &JsValue, key: &str| crate::js_get(obj, key).unwrap_or(JsValue::UNDEFINED);
         if get(&result, "success").as_bool() == Some(false) {
             let error = get(&result, "error").as_string().unwrap_or_else(|| "D1 statement failed".to_owned());
             return Err(Error::platform(error));

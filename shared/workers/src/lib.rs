@@ -135,7 +135,7 @@ pub(crate) fn js_err(e: JsValue) -> Error {
     Error::platform(e.as_string().unwrap_or_else(|| "javascript error".to_owned()))
 }
 
-fn js_get(obj: &JsValue, key: &str) -> Result<JsValue> {
+pub(crate) fn js_get(obj: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(obj, &JsValue::from_str(key)).map_err(js_err)
 }
 
@@ -275,12 +275,11 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> Result<
     let headers = raw.headers();
     for name in &medportal_core::web::REQUEST_HEADERS {
         if let Ok(Some(v)) = headers.get(name.as_str()) {
+            if name == http::header::CONTENT_LENGTH {
+                medportal_core::check_body_size(config, v.parse().unwrap_or(usize::MAX))?;
+            }
             builder = builder.header(name.clone(), v);
         }
-    }
-    if let Ok(Some(len)) = headers.get("content-length") {
-        let len: usize = len.parse().unwrap_or(usize::MAX);
-        medportal_core::check_body_size(config, len)?;
     }
     // The limit on the body actually read is enforced by `medportal_core::serve`.
     let body = match raw.body() {
@@ -358,12 +357,11 @@ macro_rules! entry {
 /// Ed25519 through the runtime's WebCrypto (`crypto.subtle`): no curve arithmetic in the
 /// wasm, and verification at native speed. Imported keys are kept per isolate.
 mod webcrypto {
-    use super::{js_err, js_get};
+    use super::{call_method, js_err, js_get, object};
     use medportal_core::{Error, Result};
     use std::cell::RefCell;
-    use worker::js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
+    use worker::js_sys::{Array, ArrayBuffer, Uint8Array};
     use worker::wasm_bindgen::{JsCast, JsValue};
-    use worker::wasm_bindgen_futures::JsFuture;
 
     /// PKCS #8 wrapping of an Ed25519 seed (RFC 8410): this prefix, then the 32 bytes.
     const PKCS8_PREFIX: [u8; 16] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
@@ -375,17 +373,13 @@ mod webcrypto {
     }
 
     fn algorithm() -> Result<JsValue> {
-        let alg = Object::new();
-        Reflect::set(&alg, &JsValue::from_str("name"), &JsValue::from_str("Ed25519")).map_err(js_err)?;
-        Ok(alg.into())
+        object(&[("name", JsValue::from_str("Ed25519"))])
     }
 
     /// Calls `crypto.subtle[method](...args)` and awaits it.
     async fn subtle(method: &str, args: &Array) -> Result<JsValue> {
         let subtle = js_get(&js_get(&worker::js_sys::global(), "crypto")?, "subtle")?;
-        let f: Function = js_get(&subtle, method)?.dyn_into().map_err(js_err)?;
-        let promise: Promise = f.apply(&subtle, args).map_err(js_err)?.dyn_into().map_err(js_err)?;
-        JsFuture::from(promise).await.map_err(js_err)
+        call_method(&subtle, method, args).await
     }
 
     async fn import(private: bool, bytes: &[u8; 32], extractable: bool) -> Result<JsValue> {
