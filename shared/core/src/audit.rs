@@ -2,7 +2,10 @@
 //! statements so they join the same storage batch as the action they record (no action
 //! without its entry); the audit function builds the tamper-evident log on top.
 
+use crate::error::Result;
+use crate::platform::{Ctx, Platform};
 use crate::ports::Statement;
+use crate::region::Region;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -42,6 +45,22 @@ impl AuditEntry<'_> {
             ],
         )
     }
+}
+
+/// Writes an action's statements and the audit entries recording it in one atomic batch of
+/// the region's database: both land, or neither does. The one way a function records what it
+/// did; the entries share the batch's time (`ctx.now()`).
+pub async fn commit<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    region: Region,
+    mut statements: Vec<Statement>,
+    entries: &[AuditEntry<'_>],
+) -> Result<()> {
+    let now = ctx.now().unix_timestamp();
+    for entry in entries {
+        statements.push(entry.statement(ctx.random_id()?, now));
+    }
+    ctx.region(region).sql().await?.batch(&region, &statements).await
 }
 
 /// A funnel event statement (engagement analytics; home region only).
