@@ -1,7 +1,7 @@
 //! The HTML document frame shared by every page.
 
 use crate::components::{NoticeKind, notice};
-use crate::{CSS_PATH, Locale, Msg, routes, t, tf};
+use crate::{CSS_PATH, Locale, Msg, paths, t, tf};
 use maud::{DOCTYPE, Markup, html};
 
 /// The signed-in user, as shown in the header.
@@ -101,7 +101,7 @@ impl PageContext {
         let mut sep = '?';
         for pair in self.query.split('&').filter(|p| !p.is_empty()) {
             let name = pair.split_once('=').map_or(pair, |(n, _)| n);
-            if name == routes::LANG_PARAM || pair.bytes().any(|b| b == b'#' || b.is_ascii_control())
+            if name == paths::LANG_PARAM || pair.bytes().any(|b| b == b'#' || b.is_ascii_control())
             {
                 continue;
             }
@@ -110,7 +110,7 @@ impl PageContext {
             sep = '&';
         }
         href.push(sep);
-        href.push_str(routes::LANG_PARAM);
+        href.push_str(paths::LANG_PARAM);
         href.push('=');
         href.push_str(locale.code());
         href
@@ -169,7 +169,7 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                 header.site-header {
                     div.container.header-top {
                         p.brand {
-                            a.site-name href=(routes::HOME) { (t(l, Msg::SiteName)) }
+                            a.site-name href=(paths::content::HOME) { (t(l, Msg::SiteName)) }
                             " "
                             span.tagline { (t(l, Msg::SiteTagline)) }
                         }
@@ -184,25 +184,25 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                     }
                     nav.container.primary-nav aria-label=(t(l, Msg::NavLabel)) {
                         ul.nav {
-                            (nav_link(routes::HOME, Msg::NavHome))
-                            (nav_link(routes::LIBRARY, Msg::NavLibrary))
-                            (nav_link(routes::INQUIRIES, Msg::NavAsk))
+                            (nav_link(paths::content::HOME, Msg::NavHome))
+                            (nav_link(paths::content::LIBRARY, Msg::NavLibrary))
+                            (nav_link(paths::inquiries::INQUIRIES, Msg::NavAsk))
                             @if ctx.user.is_some() {
-                                (nav_link(routes::ACCOUNT, Msg::NavAccount))
+                                (nav_link(paths::identity::ACCOUNT, Msg::NavAccount))
                                 li {
-                                    form.inline-form method="post" action=(routes::LOGOUT) {
-                                        input type="hidden" name=(routes::CSRF_FIELD)
+                                    form.inline-form method="post" action=(paths::identity::LOGOUT) {
+                                        input type="hidden" name=(paths::CSRF_FIELD)
                                             value=(ctx.csrf_token.as_deref().unwrap_or(""));
                                         button.link-button type="submit" { (t(l, Msg::NavSignOut)) }
                                     }
                                 }
                             } @else {
-                                (nav_link(routes::LOGIN, Msg::NavSignIn))
+                                (nav_link(paths::identity::LOGIN, Msg::NavSignIn))
                             }
                         }
-                        form.search.site-search role="search" method="get" action=(routes::SEARCH) {
+                        form.search.site-search role="search" method="get" action=(paths::search::SEARCH) {
                             label for="site-search-q" { (t(l, Msg::SearchLabel)) }
-                            input #site-search-q type="search" name=(routes::SEARCH_PARAM) autocomplete="off";
+                            input #site-search-q type="search" name=(paths::SEARCH_PARAM) autocomplete="off";
                             button.btn.btn--secondary type="submit" { (t(l, Msg::SearchButton)) }
                         }
                     }
@@ -233,10 +233,10 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                         p.ae-notice { (t(l, Msg::FooterAdverseEvents)) }
                         nav aria-label=(t(l, Msg::FooterLegalLabel)) {
                             ul.footer-links {
-                                li { a href=(routes::PRIVACY) { (t(l, Msg::FooterPrivacy)) } }
-                                li { a href=(routes::TERMS) { (t(l, Msg::FooterTerms)) } }
-                                li { a href=(routes::IMPRINT) { (t(l, Msg::FooterImprint)) } }
-                                li { a href=(routes::ACCESSIBILITY) { (t(l, Msg::FooterAccessibility)) } }
+                                li { a href=(paths::content::PRIVACY) { (t(l, Msg::FooterPrivacy)) } }
+                                li { a href=(paths::content::TERMS) { (t(l, Msg::FooterTerms)) } }
+                                li { a href=(paths::content::IMPRINT) { (t(l, Msg::FooterImprint)) } }
+                                li { a href=(paths::content::ACCESSIBILITY) { (t(l, Msg::FooterAccessibility)) } }
                             }
                         }
                         nav aria-label=(t(l, Msg::LangSwitcherLabel)) {
@@ -245,7 +245,7 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                                     li {
                                         a href=(ctx.lang_href(other)) lang=(other.code()) hreflang=(other.code())
                                             aria-current=[(other == l).then_some("true")] {
-                                            (other.native_name())
+                                            (crate::native_name(other))
                                         }
                                     }
                                 }

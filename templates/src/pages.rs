@@ -10,7 +10,7 @@ use crate::components::{
 };
 use crate::format::{format_date, format_datetime, format_number, iso_date, iso_datetime};
 use crate::layout::{PageContext, page, tel_href};
-use crate::{Locale, Msg, routes, t, tf};
+use crate::{Locale, Msg, paths, t, tf};
 use maud::{Markup, html};
 use time::OffsetDateTime;
 
@@ -63,12 +63,12 @@ pub fn error_page(ctx: &PageContext, status: u16, code: &str, message: Msg) -> M
                 p.lead { (t(l, message)) }
                 p.actions {
                     @if status == 401 {
-                        (link_button(ButtonKind::Primary, routes::LOGIN, t(l, Msg::NavSignIn)))
+                        (link_button(ButtonKind::Primary, paths::identity::LOGIN, t(l, Msg::NavSignIn)))
                         " "
                     }
                     (link_button(
                         if status == 401 { ButtonKind::Secondary } else { ButtonKind::Primary },
-                        routes::HOME,
+                        paths::content::HOME,
                         t(l, Msg::ErrorBackHome),
                     ))
                 }
@@ -92,10 +92,10 @@ pub fn home(ctx: &PageContext, view: &HomeView) -> Markup {
                     p.welcome { (tf(l, Msg::HomeWelcome, &[("name", &user.display_name)])) }
                 }
                 p.lead { (t(l, Msg::HomePurpose)) }
-                form.search role="search" method="get" action=(routes::SEARCH) {
+                form.search role="search" method="get" action=(paths::search::SEARCH) {
                     label for="home-search-q" { (t(l, Msg::HomeSearchLabel)) }
                     p.hint #home-search-hint { (t(l, Msg::HomeSearchHint)) }
-                    input #home-search-q type="search" name=(routes::SEARCH_PARAM)
+                    input #home-search-q type="search" name=(paths::SEARCH_PARAM)
                         aria-describedby="home-search-hint" autocomplete="off";
                     button.btn.btn--primary type="submit" { (t(l, Msg::SearchButton)) }
                 }
@@ -106,19 +106,19 @@ pub fn home(ctx: &PageContext, view: &HomeView) -> Markup {
                     (empty_state(
                         t(l, Msg::HomeFeaturedEmptyTitle),
                         t(l, Msg::HomeFeaturedEmptyText),
-                        Some((routes::LIBRARY, t(l, Msg::HomeBrowseLibrary))),
+                        Some((paths::content::LIBRARY, t(l, Msg::HomeBrowseLibrary))),
                     ))
                 } @else {
                     div.cards {
                         @for card in &view.featured { (content_card(l, card)) }
                     }
-                    p { a href=(routes::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
+                    p { a href=(paths::content::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
                 }
             }
             section.ask aria-labelledby="ask-title" {
                 h2 #ask-title { (t(l, Msg::HomeAskHeading)) }
                 p { (t(l, Msg::HomeAskText)) }
-                p { (link_button(ButtonKind::Primary, routes::INQUIRIES, t(l, Msg::HomeAskLink))) }
+                p { (link_button(ButtonKind::Primary, paths::inquiries::INQUIRIES, t(l, Msg::HomeAskLink))) }
             }
         },
     )
@@ -212,7 +212,7 @@ fn ae_hint(locale: Locale) -> Markup {
     html! {
         p.ae-notice {
             (t(locale, Msg::AeReportText)) " "
-            a href=(routes::AE_REPORTING) { (t(locale, Msg::AeReportLink)) }
+            a href=(paths::content::AE_REPORTING) { (t(locale, Msg::AeReportLink)) }
         }
     }
 }
@@ -287,10 +287,10 @@ pub fn library(ctx: &PageContext, view: &LibraryView) -> Markup {
     } else {
         t(l, Msg::LibraryTitle).to_string()
     };
-    let mut base = String::from(routes::LIBRARY);
+    let mut base = String::from(paths::content::LIBRARY);
     for (name, value) in [
-        (routes::TYPE_PARAM, content_type),
-        (routes::AREA_PARAM, area),
+        (paths::TYPE_PARAM, content_type),
+        (paths::AREA_PARAM, area),
     ] {
         if let Some(value) = value {
             base.push(if base.contains('?') { '&' } else { '?' });
@@ -306,15 +306,15 @@ pub fn library(ctx: &PageContext, view: &LibraryView) -> Markup {
             h1 { (t(l, Msg::LibraryTitle)) }
             p.lead { (t(l, Msg::LibraryIntro)) }
             h2 { (t(l, Msg::LibraryFilterHeading)) }
-            form.filters method="get" action=(routes::LIBRARY) {
-                (filter_select(l, "filter-type", routes::TYPE_PARAM, Msg::LibraryFilterType,
+            form.filters method="get" action=(paths::content::LIBRARY) {
+                (filter_select(l, "filter-type", paths::TYPE_PARAM, Msg::LibraryFilterType,
                     Msg::LibraryFilterTypeAll, labels::CONTENT_TYPES, content_type, labels::content_type))
-                (filter_select(l, "filter-area", routes::AREA_PARAM, Msg::LibraryFilterArea,
+                (filter_select(l, "filter-area", paths::AREA_PARAM, Msg::LibraryFilterArea,
                     Msg::LibraryFilterAreaAll, labels::AREAS, area, labels::area))
                 p.actions {
                     button.btn.btn--primary type="submit" { (t(l, Msg::LibraryFilterApply)) }
                     @if filtered {
-                        " " a href=(routes::LIBRARY) { (t(l, Msg::LibraryFilterClear)) }
+                        " " a href=(paths::content::LIBRARY) { (t(l, Msg::LibraryFilterClear)) }
                     }
                 }
             }
@@ -327,13 +327,13 @@ pub fn library(ctx: &PageContext, view: &LibraryView) -> Markup {
                         (empty_state(
                             t(l, Msg::LibraryEmptyFilteredTitle),
                             t(l, Msg::LibraryEmptyFilteredText),
-                            Some((routes::LIBRARY, t(l, Msg::LibraryFilterClear))),
+                            Some((paths::content::LIBRARY, t(l, Msg::LibraryFilterClear))),
                         ))
                     } @else {
                         (empty_state(
                             t(l, Msg::LibraryEmptyTitle),
                             t(l, Msg::LibraryEmptyText),
-                            Some((routes::INQUIRIES, t(l, Msg::HomeAskLink))),
+                            Some((paths::inquiries::INQUIRIES, t(l, Msg::HomeAskLink))),
                         ))
                     }
                 } @else {
@@ -382,8 +382,8 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
         &card.title,
         html! {
             (breadcrumb(l, &[
-                Crumb { label: t(l, Msg::NavHome), href: routes::HOME },
-                Crumb { label: t(l, Msg::NavLibrary), href: routes::LIBRARY },
+                Crumb { label: t(l, Msg::NavHome), href: paths::content::HOME },
+                Crumb { label: t(l, Msg::NavLibrary), href: paths::content::LIBRARY },
             ], &card.title))
             article.item {
                 h1 lang=[other_lang] { (card.title) }
@@ -412,7 +412,7 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
                             p { (t(l, Msg::ItemGatedUnverified)) }
                         } @else {
                             p { (t(l, Msg::ItemGatedText)) }
-                            p { (link_button(ButtonKind::Primary, routes::LOGIN, t(l, Msg::NavSignIn))) }
+                            p { (link_button(ButtonKind::Primary, paths::identity::LOGIN, t(l, Msg::NavSignIn))) }
                             p { (t(l, Msg::ItemGatedRegister)) }
                         }
                     }
@@ -425,7 +425,7 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
             section.ask aria-labelledby="ask-title" {
                 h2 #ask-title { (t(l, Msg::ItemAskHeading)) }
                 p { (t(l, Msg::ItemAskText)) }
-                p { (link_button(ButtonKind::Primary, routes::INQUIRIES, t(l, Msg::ItemAskLink))) }
+                p { (link_button(ButtonKind::Primary, paths::inquiries::INQUIRIES, t(l, Msg::ItemAskLink))) }
                 (ae_hint(l))
             }
         },
@@ -449,7 +449,7 @@ pub fn inquiries_landing(ctx: &PageContext) -> Markup {
             section.notice.notice--warning aria-labelledby="ae-title" {
                 h2 #ae-title { (t(l, Msg::InquiriesAeHeading)) }
                 p { (t(l, Msg::InquiriesAeText)) }
-                p { a href=(routes::AE_REPORTING) { (t(l, Msg::AeReportLink)) } }
+                p { a href=(paths::content::AE_REPORTING) { (t(l, Msg::AeReportLink)) } }
                 p { strong { (t(l, Msg::InquiriesEmergency)) } }
             }
             section {
@@ -472,7 +472,7 @@ pub fn inquiries_landing(ctx: &PageContext) -> Markup {
                 h2 { (t(l, Msg::InquiriesOnlineHeading)) }
                 p { (t(l, Msg::InquiriesOnlineText)) }
                 @if ctx.user.is_none() {
-                    p { (link_button(ButtonKind::Primary, routes::LOGIN, t(l, Msg::InquiriesOnlineSignIn))) }
+                    p { (link_button(ButtonKind::Primary, paths::identity::LOGIN, t(l, Msg::InquiriesOnlineSignIn))) }
                 }
             }
         },
@@ -517,7 +517,7 @@ pub fn data_protection(ctx: &PageContext) -> Markup {
             section {
                 h2 { (t(l, Msg::AuditRightsHeading)) }
                 p { (with_markup(l, Msg::AuditRightsText, "email", mailto(DPO_EMAIL))) }
-                p { a href=(routes::PRIVACY) { (t(l, Msg::AuditPrivacyLink)) } }
+                p { a href=(paths::content::PRIVACY) { (t(l, Msg::AuditPrivacyLink)) } }
             }
         },
     )

@@ -238,7 +238,7 @@ fn locale_codes() {
     assert_eq!(Locale::En.code(), "en");
     assert_eq!(Locale::De.code(), "de");
     assert_eq!(Locale::default(), Locale::En);
-    assert_eq!(Locale::De.native_name(), "Deutsch");
+    assert_eq!(crate::native_name(Locale::De), "Deutsch");
     assert_eq!(Locale::from_tag("en-GB"), Some(Locale::En));
     assert_eq!(Locale::from_tag("fr"), None);
 }

@@ -6,18 +6,17 @@ mod entry;
 mod library;
 
 use http::{HeaderValue, StatusCode, header};
-use medportal_core::common::{self, Common};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::policy::Action;
-use medportal_core::{App, Ctx, Error, Function, Platform, Result, route_table};
+use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
+use medportal_templates::paths::content as paths;
 use medportal_templates::{CSS, CSS_PATH, pages};
 
 pub struct Content;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
-    Common(Common),
     Home,
     Library,
     Item,
@@ -31,16 +30,16 @@ impl App for Content {
 
     fn routes() -> &'static Routes<Route> {
         route_table!(Route, {
-            let b = RoutesBuilder::new()
-                .get("/", Route::Home)
-                .get("/content", Route::Library)
-                .get("/content/{slug}", Route::Item)
-                .get("/privacy", Route::Legal(pages::LegalPage::Privacy))
-                .get("/terms", Route::Legal(pages::LegalPage::Terms))
-                .get("/imprint", Route::Legal(pages::LegalPage::Imprint))
-                .get("/accessibility", Route::Legal(pages::LegalPage::Accessibility))
-                .get(CSS_PATH, Route::Stylesheet);
-            common::routes(b, Function::Content, Route::Common).build()
+            RoutesBuilder::new()
+                .get(paths::HOME, Route::Home)
+                .get(paths::LIBRARY, Route::Library)
+                .get(paths::ITEM, Route::Item)
+                .get(paths::PRIVACY, Route::Legal(pages::LegalPage::Privacy))
+                .get(paths::TERMS, Route::Legal(pages::LegalPage::Terms))
+                .get(paths::IMPRINT, Route::Legal(pages::LegalPage::Imprint))
+                .get(paths::ACCESSIBILITY, Route::Legal(pages::LegalPage::Accessibility))
+                .get(CSS_PATH, Route::Stylesheet)
+                .build()
         })
     }
 
@@ -52,24 +51,26 @@ impl App for Content {
         req: Request,
     ) -> Result<Response> {
         let query = req.uri().query().unwrap_or("").to_owned();
-        match route {
-            Route::Common(c) => return common::dispatch(ctx, c, params, req).await,
-            // Public and cached: no session lookup.
-            Route::Stylesheet => return Ok(stylesheet()),
-            _ => {}
+        // Public and cached: no session lookup.
+        if route == Route::Stylesheet {
+            return Ok(stylesheet());
         }
         let session = medportal_auth::authenticate(ctx, &req).await?;
-        let page = || medportal_auth::page_context(ctx, info, &query, session.as_ref());
+        let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
         match route {
-            Route::Common(_) | Route::Stylesheet => Err(Error::NotFound),
+            Route::Stylesheet => Err(Error::NotFound),
             Route::Home => library::home(ctx, &page()).await,
             Route::Library => library::list(ctx, &page(), &req).await,
             Route::Item => {
                 let may_read = session.as_ref().is_some_and(|s| s.may(Action::ReadHcpContent));
                 library::item(ctx, &page(), params.get("slug").unwrap_or(""), may_read).await
             }
-            Route::Legal(which) => Ok(web::html(StatusCode::OK, pages::legal(&page(), which))),
+            Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
         }
+    }
+
+    fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
+        medportal_web::error_page(config, info, err)
     }
 }
 

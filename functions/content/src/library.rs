@@ -50,7 +50,7 @@ pub async fn home<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext) -> Result<R
         )
         .await?;
     let featured = rows.iter().map(card).collect::<Result<Vec<_>>>()?;
-    Ok(web::html(StatusCode::OK, pages::home(page, &HomeView { featured })))
+    Ok(medportal_web::html(StatusCode::OK, pages::home(page, &HomeView { featured })))
 }
 
 /// Filter values are codes (`clinical_summary`, `cardiology`); anything else is refused.
@@ -105,7 +105,7 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, req: &Reque
         content_type,
         area,
     };
-    Ok(web::html(StatusCode::OK, pages::library(page, &view)))
+    Ok(medportal_web::html(StatusCode::OK, pages::library(page, &view)))
 }
 
 /// One item. HCP-only items show their title and summary and a sign-in / verification prompt
@@ -132,5 +132,5 @@ pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str,
         gated,
         card,
     };
-    Ok(web::html(StatusCode::OK, pages::content_item(page, &view)))
+    Ok(medportal_web::html(StatusCode::OK, pages::content_item(page, &view)))
 }

@@ -3,17 +3,15 @@
 mod entry;
 
 use http::StatusCode;
-use medportal_core::common::{self, Common};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
-use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::{App, Ctx, Function, Platform, Result, render, route_table};
-use medportal_templates::pages;
+use medportal_core::web::{Request, RequestInfo, Response};
+use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
+use medportal_templates::{pages, paths};
 
 pub struct Inquiries;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
-    Common(Common),
     Landing,
 }
 
@@ -22,26 +20,26 @@ impl App for Inquiries {
     const FUNCTION: Function = Function::Inquiries;
 
     fn routes() -> &'static Routes<Route> {
-        route_table!(Route, {
-            let b = RoutesBuilder::new().get("/inquiries", Route::Landing);
-            common::routes(b, Function::Inquiries, Route::Common).build()
-        })
+        route_table!(Route, RoutesBuilder::new().get(paths::inquiries::INQUIRIES, Route::Landing).build())
     }
 
     async fn dispatch<P: Platform>(
         ctx: &Ctx<'_, P>,
         info: &RequestInfo,
         route: Route,
-        params: Params,
+        _params: Params,
         req: Request,
     ) -> Result<Response> {
         match route {
-            Route::Common(c) => common::dispatch(ctx, c, params, req).await,
             Route::Landing => {
-                let page = render::page_context(ctx.config, info, req.uri().query().unwrap_or(""));
-                Ok(web::html(StatusCode::OK, pages::inquiries_landing(&page)))
+                let page = medportal_web::page_context(ctx, info, req.uri().query().unwrap_or(""), None);
+                Ok(medportal_web::html(StatusCode::OK, pages::inquiries_landing(&page)))
             }
         }
+    }
+
+    fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
+        medportal_web::error_page(config, info, err)
     }
 }
 

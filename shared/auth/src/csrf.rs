@@ -15,13 +15,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use hmac::{Hmac, Mac};
 use http::header;
 use medportal_core::security::ct_eq;
-use medportal_core::web::{self, Request};
+use medportal_core::web::{self, Form, Request};
 use medportal_core::{Config, Ctx, Error, Platform, Result};
 use sha2::Sha256;
 
 /// The pre-session CSRF cookie.
 pub const CSRF_COOKIE: &str = "__Host-mp_csrf";
-/// The form field (same as `templates::routes::CSRF_FIELD`).
+/// The form field (same as `templates::paths::CSRF_FIELD`).
 pub const CSRF_FIELD: &str = "csrf";
 
 /// Refuses cross-site requests by their Fetch Metadata and Origin headers.
@@ -78,9 +78,9 @@ pub fn form_token<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, session: Option<
 
 /// Checks a state-changing request: origin headers plus the `csrf` form field. Call it before
 /// anything is written. Accepts the session's token, or the pre-session cookie's token.
-pub fn check(config: &Config, req: &Request, form: &[(String, String)], session: Option<&Session>) -> Result<()> {
+pub fn check(config: &Config, req: &Request, form: &Form, session: Option<&Session>) -> Result<()> {
     check_origin(config, req)?;
-    let given = form.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
+    let given = form.get(CSRF_FIELD);
     if given.is_empty() {
         return Err(Error::Csrf);
     }

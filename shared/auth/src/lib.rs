@@ -17,9 +17,8 @@ pub use keys::KeySet;
 pub use token::{Reject, Session, SessionClaims};
 
 use medportal_core::policy::Action;
-use medportal_core::web::{self, Request};
-use medportal_core::{Ctx, Error, Platform, Region, Result, render};
-use medportal_templates::{Msg, PageContext, UserInfo, t};
+use medportal_core::web::{self, Form, Request};
+use medportal_core::{Ctx, Error, Platform, Region, Result};
 
 /// The session cookie (`__Host-`: Secure, Path=/, no Domain — cannot be set by subdomains).
 pub const SESSION_COOKIE: &str = "__Host-mp_session";
@@ -51,7 +50,7 @@ pub async fn require<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, action: Actio
 
 /// A state-changing form: parsed and CSRF-checked (origin headers + token) for the request's
 /// session, if any, before anything is read from or written to a store.
-pub async fn checked_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<(Vec<(String, String)>, Option<Session>)> {
+pub async fn checked_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<(Form, Option<Session>)> {
     let form = web::form(req)?;
     let session = authenticate(ctx, req).await?;
     csrf::check(ctx.config, req, &form, session.as_ref())?;
@@ -60,7 +59,7 @@ pub async fn checked_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Resul
 
 /// A CSRF-checked form from a session authorised for `action`: 401 when not signed in, 403
 /// when not allowed.
-pub async fn require_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, action: Action) -> Result<(Vec<(String, String)>, Session)> {
+pub async fn require_form<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, action: Action) -> Result<(Form, Session)> {
     let (form, session) = checked_form(ctx, req).await?;
     let session = session.ok_or(Error::Unauthenticated)?;
     if session.may(action) { Ok((form, session)) } else { Err(Error::Forbidden { code: "not_permitted" }) }
@@ -94,25 +93,6 @@ pub async fn revoke_user<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id:
     let kv = ctx.region(region).kv().await?;
     let now = ctx.now().unix_timestamp();
     kv.put(&region, &deny_user_key(user_id), now.to_string().as_bytes(), None).await
-}
-
-/// The layout context for a page, with the signed-in person (if any) in the header and the
-/// session's CSRF token for the sign-out form. Every function renders pages through this.
-pub fn page_context<P: Platform>(ctx: &Ctx<'_, P>, info: &web::RequestInfo, query: &str, session: Option<&Session>) -> PageContext {
-    let mut page = render::page_context(ctx.config, info, query);
-    if let Some(s) = session {
-        let l = info.locale;
-        let role = if s.is_staff() {
-            Msg::IdentityRoleStaff
-        } else if s.verified() {
-            Msg::IdentityRoleVerifiedHcp
-        } else {
-            Msg::IdentityRoleHcp
-        };
-        page.user = Some(UserInfo { display_name: s.claims.name.clone(), role_label: t(l, role).to_owned() });
-        page.csrf_token = Some(s.claims.csrf.clone());
-    }
-    page
 }
 
 /// `Set-Cookie` value carrying a session token.

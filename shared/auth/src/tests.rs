@@ -296,8 +296,8 @@ fn csrf_origin_checks() {
     assert!(csrf::check_origin(&cfg, &req(&[("origin", "null")])).is_err());
     // no token, wrong token
     let s = verify(&keys(), &good(), now()).unwrap();
-    let form = |v: &str| vec![("csrf".to_owned(), v.to_owned())];
-    assert!(csrf::check(&cfg, &req(&[]), &[], Some(&s)).is_err());
+    let form = |v: &str| medportal_core::web::Form::new(vec![("csrf".to_owned(), v.to_owned())]);
+    assert!(csrf::check(&cfg, &req(&[]), &Default::default(), Some(&s)).is_err());
     assert!(csrf::check(&cfg, &req(&[]), &form("csrf-secret-0123456788"), Some(&s)).is_err());
     assert!(csrf::check(&cfg, &req(&[]), &form("csrf-secret-0123456789"), Some(&s)).is_ok());
     assert!(csrf::check(&cfg, &req(&[]), &form("csrf-secret-0123456789"), None).is_err());

@@ -3,9 +3,10 @@
 #![allow(async_fn_in_trait)]
 
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::functions::Function;
 use crate::platform::{Ctx, Platform};
+use crate::ports::{Log, LogLevel};
 use crate::router::{Params, Routes};
 use crate::web::{Request, RequestInfo, Response};
 
@@ -21,22 +22,58 @@ pub trait App {
         params: Params,
         req: Request,
     ) -> Result<Response>;
+    /// The HTML page for an error. Core knows no HTML: the functions' web layer renders it
+    /// (JSON errors, for API paths and clients that ask for JSON, are core's).
+    fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response;
 }
 
+/// Serves one request: the common routes (health, readiness, dev probes) first, then the
+/// function's own table; errors become JSON (API paths, JSON clients) or the function's page.
 pub async fn serve<A: App, P: Platform>(platform: &P, config: &Config, mut req: Request) -> Response {
     let ctx = Ctx::new(platform, config, A::FUNCTION);
     *req.headers_mut() = crate::web::request_headers(req.headers());
-    let info = RequestInfo::of(&req);
+    let mut info = RequestInfo::of(&req);
+    let path = req.uri().path().to_owned();
     // The one place the body limit is enforced on what was read; adapters only refuse a
     // declared Content-Length above it early, so they need not read such a body at all.
     let result = match crate::check_body_size(config, req.body().len()) {
         Err(e) => Err(e),
-        Ok(()) => match A::routes().resolve(req.method(), req.uri().path()) {
-            Ok((route, params)) => A::dispatch(&ctx, &info, route, params, req).await,
-            Err(e) => Err(e),
+        Ok(()) => match crate::common::serve(&ctx, &req).await {
+            Some(answer) => answer,
+            None => match A::routes().resolve(req.method(), &path) {
+                Ok((route, params)) => A::dispatch(&ctx, &info, route, params, req).await,
+                Err(e) => Err(e),
+            },
         },
     };
-    crate::finish(platform, config, &info, result)
+    if result.is_err() && (crate::common::is_api_path(&path) || A::routes().is_api(&path)) {
+        info.wants_json = true;
+    }
+    finish::<A>(platform, config, &info, result)
+}
+
+/// Refuses a request the adapter could not even hand over (oversized, unreadable body);
+/// `head` is what the adapter still has of it (method, URI, headers) for the answer's form.
+pub fn refuse<A: App, P: Platform>(platform: &P, config: &Config, head: &Request, err: Error) -> Response {
+    let info = RequestInfo::of(head);
+    finish::<A>(platform, config, &info, Err(err))
+}
+
+/// Turns a handler result into the final response: errors become a JSON error with a stable
+/// code or the function's error page (internal detail goes to the log only), and every
+/// response gets the security headers.
+pub fn finish<A: App>(log: &dyn Log, config: &Config, info: &RequestInfo, result: Result<Response>) -> Response {
+    let resp = match result {
+        Ok(resp) => resp,
+        Err(err) => {
+            if err.is_internal() {
+                log.log(LogLevel::Error, &format!("{} {} -> {}: {err}", info.method, info.path, err.status()));
+            }
+            let resp = if info.wants_json { crate::web::error_json(&err) } else { A::error_page(config, info, &err) };
+            crate::web::with_error_headers(resp, &err)
+        }
+    };
+    crate::web::secure(resp, info)
 }
 
 /// Declares a lazily built, process-wide route table.

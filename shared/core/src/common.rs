@@ -5,42 +5,69 @@ use crate::error::{Error, Result};
 use crate::functions::{Function, StoreKind, StoreName};
 use crate::platform::{Ctx, Platform};
 use crate::ports::{BlobStore, KvStore, SqlStore, SqlValue};
-use crate::router::{Params, RoutesBuilder};
+use crate::router::{Params, Routes, RoutesBuilder};
 use crate::security::ct_eq;
 use crate::web::{self, Request, Response};
 use http::{Method, StatusCode, header};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Common {
+enum Common {
     Health,
     Ready,
     Probe,
     ProbeList,
 }
 
-/// Adds the common routes of `function` to a route table.
-pub fn routes<R: Copy>(b: RoutesBuilder<R>, function: Function, wrap: fn(Common) -> R) -> RoutesBuilder<R> {
-    let name = function.name();
-    b.get(&format!("/health/{name}"), wrap(Common::Health))
-        .get(&format!("/health/{name}/ready"), wrap(Common::Ready))
-        .get(&format!("/dev/{name}/probe/{{store}}"), wrap(Common::ProbeList))
-        .at(
-            &format!("/dev/{name}/probe/{{store}}/{{key}}"),
-            &[Method::GET, Method::PUT, Method::DELETE],
-            wrap(Common::Probe),
-        )
+/// The common routes, for every function alike: `{function}` must name the function serving
+/// the request, else the path is not a common route and falls through to the function's own
+/// table (where it is unknown).
+fn table() -> &'static Routes<Common> {
+    crate::route_table!(Common, {
+        RoutesBuilder::new()
+            .api("/health/{function}", &[Method::GET], Common::Health)
+            .api("/health/{function}/ready", &[Method::GET], Common::Ready)
+            .api("/dev/{function}/probe/{store}", &[Method::GET], Common::ProbeList)
+            .api("/dev/{function}/probe/{store}/{key}", &[Method::GET, Method::PUT, Method::DELETE], Common::Probe)
+            .build()
+    })
 }
 
-pub async fn dispatch<P: Platform>(ctx: &Ctx<'_, P>, route: Common, params: Params, req: Request) -> Result<Response> {
-    match route {
+/// The common routes' patterns for `function` (its name in place of `{function}`): the
+/// manifests must send them to it.
+pub fn patterns(function: Function) -> Vec<String> {
+    table().patterns().iter().map(|p| p.replace("{function}", function.name())).collect()
+}
+
+/// Whether `path` is one of `function`'s common routes (its second segment names it).
+pub fn is_common(function: Function, path: &str) -> bool {
+    is_api_path(path) && path.split('/').nth(2) == Some(function.name())
+}
+
+/// Whether `path` has the shape of a common route (of any function): its errors are JSON.
+pub fn is_api_path(path: &str) -> bool {
+    table().is_api(path)
+}
+
+/// Serves a common route of the function, or `None` when `req` is not one: liveness,
+/// readiness and the dev-mode store probe. Core answers them, so a function's route table
+/// lists only its own routes.
+pub async fn serve<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Result<Response>> {
+    if !is_common(ctx.function, req.uri().path()) {
+        return None;
+    }
+    let (route, params) = match table().resolve(req.method(), req.uri().path()) {
+        Ok(found) => found,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(match route {
         Common::Health => Ok(web::json(
             StatusCode::OK,
             &Health { status: "ok", function: ctx.function.name(), version: env!("CARGO_PKG_VERSION") },
         )),
-        Common::Ready => ready(ctx, &req).await,
+        Common::Ready => ready(ctx, req).await,
         Common::Probe => probe(ctx, &params, req).await,
         Common::ProbeList => probe_list(ctx, &params).await,
-    }
+    })
 }
 
 /// Readiness: a write/read/delete round trip on every store the function was granted.
@@ -145,7 +172,7 @@ struct ProbeValue {
     value: String,
 }
 
-async fn probe<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: Request) -> Result<Response> {
+async fn probe<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: &Request) -> Result<Response> {
     if !ctx.config.dev_mode {
         return Err(Error::NotFound);
     }
@@ -154,7 +181,7 @@ async fn probe<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: Request) -> 
     let body = |value: Option<&str>| ProbeAnswer { store: store.to_string(), key, value: value.map(str::to_owned) };
     match *req.method() {
         Method::PUT => {
-            let v: ProbeValue = web::json_body(&req)?;
+            let v: ProbeValue = web::json_body(req)?;
             if v.value.len() > 64 * 1024 {
                 return Err(Error::bad_request("value_too_large", "Probe values are at most 64 KiB."));
             }

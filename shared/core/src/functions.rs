@@ -1,7 +1,7 @@
-//! The functions' deployables (one Worker / one Spin component each), their public routes and
-//! their store grants: one table that the manifests (wrangler.toml, spin.toml) are checked
-//! against, and that `Ctx` enforces. The five functions of the design deploy as six: search's
-//! staff and indexing side (`search-admin`) is its own Worker, built from the search crate,
+//! The functions' deployables (one Worker / one Spin component each) and their store grants:
+//! one table that the manifests (wrangler.toml, spin.toml) are checked against, and that `Ctx`
+//! enforces. Their routes are their own route tables (the manifests are checked against
+//! those). The five functions of the design deploy as six: search's staff and indexing side (`search-admin`) is its own Worker, built from the search crate,
 //! so the Worker every HCP query hits carries neither the index builder nor the indexing
 //! token (and stays within the per-Worker size budget).
 
@@ -81,8 +81,6 @@ impl fmt::Display for StoreName {
 pub struct FunctionSpec {
     pub function: Function,
     pub name: &'static str,
-    /// Public routes in Spin syntax: exact (`/logout`) or wildcard (`/login/...`).
-    pub routes: &'static [&'static str],
     /// Global (non-personal) stores this function may open.
     pub global: &'static [StoreKind],
     /// Regional stores this function may open, in every region.
@@ -95,59 +93,36 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     FunctionSpec {
         function: Function::Identity,
         name: "identity",
-        routes: &[
-            "/register/...",
-            "/login/...",
-            "/logout",
-            "/account/...",
-            "/verify/...",
-            "/admin/verifications/...",
-            "/admin/roles/...",
-            "/dev/outbox/...",
-            "/health/identity/...",
-            "/dev/identity/...",
-        ],
         global: &[Kv],
         regional: &[Kv, Sql, Blob],
     },
     FunctionSpec {
         function: Function::Content,
         name: "content",
-        // The catch-all: home page, library, static assets, and the 404 for unknown paths.
-        routes: &["/..."],
         global: &[Kv, Sql, Blob],
         regional: &[Kv],
     },
     FunctionSpec {
         function: Function::Search,
         name: "search",
-        routes: &["/search/...", "/health/search/...", "/dev/search/..."],
         global: &[Kv, Blob],
         regional: &[Kv, Sql],
     },
     FunctionSpec {
         function: Function::SearchAdmin,
         name: "search-admin",
-        routes: &["/admin/search/...", "/health/search-admin/...", "/dev/search-admin/..."],
         global: &[Kv, Blob],
         regional: &[Kv, Sql],
     },
     FunctionSpec {
         function: Function::Inquiries,
         name: "inquiries",
-        routes: &[
-            "/inquiries/...",
-            "/admin/inquiries/...",
-            "/health/inquiries/...",
-            "/dev/inquiries/...",
-        ],
         global: &[Kv, Sql],
         regional: &[Kv, Sql, Blob],
     },
     FunctionSpec {
         function: Function::Audit,
         name: "audit",
-        routes: &["/audit/...", "/admin/audit/...", "/health/audit/...", "/dev/audit/..."],
         global: &[Kv],
         regional: &[Kv, Sql, Blob],
     },

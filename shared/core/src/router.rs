@@ -5,7 +5,15 @@ use crate::error::{Error, Result};
 use http::Method;
 
 pub struct Routes<R: Copy> {
-    router: matchit::Router<Vec<(Method, R)>>,
+    router: matchit::Router<Slot<R>>,
+    patterns: Vec<&'static str>,
+}
+
+/// What one path pattern answers: its methods, and whether it is an API path (errors on it
+/// are JSON whatever the client asked for).
+struct Slot<R> {
+    methods: Vec<(Method, R)>,
+    api: bool,
 }
 
 /// Path parameters of a matched route.
@@ -21,7 +29,7 @@ impl Params {
 /// Builds a [`Routes`] table; duplicate or malformed patterns are programming errors
 /// reported when the table is built (checked by each function's route tests).
 pub struct RoutesBuilder<R: Copy> {
-    entries: Vec<(String, Vec<(Method, R)>)>,
+    entries: Vec<(&'static str, Slot<R>)>,
 }
 
 impl<R: Copy> Default for RoutesBuilder<R> {
@@ -35,40 +43,50 @@ impl<R: Copy> RoutesBuilder<R> {
         Self::default()
     }
 
-    pub fn at(mut self, path: &str, methods: &[Method], route: R) -> Self {
-        let slot = match self.entries.iter().position(|(p, _)| p == path) {
+    fn add(mut self, path: &'static str, methods: &[Method], route: R, api: bool) -> Self {
+        let slot = match self.entries.iter().position(|(p, _)| *p == path) {
             Some(i) => &mut self.entries[i].1,
             None => {
-                self.entries.push((path.to_owned(), Vec::new()));
+                self.entries.push((path, Slot { methods: Vec::new(), api: false }));
                 &mut self.entries.last_mut().expect("just pushed").1
             }
         };
+        slot.api |= api;
         for m in methods {
-            slot.push((m.clone(), route));
+            slot.methods.push((m.clone(), route));
         }
         self
     }
 
-    pub fn get(self, path: &str, route: R) -> Self {
-        self.at(path, &[Method::GET], route)
+    pub fn at(self, path: &'static str, methods: &[Method], route: R) -> Self {
+        self.add(path, methods, route, false)
     }
-    pub fn post(self, path: &str, route: R) -> Self {
-        self.at(path, &[Method::POST], route)
+    pub fn get(self, path: &'static str, route: R) -> Self {
+        self.add(path, &[Method::GET], route, false)
+    }
+    pub fn post(self, path: &'static str, route: R) -> Self {
+        self.add(path, &[Method::POST], route, false)
+    }
+    /// An API path: it answers JSON, and so do its errors (no content negotiation needed).
+    pub fn api(self, path: &'static str, methods: &[Method], route: R) -> Self {
+        self.add(path, methods, route, true)
     }
 
     pub fn build(self) -> std::result::Result<Routes<R>, String> {
         let mut router = matchit::Router::new();
-        for (path, methods) in self.entries {
+        let mut patterns = Vec::with_capacity(self.entries.len());
+        for (path, slot) in self.entries {
             let mut seen: Vec<&Method> = Vec::new();
-            for (m, _) in &methods {
+            for (m, _) in &slot.methods {
                 if seen.contains(&m) {
                     return Err(format!("duplicate {m} {path}"));
                 }
                 seen.push(m);
             }
-            router.insert(path.clone(), methods).map_err(|e| format!("{path}: {e}"))?;
+            router.insert(path, slot).map_err(|e| format!("{path}: {e}"))?;
+            patterns.push(path);
         }
-        Ok(Routes { router })
+        Ok(Routes { router, patterns })
     }
 }
 
@@ -76,7 +94,7 @@ impl<R: Copy> Routes<R> {
     /// Resolves a request. `HEAD` falls back to the `GET` route (the body is dropped later).
     pub fn resolve(&self, method: &Method, path: &str) -> Result<(R, Params)> {
         let matched = self.router.at(path).map_err(|_| Error::NotFound)?;
-        let find = |m: &Method| matched.value.iter().find(|(rm, _)| rm == m).map(|(_, r)| *r);
+        let find = |m: &Method| matched.value.methods.iter().find(|(rm, _)| rm == m).map(|(_, r)| *r);
         let route = find(method).or_else(|| (method == Method::HEAD).then(|| find(&Method::GET)).flatten());
         match route {
             Some(r) => {
@@ -84,13 +102,24 @@ impl<R: Copy> Routes<R> {
                 Ok((r, Params(params)))
             }
             None => {
-                let mut allow: Vec<&str> = matched.value.iter().map(|(m, _)| m.as_str()).collect();
+                let mut allow: Vec<&str> = matched.value.methods.iter().map(|(m, _)| m.as_str()).collect();
                 if allow.contains(&"GET") {
                     allow.push("HEAD");
                 }
                 Err(Error::MethodNotAllowed { allow: allow.join(", ") })
             }
         }
+    }
+
+    /// Whether `path` is one of the table's API paths (see [`RoutesBuilder::api`]).
+    pub fn is_api(&self, path: &str) -> bool {
+        self.router.at(path).is_ok_and(|m| m.value.api)
+    }
+
+    /// The table's path patterns, in the order they were added (the manifests are checked
+    /// against them).
+    pub fn patterns(&self) -> &[&'static str] {
+        &self.patterns
     }
 }
 
@@ -127,6 +156,15 @@ mod tests {
             Err(Error::MethodNotAllowed { allow }) => assert_eq!(allow, "GET, POST, HEAD"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn api_paths_and_patterns() {
+        let r = RoutesBuilder::new().get("/", R::Home).api("/items/{id}", &[Method::GET], R::Item).build().unwrap();
+        assert!(r.is_api("/items/7"));
+        assert!(!r.is_api("/"));
+        assert!(!r.is_api("/nope"));
+        assert_eq!(r.patterns(), ["/", "/items/{id}"]);
     }
 
     #[test]

@@ -3,8 +3,7 @@
 
 use crate::error::{Error, Result};
 use http::{HeaderValue, Method, StatusCode, header};
-use maud::Markup;
-use medportal_templates::Locale;
+use crate::locale::Locale;
 
 pub type Request = http::Request<Vec<u8>>;
 pub type Response = http::Response<Vec<u8>>;
@@ -176,15 +175,42 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
     parse_urlencoded(query).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
+/// A submitted form's fields (a urlencoded body, or a multipart body's text parts), read by
+/// name: the one way handlers read form input.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Form(Vec<(String, String)>);
+
+impl Form {
+    pub fn new(fields: Vec<(String, String)>) -> Form {
+        Form(fields)
+    }
+    /// The first value of `name`; empty when the field is absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+    /// The first value of `name` without surrounding white space.
+    pub fn trimmed(&self, name: &str) -> &str {
+        self.get(name).trim()
+    }
+    /// A checkbox (or a submit button's name): present with a non-empty value.
+    pub fn checked(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+    /// Every field, in the order submitted.
+    pub fn fields(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
 /// Parses a form body (`application/x-www-form-urlencoded` only).
-pub fn form(req: &Request) -> Result<Vec<(String, String)>> {
+pub fn form(req: &Request) -> Result<Form> {
     let ct = header_str(req, header::CONTENT_TYPE).unwrap_or("");
     if !ct.starts_with("application/x-www-form-urlencoded") {
         return Err(Error::UnsupportedMediaType);
     }
     let body = std::str::from_utf8(req.body())
         .map_err(|_| Error::bad_request("invalid_encoding", "The form is not valid UTF-8."))?;
-    parse_urlencoded(body)
+    parse_urlencoded(body).map(Form)
 }
 
 /// Parses a JSON body into `T` with a clear error.
@@ -218,8 +244,9 @@ fn build(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Respo
     resp
 }
 
-pub fn html(status: StatusCode, markup: Markup) -> Response {
-    build(status, "text/html; charset=utf-8", markup.into_string().into_bytes())
+/// An HTML document (rendered by the functions' web layer; core knows no markup).
+pub fn html_bytes(status: StatusCode, document: String) -> Response {
+    build(status, "text/html; charset=utf-8", document.into_bytes())
 }
 
 pub fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
@@ -258,6 +285,23 @@ pub fn error_json(err: &Error) -> Response {
         message: String,
     }
     json(err.status(), &Body { error: Inner { code: err.code(), message: err.public_message() } })
+}
+
+/// The headers an error answer carries: `Allow` for 405, `Retry-After` for 429.
+pub fn with_error_headers(mut resp: Response, err: &Error) -> Response {
+    let headers = resp.headers_mut();
+    match err {
+        Error::MethodNotAllowed { allow } => {
+            if let Ok(v) = HeaderValue::from_str(allow) {
+                headers.insert(header::ALLOW, v);
+            }
+        }
+        Error::RateLimited { retry_after_secs } => {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        _ => {}
+    }
+    resp
 }
 
 /// Adds the headers every response of every function carries, and finishes HEAD requests.
@@ -403,6 +447,21 @@ mod tests {
     }
 
     #[test]
+    fn forms_are_read_by_name() {
+        let r = http::Request::builder()
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(b"name=+Ada+&terms=on&name=second&empty=".to_vec())
+            .unwrap();
+        let f = form(&r).unwrap();
+        assert_eq!(f.get("name"), " Ada ", "the first value, as sent");
+        assert_eq!(f.trimmed("name"), "Ada");
+        assert!(f.checked("terms"));
+        assert!(!f.checked("empty") && !f.checked("absent"));
+        assert_eq!(f.get("absent"), "");
+        assert_eq!(f.fields().len(), 4);
+    }
+
+    #[test]
     fn bad_bodies_get_clear_errors() {
         let r = http::Request::builder()
             .header("content-type", "application/json")
@@ -509,7 +568,7 @@ pub fn parse_multipart(body: &[u8], boundary: &str) -> Result<Vec<Part>> {
 }
 
 /// The text fields of a multipart form as name/value pairs (file parts are left out).
-pub fn multipart_fields(parts: &[Part]) -> Result<Vec<(String, String)>> {
+pub fn multipart_fields(parts: &[Part]) -> Result<Form> {
     parts
         .iter()
         .filter(|p| p.filename.is_none())
@@ -517,7 +576,8 @@ pub fn multipart_fields(parts: &[Part]) -> Result<Vec<(String, String)>> {
             let v = String::from_utf8(p.data.clone()).map_err(|_| Error::bad_request("invalid_encoding", "The form is not valid UTF-8."))?;
             Ok((p.name.clone(), v))
         })
-        .collect()
+        .collect::<Result<_>>()
+        .map(Form)
 }
 
 #[cfg(test)]
@@ -547,7 +607,7 @@ mod multipart_tests {
         assert_eq!(parts[1].filename.as_deref(), Some("licence.pdf"));
         assert_eq!(parts[1].content_type.as_deref(), Some("application/pdf"));
         assert_eq!(parts[1].data, pdf);
-        assert_eq!(multipart_fields(&parts).unwrap(), vec![("csrf".to_owned(), "tok".to_owned())]);
+        assert_eq!(multipart_fields(&parts).unwrap().fields(), [("csrf".to_owned(), "tok".to_owned())]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use http_body_util::{BodyExt, Full};
 use core::time::Duration;
 use medportal_core::ports::dalek::Dalek;
 use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement, within};
-use medportal_core::{Config, Error, KvBlobStore, Platform, RequestInfo, Result, StoreName};
+use medportal_core::{App, Config, Error, KvBlobStore, Platform, Result, StoreName};
 use spin_sdk::wasip3::http::types::RequestOptions;
 use spin_sdk::wasip3::http_compat::RequestOptionsExtension;
 use spin_sdk::{key_value, sqlite};
@@ -189,11 +189,7 @@ fn to_spin_response(resp: medportal_core::Response) -> SpinResponse {
 }
 
 /// The whole request path for one function; entry files call only this.
-pub async fn serve<F, Fut>(req: spin_sdk::http::Request, handle: F) -> SpinResponse
-where
-    F: FnOnce(SpinPlatform, Config, medportal_core::Request) -> Fut,
-    Fut: core::future::Future<Output = medportal_core::Response>,
-{
+pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
     let platform = SpinPlatform;
     let config = match config().await {
         Ok(c) => c,
@@ -222,11 +218,11 @@ where
     match collected {
         Ok(bytes) => {
             let req = http::Request::from_parts(parts, bytes);
-            to_spin_response(handle(platform, config, req).await)
+            to_spin_response(medportal_core::serve::<A, _>(&platform, &config, req).await)
         }
         Err(e) => {
-            let info = RequestInfo::of(&http::Request::from_parts(parts, Vec::new()));
-            to_spin_response(medportal_core::finish(&platform, &config, &info, Err(e)))
+            let head = http::Request::from_parts(parts, Vec::new());
+            to_spin_response(medportal_core::refuse::<A, _>(&platform, &config, &head, e))
         }
     }
 }
@@ -237,7 +233,7 @@ macro_rules! entry {
     ($app:ty) => {
         #[::spin_sdk::http_service]
         async fn handle(req: ::spin_sdk::http::Request) -> $crate::SpinResponse {
-            $crate::serve(req, |p, c, r| async move { ::medportal_core::serve::<$app, _>(&p, &c, r).await }).await
+            $crate::serve::<$app>(req).await
         }
     };
 }

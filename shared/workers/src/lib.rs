@@ -6,7 +6,7 @@ mod d1;
 
 use core::time::Duration;
 use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng, Signatures, within};
-use medportal_core::{Config, Error, Platform, RequestInfo, Result, StoreName};
+use medportal_core::{App, Config, Error, Platform, Result, StoreName};
 use time::OffsetDateTime;
 use worker::js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
@@ -311,12 +311,8 @@ pub fn from_core_response(resp: medportal_core::Response) -> worker::Result<work
     Ok(worker::web_sys::Response::new_with_opt_u8_array_and_init(body, &init)?.into())
 }
 
-/// The whole fetch path for one function; entry files call only this.
-pub async fn serve<F, Fut>(req: worker::Request, env: worker::Env, handle: F) -> worker::Result<worker::Response>
-where
-    F: FnOnce(WorkersPlatform, Config, medportal_core::Request) -> Fut,
-    Fut: core::future::Future<Output = medportal_core::Response>,
-{
+/// The whole fetch path for one function; entry files call only this (through [`entry!`]).
+pub async fn serve<A: App>(req: worker::Request, env: worker::Env) -> worker::Result<worker::Response> {
     let platform = WorkersPlatform::new(env);
     let config = match platform.config() {
         Ok(c) => c,
@@ -326,15 +322,10 @@ where
         }
     };
     match into_core_request(&config, req).await {
-        Ok(req) => from_core_response(handle(platform, config, req).await),
-        Err(e) => {
-            let info = RequestInfo::of(&http::Request::new(Vec::new()));
-            let resp = medportal_core::finish(&platform, &config, &info, Err(e));
-            from_core_response(resp)
-        }
+        Ok(req) => from_core_response(medportal_core::serve::<A, _>(&platform, &config, req).await),
+        Err(e) => from_core_response(medportal_core::refuse::<A, _>(&platform, &config, &http::Request::new(Vec::new()), e)),
     }
 }
-
 
 /// Declares the Workers `fetch` entry for a function: `medportal_workers::entry!(crate::App);`
 #[macro_export]
@@ -346,10 +337,7 @@ macro_rules! entry {
             env: ::worker::Env,
             _ctx: ::worker::Context,
         ) -> ::worker::Result<::worker::Response> {
-            $crate::serve(req, env, |p, c, r| async move {
-                ::medportal_core::serve::<$app, _>(&p, &c, r).await
-            })
-            .await
+            $crate::serve::<$app>(req, env).await
         }
     };
 }

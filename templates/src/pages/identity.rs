@@ -9,19 +9,12 @@ use crate::components::{Table, data_table};
 use crate::format::{format_date, format_datetime, format_number};
 use crate::layout::{PageContext, page};
 use time::OffsetDateTime;
-use crate::{Locale, Msg, routes, t, tf};
+use crate::{Locale, Msg, paths, t, tf};
 use maud::{Markup, html};
 
-/// Paths of the identity function.
-pub const REGISTER: &str = "/register";
-pub const LOGIN_VERIFY: &str = "/login/verify";
-pub const PROFILE: &str = "/account/profile";
-pub const VERIFY: &str = "/verify";
-pub const VERIFY_EVIDENCE: &str = "/verify/evidence";
-pub const VERIFY_OIDC: &str = "/verify/oidc";
-pub const SECOND_FACTOR: &str = "/login/totp";
-pub const ADMIN_VERIFICATIONS: &str = "/admin/verifications";
-pub const ADMIN_ROLES: &str = "/admin/roles";
+pub use crate::paths::identity::{
+    ADMIN_ROLES, ADMIN_VERIFICATIONS, LOGIN_VERIFY, PROFILE, REGISTER, SECOND_FACTOR, VERIFY, VERIFY_EVIDENCE, VERIFY_OIDC,
+};
 
 /// Countries offered at registration (ISO 3166-1 alpha-2), with their label keys.
 pub const COUNTRIES: &[(&str, Msg)] = &[
@@ -65,7 +58,7 @@ pub fn label_of(locale: Locale, table: &[(&str, Msg)], code: &str) -> String {
 }
 
 fn csrf_field(token: &str) -> Markup {
-    html! { input type="hidden" name=(routes::CSRF_FIELD) value=(token); }
+    html! { input type="hidden" name=(paths::CSRF_FIELD) value=(token); }
 }
 
 fn progress(l: Locale, step: u32, of: u32) -> Markup {
@@ -124,7 +117,7 @@ pub fn register(ctx: &PageContext, v: &RegisterView) -> Markup {
                 p { (t(l, Msg::IdentityRegisterNoPassword)) }
                 (button(ButtonKind::Primary, t(l, Msg::IdentityRegisterSubmit)))
             }
-            p { (t(l, Msg::IdentityRegisterHaveAccount)) " " a href=(routes::LOGIN) { (t(l, Msg::NavSignIn)) } }
+            p { (t(l, Msg::IdentityRegisterHaveAccount)) " " a href=(paths::identity::LOGIN) { (t(l, Msg::NavSignIn)) } }
         },
     )
 }
@@ -140,7 +133,7 @@ pub fn login(ctx: &PageContext, csrf: &str, email: &str, error: Option<Msg>) -> 
             @if let Some(m) = error {
                 (error_summary(l, &[FieldError { field_id: "email", message: t(l, m) }]))
             }
-            form method="post" action=(routes::LOGIN) novalidate {
+            form method="post" action=(paths::identity::LOGIN) novalidate {
                 (csrf_field(csrf))
                 (field(l, &Field::new(FieldKind::Email, "email", "email", t(l, Msg::IdentityEmail))
                     .value(email).required().autocomplete("email").error(error.map(|m| t(l, m)))))
@@ -162,7 +155,7 @@ pub fn check_email(ctx: &PageContext) -> Markup {
             (notice(NoticeKind::Success, t(l, Msg::IdentityCheckEmailText)))
             p { (t(l, Msg::IdentityCheckEmailSameBrowser)) }
             @if ctx.dev_mode {
-                p { a href=(routes::DEV_OUTBOX) { (t(l, Msg::IdentityCheckEmailDevOutbox)) } }
+                p { a href=(paths::identity::DEV_OUTBOX) { (t(l, Msg::IdentityCheckEmailDevOutbox)) } }
             }
         },
     )
@@ -196,7 +189,7 @@ pub fn link_invalid(ctx: &PageContext) -> Markup {
         html! {
             h1 { (t(l, Msg::IdentityLinkInvalidTitle)) }
             (notice(NoticeKind::Warning, t(l, Msg::IdentityLinkInvalidText)))
-            p { (link_button(ButtonKind::Primary, routes::LOGIN, t(l, Msg::IdentityLinkInvalidAgain))) }
+            p { (link_button(ButtonKind::Primary, paths::identity::LOGIN, t(l, Msg::IdentityLinkInvalidAgain))) }
         },
     )
 }

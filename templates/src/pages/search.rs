@@ -7,16 +7,12 @@ use crate::components::{
 use crate::format::{format_date, format_datetime, format_number, iso_date, iso_datetime};
 use crate::layout::{PageContext, page};
 use crate::pages::identity::{COUNTRIES, label_of};
-use crate::{Locale, Msg, labels, routes, t, tf};
+use crate::{Locale, Msg, labels, paths, t, tf};
 use maud::{Markup, html};
 use time::{Date, OffsetDateTime};
 
-/// Path of the suggestions endpoint (JSON) and of the optional enhancement script.
-pub const SUGGEST: &str = "/search/suggest";
-/// Result links go through this redirect (click signals); only internal item paths.
-pub const CLICK: &str = "/search/click";
-pub const ADMIN: &str = "/admin/search";
-pub const ADMIN_REBUILD: &str = "/admin/search/rebuild";
+pub use crate::paths::search::{CLICK, SUGGEST};
+pub use crate::paths::search_admin::{REBUILD as ADMIN_REBUILD, STATUS as ADMIN};
 /// Id of the (initially empty) `<datalist>` the enhancement script fills.
 pub const SUGGESTIONS_ID: &str = "search-suggestions";
 
@@ -144,9 +140,9 @@ fn hit(l: Locale, h: &SearchHit) -> Markup {
 
 fn facet_form(l: Locale, v: &SearchView) -> Markup {
     html! {
-        form.filters method="get" action=(routes::SEARCH) aria-labelledby="filters-title" {
+        form.filters method="get" action=(paths::search::SEARCH) aria-labelledby="filters-title" {
             h2 #filters-title { (t(l, Msg::SearchFiltersHeading)) }
-            input type="hidden" name=(routes::SEARCH_PARAM) value=(v.query);
+            input type="hidden" name=(paths::SEARCH_PARAM) value=(v.query);
             @if let MarketChoice::Visitor { selected: Some(m), .. } = &v.market {
                 input type="hidden" name="market" value=(m);
             }
@@ -194,7 +190,7 @@ fn ask(l: Locale) -> Markup {
         section.ask aria-labelledby="ask-title" {
             h2 #ask-title { (t(l, Msg::ItemAskHeading)) }
             p { (t(l, Msg::SearchAskText)) }
-            p { (link_button(ButtonKind::Primary, routes::INQUIRIES, t(l, Msg::ItemAskLink))) }
+            p { (link_button(ButtonKind::Primary, paths::inquiries::INQUIRIES, t(l, Msg::ItemAskLink))) }
         }
     }
 }
@@ -214,10 +210,10 @@ pub fn search(ctx: &PageContext, v: &SearchView) -> Markup {
         &title,
         html! {
             h1 { (t(l, Msg::SearchTitle)) }
-            form.search method="get" action=(routes::SEARCH) {
+            form.search method="get" action=(paths::search::SEARCH) {
                 label for="search-q" { (t(l, Msg::SearchPageLabel)) }
                 p.hint #search-q-hint { (t(l, Msg::SearchPageHint)) }
-                input #search-q type="search" name=(routes::SEARCH_PARAM) value=(v.query)
+                input #search-q type="search" name=(paths::SEARCH_PARAM) value=(v.query)
                     aria-describedby="search-q-hint" autocomplete="off" list=(SUGGESTIONS_ID)
                     data-suggest=(SUGGEST);
                 datalist id=(SUGGESTIONS_ID) {}
@@ -243,7 +239,7 @@ pub fn search(ctx: &PageContext, v: &SearchView) -> Markup {
             }
             @if query.is_empty() {
                 p { (t(l, Msg::SearchNoQuery)) }
-                p { a href=(routes::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
+                p { a href=(paths::content::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
             } @else {
                 @if let Some(lang) = v.language_fallback.as_deref().and_then(|tag| labels::language_name(l, tag)) {
                     p.notice.notice--info { (tf(l, Msg::SearchLanguageFallback, &[("language", lang)])) }
@@ -257,8 +253,8 @@ pub fn search(ctx: &PageContext, v: &SearchView) -> Markup {
                             tf(l, Msg::SearchHiddenHcp, &[("count", &format_number(l, v.hidden_hcp as i64))])
                         })
                         " "
-                        @if v.signed_in { a href="/verify" { (t(l, Msg::SearchHiddenHcpVerify)) } }
-                        @else { a href=(routes::LOGIN) { (t(l, Msg::NavSignIn)) } }
+                        @if v.signed_in { a href=(paths::identity::VERIFY) { (t(l, Msg::SearchHiddenHcpVerify)) } }
+                        @else { a href=(paths::identity::LOGIN) { (t(l, Msg::NavSignIn)) } }
                     }
                 }
                 @if v.hits.is_empty() {
@@ -279,7 +275,7 @@ pub fn search(ctx: &PageContext, v: &SearchView) -> Markup {
                             li { (t(l, Msg::SearchSuggestionNames)) }
                             li { (t(l, Msg::SearchSuggestionBroader)) }
                         }
-                        p { a href=(routes::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
+                        p { a href=(paths::content::LIBRARY) { (t(l, Msg::HomeBrowseLibrary)) } }
                     }
                     (ask(l))
                 } @else {
@@ -404,7 +400,7 @@ pub fn admin(ctx: &PageContext, v: &SearchAdminView) -> Markup {
                         }
                     }
                     form.inline-form method="post" action=(ADMIN_REBUILD) {
-                        input type="hidden" name=(routes::CSRF_FIELD) value=(v.csrf);
+                        input type="hidden" name=(paths::CSRF_FIELD) value=(v.csrf);
                         input type="hidden" name="index" value=(r.name);
                         button.btn.btn--secondary type="submit" aria-label=(tf(l, Msg::SearchAdminRebuildLabel, &[("index", &r.name)])) {
                             (t(l, Msg::SearchAdminRebuildButton))

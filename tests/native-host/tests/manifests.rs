@@ -1,7 +1,9 @@
-//! wrangler.toml and spin.toml must name the same logical stores and routes, and both must
-//! match core's function table (routes and least-privilege grants).
+//! wrangler.toml and spin.toml must name the same logical stores, match core's least-privilege
+//! grants, and send every route of every function's route table (and the common routes core
+//! serves for it) to that function, with no route that serves nothing.
 
 use medportal_core::functions::{FUNCTIONS, StoreKind, StoreName};
+use medportal_core::{App, Function};
 use std::collections::BTreeSet;
 
 fn load(name: &str) -> toml::Table {
@@ -21,29 +23,67 @@ fn expected_stores(name: &str) -> BTreeSet<String> {
     f.granted_stores().iter().map(StoreName::to_string).collect()
 }
 
-/// Spin route `/x/...` or `/x` ↔ Cloudflare pattern `host/x*` (Cloudflare matches path+query,
-/// so a query string must not defeat the route); `/...` ↔ `host/*`.
-fn cf_patterns(route: &str) -> Vec<String> {
+#[path = "../src/spin_routes.rs"]
+mod spin_routes;
+
+/// Every path pattern a deployable answers: its own route table plus the common routes core
+/// serves for it.
+fn patterns(f: Function) -> Vec<String> {
+    let own: &[&str] = match f {
+        Function::Identity => medportal_identity::Identity::routes().patterns(),
+        Function::Content => medportal_content::Content::routes().patterns(),
+        Function::Search => medportal_search::Search::routes().patterns(),
+        Function::SearchAdmin => medportal_search::SearchAdmin::routes().patterns(),
+        Function::Inquiries => medportal_inquiries::Inquiries::routes().patterns(),
+        Function::Audit => medportal_audit::Audit::routes().patterns(),
+    };
+    let mut all: Vec<String> = own.iter().map(|p| p.to_string()).collect();
+    all.extend(medportal_core::common::patterns(f));
+    all
+}
+
+/// A concrete path for a pattern (`/a/{id}` → `/a/x1`).
+fn sample(pattern: &str) -> String {
+    pattern
+        .split('/')
+        .map(|seg| if seg.starts_with('{') { "x1" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Cloudflare route matching: among the patterns (`host/prefix*`) that match, the most
+/// specific (longest) wins.
+fn cloudflare_route<'a>(routes: &'a [(String, String)], path: &str) -> Option<&'a str> {
     let host = "portal.example.com";
-    match route.strip_suffix("/...") {
-        Some("") => vec![format!("{host}/*")],
-        Some(base) => vec![format!("{host}{base}*")],
-        None => vec![format!("{host}{route}*")],
-    }
+    routes
+        .iter()
+        .filter(|(p, _)| p.strip_prefix(host).and_then(|p| p.strip_suffix('*')).is_some_and(|prefix| path.starts_with(prefix)))
+        .max_by_key(|(p, _)| p.len())
+        .map(|(_, f)| f.as_str())
 }
 
 #[test]
-fn spin_manifest_matches_core_table() {
+fn spin_manifest_sends_every_route_to_its_function_and_holds_no_dead_route() {
     let spin = load("spin.toml");
-    let triggers = spin["trigger"]["http"].as_array().expect("trigger.http");
+    let triggers: Vec<(String, String)> = spin["trigger"]["http"]
+        .as_array()
+        .expect("trigger.http")
+        .iter()
+        .map(|t| (t["route"].as_str().unwrap_or_default().to_owned(), t["component"].as_str().unwrap_or_default().to_owned()))
+        .collect();
+    let table = spin_routes::RouteTable::new(triggers.clone());
     for spec in FUNCTIONS {
-        let routes: BTreeSet<String> = triggers
-            .iter()
-            .filter(|t| t["component"].as_str() == Some(spec.name))
-            .filter_map(|t| t["route"].as_str().map(str::to_owned))
-            .collect();
-        let want: BTreeSet<String> = spec.routes.iter().map(|r| r.to_string()).collect();
-        assert_eq!(routes, want, "spin routes of {}", spec.name);
+        let patterns = patterns(spec.function);
+        for p in &patterns {
+            assert_eq!(table.component(&sample(p)), Some(spec.name), "spin.toml sends {p} elsewhere");
+        }
+        // every trigger of the component serves at least one of its routes (the content
+        // function's `/...` is the catch-all for unknown paths)
+        for (route, _) in triggers.iter().filter(|(_, c)| c == spec.name) {
+            let only = spin_routes::RouteTable::new([(route.clone(), spec.name.to_owned())]);
+            let used = route == "/..." || patterns.iter().any(|p| only.component(&sample(p)).is_some());
+            assert!(used, "spin.toml route {route} of {} serves none of its routes", spec.name);
+        }
         let comp = &spin["component"][spec.name];
         let mut stores = strings(comp.get("key_value_stores"));
         stores.extend(strings(comp.get("sqlite_databases")));
@@ -55,8 +95,14 @@ fn spin_manifest_matches_core_table() {
 }
 
 #[test]
-fn wrangler_manifest_matches_core_table() {
+fn wrangler_manifest_sends_every_route_to_its_function_and_holds_no_dead_route() {
     let w = load("wrangler.toml");
+    let mut routes: Vec<(String, String)> = Vec::new();
+    for spec in FUNCTIONS {
+        for r in w["env"][spec.name]["routes"].as_array().expect("routes") {
+            routes.push((r["pattern"].as_str().unwrap_or_default().to_owned(), spec.name.to_owned()));
+        }
+    }
     for spec in FUNCTIONS {
         let env = &w["env"][spec.name];
         let names = |key: &str| -> BTreeSet<String> {
@@ -69,14 +115,18 @@ fn wrangler_manifest_matches_core_table() {
         stores.extend(names("d1_databases"));
         stores.extend(names("r2_buckets"));
         assert_eq!(stores, expected_stores(spec.name), "wrangler stores of {}", spec.name);
-        let patterns: BTreeSet<String> = env["routes"]
-            .as_array()
-            .expect("routes")
-            .iter()
-            .filter_map(|r| r["pattern"].as_str().map(str::to_owned))
-            .collect();
-        let want: BTreeSet<String> = spec.routes.iter().flat_map(|r| cf_patterns(r)).collect();
-        assert_eq!(patterns, want, "wrangler routes of {}", spec.name);
+        let patterns = patterns(spec.function);
+        for p in &patterns {
+            assert_eq!(cloudflare_route(&routes, &sample(p)), Some(spec.name), "wrangler.toml sends {p} elsewhere");
+            // Cloudflare matches path and query: a query string must not change the Worker
+            let with_query = format!("{}?lang=de", sample(p));
+            assert_eq!(cloudflare_route(&routes, &with_query), Some(spec.name), "wrangler.toml sends {p}?… elsewhere");
+        }
+        for (pattern, _) in routes.iter().filter(|(_, f)| f == spec.name) {
+            let only = [(pattern.clone(), spec.name.to_owned())];
+            let used = pattern.ends_with(".com/*") || patterns.iter().any(|p| cloudflare_route(&only, &sample(p)).is_some());
+            assert!(used, "wrangler.toml route {pattern} of {} serves none of its routes", spec.name);
+        }
         // EU object storage is created and bound in the EU jurisdiction
         for b in env.get("r2_buckets").and_then(|v| v.as_array()).into_iter().flatten() {
             if b["binding"].as_str() == Some("blob_eu") {

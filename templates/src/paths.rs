@@ -1,0 +1,79 @@
+//! Every path of the portal, one table per function: the function's route table, its
+//! redirects, the templates' links and the manifest test (through the route tables) all read
+//! these constants, so a path is written once. Patterns use matchit's `{param}` syntax.
+
+/// Identity: sign-up, sign-in, account, verification, staff administration.
+pub mod identity {
+    pub const REGISTER: &str = "/register";
+    pub const LOGIN: &str = "/login";
+    pub const LOGIN_VERIFY: &str = "/login/verify";
+    pub const SECOND_FACTOR: &str = "/login/totp";
+    /// POST only, with a `csrf` form field.
+    pub const LOGOUT: &str = "/logout";
+    pub const ACCOUNT: &str = "/account";
+    pub const PROFILE: &str = "/account/profile";
+    pub const VERIFY: &str = "/verify";
+    pub const VERIFY_EVIDENCE: &str = "/verify/evidence";
+    pub const VERIFY_OIDC: &str = "/verify/oidc";
+    pub const VERIFY_OIDC_CALLBACK: &str = "/verify/oidc/callback";
+    pub const ADMIN_VERIFICATIONS: &str = "/admin/verifications";
+    pub const ADMIN_VERIFICATION: &str = "/admin/verifications/{id}";
+    pub const ADMIN_VERIFICATION_EVIDENCE: &str = "/admin/verifications/{id}/evidence";
+    pub const ADMIN_ROLES: &str = "/admin/roles";
+    pub const ADMIN_ROLE: &str = "/admin/roles/{id}";
+    /// Development-only mail outbox.
+    pub const DEV_OUTBOX: &str = "/dev/outbox";
+}
+
+/// Content: home, library, items, legal pages, the stylesheet (the catch-all function).
+pub mod content {
+    pub const HOME: &str = "/";
+    pub const LIBRARY: &str = "/content";
+    pub const ITEM: &str = "/content/{slug}";
+    pub const PRIVACY: &str = "/privacy";
+    pub const TERMS: &str = "/terms";
+    pub const IMPRINT: &str = "/imprint";
+    pub const ACCESSIBILITY: &str = "/accessibility";
+    /// The public article on reporting suspected adverse reactions.
+    pub const AE_REPORTING: &str = "/content/how-to-report-a-suspected-adverse-reaction";
+}
+
+/// Search: the results page, suggestions, click signals.
+pub mod search {
+    pub const SEARCH: &str = "/search";
+    pub const SUGGEST: &str = "/search/suggest";
+    /// The optional progressive enhancement of the search field.
+    pub const SUGGEST_SCRIPT: &str = "/search/suggest.js";
+    /// Click signal (`?to=/content/<slug>&r=<rank>&s=<id>`), then a redirect.
+    pub const CLICK: &str = "/search/click";
+}
+
+/// Search-admin: the indexing entry point, the vocabulary upload, the staff pages.
+pub mod search_admin {
+    pub const STATUS: &str = "/admin/search";
+    pub const REBUILD: &str = "/admin/search/rebuild";
+    pub const INDEX: &str = "/admin/search/index";
+    pub const VOCAB: &str = "/admin/search/vocab";
+}
+
+/// Inquiries: medical information requests.
+pub mod inquiries {
+    pub const INQUIRIES: &str = "/inquiries";
+}
+
+/// Audit: the public data-protection and audit-trail page.
+pub mod audit {
+    pub const DATA_PROTECTION: &str = "/audit";
+}
+
+/// Query parameter of the language switcher (`?lang=de`).
+pub const LANG_PARAM: &str = "lang";
+/// Query parameter of the search form (`/search?q=...`).
+pub const SEARCH_PARAM: &str = "q";
+/// Query parameters of the library filters (`/content?type=faq&area=oncology`).
+pub const TYPE_PARAM: &str = "type";
+pub const AREA_PARAM: &str = "area";
+/// Query parameter of paginated listings.
+pub const PAGE_PARAM: &str = "page";
+/// Form field name of the CSRF token in POST forms.
+pub const CSRF_FIELD: &str = "csrf";
