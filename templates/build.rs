@@ -19,17 +19,44 @@ fn main() {
     println!("cargo:rerun-if-changed=build_support/catalog.rs");
     println!("cargo:rerun-if-changed={CSS_FILE}");
 
+    // Every `messages/*.txt` holds one area's messages in every locale (`[en]`, `[de]`
+    // sections); each locale's catalog is the concatenation of its sections, by file name.
     let mut errors = Vec::new();
-    let mut catalogs = Vec::new();
-    for locale in LOCALES {
-        let rel = format!("messages/{locale}.txt");
-        println!("cargo:rerun-if-changed={rel}");
-        match fs::read_to_string(manifest.join(&rel)) {
-            Ok(src) => match catalog::parse(locale, &src) {
-                Ok(c) => catalogs.push(c),
-                Err(e) => errors.extend(e),
+    let mut sources = vec![String::new(); LOCALES.len()];
+    println!("cargo:rerun-if-changed=messages");
+    let mut files: Vec<PathBuf> = match fs::read_dir(manifest.join("messages")) {
+        Ok(dir) => dir.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect(),
+        Err(e) => {
+            errors.push(format!("cannot read messages/: {e}"));
+            Vec::new()
+        }
+    };
+    files.sort();
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match fs::read_to_string(file) {
+            Ok(src) => match catalog::split_locales(&src, LOCALES) {
+                Ok(parts) => {
+                    for (i, part) in parts.into_iter().enumerate() {
+                        // Parsed alone first, so errors name the file and line.
+                        if let Err(e) = catalog::parse(&format!("messages/{name} [{}]", LOCALES[i]), &part) {
+                            errors.extend(e);
+                        }
+                        sources[i].push_str(&part);
+                    }
+                }
+                Err(e) => errors.push(format!("messages/{name}: {e}")),
             },
-            Err(e) => errors.push(format!("cannot read {rel}: {e}")),
+            Err(e) => errors.push(format!("cannot read messages/{name}: {e}")),
+        }
+    }
+    let mut catalogs = Vec::new();
+    let files_ok = errors.is_empty();
+    for (locale, src) in LOCALES.iter().zip(&sources).filter(|_| files_ok) {
+        match catalog::parse(locale, src) {
+            Ok(c) => catalogs.push(c),
+            Err(e) => errors.extend(e),
         }
     }
     if errors.is_empty() {

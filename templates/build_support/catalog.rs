@@ -75,23 +75,23 @@ pub fn parse(locale: &str, src: &str) -> Result<Catalog, Vec<String>> {
             continue;
         }
         let Some((key, value)) = text.split_once('=') else {
-            errors.push(format!("{locale}.txt:{line}: expected `key = value`"));
+            errors.push(format!("{locale}:{line}: expected `key = value`"));
             continue;
         };
         let (key, value) = (key.trim(), value.trim());
         if !valid_key(key) {
             errors.push(format!(
-                "{locale}.txt:{line}: invalid key `{key}` (use lowercase a-z, 0-9, '.', '_')"
+                "{locale}:{line}: invalid key `{key}` (use lowercase a-z, 0-9, '.', '_')"
             ));
             continue;
         }
         if value.is_empty() {
-            errors.push(format!("{locale}.txt:{line}: empty value for `{key}`"));
+            errors.push(format!("{locale}:{line}: empty value for `{key}`"));
             continue;
         }
         if let Some(prev) = seen.get(key) {
             errors.push(format!(
-                "{locale}.txt:{line}: duplicate key `{key}` (first defined on line {prev})"
+                "{locale}:{line}: duplicate key `{key}` (first defined on line {prev})"
             ));
             continue;
         }
@@ -105,7 +105,7 @@ pub fn parse(locale: &str, src: &str) -> Result<Catalog, Vec<String>> {
                     line,
                 });
             }
-            Err(e) => errors.push(format!("{locale}.txt:{line}: `{key}`: {e}")),
+            Err(e) => errors.push(format!("{locale}:{line}: `{key}`: {e}")),
         }
     }
     if errors.is_empty() {
@@ -119,6 +119,41 @@ pub fn parse(locale: &str, src: &str) -> Result<Catalog, Vec<String>> {
 }
 
 /// `error.title.404` -> `ErrorTitle404`, `month.01` -> `Month01`.
+/// Splits an area file into its locales' texts, in the order of `locales`: a line `[xx]`
+/// starts locale `xx`'s section; lines before the first section may only be comments or
+/// blank. Every locale must have exactly one section.
+pub fn split_locales(src: &str, locales: &[&str]) -> Result<Vec<String>, String> {
+    let mut parts: Vec<Option<String>> = vec![None; locales.len()];
+    let mut current: Option<usize> = None;
+    for (n, line) in src.lines().enumerate() {
+        let trimmed = line.trim();
+        if let Some(tag) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            let i = locales.iter().position(|l| *l == tag).ok_or_else(|| format!("line {}: unknown locale [{tag}]", n + 1))?;
+            if parts[i].is_some() {
+                return Err(format!("line {}: a second [{tag}] section", n + 1));
+            }
+            // Blank lines in place of what came before keep the file's line numbers.
+            parts[i] = Some("\n".repeat(n + 1));
+            current = Some(i);
+            continue;
+        }
+        match current {
+            Some(i) => {
+                let part = parts[i].get_or_insert_with(String::new);
+                part.push_str(line);
+                part.push('\n');
+            }
+            None if trimmed.is_empty() || trimmed.starts_with('#') => {}
+            None => return Err(format!("line {}: text before the first [locale] section", n + 1)),
+        }
+    }
+    parts
+        .into_iter()
+        .zip(locales)
+        .map(|(p, l)| p.ok_or_else(|| format!("no [{l}] section")))
+        .collect()
+}
+
 pub fn variant_name(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for segment in key.split(['.', '_']).filter(|s| !s.is_empty()) {

@@ -4,7 +4,8 @@
 //! JavaScript, no inline styles or scripts (the CSP forbids `unsafe-inline`).
 //!
 //! * [`Locale`], [`Msg`], [`t`], [`tf`]: message catalogs generated at build
-//!   time from `messages/*.txt`; the build fails if a locale is incomplete.
+//!   time from `messages/*.txt` (one file per area, every locale in it); the
+//!   build fails if a locale is incomplete.
 //! * [`format`]: locale-aware dates and numbers.
 //! * [`layout::page`]: the HTML document frame shared by every page.
 //! * [`components`]: accessible form fields, notices, tables, etc.
