@@ -8,6 +8,7 @@ use crate::support::html;
 use crate::verification::expiry_of;
 use http::StatusCode;
 use medportal_auth::checked_form;
+use medportal_core::policy::Role;
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::pages::identity::{self as views, AccountView};
@@ -23,7 +24,7 @@ pub async fn account<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Re
         roles: user.role_codes().join(", "),
         status: user.status.code().to_owned(),
         next_step: profile::next_step(&user),
-        staff_without_second_factor: session.claims.roles.iter().any(|r| r != "hcp") && !session.claims.mfa,
+        staff_without_second_factor: session.claims.roles.iter().filter_map(|r| Role::from_code(r)).any(Role::is_staff) && !session.claims.mfa,
         expiry: expiry_of(&user, ctx.now().unix_timestamp()),
     };
     Ok(html(StatusCode::OK, views::account(&page_ctx(ctx, info, Some(&session)), &view), cookie))

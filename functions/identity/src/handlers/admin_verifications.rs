@@ -24,9 +24,10 @@ async fn verifier<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Sessio
 pub async fn queue<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let session = verifier(ctx, req).await?;
     let items = verification::queue(ctx, session.region).await?;
-    let decided = web::query_param(req, "decided").filter(|d| d == "verified" || d == "rejected");
+    let decided = web::query_param(req, "decided").and_then(|d| VerificationStatus::parse(&d).ok());
+    let decided = decided.filter(|s| matches!(s, VerificationStatus::Verified | VerificationStatus::Rejected)).map(|s| s.code());
     let page = page_ctx(ctx, info, Some(&session));
-    Ok(web::html(StatusCode::OK, views::admin_queue(&page, &items, session.region.name(), decided.as_deref())))
+    Ok(web::html(StatusCode::OK, views::admin_queue(&page, &items, session.region.name(), decided)))
 }
 
 /// `GET /admin/verifications/{id}`: one request with its evidence and the decision form.
