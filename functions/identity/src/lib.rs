@@ -2,15 +2,26 @@
 //! link, EdDSA session tokens, account, HCP verification (the identity issue).
 
 mod entry;
-mod flows;
-mod manual;
+mod events;
+mod evidence;
+mod form;
+mod handlers;
+mod model;
 mod npi;
 mod oidc;
+mod profile;
+mod rate_limit;
+mod registration;
 mod roles;
 mod second_factor;
+mod session;
+mod sign_in;
+mod support;
 pub mod totp;
 mod users;
+mod verification;
 
+use handlers::{account, admin_roles, admin_verifications, login, register, verify};
 use http::{HeaderValue, StatusCode, header};
 use medportal_auth::Session;
 use medportal_core::common::{self, Common};
@@ -99,30 +110,30 @@ impl App for Identity {
         match route {
             Route::Common(c) => common::dispatch(ctx, c, params, req).await,
             Route::Outbox => outbox(ctx, info).await,
-            Route::RegisterForm => flows::register_form(ctx, info, &req).await,
-            Route::Register => flows::register(ctx, info, &req).await,
-            Route::LoginForm => flows::login_form(ctx, info, &req).await,
-            Route::Login => flows::login(ctx, info, &req).await,
-            Route::LoginConfirm => flows::login_confirm(ctx, info, &req).await,
-            Route::LoginVerify => flows::login_verify(ctx, info, &req).await,
-            Route::Logout => flows::logout(ctx, &req).await,
-            Route::Account => flows::account(ctx, info, &req).await,
-            Route::ProfileForm => flows::profile_form(ctx, info, &req).await,
-            Route::Profile => flows::profile(ctx, &req).await,
-            Route::VerifyForm => flows::verify_form(ctx, info, &req).await,
-            Route::Verify => flows::verify(ctx, info, &req).await,
-            Route::SecondFactorForm => second_factor::form(ctx, info, &req).await,
-            Route::SecondFactor => second_factor::submit(ctx, info, &req).await,
-            Route::Evidence => manual::upload(ctx, info, &req).await,
-            Route::OidcStart => oidc::start(ctx, &req).await,
-            Route::OidcCallback => oidc::callback(ctx, &req).await,
-            Route::Queue => manual::queue(ctx, info, &req).await,
-            Route::Review => manual::review(ctx, info, &req, id(&params)).await,
-            Route::Decide => manual::decide(ctx, info, &req, id(&params)).await,
-            Route::EvidenceFile => manual::evidence(ctx, &req, id(&params)).await,
-            Route::Roles => roles::list(ctx, info, &req).await,
-            Route::RoleEdit => roles::edit(ctx, info, &req, id(&params)).await,
-            Route::RoleSave => roles::save(ctx, info, &req, id(&params)).await,
+            Route::RegisterForm => register::register_form(ctx, info, &req).await,
+            Route::Register => register::register(ctx, info, &req).await,
+            Route::LoginForm => login::login_form(ctx, info, &req).await,
+            Route::Login => login::login(ctx, info, &req).await,
+            Route::LoginConfirm => login::login_confirm(ctx, info, &req).await,
+            Route::LoginVerify => login::login_verify(ctx, info, &req).await,
+            Route::Logout => login::logout(ctx, &req).await,
+            Route::Account => account::account(ctx, info, &req).await,
+            Route::ProfileForm => account::profile_form(ctx, info, &req).await,
+            Route::Profile => account::profile(ctx, &req).await,
+            Route::VerifyForm => verify::verify_form(ctx, info, &req).await,
+            Route::Verify => verify::verify(ctx, info, &req).await,
+            Route::SecondFactorForm => login::second_factor_form(ctx, info, &req).await,
+            Route::SecondFactor => login::second_factor_submit(ctx, info, &req).await,
+            Route::Evidence => verify::upload(ctx, info, &req).await,
+            Route::OidcStart => verify::oidc_start(ctx, &req).await,
+            Route::OidcCallback => verify::oidc_callback(ctx, &req).await,
+            Route::Queue => admin_verifications::queue(ctx, info, &req).await,
+            Route::Review => admin_verifications::review(ctx, info, &req, id(&params)).await,
+            Route::Decide => admin_verifications::decide(ctx, info, &req, id(&params)).await,
+            Route::EvidenceFile => admin_verifications::evidence(ctx, &req, id(&params)).await,
+            Route::Roles => admin_roles::list(ctx, info, &req).await,
+            Route::RoleEdit => admin_roles::edit(ctx, info, &req, id(&params)).await,
+            Route::RoleSave => admin_roles::save(ctx, info, &req, id(&params)).await,
         }
     }
 }

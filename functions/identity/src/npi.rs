@@ -126,3 +126,22 @@ fn fold(c: char) -> Option<&'static str> {
     ];
     TABLE.iter().find(|(set, _)| set.contains(c)).map(|(_, base)| *base)
 }
+
+/// NPI check digit: Luhn over the 10 digits with the `80840` prefix (i.e. +24).
+pub fn valid(npi: &str) -> bool {
+    if npi.len() != 10 || !npi.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let mut sum = 24;
+    for (i, b) in npi.bytes().rev().enumerate() {
+        let mut d = u32::from(b - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}

@@ -7,17 +7,17 @@
 //! The user-data answer is read as JSON with `sub` (the provider's stable subject), `country`
 //! (ISO alpha-2) and `profession` (a code, see [`HCP_PROFESSIONS`]).
 
-use medportal_auth::checked_form;
-use crate::flows::{decision_statements, hash_b64, may_verify, signed_in};
-use crate::users;
+use crate::model::Method;
+use crate::support::{hash_b64, random_token};
+use crate::users::{self, User};
+use crate::verification;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
 use http::header;
-use medportal_core::audit::{AuditEntry, Outcome, funnel};
-use medportal_core::ports::{LogLevel, Statement};
-use medportal_core::web::{self, Request, Response};
+use medportal_core::ports::LogLevel;
+use medportal_core::web;
 use medportal_core::config::OidcConfig;
-use medportal_core::{Ctx, Error, Platform, Result};
+use medportal_core::{Ctx, Error, Platform, Region, Result};
 use sha2::{Digest, Sha256};
 
 /// The authorization round trip must finish within this time.
@@ -43,18 +43,17 @@ fn redirect_uri<P: Platform>(ctx: &Ctx<'_, P>) -> String {
     format!("{}{CALLBACK}", ctx.config.public_origin)
 }
 
-/// `POST /verify/oidc`: starts the flow (CSRF-checked) and redirects to the provider.
-pub async fn start<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
-    let (_, session) = checked_form(ctx, req).await?;
-    let session = session.ok_or(Error::Unauthenticated)?;
+/// Starts the flow for the person (`region`, `user_id`): the provider's authorize address,
+/// or `None` when the provider is not offered to them or they may not verify now.
+pub async fn start<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str) -> Result<Option<String>> {
     let oidc = provider(ctx)?;
-    let user = users::find(ctx, session.region, session.user_id()).await?.filter(|u| u.active).ok_or(Error::Unauthenticated)?;
+    let user = users::find_active(ctx, region, user_id).await?;
     let now = ctx.now().unix_timestamp();
-    if !oidc.offered_for(&user.country) || !may_verify(&user, now) {
-        return Ok(web::redirect("/verify"));
+    if !oidc.offered_for(&user.country) || !verification::may_verify(&user, now) {
+        return Ok(None);
     }
-    let state = B64.encode(ctx.random_bytes::<32>()?);
-    let verifier = B64.encode(ctx.random_bytes::<32>()?);
+    let state = random_token(ctx)?;
+    let verifier = random_token(ctx)?;
     let challenge = B64.encode(Sha256::digest(verifier.as_bytes()));
     let record = State { uid: user.id.clone(), cv: verifier, exp: now + STATE_SECS };
     let kv = ctx.region(user.region).kv().await?;
@@ -62,14 +61,13 @@ pub async fn start<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
         .await?;
     let enc = web::url_encode;
     let sep = if oidc.authorize_url.contains('?') { '&' } else { '?' };
-    let location = format!(
+    Ok(Some(format!(
         "{}{sep}response_type=code&client_id={}&redirect_uri={}&scope={}&state={state}&code_challenge={challenge}&code_challenge_method=S256",
         oidc.authorize_url,
         enc(&oidc.client_id),
         enc(&redirect_uri(ctx)),
         enc("openid profile"),
-    );
-    Ok(web::redirect(&location))
+    )))
 }
 
 #[derive(serde::Deserialize)]
@@ -133,39 +131,17 @@ async fn exchange<P: Platform>(ctx: &Ctx<'_, P>, oidc: &OidcConfig, code: &str, 
     Ok(data)
 }
 
-/// `GET /verify/oidc/callback?code&state` (or `error`): finishes the flow for the signed-in
-/// person who started it.
-pub async fn callback<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
-    let (session, user, _) = signed_in(ctx, req).await?;
-    let oidc = provider(ctx)?;
-    let state = web::query_param(req, "state").unwrap_or_default();
-    let kv = ctx.region(user.region).kv().await?;
-    let key = format!("oidc/{}", hash_b64(state.as_bytes()));
-    let now = ctx.now().unix_timestamp();
-    let record = match kv.get(&key).await? {
-        Some(raw) => serde_json::from_slice::<State>(&raw).ok(),
-        None => None,
-    };
-    let Some(record) = record.filter(|r| r.exp >= now && r.uid == session.user_id()) else {
-        return Err(Error::bad_request("invalid_state", "This verification attempt is unknown or has expired. Please start again."));
-    };
-    // Single use, whatever happens next.
-    kv.delete(&user.region, &key).await?;
-    if web::query_param(req, "error").is_some() {
-        return Ok(web::redirect("/verify?done=cancelled"));
-    }
-    let code = web::query_param(req, "code").filter(|c| !c.is_empty() && c.len() <= 2048);
-    let Some(code) = code else { return Err(Error::bad_request("invalid_code", "The provider sent no authorization code.")) };
-    let data = exchange(ctx, oidc, &code, &record.cv).await?;
-    // One provider identity verifies one account.
-    let db = ctx.region(user.region).sql().await?;
-    let taken = db
-        .query(
-            "SELECT 1 FROM verifications WHERE method = 'oidc' AND reference = ?1 AND status = 'verified' AND user_id <> ?2 LIMIT 1",
-            &[data.sub.as_str().into(), user.id.as_str().into()],
-        )
-        .await?;
-    let reason = if !taken.is_empty() {
+/// How the provider round trip ended.
+pub enum Finished {
+    /// The person cancelled at the provider (nothing is decided).
+    Cancelled,
+    /// The provider answered and the request is decided.
+    Decided,
+}
+
+/// The decision on the provider's answer: its reason code (`provider_confirmed` verifies).
+fn assess(data: &UserData, user: &User, subject_taken: bool) -> &'static str {
+    if subject_taken {
         "identity_in_use"
     } else if !HCP_PROFESSIONS.contains(&data.profession.as_str()) {
         "not_hcp"
@@ -173,27 +149,34 @@ pub async fn callback<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Re
         "country_mismatch"
     } else {
         "provider_confirmed"
+    }
+}
+
+/// Finishes the flow for the signed-in person who started it (`state`), with the provider's
+/// `code` or `error`: exchanges the code, reads the user data and records the decision.
+pub async fn finish<P: Platform>(ctx: &Ctx<'_, P>, user: &User, state: &str, error: bool, code: Option<String>) -> Result<Finished> {
+    let oidc = provider(ctx)?;
+    let kv = ctx.region(user.region).kv().await?;
+    let key = format!("oidc/{}", hash_b64(state.as_bytes()));
+    let now = ctx.now().unix_timestamp();
+    let record = match kv.get(&key).await? {
+        Some(raw) => serde_json::from_slice::<State>(&raw).ok(),
+        None => None,
     };
-    let verified = reason == "provider_confirmed";
-    let submitted = AuditEntry { actor: &user.id, action: "verification.submitted", target: Some(&user.id), outcome: Outcome::Success, reason: Some("oidc") };
-    let mut stmts = vec![
-        Statement::new(
-            "INSERT INTO verifications (id, user_id, method, status, reference, reason, decided_by, created_at, decided_at, expires_at) \
-             VALUES (?1, ?2, 'oidc', ?3, ?4, ?5, 'system:oidc', ?6, ?6, ?7)",
-            vec![
-                ctx.random_id()?.into(),
-                user.id.as_str().into(),
-                (if verified { "verified" } else { "rejected" }).into(),
-                data.sub.as_str().into(),
-                reason.into(),
-                now.into(),
-                verified.then_some(now + crate::flows::VERIFIED_FOR_SECS).into(),
-            ],
-        ),
-        submitted.statement(ctx.random_id()?, now),
-        funnel(ctx.random_id()?, now, Some(&user.id), "verification_submitted"),
-    ];
-    stmts.extend(decision_statements(ctx, &user.id, verified, "system:oidc", reason, now)?);
-    db.batch(&user.region, &stmts).await?;
-    Ok(web::redirect("/verify"))
+    let Some(record) = record.filter(|r| r.exp >= now && r.uid == user.id) else {
+        return Err(Error::bad_request("invalid_state", "This verification attempt is unknown or has expired. Please start again."));
+    };
+    // Single use, whatever happens next.
+    kv.delete(&user.region, &key).await?;
+    if error {
+        return Ok(Finished::Cancelled);
+    }
+    let code = code.filter(|c| !c.is_empty() && c.len() <= 2048);
+    let Some(code) = code else { return Err(Error::bad_request("invalid_code", "The provider sent no authorization code.")) };
+    let data = exchange(ctx, oidc, &code, &record.cv).await?;
+    // One provider identity verifies one account.
+    let taken = verification::subject_in_use(ctx, user, Method::Oidc, &data.sub).await?;
+    let reason = assess(&data, user, taken);
+    verification::submit_provider_answer(ctx, user, &data.sub, reason == "provider_confirmed", reason).await?;
+    Ok(Finished::Decided)
 }

@@ -3,20 +3,15 @@
 //! the home region's key-value store for 5 minutes, bound to the browser by a `__Host-`
 //! cookie, and allows 5 attempts.
 
-use medportal_auth::checked_form;
-use crate::flows::{field, hash_b64, html, mint, new_claims};
+use crate::events;
+use crate::session;
+use crate::support::{hash_b64, random_token};
+use crate::totp;
 use crate::users::{self, User};
-use crate::{page_ctx, totp, with_cookies};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use http::StatusCode;
-use medportal_auth::csrf;
-use medportal_core::audit::{AuditEntry, Outcome, funnel};
-use medportal_core::ports::Statement;
-use medportal_core::web::{self, Request, RequestInfo, Response};
+use medportal_core::web::{self, Request};
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 use medportal_templates::Msg;
-use medportal_templates::pages::identity::{self as views, SecondFactorView};
+use medportal_templates::pages::identity::SecondFactorView;
 
 const COOKIE: &str = "__Host-mp_2fa";
 const STEP_SECS: i64 = 5 * 60;
@@ -35,10 +30,11 @@ fn key(token: &str) -> String {
     format!("mfa/{}", hash_b64(token.as_bytes()))
 }
 
-/// Starts the second-factor step for a staff account whose email link was just confirmed.
-pub async fn begin<P: Platform>(ctx: &Ctx<'_, P>, user: &User) -> Result<Response> {
+/// Starts the second-factor step for a staff account whose email link was just confirmed;
+/// returns the cookie binding the step to the browser.
+pub async fn begin<P: Platform>(ctx: &Ctx<'_, P>, user: &User) -> Result<String> {
     let now = ctx.now().unix_timestamp();
-    let token = B64.encode(ctx.random_bytes::<32>()?);
+    let token = random_token(ctx)?;
     let enrol = match &user.totp_secret {
         Some(_) => None,
         None => Some(totp::base32_encode(&ctx.random_bytes::<{ totp::SECRET_BYTES }>()?)),
@@ -46,10 +42,9 @@ pub async fn begin<P: Platform>(ctx: &Ctx<'_, P>, user: &User) -> Result<Respons
     let pending = Pending { uid: user.id.clone(), exp: now + STEP_SECS, attempts: 0, enrol };
     let kv = ctx.region(user.region).kv().await?;
     kv.put(&user.region, &key(&token), &serde_json::to_vec(&pending).map_err(Error::internal)?, Some(now + STEP_SECS)).await?;
-    let entry = AuditEntry { actor: &user.id, action: "session.first_factor", target: Some(&user.id), outcome: Outcome::Success, reason: Some("email_link") };
-    ctx.region(user.region).sql().await?.batch(&user.region, &[entry.statement(ctx.random_id()?, now)]).await?;
-    let cookie = format!("{COOKIE}={}.{token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={STEP_SECS}", user.region.code());
-    Ok(with_cookies(web::redirect(views::SECOND_FACTOR), [cookie]))
+    let entry = events::success(&user.id, "session.first_factor", &user.id, Some("email_link"));
+    events::commit(ctx, user.region, Vec::new(), &[entry]).await?;
+    Ok(format!("{COOKIE}={}.{token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={STEP_SECS}", user.region.code()))
 }
 
 /// The pending step of this browser, if any and not expired.
@@ -69,79 +64,84 @@ async fn pending<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Option<
     Ok(Some((region, token.to_owned(), p)))
 }
 
-fn clear_cookie() -> String {
+/// Ends the step in the browser.
+pub fn clear_cookie() -> String {
     format!("{COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-fn view(csrf: String, user: &User, p: &Pending, error: Option<Msg>) -> SecondFactorView {
-    SecondFactorView {
-        csrf,
-        enrol_secret: p.enrol.clone(),
-        otpauth: p.enrol.as_ref().map(|s| totp::otpauth_uri("medportal", &user.email, s)),
-        error,
-        attempts_left: MAX_ATTEMPTS.saturating_sub(p.attempts),
+/// A step waiting for its code: the person and how far they are.
+pub struct Step {
+    user: User,
+    pending: Pending,
+}
+
+impl Step {
+    /// The code form (with the enrolment secret on first use).
+    pub fn view(&self, csrf: String, error: Option<Msg>) -> SecondFactorView {
+        let p = &self.pending;
+        SecondFactorView {
+            csrf,
+            enrol_secret: p.enrol.clone(),
+            otpauth: p.enrol.as_ref().map(|s| totp::otpauth_uri("medportal", &self.user.email, s)),
+            error,
+            attempts_left: MAX_ATTEMPTS.saturating_sub(p.attempts),
+        }
     }
 }
 
-pub async fn form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
-    let page = page_ctx(ctx, info, None);
-    let Some((region, _, p)) = pending(ctx, req).await? else {
-        return Ok(html(StatusCode::BAD_REQUEST, views::link_invalid(&page), Some(clear_cookie())));
-    };
-    let user = users::find(ctx, region, &p.uid).await?.filter(|u| u.active).ok_or(Error::Unauthenticated)?;
-    let (csrf, cookie) = csrf::form_token(ctx, req, None)?;
-    Ok(html(StatusCode::OK, views::second_factor(&page, &view(csrf, &user, &p, None)), cookie))
+/// The step of this browser, for the code form (`None`: no step, or expired).
+pub async fn prompt<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Option<Step>> {
+    let Some((region, _, pending)) = pending(ctx, req).await? else { return Ok(None) };
+    let user = users::find_active(ctx, region, &pending.uid).await?;
+    Ok(Some(Step { user, pending }))
 }
 
-pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
-    let (form, _) = checked_form(ctx, req).await?;
-    let page = page_ctx(ctx, info, None);
-    let invalid = || html(StatusCode::BAD_REQUEST, views::link_invalid(&page), Some(clear_cookie()));
-    let Some((region, token, mut p)) = pending(ctx, req).await? else { return Ok(invalid()) };
+/// The result of a submitted code.
+pub enum Confirmed {
+    /// No (more) step: start signing in again.
+    Invalid,
+    /// Wrong code; attempts are left.
+    Wrong(Box<Step>),
+    /// Signed in: the session cookie.
+    Session(String),
+}
+
+/// Checks a submitted code (every attempt counts, a code is accepted once); on success the
+/// step ends, an enrolment is confirmed and the session opens (audited).
+pub async fn confirm<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, code: &str) -> Result<Confirmed> {
+    let Some((region, token, mut p)) = pending(ctx, req).await? else { return Ok(Confirmed::Invalid) };
     let kv = ctx.region(region).kv().await?;
     let now = ctx.now().unix_timestamp();
     let Some(user) = users::find(ctx, region, &p.uid).await?.filter(|u| u.active) else {
         kv.delete(&region, &key(&token)).await?;
-        return Ok(invalid());
+        return Ok(Confirmed::Invalid);
     };
     // Count the attempt before checking it.
     p.attempts += 1;
     if p.attempts > MAX_ATTEMPTS {
         kv.delete(&region, &key(&token)).await?;
-        return Ok(invalid());
+        return Ok(Confirmed::Invalid);
     }
     kv.put(&region, &key(&token), &serde_json::to_vec(&p).map_err(Error::internal)?, Some(p.exp)).await?;
     let secret_b32 = p.enrol.clone().or_else(|| user.totp_secret.clone());
     let secret = secret_b32.as_deref().and_then(totp::base32_decode);
-    let step = secret.as_deref().and_then(|s| totp::check(s, field(&form, "code"), now, user.totp_last_step));
-    let db = ctx.region(region).sql().await?;
-    let Some(step) = step else {
-        let entry = AuditEntry { actor: &user.id, action: "session.second_factor", target: Some(&user.id), outcome: Outcome::Failure, reason: Some("wrong_code") };
-        let stmts = [entry.statement(ctx.random_id()?, now), funnel(ctx.random_id()?, now, Some(&user.id), "login_failed")];
-        db.batch(&region, &stmts).await?;
+    let Some(step) = secret.as_deref().and_then(|s| totp::check(s, code, now, user.totp_last_step)) else {
+        let entry = events::failure(&user.id, "session.second_factor", &user.id, Some("wrong_code"));
+        events::commit(ctx, region, vec![events::funnel(ctx, &user.id, "login_failed")?], &[entry]).await?;
         if p.attempts >= MAX_ATTEMPTS {
             kv.delete(&region, &key(&token)).await?;
-            return Ok(invalid());
+            return Ok(Confirmed::Invalid);
         }
-        let v = view(field(&form, "csrf").to_owned(), &user, &p, Some(Msg::IdentityTotpWrong));
-        return Ok(html(StatusCode::BAD_REQUEST, views::second_factor(&page, &v), None));
+        return Ok(Confirmed::Wrong(Box::new(Step { user, pending: p })));
     };
     // Single use: the step is gone before the session exists.
     kv.delete(&region, &key(&token)).await?;
-    let mut stmts = vec![Statement::new(
-        "UPDATE users SET totp_secret = COALESCE(?1, totp_secret), totp_last_step = ?2 WHERE id = ?3",
-        vec![p.enrol.as_deref().into(), step.into(), user.id.as_str().into()],
-    )];
+    let stmts = vec![users::confirm_second_factor(&user.id, p.enrol.as_deref(), step), events::funnel(ctx, &user.id, "login_succeeded")?];
+    let mut entries = Vec::with_capacity(2);
     if p.enrol.is_some() {
-        let e = AuditEntry { actor: &user.id, action: "mfa.enrolled", target: Some(&user.id), outcome: Outcome::Success, reason: Some("totp") };
-        stmts.push(e.statement(ctx.random_id()?, now));
+        entries.push(events::success(&user.id, "mfa.enrolled", &user.id, Some("totp")));
     }
-    let login = AuditEntry { actor: &user.id, action: "session.login", target: Some(&user.id), outcome: Outcome::Success, reason: Some("email_link+totp") };
-    stmts.push(login.statement(ctx.random_id()?, now));
-    stmts.push(funnel(ctx.random_id()?, now, Some(&user.id), "login_succeeded"));
-    db.batch(&region, &stmts).await?;
-    let mut claims = new_claims(ctx, &user, now)?;
-    claims.mfa = true;
-    let (cookie, _) = mint(ctx, claims).await?;
-    Ok(with_cookies(web::redirect("/account"), [cookie, clear_cookie()]))
+    entries.push(events::success(&user.id, "session.login", &user.id, Some("email_link+totp")));
+    events::commit(ctx, region, stmts, &entries).await?;
+    Ok(Confirmed::Session(session::open(ctx, &user, true).await?))
 }

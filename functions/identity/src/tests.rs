@@ -4,6 +4,11 @@ use medportal_core::web;
 use medportal_templates::{Locale, Msg, t};
 use medportal_native::testing::{TestHost, request};
 
+/// The NPI check digit moved to `npi.rs` (as `npi::valid`).
+mod flows {
+    pub(crate) use crate::npi::valid as npi_valid;
+}
+
 #[test]
 fn route_table_builds() {
     let _ = Identity::routes();
@@ -700,4 +705,51 @@ fn oidc_provider_verifies_hcps_in_their_country_and_rejects_others() {
     let (mut b, _) = oidc_round_trip(&host, "oidc.fr@example.org", "good-code");
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM verifications WHERE reason = 'country_mismatch'"), 1);
     assert!(TestHost::text(&b.get("/verify")).contains("a different country of practice"));
+}
+
+#[test]
+fn verification_requests_store_the_same_values_for_every_method() {
+    const YEAR: i64 = 365 * 86_400;
+    // NPI, registry match: decided on arrival by system:npi, valid for a year
+    let host = TestHost::new().with_http(fake_registry);
+    submit_npi(&host, "jane.rows@example.org", "1234567893");
+    let sql = format!(
+        "SELECT COUNT(*) FROM verifications WHERE method = 'npi' AND status = 'verified' AND reference = '1234567893' \
+         AND reason = 'registry_match' AND decided_by = 'system:npi' AND decided_at = created_at \
+         AND expires_at = created_at + {YEAR} AND evidence_type IS NULL AND note IS NULL"
+    );
+    assert_eq!(count(&host, "us", &sql), 1);
+    let sql = format!("SELECT COUNT(*) FROM users WHERE email = 'jane.rows@example.org' AND npi = '1234567893' AND verification_expires_at = verified_at + {YEAR}");
+    assert_eq!(count(&host, "us", &sql), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'npi' AND outcome = 'success'"), 1);
+    // NPI, registry unreachable: pending and undecided
+    let host = TestHost::new().with_http(|_| Err(Error::platform("connection refused")));
+    submit_npi(&host, "jane.rows@example.org", "1234567893");
+    let sql = "SELECT COUNT(*) FROM verifications WHERE method = 'npi' AND status = 'pending' AND reason = 'registry_unreachable' \
+               AND decided_by IS NULL AND decided_at IS NULL AND expires_at IS NULL AND id NOT LIKE '%-v-demo-%'";
+    assert_eq!(count(&host, "us", sql), 1);
+    // evidence: pending, with the file's type, name and the note
+    let host = TestHost::new();
+    let mut b = Browser::new(&host);
+    register(&mut b, "rows.de@example.org", "DE");
+    sign_in_with_link(&mut b, &last_link(&host, "rows.de@example.org"));
+    let csrf = csrf_of(&TestHost::text(&b.get("/verify")));
+    let resp = b.send_multipart("/verify/evidence", &[("csrf", &csrf), ("note", "n")], Some(("a.png", b"\x89PNG\r\n\x1a\nrest")));
+    assert_eq!(resp.status(), 303);
+    let sql = "SELECT COUNT(*) FROM verifications WHERE method = 'manual' AND status = 'pending' AND reference LIKE 'evidence/%.png' \
+               AND evidence_type = 'image/png' AND evidence_name = 'a.png' AND note = 'n' AND reason IS NULL \
+               AND decided_by IS NULL AND decided_at IS NULL AND expires_at IS NULL AND id NOT LIKE '%-v-demo-%'";
+    assert_eq!(count(&host, "eu", sql), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'manual'"), 1);
+    // external provider: decided on arrival by system:oidc
+    let host = oidc_host("physician", "DE");
+    oidc_round_trip(&host, "oidc.rows@example.org", "good-code");
+    let sql = format!(
+        "SELECT COUNT(*) FROM verifications WHERE method = 'oidc' AND status = 'verified' AND reason = 'provider_confirmed' \
+         AND decided_by = 'system:oidc' AND decided_at = created_at AND expires_at = created_at + {YEAR}"
+    );
+    assert_eq!(count(&host, "eu", &sql), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'oidc'"), 1);
+    let sql = "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND actor = 'system:oidc' AND reason = 'provider_confirmed'";
+    assert_eq!(count(&host, "eu", sql), 1);
 }

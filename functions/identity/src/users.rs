@@ -1,8 +1,11 @@
-//! People in their home region's database.
+//! People in their home region's database: the repository of the `users` table. Every
+//! statement that reads or changes `users` is written here (the verification queue's join
+//! aside, see `verification`); statuses and roles are typed from here on.
 
-use medportal_core::ports::{Row, SqlValue};
+use crate::model::VerificationStatus;
+use medportal_core::ports::{Row, SqlValue, Statement};
 use medportal_core::policy::Role;
-use medportal_core::{Ctx, Platform, Region, Result};
+use medportal_core::{Ctx, Error, Platform, Region, Result};
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -12,8 +15,8 @@ pub struct User {
     pub name: String,
     pub country: String,
     pub profession: String,
-    pub roles: String,
-    pub status: String,
+    pub roles: Vec<Role>,
+    pub status: VerificationStatus,
     pub active: bool,
     pub specialty: Option<String>,
     pub practice_setting: Option<String>,
@@ -27,12 +30,59 @@ pub struct User {
 }
 
 impl User {
-    pub fn role_list(&self) -> Vec<Role> {
-        Role::parse_list(&self.roles)
-    }
     /// Staff accounts must sign in with a second factor.
     pub fn is_staff(&self) -> bool {
-        self.role_list().iter().any(|r| r.is_staff())
+        self.roles.iter().any(|r| r.is_staff())
+    }
+    /// Role codes, in the stored order.
+    pub fn role_codes(&self) -> Vec<String> {
+        self.roles.iter().map(|r| r.code().to_owned()).collect()
+    }
+}
+
+/// A person as the role administration sees them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+}
+
+/// A new registration (validated).
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub country: &'a str,
+    pub profession: &'a str,
+    /// Consent to communications.
+    pub comms: bool,
+}
+
+/// A question of the progressive profile: the column its answer is stored in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileStep {
+    Specialty,
+    PracticeSetting,
+    Interests,
+}
+
+impl ProfileStep {
+    pub fn parse(code: &str) -> Option<ProfileStep> {
+        match code {
+            "specialty" => Some(ProfileStep::Specialty),
+            "practice_setting" => Some(ProfileStep::PracticeSetting),
+            "interests" => Some(ProfileStep::Interests),
+            _ => None,
+        }
+    }
+    const fn column(self) -> &'static str {
+        match self {
+            ProfileStep::Specialty => "specialty",
+            ProfileStep::PracticeSetting => "practice_setting",
+            ProfileStep::Interests => "interests",
+        }
     }
 }
 
@@ -47,8 +97,8 @@ fn from_row(region: Region, r: &Row) -> Result<User> {
         name: r.text(2)?,
         country: r.text(3)?,
         profession: r.text(4)?,
-        roles: r.text(5)?,
-        status: r.text(6)?,
+        roles: Role::parse_list(&r.text(5)?),
+        status: VerificationStatus::parse(&r.text(6)?)?,
         active: r.text(7)? == "active",
         specialty: r.opt_text(8)?,
         practice_setting: r.opt_text(9)?,
@@ -57,6 +107,10 @@ fn from_row(region: Region, r: &Row) -> Result<User> {
         totp_secret: r.opt_text(12)?,
         totp_last_step: r.0.get(13).and_then(SqlValue::as_i64),
     })
+}
+
+fn person_of(r: &Row) -> Result<Person> {
+    Ok(Person { id: r.text(0)?, name: r.text(1)?, email: r.text(2)?, roles: Role::parse_list(&r.text(3)?), active: r.text(4)? == "active" })
 }
 
 /// Normalised email: trimmed, lowercase. `None` if it does not look like an address.
@@ -73,6 +127,8 @@ pub fn normalise_email(raw: &str) -> Option<String> {
         && !domain.contains('@');
     ok.then_some(e)
 }
+
+// ---- reads ---------------------------------------------------------------------------------
 
 /// Looks the address up in every region. Every region is always queried, so the time taken
 /// does not tell where (or whether) the person is registered.
@@ -92,4 +148,116 @@ pub async fn find<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str) -> Re
     let db = ctx.region(region).sql().await?;
     let rows = db.query(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), &[SqlValue::from(id)]).await?;
     rows.first().map(|r| from_row(region, r)).transpose()
+}
+
+/// The active person behind a session; `Unauthenticated` if they are gone or disabled.
+pub async fn find_active<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str) -> Result<User> {
+    find(ctx, region, id).await?.filter(|u| u.active).ok_or(Error::Unauthenticated)
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_pattern(q: &str) -> String {
+    let mut out = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// People of the region whose name or email contains `q` (all if empty), by email, at most `limit`.
+pub async fn search<P: Platform>(ctx: &Ctx<'_, P>, region: Region, q: &str, limit: usize) -> Result<Vec<Person>> {
+    let db = ctx.region(region).sql().await?;
+    let rows = db
+        .query(
+            &format!(
+                "SELECT id, display_name, email, roles, status FROM users \
+                 WHERE ?1 = '' OR lower(email) LIKE ?2 ESCAPE '\\' OR lower(display_name) LIKE ?2 ESCAPE '\\' \
+                 ORDER BY email LIMIT {limit}"
+            ),
+            &[q.into(), like_pattern(&q.to_lowercase()).into()],
+        )
+        .await?;
+    rows.iter().map(person_of).collect()
+}
+
+/// One person of the region; `NotFound` if there is none.
+pub async fn person<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str) -> Result<Person> {
+    let db = ctx.region(region).sql().await?;
+    let rows = db.query("SELECT id, display_name, email, roles, status FROM users WHERE id = ?1", &[id.into()]).await?;
+    rows.first().map(person_of).transpose()?.ok_or(Error::NotFound)
+}
+
+// ---- changes (statements for the caller's batch) -------------------------------------------
+
+/// A new HCP account, unverified, terms accepted now.
+pub fn insert(id: &str, new: &NewUser<'_>, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO users (id, email, display_name, country, profession, roles, verification_status, created_at, \
+         terms_accepted_at, comms_consent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+        vec![
+            id.into(),
+            new.email.into(),
+            new.name.into(),
+            new.country.into(),
+            new.profession.into(),
+            Role::Hcp.code().into(),
+            VerificationStatus::Unverified.code().into(),
+            now.into(),
+            new.comms.then_some(now).into(),
+        ],
+    )
+}
+
+/// The answer to one profile question (empty: skipped, not asked again).
+pub fn set_profile_answer(id: &str, step: ProfileStep, value: &str) -> Statement {
+    Statement::new(format!("UPDATE users SET {} = ?1 WHERE id = ?2", step.column()), vec![value.into(), id.into()])
+}
+
+/// The NPI the person verifies with.
+pub fn set_npi(id: &str, npi: &str) -> Statement {
+    Statement::new("UPDATE users SET npi = ?1 WHERE id = ?2", vec![npi.into(), id.into()])
+}
+
+/// A confirmed second-factor code: the accepted time step, and the secret when newly enrolled.
+pub fn confirm_second_factor(id: &str, enrolled: Option<&str>, step: i64) -> Statement {
+    Statement::new(
+        "UPDATE users SET totp_secret = COALESCE(?1, totp_secret), totp_last_step = ?2 WHERE id = ?3",
+        vec![enrolled.into(), step.into(), id.into()],
+    )
+}
+
+/// The person's roles (stored as a comma-separated list of codes).
+pub fn set_roles(id: &str, roles: &[Role]) -> Statement {
+    let list = roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
+    Statement::new("UPDATE users SET roles = ?1 WHERE id = ?2", vec![list.into(), id.into()])
+}
+
+/// Verified now, until `until`.
+pub fn mark_verified(id: &str, now: i64, until: i64) -> Statement {
+    Statement::new(
+        "UPDATE users SET verification_status = ?4, verified_at = ?2, verification_expires_at = ?3 WHERE id = ?1",
+        vec![id.into(), now.into(), until.into(), VerificationStatus::Verified.code().into()],
+    )
+}
+
+/// Pending (a request waits) or rejected (a negative decision), unless still validly
+/// verified: neither downgrades a verification that has not lapsed.
+pub fn mark_unless_verified(id: &str, status: VerificationStatus) -> Statement {
+    Statement::new(
+        "UPDATE users SET verification_status = ?2 WHERE id = ?1 AND verification_status <> ?3",
+        vec![id.into(), status.code().into(), VerificationStatus::Verified.code().into()],
+    )
+}
+
+/// Unverified again once a verification's validity has ended (guarded: recorded once).
+pub fn lapse_verification(id: &str, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE users SET verification_status = ?3 \
+         WHERE id = ?1 AND verification_status = ?4 AND verification_expires_at <= ?2",
+        vec![id.into(), now.into(), VerificationStatus::Unverified.code().into(), VerificationStatus::Verified.code().into()],
+    )
 }

@@ -1,0 +1,104 @@
+//! Passwordless sign-in by email link: the link (a single-use token, stored hashed in the
+//! person's home region and bound to the browser that asked for it) and its redemption.
+
+use crate::events;
+use crate::rate_limit;
+use crate::second_factor;
+use crate::session;
+use crate::support::{hash_b64, random_token};
+use crate::users::{self, User};
+use crate::verification;
+use medportal_core::ports::{Mail, Mailer};
+use medportal_core::security::ct_eq;
+use medportal_core::{Ctx, Error, Platform, Region, Result};
+use medportal_templates::{Locale, Msg, t, tf};
+
+/// Browser binding of a sign-in link: the link works only with this cookie's nonce.
+pub const LOGIN_COOKIE: &str = "__Host-mp_login";
+/// Sign-in links are valid this long.
+pub const LINK_SECS: i64 = 15 * 60;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LinkRecord {
+    uid: String,
+    /// SHA-256 of the browser nonce.
+    nh: String,
+    exp: i64,
+}
+
+/// A fresh browser nonce (the value of [`LOGIN_COOKIE`]).
+pub fn new_nonce<P: Platform>(ctx: &Ctx<'_, P>) -> Result<String> {
+    random_token(ctx)
+}
+
+/// Stores the hashed single-use token in the person's region and mails the link.
+pub async fn send_link<P: Platform>(ctx: &Ctx<'_, P>, user: &User, nonce: &str, locale: Locale) -> Result<()> {
+    let token = random_token(ctx)?;
+    let exp = ctx.now().unix_timestamp() + LINK_SECS;
+    let record = LinkRecord { uid: user.id.clone(), nh: hash_b64(nonce.as_bytes()), exp };
+    let record = serde_json::to_vec(&record).map_err(Error::internal)?;
+    let kv = ctx.region(user.region).kv().await?;
+    kv.put(&user.region, &format!("login/{}", hash_b64(token.as_bytes())), &record, Some(exp)).await?;
+    let link = format!("{}/login/verify?r={}&t={token}", ctx.config.public_origin, user.region.code());
+    let mail = Mail {
+        to: user.email.clone(),
+        subject: t(locale, Msg::IdentityMailLoginSubject).to_owned(),
+        text: tf(locale, Msg::IdentityMailLoginText, &[("name", &user.name), ("link", &link)]),
+    };
+    ctx.mailer(user.region).send(&mail).await
+}
+
+/// A sign-in link for `email` (normalised), asked for from `address`: mailed if the person
+/// exists and is active, answered identically either way. Returns the browser nonce.
+pub async fn request_link<P: Platform>(ctx: &Ctx<'_, P>, email: &str, address: &str, locale: Locale) -> Result<String> {
+    rate_limit::check_address(ctx, address).await?;
+    let nonce = new_nonce(ctx)?;
+    // Per-account limit: counted for unknown addresses too, and answered identically.
+    let allowed = rate_limit::email_allowed(ctx, email).await?;
+    let user = users::find_by_email(ctx, email).await?.filter(|u| u.active);
+    if let (true, Some(user)) = (allowed, &user) {
+        send_link(ctx, user, &nonce, locale).await?;
+        events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_requested")?], &[]).await?;
+    }
+    Ok(nonce)
+}
+
+/// What a confirmed link leads to.
+pub enum Redeemed {
+    /// Unknown, used, expired, from another browser, or the person is gone.
+    Invalid,
+    /// A staff account: the second-factor step's cookie.
+    SecondFactor(String),
+    /// Signed in: the session cookie.
+    Session(String),
+}
+
+/// Redeems the link token `token` of region `region` in the browser holding `nonce`. Single
+/// use; failures are audited.
+pub async fn redeem<P: Platform>(ctx: &Ctx<'_, P>, region: &str, token: &str, nonce: &str) -> Result<Redeemed> {
+    let Some(region) = Region::from_code(region) else { return Ok(Redeemed::Invalid) };
+    let kv = ctx.region(region).kv().await?;
+    let key = format!("login/{}", hash_b64(token.as_bytes()));
+    let Some(raw) = kv.get(&key).await? else { return Ok(Redeemed::Invalid) };
+    let record: LinkRecord = serde_json::from_slice(&raw).map_err(Error::internal)?;
+    let now = ctx.now().unix_timestamp();
+    let bound = ct_eq(hash_b64(nonce.as_bytes()).as_bytes(), record.nh.as_bytes());
+    let user = if record.exp >= now && bound { users::find(ctx, region, &record.uid).await? } else { None };
+    let Some(mut user) = user.filter(|u| u.active) else {
+        let why = if bound { "expired_or_inactive" } else { "other_browser" };
+        let entry = events::failure("anonymous", "session.login", &record.uid, Some(why));
+        events::commit(ctx, region, vec![events::funnel(ctx, &record.uid, "login_failed")?], &[entry]).await?;
+        return Ok(Redeemed::Invalid);
+    };
+    // Single use: the token is gone before the session exists.
+    kv.delete(&region, &key).await?;
+    verification::expire_if_due(ctx, &mut user).await?;
+    if user.is_staff() {
+        // Staff: the link is the first factor only; the session is minted after the TOTP step.
+        return Ok(Redeemed::SecondFactor(second_factor::begin(ctx, &user).await?));
+    }
+    let cookie = session::open(ctx, &user, false).await?;
+    let entry = events::success(&user.id, "session.login", &user.id, None);
+    events::commit(ctx, region, vec![events::funnel(ctx, &user.id, "login_succeeded")?], &[entry]).await?;
+    Ok(Redeemed::Session(cookie))
+}
