@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 /// The authorization round trip must finish within this time.
 const STATE_SECS: i64 = 10 * 60;
-pub const CALLBACK: &str = "/verify/oidc/callback";
+pub use medportal_templates::paths::identity::VERIFY_OIDC_CALLBACK as CALLBACK;
 /// Professions the provider may report that make someone a healthcare professional here.
 pub const HCP_PROFESSIONS: &[&str] =
     &["physician", "pharmacist", "nurse", "nurse_practitioner", "physician_assistant", "dentist", "midwife"];

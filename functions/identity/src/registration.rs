@@ -1,8 +1,8 @@
 //! Registration: the rules of the sign-up form and the new account. A known address gets a
 //! sign-in link instead, with the same answer, so registering does not tell who is registered.
 
+use medportal_core::web::Form;
 use crate::events;
-use crate::form::Form;
 use crate::model::VerificationStatus;
 use crate::rate_limit;
 use crate::sign_in;

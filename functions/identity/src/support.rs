@@ -1,11 +1,11 @@
 //! Small helpers shared by the use cases and the handlers: random tokens, hashed store keys,
 //! stored timestamps as dates, an HTML answer with an optional cookie.
 
-use crate::with_cookies;
+use medportal_web::with_cookies;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use http::StatusCode;
-use medportal_core::web::{self, Response};
+use medportal_core::web::Response;
 use medportal_core::{Ctx, Error, Platform, Result};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -27,5 +27,5 @@ pub fn time_of(unix: i64) -> Result<OffsetDateTime> {
 
 /// An HTML answer, with a `Set-Cookie` header if given.
 pub fn html(status: StatusCode, markup: maud::Markup, cookie: Option<String>) -> Response {
-    with_cookies(web::html(status, markup), cookie)
+    with_cookies(medportal_web::html(status, markup), cookie)
 }

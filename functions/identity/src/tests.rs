@@ -1,13 +1,8 @@
 use super::*;
-use medportal_core::Config;
+use medportal_core::{Config, Region};
 use medportal_core::web;
 use medportal_templates::{Locale, Msg, t};
 use medportal_native::testing::{TestHost, request};
-
-/// The NPI check digit moved to `npi.rs` (as `npi::valid`).
-mod flows {
-    pub(crate) use crate::npi::valid as npi_valid;
-}
 
 #[test]
 fn route_table_builds() {
@@ -263,11 +258,11 @@ fn posts_without_valid_csrf_are_refused_and_write_nothing() {
 
 #[test]
 fn npi_check_digit() {
-    assert!(flows::npi_valid("1234567893"));
-    assert!(flows::npi_valid("1558598797"));
-    assert!(!flows::npi_valid("1234567890"));
-    assert!(!flows::npi_valid("123456789"));
-    assert!(!flows::npi_valid("12345678a3"));
+    assert!(npi::valid("1234567893"));
+    assert!(npi::valid("1558598797"));
+    assert!(!npi::valid("1234567890"));
+    assert!(!npi::valid("123456789"));
+    assert!(!npi::valid("12345678a3"));
 }
 
 #[test]

@@ -193,8 +193,12 @@ impl Form {
         self.get(name).trim()
     }
     /// A checkbox (or a submit button's name): present with a non-empty value.
-    pub fn checked(&self, name: &str) -> bool {
+    pub fn checkbox(&self, name: &str) -> bool {
         !self.get(name).is_empty()
+    }
+    /// Every value of a repeated field (a group of checkboxes), in order.
+    pub fn all<'f>(&'f self, name: &'f str) -> impl Iterator<Item = &'f str> + 'f {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
     }
     /// Every field, in the order submitted.
     pub fn fields(&self) -> &[(String, String)] {
@@ -455,8 +459,9 @@ mod tests {
         let f = form(&r).unwrap();
         assert_eq!(f.get("name"), " Ada ", "the first value, as sent");
         assert_eq!(f.trimmed("name"), "Ada");
-        assert!(f.checked("terms"));
-        assert!(!f.checked("empty") && !f.checked("absent"));
+        assert!(f.checkbox("terms"));
+        assert!(!f.checkbox("empty") && !f.checkbox("absent"));
+        assert_eq!(f.all("name").collect::<Vec<_>>(), [" Ada ", "second"]);
         assert_eq!(f.get("absent"), "");
         assert_eq!(f.fields().len(), 4);
     }

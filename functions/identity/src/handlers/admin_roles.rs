@@ -1,7 +1,5 @@
 //! `/admin/roles`: administrators assign roles to people of their region (`AssignRoles`).
 
-use crate::form::Form;
-use crate::page_ctx;
 use crate::roles;
 use crate::support::html;
 use crate::users::{self, Person};
@@ -33,7 +31,7 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let people = people.into_iter().map(shown).collect();
     let saved = web::query_param(req, "saved").is_some();
     let view = RolesView { csrf: session.claims.csrf.clone(), query: q, people, more, saved, region: session.region.name().to_owned(), error: None, editing: None };
-    Ok(web::html(StatusCode::OK, views::admin_roles(&page_ctx(ctx, info, Some(&session)), &view)))
+    Ok(medportal_web::html(StatusCode::OK, views::admin_roles(&medportal_web::page_context(ctx, info, "", Some(&session)), &view)))
 }
 
 /// `GET /admin/roles/{id}`: the role form for one person.
@@ -41,20 +39,20 @@ pub async fn edit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let session = admin(ctx, req).await?;
     let who = shown(users::person(ctx, session.region, id).await?);
     let view = RolesView { csrf: session.claims.csrf.clone(), region: session.region.name().to_owned(), editing: Some(who), ..Default::default() };
-    Ok(web::html(StatusCode::OK, views::admin_roles(&page_ctx(ctx, info, Some(&session)), &view)))
+    Ok(medportal_web::html(StatusCode::OK, views::admin_roles(&medportal_web::page_context(ctx, info, "", Some(&session)), &view)))
 }
 
 /// `POST /admin/roles/{id}`: sets the person's roles.
 pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let (form, session) = medportal_auth::require_form(ctx, req, Action::AssignRoles).await?;
     let who = users::person(ctx, session.region, id).await?;
-    let chosen = roles::selection(Form::new(form).all("role"))?;
+    let chosen = roles::selection(form.all("role"))?;
     if let Some(e) = roles::assign(ctx, session.region, session.user_id(), &who, &chosen).await? {
         let mut editing = shown(who);
         editing.roles = codes(&chosen);
         let editing = Some(editing);
         let view = RolesView { csrf: session.claims.csrf.clone(), region: session.region.name().to_owned(), editing, error: Some(e), ..Default::default() };
-        return Ok(html(StatusCode::BAD_REQUEST, views::admin_roles(&page_ctx(ctx, info, Some(&session)), &view), None));
+        return Ok(html(StatusCode::BAD_REQUEST, views::admin_roles(&medportal_web::page_context(ctx, info, "", Some(&session)), &view), None));
     }
     Ok(web::redirect(&format!("{}?saved=1&q={}", views::ADMIN_ROLES, web::url_encode(&who.email))))
 }

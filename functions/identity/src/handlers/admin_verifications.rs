@@ -3,9 +3,7 @@
 //! factor).
 
 use crate::evidence;
-use crate::form::Form;
 use crate::model::VerificationStatus;
-use crate::page_ctx;
 use crate::support::html;
 use crate::verification;
 use http::{HeaderValue, StatusCode, header};
@@ -26,8 +24,8 @@ pub async fn queue<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Requ
     let items = verification::queue(ctx, session.region).await?;
     let decided = web::query_param(req, "decided").and_then(|d| VerificationStatus::parse(&d).ok());
     let decided = decided.filter(|s| matches!(s, VerificationStatus::Verified | VerificationStatus::Rejected)).map(|s| s.code());
-    let page = page_ctx(ctx, info, Some(&session));
-    Ok(web::html(StatusCode::OK, views::admin_queue(&page, &items, session.region.name(), decided)))
+    let page = medportal_web::page_context(ctx, info, "", Some(&session));
+    Ok(medportal_web::html(StatusCode::OK, views::admin_queue(&page, &items, session.region.name(), decided)))
 }
 
 /// `GET /admin/verifications/{id}`: one request with its evidence and the decision form.
@@ -35,7 +33,7 @@ pub async fn review<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
     let session = verifier(ctx, req).await?;
     let item = verification::pending_request(ctx, session.region, id).await?;
     let view = ReviewView { csrf: session.claims.csrf.clone(), own: item.user_id == session.user_id(), item, error: None, reason: String::new() };
-    Ok(web::html(StatusCode::OK, views::admin_review(&page_ctx(ctx, info, Some(&session)), &view)))
+    Ok(medportal_web::html(StatusCode::OK, views::admin_review(&medportal_web::page_context(ctx, info, "", Some(&session)), &view)))
 }
 
 /// `GET /admin/verifications/{id}/evidence`: the stored file, as a download (never rendered
@@ -58,7 +56,6 @@ pub async fn evidence<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) ->
 pub async fn decide<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let (form, session) = medportal_auth::require_form(ctx, req, Action::DecideVerification).await?;
     let item = verification::pending_request(ctx, session.region, id).await?;
-    let form = Form::new(form);
     let reason = form.trimmed("reason").to_owned();
     let approve = match form.get("decision") {
         "approve" => true,
@@ -68,7 +65,7 @@ pub async fn decide<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
     let problem = verification::decide(ctx, session.region, &item, session.user_id(), approve, &reason, info.locale).await?;
     if let Some(e) = problem {
         let view = ReviewView { csrf: session.claims.csrf.clone(), own: item.user_id == session.user_id(), item, error: Some(e), reason };
-        return Ok(html(StatusCode::BAD_REQUEST, views::admin_review(&page_ctx(ctx, info, Some(&session)), &view), None));
+        return Ok(html(StatusCode::BAD_REQUEST, views::admin_review(&medportal_web::page_context(ctx, info, "", Some(&session)), &view), None));
     }
     let status = if approve { VerificationStatus::Verified } else { VerificationStatus::Rejected };
     Ok(web::redirect(&format!("{}?decided={}", views::ADMIN_VERIFICATIONS, status.code())))

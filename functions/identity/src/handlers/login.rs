@@ -1,14 +1,14 @@
 //! Sign-in (`/login`, the emailed link at `/login/verify`, the staff second factor at
 //! `/login/totp`) and sign-out.
 
-use crate::form::Form;
+use medportal_templates::paths;
 use crate::rate_limit::client_address;
 use crate::second_factor::{self, Confirmed};
 use crate::session;
 use crate::sign_in::{self, LINK_SECS, LOGIN_COOKIE, Redeemed};
 use crate::support::html;
 use crate::users::normalise_email;
-use crate::{page_ctx, with_cookies};
+use medportal_web::with_cookies;
 use http::StatusCode;
 use medportal_auth::{checked_form, csrf};
 use medportal_core::web::{self, Request, RequestInfo, Response};
@@ -19,24 +19,23 @@ use medportal_templates::pages::identity as views;
 /// "Check your email", binding the link to this browser.
 pub(super) fn check_email<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, nonce: &str) -> Response {
     let cookie = format!("{LOGIN_COOKIE}={nonce}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={LINK_SECS}");
-    html(StatusCode::OK, views::check_email(&page_ctx(ctx, info, None)), Some(cookie))
+    html(StatusCode::OK, views::check_email(&medportal_web::page_context(ctx, info, "", None)), Some(cookie))
 }
 
 pub async fn login_form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let session = medportal_auth::authenticate(ctx, req).await?;
     if session.is_some() {
-        return Ok(web::redirect("/account"));
+        return Ok(web::redirect(paths::identity::ACCOUNT));
     }
     let (csrf, cookie) = csrf::form_token(ctx, req, None)?;
-    Ok(html(StatusCode::OK, views::login(&page_ctx(ctx, info, None), &csrf, "", None), cookie))
+    Ok(html(StatusCode::OK, views::login(&medportal_web::page_context(ctx, info, "", None), &csrf, "", None), cookie))
 }
 
 pub async fn login<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let (form, _) = checked_form(ctx, req).await?;
-    let form = Form::new(form);
     let raw = form.get("email");
     let Some(email) = normalise_email(raw) else {
-        let page = views::login(&page_ctx(ctx, info, None), form.get("csrf"), raw, Some(Msg::IdentityErrorEmail));
+        let page = views::login(&medportal_web::page_context(ctx, info, "", None), form.get("csrf"), raw, Some(Msg::IdentityErrorEmail));
         return Ok(html(StatusCode::BAD_REQUEST, page, None));
     };
     let nonce = sign_in::request_link(ctx, &email, &client_address(req), info.locale).await?;
@@ -46,7 +45,7 @@ pub async fn login<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Requ
 pub async fn login_confirm<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let region = web::query_param(req, "r").unwrap_or_default();
     let token = web::query_param(req, "t").unwrap_or_default();
-    let page = page_ctx(ctx, info, None);
+    let page = medportal_web::page_context(ctx, info, "", None);
     if Region::from_code(&region).is_none() || token.len() != 43 {
         return Ok(html(StatusCode::BAD_REQUEST, views::link_invalid(&page), None));
     }
@@ -56,13 +55,12 @@ pub async fn login_confirm<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, re
 
 pub async fn login_verify<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let (form, _) = checked_form(ctx, req).await?;
-    let form = Form::new(form);
     let nonce = web::cookie(req, LOGIN_COOKIE).unwrap_or_default();
     let clear = format!("{LOGIN_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0");
     Ok(match sign_in::redeem(ctx, form.get("r"), form.get("t"), &nonce).await? {
-        Redeemed::Invalid => html(StatusCode::BAD_REQUEST, views::link_invalid(&page_ctx(ctx, info, None)), None),
+        Redeemed::Invalid => html(StatusCode::BAD_REQUEST, views::link_invalid(&medportal_web::page_context(ctx, info, "", None)), None),
         Redeemed::SecondFactor(cookie) => with_cookies(web::redirect(views::SECOND_FACTOR), [cookie, clear]),
-        Redeemed::Session(cookie) => with_cookies(web::redirect("/account"), [cookie, clear]),
+        Redeemed::Session(cookie) => with_cookies(web::redirect(paths::identity::ACCOUNT), [cookie, clear]),
     })
 }
 
@@ -71,12 +69,12 @@ pub async fn logout<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Resp
     if let Some(s) = session {
         session::close(ctx, &s).await?;
     }
-    Ok(with_cookies(web::redirect("/"), [medportal_auth::clear_session_cookie()]))
+    Ok(with_cookies(web::redirect(paths::content::HOME), [medportal_auth::clear_session_cookie()]))
 }
 
 /// `GET /login/totp`: the code form of this browser's second-factor step.
 pub async fn second_factor_form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
-    let page = page_ctx(ctx, info, None);
+    let page = medportal_web::page_context(ctx, info, "", None);
     let Some(step) = second_factor::prompt(ctx, req).await? else {
         return Ok(html(StatusCode::BAD_REQUEST, views::link_invalid(&page), Some(second_factor::clear_cookie())));
     };
@@ -87,14 +85,13 @@ pub async fn second_factor_form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInf
 /// `POST /login/totp`: checks the code; signs in on success.
 pub async fn second_factor_submit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let (form, _) = checked_form(ctx, req).await?;
-    let form = Form::new(form);
-    let page = page_ctx(ctx, info, None);
+    let page = medportal_web::page_context(ctx, info, "", None);
     Ok(match second_factor::confirm(ctx, req, form.get("code")).await? {
         Confirmed::Invalid => html(StatusCode::BAD_REQUEST, views::link_invalid(&page), Some(second_factor::clear_cookie())),
         Confirmed::Wrong(step) => {
             let view = step.view(form.get("csrf").to_owned(), Some(Msg::IdentityTotpWrong));
             html(StatusCode::BAD_REQUEST, views::second_factor(&page, &view), None)
         }
-        Confirmed::Session(cookie) => with_cookies(web::redirect("/account"), [cookie, second_factor::clear_cookie()]),
+        Confirmed::Session(cookie) => with_cookies(web::redirect(paths::identity::ACCOUNT), [cookie, second_factor::clear_cookie()]),
     })
 }

@@ -7,5 +7,6 @@ pub mod account;
 pub mod admin_roles;
 pub mod admin_verifications;
 pub mod login;
+pub mod outbox;
 pub mod register;
 pub mod verify;

@@ -1,8 +1,7 @@
 //! `/register`: the sign-up form.
 
+use medportal_templates::paths;
 use super::login::check_email;
-use crate::form::Form;
-use crate::page_ctx;
 use crate::rate_limit::client_address;
 use crate::registration;
 use crate::support::html;
@@ -14,23 +13,22 @@ use medportal_templates::pages::identity::{self as views, RegisterView};
 
 pub async fn register_form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     if medportal_auth::authenticate(ctx, req).await?.is_some() {
-        return Ok(web::redirect("/account"));
+        return Ok(web::redirect(paths::identity::ACCOUNT));
     }
     let (csrf, cookie) = csrf::form_token(ctx, req, None)?;
     let view = RegisterView { csrf, ..Default::default() };
-    Ok(html(StatusCode::OK, views::register(&page_ctx(ctx, info, None), &view), cookie))
+    Ok(html(StatusCode::OK, views::register(&medportal_web::page_context(ctx, info, "", None), &view), cookie))
 }
 
 pub async fn register<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let (form, session) = checked_form(ctx, req).await?;
     if session.is_some() {
-        return Ok(web::redirect("/account"));
+        return Ok(web::redirect(paths::identity::ACCOUNT));
     }
-    let form = Form::new(form);
     let mut view = registration::validate(&form);
     if !view.errors.is_empty() {
         view.csrf = form.get("csrf").to_owned();
-        return Ok(html(StatusCode::BAD_REQUEST, views::register(&page_ctx(ctx, info, None), &view), None));
+        return Ok(html(StatusCode::BAD_REQUEST, views::register(&medportal_web::page_context(ctx, info, "", None), &view), None));
     }
     let nonce = registration::register(ctx, &view, &client_address(req), info.locale).await?;
     Ok(check_email(ctx, info, &nonce))

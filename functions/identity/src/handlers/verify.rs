@@ -1,12 +1,11 @@
 //! `/verify`: the verification page and the requests sent from it (NPI, evidence upload,
 //! the external provider's round trip).
 
+use medportal_templates::paths;
 use crate::evidence;
-use crate::form::Form;
 use crate::model::VerificationStatus;
 use crate::npi;
 use crate::oidc::{self, Finished};
-use crate::page_ctx;
 use crate::session::signed_in;
 use crate::support::html;
 use crate::users::{self, User};
@@ -47,7 +46,7 @@ pub async fn verify_form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
         Some("cancelled") => Some(Msg::IdentityOidcCancelled),
         _ => None,
     };
-    Ok(html(StatusCode::OK, views::verify(&page_ctx(ctx, info, Some(&session)), &view), cookie))
+    Ok(html(StatusCode::OK, views::verify(&medportal_web::page_context(ctx, info, "", Some(&session)), &view), cookie))
 }
 
 /// `POST /verify`: NPI verification (US). An invalid check digit is answered at once; the
@@ -56,13 +55,13 @@ pub async fn verify<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
     let (form, session) = checked_form(ctx, req).await?;
     let session = session.ok_or(Error::Unauthenticated)?;
     let user = users::find(ctx, session.region, session.user_id()).await?.ok_or(Error::Unauthenticated)?;
-    let npi = Form::new(form).trimmed("npi").to_owned();
+    let npi = form.trimmed("npi").to_owned();
     if user.country != "US" || !may_verify(&user, ctx.now().unix_timestamp()) {
         return Ok(web::redirect(views::VERIFY));
     }
     let mut view = verify_view(ctx, &session, &user).await?;
     view.npi_value = npi.clone();
-    let page = page_ctx(ctx, info, Some(&session));
+    let page = medportal_web::page_context(ctx, info, "", Some(&session));
     if !npi::valid(&npi) {
         view.error = Some(Msg::IdentityErrorNpi);
         return Ok(html(StatusCode::BAD_REQUEST, views::verify(&page, &view), None));
@@ -99,17 +98,17 @@ pub async fn upload<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
     if view.pending.is_some() {
         return Ok(web::redirect(views::VERIFY));
     }
-    let note = Form::new(fields).trimmed("note").to_owned();
+    let note = fields.trimmed("note").to_owned();
     view.note_value = note.clone();
     let file = parts.iter().find(|p| p.name == "evidence" && p.filename.as_deref().is_some_and(|f| !f.is_empty()));
     let error = evidence::problem(ctx.config, file.map(|f| f.data.as_slice()), &note);
     let (Some(file), None) = (file, error) else {
         view.evidence_error = error;
-        return Ok(html(StatusCode::BAD_REQUEST, views::verify(&page_ctx(ctx, info, Some(&session)), &view), None));
+        return Ok(html(StatusCode::BAD_REQUEST, views::verify(&medportal_web::page_context(ctx, info, "", Some(&session)), &view), None));
     };
     let upload = Upload { data: &file.data, file_name: file.filename.as_deref().unwrap_or(""), note: &note };
     verification::submit_evidence(ctx, &user, &upload).await?;
-    Ok(web::redirect("/verify?done=evidence"))
+    Ok(web::redirect(&format!("{}?done=evidence", paths::identity::VERIFY)))
 }
 
 /// `POST /verify/oidc`: starts the external provider's flow (CSRF-checked) and redirects there.
@@ -118,7 +117,7 @@ pub async fn oidc_start<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<
     let session = session.ok_or(Error::Unauthenticated)?;
     match oidc::start(ctx, session.region, session.user_id()).await? {
         Some(location) => Ok(web::redirect(&location)),
-        None => Ok(web::redirect("/verify")),
+        None => Ok(web::redirect(paths::identity::VERIFY)),
     }
 }
 
@@ -129,7 +128,7 @@ pub async fn oidc_callback<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Resu
     let state = web::query_param(req, "state").unwrap_or_default();
     let error = web::query_param(req, "error").is_some();
     match oidc::finish(ctx, &user, &state, error, web::query_param(req, "code")).await? {
-        Finished::Cancelled => Ok(web::redirect("/verify?done=cancelled")),
-        Finished::Decided => Ok(web::redirect("/verify")),
+        Finished::Cancelled => Ok(web::redirect(&format!("{}?done=cancelled", paths::identity::VERIFY))),
+        Finished::Decided => Ok(web::redirect(paths::identity::VERIFY)),
     }
 }
