@@ -312,6 +312,15 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
     out.ok_or_else(missing)
 }
 
+/// The index union a visitor of `market` searches, opened (None before any index exists), and
+/// the registry it was chosen from.
+pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, market: Option<&str>) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
+    let registry = store::registry(blob).await?;
+    let keys = visible_indexes(&registry, market);
+    let opened = if keys.is_empty() { None } else { open(ctx, blob, &keys).await? };
+    Ok((opened, registry))
+}
+
 /// Keys → list of every index a visitor may search: `global` and their market, all languages.
 pub fn visible_indexes(registry: &[IndexKey], market: Option<&str>) -> Vec<IndexKey> {
     registry.iter().filter(|k| k.market == "global" || Some(k.market.as_str()) == market).cloned().collect()
