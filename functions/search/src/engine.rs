@@ -168,16 +168,7 @@ async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<I
 
 /// Opens (or reuses) a searcher over the given indexes. `None` when none of them exists yet.
 pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
-    let metas = store::join_all(keys.iter().map(|k| {
-        let key = k.meta_key();
-        async move { store::get(blob, &key).await }
-    }).collect()).await;
-    let mut parts: Vec<(IndexKey, Vec<u8>)> = Vec::new();
-    for (k, m) in keys.iter().zip(metas) {
-        if let Some(bytes) = m? {
-            parts.push((k.clone(), bytes));
-        }
-    }
+    let parts = read_metas(blob, keys).await?;
     if parts.is_empty() {
         return Ok(None);
     }
@@ -194,46 +185,14 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     if let Some(hit) = ISOLATE.with(|i| i.borrow().searchers.iter().find(|(f, _)| *f == fingerprint).map(|(_, s)| s.clone())) {
         return Ok(Some(hit));
     }
-    let mut union: Option<Meta> = None;
-    let mut seg_index = Vec::new();
-    let mut live = Vec::new();
-    for (k, bytes) in &parts {
-        let meta = format::decode_meta(bytes).map_err(index_error)?;
-        live.push((k.clone(), meta.live_doc_count()));
-        seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
-        match &mut union {
-            None => union = Some(meta),
-            Some(u) => u.segments.extend(meta.segments),
-        }
-    }
-    let meta = union.ok_or_else(|| Error::internal("no meta"))?;
+    let (meta, seg_index, live) = union_of(&parts)?;
     let mut seg_base = Vec::with_capacity(meta.segments.len());
     let mut base = 0u32;
     for s in &meta.segments {
         seg_base.push(base);
         base += s.doc_count;
     }
-    let owner = |id: ChunkId| {
-        meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
-    };
-    // What Searcher::open always reads: doc tables, facets, term filters.
-    let eager: Vec<ChunkId> =
-        meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
-    let union_bytes = format::encode_meta(&meta);
-    let mut searcher = None;
-    for _ in 0..3 {
-        load(blob, &owner, &eager).await?;
-        match Searcher::open(&union_bytes, Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
-            Ok(s) => {
-                searcher = Some(s);
-                break;
-            }
-            // evicted between fetch and open: fetch again
-            Err(medportal_search_index::Error::MissingChunk(_)) => continue,
-            Err(e) => return Err(index_error(e)),
-        }
-    }
-    let searcher = searcher.ok_or_else(|| Error::internal("search: index chunks could not be kept in the cache"))?;
+    let searcher = open_searcher(blob, &meta, &seg_index, vocab).await?;
     let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live });
     ISOLATE.with(|i| {
         let mut i = i.borrow_mut();
@@ -243,6 +202,62 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
         i.searchers.push((fingerprint, opened.clone()));
     });
     Ok(Some(opened))
+}
+
+/// The metas of those indexes that exist, in `keys` order.
+async fn read_metas<B: BlobStore>(blob: &B, keys: &[IndexKey]) -> Result<Vec<(IndexKey, Vec<u8>)>> {
+    let metas = store::join_all(keys.iter().map(|k| {
+        let key = k.meta_key();
+        async move { store::get(blob, &key).await }
+    }).collect()).await;
+    let mut parts: Vec<(IndexKey, Vec<u8>)> = Vec::new();
+    for (k, m) in keys.iter().zip(metas) {
+        if let Some(bytes) = m? {
+            parts.push((k.clone(), bytes));
+        }
+    }
+    Ok(parts)
+}
+
+/// The union meta of the indexes' metas, the index of each of its segments, and the live
+/// documents per index.
+#[allow(clippy::type_complexity)]
+fn union_of(parts: &[(IndexKey, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
+    let mut union: Option<Meta> = None;
+    let mut seg_index = Vec::new();
+    let mut live = Vec::new();
+    for (k, bytes) in parts {
+        let meta = format::decode_meta(bytes).map_err(index_error)?;
+        live.push((k.clone(), meta.live_doc_count()));
+        seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
+        match &mut union {
+            None => union = Some(meta),
+            Some(u) => u.segments.extend(meta.segments),
+        }
+    }
+    let meta = union.ok_or_else(|| Error::internal("no meta"))?;
+    Ok((meta, seg_index, live))
+}
+
+/// A searcher over the union meta, after fetching what `Searcher::open` always reads: doc
+/// tables, facets, term filters.
+async fn open_searcher<B: BlobStore>(blob: &B, meta: &Meta, seg_index: &[IndexKey], vocab: Rc<Vocab>) -> Result<Searcher> {
+    let owner = |id: ChunkId| {
+        meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
+    };
+    let eager: Vec<ChunkId> =
+        meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
+    let union_bytes = format::encode_meta(meta);
+    for _ in 0..3 {
+        load(blob, &owner, &eager).await?;
+        match Searcher::open(&union_bytes, Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
+            Ok(s) => return Ok(s),
+            // evicted between fetch and open: fetch again
+            Err(medportal_search_index::Error::MissingChunk(_)) => continue,
+            Err(e) => return Err(index_error(e)),
+        }
+    }
+    Err(Error::internal("search: index chunks could not be kept in the cache"))
 }
 
 /// Runs `f` against the searcher, fetching whatever chunk it reports missing and retrying.

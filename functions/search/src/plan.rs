@@ -3,7 +3,7 @@
 
 use medportal_search_index::{FacetField, Filter, SearchRequest};
 
-use crate::params::Params;
+use crate::params::{PAGE_SIZE, Params};
 use crate::visibility::Visibility;
 
 /// A group of filters whose counts are computed without its own filter (disjunctive facets).
@@ -41,6 +41,15 @@ impl Plan<'_> {
             r.date_from = Some(r.date_from.map_or(y * 10_000 + 101, |d| d.max(y * 10_000 + 101)));
             r.date_to = Some(r.date_to.map_or(y * 10_000 + 1231, |d| d.min(y * 10_000 + 1231)));
         }
+        r
+    }
+
+    /// The results page: [`PAGE_SIZE`] hits from `offset`, and facet counts.
+    pub fn page_request(&self, offset: usize) -> SearchRequest {
+        let mut r = self.request(&self.params.q, None);
+        r.offset = offset;
+        r.limit = PAGE_SIZE;
+        r.facets = true;
         r
     }
 

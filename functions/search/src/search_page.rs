@@ -55,11 +55,7 @@ pub async fn search_page<P: Platform>(
         engine::prefetch_query(&blob, &opened, &params.q, &vocab).await?;
     }
     let offset = (params.page as usize - 1) * PAGE_SIZE;
-    let mut main_req = run.plan.request(&params.q, None);
-    main_req.offset = offset;
-    main_req.limit = PAGE_SIZE;
-    main_req.facets = true;
-    let res = engine::search(&blob, &opened, &main_req).await?;
+    let res = engine::search(&blob, &opened, &run.plan.page_request(offset)).await?;
     view.facets = run.facet_groups(&res).await?;
     let docs: Vec<u32> = res.hits.iter().map(|h| h.doc).collect();
     engine::prefetch_docs(&blob, &opened, &docs).await?;
