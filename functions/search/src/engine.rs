@@ -168,7 +168,16 @@ async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<I
 
 /// Opens (or reuses) a searcher over the given indexes. `None` when none of them exists yet.
 pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
-    let parts = read_metas(blob, keys).await?;
+    let metas = store::join_all(keys.iter().map(|k| {
+        let key = k.meta_key();
+        async move { store::get(blob, &key).await }
+    }).collect()).await;
+    let mut parts: Vec<(IndexKey, Vec<u8>)> = Vec::new();
+    for (k, m) in keys.iter().zip(metas) {
+        if let Some(bytes) = m? {
+            parts.push((k.clone(), bytes));
+        }
+    }
     if parts.is_empty() {
         return Ok(None);
     }
@@ -176,23 +185,33 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     // searcher was opened with is part of the identity (a searcher opened before the
     // vocabulary was uploaded must not keep searching without synonyms).
     let vocab = vocab(ctx, blob).await?;
-    let mut all = (Rc::as_ptr(&vocab) as usize as u64).to_le_bytes().to_vec();
-    for (k, bytes) in &parts {
-        all.extend_from_slice(k.name().as_bytes());
-        all.extend_from_slice(bytes);
-    }
-    let fingerprint = ChunkId::of(&all).0;
+    let fingerprint = fingerprint(&vocab, &parts);
     if let Some(hit) = ISOLATE.with(|i| i.borrow().searchers.iter().find(|(f, _)| *f == fingerprint).map(|(_, s)| s.clone())) {
         return Ok(Some(hit));
     }
     let (meta, seg_index, live) = union_of(&parts)?;
-    let mut seg_base = Vec::with_capacity(meta.segments.len());
-    let mut base = 0u32;
-    for s in &meta.segments {
-        seg_base.push(base);
-        base += s.doc_count;
+    let owner = |id: ChunkId| {
+        meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
+    };
+    // What Searcher::open always reads: doc tables, facets, term filters.
+    let eager: Vec<ChunkId> =
+        meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
+    let union_bytes = format::encode_meta(&meta);
+    let mut searcher = None;
+    for _ in 0..3 {
+        load(blob, &owner, &eager).await?;
+        match Searcher::open(&union_bytes, Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
+            Ok(s) => {
+                searcher = Some(s);
+                break;
+            }
+            // evicted between fetch and open: fetch again
+            Err(medportal_search_index::Error::MissingChunk(_)) => continue,
+            Err(e) => return Err(index_error(e)),
+        }
     }
-    let searcher = open_searcher(blob, &meta, &seg_index, vocab).await?;
+    let searcher = searcher.ok_or_else(|| Error::internal("search: index chunks could not be kept in the cache"))?;
+    let seg_base = seg_bases(&meta);
     let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live });
     ISOLATE.with(|i| {
         let mut i = i.borrow_mut();
@@ -204,24 +223,33 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     Ok(Some(opened))
 }
 
-/// The metas of those indexes that exist, in `keys` order.
-async fn read_metas<B: BlobStore>(blob: &B, keys: &[IndexKey]) -> Result<Vec<(IndexKey, Vec<u8>)>> {
-    let metas = store::join_all(keys.iter().map(|k| {
-        let key = k.meta_key();
-        async move { store::get(blob, &key).await }
-    }).collect()).await;
-    let mut parts: Vec<(IndexKey, Vec<u8>)> = Vec::new();
-    for (k, m) in keys.iter().zip(metas) {
-        if let Some(bytes) = m? {
-            parts.push((k.clone(), bytes));
-        }
+/// A union's identity: its indexes' names and metas, and the vocabulary it is opened with.
+#[inline(always)]
+fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, Vec<u8>)]) -> u64 {
+    let mut all = (Rc::as_ptr(vocab) as usize as u64).to_le_bytes().to_vec();
+    for (k, bytes) in parts {
+        all.extend_from_slice(k.name().as_bytes());
+        all.extend_from_slice(bytes);
     }
-    Ok(parts)
+    ChunkId::of(&all).0
+}
+
+/// First global document number of each segment.
+#[inline(always)]
+fn seg_bases(meta: &Meta) -> Vec<u32> {
+    let mut seg_base = Vec::with_capacity(meta.segments.len());
+    let mut base = 0u32;
+    for s in &meta.segments {
+        seg_base.push(base);
+        base += s.doc_count;
+    }
+    seg_base
 }
 
 /// The union meta of the indexes' metas, the index of each of its segments, and the live
 /// documents per index.
 #[allow(clippy::type_complexity)]
+#[inline(always)]
 fn union_of(parts: &[(IndexKey, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
     let mut union: Option<Meta> = None;
     let mut seg_index = Vec::new();
@@ -237,27 +265,6 @@ fn union_of(parts: &[(IndexKey, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(
     }
     let meta = union.ok_or_else(|| Error::internal("no meta"))?;
     Ok((meta, seg_index, live))
-}
-
-/// A searcher over the union meta, after fetching what `Searcher::open` always reads: doc
-/// tables, facets, term filters.
-async fn open_searcher<B: BlobStore>(blob: &B, meta: &Meta, seg_index: &[IndexKey], vocab: Rc<Vocab>) -> Result<Searcher> {
-    let owner = |id: ChunkId| {
-        meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
-    };
-    let eager: Vec<ChunkId> =
-        meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
-    let union_bytes = format::encode_meta(meta);
-    for _ in 0..3 {
-        load(blob, &owner, &eager).await?;
-        match Searcher::open(&union_bytes, Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
-            Ok(s) => return Ok(s),
-            // evicted between fetch and open: fetch again
-            Err(medportal_search_index::Error::MissingChunk(_)) => continue,
-            Err(e) => return Err(index_error(e)),
-        }
-    }
-    Err(Error::internal("search: index chunks could not be kept in the cache"))
 }
 
 /// Runs `f` against the searcher, fetching whatever chunk it reports missing and retrying.

@@ -45,11 +45,23 @@ impl Plan<'_> {
     }
 
     /// The results page: [`PAGE_SIZE`] hits from `offset`, and facet counts.
+    #[inline(always)]
     pub fn page_request(&self, offset: usize) -> SearchRequest {
         let mut r = self.request(&self.params.q, None);
         r.offset = offset;
         r.limit = PAGE_SIZE;
         r.facets = true;
+        r
+    }
+
+    /// Only the total of the results an HCP would see beyond a non-HCP's (exact).
+    #[inline(always)]
+    pub fn hidden_hcp_request(&self) -> SearchRequest {
+        let mut r = self.request(&self.params.q, None);
+        r.filters.retain(|f| f.field != FacetField::Audience);
+        r.filters.push(Filter::new(FacetField::Audience, &["hcp"]));
+        r.limit = 0;
+        r.exact_total = true;
         r
     }
 

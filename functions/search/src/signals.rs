@@ -45,25 +45,29 @@ pub enum Metric {
     ZeroResults,
     Reformulations,
     Clicks,
-    /// Clicks on a rank (1–10; 11 = beyond the first page).
+    /// Clicks on a rank (1–10; 11 = beyond the first page). Ranks are 1..=11.
     ClickRank(i64),
     /// Clicks timed from their search (`ClickMsSum` sums those times).
     TimedClicks,
     ClickMsSum,
 }
 
-impl std::fmt::Display for Metric {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let name = match self {
+impl Metric {
+    /// The counter's name in its key.
+    pub fn name(self) -> &'static str {
+        const RANKS: [&str; 11] = [
+            "click_rank_1", "click_rank_2", "click_rank_3", "click_rank_4", "click_rank_5", "click_rank_6",
+            "click_rank_7", "click_rank_8", "click_rank_9", "click_rank_10", "click_rank_11",
+        ];
+        match self {
             Metric::Searches => "searches",
             Metric::ZeroResults => "zero_results",
             Metric::Reformulations => "reformulations",
             Metric::Clicks => "clicks",
-            Metric::ClickRank(rank) => return write!(f, "click_rank_{rank}"),
+            Metric::ClickRank(rank) => RANKS[rank.clamp(1, 11) as usize - 1],
             Metric::TimedClicks => "timed_clicks",
             Metric::ClickMsSum => "click_ms_sum",
-        };
-        f.write_str(name)
+        }
     }
 }
 
@@ -74,7 +78,7 @@ fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
 
 async fn bump<P: Platform>(ctx: &Ctx<'_, P>, metric: Metric, by: u64) -> Result<()> {
     let shard = ctx.random_bytes::<1>()?[0] % SHARDS;
-    let key = format!("search-agg/{}/{metric}/{shard}", today(ctx));
+    let key = format!("search-agg/{}/{}/{shard}", today(ctx), metric.name());
     let kv = ctx.global_kv().await?;
     let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
     kv.put(&key, (n + by).to_string().as_bytes(), None).await
@@ -84,7 +88,7 @@ async fn bump<P: Platform>(ctx: &Ctx<'_, P>, metric: Metric, by: u64) -> Result<
 pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric) -> Result<u64> {
     let kv = ctx.global_kv().await?;
     let mut total = 0;
-    for key in kv.list(&format!("search-agg/{day}/{metric}/"), 64).await? {
+    for key in kv.list(&format!("search-agg/{day}/{}/", metric.name()), 64).await? {
         total += kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
     }
     Ok(total)
@@ -236,7 +240,7 @@ mod tests {
             Metric::ClickMsSum,
         ]
         .iter()
-        .map(Metric::to_string)
+        .map(|m| m.name().to_owned())
         .collect();
         assert_eq!(
             names,

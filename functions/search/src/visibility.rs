@@ -28,6 +28,7 @@ impl Visibility {
 
     /// Filters every request carries: audience and market (defence in depth: the union
     /// already holds only the visitor's market and `global`).
+    #[inline(always)]
     pub fn filters(&self) -> Vec<Filter> {
         let mut markets = vec!["global"];
         if let Some(m) = &self.market {
