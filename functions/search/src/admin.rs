@@ -11,7 +11,7 @@ use medportal_templates::{Msg, PageContext, UserInfo, t};
 use time::OffsetDateTime;
 
 use crate::index::{self, Actor};
-use crate::store::{self, IndexKey};
+use crate::store::{self, IndexKey, Publisher};
 
 fn page_ctx<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, session: &Session) -> PageContext {
     let mut page = render::page_context(ctx.config, info, "");
@@ -42,8 +42,8 @@ pub async fn status_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
             segments: s.segments,
             bytes: s.bytes,
             published: at(s.published_at),
-            published_by: s.published_by,
-            rebuild: s.rebuild.map(|r| RebuildView { state: r.state, done: r.done, total: r.total, finished: r.finished_at.and_then(at) }),
+            published_by: s.published_by.map_or("", Publisher::as_str).to_owned(),
+            rebuild: s.rebuild.map(|r| RebuildView { state: r.state.as_str().to_owned(), done: r.done, total: r.total, finished: r.finished_at.and_then(at) }),
         });
     }
     let vocab_bytes = store::get(&blob, store::VOCAB_KEY).await?.map(|v| v.len() as u64);

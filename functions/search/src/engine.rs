@@ -185,34 +185,11 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     // searcher was opened with is part of the identity (a searcher opened before the
     // vocabulary was uploaded must not keep searching without synonyms).
     let vocab = vocab(ctx, blob).await?;
-    let mut all = (Rc::as_ptr(&vocab) as usize as u64).to_le_bytes().to_vec();
-    for (k, bytes) in &parts {
-        all.extend_from_slice(k.name().as_bytes());
-        all.extend_from_slice(bytes);
-    }
-    let fingerprint = ChunkId::of(&all).0;
+    let fingerprint = fingerprint(&vocab, &parts);
     if let Some(hit) = ISOLATE.with(|i| i.borrow().searchers.iter().find(|(f, _)| *f == fingerprint).map(|(_, s)| s.clone())) {
         return Ok(Some(hit));
     }
-    let mut union: Option<Meta> = None;
-    let mut seg_index = Vec::new();
-    let mut live = Vec::new();
-    for (k, bytes) in &parts {
-        let meta = format::decode_meta(bytes).map_err(index_error)?;
-        live.push((k.clone(), meta.live_doc_count()));
-        seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
-        match &mut union {
-            None => union = Some(meta),
-            Some(u) => u.segments.extend(meta.segments),
-        }
-    }
-    let meta = union.ok_or_else(|| Error::internal("no meta"))?;
-    let mut seg_base = Vec::with_capacity(meta.segments.len());
-    let mut base = 0u32;
-    for s in &meta.segments {
-        seg_base.push(base);
-        base += s.doc_count;
-    }
+    let (meta, seg_index, live) = union_of(&parts)?;
     let owner = |id: ChunkId| {
         meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
     };
@@ -234,6 +211,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
         }
     }
     let searcher = searcher.ok_or_else(|| Error::internal("search: index chunks could not be kept in the cache"))?;
+    let seg_base = seg_bases(&meta);
     let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live });
     ISOLATE.with(|i| {
         let mut i = i.borrow_mut();
@@ -243,6 +221,50 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
         i.searchers.push((fingerprint, opened.clone()));
     });
     Ok(Some(opened))
+}
+
+/// A union's identity: its indexes' names and metas, and the vocabulary it is opened with.
+#[inline(always)]
+fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, Vec<u8>)]) -> u64 {
+    let mut all = (Rc::as_ptr(vocab) as usize as u64).to_le_bytes().to_vec();
+    for (k, bytes) in parts {
+        all.extend_from_slice(k.name().as_bytes());
+        all.extend_from_slice(bytes);
+    }
+    ChunkId::of(&all).0
+}
+
+/// First global document number of each segment.
+#[inline(always)]
+fn seg_bases(meta: &Meta) -> Vec<u32> {
+    let mut seg_base = Vec::with_capacity(meta.segments.len());
+    let mut base = 0u32;
+    for s in &meta.segments {
+        seg_base.push(base);
+        base += s.doc_count;
+    }
+    seg_base
+}
+
+/// The union meta of the indexes' metas, the index of each of its segments, and the live
+/// documents per index.
+#[allow(clippy::type_complexity)]
+#[inline(always)]
+fn union_of(parts: &[(IndexKey, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
+    let mut union: Option<Meta> = None;
+    let mut seg_index = Vec::new();
+    let mut live = Vec::new();
+    for (k, bytes) in parts {
+        let meta = format::decode_meta(bytes).map_err(index_error)?;
+        live.push((k.clone(), meta.live_doc_count()));
+        seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
+        match &mut union {
+            None => union = Some(meta),
+            Some(u) => u.segments.extend(meta.segments),
+        }
+    }
+    let meta = union.ok_or_else(|| Error::internal("no meta"))?;
+    Ok((meta, seg_index, live))
 }
 
 /// Runs `f` against the searcher, fetching whatever chunk it reports missing and retrying.
@@ -310,6 +332,15 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
     let mut out = None;
     run(blob, opened, &mut |s| s.document(doc).map(|r| out = Some(r))).await?;
     out.ok_or_else(missing)
+}
+
+/// The index union a visitor of `market` searches, opened (None before any index exists), and
+/// the registry it was chosen from.
+pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, market: Option<&str>) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
+    let registry = store::registry(blob).await?;
+    let keys = visible_indexes(&registry, market);
+    let opened = if keys.is_empty() { None } else { open(ctx, blob, &keys).await? };
+    Ok((opened, registry))
 }
 
 /// Keys → list of every index a visitor may search: `global` and their market, all languages.

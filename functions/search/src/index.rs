@@ -34,7 +34,7 @@ use medportal_search_index::{Audience, ChunkId, Commit, Document, IndexBuilder, 
 use serde_json::{Value, json};
 
 use crate::engine::{self, index_error};
-use crate::store::{self, IndexKey, IndexStatus, Rebuild};
+use crate::store::{self, IndexKey, IndexStatus, Publisher, Rebuild, RebuildState};
 
 /// Largest batch accepted in one call (the body limit applies as well).
 pub const MAX_BATCH: usize = 1000;
@@ -57,10 +57,10 @@ impl Actor {
         }
     }
     /// Stored in the (global) status: a kind, never a person.
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Publisher {
         match self {
-            Actor::Service => "publishing",
-            Actor::Staff { .. } => "admin",
+            Actor::Service => Publisher::Publishing,
+            Actor::Staff { .. } => Publisher::Admin,
         }
     }
     /// Service changes are audited in the home region of the index's market (`global` → the
@@ -387,7 +387,7 @@ fn status_of(meta: &Meta, meta_len: usize, now: i64, actor: &Actor, rebuild: Opt
         chunks,
         bytes,
         published_at: now,
-        published_by: actor.kind().to_owned(),
+        published_by: Some(actor.kind()),
         rebuild,
     }
 }
@@ -594,39 +594,13 @@ pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, key: &IndexKey, actor: &Acto
     let started_at = ctx.now().unix_timestamp();
     let mut status: IndexStatus = store::status(&blob, key).await?;
     let result = async {
-        let stores: Vec<ChunkId> = meta.segments.iter().flat_map(|s| s.store.iter().map(|r| r.chunk.id)).collect();
-        let total = stores.len() as u64;
-        status.rebuild = Some(Rebuild { state: "reading".into(), done: 0, total, started_at, finished_at: None });
-        store::put_status(&blob, key, &status).await?;
-        let staging = MemorySource::new();
-        let mut docs: Vec<Document> = Vec::new();
-        for (n, window) in stores.chunks(16).enumerate() {
-            let want: Vec<(IndexKey, ChunkId)> = window.iter().map(|id| (key.clone(), *id)).collect();
-            for (id, bytes) in store::fetch_chunks(&blob, &want).await? {
-                if ChunkId::of(&bytes) != id {
-                    return Err(Error::internal(format!("search chunk {id}: content does not match its hash")));
-                }
-                let (first, stored) = format::decode_store(&bytes).map_err(index_error)?;
-                let seg = meta.segments.iter().find(|s| s.store.iter().any(|r| r.chunk.id == id));
-                for (k, d) in stored.into_iter().enumerate() {
-                    let dn = first + k as u32;
-                    if seg.is_some_and(|s| s.deleted.binary_search(&dn).is_err()) {
-                        docs.push(d);
-                    }
-                }
-                staging.put(id, bytes);
-            }
-            if let Some(r) = status.rebuild.as_mut() {
-                r.done = ((n + 1) * 16).min(stores.len()) as u64;
-            }
-            store::put_status(&blob, key, &status).await?;
-        }
+        let (docs, staging, total) = read_live_docs(&blob, key, &meta, &mut status, started_at).await?;
         let n_docs = docs.len();
         // adding every live document again tombstones all old segments, which commit drops
         let (commit, _) = build(&blob, key, Some(&old), &docs, &[], &staging)
             .await?
             .ok_or_else(|| Error::Conflict { code: "index_empty" })?;
-        let rebuild = Rebuild { state: "done".into(), done: total, total, started_at, finished_at: Some(ctx.now().unix_timestamp()) };
+        let rebuild = Rebuild { state: RebuildState::Done, done: total, total, started_at, finished_at: Some(ctx.now().unix_timestamp()) };
         let (new_status, _) = publish(ctx, &blob, key, Some(&old), &commit, actor, "search.index.rebuild", &format!("documents={n_docs}"), Some(rebuild)).await?;
         // sweep: keep the new and the previous generation's chunks
         let keep: HashSet<ChunkId> = live_ids(&meta).into_iter().chain(commit.live_chunks.iter().copied()).collect();
@@ -644,12 +618,52 @@ pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, key: &IndexKey, actor: &Acto
     .await;
     if result.is_err() {
         if let Ok(mut s) = store::status(&blob, key).await {
-            if let Some(r) = s.rebuild.as_mut().filter(|r| r.state != "done") {
-                r.state = "failed".into();
+            if let Some(r) = s.rebuild.as_mut().filter(|r| r.state != RebuildState::Done) {
+                r.state = RebuildState::Failed;
                 r.finished_at = Some(ctx.now().unix_timestamp());
                 let _ = store::put_status(&blob, key, &s).await;
             }
         }
     }
     result
+}
+
+/// Reads the live documents of an index from its store chunks (kept in a staging source for
+/// the build), 16 chunks at a time, with the progress in the index status. Returns the
+/// documents, the staging source and the number of store chunks.
+async fn read_live_docs<B: BlobStore>(
+    blob: &B,
+    key: &IndexKey,
+    meta: &Meta,
+    status: &mut IndexStatus,
+    started_at: i64,
+) -> Result<(Vec<Document>, MemorySource, u64)> {
+    let stores: Vec<ChunkId> = meta.segments.iter().flat_map(|s| s.store.iter().map(|r| r.chunk.id)).collect();
+    let total = stores.len() as u64;
+    status.rebuild = Some(Rebuild { state: RebuildState::Reading, done: 0, total, started_at, finished_at: None });
+    store::put_status(blob, key, status).await?;
+    let staging = MemorySource::new();
+    let mut docs: Vec<Document> = Vec::new();
+    for (n, window) in stores.chunks(16).enumerate() {
+        let want: Vec<(IndexKey, ChunkId)> = window.iter().map(|id| (key.clone(), *id)).collect();
+        for (id, bytes) in store::fetch_chunks(blob, &want).await? {
+            if ChunkId::of(&bytes) != id {
+                return Err(Error::internal(format!("search chunk {id}: content does not match its hash")));
+            }
+            let (first, stored) = format::decode_store(&bytes).map_err(index_error)?;
+            let seg = meta.segments.iter().find(|s| s.store.iter().any(|r| r.chunk.id == id));
+            for (k, d) in stored.into_iter().enumerate() {
+                let dn = first + k as u32;
+                if seg.is_some_and(|s| s.deleted.binary_search(&dn).is_err()) {
+                    docs.push(d);
+                }
+            }
+            staging.put(id, bytes);
+        }
+        if let Some(r) = status.rebuild.as_mut() {
+            r.done = ((n + 1) * 16).min(stores.len()) as u64;
+        }
+        store::put_status(blob, key, status).await?;
+    }
+    Ok((docs, staging, total))
 }

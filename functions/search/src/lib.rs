@@ -21,9 +21,13 @@
 pub mod admin;
 pub mod engine;
 pub mod index;
+pub mod params;
+pub mod plan;
 pub mod query;
+pub mod search_page;
 pub mod signals;
 pub mod store;
+pub mod visibility;
 
 use http::{HeaderValue, StatusCode, header};
 use medportal_core::common::{self, Common};

@@ -16,7 +16,7 @@ use medportal_core::ports::{KvStore, LogLevel, SqlValue};
 use medportal_core::web::{self, Request, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 
-use crate::query::valid_sid;
+use crate::params::{Prev, valid_sid};
 
 /// A search counts as a reformulation when it follows the person's previous search within this.
 const REFORMULATION_MS: i64 = 10 * 60 * 1000;
@@ -27,8 +27,8 @@ const MAX_CLICK_MS: i64 = 60 * 60 * 1000;
 pub struct SearchSignal<'a> {
     /// The search id (signed-in people only).
     pub sid: Option<&'a str>,
-    /// `prev` form field: the previous search id, or `a` for an anonymous results page.
-    pub prev: Option<&'a str>,
+    /// `prev` form field: the previous search, or an anonymous results page.
+    pub prev: Option<&'a Prev>,
     pub query: &'a str,
     pub market: &'a str,
     pub language: &'a str,
@@ -38,24 +38,57 @@ pub struct SearchSignal<'a> {
     pub at_ms: i64,
 }
 
+/// Daily counters of anonymous visitors' searches and clicks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    Searches,
+    ZeroResults,
+    Reformulations,
+    Clicks,
+    /// Clicks on a rank (1–10; 11 = beyond the first page). Ranks are 1..=11.
+    ClickRank(i64),
+    /// Clicks timed from their search (`ClickMsSum` sums those times).
+    TimedClicks,
+    ClickMsSum,
+}
+
+impl Metric {
+    /// The counter's name in its key.
+    pub fn name(self) -> &'static str {
+        const RANKS: [&str; 11] = [
+            "click_rank_1", "click_rank_2", "click_rank_3", "click_rank_4", "click_rank_5", "click_rank_6",
+            "click_rank_7", "click_rank_8", "click_rank_9", "click_rank_10", "click_rank_11",
+        ];
+        match self {
+            Metric::Searches => "searches",
+            Metric::ZeroResults => "zero_results",
+            Metric::Reformulations => "reformulations",
+            Metric::Clicks => "clicks",
+            Metric::ClickRank(rank) => RANKS[rank.clamp(1, 11) as usize - 1],
+            Metric::TimedClicks => "timed_clicks",
+            Metric::ClickMsSum => "click_ms_sum",
+        }
+    }
+}
+
 fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
     let d = ctx.now().date();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-async fn bump<P: Platform>(ctx: &Ctx<'_, P>, metric: &str, by: u64) -> Result<()> {
+async fn bump<P: Platform>(ctx: &Ctx<'_, P>, metric: Metric, by: u64) -> Result<()> {
     let shard = ctx.random_bytes::<1>()?[0] % SHARDS;
-    let key = format!("search-agg/{}/{metric}/{shard}", today(ctx));
+    let key = format!("search-agg/{}/{}/{shard}", today(ctx), metric.name());
     let kv = ctx.global_kv().await?;
     let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
     kv.put(&key, (n + by).to_string().as_bytes(), None).await
 }
 
 /// Sum of one daily counter over its shards (admin figures and tests).
-pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: &str) -> Result<u64> {
+pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric) -> Result<u64> {
     let kv = ctx.global_kv().await?;
     let mut total = 0;
-    for key in kv.list(&format!("search-agg/{day}/{metric}/"), 64).await? {
+    for key in kv.list(&format!("search-agg/{day}/{}/", metric.name()), 64).await? {
         total += kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
     }
     Ok(total)
@@ -65,12 +98,12 @@ async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -
     if s.page > 1 {
         return Ok(());
     }
-    bump(ctx, "searches", 1).await?;
+    bump(ctx, Metric::Searches, 1).await?;
     if s.results == 0 {
-        bump(ctx, "zero_results", 1).await?;
+        bump(ctx, Metric::ZeroResults, 1).await?;
     }
     if s.prev.is_some() {
-        bump(ctx, "reformulations", 1).await?;
+        bump(ctx, Metric::Reformulations, 1).await?;
     }
     Ok(())
 }
@@ -82,11 +115,11 @@ async fn record_person<P: Platform>(ctx: &Ctx<'_, P>, session: &Session, s: &Sea
     let db = ctx.region(region).sql().await?;
     let verified = session.verified();
     let mut previous: Option<(String, Option<String>)> = None;
-    if let Some(prev) = s.prev.filter(|p| valid_sid(p)) {
+    if let Some(Prev::Search(prev)) = s.prev {
         let rows = db
             .query(
                 "SELECT id, query FROM search_events WHERE id = ?1 AND user_id = ?2 AND at >= ?3",
-                &[prev.into(), session.user_id().into(), (s.at_ms - REFORMULATION_MS).into()],
+                &[prev.as_str().into(), session.user_id().into(), (s.at_ms - REFORMULATION_MS).into()],
             )
             .await?;
         if let Some(r) = rows.first() {
@@ -168,13 +201,13 @@ pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
                     Ok::<(), Error>(())
                 }
                 None => {
-                    bump(ctx, "clicks", 1).await?;
-                    bump(ctx, &format!("click_rank_{}", rank.min(11)), 1).await?;
+                    bump(ctx, Metric::Clicks, 1).await?;
+                    bump(ctx, Metric::ClickRank(rank.min(11)), 1).await?;
                     if let Some(t) = get("t").and_then(|t| t.parse::<i64>().ok()) {
                         let elapsed = now_ms - t;
                         if (0..=MAX_CLICK_MS).contains(&elapsed) {
-                            bump(ctx, "timed_clicks", 1).await?;
-                            bump(ctx, "click_ms_sum", elapsed as u64).await?;
+                            bump(ctx, Metric::TimedClicks, 1).await?;
+                            bump(ctx, Metric::ClickMsSum, elapsed as u64).await?;
                         }
                     }
                     Ok(())
@@ -193,6 +226,27 @@ pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metrics_keep_their_storage_names() {
+        let names: Vec<String> = [
+            Metric::Searches,
+            Metric::ZeroResults,
+            Metric::Reformulations,
+            Metric::Clicks,
+            Metric::ClickRank(3),
+            Metric::ClickRank(11),
+            Metric::TimedClicks,
+            Metric::ClickMsSum,
+        ]
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+        assert_eq!(
+            names,
+            ["searches", "zero_results", "reformulations", "clicks", "click_rank_3", "click_rank_11", "timed_clicks", "click_ms_sum"]
+        );
+    }
 
     #[test]
     fn only_internal_item_paths_are_redirect_targets() {

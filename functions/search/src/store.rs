@@ -91,11 +91,63 @@ impl IndexKey {
     }
 }
 
+/// Where a rebuild is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RebuildState {
+    /// Reading the stored documents (`done` of `total` store chunks).
+    #[default]
+    Reading,
+    Done,
+    Failed,
+}
+
+impl RebuildState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RebuildState::Reading => "reading",
+            RebuildState::Done => "done",
+            RebuildState::Failed => "failed",
+        }
+    }
+    /// Anything else reads as `Reading` (shown as running, like before it was typed).
+    pub fn parse(s: &str) -> RebuildState {
+        match s {
+            "done" => RebuildState::Done,
+            "failed" => RebuildState::Failed,
+            _ => RebuildState::Reading,
+        }
+    }
+}
+
+/// Who published an index generation: a kind, never a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publisher {
+    /// Content publishing (the indexing token).
+    Publishing,
+    /// Staff on the admin page.
+    Admin,
+}
+
+impl Publisher {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Publisher::Publishing => "publishing",
+            Publisher::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Publisher> {
+        match s {
+            "publishing" => Some(Publisher::Publishing),
+            "admin" => Some(Publisher::Admin),
+            _ => None,
+        }
+    }
+}
+
 /// Progress of an index rebuild (shown on the admin page).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rebuild {
-    /// `reading` | `done` | `failed`
-    pub state: String,
+    pub state: RebuildState,
     pub done: u64,
     pub total: u64,
     pub started_at: i64,
@@ -118,7 +170,8 @@ pub struct IndexStatus {
     /// Meta plus every live chunk.
     pub bytes: u64,
     pub published_at: i64,
-    pub published_by: String,
+    /// None before the first publish.
+    pub published_by: Option<Publisher>,
     pub rebuild: Option<Rebuild>,
 }
 
@@ -126,12 +179,12 @@ impl IndexStatus {
     pub fn encode(&self) -> String {
         let mut s = format!(
             "generation={}\ndocuments={}\ntombstones={}\nsegments={}\nchunks={}\nbytes={}\npublished_at={}\npublished_by={}\n",
-            self.generation, self.documents, self.tombstones, self.segments, self.chunks, self.bytes, self.published_at, self.published_by
+            self.generation, self.documents, self.tombstones, self.segments, self.chunks, self.bytes, self.published_at, self.published_by.map_or("", Publisher::as_str)
         );
         if let Some(r) = &self.rebuild {
             s.push_str(&format!(
                 "rebuild.state={}\nrebuild.done={}\nrebuild.total={}\nrebuild.started_at={}\nrebuild.finished_at={}\n",
-                r.state,
+                r.state.as_str(),
                 r.done,
                 r.total,
                 r.started_at,
@@ -158,10 +211,10 @@ impl IndexStatus {
                 "chunks" => st.chunks = n(),
                 "bytes" => st.bytes = n(),
                 "published_at" => st.published_at = i(),
-                "published_by" => st.published_by = v.to_owned(),
+                "published_by" => st.published_by = Publisher::parse(v),
                 "rebuild.state" => {
                     has_rebuild = true;
-                    r.state = v.to_owned()
+                    r.state = RebuildState::parse(v)
                 }
                 "rebuild.done" => r.done = n(),
                 "rebuild.total" => r.total = n(),
@@ -304,11 +357,18 @@ mod tests {
 
     #[test]
     fn status_round_trips() {
-        let mut s = IndexStatus { generation: 7, documents: 3, published_by: "publishing".into(), ..Default::default() };
+        let mut s = IndexStatus { generation: 7, documents: 3, published_by: Some(Publisher::Publishing), ..Default::default() };
         assert_eq!(IndexStatus::decode(&s.encode()), s);
-        s.rebuild = Some(Rebuild { state: "reading".into(), done: 1, total: 4, started_at: 5, finished_at: None });
+        s.rebuild = Some(Rebuild { state: RebuildState::Reading, done: 1, total: 4, started_at: 5, finished_at: None });
         assert_eq!(IndexStatus::decode(&s.encode()), s);
         assert_eq!(IndexStatus::decode("junk\ngeneration=x\n"), IndexStatus::default());
+        for state in [RebuildState::Reading, RebuildState::Done, RebuildState::Failed] {
+            s.rebuild = Some(Rebuild { state, done: 4, total: 4, started_at: 5, finished_at: Some(6) });
+            assert_eq!(IndexStatus::decode(&s.encode()), s);
+        }
+        s.published_by = Some(Publisher::Admin);
+        assert_eq!(IndexStatus::decode(&s.encode()), s);
+        assert!(IndexStatus::default().encode().contains("\npublished_by=\n"));
     }
 
     #[test]

@@ -410,8 +410,8 @@ fn clicks_redirect_internally_and_record_signals_by_verification() {
     assert_eq!(resp.status(), 303);
     let ctx = medportal_core::Ctx::new(&h.platform, &h.config, Function::Search);
     let day = { let d = ctx.now().date(); format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()) };
-    assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, "searches")).unwrap(), 1);
-    assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, "clicks")).unwrap(), 1);
+    assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, signals::Metric::Searches)).unwrap(), 1);
+    assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, signals::Metric::Clicks)).unwrap(), 1);
     // no open redirect
     for bad in ["//evil.example", "https://evil.example/", "/content/../admin", "/content/a%0d%0aSet-Cookie:x"] {
         let resp = send(&h, "GET", &format!("/search/click?to={}&r=1", medportal_core::web::url_encode(bad)), &[], vec![]);

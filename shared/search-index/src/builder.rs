@@ -28,7 +28,8 @@ use crate::cache::{ChunkSource, Decoded, decode_any};
 use crate::format::{
     self, ChunkId, ChunkRef, IndexConfig, Meta, NUM_FIELDS, PostingsRef, SegmentMeta, StoreRef,
 };
-use crate::{Document, Error, FacetField, NUM_FACETS};
+use crate::document::{Document, FacetField, NUM_FACETS};
+use crate::error::Error;
 
 /// Merge when the index has more segments than this.
 pub const MAX_SEGMENTS: usize = 8;

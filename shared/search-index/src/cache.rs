@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::format::{self, ChunkId, ChunkKind, DocTable, FacetLists, Lexicon, PostingsChunk};
-use crate::{Document, Error};
+use crate::document::Document;
+use crate::error::Error;
 
 /// Where chunk bytes come from (KV, object storage, memory, files). Keys are
 /// `ChunkId::to_string()`; values are the framed chunk bytes. Content-addressed, so a host may

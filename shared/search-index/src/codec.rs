@@ -1,7 +1,7 @@
 //! Low-level byte codec: varints, a bounds-checked reader, and xxHash64.
 //! Used only by `format` (the single format definition) and the posting iterators.
 
-use crate::Error;
+use crate::error::Error;
 
 #[inline]
 /// Bytes [`put_varint`] writes for `v`.

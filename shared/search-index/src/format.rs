@@ -43,7 +43,9 @@
 //!   merges): first_doc var, n var, per doc the [`Document`] fields.
 
 use crate::codec::{Reader, Writer, xxh64};
-use crate::{Audience, Document, Error, NUM_FACETS};
+use crate::document::{Audience, Document, NUM_FACETS};
+pub use crate::error::ChunkId;
+use crate::error::Error;
 
 pub const MAGIC: [u8; 4] = *b"MPSI";
 pub const FORMAT_VERSION: u16 = 2;
@@ -90,26 +92,9 @@ impl ChunkKind {
     }
 }
 
-/// Content hash of a framed chunk; its storage key is `to_string()` (16 hex digits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ChunkId(pub u64);
-
 impl ChunkId {
     pub fn of(frame: &[u8]) -> Self {
         ChunkId(xxh64(frame, ID_SEED))
-    }
-}
-
-impl std::fmt::Display for ChunkId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
-
-impl std::str::FromStr for ChunkId {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        u64::from_str_radix(s, 16).map(ChunkId).map_err(|_| Error::Corrupt("bad chunk id"))
     }
 }
 

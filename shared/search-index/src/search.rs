@@ -19,9 +19,11 @@ use crate::bitset::Bitset;
 use crate::cache::{ChunkCache, ChunkSource, Decoded};
 use crate::format::{self, ChunkId, Meta};
 use crate::fuzzy;
+use crate::plan::{RAlt, RClause, TermInfo, TermLoc};
 use crate::topk::{self, SCALE, WindowScratch};
 use crate::vocab::Vocab;
-use crate::{Document, Error, FacetField, NUM_FACETS};
+use crate::document::{Document, FacetField, NUM_FACETS};
+use crate::error::Error;
 
 /// Exact filter: a document must have one of `values` in `field` (filters on different fields
 /// are ANDed).
@@ -210,33 +212,6 @@ struct SegView {
     base: u32,
     table: Rc<Decoded>,
     filter: Rc<Decoded>,
-}
-
-/// Term postings located in one segment.
-pub(crate) struct TermLoc {
-    pub(crate) base: u32,
-    /// One past the segment's last global docnum.
-    pub(crate) end: u32,
-    pub(crate) chunk: Rc<Decoded>,
-    pub(crate) idx: usize,
-}
-
-/// A clause resolved against the index: per alternative, its terms' postings with their
-/// fixed-point score tables (see [`crate::topk::SCALE`]).
-pub(crate) struct RClause {
-    pub(crate) alts: Vec<RAlt>,
-    pub(crate) simple: bool,
-}
-
-pub(crate) struct RAlt {
-    pub(crate) terms: Vec<(Rc<TermInfo>, [u64; 16])>,
-    /// Postings a document needs to score this alternative.
-    pub(crate) need: u8,
-}
-
-pub(crate) struct TermInfo {
-    pub(crate) df: u32,
-    pub(crate) locs: Vec<TermLoc>,
 }
 
 #[derive(Debug, Clone)]

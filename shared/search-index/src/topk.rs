@@ -22,7 +22,7 @@
 use crate::bitset::Bitset;
 use crate::cache::Decoded;
 use crate::format::{BLOCK, BlockSkip, DenseView, PostingsChunk};
-use crate::search::{RClause, TermInfo};
+use crate::plan::{RClause, TermInfo};
 
 /// Fixed-point score scale (scores are `u64`, `1.0` = `SCALE`).
 pub(crate) const SCALE: f32 = 65536.0;

@@ -135,8 +135,8 @@ impl Vocab {
     }
 
     /// Load a vocabulary written by [`Vocab::encode`] (checks magic, version and checksum).
-    pub fn decode(bytes: &[u8]) -> Result<Self, crate::Error> {
-        use crate::Error;
+    pub fn decode(bytes: &[u8]) -> Result<Self, crate::error::Error> {
+        use crate::error::Error;
         if bytes.len() < 14 || bytes[..4] != VOCAB_MAGIC {
             return Err(Error::BadMagic);
         }

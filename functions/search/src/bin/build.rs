@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use medportal_search::index::IndexDocument;
-use medportal_search::store::{IndexKey, IndexStatus};
-use medportal_search_index::{IndexBuilder, IndexConfig, MemorySource};
+use medportal_search::store::{IndexKey, IndexStatus, Publisher};
+use medportal_search_index::{Document, IndexBuilder, IndexConfig, MemorySource};
 use serde_json::{Value, json};
 
 struct Args {
@@ -119,70 +119,81 @@ fn run() -> Result<(), String> {
     eprintln!("{}: {} documents read and validated in {:.0} ms", key.name(), docs.len(), started.elapsed().as_secs_f64() * 1e3);
 
     if let Some(dir) = &a.batches {
-        let mut batch: Vec<&Value> = Vec::new();
-        let mut size = 0;
-        let mut n = 0;
-        let flush = |batch: &mut Vec<&Value>, n: &mut usize| -> Result<(), String> {
-            if batch.is_empty() {
-                return Ok(());
-            }
-            *n += 1;
-            let body = json!({"market": key.market, "language": key.language, "upsert": batch});
-            write(&dir.join(format!("batch-{n:04}.json")), body.to_string().as_bytes())?;
-            batch.clear();
-            Ok(())
-        };
-        for v in &raw {
-            let len = v.to_string().len() + 1;
-            if size + len > a.batch_bytes || batch.len() >= medportal_search::index::MAX_BATCH {
-                flush(&mut batch, &mut n)?;
-                size = 0;
-            }
-            batch.push(v);
-            size += len;
-        }
-        flush(&mut batch, &mut n)?;
-        eprintln!("{n} batches for POST /admin/search/index in {}", dir.display());
+        write_batches(dir, &key, &raw, a.batch_bytes)?;
     }
-
     if let Some(out) = &a.out {
-        let build = Instant::now();
-        let mut b = IndexBuilder::new(IndexConfig::default());
-        for d in docs {
-            b.add(d).map_err(|e| e.to_string())?;
-        }
-        let commit = b.commit(&MemorySource::new()).map_err(|e| e.to_string())?;
-        let ms = build.elapsed().as_secs_f64() * 1e3;
-        let meta = medportal_search_index::format::decode_meta(&commit.meta).map_err(|e| e.to_string())?;
-        for (id, bytes) in &commit.new_chunks {
-            write(&out.join(key.chunk_key(*id)), bytes)?;
-        }
-        write(&out.join(key.meta_key()), &commit.meta)?;
-        let status = IndexStatus {
-            generation: commit.generation,
-            documents: meta.live_doc_count(),
-            segments: meta.segments.len() as u64,
-            chunks: commit.new_chunks.len() as u64,
-            bytes: (commit.meta.len() + commit.new_bytes()) as u64,
-            published_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
-            published_by: "publishing".into(),
-            ..Default::default()
-        };
-        write(&out.join(key.status_key()), status.encode().as_bytes())?;
-        write(&out.join(medportal_search::store::REGISTRY_KEY), format!("{}\n", key.name()).as_bytes())?;
-        let store_bytes: u64 = meta.segments.iter().flat_map(|s| s.store.iter().map(|r| u64::from(r.chunk.len))).sum();
-        println!(
-            "{}: {} documents, {} chunks, {} bytes (index {} + stored documents {}), meta {} bytes, built in {:.0} ms",
-            key.name(),
-            status.documents,
-            status.chunks,
-            status.bytes,
-            status.bytes - store_bytes,
-            store_bytes,
-            commit.meta.len(),
-            ms
-        );
+        write_index(out, &key, docs)?;
     }
+    Ok(())
+}
+
+/// Request bodies for `POST /admin/search/index`, at most `batch_bytes` each.
+fn write_batches(dir: &Path, key: &IndexKey, raw: &[Value], batch_bytes: usize) -> Result<(), String> {
+    let mut batch: Vec<&Value> = Vec::new();
+    let mut size = 0;
+    let mut n = 0;
+    let flush = |batch: &mut Vec<&Value>, n: &mut usize| -> Result<(), String> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        *n += 1;
+        let body = json!({"market": key.market, "language": key.language, "upsert": batch});
+        write(&dir.join(format!("batch-{n:04}.json")), body.to_string().as_bytes())?;
+        batch.clear();
+        Ok(())
+    };
+    for v in raw {
+        let len = v.to_string().len() + 1;
+        if size + len > batch_bytes || batch.len() >= medportal_search::index::MAX_BATCH {
+            flush(&mut batch, &mut n)?;
+            size = 0;
+        }
+        batch.push(v);
+        size += len;
+    }
+    flush(&mut batch, &mut n)?;
+    eprintln!("{n} batches for POST /admin/search/index in {}", dir.display());
+    Ok(())
+}
+
+/// The index in the `blob_global` layout under `out`, with size and timing.
+fn write_index(out: &Path, key: &IndexKey, docs: Vec<Document>) -> Result<(), String> {
+    let build = Instant::now();
+    let mut b = IndexBuilder::new(IndexConfig::default());
+    for d in docs {
+        b.add(d).map_err(|e| e.to_string())?;
+    }
+    let commit = b.commit(&MemorySource::new()).map_err(|e| e.to_string())?;
+    let ms = build.elapsed().as_secs_f64() * 1e3;
+    let meta = medportal_search_index::format::decode_meta(&commit.meta).map_err(|e| e.to_string())?;
+    for (id, bytes) in &commit.new_chunks {
+        write(&out.join(key.chunk_key(*id)), bytes)?;
+    }
+    write(&out.join(key.meta_key()), &commit.meta)?;
+    let status = IndexStatus {
+        generation: commit.generation,
+        documents: meta.live_doc_count(),
+        segments: meta.segments.len() as u64,
+        chunks: commit.new_chunks.len() as u64,
+        bytes: (commit.meta.len() + commit.new_bytes()) as u64,
+        published_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
+        published_by: Some(Publisher::Publishing),
+        ..Default::default()
+    };
+    write(&out.join(key.status_key()), status.encode().as_bytes())?;
+    write(&out.join(medportal_search::store::REGISTRY_KEY), format!("{}\n", key.name()).as_bytes())?;
+    let store_bytes: u64 = meta.segments.iter().flat_map(|s| s.store.iter().map(|r| u64::from(r.chunk.len))).sum();
+    println!(
+        "{}: {} documents, {} chunks, {} bytes (index {} + stored documents {}), meta {} bytes, built in {:.0} ms",
+        key.name(),
+        status.documents,
+        status.chunks,
+        status.bytes,
+        status.bytes - store_bytes,
+        store_bytes,
+        commit.meta.len(),
+        ms
+    );
     Ok(())
 }
 
