@@ -30,6 +30,13 @@ pub mod content {
     pub const HOME: &str = "/";
     pub const LIBRARY: &str = "/content";
     pub const ITEM: &str = "/content/{slug}";
+    /// What precedes an item's slug in its path ([`ITEM`]); links are `item(slug)`.
+    pub const ITEM_PREFIX: &str = "/content/";
+
+    /// The path of the item `slug`.
+    pub fn item(slug: &str) -> String {
+        format!("{ITEM_PREFIX}{slug}")
+    }
     pub const PRIVACY: &str = "/privacy";
     pub const TERMS: &str = "/terms";
     pub const IMPRINT: &str = "/imprint";

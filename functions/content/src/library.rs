@@ -18,7 +18,7 @@ fn parse_date(s: &str) -> Result<Date> {
 fn card(row: &Row) -> Result<ContentCard> {
     let slug = row.text(0)?;
     Ok(ContentCard {
-        href: format!("/content/{slug}"),
+        href: medportal_templates::paths::content::item(&slug),
         title: row.text(1)?,
         summary: Some(row.text(2)?),
         content_type: row.text(3)?,

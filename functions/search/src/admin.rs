@@ -2,23 +2,15 @@
 //! `Action::ManageSearch`; POSTs check CSRF before anything is read or written).
 
 use http::StatusCode;
-use medportal_auth::{Session, csrf};
+use medportal_auth::csrf;
 use medportal_core::policy::Action;
 use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::{Ctx, Error, Platform, Result, render};
+use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::pages::search::{self as views, IndexRow, RebuildView, SearchAdminView};
-use medportal_templates::{Msg, PageContext, UserInfo, t};
 use time::OffsetDateTime;
 
 use crate::index::{self, Actor};
 use crate::store::{self, IndexKey, Publisher};
-
-fn page_ctx<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, session: &Session) -> PageContext {
-    let mut page = render::page_context(ctx.config, info, "");
-    page.user = Some(UserInfo { display_name: session.claims.name.clone(), role_label: t(info.locale, Msg::IdentityRoleStaff).to_owned() });
-    page.csrf_token = Some(session.claims.csrf.clone());
-    page
-}
 
 fn at(unix: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(unix).ok().filter(|_| unix > 0)
@@ -50,13 +42,13 @@ pub async fn status_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
     let rebuilt = web::query_param(req, "rebuilt").filter(|n| keys.iter().any(|k| &k.name() == n));
     let (token, _) = csrf::form_token(ctx, req, Some(&session))?;
     let view = SearchAdminView { indexes, vocab_bytes, csrf: token, rebuilt };
-    Ok(web::html(StatusCode::OK, views::admin(&page_ctx(ctx, info, &session), &view)))
+    Ok(medportal_web::html(StatusCode::OK, views::admin(&medportal_web::page_context(ctx, info, "", Some(&session)), &view)))
 }
 
 /// `POST /admin/search/rebuild` (form: `csrf`, `index`).
 pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
     let (form, session) = medportal_auth::require_form(ctx, req, Action::ManageSearch).await?;
-    let name = form.iter().find(|(k, _)| k == "index").map_or("", |(_, v)| v.as_str());
+    let name = form.get("index");
     let key = IndexKey::parse(name).ok_or_else(|| Error::bad_request("invalid_index", "Unknown index."))?;
     let actor = Actor::Staff { user_id: session.user_id().to_owned(), region: session.region };
     index::rebuild(ctx, &key, &actor).await?;

@@ -29,17 +29,16 @@ pub mod signals;
 pub mod store;
 pub mod visibility;
 
-use http::{HeaderValue, StatusCode, header};
-use medportal_core::common::{self, Common};
+use http::{HeaderValue, Method, StatusCode, header};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::{App, Ctx, Function, Platform, Result, route_table};
+use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
+use medportal_templates::paths;
 
 pub struct Search;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
-    Common(Common),
     Search,
     Suggest,
     Script,
@@ -52,12 +51,12 @@ impl App for Search {
 
     fn routes() -> &'static Routes<Route> {
         route_table!(Route, {
-            let b = RoutesBuilder::new()
-                .get("/search", Route::Search)
-                .get("/search/suggest", Route::Suggest)
-                .get(query::SCRIPT_PATH, Route::Script)
-                .get("/search/click", Route::Click);
-            common::routes(b, Function::Search, Route::Common).build()
+            RoutesBuilder::new()
+                .get(paths::search::SEARCH, Route::Search)
+                .api(paths::search::SUGGEST, &[Method::GET], Route::Suggest)
+                .get(paths::search::SUGGEST_SCRIPT, Route::Script)
+                .get(paths::search::CLICK, Route::Click)
+                .build()
         })
     }
 
@@ -65,16 +64,19 @@ impl App for Search {
         ctx: &Ctx<'_, P>,
         info: &RequestInfo,
         route: Route,
-        params: Params,
+        _params: Params,
         req: Request,
     ) -> Result<Response> {
         match route {
-            Route::Common(c) => common::dispatch(ctx, c, params, req).await,
             Route::Search => query::page(ctx, info, &req).await,
             Route::Suggest => query::suggest(ctx, &req).await,
             Route::Script => Ok(script()),
             Route::Click => signals::click(ctx, &req).await,
         }
+    }
+
+    fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
+        medportal_web::error_page(config, info, err)
     }
 }
 
@@ -83,7 +85,6 @@ pub struct SearchAdmin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdminRoute {
-    Common(Common),
     Index,
     Vocab,
     Status,
@@ -96,12 +97,12 @@ impl App for SearchAdmin {
 
     fn routes() -> &'static Routes<AdminRoute> {
         route_table!(AdminRoute, {
-            let b = RoutesBuilder::new()
-                .post("/admin/search/index", AdminRoute::Index)
-                .at("/admin/search/vocab", &[http::Method::PUT], AdminRoute::Vocab)
-                .get("/admin/search", AdminRoute::Status)
-                .post("/admin/search/rebuild", AdminRoute::Rebuild);
-            common::routes(b, Function::SearchAdmin, AdminRoute::Common).build()
+            RoutesBuilder::new()
+                .post(paths::search_admin::INDEX, AdminRoute::Index)
+                .at(paths::search_admin::VOCAB, &[Method::PUT], AdminRoute::Vocab)
+                .get(paths::search_admin::STATUS, AdminRoute::Status)
+                .post(paths::search_admin::REBUILD, AdminRoute::Rebuild)
+                .build()
         })
     }
 
@@ -109,16 +110,19 @@ impl App for SearchAdmin {
         ctx: &Ctx<'_, P>,
         info: &RequestInfo,
         route: AdminRoute,
-        params: Params,
+        _params: Params,
         req: Request,
     ) -> Result<Response> {
         match route {
-            AdminRoute::Common(c) => common::dispatch(ctx, c, params, req).await,
             AdminRoute::Index => index::index_batch(ctx, &req).await,
             AdminRoute::Vocab => index::put_vocab(ctx, &req).await,
             AdminRoute::Status => admin::status_page(ctx, info, &req).await,
             AdminRoute::Rebuild => admin::rebuild(ctx, &req).await,
         }
+    }
+
+    fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
+        medportal_web::error_page(config, info, err)
     }
 }
 

@@ -179,7 +179,7 @@ impl Params {
 
     /// The query string of this search (without page), for links.
     pub fn href(&self, q: &str, with_filters: bool, lang: &LangChoice, extra: &[(&str, &str)]) -> String {
-        let mut s = format!("/search?q={}", web::url_encode(q));
+        let mut s = format!("{}?q={}", medportal_templates::paths::search::SEARCH, web::url_encode(q));
         let mut push = |k: &str, v: &str| {
             s.push('&');
             s.push_str(k);

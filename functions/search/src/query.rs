@@ -14,7 +14,7 @@ use crate::search_page::search_page;
 use crate::visibility::Visibility;
 
 /// Path of the progressive-enhancement script (served by this function).
-pub const SCRIPT_PATH: &str = "/search/suggest.js";
+pub use medportal_templates::paths::search::SUGGEST_SCRIPT as SCRIPT_PATH;
 
 /// `/search`.
 pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
@@ -23,9 +23,9 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let params = Params::parse(raw_query)?;
     let session = medportal_auth::authenticate(ctx, req).await?;
     let view = search_page(ctx, info.locale, session.as_ref(), &params, started_ms).await?;
-    let mut pc = medportal_auth::page_context(ctx, info, raw_query, session.as_ref());
+    let mut pc = medportal_web::page_context(ctx, info, raw_query, session.as_ref());
     pc.script = Some(SCRIPT_PATH.to_owned());
-    Ok(web::html(StatusCode::OK, pages::search(&pc, &view)))
+    Ok(medportal_web::html(StatusCode::OK, pages::search(&pc, &view)))
 }
 
 /// `/search/suggest?q=`: completions as JSON. Only suggestions that lead to results the

@@ -5,6 +5,7 @@
 //! results) and the search signal. The handler (`query::page`) only authenticates,
 //! parses, calls [`search_page`] and renders its outcome.
 
+use medportal_templates::paths;
 use medportal_auth::Session;
 use medportal_core::ports::BlobStore;
 use medportal_core::web;
@@ -238,7 +239,7 @@ fn year_group(year: Option<u32>, year_counts: &[(String, u32)]) -> FacetGroup {
 /// `/search/click?to=/content/<id>&r=<rank>&s=<search id>` (signed in) or `…&t=<search ms>`.
 #[inline(always)]
 fn click_href(rank: usize, id: &str, sid: Option<&str>, started_ms: i64) -> String {
-    let mut extra: Vec<(&str, String)> = vec![("to", format!("/content/{id}")), ("r", rank.to_string())];
+    let mut extra: Vec<(&str, String)> = vec![("to", paths::content::item(id)), ("r", rank.to_string())];
     match sid {
         Some(s) => extra.push(("s", s.to_owned())),
         None => extra.push(("t", started_ms.to_string())),

@@ -165,7 +165,7 @@ pub async fn record_search<P: Platform>(ctx: &Ctx<'_, P>, session: Option<&Sessi
 
 /// Internal item paths only: `/content/<slug>` (no scheme, host, `//`, `..`, query).
 pub fn valid_target(to: &str) -> bool {
-    to.strip_prefix("/content/").is_some_and(crate::index::valid_id)
+    to.strip_prefix(medportal_templates::paths::content::ITEM_PREFIX).is_some_and(crate::index::valid_id)
 }
 
 /// `/search/click?to=/content/<slug>&r=<rank>&s=<search id>|t=<search ms>`: records the click,
