@@ -23,7 +23,7 @@
 use std::collections::HashSet;
 
 use http::{StatusCode, header};
-use medportal_core::audit::{AuditEntry, Outcome};
+use medportal_core::audit::{self, AuditEntry, Outcome};
 use medportal_core::ports::{BlobStore, LogLevel};
 use medportal_core::security::ct_eq;
 use medportal_core::web::{self, Request, Response};
@@ -461,8 +461,7 @@ impl Staging for MemorySource {
 async fn audit<P: Platform>(ctx: &Ctx<'_, P>, actor: &Actor, market: &str, action: &str, target: &str, outcome: Outcome, reason: &str) -> Result<()> {
     let region = actor.region(market);
     let entry = AuditEntry { actor: actor.audit_name(), action, target: Some(target), outcome, reason: Some(reason) };
-    let stmt = entry.statement(ctx.random_id()?, ctx.now().unix_timestamp());
-    ctx.region(region).sql().await?.batch(&region, &[stmt]).await
+    audit::commit(ctx, region, Vec::new(), &[entry]).await
 }
 
 /// Steps 3–6 of the protocol. Returns the new status and how many chunks were collected.
