@@ -50,6 +50,26 @@ test("splitSql keeps trigger bodies, quoted semicolons and drops comments", () =
   assert.throws(() => splitSql("CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1;"), /CREATE TRIGGER body/);
 });
 
+test("splitSql finds the same statements as wrangler's splitter (d1 execute / migrations apply)", async () => {
+  const { unstable_splitSqlQuery } = await import("wrangler");
+  // wrangler keeps comments and the final `;`: compare without them (one left-to-right pass,
+  // so string literals are kept verbatim) and with whitespace collapsed
+  const norm = (stmts) =>
+    stmts
+      .map((s) =>
+        s
+          .replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith("'") ? m : " "))
+          .replace(/;\s*$/, "")
+          .replace(/\s+/g, " ")
+          .trim(),
+      )
+      .filter(Boolean);
+  const dirs = [FIXTURE, join(ROOT, "infra/migrations"), ...BINDINGS.map((b) => join(ROOT, "infra/seed", b))];
+  for (const { name, sql } of dirs.flatMap((d) => readMigrations(d))) {
+    assert.deepEqual(norm(splitSql(sql)), norm(unstable_splitSqlQuery(sql)), name);
+  }
+});
+
 test("the shared fixture applies once on D1, its triggers refuse UPDATE and DELETE", () =>
   withD1(async ({ db_eu: db }) => {
     const started = Math.floor(Date.now() / 1000);
