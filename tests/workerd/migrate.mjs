@@ -3,10 +3,13 @@
 // order, each atomically with its `_migrations` row (one D1 batch, which D1 runs as one
 // transaction), `applied_at` in unix seconds, re-running a no-op.
 //
-// D1 has no whole-script call that is both atomic and safe here (`exec` is neither
-// transactional nor multi-line safe), so files are split into statements by `splitSql`, a
-// port of SQLite's own `sqlite3_complete()` state machine: it knows quotes, `--` and `/* */`
-// comments and `CREATE TRIGGER … BEGIN …; …; END` bodies.
+// D1 has no documented whole-script call that fits: `exec` takes one statement per line (in
+// Miniflare 4.20260730 a multi-line statement or a comment-only line fails), and a
+// multi-statement `prepare` happens to run in Miniflare but is no D1 contract. So files are
+// split into statements by `splitSql`, a port of SQLite's own `sqlite3_complete()` state
+// machine (quotes, `--` and `/* */` comments, `CREATE TRIGGER … BEGIN …; …; END` bodies),
+// and run as one `batch` (D1 refuses BEGIN/SAVEPOINT) — what `wrangler d1 execute --local`
+// and `wrangler d1 migrations apply --local` do too; the test checks both splitters agree.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 
