@@ -6,6 +6,7 @@ import { Miniflare } from "miniflare";
 import { parse } from "smol-toml";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { applyMigrations } from "./migrate.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const FUNCTIONS = ["content", "identity", "search", "search-admin", "inquiries", "audit"];
@@ -60,31 +61,13 @@ export function portalOptions({ persistDir, vars = {}, port = 0 } = {}) {
   return { host: "127.0.0.1", port, workers, ...persist };
 }
 
-/** Splits a SQL script into statements (semicolons outside quotes; `--` comments dropped). */
-export function splitSql(sql) {
-  const out = [];
-  let cur = "";
-  let quote = null;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i];
-    if (quote) {
-      cur += c;
-      if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      cur += c;
-    } else if (c === "-" && sql[i + 1] === "-") {
-      while (i < sql.length && sql[i] !== "\n") i++;
-      cur += "\n";
-    } else if (c === ";") {
-      if (cur.trim()) out.push(cur.trim());
-      cur = "";
-    } else {
-      cur += c;
-    }
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
+/** Applies the schema (infra/migrations) and, with `seed`, the demo seed of `binding`
+ * (infra/seed/<binding>/) to one D1 database, with the shared rules (tests/workerd/migrate.mjs). */
+export async function migrateDatabase(db, binding, { seed = true } = {}) {
+  const applied = await applyMigrations(db, join(ROOT, "infra/migrations"));
+  const seedDir = join(ROOT, "infra/seed", binding);
+  if (seed && existsSync(seedDir)) applied.push(...(await applyMigrations(db, seedDir)));
+  return applied;
 }
 
 /** Applies infra/migrations (and the demo seed) once to every D1 database, like the other hosts. */
@@ -95,20 +78,7 @@ export async function prepareDatabases(mf, { seed = true } = {}) {
     for (const d of cfg.env[fn].d1_databases ?? []) if (!dbs.has(d.binding)) dbs.set(d.binding, fn);
   }
   for (const [binding, worker] of dbs) {
-    const db = await mf.getD1Database(binding, worker);
-    await db.prepare("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)").run();
-    const dirs = [join(ROOT, "infra/migrations")];
-    if (seed) dirs.push(join(ROOT, "infra/seed", binding));
-    for (const dir of dirs) {
-      if (!existsSync(dir)) continue;
-      for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
-        const done = await db.prepare("SELECT 1 FROM _migrations WHERE name = ?1").bind(file).first();
-        if (done) continue;
-        const stmts = splitSql(readFileSync(join(dir, file), "utf8")).map((s) => db.prepare(s));
-        stmts.push(db.prepare("INSERT INTO _migrations (name, applied_at) VALUES (?1, ?2)").bind(file, Date.now()));
-        await db.batch(stmts);
-      }
-    }
+    await migrateDatabase(await mf.getD1Database(binding, worker), binding, { seed });
   }
 }
 

@@ -53,8 +53,9 @@ impl NativeStores {
         Ok(shared)
     }
 
-    /// Applies every `*.sql` file of `dir` (in name order) once to database `db`, recording
-    /// applied files in `_migrations`. Returns the names applied now.
+    /// Applies the migrations at `dir` (a directory of `*.sql` files, or one file) to database
+    /// `db` with the shared runner (`medportal_migrate`, rules in infra/migrations/README.md).
+    /// Returns the names applied now.
     pub fn migrate(&self, db: &str, dir: &Path) -> Result<Vec<String>> {
         let conn = self.connection(db)?;
         let conn = conn.lock().map_err(|_| Error::internal("store lock poisoned"))?;
@@ -62,35 +63,9 @@ impl NativeStores {
     }
 }
 
+/// Applies the migrations at `dir` once each (see [`NativeStores::migrate`]).
 pub fn apply_dir(conn: &Connection, dir: &Path) -> Result<Vec<String>> {
-    conn.execute_batch("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        .map_err(Error::platform)?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(Error::platform)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .collect();
-    files.sort();
-    let mut applied = Vec::new();
-    for file in files {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let done: bool = conn
-            .query_row("SELECT COUNT(*) FROM _migrations WHERE name = ?1", [&name], |r| r.get::<_, i64>(0))
-            .map_err(Error::platform)?
-            > 0;
-        if done {
-            continue;
-        }
-        let sql = std::fs::read_to_string(&file).map_err(Error::platform)?;
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        conn.execute_batch(&format!(
-            "BEGIN; {sql}\n; INSERT INTO _migrations (name, applied_at) VALUES ('{}', {now}); COMMIT;",
-            name.replace('\'', "''")
-        ))
-        .map_err(|e| Error::platform(format!("{name}: {e}")))?;
-        applied.push(name);
-    }
-    Ok(applied)
+    medportal_migrate::apply_path(conn, dir).map_err(Error::platform)
 }
 
 /// An outbound HTTP transport with its deadline (swapped for a fake in host tests).

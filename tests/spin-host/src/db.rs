@@ -2,7 +2,7 @@
 //! file, shared by every label that points at it, behind a mutex (which serializes
 //! writes). The key-value table is Spin's own schema.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -80,49 +80,52 @@ pub fn init_key_value(db: &Db) -> Result<()> {
 }
 
 /// Apply every `*.sql` file of `source` (a directory, in file-name order, or one file)
-/// that is not yet recorded in `_migrations`. Returns the names applied now.
+/// that is not yet recorded in `_migrations`, with the portal's one runner
+/// (`medportal-migrate`; rules in infra/migrations/README.md). Returns the names applied now.
 pub fn migrate(db: &Db, source: &Path) -> Result<Vec<String>> {
-    let mut files: Vec<PathBuf> = if source.is_dir() {
-        let mut v = Vec::new();
-        for entry in std::fs::read_dir(source).with_context(|| format!("reading {}", source.display()))? {
-            let p = entry?.path();
-            if p.is_file() && p.extension().is_some_and(|e| e == "sql") {
-                v.push(p);
-            }
-        }
-        v
-    } else if source.is_file() {
-        vec![source.to_path_buf()]
-    } else {
-        bail!("migration source {} does not exist", source.display());
-    };
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(medportal_migrate::apply_path(&db.lock(), source)?)
+}
 
-    let mut conn = db.lock();
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS _migrations (
-           name TEXT PRIMARY KEY,
-           applied_at TEXT NOT NULL DEFAULT (datetime('now'))
-         );",
-    )?;
-    let mut applied = Vec::new();
-    for file in files {
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let done: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM _migrations WHERE name = ?1)",
-            [&name],
-            |r| r.get(0),
-        )?;
-        if done {
-            continue;
-        }
-        let sql = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-        let tx = conn.transaction()?;
-        tx.execute_batch(&sql)
-            .with_context(|| format!("applying migration {}", file.display()))?;
-        tx.execute("INSERT INTO _migrations (name) VALUES (?1)", [&name])?;
-        tx.commit()?;
-        applied.push(name);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use medportal_migrate::fixture;
+
+    fn file_db(dir: &Path) -> Arc<Db> {
+        DbFiles::default().open(Some(&dir.join("db.sqlite"))).unwrap()
     }
-    Ok(applied)
+
+    #[test]
+    fn the_shared_fixture_applies_once_and_its_triggers_refuse_changes() {
+        let dir = std::env::temp_dir().join(format!("medportal-spin-host-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let started = fixture::now();
+        let db = file_db(&dir);
+        assert_eq!(migrate(&db, &fixture::dir()).unwrap(), ["0001_append_only.sql", "0002_second.sql"]);
+        assert!(migrate(&db, &fixture::dir()).unwrap().is_empty());
+        drop(db);
+        // reopened (a restart on the same state dir): still a no-op
+        let db = file_db(&dir);
+        assert!(migrate(&db, &fixture::dir().join("0001_append_only.sql")).unwrap().is_empty());
+        fixture::assert_applied(&db.lock(), started);
+        drop(db);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_portal_migrations_and_seeds_apply_twice() {
+        let infra = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra");
+        for label in ["db_global", "db_eu", "db_us"] {
+            let db = DbFiles::default().open(None).unwrap();
+            for _ in 0..2 {
+                migrate(&db, &infra.join("migrations")).unwrap();
+                let seed = infra.join("seed").join(label);
+                if seed.is_dir() {
+                    migrate(&db, &seed).unwrap();
+                }
+            }
+            let n: i64 = db.lock().query_row("SELECT count(*) FROM _migrations", [], |r| r.get(0)).unwrap();
+            assert!(n >= 5, "{label}: {n} migrations recorded");
+        }
+    }
 }
