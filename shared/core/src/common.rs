@@ -5,68 +5,85 @@ use crate::error::{Error, Result};
 use crate::functions::{Function, StoreKind, StoreName};
 use crate::platform::{Ctx, Platform};
 use crate::ports::{BlobStore, KvStore, SqlStore, SqlValue};
-use crate::router::{Params, Routes, RoutesBuilder};
 use crate::security::ct_eq;
 use crate::web::{self, Request, Response};
 use http::{Method, StatusCode, header};
 
+/// A common route and its parameters (a path's segments, borrowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Common {
+enum Common<'p> {
     Health,
     Ready,
-    Probe,
-    ProbeList,
+    ProbeList { store: &'p str },
+    Probe { store: &'p str, key: &'p str },
 }
 
-/// The common routes, for every function alike: `{function}` must name the function serving
-/// the request, else the path is not a common route and falls through to the function's own
-/// table (where it is unknown).
-fn table() -> &'static Routes<Common> {
-    crate::route_table!(Common, {
-        RoutesBuilder::new()
-            .api("/health/{function}", &[Method::GET], Common::Health)
-            .api("/health/{function}/ready", &[Method::GET], Common::Ready)
-            .api("/dev/{function}/probe/{store}", &[Method::GET], Common::ProbeList)
-            .api("/dev/{function}/probe/{store}/{key}", &[Method::GET, Method::PUT, Method::DELETE], Common::Probe)
-            .build()
-    })
-}
+/// The common routes' patterns, `{function}` standing for the function's name: the manifest
+/// test checks that both manifests send them to the function.
+pub const PATTERNS: [&str; 4] = [
+    "/health/{function}",
+    "/health/{function}/ready",
+    "/dev/{function}/probe/{store}",
+    "/dev/{function}/probe/{store}/{key}",
+];
 
-/// The common routes' patterns for `function` (its name in place of `{function}`): the
-/// manifests must send them to it.
+/// The common routes' patterns for `function` (its name in place of `{function}`).
 pub fn patterns(function: Function) -> Vec<String> {
-    table().patterns().iter().map(|p| p.replace("{function}", function.name())).collect()
+    PATTERNS.iter().map(|p| p.replace("{function}", function.name())).collect()
 }
 
-/// Whether `path` is one of `function`'s common routes (its second segment names it).
-pub fn is_common(function: Function, path: &str) -> bool {
-    is_api_path(path) && path.split('/').nth(2) == Some(function.name())
+/// Parses a common route: the function it names and the route. Read by hand rather than by a
+/// second route table: matchit's code is generic over the table's value, and a second
+/// instantiation would cost every function's wasm several KB.
+fn parse(path: &str) -> Option<(&str, Common<'_>)> {
+    let mut segments = [""; 6];
+    let mut n = 0;
+    for segment in path.strip_prefix('/')?.split('/') {
+        if segment.is_empty() || n == segments.len() {
+            return None;
+        }
+        segments[n] = segment;
+        n += 1;
+    }
+    let route = match &segments[..n] {
+        ["health", f] => (*f, Common::Health),
+        ["health", f, "ready"] => (*f, Common::Ready),
+        ["dev", f, "probe", store] => (*f, Common::ProbeList { store }),
+        ["dev", f, "probe", store, key] => (*f, Common::Probe { store, key }),
+        _ => return None,
+    };
+    Some(route)
 }
 
 /// Whether `path` has the shape of a common route (of any function): its errors are JSON.
 pub fn is_api_path(path: &str) -> bool {
-    table().is_api(path)
+    parse(path).is_some()
 }
 
 /// Serves a common route of the function, or `None` when `req` is not one: liveness,
 /// readiness and the dev-mode store probe. Core answers them, so a function's route table
 /// lists only its own routes.
 pub async fn serve<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Result<Response>> {
-    if !is_common(ctx.function, req.uri().path()) {
+    let (function, route) = parse(req.uri().path())?;
+    if function != ctx.function.name() {
         return None;
     }
-    let (route, params) = match table().resolve(req.method(), req.uri().path()) {
-        Ok(found) => found,
-        Err(e) => return Some(Err(e)),
+    let allowed: &[Method] = match route {
+        Common::Probe { .. } => &[Method::GET, Method::HEAD, Method::PUT, Method::DELETE],
+        _ => &[Method::GET, Method::HEAD],
     };
+    if !allowed.contains(req.method()) {
+        let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+        return Some(Err(Error::MethodNotAllowed { allow }));
+    }
     Some(match route {
         Common::Health => Ok(web::json(
             StatusCode::OK,
             &Health { status: "ok", function: ctx.function.name(), version: env!("CARGO_PKG_VERSION") },
         )),
         Common::Ready => ready(ctx, req).await,
-        Common::Probe => probe(ctx, &params, req).await,
-        Common::ProbeList => probe_list(ctx, &params).await,
+        Common::Probe { store, key } => probe(ctx, store, key, req).await,
+        Common::ProbeList { store } => probe_list(ctx, store).await,
     })
 }
 
@@ -115,8 +132,7 @@ async fn round_trip<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName) -> Result<(
     Ok(())
 }
 
-fn parse_store(ctx: &Ctx<'_, impl Platform>, params: &Params) -> Result<StoreName> {
-    let name = params.get("store").unwrap_or("");
+fn parse_store(ctx: &Ctx<'_, impl Platform>, name: &str) -> Result<StoreName> {
     let store = StoreName::parse(name).ok_or(Error::NotFound)?;
     if !ctx.function.may_open(store) {
         return Err(Error::Forbidden { code: "store_not_granted" });
@@ -172,12 +188,12 @@ struct ProbeValue {
     value: String,
 }
 
-async fn probe<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: &Request) -> Result<Response> {
+async fn probe<P: Platform>(ctx: &Ctx<'_, P>, store: &str, key: &str, req: &Request) -> Result<Response> {
     if !ctx.config.dev_mode {
         return Err(Error::NotFound);
     }
-    let store = parse_store(ctx, params)?;
-    let key = valid_key(params.get("key").unwrap_or(""))?;
+    let store = parse_store(ctx, store)?;
+    let key = valid_key(key)?;
     let body = |value: Option<&str>| ProbeAnswer { store: store.to_string(), key, value: value.map(str::to_owned) };
     match *req.method() {
         Method::PUT => {
@@ -199,11 +215,11 @@ async fn probe<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: &Request) ->
     }
 }
 
-async fn probe_list<P: Platform>(ctx: &Ctx<'_, P>, params: &Params) -> Result<Response> {
+async fn probe_list<P: Platform>(ctx: &Ctx<'_, P>, store: &str) -> Result<Response> {
     if !ctx.config.dev_mode {
         return Err(Error::NotFound);
     }
-    let store = parse_store(ctx, params)?;
+    let store = parse_store(ctx, store)?;
     let keys: Vec<String> = match (store.kind(), store.region()) {
         (StoreKind::Kv, Some(r)) => ctx.region(r).kv().await?.list("", 1000).await?,
         (StoreKind::Kv, None) => ctx.global_kv().await?.list("", 1000).await?,
@@ -282,6 +298,29 @@ async fn remove<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, key: &str) -> R
         (StoreKind::Blob, None) => ctx.global_blob().await?.delete(key).await,
         (StoreKind::Sql, _) => {
             sql_execute(ctx, store, "DELETE FROM health_probe WHERE key = ?1", &[key.into()]).await.map(|_| ())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_routes_parse_by_shape() {
+        assert_eq!(parse("/health/identity"), Some(("identity", Common::Health)));
+        assert_eq!(parse("/health/search-admin/ready"), Some(("search-admin", Common::Ready)));
+        assert_eq!(parse("/dev/content/probe/kv_eu"), Some(("content", Common::ProbeList { store: "kv_eu" })));
+        assert_eq!(parse("/dev/content/probe/kv_eu/k.1"), Some(("content", Common::Probe { store: "kv_eu", key: "k.1" })));
+        for other in ["/", "/health", "/health/", "/health/x/ready/more", "/health/x/live", "/dev/outbox", "/dev/x/probe",
+            "/dev/x/probe/kv_eu/k/more", "/dev/x/other/kv_eu", "/search/health/x", "/health//ready", "/health/x/"]
+        {
+            assert_eq!(parse(other), None, "{other}");
+        }
+        // every pattern the manifests are checked against parses as its route
+        for p in patterns(Function::Identity) {
+            let sample = p.replace("{store}", "kv_eu").replace("{key}", "k");
+            assert_eq!(parse(&sample).map(|(f, _)| f), Some("identity"), "{p}");
         }
     }
 }
