@@ -36,19 +36,18 @@ pub async fn serve<A: App, P: Platform>(platform: &P, config: &Config, mut req: 
     let path = req.uri().path().to_owned();
     // The one place the body limit is enforced on what was read; adapters only refuse a
     // declared Content-Length above it early, so they need not read such a body at all.
-    let result = match crate::check_body_size(config, req.body().len()) {
-        Err(e) => Err(e),
+    // `api`: the path answers JSON, and so do its errors.
+    let (result, api) = match crate::check_body_size(config, req.body().len()) {
+        Err(e) => (Err(e), crate::common::is_api_path(&path)),
         Ok(()) => match crate::common::serve(&ctx, &req).await {
-            Some(answer) => answer,
-            None => match A::routes().resolve(req.method(), &path) {
-                Ok((route, params)) => A::dispatch(&ctx, &info, route, params, req).await,
-                Err(e) => Err(e),
+            Some(answer) => (answer, true),
+            None => match A::routes().resolve_marked(req.method(), &path) {
+                (Ok((route, params)), api) => (A::dispatch(&ctx, &info, route, params, req).await, api),
+                (Err(e), api) => (Err(e), api || crate::common::is_api_path(&path)),
             },
         },
     };
-    if result.is_err() && (crate::common::is_api_path(&path) || A::routes().is_api(&path)) {
-        info.wants_json = true;
-    }
+    info.wants_json |= api;
     finish::<A>(platform, config, &info, result)
 }
 

@@ -93,10 +93,16 @@ impl<R: Copy> RoutesBuilder<R> {
 impl<R: Copy> Routes<R> {
     /// Resolves a request. `HEAD` falls back to the `GET` route (the body is dropped later).
     pub fn resolve(&self, method: &Method, path: &str) -> Result<(R, Params)> {
-        let matched = self.router.at(path).map_err(|_| Error::NotFound)?;
+        self.resolve_marked(method, path).0
+    }
+
+    /// [`resolve`](Self::resolve), and whether the path is an API path (see
+    /// [`RoutesBuilder::api`]), from one lookup.
+    pub fn resolve_marked(&self, method: &Method, path: &str) -> (Result<(R, Params)>, bool) {
+        let Ok(matched) = self.router.at(path) else { return (Err(Error::NotFound), false) };
         let find = |m: &Method| matched.value.methods.iter().find(|(rm, _)| rm == m).map(|(_, r)| *r);
         let route = find(method).or_else(|| (method == Method::HEAD).then(|| find(&Method::GET)).flatten());
-        match route {
+        let result = match route {
             Some(r) => {
                 let params = matched.params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
                 Ok((r, Params(params)))
@@ -108,12 +114,8 @@ impl<R: Copy> Routes<R> {
                 }
                 Err(Error::MethodNotAllowed { allow: allow.join(", ") })
             }
-        }
-    }
-
-    /// Whether `path` is one of the table's API paths (see [`RoutesBuilder::api`]).
-    pub fn is_api(&self, path: &str) -> bool {
-        self.router.at(path).is_ok_and(|m| m.value.api)
+        };
+        (result, matched.value.api)
     }
 
     /// The table's path patterns, in the order they were added (the manifests are checked
@@ -161,9 +163,10 @@ mod tests {
     #[test]
     fn api_paths_and_patterns() {
         let r = RoutesBuilder::new().get("/", R::Home).api("/items/{id}", &[Method::GET], R::Item).build().unwrap();
-        assert!(r.is_api("/items/7"));
-        assert!(!r.is_api("/"));
-        assert!(!r.is_api("/nope"));
+        assert!(r.resolve_marked(&Method::GET, "/items/7").1);
+        assert!(r.resolve_marked(&Method::POST, "/items/7").1, "errors on an API path are the API's");
+        assert!(!r.resolve_marked(&Method::GET, "/").1);
+        assert!(!r.resolve_marked(&Method::GET, "/nope").1);
         assert_eq!(r.patterns(), ["/", "/items/{id}"]);
     }
 
