@@ -68,13 +68,12 @@ pub async fn serve<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Resul
     if function != ctx.function.name() {
         return None;
     }
-    let allowed: &[Method] = match route {
-        Common::Probe { .. } => &[Method::GET, Method::HEAD, Method::PUT, Method::DELETE],
-        _ => &[Method::GET, Method::HEAD],
+    let (allowed, allow): (&[Method], &str) = match route {
+        Common::Probe { .. } => (&[Method::GET, Method::HEAD, Method::PUT, Method::DELETE], "GET, HEAD, PUT, DELETE"),
+        _ => (&[Method::GET, Method::HEAD], "GET, HEAD"),
     };
     if !allowed.contains(req.method()) {
-        let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
-        return Some(Err(Error::MethodNotAllowed { allow }));
+        return Some(Err(Error::MethodNotAllowed { allow: allow.to_owned() }));
     }
     Some(match route {
         Common::Health => Ok(web::json(
