@@ -33,13 +33,13 @@ async fn within_limit<P: Platform>(ctx: &Ctx<'_, P>, scope: &str, subject: &str,
     Ok(count <= i64::from(limit))
 }
 
-/// The client's address as the edge reports it (`local` when there is none).
-pub fn client_address(req: &Request) -> String {
-    web::header_str(req, web::CF_CONNECTING_IP)
-        .or_else(|| web::header_str(req, web::X_FORWARDED_FOR).and_then(|v| v.split(',').next()))
-        .unwrap_or("local")
-        .trim()
-        .to_owned()
+/// The client's address as the platform adapter established it. Fails closed: with no
+/// address there is no per-address limit to apply, so the request is refused rather than
+/// counted in a bucket every visitor would share.
+pub fn client_address(req: &Request) -> Result<String> {
+    web::client_address(req)
+        .map(str::to_owned)
+        .ok_or_else(|| Error::internal("the client address is unknown: the platform adapter established none"))
 }
 
 /// Counts a request from `address`; `RateLimited` once there were too many.

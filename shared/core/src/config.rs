@@ -38,6 +38,10 @@ pub struct Config {
     /// `outbound_timeout_ms` (100..=30000, default 5000). A registry or verification provider
     /// that does not answer in time counts as unreachable.
     pub outbound_timeout: Duration,
+    /// Spin behind a trusted reverse proxy: the (lowercase) header in which that proxy
+    /// appends the client address (e.g. `x-forwarded-for`; its right-most entry is used).
+    /// Unset: the runtime's peer address. Workers always use Cloudflare's `CF-Connecting-IP`.
+    pub client_address_header: Option<String>,
 }
 
 /// An OpenID Connect HCP-verification provider (DocCheck-style): authorize, token and
@@ -112,6 +116,7 @@ impl Config {
         "oidc_countries",
         "outbound_timeout_ms",
         "search_index_token",
+        "client_address_header",
     ];
 
     /// The search indexing token dev mode accepts when `search_index_token` is unset. Public
@@ -170,7 +175,12 @@ impl Config {
                 .map(Duration::from_millis)
                 .ok_or_else(|| Error::internal("config: outbound_timeout_ms must be 100..=30000"))?,
         };
+        let client_address_header = get("client_address_header").map(|h| h.to_ascii_lowercase());
+        if client_address_header.as_ref().is_some_and(|h| !h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) {
+            return Err(Error::internal("config: client_address_header must be a header name"));
+        }
         Ok(Config {
+            client_address_header,
             dev_mode,
             public_origin,
             health_token,

@@ -15,10 +15,11 @@ font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-
 
 /// `Sec-Fetch-Site`: where a request came from (CSRF defence in depth).
 pub const SEC_FETCH_SITE: header::HeaderName = header::HeaderName::from_static("sec-fetch-site");
-/// The client address as Cloudflare reports it.
-pub const CF_CONNECTING_IP: header::HeaderName = header::HeaderName::from_static("cf-connecting-ip");
-/// The client address behind other proxies (Spin, local runs).
-pub const X_FORWARDED_FOR: header::HeaderName = header::HeaderName::from_static("x-forwarded-for");
+/// The client address as Cloudflare's edge sets it (clients cannot: Cloudflare overwrites it).
+/// Read by the Workers adapter only; never handed to a function.
+pub const CF_CONNECTING_IP: &str = "cf-connecting-ip";
+/// The peer address the Spin runtime sets on every request. Read by the Spin adapter only.
+pub const SPIN_CLIENT_ADDR: &str = "spin-client-addr";
 const CROSS_ORIGIN_OPENER_POLICY: header::HeaderName = header::HeaderName::from_static("cross-origin-opener-policy");
 const CROSS_ORIGIN_RESOURCE_POLICY: header::HeaderName = header::HeaderName::from_static("cross-origin-resource-policy");
 const PERMISSIONS_POLICY: header::HeaderName = header::HeaderName::from_static("permissions-policy");
@@ -28,7 +29,10 @@ const PERMISSIONS_POLICY: header::HeaderName = header::HeaderName::from_static("
 /// header one runtime passes and another does not. It also lets the Workers adapter copy
 /// headers by these constants instead of parsing arbitrary names (`http`'s name parser is
 /// 12 KB of wasm). A handler that needs another header adds it here.
-pub const REQUEST_HEADERS: [header::HeaderName; 11] = [
+///
+/// Client address headers are not among them: the adapter establishes the address
+/// ([`ClientAddress`]), so no handler can come to trust a header a client controls.
+pub const REQUEST_HEADERS: [header::HeaderName; 9] = [
     header::ACCEPT,
     header::ACCEPT_LANGUAGE,
     header::AUTHORIZATION,
@@ -38,9 +42,38 @@ pub const REQUEST_HEADERS: [header::HeaderName; 11] = [
     header::HOST,
     header::ORIGIN,
     SEC_FETCH_SITE,
-    CF_CONNECTING_IP,
-    X_FORWARDED_FOR,
 ];
+
+/// The client's network address as the platform established it, in a request's extensions:
+/// Cloudflare's `CF-Connecting-IP` on Workers, the runtime's peer address on Spin (or the
+/// right-most entry of a configured trusted proxy's header), the TCP peer natively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+/// The client address the adapter established, if it could.
+pub fn client_address(req: &Request) -> Option<&str> {
+    req.extensions().get::<ClientAddress>().map(|c| c.0.as_str())
+}
+
+/// An address as runtimes report it (`1.2.3.4`, `1.2.3.4:5678`, `::1`, `[::1]:5678`), without
+/// its port; `None` unless it is an IP address.
+pub fn parse_client_address(raw: &str) -> Option<ClientAddress> {
+    let raw = raw.trim();
+    let ip = if let Ok(ip) = raw.parse::<std::net::IpAddr>() {
+        ip
+    } else if let Ok(sock) = raw.parse::<std::net::SocketAddr>() {
+        sock.ip()
+    } else {
+        return None;
+    };
+    Some(ClientAddress(ip.to_string()))
+}
+
+/// The client a trusted proxy reports in a list header (`X-Forwarded-For: client, proxy1`):
+/// the right-most entry, the one the trusted proxy itself appended.
+pub fn forwarded_client(value: &str) -> Option<ClientAddress> {
+    value.rsplit(',').next().and_then(parse_client_address)
+}
 
 /// Keeps only [`REQUEST_HEADERS`] (all their values, in order).
 pub fn request_headers(all: &http::HeaderMap) -> http::HeaderMap {
@@ -373,9 +406,29 @@ mod tests {
         assert_eq!(cookies, ["a=1", "b=2"], "every value of a listed header, in order");
         assert_eq!(kept.get(header::ACCEPT_LANGUAGE).unwrap(), "de");
         assert_eq!(kept.get(SEC_FETCH_SITE).unwrap(), "same-origin");
+        let forged = request_headers(req("/x", &[("CF-Connecting-IP", "1.2.3.4"), ("X-Forwarded-For", "1.2.3.4")]).headers());
+        assert!(forged.is_empty(), "address headers never reach a function");
         assert!(kept.get("x-forwarded-host").is_none());
         assert!(kept.get(header::IF_NONE_MATCH).is_none());
         assert_eq!(kept.len(), 4);
+    }
+
+    #[test]
+    fn client_addresses_are_ip_addresses_without_ports() {
+        let ip = |s: &str| parse_client_address(s).map(|c| c.0);
+        assert_eq!(ip("203.0.113.7").as_deref(), Some("203.0.113.7"));
+        assert_eq!(ip("203.0.113.7:54321").as_deref(), Some("203.0.113.7"));
+        assert_eq!(ip("[2001:db8::1]:443").as_deref(), Some("2001:db8::1"));
+        assert_eq!(ip("2001:DB8::1").as_deref(), Some("2001:db8::1"));
+        for bad in ["", "local", "1.2.3", "evil.example", "1.2.3.4, 5.6.7.8"] {
+            assert_eq!(ip(bad), None, "{bad}");
+        }
+        assert_eq!(forwarded_client("198.51.100.1, 203.0.113.9").map(|c| c.0).as_deref(), Some("203.0.113.9"));
+        assert_eq!(forwarded_client("garbage"), None);
+        let mut r = req("/", &[]);
+        assert_eq!(client_address(&r), None);
+        r.extensions_mut().insert(ClientAddress("203.0.113.7".into()));
+        assert_eq!(client_address(&r), Some("203.0.113.7"));
     }
 
     #[test]

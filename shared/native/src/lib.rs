@@ -503,9 +503,13 @@ pub mod testing {
         }
     }
 
-    /// Builds a request; panics only on a malformed test fixture.
+    /// Builds a request from the loopback client `127.0.0.1` (as a host would establish it);
+    /// panics only on a malformed test fixture.
     pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Request {
-        let mut b = http::Request::builder().method(method).uri(path);
+        let mut b = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .extension(medportal_core::web::ClientAddress("127.0.0.1".into()));
         for (k, v) in headers {
             b = b.header(*k, *v);
         }

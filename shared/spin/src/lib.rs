@@ -200,7 +200,16 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
             return resp;
         }
     };
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    // The runtime's peer address, or (behind a trusted reverse proxy) the right-most entry
+    // of the header that proxy sets: never an address header the client chose.
+    let client = match &config.client_address_header {
+        Some(name) => parts.headers.get(name.as_str()).and_then(|v| v.to_str().ok()).and_then(medportal_core::web::forwarded_client),
+        None => parts.headers.get(medportal_core::web::SPIN_CLIENT_ADDR).and_then(|v| v.to_str().ok()).and_then(medportal_core::web::parse_client_address),
+    };
+    if let Some(addr) = client {
+        parts.extensions.insert(addr);
+    }
     let declared = parts
         .headers
         .get(http::header::CONTENT_LENGTH)

@@ -273,6 +273,10 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> Result<
     let mut builder = http::Request::builder().method(raw.method().as_str()).uri(path_and_query);
     // Only the headers a function is handed, copied by name constant (see REQUEST_HEADERS).
     let headers = raw.headers();
+    // Cloudflare's edge sets the client address and overwrites any a client sent.
+    if let Some(addr) = headers.get(medportal_core::web::CF_CONNECTING_IP).ok().flatten().and_then(|v| medportal_core::web::parse_client_address(&v)) {
+        builder = builder.extension(addr);
+    }
     for name in &medportal_core::web::REQUEST_HEADERS {
         if let Ok(Some(v)) = headers.get(name.as_str()) {
             if name == http::header::CONTENT_LENGTH {

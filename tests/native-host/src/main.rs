@@ -127,9 +127,16 @@ fn handle(platform: &NativePlatform, config: &Config, routes: &RouteTable, mut r
     let mut body = Vec::new();
     let limit = config.max_body_bytes as u64 + 1;
     let read = req.as_reader().take(limit).read_to_end(&mut body);
+    let peer = req.remote_addr().and_then(|a| medportal_core::web::parse_client_address(&a.to_string()));
     let response = match (read, builder.body(body)) {
-        (Ok(_), Ok(request)) => match routes.component(&path).and_then(Function::from_name) {
-            Some(f) => pollster::block_on(dispatch(f, platform, config, request)),
+        (Ok(_), Ok(mut request)) => match routes.component(&path).and_then(Function::from_name) {
+            Some(f) => {
+                // The TCP peer, as Spin's runtime reports it (never a request header).
+                if let Some(peer) = peer {
+                    request.extensions_mut().insert(peer);
+                }
+                pollster::block_on(dispatch(f, platform, config, request))
+            }
             None => plain(404, "not found"),
         },
         _ => plain(400, "bad request"),

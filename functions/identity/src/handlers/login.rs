@@ -38,7 +38,7 @@ pub async fn login<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Requ
         let page = views::login(&medportal_web::page_context(ctx, info, "", None), form.get("csrf"), raw, Some(Msg::IdentityErrorEmail));
         return Ok(html(StatusCode::BAD_REQUEST, page, None));
     };
-    let nonce = sign_in::request_link(ctx, &email, &client_address(req), info.locale).await?;
+    let nonce = sign_in::request_link(ctx, &email, &client_address(req)?, info.locale).await?;
     Ok(check_email(ctx, info, &nonce))
 }
 

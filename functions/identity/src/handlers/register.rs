@@ -30,6 +30,6 @@ pub async fn register<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &R
         view.csrf = form.get("csrf").to_owned();
         return Ok(html(StatusCode::BAD_REQUEST, views::register(&medportal_web::page_context(ctx, info, "", None), &view), None));
     }
-    let nonce = registration::register(ctx, &view, &client_address(req), info.locale).await?;
+    let nonce = registration::register(ctx, &view, &client_address(req)?, info.locale).await?;
     Ok(check_email(ctx, info, &nonce))
 }
