@@ -20,6 +20,7 @@ use medportal_search_index::format::{self, Meta};
 use medportal_search_index::{ChunkCache, ChunkId, Document, SearchRequest, SearchResults, Searcher, Snippet, Vocab};
 
 use crate::store::{self, IndexKey};
+use crate::visibility::Visibility;
 
 /// Decoded-chunk budget of the isolate (Workers isolates have 128 MB).
 const CACHE_BYTES: usize = 24 << 20;
@@ -334,11 +335,12 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
     out.ok_or_else(missing)
 }
 
-/// The index union a visitor of `market` searches, opened (None before any index exists), and
-/// the registry it was chosen from.
-pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, market: Option<&str>) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
+/// The index union a visitor searches (their market's and `global`; public views unless they
+/// may read HCP content), opened (None before any index exists), and the registry it was
+/// chosen from.
+pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, vis: &Visibility) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
     let registry = store::registry(blob).await?;
-    let keys = visible_indexes(&registry, market);
+    let keys = vis.indexes(visible_indexes(&registry, vis.market.as_deref()));
     let opened = if keys.is_empty() { None } else { open(ctx, blob, &keys).await? };
     Ok((opened, registry))
 }

@@ -35,6 +35,7 @@ use serde_json::{Value, json};
 
 use crate::engine::{self, index_error};
 use crate::store::{self, IndexKey, IndexStatus, Publisher, Rebuild, RebuildState};
+use crate::visibility;
 
 /// Largest batch accepted in one call (the body limit applies as well).
 pub const MAX_BATCH: usize = 1000;
@@ -477,22 +478,25 @@ async fn publish<P: Platform>(
     reason: &str,
     rebuild: Option<Rebuild>,
 ) -> Result<(IndexStatus, usize)> {
-    let target = format!("search-index:{}", key.name());
+    let target = &format!("search-index:{}", key.name());
+    // a public view is not audited on its own: it follows the audited publish of its index
+    let audit = |outcome, reason: String| async move {
+        if key.public { Ok(()) } else { audit(ctx, actor, &key.market, action, target, outcome, &reason).await }
+    };
     let prev = store::get(blob, &key.prev_meta_key()).await?;
     store::upload_chunks(blob, key, &commit.new_chunks, |_| ()).await?;
     let current = store::get(blob, &key.meta_key()).await?;
     if current.as_deref() != old {
-        audit(ctx, actor, &key.market, action, &target, Outcome::Failure, "stale_generation").await?;
+        audit(Outcome::Failure, "stale_generation".into()).await?;
         return Err(Error::Conflict { code: "stale_generation" });
     }
     let new_meta = format::decode_meta(&commit.meta).map_err(index_error)?;
-    let reason = format!("generation={} {reason}", new_meta.generation);
-    audit(ctx, actor, &key.market, action, &target, Outcome::Success, &reason).await?;
+    audit(Outcome::Success, format!("generation={} {reason}", new_meta.generation)).await?;
     if let Some(old) = old {
         store::put_bytes(blob, &key.prev_meta_key(), old).await?;
     }
     if let Err(e) = store::put_bytes(blob, &key.meta_key(), &commit.meta).await {
-        let _ = audit(ctx, actor, &key.market, action, &target, Outcome::Failure, "meta_write_failed").await;
+        let _ = audit(Outcome::Failure, "meta_write_failed".into()).await;
         return Err(e);
     }
     // published; what follows is bookkeeping and must not turn success into an error
@@ -551,6 +555,9 @@ pub async fn index_batch<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result
     let reason = format!("upserted={} withdrawn={withdrawn}", batch.upsert.len());
     let (status, collected) =
         publish(ctx, &blob, key, old.as_deref(), &commit, &Actor::Service, "search.index.publish", &reason, None).await?;
+    // the index is published; an error here leaves its view behind until the batch is sent
+    // again (upserts and withdrawals are idempotent) or the index is rebuilt
+    publish_view(ctx, &blob, key, ViewChange::Batch { upsert: &batch.upsert, withdraw: &batch.withdraw }, &Actor::Service).await?;
     Ok(web::json(
         StatusCode::OK,
         &json!({
@@ -566,6 +573,39 @@ pub async fn index_batch<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result
             "collected_chunks": collected,
         }),
     ))
+}
+
+/// What changed in an index, for its public view.
+enum ViewChange<'a> {
+    /// A published batch: the view takes the same change.
+    Batch { upsert: &'a [Document], withdraw: &'a [String] },
+    /// Every live document of the index (a rebuild): the view is built anew.
+    All(&'a [Document]),
+}
+
+/// Publishes the public view of `key` ([`crate::visibility::public_fields`] of every item)
+/// after the index itself was published. A view that does not exist yet (the index's first
+/// publish, or an index published before views existed) is built from all the index's live
+/// documents.
+async fn publish_view<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, key: &IndexKey, change: ViewChange<'_>, actor: &Actor) -> Result<()> {
+    let view = key.public_view();
+    let old = store::get(blob, &view.meta_key()).await?;
+    let staging = MemorySource::new();
+    let public = |docs: &[Document]| docs.iter().map(visibility::public_fields).collect::<Vec<_>>();
+    let built = match (&old, change) {
+        (Some(old), ViewChange::Batch { upsert, withdraw }) => build(blob, &view, Some(old), &public(upsert), withdraw, &staging).await?,
+        (_, ViewChange::All(docs)) => build(blob, &view, None, &public(docs), &[], &staging).await?,
+        (None, ViewChange::Batch { .. }) => {
+            let meta = store::get(blob, &key.meta_key()).await?.ok_or(Error::NotFound)?;
+            let meta = format::decode_meta(&meta).map_err(index_error)?;
+            let (docs, _, _) = read_live_docs(blob, key, &meta, None).await?;
+            build(blob, &view, None, &public(&docs), &[], &staging).await?
+        }
+    };
+    if let Some((commit, _)) = built {
+        publish(ctx, blob, &view, old.as_deref(), &commit, actor, "", "", None).await?;
+    }
+    Ok(())
 }
 
 /// `PUT /admin/search/vocab`: the pre-analysed vocabulary (`Vocab::encode` bytes, e.g.
@@ -593,7 +633,7 @@ pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, key: &IndexKey, actor: &Acto
     let started_at = ctx.now().unix_timestamp();
     let mut status: IndexStatus = store::status(&blob, key).await?;
     let result = async {
-        let (docs, staging, total) = read_live_docs(&blob, key, &meta, &mut status, started_at).await?;
+        let (docs, staging, total) = read_live_docs(&blob, key, &meta, Some((&mut status, started_at))).await?;
         let n_docs = docs.len();
         // adding every live document again tombstones all old segments, which commit drops
         let (commit, _) = build(&blob, key, Some(&old), &docs, &[], &staging)
@@ -601,6 +641,7 @@ pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, key: &IndexKey, actor: &Acto
             .ok_or_else(|| Error::Conflict { code: "index_empty" })?;
         let rebuild = Rebuild { state: RebuildState::Done, done: total, total, started_at, finished_at: Some(ctx.now().unix_timestamp()) };
         let (new_status, _) = publish(ctx, &blob, key, Some(&old), &commit, actor, "search.index.rebuild", &format!("documents={n_docs}"), Some(rebuild)).await?;
+        publish_view(ctx, &blob, key, ViewChange::All(&docs), actor).await?;
         // sweep: keep the new and the previous generation's chunks
         let keep: HashSet<ChunkId> = live_ids(&meta).into_iter().chain(commit.live_chunks.iter().copied()).collect();
         let listed = blob.list(&key.chunk_prefix(), 10_000).await?;
@@ -634,13 +675,14 @@ async fn read_live_docs<B: BlobStore>(
     blob: &B,
     key: &IndexKey,
     meta: &Meta,
-    status: &mut IndexStatus,
-    started_at: i64,
+    mut progress: Option<(&mut IndexStatus, i64)>,
 ) -> Result<(Vec<Document>, MemorySource, u64)> {
     let stores: Vec<ChunkId> = meta.segments.iter().flat_map(|s| s.store.iter().map(|r| r.chunk.id)).collect();
     let total = stores.len() as u64;
-    status.rebuild = Some(Rebuild { state: RebuildState::Reading, done: 0, total, started_at, finished_at: None });
-    store::put_status(blob, key, status).await?;
+    if let Some((status, started_at)) = progress.as_mut() {
+        status.rebuild = Some(Rebuild { state: RebuildState::Reading, done: 0, total, started_at: *started_at, finished_at: None });
+        store::put_status(blob, key, status).await?;
+    }
     let staging = MemorySource::new();
     let mut docs: Vec<Document> = Vec::new();
     for (n, window) in stores.chunks(16).enumerate() {
@@ -659,10 +701,12 @@ async fn read_live_docs<B: BlobStore>(
             }
             staging.put(id, bytes);
         }
-        if let Some(r) = status.rebuild.as_mut() {
-            r.done = ((n + 1) * 16).min(stores.len()) as u64;
+        if let Some((status, _)) = progress.as_mut() {
+            if let Some(r) = status.rebuild.as_mut() {
+                r.done = ((n + 1) * 16).min(stores.len()) as u64;
+            }
+            store::put_status(blob, key, status).await?;
         }
-        store::put_status(blob, key, status).await?;
     }
     Ok((docs, staging, total))
 }

@@ -22,7 +22,7 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let raw_query = req.uri().query().unwrap_or("");
     let params = Params::parse(raw_query)?;
     let session = medportal_auth::authenticate(ctx, req).await?;
-    let view = search_page(ctx, info.locale, session.as_ref(), &params, started_ms).await?;
+    let view = search_page(ctx, info.locale, session.as_ref(), &params, started_ms, web::client_address(req)).await?;
     let mut pc = medportal_web::page_context(ctx, info, raw_query, session.as_ref());
     pc.script = Some(SCRIPT_PATH.to_owned());
     Ok(medportal_web::html(StatusCode::OK, pages::search(&pc, &view)))
@@ -38,7 +38,7 @@ pub async fn suggest<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Res
     let session = medportal_auth::authenticate(ctx, req).await?;
     let vis = Visibility::of(session.as_ref(), params.market.as_deref());
     let blob = ctx.global_blob().await?;
-    let (opened, _) = engine::open_visible(ctx, &blob, vis.market.as_deref()).await?;
+    let (opened, _) = engine::open_visible(ctx, &blob, &vis).await?;
     let mut out: Vec<String> = Vec::new();
     if let Some(opened) = opened {
         let candidates = engine::suggest(&blob, &opened, &params.q, 12).await?;

@@ -27,11 +27,12 @@ const SNIPPET_CHARS: usize = 240;
 pub type SearchOutcome = SearchView;
 
 /// Runs the search a results page shows for `session` (None: anonymous visitor) and records
-/// its signal. `started_ms` times clicks of anonymous visitors.
-pub async fn search_page<P: Platform>(ctx: &Ctx<'_, P>, l: Locale, session: Option<&Session>, params: &Params, started_ms: i64) -> Result<SearchOutcome> {
+/// its signal. `started_ms` times clicks of anonymous visitors; `client` (the address the
+/// platform established) limits their signals.
+pub async fn search_page<P: Platform>(ctx: &Ctx<'_, P>, l: Locale, session: Option<&Session>, params: &Params, started_ms: i64, client: Option<&str>) -> Result<SearchOutcome> {
     let vis = Visibility::of(session, params.market.as_deref());
     let blob = ctx.global_blob().await?;
-    let (opened, registry) = engine::open_visible(ctx, &blob, vis.market.as_deref()).await?;
+    let (opened, registry) = engine::open_visible(ctx, &blob, &vis).await?;
     let mut view = base_view(params, session.is_some(), market_choice(session.is_some(), &vis, &registry), opened.is_none());
     let Some(opened) = opened else { return Ok(view) };
     let language = content_language(&params.language, &opened, l, &mut view);
@@ -76,7 +77,8 @@ pub async fn search_page<P: Platform>(ctx: &Ctx<'_, P>, l: Locale, session: Opti
                 view.broader.push((w.to_string(), params.href(w, false, &params.language, &[])));
             }
         }
-        let signal = signal(&run.plan, sid.as_deref(), res.total as u64, started_ms);
+        let mut signal = signal(&run.plan, sid.as_deref(), res.total as u64, started_ms);
+        signal.client = client;
         signals::record_search(ctx, session, &signal).await;
     }
     Ok(view)
@@ -111,6 +113,7 @@ fn search_id<P: Platform>(ctx: &Ctx<'_, P>, session: Option<&Session>, params: &
 fn signal<'a>(plan: &'a Plan<'a>, sid: Option<&'a str>, results: u64, at_ms: i64) -> signals::SearchSignal<'a> {
     let params = plan.params;
     signals::SearchSignal {
+        client: None,
         sid,
         prev: params.prev.as_ref(),
         query: &params.q,

@@ -7,14 +7,19 @@
 //!   text): `search-agg/<YYYY-MM-DD>/<metric>/<shard>`. Sharded because Workers KV accepts
 //!   about one write per second per key; counters are read-modify-write and may lose an
 //!   increment under concurrency (aggregate analytics, not accounting).
+//! * Anonymous signals are limited per client address ([`anonymous_allowed`]): at most
+//!   [`ANONYMOUS_SIGNALS_PER_HOUR`] searches and clicks an hour are counted per address (as
+//!   the platform adapter established it, never a request header). Beyond that the search
+//!   still answers and the click still redirects; only the signal is not counted.
 //!
 //! Recording never fails a search: errors are logged.
 
 use http::StatusCode;
 use medportal_auth::Session;
+use medportal_auth::KeySet;
 use medportal_core::ports::{KvStore, LogLevel, SqlValue};
 use medportal_core::web::{self, Request, Response};
-use medportal_core::{Ctx, Error, Platform, Result};
+use medportal_core::{Ctx, Error, Platform, Region, Result};
 
 use crate::params::{Prev, valid_sid};
 
@@ -24,7 +29,12 @@ const SHARDS: u8 = 16;
 /// Clicks later than this after the search are not timed (tab left open).
 const MAX_CLICK_MS: i64 = 60 * 60 * 1000;
 
+/// Anonymous signals (searches and clicks together) counted per client address and hour.
+pub const ANONYMOUS_SIGNALS_PER_HOUR: i64 = 120;
+
 pub struct SearchSignal<'a> {
+    /// The client address the platform adapter established (anonymous signals' limit).
+    pub client: Option<&'a str>,
     /// The search id (signed-in people only).
     pub sid: Option<&'a str>,
     /// `prev` form field: the previous search, or an anonymous results page.
@@ -94,8 +104,44 @@ pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric)
     Ok(total)
 }
 
+/// Whether one more anonymous signal from `client` may be counted, counting it: one atomic
+/// increment of the address's counter for this hour in SQL (`INSERT … ON CONFLICT DO
+/// UPDATE`), then the counter read back. Each increment yields a distinct value, and the value
+/// read back is at least the request's own, so however many requests race, at most
+/// [`ANONYMOUS_SIGNALS_PER_HOUR`] of them are allowed in an hour (a race can only refuse one
+/// more, never allow one). The counter holds a keyed pseudonym of the address, in the policy's
+/// default region (anonymous visitors have no home region). An unknown address, or no key to
+/// make the pseudonym with, is not counted (no shared bucket).
+pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>) -> Result<bool> {
+    let Some(subject) = client.and_then(|c| KeySet::cached(ctx.config).ok()?.pseudonym("search-signals", c)) else {
+        return Ok(false);
+    };
+    let hour = ctx.now().unix_timestamp().div_euclid(3600);
+    let region = Region::for_country("global");
+    let db = ctx.region(region).sql().await?;
+    let key = [SqlValue::from(subject.as_str()), hour.into()];
+    db.execute(
+        &region,
+        "INSERT INTO search_signal_limits (subject, hour, count) VALUES (?1, ?2, 1) \
+         ON CONFLICT (subject, hour) DO UPDATE SET count = count + 1",
+        &key,
+    )
+    .await?;
+    let rows = db.query("SELECT count FROM search_signal_limits WHERE subject = ?1 AND hour = ?2", &key).await?;
+    let count = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(i64::MAX);
+    if count == 1 {
+        // the address's first signal this hour: past hours' counters go
+        db.execute(&region, "DELETE FROM search_signal_limits WHERE hour < ?1", &[hour.into()]).await?;
+    }
+    Ok(count <= ANONYMOUS_SIGNALS_PER_HOUR)
+}
+
 async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -> Result<()> {
     if s.page > 1 {
+        return Ok(());
+    }
+    // over the limit the search still answers; its signal is not counted
+    if !anonymous_allowed(ctx, s.client).await? {
         return Ok(());
     }
     bump(ctx, Metric::Searches, 1).await?;
@@ -200,6 +246,8 @@ pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
                     .await?;
                     Ok::<(), Error>(())
                 }
+                // over the limit the click still redirects; it is not counted
+                None if !anonymous_allowed(ctx, web::client_address(req)).await? => Ok(()),
                 None => {
                     bump(ctx, Metric::Clicks, 1).await?;
                     bump(ctx, Metric::ClickRank(rank.min(11)), 1).await?;

@@ -8,10 +8,16 @@
 //! search/v1/idx/<market>-<lang>/meta.prev  the previous meta (readers' one-generation grace)
 //! search/v1/idx/<market>-<lang>/status     `key=value` lines: generation, counts, bytes, last publish, rebuild
 //! search/v1/idx/<market>-<lang>/chunk/<id> content-addressed chunks (16 hex digits of xxh64)
+//! search/v1/idx/<market>-<lang>.public/…   the index's public view (same layout)
 //! ```
 //!
 //! One index per market (`global` = approved for every market, or an ISO alpha-2 code) and
-//! language. Everything here is approved, non-personal content (global stores only).
+//! language, plus its *public view*: the same items with HCP-only items reduced to their
+//! public fields ([`crate::visibility::public_fields`]), published with it. Visitors who may
+//! not read HCP content search the public views only, so nothing they see (results, the
+//! count of HCP-only results, did-you-mean, typo corrections, suggestions) can depend on
+//! the text of an HCP-only item. The registry lists the indexes, never their views.
+//! Everything here is approved, non-personal content (global stores only).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -35,6 +41,8 @@ pub struct IndexKey {
     pub market: String,
     /// ISO 639-1/-2 code in lower case (`en`, `de`).
     pub language: String,
+    /// The index's public view (see the module documentation).
+    pub public: bool,
 }
 
 /// Normalises a market code: `global`, or two ASCII letters (upper-cased).
@@ -58,18 +66,26 @@ impl IndexKey {
             .ok_or_else(|| Error::bad_request("invalid_market", "market must be \"global\" or an ISO 3166-1 alpha-2 code."))?;
         let language = language_code(language)
             .ok_or_else(|| Error::bad_request("invalid_language", "language must be an ISO 639 code such as \"en\"."))?;
-        Ok(IndexKey { market, language })
+        Ok(IndexKey { market, language, public: false })
     }
 
     /// Parses `DE-de` / `global-en`.
     pub fn parse(name: &str) -> Option<IndexKey> {
         let (m, l) = name.rsplit_once('-')?;
-        let key = IndexKey { market: market_code(m)?, language: language_code(l)? };
+        let key = IndexKey { market: market_code(m)?, language: language_code(l)?, public: false };
         (key.name() == name).then_some(key)
     }
 
+    /// `DE-de`; a public view is `DE-de.public` (which [`IndexKey::parse`] refuses: views
+    /// are never registered nor rebuilt by name).
     pub fn name(&self) -> String {
-        format!("{}-{}", self.market, self.language)
+        let view = if self.public { ".public" } else { "" };
+        format!("{}-{}{view}", self.market, self.language)
+    }
+
+    /// The public view of this index.
+    pub fn public_view(&self) -> IndexKey {
+        IndexKey { public: true, ..self.clone() }
     }
     fn prefix(&self) -> String {
         format!("search/v1/idx/{}", self.name())
@@ -257,6 +273,9 @@ pub async fn registry<B: BlobStore>(blob: &B) -> Result<Vec<IndexKey>> {
 
 /// Adds an index to the registry (read-modify-write; an index is only ever added).
 pub async fn register<B: BlobStore>(blob: &B, key: &IndexKey) -> Result<()> {
+    if key.public {
+        return Ok(()); // a view goes with its index
+    }
     let mut keys = registry(blob).await?;
     if keys.contains(key) {
         return Ok(());
@@ -348,6 +367,8 @@ mod tests {
         assert_eq!(IndexKey::parse("DE-de"), Some(k.clone()));
         assert_eq!(IndexKey::new("Global", "en").unwrap().name(), "global-en");
         assert_eq!(k.chunk_key(ChunkId(0xab)), "search/v1/idx/DE-de/chunk/00000000000000ab");
+        assert_eq!(k.public_view().meta_key(), "search/v1/idx/DE-de.public/meta");
+        assert_eq!(IndexKey::parse("DE-de.public"), None, "views are never registered");
         for bad in ["", "DE", "de-de", "DEU-de", "DE-d", "DE-de/x", "../x-en", "D1-en", "DE-deutsch"] {
             assert_eq!(IndexKey::parse(bad), None, "{bad}");
         }

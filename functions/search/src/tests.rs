@@ -497,3 +497,111 @@ fn hostile_queries_get_pages_not_failures() {
         }
     }
 }
+
+/// Finding 8: the anonymous results page (the count of results for verified HCPs and its
+/// wording included) is the same whether or not a word, or a near spelling of it, occurs in
+/// the body of an HCP-only item; the item's public fields (title, taxonomy) still count.
+#[test]
+fn an_hcp_only_body_does_not_change_what_anonymous_visitors_see() {
+    let with_body = |body: &str| {
+        let h = seeded();
+        ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+            doc("ravulizumab-interim", "Confidential interim analysis", body, "hcp", "haematology", "Ultomiris"),
+        ]})));
+        h
+    };
+    let secret = with_body("Interim data of zelnoravimab in paroxysmal nocturnal haemoglobinuria.");
+    let without = with_body("Interim data in paroxysmal nocturnal haemoglobinuria.");
+    let hcp = session(&["hcp"], true, "GB", false);
+    assert_eq!(hits(&get(&secret, "/search?q=zelnoravimab", Some(&hcp)).1), vec!["ravulizumab-interim".to_owned()], "the word is indexed");
+    // the exact word, one-letter typos (an edit and a transposition) and the word with a public one
+    for q in ["zelnoravimab", "zelnoravimeb", "zelnoravmiab", "zelnoravimab+apixaban", "zelnoravimab&market=DE"] {
+        let (status, page) = get(&secret, &format!("/search?q={q}"), None);
+        assert_eq!(status, 200);
+        assert!(!page.contains("verified healthcare professionals only"), "{q}: {page}");
+        assert!(!page.to_lowercase().contains("zelnoravimab") || q.starts_with("zelnoravimab"), "{q}: did-you-mean leaks the word: {page}");
+        // the same page but for the time anonymous result links carry (`t=<ms>`)
+        let untimed = |p: &str| p.split("&amp;t=").map(|s| s.trim_start_matches(|c: char| c.is_ascii_digit())).collect::<Vec<_>>().join("&amp;t=");
+        assert_eq!(untimed(&page), untimed(&get(&without, &format!("/search?q={q}"), None).1), "{q}: the anonymous page depends on an HCP-only body");
+        let unverified = session(&["hcp"], false, "GB", false);
+        assert!(!get(&secret, &format!("/search?q={q}"), Some(&unverified)).1.contains("verified healthcare professionals only"), "{q}");
+    }
+    for prefix in ["zelnor", "zelnorav"] {
+        let (_, body) = get(&secret, &format!("/search/suggest?q={prefix}"), None);
+        assert!(!body.contains("zelnoravimab"), "{body}");
+    }
+    // public fields of HCP-only items still count: title words (and a typo of one), taxonomy
+    for q in ["confidential+interim", "confidentail", "ultomiris", "haematology"] {
+        let (_, page) = get(&secret, &format!("/search?q={q}"), None);
+        assert!(page.contains("1 further result is available to verified healthcare professionals only"), "{q}: {page}");
+    }
+    // rebuilding keeps the view: same answers
+    let admin = session(&["admin"], true, "DE", true);
+    let resp = send(&secret, "POST", "/admin/search/rebuild", &[("content-type", "application/x-www-form-urlencoded"), ("cookie", &admin)], b"csrf=csrf-secret-0123456789abcdef&index=global-en".to_vec());
+    assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
+    assert!(!get(&secret, "/search?q=zelnoravimeb", None).1.contains("verified healthcare professionals only"));
+    assert!(get(&secret, "/search?q=confidential", None).1.contains("1 further result"));
+    assert_eq!(hits(&get(&secret, "/search?q=zelnoravimab", Some(&hcp)).1), vec!["ravulizumab-interim".to_owned()]);
+}
+
+/// An index published before public views existed gets its view at its next publish, built from
+/// all its live documents.
+#[test]
+fn a_missing_public_view_is_built_from_the_whole_index() {
+    let h = seeded();
+    let blob = pollster::block_on(h.platform.open_blob(StoreName::Global(StoreKind::Blob))).unwrap();
+    for k in blob_keys(&h, "search/v1/idx/global-en.public/") {
+        pollster::block_on(blob.delete(&k)).unwrap();
+    }
+    assert!(hits(&get(&h, "/search?q=apixaban", None).1).is_empty(), "no view, nothing for anonymous visitors");
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("warfarin-inr", "Warfarin INR monitoring", "INR targets.", "public", "cardiology", "Warfarin"),
+    ]})));
+    assert_eq!(hits(&get(&h, "/search?q=apixaban", None).1), vec!["apixaban-af".to_owned()]);
+    assert_eq!(hits(&get(&h, "/search?q=warfarin+inr", None).1).first().map(String::as_str), Some("warfarin-inr"));
+    assert!(get(&h, "/search?q=atorvastatin", None).1.contains("1 further result"));
+    assert!(!get(&h, "/search?q=hypercholesterolaemia", None).1.contains("further result"), "body words of HCP items stay out");
+}
+
+/// Finding 10: anonymous signals count at most `ANONYMOUS_SIGNALS_PER_HOUR` per client address
+/// (the address the platform established; request headers do not change it). Beyond that the
+/// search still answers and the click still redirects.
+#[test]
+fn anonymous_signals_are_limited_per_client_address() {
+    let h = seeded();
+    let from = |addr: Option<&str>, path: &str, headers: &[(&str, &str)]| {
+        let mut req = request("GET", path, headers, Vec::new());
+        req.extensions_mut().remove::<medportal_core::web::ClientAddress>();
+        if let Some(a) = addr {
+            req.extensions_mut().insert(medportal_core::web::ClientAddress(a.into()));
+        }
+        h.send::<Search>(req)
+    };
+    let ctx = medportal_core::Ctx::new(&h.platform, &h.config, Function::Search);
+    let day = { let d = ctx.now().date(); format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()) };
+    let total = |m| pollster::block_on(signals::aggregate(&ctx, &day, m)).unwrap();
+    let limit = signals::ANONYMOUS_SIGNALS_PER_HOUR as usize;
+    for _ in 0..limit - 1 {
+        assert_eq!(from(Some("203.0.113.7"), "/search/click?to=/content/apixaban-af&r=1", &[]).status(), 303);
+    }
+    let resp = from(Some("203.0.113.7"), "/search?q=apixaban", &[]);
+    assert_eq!(hits(&TestHost::text(&resp)), vec!["apixaban-af".to_owned()]);
+    assert_eq!((total(signals::Metric::Clicks), total(signals::Metric::Searches)), (limit as u64 - 1, 1));
+    // over the limit: answered as before, not counted; forged address headers change nothing
+    let forged = [("cf-connecting-ip", "198.51.100.1"), ("x-forwarded-for", "198.51.100.2")];
+    for _ in 0..5 {
+        assert_eq!(from(Some("203.0.113.7"), "/search/click?to=/content/apixaban-af&r=1", &forged).status(), 303);
+        let resp = from(Some("203.0.113.7"), "/search?q=apixaban", &forged);
+        assert_eq!((resp.status().as_u16(), hits(&TestHost::text(&resp))), (200, vec!["apixaban-af".to_owned()]));
+    }
+    assert_eq!((total(signals::Metric::Clicks), total(signals::Metric::Searches)), (limit as u64 - 1, 1));
+    // another address is counted; no address is not (no shared bucket)
+    from(Some("2001:db8::1"), "/search?q=apixaban", &[]);
+    from(None, "/search?q=apixaban", &[]);
+    assert_eq!(total(signals::Metric::Searches), 2);
+    // the counters hold pseudonyms, never the address
+    let stored = rows(&h, "us", "SELECT subject, count FROM search_signal_limits ORDER BY count DESC");
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].int(1).unwrap(), limit as i64 + 10);
+    assert!(stored.iter().all(|r| !r.text(0).unwrap().contains("203.0.113") && !r.text(0).unwrap().contains("2001")));
+}
