@@ -22,12 +22,13 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search test-browser chromium bench-auth
+        eval-search bench-search test-browser chromium bench-auth attack
 
 help:
 	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
 	@echo "make test   - install what is needed, run unit/host tests, the contract suite on native, workerd and Spin, and the browser test"
 	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd"
+	@echo "make attack - replay the security review's findings against workerd (dev mode): HELD or SUCCEEDED per attack (ATTACK_FLAGS=--strict fails on any)"
 	@echo "make bench  - wasm sizes, per-route CPU figures, the token check cost (native and wasm), then the search engine comparison (make bench-search)"
 
 ## ---- set-up -------------------------------------------------------------------------------
@@ -98,6 +99,13 @@ test-contract:
 # the built Workers in workerd (dev mode, fake NPPES registry), with and without JavaScript.
 test-browser: setup chromium build-workers
 	$(NODE) --test --test-concurrency=1 "tests/browser/*.test.mjs"
+
+# The security review's findings replayed against the built Workers in workerd (dev mode, fake
+# NPPES registry, loopback only): one line per attack, HELD or SUCCEEDED, then "N attacks
+# succeeded". Not part of `make test`; exits 0 either way unless ATTACK_FLAGS=--strict.
+ATTACK_FLAGS ?=
+attack: setup build-workers
+	$(NODE) tests/attack/attack.mjs $(ATTACK_FLAGS)
 
 ## ---- benchmarks and ops -------------------------------------------------------------------
 bench: build bench-auth

@@ -26,7 +26,8 @@ for (const hostName of HOSTS) {
     const run = Date.now().toString(36);
     const secret = word("zel", run); // only in the body of an HCP-only item
     const control = word("vor", run); // nowhere
-    const titleWord = word("tol", run); // in the title of the same item
+    // in the title of the same item (more than two edits from the others)
+    const titleWord = "ostin" + word("", run).split("").reverse().join("") + "ride";
     const anon = async (q) => untimed(await (await fetch(`${host.url}/search?q=${encodeURIComponent(q)}`)).text());
 
     before(async () => {
@@ -55,9 +56,8 @@ for (const hostName of HOSTS) {
       const page = await anon(secret);
       assert.doesNotMatch(page, HIDDEN);
       assert.equal(page.replaceAll(secret, control), await anon(control), "the page differs from a word that occurs nowhere");
-      // and with a word anonymous visitors do find
+      // and next to a word of public items and of HCP-only titles (its count is theirs)
       const mixed = await anon(`${secret} apixaban`);
-      assert.doesNotMatch(mixed, HIDDEN);
       assert.equal(mixed.replaceAll(secret, control), await anon(`${control} apixaban`));
     });
 
