@@ -9,7 +9,8 @@
 //!   increment under concurrency (aggregate analytics, not accounting).
 //! * Anonymous signals are limited per client address ([`anonymous_allowed`]): at most
 //!   [`ANONYMOUS_SIGNALS_PER_HOUR`] searches and clicks an hour are counted per address (as
-//!   the platform adapter established it, never a request header). Beyond that the search
+//!   the platform adapter established it, never a request header; an IPv6 address's /64
+//!   network counts as one address). Beyond that the search
 //!   still answers and the click still redirects; only the signal is not counted.
 //!
 //! Recording never fails a search: errors are logged.
@@ -113,7 +114,7 @@ pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric)
 /// default region (anonymous visitors have no home region). An unknown address, or no key to
 /// make the pseudonym with, is not counted (no shared bucket).
 pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>) -> Result<bool> {
-    let Some(subject) = client.and_then(|c| KeySet::cached(ctx.config).ok()?.pseudonym("search-signals", c)) else {
+    let Some(subject) = client.and_then(signal_source).and_then(|c| KeySet::cached(ctx.config).ok()?.pseudonym("search-signals", &c)) else {
         return Ok(false);
     };
     let hour = ctx.now().unix_timestamp().div_euclid(3600);
@@ -134,6 +135,18 @@ pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&st
         db.execute(&region, "DELETE FROM search_signal_limits WHERE hour < ?1", &[hour.into()]).await?;
     }
     Ok(count <= ANONYMOUS_SIGNALS_PER_HOUR)
+}
+
+/// Whose signals count together: an IPv4 address, or an IPv6 address's /64 network (one
+/// client can use every address of its /64). `None` for anything but an IP address.
+pub fn signal_source(client: &str) -> Option<String> {
+    match client.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(a) => Some(a.to_string()),
+        std::net::IpAddr::V6(a) => {
+            let s = a.segments();
+            Some(format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]))
+        }
+    }
 }
 
 async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -> Result<()> {
@@ -294,6 +307,14 @@ mod tests {
             names,
             ["searches", "zero_results", "reformulations", "clicks", "click_rank_3", "click_rank_11", "timed_clicks", "click_ms_sum"]
         );
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_network() {
+        assert_eq!(signal_source("203.0.113.7").as_deref(), Some("203.0.113.7"));
+        assert_eq!(signal_source("2001:db8:1:2:aaaa::1"), signal_source("2001:db8:1:2:ffff:1:2:3"));
+        assert_ne!(signal_source("2001:db8:1:2::1"), signal_source("2001:db8:1:3::1"));
+        assert_eq!(signal_source("local"), None);
     }
 
     #[test]

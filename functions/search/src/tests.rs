@@ -597,11 +597,15 @@ fn anonymous_signals_are_limited_per_client_address() {
     assert_eq!((total(signals::Metric::Clicks), total(signals::Metric::Searches)), (limit as u64 - 1, 1));
     // another address is counted; no address is not (no shared bucket)
     from(Some("2001:db8::1"), "/search?q=apixaban", &[]);
+    for i in 0..limit as u32 + 5 {
+        from(Some(&format!("2001:db8::{:x}:{:x}", i >> 16, i & 0xffff)), "/search/click?to=/content/apixaban-af&r=1", &[]);
+    }
+    assert_eq!(total(signals::Metric::Clicks), 2 * limit as u64 - 2, "one /64 network is one address");
     from(None, "/search?q=apixaban", &[]);
     assert_eq!(total(signals::Metric::Searches), 2);
     // the counters hold pseudonyms, never the address
     let stored = rows(&h, "us", "SELECT subject, count FROM search_signal_limits ORDER BY count DESC");
     assert_eq!(stored.len(), 2);
-    assert_eq!(stored[0].int(1).unwrap(), limit as i64 + 10);
+    assert_eq!(stored.iter().map(|r| r.int(1).unwrap()).collect::<Vec<_>>(), vec![limit as i64 + 10, limit as i64 + 6]);
     assert!(stored.iter().all(|r| !r.text(0).unwrap().contains("203.0.113") && !r.text(0).unwrap().contains("2001")));
 }
