@@ -22,7 +22,8 @@ import { startFakeNppes } from "../fakes/nppes.mjs";
 
 const HCP_ITEM = "/content/apixaban-aristotle-trial-summary";
 const HCP_BODY = "target INR 2.0 to 3.0"; // a sentence of that item's full text, never shown gated
-const NPI = "1234567893"; // JANE DOE, active, in the fake registry
+// JANE DOE, active, in the fake registry; one NPI verifies one account, so each journey has its own.
+const NPIS = { js: "1234567893", nojs: "4444444440" };
 const MAX_FIRST_STEP_FIELDS = 4;
 
 function chromiumPath() {
@@ -150,6 +151,7 @@ async function journey(javaScriptEnabled) {
     await page.goto("/account");
     await follow(page, 'main a[href="/verify"]', "**/verify");
     const asked = nppes.requests.length;
+    const NPI = NPIS[javaScriptEnabled ? "js" : "nojs"];
     await page.fill("#npi", NPI);
     await follow(page, 'main form[action="/verify"] button[type=submit]', "**/verify");
     assert.deepEqual(nppes.requests.slice(asked), [`/api/?version=2.1&number=${NPI}`]);

@@ -2,11 +2,15 @@
 // so tests see every 303 and Set-Cookie), and the sign-in helpers built on it.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { Agent } from "undici";
 
 export class Browser {
-  constructor(host) {
+  /** `from`: a loopback source address (e.g. "127.0.0.2") to send from, so hosts see another
+   * client address (every host reports the TCP peer). */
+  constructor(host, { from } = {}) {
     this.host = host;
     this.jar = new Map();
+    this.dispatcher = from ? new Agent({ localAddress: from }) : undefined;
   }
   async send(method, path, form, headers = {}) {
     const h = { ...headers };
@@ -16,7 +20,7 @@ export class Browser {
       h["content-type"] = "application/x-www-form-urlencoded";
       body = new URLSearchParams(form).toString();
     }
-    const res = await fetch(this.host.url + path, { method, headers: h, body, redirect: "manual" });
+    const res = await fetch(this.host.url + path, { method, headers: h, body, redirect: "manual", dispatcher: this.dispatcher });
     for (const c of res.headers.getSetCookie()) {
       const [pair, ...attrs] = c.split(";");
       const i = pair.indexOf("=");

@@ -15,6 +15,8 @@ export const NPIS = {
   "1234567893": { first_name: "JANE", last_name: "DOE", status: "A" },
   "1111111112": { first_name: "JOHN", last_name: "SMITH", status: "A" },
   "2222222228": { first_name: "JANE", last_name: "DOE", status: "D" },
+  // A second active JANE DOE: one NPI verifies one account, so a second journey needs its own.
+  "4444444440": { first_name: "JANE", last_name: "DOE", status: "A" },
 };
 
 export function startFakeNppes() {

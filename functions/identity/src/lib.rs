@@ -1,10 +1,12 @@
 //! Identity function: sign-up with progressive profiling, passwordless sign-in by email
 //! link, EdDSA session tokens, account, HCP verification (the identity issue).
 
+mod enrolment;
 mod entry;
 mod events;
 mod evidence;
 mod handlers;
+mod links;
 mod model;
 mod npi;
 mod oidc;

@@ -17,6 +17,8 @@ pub enum Outcome {
     NameMismatch,
     /// The registry could not be asked or gave no usable answer.
     Unavailable,
+    /// A registry match, but the NPI already verifies another account: a verifier decides.
+    InUse,
 }
 
 impl Outcome {
@@ -28,6 +30,7 @@ impl Outcome {
             Outcome::Inactive => "npi_inactive",
             Outcome::NameMismatch => "name_mismatch",
             Outcome::Unavailable => "registry_unreachable",
+            Outcome::InUse => "npi_in_use",
         }
     }
 }
@@ -95,12 +98,25 @@ pub fn decide(body: &[u8], name: &str) -> Option<Outcome> {
     }
 }
 
-/// Every word of the registry's first and last name appears in the person's name, compared
-/// without case, diacritics or punctuation ("Dr. José Ünal-Smith" matches JOSE / UNAL-SMITH).
+/// Leading titles and trailing credentials that are not part of a name.
+const TITLES: &[&str] = &["dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "mx"];
+const CREDENTIALS: &[&str] = &["md", "do", "phd", "dds", "dmd", "pharmd", "rn", "np", "pa", "aprn", "mph", "facp"];
+
+/// The person's name is the registry's name: after leading titles and trailing credentials,
+/// it begins with the registry's first name and ends with its last name (middle names may lie
+/// between), word for word, compared without case, diacritics or punctuation ("Dr. José
+/// Ünal-Smith" is JOSE / UNAL-SMITH; "Jane Doe-Smith" is not JANE / DOE; a name that merely
+/// contains the registry's words somewhere is not a match).
 pub fn names_match(name: &str, first: &str, last: &str) -> bool {
-    let have = words(name);
-    let want: Vec<String> = words(first).into_iter().chain(words(last)).collect();
-    !words(first).is_empty() && !words(last).is_empty() && want.iter().all(|w| have.contains(w))
+    let mut have = words(name);
+    while have.len() > 1 && TITLES.contains(&have[0].as_str()) {
+        have.remove(0);
+    }
+    while have.len() > 1 && have.last().is_some_and(|w| CREDENTIALS.contains(&w.as_str())) {
+        have.pop();
+    }
+    let (first, last) = (words(first), words(last));
+    !first.is_empty() && !last.is_empty() && have.len() >= first.len() + last.len() && have.starts_with(&first) && have.ends_with(&last)
 }
 
 fn words(s: &str) -> Vec<String> {

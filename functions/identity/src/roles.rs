@@ -2,11 +2,13 @@
 //! audited and ends the person's sessions, so new rights (and the staff second factor) apply
 //! at their next sign-in.
 
+use crate::enrolment;
 use crate::events;
 use crate::users::{self, Person};
 use medportal_core::policy::Role;
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 use medportal_templates::Msg;
+use time::OffsetDateTime;
 
 /// People listed per page.
 const PAGE: usize = 50;
@@ -35,25 +37,36 @@ fn codes(roles: &[Role]) -> String {
     roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
 }
 
-/// Gives `who` exactly `roles`, by the administrator `admin` (`Some`: why not, nothing
-/// changed). A change is audited and ends the person's sessions.
-pub async fn assign<P: Platform>(ctx: &Ctx<'_, P>, region: Region, admin: &str, who: &Person, roles: &[Role]) -> Result<Option<Msg>> {
+/// The outcome of a role change.
+pub enum Assigned {
+    /// Nothing changed, and why not.
+    Refused(Msg),
+    /// Saved; with a one-time enrolment code (and its expiry) when the person now holds a
+    /// staff role without an enrolled second factor: shown to the administrator once.
+    Saved(Option<(String, OffsetDateTime)>),
+}
+
+/// Gives `who` exactly `roles`, by the administrator `admin`. A change is audited and ends
+/// the person's sessions. Staff without a second factor get a new enrolment code (also when
+/// the roles are saved unchanged: a lost or expired code is replaced this way).
+pub async fn assign<P: Platform>(ctx: &Ctx<'_, P>, region: Region, admin: &str, who: &Person, roles: &[Role]) -> Result<Assigned> {
     if roles.is_empty() {
-        return Ok(Some(Msg::IdentityRolesNone));
+        return Ok(Assigned::Refused(Msg::IdentityRolesNone));
     }
     if who.id == admin && !roles.contains(&Role::Admin) {
-        return Ok(Some(Msg::IdentityRolesOwnAdmin));
+        return Ok(Assigned::Refused(Msg::IdentityRolesOwnAdmin));
     }
     let (before, after) = (codes(&who.roles), codes(roles));
-    if before == after {
-        return Ok(None);
+    if before != after {
+        let change = format!("{before} -> {after}");
+        let entry = events::success(admin, "role.changed", &who.id, Some(&change));
+        events::commit(ctx, region, vec![users::set_roles(&who.id, roles)], &[entry]).await?;
+        // Sessions carry roles: end them so the change applies at the next sign-in.
+        medportal_auth::revoke_user(ctx, region, &who.id).await?;
+        let revoked = events::success(admin, "session.revoked", &who.id, Some("roles_changed"));
+        events::commit(ctx, region, Vec::new(), &[revoked]).await?;
     }
-    let change = format!("{before} -> {after}");
-    let entry = events::success(admin, "role.changed", &who.id, Some(&change));
-    events::commit(ctx, region, vec![users::set_roles(&who.id, roles)], &[entry]).await?;
-    // Sessions carry roles: end them so the change applies at the next sign-in.
-    medportal_auth::revoke_user(ctx, region, &who.id).await?;
-    let revoked = events::success(admin, "session.revoked", &who.id, Some("roles_changed"));
-    events::commit(ctx, region, Vec::new(), &[revoked]).await?;
-    Ok(None)
+    let staff = roles.iter().any(|r| r.is_staff());
+    let code = if staff && !who.enrolled { Some(enrolment::issue(ctx, region, admin, &who.id).await?) } else { None };
+    Ok(Assigned::Saved(code))
 }

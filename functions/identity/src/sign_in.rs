@@ -11,6 +11,7 @@ use crate::verification;
 use medportal_core::ports::{Mail, Mailer};
 use medportal_core::security::ct_eq;
 use medportal_core::{Ctx, Error, Platform, Region, Result};
+use medportal_templates::paths::identity as paths;
 use medportal_templates::{Locale, Msg, t, tf};
 
 /// Browser binding of a sign-in link: the link works only with this cookie's nonce.
@@ -31,7 +32,8 @@ pub fn new_nonce<P: Platform>(ctx: &Ctx<'_, P>) -> Result<String> {
     random_token(ctx)
 }
 
-/// Stores the hashed single-use token in the person's region and mails the link.
+/// Stores the hashed single-use token in the person's region and mails the link (the mail
+/// carries no text anyone typed).
 pub async fn send_link<P: Platform>(ctx: &Ctx<'_, P>, user: &User, nonce: &str, locale: Locale) -> Result<()> {
     let token = random_token(ctx)?;
     let exp = ctx.now().unix_timestamp() + LINK_SECS;
@@ -39,28 +41,47 @@ pub async fn send_link<P: Platform>(ctx: &Ctx<'_, P>, user: &User, nonce: &str, 
     let record = serde_json::to_vec(&record).map_err(Error::internal)?;
     let kv = ctx.region(user.region).kv().await?;
     kv.put(&user.region, &format!("login/{}", hash_b64(token.as_bytes())), &record, Some(exp)).await?;
-    let link = format!("{}/login/verify?r={}&t={token}", ctx.config.public_origin, user.region.code());
     let mail = Mail {
         to: user.email.clone(),
         subject: t(locale, Msg::IdentityMailLoginSubject).to_owned(),
-        text: tf(locale, Msg::IdentityMailLoginText, &[("name", &user.name), ("link", &link)]),
+        text: tf(locale, Msg::IdentityMailLoginText, &[("link", &link(ctx, user.region, &token))]),
     };
     ctx.mailer(user.region).send(&mail).await
 }
 
+/// The mailed link of `token` in `region` (a sign-in link or a registration's confirmation).
+pub fn link<P: Platform>(ctx: &Ctx<'_, P>, region: Region, token: &str) -> String {
+    format!("{}{}?r={}&t={token}", ctx.config.public_origin, paths::LOGIN_VERIFY, region.code())
+}
+
+/// The answer to a request for a mailed link.
+pub enum LinkRequest {
+    /// "Check your email", whether or not a mail went out: the browser nonce.
+    Answered(String),
+    /// Too many links were asked for: the seconds until another may be.
+    Limited(u64),
+}
+
 /// A sign-in link for `email` (normalised), asked for from `address`: mailed if the person
-/// exists and is active, answered identically either way. Returns the browser nonce.
-pub async fn request_link<P: Platform>(ctx: &Ctx<'_, P>, email: &str, address: &str, locale: Locale) -> Result<String> {
-    rate_limit::check_address(ctx, address).await?;
-    let nonce = new_nonce(ctx)?;
-    // Per-account limit: counted for unknown addresses too, and answered identically.
-    let allowed = rate_limit::email_allowed(ctx, email).await?;
+/// exists and is active, answered identically either way. Limited per address, per (email,
+/// address) and per email, for unknown addresses too; a refusal is said, not hidden.
+pub async fn request_link<P: Platform>(ctx: &Ctx<'_, P>, email: &str, address: &str, locale: Locale) -> Result<LinkRequest> {
+    let limited = rate_limit::link_limited(ctx, email, address).await?;
     let user = users::find_by_email(ctx, email).await?.filter(|u| u.active);
-    if let (true, Some(user)) = (allowed, &user) {
-        send_link(ctx, user, &nonce, locale).await?;
-        events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_requested")?], &[]).await?;
+    if let Some(wait) = limited {
+        if let Some(user) = &user {
+            let entry = events::failure("anonymous", "session.link_requested", &user.id, Some("rate_limited"));
+            events::commit(ctx, user.region, Vec::new(), &[entry]).await?;
+        }
+        return Ok(LinkRequest::Limited(wait));
     }
-    Ok(nonce)
+    let nonce = new_nonce(ctx)?;
+    if let Some(user) = &user {
+        send_link(ctx, user, &nonce, locale).await?;
+        let entry = events::success("anonymous", "session.link_requested", &user.id, None);
+        events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_requested")?], &[entry]).await?;
+    }
+    Ok(LinkRequest::Answered(nonce))
 }
 
 /// What a confirmed link leads to.
@@ -84,7 +105,7 @@ pub async fn redeem<P: Platform>(ctx: &Ctx<'_, P>, region: &str, token: &str, no
     let now = ctx.now().unix_timestamp();
     let bound = ct_eq(hash_b64(nonce.as_bytes()).as_bytes(), record.nh.as_bytes());
     let user = if record.exp >= now && bound { users::find(ctx, region, &record.uid).await? } else { None };
-    let Some(mut user) = user.filter(|u| u.active) else {
+    let Some(user) = user.filter(|u| u.active) else {
         let why = if bound { "expired_or_inactive" } else { "other_browser" };
         let entry = events::failure("anonymous", "session.login", &record.uid, Some(why));
         events::commit(ctx, region, vec![events::funnel(ctx, &record.uid, "login_failed")?], &[entry]).await?;
@@ -92,6 +113,12 @@ pub async fn redeem<P: Platform>(ctx: &Ctx<'_, P>, region: &str, token: &str, no
     };
     // Single use: the token is gone before the session exists.
     kv.delete(&region, &key).await?;
+    signed_in(ctx, user).await
+}
+
+/// The person of a redeemed link signs in: staff go on to the second factor; everyone else
+/// gets a session (audited).
+pub async fn signed_in<P: Platform>(ctx: &Ctx<'_, P>, mut user: User) -> Result<Redeemed> {
     verification::expire_if_due(ctx, &mut user).await?;
     if user.is_staff() {
         // Staff: the link is the first factor only; the session is minted after the TOTP step.
@@ -99,6 +126,6 @@ pub async fn redeem<P: Platform>(ctx: &Ctx<'_, P>, region: &str, token: &str, no
     }
     let cookie = session::open(ctx, &user, false).await?;
     let entry = events::success(&user.id, "session.login", &user.id, None);
-    events::commit(ctx, region, vec![events::funnel(ctx, &user.id, "login_succeeded")?], &[entry]).await?;
+    events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_succeeded")?], &[entry]).await?;
     Ok(Redeemed::Session(cookie))
 }

@@ -168,14 +168,20 @@ fn register_sign_in_account_logout() {
     let resp = register(&mut b, "Jane.Doe@Example.org", "US");
     assert_eq!(resp.status(), 200, "{}", TestHost::text(&resp));
     assert!(b.has("__Host-mp_login"));
-    // home region from the country; nothing in the other region
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM users WHERE email = 'jane.doe@example.org'"), 1);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'jane.doe@example.org'"), 0);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'user.registered'"), 1);
+    // no account before the mailbox is confirmed: a pending registration in the country's
+    // region, nothing in the other region
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM users WHERE email = 'jane.doe@example.org'"), 0);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM pending_registrations WHERE email = 'jane.doe@example.org'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM pending_registrations"), 0);
     let link = last_link(&host, "jane.doe@example.org");
     assert!(link.contains("r=us"), "{link:?}");
     let resp = sign_in_with_link(&mut b, &link);
     assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
+    // the confirmed link created the account in the home region
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM users WHERE email = 'jane.doe@example.org'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'jane.doe@example.org'"), 0);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'user.registered'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM pending_registrations"), 0);
     assert!(b.has("__Host-mp_session") && !b.has("__Host-mp_login"));
     let set = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>().join("\n");
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
@@ -568,7 +574,10 @@ fn admins_assign_roles_audited_and_the_person_is_signed_out() {
     assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf)]).status(), 400);
     assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("role", "verifier")]).status(), 403);
     let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "hcp"), ("role", "verifier")]);
-    assert_eq!(resp.status(), 303);
+    // a staff role without a second factor: the one-time enrolment code is shown once
+    assert_eq!(resp.status(), 200);
+    let enrol_code = enrolment_code_of(&TestHost::text(&resp));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolment_code_issued'"), 1);
     assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM users WHERE id = '{uid}' AND roles = 'hcp,verifier'")), 1);
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.changed' AND reason = 'hcp -> hcp,verifier'"), 1);
     // the person's existing session ended; the next sign-in asks for the (new) second factor
@@ -586,9 +595,10 @@ fn admins_assign_roles_audited_and_the_person_is_signed_out() {
         enrol[i..enrol[i..].find('<').unwrap() + i].replace(' ', "")
     };
     assert!(enrol.contains("otpauth://totp/"));
-    let resp = p2.send("POST", "/login/totp", &[("csrf", &csrf_of(&enrol)), ("code", &code_for(&secret, 0))]);
+    let resp = p2.send("POST", "/login/totp", &[("csrf", &csrf_of(&enrol)), ("code", &code_for(&secret, 0)), ("enrol_code", &enrol_code)]);
     assert_eq!(resp.status(), 303);
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolled'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolment_code_used'"), 1);
     assert_eq!(p2.get("/admin/verifications").status(), 200);
     // an admin cannot remove their own admin role
     let own = TestHost::text(&a.get("/admin/roles/eu-u-adm-01"));
@@ -747,4 +757,253 @@ fn verification_requests_store_the_same_values_for_every_method() {
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'oidc'"), 1);
     let sql = "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND actor = 'system:oidc' AND reason = 'provider_confirmed'";
     assert_eq!(count(&host, "eu", sql), 1);
+}
+
+// ---- security fixes: atomic counters, pending registrations, NPI, CSRF, enrolment codes ----
+
+fn enrolment_code_of(html: &str) -> String {
+    let marker = "One-time enrolment code: ";
+    let i = html.find(marker).expect("enrolment code shown") + marker.len();
+    html[i..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// A form POST from client address `addr` with the browser's cookies (no cookie update).
+fn post_from(host: &TestHost, addr: &str, cookies: &str, path: &str, form: &[(&str, &str)]) -> medportal_core::Response {
+    let body = form.iter().map(|(k, v)| format!("{}={}", web::url_encode(k), web::url_encode(v))).collect::<Vec<_>>().join("&");
+    let req = http::Request::builder()
+        .method("POST")
+        .uri(path)
+        .extension(web::ClientAddress(addr.into()))
+        .header("cookie", cookies)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.into_bytes())
+        .unwrap();
+    host.send::<Identity>(req)
+}
+
+/// Sends `n` copies of a POST at once, from parallel threads; their statuses.
+fn at_once(host: &TestHost, n: usize, addr: &str, cookies: &str, path: &str, form: &[(&str, &str)]) -> Vec<u16> {
+    let barrier = std::sync::Barrier::new(n);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    post_from(host, addr, cookies, path, form).status().as_u16()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+fn mails_to(host: &TestHost, region: &str, to: &str) -> i64 {
+    count(host, region, &format!("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '{to}'"))
+}
+
+#[test]
+fn concurrent_second_factor_guesses_get_five_evaluations_and_then_the_step_ends() {
+    let host = TestHost::new();
+    let email = "lars.nilsson@example.org";
+    let mut b = Browser::new(&host);
+    let html = TestHost::text(&b.get("/login"));
+    b.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]);
+    sign_in_with_link(&mut b, &last_link(&host, email));
+    let csrf = csrf_of(&TestHost::text(&b.get("/login/totp")));
+    let right = code_for("JBSWY3DPEHPK3PXP", 0);
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let statuses = at_once(&host, 20, "127.0.0.1", &b.cookie_header(), "/login/totp", &[("csrf", &csrf), ("code", wrong)]);
+    assert!(statuses.iter().all(|s| *s == 400), "{statuses:?}");
+    // exactly five attempts were evaluated (and audited)
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.second_factor' AND outcome = 'failure'"), 5);
+    // the step has ended: the right code now gets no session
+    let resp = b.send("POST", "/login/totp", &[("csrf", &csrf), ("code", &right)]);
+    assert_eq!(resp.status(), 400);
+    assert!(!b.has("__Host-mp_session"));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM second_factor_steps"), 0);
+}
+
+#[test]
+fn sign_in_links_are_limited_per_email_and_address_atomically_and_a_refusal_is_said() {
+    let host = TestHost::new();
+    let email = "anna.mueller@example.org";
+    let mut b = Browser::new(&host);
+    let csrf = csrf_of(&TestHost::text(&b.get("/login")));
+    let statuses = at_once(&host, 20, "127.0.0.2", &b.cookie_header(), "/login", &[("csrf", &csrf), ("email", email)]);
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 15, "{statuses:?}");
+    assert_eq!(mails_to(&host, "eu", email), 5);
+    // the refusal is said, with when to try again
+    let refused = post_from(&host, "127.0.0.2", &b.cookie_header(), "/login", &[("csrf", &csrf), ("email", email)]);
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let known = TestHost::text(&refused).replace(&csrf, "");
+    assert!(known.contains(t(Locale::En, Msg::IdentityTooManyTitle)), "{known}");
+    // the owner, from their own address, still gets their link
+    let own = post_from(&host, "127.0.0.3", &b.cookie_header(), "/login", &[("csrf", &csrf), ("email", email)]);
+    assert_eq!(own.status(), 200);
+    assert_eq!(mails_to(&host, "eu", email), 6);
+    // unknown addresses are counted and answered the same way
+    for _ in 0..5 {
+        assert_eq!(post_from(&host, "127.0.0.2", &b.cookie_header(), "/login", &[("csrf", &csrf), ("email", "nobody@example.org")]).status(), 200);
+    }
+    let unknown = post_from(&host, "127.0.0.2", &b.cookie_header(), "/login", &[("csrf", &csrf), ("email", "nobody@example.org")]);
+    assert_eq!(unknown.status(), 429);
+    assert_eq!(TestHost::text(&unknown).replace(&csrf, ""), known);
+    // the counters hold pseudonyms only
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+    let db = pollster::block_on(ctx.global_sql()).unwrap();
+    use medportal_core::ports::SqlStore;
+    let keys = pollster::block_on(db.query("SELECT key FROM rate_limits", &[])).unwrap();
+    assert!(!keys.is_empty());
+    assert!(keys.iter().all(|r| { let k = r.text(0).unwrap(); !k.contains('@') && !k.contains("127.0.0") }));
+}
+
+#[test]
+fn registration_creates_no_account_until_the_mailbox_confirms_and_cannot_be_pre_claimed() {
+    let host = TestHost::new();
+    let victim = "victim@example.org";
+    // the attacker registers the victim's address first, in the US, with a chosen name
+    let mut attacker = Browser::new(&host);
+    let html = TestHost::text(&attacker.get("/register"));
+    let form = [("csrf", csrf_of(&html)), ("email", victim.into()), ("country", "US".into()), ("profession", "physician".into()), ("name", "Mallory Click-here-evil.example".into()), ("terms", "1".into())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(attacker.send("POST", "/register", &form).status(), 200);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM users WHERE email = 'victim@example.org'"), 0);
+    // the victim registers in Germany, and confirms their own link
+    let mut owner = Browser::new(&host);
+    assert_eq!(register(&mut owner, victim, "DE").status(), 200);
+    let outbox = TestHost::text(&host.get::<Identity>("/dev/outbox"));
+    assert!(!outbox.contains("Mallory") && !outbox.contains("evil.example"), "no typed text in mails");
+    assert!(!outbox.contains("Jane Doe"), "no display name in mails");
+    let resp = sign_in_with_link(&mut owner, &last_link(&host, victim));
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/account");
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'victim@example.org' AND country = 'DE' AND display_name = 'Dr. Jane Doe'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM users WHERE email = 'victim@example.org'"), 0);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'registration.requested'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'registration.requested'"), 1);
+    // registering a known address: the same answer, and a sign-in link instead
+    let mut again = Browser::new(&host);
+    let before = mails_to(&host, "eu", victim);
+    assert_eq!(register(&mut again, victim, "US").status(), 200);
+    assert_eq!(mails_to(&host, "eu", victim), before + 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM pending_registrations WHERE email = 'victim@example.org' AND expires_at > 0") , 1);
+    assert_eq!(sign_in_with_link(&mut again, &last_link(&host, victim)).status(), 303);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'victim@example.org'"), 1);
+}
+
+#[test]
+fn an_npi_verifies_one_account_the_other_goes_to_a_verifier_with_the_reason() {
+    let host = TestHost::new().with_http(fake_registry);
+    let (status, _, _) = submit_npi(&host, "npi.first@example.org", "1234567893");
+    assert_eq!(status, 303);
+    let (status, body, _) = submit_npi(&host, "npi.second@example.org", "1234567893");
+    assert_eq!(status, 202, "{body}");
+    assert!(body.contains(t(Locale::En, Msg::IdentityVerifyReview)), "{body}");
+    assert_eq!(user_status(&host, "npi.second@example.org"), "pending");
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE reference = '1234567893' AND status = 'pending' AND reason = 'npi_in_use'"), 1);
+    // the verifier sees the request and why it waits
+    let mut v = staff_sign_in(&host, "emily.davis@example.org", 0);
+    let queue = TestHost::text(&v.get("/admin/verifications"));
+    let ids: Vec<String> = queue.match_indices("/admin/verifications/").map(|(j, _)| queue[j + 21..].split('"').next().unwrap().to_owned()).collect();
+    let shown = ids.iter().map(|id| TestHost::text(&v.get(&format!("/admin/verifications/{id}")))).any(|p| p.contains(t(Locale::En, Msg::IdentityReasonNpiInUse)));
+    assert!(shown, "the verifier sees the reason");
+}
+
+#[test]
+fn registry_names_must_be_the_first_and_last_words() {
+    use crate::npi::names_match;
+    assert!(names_match("Dr. Jane Doe", "JANE", "DOE"));
+    assert!(names_match("Prof. Dr. Jane Q. Doe MD", "JANE", "DOE"));
+    assert!(names_match("JANE MARY DOE-SMITH", "JANE", "DOE-SMITH"));
+    // the registry's words somewhere inside a chosen name are not enough
+    assert!(!names_match("Mallory Jane Doe", "JANE", "DOE"));
+    assert!(!names_match("Jane Doe Impostor", "JANE", "DOE"));
+    assert!(!names_match("Doe Jane", "JANE", "DOE"));
+    assert!(!names_match("Dr. Jane", "JANE", "JANE"));
+}
+
+#[test]
+fn npi_submissions_are_limited_per_person_with_a_message() {
+    let host = TestHost::new().with_http(fake_registry);
+    let mut b = Browser::new(&host);
+    assert_eq!(register(&mut b, "npi.many@example.org", "US").status(), 200);
+    sign_in_with_link(&mut b, &last_link(&host, "npi.many@example.org"));
+    let csrf = csrf_of(&TestHost::text(&b.get("/verify")));
+    for _ in 0..5 {
+        assert_eq!(b.send("POST", "/verify", &[("csrf", &csrf), ("npi", "3333333334")]).status(), 422);
+    }
+    let resp = b.send("POST", "/verify", &[("csrf", &csrf), ("npi", "3333333334")]);
+    assert_eq!(resp.status(), 429);
+    assert!(TestHost::text(&resp).contains("too many NPI checks"));
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE reference = '3333333334'"), 5);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'rate_limited'"), 1);
+}
+
+#[test]
+fn a_pre_session_csrf_token_is_refused_after_sign_in() {
+    let host = TestHost::new();
+    let mut b = Browser::new(&host);
+    let anon = csrf_of(&TestHost::text(&b.get("/login")));
+    assert_eq!(register(&mut b, "csrf.pair@example.org", "DE").status(), 200);
+    sign_in_with_link(&mut b, &last_link(&host, "csrf.pair@example.org"));
+    assert!(b.has("__Host-mp_session") && b.has("__Host-mp_csrf"));
+    let resp = b.send("POST", "/account/profile", &[("csrf", &anon), ("step", "specialty"), ("value", "Cardiology")]);
+    assert_eq!(resp.status(), 403);
+    let session_token = csrf_of(&TestHost::text(&b.get("/account/profile")));
+    assert_ne!(session_token, anon);
+    assert_eq!(b.send("POST", "/account/profile", &[("csrf", &session_token), ("step", "specialty"), ("value", "Cardiology")]).status(), 303);
+}
+
+#[test]
+fn staff_enrolment_needs_the_administrators_one_time_code() {
+    let host = TestHost::new();
+    let email = "enrol.me@example.org";
+    let mut p = Browser::new(&host);
+    register(&mut p, email, "FR");
+    sign_in_with_link(&mut p, &last_link(&host, email));
+    let uid = {
+        let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+        let db = pollster::block_on(ctx.region(Region::from_code("eu").unwrap()).sql()).unwrap();
+        pollster::block_on(db.query("SELECT id FROM users WHERE email = ?1", &[email.into()])).unwrap()[0].text(0).unwrap()
+    };
+    let mut a = staff_sign_in(&host, "tom.obrien@example.org", 0);
+    let csrf = csrf_of(&TestHost::text(&a.get(&format!("/admin/roles/{uid}"))));
+    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "hcp"), ("role", "verifier")]);
+    let first = enrolment_code_of(&TestHost::text(&resp));
+    // saving again replaces the code (a lost one is re-issued this way)
+    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "hcp"), ("role", "verifier")]);
+    let code = enrolment_code_of(&TestHost::text(&resp));
+    assert_ne!(first, code);
+    // stored hashed only: one row, without the code in clear
+    assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM enrolment_codes WHERE user_id = '{uid}'")), 1);
+    assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM enrolment_codes WHERE code_hash LIKE '%{}%'", code.replace('-', "").to_lowercase())), 0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let step = |b: &mut Browser<'_>| {
+        let html = TestHost::text(&b.get("/login"));
+        b.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]);
+        sign_in_with_link(b, &last_link(&host, email));
+        TestHost::text(&b.get("/login/totp"))
+    };
+    let mut b = Browser::new(&host);
+    let enrol = step(&mut b);
+    assert!(enrol.contains("name=\"enrol_code\""));
+    let secret: String = {
+        let i = enrol.find("id=\"totp-secret\">").unwrap() + "id=\"totp-secret\">".len();
+        enrol[i..enrol[i..].find('<').unwrap() + i].replace(' ', "")
+    };
+    // without the code, or with the replaced one: refused with the reason, nothing enrolled
+    for given in ["", first.as_str()] {
+        let resp = b.send("POST", "/login/totp", &[("csrf", &csrf_of(&enrol)), ("code", &code_for(&secret, 0)), ("enrol_code", given)]);
+        assert_eq!(resp.status(), 400);
+        assert!(TestHost::text(&resp).contains(t(Locale::En, Msg::IdentityTotpEnrolCodeWrong)));
+    }
+    assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM users WHERE id = '{uid}' AND totp_secret IS NULL")), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.second_factor' AND reason = 'wrong_enrolment_code'"), 2);
+    // with it (typed loosely): enrolled, and the code is used up
+    let resp = b.send("POST", "/login/totp", &[("csrf", &csrf_of(&enrol)), ("code", &code_for(&secret, 0)), ("enrol_code", &code.to_uppercase().replace('-', " "))]);
+    assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM enrolment_codes"), 0);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolment_code_used'"), 1);
 }

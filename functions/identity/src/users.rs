@@ -48,6 +48,8 @@ pub struct Person {
     pub email: String,
     pub roles: Vec<Role>,
     pub active: bool,
+    /// Has a confirmed second factor (TOTP secret).
+    pub enrolled: bool,
 }
 
 /// A new registration (validated).
@@ -110,7 +112,14 @@ fn from_row(region: Region, r: &Row) -> Result<User> {
 }
 
 fn person_of(r: &Row) -> Result<Person> {
-    Ok(Person { id: r.text(0)?, name: r.text(1)?, email: r.text(2)?, roles: Role::parse_list(&r.text(3)?), active: r.text(4)? == "active" })
+    Ok(Person {
+        id: r.text(0)?,
+        name: r.text(1)?,
+        email: r.text(2)?,
+        roles: Role::parse_list(&r.text(3)?),
+        active: r.text(4)? == "active",
+        enrolled: r.int(5)? != 0,
+    })
 }
 
 /// Normalised email: trimmed, lowercase. `None` if it does not look like an address.
@@ -174,7 +183,7 @@ pub async fn search<P: Platform>(ctx: &Ctx<'_, P>, region: Region, q: &str, limi
     let rows = db
         .query(
             &format!(
-                "SELECT id, display_name, email, roles, status FROM users \
+                "SELECT id, display_name, email, roles, status, totp_secret IS NOT NULL FROM users \
                  WHERE ?1 = '' OR lower(email) LIKE ?2 ESCAPE '\\' OR lower(display_name) LIKE ?2 ESCAPE '\\' \
                  ORDER BY email LIMIT {limit}"
             ),
@@ -187,7 +196,7 @@ pub async fn search<P: Platform>(ctx: &Ctx<'_, P>, region: Region, q: &str, limi
 /// One person of the region; `NotFound` if there is none.
 pub async fn person<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str) -> Result<Person> {
     let db = ctx.region(region).sql().await?;
-    let rows = db.query("SELECT id, display_name, email, roles, status FROM users WHERE id = ?1", &[id.into()]).await?;
+    let rows = db.query("SELECT id, display_name, email, roles, status, totp_secret IS NOT NULL FROM users WHERE id = ?1", &[id.into()]).await?;
     rows.first().map(person_of).transpose()?.ok_or(Error::NotFound)
 }
 

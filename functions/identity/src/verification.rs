@@ -6,6 +6,7 @@ use crate::events::{self, SYSTEM};
 use crate::evidence;
 use crate::model::{Method, VerificationStatus};
 use crate::npi;
+use crate::rate_limit;
 use crate::support::time_of;
 use crate::users::{self, User};
 use medportal_core::audit::AuditEntry;
@@ -169,19 +170,40 @@ async fn submit_checked<P: Platform>(
     events::commit(ctx, user.region, stmts, &[submitted(user, method), decision.entry()]).await
 }
 
-/// NPI verification (check digit already valid): the NPPES registry decides. An active
-/// registration in the person's name verifies them; any other answer rejects with a reason;
-/// no answer leaves the request pending (fail closed).
-pub async fn submit_npi<P: Platform>(ctx: &Ctx<'_, P>, user: &User, npi_number: &str) -> Result<npi::Outcome> {
-    let outcome = npi::lookup(ctx, npi_number, &user.name).await;
+/// What became of an NPI submission.
+pub enum NpiSubmission {
+    /// The registry's outcome, recorded.
+    Checked(npi::Outcome),
+    /// Too many submissions (by the person or from their address): the seconds to wait.
+    Limited(u64),
+}
+
+/// NPI verification (check digit already valid), from `address`: limited per person and per
+/// address; then the NPPES registry decides. An active registration in the person's name
+/// verifies them, unless the NPI already verifies another account: then the request waits
+/// for a verifier, with that reason. Any other answer rejects with a reason; no answer leaves
+/// the request pending (fail closed).
+pub async fn submit_npi<P: Platform>(ctx: &Ctx<'_, P>, user: &User, npi_number: &str, address: &str) -> Result<NpiSubmission> {
+    let limits = [(&rate_limit::NPI_PER_PERSON, user.id.as_str()), (&rate_limit::NPI_PER_ADDRESS, address)];
+    if let Some(wait) = rate_limit::first_exceeded(ctx, &limits).await? {
+        let entry = events::failure(&user.id, "verification.submitted", &user.id, Some("rate_limited"));
+        events::commit(ctx, user.region, Vec::new(), &[entry]).await?;
+        return Ok(NpiSubmission::Limited(wait));
+    }
+    let mut outcome = npi::lookup(ctx, npi_number, &user.name).await;
+    if outcome == npi::Outcome::Match && subject_in_use(ctx, user, Method::Npi, npi_number).await? {
+        outcome = npi::Outcome::InUse;
+    }
     let status = match outcome {
         npi::Outcome::Match => VerificationStatus::Verified,
-        npi::Outcome::Unavailable => VerificationStatus::Pending,
+        npi::Outcome::Unavailable | npi::Outcome::InUse => VerificationStatus::Pending,
         _ => VerificationStatus::Rejected,
     };
-    let remember = vec![users::set_npi(&user.id, npi_number)];
+    // The person's NPI is remembered when it verifies them (one verified account per NPI is
+    // also a unique index: a concurrent second verification fails rather than succeeds).
+    let remember = if outcome == npi::Outcome::Match { vec![users::set_npi(&user.id, npi_number)] } else { Vec::new() };
     submit_checked(ctx, user, Method::Npi, status, npi_number, outcome.reason(), remember).await?;
-    Ok(outcome)
+    Ok(NpiSubmission::Checked(outcome))
 }
 
 /// Whether a provider identity (`subject`) already verifies another account.

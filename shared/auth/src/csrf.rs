@@ -6,7 +6,8 @@
 //! 2. A token in the form's `csrf` field: with a session, the session's CSRF secret (carried
 //!    in the signed, HttpOnly session token, so it is bound to the session and every function
 //!    can check it with the public key alone); before sign-in, an HMAC of the `__Host-mp_csrf`
-//!    cookie under a key derived from the signing key. Compared in constant time.
+//!    cookie under a key derived from the signing key (never once a session exists). Compared
+//!    in constant time.
 
 use crate::keys::KeySet;
 use crate::token::Session;
@@ -50,7 +51,7 @@ fn origin_matches(config: &Config, origin: &str) -> bool {
             .is_some_and(|port| port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
 }
 
-fn anon_mac(keys: &KeySet, cookie: &str) -> Option<String> {
+pub(crate) fn anon_mac(keys: &KeySet, cookie: &str) -> Option<String> {
     let key = keys.csrf_key.as_ref()?;
     let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
     mac.update(b"anon\0");
@@ -77,7 +78,9 @@ pub fn form_token<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, session: Option<
 }
 
 /// Checks a state-changing request: origin headers plus the `csrf` form field. Call it before
-/// anything is written. Accepts the session's token, or the pre-session cookie's token.
+/// anything is written. With a session only the session's token is accepted (a pre-session
+/// pair, which a cookie-tossing or pre-sign-in attacker may know, no longer counts once the
+/// browser is signed in); without one, the pre-session cookie's token.
 pub fn check(config: &Config, req: &Request, form: &Form, session: Option<&Session>) -> Result<()> {
     check_origin(config, req)?;
     let given = form.get(CSRF_FIELD);
@@ -85,9 +88,7 @@ pub fn check(config: &Config, req: &Request, form: &Form, session: Option<&Sessi
         return Err(Error::Csrf);
     }
     if let Some(s) = session {
-        if ct_eq(given.as_bytes(), s.claims.csrf.as_bytes()) {
-            return Ok(());
-        }
+        return if ct_eq(given.as_bytes(), s.claims.csrf.as_bytes()) { Ok(()) } else { Err(Error::Csrf) };
     }
     let keys = KeySet::cached(config)?;
     if let Some(expected) = web::cookie(req, CSRF_COOKIE).and_then(|c| anon_mac(&keys, &c)) {

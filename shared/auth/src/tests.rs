@@ -304,6 +304,27 @@ fn csrf_origin_checks() {
 }
 
 #[test]
+fn a_pre_session_csrf_pair_is_refused_once_signed_in() {
+    let cfg = config(&KeySet::format_signing_entry("k1", &SEED_A));
+    let key_set = KeySet::cached(&cfg).unwrap();
+    let cookie = "c".repeat(43);
+    let anon = csrf::anon_mac(&key_set, &cookie).unwrap();
+    let req = http::Request::builder()
+        .method("POST")
+        .uri("/account/profile")
+        .header("cookie", format!("{}={cookie}", csrf::CSRF_COOKIE))
+        .body(Vec::new())
+        .unwrap();
+    let form = |v: &str| medportal_core::web::Form::new(vec![("csrf".to_owned(), v.to_owned())]);
+    // before sign-in the pair is the token
+    assert!(csrf::check(&cfg, &req, &form(&anon), None).is_ok());
+    // with a session only the session's token counts, the pair no longer does
+    let s = verify(&keys(), &good(), now()).unwrap();
+    assert!(matches!(csrf::check(&cfg, &req, &form(&anon), Some(&s)), Err(medportal_core::Error::Csrf)));
+    assert!(csrf::check(&cfg, &req, &form("csrf-secret-0123456789"), Some(&s)).is_ok());
+}
+
+#[test]
 fn staff_rights_need_the_second_factor() {
     use medportal_core::policy::Action;
     let mut c = claims();

@@ -93,7 +93,8 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     FunctionSpec {
         function: Function::Identity,
         name: "identity",
-        global: &[Kv],
+        // Sql: the rate-limit counters (keyed pseudonyms, deleted after their window).
+        global: &[Kv, Sql],
         regional: &[Kv, Sql, Blob],
     },
     FunctionSpec {

@@ -228,6 +228,12 @@ impl<S: SqlStore> RegionSql<S> {
         guard(self.region, scope)?;
         self.inner.batch(statements).await
     }
+    /// One changing statement that returns rows (`… RETURNING …`), e.g. an atomic counter or
+    /// a single-use record taken with `DELETE … RETURNING`; guarded like [`Self::execute`].
+    pub async fn execute_returning(&self, scope: &impl InRegion, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>> {
+        guard(self.region, scope)?;
+        self.inner.query(sql, params).await
+    }
 }
 
 /// A region's object storage.

@@ -161,6 +161,20 @@ pub fn check_email(ctx: &PageContext) -> Markup {
     )
 }
 
+/// A link request stopped by a limit: said plainly, with when to try again; the same page
+/// whether or not the address has an account.
+pub fn too_many_links(ctx: &PageContext, minutes: u64) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::IdentityTooManyTitle),
+        html! {
+            h1 { (t(l, Msg::IdentityTooManyTitle)) }
+            (notice(NoticeKind::Warning, &tf(l, Msg::IdentityTooManyText, &[("minutes", &minutes.to_string())])))
+        },
+    )
+}
+
 /// The page a sign-in link opens: one button that POSTs (mail scanners only GET).
 pub fn login_confirm(ctx: &PageContext, csrf: &str, region: &str, token: &str) -> Markup {
     let l = ctx.locale;
@@ -337,6 +351,8 @@ pub struct VerifyView {
     pub max_evidence_bytes: usize,
     pub note_value: String,
     pub evidence_error: Option<Msg>,
+    /// With a "too many" error: the minutes until the person may try again.
+    pub error_minutes: u64,
 }
 
 /// A rejection reason code as a sentence; free-text reasons from verifiers are shown as given.
@@ -348,6 +364,7 @@ fn reason_text(l: Locale, code: &str) -> String {
         "not_hcp" => Msg::IdentityReasonNotHcp,
         "country_mismatch" => Msg::IdentityReasonCountryMismatch,
         "identity_in_use" => Msg::IdentityReasonIdentityInUse,
+        "npi_in_use" => Msg::IdentityReasonNpiInUse,
         "evidence_rejected" => Msg::IdentityReasonEvidence,
         _ => return code.to_owned(),
     };
@@ -364,6 +381,7 @@ fn method_label(l: Locale, method: &str) -> &'static str {
 
 pub fn verify(ctx: &PageContext, v: &VerifyView) -> Markup {
     let l = ctx.locale;
+    let error = v.error.map(|m| tf(l, m, &[("minutes", &v.error_minutes.to_string())]));
     let kb = format_number(l, (v.max_evidence_bytes / 1024) as i64);
     page(
         ctx,
@@ -385,13 +403,13 @@ pub fn verify(ctx: &PageContext, v: &VerifyView) -> Markup {
                 @if v.npi {
                     section aria-labelledby="verify-npi" {
                         h2 #verify-npi { (t(l, Msg::IdentityMethodNpi)) }
-                        @if let Some(m) = v.error {
-                            (error_summary(l, &[FieldError { field_id: "npi", message: t(l, m) }]))
+                        @if let Some(m) = &error {
+                            (error_summary(l, &[FieldError { field_id: "npi", message: m }]))
                         }
                         form method="post" action=(VERIFY) novalidate {
                             (csrf_field(&v.csrf))
                             (field(l, &Field::new(FieldKind::Text, "npi", "npi", t(l, Msg::IdentityNpi))
-                                .value(&v.npi_value).required().hint(t(l, Msg::IdentityNpiWhy)).error(v.error.map(|m| t(l, m)))))
+                                .value(&v.npi_value).required().hint(t(l, Msg::IdentityNpiWhy)).error(error.as_deref())))
                             (button(ButtonKind::Primary, t(l, Msg::IdentityVerifySubmit)))
                         }
                     }
@@ -443,6 +461,8 @@ pub struct SecondFactorView {
     pub otpauth: Option<String>,
     pub error: Option<Msg>,
     pub attempts_left: u32,
+    /// Enrolment only: what is wrong with the enrolment code.
+    pub enrol_code_error: Option<Msg>,
 }
 
 pub fn second_factor(ctx: &PageContext, v: &SecondFactorView) -> Markup {
@@ -465,11 +485,18 @@ pub fn second_factor(ctx: &PageContext, v: &SecondFactorView) -> Markup {
             } @else {
                 p.lead { (t(l, Msg::IdentityTotpIntro)) }
             }
-            @if let Some(m) = v.error {
+            @if let Some(m) = v.enrol_code_error {
+                (error_summary(l, &[FieldError { field_id: "enrol_code", message: t(l, m) }]))
+            } @else if let Some(m) = v.error {
                 (error_summary(l, &[FieldError { field_id: "code", message: t(l, m) }]))
             }
             form method="post" action=(SECOND_FACTOR) novalidate {
                 (csrf_field(&v.csrf))
+                @if v.enrol_secret.is_some() {
+                    (field(l, &Field::new(FieldKind::Text, "enrol_code", "enrol_code", t(l, Msg::IdentityTotpEnrolCode))
+                        .required().autocomplete("off").hint(t(l, Msg::IdentityTotpEnrolCodeHint))
+                        .error(v.enrol_code_error.map(|m| t(l, m)))))
+                }
                 (field(l, &Field::new(FieldKind::Text, "code", "code", t(l, Msg::IdentityTotpCode))
                     .required().autocomplete("one-time-code")
                     .hint(&tf(l, Msg::IdentityTotpHint, &[("attempts", &v.attempts_left.to_string())]))
@@ -623,6 +650,9 @@ pub struct RolesView {
     /// The person whose roles are being edited.
     pub editing: Option<RoleUser>,
     pub error: Option<Msg>,
+    /// A one-time enrolment code just issued for the person's first authenticator, and until
+    /// when it is valid: shown once.
+    pub enrol_code: Option<(String, OffsetDateTime)>,
 }
 
 /// Role codes (as in core's policy table) and their names.
@@ -648,6 +678,10 @@ pub fn admin_roles(ctx: &PageContext, v: &RolesView) -> Markup {
                 p { a href=(ADMIN_ROLES) { (t(l, Msg::IdentityRolesBack)) } }
                 h2 { (u.name) " (" (u.email) ")" }
                 @if let Some(m) = v.error { (notice(NoticeKind::Error, t(l, m))) }
+                @if let Some((code, until)) = &v.enrol_code {
+                    (notice(NoticeKind::Success, t(l, Msg::IdentityRolesSaved)))
+                    (notice(NoticeKind::Warning, &tf(l, Msg::IdentityRolesEnrolCode, &[("code", code), ("date", &format_datetime(l, *until))])))
+                }
                 form method="post" action=(format!("{ADMIN_ROLES}/{}", u.id)) {
                     (csrf_field(&v.csrf))
                     fieldset {

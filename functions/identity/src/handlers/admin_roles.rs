@@ -1,6 +1,6 @@
 //! `/admin/roles`: administrators assign roles to people of their region (`AssignRoles`).
 
-use crate::roles;
+use crate::roles::{self, Assigned};
 use crate::support::html;
 use crate::users::{self, Person};
 use http::StatusCode;
@@ -30,7 +30,7 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let (people, more) = roles::search(ctx, session.region, &q).await?;
     let people = people.into_iter().map(shown).collect();
     let saved = web::query_param(req, "saved").is_some();
-    let view = RolesView { csrf: session.claims.csrf.clone(), query: q, people, more, saved, region: session.region.name().to_owned(), error: None, editing: None };
+    let view = RolesView { csrf: session.claims.csrf.clone(), query: q, people, more, saved, region: session.region.name().to_owned(), ..Default::default() };
     Ok(medportal_web::html(StatusCode::OK, views::admin_roles(&medportal_web::page_context(ctx, info, "", Some(&session)), &view)))
 }
 
@@ -47,12 +47,15 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let (form, session) = medportal_auth::require_form(ctx, req, Action::AssignRoles).await?;
     let who = users::person(ctx, session.region, id).await?;
     let chosen = roles::selection(form.all("role"))?;
-    if let Some(e) = roles::assign(ctx, session.region, session.user_id(), &who, &chosen).await? {
-        let mut editing = shown(who);
-        editing.roles = codes(&chosen);
-        let editing = Some(editing);
-        let view = RolesView { csrf: session.claims.csrf.clone(), region: session.region.name().to_owned(), editing, error: Some(e), ..Default::default() };
-        return Ok(html(StatusCode::BAD_REQUEST, views::admin_roles(&medportal_web::page_context(ctx, info, "", Some(&session)), &view), None));
-    }
-    Ok(web::redirect(&format!("{}?saved=1&q={}", views::ADMIN_ROLES, web::url_encode(&who.email))))
+    let (error, enrol_code) = match roles::assign(ctx, session.region, session.user_id(), &who, &chosen).await? {
+        Assigned::Saved(None) => return Ok(web::redirect(&format!("{}?saved=1&q={}", views::ADMIN_ROLES, web::url_encode(&who.email)))),
+        Assigned::Saved(code) => (None, code),
+        Assigned::Refused(e) => (Some(e), None),
+    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let mut editing = shown(who);
+    editing.roles = codes(&chosen);
+    let (csrf, region) = (session.claims.csrf.clone(), session.region.name().to_owned());
+    let view = RolesView { csrf, region, editing: Some(editing), error, enrol_code, ..Default::default() };
+    Ok(html(status, views::admin_roles(&medportal_web::page_context(ctx, info, "", Some(&session)), &view), None))
 }

@@ -1,7 +1,7 @@
 //! `/register`: the sign-up form.
 
 use medportal_templates::paths;
-use super::login::check_email;
+use super::login::answer;
 use crate::rate_limit::client_address;
 use crate::registration;
 use crate::support::html;
@@ -30,6 +30,6 @@ pub async fn register<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &R
         view.csrf = form.get("csrf").to_owned();
         return Ok(html(StatusCode::BAD_REQUEST, views::register(&medportal_web::page_context(ctx, info, "", None), &view), None));
     }
-    let nonce = registration::register(ctx, &view, &client_address(req)?, info.locale).await?;
-    Ok(check_email(ctx, info, &nonce))
+    let request = registration::register(ctx, &view, &client_address(req)?, info.locale).await?;
+    Ok(answer(ctx, info, request))
 }

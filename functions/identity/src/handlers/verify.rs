@@ -9,7 +9,8 @@ use crate::oidc::{self, Finished};
 use crate::session::signed_in;
 use crate::support::html;
 use crate::users::{self, User};
-use crate::verification::{self, Upload, expiry_of, may_verify};
+use crate::rate_limit::client_address;
+use crate::verification::{self, NpiSubmission, Upload, expiry_of, may_verify};
 use http::StatusCode;
 use medportal_auth::{Session, checked_form, csrf};
 use medportal_core::web::{self, Request, RequestInfo, Response};
@@ -66,13 +67,28 @@ pub async fn verify<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
         view.error = Some(Msg::IdentityErrorNpi);
         return Ok(html(StatusCode::BAD_REQUEST, views::verify(&page, &view), None));
     }
-    match verification::submit_npi(ctx, &user, &npi).await? {
+    let checked = match verification::submit_npi(ctx, &user, &npi, &client_address(req)?).await? {
+        NpiSubmission::Checked(outcome) => outcome,
+        NpiSubmission::Limited(wait) => {
+            view.error = Some(Msg::IdentityVerifyTooMany);
+            view.error_minutes = wait.div_ceil(60);
+            let mut resp = html(StatusCode::TOO_MANY_REQUESTS, views::verify(&page, &view), None);
+            resp.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(wait));
+            return Ok(resp);
+        }
+    };
+    match checked {
         // The next page load re-issues the session with the new status.
         npi::Outcome::Match => Ok(web::redirect(views::VERIFY)),
-        npi::Outcome::Unavailable => {
+        npi::Outcome::Unavailable | npi::Outcome::InUse => {
             view.status = VerificationStatus::Pending.code().into();
-            view.outcome = Some(Msg::IdentityVerifyUnavailable);
-            Ok(html(StatusCode::SERVICE_UNAVAILABLE, views::verify(&page, &view), None))
+            let (status, msg) = if checked == npi::Outcome::InUse {
+                (StatusCode::ACCEPTED, Msg::IdentityVerifyReview)
+            } else {
+                (StatusCode::SERVICE_UNAVAILABLE, Msg::IdentityVerifyUnavailable)
+            };
+            view.outcome = Some(msg);
+            Ok(html(status, views::verify(&page, &view), None))
         }
         _ => {
             view.status = VerificationStatus::Rejected.code().into();
