@@ -138,15 +138,25 @@ pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&st
 }
 
 /// Whose signals count together: an IPv4 address, or an IPv6 address's /64 network (one
-/// client can use every address of its /64). `None` for anything but an IP address.
+/// client can use every address of its /64; an IPv4-mapped address counts as its IPv4
+/// address). `None` for anything but an IP address. By hand, like core's address check:
+/// std's parser and printer would cost the query Worker several KB.
 pub fn signal_source(client: &str) -> Option<String> {
-    match client.parse::<std::net::IpAddr>().ok()? {
-        std::net::IpAddr::V4(a) => Some(a.to_string()),
-        std::net::IpAddr::V6(a) => {
-            let s = a.segments();
-            Some(format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]))
-        }
+    let addr = medportal_core::web::parse_client_address(client)?.0;
+    if !addr.contains(':') {
+        return Some(addr);
     }
+    if let Some((_, v4)) = addr.rsplit_once(':').filter(|(_, last)| last.contains('.')) {
+        return Some(v4.to_owned());
+    }
+    let groups = |s: &str| -> Vec<String> {
+        s.split(':').filter(|g| !g.is_empty()).map(|g| g.trim_start_matches('0')).map(|g| if g.is_empty() { "0".into() } else { g.into() }).collect()
+    };
+    let (head, tail) = addr.split_once("::").unwrap_or((&addr, ""));
+    let (head, tail) = (groups(head), groups(tail));
+    let zeros = if addr.contains("::") { 8usize.checked_sub(head.len() + tail.len())? } else { 0 };
+    let all: Vec<String> = head.into_iter().chain(std::iter::repeat_n("0".to_owned(), zeros)).chain(tail).collect();
+    (all.len() == 8).then(|| format!("{}::/64", all[..4].join(":")))
 }
 
 async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -> Result<()> {
@@ -315,6 +325,12 @@ mod tests {
         assert_eq!(signal_source("2001:db8:1:2:aaaa::1"), signal_source("2001:db8:1:2:ffff:1:2:3"));
         assert_ne!(signal_source("2001:db8:1:2::1"), signal_source("2001:db8:1:3::1"));
         assert_eq!(signal_source("local"), None);
+        assert_eq!(signal_source("2001:0DB8:0001:0002::1").as_deref(), Some("2001:db8:1:2::/64"));
+        assert_eq!(signal_source("2001:db8::1").as_deref(), Some("2001:db8:0:0::/64"));
+        assert_eq!(signal_source("::1").as_deref(), Some("0:0:0:0::/64"));
+        assert_eq!(signal_source("::ffff:192.0.2.1").as_deref(), Some("192.0.2.1"));
+        assert_eq!(signal_source("1:2:3:4:5:6:7:8").as_deref(), Some("1:2:3:4::/64"));
+        assert_eq!(signal_source("1:2:3:4:5:6:7"), None);
     }
 
     #[test]
