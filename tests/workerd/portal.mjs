@@ -1,8 +1,13 @@
 // The whole portal in workerd (Miniflare 4): one Worker per function, built by worker-build,
 // with the bindings, vars and public routes read from the top-level wrangler.toml, so local
 // runs and tests use exactly the deployment configuration. Used by `make dev` and the
-// contract suite.
+// contract suite. Clients reach it through a small edge proxy (`startEdgeProxy`) that sets
+// the client address as Cloudflare's edge does.
+//
+// Which build: the development Workers (`make build-workers DEV=1`, functions/<fn>/build-dev:
+// the /dev routes compiled in), or with MEDPORTAL_WORKERS_BUILD=build the production ones.
 import { Miniflare } from "miniflare";
+import { createServer, request as httpRequest, Agent } from "node:http";
 import { parse } from "smol-toml";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -10,6 +15,8 @@ import { applyMigrations } from "./migrate.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const FUNCTIONS = ["content", "identity", "search", "search-admin", "inquiries", "audit"];
+/** The Workers' build directory under functions/<fn>/: `build-dev` (default) or `build`. */
+export const WORKERS_BUILD = process.env.MEDPORTAL_WORKERS_BUILD ?? "build-dev";
 
 /** The wrangler.toml environments, one per function. */
 export function loadWrangler() {
@@ -23,13 +30,14 @@ export function localRoute(pattern) {
 }
 
 /** Miniflare options for the portal. `vars` override wrangler vars (e.g. dev_mode). */
-export function portalOptions({ persistDir, vars = {}, port = 0 } = {}) {
+export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS_BUILD, onOutput } = {}) {
   const cfg = loadWrangler();
   const workers = FUNCTIONS.map((fn) => {
     const env = cfg.env[fn];
-    const buildDir = join(ROOT, "functions", fn, "build");
+    const buildDir = join(ROOT, "functions", fn, build);
     if (!existsSync(join(buildDir, "index.js"))) {
-      throw new Error(`functions/${fn}/build/index.js missing: run make build-workers`);
+      const dev = build === "build-dev" ? " DEV=1" : "";
+      throw new Error(`functions/${fn}/${build}/index.js missing: run make build-workers${dev}`);
     }
     const modules = readdirSync(buildDir)
       .filter((f) => f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".wasm"))
@@ -58,7 +66,11 @@ export function portalOptions({ persistDir, vars = {}, port = 0 } = {}) {
         r2Persist: join(persistDir, "r2"),
       }
     : {};
-  return { host: "127.0.0.1", port, workers, ...persist };
+  // `onOutput(text)`: the runtime's stdout and stderr (the Workers' console) go there instead.
+  const stdio = onOutput
+    ? { handleRuntimeStdio: (out, err) => [out, err].forEach((s) => s.on("data", (d) => onOutput(d.toString()))) }
+    : {};
+  return { host: "127.0.0.1", port, workers, ...persist, ...stdio };
 }
 
 /** Applies the schema (infra/migrations) and, with `seed`, the demo seed of `binding`
@@ -82,10 +94,66 @@ export async function prepareDatabases(mf, { seed = true } = {}) {
   }
 }
 
-/** Starts the portal; returns { mf, url }. */
-export async function startPortal(opts) {
-  const mf = new Miniflare(portalOptions(opts));
-  const url = await mf.ready;
-  await prepareDatabases(mf, { seed: opts?.seed ?? true });
-  return { mf, url: url.toString().replace(/\/$/, "") };
+/** Address headers a client may send. Cloudflare's edge never passes a client's own on
+ * (it sets `CF-Connecting-IP` itself); Miniflare keeps one a client sent, so the proxy drops them. */
+export const CLIENT_ADDRESS_HEADERS = ["cf-connecting-ip", "x-forwarded-for", "x-real-ip", "true-client-ip", "forwarded"];
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection"];
+
+/** A flat raw header list (`[name, value, …]`) without the named headers. */
+function withoutHeaders(raw, names) {
+  const out = [];
+  for (let i = 0; i < raw.length; i += 2) if (!names.includes(raw[i].toLowerCase())) out.push(raw[i], raw[i + 1]);
+  return out;
+}
+
+/** The edge in front of workerd: forwards every request to `target`, streaming both ways (no
+ * buffering), after dropping client-sent address headers and setting `CF-Connecting-IP` to the
+ * TCP peer's address. Resolves to { url, close }. */
+export function startEdgeProxy(target, { host = "127.0.0.1", port = 0 } = {}) {
+  const upstream = new URL(target);
+  const agent = new Agent({ keepAlive: true });
+  const server = createServer((req, res) => {
+    const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    const headers = withoutHeaders(req.rawHeaders, [...CLIENT_ADDRESS_HEADERS, ...HOP_BY_HOP]);
+    headers.push("cf-connecting-ip", peer);
+    const out = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.statusMessage, withoutHeaders(answer.rawHeaders, HOP_BY_HOP));
+        answer.pipe(res);
+        answer.on("error", () => res.destroy());
+      },
+    );
+    out.on("error", () => (res.headersSent ? res.destroy() : res.writeHead(502).end("edge proxy: upstream failed")));
+    req.on("error", () => out.destroy());
+    res.on("close", () => res.writableFinished || out.destroy());
+    req.pipe(out);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const close = () =>
+        new Promise((r) => {
+          server.close(r);
+          server.closeAllConnections();
+          agent.destroy();
+        });
+      resolve({ url: `http://${host}:${server.address().port}`, close });
+    });
+  });
+}
+
+/** Starts the portal behind the edge proxy (listening on `port`, 0 = any); returns
+ * { mf, url, stop }. */
+export async function startPortal(opts = {}) {
+  const mf = new Miniflare(portalOptions({ ...opts, port: 0 }));
+  const inner = await mf.ready;
+  try {
+    await prepareDatabases(mf, { seed: opts.seed ?? true });
+    const edge = await startEdgeProxy(inner.toString(), { port: opts.port ?? 0 });
+    return { mf, url: edge.url, stop: async () => (await edge.close(), await mf.dispose()) };
+  } catch (e) {
+    await mf.dispose();
+    throw e;
+  }
 }

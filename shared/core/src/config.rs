@@ -126,11 +126,13 @@ impl Config {
     #[cfg(feature = "dev")]
     pub const DEV_SEARCH_INDEX_TOKEN: &'static str = "medportal-dev-search-index-token";
 
-    /// Settings that are production secrets: any of them set means this is not a dev
-    /// deployment, so dev mode is refused. `search_index_token` is not among them: the
-    /// contract hosts set one in dev mode to test the indexing entry point as deployed.
-    /// `oidc_client_secret` counts too unless the provider is a local (loopback) one.
-    pub const PRODUCTION_SECRETS: &'static [&'static str] = &["session_keys", "health_token"];
+    /// Production settings: any of them set means this is not a dev deployment, so dev mode is
+    /// refused. The secrets, and the session public keys every deployed function is given
+    /// (with them, tokens signed by the public dev key must never be trusted beside them).
+    /// `search_index_token` is not among them: the contract hosts set one in dev mode to test
+    /// the indexing entry point as deployed. `oidc_client_secret` counts too unless the
+    /// provider is a local (loopback) one.
+    pub const PRODUCTION_SETTINGS: &'static [&'static str] = &["session_keys", "health_token", "session_public_keys"];
 
     /// What the public development session key is derived from, when dev mode is on in a
     /// development build (`medportal_auth` uses it when no session keys are configured).
@@ -251,13 +253,13 @@ fn check_dev_mode(public_origin: &str, get: &mut impl FnMut(&str) -> Option<Stri
             "config: dev_mode=true needs a loopback http public_origin (http://127.0.0.1[:port], http://localhost[:port] or http://[::1][:port])",
         ));
     }
-    if let Some(secret) = Config::PRODUCTION_SECRETS.iter().find(|k| get(k).is_some()) {
-        return Err(Error::internal(format!("config: dev_mode=true with the production secret `{secret}` set; dev mode is for local runs only")));
+    if let Some(setting) = Config::PRODUCTION_SETTINGS.iter().find(|k| get(k).is_some()) {
+        return Err(Error::internal(format!("config: dev_mode=true with the production setting `{setting}` set; dev mode is for local runs only")));
     }
     let remote_provider = ["oidc_authorize_url", "oidc_token_url", "oidc_userinfo_url"].iter().any(|k| get(k).is_some_and(|u| !is_loopback(&u)));
     if remote_provider && get("oidc_client_secret").is_some() {
         return Err(Error::internal(
-            "config: dev_mode=true with the production secret `oidc_client_secret` of a non-loopback verification provider; dev mode is for local runs only",
+            "config: dev_mode=true with the production setting `oidc_client_secret` of a non-loopback verification provider; dev mode is for local runs only",
         ));
     }
     Ok(())
@@ -336,10 +338,10 @@ mod tests {
             let err = cfg(&[("dev_mode", "true"), ("public_origin", origin)]).unwrap_err().to_string();
             assert!(err.contains("loopback http public_origin"), "{origin}: {err}");
         }
-        let secrets = [("session_keys", "k1:AAAA"), ("health_token", "0123456789abcdef0123456789")];
-        for (k, v) in secrets {
+        let settings = [("session_keys", "k1:AAAA"), ("health_token", "0123456789abcdef0123456789"), ("session_public_keys", "k1:AAAA")];
+        for (k, v) in settings {
             let err = cfg(&[("dev_mode", "true"), (k, v)]).unwrap_err().to_string();
-            assert!(err.contains(&format!("production secret `{k}`")), "{k}: {err}");
+            assert!(err.contains(&format!("production setting `{k}`")), "{k}: {err}");
         }
         // a verification provider's client secret: production unless the provider is local
         let oidc = |base: &'static str| {
@@ -350,7 +352,7 @@ mod tests {
         };
         assert!(oidc("http://127.0.0.1:9443").is_ok());
         let err = oidc("https://id.example.net").unwrap_err().to_string();
-        assert!(err.contains("production secret `oidc_client_secret`"), "{err}");
+        assert!(err.contains("production setting `oidc_client_secret`"), "{err}");
         // the contract hosts test the indexing entry point with a real token in dev mode
         assert!(cfg(&[("dev_mode", "true"), ("search_index_token", "contract-search-index-token-0123456789")]).is_ok());
         assert_eq!(Config::dev().dev_search_index_token(), Some(Config::DEV_SEARCH_INDEX_TOKEN));
