@@ -150,7 +150,7 @@ bench-auth:
 # builds may hold (the /dev routes, the public dev session key and indexing token).
 check-prod: setup
 	@$(MAKE) -s build-workers build-spin DEV=0
-	$(NODE) --test tests/infra/production-build.test.mjs
+	$(NODE) --test tests/build/production.test.mjs
 
 provision-dry-run: setup
 	$(NODE) infra/provision.mjs --dry-run
