@@ -23,6 +23,7 @@ enum Common<'p> {
     /// suite sees that every host ignores address headers a client sends.
     #[cfg(feature = "dev")]
     Client,
+    /// Never built: keeps the lifetime used when a production build has no borrowing route.
     #[cfg(not(feature = "dev"))]
     #[allow(dead_code)]
     Never(core::marker::PhantomData<&'p ()>),
