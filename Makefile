@@ -22,14 +22,33 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search test-browser chromium bench-auth attack
+        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack
+
+# Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
+# `dev` cargo feature (no /dev routes, no public dev keys, dev_mode refused at start), into
+# functions/<fn>/build and build/spin: what wrangler.toml and spin.toml deploy (their build
+# commands call worker-build / spin-build with the default). DEV=1: development builds, into
+# functions/<fn>/build-dev and build/spin-dev, which `make dev`, the contract suite and the
+# browser test run. A development build never sits where a deployment picks one up.
+DEV ?= 0
+ifeq ($(DEV),1)
+WORKER_OUT := build-dev
+SPIN_OUT := build/spin-dev
+DEV_FEATURE := ,dev
+else
+WORKER_OUT := build
+SPIN_OUT := build/spin
+DEV_FEATURE :=
+endif
 
 help:
 	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
 	@echo "make test   - install what is needed, run unit/host tests, the contract suite on native, workerd and Spin, and the browser test"
 	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd"
 	@echo "make attack - replay the security review's findings against workerd (dev mode): HELD or SUCCEEDED per attack (ATTACK_FLAGS=--strict fails on any)"
-	@echo "make bench  - wasm sizes, per-route CPU figures, the token check cost (native and wasm), then the search engine comparison (make bench-search)"
+	@echo "make bench  - wasm sizes (production build), per-route CPU figures, the token check cost (native and wasm), then the search engine comparison (make bench-search)"
+	@echo "make build  - production Workers + Spin components (DEV=1: development builds, as make dev/test use)"
+	@echo "make check-prod - build production Workers + Spin components and check they hold no /dev route or dev key"
 
 ## ---- set-up -------------------------------------------------------------------------------
 setup: tools node_modules/.installed
@@ -50,28 +69,32 @@ chromium:
 ## ---- builds ---------------------------------------------------------------------------------
 build: build-workers build-spin native-host spin-host
 
-# One Worker per function: functions/<fn>/build/{index.js,index_bg.wasm}
+# What make dev, the contract suite and the browser test run (and the test hosts).
+build-dev:
+	@$(MAKE) -s build DEV=1
+
+# One Worker per function: functions/<fn>/$(WORKER_OUT)/{index.js,index_bg.wasm}
 build-workers: setup
-	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f; done
+	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f DEV=$(DEV); done
 
 # Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
-WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml Cargo.toml Cargo.lock
+WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml Cargo.toml Cargo.lock Makefile
 worker-build:
-	@out=functions/$(FN)/build/index_bg.wasm; \
-	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -print -quit)" ]; then \
-	  echo "functions/$(FN): Worker up to date"; \
+	@out=functions/$(FN)/$(WORKER_OUT)/index_bg.wasm; \
+	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]; then \
+	  echo "functions/$(FN): Worker ($(WORKER_OUT)) up to date"; \
 	else \
-	  cd functions/$(FN) && worker-build --release -- --features workers; \
+	  cd functions/$(FN) && worker-build --release --out-dir $(WORKER_OUT) -- --features workers$(DEV_FEATURE); \
 	fi
 
-# One Spin component per function: build/spin/<fn>.wasm
+# One Spin component per function: $(SPIN_OUT)/<fn>.wasm
 build-spin: setup
-	@for f in $(FUNCTIONS); do $(MAKE) -s spin-build FN=$$f; done
+	@for f in $(FUNCTIONS); do $(MAKE) -s spin-build FN=$$f DEV=$(DEV); done
 
 spin-build:
-	cargo build --release --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin
-	@mkdir -p build/spin
-	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(subst -,_,$(FN)).wasm build/spin/$(FN).wasm
+	cargo build --release --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin$(DEV_FEATURE)
+	@mkdir -p $(SPIN_OUT)
+	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(subst -,_,$(FN)).wasm $(SPIN_OUT)/$(FN).wasm
 
 native-host:
 	cargo build --profile native --locked -p medportal-native-host
@@ -81,14 +104,18 @@ spin-host:
 	cd tests/spin-host && CARGO_TARGET_DIR=$(SPIN_HOST_TARGET) cargo build --release --locked
 
 ## ---- run --------------------------------------------------------------------------------------
-dev: build-workers
+dev: setup
+	@$(MAKE) -s build-workers DEV=1
 	$(NODE) tests/workerd/dev.mjs
 
 ## ---- tests ------------------------------------------------------------------------------------
-test: setup test-native build test-contract test-browser
+test: setup test-native build-dev test-contract test-browser check-prod
 
+# The workspace tests run with the `dev` feature (the native adapter enables it); core's own
+# unit tests then run once more as a production build (no `dev`): no /dev route, dev mode refused.
 test-native:
 	cargo test --workspace --locked
+	cargo test --locked -p medportal-core --lib
 
 test-contract:
 	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
@@ -97,18 +124,22 @@ test-contract:
 
 # Headless Chromium walks register → magic link → NPI verification → HCP-only content, against
 # the built Workers in workerd (dev mode, fake NPPES registry), with and without JavaScript.
-test-browser: setup chromium build-workers
+test-browser: setup chromium
+	@$(MAKE) -s build-workers DEV=1
 	$(NODE) --test --test-concurrency=1 "tests/browser/*.test.mjs"
 
 # The security review's findings replayed against the built Workers in workerd (dev mode, fake
 # NPPES registry, loopback only): one line per attack, HELD or SUCCEEDED, then "N attacks
 # succeeded". Not part of `make test`; exits 0 either way unless ATTACK_FLAGS=--strict.
 ATTACK_FLAGS ?=
-attack: setup build-workers
+attack: setup
+	@$(MAKE) -s build-workers DEV=1
 	$(NODE) tests/attack/attack.mjs $(ATTACK_FLAGS)
 
 ## ---- benchmarks and ops -------------------------------------------------------------------
-bench: build bench-auth
+# Sizes are the production build's; timings run on the development hosts (they sign in
+# through the dev outbox).
+bench: build build-dev bench-auth
 	scripts/bench.sh
 	$(MAKE) -s bench-search
 
@@ -124,11 +155,17 @@ bench-auth:
 	@$(CARGO_TARGET_DIR)/native/medportal-auth-bench $(AUTH_N)
 	@$(NODE) --no-warnings scripts/wasi-run.mjs $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-auth-bench.wasm $(AUTH_N)
 
+# Production Workers and Spin components, then a scan of every one for what only development
+# builds may hold (the /dev routes, the public dev session key and indexing token).
+check-prod: setup
+	@$(MAKE) -s build-workers build-spin DEV=0
+	$(NODE) --test tests/build/production.test.mjs
+
 provision-dry-run: setup
 	$(NODE) infra/provision.mjs --dry-run
 
 clean:
-	rm -rf build functions/*/build .state
+	rm -rf build functions/*/build functions/*/build-dev .state
 
 ## ---- search ---------------------------------------------------------------------------------
 # BEIR-format evaluation through the production index builder and query engine. The engine's

@@ -73,7 +73,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await portal?.mf.dispose();
+  await portal?.stop();
   await nppes?.stop();
   if (Object.keys(timings).length) console.log(`browser journey timings (ms): ${JSON.stringify(timings)}`);
 });

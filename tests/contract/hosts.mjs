@@ -1,8 +1,10 @@
 // Host drivers for the contract suite. Each starts one host serving the whole portal in dev
 // mode on a free loopback port, and can dump any store directly (not through the portal),
-// so residency is checked on the stores themselves.
+// so residency is checked on the stores themselves. The hosts run development builds
+// (`make build-dev`): the Workers from functions/<fn>/build-dev, the Spin components from
+// build/spin-dev (through a copy of spin.toml pointing there), the native host built with them.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -23,6 +25,20 @@ const DEV_VARS = {
   search_index_token: SEARCH_INDEX_TOKEN,
 };
 
+/** spin.toml with every component's source in build/spin-dev (absolute paths), written to `dir`. */
+function devSpinManifest(dir) {
+  const text = readFileSync(join(ROOT, "spin.toml"), "utf8").replace(
+    /^source = "build\/spin\/([\w-]+\.wasm)"$/gm,
+    (_, file) => `source = ${JSON.stringify(join(ROOT, "build/spin-dev", file))}`,
+  );
+  for (const m of text.matchAll(/^source = "(.+)"$/gm)) {
+    if (!existsSync(m[1])) throw new Error(`${m[1]} missing: run make build-spin DEV=1`);
+  }
+  const file = join(dir, "spin.dev.toml");
+  writeFileSync(file, text);
+  return file;
+}
+
 function spawnHost(bin, args, env) {
   return new Promise((resolvePromise, reject) => {
     if (!existsSync(bin)) return reject(new Error(`${bin} not built`));
@@ -33,7 +49,7 @@ function spawnHost(bin, args, env) {
     child.stdout.on("data", (d) => {
       out += d.toString();
       const m = out.match(/listening on (http:\/\/[^\s]+)/);
-      if (m) resolvePromise({ child, url: m[1].replace(/\/$/, ""), logs });
+      if (m) resolvePromise({ child, url: m[1].replace(/\/$/, ""), logs, exited: new Promise((r) => child.on("exit", r)) });
     });
     child.on("exit", (code) => reject(new Error(`${bin} exited ${code}: ${logs.join("")}`)));
     setTimeout(() => reject(new Error(`${bin} did not start: ${logs.join("")}`)), 60_000).unref();
@@ -81,18 +97,20 @@ export async function startHost(name) {
   }
 }
 
-async function startBareHost(name, vars) {
+/** Starts host `name` with exactly `vars` (no fakes, no search seeding): { url, logs(), stop }
+ * (`logs()` is what the host wrote to stderr so far). */
+export async function startBareHost(name, vars) {
   const spinVars = spinVarsOf(vars);
   const cache = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, ".cache/medportal/target");
   const stateDir = mkdtempSync(join(tmpdir(), `medportal-${name}-`));
   if (name === "native") {
     const bin = process.env.NATIVE_HOST_BIN ?? join(cache, "native/medportal-native-host");
-    const { child, url } = await spawnHost(
+    const { child, url, logs } = await spawnHost(
       bin,
       ["--manifest", "spin.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
       spinVars,
-    );
-    return { name, url, dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
+    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "spin") {
     const bin = process.env.SPIN_HOST_BIN ?? join(process.env.HOME, ".cache/medportal/spin-host-target/release/medportal-spin-host");
@@ -100,15 +118,16 @@ async function startBareHost(name, vars) {
       "--migrate", `${db}=infra/migrations`,
       "--migrate", `${db}=infra/seed/${db}`,
     ]);
-    const { child, url } = await spawnHost(
+    const { child, url, logs } = await spawnHost(
       bin,
-      ["--manifest", "spin.toml", "--runtime-config", "infra/spin/runtime-config.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", ...migrate],
+      ["--manifest", devSpinManifest(stateDir), "--runtime-config", "infra/spin/runtime-config.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", ...migrate],
       spinVars,
     );
-    return { name, url, dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "workerd") {
-    const { mf, url } = await startPortal({ vars });
+    const logs = [];
+    const { mf, url, stop } = await startPortal({ vars, onOutput: (text) => logs.push(text) });
     const dump = async (store) => {
       const [kind] = store.split("_");
       const worker = kind === "db" && store === "db_global" ? "content" : "identity";
@@ -120,7 +139,7 @@ async function startBareHost(name, vars) {
       const bucketWorker = store === "blob_global" ? "content" : "identity";
       return (await (await mf.getR2Bucket(store, bucketWorker)).list()).objects.map((o) => o.key).sort();
     };
-    return { name, url, dump, contentItems: () => itemsFromD1(mf), stop: () => mf.dispose() };
+    return { name, url, logs: () => logs.join(""), dump, contentItems: () => itemsFromD1(mf), stop };
   }
   throw new Error(`unknown host ${name}`);
 }

@@ -7,6 +7,10 @@
 // requests: phase "headers" holds the whole answer back for `ms`; phase "body" sends the
 // status and headers at once, then one body byte, then holds the rest back for `ms` (a stalled
 // body). `delay(0)` restores prompt answers; `stop()` drops held connections.
+// `oversize(bytes)` makes the following answers a 200 whose JSON body is `bytes` long, sent in
+// 64 KiB chunks without a Content-Length (as a misbehaving or hostile registry might);
+// `oversized.sent` counts the bytes actually written before the client stopped reading
+// (`oversize(0)` restores normal answers).
 // Run alone: node tests/fakes/nppes.mjs [delay-ms [headers|body]]
 //   (prints "listening on http://127.0.0.1:PORT").
 import { createServer } from "node:http";
@@ -24,6 +28,25 @@ export function startFakeNppes() {
   const held = new Set();
   let delayMs = 0;
   let delayPhase = "headers";
+  const oversized = { bytes: 0, sent: 0, finished: false };
+  const sendOversized = (res) => {
+    Object.assign(oversized, { sent: 0, finished: false });
+    res.writeHead(200, { "content-type": "application/json" });
+    const head = '{"result_count":0,"results":[],"pad":"';
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    res.write(head);
+    oversized.sent = head.length;
+    const pump = () => {
+      while (oversized.sent + chunk.length < oversized.bytes) {
+        oversized.sent += chunk.length;
+        if (!res.write(chunk)) return res.once("drain", pump);
+      }
+      oversized.finished = true;
+      res.end('"}');
+    };
+    res.on("close", () => res.removeAllListeners("drain"));
+    pump();
+  };
   const later = (ms, fn) => {
     const t = setTimeout(() => (held.delete(t), fn()), ms);
     held.add(t);
@@ -32,6 +55,7 @@ export function startFakeNppes() {
     const url = new URL(req.url, "http://127.0.0.1");
     requests.push(url.pathname + url.search);
     const [ms, phase] = [delayMs, delayPhase];
+    if (oversized.bytes > 0) return sendOversized(res);
     const send = (status, body) => {
       const text = JSON.stringify(body);
       if (ms > 0 && phase === "headers") return later(ms, () => reply(status, text));
@@ -72,7 +96,8 @@ export function startFakeNppes() {
           server.close(r);
           server.closeAllConnections();
         });
-      resolve({ url: `http://127.0.0.1:${port}`, requests, delay, stop });
+      const oversize = (bytes) => (oversized.bytes = bytes);
+      resolve({ url: `http://127.0.0.1:${port}`, requests, delay, oversize, oversized, stop });
     });
   });
 }

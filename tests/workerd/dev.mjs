@@ -5,7 +5,7 @@ import { DEV_SEARCH_INDEX_TOKEN, itemsFromD1, seedSearch } from "./search-seed.m
 import { join } from "node:path";
 
 const port = Number(process.env.PORT ?? 8787);
-const { mf, url } = await startPortal({
+const { mf, url, stop: stopPortal } = await startPortal({
   persistDir: join(ROOT, ".state/workerd"),
   port,
   vars: { dev_mode: "true", public_origin: `http://127.0.0.1:${port}` },
@@ -16,7 +16,7 @@ console.log(`search: indexed ${indexed.map((r) => `${r.index} (${r.documents} it
 console.log(`medportal is running in workerd at ${url}/`);
 console.log(`  mail outbox: ${url}/dev/outbox   state: .state/workerd   stop: Ctrl-C`);
 const stop = async () => {
-  await mf.dispose();
+  await stopPortal();
   process.exit(0);
 };
 process.on("SIGINT", stop);

@@ -1,8 +1,13 @@
 // The whole portal in workerd (Miniflare 4): one Worker per function, built by worker-build,
 // with the bindings, vars and public routes read from the top-level wrangler.toml, so local
 // runs and tests use exactly the deployment configuration. Used by `make dev` and the
-// contract suite.
+// contract suite. Clients reach it through a small edge proxy (`startEdgeProxy`) that sets
+// the client address as Cloudflare's edge does.
+//
+// Which build: the development Workers (`make build-workers DEV=1`, functions/<fn>/build-dev:
+// the /dev routes compiled in), or with MEDPORTAL_WORKERS_BUILD=build the production ones.
 import { Miniflare } from "miniflare";
+import { createServer as createNetServer, connect } from "node:net";
 import { parse } from "smol-toml";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -10,6 +15,8 @@ import { applyMigrations } from "./migrate.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const FUNCTIONS = ["content", "identity", "search", "search-admin", "inquiries", "audit"];
+/** The Workers' build directory under functions/<fn>/: `build-dev` (default) or `build`. */
+export const WORKERS_BUILD = process.env.MEDPORTAL_WORKERS_BUILD ?? "build-dev";
 
 /** The wrangler.toml environments, one per function. */
 export function loadWrangler() {
@@ -23,13 +30,14 @@ export function localRoute(pattern) {
 }
 
 /** Miniflare options for the portal. `vars` override wrangler vars (e.g. dev_mode). */
-export function portalOptions({ persistDir, vars = {}, port = 0 } = {}) {
+export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS_BUILD, onOutput } = {}) {
   const cfg = loadWrangler();
   const workers = FUNCTIONS.map((fn) => {
     const env = cfg.env[fn];
-    const buildDir = join(ROOT, "functions", fn, "build");
+    const buildDir = join(ROOT, "functions", fn, build);
     if (!existsSync(join(buildDir, "index.js"))) {
-      throw new Error(`functions/${fn}/build/index.js missing: run make build-workers`);
+      const dev = build === "build-dev" ? " DEV=1" : "";
+      throw new Error(`functions/${fn}/${build}/index.js missing: run make build-workers${dev}`);
     }
     const modules = readdirSync(buildDir)
       .filter((f) => f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".wasm"))
@@ -58,7 +66,11 @@ export function portalOptions({ persistDir, vars = {}, port = 0 } = {}) {
         r2Persist: join(persistDir, "r2"),
       }
     : {};
-  return { host: "127.0.0.1", port, workers, ...persist };
+  // `onOutput(text)`: the runtime's stdout and stderr (the Workers' console) go there instead.
+  const stdio = onOutput
+    ? { handleRuntimeStdio: (out, err) => [out, err].forEach((s) => s.on("data", (d) => onOutput(d.toString()))) }
+    : {};
+  return { host: "127.0.0.1", port, workers, ...persist, ...stdio };
 }
 
 /** Applies the schema (infra/migrations) and, with `seed`, the demo seed of `binding`
@@ -82,10 +94,79 @@ export async function prepareDatabases(mf, { seed = true } = {}) {
   }
 }
 
-/** Starts the portal; returns { mf, url }. */
-export async function startPortal(opts) {
-  const mf = new Miniflare(portalOptions(opts));
-  const url = await mf.ready;
-  await prepareDatabases(mf, { seed: opts?.seed ?? true });
-  return { mf, url: url.toString().replace(/\/$/, "") };
+/** Address headers a client may send. Cloudflare's edge never passes a client's own on
+ * (it sets `CF-Connecting-IP` itself); Miniflare keeps one a client sent, so the proxy drops them. */
+export const CLIENT_ADDRESS_HEADERS = ["cf-connecting-ip", "x-forwarded-for", "x-real-ip", "true-client-ip", "forwarded"];
+
+const MAX_HEAD = 64 * 1024;
+
+/** The request head with client-sent address headers and `Connection` dropped, then
+ * `CF-Connecting-IP: <peer>` and `Connection: close` (one request per connection, so every
+ * request's head passes here); `null` if it is not an HTTP/1.x head. */
+function edgeHead(head, peer) {
+  const [start, ...lines] = head.split("\r\n");
+  if (!/^[A-Z]+ \S+ HTTP\/1\.[01]$/.test(start)) return null;
+  const drop = [...CLIENT_ADDRESS_HEADERS, "connection", "keep-alive", "proxy-connection"];
+  const kept = lines.filter((l) => !drop.includes(l.slice(0, l.indexOf(":")).trim().toLowerCase()));
+  return [start, ...kept, `cf-connecting-ip: ${peer}`, "connection: close", "", ""].join("\r\n");
+}
+
+/** The edge in front of workerd: for each connection, reads the request head, drops
+ * client-sent address headers, sets `CF-Connecting-IP` to the TCP peer's address, and from
+ * then on pipes bytes both ways (streaming, no buffering, so an early answer such as a 413
+ * reaches the client as it would from the edge). Resolves to { url, close }. */
+export function startEdgeProxy(target, { host = "127.0.0.1", port = 0 } = {}) {
+  const upstream = new URL(target);
+  const server = createNetServer((client) => {
+    client.setNoDelay(true); // no Nagle delay on small answers (a ~40 ms stall per request)
+    const peer = (client.remoteAddress ?? "").replace(/^::ffff:/, "");
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf("\r\n\r\n");
+      if (end < 0) return buffered.length > MAX_HEAD && client.destroy();
+      client.off("data", onData);
+      client.pause();
+      const head = edgeHead(buffered.subarray(0, end).toString("latin1"), peer);
+      if (head === null) return client.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      const out = connect({ port: Number(upstream.port), host: upstream.hostname, noDelay: true }, () => {
+        out.write(Buffer.concat([Buffer.from(head, "latin1"), buffered.subarray(end + 4)]));
+        client.pipe(out);
+        out.pipe(client);
+      });
+      out.on("error", () => client.destroy());
+      client.on("error", () => out.destroy());
+      client.on("close", () => out.destroy());
+    };
+    client.on("data", onData);
+    client.on("error", () => client.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const sockets = new Set();
+      server.on("connection", (s) => (sockets.add(s), s.on("close", () => sockets.delete(s))));
+      const close = () =>
+        new Promise((r) => {
+          server.close(r);
+          for (const s of sockets) s.destroy();
+        });
+      resolve({ url: `http://${host}:${server.address().port}`, close });
+    });
+  });
+}
+
+/** Starts the portal behind the edge proxy (listening on `port`, 0 = any); returns
+ * { mf, url, stop }. */
+export async function startPortal(opts = {}) {
+  const mf = new Miniflare(portalOptions({ ...opts, port: 0 }));
+  const inner = await mf.ready;
+  try {
+    await prepareDatabases(mf, { seed: opts.seed ?? true });
+    const edge = await startEdgeProxy(inner.toString(), { port: opts.port ?? 0 });
+    return { mf, url: edge.url, stop: async () => (await edge.close(), await mf.dispose()) };
+  } catch (e) {
+    await mf.dispose();
+    throw e;
+  }
 }

@@ -22,7 +22,7 @@ pub mod totp;
 mod users;
 mod verification;
 
-use handlers::{account, admin_roles, admin_verifications, login, outbox, register, verify};
+use handlers::{account, admin_roles, admin_verifications, login, register, verify};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{Request, RequestInfo, Response};
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
@@ -32,6 +32,8 @@ pub struct Identity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
+    /// Development builds only (`dev` feature), like every `/dev` route.
+    #[cfg(any(test, feature = "dev"))]
     Outbox,
     RegisterForm,
     Register,
@@ -65,8 +67,10 @@ impl App for Identity {
 
     fn routes() -> &'static Routes<Route> {
         route_table!(Route, {
-            RoutesBuilder::new()
-                .get(paths::DEV_OUTBOX, Route::Outbox)
+            let routes = RoutesBuilder::new();
+            #[cfg(any(test, feature = "dev"))]
+            let routes = routes.get(paths::DEV_OUTBOX, Route::Outbox);
+            routes
                 .get(paths::REGISTER, Route::RegisterForm)
                 .post(paths::REGISTER, Route::Register)
                 .get(paths::LOGIN, Route::LoginForm)
@@ -103,7 +107,8 @@ impl App for Identity {
         req: Request,
     ) -> Result<Response> {
         match route {
-            Route::Outbox => outbox::list(ctx, info).await,
+            #[cfg(any(test, feature = "dev"))]
+            Route::Outbox => handlers::outbox::list(ctx, info).await,
             Route::RegisterForm => register::register_form(ctx, info, &req).await,
             Route::Register => register::register(ctx, info, &req).await,
             Route::LoginForm => login::login_form(ctx, info, &req).await,

@@ -635,9 +635,9 @@ fn verification_lapses_and_can_be_renewed() {
 fn oidc_host(profession: &'static str, country: &'static str) -> TestHost {
     let config = Config::from_lookup(|k| match k {
         "dev_mode" => Some("true".into()),
-        "oidc_authorize_url" => Some("https://id.example.net/authorize".into()),
-        "oidc_token_url" => Some("https://id.example.net/token".into()),
-        "oidc_userinfo_url" => Some("https://id.example.net/userinfo".into()),
+        "oidc_authorize_url" => Some("http://127.0.0.1:9443/authorize".into()),
+        "oidc_token_url" => Some("http://127.0.0.1:9443/token".into()),
+        "oidc_userinfo_url" => Some("http://127.0.0.1:9443/userinfo".into()),
         "oidc_client_id" => Some("medportal".into()),
         "oidc_client_secret" => Some("client-secret".into()),
         "oidc_countries" => Some("DE,AT".into()),
@@ -675,7 +675,7 @@ fn oidc_round_trip<'h>(host: &'h TestHost, email: &str, code: &str) -> (Browser<
     let resp = b.send("POST", "/verify/oidc", &[("csrf", &csrf_of(&html))]);
     assert_eq!(resp.status(), 303);
     let location = resp.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("https://id.example.net/authorize?response_type=code&client_id=medportal&redirect_uri=http%3A%2F%2F127.0.0.1%3A8787%2Fverify%2Foidc%2Fcallback"), "{location}");
+    assert!(location.starts_with("http://127.0.0.1:9443/authorize?response_type=code&client_id=medportal&redirect_uri=http%3A%2F%2F127.0.0.1%3A8787%2Fverify%2Foidc%2Fcallback"), "{location}");
     assert!(location.contains("code_challenge_method=S256"));
     let state = location.split("state=").nth(1).unwrap().split('&').next().unwrap().to_owned();
     let resp = b.get(&format!("/verify/oidc/callback?code={code}&state={state}"));

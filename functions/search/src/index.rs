@@ -77,10 +77,10 @@ impl Actor {
 /// Checks `Authorization: Bearer <search_index_token>` in constant time. Missing → 401;
 /// wrong → 403; not configured outside dev mode → 403 (fail closed).
 pub fn check_token(config: &Config, req: &Request) -> Result<()> {
-    let expected = match (&config.search_index_token, config.dev_mode) {
+    let expected = match (&config.search_index_token, config.dev_search_index_token()) {
         (Some(t), _) => t.as_str(),
-        (None, true) => Config::DEV_SEARCH_INDEX_TOKEN,
-        (None, false) => return Err(Error::Forbidden { code: "indexing_not_configured" }),
+        (None, Some(dev)) => dev,
+        (None, None) => return Err(Error::Forbidden { code: "indexing_not_configured" }),
     };
     let given = web::header_str(req, header::AUTHORIZATION)
         .and_then(|v| v.strip_prefix("Bearer "))

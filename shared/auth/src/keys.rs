@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Key id of the development key (dev mode only, when no keys are configured).
+/// Key id of the development key (dev mode in a development build only, when no keys are
+/// configured; the key itself comes from `Config::dev_session_key_label`).
 pub const DEV_KID: &str = "dev";
 
 pub struct Signer {
@@ -62,16 +63,18 @@ impl KeySet {
     pub fn from_config(config: &Config) -> Result<KeySet> {
         let mut set = KeySet { signer: None, seeds: Vec::new(), verifiers: RefCell::new(Vec::new()), csrf_key: None };
         match (&config.session_keys, &config.session_public_keys) {
-            (None, None) if config.dev_mode => {
-                set.seeds.push((DEV_KID.to_owned(), Sha256::digest(b"medportal development session key").into()));
-            }
             (Some(list), _) => {
                 for entry in entries(list) {
                     let (kid, seed) = entry?;
                     set.seeds.push((kid.to_owned(), decode_32(seed)?));
                 }
             }
-            (None, _) => {}
+            (None, None) => {
+                if let Some(label) = config.dev_session_key_label() {
+                    set.seeds.push((DEV_KID.to_owned(), Sha256::digest(label).into()));
+                }
+            }
+            (None, Some(_)) => {}
         }
         // The first signing key signs, and keys the anonymous CSRF tokens.
         if let Some((kid, seed)) = set.seeds.first() {

@@ -1,5 +1,6 @@
-//! Routes every function serves: liveness, readiness (store round trips) and, in dev mode
-//! only, a store probe used by the contract suite to prove storage and residency on each host.
+//! Routes every function serves: liveness, readiness (store round trips) and, in development
+//! builds (cargo feature `dev`) with dev mode on, a store probe used by the contract suite to
+//! prove storage and residency on each host. A production build has no probe code at all.
 
 use crate::error::{Error, Result};
 use crate::functions::{Function, StoreKind, StoreName};
@@ -14,17 +15,31 @@ use http::{Method, StatusCode, header};
 enum Common<'p> {
     Health,
     Ready,
+    #[cfg(feature = "dev")]
     ProbeList { store: &'p str },
+    #[cfg(feature = "dev")]
     Probe { store: &'p str, key: &'p str },
+    /// The client address the adapter established (`/dev/<fn>/client`): how the contract
+    /// suite sees that every host ignores address headers a client sends.
+    #[cfg(feature = "dev")]
+    Client,
+    /// Never built: keeps the lifetime used when a production build has no borrowing route.
+    #[cfg(not(feature = "dev"))]
+    #[allow(dead_code)]
+    Never(core::marker::PhantomData<&'p ()>),
 }
 
 /// The common routes' patterns, `{function}` standing for the function's name: the manifest
-/// test checks that both manifests send them to the function.
-pub const PATTERNS: [&str; 4] = [
+/// test checks that both manifests send them to the function. The probe's only in dev builds.
+pub const PATTERNS: &[&str] = &[
     "/health/{function}",
     "/health/{function}/ready",
+    #[cfg(feature = "dev")]
     "/dev/{function}/probe/{store}",
+    #[cfg(feature = "dev")]
     "/dev/{function}/probe/{store}/{key}",
+    #[cfg(feature = "dev")]
+    "/dev/{function}/client",
 ];
 
 /// The common routes' patterns for `function` (its name in place of `{function}`).
@@ -48,8 +63,12 @@ fn parse(path: &str) -> Option<(&str, Common<'_>)> {
     let route = match &segments[..n] {
         ["health", f] => (*f, Common::Health),
         ["health", f, "ready"] => (*f, Common::Ready),
+        #[cfg(feature = "dev")]
         ["dev", f, "probe", store] => (*f, Common::ProbeList { store }),
+        #[cfg(feature = "dev")]
         ["dev", f, "probe", store, key] => (*f, Common::Probe { store, key }),
+        #[cfg(feature = "dev")]
+        ["dev", f, "client"] => (*f, Common::Client),
         _ => return None,
     };
     Some(route)
@@ -69,6 +88,7 @@ pub async fn serve<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Resul
         return None;
     }
     let (allowed, allow): (&[Method], &str) = match route {
+        #[cfg(feature = "dev")]
         Common::Probe { .. } => (&[Method::GET, Method::HEAD, Method::PUT, Method::DELETE], "GET, HEAD, PUT, DELETE"),
         _ => (&[Method::GET, Method::HEAD], "GET, HEAD"),
     };
@@ -81,8 +101,18 @@ pub async fn serve<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Resul
             &Health { status: "ok", function: ctx.function.name(), version: env!("CARGO_PKG_VERSION") },
         )),
         Common::Ready => ready(ctx, req).await,
+        #[cfg(feature = "dev")]
         Common::Probe { store, key } => probe(ctx, store, key, req).await,
+        #[cfg(feature = "dev")]
         Common::ProbeList { store } => probe_list(ctx, store).await,
+        #[cfg(feature = "dev")]
+        Common::Client if ctx.config.dev_mode => {
+            Ok(web::json(StatusCode::OK, &ClientAnswer { function: ctx.function.name(), client: web::client_address(req) }))
+        }
+        #[cfg(feature = "dev")]
+        Common::Client => Err(Error::NotFound),
+        #[cfg(not(feature = "dev"))]
+        Common::Never(_) => Err(Error::NotFound),
     })
 }
 
@@ -131,6 +161,7 @@ async fn round_trip<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName) -> Result<(
     Ok(())
 }
 
+#[cfg(feature = "dev")]
 fn parse_store(ctx: &Ctx<'_, impl Platform>, name: &str) -> Result<StoreName> {
     let store = StoreName::parse(name).ok_or(Error::NotFound)?;
     if !ctx.function.may_open(store) {
@@ -139,6 +170,7 @@ fn parse_store(ctx: &Ctx<'_, impl Platform>, name: &str) -> Result<StoreName> {
     Ok(store)
 }
 
+#[cfg(feature = "dev")]
 fn valid_key(key: &str) -> Result<&str> {
     let ok = !key.is_empty()
         && key.len() <= 128
@@ -168,6 +200,7 @@ struct Ready {
     stores: Vec<StoreCheck>,
 }
 
+#[cfg(feature = "dev")]
 #[derive(serde::Serialize)]
 struct ProbeAnswer<'a> {
     store: String,
@@ -175,18 +208,28 @@ struct ProbeAnswer<'a> {
     value: Option<String>,
 }
 
+#[cfg(feature = "dev")]
+#[derive(serde::Serialize)]
+struct ClientAnswer<'a> {
+    function: &'static str,
+    client: Option<&'a str>,
+}
+
+#[cfg(feature = "dev")]
 #[derive(serde::Serialize)]
 struct ProbeKeys {
     store: String,
     keys: Vec<String>,
 }
 
+#[cfg(feature = "dev")]
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProbeValue {
     value: String,
 }
 
+#[cfg(feature = "dev")]
 async fn probe<P: Platform>(ctx: &Ctx<'_, P>, store: &str, key: &str, req: &Request) -> Result<Response> {
     if !ctx.config.dev_mode {
         return Err(Error::NotFound);
@@ -214,6 +257,7 @@ async fn probe<P: Platform>(ctx: &Ctx<'_, P>, store: &str, key: &str, req: &Requ
     }
 }
 
+#[cfg(feature = "dev")]
 async fn probe_list<P: Platform>(ctx: &Ctx<'_, P>, store: &str) -> Result<Response> {
     if !ctx.config.dev_mode {
         return Err(Error::NotFound);
@@ -305,12 +349,14 @@ async fn remove<P: Platform>(ctx: &Ctx<'_, P>, store: StoreName, key: &str) -> R
 mod tests {
     use super::*;
 
+    #[cfg(feature = "dev")]
     #[test]
     fn common_routes_parse_by_shape() {
         assert_eq!(parse("/health/identity"), Some(("identity", Common::Health)));
         assert_eq!(parse("/health/search-admin/ready"), Some(("search-admin", Common::Ready)));
         assert_eq!(parse("/dev/content/probe/kv_eu"), Some(("content", Common::ProbeList { store: "kv_eu" })));
         assert_eq!(parse("/dev/content/probe/kv_eu/k.1"), Some(("content", Common::Probe { store: "kv_eu", key: "k.1" })));
+        assert_eq!(parse("/dev/audit/client"), Some(("audit", Common::Client)));
         for other in ["/", "/health", "/health/", "/health/x/ready/more", "/health/x/live", "/dev/outbox", "/dev/x/probe",
             "/dev/x/probe/kv_eu/k/more", "/dev/x/other/kv_eu", "/search/health/x", "/health//ready", "/health/x/"]
         {
@@ -319,7 +365,22 @@ mod tests {
         // every pattern the manifests are checked against parses as its route
         for p in patterns(Function::Identity) {
             let sample = p.replace("{store}", "kv_eu").replace("{key}", "k");
+            assert!(sample.starts_with("/health/identity") || sample.starts_with("/dev/identity/"), "{p}");
             assert_eq!(parse(&sample).map(|(f, _)| f), Some("identity"), "{p}");
         }
+    }
+
+    /// A production build (no `dev` feature) knows no `/dev` route: the probe paths are not
+    /// common routes (they fall through to the function's table, i.e. 404) and the manifest
+    /// patterns do not list them.
+    #[cfg(not(feature = "dev"))]
+    #[test]
+    fn production_build_has_no_dev_routes() {
+        for dev in ["/dev/content/probe/kv_eu", "/dev/content/probe/kv_eu/k.1", "/dev/identity/probe/db_eu/x", "/dev/identity/client"] {
+            assert_eq!(parse(dev), None, "{dev}");
+            assert!(!is_api_path(dev), "{dev}");
+        }
+        assert_eq!(parse("/health/identity"), Some(("identity", Common::Health)));
+        assert!(PATTERNS.iter().all(|p| !p.starts_with("/dev/")), "{PATTERNS:?}");
     }
 }

@@ -6,7 +6,9 @@ use core::time::Duration;
 
 #[derive(Clone)]
 pub struct Config {
-    /// Dev mode enables `/dev/*` tools (mail outbox, store probe). Never on in production.
+    /// Dev mode enables `/dev/*` tools (mail outbox, store probe), open probes and the public
+    /// dev keys. Only a development build (cargo feature `dev`) accepts it, and only for a
+    /// loopback `http://` origin with no production secret set ([`Config::from_lookup`]).
     pub dev_mode: bool,
     /// The portal's public origin, e.g. `https://portal.example.com`. Used for Origin checks
     /// and absolute links in mails.
@@ -26,7 +28,7 @@ pub struct Config {
     /// Bearer token of the search indexing entry point (`POST /admin/search/index`, `PUT
     /// /admin/search/vocab`), used by content publishing and bulk loads. Secret, search
     /// function only. Unset outside dev mode = indexing refused (fail closed); dev mode without
-    /// it accepts [`Config::DEV_SEARCH_INDEX_TOKEN`].
+    /// it accepts [`Config::dev_search_index_token`].
     pub search_index_token: Option<String>,
     /// NPPES NPI Registry base URL, `scheme://host[:port]` without a trailing slash; lookups go
     /// to `{npi_registry_url}/api/?version=2.1&number=<npi>` (tests point it at a local fake).
@@ -120,8 +122,36 @@ impl Config {
     ];
 
     /// The search indexing token dev mode accepts when `search_index_token` is unset. Public
-    /// (like the dev session key): never accepted outside dev mode.
+    /// (like the dev session key): compiled into development builds only.
+    #[cfg(feature = "dev")]
     pub const DEV_SEARCH_INDEX_TOKEN: &'static str = "medportal-dev-search-index-token";
+
+    /// Production settings: any of them set means this is not a dev deployment, so dev mode is
+    /// refused. The secrets, and the session public keys every deployed function is given
+    /// (with them, tokens signed by the public dev key must never be trusted beside them).
+    /// `search_index_token` is not among them: the contract hosts set one in dev mode to test
+    /// the indexing entry point as deployed. `oidc_client_secret` counts too unless the
+    /// provider is a local (loopback) one.
+    pub const PRODUCTION_SETTINGS: &'static [&'static str] = &["session_keys", "health_token", "session_public_keys"];
+
+    /// What the public development session key is derived from, when dev mode is on in a
+    /// development build (`medportal_auth` uses it when no session keys are configured).
+    pub fn dev_session_key_label(&self) -> Option<&'static [u8]> {
+        #[cfg(feature = "dev")]
+        if self.dev_mode {
+            return Some(b"medportal development session key");
+        }
+        None
+    }
+
+    /// The public dev indexing token, when dev mode is on in a development build.
+    pub fn dev_search_index_token(&self) -> Option<&'static str> {
+        #[cfg(feature = "dev")]
+        if self.dev_mode {
+            return Some(Self::DEV_SEARCH_INDEX_TOKEN);
+        }
+        None
+    }
 
     /// Builds the config from a lookup (`None` = unset). Invalid values are errors, not defaults.
     pub fn from_lookup(mut get: impl FnMut(&str) -> Option<String>) -> Result<Config> {
@@ -139,6 +169,9 @@ impl Config {
         }
         if !dev_mode && !public_origin.starts_with("https://") {
             return Err(Error::internal("config: public_origin must be https outside dev mode"));
+        }
+        if dev_mode {
+            check_dev_mode(&public_origin, &mut get)?;
         }
         let health_token = get("health_token");
         if let Some(t) = &health_token {
@@ -198,12 +231,46 @@ impl Config {
         })
     }
 
-    /// A dev configuration for tests.
+    /// A dev configuration for tests (development builds only).
+    #[cfg(feature = "dev")]
     pub fn dev() -> Config {
         Config::from_lookup(|k| (k == "dev_mode").then(|| "true".into())).unwrap_or_else(|_| {
             unreachable!("the dev defaults are valid")
         })
     }
+}
+
+/// Dev mode opens every door (the mail outbox hands out sign-in links, probes and readiness
+/// need no token, public dev keys are trusted), so it is refused unless the build is a
+/// development build, the origin is loopback `http://`, no production secret is set, and a
+/// verification provider, if any, is a local one (its client secret is then a test value).
+fn check_dev_mode(public_origin: &str, get: &mut impl FnMut(&str) -> Option<String>) -> Result<()> {
+    if !cfg!(feature = "dev") {
+        return Err(Error::internal("config: dev_mode=true, but this is a production build (built without the `dev` feature)"));
+    }
+    if !public_origin.starts_with("http://") || !is_loopback(public_origin) {
+        return Err(Error::internal(
+            "config: dev_mode=true needs a loopback http public_origin (http://127.0.0.1[:port], http://localhost[:port] or http://[::1][:port])",
+        ));
+    }
+    if let Some(setting) = Config::PRODUCTION_SETTINGS.iter().find(|k| get(k).is_some()) {
+        return Err(Error::internal(format!("config: dev_mode=true with the production setting `{setting}` set; dev mode is for local runs only")));
+    }
+    let remote_provider = ["oidc_authorize_url", "oidc_token_url", "oidc_userinfo_url"].iter().any(|k| get(k).is_some_and(|u| !is_loopback(&u)));
+    if remote_provider && get("oidc_client_secret").is_some() {
+        return Err(Error::internal(
+            "config: dev_mode=true with the production setting `oidc_client_secret` of a non-loopback verification provider; dev mode is for local runs only",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a URL's host is `127.0.0.1`, `localhost` or `[::1]` (any port, any path after it).
+fn is_loopback(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let port_ok = |p: &str| p.is_empty() || p.strip_prefix(':').is_some_and(|n| (1..=5).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+    ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| authority.strip_prefix(host).is_some_and(port_ok))
 }
 
 /// The provider settings: all of them or none (a partial set is an error, not a silent "off").
@@ -256,7 +323,50 @@ mod tests {
     fn production_requires_https_origin() {
         assert!(cfg(&[]).is_err());
         assert!(cfg(&[("public_origin", "https://portal.example.com")]).is_ok());
+    }
+
+    #[cfg(feature = "dev")]
+    #[test]
+    fn dev_mode_only_on_loopback_http_without_production_secrets() {
         assert!(cfg(&[("dev_mode", "true")]).unwrap().dev_mode);
+        for origin in ["http://127.0.0.1", "http://127.0.0.1:8787", "http://localhost:3000", "http://[::1]:9", "http://localhost"] {
+            assert!(cfg(&[("dev_mode", "true"), ("public_origin", origin)]).is_ok(), "{origin}");
+        }
+        for origin in ["https://portal.example.com", "https://127.0.0.1", "http://portal.example.com", "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example", "http://127.0.0.1:80x", "http://10.0.0.1:8787", "http://[::1]x", "http://127.0.0.1:123456"]
+        {
+            let err = cfg(&[("dev_mode", "true"), ("public_origin", origin)]).unwrap_err().to_string();
+            assert!(err.contains("loopback http public_origin"), "{origin}: {err}");
+        }
+        let settings = [("session_keys", "k1:AAAA"), ("health_token", "0123456789abcdef0123456789"), ("session_public_keys", "k1:AAAA")];
+        for (k, v) in settings {
+            let err = cfg(&[("dev_mode", "true"), (k, v)]).unwrap_err().to_string();
+            assert!(err.contains(&format!("production setting `{k}`")), "{k}: {err}");
+        }
+        // a verification provider's client secret: production unless the provider is local
+        let oidc = |base: &'static str| {
+            let url = |p: &str| format!("{base}/{p}");
+            let (a, t, u) = (url("authorize"), url("token"), url("userinfo"));
+            cfg(&[("dev_mode", "true"), ("oidc_authorize_url", &a), ("oidc_token_url", &t), ("oidc_userinfo_url", &u),
+                ("oidc_client_id", "medportal"), ("oidc_client_secret", "s3cret-value")])
+        };
+        assert!(oidc("http://127.0.0.1:9443").is_ok());
+        let err = oidc("https://id.example.net").unwrap_err().to_string();
+        assert!(err.contains("production setting `oidc_client_secret`"), "{err}");
+        // the contract hosts test the indexing entry point with a real token in dev mode
+        assert!(cfg(&[("dev_mode", "true"), ("search_index_token", "contract-search-index-token-0123456789")]).is_ok());
+        assert_eq!(Config::dev().dev_search_index_token(), Some(Config::DEV_SEARCH_INDEX_TOKEN));
+        assert_eq!(cfg(&[("public_origin", "https://portal.example.com")]).unwrap().dev_search_index_token(), None);
+    }
+
+    /// A production build (no `dev` feature) refuses dev mode whatever else is set.
+    #[cfg(not(feature = "dev"))]
+    #[test]
+    fn production_build_refuses_dev_mode() {
+        let err = cfg(&[("dev_mode", "true"), ("public_origin", "http://127.0.0.1:8787")]).unwrap_err().to_string();
+        assert!(err.contains("production build"), "{err}");
+        let c = cfg(&[("public_origin", "https://portal.example.com")]).unwrap();
+        assert_eq!(c.dev_search_index_token(), None);
     }
 
     #[test]
@@ -284,27 +394,29 @@ mod tests {
     #[test]
     fn invalid_values_fail_instead_of_defaulting() {
         assert!(cfg(&[("dev_mode", "yes")]).is_err());
-        assert!(cfg(&[("dev_mode", "true"), ("health_token", "short")]).is_err());
-        assert!(cfg(&[("dev_mode", "true"), ("max_body_bytes", "12")]).is_err());
-        assert!(cfg(&[("dev_mode", "true"), ("search_index_token", "short")]).is_err());
-        assert!(cfg(&[("dev_mode", "true"), ("public_origin", "https://x.test/")]).is_err());
+        assert!(cfg(&[("public_origin", "https://x.test"), ("health_token", "short")]).is_err());
+        const P: (&str, &str) = ("public_origin", "https://x.test");
+        assert!(cfg(&[P, ("max_body_bytes", "12")]).is_err());
+        assert!(cfg(&[P, ("search_index_token", "short")]).is_err());
+        assert!(cfg(&[("public_origin", "https://x.test/")]).is_err());
         for bad in ["0", "99", "30001", "5s", "-1"] {
-            assert!(cfg(&[("dev_mode", "true"), ("outbound_timeout_ms", bad)]).is_err(), "{bad}");
+            assert!(cfg(&[P, ("outbound_timeout_ms", bad)]).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn outbound_timeout_defaults_to_five_seconds() {
-        assert_eq!(cfg(&[("dev_mode", "true")]).unwrap().outbound_timeout, Duration::from_secs(5));
-        let c = cfg(&[("dev_mode", "true"), ("outbound_timeout_ms", "250")]).unwrap();
+        const P: (&str, &str) = ("public_origin", "https://x.test");
+        assert_eq!(cfg(&[P]).unwrap().outbound_timeout, Duration::from_secs(5));
+        let c = cfg(&[P, ("outbound_timeout_ms", "250")]).unwrap();
         assert_eq!(c.outbound_timeout, Duration::from_millis(250));
     }
 
     #[test]
     fn debug_redacts_secrets() {
-        let c = cfg(&[("dev_mode", "true"), ("health_token", "0123456789abcdef0123456789")]).unwrap();
+        let c = cfg(&[("public_origin", "https://x.test"), ("health_token", "0123456789abcdef0123456789")]).unwrap();
         assert!(!format!("{c:?}").contains("0123456789abcdef"));
-        let c = cfg(&[("dev_mode", "true"), ("search_index_token", "index-0123456789abcdef-secret")]).unwrap();
+        let c = cfg(&[("public_origin", "https://x.test"), ("search_index_token", "index-0123456789abcdef-secret")]).unwrap();
         assert!(!format!("{c:?}").contains("0123456789abcdef"));
     }
 }

@@ -203,10 +203,20 @@ pub trait Mailer {
 /// Outbound HTTP (Workers `fetch`, Spin `wasi:http` client, a small blocking client natively).
 /// Transport failures (refused, unreachable, denied by the runtime's allow-list, no complete
 /// answer within `timeout`) are errors; any HTTP status is a response.
+/// The largest reply body an outbound exchange reads ([`HttpClient::send`]): the registry and
+/// the verification provider answer a few KB; a peer sending more is cut off, not buffered.
+pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
+
+/// The error for a reply body over [`MAX_REPLY_BYTES`] (every adapter reports it alike).
+pub fn reply_too_large() -> crate::Error {
+    crate::Error::platform(format!("outbound http: reply body larger than {MAX_REPLY_BYTES} bytes; not read further"))
+}
+
 pub trait HttpClient {
     /// Sends `req`. `timeout` bounds the whole exchange — connecting, the response head and
     /// reading the body: an implementation gives up (and releases the connection) once it has
-    /// passed, so an unresponsive peer cannot hold a request open.
+    /// passed, so an unresponsive peer cannot hold a request open. A reply body is read up to
+    /// [`MAX_REPLY_BYTES`] only: beyond that the exchange fails with [`reply_too_large`].
     async fn send(&self, req: http::Request<Vec<u8>>, timeout: Duration) -> Result<http::Response<Vec<u8>>>;
 }
 

@@ -348,13 +348,52 @@ pub fn with_error_headers(mut resp: Response, err: &Error) -> Response {
     resp
 }
 
+/// The policy a response leaves with: [`CSP`], unless the handler set a stricter one, a
+/// `sandbox` policy (a downloaded file: no scripts, no plugins, an opaque origin even if a
+/// browser renders it inline), which is kept and gets `frame-ancestors 'none'` if it lacks it.
+/// Any other handler policy is replaced: no handler can loosen the portal's policy.
+fn content_security_policy(handler: Option<&HeaderValue>) -> HeaderValue {
+    let sandboxed = handler.and_then(|v| v.to_str().ok()).filter(|p| {
+        let first = p.split(';').next().unwrap_or("").trim();
+        first == "sandbox" && !p.contains(['\r', '\n'])
+    });
+    match sandboxed {
+        Some(p) if p.contains("frame-ancestors") => HeaderValue::from_str(p).unwrap_or(HeaderValue::from_static(CSP)),
+        Some(p) => HeaderValue::from_str(&format!("{}; frame-ancestors 'none'", p.trim_end_matches([';', ' '])))
+            .unwrap_or(HeaderValue::from_static(CSP)),
+        None => HeaderValue::from_static(CSP),
+    }
+}
+
+/// `Content-Disposition` for a download (RFC 6266): `attachment`, an ASCII `filename` fallback
+/// (anything else becomes `_`) and the exact name as `filename*` (RFC 8187, UTF-8,
+/// percent-encoded), so the header is never dropped for a name a header cannot carry as is.
+pub fn attachment(name: &str) -> HeaderValue {
+    let fallback: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let fallback = if fallback.trim().is_empty() { "download".to_owned() } else { fallback };
+    let mut encoded = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let value = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
+}
+
 /// Adds the headers every response of every function carries, and finishes HEAD requests.
 pub fn secure(mut resp: Response, info: &RequestInfo) -> Response {
     let h = resp.headers_mut();
     let set = |h: &mut http::HeaderMap, k: header::HeaderName, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    let csp = content_security_policy(h.get(header::CONTENT_SECURITY_POLICY));
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
@@ -499,6 +538,35 @@ mod tests {
         }
         let csp = resp.headers()["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn a_sandbox_policy_set_by_a_handler_is_kept_and_nothing_looser() {
+        let info = RequestInfo::of(&req("/", &[]));
+        let with = |csp: &'static str| {
+            let mut r = bytes(StatusCode::OK, "application/pdf", b"%PDF".to_vec());
+            r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+            secure(r, &info).headers()["content-security-policy"].to_str().unwrap().to_owned()
+        };
+        assert_eq!(with("sandbox; default-src 'none'"), "sandbox; default-src 'none'; frame-ancestors 'none'");
+        assert_eq!(with("sandbox; default-src 'none'; frame-ancestors 'none'"), "sandbox; default-src 'none'; frame-ancestors 'none'");
+        // a handler cannot loosen the portal's policy
+        assert_eq!(with("default-src *; script-src 'unsafe-inline'"), CSP);
+        assert_eq!(with("sandboxed-nonsense"), CSP);
+        let plain = secure(bytes(StatusCode::OK, "text/plain", b"x".to_vec()), &info);
+        assert_eq!(plain.headers()["content-security-policy"], CSP);
+    }
+
+    #[test]
+    fn attachments_always_carry_a_disposition() {
+        assert_eq!(attachment("Approbation.pdf"), "attachment; filename=\"Approbation.pdf\"; filename*=UTF-8''Approbation.pdf");
+        assert_eq!(
+            attachment("Ärztekammer Zeugnis.pdf"),
+            "attachment; filename=\"_rztekammer Zeugnis.pdf\"; filename*=UTF-8''%C3%84rztekammer%20Zeugnis.pdf"
+        );
+        assert_eq!(attachment("証明書.pdf").to_str().unwrap(), "attachment; filename=\"___.pdf\"; filename*=UTF-8''%E8%A8%BC%E6%98%8E%E6%9B%B8.pdf");
+        assert_eq!(attachment("a\"b\\c;\r\n.pdf").to_str().unwrap(), "attachment; filename=\"a_b_c;__.pdf\"; filename*=UTF-8''a%22b%5Cc%3B%0D%0A.pdf");
+        assert_eq!(attachment("").to_str().unwrap(), "attachment; filename=\"download\"; filename*=UTF-8''");
     }
 
     #[test]

@@ -276,8 +276,8 @@ pub mod http1 {
     use std::net::{TcpStream, ToSocketAddrs};
     use std::time::Instant;
 
-    /// Largest response read.
-    const MAX_RESPONSE: usize = 16 * 1024 * 1024;
+    /// Largest response read: the reply limit for the body plus room for the head.
+    const MAX_RESPONSE: usize = medportal_core::ports::MAX_REPLY_BYTES + 64 * 1024;
 
     /// Sends `req` and reads the whole response, all within `timeout` (connect, write and
     /// every read get only the time left).
@@ -329,11 +329,29 @@ pub mod http1 {
                 break;
             }
             if raw.len() + n > MAX_RESPONSE {
-                return Err(Error::platform("native http client: response too large"));
+                return Err(medportal_core::ports::reply_too_large());
             }
             raw.extend_from_slice(&buf[..n]);
+            // A declared length over the limit is refused as soon as the head is in.
+            if declared_length(&raw).is_some_and(|n| n > medportal_core::ports::MAX_REPLY_BYTES) {
+                return Err(medportal_core::ports::reply_too_large());
+            }
         }
-        parse_response(&raw)
+        let resp = parse_response(&raw)?;
+        if resp.body().len() > medportal_core::ports::MAX_REPLY_BYTES {
+            return Err(medportal_core::ports::reply_too_large());
+        }
+        Ok(resp)
+    }
+
+    /// The `Content-Length` of a response whose head has arrived.
+    fn declared_length(raw: &[u8]) -> Option<usize> {
+        let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = std::str::from_utf8(&raw[..end]).ok()?;
+        head.split("\r\n").skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+        })
     }
 
     fn parse_response(raw: &[u8]) -> Result<http::Response<Vec<u8>>> {
@@ -433,6 +451,33 @@ pub mod http1 {
             });
             let (res, took) = get(&url, Duration::from_millis(400));
             assert!(res.is_err());
+            assert!(took < Duration::from_secs(2), "{took:?}");
+        }
+
+        #[test]
+        fn an_oversized_reply_is_cut_off() {
+            let limit = medportal_core::ports::MAX_REPLY_BYTES;
+            // declared: refused once the head is in, without reading the body
+            let url = server(move |mut s| {
+                let _ = s.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", limit + 1).as_bytes());
+                std::thread::sleep(Duration::from_secs(3));
+            });
+            let (res, took) = get(&url, Duration::from_secs(10));
+            assert!(res.unwrap_err().to_string().contains("reply body larger than"));
+            assert!(took < Duration::from_secs(2), "{took:?}");
+            // undeclared (chunked, then close): stops at the limit
+            let url = server(move |mut s| {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+                let chunk = vec![b'x'; 64 * 1024];
+                for _ in 0..(limit / chunk.len() + 4) {
+                    if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).and_then(|_| s.write_all(&chunk)).and_then(|_| s.write_all(b"\r\n")).is_err() {
+                        return;
+                    }
+                }
+                std::thread::sleep(Duration::from_secs(3));
+            });
+            let (res, took) = get(&url, Duration::from_secs(10));
+            assert!(res.unwrap_err().to_string().contains("reply body larger than"));
             assert!(took < Duration::from_secs(2), "{took:?}");
         }
 

@@ -9,11 +9,11 @@
 //! this type without touching core.
 #![cfg(target_arch = "wasm32")]
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use http_body_util::{BodyExt, Full};
 use core::time::Duration;
 use medportal_core::ports::dalek::Dalek;
-use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, Rng, Row, SqlStore, SqlValue, Statement, within};
+use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, MAX_REPLY_BYTES, Rng, Row, SqlStore, SqlValue, Statement, within};
 use medportal_core::{App, Config, Error, KvBlobStore, Platform, Result, StoreName};
 use spin_sdk::wasip3::http::types::RequestOptions;
 use spin_sdk::wasip3::http_compat::RequestOptionsExtension;
@@ -57,8 +57,11 @@ impl HttpClient for SpinPlatform {
         let exchange = async {
             let resp = spin_sdk::http::send(outbound).await.map_err(|e| Error::platform(format!("outbound http: {e:?}")))?;
             let (parts, body) = resp.into_parts();
-            let bytes = body.collect().await.map_err(|e| Error::platform(format!("outbound http body: {e:?}")))?.to_bytes();
-            Ok(http::Response::from_parts(parts, bytes.to_vec()))
+            let bytes = read_limited(body, MAX_REPLY_BYTES)
+                .await
+                .map_err(|e| Error::platform(format!("outbound http body: {e}")))?
+                .ok_or_else(medportal_core::ports::reply_too_large)?;
+            Ok(http::Response::from_parts(parts, bytes))
         };
         within(exchange, spin_sdk::time::sleep(timeout)).await.unwrap_or_else(|| {
             Err(Error::platform(format!("outbound http: no complete answer within {} ms", timeout.as_millis())))
@@ -172,6 +175,31 @@ impl SqlStore for SpinSqlite {
     }
 }
 
+/// Reads a body frame by frame: the bytes, or `None` as soon as they exceed `limit` (the rest
+/// is left unread; dropping the body closes the stream).
+async fn read_limited<B>(body: B, limit: usize) -> core::result::Result<Option<Vec<u8>>, String>
+where
+    B: http_body::Body,
+    B::Error: core::fmt::Debug,
+{
+    let mut body = core::pin::pin!(body);
+    let mut out = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("{e:?}"))?;
+        if let Ok(mut data) = frame.into_data() {
+            if out.len() + data.remaining() > limit {
+                return Ok(None);
+            }
+            while data.has_remaining() {
+                let n = data.chunk().len();
+                out.extend_from_slice(data.chunk());
+                data.advance(n);
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
 /// Reads the typed config from Spin variables (undeclared or unset → default).
 pub async fn config() -> Result<Config> {
     let mut values = Vec::with_capacity(Config::KEYS.len());
@@ -216,10 +244,12 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
+    // A declared length over the limit is refused unread; a body without one (chunked) is read
+    // frame by frame and refused as soon as it passes the limit.
     let collected = match medportal_core::check_body_size(&config, declared) {
-        Ok(()) => match body.collect().await {
-            // The limit on the body actually read is enforced by `medportal_core::serve`.
-            Ok(b) => Ok(b.to_bytes().to_vec()),
+        Ok(()) => match read_limited(body, config.max_body_bytes).await {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(Error::PayloadTooLarge { limit: config.max_body_bytes }),
             Err(_) => Err(Error::bad_request("invalid_body", "The request body could not be read.")),
         },
         Err(e) => Err(e),

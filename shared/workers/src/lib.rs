@@ -5,7 +5,7 @@
 mod d1;
 
 use core::time::Duration;
-use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, Rng, Signatures, within};
+use medportal_core::ports::{Blob, BlobStore, Clock, HttpClient, KvStore, Log, LogLevel, MAX_REPLY_BYTES, Rng, Signatures, within};
 use medportal_core::{App, Config, Error, Platform, Result, StoreName};
 use time::OffsetDateTime;
 use worker::js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
@@ -79,17 +79,29 @@ impl HttpClient for WorkersPlatform {
         let controller = worker::AbortController::default();
         let signal = controller.signal();
         let exchange = async {
-            let mut resp = worker::Fetch::Request(outbound).send_with_signal(&signal).await.map_err(Error::platform)?;
+            let resp = worker::Fetch::Request(outbound).send_with_signal(&signal).await.map_err(Error::platform)?;
             let mut builder = http::Response::builder().status(resp.status_code());
             // Callers read status and body; of the headers only the type is kept.
             if let Ok(Some(v)) = resp.headers().get("content-type") {
                 builder = builder.header(http::header::CONTENT_TYPE, v);
             }
-            let bytes = resp.bytes().await.map_err(Error::platform)?;
+            // Read chunk by chunk up to the reply limit; a longer reply is cut off unread.
+            let bytes = match resp.body() {
+                worker::ResponseBody::Empty => Vec::new(),
+                worker::ResponseBody::Body(b) if b.len() <= MAX_REPLY_BYTES => b.clone(),
+                worker::ResponseBody::Body(_) => return Err(medportal_core::ports::reply_too_large()),
+                worker::ResponseBody::Stream(stream) => {
+                    read_stream(stream, MAX_REPLY_BYTES).await?.ok_or_else(medportal_core::ports::reply_too_large)?
+                }
+            };
             builder.body(bytes).map_err(Error::platform)
         };
         match within(exchange, worker::Delay::from(timeout)).await {
-            Some(result) => result,
+            Some(Ok(resp)) => Ok(resp),
+            Some(Err(e)) => {
+                controller.abort();
+                Err(e)
+            }
             None => {
                 controller.abort();
                 Err(Error::platform(format!("outbound http: no complete answer within {} ms", timeout.as_millis())))
@@ -156,6 +168,35 @@ impl Binding {
     /// Calls `method` on the binding with `args` and awaits the promise it returns.
     async fn call(&self, method: &str, args: &Array) -> Result<JsValue> {
         call_method(&self.0, method, args).await
+    }
+}
+
+/// `target[method](...args)`, not awaited.
+fn call_sync(target: &JsValue, method: &str, args: &Array) -> Result<JsValue> {
+    let f: Function = js_get(target, method)?.dyn_into().map_err(js_err)?;
+    f.apply(target, args).map_err(js_err)
+}
+
+/// Reads a body stream (a `ReadableStream` of `Uint8Array` chunks) chunk by chunk: the bytes,
+/// or `None` as soon as they exceed `limit` (the stream is then cancelled, the rest unread).
+/// Through the stream's reader directly: the SDK's stream wrappers cost wasm for nothing here.
+async fn read_stream(stream: &JsValue, limit: usize) -> Result<Option<Vec<u8>>> {
+    let reader = call_sync(stream, "getReader", &Array::new())?;
+    let mut body = Vec::new();
+    loop {
+        let chunk = call_method(&reader, "read", &Array::new()).await?;
+        if js_get(&chunk, "done")?.as_bool() == Some(true) {
+            return Ok(Some(body));
+        }
+        let bytes = Uint8Array::new(&js_get(&chunk, "value")?);
+        if body.len() + bytes.length() as usize > limit {
+            // Best effort: the answer is decided either way.
+            let _ = call_sync(&reader, "cancel", &Array::new());
+            return Ok(None);
+        }
+        let at = body.len();
+        body.resize(at + bytes.length() as usize, 0);
+        bytes.copy_to(&mut body[at..]);
     }
 }
 
@@ -262,8 +303,10 @@ impl BlobStore for WorkersR2 {
     }
 }
 
-/// Converts the incoming request (body limited to `max_body_bytes`). Read through the
-/// runtime's own `Request` object (web-sys), not the SDK's stream wrappers.
+/// Converts the incoming request (body limited to `max_body_bytes`: a declared length over it
+/// is refused unread, and a body without one, e.g. chunked, is read chunk by chunk and refused
+/// as soon as it exceeds the limit). Read through the runtime's own `Request` object (web-sys),
+/// not the SDK's stream wrappers.
 pub async fn into_core_request(config: &Config, req: worker::Request) -> Result<medportal_core::Request> {
     let raw = req.inner();
     // The runtime hands over an absolute, already normalised URL; only its path and query
@@ -285,13 +328,11 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> Result<
             builder = builder.header(name.clone(), v);
         }
     }
-    // The limit on the body actually read is enforced by `medportal_core::serve`.
     let body = match raw.body() {
         None => Vec::new(),
-        Some(_) => {
-            let buffer = JsFuture::from(raw.array_buffer().map_err(js_err)?).await.map_err(js_err)?;
-            Uint8Array::new(&buffer).to_vec()
-        }
+        Some(stream) => read_stream(&stream, config.max_body_bytes)
+            .await?
+            .ok_or(Error::PayloadTooLarge { limit: config.max_body_bytes })?,
     };
     builder
         .body(body)

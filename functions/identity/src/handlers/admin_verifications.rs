@@ -44,9 +44,8 @@ pub async fn evidence<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) ->
     let mut resp = web::bytes(StatusCode::OK, evidence::served_type(&blob.content_type), blob.bytes);
     let name = evidence::clean_name(item.evidence_name.as_deref().unwrap_or("evidence"));
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", name.replace('"', ""))) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    h.insert(header::CONTENT_DISPOSITION, web::attachment(&name));
+    // Kept by `web::secure` (a sandbox policy is stricter than the portal's).
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
     Ok(resp)
 }

@@ -7,6 +7,7 @@ pub mod account;
 pub mod admin_roles;
 pub mod admin_verifications;
 pub mod login;
+#[cfg(any(test, feature = "dev"))]
 pub mod outbox;
 pub mod register;
 pub mod verify;
