@@ -5,7 +5,7 @@
 // Every attack tests behaviour (answers, mails in the dev outbox, stored counters), not code.
 //   node tests/attack/attack.mjs [--strict]   (--strict: exit 1 when any attack succeeded or
 //   could not run; without it the exit status is 0 either way)
-// Needs `make build-workers`. Requests to /login and /register from this machine stay below the
+// Needs `make build-workers DEV=1` (make attack builds it). Requests to /login and /register from this machine stay below the
 // per-address limit (60 in 10 minutes) until attack 3, which runs last for that reason.
 import { startPortal } from "../workerd/portal.mjs";
 import { DEV_SEARCH_INDEX_TOKEN, itemsFromD1, seedSearch } from "../workerd/search-seed.mjs";
