@@ -134,7 +134,18 @@ export function startEdgeProxy(target, { host = "127.0.0.1", port = 0 } = {}) {
         client.pipe(out);
         out.pipe(client);
       });
-      out.on("error", () => client.destroy());
+      // An early answer (a 413 before the body is in) ends the upstream while the client is
+      // still sending: stop forwarding, drain what the client still sends and half-close,
+      // as an edge does, so the client reads the answer instead of a reset connection.
+      let answered = false;
+      const drain = () => {
+        client.unpipe(out);
+        client.on("data", () => {});
+        client.resume();
+        setTimeout(() => client.destroy(), 5000).unref();
+      };
+      out.on("end", () => ((answered = true), drain()));
+      out.on("error", () => (answered ? drain() : client.destroy()));
       client.on("error", () => out.destroy());
       client.on("close", () => out.destroy());
     };

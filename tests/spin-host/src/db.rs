@@ -1,6 +1,7 @@
-//! SQLite files behind the key-value stores and SQLite databases: one connection per
-//! file, shared by every label that points at it, behind a mutex (which serializes
-//! writes). The key-value table is Spin's own schema.
+//! SQLite files behind the key-value stores and SQLite databases: one connection per file
+//! for key-value stores and set-up, shared by every label that points at it, behind a mutex;
+//! every guest `open` of a SQLite database gets a connection of its own ([`Db::reopen`]), as
+//! in Spin. The key-value table is Spin's own schema.
 
 use anyhow::{Context, Result};
 use rusqlite::Connection;
@@ -32,6 +33,19 @@ impl Db {
 
     pub fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A connection of its own to the same file, as Spin gives every `open` of a SQLite
+    /// database: a transaction one request opens is then never seen, or broken, by another
+    /// running at the same time (SQLite's locks order them). In-memory databases cannot be
+    /// reopened and stay shared.
+    pub fn reopen(self: &Arc<Self>) -> Result<Arc<Db>> {
+        if self.name == ":memory:" {
+            return Ok(self.clone());
+        }
+        let conn = Connection::open(&self.name).with_context(|| format!("opening {}", self.name))?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Arc::new(Db { name: self.name.clone(), conn: Mutex::new(conn) }))
     }
 }
 

@@ -181,6 +181,10 @@ fn sql_open(ctx: &mut Ctx, label: String) -> wasmtime::Result<Result<Resource<Sq
     let Some(db) = ctx.resources.sqlite.get(&label).cloned() else {
         return Ok(Err(SqlError::NoSuchDatabase));
     };
+    let db = match db.reopen() {
+        Ok(db) => db,
+        Err(e) => return Ok(Err(SqlError::Io(format!("{e:#}")))),
+    };
     Ok(Ok(ctx.table.push(SqlConn { db, last_rowid: 0, changes: 0 })?))
 }
 
