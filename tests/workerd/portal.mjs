@@ -132,7 +132,20 @@ export function startEdgeProxy(target, { host = "127.0.0.1", port = 0 } = {}) {
       const out = connect({ port: Number(upstream.port), host: upstream.hostname, noDelay: true }, () => {
         out.write(Buffer.concat([Buffer.from(head, "latin1"), buffered.subarray(end + 4)]));
         client.pipe(out);
-        out.pipe(client);
+        // The answer's head says `Connection: close` too, so the client never sends a second
+        // request on this connection (it would pass here without its head rewritten).
+        let answerHead = Buffer.alloc(0);
+        const onAnswer = (chunk) => {
+          answerHead = Buffer.concat([answerHead, chunk]);
+          const at = answerHead.indexOf("\r\n\r\n");
+          if (at < 0) return answerHead.length > MAX_HEAD && out.destroy();
+          out.off("data", onAnswer);
+          const [status, ...lines] = answerHead.subarray(0, at).toString("latin1").split("\r\n");
+          const kept = lines.filter((l) => !["connection", "keep-alive"].includes(l.slice(0, l.indexOf(":")).trim().toLowerCase()));
+          client.write(Buffer.concat([Buffer.from([status, ...kept, "connection: close", "", ""].join("\r\n"), "latin1"), answerHead.subarray(at + 4)]));
+          out.pipe(client);
+        };
+        out.on("data", onAnswer);
       });
       // An early answer (a 413 before the body is in) ends the upstream while the client is
       // still sending: stop forwarding, drain what the client still sends and half-close,
