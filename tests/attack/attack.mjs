@@ -156,7 +156,7 @@ async function devModeInProduction(nppesUrl) {
     return verdict(box.status === 200 || roles.status === 200,
       `dev_mode=true with an https origin: /dev/outbox ${box.status}; admin token signed with the public dev key at /admin/roles ${roles.status}`);
   } finally {
-    await portal.mf.dispose();
+    await portal.stop();
   }
 }
 
@@ -302,7 +302,7 @@ try {
   // last: it spends this machine's per-address budget when the limit holds
   await attack("3", "forged CF-Connecting-IP / X-Forwarded-For resets the per-address limit", () => forgedAddress(host));
 } finally {
-  await portal?.mf.dispose();
+  await portal?.stop();
   await nppes.stop();
 }
 
