@@ -22,7 +22,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack
+        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack spin-cli
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
 # `dev` cargo feature (no /dev routes, no public dev keys, dev_mode refused at start), into
@@ -97,7 +97,13 @@ spin-build:
 	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(subst -,_,$(FN)).wasm $(SPIN_OUT)/$(FN).wasm
 
 native-host:
-	cargo build --profile native --locked -p medportal-native-host
+	cargo build --profile native --locked -p medportal-native-host -p medportal-migrate
+
+# The real Spin CLI the contract suite runs (`spin up`): unpacked from ../shared/tools/spin
+# (needs xz; installed from Debian when missing).
+spin-cli:
+	@scripts/ensure-xz
+	@../shared/tools/spin/install >/dev/null
 
 # The wasmtime-based Spin test host (its own workspace; opt-level 3).
 spin-host:
@@ -109,7 +115,7 @@ dev: setup
 	$(NODE) tests/workerd/dev.mjs
 
 ## ---- tests ------------------------------------------------------------------------------------
-test: setup test-native build-dev test-contract test-browser check-prod
+test: setup test-native build-dev spin-cli test-contract test-browser check-prod
 
 # The workspace tests run with the `dev` feature (the native adapter enables it); core's own
 # unit tests then run once more as a production build (no `dev`): no /dev route, dev mode refused.

@@ -2,9 +2,11 @@
 // mode on a free loopback port, and can dump any store directly (not through the portal),
 // so residency is checked on the stores themselves. The hosts run development builds
 // (`make build-dev`): the Workers from functions/<fn>/build-dev, the Spin components from
-// build/spin-dev (through a copy of spin.toml pointing there), the native host built with them.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+// build/spin-dev (through a copy of spin.toml pointing there) in the real `spin up`, the native
+// host built with them. Host `spin-host` is the home-made wasmtime stand-in (not by default).
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -54,6 +56,83 @@ function spawnHost(bin, args, env) {
     child.on("exit", (code) => reject(new Error(`${bin} exited ${code}: ${logs.join("")}`)));
     setTimeout(() => reject(new Error(`${bin} did not start: ${logs.join("")}`)), 60_000).unref();
   });
+}
+
+/** A free loopback port (Spin's `--listen` needs one named). */
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The Spin CLI (`../shared/tools/spin/install` unpacks it and prints its path) or SPIN_BIN. */
+export function spinBin() {
+  return process.env.SPIN_BIN ?? execFileSync(join(ROOT, "../shared/tools/spin/install"), { encoding: "utf8" }).trim();
+}
+
+/** The runtime config operators use (`infra/spin/runtime-config.toml`), every store path
+ * made absolute inside `stateDir`, as the README tells operators to do. */
+export function spinRuntimeConfig(stateDir) {
+  const text = readFileSync(join(ROOT, "infra/spin/runtime-config.toml"), "utf8").replace(
+    /^path = "([\w.-]+\.db)"$/gm,
+    (_, file) => `path = ${JSON.stringify(join(stateDir, file))}`,
+  );
+  const file = join(stateDir, "runtime-config.toml");
+  writeFileSync(file, text);
+  return file;
+}
+
+/** The real `spin up` on the repository's spin.toml (development components), with the
+ * production runtime-config shape, migrations applied the way operators apply them
+ * (`medportal-migrate DB_FILE infra/migrations [infra/seed/<db>]`, before start), and dev
+ * variables as `SPIN_VARIABLE_*`. Its stores are Spin's SQLite files in `stateDir`. */
+async function startRealSpin(stateDir, spinVars, cache) {
+  const migrate = process.env.MIGRATE_BIN ?? join(cache, "native/medportal-migrate");
+  const config = spinRuntimeConfig(stateDir);
+  for (const db of ["db_global", "db_eu", "db_us"]) {
+    execFileSync(migrate, [join(stateDir, `${db}.db`), join(ROOT, "infra/migrations"), join(ROOT, "infra/seed", db)], { stdio: "ignore" });
+  }
+  const manifest = devSpinManifest(stateDir);
+  const port = await freePort();
+  const child = spawn(spinBin(), ["up", "--from", manifest, "--runtime-config-file", config, "--listen", `127.0.0.1:${port}`], {
+    cwd: stateDir,
+    env: { ...process.env, ...spinVars },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out = [];
+  child.stdout.on("data", (d) => out.push(d.toString()));
+  child.stderr.on("data", (d) => out.push(d.toString()));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (exited) throw new Error(`spin up exited: ${out.join("")}`);
+    // Any answer means it serves (a misconfigured portal answers 500, which tests look at).
+    const up = await fetch(`${url}/health/content`).then(() => true, () => false);
+    if (up) break;
+    if (Date.now() - started > 60_000) throw new Error(`spin up did not start: ${out.join("")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Component output goes to .spin/logs beside the manifest as well as to the terminal.
+  const logs = () => {
+    const dir = join(stateDir, ".spin/logs");
+    const files = existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), "utf8")) : [];
+    return out.join("") + files.join("");
+  };
+  const stop = () =>
+    new Promise((resolveStop) => {
+      if (exited) return resolveStop(rmSync(stateDir, { recursive: true, force: true }));
+      child.once("exit", () => resolveStop(rmSync(stateDir, { recursive: true, force: true })));
+      child.kill("SIGINT");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
 }
 
 /** Stores laid out like Spin's runtime: one SQLite file per label in the state dir. */
@@ -112,7 +191,10 @@ export async function startBareHost(name, vars) {
     ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
     return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
-  if (name === "spin") {
+  if (name === "spin") return startRealSpin(stateDir, spinVars, cache);
+  if (name === "spin-host") {
+    // The home-made wasmtime stand-in for Spin (tests/spin-host), kept for what real Spin
+    // cannot do; not in the default host list.
     const bin = process.env.SPIN_HOST_BIN ?? join(process.env.HOME, ".cache/medportal/spin-host-target/release/medportal-spin-host");
     const migrate = ["db_global", "db_eu", "db_us"].flatMap((db) => [
       "--migrate", `${db}=infra/migrations`,

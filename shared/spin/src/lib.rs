@@ -233,7 +233,15 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
     // of the header that proxy sets: never an address header the client chose.
     let client = match &config.client_address_header {
         Some(name) => parts.headers.get(name.as_str()).and_then(|v| v.to_str().ok()).and_then(medportal_core::web::forwarded_client),
-        None => parts.headers.get(medportal_core::web::SPIN_CLIENT_ADDR).and_then(|v| v.to_str().ok()).and_then(medportal_core::web::parse_client_address),
+        // Spin appends its own `spin-client-addr` after any the client sent: the last one is
+        // the runtime's (the first would be the client's choice).
+        None => parts
+            .headers
+            .get_all(medportal_core::web::SPIN_CLIENT_ADDR)
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(medportal_core::web::parse_client_address),
     };
     if let Some(addr) = client {
         parts.extensions.insert(addr);
