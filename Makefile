@@ -102,6 +102,7 @@ native-host:
 # The real Spin CLI the contract suite runs (`spin up`): unpacked from ../shared/tools/spin
 # (needs xz; installed from Debian when missing).
 spin-cli:
+	@test -x ../shared/tools/spin/install || { echo "spin-cli: ../shared/tools/spin/install not found (the shared folder sits beside the clone)" >&2; exit 1; }
 	@scripts/ensure-xz
 	@../shared/tools/spin/install >/dev/null
 
