@@ -13,8 +13,8 @@
 //!
 //! One index per market (`global` = approved for every market, or an ISO alpha-2 code) and
 //! language, plus its *public view*: the same items with HCP-only items reduced to their
-//! public fields ([`crate::visibility::public_fields`]), published with it. Visitors who may
-//! not read HCP content search the public views only, so nothing they see (results, the
+//! public fields (the visibility module's `public_fields` rule), published with it. Visitors
+//! who may not read HCP content search the public views only, so nothing they see (results, the
 //! count of HCP-only results, did-you-mean, typo corrections, suggestions) can depend on
 //! the text of an HCP-only item. The registry lists the indexes, never their views.
 //! Everything here is approved, non-personal content (global stores only).
