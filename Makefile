@@ -22,7 +22,8 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack spin-cli
+        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack spin-cli \
+        demo-library
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
 # `dev` cargo feature (no /dev routes, no public dev keys, dev_mode refused at start), into
@@ -173,6 +174,12 @@ provision-dry-run: setup
 
 clean:
 	rm -rf build functions/*/build functions/*/build-dev .state
+
+## ---- content ----------------------------------------------------------------------------------
+# The demo library (infra/seed/content/library.jsonl) from the SciFact abstracts in ../shared/data/scifact;
+# deterministic, committed, checked by tests/infra/demo-library.test.mjs.
+demo-library:
+	$(NODE) scripts/build-demo-library.mjs --data $(DATA)
 
 ## ---- search ---------------------------------------------------------------------------------
 # BEIR-format evaluation through the production index builder and query engine. The engine's
