@@ -194,7 +194,7 @@ function keyResults(L, S, o) {
 }
 
 /** Body text of one item in one language. S(i) gives sentence i in that language. */
-export function buildBody({ type, lang, docId, o, S, audience, product, regs, series, refLabel }) {
+export function buildBody({ type, lang, docId, o, S, audience, product, regs, series, refLabel, genericName }) {
   const L = T[lang];
   const X = (k) => o.idx[k].map(S);
   const parts = [];
@@ -220,7 +220,7 @@ export function buildBody({ type, lang, docId, o, S, audience, product, regs, se
       break;
     case "prescribing_information": {
       const brand = product.brand ? `${product.brand} (${L.brandNote})` : L.noBrand;
-      parts.push(section(L.product, bullets([`**${L.generic}:** ${product.generic}`, `**${L.brand}:** ${brand}`])));
+      parts.push(section(L.product, bullets([`**${L.generic}:** ${genericName || product.generic}`, `**${L.brand}:** ${brand}`])));
       parts.push(`${L.lead(docId)}\n`);
       if (o.structured) parts.push(section(L.evidence, paras([...X("background"), ...X("methods")])), section(L.results, paras(X("results"))), section(L.authors, paras(X("conclusions"))));
       else parts.push(section(L.evidence, paras(X("abstract"))));
@@ -405,7 +405,7 @@ export function buildLibrary(docs) {
         area: it.area,
         product: it.product,
         indication: findIndication(it.area, doc),
-        phase: type === "trial_summary" ? findPhase(doc) : null,
+        phase: findPhase(doc),
         specialties: SPECIALTIES[it.area],
         audience,
       },
@@ -450,7 +450,7 @@ function german(en, de, it, series, regs, slug) {
     language: "de",
     title: de.title,
     summary: o.answer.map(S).join(" "),
-    body: buildBody({ type: en.type, lang: "de", docId: doc._id, o, S, audience: en.taxonomy.audience, product: en.taxonomy.product, regs, series, refLabel: reference(doc, "de").label }),
+    body: buildBody({ type: en.type, lang: "de", docId: doc._id, o, S, audience: en.taxonomy.audience, product: en.taxonomy.product, regs, series, refLabel: reference(doc, "de").label, genericName: de.generic }),
     references: [reference(doc, "de"), ...en.references.slice(1)],
     markets: ["DE"],
     ...(state === en.state ? {} : datesFor(state, doc._id)),

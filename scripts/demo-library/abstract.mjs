@@ -143,6 +143,7 @@ export function sectionSentences(parsed, name) {
 const FIGURE_RE = new RegExp(
   [
     String.raw`\b(?:adjusted |pooled )?(?:hazard ratio|odds ratio|relative risk|risk ratio|rate ratio|a?HR|a?OR|RR|IRR)\b[^0-9;]{0,12}\d+(?:\.\d+)?`,
+    String.raw`\b\d+(?:\.\d+)?\s*\(\s*\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*\)`,
     String.raw`\(\s*\d+(?:\.\d+)?\s*[,;]\s*\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*\)`,
     String.raw`\b95\s?%\s?(?:CI|confidence interval)(?: \[CI\])?[,:]?\s*(?:=\s*)?\[?-?\d+(?:\.\d+)?\s*(?:-|–|to|,)\s*-?\d+(?:\.\d+)?\]?`,
     String.raw`\b[Pp]\s*(?:[<>=≤≥]|&lt;)\s*0?\.\d+`,

@@ -71,7 +71,7 @@ export const PRODUCTS = [
   ["pembrolizumab", "Keytruda"], ["nivolumab", "Opdivo"], ["ipilimumab", "Yervoy"], ["tamoxifen", null],
   ["letrozole", "Femara"], ["anastrozole", "Arimidex"], ["gefitinib", "Iressa"], ["erlotinib", "Tarceva"],
   ["sorafenib", "Nexavar"], ["sunitinib", "Sutent"], ["lenalidomide", "Revlimid"], ["bortezomib", "Velcade"],
-  ["rituximab", null], ["docetaxel", null], ["cisplatin", null], ["gemcitabine", null], ["capecitabine", null],
+  ["rituximab", null], ["lapatinib", null], ["docetaxel", null], ["cisplatin", null], ["gemcitabine", null], ["capecitabine", null],
   ["oseltamivir", "Tamiflu"], ["zidovudine", null], ["tenofovir", null], ["efavirenz", null], ["nevirapine", null],
   ["mefloquine", null], ["chloroquine", null], ["tafenoquine", null], ["artesunate", null], ["isoniazid", null],
   ["azithromycin", "Zithromax"], ["ribavirin", null], ["sofosbuvir", "Sovaldi"],
@@ -82,14 +82,12 @@ export const PRODUCTS = [
   ["olanzapine", "Zyprexa"], ["acetylcysteine", null], ["furosemide", "Lasix"],
 ];
 
-/** The product an abstract is about: a generic named in the title, or at least three times in the
- * abstract; the first in PRODUCTS order. */
+/** The product an abstract is about: the first generic (in PRODUCTS order) named in the title,
+ * else the first named at least three times in the abstract. */
 export function findProduct(doc) {
   const count = (s, g) => (s.match(new RegExp(`\\b${g}\\b`, "gi")) || []).length;
-  for (const [generic, brand] of PRODUCTS) {
-    if (count(doc.title, generic) > 0 || count(doc.text, generic) >= 3) return { brand, generic };
-  }
-  return null;
+  const hit = PRODUCTS.find(([g]) => count(doc.title, g) > 0) || PRODUCTS.find(([g]) => count(doc.text, g) >= 3);
+  return hit ? { brand: hit[1], generic: hit[0] } : null;
 }
 
 // Indications, per area, first match in the title, then in the abstract. The text is the
@@ -110,9 +108,12 @@ export function findIndication(area, doc) {
   return null;
 }
 
-/** Trial phase written in the abstract ("phase 3", "phase III trial"), as "1"–"4", else null. */
+/** Trial phase the publication states for its own study ("phase III trial", "phase 2 study"), as
+ * "1"–"4", else null: from the title, or from the abstract when the title says the publication is
+ * a trial (an abstract may name the phase of other trials it drew on). */
 export function findPhase(doc) {
-  const m = `${doc.title} ${doc.text}`.match(/\bphase\s+(IV|I{1,3}|[1-4])(?:[ab]|\/(?:I{1,3}|[1-4]))?\b/i);
+  const where = /randomi[sz]ed|\btrial\b/i.test(doc.title) ? `${doc.title} ${doc.text}` : doc.title;
+  const m = where.match(/\bphase\s+(IV|I{1,3}|[1-4])(?:[ab]|\/(?:I{1,3}|[1-4]))?\b[^.]{0,40}?\b(?:trials?|study|studies)\b/i);
   if (!m) return null;
   return { I: "1", II: "2", III: "3", IV: "4" }[m[1].toUpperCase()] || m[1];
 }

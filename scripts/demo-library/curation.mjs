@@ -115,4 +115,9 @@ export const PRODUCT_OVERRIDES = {
   5402581: null, // atypical antipsychotics as a class
   3898784: null, // NOACs versus vitamin K antagonists as classes
   23783727: { brand: "Brilinta", generic: "ticagrelor" }, // "Ticagrelor vs. clopidogrel": ticagrelor is studied
+  8756719: { brand: null, generic: "tafenoquine" }, // tafenoquine is studied, mefloquine the comparator
+  38410121: null, // three antimalarials compared
+  21479231: null, // a tuberculosis regimen, not one medicine
+  13619127: null, // classes of diabetes treatment compared
+  19308127: null, // switching between P2Y12 inhibitors
 };

@@ -1,6 +1,6 @@
 // German versions, translated from the English abstracts by the medportal authors (not machine
 // translated; no text taken from any other translation). One entry per SciFact document: the
-// German title, and one German sentence for every sentence of the English text in the order the
+// German title, the German name of the product where the item shows one (`generic`), and one German sentence for every sentence of the English text in the order the
 // generator splits it (the generator refuses a count that differs). The generator puts them into
 // the same structure as the English version, with German headings.
 //
@@ -135,6 +135,7 @@ export const GERMAN = {
 
   // ---- product dossier entries ------------------------------------------------------------------
   22995579: {
+    generic: "Amitriptylin",
     title: "Amitriptylin wirkt bei chronischem, nicht aber bei episodischem Kopfschmerz vom Spannungstyp: Folgerungen für die Pathogenese",
     sentences: [
       "Das trizyklische Antidepressivum Amitriptylin ist ein wirksames Arzneimittel zur Behandlung des chronischen Kopfschmerzes vom Spannungstyp und anderer chronischer Schmerzsyndrome, es ist aber auch in der Prophylaxe episodischer Kopfschmerzformen wie der Migräne wirksam.",
@@ -145,6 +146,7 @@ export const GERMAN = {
     ],
   },
   17925632: {
+    generic: "Tafenoquin",
     title: "Wirksamkeit von monatlich gegebenem Tafenoquin zur Prophylaxe der Malaria durch Plasmodium vivax und multiresistentes P. falciparum",
     sentences: [
       "Wir untersuchten monatliche Tafenoquin-Dosen zur Vorbeugung der Malaria durch Plasmodium vivax und multiresistentes P. falciparum.",
