@@ -314,7 +314,9 @@ export function datesFor(state, id) {
     case "approved": back = 1 + (h % 30); break;
     case "expired": back = 370 + (h % 330); break;
     case "withdrawn": back = 60 + (h % 240); break;
-    default: back = h % 8 === 0 ? 336 + (h % 29) : 20 + (h % 300); // 1 in 8 expires within 30 days
+    // 1 in 8 published items expires 10 to 30 days after the reference date (not sooner: the
+    // clock that imports them may be a few days past it), the others later.
+    default: back = h % 8 === 0 ? 335 + (h % 21) : 20 + (h % 300);
   }
   const reviewed = addDays(REFERENCE_DATE, -back);
   return { reviewed_on: reviewed, expires_on: addDays(reviewed, 365) };
@@ -415,6 +417,8 @@ export function buildLibrary(docs) {
       state,
       withdraw_reason: state === "withdrawn" ? WITHDRAW_REASONS[hash(`reason:${id}`) % WITHDRAW_REASONS.length] : null,
       series: it.ser ? (({ id: sid, title, position }) => ({ id: sid, title, position }))(seriesFor("en")) : null,
+      // The portal's home page features items flagged here; only the original demo items are.
+      featured: false,
       provenance: { source: SOURCE, doc_id: id, adapted: adaptedNote(type) },
     };
     if (en.markets.length === 0) en.markets = ["INTL"];

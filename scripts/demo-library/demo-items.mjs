@@ -1,6 +1,6 @@
 // The portal's 13 original demo items (infra/seed/db_global/9001_demo.sql, rows c-001…c-103), in the
 // library format. Written by the medportal authors; slugs unchanged (tests and search seeding use
-// them). Type, product brand, indication, phase, references and dates were added when converting:
+// them); `featured` is the row's featured flag. Type, product brand, indication, phase, references and dates were added when converting:
 // reviewed_on is the row's published_at, expires_on a year later; the "References:" line of a
 // body moved into references (DOI/PMID checked against the publisher's and PubMed's records).
 export const DEMO_ITEMS = [
@@ -40,6 +40,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -83,6 +84,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -120,6 +122,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -162,6 +165,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": false,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -199,6 +203,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": false,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -235,6 +240,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -269,6 +275,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -303,6 +310,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": false,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -340,6 +348,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": false,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -377,6 +386,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": false,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -419,6 +429,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -453,6 +464,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,
@@ -496,6 +508,7 @@ export const DEMO_ITEMS = [
     "state": "published",
     "withdraw_reason": null,
     "series": null,
+    "featured": true,
     "provenance": {
       "source": "medportal authors",
       "doc_id": null,

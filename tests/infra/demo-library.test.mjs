@@ -22,7 +22,8 @@ const TYPES = ["trial_summary", "publication", "safety_communication", "prescrib
 const STATES = ["draft", "in_review", "approved", "published", "expired", "withdrawn"];
 const LANGUAGES = ["en", "de"];
 const AREAS = ["cardiology", "oncology", "infectious_disease", "diabetes_endocrinology", "neurology", "respiratory", "immunology", "general"];
-const KEYS = ["family", "slug", "language", "type", "title", "summary", "body", "references", "taxonomy", "markets", "reviewed_on", "expires_on", "state", "withdraw_reason", "series", "provenance"].sort();
+// The brief's fields plus `featured` (the home page's flag, read by the content importer).
+const KEYS = ["family", "slug", "language", "type", "title", "summary", "body", "references", "taxonomy", "markets", "reviewed_on", "expires_on", "state", "withdraw_reason", "series", "featured", "provenance"].sort();
 const DEMO_SLUGS = [
   "metformin-type-2-diabetes-efficacy", "apixaban-aristotle-trial-summary", "semaglutide-gastrointestinal-adverse-events",
   "empagliflozin-hfref-emperor-reduced", "atorvastatin-dosing-renal-hepatic-impairment", "pembrolizumab-immune-related-adverse-events",
@@ -115,10 +116,13 @@ test("every line is one JSON object in the exchange format", () => {
     assert.ok(STATES.includes(it.state), `${where}: state ${it.state}`);
     for (const k of ["title", "summary", "body"]) assert.ok(typeof it[k] === "string" && it[k].trim().length > 0, `${where}: empty ${k}`);
     assert.ok(!/[\n<]/.test(it.title) && !/\n/.test(it.summary), `${where}: title/summary must be one plain line`);
+    // The content function's limits (Draft::validate): title ≤ 300, summary ≤ 3,000, body ≤ 100,000 bytes.
+    assert.ok(Buffer.byteLength(it.title) <= 300 && Buffer.byteLength(it.summary) <= 3000 && Buffer.byteLength(it.body) <= 100_000, `${where}: too long`);
+    assert.equal(typeof it.featured, "boolean", where);
     assert.deepEqual(medmarkProblems(it.body), [], `${where}: body`);
     assert.ok(Array.isArray(it.references), where);
     for (const r of it.references) {
-      assert.ok(typeof r.label === "string" && r.label.length > 0, `${where}: reference label`);
+      assert.ok(typeof r.label === "string" && r.label.length > 0 && Buffer.byteLength(r.label) <= 500, `${where}: reference label`);
       assert.deepEqual(Object.keys(r).filter((k) => !["label", "doi", "pmid"].includes(k)), [], `${where}: reference keys`);
       if ("doi" in r) assert.match(r.doi, /^10\.\d{4,9}\/\S+$/, where);
       if ("pmid" in r) assert.match(r.pmid, /^\d{1,9}$/, where);
