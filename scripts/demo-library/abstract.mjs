@@ -82,8 +82,8 @@ const LABEL_RE = new RegExp(
 );
 const LABEL_SECTION = new Map(LABELS);
 
-// Words after which a full stop does not end a sentence.
-const ABBREVIATIONS = new Set(["al", "vs", "e.g", "i.e", "eg", "ie", "fig", "figs", "approx", "dr", "no", "nos", "st", "ca", "cf", "ref", "refs", "resp", "inc", "ltd", "co", "jr", "sr", "vol", "spp", "sp"]);
+// Words after which a full stop does not end a sentence ("p." as in the protein change "p. His161Arg").
+const ABBREVIATIONS = new Set(["al", "p", "vs", "e.g", "i.e", "eg", "ie", "fig", "figs", "approx", "dr", "no", "nos", "st", "ca", "cf", "ref", "refs", "resp", "inc", "ltd", "co", "jr", "sr", "vol", "spp", "sp"]);
 
 /** Split running text into sentences (full stop, question or exclamation mark followed by a space
  * and a capital, digit or opening bracket), not after common abbreviations or initials. */
@@ -113,8 +113,12 @@ export function sentences(text) {
 /** Parse an abstract into ordered sections {name, label, sentences}. An abstract without labels is
  * one section named "abstract". */
 export function parseAbstract(raw) {
-  // A journal citation pasted after the abstract ("… JAMA. 2000;283:3211-3216") is not part of it.
-  const text = raw.replace(/\s+[A-Z][A-Za-z. ]{1,30}\. (?:19|20)\d{2};\d+(?:\(\d+\))?:\d+[-–]\d+\.?$/, "");
+  // A journal citation pasted after the abstract ("… JAMA. 2000;283:3211-3216", "… Ann Neurol
+  // 2016;79:929-939.") and a bare trial number at the end are not part of it (the number is
+  // kept as the registration).
+  const text = raw
+    .replace(/\s+[A-Z][A-Za-z. ]{1,30}\.? (?:19|20)\d{2};\d+(?:\(\d+\))?:\d+[-–]\d+\.?$/, "")
+    .replace(/\s+NCT\d{8}\.?$/, "");
   const marks = [...text.matchAll(LABEL_RE)].map((m) => ({ at: m.index, end: m.index + m[0].length, label: m[1] }));
   if (marks.length < 2) {
     const plain = marks.length === 1 && marks[0].at === 0 ? text.slice(marks[0].end) : text;

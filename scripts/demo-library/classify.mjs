@@ -38,10 +38,11 @@ const NON_HUMAN = /\b(mice|mouse|murine|rats?|rodents?|zebrafish|drosophila|yeas
 const HUMAN = /\b(patients|participants|women|men|adults|children|subjects|individuals|cohort|trial|volunteers|persons|people|infants)\b/i;
 
 /** Nothing in title or abstract that medmark would read as markup or that shows a broken
- * conversion: HTML-like tags, entities, link syntax, table pipes, backticks, backslashes; and no
+ * conversion: HTML-like tags, entities, link syntax, table pipes, backticks, backslashes, pasted
+ * full text ("View this table", "⇓", a closing "…"); and no
  * bracketed (translated) title. Curated documents must pass this too. */
 export function markupSafe(doc) {
-  if (/<[a-zA-Z/!]|&[a-zA-Z]+;|\]\(|\||`|\\/.test(`${doc.title} ${doc.text}`)) return false;
+  if (/<[a-zA-Z/!]|&[a-zA-Z]+;|\]\(|\||`|\\|⇓|View this table|…$/.test(`${doc.title} ${doc.text}`)) return false;
   return !/^\[|\]\.?$/.test(doc.title);
 }
 

@@ -8,7 +8,7 @@ export const AREA_OVERRIDES = {
   // guidelines and statements (see GUIDELINES)
   471921: "cardiology", 6157837: "cardiology", 11071351: "cardiology", 6137330: "oncology", 10010651: "oncology",
   14118484: "oncology", 5596332: "infectious_disease", 52827184: "infectious_disease", 73323408: "diabetes_endocrinology",
-  13870943: "neurology", 32328114: "neurology", 20109325: "respiratory", 1191830: "immunology", 20186513: "immunology",
+  13870943: "neurology", 20109325: "respiratory", 1191830: "immunology", 20186513: "immunology",
   34481589: "immunology",
   // read and moved
   750781: "cardiology", // bypass graft patency in diabetes (BARI): a coronary revascularisation outcome
@@ -47,7 +47,7 @@ export const AREA_OVERRIDES = {
  * classification criteria: they become guideline summaries. */
 export const GUIDELINES = [
   "471921", "6157837", "11071351", "6137330", "10010651", "14118484", "5596332", "52827184", "73323408",
-  "13870943", "32328114", "20109325", "1191830", "20186513", "34481589",
+  "13870943", "20109325", "1191830", "20186513", "34481589",
 ];
 
 /** Studies of harms of a medicine, vaccine or infusion: they become safety communications. */
