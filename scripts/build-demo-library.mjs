@@ -349,6 +349,8 @@ export function selectDocuments(docs) {
       .sort((a, b) => Number(b.curated) - Number(a.curated) || Number(b.structured) - Number(a.structured) || hash(a.doc._id) - hash(b.doc._id) || a.doc._id.localeCompare(b.doc._id));
     for (const r of ranked.slice(0, QUOTAS[area])) chosen.push({ doc: r.doc, area });
   }
+  const missing = [...curatedIds].filter((id) => !chosen.some((c) => c.doc._id === id));
+  if (missing.length) throw new Error(`curated documents not selected (not markup-safe, no area, or over quota): ${missing.join(", ")}`);
   return chosen;
 }
 

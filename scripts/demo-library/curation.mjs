@@ -6,7 +6,7 @@
  * series documents are pinned here too so their area never depends on a rule change. */
 export const AREA_OVERRIDES = {
   // guidelines and statements (see GUIDELINES)
-  471921: "cardiology", 6157837: "cardiology", 11071351: "cardiology", 6137330: "oncology", 10010651: "oncology",
+  471921: "cardiology", 11071351: "cardiology", 6137330: "oncology", 10010651: "oncology",
   14118484: "oncology", 5596332: "infectious_disease", 52827184: "infectious_disease", 73323408: "diabetes_endocrinology",
   13870943: "neurology", 20109325: "respiratory", 1191830: "immunology", 20186513: "immunology",
   34481589: "immunology",
@@ -46,7 +46,7 @@ export const AREA_OVERRIDES = {
 /** Abstracts of published guidelines, recommendation statements, consensus definitions and
  * classification criteria: they become guideline summaries. */
 export const GUIDELINES = [
-  "471921", "6157837", "11071351", "6137330", "10010651", "14118484", "5596332", "52827184", "73323408",
+  "471921", "11071351", "6137330", "10010651", "14118484", "5596332", "52827184", "73323408",
   "13870943", "20109325", "1191830", "20186513", "34481589",
 ];
 
