@@ -1,0 +1,362 @@
+//! The RFC 9162 §2.1 Merkle tree: hashes, roots, inclusion and consistency proofs, and the
+//! incremental tree state an appender keeps.
+//!
+//! Proof generation reads subtree hashes through [`Nodes`], so the same code serves a slice of
+//! leaf hashes (tests, the verifier) and a stored table of perfect-subtree hashes (an appender
+//! that records the nodes [`TreeState::append`] completes answers a proof with O(log n)
+//! look-ups instead of reading every leaf).
+
+use sha2::{Digest, Sha256};
+
+/// A SHA-256 value: leaf hash, node hash or root.
+pub type Hash = [u8; 32];
+
+/// The root of the empty tree: SHA-256 of the empty string (RFC 9162 §2.1.1).
+pub const EMPTY_ROOT: Hash = [
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4,
+    0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+];
+
+/// `SHA-256(0x00 ‖ entry)`.
+pub fn leaf_hash(entry: &[u8]) -> Hash {
+    let mut h = Sha256::new();
+    h.update([0x00]);
+    h.update(entry);
+    h.finalize().into()
+}
+
+/// `SHA-256(0x01 ‖ left ‖ right)`.
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([0x01]);
+    h.update(left);
+    h.update(right);
+    h.finalize().into()
+}
+
+/// The largest power of two smaller than `n` (`n >= 2`): the RFC's split point `k`.
+fn split(n: u64) -> u64 {
+    debug_assert!(n >= 2);
+    1 << (63 - (n - 1).leading_zeros())
+}
+
+/// A source of perfect-subtree hashes: `perfect(level, index)` is the root of the subtree of
+/// the `2^level` leaves starting at leaf `index << level` (level 0: the leaf hashes).
+/// Proof generation only asks for subtrees that lie inside the tree it was given.
+pub trait Nodes {
+    fn perfect(&self, level: u32, index: u64) -> Hash;
+}
+
+/// Leaf hashes in order: every subtree hash is computed from them.
+impl Nodes for [Hash] {
+    fn perfect(&self, level: u32, index: u64) -> Hash {
+        let start = (index << level) as usize;
+        let leaves = &self[start..start + (1usize << level)];
+        let mut state = TreeState::empty();
+        for leaf in leaves {
+            state.append(leaf);
+        }
+        state.root()
+    }
+}
+
+/// MTH(D[start:end]) for a range the RFC recursion reaches: `start` is a multiple of the
+/// largest power of two not above `end - start`, so its perfect parts are aligned.
+fn subtree<N: Nodes + ?Sized>(nodes: &N, start: u64, end: u64) -> Hash {
+    let n = end - start;
+    if n.is_power_of_two() {
+        let level = n.trailing_zeros();
+        return nodes.perfect(level, start >> level);
+    }
+    let k = split(n);
+    node_hash(&subtree(nodes, start, start + k), &subtree(nodes, start + k, end))
+}
+
+/// The root of a tree of `size` leaves (MTH). `size == 0` gives [`EMPTY_ROOT`].
+pub fn root<N: Nodes + ?Sized>(nodes: &N, size: u64) -> Hash {
+    if size == 0 { EMPTY_ROOT } else { subtree(nodes, 0, size) }
+}
+
+/// The inclusion proof (audit path, RFC 9162 §2.1.3.1) of leaf `index` in the tree of `size`
+/// leaves; `None` when `index >= size`.
+pub fn inclusion_proof<N: Nodes + ?Sized>(nodes: &N, index: u64, size: u64) -> Option<Vec<Hash>> {
+    if index >= size {
+        return None;
+    }
+    let mut proof = Vec::new();
+    path(nodes, index, 0, size, &mut proof);
+    Some(proof)
+}
+
+/// PATH(m, D[start:end]), appended leaf-side first.
+fn path<N: Nodes + ?Sized>(nodes: &N, m: u64, start: u64, end: u64, out: &mut Vec<Hash>) {
+    let n = end - start;
+    if n <= 1 {
+        return;
+    }
+    let k = split(n);
+    if m < k {
+        path(nodes, m, start, start + k, out);
+        out.push(subtree(nodes, start + k, end));
+    } else {
+        path(nodes, m - k, start + k, end, out);
+        out.push(subtree(nodes, start, start + k));
+    }
+}
+
+/// The consistency proof (RFC 9162 §2.1.4.1) between the trees of `old_size` and `new_size`
+/// leaves; empty when `old_size` is 0 or equals `new_size`; `None` when `old_size > new_size`.
+pub fn consistency_proof<N: Nodes + ?Sized>(nodes: &N, old_size: u64, new_size: u64) -> Option<Vec<Hash>> {
+    if old_size > new_size {
+        return None;
+    }
+    let mut proof = Vec::new();
+    if old_size > 0 && old_size < new_size {
+        subproof(nodes, old_size, 0, new_size, true, &mut proof);
+    }
+    Some(proof)
+}
+
+/// SUBPROOF(m, D[start:end], b).
+fn subproof<N: Nodes + ?Sized>(nodes: &N, m: u64, start: u64, end: u64, complete: bool, out: &mut Vec<Hash>) {
+    let n = end - start;
+    if m == n {
+        if !complete {
+            out.push(subtree(nodes, start, end));
+        }
+        return;
+    }
+    let k = split(n);
+    if m <= k {
+        subproof(nodes, m, start, start + k, complete, out);
+        out.push(subtree(nodes, start + k, end));
+    } else {
+        subproof(nodes, m - k, start + k, end, false, out);
+        out.push(subtree(nodes, start, start + k));
+    }
+}
+
+/// RFC 9162 §2.1.3.2: whether `proof` shows `leaf` at `index` in the tree of `size` leaves
+/// whose root is `root`.
+pub fn verify_inclusion(index: u64, size: u64, leaf: &Hash, proof: &[Hash], root: &Hash) -> bool {
+    if index >= size {
+        return false;
+    }
+    let (mut f_n, mut s_n) = (index, size - 1);
+    let mut r = *leaf;
+    for p in proof {
+        if s_n == 0 {
+            return false;
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            r = node_hash(p, &r);
+            if f_n & 1 == 0 {
+                while f_n & 1 == 0 && f_n != 0 {
+                    f_n >>= 1;
+                    s_n >>= 1;
+                }
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    s_n == 0 && r == *root
+}
+
+/// RFC 9162 §2.1.4.2: whether `proof` shows the tree of `new_size` leaves with root `new_root`
+/// extends the tree of `old_size` leaves with root `old_root`. The trivial cases the RFC
+/// leaves out: equal sizes need equal roots and an empty proof; an empty old tree is
+/// consistent with every tree (empty proof); a larger old tree never is.
+pub fn verify_consistency(old_size: u64, new_size: u64, old_root: &Hash, new_root: &Hash, proof: &[Hash]) -> bool {
+    if old_size > new_size {
+        return false;
+    }
+    if old_size == new_size {
+        return proof.is_empty() && old_root == new_root;
+    }
+    if old_size == 0 {
+        return proof.is_empty();
+    }
+    if proof.is_empty() {
+        return false;
+    }
+    // Step 2: an old tree of a power-of-two size is itself a node of the new tree.
+    let mut path: Vec<Hash> = Vec::with_capacity(proof.len() + 1);
+    if old_size.is_power_of_two() {
+        path.push(*old_root);
+    }
+    path.extend_from_slice(proof);
+    let (mut f_n, mut s_n) = (old_size - 1, new_size - 1);
+    while f_n & 1 == 1 {
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    let (mut f_r, mut s_r) = (path[0], path[0]);
+    for c in &path[1..] {
+        if s_n == 0 {
+            return false;
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            f_r = node_hash(c, &f_r);
+            s_r = node_hash(c, &s_r);
+            if f_n & 1 == 0 {
+                while f_n & 1 == 0 && f_n != 0 {
+                    f_n >>= 1;
+                    s_n >>= 1;
+                }
+            }
+        } else {
+            s_r = node_hash(&s_r, c);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    f_r == *old_root && s_r == *new_root && s_n == 0
+}
+
+/// The incremental state of a tree (its compact range, or frontier): the roots of the perfect
+/// subtrees that make up the tree, largest (leftmost) first: one per set bit of `size`, so at
+/// most 64 hashes. Appending a leaf and computing the root need only this state, never the
+/// earlier leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeState {
+    size: u64,
+    frontier: Vec<Hash>,
+}
+
+/// The error for a stored state that does not fit its size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadState;
+
+impl core::fmt::Display for BadState {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("tree state: frontier length does not match the tree size")
+    }
+}
+
+impl TreeState {
+    pub fn empty() -> Self {
+        TreeState { size: 0, frontier: Vec::new() }
+    }
+
+    /// A state read back from storage: `size` and the bytes of [`TreeState::frontier_bytes`].
+    pub fn from_parts(size: u64, frontier: &[u8]) -> Result<Self, BadState> {
+        if frontier.len() != size.count_ones() as usize * 32 {
+            return Err(BadState);
+        }
+        let frontier = frontier.chunks_exact(32).map(|c| c.try_into().expect("32-byte chunk")).collect();
+        Ok(TreeState { size, frontier })
+    }
+
+    /// The state of the tree over `leaves`.
+    pub fn from_leaves(leaves: &[Hash]) -> Self {
+        let mut state = TreeState::empty();
+        for leaf in leaves {
+            state.append(leaf);
+        }
+        state
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The frontier hashes concatenated (32 × popcount(size) bytes): what to store.
+    pub fn frontier_bytes(&self) -> Vec<u8> {
+        self.frontier.concat()
+    }
+
+    pub fn frontier(&self) -> &[Hash] {
+        &self.frontier
+    }
+
+    /// Appends one leaf hash; returns the perfect subtrees this completed, as
+    /// `(level, index, hash)` from level 1 up (level 0, the leaf itself, is not repeated).
+    /// A store that keeps them can answer [`Nodes::perfect`] for any subtree.
+    pub fn append(&mut self, leaf: &Hash) -> Vec<(u32, u64, Hash)> {
+        let mut completed = Vec::new();
+        let mut hash = *leaf;
+        let mut size = self.size;
+        let mut level = 0u32;
+        while size & 1 == 1 {
+            let left = self.frontier.pop().expect("a set bit has its frontier hash");
+            hash = node_hash(&left, &hash);
+            size >>= 1;
+            level += 1;
+            completed.push((level, self.size >> level, hash));
+        }
+        self.frontier.push(hash);
+        self.size += 1;
+        completed
+    }
+
+    /// The tree's root (MTH over all leaves appended so far).
+    pub fn root(&self) -> Hash {
+        let mut hashes = self.frontier.iter().rev();
+        let Some(last) = hashes.next() else { return EMPTY_ROOT };
+        hashes.fold(*last, |acc, left| node_hash(left, &acc))
+    }
+}
+
+/// A whole tree in memory: the leaves and every completed perfect subtree, level by level,
+/// so proofs cost O(log n) look-ups. What the verifier builds while it reads an export; a
+/// database keeps the same nodes as rows.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryTree {
+    levels: Vec<Vec<Hash>>,
+    state: Option<TreeState>,
+}
+
+impl MemoryTree {
+    pub fn new() -> Self {
+        MemoryTree { levels: vec![Vec::new()], state: Some(TreeState::empty()) }
+    }
+
+    pub fn from_leaves(leaves: &[Hash]) -> Self {
+        let mut tree = MemoryTree::new();
+        for leaf in leaves {
+            tree.append(leaf);
+        }
+        tree
+    }
+
+    pub fn append(&mut self, leaf: &Hash) {
+        if self.levels.is_empty() {
+            *self = MemoryTree::new();
+        }
+        self.levels[0].push(*leaf);
+        let state = self.state.get_or_insert_with(TreeState::empty);
+        for (level, index, hash) in state.append(leaf) {
+            let level = level as usize;
+            if self.levels.len() <= level {
+                self.levels.push(Vec::new());
+            }
+            debug_assert_eq!(self.levels[level].len() as u64, index);
+            self.levels[level].push(hash);
+        }
+    }
+
+    pub fn size(&self) -> u64 {
+        self.levels.first().map_or(0, |l| l.len() as u64)
+    }
+
+    pub fn root(&self) -> Hash {
+        self.state.as_ref().map_or(EMPTY_ROOT, TreeState::root)
+    }
+
+    pub fn state(&self) -> TreeState {
+        self.state.clone().unwrap_or_else(TreeState::empty)
+    }
+
+    pub fn leaves(&self) -> &[Hash] {
+        self.levels.first().map_or(&[], |l| l.as_slice())
+    }
+}
+
+impl Nodes for MemoryTree {
+    fn perfect(&self, level: u32, index: u64) -> Hash {
+        self.levels[level as usize][index as usize]
+    }
+}

@@ -1,0 +1,142 @@
+//! The offline verifier's Ed25519 (ed25519-dalek) and its command line, as a library so the
+//! tests and the benchmark share them.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use medportal_transparency::note::{Ed25519Verify, NoteSigner};
+
+/// Ed25519 verification with ed25519-dalek (RFC 8032, as Go's `crypto/ed25519.Verify`).
+pub struct Dalek;
+
+impl Ed25519Verify for Dalek {
+    fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        VerifyingKey::from_bytes(public).is_ok_and(|k| k.verify(message, &Signature::from_bytes(signature)).is_ok())
+    }
+}
+
+/// A note signer holding an Ed25519 seed (tests, benchmark, demo exports; the platform signs
+/// through its signature port instead).
+pub struct SeedSigner {
+    pub name: String,
+    key: SigningKey,
+}
+
+impl SeedSigner {
+    pub fn new(name: &str, seed: [u8; 32]) -> Self {
+        SeedSigner { name: name.to_string(), key: SigningKey::from_bytes(&seed) }
+    }
+}
+
+impl NoteSigner for SeedSigner {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn public_key(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
+    }
+    async fn sign(&self, message: &[u8]) -> Result<[u8; 64], String> {
+        Ok(self.key.sign(message).to_bytes())
+    }
+}
+
+/// Runs a future that never waits (the signers here compute synchronously).
+pub fn block_on<F: core::future::Future>(future: F) -> F::Output {
+    let mut future = core::pin::pin!(future);
+    let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+    loop {
+        if let core::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+use medportal_transparency::export::{checkpoint_line, end_line, entry_line, header_line, key_line};
+use medportal_transparency::merkle::MemoryTree;
+use medportal_transparency::note::{VerifierKey, sign};
+use medportal_transparency::{Checkpoint, Entry, Outcome, Personal, commit_personal};
+
+/// A deterministic PRNG (SplitMix64) for demo data and the tamper test.
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// A value in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A plausible entry number `seq` of a demo log (varied actions, optional fields, personal
+/// commitments), its time `seq` seconds after 2026-12-05T00:00:00Z.
+pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> Entry {
+    const ACTIONS: [&str; 6] =
+        ["session.login", "content.publish", "content.approve", "inquiry.create", "account.verify", "audit.export"];
+    const ROLES: [&str; 4] = ["hcp", "editor", "reviewer", "compliance"];
+    let secs = seq % 86_400;
+    let time = format!("2026-12-05T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60);
+    let r = rng.next();
+    let with_person = r & 1 == 1;
+    let salt = [(r >> 8) as u8; 32];
+    Entry {
+        seq,
+        time,
+        actor: format!("u_{:08x}", r >> 32),
+        role: ROLES[(r >> 4) as usize % ROLES.len()].to_string(),
+        action: ACTIONS[(r >> 12) as usize % ACTIONS.len()].to_string(),
+        object: (r & 2 == 2).then(|| format!("content:item-{}", r % 97)),
+        version: (r & 4 == 4).then(|| format!("{}", r % 9 + 1)),
+        outcome: if r & 8 == 8 { Outcome::Failure } else { Outcome::Success },
+        reason: (r & 16 == 16).then(|| "Part 11: approved after medical review — «ok»".to_string()),
+        meaning: (r & 32 == 32).then(|| "approval".to_string()),
+        origin: (r & 64 == 64).then(|| [(r >> 16) as u8; 32]),
+        subject: with_person.then(|| format!("p_{:06x}", r >> 40)),
+        personal: if with_person {
+            vec![
+                Personal { name: "email".into(), commitment: commit_personal(&salt, "dr.who@example.org") },
+                Personal { name: "name".into(), commitment: commit_personal(&salt, "Dr Who") },
+            ]
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// A demo export of `entries` entries with a checkpoint every `every` entries and one at the
+/// end, signed by `signer` under the log `origin`.
+pub fn demo_export(origin: &str, signer: &SeedSigner, entries: u64, every: u64, seed: u64) -> String {
+    let mut rng = SplitMix(seed);
+    let key = VerifierKey::new(&signer.name, signer.public_key()).expect("valid key name");
+    let mut out = header_line(origin);
+    out.push_str(&key_line(&key));
+    let mut tree = MemoryTree::new();
+    let mut checkpoints = 0;
+    let mut checkpoint = |tree: &MemoryTree, out: &mut String| {
+        let secs = tree.size() % 86_400;
+        let cp = Checkpoint {
+            origin: origin.to_string(),
+            size: tree.size(),
+            root: tree.root(),
+            time: Some(format!("2026-12-05T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)),
+            extensions: Vec::new(),
+        };
+        let note = block_on(sign(&cp.text().expect("valid checkpoint"), signer)).expect("signs");
+        out.push_str(&checkpoint_line(&note));
+        checkpoints += 1;
+    };
+    for seq in 0..entries {
+        let entry = demo_entry(seq, &mut rng);
+        tree.append(&entry.leaf_hash().expect("valid entry"));
+        out.push_str(&entry_line(&entry, &[]).expect("valid entry"));
+        if (seq + 1) % every == 0 && seq + 1 != entries {
+            checkpoint(&tree, &mut out);
+        }
+    }
+    checkpoint(&tree, &mut out);
+    out.push_str(&end_line(entries, checkpoints));
+    out
+}
