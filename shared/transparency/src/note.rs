@@ -77,7 +77,8 @@ impl VerifierKey {
     /// Parses a `vkey`. Strict: lowercase hex id, canonical base64, and the id must be the
     /// one the name and key give (so any change to a `vkey` makes it invalid).
     pub fn parse(vkey: &str) -> Result<Self, NoteError> {
-        let mut parts = vkey.split('+');
+        // The base64 key may itself contain `+`: only the first two separate fields (as Go).
+        let mut parts = vkey.splitn(3, '+');
         let (Some(name), Some(id), Some(key), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(NoteError::BadKey("not name+id+key"));
         };
