@@ -49,9 +49,10 @@ pub fn block_on<F: core::future::Future>(future: F) -> F::Output {
     }
 }
 
-use medportal_transparency::export::{checkpoint_line, end_line, entry_line, header_line, key_line};
+use medportal_transparency::export::{Disclosure, Verified, checkpoint_line, end_line, entry_line, header_line, key_line};
 use medportal_transparency::merkle::MemoryTree;
-use medportal_transparency::note::{VerifierKey, sign};
+use medportal_transparency::merkle::root;
+use medportal_transparency::note::{VerifierKey, open, sign};
 use medportal_transparency::{Checkpoint, Entry, Outcome, Personal, commit_personal};
 
 /// A deterministic PRNG (SplitMix64) for demo data and the tamper test.
@@ -72,8 +73,9 @@ impl SplitMix {
 }
 
 /// A plausible entry number `seq` of a demo log (varied actions, optional fields, personal
-/// commitments), its time `seq` seconds after 2026-12-05T00:00:00Z.
-pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> Entry {
+/// commitments), its time `seq` seconds after 2026-12-05T00:00:00Z, and the disclosures of
+/// its personal values.
+pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> (Entry, Vec<Disclosure>) {
     const ACTIONS: [&str; 6] =
         ["session.login", "content.publish", "content.approve", "inquiry.create", "account.verify", "audit.export"];
     const ROLES: [&str; 4] = ["hcp", "editor", "reviewer", "compliance"];
@@ -82,7 +84,15 @@ pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> Entry {
     let r = rng.next();
     let with_person = r & 1 == 1;
     let salt = [(r >> 8) as u8; 32];
-    Entry {
+    let disclosures = if with_person {
+        vec![
+            Disclosure { name: "email".into(), salt, value: "dr.who@example.org".into() },
+            Disclosure { name: "name".into(), salt, value: "Dr Who".into() },
+        ]
+    } else {
+        Vec::new()
+    };
+    let entry = Entry {
         seq,
         time,
         actor: format!("u_{:08x}", r >> 32),
@@ -103,7 +113,8 @@ pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> Entry {
         } else {
             Vec::new()
         },
-    }
+    };
+    (entry, disclosures)
 }
 
 /// A demo export of `entries` entries with a checkpoint every `every` entries and one at the
@@ -129,9 +140,11 @@ pub fn demo_export(origin: &str, signer: &SeedSigner, entries: u64, every: u64, 
         checkpoints += 1;
     };
     for seq in 0..entries {
-        let entry = demo_entry(seq, &mut rng);
+        let (entry, disclosures) = demo_entry(seq, &mut rng);
         tree.append(&entry.leaf_hash().expect("valid entry"));
-        out.push_str(&entry_line(&entry, &[]).expect("valid entry"));
+        // Every tenth entry discloses its personal values (as an access request's export).
+        let disclosed = if seq % 10 == 0 { disclosures.as_slice() } else { &[] };
+        out.push_str(&entry_line(&entry, disclosed).expect("valid entry"));
         if (seq + 1) % every == 0 && seq + 1 != entries {
             checkpoint(&tree, &mut out);
         }
@@ -139,4 +152,22 @@ pub fn demo_export(origin: &str, signer: &SeedSigner, entries: u64, every: u64, 
     checkpoint(&tree, &mut out);
     out.push_str(&end_line(entries, checkpoints));
     out
+}
+
+/// Checks an export against a checkpoint the log published (`--latest`): same log, the export
+/// holds at least its entries, and its first `size` entries hash to its root. Catches an export
+/// cut short after a checkpoint, which the export alone cannot show.
+pub fn check_latest(note: &str, keys: &[VerifierKey], v: &Verified) -> Result<(), String> {
+    let (text, _) = open(note, keys, &Dalek, false).map_err(|e| format!("latest checkpoint: {e}"))?;
+    let cp = Checkpoint::parse(&text).map_err(|e| format!("latest checkpoint: {e}"))?;
+    if cp.origin != v.origin {
+        return Err(format!("latest checkpoint is of log {:?}, the export of {:?}", cp.origin, v.origin));
+    }
+    if cp.size > v.entries {
+        return Err(format!("export truncated: the log published a checkpoint of {} entries, the export holds {}", cp.size, v.entries));
+    }
+    if root(&v.tree, cp.size) != cp.root {
+        return Err(format!("the export's first {} entries do not hash to the published checkpoint's root", cp.size));
+    }
+    Ok(())
 }

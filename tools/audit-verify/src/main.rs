@@ -3,11 +3,10 @@
 //! exit status 0 only when every export verifies.
 
 use base64::Engine;
-use medportal_audit_verify::Dalek;
+use medportal_audit_verify::{Dalek, check_latest};
 use medportal_transparency::export::{Trust, verify};
-use medportal_transparency::merkle::root;
-use medportal_transparency::note::{VerifierKey, open};
-use medportal_transparency::{Checkpoint, hex};
+use medportal_transparency::note::VerifierKey;
+use medportal_transparency::hex;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: medportal-audit-verify [--key VKEY]... [--keys FILE] [--trust-embedded-keys] [--latest CHECKPOINT_FILE] EXPORT...
@@ -62,22 +61,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-fn check_latest(path: &str, keys: &[VerifierKey], v: &medportal_transparency::export::Verified) -> Result<(), String> {
-    let note = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let (text, _) = open(&note, keys, &Dalek, false).map_err(|e| format!("latest checkpoint {path}: {e}"))?;
-    let cp = Checkpoint::parse(&text).map_err(|e| format!("latest checkpoint {path}: {e}"))?;
-    if cp.origin != v.origin {
-        return Err(format!("latest checkpoint is of log {:?}, the export of {:?}", cp.origin, v.origin));
-    }
-    if cp.size > v.entries {
-        return Err(format!("export truncated: the log published a checkpoint of {} entries, the export holds {}", cp.size, v.entries));
-    }
-    if root(&v.tree, cp.size) != cp.root {
-        return Err(format!("the export's first {} entries do not hash to the published checkpoint's root", cp.size));
-    }
-    Ok(())
-}
-
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -107,7 +90,9 @@ fn main() -> ExitCode {
             }
             Ok(v) => {
                 let latest = match &args.latest {
-                    Some(l) => check_latest(l, if args.keys.is_empty() { &v.signers } else { &args.keys }, &v),
+                    Some(l) => std::fs::read_to_string(l)
+                        .map_err(|e| format!("{l}: {e}"))
+                        .and_then(|note| check_latest(&note, if args.keys.is_empty() { &v.signers } else { &args.keys }, &v)),
                     None => Ok(()),
                 };
                 if let Err(e) = latest {
