@@ -45,7 +45,12 @@ impl Checkpoint {
         if !valid_line(&self.origin) {
             return Err(BadCheckpoint("origin"));
         }
-        let mut out = format!("{}\n{}\n{}\n", self.origin, self.size, B64.encode(self.root));
+        let mut out = format!(
+            "{}\n{}\n{}\n",
+            self.origin,
+            self.size,
+            B64.encode(self.root)
+        );
         if let Some(time) = &self.time {
             if !valid_time(time) {
                 return Err(BadCheckpoint("time"));
@@ -66,17 +71,28 @@ impl Checkpoint {
     /// 32-byte root, at most one `time` line right after it; so [`Checkpoint::text`] gives the
     /// input back.
     pub fn parse(text: &str) -> Result<Checkpoint, BadCheckpoint> {
-        let Some(body) = text.strip_suffix('\n') else { return Err(BadCheckpoint("no final newline")) };
+        let Some(body) = text.strip_suffix('\n') else {
+            return Err(BadCheckpoint("no final newline"));
+        };
         let mut lines = body.split('\n');
-        let origin = lines.next().filter(|l| valid_line(l)).ok_or(BadCheckpoint("origin"))?;
+        let origin = lines
+            .next()
+            .filter(|l| valid_line(l))
+            .ok_or(BadCheckpoint("origin"))?;
         let size = lines.next().ok_or(BadCheckpoint("size"))?;
-        if size.is_empty() || !size.bytes().all(|c| c.is_ascii_digit()) || (size.len() > 1 && size.starts_with('0')) {
+        if size.is_empty()
+            || !size.bytes().all(|c| c.is_ascii_digit())
+            || (size.len() > 1 && size.starts_with('0'))
+        {
             return Err(BadCheckpoint("size"));
         }
         let size: u64 = size.parse().map_err(|_| BadCheckpoint("size"))?;
         let root = lines.next().ok_or(BadCheckpoint("root"))?;
         let raw = B64.decode(root).map_err(|_| BadCheckpoint("root"))?;
-        let root_hash: Hash = raw.as_slice().try_into().map_err(|_| BadCheckpoint("root"))?;
+        let root_hash: Hash = raw
+            .as_slice()
+            .try_into()
+            .map_err(|_| BadCheckpoint("root"))?;
         if B64.encode(root_hash) != root {
             return Err(BadCheckpoint("root"));
         }
@@ -92,6 +108,12 @@ impl Checkpoint {
                 None => extensions.push(line.to_string()),
             }
         }
-        Ok(Checkpoint { origin: origin.to_string(), size, root: root_hash, time, extensions })
+        Ok(Checkpoint {
+            origin: origin.to_string(),
+            size,
+            root: root_hash,
+            time,
+            extensions,
+        })
     }
 }

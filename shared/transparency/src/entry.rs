@@ -87,10 +87,14 @@ pub enum EntryError {
 impl core::fmt::Display for EntryError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            EntryError::Time => f.write_str("time is not UTC RFC 3339 with seconds (YYYY-MM-DDTHH:MM:SSZ)"),
+            EntryError::Time => {
+                f.write_str("time is not UTC RFC 3339 with seconds (YYYY-MM-DDTHH:MM:SSZ)")
+            }
             EntryError::TooLong(field) => write!(f, "{field} is longer than {MAX_TEXT} bytes"),
             EntryError::Empty(field) => write!(f, "{field} is empty"),
-            EntryError::PersonalOrder => f.write_str("personal field names are not strictly ascending"),
+            EntryError::PersonalOrder => {
+                f.write_str("personal field names are not strictly ascending")
+            }
             EntryError::PersonalWithoutSubject => f.write_str("personal fields without a subject"),
             EntryError::TooManyPersonal => write!(f, "more than {MAX_PERSONAL} personal fields"),
         }
@@ -108,16 +112,29 @@ pub fn commit_personal(salt: &[u8; 32], value: &str) -> Hash {
 /// Whether `time` is exactly `YYYY-MM-DDTHH:MM:SSZ` and a real UTC date and time.
 pub fn valid_time(time: &str) -> bool {
     let b = time.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
     {
         return false;
     }
     let num = |r: core::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
     };
-    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) =
-        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16), num(17..19))
-    else {
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) = (
+        num(0..4),
+        num(5..7),
+        num(8..10),
+        num(11..13),
+        num(14..16),
+        num(17..19),
+    ) else {
         return false;
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -137,7 +154,11 @@ impl Entry {
         if !valid_time(&self.time) {
             return Err(EntryError::Time);
         }
-        for (name, value) in [("actor", &self.actor), ("role", &self.role), ("action", &self.action)] {
+        for (name, value) in [
+            ("actor", &self.actor),
+            ("role", &self.role),
+            ("action", &self.action),
+        ] {
             if value.is_empty() {
                 return Err(EntryError::Empty(name));
             }

@@ -59,7 +59,7 @@ pub const FORMAT: &str = "medportal-audit-export/1";
 pub enum Line {
     Header(Header),
     Key(String),
-    Entry(EntryJson),
+    Entry(Box<EntryJson>),
     Checkpoint(String),
     End(End),
 }
@@ -121,7 +121,10 @@ fn render(line: &Line) -> String {
 }
 
 pub fn header_line(origin: &str) -> String {
-    render(&Line::Header(Header { format: FORMAT.to_string(), origin: origin.to_string() }))
+    render(&Line::Header(Header {
+        format: FORMAT.to_string(),
+        origin: origin.to_string(),
+    }))
 }
 
 pub fn key_line(key: &VerifierKey) -> String {
@@ -144,7 +147,7 @@ pub fn entry_line(entry: &Entry, disclosures: &[Disclosure]) -> Result<String, E
             }
         })
         .collect();
-    Ok(render(&Line::Entry(EntryJson {
+    Ok(render(&Line::Entry(Box::new(EntryJson {
         seq: entry.seq,
         time: entry.time.clone(),
         actor: entry.actor.clone(),
@@ -159,7 +162,7 @@ pub fn entry_line(entry: &Entry, disclosures: &[Disclosure]) -> Result<String, E
         subject: entry.subject.clone(),
         personal,
         leaf: hex(&leaf),
-    })))
+    }))))
 }
 
 /// The line of a signed checkpoint note.
@@ -168,7 +171,10 @@ pub fn checkpoint_line(signed_note: &str) -> String {
 }
 
 pub fn end_line(entries: u64, checkpoints: u64) -> String {
-    render(&Line::End(End { entries, checkpoints }))
+    render(&Line::End(End {
+        entries,
+        checkpoints,
+    }))
 }
 
 impl EntryJson {
@@ -176,24 +182,37 @@ impl EntryJson {
     pub fn to_entry(&self) -> Result<(Entry, Hash), String> {
         let origin = match &self.origin {
             None => None,
-            Some(h) => Some(parse_hash_hex(h).ok_or("origin is not a 64-digit lowercase hex hash")?),
+            Some(h) => {
+                Some(parse_hash_hex(h).ok_or("origin is not a 64-digit lowercase hex hash")?)
+            }
         };
         let mut personal = Vec::with_capacity(self.personal.len());
         for p in &self.personal {
-            let commitment =
-                parse_hash_hex(&p.commitment).ok_or_else(|| format!("personal field {:?}: commitment is not hex", p.name))?;
+            let commitment = parse_hash_hex(&p.commitment)
+                .ok_or_else(|| format!("personal field {:?}: commitment is not hex", p.name))?;
             match (&p.salt, &p.value) {
                 (None, None) => {}
                 (Some(salt), Some(value)) => {
-                    let salt =
-                        parse_hash_hex(salt).ok_or_else(|| format!("personal field {:?}: salt is not hex", p.name))?;
+                    let salt = parse_hash_hex(salt)
+                        .ok_or_else(|| format!("personal field {:?}: salt is not hex", p.name))?;
                     if commit_personal(&salt, value) != commitment {
-                        return Err(format!("personal field {:?}: disclosed value does not match its commitment", p.name));
+                        return Err(format!(
+                            "personal field {:?}: disclosed value does not match its commitment",
+                            p.name
+                        ));
                     }
                 }
-                _ => return Err(format!("personal field {:?}: salt and value must be disclosed together", p.name)),
+                _ => {
+                    return Err(format!(
+                        "personal field {:?}: salt and value must be disclosed together",
+                        p.name
+                    ));
+                }
             }
-            personal.push(Personal { name: p.name.clone(), commitment });
+            personal.push(Personal {
+                name: p.name.clone(),
+                commitment,
+            });
         }
         let leaf = parse_hash_hex(&self.leaf).ok_or("leaf is not a 64-digit lowercase hex hash")?;
         let entry = Entry {
@@ -274,7 +293,11 @@ struct Reader<'a, V> {
 /// keys, every entry's leaf hash and sequence, every checkpoint's signatures, size and root,
 /// the consistency of each checkpoint with the one before, full coverage and the end counts.
 /// Stops at the first failure.
-pub fn verify<V: Ed25519Verify>(data: &[u8], trust: Trust<'_>, verifier: &V) -> Result<Verified, Failure> {
+pub fn verify<V: Ed25519Verify>(
+    data: &[u8],
+    trust: Trust<'_>,
+    verifier: &V,
+) -> Result<Verified, Failure> {
     let mut r = Reader {
         trust,
         verifier,
@@ -294,23 +317,37 @@ pub fn verify<V: Ed25519Verify>(data: &[u8], trust: Trust<'_>, verifier: &V) -> 
     // `split` yields an empty last piece exactly when the data ends with a newline.
     let (last, body) = lines.split_last().expect("split yields at least one piece");
     if !last.is_empty() {
-        return Err(fail(lines.len(), None, "export does not end with a newline: truncated".into()));
+        return Err(fail(
+            lines.len(),
+            None,
+            "export does not end with a newline: truncated".into(),
+        ));
     }
     for (i, raw) in body.iter().enumerate() {
         let n = i + 1;
         if r.ended {
             return Err(fail(n, None, "data after the end line".into()));
         }
-        let text = core::str::from_utf8(raw).map_err(|_| fail(n, r.next_seq(), "line is not UTF-8".into()))?;
-        let line: Line =
-            serde_json::from_str(text).map_err(|e| fail(n, r.next_seq(), format!("line is not an export line: {e}")))?;
+        let text = core::str::from_utf8(raw)
+            .map_err(|_| fail(n, r.next_seq(), "line is not UTF-8".into()))?;
+        let line: Line = serde_json::from_str(text)
+            .map_err(|e| fail(n, r.next_seq(), format!("line is not an export line: {e}")))?;
         if render(&line).as_bytes().strip_suffix(b"\n") != Some(*raw) {
-            return Err(fail(n, r.next_seq(), "line is not in canonical form".into()));
+            return Err(fail(
+                n,
+                r.next_seq(),
+                "line is not in canonical form".into(),
+            ));
         }
-        r.line(line).map_err(|(seq, problem)| fail(n, seq, problem))?;
+        r.line(line)
+            .map_err(|(seq, problem)| fail(n, seq, problem))?;
     }
     if !r.ended {
-        return Err(fail(body.len() + 1, None, "no end line: export truncated".into()));
+        return Err(fail(
+            body.len() + 1,
+            None,
+            "no end line: export truncated".into(),
+        ));
     }
     Ok(Verified {
         origin: r.origin.unwrap_or_default(),
@@ -345,7 +382,13 @@ impl<V: Ed25519Verify> Reader<'_, V> {
             return Err((None, "a second header".into()));
         }
         if h.format != FORMAT {
-            return Err((None, format!("unknown format {:?} (this verifier reads {FORMAT})", h.format)));
+            return Err((
+                None,
+                format!(
+                    "unknown format {:?} (this verifier reads {FORMAT})",
+                    h.format
+                ),
+            ));
         }
         self.origin = Some(h.origin);
         Ok(())
@@ -362,7 +405,13 @@ impl<V: Ed25519Verify> Reader<'_, V> {
         if let Trust::Published(published) = self.trust
             && !published.contains(&key)
         {
-            return Err((None, format!("key {}+{:08x} is not among the published keys", key.name, key.id)));
+            return Err((
+                None,
+                format!(
+                    "key {}+{:08x} is not among the published keys",
+                    key.name, key.id
+                ),
+            ));
         }
         if self.keys.contains(&key) {
             return Err((None, "a key listed twice".into()));
@@ -379,13 +428,21 @@ impl<V: Ed25519Verify> Reader<'_, V> {
         if e.seq != expected {
             return Err((
                 Some(expected),
-                format!("sequence broken: expected entry {expected}, found entry {} (deleted, reordered or inserted)", e.seq),
+                format!(
+                    "sequence broken: expected entry {expected}, found entry {} (deleted, reordered or inserted)",
+                    e.seq
+                ),
             ));
         }
         let (entry, claimed) = e.to_entry().map_err(|p| (Some(expected), p))?;
-        let leaf = entry.leaf_hash().map_err(|p| (Some(expected), format!("entry cannot be encoded: {p}")))?;
+        let leaf = entry
+            .leaf_hash()
+            .map_err(|p| (Some(expected), format!("entry cannot be encoded: {p}")))?;
         if leaf != claimed {
-            return Err((Some(expected), "fields do not hash to the recorded leaf hash (entry altered)".into()));
+            return Err((
+                Some(expected),
+                "fields do not hash to the recorded leaf hash (entry altered)".into(),
+            ));
         }
         self.tree.append(&leaf);
         Ok(())
@@ -402,21 +459,39 @@ impl<V: Ed25519Verify> Reader<'_, V> {
             .map_err(|e| (range, format!("checkpoint signature check failed: {e}")))?;
         let cp = Checkpoint::parse(&text).map_err(|e| (range, e.to_string()))?;
         if Some(&cp.origin) != self.origin.as_ref() {
-            return Err((range, format!("checkpoint of another log ({:?})", cp.origin)));
+            return Err((
+                range,
+                format!("checkpoint of another log ({:?})", cp.origin),
+            ));
         }
         if cp.size != size {
-            return Err((range, format!("checkpoint of size {} where {size} entries precede it", cp.size)));
+            return Err((
+                range,
+                format!(
+                    "checkpoint of size {} where {size} entries precede it",
+                    cp.size
+                ),
+            ));
         }
         if cp.root != self.tree.root() {
             return Err((
                 range,
-                format!("entries {prev}..{} do not hash to the root this checkpoint signed (entry or leaf hash altered)", size.saturating_sub(1)),
+                format!(
+                    "entries {prev}..{} do not hash to the root this checkpoint signed (entry or leaf hash altered)",
+                    size.saturating_sub(1)
+                ),
             ));
         }
         if let Some(last) = &self.last {
             let proof = consistency_proof(&self.tree, last.size, cp.size).unwrap_or_default();
             if !verify_consistency(last.size, cp.size, &last.root, &cp.root, &proof) {
-                return Err((range, format!("checkpoint {} is not consistent with checkpoint {}", cp.size, last.size)));
+                return Err((
+                    range,
+                    format!(
+                        "checkpoint {} is not consistent with checkpoint {}",
+                        cp.size, last.size
+                    ),
+                ));
             }
             if let (Some(a), Some(b)) = (&last.time, &cp.time)
                 && b < a
@@ -439,12 +514,21 @@ impl<V: Ed25519Verify> Reader<'_, V> {
         let covered = self.last.as_ref().map(|c| c.size);
         if covered != Some(size) {
             let first = covered.unwrap_or(0);
-            return Err((Some(first), format!("entries {first}..{} are not covered by a signed checkpoint", size.saturating_sub(1))));
+            return Err((
+                Some(first),
+                format!(
+                    "entries {first}..{} are not covered by a signed checkpoint",
+                    size.saturating_sub(1)
+                ),
+            ));
         }
         if e.entries != size || e.checkpoints != self.checkpoints {
             return Err((
                 None,
-                format!("end line counts {} entries and {} checkpoints; the export holds {size} and {}", e.entries, e.checkpoints, self.checkpoints),
+                format!(
+                    "end line counts {} entries and {} checkpoints; the export holds {size} and {}",
+                    e.entries, e.checkpoints, self.checkpoints
+                ),
             ));
         }
         self.ended = true;

@@ -13,8 +13,8 @@ pub type Hash = [u8; 32];
 
 /// The root of the empty tree: SHA-256 of the empty string (RFC 9162 §2.1.1).
 pub const EMPTY_ROOT: Hash = [
-    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4,
-    0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 ];
 
 /// `SHA-256(0x00 ‖ entry)`.
@@ -69,12 +69,19 @@ fn subtree<N: Nodes + ?Sized>(nodes: &N, start: u64, end: u64) -> Hash {
         return nodes.perfect(level, start >> level);
     }
     let k = split(n);
-    node_hash(&subtree(nodes, start, start + k), &subtree(nodes, start + k, end))
+    node_hash(
+        &subtree(nodes, start, start + k),
+        &subtree(nodes, start + k, end),
+    )
 }
 
 /// The root of a tree of `size` leaves (MTH). `size == 0` gives [`EMPTY_ROOT`].
 pub fn root<N: Nodes + ?Sized>(nodes: &N, size: u64) -> Hash {
-    if size == 0 { EMPTY_ROOT } else { subtree(nodes, 0, size) }
+    if size == 0 {
+        EMPTY_ROOT
+    } else {
+        subtree(nodes, 0, size)
+    }
 }
 
 /// The inclusion proof (audit path, RFC 9162 §2.1.3.1) of leaf `index` in the tree of `size`
@@ -106,7 +113,11 @@ fn path<N: Nodes + ?Sized>(nodes: &N, m: u64, start: u64, end: u64, out: &mut Ve
 
 /// The consistency proof (RFC 9162 §2.1.4.1) between the trees of `old_size` and `new_size`
 /// leaves; empty when `old_size` is 0 or equals `new_size`; `None` when `old_size > new_size`.
-pub fn consistency_proof<N: Nodes + ?Sized>(nodes: &N, old_size: u64, new_size: u64) -> Option<Vec<Hash>> {
+pub fn consistency_proof<N: Nodes + ?Sized>(
+    nodes: &N,
+    old_size: u64,
+    new_size: u64,
+) -> Option<Vec<Hash>> {
     if old_size > new_size {
         return None;
     }
@@ -118,7 +129,14 @@ pub fn consistency_proof<N: Nodes + ?Sized>(nodes: &N, old_size: u64, new_size: 
 }
 
 /// SUBPROOF(m, D[start:end], b).
-fn subproof<N: Nodes + ?Sized>(nodes: &N, m: u64, start: u64, end: u64, complete: bool, out: &mut Vec<Hash>) {
+fn subproof<N: Nodes + ?Sized>(
+    nodes: &N,
+    m: u64,
+    start: u64,
+    end: u64,
+    complete: bool,
+    out: &mut Vec<Hash>,
+) {
     let n = end - start;
     if m == n {
         if !complete {
@@ -169,7 +187,13 @@ pub fn verify_inclusion(index: u64, size: u64, leaf: &Hash, proof: &[Hash], root
 /// extends the tree of `old_size` leaves with root `old_root`. The trivial cases the RFC
 /// leaves out: equal sizes need equal roots and an empty proof; an empty old tree is
 /// consistent with every tree (empty proof); a larger old tree never is.
-pub fn verify_consistency(old_size: u64, new_size: u64, old_root: &Hash, new_root: &Hash, proof: &[Hash]) -> bool {
+pub fn verify_consistency(
+    old_size: u64,
+    new_size: u64,
+    old_root: &Hash,
+    new_root: &Hash,
+    proof: &[Hash],
+) -> bool {
     if old_size > new_size {
         return false;
     }
@@ -238,7 +262,10 @@ impl core::fmt::Display for BadState {
 
 impl TreeState {
     pub fn empty() -> Self {
-        TreeState { size: 0, frontier: Vec::new() }
+        TreeState {
+            size: 0,
+            frontier: Vec::new(),
+        }
     }
 
     /// A state read back from storage: `size` and the bytes of [`TreeState::frontier_bytes`].
@@ -246,7 +273,10 @@ impl TreeState {
         if frontier.len() != size.count_ones() as usize * 32 {
             return Err(BadState);
         }
-        let frontier = frontier.chunks_exact(32).map(|c| c.try_into().expect("32-byte chunk")).collect();
+        let frontier = frontier
+            .chunks_exact(32)
+            .map(|c| c.try_into().expect("32-byte chunk"))
+            .collect();
         Ok(TreeState { size, frontier })
     }
 
@@ -281,7 +311,10 @@ impl TreeState {
         let mut size = self.size;
         let mut level = 0u32;
         while size & 1 == 1 {
-            let left = self.frontier.pop().expect("a set bit has its frontier hash");
+            let left = self
+                .frontier
+                .pop()
+                .expect("a set bit has its frontier hash");
             hash = node_hash(&left, &hash);
             size >>= 1;
             level += 1;
@@ -295,7 +328,9 @@ impl TreeState {
     /// The tree's root (MTH over all leaves appended so far).
     pub fn root(&self) -> Hash {
         let mut hashes = self.frontier.iter().rev();
-        let Some(last) = hashes.next() else { return EMPTY_ROOT };
+        let Some(last) = hashes.next() else {
+            return EMPTY_ROOT;
+        };
         hashes.fold(*last, |acc, left| node_hash(left, &acc))
     }
 }
@@ -311,7 +346,10 @@ pub struct MemoryTree {
 
 impl MemoryTree {
     pub fn new() -> Self {
-        MemoryTree { levels: vec![Vec::new()], state: Some(TreeState::empty()) }
+        MemoryTree {
+            levels: vec![Vec::new()],
+            state: Some(TreeState::empty()),
+        }
     }
 
     pub fn from_leaves(leaves: &[Hash]) -> Self {

@@ -45,7 +45,9 @@ impl core::fmt::Display for NoteError {
 
 /// A key name: non-empty, no Unicode white space, no `+`.
 pub fn valid_name(name: &str) -> bool {
-    !name.is_empty() && !name.chars().any(|c| c.is_whitespace() || c == '+') && !name.chars().any(|c| c.is_control())
+    !name.is_empty()
+        && !name.chars().any(|c| c.is_whitespace() || c == '+')
+        && !name.chars().any(|c| c.is_control())
 }
 
 /// The key id of an Ed25519 public key under `name`.
@@ -71,7 +73,11 @@ impl VerifierKey {
         if !valid_name(name) {
             return Err(NoteError::BadKey("invalid key name"));
         }
-        Ok(VerifierKey { name: name.to_string(), id: key_id(name, &public), public })
+        Ok(VerifierKey {
+            name: name.to_string(),
+            id: key_id(name, &public),
+            public,
+        })
     }
 
     /// Parses a `vkey`. Strict: lowercase hex id, canonical base64, and the id must be the
@@ -79,17 +85,25 @@ impl VerifierKey {
     pub fn parse(vkey: &str) -> Result<Self, NoteError> {
         // The base64 key may itself contain `+`: only the first two separate fields (as Go).
         let mut parts = vkey.splitn(3, '+');
-        let (Some(name), Some(id), Some(key), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(name), Some(id), Some(key), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(NoteError::BadKey("not name+id+key"));
         };
         if !valid_name(name) {
             return Err(NoteError::BadKey("invalid key name"));
         }
-        if id.len() != 8 || !id.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) {
+        if id.len() != 8
+            || !id
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        {
             return Err(NoteError::BadKey("key id is not 8 lowercase hex digits"));
         }
         let id = u32::from_str_radix(id, 16).map_err(|_| NoteError::BadKey("key id"))?;
-        let raw = B64.decode(key).map_err(|_| NoteError::BadKey("key is not base64"))?;
+        let raw = B64
+            .decode(key)
+            .map_err(|_| NoteError::BadKey("key is not base64"))?;
         if raw.len() != 33 || raw[0] != ALG_ED25519 {
             return Err(NoteError::BadKey("not an Ed25519 key"));
         }
@@ -97,7 +111,11 @@ impl VerifierKey {
         if B64.encode(&raw) != key || key_id(name, &public) != id {
             return Err(NoteError::BadKey("key id does not match the name and key"));
         }
-        Ok(VerifierKey { name: name.to_string(), id, public })
+        Ok(VerifierKey {
+            name: name.to_string(),
+            id,
+            public,
+        })
     }
 
     /// `name+id+key`, as Go's `note.NewEd25519VerifierKey` writes it.
@@ -164,8 +182,15 @@ pub async fn sign<S: NoteSigner>(text: &str, signer: &S) -> Result<String, NoteE
     if !valid_name(name) {
         return Err(NoteError::Malformed("signer name"));
     }
-    let signature = signer.sign(text.as_bytes()).await.map_err(NoteError::Signer)?;
-    let sig = NoteSignature { name: name.to_string(), id: key_id(name, &signer.public_key()), signature: signature.to_vec() };
+    let signature = signer
+        .sign(text.as_bytes())
+        .await
+        .map_err(NoteError::Signer)?;
+    let sig = NoteSignature {
+        name: name.to_string(),
+        id: key_id(name, &signer.public_key()),
+        signature: signature.to_vec(),
+    };
     Ok(format!("{text}\n{}", sig.line()))
 }
 
@@ -182,7 +207,9 @@ impl Note {
         if note.chars().any(|c| c.is_control() && c != '\n') {
             return Err(NoteError::Malformed("control character"));
         }
-        let Some(split) = note.rfind("\n\n") else { return Err(NoteError::Malformed("no blank line")) };
+        let Some(split) = note.rfind("\n\n") else {
+            return Err(NoteError::Malformed("no blank line"));
+        };
         let text = &note[..split + 1];
         let mut rest = &note[split + 2..];
         if rest.is_empty() {
@@ -190,25 +217,40 @@ impl Note {
         }
         let mut signatures = Vec::new();
         while !rest.is_empty() {
-            let Some(end) = rest.find('\n') else { return Err(NoteError::Malformed("unterminated signature line")) };
+            let Some(end) = rest.find('\n') else {
+                return Err(NoteError::Malformed("unterminated signature line"));
+            };
             let line = &rest[..end];
             rest = &rest[end + 1..];
-            let Some(line) = line.strip_prefix(DASH) else { return Err(NoteError::Malformed("signature line")) };
-            let Some((name, b64)) = line.split_once(' ') else { return Err(NoteError::Malformed("signature line")) };
+            let Some(line) = line.strip_prefix(DASH) else {
+                return Err(NoteError::Malformed("signature line"));
+            };
+            let Some((name, b64)) = line.split_once(' ') else {
+                return Err(NoteError::Malformed("signature line"));
+            };
             if !valid_name(name) {
                 return Err(NoteError::Malformed("signature key name"));
             }
-            let raw = B64.decode(b64).map_err(|_| NoteError::Malformed("signature base64"))?;
+            let raw = B64
+                .decode(b64)
+                .map_err(|_| NoteError::Malformed("signature base64"))?;
             if raw.len() < 5 || B64.encode(&raw) != b64 {
                 return Err(NoteError::Malformed("signature base64"));
             }
             let id = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]);
-            signatures.push(NoteSignature { name: name.to_string(), id, signature: raw[4..].to_vec() });
+            signatures.push(NoteSignature {
+                name: name.to_string(),
+                id,
+                signature: raw[4..].to_vec(),
+            });
             if signatures.len() > MAX_SIGNATURES {
                 return Err(NoteError::Malformed("too many signatures"));
             }
         }
-        Ok(Note { text: text.to_string(), signatures })
+        Ok(Note {
+            text: text.to_string(),
+            signatures,
+        })
     }
 
     /// The note written back: equal to the parsed input for every well-formed note.
@@ -225,7 +267,12 @@ impl Note {
 /// verify, signatures by unknown keys are ignored, and at least one must verify. Returns the
 /// text and the keys that signed it. With `strict`, a signature by an unknown key is an error
 /// too (the audit verifier: nothing in an export goes unchecked).
-pub fn open<V: Ed25519Verify>(note: &str, keys: &[VerifierKey], verifier: &V, strict: bool) -> Result<(String, Vec<VerifierKey>), NoteError> {
+pub fn open<V: Ed25519Verify>(
+    note: &str,
+    keys: &[VerifierKey],
+    verifier: &V,
+    strict: bool,
+) -> Result<(String, Vec<VerifierKey>), NoteError> {
     let parsed = Note::parse(note)?;
     let mut verified: Vec<VerifierKey> = Vec::new();
     for sig in &parsed.signatures {

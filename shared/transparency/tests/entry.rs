@@ -18,7 +18,10 @@ fn entry() -> Entry {
         meaning: Some("m".into()),
         origin: Some([0xab; 32]),
         subject: Some("p".into()),
-        personal: vec![Personal { name: "email".into(), commitment: [0xcd; 32] }],
+        personal: vec![Personal {
+            name: "email".into(),
+            commitment: [0xcd; 32],
+        }],
     }
 }
 
@@ -112,7 +115,10 @@ fn rules_are_enforced() {
     e.time = "2026-12-05T20:30:45+00:00".into();
     assert_eq!(e.canonical_bytes(), Err(EntryError::Time));
     let mut e = entry();
-    e.personal.push(Personal { name: "aaa".into(), commitment: [0; 32] });
+    e.personal.push(Personal {
+        name: "aaa".into(),
+        commitment: [0; 32],
+    });
     assert_eq!(e.canonical_bytes(), Err(EntryError::PersonalOrder));
     let mut e = entry();
     e.subject = None;
@@ -120,10 +126,20 @@ fn rules_are_enforced() {
     let mut e = entry();
     e.actor.clear();
     assert_eq!(e.canonical_bytes(), Err(EntryError::Empty("actor")));
-    for t in ["2026-02-29T00:00:00Z", "2026-12-05T24:00:00Z", "2026-12-05t20:30:45Z", "2026-12-05T20:30:45.1Z", "2026-04-31T00:00:00Z"] {
+    for t in [
+        "2026-02-29T00:00:00Z",
+        "2026-12-05T24:00:00Z",
+        "2026-12-05t20:30:45Z",
+        "2026-12-05T20:30:45.1Z",
+        "2026-04-31T00:00:00Z",
+    ] {
         assert!(!valid_time(t), "{t}");
     }
-    for t in ["2028-02-29T00:00:00Z", "2026-12-31T23:59:59Z", "0001-01-01T00:00:00Z"] {
+    for t in [
+        "2028-02-29T00:00:00Z",
+        "2026-12-31T23:59:59Z",
+        "0001-01-01T00:00:00Z",
+    ] {
         assert!(valid_time(t), "{t}");
     }
 }

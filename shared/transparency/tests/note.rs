@@ -5,9 +5,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use medportal_transparency::Checkpoint;
-use medportal_transparency::note::{Ed25519Verify, Note, NoteError, NoteSigner, VerifierKey, key_id, open, sign};
+use medportal_transparency::note::{
+    Ed25519Verify, Note, NoteError, NoteSigner, VerifierKey, key_id, open, sign,
+};
 
-const PETER_SKEY: &str = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+const PETER_SKEY: &str =
+    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 const PETER_VKEY: &str = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 const ENOCH_VKEY: &str = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
 const TEXT: &str = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
@@ -17,7 +20,8 @@ const ENOCH_SIG: &str = "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOX
 struct Dalek;
 impl Ed25519Verify for Dalek {
     fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        VerifyingKey::from_bytes(public).is_ok_and(|k| k.verify(message, &Signature::from_bytes(signature)).is_ok())
+        VerifyingKey::from_bytes(public)
+            .is_ok_and(|k| k.verify(message, &Signature::from_bytes(signature)).is_ok())
     }
 }
 
@@ -49,7 +53,10 @@ fn peter() -> Seed {
     let parts: Vec<&str> = PETER_SKEY.splitn(5, '+').collect();
     let raw = B64.decode(parts[4]).unwrap();
     assert_eq!(raw[0], 1);
-    Seed(parts[2].to_string(), SigningKey::from_bytes(&raw[1..].try_into().unwrap()))
+    Seed(
+        parts[2].to_string(),
+        SigningKey::from_bytes(&raw[1..].try_into().unwrap()),
+    )
 }
 
 #[test]
@@ -58,14 +65,26 @@ fn key_ids_and_vkeys_match_go() {
     assert_eq!(peter.id, 0xc74f20a3);
     assert_eq!(peter.to_vkey(), PETER_VKEY);
     let signer = peter_signer_key();
-    assert_eq!(signer, peter.public, "the private key's public half is the published key");
+    assert_eq!(
+        signer, peter.public,
+        "the private key's public half is the published key"
+    );
     assert_eq!(key_id("PeterNeumann", &signer), 0xc74f20a3);
-    assert_eq!(VerifierKey::new("PeterNeumann", signer).unwrap().to_vkey(), PETER_VKEY);
+    assert_eq!(
+        VerifierKey::new("PeterNeumann", signer).unwrap().to_vkey(),
+        PETER_VKEY
+    );
     let enoch = VerifierKey::parse(ENOCH_VKEY).unwrap();
     assert_eq!(enoch.id, 0xaf0cfe78);
     // A key whose base64 holds a `+` (the seed below gives one) round-trips.
     let key = (0u8..=255)
-        .map(|i| VerifierKey::new("medportal.example/audit/db_eu", SigningKey::from_bytes(&[i; 32]).verifying_key().to_bytes()).unwrap())
+        .map(|i| {
+            VerifierKey::new(
+                "medportal.example/audit/db_eu",
+                SigningKey::from_bytes(&[i; 32]).verifying_key().to_bytes(),
+            )
+            .unwrap()
+        })
         .find(|k| k.to_vkey().matches('+').count() > 2)
         .expect("some key's base64 contains a plus");
     assert_eq!(VerifierKey::parse(&key.to_vkey()).unwrap(), key);
@@ -94,16 +113,31 @@ fn every_mangled_vkey_is_refused() {
             assert!(VerifierKey::parse(&s).is_err(), "{s}");
         }
     }
-    assert!(VerifierKey::parse("PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==").is_err());
-    assert!(VerifierKey::parse("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").is_err());
-    assert!(VerifierKey::parse("PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").is_err(), "upper-case id");
+    assert!(
+        VerifierKey::parse(
+            "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=="
+        )
+        .is_err()
+    );
+    assert!(
+        VerifierKey::parse("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+            .is_err()
+    );
+    assert!(
+        VerifierKey::parse("PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+            .is_err(),
+        "upper-case id"
+    );
 }
 
 #[test]
 fn signing_gives_gos_exact_note() {
     let note = block_on(sign(TEXT, &peter())).unwrap();
     assert_eq!(note, format!("{TEXT}\n{PETER_SIG}"));
-    assert!(matches!(block_on(sign("abc", &peter())), Err(NoteError::Malformed(_))));
+    assert!(matches!(
+        block_on(sign("abc", &peter())),
+        Err(NoteError::Malformed(_))
+    ));
     let bad = Seed("bad name".into(), peter().1);
     assert!(block_on(sign(TEXT, &bad)).is_err());
 }
@@ -117,7 +151,10 @@ fn open_behaves_as_go() {
     let (text, by) = open(&both, std::slice::from_ref(&peter), &Dalek, false).unwrap();
     assert_eq!(text, TEXT);
     assert_eq!(by, vec![peter.clone()]);
-    assert!(matches!(open(&both, std::slice::from_ref(&peter), &Dalek, true), Err(NoteError::UnknownKey { .. })));
+    assert!(matches!(
+        open(&both, std::slice::from_ref(&peter), &Dalek, true),
+        Err(NoteError::UnknownKey { .. })
+    ));
     // Both known: Go's signature by EnochRoot verifies here too.
     let (_, by) = open(&both, &[peter.clone(), enoch.clone()], &Dalek, true).unwrap();
     assert_eq!(by, vec![peter.clone(), enoch.clone()]);
@@ -125,7 +162,10 @@ fn open_behaves_as_go() {
     assert_eq!(open(&both, &[], &Dalek, false), Err(NoteError::Unverified));
     // Too many signatures.
     let many = format!("{TEXT}\n{}", PETER_SIG.repeat(101));
-    assert!(matches!(open(&many, std::slice::from_ref(&peter), &Dalek, false), Err(NoteError::Malformed(_))));
+    assert!(matches!(
+        open(&many, std::slice::from_ref(&peter), &Dalek, false),
+        Err(NoteError::Malformed(_))
+    ));
     // An altered signature.
     let bad = format!("{TEXT}\n{}ABCD{}", &PETER_SIG[..60], &PETER_SIG[60..]);
     assert!(open(&bad, std::slice::from_ref(&peter), &Dalek, false).is_err());
@@ -135,14 +175,28 @@ fn open_behaves_as_go() {
         format!("{TEXT}\n"),
         format!("{TEXT}\n{}", &PETER_SIG[..PETER_SIG.len() - 1]),
         format!("\x01{TEXT}\n{PETER_SIG}"),
-        format!("{TEXT}\n— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="),
+        format!(
+            "{TEXT}\n— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="
+        ),
         format!("{TEXT}\n{PETER_SIG}Unexpected line.\n"),
     ] {
-        assert!(matches!(open(&msg, std::slice::from_ref(&peter), &Dalek, false), Err(NoteError::Malformed(_))), "{msg:?}");
+        assert!(
+            matches!(
+                open(&msg, std::slice::from_ref(&peter), &Dalek, false),
+                Err(NoteError::Malformed(_))
+            ),
+            "{msg:?}"
+        );
     }
     // An altered text.
-    let altered = format!("{}\n{PETER_SIG}", TEXT.replace("cryptography", "cryptographY"));
-    assert!(matches!(open(&altered, std::slice::from_ref(&peter), &Dalek, false), Err(NoteError::InvalidSignature { .. })));
+    let altered = format!(
+        "{}\n{PETER_SIG}",
+        TEXT.replace("cryptography", "cryptographY")
+    );
+    assert!(matches!(
+        open(&altered, std::slice::from_ref(&peter), &Dalek, false),
+        Err(NoteError::InvalidSignature { .. })
+    ));
     // Parse and render give the note back.
     assert_eq!(Note::parse(&both).unwrap().render(), both);
 }
@@ -150,12 +204,16 @@ fn open_behaves_as_go() {
 #[test]
 fn checkpoint_text_is_c2sp() {
     // The C2SP tlog-checkpoint example text.
-    let example = "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+    let example =
+        "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
     let cp = Checkpoint::parse(example).unwrap();
     assert_eq!(cp.origin, "example.com/behind-the-sofa");
     assert_eq!(cp.size, 20852163);
     assert_eq!(cp.text().unwrap(), example);
-    let with_time = Checkpoint { time: Some("2026-12-05T20:30:45Z".into()), ..cp.clone() };
+    let with_time = Checkpoint {
+        time: Some("2026-12-05T20:30:45Z".into()),
+        ..cp.clone()
+    };
     let text = with_time.text().unwrap();
     assert_eq!(text, format!("{example}time 2026-12-05T20:30:45Z\n"));
     assert_eq!(Checkpoint::parse(&text).unwrap(), with_time);

@@ -3,13 +3,16 @@
 //! or a wrong index or size makes it fail.
 
 use medportal_transparency::merkle::{
-    Hash, MemoryTree, TreeState, consistency_proof, inclusion_proof, leaf_hash, root, verify_consistency, verify_inclusion,
+    Hash, MemoryTree, TreeState, consistency_proof, inclusion_proof, leaf_hash, root,
+    verify_consistency, verify_inclusion,
 };
 
 const MAX: u64 = 64;
 
 fn leaves() -> Vec<Hash> {
-    (0..MAX).map(|i| leaf_hash(format!("entry {i}").as_bytes())).collect()
+    (0..MAX)
+        .map(|i| leaf_hash(format!("entry {i}").as_bytes()))
+        .collect()
 }
 
 fn flipped(h: &Hash, bit: usize) -> Hash {
@@ -21,7 +24,11 @@ fn flipped(h: &Hash, bit: usize) -> Hash {
 /// The bits tried per hash: all 256 for trees up to 8 leaves, a spread of 8 (every byte position class and bit) for larger ones (the
 /// verification is the same arithmetic; the full sweep for every size would only be slower).
 fn bits(size: u64) -> Vec<usize> {
-    if size <= 8 { (0..256).collect() } else { (0..8).map(|i| i * 32 + i % 8).collect() }
+    if size <= 8 {
+        (0..256).collect()
+    } else {
+        (0..8).map(|i| i * 32 + i % 8).collect()
+    }
 }
 
 #[test]
@@ -50,7 +57,11 @@ fn every_inclusion_proof_verifies_and_every_bit_flip_fails() {
         for i in 0..n {
             let p = inclusion_proof(&tree, i, n).unwrap();
             if n <= 16 {
-                assert_eq!(inclusion_proof(&leaves[..], i, n).unwrap(), p, "leaves and stored nodes agree");
+                assert_eq!(
+                    inclusion_proof(&leaves[..], i, n).unwrap(),
+                    p,
+                    "leaves and stored nodes agree"
+                );
             }
             let leaf = leaves[i as usize];
             assert!(verify_inclusion(i, n, &leaf, &p, &r), "{i} in {n}");
@@ -60,22 +71,38 @@ fn every_inclusion_proof_verifies_and_every_bit_flip_fails() {
                 for k in 0..p.len() {
                     let mut q = p.clone();
                     q[k] = flipped(&q[k], bit);
-                    assert!(!verify_inclusion(i, n, &leaf, &q, &r), "{i} in {n}, proof[{k}] bit {bit}");
+                    assert!(
+                        !verify_inclusion(i, n, &leaf, &q, &r),
+                        "{i} in {n}, proof[{k}] bit {bit}"
+                    );
                 }
             }
             for j in 0..n {
                 if j != i {
-                    assert!(!verify_inclusion(j, n, &leaf, &p, &r), "{i} in {n} claimed at {j}");
+                    assert!(
+                        !verify_inclusion(j, n, &leaf, &p, &r),
+                        "{i} in {n} claimed at {j}"
+                    );
                 }
             }
             // (A root does not commit to its size: a proof of leaf 0 in 6 leaves also passes as
             // one in 7, whose leftmost path has the same shape; the signed checkpoint binds the
             // size. A tree one level taller needs one more hash.)
-            assert!(!verify_inclusion(i, n * 2, &leaf, &p, &r), "{i} in {n} claimed in {}", n * 2);
+            assert!(
+                !verify_inclusion(i, n * 2, &leaf, &p, &r),
+                "{i} in {n} claimed in {}",
+                n * 2
+            );
             if !p.is_empty() {
                 assert!(!verify_inclusion(i, n, &leaf, &p[..p.len() - 1], &r));
             }
-            assert!(!verify_inclusion(i, n, &leaf, &[p.as_slice(), &[r]].concat(), &r));
+            assert!(!verify_inclusion(
+                i,
+                n,
+                &leaf,
+                &[p.as_slice(), &[r]].concat(),
+                &r
+            ));
         }
     }
 }
@@ -89,7 +116,11 @@ fn every_consistency_proof_verifies_and_every_bit_flip_fails() {
         for m in 0..=n {
             let p = consistency_proof(&tree, m, n).unwrap();
             if n <= 16 {
-                assert_eq!(consistency_proof(&leaves[..], m, n).unwrap(), p, "leaves and stored nodes agree");
+                assert_eq!(
+                    consistency_proof(&leaves[..], m, n).unwrap(),
+                    p,
+                    "leaves and stored nodes agree"
+                );
             }
             let (r1, r2) = (roots[m as usize], roots[n as usize]);
             assert!(verify_consistency(m, n, &r1, &r2, &p), "{m} -> {n}");
@@ -97,24 +128,42 @@ fn every_consistency_proof_verifies_and_every_bit_flip_fails() {
                 continue; // an empty tree is consistent with anything: nothing to flip
             }
             for bit in bits(n) {
-                assert!(!verify_consistency(m, n, &flipped(&r1, bit), &r2, &p), "{m} -> {n} old root bit {bit}");
-                assert!(!verify_consistency(m, n, &r1, &flipped(&r2, bit), &p), "{m} -> {n} new root bit {bit}");
+                assert!(
+                    !verify_consistency(m, n, &flipped(&r1, bit), &r2, &p),
+                    "{m} -> {n} old root bit {bit}"
+                );
+                assert!(
+                    !verify_consistency(m, n, &r1, &flipped(&r2, bit), &p),
+                    "{m} -> {n} new root bit {bit}"
+                );
                 for k in 0..p.len() {
                     let mut q = p.clone();
                     q[k] = flipped(&q[k], bit);
                     // A power-of-two old tree's proof may carry a hash the check does not read
                     // only if the algorithm ignored it; RFC 9162 reads every element.
-                    assert!(!verify_consistency(m, n, &r1, &r2, &q), "{m} -> {n} proof[{k}] bit {bit}");
+                    assert!(
+                        !verify_consistency(m, n, &r1, &r2, &q),
+                        "{m} -> {n} proof[{k}] bit {bit}"
+                    );
                 }
             }
             for m2 in 1..=n {
                 if m2 != m && roots[m2 as usize] != r1 {
-                    assert!(!verify_consistency(m2, n, &r1, &r2, &p), "{m} -> {n} claimed as {m2} -> {n}");
+                    assert!(
+                        !verify_consistency(m2, n, &r1, &r2, &p),
+                        "{m} -> {n} claimed as {m2} -> {n}"
+                    );
                 }
             }
             if m < n {
-                assert!(!verify_consistency(m, n, &r1, &r2, &p[..p.len() - 1]), "{m} -> {n} truncated");
-                assert!(!verify_consistency(m, n, &r2, &r1, &p), "{m} -> {n} swapped roots");
+                assert!(
+                    !verify_consistency(m, n, &r1, &r2, &p[..p.len() - 1]),
+                    "{m} -> {n} truncated"
+                );
+                assert!(
+                    !verify_consistency(m, n, &r2, &r1, &p),
+                    "{m} -> {n} swapped roots"
+                );
             }
         }
     }

@@ -4,8 +4,8 @@
 //! and consistency proofs, and their corruptions.
 
 use medportal_transparency::merkle::{
-    EMPTY_ROOT, Hash, MemoryTree, TreeState, consistency_proof, inclusion_proof, leaf_hash, root, verify_consistency,
-    verify_inclusion,
+    EMPTY_ROOT, Hash, MemoryTree, TreeState, consistency_proof, inclusion_proof, leaf_hash, root,
+    verify_consistency, verify_inclusion,
 };
 use medportal_transparency::parse_hash_hex;
 
@@ -14,11 +14,22 @@ fn h(s: &str) -> Hash {
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
-const LEAF_INPUTS: [&str; 8] =
-    ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"];
+const LEAF_INPUTS: [&str; 8] = [
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f",
+];
 
 const LEAF_HASHES: [&str; 8] = [
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
@@ -76,7 +87,11 @@ const INCLUSION: [(u64, u64, &[&str]); 5] = [
             "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
         ],
     ),
-    (2, 3, &["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
+    (
+        2,
+        3,
+        &["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"],
+    ),
     (
         1,
         5,
@@ -149,9 +164,21 @@ fn roots_of_sizes_0_to_8_match() {
     let leaves = leaves();
     assert_eq!(EMPTY_ROOT, h(ROOTS[0]));
     for size in 0..=8usize {
-        assert_eq!(root(&leaves[..], size as u64), h(ROOTS[size]), "recursive root of size {size}");
-        assert_eq!(TreeState::from_leaves(&leaves[..size]).root(), h(ROOTS[size]), "incremental root of size {size}");
-        assert_eq!(MemoryTree::from_leaves(&leaves[..size]).root(), h(ROOTS[size]), "memory tree root of size {size}");
+        assert_eq!(
+            root(&leaves[..], size as u64),
+            h(ROOTS[size]),
+            "recursive root of size {size}"
+        );
+        assert_eq!(
+            TreeState::from_leaves(&leaves[..size]).root(),
+            h(ROOTS[size]),
+            "incremental root of size {size}"
+        );
+        assert_eq!(
+            MemoryTree::from_leaves(&leaves[..size]).root(),
+            h(ROOTS[size]),
+            "memory tree root of size {size}"
+        );
     }
 }
 
@@ -178,11 +205,18 @@ fn compact_ranges_match() {
     let leaves = leaves();
     for (size, frontier) in want.iter().enumerate() {
         let state = TreeState::from_leaves(&leaves[..size]);
-        assert_eq!(state.frontier(), frontier.as_slice(), "frontier of size {size}");
+        assert_eq!(
+            state.frontier(),
+            frontier.as_slice(),
+            "frontier of size {size}"
+        );
         let back = TreeState::from_parts(size as u64, &state.frontier_bytes()).unwrap();
         assert_eq!(back, state);
     }
-    assert!(TreeState::from_parts(3, &[0u8; 32]).is_err(), "size 3 needs two hashes");
+    assert!(
+        TreeState::from_parts(3, &[0u8; 32]).is_err(),
+        "size 3 needs two hashes"
+    );
 }
 
 #[test]
@@ -205,19 +239,95 @@ fn completed_nodes_are_the_reference_node_hashes() {
 }
 
 /// The corruptions of transparency-dev/merkle's `corruptInclusionProof`.
-fn inclusion_probes(index: u64, size: u64, proof: &[Hash], root: &Hash, leaf: &Hash) -> Vec<(String, u64, u64, Hash, Hash, Vec<Hash>)> {
+fn inclusion_probes(
+    index: u64,
+    size: u64,
+    proof: &[Hash],
+    root: &Hash,
+    leaf: &Hash,
+) -> Vec<(String, u64, u64, Hash, Hash, Vec<Hash>)> {
     let some = h("abacaba000000000000000000000000000000000000000000060061e00123456");
     let mut out = vec![
-        ("index - 1".into(), index.wrapping_sub(1), size, *root, *leaf, proof.to_vec()),
-        ("index + 1".into(), index + 1, size, *root, *leaf, proof.to_vec()),
-        ("index ^ 2".into(), index ^ 2, size, *root, *leaf, proof.to_vec()),
-        ("size * 2".into(), index, size * 2, *root, *leaf, proof.to_vec()),
-        ("size / 2".into(), index, size / 2, *root, *leaf, proof.to_vec()),
-        ("wrong leaf".into(), index, size, *root, leaf_hash(b"WrongLeaf"), proof.to_vec()),
-        ("empty root".into(), index, size, EMPTY_ROOT, *leaf, proof.to_vec()),
-        ("random root".into(), index, size, some, *leaf, proof.to_vec()),
-        ("trailing root".into(), index, size, *root, *leaf, [proof, &[*root]].concat()),
-        ("preceding root".into(), index, size, *root, *leaf, [&[*root], proof].concat()),
+        (
+            "index - 1".into(),
+            index.wrapping_sub(1),
+            size,
+            *root,
+            *leaf,
+            proof.to_vec(),
+        ),
+        (
+            "index + 1".into(),
+            index + 1,
+            size,
+            *root,
+            *leaf,
+            proof.to_vec(),
+        ),
+        (
+            "index ^ 2".into(),
+            index ^ 2,
+            size,
+            *root,
+            *leaf,
+            proof.to_vec(),
+        ),
+        (
+            "size * 2".into(),
+            index,
+            size * 2,
+            *root,
+            *leaf,
+            proof.to_vec(),
+        ),
+        (
+            "size / 2".into(),
+            index,
+            size / 2,
+            *root,
+            *leaf,
+            proof.to_vec(),
+        ),
+        (
+            "wrong leaf".into(),
+            index,
+            size,
+            *root,
+            leaf_hash(b"WrongLeaf"),
+            proof.to_vec(),
+        ),
+        (
+            "empty root".into(),
+            index,
+            size,
+            EMPTY_ROOT,
+            *leaf,
+            proof.to_vec(),
+        ),
+        (
+            "random root".into(),
+            index,
+            size,
+            some,
+            *leaf,
+            proof.to_vec(),
+        ),
+        (
+            "trailing root".into(),
+            index,
+            size,
+            *root,
+            *leaf,
+            [proof, &[*root]].concat(),
+        ),
+        (
+            "preceding root".into(),
+            index,
+            size,
+            *root,
+            *leaf,
+            [&[*root], proof].concat(),
+        ),
     ];
     for i in 0..proof.len() {
         let mut p = proof.to_vec();
@@ -225,7 +335,14 @@ fn inclusion_probes(index: u64, size: u64, proof: &[Hash], root: &Hash, leaf: &H
         out.push((format!("proof[{i}] bit 3"), index, size, *root, *leaf, p));
     }
     if !proof.is_empty() {
-        out.push(("removed component".into(), index, size, *root, *leaf, proof[..proof.len() - 1].to_vec()));
+        out.push((
+            "removed component".into(),
+            index,
+            size,
+            *root,
+            *leaf,
+            proof[..proof.len() - 1].to_vec(),
+        ));
     }
     if proof.len() > 1 {
         let p = [&[proof[0], some], &proof[1..]].concat();
@@ -239,20 +356,37 @@ fn inclusion_vectors_generate_and_verify_and_corruptions_fail() {
     let leaves = leaves();
     for (index, size, want) in INCLUSION {
         let want = proof(want);
-        assert_eq!(inclusion_proof(&leaves[..], index, size).unwrap(), want, "generated proof {index} in {size}");
+        assert_eq!(
+            inclusion_proof(&leaves[..], index, size).unwrap(),
+            want,
+            "generated proof {index} in {size}"
+        );
         let tree = MemoryTree::from_leaves(&leaves[..size as usize]);
-        assert_eq!(inclusion_proof(&tree, index, size).unwrap(), want, "proof from stored nodes {index} in {size}");
+        assert_eq!(
+            inclusion_proof(&tree, index, size).unwrap(),
+            want,
+            "proof from stored nodes {index} in {size}"
+        );
         let root = h(ROOTS[size as usize]);
         let leaf = leaves[index as usize];
-        assert!(verify_inclusion(index, size, &leaf, &want, &root), "verify {index} in {size}");
+        assert!(
+            verify_inclusion(index, size, &leaf, &want, &root),
+            "verify {index} in {size}"
+        );
         for (desc, i, s, r, l, p) in inclusion_probes(index, size, &want, &root, &leaf) {
-            assert!(!verify_inclusion(i, s, &l, &p, &r), "corruption {desc} of {index} in {size} verified");
+            assert!(
+                !verify_inclusion(i, s, &l, &p, &r),
+                "corruption {desc} of {index} in {size} verified"
+            );
         }
     }
     // Out of range and empty trees.
     let some = h("abacaba000000000000000000000000000000000000000000060061e00123456");
     for (i, s) in [(0, 0), (1, 0), (2, 1), (1, 1)] {
-        assert!(!verify_inclusion(i, s, &some, &[], &EMPTY_ROOT), "{i} in {s}");
+        assert!(
+            !verify_inclusion(i, s, &some, &[], &EMPTY_ROOT),
+            "{i} in {s}"
+        );
     }
     assert!(inclusion_proof(&leaves[..], 8, 8).is_none());
 }
@@ -264,9 +398,16 @@ fn consistency_vectors_generate_and_verify_and_corruptions_fail() {
     let some = h("abacaba000000000000000000000000000000000000000000060061e00123456");
     for (m, n, want) in CONSISTENCY {
         let want = proof(want);
-        assert_eq!(consistency_proof(&leaves[..], m, n).unwrap(), want, "generated proof {m} -> {n}");
+        assert_eq!(
+            consistency_proof(&leaves[..], m, n).unwrap(),
+            want,
+            "generated proof {m} -> {n}"
+        );
         let (r1, r2) = (roots[m as usize], roots[n as usize]);
-        assert!(verify_consistency(m, n, &r1, &r2, &want), "verify {m} -> {n}");
+        assert!(
+            verify_consistency(m, n, &r1, &r2, &want),
+            "verify {m} -> {n}"
+        );
         if want.is_empty() {
             continue;
         }
@@ -281,12 +422,54 @@ fn consistency_vectors_generate_and_verify_and_corruptions_fail() {
             ("wrong root2".into(), m, n, r1, some, want.clone()),
             ("swapped roots".into(), m, n, r2, r1, want.clone()),
             ("empty proof".into(), m, n, r1, r2, vec![]),
-            ("trailing root1".into(), m, n, r1, r2, [&want[..], &[r1]].concat()),
-            ("trailing root2".into(), m, n, r1, r2, [&want[..], &[r2]].concat()),
-            ("preceding root1".into(), m, n, r1, r2, [&[r1], &want[..]].concat()),
-            ("preceding root2".into(), m, n, r1, r2, [&[r2], &want[..]].concat()),
-            ("preceding proof[0]".into(), m, n, r1, r2, [&[want[0]], &want[..]].concat()),
-            ("truncated".into(), m, n, r1, r2, want[..want.len() - 1].to_vec()),
+            (
+                "trailing root1".into(),
+                m,
+                n,
+                r1,
+                r2,
+                [&want[..], &[r1]].concat(),
+            ),
+            (
+                "trailing root2".into(),
+                m,
+                n,
+                r1,
+                r2,
+                [&want[..], &[r2]].concat(),
+            ),
+            (
+                "preceding root1".into(),
+                m,
+                n,
+                r1,
+                r2,
+                [&[r1], &want[..]].concat(),
+            ),
+            (
+                "preceding root2".into(),
+                m,
+                n,
+                r1,
+                r2,
+                [&[r2], &want[..]].concat(),
+            ),
+            (
+                "preceding proof[0]".into(),
+                m,
+                n,
+                r1,
+                r2,
+                [&[want[0]], &want[..]].concat(),
+            ),
+            (
+                "truncated".into(),
+                m,
+                n,
+                r1,
+                r2,
+                want[..want.len() - 1].to_vec(),
+            ),
         ];
         for i in 0..want.len() {
             let mut p = want.clone();
@@ -294,7 +477,10 @@ fn consistency_vectors_generate_and_verify_and_corruptions_fail() {
             probes.push((format!("proof[{i}] bit 4"), m, n, r1, r2, p));
         }
         for (desc, m2, n2, a, b, p) in probes {
-            assert!(!verify_consistency(m2, n2, &a, &b, &p), "corruption {desc} of {m} -> {n} verified");
+            assert!(
+                !verify_consistency(m2, n2, &a, &b, &p),
+                "corruption {desc} of {m} -> {n} verified"
+            );
         }
     }
 }
@@ -303,7 +489,8 @@ fn consistency_vectors_generate_and_verify_and_corruptions_fail() {
 fn consistency_trivial_cases() {
     let (r1, r2) = (leaf_hash(b"don't care 1"), leaf_hash(b"don't care 2"));
     let nonempty = [EMPTY_ROOT];
-    let cases: [(u64, u64, Hash, Hash, &[Hash], bool); 13] = [
+    type Case<'a> = (u64, u64, Hash, Hash, &'a [Hash], bool);
+    let cases: [Case; 13] = [
         (0, 0, r1, r2, &[], false),
         (1, 1, r1, r2, &[], false),
         (0, 0, r1, r1, &[], true),

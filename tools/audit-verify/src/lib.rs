@@ -9,7 +9,8 @@ pub struct Dalek;
 
 impl Ed25519Verify for Dalek {
     fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        VerifyingKey::from_bytes(public).is_ok_and(|k| k.verify(message, &Signature::from_bytes(signature)).is_ok())
+        VerifyingKey::from_bytes(public)
+            .is_ok_and(|k| k.verify(message, &Signature::from_bytes(signature)).is_ok())
     }
 }
 
@@ -22,7 +23,10 @@ pub struct SeedSigner {
 
 impl SeedSigner {
     pub fn new(name: &str, seed: [u8; 32]) -> Self {
-        SeedSigner { name: name.to_string(), key: SigningKey::from_bytes(&seed) }
+        SeedSigner {
+            name: name.to_string(),
+            key: SigningKey::from_bytes(&seed),
+        }
     }
 }
 
@@ -49,7 +53,9 @@ pub fn block_on<F: core::future::Future>(future: F) -> F::Output {
     }
 }
 
-use medportal_transparency::export::{Disclosure, Verified, checkpoint_line, end_line, entry_line, header_line, key_line};
+use medportal_transparency::export::{
+    Disclosure, Verified, checkpoint_line, end_line, entry_line, header_line, key_line,
+};
 use medportal_transparency::merkle::MemoryTree;
 use medportal_transparency::merkle::root;
 use medportal_transparency::note::{VerifierKey, open, sign};
@@ -59,7 +65,7 @@ use medportal_transparency::{Checkpoint, Entry, Outcome, Personal, commit_person
 pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -68,26 +74,62 @@ impl SplitMix {
     }
     /// A value in `0..n` (`n > 0`).
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
+}
+
+/// `secs` seconds after 2026-12-05T00:00:00Z, as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn demo_time(secs: u64) -> String {
+    // Days since 1970-01-01 to a civil date (the proleptic Gregorian algorithm of
+    // H. Hinnant's `civil_from_days`).
+    let total = 1_796_428_800 + secs; // 2026-12-05T00:00:00Z
+    let (days, rem) = ((total / 86_400) as i64, total % 86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// A plausible entry number `seq` of a demo log (varied actions, optional fields, personal
 /// commitments), its time `seq` seconds after 2026-12-05T00:00:00Z, and the disclosures of
 /// its personal values.
 pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> (Entry, Vec<Disclosure>) {
-    const ACTIONS: [&str; 6] =
-        ["session.login", "content.publish", "content.approve", "inquiry.create", "account.verify", "audit.export"];
+    const ACTIONS: [&str; 6] = [
+        "session.login",
+        "content.publish",
+        "content.approve",
+        "inquiry.create",
+        "account.verify",
+        "audit.export",
+    ];
     const ROLES: [&str; 4] = ["hcp", "editor", "reviewer", "compliance"];
-    let secs = seq % 86_400;
-    let time = format!("2026-12-05T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60);
-    let r = rng.next();
+    let time = demo_time(seq);
+    let r = rng.next_u64();
     let with_person = r & 1 == 1;
     let salt = [(r >> 8) as u8; 32];
     let disclosures = if with_person {
         vec![
-            Disclosure { name: "email".into(), salt, value: "dr.who@example.org".into() },
-            Disclosure { name: "name".into(), salt, value: "Dr Who".into() },
+            Disclosure {
+                name: "email".into(),
+                salt,
+                value: "dr.who@example.org".into(),
+            },
+            Disclosure {
+                name: "name".into(),
+                salt,
+                value: "Dr Who".into(),
+            },
         ]
     } else {
         Vec::new()
@@ -100,15 +142,25 @@ pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> (Entry, Vec<Disclosure>) {
         action: ACTIONS[(r >> 12) as usize % ACTIONS.len()].to_string(),
         object: (r & 2 == 2).then(|| format!("content:item-{}", r % 97)),
         version: (r & 4 == 4).then(|| format!("{}", r % 9 + 1)),
-        outcome: if r & 8 == 8 { Outcome::Failure } else { Outcome::Success },
+        outcome: if r & 8 == 8 {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        },
         reason: (r & 16 == 16).then(|| "Part 11: approved after medical review — «ok»".to_string()),
         meaning: (r & 32 == 32).then(|| "approval".to_string()),
-        origin: (r & 64 == 64).then(|| [(r >> 16) as u8; 32]),
+        origin: (r & 64 == 64).then_some([(r >> 16) as u8; 32]),
         subject: with_person.then(|| format!("p_{:06x}", r >> 40)),
         personal: if with_person {
             vec![
-                Personal { name: "email".into(), commitment: commit_personal(&salt, "dr.who@example.org") },
-                Personal { name: "name".into(), commitment: commit_personal(&salt, "Dr Who") },
+                Personal {
+                    name: "email".into(),
+                    commitment: commit_personal(&salt, "dr.who@example.org"),
+                },
+                Personal {
+                    name: "name".into(),
+                    commitment: commit_personal(&salt, "Dr Who"),
+                },
             ]
         } else {
             Vec::new()
@@ -119,7 +171,13 @@ pub fn demo_entry(seq: u64, rng: &mut SplitMix) -> (Entry, Vec<Disclosure>) {
 
 /// A demo export of `entries` entries with a checkpoint every `every` entries and one at the
 /// end, signed by `signer` under the log `origin`.
-pub fn demo_export(origin: &str, signer: &SeedSigner, entries: u64, every: u64, seed: u64) -> String {
+pub fn demo_export(
+    origin: &str,
+    signer: &SeedSigner,
+    entries: u64,
+    every: u64,
+    seed: u64,
+) -> String {
     let mut rng = SplitMix(seed);
     let key = VerifierKey::new(&signer.name, signer.public_key()).expect("valid key name");
     let mut out = header_line(origin);
@@ -127,12 +185,11 @@ pub fn demo_export(origin: &str, signer: &SeedSigner, entries: u64, every: u64, 
     let mut tree = MemoryTree::new();
     let mut checkpoints = 0;
     let mut checkpoint = |tree: &MemoryTree, out: &mut String| {
-        let secs = tree.size() % 86_400;
         let cp = Checkpoint {
             origin: origin.to_string(),
             size: tree.size(),
             root: tree.root(),
-            time: Some(format!("2026-12-05T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)),
+            time: Some(demo_time(tree.size())),
             extensions: Vec::new(),
         };
         let note = block_on(sign(&cp.text().expect("valid checkpoint"), signer)).expect("signs");
@@ -143,7 +200,11 @@ pub fn demo_export(origin: &str, signer: &SeedSigner, entries: u64, every: u64, 
         let (entry, disclosures) = demo_entry(seq, &mut rng);
         tree.append(&entry.leaf_hash().expect("valid entry"));
         // Every tenth entry discloses its personal values (as an access request's export).
-        let disclosed = if seq % 10 == 0 { disclosures.as_slice() } else { &[] };
+        let disclosed = if seq % 10 == 0 {
+            disclosures.as_slice()
+        } else {
+            &[]
+        };
         out.push_str(&entry_line(&entry, disclosed).expect("valid entry"));
         if (seq + 1) % every == 0 && seq + 1 != entries {
             checkpoint(&tree, &mut out);
@@ -158,16 +219,26 @@ pub fn demo_export(origin: &str, signer: &SeedSigner, entries: u64, every: u64, 
 /// holds at least its entries, and its first `size` entries hash to its root. Catches an export
 /// cut short after a checkpoint, which the export alone cannot show.
 pub fn check_latest(note: &str, keys: &[VerifierKey], v: &Verified) -> Result<(), String> {
-    let (text, _) = open(note, keys, &Dalek, false).map_err(|e| format!("latest checkpoint: {e}"))?;
+    let (text, _) =
+        open(note, keys, &Dalek, false).map_err(|e| format!("latest checkpoint: {e}"))?;
     let cp = Checkpoint::parse(&text).map_err(|e| format!("latest checkpoint: {e}"))?;
     if cp.origin != v.origin {
-        return Err(format!("latest checkpoint is of log {:?}, the export of {:?}", cp.origin, v.origin));
+        return Err(format!(
+            "latest checkpoint is of log {:?}, the export of {:?}",
+            cp.origin, v.origin
+        ));
     }
     if cp.size > v.entries {
-        return Err(format!("export truncated: the log published a checkpoint of {} entries, the export holds {}", cp.size, v.entries));
+        return Err(format!(
+            "export truncated: the log published a checkpoint of {} entries, the export holds {}",
+            cp.size, v.entries
+        ));
     }
     if root(&v.tree, cp.size) != cp.root {
-        return Err(format!("the export's first {} entries do not hash to the published checkpoint's root", cp.size));
+        return Err(format!(
+            "the export's first {} entries do not hash to the published checkpoint's root",
+            cp.size
+        ));
     }
     Ok(())
 }

@@ -5,8 +5,8 @@
 use base64::Engine;
 use medportal_audit_verify::{Dalek, check_latest};
 use medportal_transparency::export::{Trust, verify};
-use medportal_transparency::note::VerifierKey;
 use medportal_transparency::hex;
+use medportal_transparency::note::VerifierKey;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: medportal-audit-verify [--key VKEY]... [--keys FILE] [--trust-embedded-keys] [--latest CHECKPOINT_FILE] EXPORT...
@@ -30,19 +30,31 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { keys: Vec::new(), embedded: false, latest: None, exports: Vec::new() };
+    let mut args = Args {
+        keys: Vec::new(),
+        embedded: false,
+        latest: None,
+        exports: Vec::new(),
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--key" => {
                 let v = it.next().ok_or("--key needs a value")?;
-                args.keys.push(VerifierKey::parse(&v).map_err(|e| format!("--key {v}: {e}"))?);
+                args.keys
+                    .push(VerifierKey::parse(&v).map_err(|e| format!("--key {v}: {e}"))?);
             }
             "--keys" => {
                 let path = it.next().ok_or("--keys needs a file")?;
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-                    args.keys.push(VerifierKey::parse(line).map_err(|e| format!("{path}: {line}: {e}"))?);
+                for line in text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                {
+                    args.keys.push(
+                        VerifierKey::parse(line).map_err(|e| format!("{path}: {line}: {e}"))?,
+                    );
                 }
             }
             "--trust-embedded-keys" => args.embedded = true,
@@ -82,7 +94,11 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let trust = if args.keys.is_empty() { Trust::Embedded } else { Trust::Published(&args.keys) };
+        let trust = if args.keys.is_empty() {
+            Trust::Embedded
+        } else {
+            Trust::Published(&args.keys)
+        };
         match verify(&data, trust, &Dalek) {
             Err(f) => {
                 println!("FAIL {path}: {f}");
@@ -92,7 +108,17 @@ fn main() -> ExitCode {
                 let latest = match &args.latest {
                     Some(l) => std::fs::read_to_string(l)
                         .map_err(|e| format!("{l}: {e}"))
-                        .and_then(|note| check_latest(&note, if args.keys.is_empty() { &v.signers } else { &args.keys }, &v)),
+                        .and_then(|note| {
+                            check_latest(
+                                &note,
+                                if args.keys.is_empty() {
+                                    &v.signers
+                                } else {
+                                    &args.keys
+                                },
+                                &v,
+                            )
+                        }),
                     None => Ok(()),
                 };
                 if let Err(e) = latest {
@@ -100,7 +126,11 @@ fn main() -> ExitCode {
                     failed += 1;
                     continue;
                 }
-                let signers: Vec<String> = v.signers.iter().map(|k| format!("{}+{:08x}", k.name, k.id)).collect();
+                let signers: Vec<String> = v
+                    .signers
+                    .iter()
+                    .map(|k| format!("{}+{:08x}", k.name, k.id))
+                    .collect();
                 println!(
                     "OK   {path}: log {}, {} entries, {} checkpoints, root {} (hex {}), signed by {}",
                     v.origin,
@@ -111,7 +141,9 @@ fn main() -> ExitCode {
                     signers.join(", ")
                 );
                 if args.keys.is_empty() {
-                    println!("     note: keys taken from the export itself; compare them with the log's published keys");
+                    println!(
+                        "     note: keys taken from the export itself; compare them with the log's published keys"
+                    );
                 }
             }
         }
@@ -120,7 +152,10 @@ fn main() -> ExitCode {
         println!("VERDICT: verified ({} export(s))", args.exports.len());
         ExitCode::SUCCESS
     } else {
-        println!("VERDICT: NOT verified ({failed} of {} export(s) failed)", args.exports.len());
+        println!(
+            "VERDICT: NOT verified ({failed} of {} export(s) failed)",
+            args.exports.len()
+        );
         ExitCode::from(1)
     }
 }

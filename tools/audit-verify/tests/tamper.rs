@@ -5,34 +5,34 @@
 use medportal_audit_verify::{SeedSigner, SplitMix, check_latest, demo_export};
 use medportal_transparency::export::{Trust, end_line, verify};
 use medportal_transparency::note::{Ed25519Verify, NoteSigner, VerifierKey};
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
+
+/// (public key ‖ signature, message) → valid.
+type Answers = HashMap<(Vec<u8>, Vec<u8>), bool>;
 
 /// ed25519-dalek with its answers remembered: the mutated exports share most checkpoint
-/// notes, and unoptimised curve arithmetic would dominate the test. The key of the memo is
-/// the whole input (key, message, signature), so the answers are the same.
+/// notes, and unoptimised curve arithmetic would dominate the test. The memo's key is the
+/// whole input (key, message, signature), so the answers are the same.
 #[derive(Default)]
-struct Memo(RefCell<HashMap<(Vec<u8>, Vec<u8>), bool>>);
+struct Memo(Mutex<Answers>);
 
 impl Ed25519Verify for Memo {
     fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        let key = ([public.as_slice(), signature.as_slice()].concat(), message.to_vec());
-        *self.0.borrow_mut().entry(key).or_insert_with(|| medportal_audit_verify::Dalek.verify(public, message, signature))
+        let key = (
+            [public.as_slice(), signature.as_slice()].concat(),
+            message.to_vec(),
+        );
+        if let Some(v) = self.0.lock().unwrap().get(&key) {
+            return *v;
+        }
+        let v = medportal_audit_verify::Dalek.verify(public, message, signature);
+        self.0.lock().unwrap().insert(key, v);
+        v
     }
 }
 
-thread_local! {
-    static MEMO: &'static Memo = Box::leak(Box::new(Memo::default()));
-}
-
-#[allow(non_upper_case_globals)]
-static Dalek: MemoRef = MemoRef;
-struct MemoRef;
-impl Ed25519Verify for MemoRef {
-    fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-        MEMO.with(|m| m.verify(public, message, signature))
-    }
-}
+static DALEK: LazyLock<Memo> = LazyLock::new(Memo::default);
 
 const ORIGIN: &str = "medportal.example/audit/db_eu";
 const ENTRIES: u64 = 1200;
@@ -45,16 +45,29 @@ fn setup() -> (String, VerifierKey) {
 
 /// The kind of a failure, for the tally printed with `--nocapture`.
 fn kind(problem: &str) -> String {
-    problem.split([':', '(']).next().unwrap_or(problem).trim().chars().take(60).collect()
+    problem
+        .split([':', '('])
+        .next()
+        .unwrap_or(problem)
+        .trim()
+        .chars()
+        .take(60)
+        .collect()
 }
 
 #[test]
 fn unmodified_export_verifies() {
     let (export, key) = setup();
-    let v = verify(export.as_bytes(), Trust::Published(&[key.clone()]), &Dalek).expect("verifies");
+    let v = verify(
+        export.as_bytes(),
+        Trust::Published(std::slice::from_ref(&key)),
+        &*DALEK,
+    )
+    .expect("verifies");
     assert_eq!((v.entries, v.checkpoints), (ENTRIES, 12));
     assert_eq!(v.signers, vec![key]);
-    let v = verify(export.as_bytes(), Trust::Embedded, &Dalek).expect("verifies with its own keys");
+    let v =
+        verify(export.as_bytes(), Trust::Embedded, &*DALEK).expect("verifies with its own keys");
     assert_eq!(v.entries, ENTRIES);
 }
 
@@ -72,12 +85,19 @@ fn every_single_byte_edit_is_detected() {
         // UTF-8 and often valid JSON), half flip random bits.
         bad[pos] = if i % 2 == 0 {
             let c = b' ' + rng.below(95) as u8;
-            if c == data[pos] { if c == b'~' { b' ' } else { c + 1 } } else { c }
+            if c == data[pos] {
+                if c == b'~' { b' ' } else { c + 1 }
+            } else {
+                c
+            }
         } else {
             data[pos] ^ (1 + rng.below(255) as u8)
         };
-        match verify(&bad, Trust::Published(&keys), &Dalek) {
-            Ok(_) => panic!("edit {i} at byte {pos} ({:#04x} -> {:#04x}) went undetected", data[pos], bad[pos]),
+        match verify(&bad, Trust::Published(&keys), &*DALEK) {
+            Ok(_) => panic!(
+                "edit {i} at byte {pos} ({:#04x} -> {:#04x}) went undetected",
+                data[pos], bad[pos]
+            ),
             Err(f) => *kinds.entry(kind(&f.problem)).or_default() += 1,
         }
     }
@@ -86,7 +106,12 @@ fn every_single_byte_edit_is_detected() {
 
 fn entry_lines(export: &str) -> (Vec<&str>, Vec<usize>) {
     let lines: Vec<&str> = export.split_inclusive('\n').collect();
-    let entries = lines.iter().enumerate().filter(|(_, l)| l.starts_with("{\"entry\"")).map(|(i, _)| i).collect();
+    let entries = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("{\"entry\""))
+        .map(|(i, _)| i)
+        .collect();
     (lines, entries)
 }
 
@@ -100,7 +125,8 @@ fn every_deleted_entry_is_detected_and_named() {
         let k = rng.below(entries.len() as u64) as usize;
         let mut bad = lines.clone();
         bad.remove(entries[k]);
-        let f = verify(bad.concat().as_bytes(), Trust::Published(&keys), &Dalek).expect_err("deletion detected");
+        let f = verify(bad.concat().as_bytes(), Trust::Published(&keys), &*DALEK)
+            .expect_err("deletion detected");
         // The entry numbered k is the one missing: the verifier names it (or, for the last
         // entry before a checkpoint, the checkpoint over the entries ending there).
         assert!(f.seq.is_some(), "{f}");
@@ -124,7 +150,8 @@ fn every_swap_of_two_entries_is_detected() {
         }
         let mut bad = lines.clone();
         bad.swap(entries[a], entries[b]);
-        let f = verify(bad.concat().as_bytes(), Trust::Published(&keys), &Dalek).expect_err("swap detected");
+        let f = verify(bad.concat().as_bytes(), Trust::Published(&keys), &*DALEK)
+            .expect_err("swap detected");
         assert_eq!(f.seq, Some(a.min(b) as u64), "{f}");
     }
 }
@@ -137,8 +164,15 @@ fn truncation_is_detected() {
     let mut rng = SplitMix(0x7a11);
     // Cut at 100 random byte positions, after 100 random lines, and after every checkpoint
     // (where the rest is a valid shorter log but for the end line).
-    let mut cuts: Vec<usize> = (0..100).map(|_| rng.below(data.len() as u64) as usize).collect();
-    let ends: Vec<usize> = data.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1).collect();
+    let mut cuts: Vec<usize> = (0..100)
+        .map(|_| rng.below(data.len() as u64) as usize)
+        .collect();
+    let ends: Vec<usize> = data
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+        .collect();
     cuts.extend((0..100).map(|_| ends[rng.below(ends.len() as u64 - 1) as usize]));
     let lines: Vec<&str> = export.split_inclusive('\n').collect();
     let mut at = 0;
@@ -149,7 +183,10 @@ fn truncation_is_detected() {
         }
     }
     for cut in cuts {
-        assert!(verify(&data[..cut], Trust::Published(&keys), &Dalek).is_err(), "cut at {cut} undetected");
+        assert!(
+            verify(&data[..cut], Trust::Published(&keys), &*DALEK).is_err(),
+            "cut at {cut} undetected"
+        );
     }
 }
 
@@ -161,15 +198,20 @@ fn a_cut_with_a_forged_end_line_needs_the_published_checkpoint() {
     let (export, key) = setup();
     let keys = [key.clone()];
     let lines: Vec<&str> = export.split_inclusive('\n').collect();
-    let cp600 = lines.iter().position(|l| l.starts_with("{\"checkpoint\"") && l.contains("\\n600\\n")).unwrap();
+    let cp600 = lines
+        .iter()
+        .position(|l| l.starts_with("{\"checkpoint\"") && l.contains("\\n600\\n"))
+        .unwrap();
     let mut cut = lines[..=cp600].concat();
     cut.push_str(&end_line(600, 6));
-    let short = verify(cut.as_bytes(), Trust::Published(&keys), &Dalek).expect("a prefix is a valid log");
-    let full = verify(export.as_bytes(), Trust::Published(&keys), &Dalek).unwrap();
-    let latest = serde_json::from_str::<serde_json::Value>(lines[lines.len() - 2]).unwrap()["checkpoint"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let short =
+        verify(cut.as_bytes(), Trust::Published(&keys), &*DALEK).expect("a prefix is a valid log");
+    let full = verify(export.as_bytes(), Trust::Published(&keys), &*DALEK).unwrap();
+    let latest =
+        serde_json::from_str::<serde_json::Value>(lines[lines.len() - 2]).unwrap()["checkpoint"]
+            .as_str()
+            .unwrap()
+            .to_string();
     assert!(check_latest(&latest, &keys, &full).is_ok());
     let err = check_latest(&latest, &keys, &short).unwrap_err();
     assert!(err.contains("truncated"), "{err}");
@@ -185,12 +227,12 @@ fn an_altered_entry_is_named() {
     let altered = line.replacen("\"actor\":\"u_", "\"actor\":\"x_", 1);
     let mut bad = lines.clone();
     bad[entries[537]] = &altered;
-    let f = verify(bad.concat().as_bytes(), Trust::Published(&keys), &Dalek).unwrap_err();
+    let f = verify(bad.concat().as_bytes(), Trust::Published(&keys), &*DALEK).unwrap_err();
     assert_eq!(f.seq, Some(537));
     assert!(f.problem.contains("leaf hash"), "{f}");
     // A wrong key is refused before any entry.
     let other = VerifierKey::new(ORIGIN, SeedSigner::new(ORIGIN, [8; 32]).public_key()).unwrap();
-    let f = verify(export.as_bytes(), Trust::Published(&[other]), &Dalek).unwrap_err();
+    let f = verify(export.as_bytes(), Trust::Published(&[other]), &*DALEK).unwrap_err();
     assert!(f.problem.contains("not among the published keys"), "{f}");
 }
 
@@ -221,14 +263,27 @@ fn json_insignificant_edits_are_refused() {
     };
     let mut tree = MemoryTree::new();
     tree.append(&entry.leaf_hash().unwrap());
-    let cp = Checkpoint { origin: ORIGIN.into(), size: 1, root: tree.root(), time: None, extensions: vec![] };
+    let cp = Checkpoint {
+        origin: ORIGIN.into(),
+        size: 1,
+        root: tree.root(),
+        time: None,
+        extensions: vec![],
+    };
     let note = medportal_audit_verify::block_on(sign(&cp.text().unwrap(), &signer)).unwrap();
-    let export = [header_line(ORIGIN), key_line(&key), entry_line(&entry, &[]).unwrap(), checkpoint_line(&note), end_line(1, 1)].concat();
+    let export = [
+        header_line(ORIGIN),
+        key_line(&key),
+        entry_line(&entry, &[]).unwrap(),
+        checkpoint_line(&note),
+        end_line(1, 1),
+    ]
+    .concat();
     let keys = [key];
-    verify(export.as_bytes(), Trust::Published(&keys), &Dalek).expect("the original verifies");
+    verify(export.as_bytes(), Trust::Published(&keys), &*DALEK).expect("the original verifies");
     assert!(export.contains("\\u001f"));
     let edited = export.replacen("\\u001f", "\\u001F", 1);
-    let f = verify(edited.as_bytes(), Trust::Published(&keys), &Dalek).unwrap_err();
+    let f = verify(edited.as_bytes(), Trust::Published(&keys), &*DALEK).unwrap_err();
     assert_eq!(f.seq, Some(0));
     assert!(f.problem.contains("canonical"), "{f}");
 }
