@@ -12,12 +12,13 @@
 //! # Appending
 //!
 //! ```text
-//! state  = TreeState::from_parts(size, frontier)      // as stored for the database
-//! for e in entries: e.seq = state.size(); leaf = e.leaf_hash()?; state.append(&leaf)
-//! store the entries (seq, fields, leaf) and the new (size, frontier, root) in one batch
+//! state    = TreeState::from_parts(size, &frontier)?       // the log's stored state
+//! appended = append(&state, &mut entries)?                 // numbers the entries
+//! one batch: the action's statements, the entries (seq, fields, leaf), the completed nodes,
+//!            and the new (size, frontier, root) guarded by the old size
 //! ```
 //! A checkpoint is `Checkpoint { origin, size, root, time }.text()`, signed with
-//! [`note::sign`].
+//! [`note::sign`] when [`checkpoint_due`] says so.
 
 #![allow(async_fn_in_trait)]
 
@@ -28,8 +29,58 @@ pub mod merkle;
 pub mod note;
 
 pub use checkpoint::Checkpoint;
-pub use entry::{Entry, Outcome, Personal, commit_personal};
+pub use entry::{Entry, EntryError, Outcome, Personal, commit_personal};
 pub use merkle::{Hash, TreeState};
+
+/// Sign a checkpoint at least this often while entries arrive...
+pub const CHECKPOINT_SECONDS: i64 = 60;
+/// ...and at least after this many entries, whichever comes first.
+pub const CHECKPOINT_ENTRIES: u64 = 1000;
+
+/// What appending a batch of entries gives the store to write, in the same batch as the
+/// entries and the action they record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// The new state (write its size, frontier bytes and root, on the condition that the
+    /// stored size is still the one it was computed from).
+    pub state: TreeState,
+    /// Each entry's leaf hash, in order (`seq` = the old size + position).
+    pub leaves: Vec<Hash>,
+    /// The perfect subtrees the batch completed, `(level, index, hash)`, level ≥ 1: stored,
+    /// they answer proofs in O(log n) reads.
+    pub nodes: Vec<(u32, u64, Hash)>,
+    pub root: Hash,
+}
+
+/// Numbers `entries` from the state's size on (setting each `seq`) and appends their leaf
+/// hashes to a copy of `state`. Fails, changing nothing stored, on an entry that cannot be
+/// encoded.
+pub fn append(state: &TreeState, entries: &mut [Entry]) -> Result<Appended, EntryError> {
+    let mut next = state.clone();
+    let mut leaves = Vec::with_capacity(entries.len());
+    let mut nodes = Vec::new();
+    for entry in entries.iter_mut() {
+        entry.seq = next.size();
+        let leaf = entry.leaf_hash()?;
+        nodes.extend(next.append(&leaf));
+        leaves.push(leaf);
+    }
+    let root = next.root();
+    Ok(Appended {
+        state: next,
+        leaves,
+        nodes,
+        root,
+    })
+}
+
+/// Whether a new checkpoint is due: entries arrived since the last one (`size` against
+/// `signed_size`) and either [`CHECKPOINT_ENTRIES`] of them or [`CHECKPOINT_SECONDS`] since it
+/// was signed (`now` and `signed_at` in unix seconds). A log with nothing new needs none.
+pub fn checkpoint_due(size: u64, signed_size: u64, signed_at: i64, now: i64) -> bool {
+    let new = size.saturating_sub(signed_size);
+    new > 0 && (new >= CHECKPOINT_ENTRIES || now.saturating_sub(signed_at) >= CHECKPOINT_SECONDS)
+}
 
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
