@@ -19,6 +19,29 @@
 //! ```
 //! A checkpoint is `Checkpoint { origin, size, root, time }.text()`, signed with
 //! [`note::sign`] when [`checkpoint_due`] says so.
+//!
+//! # Storage per database (a proposal for the audit store)
+//!
+//! ```text
+//! audit_log          one row: size INTEGER, frontier BLOB (32 × popcount(size) bytes),
+//!                    root BLOB(32), signed_size INTEGER, signed_at INTEGER
+//! audit_entries      seq INTEGER PRIMARY KEY, the entry's fields (personal: name and
+//!                    commitment only), leaf BLOB(32)
+//! audit_nodes        level INTEGER, idx INTEGER, hash BLOB(32), PRIMARY KEY (level, idx):
+//!                    the `nodes` of each append (about one per entry)
+//! audit_checkpoints  size INTEGER PRIMARY KEY, at INTEGER, note TEXT (the signed note)
+//! audit_salts        subject TEXT PRIMARY KEY, salt BLOB(32)   (deleted on erasure)
+//! ```
+//! Concurrent writers: each append reads `audit_log`, numbers its entries from `size` and
+//! writes them with the new state in the action's batch (`UPDATE audit_log … WHERE size =
+//! old`). Two writers that read the same size insert the same `seq`: the primary key fails
+//! the second batch, action included, and it retries from a fresh read, so the log stays
+//! gap-free. Triggers refuse UPDATE and DELETE on the entries, nodes and checkpoints.
+//!
+//! Proofs: [`merkle::inclusion_proof_nodes`] and [`merkle::consistency_proof_nodes`] list the
+//! `(level, idx)` rows a proof needs (O(log n)); fetched into a map implementing
+//! [`merkle::Nodes`] (level 0 = the entries' `leaf`), [`merkle::inclusion_proof`] and
+//! [`merkle::consistency_proof`] build it.
 
 #![allow(async_fn_in_trait)]
 

@@ -84,6 +84,32 @@ pub fn root<N: Nodes + ?Sized>(nodes: &N, size: u64) -> Hash {
     }
 }
 
+/// Records which perfect subtrees a proof reads (their hashes do not matter for that).
+struct Recorder(core::cell::RefCell<Vec<(u32, u64)>>);
+
+impl Nodes for Recorder {
+    fn perfect(&self, level: u32, index: u64) -> Hash {
+        self.0.borrow_mut().push((level, index));
+        [0; 32]
+    }
+}
+
+/// The perfect subtrees `(level, index)` that [`inclusion_proof`] of `index` in `size` reads:
+/// what a store fetches (one query) before it builds the proof from them. Empty when
+/// `index >= size`.
+pub fn inclusion_proof_nodes(index: u64, size: u64) -> Vec<(u32, u64)> {
+    let recorder = Recorder(Default::default());
+    let _ = inclusion_proof(&recorder, index, size);
+    recorder.0.into_inner()
+}
+
+/// The perfect subtrees that [`consistency_proof`] between `old_size` and `new_size` reads.
+pub fn consistency_proof_nodes(old_size: u64, new_size: u64) -> Vec<(u32, u64)> {
+    let recorder = Recorder(Default::default());
+    let _ = consistency_proof(&recorder, old_size, new_size);
+    recorder.0.into_inner()
+}
+
 /// The inclusion proof (audit path, RFC 9162 §2.1.3.1) of leaf `index` in the tree of `size`
 /// leaves; `None` when `index >= size`.
 pub fn inclusion_proof<N: Nodes + ?Sized>(nodes: &N, index: u64, size: u64) -> Option<Vec<Hash>> {

@@ -1,6 +1,9 @@
 //! The appender's helper: numbering, leaf hashes, completed nodes and the state it stores.
 
-use medportal_transparency::merkle::{MemoryTree, Nodes, inclusion_proof, root, verify_inclusion};
+use medportal_transparency::merkle::{
+    MemoryTree, Nodes, consistency_proof, consistency_proof_nodes, inclusion_proof,
+    inclusion_proof_nodes, root, verify_inclusion,
+};
 use medportal_transparency::{Entry, Hash, Outcome, TreeState, append, checkpoint_due};
 use std::collections::HashMap;
 
@@ -67,6 +70,27 @@ fn batches_number_entries_and_store_what_proofs_need() {
     );
     let r = MemoryTree::from_leaves(&all).root();
     for k in 0..n {
+        // A store fetches exactly the listed nodes, then builds the proof from them.
+        let wanted = inclusion_proof_nodes(k, n);
+        assert!(wanted.len() <= 2 * 64, "O(log n) nodes");
+        let fetched = Table(wanted.iter().map(|key| (*key, table.0[key])).collect());
+        assert_eq!(
+            inclusion_proof(&fetched, k, n),
+            inclusion_proof(&table, k, n)
+        );
+        for m in 0..=n {
+            let fetched = Table(
+                consistency_proof_nodes(m, n)
+                    .iter()
+                    .map(|key| (*key, table.0[key]))
+                    .collect(),
+            );
+            assert_eq!(
+                consistency_proof(&fetched, m, n),
+                consistency_proof(&all[..], m, n),
+                "{m} -> {n}"
+            );
+        }
         let p = inclusion_proof(&table, k, n).unwrap();
         assert_eq!(p, inclusion_proof(&all[..], k, n).unwrap());
         assert!(verify_inclusion(k, n, &all[k as usize], &p, &r));

@@ -17,7 +17,11 @@ fn main() {
     let signer = SeedSigner::new(origin, [0x42; 32]);
     let key = VerifierKey::new(origin, signer.public_key()).expect("valid name");
     let export = demo_export(origin, &signer, entries, 100, 1);
-    let last = export.lines().rev().nth(1).expect("a checkpoint line before the end");
+    let last = export
+        .lines()
+        .rev()
+        .nth(1)
+        .expect("a checkpoint line before the end");
     let note = last
         .strip_prefix("{\"checkpoint\":")
         .and_then(|s| s.strip_suffix('}'))
@@ -28,5 +32,9 @@ fn main() {
     std::fs::write(dir.join("export.jsonl"), &export).expect("write export.jsonl");
     std::fs::write(dir.join("keys.txt"), format!("{}\n", key.to_vkey())).expect("write keys.txt");
     std::fs::write(dir.join("latest.note"), note).expect("write latest.note");
-    println!("wrote {} ({entries} entries), keys.txt ({}), latest.note", dir.join("export.jsonl").display(), key.to_vkey());
+    println!(
+        "wrote {} ({entries} entries), keys.txt ({}), latest.note",
+        dir.join("export.jsonl").display(),
+        key.to_vkey()
+    );
 }
