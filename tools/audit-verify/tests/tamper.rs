@@ -287,3 +287,45 @@ fn json_insignificant_edits_are_refused() {
     assert_eq!(f.seq, Some(0));
     assert!(f.problem.contains("canonical"), "{f}");
 }
+
+#[test]
+fn erasing_disclosed_values_keeps_every_proof() {
+    // Every tenth demo entry discloses its personal values (salt and value). Erasure removes
+    // them: the entries keep only their commitments, and the same checkpoints still verify.
+    use medportal_transparency::export::Line;
+    let (export, key) = setup();
+    let keys = [key];
+    let before = verify(export.as_bytes(), Trust::Published(&keys), &*DALEK).unwrap();
+    let mut disclosed = 0;
+    let erased: String = export
+        .split_inclusive('\n')
+        .map(|l| {
+            let mut line: Line = serde_json::from_str(l).unwrap();
+            if let Line::Entry(e) = &mut line {
+                for p in &mut e.personal {
+                    if p.value.take().is_some() {
+                        disclosed += 1;
+                    }
+                    p.salt = None;
+                }
+            }
+            serde_json::to_string(&line).unwrap() + "\n"
+        })
+        .collect();
+    assert!(disclosed > 20, "the demo discloses values ({disclosed})");
+    assert!(!erased.contains("dr.who@example.org") && export.contains("dr.who@example.org"));
+    let after =
+        verify(erased.as_bytes(), Trust::Published(&keys), &*DALEK).expect("still verifies");
+    assert_eq!(
+        (after.root, after.checkpoints),
+        (before.root, before.checkpoints)
+    );
+    // A disclosed value that does not match its commitment is refused.
+    let forged = export.replacen(
+        "\"value\":\"dr.who@example.org\"",
+        "\"value\":\"dr.no@example.org\"",
+        1,
+    );
+    let f = verify(forged.as_bytes(), Trust::Published(&keys), &*DALEK).unwrap_err();
+    assert!(f.problem.contains("does not match its commitment"), "{f}");
+}
