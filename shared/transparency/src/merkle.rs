@@ -361,21 +361,34 @@ impl TreeState {
     }
 }
 
-/// A whole tree in memory: the leaves and every completed perfect subtree, level by level,
-/// so proofs cost O(log n) look-ups. What the verifier builds while it reads an export; a
-/// database keeps the same nodes as rows.
-#[derive(Debug, Clone, Default)]
+/// The perfect subtrees `(level, index)` that make up the first `size` leaves, largest first:
+/// the frontier of a tree of `size` leaves, as a store fetches it to begin a range export.
+pub fn frontier_nodes(size: u64) -> Vec<(u32, u64)> {
+    (0..64u32).rev().filter(|b| size >> b & 1 == 1).map(|b| (b, (size >> b) - 1)).collect()
+}
+
+/// A tree in memory: the leaves and every completed perfect subtree, level by level, so
+/// proofs cost O(log n) look-ups. What the verifier builds while it reads an export; a
+/// database keeps the same nodes as rows. A tree begun from a frontier (a range export) holds
+/// the frontier's subtrees and what was appended after them: enough for the roots and the
+/// proofs of every size from its start on.
+#[derive(Debug, Clone)]
 pub struct MemoryTree {
-    levels: Vec<Vec<Hash>>,
-    state: Option<TreeState>,
+    /// Per level, the index of its first stored node and the nodes from there on.
+    levels: Vec<(u64, Vec<Hash>)>,
+    start: u64,
+    state: TreeState,
+}
+
+impl Default for MemoryTree {
+    fn default() -> Self {
+        MemoryTree::new()
+    }
 }
 
 impl MemoryTree {
     pub fn new() -> Self {
-        MemoryTree {
-            levels: vec![Vec::new()],
-            state: Some(TreeState::empty()),
-        }
+        MemoryTree { levels: vec![(0, Vec::new())], start: 0, state: TreeState::empty() }
     }
 
     pub fn from_leaves(leaves: &[Hash]) -> Self {
@@ -386,41 +399,59 @@ impl MemoryTree {
         tree
     }
 
-    pub fn append(&mut self, leaf: &Hash) {
-        if self.levels.is_empty() {
-            *self = MemoryTree::new();
+    /// A tree of `size` leaves known only by its frontier (see [`frontier_nodes`]).
+    pub fn from_frontier(size: u64, frontier: &[Hash]) -> Result<Self, BadState> {
+        let state = TreeState::from_parts(size, &frontier.concat())?;
+        // Level l's first node: the frontier's subtree at that level if there is one, else
+        // the first one appending can complete.
+        let mut levels: Vec<(u64, Vec<Hash>)> = (0..64u32).map(|l| ((size >> l) - (size >> l & 1), Vec::new())).collect();
+        for ((level, _), hash) in frontier_nodes(size).into_iter().zip(frontier) {
+            levels[level as usize].1.push(*hash);
         }
-        self.levels[0].push(*leaf);
-        let state = self.state.get_or_insert_with(TreeState::empty);
-        for (level, index, hash) in state.append(leaf) {
+        Ok(MemoryTree { levels, start: size, state })
+    }
+
+    pub fn append(&mut self, leaf: &Hash) {
+        self.levels[0].1.push(*leaf);
+        for (level, index, hash) in self.state.append(leaf) {
             let level = level as usize;
-            if self.levels.len() <= level {
-                self.levels.push(Vec::new());
+            while self.levels.len() <= level {
+                let l = self.levels.len() as u32;
+                self.levels.push((self.start >> l, Vec::new()));
             }
-            debug_assert_eq!(self.levels[level].len() as u64, index);
-            self.levels[level].push(hash);
+            debug_assert_eq!(self.levels[level].0 + self.levels[level].1.len() as u64, index);
+            self.levels[level].1.push(hash);
         }
     }
 
     pub fn size(&self) -> u64 {
-        self.levels.first().map_or(0, |l| l.len() as u64)
+        self.state.size()
+    }
+
+    /// The size the tree began at (0, or a range export's start).
+    pub fn start(&self) -> u64 {
+        self.start
     }
 
     pub fn root(&self) -> Hash {
-        self.state.as_ref().map_or(EMPTY_ROOT, TreeState::root)
+        self.state.root()
     }
 
     pub fn state(&self) -> TreeState {
-        self.state.clone().unwrap_or_else(TreeState::empty)
+        self.state.clone()
     }
 
-    pub fn leaves(&self) -> &[Hash] {
-        self.levels.first().map_or(&[], |l| l.as_slice())
+    /// A stored node, if this tree holds it.
+    pub fn get(&self, level: u32, index: u64) -> Option<Hash> {
+        let (first, nodes) = self.levels.get(level as usize)?;
+        nodes.get(usize::try_from(index.checked_sub(*first)?).ok()?).copied()
     }
 }
 
+/// Panics for a node the tree does not hold: proofs and roots of sizes from the tree's start
+/// on only read nodes it holds.
 impl Nodes for MemoryTree {
     fn perfect(&self, level: u32, index: u64) -> Hash {
-        self.levels[level as usize][index as usize]
+        self.get(level, index).expect("a node of the tree's range")
     }
 }
