@@ -9,6 +9,7 @@
 //! ```text
 //! {"header":{"format":"medportal-audit-export/1","origin":"medportal.example/audit/db_eu"}}
 //! {"key":"medportal.example/audit/db_eu+1a2b3c4d+AbC…"}                    one or more
+//! {"start":{"size":A,"frontier":["<hex>",…]}}                 only in a range export
 //! {"entry":{"seq":0,"time":"2026-12-05T20:30:45Z","actor":"…","role":"…","action":"…",
 //!   "object":null,"version":null,"outcome":"success","reason":null,"meaning":null,
 //!   "origin":null,"subject":null,"personal":[],"leaf":"<hex>"}}             (one line)
@@ -19,7 +20,13 @@
 //!
 //! - `header` first, then the `key` lines (the log's published verifier keys, `vkey` form),
 //!   then the entries in sequence order from 0 with no gap, each checkpoint right after the
-//!   entry that brings the tree to its size, then `end` with the counts.
+//!   entry that brings the tree to its size, then `end` with the counts (entry lines and
+//!   checkpoint lines in the file).
+//! - A range export (entries from `A` on) has a `start` line after the keys: `A` and the
+//!   frontier of the log's first `A` entries (the perfect subtree hashes, largest first, as
+//!   `merkle::frontier_nodes` lists them). Its entries begin at `A`, its checkpoints are of
+//!   sizes from `A` on, and every root is computed from the frontier and the entries: a
+//!   forged frontier gives roots no key signed.
 //! - An entry's fields are those of the canonical encoding (module `entry`), hashes in
 //!   lowercase hex, absent values as `null`; `leaf` is the leaf hash the log recorded when it
 //!   appended the entry, so a changed field names its entry, not only its checkpoint. A
@@ -59,6 +66,7 @@ pub const FORMAT: &str = "medportal-audit-export/1";
 pub enum Line {
     Header(Header),
     Key(String),
+    Start(Start),
     Entry(Box<EntryJson>),
     Checkpoint(String),
     End(End),
@@ -69,6 +77,13 @@ pub enum Line {
 pub struct Header {
     pub format: String,
     pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Start {
+    pub size: u64,
+    pub frontier: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +144,15 @@ pub fn header_line(origin: &str) -> String {
 
 pub fn key_line(key: &VerifierKey) -> String {
     render(&Line::Key(key.to_vkey()))
+}
+
+/// The line beginning a range export at entry `size`: `frontier` is the log's state there
+/// (`TreeState::frontier`, or the stored nodes `merkle::frontier_nodes` names).
+pub fn start_line(size: u64, frontier: &[Hash]) -> String {
+    render(&Line::Start(Start {
+        size,
+        frontier: frontier.iter().map(|h| hex(h)).collect(),
+    }))
 }
 
 /// The line of `entry`, with the values in `disclosures` in clear.
@@ -238,6 +262,9 @@ impl EntryJson {
 #[derive(Debug, Clone)]
 pub struct Verified {
     pub origin: String,
+    /// The first entry's sequence number (0, or a range export's start).
+    pub start: u64,
+    /// The number of entries in the export.
     pub entries: u64,
     pub checkpoints: u64,
     pub root: Hash,
@@ -245,7 +272,7 @@ pub struct Verified {
     pub last_checkpoint: Checkpoint,
     /// The keys that signed at least one checkpoint.
     pub signers: Vec<VerifierKey>,
-    /// The whole tree, for proofs against other checkpoints.
+    /// The tree (from `start` on), for proofs against other checkpoints.
     pub tree: MemoryTree,
 }
 
@@ -351,7 +378,8 @@ pub fn verify<V: Ed25519Verify>(
     }
     Ok(Verified {
         origin: r.origin.unwrap_or_default(),
-        entries: r.tree.size(),
+        start: r.tree.start(),
+        entries: r.tree.size() - r.tree.start(),
         checkpoints: r.checkpoints,
         root: r.tree.root(),
         last_checkpoint: r.last.expect("an ended export has a checkpoint"),
@@ -371,6 +399,7 @@ impl<V: Ed25519Verify> Reader<'_, V> {
         match line {
             Line::Header(h) => self.header(h),
             Line::Key(k) => self.key(&k),
+            Line::Start(s) => self.start(&s),
             Line::Entry(e) => self.entry(&e),
             Line::Checkpoint(c) => self.checkpoint(&c),
             Line::End(e) => self.end(&e),
@@ -420,6 +449,38 @@ impl<V: Ed25519Verify> Reader<'_, V> {
         Ok(())
     }
 
+    fn start(&mut self, s: &Start) -> Result<(), Problem> {
+        if self.keys.is_empty()
+            || self.tree.size() > 0
+            || self.checkpoints > 0
+            || self.tree.start() > 0
+        {
+            return Err((
+                None,
+                "a start line out of place (after the keys, before any entry)".into(),
+            ));
+        }
+        if s.size == 0 {
+            return Err((None, "a start line at 0 (a full export has none)".into()));
+        }
+        let frontier: Option<Vec<Hash>> = s.frontier.iter().map(|h| parse_hash_hex(h)).collect();
+        let frontier = frontier.ok_or((
+            None,
+            "start frontier: not 64-digit lowercase hex hashes".to_string(),
+        ))?;
+        self.tree = MemoryTree::from_frontier(s.size, &frontier).map_err(|_| {
+            (
+                None,
+                format!(
+                    "start frontier: {} hashes do not fit size {}",
+                    frontier.len(),
+                    s.size
+                ),
+            )
+        })?;
+        Ok(())
+    }
+
     fn entry(&mut self, e: &EntryJson) -> Result<(), Problem> {
         let expected = self.tree.size();
         if self.origin.is_none() || self.keys.is_empty() {
@@ -450,7 +511,7 @@ impl<V: Ed25519Verify> Reader<'_, V> {
 
     fn checkpoint(&mut self, note: &str) -> Result<(), Problem> {
         let size = self.tree.size();
-        let prev = self.last.as_ref().map_or(0, |c| c.size);
+        let prev = self.last.as_ref().map_or(self.tree.start(), |c| c.size);
         let range = (size > prev).then_some(prev);
         if self.origin.is_none() || self.keys.is_empty() {
             return Err((None, "a checkpoint before the header and keys".into()));
@@ -513,7 +574,7 @@ impl<V: Ed25519Verify> Reader<'_, V> {
         let size = self.tree.size();
         let covered = self.last.as_ref().map(|c| c.size);
         if covered != Some(size) {
-            let first = covered.unwrap_or(0);
+            let first = covered.unwrap_or(self.tree.start());
             return Err((
                 Some(first),
                 format!(
@@ -522,11 +583,12 @@ impl<V: Ed25519Verify> Reader<'_, V> {
                 ),
             ));
         }
-        if e.entries != size || e.checkpoints != self.checkpoints {
+        let entries = size - self.tree.start();
+        if e.entries != entries || e.checkpoints != self.checkpoints {
             return Err((
                 None,
                 format!(
-                    "end line counts {} entries and {} checkpoints; the export holds {size} and {}",
+                    "end line counts {} entries and {} checkpoints; the export holds {entries} and {}",
                     e.entries, e.checkpoints, self.checkpoints
                 ),
             ));

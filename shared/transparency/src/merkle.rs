@@ -364,7 +364,11 @@ impl TreeState {
 /// The perfect subtrees `(level, index)` that make up the first `size` leaves, largest first:
 /// the frontier of a tree of `size` leaves, as a store fetches it to begin a range export.
 pub fn frontier_nodes(size: u64) -> Vec<(u32, u64)> {
-    (0..64u32).rev().filter(|b| size >> b & 1 == 1).map(|b| (b, (size >> b) - 1)).collect()
+    (0..64u32)
+        .rev()
+        .filter(|b| size >> b & 1 == 1)
+        .map(|b| (b, (size >> b) - 1))
+        .collect()
 }
 
 /// A tree in memory: the leaves and every completed perfect subtree, level by level, so
@@ -388,7 +392,11 @@ impl Default for MemoryTree {
 
 impl MemoryTree {
     pub fn new() -> Self {
-        MemoryTree { levels: vec![(0, Vec::new())], start: 0, state: TreeState::empty() }
+        MemoryTree {
+            levels: vec![(0, Vec::new())],
+            start: 0,
+            state: TreeState::empty(),
+        }
     }
 
     pub fn from_leaves(leaves: &[Hash]) -> Self {
@@ -404,11 +412,17 @@ impl MemoryTree {
         let state = TreeState::from_parts(size, &frontier.concat())?;
         // Level l's first node: the frontier's subtree at that level if there is one, else
         // the first one appending can complete.
-        let mut levels: Vec<(u64, Vec<Hash>)> = (0..64u32).map(|l| ((size >> l) - (size >> l & 1), Vec::new())).collect();
+        let mut levels: Vec<(u64, Vec<Hash>)> = (0..64u32)
+            .map(|l| ((size >> l) - (size >> l & 1), Vec::new()))
+            .collect();
         for ((level, _), hash) in frontier_nodes(size).into_iter().zip(frontier) {
             levels[level as usize].1.push(*hash);
         }
-        Ok(MemoryTree { levels, start: size, state })
+        Ok(MemoryTree {
+            levels,
+            start: size,
+            state,
+        })
     }
 
     pub fn append(&mut self, leaf: &Hash) {
@@ -419,7 +433,10 @@ impl MemoryTree {
                 let l = self.levels.len() as u32;
                 self.levels.push((self.start >> l, Vec::new()));
             }
-            debug_assert_eq!(self.levels[level].0 + self.levels[level].1.len() as u64, index);
+            debug_assert_eq!(
+                self.levels[level].0 + self.levels[level].1.len() as u64,
+                index
+            );
             self.levels[level].1.push(hash);
         }
     }
@@ -444,7 +461,9 @@ impl MemoryTree {
     /// A stored node, if this tree holds it.
     pub fn get(&self, level: u32, index: u64) -> Option<Hash> {
         let (first, nodes) = self.levels.get(level as usize)?;
-        nodes.get(usize::try_from(index.checked_sub(*first)?).ok()?).copied()
+        nodes
+            .get(usize::try_from(index.checked_sub(*first)?).ok()?)
+            .copied()
     }
 }
 

@@ -171,12 +171,21 @@ fn every_consistency_proof_verifies_and_every_bit_flip_fails() {
 
 #[test]
 fn a_tree_begun_from_a_frontier_gives_every_root_and_proof_from_its_start_on() {
-    use medportal_transparency::merkle::{consistency_proof_nodes, frontier_nodes, inclusion_proof_nodes};
+    use medportal_transparency::merkle::{
+        consistency_proof_nodes, frontier_nodes, inclusion_proof_nodes,
+    };
     let leaves = leaves();
     let full = MemoryTree::from_leaves(&leaves);
     for a in 0..=MAX {
-        let frontier: Vec<Hash> = frontier_nodes(a).iter().map(|&(l, i)| full.get(l, i).unwrap()).collect();
-        assert_eq!(frontier, TreeState::from_leaves(&leaves[..a as usize]).frontier(), "frontier of {a}");
+        let frontier: Vec<Hash> = frontier_nodes(a)
+            .iter()
+            .map(|&(l, i)| full.get(l, i).unwrap())
+            .collect();
+        assert_eq!(
+            frontier,
+            TreeState::from_leaves(&leaves[..a as usize]).frontier(),
+            "frontier of {a}"
+        );
         let mut tree = MemoryTree::from_frontier(a, &frontier).unwrap();
         assert_eq!(tree.root(), root(&leaves[..], a));
         for n in a + 1..=MAX {
@@ -184,14 +193,23 @@ fn a_tree_begun_from_a_frontier_gives_every_root_and_proof_from_its_start_on() {
             assert_eq!(tree.root(), root(&leaves[..], n), "{a}: root of {n}");
             for m in a..=n {
                 for (l, i) in consistency_proof_nodes(m, n) {
-                    assert!(tree.get(l, i).is_some(), "begun at {a}: {m} -> {n} needs node ({l}, {i})");
+                    assert!(
+                        tree.get(l, i).is_some(),
+                        "begun at {a}: {m} -> {n} needs node ({l}, {i})"
+                    );
                 }
-                assert_eq!(consistency_proof(&tree, m, n), consistency_proof(&full, m, n));
+                assert_eq!(
+                    consistency_proof(&tree, m, n),
+                    consistency_proof(&full, m, n)
+                );
                 assert_eq!(root(&tree, m), root(&full, m));
             }
             for i in a..n {
                 for (l, j) in inclusion_proof_nodes(i, n) {
-                    assert!(tree.get(l, j).is_some(), "begun at {a}: leaf {i} in {n} needs node ({l}, {j})");
+                    assert!(
+                        tree.get(l, j).is_some(),
+                        "begun at {a}: leaf {i} in {n} needs node ({l}, {j})"
+                    );
                 }
                 assert_eq!(inclusion_proof(&tree, i, n), inclusion_proof(&full, i, n));
             }

@@ -228,10 +228,17 @@ pub fn check_latest(note: &str, keys: &[VerifierKey], v: &Verified) -> Result<()
             cp.origin, v.origin
         ));
     }
-    if cp.size > v.entries {
+    let end = v.start + v.entries;
+    if cp.size > end {
         return Err(format!(
-            "export truncated: the log published a checkpoint of {} entries, the export holds {}",
-            cp.size, v.entries
+            "export truncated: the log published a checkpoint of {} entries, the export ends at {end}",
+            cp.size
+        ));
+    }
+    if cp.size < v.start {
+        return Err(format!(
+            "the published checkpoint of {} entries precedes this range export (entries from {} on): compare it with an export that covers it",
+            cp.size, v.start
         ));
     }
     if root(&v.tree, cp.size) != cp.root {

@@ -132,9 +132,14 @@ fn main() -> ExitCode {
                     .map(|k| format!("{}+{:08x}", k.name, k.id))
                     .collect();
                 println!(
-                    "OK   {path}: log {}, {} entries, {} checkpoints, root {} (hex {}), signed by {}",
+                    "OK   {path}: log {}, {} entries{}, {} checkpoints, root {} (hex {}), signed by {}",
                     v.origin,
                     v.entries,
+                    if v.start > 0 {
+                        format!(" (from entry {})", v.start)
+                    } else {
+                        String::new()
+                    },
                     v.checkpoints,
                     base64::engine::general_purpose::STANDARD.encode(v.root),
                     hex(&v.root),

@@ -329,3 +329,91 @@ fn erasing_disclosed_values_keeps_every_proof() {
     let f = verify(forged.as_bytes(), Trust::Published(&keys), &*DALEK).unwrap_err();
     assert!(f.problem.contains("does not match its commitment"), "{f}");
 }
+
+/// The demo export from entry `a` on, as the log would write a range export.
+fn range_export(export: &str, a: u64) -> String {
+    use medportal_transparency::export::{Line, start_line};
+    use medportal_transparency::merkle::TreeState;
+    let mut leaves = Vec::new();
+    let mut out = String::new();
+    let (mut entries, mut checkpoints) = (0, 0);
+    for l in export.split_inclusive('\n') {
+        match serde_json::from_str::<Line>(l).unwrap() {
+            Line::Header(_) => out.push_str(l),
+            Line::Key(_) => out.push_str(l),
+            Line::Entry(e) => {
+                let leaf = medportal_transparency::parse_hash_hex(&e.leaf).unwrap();
+                if e.seq == a {
+                    let state = TreeState::from_leaves(&leaves);
+                    out.push_str(&start_line(a, state.frontier()));
+                }
+                leaves.push(leaf);
+                if e.seq >= a {
+                    out.push_str(l);
+                    entries += 1;
+                }
+            }
+            Line::Checkpoint(_) => {
+                if leaves.len() as u64 > a {
+                    out.push_str(l);
+                    checkpoints += 1;
+                }
+            }
+            Line::End(_) => out.push_str(&end_line(entries, checkpoints)),
+            Line::Start(_) => unreachable!(),
+        }
+    }
+    out
+}
+
+#[test]
+fn range_exports_verify_and_their_tampering_is_detected() {
+    let (export, key) = setup();
+    let keys = [key];
+    let full = verify(export.as_bytes(), Trust::Published(&keys), &*DALEK).unwrap();
+    for a in [1, 99, 100, 333, 1024, 1199] {
+        let range = range_export(&export, a);
+        let v = verify(range.as_bytes(), Trust::Published(&keys), &*DALEK)
+            .unwrap_or_else(|f| panic!("range from {a}: {f}"));
+        assert_eq!(
+            (v.start, v.entries, v.root),
+            (a, ENTRIES - a, full.root),
+            "range from {a}"
+        );
+        assert!(check_latest(&latest_note(&export), &keys, &v).is_ok());
+    }
+    // Byte edits of the range export (the start line's frontier included) are all detected.
+    let range = range_export(&export, 333);
+    let data = range.as_bytes();
+    let start_at = range.find("{\"start\"").unwrap();
+    let start_len = range[start_at..].find('\n').unwrap();
+    let mut rng = SplitMix(0xa11);
+    for i in 0..200 {
+        // Every other edit inside the start line.
+        let pos = if i % 2 == 0 {
+            start_at + rng.below(start_len as u64) as usize
+        } else {
+            rng.below(data.len() as u64) as usize
+        };
+        let mut bad = data.to_vec();
+        bad[pos] ^= 1 + rng.below(255) as u8;
+        assert!(
+            verify(&bad, Trust::Published(&keys), &*DALEK).is_err(),
+            "edit at {pos} undetected"
+        );
+    }
+    // A range export misplacing or dropping the start line fails.
+    let without_start: String = range
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("{\"start\""))
+        .collect();
+    assert!(verify(without_start.as_bytes(), Trust::Published(&keys), &*DALEK).is_err());
+}
+
+fn latest_note(export: &str) -> String {
+    let lines: Vec<&str> = export.lines().collect();
+    serde_json::from_str::<serde_json::Value>(lines[lines.len() - 2]).unwrap()["checkpoint"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
