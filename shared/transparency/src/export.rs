@@ -52,10 +52,10 @@
 //! publishes (the verifier's `--latest` option).
 
 use crate::checkpoint::Checkpoint;
+use crate::encoding::{hex, parse_hash_hex};
 use crate::entry::{Entry, EntryError, Outcome, Personal, commit_personal};
 use crate::merkle::{Hash, MemoryTree, consistency_proof, verify_consistency};
 use crate::note::{Ed25519Verify, VerifierKey, open};
-use crate::{hex, parse_hash_hex};
 use serde::{Deserialize, Serialize};
 
 /// The format name in the header line.

@@ -46,12 +46,14 @@
 #![allow(async_fn_in_trait)]
 
 pub mod checkpoint;
+pub mod encoding;
 pub mod entry;
 pub mod export;
 pub mod merkle;
 pub mod note;
 
 pub use checkpoint::Checkpoint;
+pub use encoding::{hex, parse_hash_hex};
 pub use entry::{Entry, EntryError, Outcome, Personal, commit_personal};
 pub use merkle::{Hash, TreeState};
 
@@ -103,33 +105,4 @@ pub fn append(state: &TreeState, entries: &mut [Entry]) -> Result<Appended, Entr
 pub fn checkpoint_due(size: u64, signed_size: u64, signed_at: i64, now: i64) -> bool {
     let new = size.saturating_sub(signed_size);
     new > 0 && (new >= CHECKPOINT_ENTRIES || now.saturating_sub(signed_at) >= CHECKPOINT_SECONDS)
-}
-
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    out
-}
-
-/// A 32-byte value from exactly 64 lowercase hex digits.
-pub fn parse_hash_hex(s: &str) -> Option<Hash> {
-    let b = s.as_bytes();
-    if b.len() != 64 {
-        return None;
-    }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; 32];
-    for (i, pair) in b.chunks_exact(2).enumerate() {
-        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
-    Some(out)
 }
