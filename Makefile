@@ -22,7 +22,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack spin-cli \
+        eval-search bench-search test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
         demo-library
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
@@ -47,7 +47,7 @@ help:
 	@echo "make test   - install what is needed, run unit/host tests, the contract suite on native, workerd and Spin, and the browser test"
 	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd"
 	@echo "make attack - replay the security review's findings against workerd (dev mode): HELD or SUCCEEDED per attack (ATTACK_FLAGS=--strict fails on any)"
-	@echo "make bench  - wasm sizes (production build), per-route CPU figures, the token check cost (native and wasm), then the search engine comparison (make bench-search)"
+	@echo "make bench  - wasm sizes (production build), per-route CPU figures, the token check cost (native and wasm), the audit log's append and checkpoint cost (make bench-audit), then the search engine comparison (make bench-search)"
 	@echo "make build  - production Workers + Spin components (DEV=1: development builds, as make dev/test use)"
 	@echo "make check-prod - build production Workers + Spin components and check they hold no /dev route or dev key"
 
@@ -147,7 +147,7 @@ attack: setup
 ## ---- benchmarks and ops -------------------------------------------------------------------
 # Sizes are the production build's; timings run on the development hosts (they sign in
 # through the dev outbox).
-bench: build build-dev bench-auth
+bench: build build-dev bench-auth bench-audit
 	scripts/bench.sh
 	$(MAKE) -s bench-search
 
@@ -162,6 +162,15 @@ bench-auth:
 	@echo "== token check cost: native (opt-level 3) and wasm (V8 via Node WASI, release profile) =="
 	@$(CARGO_TARGET_DIR)/native/medportal-auth-bench $(AUTH_N)
 	@$(NODE) --no-warnings scripts/wasi-run.mjs $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-auth-bench.wasm $(AUTH_N)
+
+# Audit log (issue 16, medportal-transparency): append throughput (entries/s, the tree state
+# read and written per batch), checkpoint cost (text + Ed25519 signature), proofs from stored
+# nodes and export verification, natively (opt-level 3).
+AUDIT_N ?= 200000
+bench-audit:
+	cargo build --profile native --locked -q -p medportal-audit-verify --bin medportal-audit-bench
+	@echo "== audit log: append throughput and checkpoint cost (native) =="
+	@$(CARGO_TARGET_DIR)/native/medportal-audit-bench $(AUDIT_N)
 
 # Production Workers and Spin components, then a scan of every one for what only development
 # builds may hold (the /dev routes, the public dev session key and indexing token).
