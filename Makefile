@@ -150,7 +150,7 @@ attack: setup
 ## ---- benchmarks and ops -------------------------------------------------------------------
 # Sizes are the production build's; timings run on the development hosts (they sign in
 # through the dev outbox).
-bench: build build-dev bench-auth
+bench: build build-dev spin-cli bench-auth
 	scripts/bench.sh
 	$(MAKE) -s bench-search
 
