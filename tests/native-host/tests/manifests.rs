@@ -290,3 +290,16 @@ fn only_search_admin_holds_the_search_index_token_and_only_as_a_secret() {
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
     }
 }
+
+#[test]
+fn every_configuration_key_can_be_set_on_spin() {
+    // Spin hands a component only variables spin.toml declares: an undeclared key could never
+    // be set (SPIN_VARIABLE_<NAME> is ignored) and would always read as unset.
+    let spin = load("spin.toml");
+    let declared: BTreeSet<String> = spin["variables"].as_table().expect("[variables]").keys().cloned().collect();
+    for key in medportal_core::Config::KEYS {
+        assert!(declared.contains(*key), "spin.toml [variables] lacks {key}");
+        let passed = FUNCTIONS.iter().any(|spec| spin["component"][spec.name]["variables"].get(*key).is_some());
+        assert!(passed, "spin.toml passes {key} to no component");
+    }
+}
