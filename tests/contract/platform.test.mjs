@@ -202,5 +202,26 @@ for (const hostName of HOSTS) {
         assert.equal(await client(forged[1], "127.0.0.2"), "127.0.0.2");
       });
     });
+
+    // Spin behind a trusted reverse proxy: the operator names the header the proxy appends the
+    // client address to (README "Security notes"); the right-most entry is the proxy's.
+    if (hostName === "spin") {
+      test("with client_address_header set, the client is the right-most entry of that header", async () => {
+        const host = await startBareHost(hostName, { dev_mode: "true", public_origin: "http://127.0.0.1", client_address_header: "x-forwarded-for" });
+        try {
+          const client = async (headers) => {
+            const res = await raw(host.url, { path: "/dev/identity/client", headers: { accept: "application/json", ...headers } });
+            assert.equal(res.status, 200, res.text);
+            return JSON.parse(res.text).client;
+          };
+          assert.equal(await client({ "x-forwarded-for": "198.51.100.2, 192.0.2.3" }), "192.0.2.3");
+          assert.equal(await client({ "x-forwarded-for": "203.0.113.9", "spin-client-addr": "192.0.2.5:1234" }), "203.0.113.9");
+          // no such header: no address (limited requests then fail closed), never the peer's
+          assert.equal(await client({}), null);
+        } finally {
+          await host.stop();
+        }
+      });
+    }
   });
 }
