@@ -6,7 +6,6 @@ SHELL := bash
 FUNCTIONS := identity content search search-admin inquiries audit
 # Builds are cached outside the clone so fresh clones (and CI) reuse them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/medportal/target
-SPIN_HOST_TARGET ?= $(HOME)/.cache/medportal/spin-host-target
 NODE := $(CURDIR)/node_modules/.bin/node
 WORKER_BUILD_VERSION := 0.8.7
 # Must equal the wasm-bindgen pinned in Cargo.toml.
@@ -21,7 +20,7 @@ export CLOUDFLARE_CF_FETCH_ENABLED := false
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
-        native-host spin-host bench provision-dry-run clean worker-build spin-build \
+        native-host migrate-cli spin-tools bench provision-dry-run clean worker-build spin-build \
         eval-search bench-search test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
         demo-library
 
@@ -45,7 +44,7 @@ endif
 help:
 	@echo "make dev    - install what is needed, build, and serve the portal at http://127.0.0.1:8787 (workerd)"
 	@echo "make test   - install what is needed, run unit/host tests, the contract suite on native, workerd and Spin, and the browser test"
-	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd"
+	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd and Spin"
 	@echo "make attack - replay the security review's findings against workerd (dev mode): HELD or SUCCEEDED per attack (ATTACK_FLAGS=--strict fails on any)"
 	@echo "make bench  - wasm sizes (production build), per-route CPU figures, the token check cost (native and wasm), the audit log's append and checkpoint cost (make bench-audit), then the search engine comparison (make bench-search)"
 	@echo "make build  - production Workers + Spin components (DEV=1: development builds, as make dev/test use)"
@@ -68,7 +67,7 @@ chromium:
 	@scripts/ensure-chromium
 
 ## ---- builds ---------------------------------------------------------------------------------
-build: build-workers build-spin native-host spin-host
+build: build-workers build-spin native-host migrate-cli
 
 # What make dev, the contract suite and the browser test run (and the test hosts).
 build-dev:
@@ -88,8 +87,8 @@ worker-build:
 	  cd functions/$(FN) && worker-build --release --out-dir $(WORKER_OUT) -- --features workers$(DEV_FEATURE); \
 	fi
 
-# One Spin component per function: $(SPIN_OUT)/<fn>.wasm
-build-spin: setup
+# One Spin component per function: $(SPIN_OUT)/<fn>.wasm (needs only Rust: no Node set-up)
+build-spin: spin-tools
 	@for f in $(FUNCTIONS); do $(MAKE) -s spin-build FN=$$f DEV=$(DEV); done
 
 spin-build:
@@ -97,8 +96,17 @@ spin-build:
 	@mkdir -p $(SPIN_OUT)
 	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(subst -,_,$(FN)).wasm $(SPIN_OUT)/$(FN).wasm
 
+spin-tools:
+	@rustup target add wasm32-wasip2 >/dev/null
+
 native-host:
 	cargo build --profile native --locked -p medportal-native-host -p medportal-migrate
+
+# The migration command operators run before `spin up` (README "Deploying -> Fermyon Spin"),
+# and the contract suite's Spin host with them: build/bin/medportal-migrate.
+migrate-cli:
+	cargo build --profile native --locked -p medportal-migrate
+	@install -D -m 755 $(CARGO_TARGET_DIR)/native/medportal-migrate build/bin/medportal-migrate
 
 # The real Spin CLI the contract suite runs (`spin up`): unpacked from ../shared/tools/spin
 # (needs xz; installed from Debian when missing).
@@ -106,10 +114,6 @@ spin-cli:
 	@test -x ../shared/tools/spin/install || { echo "spin-cli: ../shared/tools/spin/install not found (the shared folder sits beside the clone)" >&2; exit 1; }
 	@scripts/ensure-xz
 	@../shared/tools/spin/install >/dev/null
-
-# The wasmtime-based Spin test host (its own workspace; opt-level 3).
-spin-host:
-	cd tests/spin-host && CARGO_TARGET_DIR=$(SPIN_HOST_TARGET) cargo build --release --locked
 
 ## ---- run --------------------------------------------------------------------------------------
 dev: setup
@@ -127,13 +131,13 @@ test-native:
 
 test-contract:
 	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
-	SPIN_HOST_BIN=$(SPIN_HOST_TARGET)/release/medportal-spin-host \
 	$(NODE) --test --test-concurrency=1 "tests/contract/*.test.mjs" "tests/infra/*.test.mjs"
 
 # Headless Chromium walks register → magic link → NPI verification → HCP-only content, against
-# the built Workers in workerd (dev mode, fake NPPES registry), with and without JavaScript.
-test-browser: setup chromium
-	@$(MAKE) -s build-workers DEV=1
+# the built Workers in workerd and the built components in the real `spin up` (dev mode, fake
+# NPPES registry), with and without JavaScript.
+test-browser: setup chromium spin-cli
+	@$(MAKE) -s build-workers build-spin migrate-cli DEV=1
 	$(NODE) --test --test-concurrency=1 "tests/browser/*.test.mjs"
 
 # The security review's findings replayed against the built Workers in workerd (dev mode, fake
@@ -147,7 +151,7 @@ attack: setup
 ## ---- benchmarks and ops -------------------------------------------------------------------
 # Sizes are the production build's; timings run on the development hosts (they sign in
 # through the dev outbox).
-bench: build build-dev bench-auth bench-audit
+bench: build build-dev spin-cli bench-auth bench-audit
 	scripts/bench.sh
 	$(MAKE) -s bench-search
 

@@ -1,9 +1,12 @@
-// `make bench`: per function, wasm size (raw and gzip) for Workers and Spin, and per-route
-// timings natively (in-process), in the Spin component (wasmtime host, per-request time
-// including instantiation, from the host's own log) and in workerd (loopback round trip).
+// `make bench`: per function, wasm size (raw and gzip) for Workers and Spin, then per-route
+// loopback round trips (sequential, keep-alive) on the real `spin up` and on workerd, started
+// as the contract suite starts them (tests/contract/hosts.mjs; BENCH_HOSTS picks them), and a
+// summary line per host: a health check vs a page vs a search. The native in-process figures
+// come before this (medportal-bench, scripts/bench.sh).
 import { readFileSync, existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
+import { request } from "node:http";
 import { ROOT, FUNCTIONS } from "../tests/workerd/portal.mjs";
 import { startHost } from "../tests/contract/hosts.mjs";
 import { emailSignIn } from "../tests/contract/browser.mjs";
@@ -33,7 +36,22 @@ const ROUTES = {
 const N = Number(process.env.BENCH_N ?? 300);
 const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
-for (const hostName of ["spin", "workerd"]) {
+const HOSTS = (process.env.BENCH_HOSTS ?? "spin,workerd").split(",").filter(Boolean);
+const SUMMARY = ["/health/content", "/", "/search?q=metformin"];
+const medians = {};
+const fresh = {};
+/** One GET on a connection of its own (closed after), in microseconds. */
+const freshConnection = (url) =>
+  new Promise((resolve, reject) => {
+    const t = performance.now();
+    const req = request(url, { agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => (res.statusCode < 400 ? resolve((performance.now() - t) * 1000) : reject(new Error(`${url}: ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+for (const hostName of HOSTS) {
   console.log(`== ${hostName}: ${N} sequential requests per route ==`);
   const host = await startHost(hostName);
   try {
@@ -49,7 +67,17 @@ for (const hostName of ["spin", "workerd"]) {
           if (!res.ok) throw new Error(`${path}: ${res.status}`);
         }
         console.log(`${hostName} ${fn} ${path} rtt_median_us=${pct(rtt, 0.5).toFixed(0)} rtt_p99_us=${pct(rtt, 0.99).toFixed(0)} n=${N}`);
+        (medians[hostName] ??= {})[path] = pct(rtt, 0.5);
       }
+    }
+    // The same on a new connection per request (no keep-alive): real Spin 4.1 leaves Nagle's
+    // algorithm on for its connections (no TCP_NODELAY), so on a kept-alive connection an
+    // answer whose head went out before its body waits for the client's delayed ACK (~40 ms).
+    for (const path of SUMMARY) {
+      const rtt = [];
+      for (let i = 0; i < N; i++) rtt.push(await freshConnection(host.url + path));
+      console.log(`${hostName} ${path} (new connection each) rtt_median_us=${pct(rtt, 0.5).toFixed(0)} rtt_p99_us=${pct(rtt, 0.99).toFixed(0)} n=${N}`);
+      (fresh[hostName] ??= {})[path] = pct(rtt, 0.5);
     }
     // A whole authenticated request: session token check (WebCrypto Ed25519 on workerd,
     // ed25519-dalek in the Spin component), revocation lookup, the HCP-only item, render.
@@ -73,4 +101,12 @@ for (const hostName of ["spin", "workerd"]) {
   } finally {
     await host.stop();
   }
+}
+console.log("== summary: median round trip (us), same run: kept-alive connection | new connection each ==");
+for (const [hostName, m] of Object.entries(medians)) {
+  const line = (m) => {
+    const [health, page, search] = SUMMARY.map((p) => m[p]);
+    return `health=${health.toFixed(0)} page=${page.toFixed(0)} search=${search.toFixed(0)} (search/health ${(search / health).toFixed(1)}x)`;
+  };
+  console.log(`summary ${hostName} keep-alive ${line(m)} | new connection ${line(fresh[hostName])}`);
 }

@@ -1,6 +1,8 @@
 // Browser test (headless Chromium): a new US healthcare professional goes from /register to a
-// verified session in the local run — the real built Workers in workerd (Miniflare), embedded
-// storage, dev mode, like `make dev` — with the fake NPPES registry behind the NPI check:
+// verified session, on each host in turn (MEDPORTAL_BROWSER_HOSTS, default `workerd,spin`):
+// the real built Workers in workerd (Miniflare, like `make dev`) and the real built components
+// in `spin up` (the contract suite's Spin host: tests/contract/hosts.mjs), dev mode, with the
+// fake NPPES registry behind the NPI check:
 //
 //   /register (≤ 4 fields besides consent checkboxes) → "check your email" → dev outbox → the
 //   magic link → confirm → /account → /verify with an NPI the registry knows → verified; an
@@ -11,13 +13,13 @@
 // links). Chromium is the system one (Debian package `chromium`; CHROMIUM_BIN overrides),
 // driven by playwright-core, which downloads no browser.
 //
-// Run: make test-browser   (or: node --test tests/browser/  after make build-workers)
-import { test, before, after } from "node:test";
+// Run: make test-browser   (or: node --test tests/browser/  after make build-dev spin-cli)
+import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium } from "playwright-core";
-import { startPortal } from "../workerd/portal.mjs";
+import { startBareHost } from "../contract/hosts.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
 
 const HCP_ITEM = "/content/apixaban-aristotle-trial-summary";
@@ -48,35 +50,38 @@ function freePort() {
 // Bounds a hung browser or portal (each journey takes a few seconds).
 const LIMIT = { timeout: 120_000 };
 
-let portal, nppes, browser, origin;
+const HOSTS = (process.env.MEDPORTAL_BROWSER_HOSTS ?? "workerd,spin").split(",").filter(Boolean);
+let browser, nppes, origin;
 const timings = {};
 
 before(async () => {
   const t0 = performance.now();
   nppes = await startFakeNppes();
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    try {
-      portal = await startPortal({ port, vars: { dev_mode: "true", public_origin: origin, npi_registry_url: nppes.url } });
-      break;
-    } catch (e) {
-      if (attempt >= 2) throw e; // the port was taken in between: try another
-    }
-  }
   browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
-  timings.start_portal_and_browser = Math.round(performance.now() - t0);
+  timings.start_browser = Math.round(performance.now() - t0);
 }, LIMIT);
 
 after(async () => {
   await browser?.close();
-  await portal?.stop();
   await nppes?.stop();
   if (Object.keys(timings).length) console.log(`browser journey timings (ms): ${JSON.stringify(timings)}`);
 });
+
+/** The portal on `host`, serving at a port its public origin names (mail links carry it). */
+async function startPortalOn(host) {
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    try {
+      return await startBareHost(host, { dev_mode: "true", public_origin: origin, npi_registry_url: nppes.url }, { port });
+    } catch (e) {
+      if (attempt >= 2) throw e; // the port was taken in between: try another
+    }
+  }
+}
 
 /** A fresh browser profile; records console errors, page errors and failed requests. */
 async function newPage(javaScriptEnabled) {
@@ -175,9 +180,25 @@ async function journey(javaScriptEnabled) {
   } finally {
     await context.close();
   }
-  timings[javaScriptEnabled ? "js" : "no_js"] = Math.round(performance.now() - started);
+  return Math.round(performance.now() - started);
 }
 
-test("register → magic link → verify NPI → verified, HCP-only content unlocked (JavaScript enabled, no console errors)", LIMIT, () => journey(true));
+for (const host of HOSTS) {
+  describe(`on ${host}`, () => {
+    let portal;
+    before(async () => {
+      const t0 = performance.now();
+      portal = await startPortalOn(host);
+      timings[`${host}_start`] = Math.round(performance.now() - t0);
+    }, LIMIT);
+    after(() => portal?.stop());
 
-test("the same journey works with JavaScript disabled", LIMIT, () => journey(false));
+    test("register → magic link → verify NPI → verified, HCP-only content unlocked (JavaScript enabled, no console errors)", LIMIT, async () => {
+      timings[`${host}_js`] = await journey(true);
+    });
+
+    test("the same journey works with JavaScript disabled", LIMIT, async () => {
+      timings[`${host}_no_js`] = await journey(false);
+    });
+  });
+}

@@ -2,10 +2,10 @@
 // mode on a free loopback port, and can dump any store directly (not through the portal),
 // so residency is checked on the stores themselves. The hosts run development builds
 // (`make build-dev`): the Workers from functions/<fn>/build-dev, the Spin components from
-// build/spin-dev (through a copy of spin.toml pointing there) in the real `spin up`, the native
-// host built with them. Host `spin-host` is the home-made wasmtime stand-in (not by default).
+// build/spin-dev in the real `spin up` (spin.toml with the development overlay, run with the
+// operators' commands: ./spin-deploy.mjs), the native host built with them.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import { ROOT, startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
 import { startFakeOidc } from "../fakes/oidc.mjs";
 import { itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
+import { devSpinManifest, spinCommands } from "./spin-deploy.mjs";
 
 // Outbound calls get a 1.5 s deadline here instead of the default 5 s, so the scenario with
 // an unresponsive registry stays fast; the fake answers in milliseconds otherwise.
@@ -26,20 +27,6 @@ const DEV_VARS = {
   outbound_timeout_ms: String(OUTBOUND_TIMEOUT_MS),
   search_index_token: SEARCH_INDEX_TOKEN,
 };
-
-/** spin.toml with every component's source in build/spin-dev (absolute paths), written to `dir`. */
-function devSpinManifest(dir) {
-  const text = readFileSync(join(ROOT, "spin.toml"), "utf8").replace(
-    /^source = "build\/spin\/([\w-]+\.wasm)"$/gm,
-    (_, file) => `source = ${JSON.stringify(join(ROOT, "build/spin-dev", file))}`,
-  );
-  for (const m of text.matchAll(/^source = "(.+)"$/gm)) {
-    if (!existsSync(m[1])) throw new Error(`${m[1]} missing: run make build-spin DEV=1`);
-  }
-  const file = join(dir, "spin.dev.toml");
-  writeFileSync(file, text);
-  return file;
-}
 
 function spawnHost(bin, args, env) {
   return new Promise((resolvePromise, reject) => {
@@ -75,35 +62,27 @@ export function spinBin() {
   return process.env.SPIN_BIN ?? execFileSync(join(ROOT, "../shared/tools/spin/install"), { encoding: "utf8" }).trim();
 }
 
-/** The runtime config operators use (`infra/spin/runtime-config.toml`), every store path
- * made absolute inside `stateDir`, as the README tells operators to do. */
-export function spinRuntimeConfig(stateDir) {
-  const text = readFileSync(join(ROOT, "infra/spin/runtime-config.toml"), "utf8").replace(
-    /^path = "([\w.-]+\.db)"$/gm,
-    (_, file) => `path = ${JSON.stringify(join(stateDir, file))}`,
-  );
-  const file = join(stateDir, "runtime-config.toml");
-  writeFileSync(file, text);
-  return file;
+/** The steps the `spin` host runs (the last one is `spin up`): the operators' commands with
+ * the development manifest (written to `stateDir`), the demo seeds and a loopback port. */
+export function spinHostSteps(stateDir, port, spin = spinBin()) {
+  const manifest = devSpinManifest(ROOT, stateDir);
+  return spinCommands({ app: ROOT, state: stateDir, listen: `127.0.0.1:${port}`, manifest, seed: true, spin });
 }
 
-/** The real `spin up` on the repository's spin.toml (development components), with the
- * production runtime-config shape, migrations applied the way operators apply them
- * (`medportal-migrate DB_FILE infra/migrations [infra/seed/<db>]`, before start), and dev
- * variables as `SPIN_VARIABLE_*`. Its stores are Spin's SQLite files in `stateDir`. */
-async function startRealSpin(stateDir, spinVars, cache) {
-  const migrate = process.env.MIGRATE_BIN ?? join(cache, "native/medportal-migrate");
-  const config = spinRuntimeConfig(stateDir);
-  for (const db of ["db_global", "db_eu", "db_us"]) {
-    execFileSync(migrate, [join(stateDir, `${db}.db`), join(ROOT, "infra/migrations"), join(ROOT, "infra/seed", db)], { stdio: "ignore" });
+/** The real `spin up` on spin.toml with the development overlay (development components,
+ * the /dev routes, loopback outbound for the fakes), started with exactly the operators'
+ * commands (./spin-deploy.mjs; README "Deploying -> Fermyon Spin") plus the demo seeds, dev
+ * variables as `SPIN_VARIABLE_*`. Its stores and logs are Spin's files in `stateDir`. */
+async function startRealSpin(stateDir, spinVars, port) {
+  port ??= await freePort();
+  const steps = spinHostSteps(stateDir, port);
+  const up = steps.pop();
+  for (const { argv, cwd, build } of steps) {
+    if (build) continue; // make build-dev built them
+    if (!existsSync(argv[0]) && argv[0].startsWith("/")) throw new Error(`${argv[0]} missing: run make build-dev`);
+    execFileSync(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"] });
   }
-  const manifest = devSpinManifest(stateDir);
-  const port = await freePort();
-  const child = spawn(spinBin(), ["up", "--from", manifest, "--runtime-config-file", config, "--listen", `127.0.0.1:${port}`], {
-    cwd: stateDir,
-    env: { ...process.env, ...spinVars },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(up.argv[0], up.argv.slice(1), { cwd: up.cwd, env: { ...process.env, ...spinVars }, stdio: ["ignore", "pipe", "pipe"] });
   const out = [];
   child.stdout.on("data", (d) => out.push(d.toString()));
   child.stderr.on("data", (d) => out.push(d.toString()));
@@ -114,14 +93,17 @@ async function startRealSpin(stateDir, spinVars, cache) {
   for (;;) {
     if (exited) throw new Error(`spin up exited: ${out.join("")}`);
     // Any answer means it serves (a misconfigured portal answers 500, which tests look at).
-    const up = await fetch(`${url}/health/content`).then(() => true, () => false);
-    if (up) break;
-    if (Date.now() - started > 60_000) throw new Error(`spin up did not start: ${out.join("")}`);
+    const serving = await fetch(`${url}/health/content`, { signal: AbortSignal.timeout(10_000) }).then(() => true, () => false);
+    if (serving) break;
+    if (Date.now() - started > 60_000) {
+      child.kill("SIGINT"); // spin up stops its trigger process with it
+      throw new Error(`spin up did not start: ${out.join("")}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // Component output goes to .spin/logs beside the manifest as well as to the terminal.
+  // Component output goes to <state dir>/logs as well as to the terminal.
   const logs = () => {
-    const dir = join(stateDir, ".spin/logs");
+    const dir = join(stateDir, "logs");
     const files = existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), "utf8")) : [];
     return out.join("") + files.join("");
   };
@@ -177,8 +159,9 @@ export async function startHost(name) {
 }
 
 /** Starts host `name` with exactly `vars` (no fakes, no search seeding): { url, logs(), stop }
- * (`logs()` is what the host wrote to stderr so far). */
-export async function startBareHost(name, vars) {
+ * (`logs()` is what the host wrote to stderr so far). `port`: the port to serve on (Spin and
+ * workerd; default a free one). */
+export async function startBareHost(name, vars, { port } = {}) {
   const spinVars = spinVarsOf(vars);
   const cache = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, ".cache/medportal/target");
   const stateDir = mkdtempSync(join(tmpdir(), `medportal-${name}-`));
@@ -186,30 +169,18 @@ export async function startBareHost(name, vars) {
     const bin = process.env.NATIVE_HOST_BIN ?? join(cache, "native/medportal-native-host");
     const { child, url, logs } = await spawnHost(
       bin,
-      ["--manifest", "spin.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
+      ["--manifest", devSpinManifest(ROOT, stateDir), "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
       spinVars,
     ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
     return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
-  if (name === "spin") return startRealSpin(stateDir, spinVars, cache);
-  if (name === "spin-host") {
-    // The home-made wasmtime stand-in for Spin (tests/spin-host), kept for what real Spin
-    // cannot do; not in the default host list.
-    const bin = process.env.SPIN_HOST_BIN ?? join(process.env.HOME, ".cache/medportal/spin-host-target/release/medportal-spin-host");
-    const migrate = ["db_global", "db_eu", "db_us"].flatMap((db) => [
-      "--migrate", `${db}=infra/migrations`,
-      "--migrate", `${db}=infra/seed/${db}`,
-    ]);
-    const { child, url, logs } = await spawnHost(
-      bin,
-      ["--manifest", devSpinManifest(stateDir), "--runtime-config", "infra/spin/runtime-config.toml", "--state-dir", stateDir, "--listen", "127.0.0.1:0", ...migrate],
-      spinVars,
-    );
-    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+  if (name === "spin") {
+    return startRealSpin(stateDir, spinVars, port).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
   }
   if (name === "workerd") {
     const logs = [];
-    const { mf, url, stop } = await startPortal({ vars, onOutput: (text) => logs.push(text) });
+    rmSync(stateDir, { recursive: true, force: true }); // workerd keeps its stores in memory
+    const { mf, url, stop } = await startPortal({ vars, port, onOutput: (text) => logs.push(text) });
     const dump = async (store) => {
       const [kind] = store.split("_");
       const worker = kind === "db" && store === "db_global" ? "content" : "identity";

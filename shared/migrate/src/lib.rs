@@ -116,8 +116,8 @@ fn unix_seconds() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
-/// Creates `_migrations`, or brings an older layout to the shared one: the Spin test host
-/// used to keep `applied_at` as TEXT (`datetime('now')`), the workerd harness as milliseconds.
+/// Creates `_migrations`, or brings an older layout to the shared one: the former Spin test
+/// host used to keep `applied_at` as TEXT (`datetime('now')`), the workerd harness as milliseconds.
 fn prepare_table(conn: &Connection) -> Result<(), Error> {
     conn.execute_batch(MIGRATIONS_TABLE).map_err(|e| err(None, e))?;
     let declared: String = conn
@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn older_layouts_are_brought_to_integer_seconds() {
-        // the Spin test host's former TEXT column
+        // the former Spin test host's TEXT column
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
             "CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (datetime('now')));

@@ -57,7 +57,8 @@ impl HttpClient for SpinPlatform {
         let exchange = async {
             let resp = spin_sdk::http::send(outbound).await.map_err(|e| Error::platform(format!("outbound http: {e:?}")))?;
             let (parts, body) = resp.into_parts();
-            let bytes = read_limited(body, MAX_REPLY_BYTES)
+            let mut body = body;
+            let bytes = read_limited(&mut body, MAX_REPLY_BYTES)
                 .await
                 .map_err(|e| Error::platform(format!("outbound http body: {e}")))?
                 .ok_or_else(medportal_core::ports::reply_too_large)?;
@@ -177,12 +178,12 @@ impl SqlStore for SpinSqlite {
 
 /// Reads a body frame by frame: the bytes, or `None` as soon as they exceed `limit` (the rest
 /// is left unread; dropping the body closes the stream).
-async fn read_limited<B>(body: B, limit: usize) -> core::result::Result<Option<Vec<u8>>, String>
+async fn read_limited<B>(body: &mut B, limit: usize) -> core::result::Result<Option<Vec<u8>>, String>
 where
-    B: http_body::Body,
+    B: http_body::Body + Unpin,
     B::Error: core::fmt::Debug,
 {
-    let mut body = core::pin::pin!(body);
+    let mut body = core::pin::Pin::new(body);
     let mut out = Vec::new();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| format!("{e:?}"))?;
@@ -209,11 +210,44 @@ pub async fn config() -> Result<Config> {
     Config::from_lookup(|k| values.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.clone()))
 }
 
-pub type SpinResponse = http::Response<Full<Bytes>>;
+pub type SpinResponse = http::Response<Reply>;
 
-fn to_spin_response(resp: medportal_core::Response) -> SpinResponse {
+/// A response body that also holds the request's body, so the request body is dropped only
+/// once the whole response has been handed to the runtime (spin-sdk drops the response body
+/// after writing its last frame and its end).
+///
+/// Why: Spin 4.1's HTTP server (hyper 1.10.1) can leave the end of a chunked response in its
+/// write buffer and then shut the connection down without flushing it, when the request body
+/// was dropped (read side closed) before the response ended: the client then gets the head
+/// and the body but never the final chunk, so a refused, partly read request body got no
+/// complete answer. Dropping the request body after the response ends wakes the connection
+/// once more, and that pass flushes before it shuts down.
+pub struct Reply {
+    body: Full<Bytes>,
+    _request: Option<spin_sdk::wasip3::http_compat::IncomingRequestBody>,
+}
+
+impl http_body::Body for Reply {
+    type Data = Bytes;
+    type Error = core::convert::Infallible;
+
+    fn poll_frame(
+        mut self: core::pin::Pin<&mut Self>,
+        cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<Option<core::result::Result<http_body::Frame<Bytes>, Self::Error>>> {
+        core::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+fn to_spin_response(resp: medportal_core::Response, request: Option<spin_sdk::wasip3::http_compat::IncomingRequestBody>) -> SpinResponse {
     let (parts, body) = resp.into_parts();
-    http::Response::from_parts(parts, Full::new(Bytes::from(body)))
+    http::Response::from_parts(parts, Reply { body: Full::new(Bytes::from(body)), _request: request })
 }
 
 /// The whole request path for one function; entry files call only this.
@@ -223,12 +257,12 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
         Ok(c) => c,
         Err(e) => {
             platform.log(LogLevel::Error, &format!("invalid configuration: {e}"));
-            let mut resp = http::Response::new(Full::new(Bytes::from_static(b"Service misconfigured")));
+            let mut resp = http::Response::new(Bytes::from_static(b"Service misconfigured").to_vec());
             *resp.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-            return resp;
+            return to_spin_response(resp, Some(req.into_body()));
         }
     };
-    let (mut parts, body) = req.into_parts();
+    let (mut parts, mut body) = req.into_parts();
     // The runtime's peer address, or (behind a trusted reverse proxy) the right-most entry
     // of the header that proxy sets: never an address header the client chose.
     let client = match &config.client_address_header {
@@ -255,7 +289,7 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
     // A declared length over the limit is refused unread; a body without one (chunked) is read
     // frame by frame and refused as soon as it passes the limit.
     let collected = match medportal_core::check_body_size(&config, declared) {
-        Ok(()) => match read_limited(body, config.max_body_bytes).await {
+        Ok(()) => match read_limited(&mut body, config.max_body_bytes).await {
             Ok(Some(bytes)) => Ok(bytes),
             Ok(None) => Err(Error::PayloadTooLarge { limit: config.max_body_bytes }),
             Err(_) => Err(Error::bad_request("invalid_body", "The request body could not be read.")),
@@ -265,11 +299,12 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
     match collected {
         Ok(bytes) => {
             let req = http::Request::from_parts(parts, bytes);
-            to_spin_response(medportal_core::serve::<A, _>(&platform, &config, req).await)
+            to_spin_response(medportal_core::serve::<A, _>(&platform, &config, req).await, None)
         }
         Err(e) => {
             let head = http::Request::from_parts(parts, Vec::new());
-            to_spin_response(medportal_core::refuse::<A, _>(&platform, &config, &head, e))
+            // the request body, unread or partly read, goes with the answer (see `Reply`)
+            to_spin_response(medportal_core::refuse::<A, _>(&platform, &config, &head, e), Some(body))
         }
     }
 }

@@ -62,28 +62,51 @@ fn cloudflare_route<'a>(routes: &'a [(String, String)], path: &str) -> Option<&'
         .map(|(_, f)| f.as_str())
 }
 
-#[test]
-fn spin_manifest_sends_every_route_to_its_function_and_holds_no_dead_route() {
-    let spin = load("spin.toml");
-    let triggers: Vec<(String, String)> = spin["trigger"]["http"]
+fn spin_triggers(manifest: &toml::Table) -> Vec<(String, String)> {
+    manifest["trigger"]["http"]
         .as_array()
         .expect("trigger.http")
         .iter()
         .map(|t| (t["route"].as_str().unwrap_or_default().to_owned(), t["component"].as_str().unwrap_or_default().to_owned()))
-        .collect();
-    let table = spin_routes::RouteTable::new(triggers.clone());
+        .collect()
+}
+
+/// Development-only routes (compiled into `DEV=1` builds only).
+fn is_dev_route(path: &str) -> bool {
+    path.starts_with("/dev/")
+}
+
+#[test]
+fn spin_manifest_sends_every_route_to_its_function_and_holds_no_dead_route() {
+    let spin = load("spin.toml");
+    let production = spin_triggers(&spin);
+    for (route, component) in &production {
+        assert!(!is_dev_route(route), "spin.toml (production) routes {route} to {component}: /dev routes belong in infra/spin/dev-overlay.toml");
+    }
+    // development runs: spin.toml with the overlay's routes appended
+    let overlay = load("infra/spin/dev-overlay.toml");
+    let added = spin_triggers(&overlay);
+    for (route, _) in &added {
+        assert!(is_dev_route(route), "infra/spin/dev-overlay.toml adds {route}: only /dev routes belong there");
+    }
+    let development: Vec<(String, String)> = production.iter().chain(&added).cloned().collect();
+    for (label, triggers, with_dev) in [("spin.toml", &production, false), ("spin.toml + dev overlay", &development, true)] {
+        let table = spin_routes::RouteTable::new(triggers.clone());
+        for spec in FUNCTIONS {
+            let patterns: Vec<String> = patterns(spec.function).into_iter().filter(|p| with_dev || !is_dev_route(p)).collect();
+            for p in &patterns {
+                assert_eq!(table.component(&sample(p)), Some(spec.name), "{label} sends {p} elsewhere");
+            }
+            // every trigger of the component serves at least one of its routes (the content
+            // function's `/...` is the catch-all for unknown paths)
+            for (route, _) in triggers.iter().filter(|(_, c)| c == spec.name) {
+                let only = spin_routes::RouteTable::new([(route.clone(), spec.name.to_owned())]);
+                let used = route == "/..." || patterns.iter().any(|p| only.component(&sample(p)).is_some());
+                assert!(used, "{label} route {route} of {} serves none of its routes", spec.name);
+            }
+        }
+    }
     for spec in FUNCTIONS {
-        let patterns = patterns(spec.function);
-        for p in &patterns {
-            assert_eq!(table.component(&sample(p)), Some(spec.name), "spin.toml sends {p} elsewhere");
-        }
-        // every trigger of the component serves at least one of its routes (the content
-        // function's `/...` is the catch-all for unknown paths)
-        for (route, _) in triggers.iter().filter(|(_, c)| c == spec.name) {
-            let only = spin_routes::RouteTable::new([(route.clone(), spec.name.to_owned())]);
-            let used = route == "/..." || patterns.iter().any(|p| only.component(&sample(p)).is_some());
-            assert!(used, "spin.toml route {route} of {} serves none of its routes", spec.name);
-        }
         let comp = &spin["component"][spec.name];
         let mut stores = strings(comp.get("key_value_stores"));
         stores.extend(strings(comp.get("sqlite_databases")));
@@ -91,6 +114,47 @@ fn spin_manifest_sends_every_route_to_its_function_and_holds_no_dead_route() {
         for db in strings(comp.get("sqlite_databases")) {
             assert_eq!(StoreName::parse(&db).map(|s| s.kind()), Some(StoreKind::Sql), "{db}");
         }
+    }
+}
+
+/// The host of an outbound-host pattern (`https://a.example:443`, `http://127.0.0.1:*`,
+/// `https://{{ mail_api_host }}`): loopback, private, link-local, unspecified or `localhost`
+/// means a test fake, never a production peer.
+fn is_loopback_or_private(pattern: &str) -> bool {
+    let rest = pattern.split_once("://").map_or(pattern, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") || host == "*" {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00 || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+/// Fails when a production manifest lets `component` call a loopback or private host (the
+/// tests' fake registries belong in the development overlay only).
+fn assert_no_loopback_or_private_outbound(manifest: &str, component: &str, hosts: &BTreeSet<String>) {
+    for h in hosts {
+        assert!(!is_loopback_or_private(h), "{manifest}: {component} may call {h}: loopback/private hosts belong in the development overlay only");
+    }
+}
+
+#[test]
+fn the_outbound_host_check_knows_loopback_and_private_hosts() {
+    for h in ["http://127.0.0.1:*", "http://localhost:8080", "https://10.1.2.3", "http://192.168.0.1:80", "http://[::1]:*", "http://*:*", "http://0.0.0.0:9"] {
+        assert!(is_loopback_or_private(h), "{h}");
+    }
+    for h in ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com:443", "https://{{ mail_api_host }}", "https://8.8.8.8"] {
+        assert!(!is_loopback_or_private(h), "{h}");
     }
 }
 
@@ -162,16 +226,22 @@ fn the_same_logical_store_maps_to_one_resource_everywhere() {
 }
 
 #[test]
-fn only_identity_may_call_out_and_only_to_the_registry_the_provider_and_local_fakes() {
+fn only_identity_may_call_out_and_only_to_the_registry_and_the_provider_local_fakes_in_development_only() {
     let spin = load("spin.toml");
+    let overlay = load("infra/spin/dev-overlay.toml");
     for spec in FUNCTIONS {
         let hosts = strings(spin["component"][spec.name].get("allowed_outbound_hosts"));
+        assert_no_loopback_or_private_outbound("spin.toml", spec.name, &hosts);
         let want: BTreeSet<String> = if spec.name == "identity" {
-            ["http://127.0.0.1:*", "https://npiregistry.cms.hhs.gov", "https://login.doccheck.com"].iter().map(|s| s.to_string()).collect()
+            ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com"].iter().map(|s| s.to_string()).collect()
         } else {
             BTreeSet::new()
         };
         assert_eq!(hosts, want, "allowed_outbound_hosts of {}", spec.name);
+        // development runs add the loopback fakes, to identity only
+        let dev = strings(overlay.get("component").and_then(|c| c.get(spec.name)).and_then(|c| c.get("allowed_outbound_hosts")));
+        let want_dev: BTreeSet<String> = if spec.name == "identity" { ["http://127.0.0.1:*".to_owned()].into() } else { BTreeSet::new() };
+        assert_eq!(dev, want_dev, "infra/spin/dev-overlay.toml outbound hosts of {}", spec.name);
     }
     // the registry variable is declared, passed to identity, and its default is allowed
     let default = spin["variables"]["npi_registry_url"]["default"].as_str().expect("npi_registry_url default");
@@ -218,5 +288,18 @@ fn only_search_admin_holds_the_search_index_token_and_only_as_a_secret() {
         let vars = &spin["component"][spec.name]["variables"];
         assert_eq!(vars.get("search_index_token").is_some(), spec.name == "search-admin", "search_index_token given to {}", spec.name);
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
+    }
+}
+
+#[test]
+fn every_configuration_key_can_be_set_on_spin() {
+    // Spin hands a component only variables spin.toml declares: an undeclared key could never
+    // be set (SPIN_VARIABLE_<NAME> is ignored) and would always read as unset.
+    let spin = load("spin.toml");
+    let declared: BTreeSet<String> = spin["variables"].as_table().expect("[variables]").keys().cloned().collect();
+    for key in medportal_core::Config::KEYS {
+        assert!(declared.contains(*key), "spin.toml [variables] lacks {key}");
+        let passed = FUNCTIONS.iter().any(|spec| spin["component"][spec.name]["variables"].get(*key).is_some());
+        assert!(passed, "spin.toml passes {key} to no component");
     }
 }

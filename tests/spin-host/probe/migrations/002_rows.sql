@@ -1,2 +1,0 @@
-INSERT INTO seeded (name) VALUES ('alpha');
-INSERT INTO seeded (name) VALUES ('beta');
