@@ -7,6 +7,7 @@ mod events;
 mod evidence;
 mod handlers;
 mod links;
+mod mailer;
 mod model;
 mod npi;
 mod oidc;

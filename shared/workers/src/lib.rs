@@ -131,6 +131,24 @@ impl Platform for WorkersPlatform {
     async fn open_blob(&self, name: StoreName) -> Result<WorkersR2> {
         Binding::of(&self.env, name).map(WorkersR2)
     }
+    /// Cloudflare Email Service: `env.mail.send({ from, to, subject, text })` on the Worker's
+    /// `send_email` binding named `mail`, called through JavaScript directly (like the stores).
+    async fn send_email(&self, from: &str, mail: &medportal_core::ports::Mail) -> Result<()> {
+        let binding = js_get(&self.env, "mail")?;
+        if binding.is_undefined() || binding.is_null() {
+            return Err(Error::Upstream("mail_transport=cloudflare: no send_email binding named `mail`".into()));
+        }
+        let message = object(&[
+            ("from", JsValue::from_str(from)),
+            ("to", JsValue::from_str(&mail.to)),
+            ("subject", JsValue::from_str(&mail.subject)),
+            ("text", JsValue::from_str(&mail.text)),
+        ])?;
+        call_method(&binding, "send", &Array::of1(&message))
+            .await
+            .map(|_| ())
+            .map_err(|e| Error::Upstream(format!("send_email: {e}")))
+    }
 }
 
 /// A JavaScript exception as a platform error: an `Error`'s message (and cause, which is

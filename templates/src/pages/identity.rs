@@ -161,6 +161,20 @@ pub fn check_email(ctx: &PageContext) -> Markup {
     )
 }
 
+/// A mail the transport did not take (it is kept and retried): said plainly, with what to do.
+pub fn mail_deferred(ctx: &PageContext) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::IdentityMailDeferredTitle),
+        html! {
+            h1 { (t(l, Msg::IdentityMailDeferredTitle)) }
+            (notice(NoticeKind::Warning, t(l, Msg::IdentityMailDeferredText)))
+            p { (t(l, Msg::IdentityMailDeferredAgain)) " " a href=(paths::identity::LOGIN) { (t(l, Msg::IdentityLoginSubmit)) } }
+        },
+    )
+}
+
 /// A link request stopped by a limit: said plainly, with when to try again; the same page
 /// whether or not the address has an account.
 pub fn too_many_links(ctx: &PageContext, minutes: u64) -> Markup {
