@@ -1,6 +1,7 @@
 //! Identity function: sign-up with progressive profiling, passwordless sign-in by email
 //! link, EdDSA session tokens, account, HCP verification (the identity issue).
 
+mod bootstrap;
 mod enrolment;
 mod entry;
 mod events;
@@ -60,6 +61,8 @@ pub enum Route {
     Roles,
     RoleEdit,
     RoleSave,
+    BootstrapForm,
+    Bootstrap,
 }
 
 impl App for Identity {
@@ -96,6 +99,8 @@ impl App for Identity {
                 .get(paths::ADMIN_ROLES, Route::Roles)
                 .get(paths::ADMIN_ROLE, Route::RoleEdit)
                 .post(paths::ADMIN_ROLE, Route::RoleSave)
+                .get(paths::ADMIN_BOOTSTRAP, Route::BootstrapForm)
+                .post(paths::ADMIN_BOOTSTRAP, Route::Bootstrap)
                 .build()
         })
     }
@@ -134,6 +139,8 @@ impl App for Identity {
             Route::Roles => admin_roles::list(ctx, info, &req).await,
             Route::RoleEdit => admin_roles::edit(ctx, info, &req, id(&params)).await,
             Route::RoleSave => admin_roles::save(ctx, info, &req, id(&params)).await,
+            Route::BootstrapForm => handlers::bootstrap::form(ctx, info, &req).await,
+            Route::Bootstrap => handlers::bootstrap::submit(ctx, info, &req).await,
         }
     }
 

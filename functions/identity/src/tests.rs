@@ -1117,3 +1117,51 @@ fn an_undelivered_link_mail_is_deleted_when_its_link_expires_and_the_loss_audite
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.abandoned'"), 2);
     assert_eq!(api.to(), ["fresh@example.org"]);
 }
+
+// ---- the first administrator ---------------------------------------------------------------
+
+#[test]
+fn the_first_administrator_is_bootstrapped_once_with_the_operators_token_audited() {
+    const TOKEN: &str = "bootstrap-token-0123456789abcdef";
+    let vars = [("dev_mode", "true"), ("admin_bootstrap_token", TOKEN)];
+    let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())).unwrap();
+    let host = TestHost::new().with_config(config);
+    let mut b = Browser::new(&host);
+    assert_eq!(register(&mut b, "first.admin@example.org", "DE").status(), 200);
+    assert_eq!(sign_in_with_link(&mut b, &last_link(&host, "first.admin@example.org")).status(), 303);
+    // the demo data has an administrator: closed
+    assert_eq!(b.get("/account/admin-bootstrap").status(), 404);
+    exec(&host, "eu", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    exec(&host, "us", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    let form = b.get("/account/admin-bootstrap");
+    assert_eq!(form.status(), 200);
+    let csrf = csrf_of(&TestHost::text(&form));
+    // CSRF first, then the token (compared in constant time); a wrong one is audited
+    assert_eq!(b.send("POST", "/account/admin-bootstrap", &[("token", TOKEN)]).status(), 403);
+    let wrong = b.send("POST", "/account/admin-bootstrap", &[("csrf", &csrf), ("token", "guess-0123456789abcdef0123")]);
+    assert_eq!(wrong.status(), 400);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.bootstrapped' AND outcome = 'failure'"), 1);
+    let done = b.send("POST", "/account/admin-bootstrap", &[("csrf", &csrf), ("token", TOKEN)]);
+    assert_eq!(done.status(), 200);
+    assert!(TestHost::text(&done).contains(t(Locale::En, Msg::IdentityBootstrapDone)));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'first.admin@example.org' AND roles = 'hcp,admin'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.bootstrapped' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM enrolment_codes"), 1, "an enrolment code for the authenticator");
+    // signed out (roles changed), and closed for good
+    assert_eq!(b.get("/account").status(), 401);
+    let mut other = Browser::new(&host);
+    assert_eq!(register(&mut other, "second.admin@example.org", "US").status(), 200);
+    assert_eq!(sign_in_with_link(&mut other, &last_link(&host, "second.admin@example.org")).status(), 303);
+    assert_eq!(other.get("/account/admin-bootstrap").status(), 404);
+}
+
+#[test]
+fn no_bootstrap_without_the_token() {
+    let host = TestHost::new();
+    exec(&host, "eu", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    exec(&host, "us", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    let mut b = Browser::new(&host);
+    assert_eq!(register(&mut b, "no.token@example.org", "US").status(), 200);
+    assert_eq!(sign_in_with_link(&mut b, &last_link(&host, "no.token@example.org")).status(), 303);
+    assert_eq!(b.get("/account/admin-bootstrap").status(), 404);
+}

@@ -46,6 +46,10 @@ pub struct Config {
     pub client_address_header: Option<String>,
     /// How mail leaves the portal (identity sends it): see [`MailConfig`].
     pub mail: MailConfig,
+    /// One-time bootstrap of the first administrator (identity only, secret, >= 24
+    /// characters): while no administrator exists, a signed-in person who enters it at
+    /// `/account/admin-bootstrap` becomes one (audited). Unset = no bootstrap (fail closed).
+    pub admin_bootstrap_token: Option<String>,
 }
 
 /// Outgoing mail: the transport and the sender address.
@@ -133,6 +137,7 @@ impl std::fmt::Debug for Config {
             .field("outbound_timeout", &self.outbound_timeout)
             .field("search_index_token", &self.search_index_token.as_ref().map(|_| "<redacted>"))
             .field("mail", &self.mail)
+            .field("admin_bootstrap_token", &self.admin_bootstrap_token.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
@@ -163,6 +168,7 @@ impl Config {
         "mail_from",
         "mail_api_url",
         "mail_api_key",
+        "admin_bootstrap_token",
     ];
 
     /// The search indexing token dev mode accepts when `search_index_token` is unset. Public
@@ -257,8 +263,13 @@ impl Config {
             return Err(Error::internal("config: client_address_header must be a header name"));
         }
         let mail = mail_config(&mut get, dev_mode)?;
+        let admin_bootstrap_token = get("admin_bootstrap_token");
+        if admin_bootstrap_token.as_ref().is_some_and(|t| t.len() < 24) {
+            return Err(Error::internal("config: admin_bootstrap_token must be at least 24 characters"));
+        }
         Ok(Config {
             mail,
+            admin_bootstrap_token,
             client_address_header,
             dev_mode,
             public_origin,
@@ -481,6 +492,7 @@ mod tests {
         const P: (&str, &str) = ("public_origin", "https://x.test");
         assert!(cfg(&[P, ("max_body_bytes", "12")]).is_err());
         assert!(cfg(&[P, ("search_index_token", "short")]).is_err());
+        assert!(cfg(&[P, ("admin_bootstrap_token", "short")]).is_err());
         assert!(cfg(&[("public_origin", "https://x.test/")]).is_err());
         for bad in ["0", "99", "30001", "5s", "-1"] {
             assert!(cfg(&[P, ("outbound_timeout_ms", bad)]).is_err(), "{bad}");

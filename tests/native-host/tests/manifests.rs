@@ -289,3 +289,25 @@ fn only_search_admin_holds_the_search_index_token_and_only_as_a_secret() {
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
     }
 }
+
+#[test]
+fn mail_and_bootstrap_secrets_are_identity_secrets_only() {
+    let spin = load("spin.toml");
+    let w = load("wrangler.toml");
+    for name in ["mail_api_key", "admin_bootstrap_token"] {
+        assert_eq!(spin["variables"][name]["secret"].as_bool(), Some(true), "{name} must be a secret");
+        for spec in FUNCTIONS {
+            let vars = &spin["component"][spec.name]["variables"];
+            assert_eq!(vars.get(name).is_some(), spec.name == "identity", "{name} given to {}", spec.name);
+            assert!(w["env"][spec.name]["vars"].get(name).is_none(), "{name} must not be a plain var ({})", spec.name);
+        }
+    }
+    // the mail settings reach identity on both runtimes; the API host is opened on Spin
+    for name in ["mail_transport", "mail_from", "mail_api_url"] {
+        assert!(spin["component"]["identity"]["variables"].get(name).is_some(), "{name} on Spin");
+        assert!(w["env"]["identity"]["vars"].get(name).is_some(), "{name} on Workers");
+    }
+    let hosts = strings(spin["component"]["identity"].get("allowed_outbound_hosts"));
+    assert!(hosts.contains("{{ mail_api_host }}"));
+    assert!(spin["variables"]["mail_api_host"]["default"].as_str().is_some_and(|h| h.starts_with("https://")));
+}
