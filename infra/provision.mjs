@@ -32,6 +32,7 @@ export const SECRETS = {
   session_keys: ["identity"],
   mail_api_key: ["identity"],
   oidc_client_secret: ["identity"],
+  admin_bootstrap_token: ["identity"],
   search_index_token: ["search-admin"],
   health_token: FUNCTIONS,
 };

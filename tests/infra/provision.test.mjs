@@ -10,6 +10,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "smol-toml";
+import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { generateSecrets } from "../../infra/secrets.mjs";
 import { plan, provision, resources, parseKvList, parseD1List, parseR2List, parseCreatedId, deployConfig, SECRETS } from "../../infra/provision.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -181,4 +183,20 @@ test("the generated config refuses placeholders and applies the options", () => 
   assert.deepEqual(cfg.env.identity.send_email, [{ name: "mail" }]);
   assert.equal(cfg.env.identity.vars.medical_info_email, "medinfo@example.com", "only the host is replaced");
   for (const [name, fns] of Object.entries(SECRETS)) assert.ok(fns.length >= 1, name);
+});
+
+test("generated secrets: a matching Ed25519 key pair in the session key format, long random tokens", () => {
+  const s = generateSecrets({ mailApiKey: "re_provider-key-0123456789" });
+  const [kid, seed] = s.session_keys.split(":");
+  const [pkid, pub] = s.session_public_keys.split(":");
+  assert.equal(kid, "k1");
+  assert.equal(pkid, kid);
+  assert.equal(Buffer.from(seed, "base64url").length, 32);
+  assert.match(seed + pub, /^[A-Za-z0-9_-]+$/, "base64url without padding");
+  const key = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d: seed, x: pub }, format: "jwk" });
+  const msg = Buffer.from("medportal");
+  assert.ok(verify(null, msg, createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: pub }, format: "jwk" }), sign(null, msg, key)));
+  for (const k of ["search_index_token", "health_token", "admin_bootstrap_token"]) assert.ok(s[k].length >= 24, k);
+  assert.notEqual(s.health_token, s.search_index_token);
+  for (const k of Object.keys(s)) assert.ok(k in SECRETS || k === "session_public_keys", `${k} has a home`);
 });
