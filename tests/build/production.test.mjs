@@ -12,9 +12,17 @@ import { join } from "node:path";
 import { gzipSync, constants } from "node:zlib";
 import { ROOT, FUNCTIONS } from "../workerd/portal.mjs";
 
-/** The production size budget of one Worker's wasm, gzip -9 (Cloudflare's limit is on the
+/** The production size budget of one Worker's wasm, `gzip -9` (Cloudflare's limit is on the
  * compressed upload; medportal keeps each function small). */
 const BUDGET_BYTES = 300 * 1024;
+
+/** Bytes of `file` compressed as `gzip -9 -c FILE | wc -c` (the budget's measure); Node's zlib
+ * at level 9 when there is no gzip (it compresses about 1.5% worse: stricter). */
+function gzipSize(file) {
+  const res = spawnSync("gzip", ["-9", "-c", file], { maxBuffer: 64 * 1024 * 1024 });
+  if (res.status === 0) return res.stdout.length;
+  return gzipSync(readFileSync(file), { level: constants.Z_BEST_COMPRESSION }).length;
+}
 
 /** Strings that exist only in code compiled with the `dev` feature. */
 const DEV_ONLY = [
@@ -72,7 +80,7 @@ test("every Worker passes wrangler deploy --dry-run with the production config a
       const bytes = readFileSync(join(out, wasm[0]));
       // the bundle carries the production build, not a development one
       assert.ok(bytes.equals(readFileSync(join(ROOT, "functions", fn, "build", "index_bg.wasm"))), `${fn}: bundled wasm is not functions/${fn}/build's`);
-      const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
+      const gz = gzipSize(join(out, wasm[0]));
       sizes.push(`${fn} ${(gz / 1024).toFixed(1)} KiB`);
       assert.ok(gz <= BUDGET_BYTES, `${fn}: ${gz} bytes gzip, over the ${BUDGET_BYTES} budget`);
     } finally {
