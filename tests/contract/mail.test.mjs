@@ -5,7 +5,9 @@
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/mail.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { startBareHost, DEV_VARS } from "./hosts.mjs";
+import { startPortal } from "../workerd/portal.mjs";
 import { Browser, csrfOf } from "./browser.mjs";
 import { startFakeMailApi } from "../fakes/mailapi.mjs";
 
@@ -79,6 +81,34 @@ for (const name of HOSTS) {
       const attempts = api.requests.filter((r) => r.key === kept.key);
       assert.equal(attempts.length, 2, "one failed attempt, one retry, same idempotency key");
       await signIn(failed.b, linkOf(kept.text));
+    });
+  });
+}
+
+// Cloudflare Email Service exists on Workers only: identity with `mail_transport=cloudflare`
+// and a `send_email` binding named `mail` (Miniflare's local binding, which logs each message
+// and stores its text in a file) sends the registration's link through it, and the link works.
+if (HOSTS.includes("workerd")) {
+  describe("mail through Cloudflare's send_email binding on workerd", () => {
+    let portal;
+    const logs = [];
+    before(async () => {
+      const vars = { ...DEV_VARS, mail_transport: "cloudflare", mail_from: "no-reply@portal.test" };
+      portal = await startPortal({ vars, sendEmail: [{ name: "mail" }], onOutput: (t) => logs.push(t) });
+    });
+    after(async () => await portal?.stop());
+
+    test("a registration's link goes out through the binding and works", async () => {
+      const email = "binding@example.org";
+      const { b, res, html } = await register(portal, email);
+      assert.equal(res.status, 200, html);
+      const plain = logs.join("").replace(/\x1b\[[0-9;]*m/g, "");
+      assert.match(plain, /send_email binding called with MessageBuilder:\s*From: no-reply@portal\.test\s*To: binding@example\.org/);
+      const file = plain.match(/Text: (\S+\.txt)/);
+      assert.ok(file, plain);
+      await signIn(b, linkOf(readFileSync(file[1], "utf8")));
+      const outbox = await (await fetch(portal.url + "/dev/outbox")).text();
+      assert.equal(outbox.includes(email), false, "the dev outbox is not used");
     });
   });
 }

@@ -40,8 +40,10 @@ export function localRoute(pattern) {
   return "*" + pattern.slice(slash);
 }
 
-/** Miniflare options for the portal. `vars` override wrangler vars (e.g. dev_mode). */
-export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS_BUILD, onOutput } = {}) {
+/** Miniflare options for the portal. `vars` override wrangler vars (e.g. dev_mode); `sendEmail`
+ * adds `send_email` bindings (e.g. `[{ name: "mail" }]`) to the identity Worker, as
+ * `provision --mail cloudflare` does in the deployed config. */
+export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS_BUILD, onOutput, sendEmail } = {}) {
   const cfg = loadWrangler({ dev: build === "build-dev" });
   const workers = FUNCTIONS.map((fn) => {
     const env = cfg.env[fn];
@@ -68,6 +70,9 @@ export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS
       kvNamespaces: Object.fromEntries((env.kv_namespaces ?? []).map((k) => [k.binding, k.id])),
       d1Databases: Object.fromEntries((env.d1_databases ?? []).map((d) => [d.binding, d.database_id])),
       r2Buckets: Object.fromEntries((env.r2_buckets ?? []).map((b) => [b.binding, b.bucket_name])),
+      ...(env.send_email || (sendEmail && fn === "identity")
+        ? { email: { send_email: [...(env.send_email ?? []), ...(fn === "identity" ? (sendEmail ?? []) : [])] } }
+        : {}),
     };
   });
   const persist = persistDir

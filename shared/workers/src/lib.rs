@@ -144,10 +144,14 @@ impl Platform for WorkersPlatform {
             ("subject", JsValue::from_str(&mail.subject)),
             ("text", JsValue::from_str(&mail.text)),
         ])?;
-        call_method(&binding, "send", &Array::of1(&message))
+        // An RPC binding: its `send` is callable but not a `Function` instance (and has no
+        // `call` of its own: `Reflect.apply`), and its answer a thenable (`Promise.resolve`).
+        let send: Function = js_get(&binding, "send")?.unchecked_into();
+        let answer = Reflect::apply(&send, &binding, &Array::of1(&message)).map_err(|e| Error::Upstream(format!("send_email: {}", js_err(e))))?;
+        JsFuture::from(Promise::resolve(&answer))
             .await
             .map(|_| ())
-            .map_err(|e| Error::Upstream(format!("send_email: {e}")))
+            .map_err(|e| Error::Upstream(format!("send_email: {}", js_err(e))))
     }
 }
 
