@@ -200,3 +200,28 @@ test("generated secrets: a matching Ed25519 key pair in the session key format, 
   assert.notEqual(s.health_token, s.search_index_token);
   for (const k of Object.keys(s)) assert.ok(k in SECRETS || k === "session_public_keys", `${k} has a home`);
 });
+
+// The repository's migrations as wrangler itself applies them (what provision runs with
+// --remote), here against a local D1: its default pattern `infra/migrations/*.sql` (the README
+// beside them is not a migration), name order, its own table `d1_migrations`; a second run
+// applies nothing.
+test("wrangler d1 migrations apply takes infra/migrations as they are, once", (t) => {
+  const persist = mkdtempSync(join(tmpdir(), "medportal-d1-local-"));
+  t.after(() => rmSync(persist, { recursive: true, force: true }));
+  const apply = () =>
+    execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "d1", "migrations", "apply", "medportal-eu", "--local", "--persist-to", persist, "-c", "wrangler.toml", "--env", "identity"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    });
+  const first = apply();
+  for (const m of MIGRATIONS) assert.ok(first.includes(m), `${m} not applied:\n${first}`);
+  assert.doesNotMatch(first, /README/);
+  assert.match(apply(), /No migrations to apply/);
+  const list = execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "d1", "execute", "medportal-eu", "--local", "--persist-to", persist, "-c", "wrangler.toml", "--env", "identity", "--json", "--command", "SELECT name FROM d1_migrations ORDER BY id"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+  });
+  assert.deepEqual(JSON.parse(list)[0].results.map((r) => r.name), MIGRATIONS);
+});
