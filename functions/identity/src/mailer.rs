@@ -107,13 +107,13 @@ async fn transport_up<P: Platform>(ctx: &Ctx<'_, P>) {
 pub async fn retry_due<P: Platform>(ctx: &Ctx<'_, P>, region: Region) -> Result<()> {
     let now = ctx.now().unix_timestamp();
     let sql = ctx.region(region).sql().await?;
-    let expired = sql
-        .execute_returning(&region, "DELETE FROM mail_queue WHERE expires_at < ?1 RETURNING about", &[now.into()])
-        .await?;
+    let expired = sql.query("SELECT id, about FROM mail_queue WHERE expires_at < ?1 LIMIT 20", &[now.into()]).await?;
     if !expired.is_empty() {
-        let abouts = expired.iter().map(|r| r.text(0)).collect::<Result<Vec<_>>>()?;
-        let entries: Vec<_> = abouts.iter().map(|a| events::failure(SYSTEM, "mail.abandoned", a, Some("expired_undelivered"))).collect();
-        events::commit(ctx, region, Vec::new(), &entries).await?;
+        // each deletion and its audit entry in one batch
+        let rows = expired.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect::<Result<Vec<_>>>()?;
+        let gone = rows.iter().map(|(id, _)| Statement::new("DELETE FROM mail_queue WHERE id = ?1", vec![id.as_str().into()])).collect();
+        let entries: Vec<_> = rows.iter().map(|(_, about)| events::failure(SYSTEM, "mail.abandoned", about, Some("expired_undelivered"))).collect();
+        events::commit(ctx, region, gone, &entries).await?;
     }
     let due = sql
         .query(
