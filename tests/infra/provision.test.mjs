@@ -149,15 +149,18 @@ test("a failure half-way (create refused, answer lost, migration failing) is fin
 test("a run when everything exists creates nothing, keeps the ids and applies no migration again", (t) => {
   const s = scratch();
   t.after(s.cleanup);
-  assert.equal(run(s).error, undefined);
+  assert.equal(run(s, {}, { host: "portal.pharma.example", zone: "pharma.example" }).error, undefined);
   const first = readFileSync(join(s.dir, "wrangler.deploy.toml"), "utf8");
   const callsBefore = s.account().calls.length;
-  const { error } = run(s, {}, { deploy: true });
+  // without the secrets file and options this time: the keys and options of the first run stay
+  const { error } = run(s, {}, { deploy: true, secretsFile: undefined });
   assert.equal(error, undefined, error?.message);
   const acc = s.account();
   const second = acc.calls.slice(callsBefore);
   assert.deepEqual(creates(second), []);
-  assert.equal(readFileSync(join(s.dir, "wrangler.deploy.toml"), "utf8"), first, "same ids");
+  assert.equal(readFileSync(join(s.dir, "wrangler.deploy.toml"), "utf8"), first, "same ids, host, zone and public keys");
+  assert.match(first, /portal\.pharma\.example/);
+  assert.match(first, /session_public_keys = "k1:/);
   for (const d of acc.d1) assert.deepEqual(acc.migrations[d.uuid], MIGRATIONS);
   assert.deepEqual(acc.deployed.sort(), Object.keys(parse(first).env).map((fn) => `medportal-${fn}`).sort());
 });
