@@ -6,7 +6,8 @@
 //!
 //! What is stored: a queued mail's body holds its link in clear, so a row lives only while its
 //! mail is undelivered and never past the link's own expiry; delivered or expired rows are
-//! deleted. Mails that went out on the first try are never stored.
+//! deleted. Mails that went out on the first try are never stored. A stored sign-in link alone
+//! does not sign anyone in: it is bound to the asking browser's nonce (kept only hashed).
 
 use crate::events::{self, SYSTEM};
 use medportal_core::ports::{KvStore, LogLevel, Mail, Mailer, SqlValue, Statement};
