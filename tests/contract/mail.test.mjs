@@ -112,3 +112,36 @@ if (HOSTS.includes("workerd")) {
     });
   });
 }
+
+// On Workers a cron trigger (wrangler.toml `[env.identity.triggers]`) retries kept mail too, so
+// it goes out even when no other mail of its region follows.
+if (HOSTS.includes("workerd")) {
+  describe("the identity Worker's cron trigger retries kept mail on workerd", () => {
+    let portal;
+    let api;
+    before(async () => {
+      api = await startFakeMailApi();
+      portal = await startPortal({ vars: { ...DEV_VARS, ...api.vars } });
+    });
+    after(async () => {
+      await portal?.stop();
+      await api?.stop();
+    });
+
+    test("a mail kept during an outage is delivered by the scheduled run, without another request", async () => {
+      const email = "cron@example.org";
+      api.down(true);
+      const failed = await register(portal, email);
+      api.down(false);
+      assert.equal(failed.res.status, 503, failed.html);
+      const identity = await portal.mf.getWorker("identity");
+      await identity.scheduled({ cron: "* * * * *" });
+      assert.equal(api.to(email).length, 0, "not due yet");
+      await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+      await identity.scheduled({ cron: "* * * * *" });
+      const [kept] = api.to(email);
+      assert.ok(kept, "delivered by the scheduled run");
+      await signIn(failed.b, linkOf(kept.text));
+    });
+  });
+}

@@ -147,6 +147,15 @@ impl App for Identity {
     fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
         medportal_web::error_page(config, info, err)
     }
+
+    /// Mail the transport did not take is retried here too (a Workers cron trigger), not only
+    /// with a region's next mail.
+    async fn scheduled<P: Platform>(ctx: &Ctx<'_, P>) -> Result<()> {
+        for region in medportal_core::Region::all() {
+            mailer::retry_due(ctx, region).await?;
+        }
+        Ok(())
+    }
 }
 
 /// The `{id}` path parameter (ids are short ASCII; anything else cannot exist).

@@ -409,6 +409,27 @@ macro_rules! entry {
     };
 }
 
+/// The periodic work of a function ([`medportal_core::App::scheduled`]), for a cron trigger.
+pub async fn scheduled<A: App>(env: worker::Env) {
+    let platform = WorkersPlatform::new(env);
+    match platform.config() {
+        Ok(config) => medportal_core::scheduled::<A, _>(&platform, &config).await,
+        Err(e) => platform.log(LogLevel::Error, &format!("invalid configuration: {e}")),
+    }
+}
+
+/// Declares the Workers `scheduled` entry (cron triggers) for a function that has periodic
+/// work: `medportal_workers::scheduled_entry!(crate::App);` beside `entry!`.
+#[macro_export]
+macro_rules! scheduled_entry {
+    ($app:ty) => {
+        #[::worker::event(scheduled)]
+        async fn scheduled(_event: ::worker::ScheduledEvent, env: ::worker::Env, _ctx: ::worker::ScheduleContext) {
+            $crate::scheduled::<$app>(env).await
+        }
+    };
+}
+
 /// Ed25519 through the runtime's WebCrypto (`crypto.subtle`): no curve arithmetic in the
 /// wasm, and verification at native speed. Imported keys are kept per isolate.
 mod webcrypto {
