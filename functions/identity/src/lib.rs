@@ -1,12 +1,14 @@
 //! Identity function: sign-up with progressive profiling, passwordless sign-in by email
 //! link, EdDSA session tokens, account, HCP verification (the identity issue).
 
+mod bootstrap;
 mod enrolment;
 mod entry;
 mod events;
 mod evidence;
 mod handlers;
 mod links;
+mod mailer;
 mod model;
 mod npi;
 mod oidc;
@@ -59,6 +61,8 @@ pub enum Route {
     Roles,
     RoleEdit,
     RoleSave,
+    BootstrapForm,
+    Bootstrap,
 }
 
 impl App for Identity {
@@ -95,6 +99,8 @@ impl App for Identity {
                 .get(paths::ADMIN_ROLES, Route::Roles)
                 .get(paths::ADMIN_ROLE, Route::RoleEdit)
                 .post(paths::ADMIN_ROLE, Route::RoleSave)
+                .get(paths::ADMIN_BOOTSTRAP, Route::BootstrapForm)
+                .post(paths::ADMIN_BOOTSTRAP, Route::Bootstrap)
                 .build()
         })
     }
@@ -133,11 +139,22 @@ impl App for Identity {
             Route::Roles => admin_roles::list(ctx, info, &req).await,
             Route::RoleEdit => admin_roles::edit(ctx, info, &req, id(&params)).await,
             Route::RoleSave => admin_roles::save(ctx, info, &req, id(&params)).await,
+            Route::BootstrapForm => handlers::bootstrap::form(ctx, info, &req).await,
+            Route::Bootstrap => handlers::bootstrap::submit(ctx, info, &req).await,
         }
     }
 
     fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
         medportal_web::error_page(config, info, err)
+    }
+
+    /// Mail the transport did not take is retried here too (a Workers cron trigger), not only
+    /// with a region's next mail.
+    async fn scheduled<P: Platform>(ctx: &Ctx<'_, P>) -> Result<()> {
+        for region in medportal_core::Region::all() {
+            mailer::retry_due(ctx, region).await?;
+        }
+        Ok(())
     }
 }
 

@@ -15,7 +15,8 @@ use crate::sign_in::{self, LINK_SECS, LinkRequest};
 use crate::support::{hash_b64, random_token};
 use crate::users::{self, NewUser, User, normalise_email};
 use medportal_core::policy::Role;
-use medportal_core::ports::{Mail, Mailer, Row, Statement};
+use crate::mailer::{self, Delivery};
+use medportal_core::ports::{Mail, Row, Statement};
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 use medportal_templates::pages::identity::{COUNTRIES, PROFESSIONS, RegisterView};
 use medportal_templates::{Locale, Msg, t, tf};
@@ -60,17 +61,17 @@ pub async fn register<P: Platform>(ctx: &Ctx<'_, P>, v: &RegisterView, address: 
         return Ok(LinkRequest::Limited(wait));
     }
     let nonce = sign_in::new_nonce(ctx)?;
-    match existing {
+    let delivery = match existing {
         // Known address: the same answer as for a new one, and a sign-in link instead.
         Some(user) if user.active => sign_in::send_link(ctx, &user, &nonce, locale).await?,
-        Some(_) => {}
+        Some(_) => sign_in::no_mail(ctx).await?,
         None => pend(ctx, v, &email, &nonce, locale).await?,
-    }
-    Ok(LinkRequest::Answered(nonce))
+    };
+    Ok(sign_in::answered(delivery, nonce))
 }
 
 /// Stores the pending registration (audited, expired ones swept) and mails its link.
-async fn pend<P: Platform>(ctx: &Ctx<'_, P>, v: &RegisterView, email: &str, nonce: &str, locale: Locale) -> Result<()> {
+async fn pend<P: Platform>(ctx: &Ctx<'_, P>, v: &RegisterView, email: &str, nonce: &str, locale: Locale) -> Result<Delivery> {
     let region = Region::for_country(&v.country);
     let token = random_token(ctx)?;
     let id = hash_b64(token.as_bytes());
@@ -98,7 +99,7 @@ async fn pend<P: Platform>(ctx: &Ctx<'_, P>, v: &RegisterView, email: &str, nonc
         subject: t(locale, Msg::IdentityMailRegisterSubject).to_owned(),
         text: tf(locale, Msg::IdentityMailRegisterText, &[("link", &sign_in::link(ctx, region, &token))]),
     };
-    ctx.mailer(region).send(&mail).await
+    mailer::deliver(ctx, region, &id, &mail, now + LINK_SECS).await
 }
 
 /// A registration confirmed by its link.

@@ -2,13 +2,14 @@
 //! person's home region and bound to the browser that asked for it) and its redemption.
 
 use crate::events;
+use crate::mailer::{self, Delivery};
 use crate::rate_limit;
 use crate::second_factor;
 use crate::session;
 use crate::support::{hash_b64, random_token};
 use crate::users::{self, User};
 use crate::verification;
-use medportal_core::ports::{Mail, Mailer};
+use medportal_core::ports::Mail;
 use medportal_core::security::ct_eq;
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 use medportal_templates::paths::identity as paths;
@@ -33,8 +34,9 @@ pub fn new_nonce<P: Platform>(ctx: &Ctx<'_, P>) -> Result<String> {
 }
 
 /// Stores the hashed single-use token in the person's region and mails the link (the mail
-/// carries no text anyone typed).
-pub async fn send_link<P: Platform>(ctx: &Ctx<'_, P>, user: &User, nonce: &str, locale: Locale) -> Result<()> {
+/// carries no text anyone typed; one the transport does not take is kept for retry until the
+/// link expires).
+pub async fn send_link<P: Platform>(ctx: &Ctx<'_, P>, user: &User, nonce: &str, locale: Locale) -> Result<Delivery> {
     let token = random_token(ctx)?;
     let exp = ctx.now().unix_timestamp() + LINK_SECS;
     let record = LinkRecord { uid: user.id.clone(), nh: hash_b64(nonce.as_bytes()), exp };
@@ -46,7 +48,7 @@ pub async fn send_link<P: Platform>(ctx: &Ctx<'_, P>, user: &User, nonce: &str, 
         subject: t(locale, Msg::IdentityMailLoginSubject).to_owned(),
         text: tf(locale, Msg::IdentityMailLoginText, &[("link", &link(ctx, user.region, &token))]),
     };
-    ctx.mailer(user.region).send(&mail).await
+    mailer::deliver(ctx, user.region, &user.id, &mail, exp).await
 }
 
 /// The mailed link of `token` in `region` (a sign-in link or a registration's confirmation).
@@ -60,6 +62,10 @@ pub enum LinkRequest {
     Answered(String),
     /// Too many links were asked for: the seconds until another may be.
     Limited(u64),
+    /// The mail could not be sent now (it is retried): "could not send", with the browser
+    /// nonce so a later delivery still works here. Also the answer for an unknown address
+    /// while the transport is failing, so the two cannot be told apart.
+    Deferred(String),
 }
 
 /// A sign-in link for `email` (normalised), asked for from `address`: mailed if the person
@@ -76,12 +82,29 @@ pub async fn request_link<P: Platform>(ctx: &Ctx<'_, P>, email: &str, address: &
         return Ok(LinkRequest::Limited(wait));
     }
     let nonce = new_nonce(ctx)?;
-    if let Some(user) = &user {
-        send_link(ctx, user, &nonce, locale).await?;
-        let entry = events::success("anonymous", "session.link_requested", &user.id, None);
-        events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_requested")?], &[entry]).await?;
+    let delivery = match &user {
+        Some(user) => {
+            let delivery = send_link(ctx, user, &nonce, locale).await?;
+            let entry = events::success("anonymous", "session.link_requested", &user.id, None);
+            events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_requested")?], &[entry]).await?;
+            delivery
+        }
+        None => no_mail(ctx).await?,
+    };
+    Ok(answered(delivery, nonce))
+}
+
+/// The delivery an answer without a mail pretends: deferred while the transport is failing.
+pub async fn no_mail<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Delivery> {
+    Ok(if mailer::transport_failing(ctx).await? { Delivery::Deferred } else { Delivery::Sent })
+}
+
+/// The answer to a link request whose mail had `delivery`.
+pub fn answered(delivery: Delivery, nonce: String) -> LinkRequest {
+    match delivery {
+        Delivery::Sent => LinkRequest::Answered(nonce),
+        Delivery::Deferred => LinkRequest::Deferred(nonce),
     }
-    Ok(LinkRequest::Answered(nonce))
 }
 
 /// What a confirmed link leads to.

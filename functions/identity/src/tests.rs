@@ -16,7 +16,7 @@ fn outbox_shows_mail_sent_through_the_mail_port_in_dev_mode() {
     let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
     let eu = Region::from_code("eu").unwrap();
     let mail = Mail { to: "anna.mueller@example.org".into(), subject: "Your sign-in link".into(), text: "Hello <b>".into() };
-    pollster::block_on(ctx.mailer(eu).send(&mail)).unwrap();
+    pollster::block_on(ctx.mailer(eu).send("m1", &mail)).unwrap();
     let resp = host.get::<Identity>("/dev/outbox");
     assert_eq!(resp.status(), 200);
     let html = TestHost::text(&resp);
@@ -43,7 +43,7 @@ fn mail_is_refused_outside_dev_mode() {
     let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
     let us = Region::from_code("us").unwrap();
     let mail = Mail { to: "x@example.org".into(), subject: "s".into(), text: "t".into() };
-    assert!(pollster::block_on(ctx.mailer(us).send(&mail)).is_err());
+    assert!(pollster::block_on(ctx.mailer(us).send("m1", &mail)).is_err());
 }
 
 #[test]
@@ -1006,4 +1006,162 @@ fn staff_enrolment_needs_the_administrators_one_time_code() {
     assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM enrolment_codes"), 0);
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolment_code_used'"), 1);
+}
+
+// ---- mail over an HTTP mail API: delivery, outage, retry, expiry -------------------------
+
+/// A fake JSON mail API: records every accepted mail; answers 503 while `down`.
+#[derive(Clone, Default)]
+struct FakeMailApi {
+    sent: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FakeMailApi {
+    fn host(&self) -> TestHost {
+        let api = self.clone();
+        let vars = [("dev_mode", "true"), ("mail_transport", "http"), ("mail_from", "no-reply@portal.test"),
+            ("mail_api_url", "http://127.0.0.1:9/send"), ("mail_api_key", "test-mail-key-0123456789")];
+        let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())).unwrap();
+        TestHost::new().with_config(config).with_http(move |req| {
+            assert_eq!(req.uri(), "http://127.0.0.1:9/send");
+            assert_eq!(req.headers()["authorization"], "Bearer test-mail-key-0123456789");
+            assert!(req.headers().contains_key("idempotency-key"));
+            if api.down.load(std::sync::atomic::Ordering::SeqCst) {
+                return Ok(http::Response::builder().status(503).body(b"{\"error\":\"down\"}".to_vec()).unwrap());
+            }
+            api.sent.lock().unwrap().push(serde_json::from_slice(req.body()).unwrap());
+            Ok(http::Response::builder().status(202).body(b"{\"id\":\"x\"}".to_vec()).unwrap())
+        })
+    }
+    fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn to(&self) -> Vec<String> {
+        self.sent.lock().unwrap().iter().map(|m| m["to"][0].as_str().unwrap().to_owned()).collect()
+    }
+}
+
+fn ask_link(b: &mut Browser<'_>, email: &str) -> medportal_core::Response {
+    let html = TestHost::text(&b.get("/login"));
+    let csrf = csrf_of(&html);
+    b.send("POST", "/login", &[("csrf", &csrf), ("email", email)])
+}
+
+#[test]
+fn a_sign_in_link_goes_out_through_the_mail_api_and_is_audited() {
+    let api = FakeMailApi::default();
+    let host = api.host();
+    let mut b = Browser::new(&host);
+    assert_eq!(register(&mut b, "mail.api@example.org", "DE").status(), 200);
+    let sent = api.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["from"], "no-reply@portal.test");
+    assert_eq!(sent[0]["to"], serde_json::json!(["mail.api@example.org"]));
+    assert!(sent[0]["text"].as_str().unwrap().contains("/login/verify?r=eu&t="));
+    // nothing stored: not in the queue, not in the dev outbox
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM mail_queue"), 0);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM mail_outbox"), 0);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.sent' AND outcome = 'success'"), 1);
+}
+
+#[test]
+fn a_mail_api_outage_is_shown_kept_retried_and_never_lost() {
+    let api = FakeMailApi::default();
+    let host = api.host();
+    api.set_down(true);
+    let mut b = Browser::new(&host);
+    let resp = register(&mut b, "outage@example.org", "US");
+    assert_eq!(resp.status(), 503);
+    assert!(TestHost::text(&resp).contains(t(Locale::En, Msg::IdentityMailDeferredTitle)));
+    assert!(b.has("__Host-mp_login"), "a later delivery still works in this browser");
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue WHERE attempts = 1"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.deferred'"), 1);
+    // an unknown address gets the same answer while the transport is failing
+    assert_eq!(ask_link(&mut Browser::new(&host), "nobody@example.org").status(), 503);
+    // back up: the next send retries the kept mail once it is due (5 s later), before its own
+    api.set_down(false);
+    assert_eq!(register(&mut Browser::new(&host), "early@example.org", "US").status(), 200);
+    assert_eq!(api.to(), ["early@example.org"], "not due yet");
+    exec(&host, "us", "UPDATE mail_queue SET next_try_at = next_try_at - 5");
+    assert_eq!(register(&mut Browser::new(&host), "second@example.org", "US").status(), 200);
+    assert_eq!(api.to(), ["early@example.org", "outage@example.org", "second@example.org"]);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue"), 0, "delivered mail is not kept");
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.sent' AND reason = 'retried'"), 1);
+    // the retried link works in the browser that asked for it
+    let text = api.sent.lock().unwrap()[1]["text"].as_str().unwrap().to_owned();
+    let link = &text[text.find("/login/verify?").unwrap()..];
+    let link = link[..link.find(char::is_whitespace).unwrap_or(link.len())].to_owned();
+    assert_eq!(sign_in_with_link(&mut b, &link).status(), 303);
+    assert_eq!(ask_link(&mut Browser::new(&host), "nobody@example.org").status(), 200, "marker cleared");
+}
+
+#[test]
+fn an_undelivered_link_mail_is_deleted_when_its_link_expires_and_the_loss_audited() {
+    let api = FakeMailApi::default();
+    let mut host = api.host();
+    let start = time::OffsetDateTime::now_utc();
+    host.platform.fixed_now = Some(start);
+    api.set_down(true);
+    assert_eq!(register(&mut Browser::new(&host), "late@example.org", "US").status(), 503);
+    // still down at the first retry: rescheduled with a longer pause
+    host.platform.fixed_now = Some(start + time::Duration::seconds(6));
+    assert_eq!(register(&mut Browser::new(&host), "later@example.org", "US").status(), 503);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue WHERE attempts = 2"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.deferred' AND reason = 'retry_failed'"), 1);
+    // past the links' lifetime: the bodies (with their links) are gone, the loss audited
+    api.set_down(false);
+    host.platform.fixed_now = Some(start + time::Duration::minutes(16));
+    assert_eq!(register(&mut Browser::new(&host), "fresh@example.org", "US").status(), 200);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue"), 0);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.abandoned'"), 2);
+    assert_eq!(api.to(), ["fresh@example.org"]);
+}
+
+// ---- the first administrator ---------------------------------------------------------------
+
+#[test]
+fn the_first_administrator_is_bootstrapped_once_with_the_operators_token_audited() {
+    const TOKEN: &str = "bootstrap-token-0123456789abcdef";
+    let vars = [("dev_mode", "true"), ("admin_bootstrap_token", TOKEN)];
+    let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())).unwrap();
+    let host = TestHost::new().with_config(config);
+    let mut b = Browser::new(&host);
+    assert_eq!(register(&mut b, "first.admin@example.org", "DE").status(), 200);
+    assert_eq!(sign_in_with_link(&mut b, &last_link(&host, "first.admin@example.org")).status(), 303);
+    // the demo data has an administrator: closed
+    assert_eq!(b.get("/account/admin-bootstrap").status(), 404);
+    exec(&host, "eu", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    exec(&host, "us", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    let form = b.get("/account/admin-bootstrap");
+    assert_eq!(form.status(), 200);
+    let csrf = csrf_of(&TestHost::text(&form));
+    // CSRF first, then the token (compared in constant time); a wrong one is audited
+    assert_eq!(b.send("POST", "/account/admin-bootstrap", &[("token", TOKEN)]).status(), 403);
+    let wrong = b.send("POST", "/account/admin-bootstrap", &[("csrf", &csrf), ("token", "guess-0123456789abcdef0123")]);
+    assert_eq!(wrong.status(), 400);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.bootstrapped' AND outcome = 'failure'"), 1);
+    let done = b.send("POST", "/account/admin-bootstrap", &[("csrf", &csrf), ("token", TOKEN)]);
+    assert_eq!(done.status(), 200);
+    assert!(TestHost::text(&done).contains(t(Locale::En, Msg::IdentityBootstrapDone)));
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'first.admin@example.org' AND roles = 'hcp,admin'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.bootstrapped' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM enrolment_codes"), 1, "an enrolment code for the authenticator");
+    // signed out (roles changed), and closed for good
+    assert_eq!(b.get("/account").status(), 401);
+    let mut other = Browser::new(&host);
+    assert_eq!(register(&mut other, "second.admin@example.org", "US").status(), 200);
+    assert_eq!(sign_in_with_link(&mut other, &last_link(&host, "second.admin@example.org")).status(), 303);
+    assert_eq!(other.get("/account/admin-bootstrap").status(), 404);
+}
+
+#[test]
+fn no_bootstrap_without_the_token() {
+    let host = TestHost::new();
+    exec(&host, "eu", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    exec(&host, "us", "UPDATE users SET roles = 'hcp' WHERE roles LIKE '%admin%'");
+    let mut b = Browser::new(&host);
+    assert_eq!(register(&mut b, "no.token@example.org", "US").status(), 200);
+    assert_eq!(sign_in_with_link(&mut b, &last_link(&host, "no.token@example.org")).status(), 303);
+    assert_eq!(b.get("/account/admin-bootstrap").status(), 404);
 }

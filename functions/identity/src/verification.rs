@@ -10,7 +10,8 @@ use crate::rate_limit;
 use crate::support::time_of;
 use crate::users::{self, User};
 use medportal_core::audit::AuditEntry;
-use medportal_core::ports::{Blob, Mail, Mailer, Row, Statement};
+use crate::mailer;
+use medportal_core::ports::{Blob, Mail, Row, Statement};
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 use medportal_templates::pages::identity::{self as views, PendingRequest, QueueItem};
 use medportal_templates::{Locale, Msg, t, tf};
@@ -299,7 +300,8 @@ async fn notify<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str, ap
         tf(l, Msg::IdentityMailDecisionRejected, &[("name", &user.name), ("reason", reason)])
     };
     let mail = Mail { to: user.email.clone(), subject: t(l, Msg::IdentityMailDecisionSubject).to_owned(), text };
-    ctx.mailer(region).send(&mail).await
+    // No link inside: kept for retry up to a week if the transport does not take it.
+    mailer::deliver(ctx, region, &user.id, &mail, ctx.now().unix_timestamp() + 7 * 86_400).await.map(|_| ())
 }
 
 // ---- reads ---------------------------------------------------------------------------------

@@ -25,6 +25,20 @@ pub trait App {
     /// The HTML page for an error. Core knows no HTML: the functions' web layer renders it
     /// (JSON errors, for API paths and clients that ask for JSON, are core's).
     fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response;
+    /// Periodic work, run by a runtime's scheduler where there is one (a Workers cron trigger):
+    /// e.g. identity retries mail its transport did not take. Nothing by default.
+    async fn scheduled<P: Platform>(ctx: &Ctx<'_, P>) -> Result<()> {
+        let _ = ctx;
+        Ok(())
+    }
+}
+
+/// Runs the function's periodic work once (see [`App::scheduled`]); failures are logged.
+pub async fn scheduled<A: App, P: Platform>(platform: &P, config: &Config) {
+    let ctx = Ctx::new(platform, config, A::FUNCTION);
+    if let Err(e) = A::scheduled(&ctx).await {
+        platform.log(LogLevel::Error, &format!("scheduled work of {}: {e}", A::FUNCTION.name()));
+    }
 }
 
 /// Serves one request: the common routes (health, readiness, dev probes) first, then the

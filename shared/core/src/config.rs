@@ -44,6 +44,49 @@ pub struct Config {
     /// appends the client address (e.g. `x-forwarded-for`; its right-most entry is used).
     /// Unset: the runtime's peer address. Workers always use Cloudflare's `CF-Connecting-IP`.
     pub client_address_header: Option<String>,
+    /// How mail leaves the portal (identity sends it): see [`MailConfig`].
+    pub mail: MailConfig,
+    /// One-time bootstrap of the first administrator (identity only, secret, >= 24
+    /// characters): while no administrator exists, a signed-in person who enters it at
+    /// `/account/admin-bootstrap` becomes one (audited). Unset = no bootstrap (fail closed).
+    pub admin_bootstrap_token: Option<String>,
+}
+
+/// Outgoing mail: the transport and the sender address.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub transport: MailTransport,
+    /// The envelope and header sender (`mail_from`), an address of a domain whose SPF and
+    /// DKIM records allow the transport to send for it. Empty for the dev outbox only.
+    pub from: String,
+}
+
+/// Which way mail goes (`mail_transport`).
+#[derive(Clone)]
+pub enum MailTransport {
+    /// `outbox`: the recipient region's `mail_outbox` table, shown at `/dev/outbox`. Dev mode
+    /// only (the default there).
+    Outbox,
+    /// `http`: a provider-neutral JSON mail API over outbound HTTP: `POST mail_api_url` with
+    /// `Authorization: Bearer <mail_api_key>` (a secret) and `{from, to, subject, text}`.
+    Http { url: String, api_key: String },
+    /// `cloudflare`: Cloudflare Email Service through the Worker's `send_email` binding named
+    /// `mail` (Workers only; other runtimes report a delivery failure).
+    CloudflareBinding,
+    /// Nothing configured outside dev mode: every send fails (and is kept for retry), never
+    /// silently dropped.
+    Unconfigured,
+}
+
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MailTransport::Outbox => "Outbox",
+            MailTransport::Http { .. } => "Http { url, api_key: <redacted> }",
+            MailTransport::CloudflareBinding => "CloudflareBinding",
+            MailTransport::Unconfigured => "Unconfigured",
+        })
+    }
 }
 
 /// An OpenID Connect HCP-verification provider (DocCheck-style): authorize, token and
@@ -93,6 +136,8 @@ impl std::fmt::Debug for Config {
             .field("oidc", &self.oidc)
             .field("outbound_timeout", &self.outbound_timeout)
             .field("search_index_token", &self.search_index_token.as_ref().map(|_| "<redacted>"))
+            .field("mail", &self.mail)
+            .field("admin_bootstrap_token", &self.admin_bootstrap_token.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
@@ -119,6 +164,11 @@ impl Config {
         "outbound_timeout_ms",
         "search_index_token",
         "client_address_header",
+        "mail_transport",
+        "mail_from",
+        "mail_api_url",
+        "mail_api_key",
+        "admin_bootstrap_token",
     ];
 
     /// The search indexing token dev mode accepts when `search_index_token` is unset. Public
@@ -212,7 +262,14 @@ impl Config {
         if client_address_header.as_ref().is_some_and(|h| !h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) {
             return Err(Error::internal("config: client_address_header must be a header name"));
         }
+        let mail = mail_config(&mut get, dev_mode)?;
+        let admin_bootstrap_token = get("admin_bootstrap_token");
+        if admin_bootstrap_token.as_ref().is_some_and(|t| t.len() < 24) {
+            return Err(Error::internal("config: admin_bootstrap_token must be at least 24 characters"));
+        }
         Ok(Config {
+            mail,
+            admin_bootstrap_token,
             client_address_header,
             dev_mode,
             public_origin,
@@ -257,6 +314,12 @@ fn check_dev_mode(public_origin: &str, get: &mut impl FnMut(&str) -> Option<Stri
         return Err(Error::internal(format!("config: dev_mode=true with the production setting `{setting}` set; dev mode is for local runs only")));
     }
     let remote_provider = ["oidc_authorize_url", "oidc_token_url", "oidc_userinfo_url"].iter().any(|k| get(k).is_some_and(|u| !is_loopback(&u)));
+    let remote_mail_api = get("mail_api_url").is_some_and(|u| !is_loopback(&u));
+    if remote_mail_api && get("mail_api_key").is_some() {
+        return Err(Error::internal(
+            "config: dev_mode=true with the production setting `mail_api_key` of a non-loopback mail API; dev mode is for local runs only",
+        ));
+    }
     if remote_provider && get("oidc_client_secret").is_some() {
         return Err(Error::internal(
             "config: dev_mode=true with the production setting `oidc_client_secret` of a non-loopback verification provider; dev mode is for local runs only",
@@ -271,6 +334,37 @@ fn is_loopback(url: &str) -> bool {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let port_ok = |p: &str| p.is_empty() || p.strip_prefix(':').is_some_and(|n| (1..=5).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
     ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| authority.strip_prefix(host).is_some_and(port_ok))
+}
+
+/// The mail settings: `mail_transport` (`outbox`, `http`, `cloudflare`; unset = the outbox in
+/// dev mode, nothing otherwise), `mail_from`, and for `http` the API's URL and key.
+fn mail_config(get: &mut impl FnMut(&str) -> Option<String>, dev_mode: bool) -> Result<MailConfig> {
+    let from = get("mail_from").unwrap_or_default();
+    let valid_from = from.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !from.bytes().any(|b| b.is_ascii_whitespace() || b"<>\",;".contains(&b))
+    });
+    let transport = match get("mail_transport").as_deref() {
+        None if dev_mode => MailTransport::Outbox,
+        None => MailTransport::Unconfigured,
+        Some("outbox") if dev_mode => MailTransport::Outbox,
+        Some("outbox") => return Err(Error::internal("config: mail_transport=outbox is for dev mode only")),
+        Some("http") => {
+            let url = get("mail_api_url").unwrap_or_default();
+            let https = url.starts_with("https://") || (dev_mode && url.starts_with("http://") && is_loopback(&url));
+            if !https || url.contains('#') {
+                return Err(Error::internal("config: mail_api_url must be an https URL (loopback http only in dev mode)"));
+            }
+            let api_key = get("mail_api_key").filter(|k| k.len() >= 16 && !k.bytes().any(|b| b.is_ascii_control()));
+            let api_key = api_key.ok_or_else(|| Error::internal("config: mail_transport=http needs mail_api_key (a secret, at least 16 characters)"))?;
+            MailTransport::Http { url, api_key }
+        }
+        Some("cloudflare") => MailTransport::CloudflareBinding,
+        Some(_) => return Err(Error::internal("config: mail_transport must be outbox, http or cloudflare")),
+    };
+    if !matches!(transport, MailTransport::Outbox | MailTransport::Unconfigured) && !valid_from {
+        return Err(Error::internal("config: mail_from must be a plain sender address (name@domain)"));
+    }
+    Ok(MailConfig { transport, from })
 }
 
 /// The provider settings: all of them or none (a partial set is an error, not a silent "off").
@@ -398,6 +492,7 @@ mod tests {
         const P: (&str, &str) = ("public_origin", "https://x.test");
         assert!(cfg(&[P, ("max_body_bytes", "12")]).is_err());
         assert!(cfg(&[P, ("search_index_token", "short")]).is_err());
+        assert!(cfg(&[P, ("admin_bootstrap_token", "short")]).is_err());
         assert!(cfg(&[("public_origin", "https://x.test/")]).is_err());
         for bad in ["0", "99", "30001", "5s", "-1"] {
             assert!(cfg(&[P, ("outbound_timeout_ms", bad)]).is_err(), "{bad}");
@@ -410,6 +505,42 @@ mod tests {
         assert_eq!(cfg(&[P]).unwrap().outbound_timeout, Duration::from_secs(5));
         let c = cfg(&[P, ("outbound_timeout_ms", "250")]).unwrap();
         assert_eq!(c.outbound_timeout, Duration::from_millis(250));
+    }
+
+    #[test]
+    fn mail_transport_is_chosen_by_configuration_and_checked() {
+        const P: (&str, &str) = ("public_origin", "https://x.test");
+        assert!(matches!(cfg(&[P]).unwrap().mail.transport, MailTransport::Unconfigured));
+        assert!(cfg(&[P, ("mail_transport", "outbox")]).unwrap_err().to_string().contains("dev mode only"));
+        assert!(cfg(&[P, ("mail_transport", "smtp")]).is_err());
+        let http = [P, ("mail_transport", "http"), ("mail_from", "no-reply@portal.example.com"),
+            ("mail_api_url", "https://api.mail.example/v1/send"), ("mail_api_key", "key-0123456789abcdef")];
+        let c = cfg(&http).unwrap();
+        assert!(matches!(&c.mail.transport, MailTransport::Http { url, .. } if url == "https://api.mail.example/v1/send"));
+        assert!(!format!("{c:?}").contains("0123456789abcdef"), "key redacted");
+        assert!(cfg(&http[..4]).unwrap_err().to_string().contains("mail_api_key"), "no key");
+        let mut plain = http;
+        plain[3].1 = "http://api.mail.example/v1/send";
+        assert!(cfg(&plain).is_err(), "http outside dev mode");
+        for bad in ["", "no-reply", "a b@x.test", "Portal <a@x.test>", "a@localhost"] {
+            let mut f = http;
+            f[2].1 = bad;
+            assert!(cfg(&f).is_err(), "from {bad:?}");
+        }
+        let cf = cfg(&[P, ("mail_transport", "cloudflare"), ("mail_from", "no-reply@portal.example.com")]).unwrap();
+        assert!(matches!(cf.mail.transport, MailTransport::CloudflareBinding));
+    }
+
+    #[cfg(feature = "dev")]
+    #[test]
+    fn dev_mode_mails_to_the_outbox_or_a_local_mail_api_only() {
+        assert!(matches!(Config::dev().mail.transport, MailTransport::Outbox));
+        let local = [("dev_mode", "true"), ("mail_transport", "http"), ("mail_from", "no-reply@portal.test"),
+            ("mail_api_url", "http://127.0.0.1:9999/send"), ("mail_api_key", "test-key-0123456789")];
+        assert!(matches!(cfg(&local).unwrap().mail.transport, MailTransport::Http { .. }));
+        let mut remote = local;
+        remote[3].1 = "https://api.mail.example/v1/send";
+        assert!(cfg(&remote).unwrap_err().to_string().contains("`mail_api_key`"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub mod router;
 pub mod security;
 pub mod web;
 
-pub use app::{App, finish, refuse, serve};
+pub use app::{App, finish, refuse, scheduled, serve};
 pub use config::Config;
 pub use error::{Error, Result};
 pub use functions::{Function, StoreKind, StoreName};

@@ -6,7 +6,7 @@
 //! own region, so personal data cannot cross regions by construction.
 #![allow(async_fn_in_trait)]
 
-use crate::config::Config;
+use crate::config::{Config, MailTransport};
 use crate::error::{Error, Result};
 use crate::functions::{Function, StoreKind, StoreName};
 use crate::ports::*;
@@ -24,6 +24,12 @@ pub trait Platform: Clock + Rng + Log + HttpClient {
     async fn open_kv(&self, name: StoreName) -> Result<Self::Kv>;
     async fn open_sql(&self, name: StoreName) -> Result<Self::Sql>;
     async fn open_blob(&self, name: StoreName) -> Result<Self::Blob>;
+    /// Sends `mail` from `from` through the runtime's own mail service (Cloudflare's
+    /// `send_email` binding `mail`). Runtimes without one refuse: a delivery failure.
+    async fn send_email(&self, from: &str, mail: &Mail) -> Result<()> {
+        let _ = (from, mail);
+        Err(Error::Upstream("mail_transport=cloudflare: this runtime has no send_email binding".into()))
+    }
 }
 
 /// Everything a handler may use for one request.
@@ -107,10 +113,10 @@ impl<'a, P: Platform> Ctx<'a, P> {
         self.platform.send(req, self.config.outbound_timeout).await
     }
 
-    /// The mailer for a recipient in `region`. In dev mode mails go to the region's outbox;
-    /// outside dev mode no transport is configured yet, so sending fails closed.
-    pub fn mailer(&self, region: Region) -> OutboxMailer<'_, 'a, P> {
-        OutboxMailer { stores: self.region(region) }
+    /// The mailer for a recipient in `region`, over the configured transport
+    /// (`Config::mail`): the dev outbox, an HTTP mail API, or the runtime's mail binding.
+    pub fn mailer(&self, region: Region) -> ConfiguredMailer<'_, 'a, P> {
+        ConfiguredMailer { stores: self.region(region) }
     }
 }
 
@@ -262,24 +268,62 @@ impl<B: BlobStore> RegionBlob<B> {
     }
 }
 
-/// Dev mail transport: mails are written to the recipient region's `mail_outbox` table and
-/// shown at `/dev/outbox`. Outside dev mode it refuses to send (no silent drop).
-pub struct OutboxMailer<'c, 'a, P: Platform> {
+/// The configured mail transport for one region's recipients. A failed delivery is an error
+/// (`Error::Upstream`, detail for logs only, never the address): the caller keeps the mail for
+/// a retry and tells the person. Nothing is dropped silently.
+pub struct ConfiguredMailer<'c, 'a, P: Platform> {
     stores: RegionStores<'c, 'a, P>,
 }
 
-impl<P: Platform> Mailer for OutboxMailer<'_, '_, P> {
-    async fn send(&self, mail: &Mail) -> Result<()> {
-        if !self.stores.ctx.config.dev_mode {
-            return Err(Error::internal("no mail transport configured outside dev mode"));
+impl<P: Platform> Mailer for ConfiguredMailer<'_, '_, P> {
+    async fn send(&self, id: &str, mail: &Mail) -> Result<()> {
+        let ctx = self.stores.ctx;
+        let from = ctx.config.mail.from.as_str();
+        match &ctx.config.mail.transport {
+            MailTransport::Outbox => self.outbox(id, mail).await,
+            MailTransport::Http { url, api_key } => {
+                let body = ApiMail { from, to: [&mail.to], subject: &mail.subject, text: &mail.text };
+                let req = http::Request::post(url.as_str())
+                    .header(http::header::CONTENT_TYPE, "application/json")
+                    .header(http::header::AUTHORIZATION, format!("Bearer {api_key}"))
+                    // the same key on every attempt of one mail: an API that saw it once sends once
+                    .header("idempotency-key", id)
+                    .body(serde_json::to_vec(&body).map_err(Error::internal)?)
+                    .map_err(Error::internal)?;
+                let resp = ctx.http_send(req).await.map_err(|e| Error::Upstream(format!("mail api: {e}")))?;
+                if resp.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(Error::Upstream(format!("mail api answered {}", resp.status().as_u16())))
+                }
+            }
+            MailTransport::CloudflareBinding => ctx.platform.send_email(from, mail).await,
+            MailTransport::Unconfigured => Err(Error::Upstream("no mail transport configured (mail_transport)".into())),
         }
-        let id = self.stores.ctx.random_id()?;
+    }
+}
+
+/// The JSON body of the HTTP mail API (a struct: `serde_json::json!` costs wasm for nothing).
+#[derive(serde::Serialize)]
+struct ApiMail<'m> {
+    from: &'m str,
+    to: [&'m str; 1],
+    subject: &'m str,
+    text: &'m str,
+}
+
+impl<P: Platform> ConfiguredMailer<'_, '_, P> {
+    /// Dev mode only: the mail goes to the region's `mail_outbox` table, shown at `/dev/outbox`.
+    async fn outbox(&self, id: &str, mail: &Mail) -> Result<()> {
+        if !self.stores.ctx.config.dev_mode {
+            return Err(Error::internal("the mail outbox is for dev mode only"));
+        }
         let now = self.stores.ctx.now().unix_timestamp();
         let region = self.stores.region;
         let sql = self.stores.sql().await?;
         sql.execute(
             &region,
-            "INSERT INTO mail_outbox (id, to_addr, subject, body_text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR IGNORE INTO mail_outbox (id, to_addr, subject, body_text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             &[id.into(), mail.to.as_str().into(), mail.subject.as_str().into(), mail.text.as_str().into(), now.into()],
         )
         .await?;

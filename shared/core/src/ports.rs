@@ -195,9 +195,10 @@ pub struct Mail {
     pub text: String,
 }
 
-/// Outgoing mail. The dev implementation is an outbox in the recipient's region.
+/// Outgoing mail over the configured transport (`Ctx::mailer`). `id` names the mail: the same
+/// on every attempt of one mail (an HTTP mail API gets it as its idempotency key).
 pub trait Mailer {
-    async fn send(&self, mail: &Mail) -> Result<()>;
+    async fn send(&self, id: &str, mail: &Mail) -> Result<()>;
 }
 
 /// Outbound HTTP (Workers `fetch`, Spin `wasi:http` client, a small blocking client natively).

@@ -131,6 +131,28 @@ impl Platform for WorkersPlatform {
     async fn open_blob(&self, name: StoreName) -> Result<WorkersR2> {
         Binding::of(&self.env, name).map(WorkersR2)
     }
+    /// Cloudflare Email Service: `env.mail.send({ from, to, subject, text })` on the Worker's
+    /// `send_email` binding named `mail`, called through JavaScript directly (like the stores).
+    async fn send_email(&self, from: &str, mail: &medportal_core::ports::Mail) -> Result<()> {
+        let binding = js_get(&self.env, "mail")?;
+        if binding.is_undefined() || binding.is_null() {
+            return Err(Error::Upstream("mail_transport=cloudflare: no send_email binding named `mail`".into()));
+        }
+        let message = object(&[
+            ("from", JsValue::from_str(from)),
+            ("to", JsValue::from_str(&mail.to)),
+            ("subject", JsValue::from_str(&mail.subject)),
+            ("text", JsValue::from_str(&mail.text)),
+        ])?;
+        // An RPC binding: its `send` is callable but not a `Function` instance (and has no
+        // `call` of its own: `Reflect.apply`), and its answer a thenable (`Promise.resolve`).
+        let send: Function = js_get(&binding, "send")?.unchecked_into();
+        let answer = Reflect::apply(&send, &binding, &Array::of1(&message)).map_err(|e| Error::Upstream(format!("send_email: {}", js_err(e))))?;
+        JsFuture::from(Promise::resolve(&answer))
+            .await
+            .map(|_| ())
+            .map_err(|e| Error::Upstream(format!("send_email: {}", js_err(e))))
+    }
 }
 
 /// A JavaScript exception as a platform error: an `Error`'s message (and cause, which is
@@ -383,6 +405,27 @@ macro_rules! entry {
             _ctx: ::worker::Context,
         ) -> ::worker::Result<::worker::Response> {
             $crate::serve::<$app>(req, env).await
+        }
+    };
+}
+
+/// The periodic work of a function ([`medportal_core::App::scheduled`]), for a cron trigger.
+pub async fn scheduled<A: App>(env: worker::Env) {
+    let platform = WorkersPlatform::new(env);
+    match platform.config() {
+        Ok(config) => medportal_core::scheduled::<A, _>(&platform, &config).await,
+        Err(e) => platform.log(LogLevel::Error, &format!("invalid configuration: {e}")),
+    }
+}
+
+/// Declares the Workers `scheduled` entry (cron triggers) for a function that has periodic
+/// work: `medportal_workers::scheduled_entry!(crate::App);` beside `entry!`.
+#[macro_export]
+macro_rules! scheduled_entry {
+    ($app:ty) => {
+        #[::worker::event(scheduled)]
+        async fn scheduled(_event: ::worker::ScheduledEvent, env: ::worker::Env, _ctx: ::worker::ScheduleContext) {
+            $crate::scheduled::<$app>(env).await
         }
     };
 }

@@ -161,6 +161,20 @@ pub fn check_email(ctx: &PageContext) -> Markup {
     )
 }
 
+/// A mail the transport did not take (it is kept and retried): said plainly, with what to do.
+pub fn mail_deferred(ctx: &PageContext) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::IdentityMailDeferredTitle),
+        html! {
+            h1 { (t(l, Msg::IdentityMailDeferredTitle)) }
+            (notice(NoticeKind::Warning, t(l, Msg::IdentityMailDeferredText)))
+            p { (t(l, Msg::IdentityMailDeferredAgain)) " " a href=(paths::identity::LOGIN) { (t(l, Msg::IdentityLoginSubmit)) } }
+        },
+    )
+}
+
 /// A link request stopped by a limit: said plainly, with when to try again; the same page
 /// whether or not the address has an account.
 pub fn too_many_links(ctx: &PageContext, minutes: u64) -> Markup {
@@ -653,6 +667,42 @@ pub struct RolesView {
     /// A one-time enrolment code just issued for the person's first authenticator, and until
     /// when it is valid: shown once.
     pub enrol_code: Option<(String, OffsetDateTime)>,
+}
+
+/// The first-administrator bootstrap page: the token form, or the result (once).
+#[derive(Clone, Debug, Default)]
+pub struct BootstrapView {
+    pub csrf: String,
+    pub error: Option<Msg>,
+    /// Done: the enrolment code for the authenticator and until when it is valid.
+    pub code: Option<(String, OffsetDateTime)>,
+}
+
+pub fn admin_bootstrap(ctx: &PageContext, v: &BootstrapView) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::IdentityBootstrapTitle),
+        html! {
+            h1 { (t(l, Msg::IdentityBootstrapTitle)) }
+            @if let Some((code, until)) = &v.code {
+                (notice(NoticeKind::Success, t(l, Msg::IdentityBootstrapDone)))
+                (notice(NoticeKind::Warning, &tf(l, Msg::IdentityRolesEnrolCode, &[("code", code), ("date", &format_datetime(l, *until))])))
+                p { a href=(paths::identity::LOGIN) { (t(l, Msg::NavSignIn)) } }
+            } @else {
+                p { (t(l, Msg::IdentityBootstrapIntro)) }
+                @if let Some(m) = v.error {
+                    (error_summary(l, &[FieldError { field_id: "token", message: t(l, m) }]))
+                }
+                form method="post" action=(paths::identity::ADMIN_BOOTSTRAP) novalidate {
+                    (csrf_field(&v.csrf))
+                    (field(l, &Field::new(FieldKind::Password, "token", "token", t(l, Msg::IdentityBootstrapToken))
+                        .error(v.error.map(|m| t(l, m)))))
+                    (button(ButtonKind::Primary, t(l, Msg::IdentityBootstrapSubmit)))
+                }
+            }
+        },
+    )
 }
 
 /// Role codes (as in core's policy table) and their names.

@@ -158,15 +158,84 @@ fn the_outbound_host_check_knows_loopback_and_private_hosts() {
     }
 }
 
-#[test]
-fn wrangler_manifest_sends_every_route_to_its_function_and_holds_no_dead_route() {
+/// The routes of wrangler.toml, and with `dev` those of the dev overlay (the /dev routes of
+/// development builds, which these tests are) appended: (pattern, function).
+fn wrangler_routes(dev: bool) -> Vec<(String, String)> {
     let w = load("wrangler.toml");
+    let overlay = load("infra/cloudflare/dev-overlay.toml");
     let mut routes: Vec<(String, String)> = Vec::new();
     for spec in FUNCTIONS {
-        for r in w["env"][spec.name]["routes"].as_array().expect("routes") {
+        let mut list = w["env"][spec.name]["routes"].as_array().expect("routes").clone();
+        if dev {
+            list.extend(overlay["env"][spec.name].get("routes").and_then(|r| r.as_array()).cloned().unwrap_or_default());
+        }
+        for r in list {
             routes.push((r["pattern"].as_str().unwrap_or_default().to_owned(), spec.name.to_owned()));
         }
     }
+    routes
+}
+
+/// Whether a manifest value names a loopback or otherwise local host.
+fn names_loopback(value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "127.0.0."].iter().any(|h| v.contains(h))
+}
+
+/// Every string in a TOML value, with its dotted path.
+fn all_strings(prefix: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        toml::Value::String(s) => out.push((prefix.to_owned(), s.clone())),
+        toml::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| all_strings(&format!("{prefix}[{i}]"), x, out)),
+        toml::Value::Table(t) => t.iter().for_each(|(k, x)| all_strings(&format!("{prefix}.{k}"), x, out)),
+        _ => {}
+    }
+}
+
+/// The production Workers manifest carries nothing of the tests: no loopback host anywhere,
+/// dev mode off in every Worker, no /dev route, https origins, and ids only as provision
+/// placeholders (the real ones go to the generated wrangler.deploy.toml). A Spin counterpart
+/// for spin.toml sits beside it.
+#[test]
+fn production_wrangler_manifest_allows_no_loopback_host_dev_mode_or_dev_route() {
+    let w = load("wrangler.toml");
+    let mut strings = Vec::new();
+    all_strings("", &toml::Value::Table(w.clone()), &mut strings);
+    for (path, value) in &strings {
+        assert!(!names_loopback(value), "wrangler.toml{path} names a loopback host: {value}");
+        assert!(!value.contains("/dev/"), "wrangler.toml{path} routes a development path: {value}");
+    }
+    for spec in FUNCTIONS {
+        let env = &w["env"][spec.name];
+        let vars = env["vars"].as_table().expect("vars");
+        assert_eq!(vars.get("dev_mode").and_then(|v| v.as_str()), Some("false"), "dev_mode of {}", spec.name);
+        for (k, v) in vars {
+            if k.ends_with("_url") || k.ends_with("_origin") {
+                let v = v.as_str().unwrap_or_default();
+                assert!(v.is_empty() || v.starts_with("https://"), "{}: {k} = {v} is not https", spec.name);
+            }
+        }
+        assert!(env["build"]["command"].as_str().is_some_and(|c| !c.contains("DEV=1")), "{} builds a development Worker", spec.name);
+        for b in env.get("kv_namespaces").and_then(|v| v.as_array()).into_iter().flatten() {
+            assert_eq!(b["id"].as_str().map(str::to_owned), Some(format!("provision:{}", b["binding"].as_str().unwrap_or_default())));
+        }
+        for b in env.get("d1_databases").and_then(|v| v.as_array()).into_iter().flatten() {
+            assert_eq!(b["database_id"].as_str().map(str::to_owned), Some(format!("provision:{}", b["binding"].as_str().unwrap_or_default())));
+            assert_eq!(b["migrations_dir"].as_str(), Some("infra/migrations"));
+        }
+    }
+    // the check sees what it looks for
+    assert!(names_loopback("http://127.0.0.1:*") && names_loopback("http://LOCALHOST:8787") && !names_loopback("https://api.resend.com"));
+    // and the dev overlay holds every /dev route the production file lacks
+    let dev: Vec<_> = wrangler_routes(true).into_iter().filter(|(p, _)| p.contains("/dev/")).collect();
+    assert!(!dev.is_empty() && wrangler_routes(false).iter().all(|(p, _)| !p.contains("/dev/")));
+}
+
+#[test]
+fn wrangler_manifest_sends_every_route_to_its_function_and_holds_no_dead_route() {
+    let w = load("wrangler.toml");
+    // this host is a development build: its route tables hold the /dev routes
+    let routes = wrangler_routes(true);
     for spec in FUNCTIONS {
         let env = &w["env"][spec.name];
         let names = |key: &str| -> BTreeSet<String> {
@@ -233,7 +302,7 @@ fn only_identity_may_call_out_and_only_to_the_registry_and_the_provider_local_fa
         let hosts = strings(spin["component"][spec.name].get("allowed_outbound_hosts"));
         assert_no_loopback_or_private_outbound("spin.toml", spec.name, &hosts);
         let want: BTreeSet<String> = if spec.name == "identity" {
-            ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com"].iter().map(|s| s.to_string()).collect()
+            ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com", "{{ mail_api_host }}"].iter().map(|s| s.to_string()).collect()
         } else {
             BTreeSet::new()
         };
@@ -302,4 +371,26 @@ fn every_configuration_key_can_be_set_on_spin() {
         let passed = FUNCTIONS.iter().any(|spec| spin["component"][spec.name]["variables"].get(*key).is_some());
         assert!(passed, "spin.toml passes {key} to no component");
     }
+}
+
+#[test]
+fn mail_and_bootstrap_secrets_are_identity_secrets_only() {
+    let spin = load("spin.toml");
+    let w = load("wrangler.toml");
+    for name in ["mail_api_key", "admin_bootstrap_token"] {
+        assert_eq!(spin["variables"][name]["secret"].as_bool(), Some(true), "{name} must be a secret");
+        for spec in FUNCTIONS {
+            let vars = &spin["component"][spec.name]["variables"];
+            assert_eq!(vars.get(name).is_some(), spec.name == "identity", "{name} given to {}", spec.name);
+            assert!(w["env"][spec.name]["vars"].get(name).is_none(), "{name} must not be a plain var ({})", spec.name);
+        }
+    }
+    // the mail settings reach identity on both runtimes; the API host is opened on Spin
+    for name in ["mail_transport", "mail_from", "mail_api_url"] {
+        assert!(spin["component"]["identity"]["variables"].get(name).is_some(), "{name} on Spin");
+        assert!(w["env"]["identity"]["vars"].get(name).is_some(), "{name} on Workers");
+    }
+    let hosts = strings(spin["component"]["identity"].get("allowed_outbound_hosts"));
+    assert!(hosts.contains("{{ mail_api_host }}"));
+    assert!(spin["variables"]["mail_api_host"]["default"].as_str().is_some_and(|h| h.starts_with("https://")));
 }

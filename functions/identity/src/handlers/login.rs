@@ -26,6 +26,11 @@ pub(super) fn answer<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, request:
             let cookie = format!("{LOGIN_COOKIE}={nonce}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={LINK_SECS}");
             html(StatusCode::OK, views::check_email(&page), Some(cookie))
         }
+        // 503: the mail is kept and retried; the nonce cookie lets a later delivery work here
+        LinkRequest::Deferred(nonce) => {
+            let cookie = format!("{LOGIN_COOKIE}={nonce}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={LINK_SECS}");
+            html(StatusCode::SERVICE_UNAVAILABLE, views::mail_deferred(&page), Some(cookie))
+        }
         LinkRequest::Limited(wait) => {
             let minutes = wait.div_ceil(60);
             let mut resp = html(StatusCode::TOO_MANY_REQUESTS, views::too_many_links(&page, minutes), None);

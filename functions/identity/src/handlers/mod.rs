@@ -6,6 +6,7 @@
 pub mod account;
 pub mod admin_roles;
 pub mod admin_verifications;
+pub mod bootstrap;
 pub mod login;
 #[cfg(any(test, feature = "dev"))]
 pub mod outbox;
