@@ -37,6 +37,18 @@ pub mod content {
     pub fn item(slug: &str) -> String {
         format!("{ITEM_PREFIX}{slug}")
     }
+    /// An item's version history and a diff between two of its versions (by number).
+    pub const VERSIONS: &str = "/content/{slug}/versions";
+    pub const DIFF: &str = "/content/{slug}/diff/{a}/{b}";
+    pub fn versions(slug: &str) -> String {
+        format!("{ITEM_PREFIX}{slug}/versions")
+    }
+    pub fn diff(slug: &str, a: i64, b: i64) -> String {
+        format!("{ITEM_PREFIX}{slug}/diff/{a}/{b}")
+    }
+    /// Development builds only: imports demo library lines through the publishing use
+    /// cases (bearer: the search indexing token).
+    pub const DEV_IMPORT: &str = "/dev/content/import";
     pub const PRIVACY: &str = "/privacy";
     pub const TERMS: &str = "/terms";
     pub const IMPRINT: &str = "/imprint";

@@ -1,14 +1,42 @@
-//! Content function: home page, content library, content items, static assets and the
-//! portal's legal pages. It is the catch-all route, so it also answers unknown paths (404).
-//! The MLR workflow and publishing come with the content issue.
+//! Content function: the governed medical library (items in families of translations,
+//! immutable versions, MLR review with electronic signatures, publication per market,
+//! expiry and withdrawal), its reader pages (home, library, item, versions, diff), static
+//! assets and the portal's legal pages. It is the catch-all route, so it also answers
+//! unknown paths (404).
+//!
+//! | module | owns |
+//! |---|---|
+//! | `model` | the typed codes (content type, state, market, discipline, decision, meaning) |
+//! | `item` | `library_families`, `library_items` |
+//! | `version` | `library_versions` (immutable; SHA-256 of the canonical serialisation) |
+//! | `workflow` | `library_reviews` (submit, reject, request changes) |
+//! | `signature` | `library_signatures` (Part 11 signatures, approval by three disciplines) |
+//! | `publication` | `library_publications`, `library_outbox` (publish, withdraw, expire) |
+//! | `markup`, `diff` | the medmark parser and the version diff |
+//! | `visibility`, `library` | who sees what; the reader pages |
+//! | `import` | development builds: the demo library through the use cases |
 
+// The write use cases (item, workflow, signature, publication) are reached by the development
+// import today; the staff pages that reach them in production builds are still to come.
+#![cfg_attr(not(any(test, feature = "dev")), allow(dead_code))]
+
+mod diff;
 mod entry;
+#[cfg(any(test, feature = "dev"))]
+mod import;
+mod item;
 mod library;
+mod markup;
+mod model;
+mod publication;
+mod signature;
+mod version;
+mod visibility;
+mod workflow;
 
 use http::{HeaderValue, StatusCode, header};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::policy::Action;
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
 use medportal_templates::paths::content as paths;
 use medportal_templates::{CSS, CSS_PATH, pages};
@@ -20,6 +48,10 @@ pub enum Route {
     Home,
     Library,
     Item,
+    Versions,
+    Diff,
+    #[cfg(any(test, feature = "dev"))]
+    Import,
     Legal(pages::LegalPage),
     Stylesheet,
 }
@@ -30,16 +62,20 @@ impl App for Content {
 
     fn routes() -> &'static Routes<Route> {
         route_table!(Route, {
-            RoutesBuilder::new()
+            let b = RoutesBuilder::new()
                 .get(paths::HOME, Route::Home)
                 .get(paths::LIBRARY, Route::Library)
                 .get(paths::ITEM, Route::Item)
+                .get(paths::VERSIONS, Route::Versions)
+                .get(paths::DIFF, Route::Diff)
                 .get(paths::PRIVACY, Route::Legal(pages::LegalPage::Privacy))
                 .get(paths::TERMS, Route::Legal(pages::LegalPage::Terms))
                 .get(paths::IMPRINT, Route::Legal(pages::LegalPage::Imprint))
                 .get(paths::ACCESSIBILITY, Route::Legal(pages::LegalPage::Accessibility))
-                .get(CSS_PATH, Route::Stylesheet)
-                .build()
+                .get(CSS_PATH, Route::Stylesheet);
+            #[cfg(any(test, feature = "dev"))]
+            let b = b.api(paths::DEV_IMPORT, &[http::Method::POST], Route::Import);
+            b.build()
         })
     }
 
@@ -55,16 +91,23 @@ impl App for Content {
         if route == Route::Stylesheet {
             return Ok(stylesheet());
         }
+        #[cfg(any(test, feature = "dev"))]
+        if route == Route::Import {
+            return import::import(ctx, &req).await;
+        }
         let session = medportal_auth::authenticate(ctx, &req).await?;
         let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
+        let viewer = visibility::Viewer::of(ctx, session.as_ref(), &req).await?;
+        let slug = params.get("slug").unwrap_or("");
         match route {
             Route::Stylesheet => Err(Error::NotFound),
-            Route::Home => library::home(ctx, &page()).await,
-            Route::Library => library::list(ctx, &page(), &req).await,
-            Route::Item => {
-                let may_read = session.as_ref().is_some_and(|s| s.may(Action::ReadHcpContent));
-                library::item(ctx, &page(), params.get("slug").unwrap_or(""), may_read).await
-            }
+            #[cfg(any(test, feature = "dev"))]
+            Route::Import => Err(Error::NotFound),
+            Route::Home => library::home(ctx, &page(), &viewer).await,
+            Route::Library => library::list(ctx, &page(), &req, &viewer).await,
+            Route::Item => library::item(ctx, &page(), slug, &viewer).await,
+            Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,
+            Route::Diff => library::diff(ctx, &page(), slug, params.get("a").unwrap_or(""), params.get("b").unwrap_or(""), &viewer).await,
             Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
         }
     }
