@@ -4,6 +4,7 @@ pub mod content;
 pub mod identity;
 mod legal;
 pub mod search;
+pub mod staff;
 
 use crate::components::{
     ButtonKind, Crumb, breadcrumb, content_card, empty_state, hcp_only_badge, link_button,

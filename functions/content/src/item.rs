@@ -22,13 +22,11 @@ pub struct Item {
     pub approved_version: Option<String>,
     pub published_version: Option<String>,
     pub withdraw_reason: Option<String>,
-    pub featured: bool,
-    pub created_by: String,
     pub state_since: i64,
 }
 
 pub const COLUMNS: &str = "i.id, i.family_id, i.slug, i.language, i.content_type, i.state, i.head_version, i.approved_version, \
-                           i.published_version, i.withdraw_reason, i.featured, i.created_by, i.state_since";
+                           i.published_version, i.withdraw_reason, i.state_since";
 
 pub fn of_row(r: &Row, at: usize) -> Result<Item> {
     Ok(Item {
@@ -42,9 +40,7 @@ pub fn of_row(r: &Row, at: usize) -> Result<Item> {
         approved_version: r.opt_text(at + 7)?,
         published_version: r.opt_text(at + 8)?,
         withdraw_reason: r.opt_text(at + 9)?,
-        featured: r.int(at + 10)? != 0,
-        created_by: r.text(at + 11)?,
-        state_since: r.int(at + 12)?,
+        state_since: r.int(at + 10)?,
     })
 }
 

@@ -14,22 +14,22 @@
 //! | `publication` | `library_publications`, `library_outbox` (publish, withdraw, expire) |
 //! | `markup`, `diff` | the medmark parser and the version diff |
 //! | `visibility`, `library` | who sees what; the reader pages |
+//! | `indexing` | the outbox consumer: pending index events to search's indexing entry point |
+//! | `staff` | the staff workspaces' handlers (authoring, review and signing, governance) |
 //! | `import` | development builds: the demo library through the use cases |
-
-// The write use cases (item, workflow, signature, publication) are reached by the development
-// import today; the staff pages that reach them in production builds are still to come.
-#![cfg_attr(not(any(test, feature = "dev")), allow(dead_code))]
 
 mod diff;
 mod entry;
 #[cfg(any(test, feature = "dev"))]
 mod import;
+mod indexing;
 mod item;
 mod library;
 mod markup;
 mod model;
 mod publication;
 mod signature;
+mod staff;
 mod version;
 mod visibility;
 mod workflow;
@@ -50,6 +50,18 @@ pub enum Route {
     Item,
     Versions,
     Diff,
+    Author,
+    AuthorCreate,
+    AuthorItem,
+    AuthorSave,
+    AuthorSubmit,
+    AuthorPublish,
+    AuthorWithdraw,
+    Review,
+    ReviewItem,
+    ReviewSendBack,
+    ReviewSign,
+    Governance,
     #[cfg(any(test, feature = "dev"))]
     Import,
     Legal(pages::LegalPage),
@@ -68,6 +80,18 @@ impl App for Content {
                 .get(paths::ITEM, Route::Item)
                 .get(paths::VERSIONS, Route::Versions)
                 .get(paths::DIFF, Route::Diff)
+                .get(paths::AUTHOR, Route::Author)
+                .post(paths::AUTHOR, Route::AuthorCreate)
+                .get(paths::AUTHOR_ITEM, Route::AuthorItem)
+                .post(paths::AUTHOR_ITEM, Route::AuthorSave)
+                .post(paths::AUTHOR_SUBMIT, Route::AuthorSubmit)
+                .post(paths::AUTHOR_PUBLISH, Route::AuthorPublish)
+                .post(paths::AUTHOR_WITHDRAW, Route::AuthorWithdraw)
+                .get(paths::REVIEW, Route::Review)
+                .get(paths::REVIEW_ITEM, Route::ReviewItem)
+                .post(paths::REVIEW_ITEM, Route::ReviewSendBack)
+                .post(paths::REVIEW_SIGN, Route::ReviewSign)
+                .get(paths::GOVERNANCE, Route::Governance)
                 .get(paths::PRIVACY, Route::Legal(pages::LegalPage::Privacy))
                 .get(paths::TERMS, Route::Legal(pages::LegalPage::Terms))
                 .get(paths::IMPRINT, Route::Legal(pages::LegalPage::Imprint))
@@ -95,6 +119,22 @@ impl App for Content {
         if route == Route::Import {
             return import::import(ctx, &req).await;
         }
+        let id = params.get("id").filter(|i| i.len() <= 64 && i.bytes().all(|b| b.is_ascii_alphanumeric())).unwrap_or("-");
+        match route {
+            Route::Author => return staff::author_list(ctx, info, &req).await,
+            Route::AuthorCreate => return staff::author_create(ctx, &req).await,
+            Route::AuthorItem => return staff::author_item(ctx, info, &req, id).await,
+            Route::AuthorSave => return staff::author_save(ctx, &req, id).await,
+            Route::AuthorSubmit => return staff::author_submit(ctx, &req, id).await,
+            Route::AuthorPublish => return staff::author_publish(ctx, &req, id).await,
+            Route::AuthorWithdraw => return staff::author_withdraw(ctx, &req, id).await,
+            Route::Review => return staff::review_queue(ctx, info, &req).await,
+            Route::ReviewItem => return staff::review_page(ctx, info, &req, id).await,
+            Route::ReviewSendBack => return staff::review_send_back(ctx, &req, id).await,
+            Route::ReviewSign => return staff::review_sign(ctx, &req, id).await,
+            Route::Governance => return staff::governance(ctx, info, &req).await,
+            _ => {}
+        }
         let session = medportal_auth::authenticate(ctx, &req).await?;
         let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
         let viewer = visibility::Viewer::of(ctx, session.as_ref(), &req).await?;
@@ -108,6 +148,18 @@ impl App for Content {
             Route::Item => library::item(ctx, &page(), slug, &viewer).await,
             Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,
             Route::Diff => library::diff(ctx, &page(), slug, params.get("a").unwrap_or(""), params.get("b").unwrap_or(""), &viewer).await,
+            Route::Author
+            | Route::AuthorCreate
+            | Route::AuthorItem
+            | Route::AuthorSave
+            | Route::AuthorSubmit
+            | Route::AuthorPublish
+            | Route::AuthorWithdraw
+            | Route::Review
+            | Route::ReviewItem
+            | Route::ReviewSendBack
+            | Route::ReviewSign
+            | Route::Governance => Err(Error::NotFound),
             Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
         }
     }

@@ -9,6 +9,8 @@ macro_rules! code_enum {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
+        // Every code type gets the same accessors; not every one uses each of them.
+        #[allow(dead_code)]
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub const fn code(self) -> &'static str {

@@ -88,3 +88,28 @@ pub async fn expire_due<P: Platform>(ctx: &Ctx<'_, P>) -> Result<usize> {
     }
     Ok(rows.len())
 }
+
+/// An index event waiting to be applied.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub seq: i64,
+    pub item_id: String,
+}
+
+/// The oldest events not yet applied (at most `n`).
+pub async fn pending<S: SqlStore>(db: &S, n: i64) -> Result<Vec<Pending>> {
+    let rows = db.query("SELECT seq, item_id FROM library_outbox WHERE done_at IS NULL ORDER BY seq LIMIT ?1", &[n.into()]).await?;
+    rows.iter().map(|r| Ok(Pending { seq: r.int(0)?, item_id: r.text(1)? })).collect()
+}
+
+/// Records an event as applied (`error: None`) or as failed once more (kept for a retry).
+pub async fn settle<P: Platform>(ctx: &Ctx<'_, P>, seq: i64, error: Option<&str>) -> Result<()> {
+    let db = ctx.global_sql().await?;
+    let now = ctx.now().unix_timestamp();
+    let (sql, params): (&str, Vec<medportal_core::ports::SqlValue>) = match error {
+        None => ("UPDATE library_outbox SET done_at = ?1, attempts = attempts + 1, last_error = NULL WHERE seq = ?2", vec![now.into(), seq.into()]),
+        Some(e) => ("UPDATE library_outbox SET attempts = attempts + 1, last_error = ?1 WHERE seq = ?2", vec![e.into(), seq.into()]),
+    };
+    db.execute(sql, &params).await?;
+    Ok(())
+}

@@ -22,7 +22,6 @@ pub struct Signature {
     pub sha256: String,
     pub discipline: Discipline,
     pub meaning: Meaning,
-    pub signer: String,
     pub printed_name: String,
     pub role: String,
     pub at: i64,
@@ -34,10 +33,9 @@ fn of_row(r: &Row) -> Result<Signature> {
         sha256: r.text(1)?,
         discipline: Discipline::stored(&r.text(2)?)?,
         meaning: Meaning::stored(&r.text(3)?)?,
-        signer: r.text(4)?,
-        printed_name: r.text(5)?,
-        role: r.text(6)?,
-        at: r.int(7)?,
+        printed_name: r.text(4)?,
+        role: r.text(5)?,
+        at: r.int(6)?,
     })
 }
 
@@ -45,7 +43,7 @@ fn of_row(r: &Row) -> Result<Signature> {
 pub async fn of_item<S: SqlStore>(db: &S, item_id: &str) -> Result<Vec<Signature>> {
     let rows = db
         .query(
-            "SELECT s.version_id, s.sha256, s.discipline, s.meaning, s.signer, s.printed_name, s.role, s.at FROM library_signatures s \
+            "SELECT s.version_id, s.sha256, s.discipline, s.meaning, s.printed_name, s.role, s.at FROM library_signatures s \
              JOIN library_versions v ON v.id = s.version_id WHERE v.item_id = ?1 ORDER BY s.at, s.discipline",
             &[item_id.into()],
         )
@@ -111,4 +109,29 @@ pub async fn sign<P: Platform>(ctx: &Ctx<'_, P>, it: &Item, head: &Version, disc
     // A concurrent signature of the same discipline or with the same assertion fails the
     // whole batch on the unique constraints: nothing of it lands.
     commit_global(ctx, stmts, &[entry]).await
+}
+
+/// What a step-up purpose names: `sign:<sha256>:<meaning>:<discipline>`.
+pub fn purpose(sha256: &str, meaning: Meaning, discipline: Discipline) -> String {
+    format!("sign:{sha256}:{}:{}", meaning.code(), discipline.code())
+}
+
+/// Signs the head version with a step-up assertion from identity: it must verify with the
+/// session public keys, be unexpired, name the signed-in person and exactly this version's
+/// hash (an assertion for another version, or made before an edit, is refused); its id is
+/// stored with the signature under a unique constraint, so it signs once.
+pub async fn sign_with_assertion<P: Platform>(ctx: &Ctx<'_, P>, session: &medportal_auth::Session, it: &Item, head: &Version, token: &str, comment: &str) -> Result<()> {
+    let keys = medportal_auth::KeySet::cached(ctx.config)?;
+    let now = ctx.now().unix_timestamp();
+    let a = medportal_auth::step_up::verify(ctx.signatures(), &keys, token.trim(), now).await.ok_or(Error::Forbidden { code: "step_up_required" })?;
+    if a.sub != session.user_id() {
+        return Err(Error::Forbidden { code: "step_up_required" });
+    }
+    let mut parts = a.purpose.split(':');
+    let (kind, sha, meaning, discipline) = (parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let (Some("sign"), Some(meaning), Some(discipline), None) = (kind, Meaning::parse(meaning), Discipline::parse(discipline), parts.next()) else {
+        return Err(Error::Forbidden { code: "step_up_required" });
+    };
+    let signer = Signer { user_id: &a.sub, printed_name: &a.name, role: "mlr_reviewer", assertion_id: &a.id, sha256: sha, meaning };
+    sign(ctx, it, head, discipline, &signer, comment).await
 }

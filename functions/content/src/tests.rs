@@ -179,3 +179,159 @@ fn legal_pages_render_in_both_languages() {
         assert!(de.headers()["set-cookie"].to_str().unwrap().starts_with("lang=de"));
     }
 }
+
+/// A verified HCP's session in `country`.
+fn hcp_in(host: &TestHost, sub: &str, country: &str) -> String {
+    use medportal_auth::{KeySet, SessionClaims, token};
+    use medportal_core::ports::Clock;
+    let now = host.platform.now();
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: sub.into(),
+        jti: format!("jti-{sub}-0123456789abcdef"),
+        rgn: "us".into(),
+        ctry: country.into(),
+        roles: vec!["hcp".into()],
+        vs: "verified".into(),
+        name: "HCP".into(),
+        csrf: "csrf-secret-0123456789".into(),
+        auth_time: now.unix_timestamp(),
+        mfa: false,
+    };
+    let keys = KeySet::from_config(&host.config).unwrap();
+    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+}
+
+/// A staff session (second factor used) for `sub` with `roles`.
+fn staff_cookie(host: &TestHost, sub: &str, roles: &[&str], name: &str) -> String {
+    use medportal_auth::{KeySet, SessionClaims, token};
+    use medportal_core::ports::Clock;
+    let now = host.platform.now();
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: sub.into(),
+        jti: format!("jti-{sub}-0123456789abcdef"),
+        rgn: "eu".into(),
+        ctry: "NL".into(),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        vs: "verified".into(),
+        name: name.into(),
+        csrf: "csrf-secret-0123456789".into(),
+        auth_time: now.unix_timestamp(),
+        mfa: true,
+    };
+    let keys = KeySet::from_config(&host.config).unwrap();
+    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+}
+
+/// A step-up assertion for `sub` and `purpose` (as identity issues them), `id` unique.
+fn assertion(host: &TestHost, sub: &str, name: &str, purpose: &str, id: &str) -> String {
+    use medportal_auth::step_up::{Assertion, issue};
+    use medportal_core::ports::Clock;
+    let keys = medportal_auth::KeySet::from_config(&host.config).unwrap();
+    let exp = host.platform.now().unix_timestamp() + 300;
+    let a = Assertion { id: id.into(), sub: sub.into(), rgn: "eu".into(), name: name.into(), purpose: purpose.into(), exp };
+    pollster::block_on(issue(host.platform.signatures(), &keys, &a)).unwrap()
+}
+
+fn post(host: &TestHost, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
+    let mut body: Vec<(&str, &str)> = vec![("csrf", "csrf-secret-0123456789")];
+    body.extend_from_slice(fields);
+    let enc: Vec<String> = body.iter().map(|(k, v)| format!("{k}={}", web::url_encode(v))).collect();
+    host.send::<Content>(request("POST", path, &[("cookie", cookie), ("content-type", "application/x-www-form-urlencoded")], enc.join("&").into_bytes()))
+}
+
+fn get_as(host: &TestHost, path: &str, cookie: &str) -> String {
+    TestHost::text(&host.send::<Content>(request("GET", path, &[("cookie", cookie)], vec![])))
+}
+
+#[test]
+fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_voids_the_approval() {
+    let host = seeded();
+    let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+    let reviewers = [("medical", "eu-u-mlr-01", "Jan de Vries"), ("legal", "us-u-mlr-01", "Sarah Johnson"), ("regulatory", "eu-u-mlr-02", "Dr. Klaus Weber")];
+    let draft = [
+        ("slug", "rivaroxaban-de-dosing"), ("language", "en"), ("type", "prescribing_information"), ("title", "Rivaroxaban dosing in renal impairment"),
+        ("summary", "Dose by creatinine clearance."), ("body", "## Dosing\n\n- 20 mg once daily\n- 15 mg when CrCl 15-49 mL/min\n"),
+        ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"), ("reviewed_on", "2026-01-10"), ("expires_on", "2099-01-10"),
+        ("references", "Patel MR et al. N Engl J Med 2011 | 10.1056/NEJMoa1009638"),
+    ];
+    let created = post(&host, "/author", &author, &draft);
+    assert_eq!(created.status(), 303, "{}", TestHost::text(&created));
+    let item = created.headers()["location"].to_str().unwrap().to_owned();
+    let id = item.rsplit('/').next().unwrap().to_owned();
+    // not approved: cannot be published, is not visible
+    assert_eq!(post(&host, &format!("{item}/publish"), &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"), &[]).status(), 409);
+    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
+    let sha = |host: &TestHost| {
+        let html = get_as(host, &format!("/review/{id}"), &staff_cookie(host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+        let i = html.find("SHA-256 <code>").unwrap() + 14;
+        html[i..i + 64].to_owned()
+    };
+    let v1 = sha(&host);
+    let mut first = String::new();
+    for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
+        let cookie = staff_cookie(&host, sub, &["mlr_reviewer"], name);
+        let a = assertion(&host, sub, name, &format!("sign:{v1}:approval:{discipline}"), &format!("assertion-v1-{n}-0123456789"));
+        if n == 0 {
+            first = a.clone();
+            // an assertion of someone else is refused
+            let other = staff_cookie(&host, "us-u-mlr-01", &["mlr_reviewer"], "Sarah Johnson");
+            assert_eq!(post(&host, &format!("/review/{id}/sign"), &other, &[("assertion", &a)]).status(), 403);
+        }
+        let r = post(&host, &format!("/review/{id}/sign"), &cookie, &[("assertion", &a), ("comment", "ok")]);
+        assert_eq!(r.status(), 303, "{}", TestHost::text(&r));
+    }
+    // replayed: the same assertion signs once
+    let replay = post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &first)]);
+    assert_eq!(replay.status(), 409);
+    assert!(get_as(&host, &item, &author).contains("Approved, version 1"));
+    // an edit after approval makes version 2 and voids the approval
+    let mut edited: Vec<(&str, &str)> = draft.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type")).cloned().collect();
+    edited.push(("reason", "CrCl threshold clarified"));
+    edited.retain(|(k, _)| *k != "summary");
+    edited.push(("summary", "Dose by creatinine clearance (Cockcroft-Gault)."));
+    assert_eq!(post(&host, &item, &author, &edited).status(), 303);
+    assert!(get_as(&host, &item, &author).contains("Draft, version 2"));
+    let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
+    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 409, "the voided approval cannot be published");
+    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
+    // the first signature's assertion was for version 1: refused for version 2
+    let fresh_v1 = assertion(&host, "eu-u-mlr-01", "Jan de Vries", &format!("sign:{v1}:approval:medical"), "assertion-v1-again-0123456789");
+    let moved = post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &fresh_v1)]);
+    assert_eq!(moved.status(), 403);
+    let v2 = sha(&host);
+    assert_ne!(v1, v2);
+    // the review page shows the diff against the approved version 1
+    let review = get_as(&host, &format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+    assert!(review.contains("Changes from version 1 to version 2") && review.contains("Cockcroft-Gault"));
+    for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
+        let a = assertion(&host, sub, name, &format!("sign:{v2}:approval:{discipline}"), &format!("assertion-v2-{n}-0123456789"));
+        assert_eq!(post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+    }
+    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 303);
+    // published for DE only: a German HCP sees it with its signatures, a US HCP does not
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let page = get_as(&host, "/content/rivaroxaban-de-dosing", &de);
+    assert!(page.contains("Rivaroxaban dosing") && page.contains("15 mg when CrCl") && page.contains("Dr. Klaus Weber"), "{page}");
+    assert!(page.contains("https://doi.org/10.1056/NEJMoa1009638"));
+    let us = hcp_in(&host, "us-u-hcp-01", "US");
+    let us_page = host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &us)], vec![]));
+    assert_eq!(us_page.status(), 404, "an item published only for DE reached a US HCP");
+    assert!(!get_as(&host, "/content?area=cardiology", &us).contains("Rivaroxaban dosing"));
+    assert!(get_as(&host, "/content?area=cardiology", &de).contains("Rivaroxaban dosing"));
+    // the version history lists both versions; the diff between them is readable
+    let history = get_as(&host, "/content/rivaroxaban-de-dosing/versions", &de);
+    assert!(history.contains("CrCl threshold clarified"));
+    assert!(get_as(&host, "/content/rivaroxaban-de-dosing/diff/1/2", &de).contains("Cockcroft-Gault"));
+    // the governance dashboard counts it published; withdrawal needs a reason
+    let gov = get_as(&host, "/governance", &admin);
+    assert!(gov.contains("rivaroxaban-de-dosing"));
+    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "")]).status(), 400);
+    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "label change")]).status(), 303);
+    assert_eq!(host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &de)], vec![])).status(), 404);
+    // an HCP cannot reach the workspaces
+    assert_eq!(host.send::<Content>(request("GET", "/author", &[("cookie", &de)], vec![])).status(), 403);
+}

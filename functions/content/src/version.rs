@@ -126,9 +126,12 @@ impl Draft {
 #[derive(Debug, Clone)]
 pub struct Version {
     pub id: String,
+    /// The item and the author are part of the record (the author is shown nowhere yet).
+    #[allow(dead_code)]
     pub item_id: String,
     pub number: i64,
     pub sha256: String,
+    #[allow(dead_code)]
     pub author: String,
     pub created_at: i64,
     pub reason: String,

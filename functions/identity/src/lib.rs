@@ -17,6 +17,7 @@ mod roles;
 mod second_factor;
 mod session;
 mod sign_in;
+mod step_up;
 mod support;
 pub mod totp;
 mod users;
@@ -59,6 +60,8 @@ pub enum Route {
     Roles,
     RoleEdit,
     RoleSave,
+    StepUpForm,
+    StepUp,
 }
 
 impl App for Identity {
@@ -95,6 +98,8 @@ impl App for Identity {
                 .get(paths::ADMIN_ROLES, Route::Roles)
                 .get(paths::ADMIN_ROLE, Route::RoleEdit)
                 .post(paths::ADMIN_ROLE, Route::RoleSave)
+                .get(paths::STEP_UP, Route::StepUpForm)
+                .post(paths::STEP_UP, Route::StepUp)
                 .build()
         })
     }
@@ -133,6 +138,8 @@ impl App for Identity {
             Route::Roles => admin_roles::list(ctx, info, &req).await,
             Route::RoleEdit => admin_roles::edit(ctx, info, &req, id(&params)).await,
             Route::RoleSave => admin_roles::save(ctx, info, &req, id(&params)).await,
+            Route::StepUpForm => handlers::step_up::form(ctx, info, &req).await,
+            Route::StepUp => handlers::step_up::submit(ctx, info, &req).await,
         }
     }
 

@@ -162,14 +162,15 @@ fn the_same_logical_store_maps_to_one_resource_everywhere() {
 }
 
 #[test]
-fn only_identity_may_call_out_and_only_to_the_registry_the_provider_and_local_fakes() {
+fn only_identity_and_content_may_call_out_and_only_to_the_registry_the_provider_the_portal_and_local_fakes() {
     let spin = load("spin.toml");
     for spec in FUNCTIONS {
         let hosts = strings(spin["component"][spec.name].get("allowed_outbound_hosts"));
-        let want: BTreeSet<String> = if spec.name == "identity" {
-            ["http://127.0.0.1:*", "https://npiregistry.cms.hhs.gov", "https://login.doccheck.com"].iter().map(|s| s.to_string()).collect()
-        } else {
-            BTreeSet::new()
+        let want: BTreeSet<String> = match spec.name {
+            "identity" => ["http://127.0.0.1:*", "https://npiregistry.cms.hhs.gov", "https://login.doccheck.com"].iter().map(|s| s.to_string()).collect(),
+            // publishing feeds search's indexing entry point at the portal's own origin
+            "content" => ["http://127.0.0.1:*", "https://portal.example.com"].iter().map(|s| s.to_string()).collect(),
+            _ => BTreeSet::new(),
         };
         assert_eq!(hosts, want, "allowed_outbound_hosts of {}", spec.name);
     }
@@ -210,13 +211,15 @@ fn only_identity_holds_the_session_signing_keys_and_every_function_can_verify() 
 }
 
 #[test]
-fn only_search_admin_holds_the_search_index_token_and_only_as_a_secret() {
+fn only_search_admin_and_content_hold_the_search_index_token_and_only_as_a_secret() {
     let spin = load("spin.toml");
     let w = load("wrangler.toml");
     assert_eq!(spin["variables"]["search_index_token"]["secret"].as_bool(), Some(true), "search_index_token must be a secret");
     for spec in FUNCTIONS {
         let vars = &spin["component"][spec.name]["variables"];
-        assert_eq!(vars.get("search_index_token").is_some(), spec.name == "search-admin", "search_index_token given to {}", spec.name);
+        // search-admin checks it; content sends it (publishing feeds search through its outbox)
+        let holds = matches!(spec.name, "search-admin" | "content");
+        assert_eq!(vars.get("search_index_token").is_some(), holds, "search_index_token given to {}", spec.name);
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
     }
 }

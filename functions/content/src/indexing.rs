@@ -1,0 +1,147 @@
+//! The outbox consumer: applies pending index events to search through its indexing entry
+//! point (`POST /admin/search/index` on search-admin, bearer `search_index_token`), oldest
+//! first. An event is settled only after search answered 200; a failure (indexer down,
+//! refused, timed out) leaves it pending with its attempt count and error, and the next drain
+//! retries it — nothing is lost. Each event re-sends the item's current state (its live
+//! version to each market it is published in, a withdrawal from every other market it was
+//! ever meant for), so applying an event twice or out of order converges on the truth.
+//!
+//! When it runs: after each publish, withdrawal or expiry in the same request (best effort),
+//! and at the start of every staff workspace page (review queue, governance, authoring), so a
+//! failed event is retried by the next staff request on every host. (A Workers Cron Trigger
+//! would drain without a request: not wired yet.)
+
+use http::{Method, Request as HttpRequest, header};
+use medportal_core::ports::SqlStore;
+use medportal_core::web::{self, Request};
+use medportal_core::{Ctx, Platform, Result};
+
+use crate::item;
+use crate::markup;
+use crate::model::Market;
+use crate::publication;
+use crate::version::{self, Version};
+
+/// Events applied per drain (bounds one request's work).
+const BATCH: i64 = 20;
+
+/// Where search's indexing entry point is: the portal's public origin; in dev mode a loopback
+/// request's own origin (the contract hosts listen on a port the configuration cannot know).
+fn endpoint<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> String {
+    let host = web::header_str(req, header::HOST).unwrap_or("");
+    let loopback = host.starts_with("127.0.0.1:") || host.starts_with("localhost:") || host.starts_with("[::1]:");
+    let origin = if ctx.config.dev_mode && loopback && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".:[]".contains(&b)) {
+        format!("http://{host}")
+    } else {
+        ctx.config.public_origin.trim_end_matches('/').to_owned()
+    };
+    format!("{origin}{}", medportal_templates::paths::search_admin::INDEX)
+}
+
+fn token<P: Platform>(ctx: &Ctx<'_, P>) -> Option<String> {
+    ctx.config.search_index_token.clone().or_else(|| ctx.config.dev_search_index_token().map(str::to_owned))
+}
+
+/// JSON string.
+fn js(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn document(slug: &str, content_type: &str, v: &Version) -> String {
+    let d = &v.draft;
+    let list = |items: &[String]| format!("[{}]", items.iter().map(|s| js(s)).collect::<Vec<_>>().join(","));
+    let refs: Vec<String> = d.references.iter().map(|r| r.label.clone()).collect();
+    format!(
+        "{{\"id\":{},\"title\":{},\"summary\":{},\"body\":{},\"references\":{},\"therapeutic_areas\":{},\"products\":{},\
+         \"content_type\":{},\"trial_phase\":{},\"specialties\":{},\"audience\":{},\"published\":{}}}",
+        js(slug),
+        js(&d.title),
+        js(&d.summary),
+        js(&markup::plain(&d.body)),
+        js(&refs.join("\n")),
+        list(std::slice::from_ref(&d.taxonomy.area)),
+        list(&d.taxonomy.products()),
+        js(content_type),
+        js(d.taxonomy.phase.as_deref().unwrap_or("")),
+        list(&d.taxonomy.specialties),
+        js(&d.taxonomy.audience),
+        d.reviewed_on.as_deref().map_or("null".into(), js),
+    )
+}
+
+/// The indexing requests that bring search to the item's current state.
+async fn batches<P: Platform>(ctx: &Ctx<'_, P>, item_id: &str) -> Result<Vec<String>> {
+    let db = ctx.global_sql().await?;
+    let Some(it) = item::find(&db, item_id).await? else { return Ok(Vec::new()) };
+    let today = crate::visibility::today(ctx);
+    let rows = db.query("SELECT market, version_id FROM library_publications WHERE item_id = ?1", &[item_id.into()]).await?;
+    let mut live: Vec<(Market, String)> = Vec::new();
+    for r in &rows {
+        if let Some(m) = Market::parse(&r.text(0)?) {
+            live.push((m, r.text(1)?));
+        }
+    }
+    let history = version::history(&db, item_id).await?;
+    let mut out = Vec::new();
+    let mut ever: Vec<Market> = history.iter().flat_map(|v| v.draft.markets.clone()).collect();
+    ever.sort();
+    ever.dedup();
+    for m in ever {
+        let current = live.iter().find(|(lm, _)| *lm == m).and_then(|(_, vid)| history.iter().find(|v| &v.id == vid));
+        let current = current.filter(|v| v.draft.expires_on.as_deref().is_none_or(|e| e > today.as_str()));
+        let head = format!("{{\"market\":{},\"language\":{}", js(m.search_code()), js(&it.language));
+        out.push(match current {
+            Some(v) => format!("{head},\"upsert\":[{}]}}", document(&it.slug, it.content_type.code(), v)),
+            None => format!("{head},\"withdraw\":[{}]}}", js(&it.slug)),
+        });
+    }
+    Ok(out)
+}
+
+async fn send<P: Platform>(ctx: &Ctx<'_, P>, url: &str, token: &str, body: String) -> std::result::Result<(), String> {
+    let req = HttpRequest::builder()
+        .method(Method::POST)
+        .uri(url)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .body(body.into_bytes())
+        .map_err(|e| e.to_string())?;
+    match ctx.http_send(req).await {
+        Ok(resp) if resp.status().is_success() => Ok(()),
+        Ok(resp) => Err(format!("indexer answered {}", resp.status().as_u16())),
+        Err(e) => Err(format!("indexer unreachable: {e}")),
+    }
+}
+
+/// Applies pending events, oldest first; stops at the first failure (later events wait, so
+/// they are never applied before an earlier one). Returns how many were applied.
+pub async fn drain<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<usize> {
+    let Some(token) = token(ctx) else { return Ok(0) };
+    let url = endpoint(ctx, req);
+    let db = ctx.global_sql().await?;
+    let mut applied = 0;
+    for ev in publication::pending(&db, BATCH).await? {
+        let mut failure = None;
+        for body in batches(ctx, &ev.item_id).await? {
+            if let Err(e) = send(ctx, &url, &token, body).await {
+                failure = Some(e);
+                break;
+            }
+        }
+        publication::settle(ctx, ev.seq, failure.as_deref()).await?;
+        if failure.is_some() {
+            break;
+        }
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+/// [`drain`] where a failure must not fail the request: logged, the events stay pending.
+pub async fn drain_quietly<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) {
+    if let Err(e) = drain(ctx, req).await {
+        ctx.log(medportal_core::ports::LogLevel::Warn, &format!("content index drain: {e}"));
+    }
+}
+
