@@ -19,6 +19,7 @@ import { createServer } from "node:net";
 import { chromium } from "playwright-core";
 import { startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
+import { DEV_SEARCH_INDEX_TOKEN, importLibrary } from "../workerd/search-seed.mjs";
 
 const HCP_ITEM = "/content/apixaban-aristotle-trial-summary";
 const HCP_BODY = "target INR 2.0 to 3.0"; // a sentence of that item's full text, never shown gated
@@ -64,6 +65,8 @@ before(async () => {
       if (attempt >= 2) throw e; // the port was taken in between: try another
     }
   }
+  // The demo library goes through content's publishing use cases (as on every host).
+  await importLibrary(portal.url, DEV_SEARCH_INDEX_TOKEN);
   browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -110,7 +113,7 @@ async function journey(javaScriptEnabled) {
     await page.setContent('<p id="js">off</p><script>document.getElementById("js").textContent = "on"</script>');
     assert.equal(await text(page, "#js"), javaScriptEnabled ? "on" : "off");
 
-    // Anonymous: the HCP-only item shows title and summary, never the full text.
+    // Anonymous: the HCP-only item shows its title, never its summary or full text.
     await page.goto(HCP_ITEM);
     assert.match(await text(page, "main"), /Full text for verified healthcare professionals/);
     assert.equal(await page.locator("article .prose").count(), 0);

@@ -123,8 +123,10 @@ pub async fn author_create<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Resu
     Ok(web::redirect(&paths::author_item(&id)))
 }
 
+/// The item's workspace: everyone who governs content sees it (publishers and withdrawers
+/// act from here); the edit form and submit button are for authors.
 pub async fn author_item<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
-    let s = medportal_auth::require(ctx, req, Action::AuthorContent).await?;
+    let s = medportal_auth::require(ctx, req, Action::ViewGovernance).await?;
     let (it, head) = load(ctx, id).await?;
     let db = ctx.global_sql().await?;
     let history = version::history(&db, &it.id).await?;
@@ -137,7 +139,9 @@ pub async fn author_item<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
         version: head.number,
         sha256: head.sha256.clone(),
         form: form_of(&it, &head),
-        can_submit: matches!(it.state, State::Draft) || (matches!(it.state, State::Published | State::Expired) && it.head_version != it.published_version),
+        can_edit: s.may(Action::AuthorContent),
+        can_submit: s.may(Action::AuthorContent)
+            && (matches!(it.state, State::Draft) || (matches!(it.state, State::Published | State::Expired) && it.head_version != it.published_version)),
         can_publish: it.state == State::Approved && s.may(Action::PublishContent),
         can_withdraw: it.state != State::Withdrawn && s.may(Action::WithdrawContent),
         reviews: review_lines(&workflow::reviews(&db, &it.id).await?, &history),

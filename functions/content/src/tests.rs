@@ -335,3 +335,44 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     // an HCP cannot reach the workspaces
     assert_eq!(host.send::<Content>(request("GET", "/author", &[("cookie", &de)], vec![])).status(), 403);
 }
+
+#[test]
+fn a_withdrawal_waits_in_the_outbox_while_the_indexer_fails_and_is_applied_after_recovery() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let up = Arc::new(AtomicBool::new(false));
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::new(Mutex::new(Vec::new()));
+    let (u, s) = (up.clone(), seen.clone());
+    let host = seeded().with_http(move |req| {
+        let body = String::from_utf8_lossy(req.body()).into_owned();
+        s.lock().unwrap().push((req.uri().to_string(), body));
+        let status = if u.load(Ordering::SeqCst) { 200 } else { 503 };
+        Ok(http::Response::builder().status(status).body(b"{}".to_vec()).unwrap())
+    });
+    let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
+    // the import's events could not be sent either (no indexer during the import): all pending
+    let id = {
+        let html = get_as(&host, "/author", &staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie"));
+        let i = html.find("/author/").unwrap();
+        let href = &html[i..];
+        href[8..href.find('"').unwrap()].to_owned()
+    };
+    let before = seen.lock().unwrap().len();
+    assert!(before > 0, "the workspace tried to drain");
+    assert_eq!(post(&host, &format!("/author/{id}/withdraw"), &admin, &[("reason", "outdated")]).status(), 303);
+    let failed = seen.lock().unwrap().len();
+    assert!(failed > before, "the withdrawal tried to reach the indexer");
+    // every attempt went to the indexing entry point of the portal's origin with the token
+    assert!(seen.lock().unwrap().iter().all(|(uri, _)| uri.ends_with("/admin/search/index")));
+    // recovery: the next staff request drains everything, oldest first, the withdrawal included
+    up.store(true, Ordering::SeqCst);
+    assert_eq!(host.send::<Content>(request("GET", "/governance", &[("cookie", &admin)], vec![])).status(), 200);
+    let calls = seen.lock().unwrap().clone();
+    let applied: Vec<&(String, String)> = calls[failed..].iter().collect();
+    assert!(applied.iter().any(|(_, b)| b.contains("\"withdraw\"")), "the withdrawal reached search");
+    assert!(applied.iter().any(|(_, b)| b.contains("\"upsert\"") && b.contains("apixaban-aristotle-trial-summary")), "the import's publications reached search");
+    // nothing left: another drain sends nothing
+    let n = seen.lock().unwrap().len();
+    assert_eq!(host.send::<Content>(request("GET", "/governance", &[("cookie", &admin)], vec![])).status(), 200);
+    assert_eq!(seen.lock().unwrap().len(), n);
+}

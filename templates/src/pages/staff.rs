@@ -189,6 +189,7 @@ pub struct AuthorItemView {
     pub version: i64,
     pub sha256: String,
     pub form: DraftForm,
+    pub can_edit: bool,
     pub can_submit: bool,
     pub can_publish: bool,
     pub can_withdraw: bool,
@@ -219,14 +220,16 @@ pub fn author_item(ctx: &PageContext, v: &AuthorItemView) -> Markup {
                 (csrf_field(&v.csrf)) (button(ButtonKind::Primary, t(l, Msg::AuthorPublish)))
             }
         }
-        h2 { (t(l, Msg::AuthorEdit)) }
-        p { (t(l, Msg::AuthorEditHint)) }
-        (problem(l, v.error.as_deref()))
-        form method="post" action=(paths::content::author_item(&v.id)) novalidate {
-            (csrf_field(&v.csrf))
-            (draft_fields(l, &v.form, false))
-            (field(l, &Field::new(FieldKind::Text, "reason", "reason", t(l, Msg::AuthorReason)).required()))
-            (button(ButtonKind::Secondary, t(l, Msg::AuthorSave)))
+        @if v.can_edit {
+            h2 { (t(l, Msg::AuthorEdit)) }
+            p { (t(l, Msg::AuthorEditHint)) }
+            (problem(l, v.error.as_deref()))
+            form method="post" action=(paths::content::author_item(&v.id)) novalidate {
+                (csrf_field(&v.csrf))
+                (draft_fields(l, &v.form, false))
+                (field(l, &Field::new(FieldKind::Text, "reason", "reason", t(l, Msg::AuthorReason)).required()))
+                (button(ButtonKind::Secondary, t(l, Msg::AuthorSave)))
+            }
         }
         @if v.can_withdraw {
             h2 { (t(l, Msg::AuthorWithdraw)) }
