@@ -131,9 +131,8 @@ async fn walk<P: Platform>(ctx: &Ctx<'_, P>, line: Line) -> Result<bool> {
     let head = version::find(&ctx.global_sql().await?, it.approved_version.as_deref().unwrap_or("")).await?.ok_or_else(|| Error::internal("not approved"))?;
     publication::publish(ctx, PUBLISHER, &it, &head).await?;
     match target {
-        State::Expired => {
-            publication::expire_due(ctx).await?;
-        }
+        // The demo library's expired items: expired now, whatever their date says.
+        State::Expired => publication::expire(ctx, &id, PUBLISHER, "expired (demo library)").await?,
         State::Withdrawn => {
             let reason = line.withdraw_reason.unwrap_or_else(|| "withdrawn (demo library)".into());
             publication::withdraw(ctx, PUBLISHER, &reload().await?, &reason).await?;

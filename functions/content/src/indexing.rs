@@ -6,10 +6,11 @@
 //! version to each market it is published in, a withdrawal from every other market it was
 //! ever meant for), so applying an event twice or out of order converges on the truth.
 //!
-//! When it runs: after each publish, withdrawal or expiry in the same request (best effort),
-//! and at the start of every staff workspace page (review queue, governance, authoring), so a
-//! failed event is retried by the next staff request on every host. (A Workers Cron Trigger
-//! would drain without a request: not wired yet.)
+//! When it runs: after each publish or withdrawal in the same request (best effort), at the
+//! start of the staff workspace pages (review queue, governance, authoring), and at most every
+//! five minutes per isolate on reader requests ([`upkeep`], with the expiry sweep), so a failed
+//! event is retried by later traffic on every host. (A Workers Cron Trigger would drain without
+//! any request: not wired yet.)
 
 use http::{Method, Request as HttpRequest, header};
 use medportal_core::ports::SqlStore;
@@ -22,8 +23,9 @@ use crate::model::Market;
 use crate::publication;
 use crate::version::{self, Version};
 
-/// Events applied per drain (bounds one request's work).
+/// Events applied per drain (bounds one request's work); a reader request's upkeep does less.
 const BATCH: i64 = 20;
+const READER_BATCH: i64 = 5;
 
 /// Where search's indexing entry point is: the portal's public origin; in dev mode a loopback
 /// request's own origin (the contract hosts listen on a port the configuration cannot know).
@@ -116,12 +118,12 @@ async fn send<P: Platform>(ctx: &Ctx<'_, P>, url: &str, token: &str, body: Strin
 
 /// Applies pending events, oldest first; stops at the first failure (later events wait, so
 /// they are never applied before an earlier one). Returns how many were applied.
-pub async fn drain<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<usize> {
+pub async fn drain<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, batch: i64) -> Result<usize> {
     let Some(token) = token(ctx) else { return Ok(0) };
     let url = endpoint(ctx, req);
     let db = ctx.global_sql().await?;
     let mut applied = 0;
-    for ev in publication::pending(&db, BATCH).await? {
+    for ev in publication::pending(&db, batch).await? {
         let mut failure = None;
         for body in batches(ctx, &ev.item_id).await? {
             if let Err(e) = send(ctx, &url, &token, body).await {
@@ -140,8 +142,34 @@ pub async fn drain<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<usize
 
 /// [`drain`] where a failure must not fail the request: logged, the events stay pending.
 pub async fn drain_quietly<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) {
-    if let Err(e) = drain(ctx, req).await {
+    quietly(ctx, req, BATCH).await
+}
+
+async fn quietly<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, batch: i64) {
+    if let Err(e) = drain(ctx, req, batch).await {
         ctx.log(medportal_core::ports::LogLevel::Warn, &format!("content index drain: {e}"));
     }
 }
 
+
+/// Seconds between two upkeep runs of one isolate on reader requests.
+const UPKEEP_EVERY_SECS: i64 = 300;
+
+/// Reader-side upkeep, at most every five minutes per isolate: marks items whose live
+/// version passed its expiry date expired (reader pages already hide them by date; this takes
+/// them out of search and queues them for re-review) and retries pending index events. So
+/// every host catches up on ordinary traffic, without a scheduler.
+pub async fn upkeep<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) {
+    thread_local! {
+        static LAST: std::cell::Cell<i64> = const { std::cell::Cell::new(i64::MIN) };
+    }
+    let now = ctx.now().unix_timestamp();
+    if LAST.with(|l| now.saturating_sub(l.get()) < UPKEEP_EVERY_SECS) {
+        return;
+    }
+    LAST.with(|l| l.set(now));
+    if let Err(e) = crate::publication::expire_due(ctx).await {
+        ctx.log(medportal_core::ports::LogLevel::Warn, &format!("content expiry sweep: {e}"));
+    }
+    quietly(ctx, req, READER_BATCH).await;
+}

@@ -135,6 +135,7 @@ impl App for Content {
             Route::Governance => return staff::governance(ctx, info, &req).await,
             _ => {}
         }
+        indexing::upkeep(ctx, &req).await;
         let session = medportal_auth::authenticate(ctx, &req).await?;
         let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
         let viewer = visibility::Viewer::of(ctx, session.as_ref(), &req).await?;

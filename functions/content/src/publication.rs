@@ -75,18 +75,23 @@ pub async fn expire_due<P: Platform>(ctx: &Ctx<'_, P>) -> Result<usize> {
             &[today.as_str().into()],
         )
         .await?;
-    let now = ctx.now().unix_timestamp();
     for r in &rows {
-        let id = r.text(0)?;
-        let stmts = vec![
-            Statement::new("DELETE FROM library_publications WHERE item_id = ?1", vec![id.as_str().into()]),
-            item::mark_off(&id, State::Expired, None, now),
-            outbox(&id, "withdraw", now),
-        ];
-        let entry = AuditEntry { actor: "system:content", action: "content.expired", target: Some(&id), outcome: Outcome::Success, reason: Some(&today) };
-        commit_global(ctx, stmts, &[entry]).await?;
+        expire(ctx, &r.text(0)?, "system:content", &today).await?;
     }
     Ok(rows.len())
+}
+
+/// Takes `item_id` off every market as expired (queued for re-review and for withdrawal from
+/// search), audited with `why`.
+pub async fn expire<P: Platform>(ctx: &Ctx<'_, P>, item_id: &str, actor: &str, why: &str) -> Result<()> {
+    let now = ctx.now().unix_timestamp();
+    let stmts = vec![
+        Statement::new("DELETE FROM library_publications WHERE item_id = ?1", vec![item_id.into()]),
+        item::mark_off(item_id, State::Expired, None, now),
+        outbox(item_id, "withdraw", now),
+    ];
+    let entry = AuditEntry { actor, action: "content.expired", target: Some(item_id), outcome: Outcome::Success, reason: Some(why) };
+    commit_global(ctx, stmts, &[entry]).await
 }
 
 /// An index event waiting to be applied.

@@ -376,3 +376,67 @@ fn a_withdrawal_waits_in_the_outbox_while_the_indexer_fails_and_is_applied_after
     assert_eq!(host.send::<Content>(request("GET", "/governance", &[("cookie", &admin)], vec![])).status(), 200);
     assert_eq!(seen.lock().unwrap().len(), n);
 }
+
+#[test]
+fn an_expired_item_leaves_search_on_ordinary_traffic_and_waits_for_re_review() {
+    use medportal_core::ports::Clock;
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let host = seeded().with_http(move |req| {
+        s.lock().unwrap().push(String::from_utf8_lossy(req.body()).into_owned());
+        Ok(http::Response::builder().status(200).body(b"{}".to_vec()).unwrap())
+    });
+    let today = host.platform.now().date();
+    let line = format!(
+        "{{\"family\":\"exp-x\",\"slug\":\"expiring-today\",\"language\":\"en\",\"type\":\"faq_answer\",\"title\":\"Expiring today\",\"summary\":\"s\",\"body\":\"b\",\
+         \"references\":[],\"taxonomy\":{{\"area\":\"general\",\"product\":null,\"audience\":\"public\"}},\"markets\":[\"INTL\"],\
+         \"reviewed_on\":\"{}\",\"expires_on\":\"{}\",\"state\":\"published\"}}",
+        today - time::Duration::days(1),
+        today
+    );
+    let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
+    assert_eq!(host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], line.into_bytes())).status(), 200);
+    // expired at read time: never shown
+    assert_eq!(host.get::<Content>("/content/expiring-today").status(), 404);
+    // that reader request's upkeep marked it expired, queued its withdrawal and began on the
+    // outbox, oldest events first (the import's five oldest)
+    assert_eq!(seen.lock().unwrap().len(), 5);
+    let reviewer = staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries");
+    let queue = get_as(&host, "/review", &reviewer);
+    // the staff page drained the rest: the withdrawal reached search
+    assert!(seen.lock().unwrap().iter().any(|b| b.contains("\"withdraw\":[\"expiring-today\"]")));
+    let expired = &queue[queue.find("Expired: due for re-review").unwrap()..];
+    assert!(expired.contains("expiring-today"), "queued for re-review");
+}
+
+#[test]
+fn the_import_walks_lines_into_every_workflow_state() {
+    let host = seeded();
+    let states = ["draft", "in_review", "approved", "published", "expired", "withdrawn"];
+    let lines: Vec<String> = states
+        .iter()
+        .map(|st| {
+            format!(
+                "{{\"family\":\"st-{0}\",\"slug\":\"state-{0}\",\"language\":\"en\",\"type\":\"publication\",\"title\":\"State {st}\",\"body\":\"x\",\
+                 \"taxonomy\":{{\"area\":\"oncology\",\"audience\":\"public\"}},\"markets\":[\"US\",\"GB\"],\"reviewed_on\":\"2026-01-01\",\
+                 \"expires_on\":\"2099-01-01\",\"state\":\"{st}\",\"withdraw_reason\":\"superseded\",\"series\":null,\"provenance\":{{\"source\":\"test\"}}}}",
+                st.replace('_', "-")
+            )
+        })
+        .collect();
+    let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
+    let resp = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], lines.join("\n").into_bytes()));
+    assert_eq!(TestHost::text(&resp), "{\"created\":6,\"skipped\":0}");
+    let gov = get_as(&host, "/governance", &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"));
+    for st in states {
+        let i = gov.find(&format!("data-state=\"{st}\">")).unwrap_or_else(|| panic!("{st}")) + st.len() + 14;
+        let n: u32 = gov[i..].split('<').next().unwrap().parse().unwrap();
+        assert!(n >= 1, "{st}: {n}");
+    }
+    // only the published one is visible (to a US visitor: it is a US/GB item)
+    for st in states {
+        let status = host.get::<Content>(&format!("/content/state-{}?market=US", st.replace('_', "-"))).status();
+        assert_eq!(status, if st == "published" { 200 } else { 404 }, "{st}");
+    }
+}
