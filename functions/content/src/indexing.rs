@@ -1,10 +1,12 @@
 //! The outbox consumer: applies pending index events to search through its indexing entry
-//! point (`POST /admin/search/index` on search-admin, bearer `search_index_token`), oldest
-//! first. An event is settled only after search answered 200; a failure (indexer down,
-//! refused, timed out) leaves it pending with its attempt count and error, and the next drain
-//! retries it — nothing is lost. Each event re-sends the item's current state (its live
-//! version to each market it is published in, a withdrawal from every other market it was
-//! ever meant for), so applying an event twice or out of order converges on the truth.
+//! point (`POST /admin/search/index` on search-admin, bearer `search_index_token`). Each event
+//! re-sends its item's current state (its live version to each market it is published in, a
+//! withdrawal from every other market it was ever meant for), so applying events twice or in
+//! any order converges on the truth; the newest are taken first (a fresh publish never waits
+//! behind a backlog) and grouped into one request per index (market and language). Events are
+//! settled only after search answered 200 for all of them; a failure (indexer down, refused,
+//! timed out) leaves them pending with their attempt count and error, and a later drain
+//! retries them — nothing is lost.
 //!
 //! When it runs: after each publish or withdrawal in the same request (best effort), at the
 //! start of the staff workspace pages (review queue, governance, authoring), and at most every
@@ -23,9 +25,12 @@ use crate::model::Market;
 use crate::publication;
 use crate::version::{self, Version};
 
-/// Events applied per drain (bounds one request's work); a reader request's upkeep does less.
-const BATCH: i64 = 20;
-const READER_BATCH: i64 = 5;
+/// Events taken per drain (bounds one request's work and the settle statement's parameters);
+/// a reader request's upkeep takes fewer.
+const BATCH: i64 = 60;
+const READER_BATCH: i64 = 10;
+/// Documents per indexing request.
+const DOCS_PER_REQUEST: usize = 40;
 
 /// Where search's indexing entry point is: the portal's public origin; in dev mode a loopback
 /// request's own origin (the contract hosts listen on a port the configuration cannot know).
@@ -71,10 +76,14 @@ fn document(slug: &str, content_type: &str, v: &Version) -> String {
     )
 }
 
-/// The indexing requests that bring search to the item's current state.
-async fn batches<P: Platform>(ctx: &Ctx<'_, P>, item_id: &str) -> Result<Vec<String>> {
+/// What one index (market code, language) must change.
+type Changes = std::collections::BTreeMap<(String, String), (Vec<String>, Vec<String>)>;
+
+/// Adds what brings search to the item's current state: per market it was ever meant for, its
+/// live, unexpired version (a document) or its withdrawal.
+async fn changes<P: Platform>(ctx: &Ctx<'_, P>, item_id: &str, out: &mut Changes) -> Result<()> {
     let db = ctx.global_sql().await?;
-    let Some(it) = item::find(&db, item_id).await? else { return Ok(Vec::new()) };
+    let Some(it) = item::find(&db, item_id).await? else { return Ok(()) };
     let today = crate::visibility::today(ctx);
     let rows = db.query("SELECT market, version_id FROM library_publications WHERE item_id = ?1", &[item_id.into()]).await?;
     let mut live: Vec<(Market, String)> = Vec::new();
@@ -84,20 +93,43 @@ async fn batches<P: Platform>(ctx: &Ctx<'_, P>, item_id: &str) -> Result<Vec<Str
         }
     }
     let history = version::history(&db, item_id).await?;
-    let mut out = Vec::new();
     let mut ever: Vec<Market> = history.iter().flat_map(|v| v.draft.markets.clone()).collect();
     ever.sort();
     ever.dedup();
     for m in ever {
         let current = live.iter().find(|(lm, _)| *lm == m).and_then(|(_, vid)| history.iter().find(|v| &v.id == vid));
         let current = current.filter(|v| v.draft.expires_on.as_deref().is_none_or(|e| e > today.as_str()));
-        let head = format!("{{\"market\":{},\"language\":{}", js(m.search_code()), js(&it.language));
-        out.push(match current {
-            Some(v) => format!("{head},\"upsert\":[{}]}}", document(&it.slug, it.content_type.code(), v)),
-            None => format!("{head},\"withdraw\":[{}]}}", js(&it.slug)),
-        });
+        let (upsert, withdraw) = out.entry((m.search_code().to_owned(), it.language.clone())).or_default();
+        match current {
+            Some(v) => upsert.push(document(&it.slug, it.content_type.code(), v)),
+            None => withdraw.push(js(&it.slug)),
+        }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The indexing request bodies for `changes` (at most [`DOCS_PER_REQUEST`] documents each).
+fn bodies(changes: Changes) -> Vec<String> {
+    let mut out = Vec::new();
+    for ((market, language), (upsert, withdraw)) in changes {
+        let head = format!("{{\"market\":{},\"language\":{}", js(&market), js(&language));
+        let mut chunks: Vec<&[String]> = upsert.chunks(DOCS_PER_REQUEST).collect();
+        if chunks.is_empty() {
+            chunks.push(&[]);
+        }
+        for (i, docs) in chunks.into_iter().enumerate() {
+            let mut body = head.clone();
+            if !docs.is_empty() {
+                body.push_str(&format!(",\"upsert\":[{}]", docs.join(",")));
+            }
+            if i == 0 && !withdraw.is_empty() {
+                body.push_str(&format!(",\"withdraw\":[{}]", withdraw.join(",")));
+            }
+            body.push('}');
+            out.push(body);
+        }
+    }
+    out
 }
 
 async fn send<P: Platform>(ctx: &Ctx<'_, P>, url: &str, token: &str, body: String) -> std::result::Result<(), String> {
@@ -116,28 +148,32 @@ async fn send<P: Platform>(ctx: &Ctx<'_, P>, url: &str, token: &str, body: Strin
     }
 }
 
-/// Applies pending events, oldest first; stops at the first failure (later events wait, so
-/// they are never applied before an earlier one). Returns how many were applied.
+/// Applies up to `batch` pending events (newest first, one request per index); returns how
+/// many were applied (0 when search could not be reached: they wait for the next drain).
 pub async fn drain<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, batch: i64) -> Result<usize> {
     let Some(token) = token(ctx) else { return Ok(0) };
-    let url = endpoint(ctx, req);
     let db = ctx.global_sql().await?;
-    let mut applied = 0;
-    for ev in publication::pending(&db, batch).await? {
-        let mut failure = None;
-        for body in batches(ctx, &ev.item_id).await? {
-            if let Err(e) = send(ctx, &url, &token, body).await {
-                failure = Some(e);
-                break;
-            }
+    let events = publication::pending(&db, batch).await?;
+    let Some(max_seq) = events.iter().map(|e| e.seq).max() else { return Ok(0) };
+    let mut items: Vec<String> = Vec::new();
+    for e in &events {
+        if !items.contains(&e.item_id) {
+            items.push(e.item_id.clone());
         }
-        publication::settle(ctx, ev.seq, failure.as_deref()).await?;
-        if failure.is_some() {
-            break;
-        }
-        applied += 1;
     }
-    Ok(applied)
+    let mut all = Changes::new();
+    for id in &items {
+        changes(ctx, id, &mut all).await?;
+    }
+    let url = endpoint(ctx, req);
+    for body in bodies(all) {
+        if let Err(e) = send(ctx, &url, &token, body).await {
+            publication::settle(ctx, &items, max_seq, Some(&e)).await?;
+            return Ok(0);
+        }
+    }
+    publication::settle(ctx, &items, max_seq, None).await?;
+    Ok(events.len())
 }
 
 /// [`drain`] where a failure must not fail the request: logged, the events stay pending.

@@ -110,63 +110,52 @@ impl App for Content {
         params: Params,
         req: Request,
     ) -> Result<Response> {
-        let query = req.uri().query().unwrap_or("").to_owned();
-        // Public and cached: no session lookup.
-        if route == Route::Stylesheet {
-            return Ok(stylesheet());
-        }
-        #[cfg(any(test, feature = "dev"))]
-        if route == Route::Import {
-            return import::import(ctx, &req).await;
-        }
         let id = params.get("id").filter(|i| i.len() <= 64 && i.bytes().all(|b| b.is_ascii_alphanumeric())).unwrap_or("-");
         match route {
-            Route::Author => return staff::author_list(ctx, info, &req).await,
-            Route::AuthorCreate => return staff::author_create(ctx, &req).await,
-            Route::AuthorItem => return staff::author_item(ctx, info, &req, id).await,
-            Route::AuthorSave => return staff::author_save(ctx, &req, id).await,
-            Route::AuthorSubmit => return staff::author_submit(ctx, &req, id).await,
-            Route::AuthorPublish => return staff::author_publish(ctx, &req, id).await,
-            Route::AuthorWithdraw => return staff::author_withdraw(ctx, &req, id).await,
-            Route::Review => return staff::review_queue(ctx, info, &req).await,
-            Route::ReviewItem => return staff::review_page(ctx, info, &req, id).await,
-            Route::ReviewSendBack => return staff::review_send_back(ctx, &req, id).await,
-            Route::ReviewSign => return staff::review_sign(ctx, &req, id).await,
-            Route::Governance => return staff::governance(ctx, info, &req).await,
-            _ => {}
-        }
-        indexing::upkeep(ctx, &req).await;
-        let session = medportal_auth::authenticate(ctx, &req).await?;
-        let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
-        let viewer = visibility::Viewer::of(ctx, session.as_ref(), &req).await?;
-        let slug = params.get("slug").unwrap_or("");
-        match route {
-            Route::Stylesheet => Err(Error::NotFound),
+            // Public and cached: no session lookup.
+            Route::Stylesheet => Ok(stylesheet()),
             #[cfg(any(test, feature = "dev"))]
-            Route::Import => Err(Error::NotFound),
-            Route::Home => library::home(ctx, &page(), &viewer).await,
-            Route::Library => library::list(ctx, &page(), &req, &viewer).await,
-            Route::Item => library::item(ctx, &page(), slug, &viewer).await,
-            Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,
-            Route::Diff => library::diff(ctx, &page(), slug, params.get("a").unwrap_or(""), params.get("b").unwrap_or(""), &viewer).await,
-            Route::Author
-            | Route::AuthorCreate
-            | Route::AuthorItem
-            | Route::AuthorSave
-            | Route::AuthorSubmit
-            | Route::AuthorPublish
-            | Route::AuthorWithdraw
-            | Route::Review
-            | Route::ReviewItem
-            | Route::ReviewSendBack
-            | Route::ReviewSign
-            | Route::Governance => Err(Error::NotFound),
-            Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
+            Route::Import => import::import(ctx, &req).await,
+            Route::Author => staff::author_list(ctx, info, &req).await,
+            Route::AuthorCreate => staff::author_create(ctx, &req).await,
+            Route::AuthorItem => staff::author_item(ctx, info, &req, id).await,
+            Route::AuthorSave => staff::author_save(ctx, &req, id).await,
+            Route::AuthorSubmit => staff::author_submit(ctx, &req, id).await,
+            Route::AuthorPublish => staff::author_publish(ctx, &req, id).await,
+            Route::AuthorWithdraw => staff::author_withdraw(ctx, &req, id).await,
+            Route::Review => staff::review_queue(ctx, info, &req).await,
+            Route::ReviewItem => staff::review_page(ctx, info, &req, id).await,
+            Route::ReviewSendBack => staff::review_send_back(ctx, &req, id).await,
+            Route::ReviewSign => staff::review_sign(ctx, &req, id).await,
+            Route::Governance => staff::governance(ctx, info, &req).await,
+            Route::Home | Route::Library | Route::Item | Route::Versions | Route::Diff | Route::Legal(_) => {
+                reader(ctx, info, route, &params, &req).await
+            }
         }
     }
 
     fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
         medportal_web::error_page(config, info, err)
+    }
+}
+
+/// The reader pages: upkeep (at most every few minutes per isolate), the session and the
+/// viewer's market, then the page.
+async fn reader<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, route: Route, params: &Params, req: &Request) -> Result<Response> {
+    indexing::upkeep(ctx, req).await;
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let session = medportal_auth::authenticate(ctx, req).await?;
+    let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
+    let viewer = visibility::Viewer::of(ctx, session.as_ref(), req).await?;
+    let slug = params.get("slug").unwrap_or("");
+    match route {
+        Route::Home => library::home(ctx, &page(), &viewer).await,
+        Route::Library => library::list(ctx, &page(), req, &viewer).await,
+        Route::Item => library::item(ctx, &page(), slug, &viewer).await,
+        Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,
+        Route::Diff => library::diff(ctx, &page(), slug, params.get("a").unwrap_or(""), params.get("b").unwrap_or(""), &viewer).await,
+        Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
+        _ => Err(Error::NotFound),
     }
 }
 

@@ -101,20 +101,31 @@ pub struct Pending {
     pub item_id: String,
 }
 
-/// The oldest events not yet applied (at most `n`).
+/// The newest events not yet applied (at most `n`). Newest first: an event re-sends its
+/// item's current state, so the order of application does not matter, and a fresh publish is
+/// never stuck behind a backlog.
 pub async fn pending<S: SqlStore>(db: &S, n: i64) -> Result<Vec<Pending>> {
-    let rows = db.query("SELECT seq, item_id FROM library_outbox WHERE done_at IS NULL ORDER BY seq LIMIT ?1", &[n.into()]).await?;
+    let rows = db.query("SELECT seq, item_id FROM library_outbox WHERE done_at IS NULL ORDER BY seq DESC LIMIT ?1", &[n.into()]).await?;
     rows.iter().map(|r| Ok(Pending { seq: r.int(0)?, item_id: r.text(1)? })).collect()
 }
 
-/// Records an event as applied (`error: None`) or as failed once more (kept for a retry).
-pub async fn settle<P: Platform>(ctx: &Ctx<'_, P>, seq: i64, error: Option<&str>) -> Result<()> {
+/// Settles every pending event of `items` up to `max_seq` (their items' current state was sent
+/// after they were written): applied (`error: None`), or failed once more and kept for a retry.
+/// At most 90 items (bound parameters).
+pub async fn settle<P: Platform>(ctx: &Ctx<'_, P>, items: &[String], max_seq: i64, error: Option<&str>) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
     let db = ctx.global_sql().await?;
     let now = ctx.now().unix_timestamp();
-    let (sql, params): (&str, Vec<medportal_core::ports::SqlValue>) = match error {
-        None => ("UPDATE library_outbox SET done_at = ?1, attempts = attempts + 1, last_error = NULL WHERE seq = ?2", vec![now.into(), seq.into()]),
-        Some(e) => ("UPDATE library_outbox SET attempts = attempts + 1, last_error = ?1 WHERE seq = ?2", vec![e.into(), seq.into()]),
-    };
-    db.execute(sql, &params).await?;
+    let marks: Vec<String> = (0..items.len()).map(|i| format!("?{}", i + 4)).collect();
+    let set = if error.is_none() { "done_at = ?1, last_error = NULL" } else { "last_error = ?2" };
+    let sql = format!(
+        "UPDATE library_outbox SET {set}, attempts = attempts + 1 WHERE done_at IS NULL AND seq <= ?3 AND item_id IN ({})",
+        marks.join(", ")
+    );
+    let mut params: Vec<medportal_core::ports::SqlValue> = vec![now.into(), error.into(), max_seq.into()];
+    params.extend(items.iter().map(|i| i.as_str().into()));
+    db.execute(&sql, &params).await?;
     Ok(())
 }
