@@ -117,9 +117,9 @@ impl App for Content {
             #[cfg(any(test, feature = "dev"))]
             Route::Import => import::import(ctx, &req).await,
             Route::Author => staff::author_list(ctx, info, &req).await,
-            Route::AuthorCreate => staff::author_create(ctx, &req).await,
+            Route::AuthorCreate => staff::author_create(ctx, info, &req).await,
             Route::AuthorItem => staff::author_item(ctx, info, &req, id).await,
-            Route::AuthorSave => staff::author_save(ctx, &req, id).await,
+            Route::AuthorSave => staff::author_save(ctx, info, &req, id).await,
             Route::AuthorSubmit => staff::author_submit(ctx, &req, id).await,
             Route::AuthorPublish => staff::author_publish(ctx, &req, id).await,
             Route::AuthorWithdraw => staff::author_withdraw(ctx, &req, id).await,

@@ -67,6 +67,36 @@ fn draft_of(f: &Form) -> Result<Draft> {
     })
 }
 
+/// The fields as submitted (shown again, with the problem, when a save is refused).
+fn submitted(f: &Form) -> DraftForm {
+    let g = |n: &str| f.get(n).to_owned();
+    DraftForm {
+        slug: g("slug"),
+        family: g("family"),
+        language: g("language"),
+        content_type: g("type"),
+        title: g("title"),
+        summary: g("summary"),
+        body: g("body"),
+        area: g("area"),
+        audience: g("audience"),
+        markets: g("markets"),
+        reviewed_on: g("reviewed_on"),
+        expires_on: g("expires_on"),
+        references: g("references"),
+        brand: g("brand"),
+        generic: g("generic"),
+    }
+}
+
+/// A refused form's problem (a 400's message), or the error itself.
+fn problem(e: Error) -> Result<String> {
+    match e {
+        Error::BadRequest { message, .. } => Ok(message),
+        other => Err(other),
+    }
+}
+
 fn form_of(it: &Item, v: &Version) -> DraftForm {
     let d = &v.draft;
     let p = d.taxonomy.product.clone().unwrap_or_default();
@@ -114,31 +144,46 @@ pub async fn author_list<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
     Ok(medportal_web::html(StatusCode::OK, views::author_list(&page(ctx, info, &s), &view)))
 }
 
-pub async fn author_create<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
+/// Creates a draft; a refused one comes back as the form with its values and the problem.
+pub async fn author_create<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let (f, s) = medportal_auth::require_form(ctx, req, Action::AuthorContent).await?;
     let slug = f.trimmed("slug").to_owned();
     let family = opt(f.get("family")).unwrap_or_else(|| slug.clone());
-    let new = NewItem { family, slug, language: f.trimmed("language").to_owned(), content_type: ContentType::submitted(f.get("type"))?, featured: false };
-    let id = item::create(ctx, s.user_id(), &new, draft_of(&f)?, "initial version").await?;
-    Ok(web::redirect(&paths::author_item(&id)))
+    let created = async {
+        let new = NewItem { family, slug, language: f.trimmed("language").to_owned(), content_type: ContentType::submitted(f.get("type"))?, featured: false };
+        item::create(ctx, s.user_id(), &new, draft_of(&f)?, "initial version").await
+    };
+    match created.await {
+        Ok(id) => Ok(web::redirect(&paths::author_item(&id))),
+        Err(e) => {
+            let view = views::AuthorListView { csrf: f.get("csrf").to_owned(), rows: rows(ctx, None, paths::author_item).await?, form: submitted(&f), error: Some(problem(e)?) };
+            Ok(medportal_web::html(StatusCode::BAD_REQUEST, views::author_list(&page(ctx, info, &s), &view)))
+        }
+    }
 }
 
 /// The item's workspace: everyone who governs content sees it (publishers and withdrawers
 /// act from here); the edit form and submit button are for authors.
 pub async fn author_item<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::ViewGovernance).await?;
+    author_page(ctx, info, &s, id, None).await
+}
+
+/// The item page, with a refused edit's values and problem when there is one.
+async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Session, id: &str, refused: Option<(DraftForm, String)>) -> Result<Response> {
     let (it, head) = load(ctx, id).await?;
     let db = ctx.global_sql().await?;
     let history = version::history(&db, &it.id).await?;
-    let (csrf, _) = csrf::form_token(ctx, req, Some(&s))?;
+    let status = if refused.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let (form, error) = refused.map_or_else(|| (form_of(&it, &head), None), |(f, e)| (f, Some(e)));
     let view = views::AuthorItemView {
-        csrf,
+        csrf: s.claims.csrf.clone(),
         id: it.id.clone(),
         slug: it.slug.clone(),
         state: it.state.code().to_owned(),
         version: head.number,
         sha256: head.sha256.clone(),
-        form: form_of(&it, &head),
+        form,
         can_edit: s.may(Action::AuthorContent),
         can_submit: s.may(Action::AuthorContent)
             && (matches!(it.state, State::Draft) || (matches!(it.state, State::Published | State::Expired) && it.head_version != it.published_version)),
@@ -147,16 +192,21 @@ pub async fn author_item<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
         reviews: review_lines(&workflow::reviews(&db, &it.id).await?, &history),
         signatures: signature::of_item(&db, &it.id).await?.iter().filter(|g| g.version_id == head.id).map(signature_view).collect(),
         withdraw_reason: it.withdraw_reason.clone(),
-        error: None,
+        error,
     };
-    Ok(medportal_web::html(StatusCode::OK, views::author_item(&page(ctx, info, &s), &view)))
+    Ok(medportal_web::html(status, views::author_item(&page(ctx, info, s), &view)))
 }
 
-pub async fn author_save<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {
+/// Saves a new version; a refused one comes back as the item page with the values and the
+/// problem.
+pub async fn author_save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let (f, s) = medportal_auth::require_form(ctx, req, Action::AuthorContent).await?;
     let (it, _) = load(ctx, id).await?;
-    item::save(ctx, s.user_id(), &it, draft_of(&f)?, f.trimmed("reason")).await?;
-    Ok(web::redirect(&paths::author_item(id)))
+    let saved = async { item::save(ctx, s.user_id(), &it, draft_of(&f)?, f.trimmed("reason")).await };
+    match saved.await {
+        Ok(_) => Ok(web::redirect(&paths::author_item(id))),
+        Err(e) => author_page(ctx, info, &s, id, Some((submitted(&f), problem(e)?))).await,
+    }
 }
 
 pub async fn author_submit<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {

@@ -439,3 +439,31 @@ fn the_import_walks_lines_into_every_workflow_state() {
         assert_eq!(status, if st == "published" { 200 } else { 404 }, "{st}");
     }
 }
+
+#[test]
+fn a_refused_draft_comes_back_with_its_values_and_the_problem() {
+    let host = seeded();
+    let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+    let fields = [
+        ("slug", "bad-doi-item"), ("language", "en"), ("type", "publication"), ("title", "Kept title"), ("body", "x"),
+        ("area", "oncology"), ("audience", "hcp"), ("markets", "US"), ("references", "A paper | 10.bad doi"),
+    ];
+    let resp = post(&host, "/author", &author, &fields);
+    assert_eq!(resp.status(), 400);
+    let html = TestHost::text(&resp);
+    assert!(html.contains("A reference needs a label and a valid DOI or PMID.") && html.contains("value=\"Kept title\""), "{html}");
+    assert!(html.contains("class=\"error-summary\"") || html.contains("error-summary"));
+    // nothing was created
+    assert!(!get_as(&host, "/author", &author).contains("bad-doi-item\">"));
+    // a new version needs a reason
+    let ok: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| *k != "references").cloned().collect();
+    let created = post(&host, "/author", &author, &ok);
+    assert_eq!(created.status(), 303);
+    let item = created.headers()["location"].to_str().unwrap().to_owned();
+    let mut edit: Vec<(&str, &str)> = ok.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type" | "title")).cloned().collect();
+    edit.push(("title", "Edited title"));
+    let refused = post(&host, &item, &author, &edit);
+    assert_eq!(refused.status(), 400);
+    let html = TestHost::text(&refused);
+    assert!(html.contains("Say why this version was made.") && html.contains("value=\"Edited title\""));
+}
