@@ -33,7 +33,7 @@ export const SECRETS = {
   mail_api_key: ["identity"],
   oidc_client_secret: ["identity"],
   admin_bootstrap_token: ["identity"],
-  search_index_token: ["search-admin"],
+  search_index_token: ["search-admin", "content"],
   health_token: FUNCTIONS,
 };
 /** Public settings a secrets file may carry too: written into the generated config's vars. */

@@ -1,18 +1,19 @@
 //! Display labels for the codes stored with content (`content_type`,
 //! `therapeutic_area`). The codes are stable identifiers used in the
-//! database and in filter URLs (`/content?type=faq&area=oncology`); the
+//! database and in filter URLs (`/content?type=faq_answer&area=oncology`); the
 //! labels come from the message catalogs.
 
 use crate::{Locale, Msg, t};
 
 /// Known content-type codes, in the order filters list them.
 pub const CONTENT_TYPES: &[&str] = &[
-    "clinical_summary",
-    "safety_information",
-    "dosing_administration",
-    "faq",
+    "trial_summary",
+    "publication",
+    "safety_communication",
+    "prescribing_information",
+    "faq_answer",
     "guideline_summary",
-    "patient_material",
+    "educational_module",
 ];
 
 /// Known therapeutic-area codes, in the order filters list them.
@@ -27,12 +28,13 @@ pub const AREAS: &[&str] = &[
 
 fn content_type_msg(code: &str) -> Option<Msg> {
     Some(match code {
-        "clinical_summary" => Msg::TypeClinicalSummary,
-        "safety_information" => Msg::TypeSafetyInformation,
-        "dosing_administration" => Msg::TypeDosingAdministration,
-        "faq" => Msg::TypeFaq,
+        "trial_summary" => Msg::TypeTrialSummary,
+        "publication" => Msg::TypePublication,
+        "safety_communication" => Msg::TypeSafetyCommunication,
+        "prescribing_information" => Msg::TypePrescribingInformation,
+        "faq_answer" => Msg::TypeFaqAnswer,
         "guideline_summary" => Msg::TypeGuidelineSummary,
-        "patient_material" => Msg::TypePatientMaterial,
+        "educational_module" => Msg::TypeEducationalModule,
         _ => return None,
     })
 }
@@ -49,7 +51,7 @@ fn area_msg(code: &str) -> Option<Msg> {
     })
 }
 
-/// Label of a content-type code, e.g. `faq` → "Frequently asked questions".
+/// Label of a content-type code, e.g. `faq_answer` → "Medical FAQ answer".
 /// An unknown code is returned as it is (still escaped by maud on render).
 pub fn content_type(locale: Locale, code: &str) -> &str {
     content_type_msg(code).map_or(code, |m| t(locale, m))
@@ -87,7 +89,7 @@ mod tests {
                 assert_ne!(area(locale, code), *code);
             }
         }
-        assert_eq!(content_type(Locale::De, "faq"), "Häufig gestellte Fragen");
+        assert_eq!(content_type(Locale::De, "faq_answer"), "Antwort auf eine medizinische Frage");
         assert_eq!(area(Locale::De, "oncology"), "Onkologie");
         assert_eq!(
             area(Locale::En, "diabetes_endocrinology"),

@@ -18,6 +18,7 @@ pub mod components;
 pub mod format;
 pub mod labels;
 pub mod layout;
+pub mod medmark;
 pub mod pages;
 pub mod paths;
 

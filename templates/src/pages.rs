@@ -1,8 +1,10 @@
 //! Complete pages. Each function returns the whole HTML document.
 
+pub mod content;
 pub mod identity;
 mod legal;
 pub mod search;
+pub mod staff;
 
 use crate::components::{
     ButtonKind, Crumb, breadcrumb, content_card, empty_state, hcp_only_badge, link_button,
@@ -355,15 +357,24 @@ pub fn library(ctx: &PageContext, view: &LibraryView) -> Markup {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemView {
     pub card: ContentCard,
-    /// The body, one entry per paragraph (plain text). Empty when `gated`.
-    pub paragraphs: Vec<String>,
+    /// The body as typed blocks (medmark). Empty when `gated`.
+    pub blocks: Vec<crate::medmark::Block>,
     /// Medicine the item is about, if any.
     pub product: Option<String>,
     /// Language of the content (BCP 47, e.g. `en`); may differ from the UI
     /// language when no translation exists.
     pub language: String,
-    /// The viewer may see only title and summary (HCP-only content).
+    /// The viewer may see only the title (HCP-only content).
     pub gated: bool,
+    /// The published version's number and SHA-256.
+    pub version: i64,
+    pub sha256: String,
+    /// "Medically reviewed on" (YYYY-MM-DD).
+    pub reviewed_on: Option<String>,
+    pub references: Vec<content::ReferenceView>,
+    /// The signatures of the shown version.
+    pub signatures: Vec<content::SignatureView>,
+    pub versions_href: String,
 }
 
 /// One content item: breadcrumb, title, badges, metadata, summary, then the
@@ -418,8 +429,9 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
                     }
                 } @else {
                     div.prose lang=[other_lang] {
-                        @for paragraph in &view.paragraphs { p { (paragraph) } }
+                        (crate::medmark::render(&view.blocks))
                     }
+                    (content::record(l, view))
                 }
             }
             section.ask aria-labelledby="ask-title" {

@@ -23,6 +23,11 @@ pub mod identity {
     pub const ADMIN_VERIFICATION_EVIDENCE: &str = "/admin/verifications/{id}/evidence";
     pub const ADMIN_ROLES: &str = "/admin/roles";
     pub const ADMIN_ROLE: &str = "/admin/roles/{id}";
+    /// Re-authentication with the second factor for one purpose (an electronic signature):
+    /// `?purpose=sign:<sha256>:<meaning>:<discipline>&return=<a path in STEP_UP_RETURNS>`.
+    pub const STEP_UP: &str = "/account/step-up";
+    /// Where a step-up assertion may be handed to (path prefixes).
+    pub const STEP_UP_RETURNS: &[&str] = &["/review/"];
     /// Development-only mail outbox.
     pub const DEV_OUTBOX: &str = "/dev/outbox";
 }
@@ -39,6 +44,46 @@ pub mod content {
     pub fn item(slug: &str) -> String {
         format!("{ITEM_PREFIX}{slug}")
     }
+    /// An item's version history and a diff between two of its versions (by number).
+    pub const VERSIONS: &str = "/content/{slug}/versions";
+    pub const DIFF: &str = "/content/{slug}/diff/{a}/{b}";
+    pub fn versions(slug: &str) -> String {
+        format!("{ITEM_PREFIX}{slug}/versions")
+    }
+    pub fn diff(slug: &str, a: i64, b: i64) -> String {
+        format!("{ITEM_PREFIX}{slug}/diff/{a}/{b}")
+    }
+    /// Staff workspaces: authoring, review (with signing), governance.
+    pub const AUTHOR: &str = "/author";
+    pub const AUTHOR_ITEM: &str = "/author/{id}";
+    pub const AUTHOR_SUBMIT: &str = "/author/{id}/submit";
+    pub const AUTHOR_PUBLISH: &str = "/author/{id}/publish";
+    pub const AUTHOR_WITHDRAW: &str = "/author/{id}/withdraw";
+    pub const REVIEW: &str = "/review";
+    pub const REVIEW_ITEM: &str = "/review/{id}";
+    pub const REVIEW_SIGN: &str = "/review/{id}/sign";
+    pub const GOVERNANCE: &str = "/governance";
+    pub fn author_item(id: &str) -> String {
+        format!("/author/{id}")
+    }
+    pub fn author_submit(id: &str) -> String {
+        format!("/author/{id}/submit")
+    }
+    pub fn author_publish(id: &str) -> String {
+        format!("/author/{id}/publish")
+    }
+    pub fn author_withdraw(id: &str) -> String {
+        format!("/author/{id}/withdraw")
+    }
+    pub fn review_item(id: &str) -> String {
+        format!("/review/{id}")
+    }
+    pub fn review_sign(id: &str) -> String {
+        format!("/review/{id}/sign")
+    }
+    /// Development builds only: imports demo library lines through the publishing use
+    /// cases (bearer: the search indexing token).
+    pub const DEV_IMPORT: &str = "/dev/content/import";
     pub const PRIVACY: &str = "/privacy";
     pub const TERMS: &str = "/terms";
     pub const IMPRINT: &str = "/imprint";

@@ -16,6 +16,8 @@ use medportal_templates::pages::{
 };
 use medportal_templates::{CSS_PATH, Locale, Markup, Msg, PageContext, UserInfo, html, t};
 use time::{Date, Month, OffsetDateTime};
+use medportal_templates::medmark::{Block, Inline};
+use medportal_templates::pages::content::{ReferenceView, SignatureView};
 
 fn ctx(locale: Locale, signed_in: bool) -> PageContext {
     let mut ctx = PageContext::new(locale, "/");
@@ -33,7 +35,7 @@ fn card(title: &str) -> ContentCard {
     ContentCard {
         title: title.into(),
         href: "/content/abc".into(),
-        content_type: "clinical_summary".into(),
+        content_type: "trial_summary".into(),
         therapeutic_area: "cardiology".into(),
         published: Date::from_calendar_date(2026, Month::November, 23).unwrap(),
         hcp_only: true,
@@ -169,7 +171,7 @@ fn library_views() -> Vec<(&'static str, LibraryView)> {
             LibraryView {
                 page: 1,
                 total_pages: 1,
-                content_type: Some("faq".into()),
+                content_type: Some("faq_answer".into()),
                 ..Default::default()
             },
         ),
@@ -190,7 +192,7 @@ fn library_views() -> Vec<(&'static str, LibraryView)> {
                 total: 12_345,
                 page: 3,
                 total_pages: 1029,
-                content_type: Some("faq".into()),
+                content_type: Some("faq_answer".into()),
                 area: Some("oncology".into()),
             },
         ),
@@ -211,14 +213,30 @@ fn library_views() -> Vec<(&'static str, LibraryView)> {
 fn item(gated: bool, language: &str) -> ItemView {
     ItemView {
         card: card("Apixaban versus warfarin"),
-        paragraphs: if gated {
+        blocks: if gated {
             Vec::new()
         } else {
-            vec!["First paragraph.".into(), "Second paragraph.".into()]
+            vec![
+                Block::Paragraph(vec![Inline::Text("First paragraph.".into())]),
+                Block::Paragraph(vec![Inline::Text("Second paragraph.".into())]),
+            ]
         },
         product: Some("Apixaban".into()),
         language: language.into(),
         gated,
+        version: 2,
+        sha256: "ab".repeat(32),
+        reviewed_on: Some("2026-09-14".into()),
+        references: vec![ReferenceView { label: "Granger CB et al. N Engl J Med 2011".into(), href: Some("https://doi.org/10.1056/NEJMoa1107039".into()) }],
+        signatures: vec![SignatureView {
+            printed_name: "Jan de Vries".into(),
+            role: "mlr_reviewer".into(),
+            meaning: "approval".into(),
+            discipline: "medical".into(),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            sha256: "ab".repeat(32),
+        }],
+        versions_href: "/content/x/versions".into(),
     }
 }
 
@@ -244,7 +262,7 @@ fn hit(title: &str) -> SearchHit {
             ("warfarin".into(), true),
             (" in atrial fibrillation".into(), false),
         ],
-        content_type: "clinical_summary".into(),
+        content_type: "trial_summary".into(),
         therapeutic_area: Some("cardiology".into()),
         product: Some("Apixaban".into()),
         published: Some(Date::from_calendar_date(2026, Month::November, 23).unwrap()),
@@ -856,7 +874,7 @@ fn headings_are_in_order_and_titles_match() {
 fn content_cards_show_localised_labels_for_codes() {
     let html = components::content_card(Locale::De, &card("X")).into_string();
     assert!(
-        html.contains("<dd>Klinische Zusammenfassung</dd>"),
+        html.contains("<dd>Zusammenfassung einer klinischen Studie</dd>"),
         "{html}"
     );
     assert!(html.contains("<dd>Kardiologie</dd>"));
@@ -879,14 +897,14 @@ fn library_filters_count_and_pagination() {
     assert!(html.contains("<select id=\"filter-type\" name=\"type\">"));
     assert!(html.contains("<select id=\"filter-area\" name=\"area\">"));
     assert!(html.contains("<option value=\"\">All types</option>"));
-    assert!(html.contains("<option value=\"faq\" selected>Frequently asked questions</option>"));
+    assert!(html.contains("<option value=\"faq_answer\" selected>Medical FAQ answer</option>"));
     assert!(html.contains("<option value=\"oncology\" selected>Oncology</option>"));
     assert!(html.contains("<option value=\"cardiology\">Cardiology</option>"));
     assert!(html.contains(">12,345 items</h2>"));
     assert!(html.contains("href=\"/content\">Clear filters</a>"));
     // Pagination keeps the filters.
-    assert!(html.contains("href=\"/content?type=faq&amp;area=oncology&amp;page=2\" rel=\"prev\""));
-    assert!(html.contains("href=\"/content?type=faq&amp;area=oncology&amp;page=1029\""));
+    assert!(html.contains("href=\"/content?type=faq_answer&amp;area=oncology&amp;page=2\" rel=\"prev\""));
+    assert!(html.contains("href=\"/content?type=faq_answer&amp;area=oncology&amp;page=1029\""));
     assert_eq!(html.matches("<article class=\"card\">").count(), 3);
 
     let html = library(&ctx(Locale::De, false), &views["library-filtered-paged"]).into_string();
@@ -922,7 +940,7 @@ fn content_item_full_and_gated() {
     assert!(html.contains("<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">Home</a></li><li><a href=\"/content\">Library</a></li><li aria-current=\"page\">Apixaban versus warfarin</li></ol></nav>"));
     assert!(html.contains("<h1>Apixaban versus warfarin</h1>"));
     assert!(html.contains("<span class=\"badge badge--hcp\">HCP only</span>"));
-    assert!(html.contains("<dt>Type</dt><dd>Clinical summary</dd>"));
+    assert!(html.contains("<dt>Type</dt><dd>Clinical trial summary</dd>"));
     assert!(html.contains("<dt>Medicine</dt><dd>Apixaban</dd>"));
     assert!(html.contains("<dd>Cardiology</dd>"));
     assert!(html.contains("<time datetime=\"2026-11-23\">23 November 2026</time>"));
@@ -1232,10 +1250,23 @@ fn user_strings_on_new_pages_are_escaped() {
             &c,
             &ItemView {
                 card: evil_card.clone(),
-                paragraphs: vec![evil.into()],
+                blocks: vec![Block::Paragraph(vec![Inline::Text(evil.into())])],
                 product: Some(evil.into()),
                 language: evil.into(),
                 gated: false,
+                version: 1,
+                sha256: evil.into(),
+                reviewed_on: Some(evil.into()),
+                references: vec![ReferenceView { label: evil.into(), href: None }],
+                signatures: vec![SignatureView {
+                    printed_name: evil.into(),
+                    role: evil.into(),
+                    meaning: evil.into(),
+                    discipline: evil.into(),
+                    at: time::OffsetDateTime::UNIX_EPOCH,
+                    sha256: evil.into(),
+                }],
+                versions_href: "/content/x/versions".into(),
             },
         )
         .into_string(),

@@ -8,7 +8,7 @@
 // Needs `make build-workers DEV=1` (make attack builds it). Requests to /login and /register from this machine stay below the
 // per-address limit (60 in 10 minutes) until attack 3, which runs last for that reason.
 import { startPortal } from "../workerd/portal.mjs";
-import { DEV_SEARCH_INDEX_TOKEN, itemsFromD1, seedSearch } from "../workerd/search-seed.mjs";
+import { DEV_SEARCH_INDEX_TOKEN, importLibrary, itemsFromD1, seedSearch } from "../workerd/search-seed.mjs";
 import { startFakeNppes, NPIS } from "../fakes/nppes.mjs";
 import {
   Browser, csrfOf, totp, DEMO_TOTP, outbox, mailsTo, redeemLink, firstFactor, registerAndSignIn,
@@ -285,6 +285,7 @@ const nppes = await startFakeNppes();
 let portal;
 try {
   portal = await startPortal({ vars: { dev_mode: "true", public_origin: "http://127.0.0.1", npi_registry_url: nppes.url, outbound_timeout_ms: "1500" } });
+  await importLibrary(portal.url, DEV_SEARCH_INDEX_TOKEN);
   await seedSearch(portal.url, DEV_SEARCH_INDEX_TOKEN, await itemsFromD1(portal.mf));
   const host = { url: portal.url, nppes };
   console.log(`attacks against the portal in workerd at ${host.url} (dev mode, fake NPPES registry)\n`);

@@ -21,6 +21,7 @@ import { createServer } from "node:net";
 import { chromium } from "playwright-core";
 import { startBareHost } from "../contract/hosts.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
+import { DEV_SEARCH_INDEX_TOKEN, importLibrary } from "../workerd/search-seed.mjs";
 
 const HCP_ITEM = "/content/apixaban-aristotle-trial-summary";
 const HCP_BODY = "target INR 2.0 to 3.0"; // a sentence of that item's full text, never shown gated
@@ -72,15 +73,19 @@ after(async () => {
 
 /** The portal on `host`, serving at a port its public origin names (mail links carry it). */
 async function startPortalOn(host) {
-  for (let attempt = 0; ; attempt++) {
+  let portal;
+  for (let attempt = 0; !portal; attempt++) {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     try {
-      return await startBareHost(host, { dev_mode: "true", public_origin: origin, npi_registry_url: nppes.url }, { port });
+      portal = await startBareHost(host, { dev_mode: "true", public_origin: origin, npi_registry_url: nppes.url }, { port });
     } catch (e) {
       if (attempt >= 2) throw e; // the port was taken in between: try another
     }
   }
+  // The demo library goes through content's publishing use cases (as on every host).
+  await importLibrary(portal.url, DEV_SEARCH_INDEX_TOKEN);
+  return portal;
 }
 
 /** A fresh browser profile; records console errors, page errors and failed requests. */
@@ -115,7 +120,7 @@ async function journey(javaScriptEnabled) {
     await page.setContent('<p id="js">off</p><script>document.getElementById("js").textContent = "on"</script>');
     assert.equal(await text(page, "#js"), javaScriptEnabled ? "on" : "off");
 
-    // Anonymous: the HCP-only item shows title and summary, never the full text.
+    // Anonymous: the HCP-only item shows its title, never its summary or full text.
     await page.goto(HCP_ITEM);
     assert.match(await text(page, "main"), /Full text for verified healthcare professionals/);
     assert.equal(await page.locator("article .prose").count(), 0);

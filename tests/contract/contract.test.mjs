@@ -78,10 +78,14 @@ for (const hostName of HOSTS) {
       assert.match(await chosen.text(), /<html lang="de"/);
     });
 
-    test("HCP-only content is gated for anonymous visitors", async () => {
+    test("HCP-only content is gated for anonymous visitors: title only, never summary or body", async () => {
       const html = await (await get("/content/apixaban-aristotle-trial-summary")).text();
-      assert.match(html, /18,201 patients/);
+      assert.match(html, /ARISTOTLE/);
+      assert.doesNotMatch(html, /18,201 patients/, "HCP-only summary shown to the public");
       assert.doesNotMatch(html, /target INR 2\.0 to 3\.0/);
+      for (const path of ["/", "/content"]) {
+        assert.doesNotMatch(await (await get(path)).text(), /18,201 patients/, `${path}: HCP-only summary shown to the public`);
+      }
     });
 
     test("unknown paths are 404 with a stable code, as HTML or JSON", async () => {

@@ -13,7 +13,7 @@ import { DatabaseSync } from "node:sqlite";
 import { ROOT, startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
 import { startFakeOidc } from "../fakes/oidc.mjs";
-import { itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
+import { importLibrary, itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
 import { devSpinManifest, spinCommands } from "./spin-deploy.mjs";
 
 // Outbound calls get a 1.5 s deadline here instead of the default 5 s, so the scenario with
@@ -139,8 +139,9 @@ function sqliteDumper(stateDir) {
 const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
 
 /** Starts host `name` with a fake NPPES registry (`host.nppes`) and a fake OpenID Connect
- * verification provider (`host.oidc`) it is configured to use, and makes the seeded demo
- * content searchable through the indexing entry point. */
+ * verification provider (`host.oidc`) it is configured to use, imports the demo library
+ * through content's publishing use cases and makes it searchable through the indexing entry
+ * point. */
 export async function startHost(name) {
   const nppes = await startFakeNppes();
   const oidc = await startFakeOidc();
@@ -148,6 +149,7 @@ export async function startHost(name) {
   let host;
   try {
     host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars });
+    await importLibrary(host.url, SEARCH_INDEX_TOKEN);
     await seedSearch(host.url, SEARCH_INDEX_TOKEN, await host.contentItems());
     const stop = host.stop;
     return { ...host, nppes, oidc, stop: async () => (await stop(), await stopFakes()) };

@@ -1,7 +1,7 @@
 // `make dev`: the whole portal in workerd at http://127.0.0.1:8787 with seeded demo content.
 // State persists under .state/workerd between runs.
 import { startPortal, ROOT } from "./portal.mjs";
-import { DEV_SEARCH_INDEX_TOKEN, itemsFromD1, seedSearch } from "./search-seed.mjs";
+import { DEV_SEARCH_INDEX_TOKEN, importLibrary, itemsFromD1, seedSearch } from "./search-seed.mjs";
 import { join } from "node:path";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -11,6 +11,7 @@ const { mf, url, stop: stopPortal } = await startPortal({
   vars: { dev_mode: "true", public_origin: `http://127.0.0.1:${port}` },
 });
 // The demo content becomes searchable through the production indexing entry point.
+await importLibrary(url, DEV_SEARCH_INDEX_TOKEN);
 const indexed = await seedSearch(url, DEV_SEARCH_INDEX_TOKEN, await itemsFromD1(mf));
 console.log(`search: indexed ${indexed.map((r) => `${r.index} (${r.documents} items)`).join(", ")}`);
 console.log(`medportal is running in workerd at ${url}/`);

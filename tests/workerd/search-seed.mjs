@@ -1,4 +1,5 @@
-// Makes the seeded demo content searchable through the production indexing entry point
+// Imports the demo library through content's publishing use cases (`POST /dev/content/import`,
+// development builds) and makes the published content searchable through the production indexing entry point
 // (`PUT /admin/search/vocab`, `POST /admin/search/index`), exactly as content publishing
 // will: one code path, no second hand-maintained copy of the index. Used by `make dev`
 // (tests/workerd/dev.mjs) and the contract hosts (tests/contract/hosts.mjs).
@@ -12,9 +13,32 @@ export const VOCAB_FILE = join(ROOT, "shared/search-index/data/vocab.bin");
 /** Dev mode's indexing token when `search_index_token` is unset (public, dev only). */
 export const DEV_SEARCH_INDEX_TOKEN = "medportal-dev-search-index-token";
 
+/** The demo library (one JSON object per line; format in the content issue's brief). */
+export const LIBRARY_FILE = join(ROOT, "infra/seed/content/library.jsonl");
+
+/** Walks the demo library through content's use cases on a running portal (dev builds). */
+export async function importLibrary(url, token, file = LIBRARY_FILE) {
+  const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim());
+  let created = 0;
+  for (let i = 0; i < lines.length; i += 20) {
+    const res = await fetch(`${url}/dev/content/import`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson", accept: "application/json" },
+      body: lines.slice(i, i + 20).join("\n"),
+    });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`library import (lines ${i + 1}-${i + 20}): ${res.status} ${body}`);
+    created += JSON.parse(body).created;
+  }
+  return created;
+}
+
+// Published, unexpired versions, one row per market they are published in.
 const ITEMS_SQL =
-  "SELECT slug, title, summary, body, content_type, therapeutic_area, product, audience, language, market, published_at " +
-  "FROM content_items WHERE status = 'published' ORDER BY slug";
+  "SELECT i.slug, v.title, v.summary, v.body, i.content_type, v.area AS therapeutic_area, v.taxonomy, v.audience, i.language, " +
+  "p.market, COALESCE(v.reviewed_on, date(p.published_at, 'unixepoch')) AS published_at " +
+  "FROM library_items i JOIN library_publications p ON p.item_id = i.id JOIN library_versions v ON v.id = p.version_id " +
+  "WHERE v.expires_on IS NULL OR v.expires_on > date('now') ORDER BY i.slug, p.market";
 
 /** Published items from a db_global SQLite file (native and Spin hosts). */
 export function itemsFromSqlite(file) {
@@ -36,7 +60,8 @@ export async function itemsFromD1(mf) {
 export function batches(rows) {
   const groups = new Map();
   for (const r of rows) {
-    const market = r.market === "global" ? "global" : String(r.market).toUpperCase();
+    const market = r.market === "INTL" ? "global" : String(r.market).toUpperCase();
+    const product = JSON.parse(r.taxonomy).product ?? {};
     const key = `${market}|${r.language}`;
     if (!groups.has(key)) groups.set(key, { market, language: r.language, upsert: [] });
     groups.get(key).upsert.push({
@@ -46,7 +71,7 @@ export function batches(rows) {
       body: r.body,
       content_type: r.content_type,
       therapeutic_areas: [r.therapeutic_area],
-      products: r.product ? [r.product] : [],
+      products: [product.brand, product.generic].filter(Boolean),
       audience: r.audience,
       published: r.published_at,
     });

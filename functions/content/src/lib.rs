@@ -1,14 +1,42 @@
-//! Content function: home page, content library, content items, static assets and the
-//! portal's legal pages. It is the catch-all route, so it also answers unknown paths (404).
-//! The MLR workflow and publishing come with the content issue.
+//! Content function: the governed medical library (items in families of translations,
+//! immutable versions, MLR review with electronic signatures, publication per market,
+//! expiry and withdrawal), its reader pages (home, library, item, versions, diff), static
+//! assets and the portal's legal pages. It is the catch-all route, so it also answers
+//! unknown paths (404).
+//!
+//! | module | owns |
+//! |---|---|
+//! | `model` | the typed codes (content type, state, market, discipline, decision, meaning) |
+//! | `item` | `library_families`, `library_items` |
+//! | `version` | `library_versions` (immutable; SHA-256 of the canonical serialisation) |
+//! | `workflow` | `library_reviews` (submit, reject, request changes) |
+//! | `signature` | `library_signatures` (Part 11 signatures, approval by three disciplines) |
+//! | `publication` | `library_publications`, `library_outbox` (publish, withdraw, expire) |
+//! | `markup`, `diff` | the medmark parser and the version diff |
+//! | `visibility`, `library` | who sees what; the reader pages |
+//! | `indexing` | the outbox consumer: pending index events to search's indexing entry point |
+//! | `staff` | the staff workspaces' handlers (authoring, review and signing, governance) |
+//! | `import` | development builds: the demo library through the use cases |
 
+mod diff;
 mod entry;
+#[cfg(any(test, feature = "dev"))]
+mod import;
+mod indexing;
+mod item;
 mod library;
+mod markup;
+mod model;
+mod publication;
+mod signature;
+mod staff;
+mod version;
+mod visibility;
+mod workflow;
 
 use http::{HeaderValue, StatusCode, header};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{self, Request, RequestInfo, Response};
-use medportal_core::policy::Action;
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
 use medportal_templates::paths::content as paths;
 use medportal_templates::{CSS, CSS_PATH, pages};
@@ -20,6 +48,22 @@ pub enum Route {
     Home,
     Library,
     Item,
+    Versions,
+    Diff,
+    Author,
+    AuthorCreate,
+    AuthorItem,
+    AuthorSave,
+    AuthorSubmit,
+    AuthorPublish,
+    AuthorWithdraw,
+    Review,
+    ReviewItem,
+    ReviewSendBack,
+    ReviewSign,
+    Governance,
+    #[cfg(any(test, feature = "dev"))]
+    Import,
     Legal(pages::LegalPage),
     Stylesheet,
 }
@@ -30,16 +74,32 @@ impl App for Content {
 
     fn routes() -> &'static Routes<Route> {
         route_table!(Route, {
-            RoutesBuilder::new()
+            let b = RoutesBuilder::new()
                 .get(paths::HOME, Route::Home)
                 .get(paths::LIBRARY, Route::Library)
                 .get(paths::ITEM, Route::Item)
+                .get(paths::VERSIONS, Route::Versions)
+                .get(paths::DIFF, Route::Diff)
+                .get(paths::AUTHOR, Route::Author)
+                .post(paths::AUTHOR, Route::AuthorCreate)
+                .get(paths::AUTHOR_ITEM, Route::AuthorItem)
+                .post(paths::AUTHOR_ITEM, Route::AuthorSave)
+                .post(paths::AUTHOR_SUBMIT, Route::AuthorSubmit)
+                .post(paths::AUTHOR_PUBLISH, Route::AuthorPublish)
+                .post(paths::AUTHOR_WITHDRAW, Route::AuthorWithdraw)
+                .get(paths::REVIEW, Route::Review)
+                .get(paths::REVIEW_ITEM, Route::ReviewItem)
+                .post(paths::REVIEW_ITEM, Route::ReviewSendBack)
+                .post(paths::REVIEW_SIGN, Route::ReviewSign)
+                .get(paths::GOVERNANCE, Route::Governance)
                 .get(paths::PRIVACY, Route::Legal(pages::LegalPage::Privacy))
                 .get(paths::TERMS, Route::Legal(pages::LegalPage::Terms))
                 .get(paths::IMPRINT, Route::Legal(pages::LegalPage::Imprint))
                 .get(paths::ACCESSIBILITY, Route::Legal(pages::LegalPage::Accessibility))
-                .get(CSS_PATH, Route::Stylesheet)
-                .build()
+                .get(CSS_PATH, Route::Stylesheet);
+            #[cfg(any(test, feature = "dev"))]
+            let b = b.api(paths::DEV_IMPORT, &[http::Method::POST], Route::Import);
+            b.build()
         })
     }
 
@@ -50,27 +110,52 @@ impl App for Content {
         params: Params,
         req: Request,
     ) -> Result<Response> {
-        let query = req.uri().query().unwrap_or("").to_owned();
-        // Public and cached: no session lookup.
-        if route == Route::Stylesheet {
-            return Ok(stylesheet());
-        }
-        let session = medportal_auth::authenticate(ctx, &req).await?;
-        let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
+        let id = params.get("id").filter(|i| i.len() <= 64 && i.bytes().all(|b| b.is_ascii_alphanumeric())).unwrap_or("-");
         match route {
-            Route::Stylesheet => Err(Error::NotFound),
-            Route::Home => library::home(ctx, &page()).await,
-            Route::Library => library::list(ctx, &page(), &req).await,
-            Route::Item => {
-                let may_read = session.as_ref().is_some_and(|s| s.may(Action::ReadHcpContent));
-                library::item(ctx, &page(), params.get("slug").unwrap_or(""), may_read).await
+            // Public and cached: no session lookup.
+            Route::Stylesheet => Ok(stylesheet()),
+            #[cfg(any(test, feature = "dev"))]
+            Route::Import => import::import(ctx, &req).await,
+            Route::Author => staff::author_list(ctx, info, &req).await,
+            Route::AuthorCreate => staff::author_create(ctx, info, &req).await,
+            Route::AuthorItem => staff::author_item(ctx, info, &req, id).await,
+            Route::AuthorSave => staff::author_save(ctx, info, &req, id).await,
+            Route::AuthorSubmit => staff::author_submit(ctx, &req, id).await,
+            Route::AuthorPublish => staff::author_publish(ctx, &req, id).await,
+            Route::AuthorWithdraw => staff::author_withdraw(ctx, &req, id).await,
+            Route::Review => staff::review_queue(ctx, info, &req).await,
+            Route::ReviewItem => staff::review_page(ctx, info, &req, id).await,
+            Route::ReviewSendBack => staff::review_send_back(ctx, &req, id).await,
+            Route::ReviewSign => staff::review_sign(ctx, &req, id).await,
+            Route::Governance => staff::governance(ctx, info, &req).await,
+            Route::Home | Route::Library | Route::Item | Route::Versions | Route::Diff | Route::Legal(_) => {
+                reader(ctx, info, route, &params, &req).await
             }
-            Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
         }
     }
 
     fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
         medportal_web::error_page(config, info, err)
+    }
+}
+
+/// The reader pages: upkeep (at most every few minutes per isolate), the session and the
+/// viewer's market, then the page.
+async fn reader<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, route: Route, params: &Params, req: &Request) -> Result<Response> {
+    indexing::upkeep(ctx, req).await;
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let session = medportal_auth::authenticate(ctx, req).await?;
+    let page = || medportal_web::page_context(ctx, info, &query, session.as_ref());
+    let viewer = visibility::Viewer::of(ctx, session.as_ref(), req).await?;
+    let slug = params.get("slug").unwrap_or("");
+    match route {
+        Route::Home => library::home(ctx, &page(), &viewer).await,
+        Route::Library => library::list(ctx, &page(), req, &viewer).await,
+        Route::Item => library::item(ctx, &page(), slug, &viewer).await,
+        Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,
+        Route::Diff => library::diff(ctx, &page(), slug, params.get("a").unwrap_or(""), params.get("b").unwrap_or(""), &viewer).await,
+        Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
+        _ => Err(Error::NotFound),
     }
 }
 

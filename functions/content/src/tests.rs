@@ -2,6 +2,16 @@
 use super::*;
 use medportal_native::testing::{TestHost, request};
 
+/// A host with the demo library imported through the publishing use cases.
+fn seeded() -> TestHost {
+    let host = TestHost::new();
+    let lines = include_str!("../../../infra/seed/content/library.jsonl");
+    let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
+    let resp = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], lines.as_bytes().to_vec()));
+    assert_eq!(resp.status(), 200, "{}", TestHost::text(&resp));
+    host
+}
+
 #[test]
 fn route_table_builds() {
     let _ = Content::routes();
@@ -9,22 +19,57 @@ fn route_table_builds() {
 
 #[test]
 fn home_lists_featured_content_in_the_readers_language() {
-    let host = TestHost::new();
+    let host = seeded();
     let resp = host.get::<Content>("/");
     assert_eq!(resp.status(), 200);
     let html = TestHost::text(&resp);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("ARISTOTLE"), "featured English item missing");
     assert!(!html.contains("Wirkmechanismus"), "German item on the English page");
-    let de = host.send::<Content>(request("GET", "/", &[("accept-language", "de-DE,de;q=0.9")], vec![]));
+    // The German items are published for the German market: an anonymous visitor who chose
+    // it sees the public one; Germany's setting hides HCP-only titles from the public.
+    let de = host.send::<Content>(request("GET", "/?market=DE", &[("accept-language", "de-DE,de;q=0.9")], vec![]));
     let html = TestHost::text(&de);
     assert!(html.contains("lang=\"de\""));
-    assert!(html.contains("Wirkmechanismus"));
+    assert!(html.contains("So melden Sie eine vermutete Nebenwirkung"));
+    assert!(!html.contains("Wirkmechanismus"), "an HCP-only title shown to the public in DE");
+    let intl = TestHost::text(&host.send::<Content>(request("GET", "/", &[("accept-language", "de-DE,de;q=0.9")], vec![])));
+    assert!(!intl.contains("Nebenwirkung melden") && !intl.contains("So melden Sie"), "a DE-only item outside DE");
+    // a verified HCP practising in Germany sees the German HCP item
+    let cookie = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let hcp = TestHost::text(&host.send::<Content>(request("GET", "/", &[("accept-language", "de"), ("cookie", &cookie)], vec![])));
+    assert!(hcp.contains("Wirkmechanismus"));
+    // the German item does not exist for a US market visitor: a notice, not the item
+    let us = host.get::<Content>("/content/vermutete-nebenwirkung-melden?market=US");
+    assert_eq!(us.status(), 404);
+    assert!(TestHost::text(&us).contains("Not available in your market"));
+}
+
+#[test]
+fn versions_and_signatures_show_on_the_record() {
+    let host = seeded();
+    let html = TestHost::text(&host.get::<Content>("/content/how-to-report-a-suspected-adverse-reaction"));
+    assert!(html.contains("Medically reviewed on 2026-05-04"), "reviewed on");
+    for name in ["Jan de Vries", "Sarah Johnson", "Dr. Klaus Weber"] {
+        assert!(html.contains(name), "signature of {name}");
+    }
+    let versions = host.get::<Content>("/content/how-to-report-a-suspected-adverse-reaction/versions");
+    assert_eq!(versions.status(), 200);
+    assert!(TestHost::text(&versions).contains("SHA-256"));
+    assert_eq!(host.get::<Content>("/content/how-to-report-a-suspected-adverse-reaction/diff/1/1").status(), 200);
+    assert_eq!(host.get::<Content>("/content/how-to-report-a-suspected-adverse-reaction/diff/1/9").status(), 404);
+    // importing again changes nothing
+    let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
+    let lines = include_str!("../../../infra/seed/content/library.jsonl");
+    let again = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], lines.as_bytes().to_vec()));
+    assert!(TestHost::text(&again).contains("\"created\":0"));
+    let wrong = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", "Bearer nope")], lines.as_bytes().to_vec()));
+    assert_eq!(wrong.status(), 403);
 }
 
 #[test]
 fn library_filters_and_paginates() {
-    let host = TestHost::new();
+    let host = seeded();
     let html = TestHost::text(&host.get::<Content>("/content?area=cardiology"));
     assert!(html.contains("EMPEROR-Reduced") && html.contains("ARISTOTLE"));
     assert!(!html.contains("Semaglutide:"), "diabetes item in a cardiology filter");
@@ -36,12 +81,18 @@ fn library_filters_and_paginates() {
 
 #[test]
 fn hcp_only_items_are_gated_for_anonymous_visitors() {
-    let host = TestHost::new();
+    let host = seeded();
     let resp = host.get::<Content>("/content/apixaban-aristotle-trial-summary");
     assert_eq!(resp.status(), 200);
     let html = TestHost::text(&resp);
-    assert!(html.contains("18,201 patients"), "summary should be visible");
+    assert!(html.contains("ARISTOTLE"), "the title is shown (INTL allows HCP-only titles)");
+    assert!(!html.contains("18,201 patients"), "HCP-only summary leaked to an anonymous visitor");
     assert!(!html.contains("target INR 2.0 to 3.0"), "HCP-only body leaked to an anonymous visitor");
+    // nor do the home page and the library show HCP-only summaries to the public
+    for path in ["/", "/content", "/content?area=cardiology"] {
+        let list = TestHost::text(&host.get::<Content>(path));
+        assert!(!list.contains("18,201 patients"), "{path}: HCP-only summary leaked");
+    }
     let public = TestHost::text(&host.get::<Content>("/content/how-to-report-a-suspected-adverse-reaction"));
     assert!(public.contains("MedWatch"), "public body should be visible");
 }
@@ -72,7 +123,7 @@ fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
 
 #[test]
 fn hcp_only_items_are_visible_to_verified_hcps_only() {
-    let host = TestHost::new();
+    let host = seeded();
     let path = "/content/apixaban-aristotle-trial-summary";
     let get = |cookie: &str| TestHost::text(&host.send::<Content>(request("GET", path, &[("cookie", cookie)], vec![])));
     let verified = get(&session_cookie(&host, "eu-u-hcp-01", "verified"));
@@ -90,7 +141,7 @@ fn hcp_only_items_are_visible_to_verified_hcps_only() {
 
 #[test]
 fn unknown_paths_and_methods_get_clear_errors() {
-    let host = TestHost::new();
+    let host = seeded();
     let resp = host.get::<Content>("/no/such/page");
     assert_eq!(resp.status(), 404);
     assert!(TestHost::text(&resp).contains("not_found"));
@@ -106,7 +157,7 @@ fn unknown_paths_and_methods_get_clear_errors() {
 
 #[test]
 fn stylesheet_is_immutable_and_every_response_is_secured() {
-    let host = TestHost::new();
+    let host = seeded();
     let css = host.get::<Content>(medportal_templates::CSS_PATH);
     assert_eq!(css.status(), 200);
     assert!(css.headers()["cache-control"].to_str().unwrap().contains("immutable"));
@@ -120,11 +171,299 @@ fn stylesheet_is_immutable_and_every_response_is_secured() {
 
 #[test]
 fn legal_pages_render_in_both_languages() {
-    let host = TestHost::new();
+    let host = seeded();
     for path in ["/privacy", "/terms", "/imprint", "/accessibility"] {
         assert_eq!(host.get::<Content>(path).status(), 200, "{path}");
         let de = host.get::<Content>(&format!("{path}?lang=de"));
         assert_eq!(de.status(), 200);
         assert!(de.headers()["set-cookie"].to_str().unwrap().starts_with("lang=de"));
     }
+}
+
+/// A verified HCP's session in `country`.
+fn hcp_in(host: &TestHost, sub: &str, country: &str) -> String {
+    use medportal_auth::{KeySet, SessionClaims, token};
+    use medportal_core::ports::Clock;
+    let now = host.platform.now();
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: sub.into(),
+        jti: format!("jti-{sub}-0123456789abcdef"),
+        rgn: "us".into(),
+        ctry: country.into(),
+        roles: vec!["hcp".into()],
+        vs: "verified".into(),
+        name: "HCP".into(),
+        csrf: "csrf-secret-0123456789".into(),
+        auth_time: now.unix_timestamp(),
+        mfa: false,
+    };
+    let keys = KeySet::from_config(&host.config).unwrap();
+    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+}
+
+/// A staff session (second factor used) for `sub` with `roles`.
+fn staff_cookie(host: &TestHost, sub: &str, roles: &[&str], name: &str) -> String {
+    use medportal_auth::{KeySet, SessionClaims, token};
+    use medportal_core::ports::Clock;
+    let now = host.platform.now();
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: sub.into(),
+        jti: format!("jti-{sub}-0123456789abcdef"),
+        rgn: "eu".into(),
+        ctry: "NL".into(),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        vs: "verified".into(),
+        name: name.into(),
+        csrf: "csrf-secret-0123456789".into(),
+        auth_time: now.unix_timestamp(),
+        mfa: true,
+    };
+    let keys = KeySet::from_config(&host.config).unwrap();
+    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+}
+
+/// A step-up assertion for `sub` and `purpose` (as identity issues them), `id` unique.
+fn assertion(host: &TestHost, sub: &str, name: &str, purpose: &str, id: &str) -> String {
+    use medportal_auth::step_up::{Assertion, issue};
+    use medportal_core::ports::Clock;
+    let keys = medportal_auth::KeySet::from_config(&host.config).unwrap();
+    let exp = host.platform.now().unix_timestamp() + 300;
+    let a = Assertion { id: id.into(), sub: sub.into(), rgn: "eu".into(), name: name.into(), purpose: purpose.into(), exp };
+    pollster::block_on(issue(host.platform.signatures(), &keys, &a)).unwrap()
+}
+
+fn post(host: &TestHost, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
+    let mut body: Vec<(&str, &str)> = vec![("csrf", "csrf-secret-0123456789")];
+    body.extend_from_slice(fields);
+    let enc: Vec<String> = body.iter().map(|(k, v)| format!("{k}={}", web::url_encode(v))).collect();
+    host.send::<Content>(request("POST", path, &[("cookie", cookie), ("content-type", "application/x-www-form-urlencoded")], enc.join("&").into_bytes()))
+}
+
+fn get_as(host: &TestHost, path: &str, cookie: &str) -> String {
+    TestHost::text(&host.send::<Content>(request("GET", path, &[("cookie", cookie)], vec![])))
+}
+
+#[test]
+fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_voids_the_approval() {
+    let host = seeded();
+    let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+    let reviewers = [("medical", "eu-u-mlr-01", "Jan de Vries"), ("legal", "us-u-mlr-01", "Sarah Johnson"), ("regulatory", "eu-u-mlr-02", "Dr. Klaus Weber")];
+    let draft = [
+        ("slug", "rivaroxaban-de-dosing"), ("language", "en"), ("type", "prescribing_information"), ("title", "Rivaroxaban dosing in renal impairment"),
+        ("summary", "Dose by creatinine clearance."), ("body", "## Dosing\n\n- 20 mg once daily\n- 15 mg when CrCl 15-49 mL/min\n"),
+        ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"), ("reviewed_on", "2026-01-10"), ("expires_on", "2099-01-10"),
+        ("references", "Patel MR et al. N Engl J Med 2011 | 10.1056/NEJMoa1009638"),
+    ];
+    let created = post(&host, "/author", &author, &draft);
+    assert_eq!(created.status(), 303, "{}", TestHost::text(&created));
+    let item = created.headers()["location"].to_str().unwrap().to_owned();
+    let id = item.rsplit('/').next().unwrap().to_owned();
+    // not approved: cannot be published, is not visible
+    assert_eq!(post(&host, &format!("{item}/publish"), &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"), &[]).status(), 409);
+    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
+    let sha = |host: &TestHost| {
+        let html = get_as(host, &format!("/review/{id}"), &staff_cookie(host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+        let i = html.find("SHA-256 <code>").unwrap() + 14;
+        html[i..i + 64].to_owned()
+    };
+    let v1 = sha(&host);
+    let mut first = String::new();
+    for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
+        let cookie = staff_cookie(&host, sub, &["mlr_reviewer"], name);
+        let a = assertion(&host, sub, name, &format!("sign:{v1}:approval:{discipline}"), &format!("assertion-v1-{n}-0123456789"));
+        if n == 0 {
+            first = a.clone();
+            // an assertion of someone else is refused
+            let other = staff_cookie(&host, "us-u-mlr-01", &["mlr_reviewer"], "Sarah Johnson");
+            assert_eq!(post(&host, &format!("/review/{id}/sign"), &other, &[("assertion", &a)]).status(), 403);
+        }
+        let r = post(&host, &format!("/review/{id}/sign"), &cookie, &[("assertion", &a), ("comment", "ok")]);
+        assert_eq!(r.status(), 303, "{}", TestHost::text(&r));
+    }
+    // replayed: the same assertion signs once
+    let replay = post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &first)]);
+    assert_eq!(replay.status(), 409);
+    assert!(get_as(&host, &item, &author).contains("Approved, version 1"));
+    // an edit after approval makes version 2 and voids the approval
+    let mut edited: Vec<(&str, &str)> = draft.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type")).cloned().collect();
+    edited.push(("reason", "CrCl threshold clarified"));
+    edited.retain(|(k, _)| *k != "summary");
+    edited.push(("summary", "Dose by creatinine clearance (Cockcroft-Gault)."));
+    assert_eq!(post(&host, &item, &author, &edited).status(), 303);
+    assert!(get_as(&host, &item, &author).contains("Draft, version 2"));
+    let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
+    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 409, "the voided approval cannot be published");
+    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
+    // the first signature's assertion was for version 1: refused for version 2
+    let fresh_v1 = assertion(&host, "eu-u-mlr-01", "Jan de Vries", &format!("sign:{v1}:approval:medical"), "assertion-v1-again-0123456789");
+    let moved = post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &fresh_v1)]);
+    assert_eq!(moved.status(), 403);
+    let v2 = sha(&host);
+    assert_ne!(v1, v2);
+    // the review page shows the diff against the approved version 1
+    let review = get_as(&host, &format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+    assert!(review.contains("Changes from version 1 to version 2") && review.contains("Cockcroft-Gault"));
+    for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
+        let a = assertion(&host, sub, name, &format!("sign:{v2}:approval:{discipline}"), &format!("assertion-v2-{n}-0123456789"));
+        assert_eq!(post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+    }
+    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 303);
+    // published for DE only: a German HCP sees it with its signatures, a US HCP does not
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let page = get_as(&host, "/content/rivaroxaban-de-dosing", &de);
+    assert!(page.contains("Rivaroxaban dosing") && page.contains("15 mg when CrCl") && page.contains("Dr. Klaus Weber"), "{page}");
+    assert!(page.contains("https://doi.org/10.1056/NEJMoa1009638"));
+    let us = hcp_in(&host, "us-u-hcp-01", "US");
+    let us_page = host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &us)], vec![]));
+    assert_eq!(us_page.status(), 404, "an item published only for DE reached a US HCP");
+    assert!(!get_as(&host, "/content?area=cardiology", &us).contains("Rivaroxaban dosing"));
+    assert!(get_as(&host, "/content?area=cardiology", &de).contains("Rivaroxaban dosing"));
+    // the version history lists both versions; the diff between them is readable
+    let history = get_as(&host, "/content/rivaroxaban-de-dosing/versions", &de);
+    assert!(history.contains("CrCl threshold clarified"));
+    assert!(get_as(&host, "/content/rivaroxaban-de-dosing/diff/1/2", &de).contains("Cockcroft-Gault"));
+    // the governance dashboard counts it published; withdrawal needs a reason
+    let gov = get_as(&host, "/governance", &admin);
+    assert!(gov.contains("rivaroxaban-de-dosing"));
+    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "")]).status(), 400);
+    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "label change")]).status(), 303);
+    assert_eq!(host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &de)], vec![])).status(), 404);
+    // an HCP cannot reach the workspaces
+    assert_eq!(host.send::<Content>(request("GET", "/author", &[("cookie", &de)], vec![])).status(), 403);
+}
+
+#[test]
+fn a_withdrawal_waits_in_the_outbox_while_the_indexer_fails_and_is_applied_after_recovery() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let up = Arc::new(AtomicBool::new(false));
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::new(Mutex::new(Vec::new()));
+    let (u, s) = (up.clone(), seen.clone());
+    let host = seeded().with_http(move |req| {
+        let body = String::from_utf8_lossy(req.body()).into_owned();
+        s.lock().unwrap().push((req.uri().to_string(), body));
+        let status = if u.load(Ordering::SeqCst) { 200 } else { 503 };
+        Ok(http::Response::builder().status(status).body(b"{}".to_vec()).unwrap())
+    });
+    let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
+    // the import's events could not be sent either (no indexer during the import): all pending
+    let id = {
+        let html = get_as(&host, "/author", &staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie"));
+        let i = html.find("/author/").unwrap();
+        let href = &html[i..];
+        href[8..href.find('"').unwrap()].to_owned()
+    };
+    let before = seen.lock().unwrap().len();
+    assert!(before > 0, "the workspace tried to drain");
+    assert_eq!(post(&host, &format!("/author/{id}/withdraw"), &admin, &[("reason", "outdated")]).status(), 303);
+    let failed = seen.lock().unwrap().len();
+    assert!(failed > before, "the withdrawal tried to reach the indexer");
+    // every attempt went to the indexing entry point of the portal's origin with the token
+    assert!(seen.lock().unwrap().iter().all(|(uri, _)| uri.ends_with("/admin/search/index")));
+    // recovery: the next staff request drains everything, oldest first, the withdrawal included
+    up.store(true, Ordering::SeqCst);
+    assert_eq!(host.send::<Content>(request("GET", "/governance", &[("cookie", &admin)], vec![])).status(), 200);
+    let calls = seen.lock().unwrap().clone();
+    let applied: Vec<&(String, String)> = calls[failed..].iter().collect();
+    assert!(applied.iter().any(|(_, b)| b.contains("\"withdraw\"")), "the withdrawal reached search");
+    assert!(applied.iter().any(|(_, b)| b.contains("\"upsert\"") && b.contains("apixaban-aristotle-trial-summary")), "the import's publications reached search");
+    // nothing left: another drain sends nothing
+    let n = seen.lock().unwrap().len();
+    assert_eq!(host.send::<Content>(request("GET", "/governance", &[("cookie", &admin)], vec![])).status(), 200);
+    assert_eq!(seen.lock().unwrap().len(), n);
+}
+
+#[test]
+fn an_expired_item_leaves_search_on_ordinary_traffic_and_waits_for_re_review() {
+    use medportal_core::ports::Clock;
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let host = seeded().with_http(move |req| {
+        s.lock().unwrap().push(String::from_utf8_lossy(req.body()).into_owned());
+        Ok(http::Response::builder().status(200).body(b"{}".to_vec()).unwrap())
+    });
+    let today = host.platform.now().date();
+    let line = format!(
+        "{{\"family\":\"exp-x\",\"slug\":\"expiring-today\",\"language\":\"en\",\"type\":\"faq_answer\",\"title\":\"Expiring today\",\"summary\":\"s\",\"body\":\"b\",\
+         \"references\":[],\"taxonomy\":{{\"area\":\"general\",\"product\":null,\"audience\":\"public\"}},\"markets\":[\"INTL\"],\
+         \"reviewed_on\":\"{}\",\"expires_on\":\"{}\",\"state\":\"published\"}}",
+        today - time::Duration::days(1),
+        today
+    );
+    let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
+    assert_eq!(host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], line.into_bytes())).status(), 200);
+    // expired at read time: never shown
+    assert_eq!(host.get::<Content>("/content/expiring-today").status(), 404);
+    // that reader request's upkeep marked it expired and sent its withdrawal to search (newest
+    // events first, one request per index: the backlog of the import does not delay it)
+    assert!(seen.lock().unwrap().iter().any(|b| b.contains("\"withdraw\":[\"expiring-today\"]")), "{:?}", seen.lock().unwrap());
+    assert!(seen.lock().unwrap().len() <= 3, "grouped per index");
+    let reviewer = staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries");
+    let queue = get_as(&host, "/review", &reviewer);
+    let expired = &queue[queue.find("Expired: due for re-review").unwrap()..];
+    assert!(expired.contains("expiring-today"), "queued for re-review");
+}
+
+#[test]
+fn the_import_walks_lines_into_every_workflow_state() {
+    let host = seeded();
+    let states = ["draft", "in_review", "approved", "published", "expired", "withdrawn"];
+    let lines: Vec<String> = states
+        .iter()
+        .map(|st| {
+            format!(
+                "{{\"family\":\"st-{0}\",\"slug\":\"state-{0}\",\"language\":\"en\",\"type\":\"publication\",\"title\":\"State {st}\",\"body\":\"x\",\
+                 \"taxonomy\":{{\"area\":\"oncology\",\"audience\":\"public\"}},\"markets\":[\"US\",\"GB\"],\"reviewed_on\":\"2026-01-01\",\
+                 \"expires_on\":\"2099-01-01\",\"state\":\"{st}\",\"withdraw_reason\":\"superseded\",\"series\":null,\"provenance\":{{\"source\":\"test\"}}}}",
+                st.replace('_', "-")
+            )
+        })
+        .collect();
+    let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
+    let resp = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], lines.join("\n").into_bytes()));
+    assert_eq!(TestHost::text(&resp), "{\"created\":6,\"skipped\":0}");
+    let gov = get_as(&host, "/governance", &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"));
+    for st in states {
+        let i = gov.find(&format!("data-state=\"{st}\">")).unwrap_or_else(|| panic!("{st}")) + st.len() + 14;
+        let n: u32 = gov[i..].split('<').next().unwrap().parse().unwrap();
+        assert!(n >= 1, "{st}: {n}");
+    }
+    // only the published one is visible (to a US visitor: it is a US/GB item)
+    for st in states {
+        let status = host.get::<Content>(&format!("/content/state-{}?market=US", st.replace('_', "-"))).status();
+        assert_eq!(status, if st == "published" { 200 } else { 404 }, "{st}");
+    }
+}
+
+#[test]
+fn a_refused_draft_comes_back_with_its_values_and_the_problem() {
+    let host = seeded();
+    let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+    let fields = [
+        ("slug", "bad-doi-item"), ("language", "en"), ("type", "publication"), ("title", "Kept title"), ("body", "x"),
+        ("area", "oncology"), ("audience", "hcp"), ("markets", "US"), ("references", "A paper | 10.bad doi"),
+    ];
+    let resp = post(&host, "/author", &author, &fields);
+    assert_eq!(resp.status(), 400);
+    let html = TestHost::text(&resp);
+    assert!(html.contains("A reference needs a label and a valid DOI or PMID.") && html.contains("value=\"Kept title\""), "{html}");
+    assert!(html.contains("class=\"error-summary\"") || html.contains("error-summary"));
+    // nothing was created
+    assert!(!get_as(&host, "/author", &author).contains("bad-doi-item\">"));
+    // a new version needs a reason
+    let ok: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| *k != "references").cloned().collect();
+    let created = post(&host, "/author", &author, &ok);
+    assert_eq!(created.status(), 303);
+    let item = created.headers()["location"].to_str().unwrap().to_owned();
+    let mut edit: Vec<(&str, &str)> = ok.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type" | "title")).cloned().collect();
+    edit.push(("title", "Edited title"));
+    let refused = post(&host, &item, &author, &edit);
+    assert_eq!(refused.status(), 400);
+    let html = TestHost::text(&refused);
+    assert!(html.contains("Say why this version was made.") && html.contains("value=\"Edited title\""));
 }

@@ -19,6 +19,7 @@ mod roles;
 mod second_factor;
 mod session;
 mod sign_in;
+mod step_up;
 mod support;
 pub mod totp;
 mod users;
@@ -63,6 +64,8 @@ pub enum Route {
     RoleSave,
     BootstrapForm,
     Bootstrap,
+    StepUpForm,
+    StepUp,
 }
 
 impl App for Identity {
@@ -101,6 +104,8 @@ impl App for Identity {
                 .post(paths::ADMIN_ROLE, Route::RoleSave)
                 .get(paths::ADMIN_BOOTSTRAP, Route::BootstrapForm)
                 .post(paths::ADMIN_BOOTSTRAP, Route::Bootstrap)
+                .get(paths::STEP_UP, Route::StepUpForm)
+                .post(paths::STEP_UP, Route::StepUp)
                 .build()
         })
     }
@@ -141,6 +146,8 @@ impl App for Identity {
             Route::RoleSave => admin_roles::save(ctx, info, &req, id(&params)).await,
             Route::BootstrapForm => handlers::bootstrap::form(ctx, info, &req).await,
             Route::Bootstrap => handlers::bootstrap::submit(ctx, info, &req).await,
+            Route::StepUpForm => handlers::step_up::form(ctx, info, &req).await,
+            Route::StepUp => handlers::step_up::submit(ctx, info, &req).await,
         }
     }
 

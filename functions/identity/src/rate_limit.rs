@@ -29,6 +29,8 @@ pub const LINKS_PER_EMAIL_AND_ADDRESS: Limit = Limit { scope: "email-ip", limit:
 pub const LINKS_PER_EMAIL: Limit = Limit { scope: "email", limit: 20, window: 3600 };
 /// NPI submissions of one person.
 pub const NPI_PER_PERSON: Limit = Limit { scope: "npi-user", limit: 5, window: 3600 };
+/// Step-up codes (re-authentication to sign) of one person.
+pub const STEP_UP: Limit = Limit { scope: "step-up", limit: 5, window: 300 };
 /// NPI submissions from one client address.
 pub const NPI_PER_ADDRESS: Limit = Limit { scope: "npi-ip", limit: 20, window: 3600 };
 

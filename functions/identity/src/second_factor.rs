@@ -172,6 +172,13 @@ pub async fn confirm<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, code: &str, e
     if !end(ctx, region, &id).await? || (enrolling && !enrolment::take(ctx, region, &user.id, enrol_code).await?) {
         return Ok(Confirmed::Invalid);
     }
+    // The code's time step is claimed atomically: a code (or an older one) already used, here
+    // or by a concurrent attempt or a step-up, opens no session.
+    if !users::claim_totp_step(ctx, region, &user.id, step).await? {
+        let entry = events::failure(&user.id, "session.second_factor", &user.id, Some("replayed_code"));
+        events::commit(ctx, region, vec![], &[entry]).await?;
+        return Ok(Confirmed::Invalid);
+    }
     let stmts = vec![users::confirm_second_factor(&user.id, p.enrol.as_deref(), step), events::funnel(ctx, &user.id, "login_succeeded")?];
     let mut entries = Vec::with_capacity(3);
     if enrolling {

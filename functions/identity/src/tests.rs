@@ -1164,4 +1164,50 @@ fn no_bootstrap_without_the_token() {
     assert_eq!(register(&mut b, "no.token@example.org", "US").status(), 200);
     assert_eq!(sign_in_with_link(&mut b, &last_link(&host, "no.token@example.org")).status(), 303);
     assert_eq!(b.get("/account/admin-bootstrap").status(), 404);
+#[test]
+fn step_up_issues_one_purpose_bound_assertion_per_code_and_never_accepts_a_code_twice() {
+    let host = TestHost::new();
+    let email = "jan.devries@example.org"; // seeded MLR reviewer (eu)
+    let mut b = staff_sign_in(&host, email, 0);
+    let sha = "ab".repeat(32);
+    let purpose = format!("sign:{sha}:approval:medical");
+    let q = format!("/account/step-up?purpose={}&return=%2Freview%2Fitem1%2Fsign", medportal_core::web::url_encode(&purpose));
+    let form = TestHost::text(&b.get(&q));
+    let csrf = csrf_of(&form);
+    // the return path must be a signing page of content; the purpose a signing purpose
+    assert_eq!(b.get("/account/step-up?purpose=sign:x&return=https://evil.example/").status(), 400);
+    assert_eq!(b.get("/account/step-up?purpose=delete:all&return=/review/x/sign").status(), 400);
+    // the sign-in code (step 0) cannot be used again to sign
+    let post = |b: &mut Browser<'_>, code: &str| b.send("POST", "/account/step-up", &[("csrf", &csrf), ("purpose", &purpose), ("return", "/review/item1/sign"), ("code", code)]);
+    assert_eq!(post(&mut b, &code_for("JBSWY3DPEHPK3PXP", 0)).status(), 400, "replayed sign-in code");
+    // a fresh code: the confirmation page hands a verifiable assertion to the content page
+    let ok = post(&mut b, &code_for("JBSWY3DPEHPK3PXP", 1));
+    assert_eq!(ok.status(), 200);
+    let html = TestHost::text(&ok);
+    assert!(html.contains("action=\"/review/item1/sign\""));
+    let token = html.split("name=\"assertion\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let keys = medportal_auth::KeySet::from_config(&host.config).unwrap();
+    use medportal_core::ports::Clock;
+    let a = pollster::block_on(medportal_auth::step_up::verify(host.platform.signatures(), &keys, &token, host.platform.now().unix_timestamp())).unwrap();
+    assert_eq!((a.sub.as_str(), a.purpose.as_str(), a.name.as_str()), ("eu-u-mlr-01", purpose.as_str(), "Jan de Vries"));
+    // the same code again, even at once from many requests: refused
+    assert_eq!(post(&mut b, &code_for("JBSWY3DPEHPK3PXP", 1)).status(), 400);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.step_up' AND outcome = 'success'"), 1);
+    // an HCP cannot step up to sign
+    let mut h = Browser::new(&host);
+    let html = TestHost::text(&h.get("/login"));
+    h.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", "anna.mueller@example.org")]);
+    sign_in_with_link(&mut h, &last_link(&host, "anna.mueller@example.org"));
+    assert_eq!(h.get(&q).status(), 403);
+}
+
+#[test]
+fn concurrent_step_ups_with_one_code_yield_one_assertion() {
+    let host = TestHost::new();
+    let b = staff_sign_in(&host, "sarah.johnson@example.org", 0);
+    let purpose = format!("sign:{}:approval:legal", "cd".repeat(32));
+    let csrf = claims_of(&b)["csrf"].as_str().unwrap().to_owned();
+    let code = code_for("JBSWY3DPEHPK3PXP", 1);
+    let statuses = at_once(&host, 8, "127.0.0.1", &b.cookie_header(), "/account/step-up", &[("csrf", &csrf), ("purpose", &purpose), ("return", "/review/x/sign"), ("code", &code)]);
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
 }

@@ -231,12 +231,28 @@ pub fn set_npi(id: &str, npi: &str) -> Statement {
     Statement::new("UPDATE users SET npi = ?1 WHERE id = ?2", vec![npi.into(), id.into()])
 }
 
-/// A confirmed second-factor code: the accepted time step, and the secret when newly enrolled.
+/// A confirmed second-factor code: the accepted time step (never moved back), and the secret
+/// when newly enrolled. The step itself was claimed first ([`claim_totp_step`]).
 pub fn confirm_second_factor(id: &str, enrolled: Option<&str>, step: i64) -> Statement {
     Statement::new(
-        "UPDATE users SET totp_secret = COALESCE(?1, totp_secret), totp_last_step = ?2 WHERE id = ?3",
+        "UPDATE users SET totp_secret = COALESCE(?1, totp_secret), totp_last_step = MAX(COALESCE(totp_last_step, ?2), ?2) WHERE id = ?3",
         vec![enrolled.into(), step.into(), id.into()],
     )
+}
+
+/// Claims a TOTP time step for the person: one atomic conditional update, so of two requests
+/// presenting codes of the same (or an earlier) step only one ever wins. A code is accepted
+/// once, whatever runs concurrently.
+pub async fn claim_totp_step<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str, step: i64) -> Result<bool> {
+    let db = ctx.region(region).sql().await?;
+    let won = db
+        .execute_returning(
+            &region,
+            "UPDATE users SET totp_last_step = ?1 WHERE id = ?2 AND (totp_last_step IS NULL OR totp_last_step < ?1) RETURNING id",
+            &[step.into(), id.into()],
+        )
+        .await?;
+    Ok(!won.is_empty())
 }
 
 /// The person's roles (stored as a comma-separated list of codes).

@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod csrf;
 pub mod keys;
+pub mod step_up;
 pub mod token;
 
 pub use keys::KeySet;

@@ -70,3 +70,15 @@ pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statem
         vec![id.into(), at.into(), user_id.into(), event.into()],
     )
 }
+
+/// [`commit`] for global (non-personal) data: the statements and their audit entries in one
+/// batch of `db_global`. For functions whose records are global (content's library: staff ids,
+/// never other personal data).
+pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
+    use crate::ports::SqlStore;
+    let now = ctx.now().unix_timestamp();
+    for entry in entries {
+        statements.push(entry.statement(ctx.random_id()?, now));
+    }
+    ctx.global_sql().await?.batch(&statements).await
+}

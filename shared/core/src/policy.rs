@@ -65,8 +65,16 @@ pub enum Action {
     /// Read HCP-only content: needs a *verified* session as well (see [`allows`]).
     ReadHcpContent,
     SubmitInquiry,
+    /// Create items and save versions; submit them for review.
     AuthorContent,
+    /// Review a version (reject, request changes, sign an approval).
     ReviewContent,
+    /// Publish an approved version in its markets.
+    PublishContent,
+    /// Withdraw published content (with a reason).
+    WithdrawContent,
+    /// The governance dashboard and review queue overview.
+    ViewGovernance,
     AnswerInquiry,
     DecideVerification,
     ViewAudit,
@@ -82,12 +90,12 @@ use Role::*;
 /// The policy: role → actions. One table for every function.
 pub static POLICY: &[(Role, &[Action])] = &[
     (Hcp, &[ViewOwnAccount, ReadHcpContent, SubmitInquiry]),
-    (Author, &[ViewOwnAccount, ReadHcpContent, AuthorContent]),
-    (MlrReviewer, &[ViewOwnAccount, ReadHcpContent, ReviewContent]),
+    (Author, &[ViewOwnAccount, ReadHcpContent, AuthorContent, PublishContent, ViewGovernance]),
+    (MlrReviewer, &[ViewOwnAccount, ReadHcpContent, ReviewContent, WithdrawContent, ViewGovernance]),
     (MiSpecialist, &[ViewOwnAccount, ReadHcpContent, AnswerInquiry]),
     (Verifier, &[ViewOwnAccount, DecideVerification]),
-    (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit]),
-    (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit, ManageSearch]),
+    (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit, ViewGovernance]),
+    (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit, ManageSearch, PublishContent, WithdrawContent, ViewGovernance]),
 ];
 
 /// Whether any of `roles` may perform `action`. HCP-only content additionally needs a
@@ -124,6 +132,13 @@ mod tests {
             assert!(!allows(&[r], true, ManageSearch), "{r:?}");
         }
         assert!(!allows(&[], true, ViewOwnAccount));
+        // content governance: authors write and publish, reviewers review and withdraw, an
+        // HCP does none of it
+        assert!(allows(&[Author], true, AuthorContent) && !allows(&[Author], true, ReviewContent));
+        assert!(allows(&[MlrReviewer], true, ReviewContent) && !allows(&[MlrReviewer], true, PublishContent));
+        for a in [AuthorContent, ReviewContent, PublishContent, WithdrawContent, ViewGovernance] {
+            assert!(!allows(&[Hcp], true, a), "{a:?}");
+        }
         assert_eq!(Role::parse_list("verifier, hcp,bogus,hcp"), vec![Hcp, Verifier]);
         assert!(!Hcp.is_staff() && Admin.is_staff());
     }

@@ -764,3 +764,52 @@ pub fn admin_roles(ctx: &PageContext, v: &RolesView) -> Markup {
         },
     )
 }
+
+/// The step-up form (re-authentication to sign) and, once the code is confirmed, the page
+/// that hands the signed assertion to the function that asked (a form posting to `ret`).
+#[derive(Clone, Debug, Default)]
+pub struct StepUpView {
+    pub csrf: String,
+    pub purpose: String,
+    /// Where the assertion goes (a path of the asking function).
+    pub ret: String,
+    pub error: Option<Msg>,
+    /// Set once the code is confirmed.
+    pub assertion: Option<String>,
+}
+
+pub fn step_up(ctx: &PageContext, v: &StepUpView) -> Markup {
+    let l = ctx.locale;
+    let mut parts = v.purpose.split(':');
+    let (sha, meaning, discipline) = (parts.nth(1).unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    page(
+        ctx,
+        t(l, Msg::StepUpTitle),
+        html! {
+            h1 { (t(l, Msg::StepUpTitle)) }
+            p.lead { (tf(l, Msg::StepUpMeaning, &[("meaning", meaning), ("discipline", discipline)])) }
+            p { (t(l, Msg::StepUpHash)) " " code { (sha) } }
+            @if let Some(assertion) = &v.assertion {
+                p { (t(l, Msg::StepUpConfirmed)) }
+                form method="post" action=(v.ret) {
+                    (csrf_field(&v.csrf))
+                    input type="hidden" name="assertion" value=(assertion);
+                    (field(l, &Field::new(FieldKind::Textarea, "comment", "comment", t(l, Msg::StepUpComment))))
+                    (button(ButtonKind::Primary, t(l, Msg::StepUpSign)))
+                }
+            } @else {
+                @if let Some(m) = v.error {
+                    (error_summary(l, &[FieldError { field_id: "code", message: t(l, m) }]))
+                }
+                form method="post" action=(paths::identity::STEP_UP) novalidate {
+                    (csrf_field(&v.csrf))
+                    input type="hidden" name="purpose" value=(v.purpose);
+                    input type="hidden" name="return" value=(v.ret);
+                    (field(l, &Field::new(FieldKind::Text, "code", "code", t(l, Msg::IdentityTotpCode))
+                        .required().autocomplete("one-time-code").error(v.error.map(|m| t(l, m)))))
+                    (button(ButtonKind::Primary, t(l, Msg::IdentityTotpSubmit)))
+                }
+            }
+        },
+    )
+}

@@ -295,21 +295,22 @@ fn the_same_logical_store_maps_to_one_resource_everywhere() {
 }
 
 #[test]
-fn only_identity_may_call_out_and_only_to_the_registry_and_the_provider_local_fakes_in_development_only() {
+fn only_identity_and_content_may_call_out_only_to_the_registry_the_provider_mail_and_the_portal_local_fakes_in_development_only() {
     let spin = load("spin.toml");
     let overlay = load("infra/spin/dev-overlay.toml");
     for spec in FUNCTIONS {
         let hosts = strings(spin["component"][spec.name].get("allowed_outbound_hosts"));
         assert_no_loopback_or_private_outbound("spin.toml", spec.name, &hosts);
-        let want: BTreeSet<String> = if spec.name == "identity" {
-            ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com", "{{ mail_api_host }}"].iter().map(|s| s.to_string()).collect()
-        } else {
-            BTreeSet::new()
+        let want: BTreeSet<String> = match spec.name {
+            "identity" => ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com", "{{ mail_api_host }}"].iter().map(|s| s.to_string()).collect(),
+            // publishing feeds search's indexing entry point at the portal's own origin
+            "content" => ["{{ public_origin }}".to_owned()].into(),
+            _ => BTreeSet::new(),
         };
         assert_eq!(hosts, want, "allowed_outbound_hosts of {}", spec.name);
-        // development runs add the loopback fakes, to identity only
+        // development runs add loopback (the fakes; content's local indexer) to identity and content only
         let dev = strings(overlay.get("component").and_then(|c| c.get(spec.name)).and_then(|c| c.get("allowed_outbound_hosts")));
-        let want_dev: BTreeSet<String> = if spec.name == "identity" { ["http://127.0.0.1:*".to_owned()].into() } else { BTreeSet::new() };
+        let want_dev: BTreeSet<String> = if matches!(spec.name, "identity" | "content") { ["http://127.0.0.1:*".to_owned()].into() } else { BTreeSet::new() };
         assert_eq!(dev, want_dev, "infra/spin/dev-overlay.toml outbound hosts of {}", spec.name);
     }
     // the registry variable is declared, passed to identity, and its default is allowed
@@ -349,13 +350,15 @@ fn only_identity_holds_the_session_signing_keys_and_every_function_can_verify() 
 }
 
 #[test]
-fn only_search_admin_holds_the_search_index_token_and_only_as_a_secret() {
+fn only_search_admin_and_content_hold_the_search_index_token_and_only_as_a_secret() {
     let spin = load("spin.toml");
     let w = load("wrangler.toml");
     assert_eq!(spin["variables"]["search_index_token"]["secret"].as_bool(), Some(true), "search_index_token must be a secret");
     for spec in FUNCTIONS {
         let vars = &spin["component"][spec.name]["variables"];
-        assert_eq!(vars.get("search_index_token").is_some(), spec.name == "search-admin", "search_index_token given to {}", spec.name);
+        // search-admin checks it; content sends it (publishing feeds search through its outbox)
+        let holds = matches!(spec.name, "search-admin" | "content");
+        assert_eq!(vars.get("search_index_token").is_some(), holds, "search_index_token given to {}", spec.name);
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
     }
 }

@@ -11,4 +11,5 @@ pub mod login;
 #[cfg(any(test, feature = "dev"))]
 pub mod outbox;
 pub mod register;
+pub mod step_up;
 pub mod verify;

@@ -1,0 +1,233 @@
+// Content governance contract (issue 13) on every host: one item walks from draft through
+// medical, legal and regulatory signatures (each re-authenticated with a fresh TOTP code at
+// identity's step-up) to publication, expires and is re-reviewed; an edit after approval
+// voids it; a signature's assertion replayed (again, or onto another version) is refused; an
+// unapproved or expired version never reaches an HCP; an HCP of market US never sees an item
+// published only for DE (library, item page and search agree); a publish is searchable
+// within 60 s (outbox → search's indexing entry point).
+// Run: MEDPORTAL_HOSTS=native node --test tests/contract/content.test.mjs
+import { test, describe, before, after } from "node:test";
+import { request as httpRequest } from "node:http";
+import assert from "node:assert/strict";
+import { startHost } from "./hosts.mjs";
+import { csrfOf, emailSignIn, staffSignIn, totp, DEMO_TOTP } from "./browser.mjs";
+
+const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
+const REVIEWERS = [
+  ["medical", "jan.devries@example.org"],
+  ["legal", "sarah.johnson@example.org"],
+  ["regulatory", "klaus.weber@example.org"],
+];
+const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const step = () => Math.floor(Date.now() / 30_000);
+const unescape = (s) => s.replaceAll("&amp;", "&");
+
+/** Waits until the TOTP time step is past `s` (a reviewer's next code must be newer). */
+async function stepAfter(s) {
+  while (step() <= s) await new Promise((r) => setTimeout(r, 500));
+}
+
+/** A form POST with a chosen Host header (fetch always sends the real one): in dev mode content
+ * sends index events to the origin a loopback request names, so a dead port there is an
+ * indexer that is down. */
+function postWithHost(url, path, form, cookies, hostHeader) {
+  const body = new URLSearchParams(form).toString();
+  const u = new URL(url + path);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path, method: "POST", headers: { host: hostHeader, cookie: cookies, "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+      (res) => (res.resume(), res.on("end", () => resolve(res.statusCode))),
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+const cookiesOf = (b) => [...b.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+
+/** Item slugs of a search results page. */
+const hits = (html) => [...html.matchAll(/to=%2Fcontent%2F([\w-]+)&/g)].map((m) => m[1]);
+
+for (const name of HOSTS) {
+  describe(`content governance on ${name}`, { timeout: 600_000 }, () => {
+    let host, author, admin, hcpDe, hcpUs;
+    const reviewers = {};
+    const run = Date.now().toString(36);
+    const slug = `ct-rivaroxaban-${run}`;
+    let id;
+
+    before(async () => {
+      host = await startHost(name);
+      author = await staffSignIn(host, "sophie.martin@example.org");
+      admin = await staffSignIn(host, "tom.obrien@example.org");
+      for (const [d, email] of REVIEWERS) reviewers[d] = await staffSignIn(host, email);
+      hcpDe = await emailSignIn(host, "anna.mueller@example.org");
+      hcpUs = await emailSignIn(host, "maria.garcia@example.org");
+    });
+    after(async () => host?.stop());
+
+    const csrf = async (b, path) => csrfOf(await (await b.get(path)).text());
+    const item = () => `/author/${id}`;
+    const state = async () => (await (await author.get(item())).text()).match(/<p class="lead">([^,]+), version (\d+)/).slice(1);
+
+    /** A reviewer re-authenticates at identity for `discipline` and gets the assertion. */
+    async function stepUp(discipline) {
+      const b = reviewers[discipline];
+      const review = await (await b.get(`/review/${id}`)).text();
+      const link = unescape(review.match(new RegExp(`href="(/account/step-up\\?[^"]*%3A${discipline}[^"]*)"`))[1]);
+      const form = await b.get(link);
+      assert.equal(form.status, 200, await form.clone().text());
+      const html = await form.text();
+      const purpose = html.match(/name="purpose" value="([^"]+)"/)[1];
+      const ret = html.match(/name="return" value="([^"]+)"/)[1];
+      const res = await b.post("/account/step-up", { csrf: csrfOf(html), purpose, return: ret, code: totp(DEMO_TOTP, 1) });
+      const page = await res.text();
+      assert.equal(res.status, 200, page);
+      return { action: page.match(/<form method="post" action="([^"]+)"/)[1], assertion: page.match(/name="assertion" value="([^"]+)"/)[1], csrf: csrfOf(page) };
+    }
+
+    let lastSign = 0;
+    /** All three disciplines sign the head version; returns the assertions used. */
+    async function signAll() {
+      await stepAfter(lastSign);
+      const used = {};
+      for (const [d] of REVIEWERS) {
+        const a = await stepUp(d);
+        const res = await reviewers[d].post(a.action, { csrf: a.csrf, assertion: a.assertion, comment: `${d} ok` });
+        assert.equal(res.status, 303, await res.text());
+        used[d] = a;
+      }
+      // the codes used were at most one step ahead of now: the next ones must be newer
+      lastSign = step();
+      return used;
+    }
+
+    const draft = (expires, extra = {}) => ({
+      title: `Rivaroxaban dosing in renal impairment ${run}`,
+      summary: `Dose by creatinine clearance ${run}.`,
+      body: "## Dosing\n\n- 20 mg once daily\n- 15 mg when CrCl 15-49 mL/min\n",
+      area: "cardiology", audience: "hcp", markets: "DE", reviewed_on: day(-1), expires_on: expires,
+      references: "Patel MR et al. N Engl J Med 2011 | 10.1056/NEJMoa1009638", brand: "Xarelto", generic: "rivaroxaban",
+      ...extra,
+    });
+
+    test("draft → three signatures → published; expired at once, so never shown; re-review; an edit voids the approval; replays refused; published for DE only", async () => {
+      // draft (expiring today: published, it is expired at once)
+      const created = await author.post("/author", { csrf: await csrf(author, "/author"), slug, language: "en", type: "prescribing_information", ...draft(day(0)) });
+      assert.equal(created.status, 303, await created.text());
+      id = created.headers.get("location").split("/").pop();
+      assert.deepEqual(await state(), ["Draft", "1"]);
+      // not approved: publishing is refused, the HCP sees nothing
+      assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 409);
+      assert.equal((await hcpDe.get(`/content/${slug}`)).status, 404);
+      assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
+      assert.deepEqual(await state(), ["In review", "1"]);
+      // window 1: medical, legal, regulatory sign version 1
+      const v1 = await signAll();
+      assert.deepEqual(await state(), ["Approved", "1"]);
+      // the same assertion cannot sign again
+      const again = await reviewers.medical.post(v1.medical.action, { csrf: v1.medical.csrf, assertion: v1.medical.assertion });
+      assert.equal(again.status, 409);
+      assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 303);
+      // expired at read time: never shown to an HCP; queued for re-review
+      assert.equal((await hcpDe.get(`/content/${slug}`)).status, 404);
+      assert.match(await (await reviewers.medical.get("/review")).text(), new RegExp(slug));
+      assert.deepEqual(await state(), ["Expired (re-review due)", "1"]);
+      // re-review: version 2 with a new expiry date
+      const save = async (extra, reason) =>
+        author.post(item(), { csrf: await csrf(author, item()), reason, ...draft(day(365), extra) });
+      assert.equal((await save({}, "re-review after expiry")).status, 303);
+      assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
+      // window 2: version 2 signed
+      const v2 = await signAll();
+      assert.deepEqual(await state(), ["Approved", "2"]);
+      // an edit after approval: version 3, the approval is void
+      assert.equal((await save({ summary: `Dose by creatinine clearance (Cockcroft-Gault) ${run}.` }, "CrCl method named")).status, 303);
+      assert.deepEqual(await state(), ["Draft", "3"]);
+      assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 409);
+      assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
+      // version 2's signature presented for version 3: refused
+      const moved = await reviewers.legal.post(v2.legal.action, { csrf: v2.legal.csrf, assertion: v2.legal.assertion });
+      assert.equal(moved.status, 403);
+      // the review page shows the changes against the approved version 2
+      const review = await (await reviewers.legal.get(`/review/${id}`)).text();
+      assert.match(review, /Changes from version 2 to version 3/);
+      assert.match(review, /Cockcroft-Gault/);
+      // window 3: version 3 signed and published
+      await signAll();
+      assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 303);
+      assert.deepEqual(await state(), ["Published", "3"]);
+      // a German HCP reads it, with its signatures and references
+      const page = await (await hcpDe.get(`/content/${slug}`)).text();
+      assert.match(page, /15 mg when CrCl/);
+      for (const n of ["Jan de Vries", "Sarah Johnson", "Dr. Klaus Weber"]) assert.match(page, new RegExp(n));
+      assert.match(page, /https:\/\/doi\.org\/10\.1056\/NEJMoa1009638/);
+      assert.match(await (await hcpDe.get(`/content/${slug}/versions`)).text(), /CrCl method named/);
+      assert.match(await (await hcpDe.get("/content?area=cardiology")).text(), new RegExp(slug));
+      // published only for DE: a US HCP sees it nowhere
+      const us = await hcpUs.get(`/content/${slug}`);
+      assert.equal(us.status, 404);
+      assert.match(await us.text(), /Not available in your market/);
+      assert.doesNotMatch(await (await hcpUs.get("/content?area=cardiology")).text(), new RegExp(slug));
+      // anonymous visitors never get the HCP-only summary (and in DE not even the title)
+      const anon = await (await fetch(`${host.url}/content?market=DE`)).text();
+      assert.doesNotMatch(anon, new RegExp(`Cockcroft-Gault\\) ${run}`));
+      // the governance dashboard holds it
+      assert.match(await (await admin.get("/governance")).text(), new RegExp(slug));
+    });
+
+    test("a publish is found by search within 60 s, for its market only", async () => {
+      assert.ok(id, "the walk ran");
+      const deadline = Date.now() + 60_000;
+      let found = [];
+      while (Date.now() < deadline) {
+        found = hits(await (await hcpDe.get(`/search?q=${run}`)).text());
+        if (found.includes(slug)) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.ok(found.includes(slug), `not searchable within 60 s: ${found}`);
+      assert.ok(!hits(await (await hcpUs.get(`/search?q=${run}`)).text()).includes(slug), "a US HCP found a DE-only item");
+      // a withdrawal (reason required) takes it off the pages and out of search
+      assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "" })).status, 400);
+      assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "label change" })).status, 303);
+      assert.equal((await hcpDe.get(`/content/${slug}`)).status, 404);
+      const until = Date.now() + 60_000;
+      while (Date.now() < until && hits(await (await hcpDe.get(`/search?q=${run}`)).text()).includes(slug)) {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.ok(!hits(await (await hcpDe.get(`/search?q=${run}`)).text()).includes(slug), "withdrawn but still found");
+    });
+
+    test("with the indexer unreachable a publish waits in the outbox and reaches search after recovery", async () => {
+      const slugB = `ct-outbox-${run}`;
+      const created = await author.post("/author", { csrf: await csrf(author, "/author"), slug: slugB, language: "en", type: "faq_answer", ...draft(day(365), { title: `Outbox probe ${run}x` }) });
+      assert.equal(created.status, 303, await created.text());
+      id = created.headers.get("location").split("/").pop();
+      assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
+      await signAll();
+      // published while the indexer is down (the request names a dead port as its origin)
+      const status = await postWithHost(host.url, `${item()}/publish`, { csrf: await csrf(admin, item()) }, cookiesOf(admin), "127.0.0.1:9");
+      assert.equal(status, 303);
+      assert.deepEqual(await state(), ["Published", "1"]);
+      // the event waits: search does not have it
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.ok(!hits(await (await hcpDe.get(`/search?q=${run}x`)).text()).includes(slugB), "indexed although the indexer was down");
+      // recovery: the next staff request applies what waited
+      assert.equal((await admin.get("/governance")).status, 200);
+      const deadline = Date.now() + 60_000;
+      let found = [];
+      while (Date.now() < deadline && !found.includes(slugB)) {
+        found = hits(await (await hcpDe.get(`/search?q=${run}x`)).text());
+        if (!found.includes(slugB)) await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.ok(found.includes(slugB), `not applied after recovery: ${found}`);
+    });
+
+    test("staff workspaces refuse HCPs and forged forms", async () => {
+      for (const path of ["/author", "/review", "/governance"]) {
+        assert.equal((await hcpDe.get(path)).status, 403, path);
+        assert.equal((await fetch(host.url + path, { redirect: "manual" })).status, 401, path);
+      }
+      assert.equal((await author.post("/author", { csrf: "forged", slug: `x-${run}` })).status, 403);
+    });
+  });
+}
