@@ -1164,6 +1164,8 @@ fn no_bootstrap_without_the_token() {
     assert_eq!(register(&mut b, "no.token@example.org", "US").status(), 200);
     assert_eq!(sign_in_with_link(&mut b, &last_link(&host, "no.token@example.org")).status(), 303);
     assert_eq!(b.get("/account/admin-bootstrap").status(), 404);
+}
+
 #[test]
 fn step_up_issues_one_purpose_bound_assertion_per_code_and_never_accepts_a_code_twice() {
     let host = TestHost::new();
