@@ -78,7 +78,7 @@ build-workers: setup
 	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f DEV=$(DEV); done
 
 # Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
-WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml Cargo.toml Cargo.lock Makefile
+WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml infra/holidays.txt Cargo.toml Cargo.lock Makefile
 worker-build:
 	@out=functions/$(FN)/$(WORKER_OUT)/index_bg.wasm; \
 	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]; then \
