@@ -11,8 +11,7 @@ CREATE TABLE IF NOT EXISTS inquiries (
     user_id          TEXT NOT NULL,
     market           TEXT NOT NULL CHECK (length(market) = 2),
     language         TEXT NOT NULL,
-    product          TEXT NOT NULL,
-    generic          TEXT NOT NULL,
+    product          TEXT NOT NULL,   -- the search vocabulary's name (lowercase)
     category         TEXT NOT NULL CHECK (category IN ('efficacy', 'safety', 'dosing', 'interactions', 'availability', 'other')),
     urgency          TEXT NOT NULL CHECK (urgency IN ('routine', 'urgent', 'low')),
     channel          TEXT NOT NULL CHECK (channel IN ('portal', 'email', 'phone', 'letter')),

@@ -24,7 +24,6 @@ pub struct Inquiry {
     pub user_id: String,
     pub market: String,
     pub product: String,
-    pub generic: String,
     pub category: Category,
     pub urgency: Urgency,
     pub channel: Channel,
@@ -37,7 +36,7 @@ pub struct Inquiry {
     pub rating: i64,
 }
 
-const COLUMNS: &str = "id, reference, user_id, market, product, generic, category, urgency, channel, patient_context, status, \
+const COLUMNS: &str = "id, reference, user_id, market, product, category, urgency, channel, patient_context, status, \
                        assignee, received_at, due_at, COALESCE(answered_at, 0), COALESCE(rating, 0)";
 
 fn of_row(r: &Row) -> Result<Inquiry> {
@@ -47,17 +46,16 @@ fn of_row(r: &Row) -> Result<Inquiry> {
         user_id: r.text(2)?,
         market: r.text(3)?,
         product: r.text(4)?,
-        generic: r.text(5)?,
-        category: Category::stored(&r.text(6)?)?,
-        urgency: Urgency::stored(&r.text(7)?)?,
-        channel: Channel::stored(&r.text(8)?)?,
-        patient_context: r.opt_text(9)?,
-        status: Status::stored(&r.text(10)?)?,
-        assignee: r.opt_text(11)?,
-        received_at: r.int(12)?,
-        due_at: r.int(13)?,
-        answered_at: r.int(14)?,
-        rating: r.int(15)?,
+        category: Category::stored(&r.text(5)?)?,
+        urgency: Urgency::stored(&r.text(6)?)?,
+        channel: Channel::stored(&r.text(7)?)?,
+        patient_context: r.opt_text(8)?,
+        status: Status::stored(&r.text(9)?)?,
+        assignee: r.opt_text(10)?,
+        received_at: r.int(11)?,
+        due_at: r.int(12)?,
+        answered_at: r.int(13)?,
+        rating: r.int(14)?,
     })
 }
 
@@ -111,7 +109,8 @@ pub struct Submitted {
 #[derive(Debug, Clone)]
 pub struct Draft {
     pub question: String,
-    pub product: products::Product,
+    /// The vocabulary's name of the medicine.
+    pub product: String,
     pub category: Category,
     pub urgency: Urgency,
     pub channel: Channel,
@@ -194,18 +193,17 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, who: &Asker<'_>, key: &str, d
             vec![counter.as_str().into()],
         ),
         Statement::new(
-            "INSERT INTO inquiries (id, reference, user_id, market, language, product, generic, category, urgency, channel, \
+            "INSERT INTO inquiries (id, reference, user_id, market, language, product, category, urgency, channel, \
              patient_context, status, received_at, due_at, updated_at) \
-             SELECT ?1, ?2 || substr('000000' || last, -max(6, length(last))), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'received', ?12, ?13, ?12 \
-             FROM inquiry_counters WHERE key = ?14",
+             SELECT ?1, ?2 || substr('000000' || last, -max(6, length(last))), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'received', ?11, ?12, ?11 \
+             FROM inquiry_counters WHERE key = ?13",
             vec![
                 id.as_str().into(),
                 prefix.into(),
                 who.user_id.into(),
                 who.market.into(),
                 who.language.into(),
-                d.product.name.as_str().into(),
-                d.product.generic.as_str().into(),
+                d.product.as_str().into(),
                 d.category.code().into(),
                 d.urgency.code().into(),
                 d.channel.code().into(),
@@ -336,7 +334,7 @@ mod tests {
     #[test]
     fn validation_names_every_problem() {
         let d = validate(&good()).unwrap();
-        assert_eq!(d.product.generic, "apixaban");
+        assert_eq!(d.product, "eliquis");
         assert_eq!(d.patient_context, None);
         let errs = validate(&Submitted::default()).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.0).collect();

@@ -16,7 +16,7 @@ pub fn row(inq: &Inquiry, href: String, now: i64) -> Row {
         reference: inq.reference.clone(),
         href,
         status: inq.status.code().to_owned(),
-        product: product(inq),
+        product: inq.product.clone(),
         category: inq.category.code().to_owned(),
         urgency: inq.urgency.code().to_owned(),
         received: at(inq.received_at),
@@ -25,11 +25,6 @@ pub fn row(inq: &Inquiry, href: String, now: i64) -> Row {
         assignee: inq.assignee.clone(),
         market: inq.market.clone(),
     }
-}
-
-/// The medicine as asked for, with its generic name when that differs.
-fn product(inq: &Inquiry) -> String {
-    if inq.product == inq.generic { inq.product.clone() } else { format!("{} ({})", inq.product, inq.generic) }
 }
 
 fn message(m: &Message) -> MessageView {
@@ -52,7 +47,7 @@ pub fn thread(inq: &Inquiry, messages: &[Message], csrf: String) -> ThreadView {
         csrf,
         reference: inq.reference.clone(),
         status: inq.status.code().to_owned(),
-        product: product(inq),
+        product: inq.product.clone(),
         category: inq.category.code().to_owned(),
         urgency: inq.urgency.code().to_owned(),
         channel: inq.channel.code().to_owned(),
