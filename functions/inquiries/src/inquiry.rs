@@ -272,7 +272,12 @@ pub async fn follow_up<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &st
         return Err(Error::Conflict { code: "inquiry_closed" });
     }
     let to = (inq.status == Status::Answered).then_some(Status::InProgress);
-    change(ctx, region, actor, inq, to, Some((Kind::FollowUp, body, &[])), None).await
+    // A reopened inquiry gets a new response time from now.
+    let due = to.map(|_| {
+        let due = calendar::due(&inq.market, ctx.now(), inq.urgency.business_days()).unix_timestamp();
+        Statement::new("UPDATE inquiries SET due_at = ?1 WHERE id = ?2 AND status = 'in_progress'", vec![due.into(), inq.id.as_str().into()])
+    });
+    change(ctx, region, actor, inq, to, Some((Kind::FollowUp, body, &[])), due).await
 }
 
 /// The HCP rates the answer (1–5).

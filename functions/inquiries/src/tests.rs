@@ -193,9 +193,14 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     for m in &mail {
         assert!(m.contains(&thread) && !m.contains("Reduce the dose") && !m.contains("apixaban") && !m.contains("canary"), "{m}");
     }
-    // follow-up reopens, answer again, rate, close
+    // follow-up reopens with a new response time, answer again, rate, close
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+    let eu = Region::from_code("eu").unwrap();
+    pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "UPDATE inquiries SET due_at = 0", &[]).await.unwrap() });
     assert_eq!(post(&host, &format!("{thread}/follow-up"), &anna(&host), &[("body", "And in dialysis?")]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT status FROM inquiries"), ["in_progress"]);
+    let due = sql(&host, "db_eu", "SELECT CAST(due_at - received_at AS TEXT) FROM inquiries");
+    assert!(due[0].parse::<i64>().unwrap() >= 86_400, "a reopened inquiry is due in business days from now, not at its old time: {due:?}");
     assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "Not recommended.")]).status(), 303);
     assert_eq!(post(&host, &format!("{thread}/rating"), &anna(&host), &[("rating", "9")]).status(), 400);
     assert_eq!(post(&host, &format!("{thread}/rating"), &anna(&host), &[("rating", "5")]).status(), 303);
@@ -228,5 +233,4 @@ fn publish_demo_item(host: &TestHost) {
     for s in stmts {
         pollster::block_on(db.execute(&s, &[])).unwrap();
     }
-    let _ = Region::all();
 }
