@@ -22,7 +22,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host spin-host bench provision-dry-run clean worker-build spin-build \
-        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack spin-cli
+        eval-search bench-search test-browser chromium bench-auth build-dev check-prod attack spin-cli load-inquiries
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
 # `dev` cargo feature (no /dev routes, no public dev keys, dev_mode refused at start), into
@@ -146,6 +146,13 @@ attack: setup
 ## ---- benchmarks and ops -------------------------------------------------------------------
 # Sizes are the production build's; timings run on the development hosts (they sign in
 # through the dev outbox).
+# N inquiries (default 10,000) submitted concurrently against the development Workers in
+# workerd (loopback), then N more each sent twice with one form key: throughput, p50/p99,
+# errors, stored, duplicates (N=…, C=… to change).
+load-inquiries: setup
+	@$(MAKE) -s build-workers DEV=1
+	node_modules/.bin/node tests/load/inquiries.mjs
+
 bench: build build-dev bench-auth
 	scripts/bench.sh
 	$(MAKE) -s bench-search
