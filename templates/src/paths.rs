@@ -121,6 +121,8 @@ pub mod inquiries {
     /// The Medical Information specialists' workspace: the queue and one inquiry with its
     /// actions (assign, status, note, answer).
     pub const QUEUE: &str = "/mi/queue";
+    /// Volume, time to first response, response times met, top products and topics.
+    pub const METRICS: &str = "/mi/metrics";
     pub const MI_INQUIRY: &str = "/mi/inquiries/{ref}";
     pub const MI_ASSIGN: &str = "/mi/inquiries/{ref}/assign";
     pub const MI_STATUS: &str = "/mi/inquiries/{ref}/status";

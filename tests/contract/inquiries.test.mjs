@@ -103,6 +103,9 @@ for (const name of HOSTS) {
       const closed = await page(anna, thread);
       assert.ok(closed.includes("Closed") && closed.includes("Not recommended on dialysis.") && closed.includes("And on dialysis?"));
       assert.ok(!(await page(eva, "/mi/queue")).includes(ref), "closed inquiries leave the queue");
+      assert.equal((await anna.get("/mi/metrics")).status, 403);
+      const metrics = await page(eva, "/mi/metrics");
+      assert.ok(metrics.includes("<svg") && metrics.includes(">eliquis</text>") && metrics.includes(">Dosing and administration</text>"), "metrics chart");
       const maria = await emailSignIn(host, "maria.garcia@example.org");
       assert.equal((await maria.get(thread)).status, 404);
     });

@@ -93,6 +93,42 @@ pub async fn queue<S: SqlStore>(db: &RegionSql<S>) -> Result<Vec<Inquiry>> {
     rows.iter().map(of_row).collect()
 }
 
+/// The region's figures for the metrics page.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    pub total: i64,
+    pub open: i64,
+    pub answered: i64,
+    /// Answered by their due time.
+    pub on_time: i64,
+    /// Mean seconds from receipt to the first answer.
+    pub first_response: i64,
+    pub products: Vec<(String, i64)>,
+    pub categories: Vec<(String, i64)>,
+}
+
+pub async fn metrics<S: SqlStore>(db: &RegionSql<S>) -> Result<Metrics> {
+    let rows = db
+        .query(
+            "SELECT COUNT(*), COALESCE(SUM(status IN ('received', 'triaged', 'in_progress')), 0), COUNT(answered_at), \
+             COALESCE(SUM(answered_at <= due_at), 0), COALESCE(CAST(AVG(answered_at - received_at) AS INTEGER), 0) FROM inquiries",
+            &[],
+        )
+        .await?;
+    let r = rows.first().ok_or_else(|| Error::internal("no metrics row"))?;
+    let top = |column: &str| format!("SELECT {column}, COUNT(*) AS n FROM inquiries GROUP BY {column} ORDER BY n DESC, {column} LIMIT 5");
+    let pairs = |rows: Vec<Row>| rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect::<Result<Vec<_>>>();
+    Ok(Metrics {
+        total: r.int(0)?,
+        open: r.int(1)?,
+        answered: r.int(2)?,
+        on_time: r.int(3)?,
+        first_response: r.int(4)?,
+        products: pairs(db.query(&top("product"), &[]).await?)?,
+        categories: pairs(db.query(&top("category"), &[]).await?)?,
+    })
+}
+
 /// What the form sent, as typed (re-shown on error).
 #[derive(Debug, Clone, Default)]
 pub struct Submitted {
@@ -240,7 +276,8 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
     let mut stmts = Vec::new();
     if let Some(to) = to {
         let from: Vec<String> = Status::sources(to).iter().map(|s| format!("'{}'", s.code())).collect();
-        let answered = if to == Status::Answered { ", answered_at = ?2" } else { "" };
+        // answered_at keeps the first response (time to first response)
+        let answered = if to == Status::Answered { ", answered_at = COALESCE(answered_at, ?2)" } else { "" };
         stmts.push(Statement::new(
             format!("UPDATE inquiries SET status = ?1, updated_at = ?2{answered} WHERE id = ?3 AND status IN ({})", from.join(", ")),
             vec![to.code().into(), now.into(), inq.id.as_str().into()],

@@ -45,6 +45,7 @@ pub enum Route {
     Thread,
     Owner(OwnerAction),
     Queue,
+    Metrics,
     Workspace,
     Work(Work),
 }
@@ -65,6 +66,7 @@ impl App for Inquiries {
                 .post(paths::RATING, Route::Owner(OwnerAction::Rate))
                 .post(paths::CLOSE, Route::Owner(OwnerAction::Close))
                 .get(paths::QUEUE, Route::Queue)
+                .get(paths::METRICS, Route::Metrics)
                 .get(paths::MI_INQUIRY, Route::Workspace)
                 .post(paths::MI_ASSIGN, Route::Work(Work::Assign))
                 .post(paths::MI_STATUS, Route::Work(Work::Status))
@@ -83,6 +85,7 @@ impl App for Inquiries {
             Route::Thread => hcp::thread(ctx, info, &req, reference).await,
             Route::Owner(what) => hcp::act(ctx, &req, reference, what).await,
             Route::Queue => mi::queue(ctx, info, &req).await,
+            Route::Metrics => mi::metrics(ctx, info, &req).await,
             Route::Workspace => mi::inquiry(ctx, info, &req, reference).await,
             Route::Work(what) => mi::act(ctx, &req, reference, what).await,
         }

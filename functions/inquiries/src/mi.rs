@@ -28,6 +28,21 @@ pub async fn queue<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Requ
     Ok(medportal_web::html(StatusCode::OK, views::queue(&medportal_web::page_context(ctx, info, "", Some(&s)), &rows)))
 }
 
+pub async fn metrics<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
+    let s = medportal_auth::require(ctx, req, Action::TriageInquiry).await?;
+    let m = inquiry::metrics(&ctx.region(s.region).sql().await?).await?;
+    let view = views::MetricsView {
+        total: m.total,
+        open: m.open,
+        answered: m.answered,
+        on_time: m.on_time,
+        first_response_hours: m.first_response / 3600,
+        products: m.products,
+        categories: m.categories,
+    };
+    Ok(medportal_web::html(StatusCode::OK, views::metrics(&medportal_web::page_context(ctx, info, "", Some(&s)), &view)))
+}
+
 pub async fn inquiry<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, reference: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::TriageInquiry).await?;
     let inq = load(ctx, &s, reference).await?;

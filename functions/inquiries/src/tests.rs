@@ -211,6 +211,11 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     for a in ["inquiry.submitted", "inquiry.note", "inquiry.answered", "inquiry.follow_up", "inquiry.status"] {
         assert!(audit.iter().any(|x| x == a), "{a} audited: {audit:?}");
     }
+    // metrics: one inquiry, answered in time, its medicine and topic on top
+    assert_eq!(get(&host, "/mi/metrics", &anna(&host)).status(), 403);
+    let metrics = TestHost::text(&get(&host, "/mi/metrics", &eva(&host)));
+    assert!(metrics.contains("<dd>1</dd>") && metrics.contains("100 %") && metrics.contains("<svg"), "{metrics}");
+    assert!(metrics.contains(">eliquis</text>") && metrics.contains(">Dosing and administration</text>"));
     // a US specialist does not see an EU inquiry
     let kevin = cookie(&host, "us-u-mis-01", "us", "US", &["mi_specialist"], "verified", true);
     assert_eq!(get(&host, &mi, &kevin).status(), 404);

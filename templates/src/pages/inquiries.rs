@@ -340,6 +340,7 @@ pub fn queue(ctx: &PageContext, rows: &[Row]) -> Markup {
         html! {
             h1 { (t(l, Msg::InqQueueTitle)) }
             p.lead { (t(l, Msg::InqQueueIntro)) }
+            p { a href=(p::METRICS) { (t(l, Msg::InqMetricsTitle)) } }
             (rows_table(l, rows, true))
         },
     )
@@ -390,6 +391,62 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
                     (button(ButtonKind::Primary, t(l, Msg::InqAnswerSend)))
                 }
             }
+            p { a href=(p::QUEUE) { (t(l, Msg::InqQueueTitle)) } }
+        },
+    )
+}
+
+/// The metrics page's figures (one region).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MetricsView {
+    pub total: i64,
+    pub open: i64,
+    pub answered: i64,
+    pub on_time: i64,
+    /// Mean hours from receipt to the first answer.
+    pub first_response_hours: i64,
+    /// (label, count), largest first.
+    pub products: Vec<(String, i64)>,
+    pub categories: Vec<(String, i64)>,
+}
+
+/// A horizontal bar chart (server-rendered SVG) with the same figures as text beside each
+/// bar, so nothing depends on colour or on seeing the chart.
+fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> Markup {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    let height = 24 * rows.len().max(1) + 8;
+    html! {
+        figure {
+            figcaption id=(id) { (title) }
+            svg role="img" aria-labelledby=(id) width="480" height=(height) viewBox={ "0 0 480 " (height) } {
+                @for (i, (label, n)) in rows.iter().enumerate() {
+                    text x="0" y=(24 * i + 18) font-size="13" fill="#1a1a1a" { (label) }
+                    rect x="180" y=(24 * i + 6) width=(1 + 240 * n / max) height="16" fill="#1f5f8b" {}
+                    text x=(186 + 240 * n / max) y=(24 * i + 18) font-size="13" fill="#1a1a1a" { (n) }
+                }
+            }
+        }
+    }
+}
+
+pub fn metrics(ctx: &PageContext, v: &MetricsView) -> Markup {
+    let l = ctx.locale;
+    let pct = if v.answered == 0 { "—".to_owned() } else { format!("{} %", 100 * v.on_time / v.answered) };
+    let categories: Vec<(String, i64)> = v.categories.iter().map(|(c, n)| (label(l, c).to_owned(), *n)).collect();
+    page(
+        ctx,
+        t(l, Msg::InqMetricsTitle),
+        html! {
+            h1 { (t(l, Msg::InqMetricsTitle)) }
+            dl {
+                dt { (t(l, Msg::InqMetricsTotal)) } dd { (v.total) }
+                dt { (t(l, Msg::InqMetricsOpen)) } dd { (v.open) }
+                dt { (t(l, Msg::InqMetricsAnswered)) } dd { (v.answered) }
+                dt { (t(l, Msg::InqMetricsFirstResponse)) } dd { (v.first_response_hours) " h" }
+                dt { (t(l, Msg::InqMetricsOnTime)) } dd { (pct) }
+            }
+            (bars("chart-products", t(l, Msg::InqMetricsProducts), &v.products))
+            (bars("chart-categories", t(l, Msg::InqMetricsCategories), &categories))
             p { a href=(p::QUEUE) { (t(l, Msg::InqQueueTitle)) } }
         },
     )
