@@ -24,7 +24,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host migrate-cli spin-tools bench provision-dry-run provision clean worker-build spin-build \
         eval-search bench-search test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
-        demo-library
+        demo-library load-inquiries
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
 # `dev` cargo feature (no /dev routes, no public dev keys, dev_mode refused at start), into
@@ -82,7 +82,7 @@ build-workers: setup
 	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f DEV=$(DEV); done
 
 # Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
-WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml Cargo.toml Cargo.lock Makefile
+WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml infra/holidays.txt Cargo.toml Cargo.lock Makefile
 worker-build:
 	@out=functions/$(FN)/$(WORKER_OUT)/index_bg.wasm; \
 	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]; then \
@@ -155,6 +155,13 @@ attack: setup
 ## ---- benchmarks and ops -------------------------------------------------------------------
 # Sizes are the production build's; timings run on the development hosts (they sign in
 # through the dev outbox).
+# N inquiries (default 10,000) submitted concurrently against the development Workers in
+# workerd (loopback), then N more each sent twice with one form key: throughput, p50/p99,
+# errors, stored, duplicates (N=…, C=… to change).
+load-inquiries: setup
+	@$(MAKE) -s build-workers DEV=1
+	$(NODE) tests/load/inquiries.mjs
+
 bench: build build-dev spin-cli bench-auth bench-audit
 	scripts/bench.sh
 	$(MAKE) -s bench-search

@@ -2,6 +2,7 @@
 
 pub mod content;
 pub mod identity;
+pub mod inquiries;
 mod legal;
 pub mod search;
 pub mod staff;

@@ -112,7 +112,44 @@ pub mod search_admin {
 
 /// Inquiries: medical information requests.
 pub mod inquiries {
+    /// The landing page; for a verified HCP also "My inquiries".
     pub const INQUIRIES: &str = "/inquiries";
+    pub const NEW: &str = "/inquiries/new";
+    /// One inquiry's thread (owner only), by reference (`MI-2026-EU-000123`).
+    pub const THREAD: &str = "/inquiries/{ref}";
+    pub const FOLLOW_UP: &str = "/inquiries/{ref}/follow-up";
+    pub const RATING: &str = "/inquiries/{ref}/rating";
+    pub const CLOSE: &str = "/inquiries/{ref}/close";
+    /// The Medical Information specialists' workspace: the queue and one inquiry with its
+    /// actions (assign, status, note, answer).
+    pub const QUEUE: &str = "/mi/queue";
+    /// Volume, time to first response, response times met, top products and topics.
+    pub const METRICS: &str = "/mi/metrics";
+    pub const MI_INQUIRY: &str = "/mi/inquiries/{ref}";
+    pub const MI_ASSIGN: &str = "/mi/inquiries/{ref}/assign";
+    pub const MI_STATUS: &str = "/mi/inquiries/{ref}/status";
+    pub const MI_NOTE: &str = "/mi/inquiries/{ref}/note";
+    pub const MI_ANSWER: &str = "/mi/inquiries/{ref}/answer";
+
+    pub fn thread(reference: &str) -> String {
+        format!("/inquiries/{reference}")
+    }
+    pub fn follow_up(reference: &str) -> String {
+        format!("/inquiries/{reference}/follow-up")
+    }
+    pub fn rating(reference: &str) -> String {
+        format!("/inquiries/{reference}/rating")
+    }
+    pub fn close(reference: &str) -> String {
+        format!("/inquiries/{reference}/close")
+    }
+    pub fn mi_inquiry(reference: &str) -> String {
+        format!("/mi/inquiries/{reference}")
+    }
+    /// `action`: `assign`, `status`, `note` or `answer`.
+    pub fn mi_action(reference: &str, action: &str) -> String {
+        format!("/mi/inquiries/{reference}/{action}")
+    }
 }
 
 /// Audit: the public data-protection and audit-trail page.

@@ -114,7 +114,7 @@ async function startRealSpin(stateDir, spinVars, port) {
       child.kill("SIGINT");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
+  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
 }
 
 /** Stores laid out like Spin's runtime: one SQLite file per label in the state dir. */
@@ -130,6 +130,21 @@ function sqliteDumper(stateDir) {
       const keys = db.prepare("SELECT key FROM spin_key_value ORDER BY key").all().map((r) => r.key);
       // blob stores are key-value backed: report object names (metadata records)
       return store.startsWith("blob_") ? keys.filter((k) => k.startsWith("m/")).map((k) => k.slice(2)) : keys;
+    } finally {
+      db.close();
+    }
+  };
+}
+
+/** Every value of every row of every table of a SQL store as text (residency canaries). */
+function sqliteTextDumper(stateDir) {
+  return async (store) => {
+    const file = join(stateDir, `${store}.db`);
+    if (!existsSync(file)) return "";
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all().map((r) => r.name);
+      return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join("\n");
     } finally {
       db.close();
     }
@@ -174,7 +189,7 @@ export async function startBareHost(name, vars, { port } = {}) {
       ["--manifest", devSpinManifest(ROOT, stateDir), "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
       spinVars,
     ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
-    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "spin") {
     return startRealSpin(stateDir, spinVars, port).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
@@ -194,7 +209,14 @@ export async function startBareHost(name, vars, { port } = {}) {
       const bucketWorker = store === "blob_global" ? "content" : "identity";
       return (await (await mf.getR2Bucket(store, bucketWorker)).list()).objects.map((o) => o.key).sort();
     };
-    return { name, url, logs: () => logs.join(""), dump, contentItems: () => itemsFromD1(mf), stop };
+    const dumpSql = async (store) => {
+      const db = await mf.getD1Database(store, "inquiries");
+      const tables = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all()).results.map((r) => r.name);
+      const out = [];
+      for (const t of tables) out.push(JSON.stringify((await db.prepare(`SELECT * FROM "${t}"`).all()).results));
+      return out.join("\n");
+    };
+    return { name, url, logs: () => logs.join(""), dump, dumpSql, contentItems: () => itemsFromD1(mf), stop };
   }
   throw new Error(`unknown host ${name}`);
 }

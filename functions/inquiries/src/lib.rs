@@ -1,18 +1,53 @@
-//! Medical inquiries: asking a question, following answers, adverse-event routing (the inquiries issue).
+//! Medical inquiries: verified HCPs ask Medical Information (exactly once per form), follow
+//! their inquiries and the answers; MI specialists work the queue of their region. An inquiry
+//! and everything about it stays in the HCP's home region (db_eu / db_us).
+//!
+//! | module | owns |
+//! |---|---|
+//! | `model` | the typed codes (status and its rules, category, urgency, channel) |
+//! | `calendar` | business days per market (weekends, holidays from `infra/holidays.txt`) |
+//! | `products` | recognising a medicine through search's vocabulary source |
+//! | `inquiry` | `inquiries`, `inquiry_counters`: intake, reads, status changes |
+//! | `thread` | `inquiry_messages` (question, follow-ups, answers, internal notes) |
+//! | `form_keys` | `inquiry_form_keys`: exactly-once submission |
+//! | `citations` | reads the library's published versions an answer cites (db_global) |
+//! | `notify` | mails the owner a link on news (never medical content) |
+//! | `hcp`, `mi`, `views` | handlers of HCPs and specialists; view models |
 
+mod calendar;
+mod citations;
 mod entry;
+mod form_keys;
+mod hcp;
+mod inquiry;
+mod mi;
+mod model;
+mod notify;
+mod products;
+mod thread;
+mod views;
 
-use http::StatusCode;
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{Request, RequestInfo, Response};
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
-use medportal_templates::{pages, paths};
+use medportal_templates::paths::inquiries as paths;
+
+use hcp::OwnerAction;
+use mi::Work;
 
 pub struct Inquiries;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Landing,
+    NewForm,
+    Submit,
+    Thread,
+    Owner(OwnerAction),
+    Queue,
+    Metrics,
+    Workspace,
+    Work(Work),
 }
 
 impl App for Inquiries {
@@ -20,21 +55,39 @@ impl App for Inquiries {
     const FUNCTION: Function = Function::Inquiries;
 
     fn routes() -> &'static Routes<Route> {
-        route_table!(Route, RoutesBuilder::new().get(paths::inquiries::INQUIRIES, Route::Landing).build())
+        route_table!(
+            Route,
+            RoutesBuilder::new()
+                .get(paths::INQUIRIES, Route::Landing)
+                .get(paths::NEW, Route::NewForm)
+                .post(paths::NEW, Route::Submit)
+                .get(paths::THREAD, Route::Thread)
+                .post(paths::FOLLOW_UP, Route::Owner(OwnerAction::FollowUp))
+                .post(paths::RATING, Route::Owner(OwnerAction::Rate))
+                .post(paths::CLOSE, Route::Owner(OwnerAction::Close))
+                .get(paths::QUEUE, Route::Queue)
+                .get(paths::METRICS, Route::Metrics)
+                .get(paths::MI_INQUIRY, Route::Workspace)
+                .post(paths::MI_ASSIGN, Route::Work(Work::Assign))
+                .post(paths::MI_STATUS, Route::Work(Work::Status))
+                .post(paths::MI_NOTE, Route::Work(Work::Note))
+                .post(paths::MI_ANSWER, Route::Work(Work::Answer))
+                .build()
+        )
     }
 
-    async fn dispatch<P: Platform>(
-        ctx: &Ctx<'_, P>,
-        info: &RequestInfo,
-        route: Route,
-        _params: Params,
-        req: Request,
-    ) -> Result<Response> {
+    async fn dispatch<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, route: Route, params: Params, req: Request) -> Result<Response> {
+        let reference = params.get("ref").unwrap_or("");
         match route {
-            Route::Landing => {
-                let page = medportal_web::page_context(ctx, info, req.uri().query().unwrap_or(""), None);
-                Ok(medportal_web::html(StatusCode::OK, pages::inquiries_landing(&page)))
-            }
+            Route::Landing => hcp::landing(ctx, info, &req).await,
+            Route::NewForm => hcp::new_form(ctx, info, &req).await,
+            Route::Submit => hcp::submit(ctx, info, &req).await,
+            Route::Thread => hcp::thread(ctx, info, &req, reference).await,
+            Route::Owner(what) => hcp::act(ctx, &req, reference, what).await,
+            Route::Queue => mi::queue(ctx, info, &req).await,
+            Route::Metrics => mi::metrics(ctx, info, &req).await,
+            Route::Workspace => mi::inquiry(ctx, info, &req, reference).await,
+            Route::Work(what) => mi::act(ctx, &req, reference, what).await,
         }
     }
 

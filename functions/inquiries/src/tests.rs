@@ -1,5 +1,82 @@
+//! Host route tests: the inquiries function's routes natively on seeded in-memory stores.
 use super::*;
+use medportal_core::ports::SqlStore;
+use medportal_core::web;
+use medportal_core::{Region, StoreName};
 use medportal_native::testing::{TestHost, request};
+
+const CSRF: &str = "csrf-secret-0123456789";
+
+fn cookie(host: &TestHost, sub: &str, rgn: &str, ctry: &str, roles: &[&str], vs: &str, mfa: bool) -> String {
+    use medportal_auth::{KeySet, SessionClaims, token};
+    use medportal_core::ports::Clock;
+    let now = host.platform.now();
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: sub.into(),
+        jti: format!("jti-{sub}-0123456789abcdef"),
+        rgn: rgn.into(),
+        ctry: ctry.into(),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        vs: vs.into(),
+        name: sub.into(),
+        csrf: CSRF.into(),
+        auth_time: now.unix_timestamp(),
+        mfa,
+    };
+    let keys = KeySet::from_config(&host.config).unwrap();
+    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+}
+
+fn anna(host: &TestHost) -> String {
+    cookie(host, "eu-u-hcp-01", "eu", "DE", &["hcp"], "verified", false)
+}
+fn eva(host: &TestHost) -> String {
+    cookie(host, "eu-u-mis-01", "eu", "CZ", &["mi_specialist"], "verified", true)
+}
+
+fn post(host: &TestHost, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
+    let mut body: Vec<(&str, &str)> = vec![("csrf", CSRF)];
+    body.extend_from_slice(fields);
+    let enc: Vec<String> = body.iter().map(|(k, v)| format!("{k}={}", web::url_encode(v))).collect();
+    host.send::<Inquiries>(request("POST", path, &[("cookie", cookie), ("content-type", "application/x-www-form-urlencoded")], enc.join("&").into_bytes()))
+}
+
+fn get(host: &TestHost, path: &str, cookie: &str) -> Response {
+    host.send::<Inquiries>(request("GET", path, &[("cookie", cookie)], vec![]))
+}
+
+fn sql(host: &TestHost, store: &str, q: &str) -> Vec<String> {
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+    let rows = pollster::block_on(async {
+        match StoreName::parse(store).unwrap() {
+            StoreName::Regional(_, r) => ctx.region(r).sql().await.unwrap().query(q, &[]).await.unwrap(),
+            StoreName::Global(_) => ctx.global_sql().await.unwrap().query(q, &[]).await.unwrap(),
+        }
+    });
+    rows.iter().map(|r| r.text(0).unwrap()).collect()
+}
+
+const FORM: &[(&str, &str)] = &[
+    ("question", "Dose of apixaban in severe renal impairment? canary-7f3q"),
+    ("product", "Eliquis"),
+    ("category", "dosing"),
+    ("urgency", "routine"),
+    ("channel", "email"),
+    ("acknowledged", "1"),
+];
+
+fn submit(host: &TestHost, who: &str, key: &str) -> Response {
+    let mut f = FORM.to_vec();
+    f.push(("key", key));
+    post(host, "/inquiries/new", who, &f)
+}
+
+fn reference(html: &str) -> String {
+    let i = html.find("class=\"reference\">").expect("reference shown") + 18;
+    html[i..].split('<').next().unwrap().to_owned()
+}
 
 #[test]
 fn route_table_builds() {
@@ -16,4 +93,149 @@ fn landing_page_renders_in_both_languages() {
     assert!(TestHost::text(&de).contains("lang=\"de\""));
     assert_eq!(host.get::<Inquiries>("/health/inquiries").status(), 200);
     assert_eq!(host.send::<Inquiries>(request("DELETE", "/inquiries", &[], vec![])).status(), 405);
+}
+
+#[test]
+fn only_verified_hcps_ask() {
+    let host = TestHost::new();
+    assert_eq!(host.get::<Inquiries>("/inquiries/new").status(), 401);
+    let unverified = cookie(&host, "eu-u-hcp-03", "eu", "FR", &["hcp"], "unverified", false);
+    assert_eq!(get(&host, "/inquiries/new", &unverified).status(), 403);
+    assert_eq!(submit(&host, &unverified, "k0000000000000000000000000").status(), 403);
+    let form = TestHost::text(&get(&host, "/inquiries/new", &anna(&host)));
+    assert!(form.contains("name=\"key\" value=\"") && form.contains("minimum necessary"));
+    // without the CSRF token nothing is written
+    let enc = "question=x&product=Eliquis&key=k0000000000000000000000000";
+    let r = host.send::<Inquiries>(request("POST", "/inquiries/new", &[("cookie", &anna(&host)), ("content-type", "application/x-www-form-urlencoded")], enc.into()));
+    assert_eq!(r.status(), 403);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["0"]);
+}
+
+#[test]
+fn validation_keeps_what_was_typed_and_names_every_problem() {
+    let host = TestHost::new();
+    let r = post(&host, "/inquiries/new", &anna(&host), &[("question", "Is <b>this</b> kept?"), ("product", "Notadrugatall"), ("key", "k0000000000000000000000001")]);
+    assert_eq!(r.status(), 422);
+    let html = TestHost::text(&r);
+    assert!(html.contains("There is a problem") || html.contains("error-summary"));
+    assert!(html.contains("Is &lt;b&gt;this&lt;/b&gt; kept?"), "question kept, escaped");
+    assert!(html.contains("value=\"Notadrugatall\""));
+    assert!(html.contains("We do not recognise this medicine") && html.contains("Choose a topic."));
+    assert!(html.contains("href=\"#acknowledged\""));
+    assert!(html.contains("value=\"k0000000000000000000000001\""), "the same form key");
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["0"]);
+}
+
+#[test]
+fn a_resubmitted_form_makes_one_inquiry_with_one_audit_entry_in_the_home_region() {
+    let host = TestHost::new();
+    let key = "kaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let first = submit(&host, &anna(&host), key);
+    assert_eq!(first.status(), 200, "{}", TestHost::text(&first));
+    let r1 = reference(&TestHost::text(&first));
+    assert!(r1.starts_with("MI-20") && r1.contains("-EU-") && r1.ends_with("000001"), "{r1}");
+    let again = submit(&host, &anna(&host), key);
+    assert_eq!(reference(&TestHost::text(&again)), r1);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["1"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_messages"), ["1"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_events WHERE action = 'inquiry.submitted'"), ["1"]);
+    for store in ["db_us", "db_global"] {
+        assert_eq!(sql(&host, store, "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["0"], "{store}");
+    }
+    // a new form is a new inquiry with the next reference; the key of another person is refused
+    let second = reference(&TestHost::text(&submit(&host, &anna(&host), "kbbbbbbbbbbbbbbbbbbbbbbbbb")));
+    assert!(second.ends_with("000002"));
+    let other = cookie(&host, "eu-u-hcp-09", "eu", "DE", &["hcp"], "verified", false);
+    assert_eq!(submit(&host, &other, key).status(), 409);
+    assert_eq!(submit(&host, &anna(&host), "short").status(), 400);
+    // a US HCP's counter is the US one
+    let maria = cookie(&host, "us-u-hcp-01", "us", "US", &["hcp"], "verified", false);
+    assert!(reference(&TestHost::text(&submit(&host, &maria, "kccccccccccccccccccccccccc"))).contains("-US-000001"));
+    let mine = TestHost::text(&get(&host, "/inquiries", &anna(&host)));
+    assert!(mine.contains(&r1) && mine.contains(&second) && !mine.contains("-US-"));
+}
+
+#[test]
+fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rates_and_closes() {
+    let host = TestHost::new();
+    let r = reference(&TestHost::text(&submit(&host, &anna(&host), "kdddddddddddddddddddddddd1")));
+    let thread = format!("/inquiries/{r}");
+    assert_eq!(get(&host, &thread, &anna(&host)).status(), 200);
+    let stranger = cookie(&host, "eu-u-hcp-09", "eu", "DE", &["hcp"], "verified", false);
+    let (theirs, none) = (get(&host, &thread, &stranger), get(&host, "/inquiries/MI-2026-EU-999999", &stranger));
+    assert_eq!((theirs.status().as_u16(), none.status().as_u16()), (404, 404));
+    assert_eq!(TestHost::text(&theirs).replace(&r, "REF"), TestHost::text(&none).replace("MI-2026-EU-999999", "REF"), "no existence leak");
+    assert_eq!(post(&host, &format!("{thread}/follow-up"), &stranger, &[("body", "mine?")]).status(), 404);
+    // the specialist's queue and work
+    assert_eq!(get(&host, "/mi/queue", &anna(&host)).status(), 403);
+    let queue = TestHost::text(&get(&host, "/mi/queue", &eva(&host)));
+    assert!(queue.contains(&r));
+    let mi = format!("/mi/inquiries/{r}");
+    assert_eq!(post(&host, &format!("{mi}/assign"), &eva(&host), &[]).status(), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || assignee FROM inquiries"), ["triaged eu-u-mis-01"]);
+    assert_eq!(post(&host, &format!("{mi}/note"), &eva(&host), &[("body", "internal-only-remark")]).status(), 303);
+    assert_eq!(post(&host, &format!("{mi}/status"), &eva(&host), &[("to", "in_progress")]).status(), 303);
+    assert_eq!(post(&host, &format!("{mi}/status"), &eva(&host), &[("to", "triaged")]).status(), 409);
+    // citations must be published library versions
+    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "Reduce the dose."), ("citations", "no-such-item")]).status(), 400);
+    publish_demo_item(&host);
+    let answered = post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "Reduce the dose.\n\nSee the SmPC."), ("citations", "apixaban-renal")]);
+    assert_eq!(answered.status(), 303, "{}", TestHost::text(&answered));
+    let html = TestHost::text(&get(&host, &thread, &anna(&host)));
+    assert!(html.contains("Response from Medical Information") && html.contains("Reduce the dose."));
+    assert!(html.contains("Apixaban in renal impairment") && html.contains("version 3, SHA-256 abcdef012345"));
+    assert!(html.contains("unsolicited question"), "the disclaimer");
+    assert!(!html.contains("internal-only-remark"), "internal notes stay internal");
+    assert!(TestHost::text(&get(&host, &mi, &eva(&host))).contains("internal-only-remark"));
+    // the owner is told by mail, with a link and without the content
+    let mail = sql(&host, "db_eu", "SELECT body_text FROM mail_outbox WHERE to_addr = 'anna.mueller@example.org'");
+    assert_eq!(mail.len(), 2, "the status change and the answer");
+    for m in &mail {
+        assert!(m.contains(&thread) && !m.contains("Reduce the dose") && !m.contains("apixaban") && !m.contains("canary"), "{m}");
+    }
+    // follow-up reopens with a new response time, answer again, rate, close
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+    let eu = Region::from_code("eu").unwrap();
+    pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "UPDATE inquiries SET due_at = 0", &[]).await.unwrap() });
+    assert_eq!(post(&host, &format!("{thread}/follow-up"), &anna(&host), &[("body", "And in dialysis?")]).status(), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT status FROM inquiries"), ["in_progress"]);
+    let due = sql(&host, "db_eu", "SELECT CAST(due_at - received_at AS TEXT) FROM inquiries");
+    assert!(due[0].parse::<i64>().unwrap() >= 86_400, "a reopened inquiry is due in business days from now, not at its old time: {due:?}");
+    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "Not recommended.")]).status(), 303);
+    assert_eq!(post(&host, &format!("{thread}/rating"), &anna(&host), &[("rating", "9")]).status(), 400);
+    assert_eq!(post(&host, &format!("{thread}/rating"), &anna(&host), &[("rating", "5")]).status(), 303);
+    assert_eq!(post(&host, &format!("{thread}/close"), &anna(&host), &[]).status(), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || rating FROM inquiries"), ["closed 5"]);
+    assert_eq!(post(&host, &format!("{thread}/follow-up"), &anna(&host), &[("body", "again")]).status(), 409);
+    let audit = sql(&host, "db_eu", "SELECT action FROM audit_events WHERE action LIKE 'inquiry.%' ORDER BY at, rowid");
+    for a in ["inquiry.submitted", "inquiry.note", "inquiry.answered", "inquiry.follow_up", "inquiry.status"] {
+        assert!(audit.iter().any(|x| x == a), "{a} audited: {audit:?}");
+    }
+    // metrics: one inquiry, answered in time, its medicine and topic on top
+    assert_eq!(get(&host, "/mi/metrics", &anna(&host)).status(), 403);
+    let metrics = TestHost::text(&get(&host, "/mi/metrics", &eva(&host)));
+    assert!(metrics.contains("<dd>1</dd>") && metrics.contains("100 %") && metrics.contains("<svg"), "{metrics}");
+    assert!(metrics.contains(">eliquis</text>") && metrics.contains(">Dosing and administration</text>"));
+    // a US specialist does not see an EU inquiry
+    let kevin = cookie(&host, "us-u-mis-01", "us", "US", &["mi_specialist"], "verified", true);
+    assert_eq!(get(&host, &mi, &kevin).status(), 404);
+    // a staff session without the second factor has no MI rights
+    assert_eq!(get(&host, "/mi/queue", &cookie(&host, "eu-u-mis-01", "eu", "CZ", &["mi_specialist"], "verified", false)).status(), 403);
+}
+
+/// A published library item (content's tables in db_global), as content's publishing leaves it.
+fn publish_demo_item(host: &TestHost) {
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Content);
+    let sha = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+    let stmts = [
+        "INSERT INTO library_families (id, created_at) VALUES ('f1', 0)".to_owned(),
+        "INSERT INTO library_items (id, family_id, slug, language, content_type, state, head_version, published_version, created_by, created_at, state_since) \
+         VALUES ('i1', 'f1', 'apixaban-renal', 'en', 'prescribing_information', 'published', 'v3', 'v3', 'a', 0, 0)".to_owned(),
+        format!("INSERT INTO library_versions (id, item_id, number, sha256, author, created_at, reason, title, summary, body, refs, taxonomy, audience, area, markets) \
+         VALUES ('v3', 'i1', 3, '{sha}', 'a', 0, 'r', 'Apixaban in renal impairment', 's', 'b', '[]', '{{}}', 'hcp', 'cardiology', 'INTL')"),
+    ];
+    let db = pollster::block_on(ctx.global_sql()).unwrap();
+    for s in stmts {
+        pollster::block_on(db.execute(&s, &[])).unwrap();
+    }
 }

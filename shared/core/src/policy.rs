@@ -64,6 +64,7 @@ pub enum Action {
     ViewOwnAccount,
     /// Read HCP-only content: needs a *verified* session as well (see [`allows`]).
     ReadHcpContent,
+    /// Ask Medical Information and follow one's own inquiries: needs a *verified* session too.
     SubmitInquiry,
     /// Create items and save versions; submit them for review.
     AuthorContent,
@@ -75,6 +76,10 @@ pub enum Action {
     WithdrawContent,
     /// The governance dashboard and review queue overview.
     ViewGovernance,
+    /// Work the Medical Information queue of one's region: assign, change status, add
+    /// internal notes.
+    TriageInquiry,
+    /// Answer an inquiry (a response letter citing approved library versions).
     AnswerInquiry,
     DecideVerification,
     ViewAudit,
@@ -92,7 +97,7 @@ pub static POLICY: &[(Role, &[Action])] = &[
     (Hcp, &[ViewOwnAccount, ReadHcpContent, SubmitInquiry]),
     (Author, &[ViewOwnAccount, ReadHcpContent, AuthorContent, PublishContent, ViewGovernance]),
     (MlrReviewer, &[ViewOwnAccount, ReadHcpContent, ReviewContent, WithdrawContent, ViewGovernance]),
-    (MiSpecialist, &[ViewOwnAccount, ReadHcpContent, AnswerInquiry]),
+    (MiSpecialist, &[ViewOwnAccount, ReadHcpContent, TriageInquiry, AnswerInquiry]),
     (Verifier, &[ViewOwnAccount, DecideVerification]),
     (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit, ViewGovernance]),
     (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit, ManageSearch, PublishContent, WithdrawContent, ViewGovernance]),
@@ -101,7 +106,7 @@ pub static POLICY: &[(Role, &[Action])] = &[
 /// Whether any of `roles` may perform `action`. HCP-only content additionally needs a
 /// verified professional (`verified`), whatever the role.
 pub fn allows(roles: &[Role], verified: bool, action: Action) -> bool {
-    if action == ReadHcpContent && !verified {
+    if matches!(action, ReadHcpContent | SubmitInquiry) && !verified {
         return false;
     }
     roles.iter().any(|r| POLICY.iter().any(|(role, actions)| role == r && actions.contains(&action)))
@@ -138,6 +143,11 @@ mod tests {
         assert!(allows(&[MlrReviewer], true, ReviewContent) && !allows(&[MlrReviewer], true, PublishContent));
         for a in [AuthorContent, ReviewContent, PublishContent, WithdrawContent, ViewGovernance] {
             assert!(!allows(&[Hcp], true, a), "{a:?}");
+        }
+        // inquiries: verified HCPs ask, MI specialists work the queue
+        assert!(allows(&[Hcp], true, SubmitInquiry) && !allows(&[Hcp], false, SubmitInquiry));
+        for a in [TriageInquiry, AnswerInquiry] {
+            assert!(allows(&[MiSpecialist], true, a) && !allows(&[Hcp], true, a) && !allows(&[Author], true, a), "{a:?}");
         }
         assert_eq!(Role::parse_list("verifier, hcp,bogus,hcp"), vec![Hcp, Verifier]);
         assert!(!Hcp.is_staff() && Admin.is_staff());

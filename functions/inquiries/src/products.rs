@@ -1,0 +1,71 @@
+//! Recognising the medicine an inquiry is about through search's vocabulary source: every
+//! brand and generic name of `synonyms.txt`, front-coded at build time (see build.rs). Only
+//! that list is linked in, never the search engine; the brand ↔ generic grouping is left out
+//! to keep the Worker small (it would cost ~25 KB gzip more).
+
+/// Sorted names, each `[length of the prefix shared with the previous name][rest]\n`.
+const NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/product_names.bin"));
+
+/// The name as the vocabulary writes it: lowercase, single spaces.
+fn normal(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The vocabulary's name of the medicine `input` (a brand or a generic name, any case), if
+/// the vocabulary knows it.
+pub fn recognise(input: &str) -> Option<String> {
+    let wanted = normal(input);
+    if wanted.len() < 3 || wanted.len() > 100 {
+        return None;
+    }
+    recognise_in(NAMES, &wanted).then_some(wanted)
+}
+
+fn recognise_in(list: &[u8], wanted: &str) -> bool {
+    let mut name: Vec<u8> = Vec::with_capacity(128);
+    let mut rest = list;
+    while let Some((&shared, tail)) = rest.split_first() {
+        let end = tail.iter().position(|&b| b == b'\n').unwrap_or(tail.len());
+        name.truncate(usize::from(shared));
+        name.extend_from_slice(&tail[..end]);
+        match name.as_slice().cmp(wanted.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Greater => return false,
+            std::cmp::Ordering::Less => {}
+        }
+        rest = tail.get(end + 1..).unwrap_or(&[]);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brands_and_generics_are_recognised() {
+        assert_eq!(recognise("Eliquis").as_deref(), Some("eliquis"));
+        assert_eq!(recognise("  apixaban ").as_deref(), Some("apixaban"));
+        assert_eq!(recognise("XARELTO").as_deref(), Some("xarelto"));
+        assert_eq!(recognise("rivaroxaban").as_deref(), Some("rivaroxaban"));
+        assert_eq!(recognise("eliq"), None);
+        assert_eq!(recognise("zzzzzz"), None);
+        assert_eq!(recognise("ab"), None);
+        assert_eq!(recognise(""), None);
+    }
+
+    #[test]
+    fn every_name_of_the_source_is_in_the_list() {
+        let source = include_str!("../../../shared/search-index/data/synonyms.txt");
+        let names: Vec<&str> = source.lines().filter(|l| !l.starts_with('#')).flat_map(|l| l.split('|')).collect();
+        assert!(names.len() > 15_000);
+        for n in names.iter().step_by(97) {
+            let n = normal(n);
+            assert!(recognise_in(NAMES, &n), "{n}");
+        }
+        // front coding: "abc", then "ab" + "d"
+        let list = b"\x00abc\n\x02d\n";
+        assert!(recognise_in(list, "abc") && recognise_in(list, "abd"));
+        assert!(!recognise_in(list, "ab") && !recognise_in(list, "abe") && !recognise_in(list, "a"));
+    }
+}
