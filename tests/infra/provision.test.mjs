@@ -108,7 +108,8 @@ test("first run on an empty account: creates everything, writes the ids, migrate
   // secrets only where they may be held
   assert.deepEqual(Object.keys(acc.secrets["medportal-identity"]).sort(), ["health_token", "mail_api_key", "session_keys"]);
   assert.deepEqual(Object.keys(acc.secrets["medportal-search-admin"]).sort(), ["health_token", "search_index_token"]);
-  assert.deepEqual(Object.keys(acc.secrets["medportal-content"]), ["health_token"]);
+  // publishing feeds search: content sends the indexing token
+  assert.deepEqual(Object.keys(acc.secrets["medportal-content"]).sort(), ["health_token", "search_index_token"]);
   for (const [worker, values] of Object.entries(acc.secrets)) {
     assert.equal("session_public_keys" in values, false, `${worker}: public keys are a var, not a secret`);
   }
