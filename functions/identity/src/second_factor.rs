@@ -167,9 +167,17 @@ pub async fn confirm<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, code: &str, e
         }
         return Ok(Confirmed::Wrong(Box::new(Step { user, pending: p }), msg));
     };
+    finish(ctx, region, &id, &user, &p, step, enrol_code).await
+}
+
+/// The accepted code's consequences, each of which a concurrent attempt can win first: the
+/// step ends, an enrolment code is used up, the code's time step is claimed; only then are the
+/// second factor recorded and the session opened (audited).
+async fn finish<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str, user: &User, p: &Pending, step: i64, enrol_code: &str) -> Result<Confirmed> {
+    let enrolling = p.enrol.is_some();
     // Single use: the step is gone (and, when enrolling, the enrolment code used up) before
     // the session exists; a concurrent attempt that lost either race gets no session.
-    if !end(ctx, region, &id).await? || (enrolling && !enrolment::take(ctx, region, &user.id, enrol_code).await?) {
+    if !end(ctx, region, id).await? || (enrolling && !enrolment::take(ctx, region, &user.id, enrol_code).await?) {
         return Ok(Confirmed::Invalid);
     }
     // The code's time step is claimed atomically: a code (or an older one) already used, here
@@ -187,5 +195,5 @@ pub async fn confirm<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, code: &str, e
     }
     entries.push(events::success(&user.id, "session.login", &user.id, Some("email_link+totp")));
     events::commit(ctx, region, stmts, &entries).await?;
-    Ok(Confirmed::Session(session::open(ctx, &user, true).await?))
+    Ok(Confirmed::Session(session::open(ctx, user, true).await?))
 }
