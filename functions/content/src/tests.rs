@@ -97,9 +97,10 @@ fn hcp_only_items_are_gated_for_anonymous_visitors() {
     assert!(public.contains("MedWatch"), "public body should be visible");
 }
 
-/// A session cookie for the seeded person `sub` with verification status `vs` (dev keys, the
-/// host's clock).
-fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
+/// A session cookie for `sub` (dev keys, the host's clock): region, country, roles,
+/// verification status, printed name and whether the second factor was used.
+#[allow(clippy::too_many_arguments)]
+fn cookie(host: &TestHost, sub: &str, rgn: &str, ctry: &str, roles: &[&str], vs: &str, name: &str, mfa: bool) -> String {
     use medportal_auth::{KeySet, SessionClaims, token};
     use medportal_core::ports::Clock;
     let now = host.platform.now();
@@ -107,18 +108,23 @@ fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
         iss: token::ISSUER.into(),
         aud: token::AUDIENCE.into(),
         sub: sub.into(),
-        jti: "0123456789abcdefghjkmnpqrs".into(),
-        rgn: "eu".into(),
-        ctry: "DE".into(),
-        roles: vec!["hcp".into()],
+        jti: format!("jti-{sub}-0123456789abcdef"),
+        rgn: rgn.into(),
+        ctry: ctry.into(),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
         vs: vs.into(),
-        name: "Dr. Anna Müller".into(),
+        name: name.into(),
         csrf: "csrf-secret-0123456789".into(),
         auth_time: now.unix_timestamp(),
-        mfa: false,
+        mfa,
     };
     let keys = KeySet::from_config(&host.config).unwrap();
     format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+}
+
+/// The seeded German HCP `sub` with verification status `vs`.
+fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
+    cookie(host, sub, "eu", "DE", &["hcp"], vs, "Dr. Anna Müller", false)
 }
 
 #[test]
@@ -182,48 +188,12 @@ fn legal_pages_render_in_both_languages() {
 
 /// A verified HCP's session in `country`.
 fn hcp_in(host: &TestHost, sub: &str, country: &str) -> String {
-    use medportal_auth::{KeySet, SessionClaims, token};
-    use medportal_core::ports::Clock;
-    let now = host.platform.now();
-    let claims = SessionClaims {
-        iss: token::ISSUER.into(),
-        aud: token::AUDIENCE.into(),
-        sub: sub.into(),
-        jti: format!("jti-{sub}-0123456789abcdef"),
-        rgn: "us".into(),
-        ctry: country.into(),
-        roles: vec!["hcp".into()],
-        vs: "verified".into(),
-        name: "HCP".into(),
-        csrf: "csrf-secret-0123456789".into(),
-        auth_time: now.unix_timestamp(),
-        mfa: false,
-    };
-    let keys = KeySet::from_config(&host.config).unwrap();
-    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+    cookie(host, sub, "us", country, &["hcp"], "verified", "HCP", false)
 }
 
 /// A staff session (second factor used) for `sub` with `roles`.
 fn staff_cookie(host: &TestHost, sub: &str, roles: &[&str], name: &str) -> String {
-    use medportal_auth::{KeySet, SessionClaims, token};
-    use medportal_core::ports::Clock;
-    let now = host.platform.now();
-    let claims = SessionClaims {
-        iss: token::ISSUER.into(),
-        aud: token::AUDIENCE.into(),
-        sub: sub.into(),
-        jti: format!("jti-{sub}-0123456789abcdef"),
-        rgn: "eu".into(),
-        ctry: "NL".into(),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        vs: "verified".into(),
-        name: name.into(),
-        csrf: "csrf-secret-0123456789".into(),
-        auth_time: now.unix_timestamp(),
-        mfa: true,
-    };
-    let keys = KeySet::from_config(&host.config).unwrap();
-    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+    cookie(host, sub, "eu", "NL", roles, "verified", name, true)
 }
 
 /// A step-up assertion for `sub` and `purpose` (as identity issues them), `id` unique.
