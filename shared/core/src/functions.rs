@@ -101,7 +101,9 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
         function: Function::Content,
         name: "content",
         global: &[Kv, Sql, Blob],
-        regional: &[Kv],
+        // Sql: the reader's engagement (last visit, recently viewed, saved, series progress,
+        // co-view counts) in their home region; no regional files.
+        regional: &[Kv, Sql],
     },
     FunctionSpec {
         function: Function::Search,
@@ -199,8 +201,9 @@ mod tests {
         // search holds no personal files and cannot touch the content database
         assert!(!Function::Search.may_open(StoreName::Regional(StoreKind::Blob, eu)));
         assert!(!Function::Search.may_open(StoreName::Global(StoreKind::Sql)));
-        // content holds no personal data beyond the session denylist (regional kv)
-        assert!(!Function::Content.may_open(StoreName::Regional(StoreKind::Sql, eu)));
+        // content keeps readers' engagement in their home region's database, no personal files
+        assert!(Function::Content.may_open(StoreName::Regional(StoreKind::Sql, eu)));
+        assert!(!Function::Content.may_open(StoreName::Regional(StoreKind::Blob, eu)));
         assert!(Function::Identity.may_open(StoreName::Regional(StoreKind::Blob, eu)));
         // every function can read every region's kv (session revocation checks)
         for f in Function::all() {
