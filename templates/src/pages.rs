@@ -4,6 +4,7 @@ pub mod content;
 pub mod identity;
 pub mod inquiries;
 mod legal;
+pub mod reader;
 pub mod search;
 pub mod staff;
 
@@ -34,6 +35,8 @@ pub const COMPANY_EMAIL: &str = "info@example.com";
 pub struct HomeView {
     /// Featured content, in display order (may be empty).
     pub featured: Vec<ContentCard>,
+    /// The signed-in reader's sections (new since the last visit, continue reading).
+    pub reader: reader::HomeExtras,
 }
 
 /// Heading for an HTTP error status.
@@ -103,6 +106,7 @@ pub fn home(ctx: &PageContext, view: &HomeView) -> Markup {
                     button.btn.btn--primary type="submit" { (t(l, Msg::SearchButton)) }
                 }
             }
+            (reader::home_sections(l, &view.reader))
             section aria-labelledby="featured-title" {
                 h2 #featured-title { (t(l, Msg::HomeFeaturedHeading)) }
                 @if view.featured.is_empty() {
@@ -376,6 +380,8 @@ pub struct ItemView {
     /// The signatures of the shown version.
     pub signatures: Vec<content::SignatureView>,
     pub versions_href: String,
+    /// Relevance cues, translations, saving, series and related content.
+    pub reader: reader::ItemExtras,
 }
 
 /// One content item: breadcrumb, title, badges, metadata, summary, then the
@@ -411,6 +417,7 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
                         dd { time datetime=(iso_date(card.published)) { (format_date(l, card.published)) } }
                     }
                 }
+                (reader::item_top(l, &view.reader))
                 @if let Some(name) = other_lang_name {
                     p.hint { (tf(l, Msg::ItemLanguageNotice, &[("language", name)])) }
                 }
@@ -435,6 +442,7 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
                     (content::record(l, view))
                 }
             }
+            (reader::item_bottom(l, &view.reader))
             section.ask aria-labelledby="ask-title" {
                 h2 #ask-title { (t(l, Msg::ItemAskHeading)) }
                 p { (t(l, Msg::ItemAskText)) }

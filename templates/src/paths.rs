@@ -81,6 +81,23 @@ pub mod content {
     pub fn review_sign(id: &str) -> String {
         format!("/review/{id}/sign")
     }
+    /// The reader's own pages: saved items (GET lists them, POST saves or unsaves one), a
+    /// series with their progress, marking a part of a series completed, and the library of
+    /// one therapeutic area (`/content?area=` redirects there).
+    pub const SAVED: &str = "/saved";
+    pub const SERIES: &str = "/series/{id}";
+    pub const PROGRESS: &str = "/content/{slug}/progress";
+    pub const LIBRARY_ROOT: &str = "/library";
+    pub const LIBRARY_AREA: &str = "/library/{area}";
+    pub fn series(id: &str) -> String {
+        format!("/series/{id}")
+    }
+    pub fn progress(slug: &str) -> String {
+        format!("{ITEM_PREFIX}{slug}/progress")
+    }
+    pub fn library_area(area: &str) -> String {
+        format!("{LIBRARY_ROOT}/{area}")
+    }
     /// Development builds only: imports demo library lines through the publishing use
     /// cases (bearer: the search indexing token).
     pub const DEV_IMPORT: &str = "/dev/content/import";

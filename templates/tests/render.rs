@@ -101,7 +101,7 @@ fn all_pages(locale: Locale) -> Vec<(&'static str, String)> {
             home(
                 &c,
                 &HomeView {
-                    featured: vec![card("A"), card("B")],
+                    featured: vec![card("A"), card("B")], ..Default::default()
                 },
             )
             .into_string(),
@@ -237,6 +237,7 @@ fn item(gated: bool, language: &str) -> ItemView {
             sha256: "ab".repeat(32),
         }],
         versions_href: "/content/x/versions".into(),
+        reader: Default::default(),
     }
 }
 
@@ -585,7 +586,7 @@ fn user_strings_are_escaped() {
         home(
             &c,
             &HomeView {
-                featured: vec![evil_card],
+                featured: vec![evil_card], ..Default::default()
             },
         )
         .into_string(),
@@ -787,7 +788,7 @@ fn home_cards_and_error_page_details() {
     let html = home(
         &ctx(Locale::De, true),
         &HomeView {
-            featured: vec![card("Studie X")],
+            featured: vec![card("Studie X")], ..Default::default()
         },
     )
     .into_string();
@@ -799,7 +800,7 @@ fn home_cards_and_error_page_details() {
     let html = home(
         &ctx(Locale::En, false),
         &HomeView {
-            featured: vec![card("Study X")],
+            featured: vec![card("Study X")], ..Default::default()
         },
     )
     .into_string();
@@ -1267,6 +1268,7 @@ fn user_strings_on_new_pages_are_escaped() {
                     sha256: evil.into(),
                 }],
                 versions_href: "/content/x/versions".into(),
+                reader: Default::default(),
             },
         )
         .into_string(),

@@ -162,12 +162,12 @@ for (const name of HOSTS) {
       for (const n of ["Jan de Vries", "Sarah Johnson", "Dr. Klaus Weber"]) assert.match(page, new RegExp(n));
       assert.match(page, /https:\/\/doi\.org\/10\.1056\/NEJMoa1009638/);
       assert.match(await (await hcpDe.get(`/content/${slug}/versions`)).text(), /CrCl method named/);
-      assert.match(await (await hcpDe.get("/content?area=cardiology")).text(), new RegExp(slug));
+      assert.match(await (await hcpDe.get("/library/cardiology")).text(), new RegExp(slug));
       // published only for DE: a US HCP sees it nowhere
       const us = await hcpUs.get(`/content/${slug}`);
       assert.equal(us.status, 404);
       assert.match(await us.text(), /Not available in your market/);
-      assert.doesNotMatch(await (await hcpUs.get("/content?area=cardiology")).text(), new RegExp(slug));
+      assert.doesNotMatch(await (await hcpUs.get("/library/cardiology")).text(), new RegExp(slug));
       // anonymous visitors never get the HCP-only summary (and in DE not even the title)
       const anon = await (await fetch(`${host.url}/content?market=DE`)).text();
       assert.doesNotMatch(anon, new RegExp(`Cockcroft-Gault\\) ${run}`));

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::item::{self, NewItem};
 use crate::model::{ContentType, Discipline, Market, Meaning, State};
 use crate::publication;
+use crate::series;
 use crate::signature::{self, Signer};
 use crate::version::{self, Draft, Reference, Taxonomy};
 use crate::workflow;
@@ -54,6 +55,8 @@ struct Line {
     withdraw_reason: Option<String>,
     #[serde(default)]
     featured: bool,
+    #[serde(default)]
+    series: Option<series::Placement>,
 }
 
 /// The bearer token check (constant time); fail closed when none is configured.
@@ -109,6 +112,9 @@ async fn walk<P: Platform>(ctx: &Ctx<'_, P>, line: Line) -> Result<bool> {
     };
     let new = NewItem { family: line.family, slug: line.slug, language: line.language, content_type: ContentType::submitted(&line.content_type)?, featured: line.featured };
     let id = item::create(ctx, AUTHOR, &new, draft, "initial version (demo library)").await?;
+    if let Some(p) = &line.series {
+        series::place(ctx, AUTHOR, &id, &new.language, p).await?;
+    }
     let reload = || async { item::find(&ctx.global_sql().await?, &id).await?.ok_or_else(|| Error::internal("imported item vanished")) };
     if target == State::Draft {
         return Ok(true);

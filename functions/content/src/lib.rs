@@ -16,9 +16,14 @@
 //! | `visibility`, `library` | who sees what; the reader pages |
 //! | `indexing` | the outbox consumer: pending index events to search's indexing entry point |
 //! | `staff` | the staff workspaces' handlers (authoring, review and signing, governance) |
+//! | `series` | `library_series`, `library_series_items` (series and their parts) |
+//! | `engagement` | regional `reader_visits`, `reader_views`, `reader_coviews`, `reader_progress` |
+//! | `saved` | regional `reader_saved` |
+//! | `reader` | the reader's own pages and sections (new since the last visit, continue, saved, related, series) |
 //! | `import` | development builds: the demo library through the use cases |
 
 mod diff;
+mod engagement;
 mod entry;
 #[cfg(any(test, feature = "dev"))]
 mod import;
@@ -28,6 +33,9 @@ mod library;
 mod markup;
 mod model;
 mod publication;
+mod reader;
+mod saved;
+mod series;
 mod signature;
 mod staff;
 mod version;
@@ -62,6 +70,12 @@ pub enum Route {
     ReviewSendBack,
     ReviewSign,
     Governance,
+    LibraryRoot,
+    LibraryArea,
+    Saved,
+    SavedChange,
+    Series,
+    Progress,
     #[cfg(any(test, feature = "dev"))]
     Import,
     Legal(pages::LegalPage),
@@ -92,6 +106,12 @@ impl App for Content {
                 .post(paths::REVIEW_ITEM, Route::ReviewSendBack)
                 .post(paths::REVIEW_SIGN, Route::ReviewSign)
                 .get(paths::GOVERNANCE, Route::Governance)
+                .get(paths::LIBRARY_ROOT, Route::LibraryRoot)
+                .get(paths::LIBRARY_AREA, Route::LibraryArea)
+                .get(paths::SAVED, Route::Saved)
+                .post(paths::SAVED, Route::SavedChange)
+                .get(paths::SERIES, Route::Series)
+                .post(paths::PROGRESS, Route::Progress)
                 .get(paths::PRIVACY, Route::Legal(pages::LegalPage::Privacy))
                 .get(paths::TERMS, Route::Legal(pages::LegalPage::Terms))
                 .get(paths::IMPRINT, Route::Legal(pages::LegalPage::Imprint))
@@ -128,7 +148,10 @@ impl App for Content {
             Route::ReviewSendBack => staff::review_send_back(ctx, &req, id).await,
             Route::ReviewSign => staff::review_sign(ctx, &req, id).await,
             Route::Governance => staff::governance(ctx, info, &req).await,
-            Route::Home | Route::Library | Route::Item | Route::Versions | Route::Diff | Route::Legal(_) => {
+            Route::Saved => reader::saved_page(ctx, info, &req).await,
+            Route::SavedChange => reader::saved_change(ctx, &req).await,
+            Route::Progress => reader::complete(ctx, &req, params.get("slug").unwrap_or("")).await,
+            Route::Home | Route::Library | Route::LibraryRoot | Route::LibraryArea | Route::Series | Route::Item | Route::Versions | Route::Diff | Route::Legal(_) => {
                 reader(ctx, info, route, &params, &req).await
             }
         }
@@ -149,9 +172,12 @@ async fn reader<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, route: Route,
     let viewer = visibility::Viewer::of(ctx, session.as_ref(), req).await?;
     let slug = params.get("slug").unwrap_or("");
     match route {
-        Route::Home => library::home(ctx, &page(), &viewer).await,
-        Route::Library => library::list(ctx, &page(), req, &viewer).await,
-        Route::Item => library::item(ctx, &page(), slug, &viewer).await,
+        Route::Home => reader::home(ctx, &page(), &viewer, session.as_ref()).await,
+        Route::Library => library::list(ctx, &page(), req, &viewer, None).await,
+        Route::LibraryRoot => library::list(ctx, &page(), req, &viewer, None).await,
+        Route::LibraryArea => library::list(ctx, &page(), req, &viewer, params.get("area")).await,
+        Route::Series => reader::series_page(ctx, &page(), params.get("id").unwrap_or(""), &viewer, session.as_ref()).await,
+        Route::Item => reader::item(ctx, &page(), slug, &viewer, session.as_ref()).await,
         Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,
         Route::Diff => library::diff(ctx, &page(), slug, params.get("a").unwrap_or(""), params.get("b").unwrap_or(""), &viewer).await,
         Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),

@@ -41,15 +41,40 @@ fn card(row: &Row, viewer: &Viewer) -> Result<ContentCard> {
 }
 
 /// Published items in the reader's language; English when none exist in it.
-async fn language_with_content<S: SqlStore>(db: &S, wanted: &str) -> Result<String> {
+pub(crate) async fn language_with_content<S: SqlStore>(db: &S, wanted: &str) -> Result<String> {
     let rows = db
         .query("SELECT 1 FROM library_items i WHERE i.published_version IS NOT NULL AND i.language = ?1 LIMIT 1", &[wanted.into()])
         .await?;
     Ok(if rows.is_empty() { "en".to_owned() } else { wanted.to_owned() })
 }
 
-/// Cards visible to `viewer` under `extra` (an SQL condition with parameters from `?4`).
-async fn cards<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, lang: &str, extra: &str, mut params: Vec<SqlValue>, order_limit: &str) -> Result<(Vec<ContentCard>, u32)> {
+/// Cards visible to `viewer` under `extra` (an SQL condition with parameters from `?2`).
+pub(crate) async fn cards<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, lang: &str, extra: &str, params: Vec<SqlValue>, order_limit: &str) -> Result<(Vec<ContentCard>, u32)> {
+    let (cards, total) = visible_cards(ctx, viewer, Some(lang), extra, params, order_limit, true).await?;
+    Ok((cards.into_iter().map(|l| l.card).collect(), total))
+}
+
+/// A visible item as lists show it, with what the reader's sections rank and link by.
+#[derive(Debug, Clone)]
+pub(crate) struct Listed {
+    pub id: String,
+    pub language: String,
+    /// The published version's taxonomy (JSON).
+    pub taxonomy: String,
+    pub card: ContentCard,
+}
+
+/// Item ids and cards visible to `viewer` (in `lang` when given) under `extra` (an SQL
+/// condition with parameters from `?2`), and their number when `count`.
+pub(crate) async fn visible_cards<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    viewer: &Viewer,
+    lang: Option<&str>,
+    extra: &str,
+    mut params: Vec<SqlValue>,
+    order_limit: &str,
+    count: bool,
+) -> Result<(Vec<Listed>, u32)> {
     let db = ctx.global_sql().await?;
     let today = today(ctx);
     let first = params.len() + 2;
@@ -57,17 +82,22 @@ async fn cards<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, lang: &str, extra
     let mut all: Vec<SqlValue> = vec![lang.into()];
     all.append(&mut params);
     all.append(&mut vparams);
-    let from = format!("FROM library_items i JOIN library_versions v ON v.id = i.published_version WHERE i.language = ?1 AND {extra} AND {cond}");
-    let total = db.query(&format!("SELECT COUNT(*) {from}"), &all).await?.first().map(|r| r.int(0)).transpose()?.unwrap_or(0) as u32;
-    let rows = db.query(&format!("SELECT {COLUMNS} {from} {order_limit}"), &all).await?;
-    Ok((rows.iter().map(|r| card(r, viewer)).collect::<Result<_>>()?, total))
+    let from = format!("FROM library_items i JOIN library_versions v ON v.id = i.published_version WHERE (?1 IS NULL OR i.language = ?1) AND {extra} AND {cond}");
+    let total = if count { db.query(&format!("SELECT COUNT(*) {from}"), &all).await?.first().map(|r| r.int(0)).transpose()?.unwrap_or(0) as u32 } else { 0 };
+    let rows = db.query(&format!("SELECT {COLUMNS}, i.id, i.language, v.taxonomy {from} {order_limit}"), &all).await?;
+    let cards = rows
+        .iter()
+        .map(|r| Ok(Listed { id: r.text(8)?, language: r.text(9)?, taxonomy: r.text(10)?, card: card(r, viewer)? }))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((cards, total))
 }
 
-pub async fn home<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer) -> Result<Response> {
+/// The home page's shared part (featured content); the reader module adds the personal one.
+pub async fn home_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer) -> Result<HomeView> {
     let db = ctx.global_sql().await?;
     let lang = language_with_content(&db, page.locale.code()).await?;
     let (featured, _) = cards(ctx, viewer, &lang, "i.featured = 1", vec![], "ORDER BY v.reviewed_on DESC, i.slug LIMIT 6").await?;
-    Ok(medportal_web::html(StatusCode::OK, pages::home(page, &HomeView { featured })))
+    Ok(HomeView { featured, ..Default::default() })
 }
 
 /// Filter values are codes (`trial_summary`, `cardiology`); anything else is refused.
@@ -79,9 +109,22 @@ fn filter(req: &Request, name: &str) -> Result<Option<String>> {
     }
 }
 
-pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, req: &Request, viewer: &Viewer) -> Result<Response> {
+/// The library (`/library`, `/library/{area}`); the old `/content?area=` redirects to the
+/// area's path, its other parameters kept.
+pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, req: &Request, viewer: &Viewer, path_area: Option<&str>) -> Result<Response> {
     let content_type = filter(req, "type")?;
-    let area = filter(req, "area")?;
+    let area = match path_area {
+        Some(a) if a.len() <= 40 && a.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-') => Some(a.to_owned()),
+        Some(_) => return Err(Error::NotFound),
+        None => filter(req, "area")?,
+    };
+    if let (None, Some(a)) = (path_area, &area) {
+        let rest: Vec<&str> = req.uri().query().unwrap_or("").split('&').filter(|p| p.starts_with("type=") || p.starts_with("page=")).collect();
+        let to = medportal_templates::paths::content::library_area(a);
+        let mut moved = web::redirect(&if rest.is_empty() { to } else { format!("{to}?{}", rest.join("&")) });
+        *moved.status_mut() = StatusCode::MOVED_PERMANENTLY;
+        return Ok(moved);
+    }
     let page_no: u32 = match web::query_param(req, "page") {
         None => 1,
         Some(p) => p
@@ -105,7 +148,7 @@ fn valid_slug(slug: &str) -> bool {
 
 /// The item of `slug` and its version visible to `viewer` (`Ok(None)`: the item exists but
 /// not for this viewer's market, or it expired or was withdrawn).
-async fn visible<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<Option<(item::Item, Version)>> {
+pub(crate) async fn visible<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<Option<(item::Item, Version)>> {
     if !valid_slug(slug) {
         return Err(Error::NotFound);
     }
@@ -125,10 +168,10 @@ async fn visible<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> 
 /// One item: its published version for this viewer, the body (when they may read it), the
 /// version, "medically reviewed on", signatures and references. An item that exists but is
 /// not available to this viewer's market gets a notice instead.
-pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer) -> Result<Response> {
+pub async fn item_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer) -> Result<std::result::Result<(item::Item, Version, ItemView), Response>> {
     let Some((it, v)) = visible(ctx, slug, viewer).await? else {
         let view = views::Unavailable { market: viewer.market.as_str().to_owned(), fixed: viewer.fixed };
-        return Ok(medportal_web::html(StatusCode::NOT_FOUND, views::unavailable(page, &view)));
+        return Ok(Err(medportal_web::html(StatusCode::NOT_FOUND, views::unavailable(page, &view))));
     };
     let readable = viewer.may_read(&v.draft.taxonomy.audience);
     let db = ctx.global_sql().await?;
@@ -154,8 +197,9 @@ pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str,
         references: if readable { d.references.iter().map(|r| ReferenceView { label: r.label.clone(), href: r.href() }).collect() } else { Vec::new() },
         signatures: signatures.iter().filter(|s| s.version_id == v.id).map(signature_view).collect(),
         versions_href: medportal_templates::paths::content::versions(&it.slug),
+        reader: Default::default(),
     };
-    Ok(medportal_web::html(StatusCode::OK, pages::content_item(page, &view)))
+    Ok(Ok((it, v, view)))
 }
 
 pub fn signature_view(s: &signature::Signature) -> SignatureView {

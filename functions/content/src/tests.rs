@@ -70,7 +70,11 @@ fn versions_and_signatures_show_on_the_record() {
 #[test]
 fn library_filters_and_paginates() {
     let host = seeded();
-    let html = TestHost::text(&host.get::<Content>("/content?area=cardiology"));
+    // the old filter URL moves to the area's path, its other parameters kept
+    let moved = host.get::<Content>("/content?area=cardiology&page=2");
+    assert_eq!(moved.status(), 301);
+    assert_eq!(moved.headers()["location"], "/library/cardiology?page=2");
+    let html = TestHost::text(&host.get::<Content>("/library/cardiology"));
     assert!(html.contains("EMPEROR-Reduced") && html.contains("ARISTOTLE"));
     assert!(!html.contains("Semaglutide:"), "diabetes item in a cardiology filter");
     let bad = host.get::<Content>("/content?area=%3Cscript%3E");
@@ -89,7 +93,7 @@ fn hcp_only_items_are_gated_for_anonymous_visitors() {
     assert!(!html.contains("18,201 patients"), "HCP-only summary leaked to an anonymous visitor");
     assert!(!html.contains("target INR 2.0 to 3.0"), "HCP-only body leaked to an anonymous visitor");
     // nor do the home page and the library show HCP-only summaries to the public
-    for path in ["/", "/content", "/content?area=cardiology"] {
+    for path in ["/", "/content", "/library/cardiology"] {
         let list = TestHost::text(&host.get::<Content>(path));
         assert!(!list.contains("18,201 patients"), "{path}: HCP-only summary leaked");
     }
@@ -291,7 +295,7 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     let us_page = host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &us)], vec![]));
     assert_eq!(us_page.status(), 404, "an item published only for DE reached a US HCP");
     // (reviewed after every demo item, so it heads the filtered list's first page)
-    let listing = "/content?area=cardiology&type=prescribing_information";
+    let listing = "/library/cardiology?type=prescribing_information";
     assert!(!get_as(&host, listing, &us).contains("Rivaroxaban dosing"));
     assert!(get_as(&host, listing, &de).contains("Rivaroxaban dosing"));
     // the version history lists both versions; the diff between them is readable
@@ -456,4 +460,142 @@ fn a_refused_draft_comes_back_with_its_values_and_the_problem() {
     assert_eq!(refused.status(), 400);
     let html = TestHost::text(&refused);
     assert!(html.contains("Say why this version was made.") && html.contains("value=\"Edited title\""));
+}
+
+// --- The reader's own features (new since the last visit, saved, continue, related, series)
+
+/// Imports one demo-library line (published through the use cases) for `markets`.
+fn import_line(host: &TestHost, slug: &str, title: &str, markets: &str) {
+    let line = format!(
+        "{{\"family\":\"{slug}\",\"slug\":\"{slug}\",\"language\":\"en\",\"type\":\"trial_summary\",\"title\":\"{title}\",\"summary\":\"s\",\"body\":\"b\",\
+         \"references\":[],\"taxonomy\":{{\"area\":\"cardiology\",\"product\":{{\"brand\":\"Eliquis\",\"generic\":\"apixaban\"}},\
+         \"indication\":\"stroke prevention in atrial fibrillation\",\"phase\":\"3\",\"specialties\":[\"cardiology\"],\"audience\":\"hcp\"}},\
+         \"markets\":[{markets}],\"reviewed_on\":\"2026-11-01\",\"expires_on\":\"2099-01-01\",\"state\":\"published\",\"series\":null}}"
+    );
+    let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
+    let resp = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], line.into_bytes()));
+    assert_eq!(resp.status(), 200, "{}", TestHost::text(&resp));
+}
+
+/// The HTML of the section with `id` (up to its end).
+fn section(html: &str, id: &str) -> String {
+    let Some(start) = html.find(&format!("id=\"{id}\"")) else { return String::new() };
+    let rest = &html[start..];
+    rest[..rest.find("</section>").or_else(|| rest.find("</nav>")).unwrap_or(rest.len())].to_owned()
+}
+
+fn pause() {
+    // the visit boundary is in whole seconds
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+}
+
+#[test]
+fn new_since_the_last_visit_shows_what_was_published_for_the_readers_market_since() {
+    let host = seeded();
+    pause();
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let us = hcp_in(&host, "us-u-hcp-01", "US");
+    // anonymous visitors get no personal sections
+    assert!(section(&TestHost::text(&host.get::<Content>("/")), "new-since").is_empty());
+    // first visits: nothing is new yet
+    for c in [&de, &us] {
+        let first = section(&get_as(&host, "/", c), "new-since");
+        assert!(first.contains("New since your last visit") && first.contains("From your next visit on"), "{first}");
+    }
+    pause();
+    import_line(&host, "apixaban-de-reader-news", "Apixaban news for Germany", "\"DE\"");
+    import_line(&host, "apixaban-intl-reader-news", "Apixaban news for every market", "\"INTL\"");
+    pause();
+    // the German HCP's next page view (same visit): both new items, none of the older library
+    let news = section(&get_as(&host, "/", &de), "new-since");
+    assert!(news.contains("Apixaban news for Germany") && news.contains("Apixaban news for every market"), "{news}");
+    assert_eq!(news.matches("<li>").count(), 2, "an older item shown as new: {news}");
+    // the US HCP: the international one only
+    let news = section(&get_as(&host, "/", &us), "new-since");
+    assert!(news.contains("Apixaban news for every market") && !news.contains("for Germany"), "{news}");
+    // a new sign-in is a new visit: what was new the last time is not new any more
+    pause();
+    let next = cookie(&host, "eu-u-hcp-01", "eu", "DE", &["hcp"], "verified", "Dr. Anna Müller", false);
+    let later = section(&get_as(&host, "/", &next), "new-since");
+    assert!(later.contains("Nothing new has been published"), "{later}");
+}
+
+#[test]
+fn saved_items_and_continue_where_you_left_off() {
+    let host = seeded();
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let slug = "apixaban-aristotle-trial-summary";
+    let page = get_as(&host, &format!("/content/{slug}"), &de);
+    assert!(page.contains("Save for later") && page.contains("Reading time"), "{page}");
+    // continue where you left off: the item just read
+    assert!(section(&get_as(&host, "/", &de), "continue").contains(slug));
+    // saving needs the CSRF token
+    let forged = host.send::<Content>(request("POST", "/saved", &[("cookie", &de), ("content-type", "application/x-www-form-urlencoded")], format!("item={slug}&action=save").into_bytes()));
+    assert_eq!(forged.status(), 403);
+    let saved = post(&host, "/saved", &de, &[("item", slug), ("action", "save")]);
+    assert_eq!(saved.status(), 303);
+    assert_eq!(saved.headers()["location"], format!("/content/{slug}"));
+    assert!(get_as(&host, "/saved", &de).contains("ARISTOTLE"));
+    assert!(get_as(&host, &format!("/content/{slug}"), &de).contains("Remove from saved items"));
+    // another reader's list is their own
+    assert!(!get_as(&host, "/saved", &hcp_in(&host, "us-u-hcp-01", "US")).contains("ARISTOTLE"));
+    let removed = post(&host, "/saved", &de, &[("item", slug), ("action", "unsave"), ("back", "saved")]);
+    assert_eq!(removed.headers()["location"], "/saved");
+    assert!(get_as(&host, "/saved", &de).contains("Nothing saved yet"));
+    // an item not available in the reader's market cannot be saved; anonymous visitors are sent to sign in
+    assert_eq!(post(&host, "/saved", &hcp_in(&host, "us-u-hcp-01", "US"), &[("item", "vermutete-nebenwirkung-melden"), ("action", "save")]).status(), 404);
+    assert_eq!(host.get::<Content>("/saved").status(), 401);
+}
+
+#[test]
+fn related_content_never_shows_an_item_of_another_market() {
+    let host = seeded();
+    import_line(&host, "apixaban-de-only-related", "Apixaban in German practice", "\"DE\"");
+    let item = "/content/apixaban-aristotle-trial-summary";
+    // taxonomy: the German HCP sees the German item as related, the US HCP never does
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    assert!(section(&get_as(&host, item, &de), "related-title").contains("Apixaban in German practice"));
+    let us = hcp_in(&host, "us-u-hcp-01", "US");
+    assert!(!get_as(&host, item, &us).contains("Apixaban in German practice"));
+    // co-viewing: two German readers read the German item and a public one together; the
+    // count (no person ids) relates them for German readers but never shows the German item
+    // to a reader of another market of the same region
+    let public = "/content/how-to-report-a-suspected-adverse-reaction";
+    for sub in ["eu-u-hcp-01", "eu-u-hcp-02"] {
+        let c = cookie(&host, sub, "eu", "DE", &["hcp"], "verified", "Reader", false);
+        get_as(&host, "/content/apixaban-de-only-related", &c);
+        get_as(&host, public, &c);
+    }
+    let de_related = section(&get_as(&host, public, &de), "related-title");
+    assert!(de_related.contains("Apixaban in German practice"), "{de_related}");
+    let fr = cookie(&host, "eu-u-hcp-03", "eu", "FR", &["hcp"], "verified", "Reader", false);
+    let fr_page = get_as(&host, public, &fr);
+    assert!(!fr_page.contains("Apixaban in German practice"), "a DE-only item related for a French reader");
+    // anonymous visitors never get an HCP-only summary through related content
+    assert!(!TestHost::text(&host.get::<Content>(item)).contains("18,201 patients"));
+}
+
+#[test]
+fn a_series_shows_its_parts_in_order_with_the_readers_progress() {
+    let host = seeded();
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let first = "/content/obesity-as-a-medical-problem";
+    let page = get_as(&host, first, &de);
+    assert!(page.contains("Part 1 of"), "{page}");
+    assert!(page.contains("Mark this part as completed"));
+    let series = get_as(&host, "/series/obesity-and-type-2-diabetes", &de);
+    assert!(series.contains("0 of"), "{series}");
+    assert_eq!(post(&host, &format!("{first}/progress"), &de, &[]).status(), 303);
+    assert!(get_as(&host, first, &de).contains("You completed this part."));
+    assert!(get_as(&host, "/series/obesity-and-type-2-diabetes", &de).contains("1 of"));
+    assert_eq!(host.get::<Content>("/series/no-such-series").status(), 404);
+}
+
+#[test]
+fn the_library_of_an_area_has_its_own_path() {
+    let host = seeded();
+    let html = TestHost::text(&host.get::<Content>("/library/cardiology"));
+    assert!(html.contains("EMPEROR-Reduced") && !html.contains("Semaglutide:"));
+    assert_eq!(host.get::<Content>("/library").status(), 200);
+    assert_eq!(host.get::<Content>("/library/%3Cx%3E").status(), 404);
 }

@@ -1,0 +1,254 @@
+//! The reader's own pages and sections, all under the visibility module's one rule: the home
+//! page's "new since your last visit" and "continue where you left off", the item page's
+//! relevance cues, translations, "save for later", series navigation and related content,
+//! the saved items, a series with the reader's progress. Personal data (visits, views,
+//! saves, progress) is read and written only in the reader's home region (engagement and
+//! saved modules); what crosses to the global library is item ids and a timestamp.
+
+use http::StatusCode;
+use medportal_auth::Session;
+use medportal_core::policy::Action;
+use medportal_core::ports::SqlValue;
+use medportal_core::web::{self, Request, RequestInfo, Response};
+use medportal_core::{Ctx, Error, Platform, Result};
+use medportal_templates::PageContext;
+use medportal_templates::pages::reader::{self as views, Cues, HomeExtras, ItemExtras, NewSince, SaveButton, SeriesNav, Translation};
+use medportal_templates::pages::{self, ContentCard};
+use medportal_templates::paths::content as paths;
+use time::OffsetDateTime;
+
+use crate::engagement;
+use crate::item::Item;
+use crate::library::{self, Listed};
+use crate::saved::{self, Change};
+use crate::series;
+use crate::version::{Taxonomy, Version};
+use crate::visibility::Viewer;
+
+/// Items in each personal list on the home page and related items on an item page.
+const HOME_LIST: usize = 6;
+const RELATED: usize = 4;
+/// Words per minute for the reading-time cue.
+const WORDS_PER_MINUTE: usize = 200;
+
+fn at(ts: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(ts).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The visible items of `ids` (any language), in the order of `ids`.
+async fn listed_by_ids<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, ids: &[String]) -> Result<Vec<Listed>> {
+    let ids = &ids[..ids.len().min(200)];
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|k| format!("?{}", k + 2)).collect();
+    let params: Vec<SqlValue> = ids.iter().map(|i| i.as_str().into()).collect();
+    let (mut found, _) = library::visible_cards(ctx, viewer, None, &format!("i.id IN ({})", marks.join(", ")), params, "", false).await?;
+    found.sort_by_key(|l| ids.iter().position(|i| *i == l.id));
+    Ok(found)
+}
+
+/// Home: the shared part, then for a signed-in reader their visit's "new since your last
+/// visit" and "continue where you left off".
+pub async fn home<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer, session: Option<&Session>) -> Result<Response> {
+    let mut view = library::home_view(ctx, page, viewer).await?;
+    if let Some(s) = session {
+        view.reader = home_extras(ctx, page, viewer, s).await?;
+    }
+    Ok(medportal_web::html(StatusCode::OK, pages::home(page, &view)))
+}
+
+async fn home_extras<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer, s: &Session) -> Result<HomeExtras> {
+    let since = engagement::visit(ctx, s).await?;
+    let new_since = if since >= ctx.now().unix_timestamp() {
+        NewSince { since: None, items: Vec::new(), total: 0 }
+    } else {
+        let lang = library::language_with_content(&ctx.global_sql().await?, page.locale.code()).await?;
+        let (items, total) = library::cards(
+            ctx,
+            viewer,
+            &lang,
+            "EXISTS (SELECT 1 FROM library_publications n WHERE n.item_id = i.id AND n.version_id = v.id AND n.market IN (?2, 'INTL') AND n.published_at >= ?3)",
+            vec![viewer.market.as_str().into(), since.into()],
+            &format!("ORDER BY (SELECT MAX(n.published_at) FROM library_publications n WHERE n.item_id = i.id) DESC, i.slug LIMIT {HOME_LIST}"),
+        )
+        .await?;
+        NewSince { since: Some(at(since)), items, total }
+    };
+    let recent = engagement::recent(ctx, s, HOME_LIST as u32 * 2).await?;
+    let recent = listed_by_ids(ctx, viewer, &recent).await?.into_iter().take(HOME_LIST).map(|l| l.card).collect();
+    Ok(HomeExtras { new_since: Some(new_since), recent, signed_in: true })
+}
+
+/// An item: the library's view plus the reader's part; a signed-in reader's view is recorded
+/// (recently viewed, co-views) in their home region.
+pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer, session: Option<&Session>) -> Result<Response> {
+    let (it, v, mut view) = match library::item_view(ctx, page, slug, viewer).await? {
+        Ok(found) => found,
+        Err(unavailable) => return Ok(unavailable),
+    };
+    if let Some(s) = session {
+        engagement::record_view(ctx, s, &it.id).await?;
+    }
+    view.reader = item_extras(ctx, viewer, session, &it, &v).await?;
+    Ok(medportal_web::html(StatusCode::OK, pages::content_item(page, &view)))
+}
+
+fn reading_minutes(v: &Version) -> u32 {
+    let words = v.draft.summary.split_whitespace().count() + v.draft.body.split_whitespace().count();
+    u32::try_from(words.div_ceil(WORDS_PER_MINUTE).max(1)).unwrap_or(u32::MAX)
+}
+
+async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Item, v: &Version) -> Result<ItemExtras> {
+    let cues = Cues { updated: at(v.created_at).date(), specialties: v.draft.taxonomy.specialties.clone(), reading_minutes: reading_minutes(v) };
+    let (family, _) = library::visible_cards(ctx, viewer, None, "i.family_id = ?2 AND i.id <> ?3", vec![it.family_id.as_str().into(), it.id.as_str().into()], "ORDER BY i.language", false).await?;
+    let translations = family.into_iter().map(|l| Translation { language: l.language, href: l.card.href, title: l.card.title }).collect();
+    let save = match session {
+        Some(s) => Some(SaveButton { slug: it.slug.clone(), saved: saved::is_saved(ctx, s, &it.id).await?, csrf: s.claims.csrf.clone(), back_to_saved: false }),
+        None => None,
+    };
+    Ok(ItemExtras {
+        cues: Some(cues),
+        translations,
+        save,
+        series: series_nav(ctx, viewer, session, it).await?,
+        related: related(ctx, viewer, session, it, &v.draft.taxonomy).await?,
+    })
+}
+
+/// The visible parts of a series in `language`, in order.
+async fn series_parts<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, series_id: &str, language: &str) -> Result<Vec<Listed>> {
+    let (parts, _) = library::visible_cards(
+        ctx,
+        viewer,
+        Some(language),
+        "EXISTS (SELECT 1 FROM library_series_items s WHERE s.item_id = i.id AND s.series_id = ?2)",
+        vec![series_id.into()],
+        "ORDER BY (SELECT s.position FROM library_series_items s WHERE s.item_id = i.id AND s.series_id = ?2), i.slug",
+        false,
+    )
+    .await?;
+    Ok(parts)
+}
+
+async fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Item) -> Result<Option<SeriesNav>> {
+    let db = ctx.global_sql().await?;
+    let Some(id) = series::of_item(&db, &it.id).await? else { return Ok(None) };
+    let parts = series_parts(ctx, viewer, &id, &it.language).await?;
+    let Some(pos) = parts.iter().position(|p| p.id == it.id) else { return Ok(None) };
+    let link = |p: &Listed| (p.card.href.clone(), p.card.title.clone());
+    let completed = match session {
+        Some(s) => Some(engagement::completed(ctx, s, &id).await?.contains(&it.id)),
+        None => None,
+    };
+    Ok(Some(SeriesNav {
+        title: series::title(&db, &id, &it.language).await?.unwrap_or_else(|| id.clone()),
+        id,
+        position: pos + 1,
+        total: parts.len(),
+        previous: pos.checked_sub(1).and_then(|p| parts.get(p)).map(link),
+        next: parts.get(pos + 1).map(link),
+        completed,
+        slug: it.slug.clone(),
+        csrf: session.map(|s| s.claims.csrf.clone()),
+    }))
+}
+
+/// How closely `other` relates to `this` (shared medicine, indication, specialties).
+fn closeness(this: &Taxonomy, other: &Taxonomy) -> u32 {
+    let generic = |t: &Taxonomy| t.product.as_ref().and_then(|p| p.generic.clone()).filter(|g| !g.is_empty());
+    let mut score = 0;
+    if generic(this).is_some() && generic(this) == generic(other) {
+        score += 4;
+    }
+    if this.indication.is_some() && this.indication == other.indication {
+        score += 3;
+    }
+    score + this.specialties.iter().filter(|s| other.specialties.contains(s)).count() as u32
+}
+
+/// Related content: first what readers of the viewer's own region often read together with
+/// this item (co-view counts, no person ids), then the closest items of the same therapeutic
+/// area; every candidate passes the viewer's visibility rule, none is of the item's family.
+async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Item, taxonomy: &Taxonomy) -> Result<Vec<ContentCard>> {
+    let mut out: Vec<Listed> = Vec::new();
+    if let Some(s) = session {
+        let ids = engagement::coviewed(ctx, s.region, &it.id, RELATED as u32 * 2).await?;
+        out.extend(listed_by_ids(ctx, viewer, &ids).await?.into_iter().filter(|l| l.language == it.language));
+    }
+    let (candidates, _) = library::visible_cards(
+        ctx,
+        viewer,
+        Some(&it.language),
+        "v.area = ?2 AND i.family_id <> ?3",
+        vec![taxonomy.area.as_str().into(), it.family_id.as_str().into()],
+        "ORDER BY v.reviewed_on DESC, i.slug LIMIT 60",
+        false,
+    )
+    .await?;
+    let mut ranked: Vec<(u32, Listed)> = candidates
+        .into_iter()
+        .map(|l| (serde_json::from_str::<Taxonomy>(&l.taxonomy).map(|t| closeness(taxonomy, &t)).unwrap_or(0), l))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    out.extend(ranked.into_iter().map(|(_, l)| l));
+    let mut seen: Vec<String> = vec![it.id.clone()];
+    Ok(out
+        .into_iter()
+        .filter(|l| {
+            let fresh = !seen.contains(&l.id);
+            seen.push(l.id.clone());
+            fresh
+        })
+        .take(RELATED)
+        .map(|l| l.card)
+        .collect())
+}
+
+/// `GET /saved`: the reader's saved items still visible to them.
+pub async fn saved_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
+    let s = medportal_auth::require(ctx, req, Action::ViewOwnAccount).await?;
+    let viewer = Viewer::of(ctx, Some(&s), req).await?;
+    let page = medportal_web::page_context(ctx, info, "", Some(&s));
+    let items = listed_by_ids(ctx, &viewer, &saved::list(ctx, &s).await?).await?.into_iter().map(|l| l.card).collect();
+    Ok(medportal_web::html(StatusCode::OK, views::saved(&page, &views::SavedView { items, csrf: s.claims.csrf.clone() })))
+}
+
+/// `POST /saved`: save (a visible item) or remove one; back to the item or the saved list.
+pub async fn saved_change<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
+    let (form, s) = medportal_auth::require_form(ctx, req, Action::ViewOwnAccount).await?;
+    let change = Change::parse(form.get("action")).ok_or_else(|| Error::bad_request("invalid_action", "Save or remove."))?;
+    let slug = form.trimmed("item");
+    let viewer = Viewer::of(ctx, Some(&s), req).await?;
+    let (it, _) = library::visible(ctx, slug, &viewer).await?.ok_or(Error::NotFound)?;
+    saved::change(ctx, &s, &it.id, change).await?;
+    Ok(web::redirect(&if form.get("back") == "saved" { paths::SAVED.to_owned() } else { paths::item(&it.slug) }))
+}
+
+/// `GET /series/{id}`: the parts visible to the reader, in order, with their progress.
+pub async fn series_page<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, id: &str, viewer: &Viewer, session: Option<&Session>) -> Result<Response> {
+    let mut language = page.locale.code().to_owned();
+    let mut parts = series_parts(ctx, viewer, id, &language).await?;
+    if parts.is_empty() && language != "en" {
+        language = "en".to_owned();
+        parts = series_parts(ctx, viewer, id, &language).await?;
+    }
+    let db = ctx.global_sql().await?;
+    let title = series::title(&db, id, &language).await?.filter(|_| !parts.is_empty()).ok_or(Error::NotFound)?;
+    let done = match session {
+        Some(s) => Some(engagement::completed(ctx, s, id).await?),
+        None => None,
+    };
+    let parts = parts.into_iter().map(|l| views::SeriesPart { done: done.as_ref().map(|d| d.contains(&l.id)), card: l.card }).collect();
+    Ok(medportal_web::html(StatusCode::OK, views::series(page, &views::SeriesView { title, parts })))
+}
+
+/// `POST /content/{slug}/progress`: the reader completed this part of its series.
+pub async fn complete<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, slug: &str) -> Result<Response> {
+    let (_, s) = medportal_auth::require_form(ctx, req, Action::ViewOwnAccount).await?;
+    let viewer = Viewer::of(ctx, Some(&s), req).await?;
+    let (it, _) = library::visible(ctx, slug, &viewer).await?.ok_or(Error::NotFound)?;
+    let series_id = series::of_item(&ctx.global_sql().await?, &it.id).await?.ok_or(Error::NotFound)?;
+    engagement::complete(ctx, &s, &series_id, &it.id).await?;
+    Ok(web::redirect(&paths::item(&it.slug)))
+}
