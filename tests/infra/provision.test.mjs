@@ -69,7 +69,8 @@ test("dry run prints the plan: one D1, R2 and KV per region, EU jurisdiction for
     "wrangler d1 create medportal-us --location enam",
     "wrangler r2 bucket create medportal-us --location enam",
     "wrangler kv namespace create medportal-kv-us",
-    "wrangler d1 migrations apply medportal-eu --remote -c wrangler.deploy.toml --env identity",
+    // the first Worker binding the database migrates it (content binds db_eu for its readers)
+    "wrangler d1 migrations apply medportal-eu --remote -c wrangler.deploy.toml --env content",
     "wrangler d1 migrations apply medportal-global --remote -c wrangler.deploy.toml --env content",
   ]) {
     assert.ok(lines.includes(want), `${want}\n${out}`);

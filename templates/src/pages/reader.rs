@@ -179,7 +179,7 @@ pub fn specialty(l: Locale, code: &str) -> &str {
 pub fn item_top(l: Locale, x: &ItemExtras) -> Markup {
     html! {
         @if let Some(c) = &x.cues {
-            dl.meta.cues aria-label=(t(l, Msg::ReaderCuesHeading)) {
+            dl.meta.cues {
                 div { dt { (t(l, Msg::ReaderCueUpdated)) } dd { time datetime=(iso_date(c.updated)) { (format_date(l, c.updated)) } } }
                 @if !c.specialties.is_empty() {
                     div { dt { (t(l, Msg::ReaderCueSpecialties)) } dd {
