@@ -24,8 +24,9 @@ pub const MIN_COVIEWS: i64 = 2;
 
 /// The reader's visit: starts a new one when the session is new (its authentication time
 /// differs) or after a pause, and returns the end of the previous visit, the boundary of
-/// "new since your last visit". A reader's first visit starts now (`since` = now).
-pub async fn visit<P: Platform>(ctx: &Ctx<'_, P>, s: &Session) -> Result<i64> {
+/// "new since your last visit" (`None` on the reader's first visit: nothing is new yet; it
+/// starts now).
+pub async fn visit<P: Platform>(ctx: &Ctx<'_, P>, s: &Session) -> Result<Option<i64>> {
     let now = ctx.now().unix_timestamp();
     let db = ctx.region(s.region).sql().await?;
     let rows = db
@@ -40,7 +41,8 @@ pub async fn visit<P: Platform>(ctx: &Ctx<'_, P>, s: &Session) -> Result<i64> {
             &[s.user_id().into(), s.claims.auth_time.into(), now.into(), VISIT_GAP_SECONDS.into()],
         )
         .await?;
-    Ok(rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(now))
+    let since = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(now);
+    Ok((since < now).then_some(since))
 }
 
 /// Records that the reader opened `item_id` (a visible item): the recently viewed list, and

@@ -59,21 +59,21 @@ pub async fn home<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Vi
 }
 
 async fn home_extras<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer, s: &Session) -> Result<HomeExtras> {
-    let since = engagement::visit(ctx, s).await?;
-    let new_since = if since >= ctx.now().unix_timestamp() {
-        NewSince { since: None, items: Vec::new(), total: 0 }
-    } else {
-        let lang = library::language_with_content(&ctx.global_sql().await?, page.locale.code()).await?;
-        let (items, total) = library::cards(
-            ctx,
-            viewer,
-            &lang,
-            "EXISTS (SELECT 1 FROM library_publications n WHERE n.item_id = i.id AND n.version_id = v.id AND n.market IN (?2, 'INTL') AND n.published_at >= ?3)",
-            vec![viewer.market.as_str().into(), since.into()],
-            &format!("ORDER BY (SELECT MAX(n.published_at) FROM library_publications n WHERE n.item_id = i.id) DESC, i.slug LIMIT {HOME_LIST}"),
-        )
-        .await?;
-        NewSince { since: Some(at(since)), items, total }
+    let new_since = match engagement::visit(ctx, s).await? {
+        None => NewSince { since: None, items: Vec::new(), total: 0 },
+        Some(since) => {
+            let lang = library::language_with_content(&ctx.global_sql().await?, page.locale.code()).await?;
+            let (items, total) = library::cards(
+                ctx,
+                viewer,
+                &lang,
+                "EXISTS (SELECT 1 FROM library_publications n WHERE n.item_id = i.id AND n.version_id = v.id AND n.market IN (?2, 'INTL') AND n.published_at >= ?3)",
+                vec![viewer.market.as_str().into(), since.into()],
+                &format!("ORDER BY (SELECT MAX(n.published_at) FROM library_publications n WHERE n.item_id = i.id) DESC, i.slug LIMIT {HOME_LIST}"),
+            )
+            .await?;
+            NewSince { since: Some(at(since)), items, total }
+        }
     };
     let recent = engagement::recent(ctx, s, HOME_LIST as u32 * 2).await?;
     let recent = listed_by_ids(ctx, viewer, &recent).await?.into_iter().take(HOME_LIST).map(|l| l.card).collect();

@@ -53,7 +53,7 @@ fn compact_list(l: Locale, cards: &[ContentCard]) -> Markup {
 }
 
 fn when(l: Locale, at: OffsetDateTime) -> Markup {
-    html! { time datetime=(iso_datetime(at)) { (format_datetime(l, at)) " UTC" } }
+    html! { time datetime=(iso_datetime(at)) { (format_datetime(l, at)) } }
 }
 
 /// The personal sections of the home page.
