@@ -237,6 +237,7 @@ fn item(gated: bool, language: &str) -> ItemView {
             sha256: "ab".repeat(32),
         }],
         versions_href: "/content/x/versions".into(),
+        attachments: vec![medportal_templates::pages::files::FileLink { href: "/files/f1".into(), name: "Leaflet.pdf".into(), content_type: "application/pdf".into(), size_kb: 12 }],
     }
 }
 
@@ -1267,6 +1268,7 @@ fn user_strings_on_new_pages_are_escaped() {
                     sha256: evil.into(),
                 }],
                 versions_href: "/content/x/versions".into(),
+                attachments: vec![medportal_templates::pages::files::FileLink { href: "/files/f1".into(), name: evil.into(), content_type: evil.into(), size_kb: 1 }],
             },
         )
         .into_string(),
