@@ -27,7 +27,7 @@ for (const fn of FUNCTIONS) {
 
 const ROUTES = {
   identity: ["/health/identity", "/dev/outbox"],
-  content: ["/health/content", "/"],
+  content: ["/health/content", "/", "/content", "/content/hypertension-first-line-drug-classes"],
   search: ["/health/search", "/search?q=metformin"],
   "search-admin": ["/health/search-admin"],
   inquiries: ["/health/inquiries", "/inquiries"],
@@ -37,7 +37,12 @@ const N = Number(process.env.BENCH_N ?? 300);
 const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 const HOSTS = (process.env.BENCH_HOSTS ?? "spin,workerd").split(",").filter(Boolean);
+// BENCH_FUNCTIONS=content (comma-separated) times only those functions' routes.
+const ONLY = process.env.BENCH_FUNCTIONS?.split(",").filter(Boolean);
 const SUMMARY = ["/health/content", "/", "/search?q=metformin"];
+// Content's reader pages against its health check (issue 13: each within 1.5x), with sizes.
+const PAGES = ["/", "/content", "/content/hypertension-first-line-drug-classes"];
+const sizes = {};
 const medians = {};
 const fresh = {};
 /** One GET on a connection of its own (closed after), in microseconds. */
@@ -55,9 +60,9 @@ for (const hostName of HOSTS) {
   console.log(`== ${hostName}: ${N} sequential requests per route ==`);
   const host = await startHost(hostName);
   try {
-    for (const fn of FUNCTIONS) {
+    for (const fn of FUNCTIONS.filter((f) => !ONLY || ONLY.includes(f))) {
       for (const path of ROUTES[fn]) {
-        for (let i = 0; i < 20; i++) await (await fetch(host.url + path)).arrayBuffer();
+        for (let i = 0; i < 20; i++) sizes[path] = (await (await fetch(host.url + path)).arrayBuffer()).byteLength;
         const rtt = [];
         for (let i = 0; i < N; i++) {
           const t = performance.now();
@@ -73,7 +78,7 @@ for (const hostName of HOSTS) {
     // The same on a new connection per request (no keep-alive): real Spin 4.1 leaves Nagle's
     // algorithm on for its connections (no TCP_NODELAY), so on a kept-alive connection an
     // answer whose head went out before its body waits for the client's delayed ACK (~40 ms).
-    for (const path of SUMMARY) {
+    for (const path of SUMMARY.filter((p) => medians[hostName][p] !== undefined)) {
       const rtt = [];
       for (let i = 0; i < N; i++) rtt.push(await freshConnection(host.url + path));
       console.log(`${hostName} ${path} (new connection each) rtt_median_us=${pct(rtt, 0.5).toFixed(0)} rtt_p99_us=${pct(rtt, 0.99).toFixed(0)} n=${N}`);
@@ -83,6 +88,7 @@ for (const hostName of HOSTS) {
     // ed25519-dalek in the Spin component), revocation lookup, the HCP-only item, render.
     const hcp = await emailSignIn(host, "anna.mueller@example.org");
     const item = "/content/metformin-type-2-diabetes-efficacy";
+    if (ONLY && !ONLY.includes("content")) continue;
     const timeIt = async (label, headers) => {
       for (let i = 0; i < 20; i++) await (await fetch(host.url + item, { headers })).arrayBuffer();
       const rtt = [];
@@ -104,6 +110,12 @@ for (const hostName of HOSTS) {
 }
 console.log("== summary: median round trip (us), same run: kept-alive connection | new connection each ==");
 for (const [hostName, m] of Object.entries(medians)) {
+  const health = m["/health/content"];
+  if (health !== undefined) {
+    const pages = PAGES.map((p) => `${p}=${m[p].toFixed(0)} (${(m[p] / health).toFixed(2)}x, ${kb(sizes[p])} KB)`);
+    console.log(`pages ${hostName} keep-alive health=${health.toFixed(0)} ${pages.join(" ")}`);
+  }
+  if (m["/search?q=metformin"] === undefined) continue;
   const line = (m) => {
     const [health, page, search] = SUMMARY.map((p) => m[p]);
     return `health=${health.toFixed(0)} page=${page.toFixed(0)} search=${search.toFixed(0)} (search/health ${(search / health).toFixed(1)}x)`;

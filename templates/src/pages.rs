@@ -1,6 +1,7 @@
 //! Complete pages. Each function returns the whole HTML document.
 
 pub mod content;
+pub mod files;
 pub mod identity;
 pub mod inquiries;
 mod legal;
@@ -382,6 +383,8 @@ pub struct ItemView {
     pub versions_href: String,
     /// Relevance cues, translations, saving, series and related content.
     pub reader: reader::ItemExtras,
+    /// Clean files of the item (empty when `gated`).
+    pub attachments: Vec<files::FileLink>,
 }
 
 /// One content item: breadcrumb, title, badges, metadata, summary, then the
@@ -439,6 +442,7 @@ pub fn content_item(ctx: &PageContext, view: &ItemView) -> Markup {
                     div.prose lang=[other_lang] {
                         (crate::medmark::render(&view.blocks))
                     }
+                    (files::downloads(l, &view.attachments))
                     (content::record(l, view))
                 }
             }

@@ -98,6 +98,16 @@ pub mod content {
     pub fn library_area(area: &str) -> String {
         format!("{LIBRARY_ROOT}/{area}")
     }
+    /// Files attached to items: the upload (staff, multipart) and the download (readers
+    /// allowed to read the item; never a bucket URL).
+    pub const AUTHOR_FILES: &str = "/author/{id}/files";
+    pub const FILE: &str = "/files/{id}";
+    pub fn author_files(id: &str) -> String {
+        format!("/author/{id}/files")
+    }
+    pub fn file(id: &str) -> String {
+        format!("/files/{id}")
+    }
     /// Development builds only: imports demo library lines through the publishing use
     /// cases (bearer: the search indexing token).
     pub const DEV_IMPORT: &str = "/dev/content/import";

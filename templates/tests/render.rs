@@ -238,6 +238,7 @@ fn item(gated: bool, language: &str) -> ItemView {
         }],
         versions_href: "/content/x/versions".into(),
         reader: Default::default(),
+        attachments: vec![medportal_templates::pages::files::FileLink { href: "/files/f1".into(), name: "Leaflet.pdf".into(), content_type: "application/pdf".into(), size_kb: 12 }],
     }
 }
 
@@ -1269,6 +1270,7 @@ fn user_strings_on_new_pages_are_escaped() {
                 }],
                 versions_href: "/content/x/versions".into(),
                 reader: Default::default(),
+                attachments: vec![medportal_templates::pages::files::FileLink { href: "/files/f1".into(), name: evil.into(), content_type: evil.into(), size_kb: 1 }],
             },
         )
         .into_string(),

@@ -36,11 +36,12 @@ export class Browser {
   post(path, form, headers) {
     return this.send("POST", path, form, headers);
   }
-  /** POSTs multipart/form-data (fields plus an optional file). */
+  /** POSTs multipart/form-data (fields plus an optional file, in the form field `file.field`,
+   * `evidence` when not given). */
   async upload(path, fields, file) {
     const fd = new FormData();
     for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-    if (file) fd.append("evidence", new Blob([file.data], { type: file.type }), file.name);
+    if (file) fd.append(file.field ?? "evidence", new Blob([file.data], { type: file.type }), file.name);
     const h = {};
     if (this.jar.size) h.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
     return fetch(this.host.url + path, { method: "POST", headers: h, body: fd, redirect: "manual" });

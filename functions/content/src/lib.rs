@@ -14,22 +14,28 @@
 //! | `publication` | `library_publications`, `library_outbox` (publish, withdraw, expire) |
 //! | `markup`, `diff` | the medmark parser and the version diff |
 //! | `visibility`, `library` | who sees what; the reader pages |
+//! | `live` | the per-isolate cache of what is live and of published versions (reads only) |
 //! | `indexing` | the outbox consumer: pending index events to search's indexing entry point |
 //! | `staff` | the staff workspaces' handlers (authoring, review and signing, governance) |
 //! | `series` | `library_series`, `library_series_items` (series and their parts) |
 //! | `engagement` | regional `reader_visits`, `reader_views`, `reader_coviews`, `reader_progress` |
 //! | `saved` | regional `reader_saved` |
 //! | `reader` | the reader's own pages and sections (new since the last visit, continue, saved, related, series) |
+//! | `files` | `library_files` and their bytes in the blob store: type, size, scan port |
+//! | `download` | `/files/{id}`: a clean file to those who may read its item |
 //! | `import` | development builds: the demo library through the use cases |
 
 mod diff;
+mod download;
 mod engagement;
 mod entry;
+mod files;
 #[cfg(any(test, feature = "dev"))]
 mod import;
 mod indexing;
 mod item;
 mod library;
+mod live;
 mod markup;
 mod model;
 mod publication;
@@ -65,6 +71,8 @@ pub enum Route {
     AuthorSubmit,
     AuthorPublish,
     AuthorWithdraw,
+    AuthorFiles,
+    File,
     Review,
     ReviewItem,
     ReviewSendBack,
@@ -101,6 +109,8 @@ impl App for Content {
                 .post(paths::AUTHOR_SUBMIT, Route::AuthorSubmit)
                 .post(paths::AUTHOR_PUBLISH, Route::AuthorPublish)
                 .post(paths::AUTHOR_WITHDRAW, Route::AuthorWithdraw)
+                .post(paths::AUTHOR_FILES, Route::AuthorFiles)
+                .get(paths::FILE, Route::File)
                 .get(paths::REVIEW, Route::Review)
                 .get(paths::REVIEW_ITEM, Route::ReviewItem)
                 .post(paths::REVIEW_ITEM, Route::ReviewSendBack)
@@ -143,6 +153,8 @@ impl App for Content {
             Route::AuthorSubmit => staff::author_submit(ctx, &req, id).await,
             Route::AuthorPublish => staff::author_publish(ctx, &req, id).await,
             Route::AuthorWithdraw => staff::author_withdraw(ctx, &req, id).await,
+            Route::AuthorFiles => staff::author_attach(ctx, info, &req, id).await,
+            Route::File => download::file(ctx, &req, id).await,
             Route::Review => staff::review_queue(ctx, info, &req).await,
             Route::ReviewItem => staff::review_page(ctx, info, &req, id).await,
             Route::ReviewSendBack => staff::review_send_back(ctx, &req, id).await,

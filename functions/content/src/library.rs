@@ -2,23 +2,22 @@
 //! the visibility module's one rule; the item's version history and diffs.
 
 use http::StatusCode;
-use medportal_core::ports::{Row, SqlStore, SqlValue};
 use medportal_core::web::{self, Request, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::PageContext;
 use medportal_templates::pages::content::{self as views, HistoryView, ReferenceView, SignatureView, VersionRow};
+use medportal_templates::pages::files::FileLink;
 use medportal_templates::pages::{self, ContentCard, HomeView, ItemView, LibraryView};
 use time::{Date, OffsetDateTime};
 
 use crate::item;
+use crate::live::{self, Entry, Published};
 use crate::markup;
 use crate::signature;
 use crate::version::{self, Version};
 use crate::visibility::{Viewer, today};
 
 const PAGE_SIZE: u32 = 12;
-/// Card columns (`i` items, `v` the published version).
-const COLUMNS: &str = "i.slug, v.title, v.summary, i.content_type, v.area, v.audience, v.reviewed_on, v.created_at";
 
 fn date_of(reviewed: Option<String>, fallback: i64) -> Date {
     reviewed
@@ -26,32 +25,39 @@ fn date_of(reviewed: Option<String>, fallback: i64) -> Date {
         .unwrap_or_else(|| OffsetDateTime::from_unix_timestamp(fallback).map_or(OffsetDateTime::UNIX_EPOCH.date(), |t| t.date()))
 }
 
-fn card(row: &Row, viewer: &Viewer) -> Result<ContentCard> {
-    let audience = row.text(5)?;
-    Ok(ContentCard {
-        href: medportal_templates::paths::content::item(&row.text(0)?),
-        title: row.text(1)?,
+fn card(e: &Entry, viewer: &Viewer) -> ContentCard {
+    ContentCard {
+        href: medportal_templates::paths::content::item(&e.slug),
+        title: e.title.clone(),
         // An HCP-only summary never reaches a viewer who may not read it.
-        summary: viewer.may_read(&audience).then(|| row.text(2)).transpose()?,
-        content_type: row.text(3)?,
-        therapeutic_area: row.text(4)?,
-        hcp_only: audience == "hcp",
-        published: date_of(row.opt_text(6)?, row.int(7)?),
-    })
+        summary: viewer.may_read(&e.audience).then(|| e.summary.clone()),
+        content_type: e.content_type.clone(),
+        therapeutic_area: e.area.clone(),
+        hcp_only: e.audience == "hcp",
+        published: date_of(e.reviewed_on.clone(), e.created_at),
+    }
 }
 
-/// Published items in the reader's language; English when none exist in it.
-pub(crate) async fn language_with_content<S: SqlStore>(db: &S, wanted: &str) -> Result<String> {
-    let rows = db
-        .query("SELECT 1 FROM library_items i WHERE i.published_version IS NOT NULL AND i.language = ?1 LIMIT 1", &[wanted.into()])
-        .await?;
-    Ok(if rows.is_empty() { "en".to_owned() } else { wanted.to_owned() })
+/// The reader's language when something is published in it; English otherwise.
+pub(crate) fn language_with_content(viewer: &Viewer, wanted: &str) -> String {
+    if viewer.live.entries.iter().any(|e| e.language == wanted) { wanted.to_owned() } else { "en".to_owned() }
 }
 
-/// Cards visible to `viewer` under `extra` (an SQL condition with parameters from `?2`).
-pub(crate) async fn cards<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, lang: &str, extra: &str, params: Vec<SqlValue>, order_limit: &str) -> Result<(Vec<ContentCard>, u32)> {
-    let (cards, total) = visible_cards(ctx, viewer, Some(lang), extra, params, order_limit, true).await?;
-    Ok((cards.into_iter().map(|l| l.card).collect(), total))
+/// The live entries visible to `viewer` (in `lang` when given) that `keep` selects, newest
+/// review first (then by slug).
+pub(crate) fn visible_entries<'a, P: Platform>(ctx: &Ctx<'_, P>, viewer: &'a Viewer, lang: Option<&str>, keep: impl Fn(&Entry) -> bool) -> Vec<&'a Entry> {
+    let today = today(ctx);
+    let mut found: Vec<&Entry> = viewer.live.entries.iter().filter(|e| lang.is_none_or(|l| e.language == l) && keep(e) && viewer.sees(e, &today)).collect();
+    found.sort_by(|a, b| b.reviewed_on.cmp(&a.reviewed_on).then_with(|| a.slug.cmp(&b.slug)));
+    found
+}
+
+/// Cards visible to `viewer` in `lang` that `keep` selects, newest review first (then by
+/// slug): the page `skip..skip + take` and how many there are in all.
+fn cards<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, lang: &str, keep: impl Fn(&Entry) -> bool, skip: usize, take: usize) -> (Vec<ContentCard>, u32) {
+    let found = visible_entries(ctx, viewer, Some(lang), keep);
+    let total = found.len() as u32;
+    (found.into_iter().skip(skip).take(take).map(|e| card(e, viewer)).collect(), total)
 }
 
 /// A visible item as lists show it, with what the reader's sections rank and link by.
@@ -64,40 +70,15 @@ pub(crate) struct Listed {
     pub card: ContentCard,
 }
 
-/// Item ids and cards visible to `viewer` (in `lang` when given) under `extra` (an SQL
-/// condition with parameters from `?2`), and their number when `count`.
-pub(crate) async fn visible_cards<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    viewer: &Viewer,
-    lang: Option<&str>,
-    extra: &str,
-    mut params: Vec<SqlValue>,
-    order_limit: &str,
-    count: bool,
-) -> Result<(Vec<Listed>, u32)> {
-    let db = ctx.global_sql().await?;
-    let today = today(ctx);
-    let first = params.len() + 2;
-    let (cond, mut vparams) = viewer.condition(first, &today);
-    let mut all: Vec<SqlValue> = vec![lang.into()];
-    all.append(&mut params);
-    all.append(&mut vparams);
-    let from = format!("FROM library_items i JOIN library_versions v ON v.id = i.published_version WHERE (?1 IS NULL OR i.language = ?1) AND {extra} AND {cond}");
-    let total = if count { db.query(&format!("SELECT COUNT(*) {from}"), &all).await?.first().map(|r| r.int(0)).transpose()?.unwrap_or(0) as u32 } else { 0 };
-    let rows = db.query(&format!("SELECT {COLUMNS}, i.id, i.language, v.taxonomy {from} {order_limit}"), &all).await?;
-    let cards = rows
-        .iter()
-        .map(|r| Ok(Listed { id: r.text(8)?, language: r.text(9)?, taxonomy: r.text(10)?, card: card(r, viewer)? }))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((cards, total))
+pub(crate) fn listed(e: &Entry, viewer: &Viewer) -> Listed {
+    Listed { id: e.item_id.clone(), language: e.language.clone(), taxonomy: e.taxonomy.clone(), card: card(e, viewer) }
 }
 
 /// The home page's shared part (featured content); the reader module adds the personal one.
-pub async fn home_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer) -> Result<HomeView> {
-    let db = ctx.global_sql().await?;
-    let lang = language_with_content(&db, page.locale.code()).await?;
-    let (featured, _) = cards(ctx, viewer, &lang, "i.featured = 1", vec![], "ORDER BY v.reviewed_on DESC, i.slug LIMIT 6").await?;
-    Ok(HomeView { featured, ..Default::default() })
+pub fn home_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer) -> HomeView {
+    let lang = language_with_content(viewer, page.locale.code());
+    let (featured, _) = cards(ctx, viewer, &lang, |e| e.featured, 0, 6);
+    HomeView { featured, ..Default::default() }
 }
 
 /// Filter values are codes (`trial_summary`, `cardiology`); anything else is refused.
@@ -133,11 +114,9 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, req: &Reque
             .filter(|n| (1..=10_000).contains(n))
             .ok_or_else(|| Error::bad_request("invalid_page", "The page number is invalid."))?,
     };
-    let db = ctx.global_sql().await?;
-    let lang = language_with_content(&db, page.locale.code()).await?;
-    let order = format!("ORDER BY v.reviewed_on DESC, i.slug LIMIT {PAGE_SIZE} OFFSET {}", (page_no - 1) * PAGE_SIZE);
-    let params = vec![content_type.clone().into(), area.clone().into()];
-    let (items, total) = cards(ctx, viewer, &lang, "(?2 IS NULL OR i.content_type = ?2) AND (?3 IS NULL OR v.area = ?3)", params, &order).await?;
+    let lang = language_with_content(viewer, page.locale.code());
+    let keep = |e: &Entry| content_type.as_ref().is_none_or(|t| *t == e.content_type) && area.as_ref().is_none_or(|a| *a == e.area);
+    let (items, total) = cards(ctx, viewer, &lang, keep, ((page_no - 1) * PAGE_SIZE) as usize, PAGE_SIZE as usize);
     let view = LibraryView { items, total, page: page_no, total_pages: total.div_ceil(PAGE_SIZE).max(1), content_type, area };
     Ok(medportal_web::html(StatusCode::OK, pages::library(page, &view)))
 }
@@ -146,42 +125,43 @@ fn valid_slug(slug: &str) -> bool {
     !slug.is_empty() && slug.len() <= 120 && slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// The item of `slug` and its version visible to `viewer` (`Ok(None)`: the item exists but
-/// not for this viewer's market, or it expired or was withdrawn).
-pub(crate) async fn visible<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<Option<(item::Item, Version)>> {
+/// An item as a reader sees it: its live entry and the published version with signatures.
+pub(crate) struct Shown {
+    pub entry: Entry,
+    pub published: std::rc::Rc<Published>,
+}
+
+/// The item of `slug` and its version visible to `viewer`, from the live table and the
+/// version cache (`Ok(None)`: the item exists but not for this viewer's market, or it expired
+/// or was withdrawn; only then is the database asked whether the item exists at all).
+pub(crate) async fn visible<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<Option<Shown>> {
     if !valid_slug(slug) {
         return Err(Error::NotFound);
     }
-    let db = ctx.global_sql().await?;
-    let it = item::by_slug(&db, slug).await?.ok_or(Error::NotFound)?;
-    let today = today(ctx);
     // The item page shows a gated item's title under the market's setting like the lists do.
-    let (cond, mut params) = viewer.condition(2, &today);
-    let mut all: Vec<SqlValue> = vec![it.id.as_str().into()];
-    all.append(&mut params);
-    let rows = db
-        .query(&format!("SELECT {} FROM library_items i JOIN library_versions v ON v.id = i.published_version WHERE i.id = ?1 AND {cond}", version::COLUMNS), &all)
-        .await?;
-    Ok(rows.first().map(version::of_row).transpose()?.map(|v| (it, v)))
+    match viewer.live.by_slug(slug).filter(|e| viewer.sees(e, &today(ctx))) {
+        Some(e) => Ok(live::published(ctx, e).await?.map(|published| Shown { entry: e.clone(), published })),
+        None => item::by_slug(&ctx.global_sql().await?, slug).await?.map(|_| None).ok_or(Error::NotFound),
+    }
 }
 
 /// One item: its published version for this viewer, the body (when they may read it), the
 /// version, "medically reviewed on", signatures and references. An item that exists but is
 /// not available to this viewer's market gets a notice instead.
-pub async fn item_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer) -> Result<std::result::Result<(item::Item, Version, ItemView), Response>> {
-    let Some((it, v)) = visible(ctx, slug, viewer).await? else {
+pub async fn item_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer) -> Result<std::result::Result<(Shown, ItemView), Response>> {
+    let Some(shown) = visible(ctx, slug, viewer).await? else {
         let view = views::Unavailable { market: viewer.market.as_str().to_owned(), fixed: viewer.fixed };
         return Ok(Err(medportal_web::html(StatusCode::NOT_FOUND, views::unavailable(page, &view))));
     };
+    let (it, v) = (&shown.entry, &shown.published.version);
     let readable = viewer.may_read(&v.draft.taxonomy.audience);
-    let db = ctx.global_sql().await?;
-    let signatures = if readable { signature::of_item(&db, &it.id).await? } else { Vec::new() };
+    let signatures: &[signature::Signature] = if readable { &shown.published.signatures } else { &[] };
     let d = &v.draft;
     let view = ItemView {
         card: ContentCard {
             title: d.title.clone(),
             href: medportal_templates::paths::content::item(&it.slug),
-            content_type: it.content_type.code().to_owned(),
+            content_type: it.content_type.clone(),
             therapeutic_area: d.taxonomy.area.clone(),
             published: date_of(d.reviewed_on.clone(), v.created_at),
             hcp_only: d.taxonomy.audience == "hcp",
@@ -197,9 +177,14 @@ pub async fn item_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: 
         references: if readable { d.references.iter().map(|r| ReferenceView { label: r.label.clone(), href: r.href() }).collect() } else { Vec::new() },
         signatures: signatures.iter().filter(|s| s.version_id == v.id).map(signature_view).collect(),
         versions_href: medportal_templates::paths::content::versions(&it.slug),
+        attachments: if readable { it.files.iter().map(attachment).collect() } else { Vec::new() },
         reader: Default::default(),
     };
-    Ok(Ok((it, v, view)))
+    Ok(Ok((shown, view)))
+}
+
+fn attachment(f: &crate::files::File) -> FileLink {
+    FileLink { href: medportal_templates::paths::content::file(&f.id), name: f.name.clone(), content_type: f.content_type.clone(), size_kb: (f.size + 1023) / 1024 }
 }
 
 pub fn signature_view(s: &signature::Signature) -> SignatureView {
@@ -218,7 +203,7 @@ pub fn signature_view(s: &signature::Signature) -> SignatureView {
 pub async fn versions<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer) -> Result<Response> {
     let (it, live, history) = readable_history(ctx, slug, viewer).await?;
     let db = ctx.global_sql().await?;
-    let sigs = signature::of_item(&db, &it.id).await?;
+    let sigs = signature::of_item(&db, &it.item_id).await?;
     let rows = history
         .iter()
         .map(|v| VersionRow {
@@ -234,15 +219,16 @@ pub async fn versions<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &
     Ok(medportal_web::html(StatusCode::OK, views::history(page, &view)))
 }
 
-async fn readable_history<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<(item::Item, Version, Vec<Version>)> {
-    let (it, live) = visible(ctx, slug, viewer).await?.ok_or(Error::NotFound)?;
+async fn readable_history<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<(Entry, Version, Vec<Version>)> {
+    let shown = visible(ctx, slug, viewer).await?.ok_or(Error::NotFound)?;
+    let live = shown.published.version.clone();
     if !viewer.may_read(&live.draft.taxonomy.audience) {
         return Err(Error::NotFound);
     }
     let db = ctx.global_sql().await?;
     // Readers see the versions up to the live one (later drafts are the staff's).
-    let history = version::history(&db, &it.id).await?.into_iter().filter(|v| v.number <= live.number).collect();
-    Ok((it, live, history))
+    let history = version::history(&db, &shown.entry.item_id).await?.into_iter().filter(|v| v.number <= live.number).collect();
+    Ok((shown.entry, live, history))
 }
 
 /// `/content/{slug}/diff/{a}/{b}`: a readable diff between two of those versions.

@@ -8,7 +8,6 @@
 use http::StatusCode;
 use medportal_auth::Session;
 use medportal_core::policy::Action;
-use medportal_core::ports::SqlValue;
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::PageContext;
@@ -18,8 +17,9 @@ use medportal_templates::paths::content as paths;
 use time::OffsetDateTime;
 
 use crate::engagement;
-use crate::item::Item;
 use crate::library::{self, Listed};
+use crate::live::Entry;
+use crate::publication;
 use crate::saved::{self, Change};
 use crate::series;
 use crate::version::{Taxonomy, Version};
@@ -36,22 +36,16 @@ fn at(ts: i64) -> OffsetDateTime {
 }
 
 /// The visible items of `ids` (any language), in the order of `ids`.
-async fn listed_by_ids<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, ids: &[String]) -> Result<Vec<Listed>> {
-    let ids = &ids[..ids.len().min(200)];
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks: Vec<String> = (0..ids.len()).map(|k| format!("?{}", k + 2)).collect();
-    let params: Vec<SqlValue> = ids.iter().map(|i| i.as_str().into()).collect();
-    let (mut found, _) = library::visible_cards(ctx, viewer, None, &format!("i.id IN ({})", marks.join(", ")), params, "", false).await?;
+fn listed_by_ids<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, ids: &[String]) -> Vec<Listed> {
+    let mut found: Vec<Listed> = library::visible_entries(ctx, viewer, None, |e| ids.contains(&e.item_id)).into_iter().map(|e| library::listed(e, viewer)).collect();
     found.sort_by_key(|l| ids.iter().position(|i| *i == l.id));
-    Ok(found)
+    found
 }
 
 /// Home: the shared part, then for a signed-in reader their visit's "new since your last
 /// visit" and "continue where you left off".
 pub async fn home<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer, session: Option<&Session>) -> Result<Response> {
-    let mut view = library::home_view(ctx, page, viewer).await?;
+    let mut view = library::home_view(ctx, page, viewer);
     if let Some(s) = session {
         view.reader = home_extras(ctx, page, viewer, s).await?;
     }
@@ -62,35 +56,33 @@ async fn home_extras<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: 
     let new_since = match engagement::visit(ctx, s).await? {
         None => NewSince { since: None, items: Vec::new(), total: 0 },
         Some(since) => {
-            let lang = library::language_with_content(&ctx.global_sql().await?, page.locale.code()).await?;
-            let (items, total) = library::cards(
-                ctx,
-                viewer,
-                &lang,
-                "EXISTS (SELECT 1 FROM library_publications n WHERE n.item_id = i.id AND n.version_id = v.id AND n.market IN (?2, 'INTL') AND n.published_at >= ?3)",
-                vec![viewer.market.as_str().into(), since.into()],
-                &format!("ORDER BY (SELECT MAX(n.published_at) FROM library_publications n WHERE n.item_id = i.id) DESC, i.slug LIMIT {HOME_LIST}"),
-            )
-            .await?;
+            let lang = library::language_with_content(viewer, page.locale.code());
+            // Publications of the live versions since the last visit, newest first.
+            let fresh = publication::since(&ctx.global_sql().await?, viewer.market.as_str(), since).await?;
+            let visible = library::visible_entries(ctx, viewer, Some(&lang), |e| fresh.iter().any(|(i, v, _)| *i == e.item_id && *v == e.version_id));
+            let mut news: Vec<(i64, &Entry)> = visible.into_iter().map(|e| (fresh.iter().filter(|(i, _, _)| *i == e.item_id).map(|(_, _, t)| *t).max().unwrap_or(0), e)).collect();
+            news.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
+            let total = news.len() as u32;
+            let items = news.into_iter().take(HOME_LIST).map(|(_, e)| library::listed(e, viewer).card).collect();
             NewSince { since: Some(at(since)), items, total }
         }
     };
     let recent = engagement::recent(ctx, s, HOME_LIST as u32 * 2).await?;
-    let recent = listed_by_ids(ctx, viewer, &recent).await?.into_iter().take(HOME_LIST).map(|l| l.card).collect();
+    let recent = listed_by_ids(ctx, viewer, &recent).into_iter().take(HOME_LIST).map(|l| l.card).collect();
     Ok(HomeExtras { new_since: Some(new_since), recent, signed_in: true })
 }
 
 /// An item: the library's view plus the reader's part; a signed-in reader's view is recorded
 /// (recently viewed, co-views) in their home region.
 pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer, session: Option<&Session>) -> Result<Response> {
-    let (it, v, mut view) = match library::item_view(ctx, page, slug, viewer).await? {
+    let (shown, mut view) = match library::item_view(ctx, page, slug, viewer).await? {
         Ok(found) => found,
         Err(unavailable) => return Ok(unavailable),
     };
     if let Some(s) = session {
-        engagement::record_view(ctx, s, &it.id).await?;
+        engagement::record_view(ctx, s, &shown.entry.item_id).await?;
     }
-    view.reader = item_extras(ctx, viewer, session, &it, &v).await?;
+    view.reader = item_extras(ctx, viewer, session, &shown.entry, &shown.published.version).await?;
     Ok(medportal_web::html(StatusCode::OK, pages::content_item(page, &view)))
 }
 
@@ -99,12 +91,13 @@ fn reading_minutes(v: &Version) -> u32 {
     u32::try_from(words.div_ceil(WORDS_PER_MINUTE).max(1)).unwrap_or(u32::MAX)
 }
 
-async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Item, v: &Version) -> Result<ItemExtras> {
+async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry, v: &Version) -> Result<ItemExtras> {
     let cues = Cues { updated: at(v.created_at).date(), specialties: v.draft.taxonomy.specialties.clone(), reading_minutes: reading_minutes(v) };
-    let (family, _) = library::visible_cards(ctx, viewer, None, "i.family_id = ?2 AND i.id <> ?3", vec![it.family_id.as_str().into(), it.id.as_str().into()], "ORDER BY i.language", false).await?;
-    let translations = family.into_iter().map(|l| Translation { language: l.language, href: l.card.href, title: l.card.title }).collect();
+    let mut family = library::visible_entries(ctx, viewer, None, |e| e.family_id == it.family_id && e.item_id != it.item_id);
+    family.sort_by(|a, b| a.language.cmp(&b.language));
+    let translations = family.into_iter().map(|e| library::listed(e, viewer)).map(|l| Translation { language: l.language, href: l.card.href, title: l.card.title }).collect();
     let save = match session {
-        Some(s) => Some(SaveButton { slug: it.slug.clone(), saved: saved::is_saved(ctx, s, &it.id).await?, csrf: s.claims.csrf.clone(), back_to_saved: false }),
+        Some(s) => Some(SaveButton { slug: it.slug.clone(), saved: saved::is_saved(ctx, s, &it.item_id).await?, csrf: s.claims.csrf.clone(), back_to_saved: false }),
         None => None,
     };
     Ok(ItemExtras {
@@ -118,27 +111,18 @@ async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Op
 
 /// The visible parts of a series in `language`, in order.
 async fn series_parts<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, series_id: &str, language: &str) -> Result<Vec<Listed>> {
-    let (parts, _) = library::visible_cards(
-        ctx,
-        viewer,
-        Some(language),
-        "EXISTS (SELECT 1 FROM library_series_items s WHERE s.item_id = i.id AND s.series_id = ?2)",
-        vec![series_id.into()],
-        "ORDER BY (SELECT s.position FROM library_series_items s WHERE s.item_id = i.id AND s.series_id = ?2), i.slug",
-        false,
-    )
-    .await?;
-    Ok(parts)
+    let ids = series::parts(&ctx.global_sql().await?, series_id).await?;
+    Ok(listed_by_ids(ctx, viewer, &ids).into_iter().filter(|l| l.language == language).collect())
 }
 
-async fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Item) -> Result<Option<SeriesNav>> {
+async fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry) -> Result<Option<SeriesNav>> {
     let db = ctx.global_sql().await?;
-    let Some(id) = series::of_item(&db, &it.id).await? else { return Ok(None) };
+    let Some(id) = series::of_item(&db, &it.item_id).await? else { return Ok(None) };
     let parts = series_parts(ctx, viewer, &id, &it.language).await?;
-    let Some(pos) = parts.iter().position(|p| p.id == it.id) else { return Ok(None) };
+    let Some(pos) = parts.iter().position(|p| p.id == it.item_id) else { return Ok(None) };
     let link = |p: &Listed| (p.card.href.clone(), p.card.title.clone());
     let completed = match session {
-        Some(s) => Some(engagement::completed(ctx, s, &id).await?.contains(&it.id)),
+        Some(s) => Some(engagement::completed(ctx, s, &id).await?.contains(&it.item_id)),
         None => None,
     };
     Ok(Some(SeriesNav {
@@ -170,29 +154,22 @@ fn closeness(this: &Taxonomy, other: &Taxonomy) -> u32 {
 /// Related content: first what readers of the viewer's own region often read together with
 /// this item (co-view counts, no person ids), then the closest items of the same therapeutic
 /// area; every candidate passes the viewer's visibility rule, none is of the item's family.
-async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Item, taxonomy: &Taxonomy) -> Result<Vec<ContentCard>> {
+async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry, taxonomy: &Taxonomy) -> Result<Vec<ContentCard>> {
     let mut out: Vec<Listed> = Vec::new();
     if let Some(s) = session {
-        let ids = engagement::coviewed(ctx, s.region, &it.id, RELATED as u32 * 2).await?;
-        out.extend(listed_by_ids(ctx, viewer, &ids).await?.into_iter().filter(|l| l.language == it.language));
+        let ids = engagement::coviewed(ctx, s.region, &it.item_id, RELATED as u32 * 2).await?;
+        out.extend(listed_by_ids(ctx, viewer, &ids).into_iter().filter(|l| l.language == it.language));
     }
-    let (candidates, _) = library::visible_cards(
-        ctx,
-        viewer,
-        Some(&it.language),
-        "v.area = ?2 AND i.family_id <> ?3",
-        vec![taxonomy.area.as_str().into(), it.family_id.as_str().into()],
-        "ORDER BY v.reviewed_on DESC, i.slug LIMIT 60",
-        false,
-    )
-    .await?;
+    let candidates = library::visible_entries(ctx, viewer, Some(&it.language), |e| e.area == taxonomy.area && e.family_id != it.family_id);
     let mut ranked: Vec<(u32, Listed)> = candidates
         .into_iter()
+        .take(60)
+        .map(|e| library::listed(e, viewer))
         .map(|l| (serde_json::from_str::<Taxonomy>(&l.taxonomy).map(|t| closeness(taxonomy, &t)).unwrap_or(0), l))
         .collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0));
     out.extend(ranked.into_iter().map(|(_, l)| l));
-    let mut seen: Vec<String> = vec![it.id.clone()];
+    let mut seen: Vec<String> = vec![it.item_id.clone()];
     Ok(out
         .into_iter()
         .filter(|l| {
@@ -210,7 +187,7 @@ pub async fn saved_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: 
     let s = medportal_auth::require(ctx, req, Action::ViewOwnAccount).await?;
     let viewer = Viewer::of(ctx, Some(&s), req).await?;
     let page = medportal_web::page_context(ctx, info, "", Some(&s));
-    let items = listed_by_ids(ctx, &viewer, &saved::list(ctx, &s).await?).await?.into_iter().map(|l| l.card).collect();
+    let items = listed_by_ids(ctx, &viewer, &saved::list(ctx, &s).await?).into_iter().map(|l| l.card).collect();
     Ok(medportal_web::html(StatusCode::OK, views::saved(&page, &views::SavedView { items, csrf: s.claims.csrf.clone() })))
 }
 
@@ -220,8 +197,8 @@ pub async fn saved_change<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Resul
     let change = Change::parse(form.get("action")).ok_or_else(|| Error::bad_request("invalid_action", "Save or remove."))?;
     let slug = form.trimmed("item");
     let viewer = Viewer::of(ctx, Some(&s), req).await?;
-    let (it, _) = library::visible(ctx, slug, &viewer).await?.ok_or(Error::NotFound)?;
-    saved::change(ctx, &s, &it.id, change).await?;
+    let it = library::visible(ctx, slug, &viewer).await?.ok_or(Error::NotFound)?.entry;
+    saved::change(ctx, &s, &it.item_id, change).await?;
     Ok(web::redirect(&if form.get("back") == "saved" { paths::SAVED.to_owned() } else { paths::item(&it.slug) }))
 }
 
@@ -247,8 +224,8 @@ pub async fn series_page<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, id: 
 pub async fn complete<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, slug: &str) -> Result<Response> {
     let (_, s) = medportal_auth::require_form(ctx, req, Action::ViewOwnAccount).await?;
     let viewer = Viewer::of(ctx, Some(&s), req).await?;
-    let (it, _) = library::visible(ctx, slug, &viewer).await?.ok_or(Error::NotFound)?;
-    let series_id = series::of_item(&ctx.global_sql().await?, &it.id).await?.ok_or(Error::NotFound)?;
-    engagement::complete(ctx, &s, &series_id, &it.id).await?;
+    let it = library::visible(ctx, slug, &viewer).await?.ok_or(Error::NotFound)?.entry;
+    let series_id = series::of_item(&ctx.global_sql().await?, &it.item_id).await?.ok_or(Error::NotFound)?;
+    engagement::complete(ctx, &s, &series_id, &it.item_id).await?;
     Ok(web::redirect(&paths::item(&it.slug)))
 }

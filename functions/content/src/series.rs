@@ -46,6 +46,12 @@ pub async fn of_item<S: SqlStore>(db: &S, item_id: &str) -> Result<Option<String
     rows.first().map(|r| r.text(0)).transpose()
 }
 
+/// The item ids of a series, in their order.
+pub async fn parts<S: SqlStore>(db: &S, series_id: &str) -> Result<Vec<String>> {
+    let rows = db.query("SELECT item_id FROM library_series_items WHERE series_id = ?1 ORDER BY position, item_id", &[series_id.into()]).await?;
+    rows.iter().map(|r| r.text(0)).collect()
+}
+
 /// A series' title in `language` (else in English, else any).
 pub async fn title<S: SqlStore>(db: &S, series_id: &str, language: &str) -> Result<Option<String>> {
     let rows = db

@@ -8,10 +8,12 @@ use medportal_auth::{Session, csrf};
 use medportal_core::policy::Action;
 use medportal_core::web::{self, Form, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
+use medportal_templates::pages::files::{FileRow, FilesPanel};
 use medportal_templates::pages::staff::{self as views, DraftForm, ReviewLine, StaffRow};
 use medportal_templates::paths::{content as paths, identity as id_paths};
 use time::OffsetDateTime;
 
+use crate::files;
 use crate::indexing;
 use crate::item::{self, Item, NewItem};
 use crate::library::signature_view;
@@ -166,15 +168,32 @@ pub async fn author_create<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, re
 /// act from here); the edit form and submit button are for authors.
 pub async fn author_item<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::ViewGovernance).await?;
-    author_page(ctx, info, &s, id, None).await
+    author_page(ctx, info, &s, id, None, None).await
+}
+
+/// The item's files: the list (with their scan state) and, on drafts, the upload form.
+async fn files_panel<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Item, error: Option<String>) -> Result<FilesPanel> {
+    let stored = files::of_item(&ctx.global_sql().await?, &it.id).await?;
+    let rows = stored
+        .iter()
+        .map(|f| FileRow {
+            name: f.name.clone(),
+            status: f.status.code().to_owned(),
+            size_kb: (f.size + 1023) / 1024,
+            version: f.version,
+            href: (f.status == files::Status::Clean).then(|| paths::file(&f.id)),
+        })
+        .collect();
+    let action = paths::author_files(&it.id);
+    Ok(FilesPanel { csrf: s.claims.csrf.clone(), action, files: rows, limit_kb: files::limit(ctx.config) / 1024, can_attach: it.state == State::Draft && s.may(Action::AuthorContent), error })
 }
 
 /// The item page, with a refused edit's values and problem when there is one.
-async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Session, id: &str, refused: Option<(DraftForm, String)>) -> Result<Response> {
+async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Session, id: &str, refused: Option<(DraftForm, String)>, file_error: Option<String>) -> Result<Response> {
     let (it, head) = load(ctx, id).await?;
     let db = ctx.global_sql().await?;
     let history = version::history(&db, &it.id).await?;
-    let status = if refused.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if refused.is_some() || file_error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let (form, error) = refused.map_or_else(|| (form_of(&it, &head), None), |(f, e)| (f, Some(e)));
     let view = views::AuthorItemView {
         csrf: s.claims.csrf.clone(),
@@ -193,6 +212,7 @@ async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Sess
         signatures: signature::of_item(&db, &it.id).await?.iter().filter(|g| g.version_id == head.id).map(signature_view).collect(),
         withdraw_reason: it.withdraw_reason.clone(),
         error,
+        files: files_panel(ctx, s, &it, file_error).await?,
     };
     Ok(medportal_web::html(status, views::author_item(&page(ctx, info, s), &view)))
 }
@@ -205,7 +225,27 @@ pub async fn author_save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
     let saved = async { item::save(ctx, s.user_id(), &it, draft_of(&f)?, f.trimmed("reason")).await };
     match saved.await {
         Ok(_) => Ok(web::redirect(&paths::author_item(id))),
-        Err(e) => author_page(ctx, info, &s, id, Some((submitted(&f), problem(e)?))).await,
+        Err(e) => author_page(ctx, info, &s, id, Some((submitted(&f), problem(e)?)), None).await,
+    }
+}
+
+/// Attaches the uploaded file (multipart, field `file`) to a draft; a refused one (type, size,
+/// scan) comes back as the item page with the problem.
+pub async fn author_attach<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
+    let parts = web::multipart(req)?;
+    let session = medportal_auth::authenticate(ctx, req).await?;
+    csrf::check(ctx.config, req, &web::multipart_fields(&parts)?, session.as_ref())?;
+    let s = session.ok_or(Error::Unauthenticated)?;
+    if !s.may(Action::AuthorContent) {
+        return Err(Error::Forbidden { code: "not_permitted" });
+    }
+    let (it, _) = load(ctx, id).await?;
+    let part = parts.iter().find(|p| p.name == "file" && p.filename.is_some());
+    let (name, data) = part.map_or(("", &[][..]), |p| (p.filename.as_deref().unwrap_or(""), p.data.as_slice()));
+    match files::attach(ctx, s.user_id(), &it, name, data, &files::scanner()).await {
+        Ok(_) => Ok(web::redirect(&paths::author_item(id))),
+        Err(Error::BadRequest { code, .. }) => author_page(ctx, info, &s, id, None, Some(code.to_owned())).await,
+        Err(e) => Err(e),
     }
 }
 

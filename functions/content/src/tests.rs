@@ -599,3 +599,84 @@ fn the_library_of_an_area_has_its_own_path() {
     assert_eq!(host.get::<Content>("/library").status(), 200);
     assert_eq!(host.get::<Content>("/library/%3Cx%3E").status(), 404);
 }
+
+/// A multipart upload of `data` as `name` (field `file`) with the CSRF field.
+fn upload(host: &TestHost, path: &str, cookie: &str, name: &str, data: &[u8]) -> Response {
+    let b = "----medportal-test-boundary";
+    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ncsrf-secret-0123456789\r\n").into_bytes();
+    body.extend_from_slice(format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    let ct = format!("multipart/form-data; boundary={b}");
+    host.send::<Content>(request("POST", path, &[("cookie", cookie), ("content-type", &ct)], body))
+}
+
+#[test]
+fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
+    let host = seeded();
+    let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+    let draft = [
+        ("slug", "apixaban-de-leaflet"), ("language", "en"), ("type", "prescribing_information"), ("title", "Apixaban patient leaflet"),
+        ("summary", "The leaflet."), ("body", "See the attached leaflet."), ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"),
+        ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"),
+    ];
+    let created = post(&host, "/author", &author, &draft);
+    let item = created.headers()["location"].to_str().unwrap().to_owned();
+    let id = item.rsplit('/').next().unwrap().to_owned();
+    let files = format!("{item}/files");
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
+    // the type comes from the bytes, not the name or the declared type
+    let html = upload(&host, &files, &author, "leaflet.pdf", b"<html><script>alert(1)</script>");
+    assert_eq!(html.status(), 400);
+    assert!(TestHost::text(&html).contains("Choose a PDF, PNG or JPEG file"));
+    let big = [pdf.clone(), vec![b' '; host.config.max_body_bytes - 8 * 1024]].concat();
+    let too_big = upload(&host, &files, &author, "big.pdf", &big);
+    assert_eq!(too_big.status(), 400);
+    assert!(TestHost::text(&too_big).contains("The file is too large"));
+    // the scan refuses the EICAR test signature: recorded as rejected, never stored
+    let eicar = [pdf.clone(), b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*".to_vec()].concat();
+    let infected = upload(&host, &files, &author, "infected.pdf", &eicar);
+    assert_eq!(infected.status(), 400);
+    assert!(TestHost::text(&infected).contains("The malware scan refused this file"));
+    // without the CSRF token or by a reader: refused
+    let hcp = session_cookie(&host, "eu-u-hcp-01", "verified");
+    assert_eq!(upload(&host, &files, &hcp, "x.pdf", &pdf).status(), 403);
+    let ok = upload(&host, &files, &author, "../Leaflet v1.pdf", &pdf);
+    assert_eq!(ok.status(), 303, "{}", TestHost::text(&ok));
+    let page = get_as(&host, &item, &author);
+    assert!(page.contains("Leaflet v1.pdf") && page.contains("Refused by the malware scan"), "{page}");
+    let i = page.find("href=\"/files/").unwrap() + 6;
+    let file = page[i..].split('"').next().unwrap().to_owned();
+    // staff get it at once; readers only once the item is published for their market
+    let staff_get = host.send::<Content>(request("GET", &file, &[("cookie", &author)], vec![]));
+    assert_eq!(staff_get.status(), 200);
+    assert_eq!(staff_get.headers()["content-type"], "application/pdf");
+    assert!(staff_get.headers()["content-disposition"].to_str().unwrap().contains("Leaflet v1.pdf"));
+    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![])).status(), 404);
+    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
+    let review = get_as(&host, &format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+    let s = review.find("SHA-256 <code>").unwrap() + 14;
+    let sha = review[s..s + 64].to_owned();
+    for (n, (discipline, sub, name)) in [("medical", "eu-u-mlr-01", "Jan de Vries"), ("legal", "us-u-mlr-01", "Sarah Johnson"), ("regulatory", "eu-u-mlr-02", "Dr. Klaus Weber")].iter().enumerate() {
+        let a = assertion(&host, sub, name, &format!("sign:{sha}:approval:{discipline}"), &format!("assertion-files-{n}-0123456789"));
+        assert_eq!(post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+    }
+    assert_eq!(upload(&host, &files, &author, "late.pdf", &pdf).status(), 400, "a file after approval");
+    let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
+    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 303);
+    // a German HCP sees the download on the item page and gets the exact bytes
+    assert!(get_as(&host, "/content/apixaban-de-leaflet", &hcp).contains(&format!("href=\"{file}\"")));
+    let got = host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![]));
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.body().as_slice(), pdf.as_slice());
+    assert_eq!(got.headers()["cache-control"], "private, no-store");
+    // a US HCP (another market), an anonymous visitor, an unverified account: the same 404
+    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp_in(&host, "us-u-hcp-01", "US"))], vec![])).status(), 404);
+    assert_eq!(host.get::<Content>(&file).status(), 404);
+    assert_eq!(host.get::<Content>(&format!("{file}?market=DE")).status(), 404);
+    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &session_cookie(&host, "eu-u-hcp-02", "unverified"))], vec![])).status(), 404);
+    assert_eq!(host.get::<Content>("/files/nope").status(), 404);
+    // withdrawn: gone for readers at once
+    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "superseded")]).status(), 303);
+    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![])).status(), 404);
+}

@@ -7,13 +7,17 @@
 //!   titles reach others only where the market's setting (`library_markets`) allows.
 //!
 //! Search applies the same audience and market rule to the documents content publishes to it.
+//! The rule runs in memory on the live table (the live module's per-isolate cache, checked
+//! against the library's generation on every request).
+
+use std::rc::Rc;
 
 use medportal_auth::Session;
 use medportal_core::policy::Action;
-use medportal_core::ports::SqlStore;
 use medportal_core::web::{self, Request};
 use medportal_core::{Ctx, Platform, Result};
 
+use crate::live::{self, Entry, Snapshot};
 use crate::model::Market;
 
 /// The anonymous visitor's market choice (a cookie; the form on the library page sets it).
@@ -30,6 +34,8 @@ pub struct Viewer {
     pub hcp_titles: bool,
     /// The market came from a session (it cannot be changed by the visitor).
     pub fixed: bool,
+    /// What is live, as of this request.
+    pub live: Rc<Snapshot>,
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
@@ -50,33 +56,24 @@ impl Viewer {
             Some(m) => (m, true),
             None => (chosen_market(req).unwrap_or_else(Market::intl), false),
         };
-        let hcp_titles = hcp || titles_public(&ctx.global_sql().await?, &market).await?;
-        Ok(Viewer { hcp, market, hcp_titles, fixed })
+        let live = live::current(ctx).await?;
+        let hcp_titles = hcp || live.titles_public(market.as_str());
+        Ok(Viewer { hcp, market, hcp_titles, fixed, live })
     }
 
-    /// SQL condition (on `i` = library_items, `v` = the published version) and its
-    /// parameters from `?first` on: published for the viewer's market or INTL, not expired,
-    /// and either readable or a title the market lets the public see.
-    pub fn condition(&self, first: usize, today: &str) -> (String, Vec<medportal_core::ports::SqlValue>) {
-        let (m, t, a) = (first, first + 1, first + 2);
-        let sql = format!(
-            "EXISTS (SELECT 1 FROM library_publications p WHERE p.item_id = i.id AND p.version_id = v.id AND p.market IN (?{m}, 'INTL')) \
-             AND (v.expires_on IS NULL OR v.expires_on > ?{t}) AND (v.audience = 'public' OR ?{a} = 1) \
-             AND NOT (NOT EXISTS (SELECT 1 FROM library_publications p WHERE p.item_id = i.id AND p.market = ?{m}) \
-                 AND EXISTS (SELECT 1 FROM library_items j JOIN library_publications q ON q.item_id = j.id \
-                     WHERE j.family_id = i.family_id AND j.language = i.language AND j.id <> i.id AND q.market = ?{m}))"
-        );
-        (sql, vec![self.market.as_str().into(), today.into(), i64::from(self.hcp_titles).into()])
+    /// Whether `e` is visible to this viewer on `today` (`YYYY-MM-DD`, UTC): published for the
+    /// viewer's market or INTL, not expired, readable or a title the market lets the public
+    /// see, and not the international stand-in where a sibling is published for the market.
+    pub fn sees(&self, e: &Entry, today: &str) -> bool {
+        let m = self.market.as_str();
+        e.markets.iter().any(|p| p == m || p == "INTL")
+            && e.expires_on.as_deref().is_none_or(|x| x > today)
+            && (e.audience == "public" || self.hcp_titles)
+            && !(!e.any_markets.iter().any(|p| p == m) && self.live.sibling_in(e, m))
     }
 
     /// Whether this viewer may read an item of `audience` (summary and body).
     pub fn may_read(&self, audience: &str) -> bool {
         self.hcp || audience == "public"
     }
-}
-
-/// The market's setting (no row: titles shown, as search's public view does).
-async fn titles_public<S: SqlStore>(db: &S, market: &Market) -> Result<bool> {
-    let rows = db.query("SELECT hcp_titles_public FROM library_markets WHERE market = ?1", &[market.as_str().into()]).await?;
-    Ok(rows.first().map(|r| r.int(0)).transpose()?.is_none_or(|v| v != 0))
 }

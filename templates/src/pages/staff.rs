@@ -197,6 +197,7 @@ pub struct AuthorItemView {
     pub signatures: Vec<SignatureView>,
     pub withdraw_reason: Option<String>,
     pub error: Option<String>,
+    pub files: super::files::FilesPanel,
 }
 
 pub fn author_item(ctx: &PageContext, v: &AuthorItemView) -> Markup {
@@ -231,6 +232,7 @@ pub fn author_item(ctx: &PageContext, v: &AuthorItemView) -> Markup {
                 (button(ButtonKind::Secondary, t(l, Msg::AuthorSave)))
             }
         }
+        (super::files::author_panel(l, &v.files))
         @if v.can_withdraw {
             h2 { (t(l, Msg::AuthorWithdraw)) }
             form method="post" action=(paths::content::author_withdraw(&v.id)) novalidate {

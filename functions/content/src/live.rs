@@ -1,0 +1,189 @@
+//! The per-isolate cache of what is live (reads only; it owns no table). Reader pages work
+//! from two caches instead of a database round trip per view:
+//! * the **live table**: every item with a published version (its card fields, expiry, the
+//!   clean files readers may get with it), every publication row and the market settings,
+//!   tagged with the library's generation (`library_generation`: a per-database random epoch
+//!   and a count bumped by triggers on every change to publications, items, market settings
+//!   and files; migration 0014);
+//! * **published versions** by version id, with their signatures: a version is immutable
+//!   (its SHA-256 fixed, its signatures complete before it could be published), so an entry
+//!   never goes stale; the cache is bounded and cleared when full.
+//!
+//! Each reader request asks the database for one small row, the generation, and reloads the
+//! live table only when it moved: a publish, withdrawal, expiry or market change is seen by
+//! the very next request on every isolate (no staleness). Visibility (market, audience,
+//! title setting) and expiry (against today's UTC date) are decided per request in memory.
+//! A Spin component instance lives for one request, so there the caches only save the
+//! repeated reads within that request.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use medportal_core::ports::{Row, SqlStore};
+use medportal_core::{Ctx, Platform, Result};
+
+use crate::files::{self, File};
+use crate::signature::{self, Signature};
+use crate::version::{self, Version};
+
+/// Published versions kept per isolate (then the cache starts over).
+const VERSIONS_KEPT: usize = 128;
+
+/// One item with a published version: what cards and visibility need.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub item_id: String,
+    pub family_id: String,
+    pub slug: String,
+    pub language: String,
+    pub content_type: String,
+    pub featured: bool,
+    pub version_id: String,
+    pub version: i64,
+    pub title: String,
+    pub summary: String,
+    pub area: String,
+    pub audience: String,
+    pub reviewed_on: Option<String>,
+    pub expires_on: Option<String>,
+    pub created_at: i64,
+    /// The published version's taxonomy (JSON), for ranking related content.
+    pub taxonomy: String,
+    /// Markets the item's publications name for this version.
+    pub markets: Vec<String>,
+    /// Markets of any publication of the item.
+    pub any_markets: Vec<String>,
+    /// Clean files attached to this version or an earlier one.
+    pub files: Vec<File>,
+}
+
+/// The live table of one generation.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The database's epoch and generation this table was loaded at.
+    pub generation: (String, i64),
+    pub entries: Vec<Entry>,
+    by_slug: HashMap<String, usize>,
+    /// Market → whether the public sees the titles of HCP-only items (no row: shown).
+    titles_public: HashMap<String, bool>,
+}
+
+impl Snapshot {
+    pub fn by_slug(&self, slug: &str) -> Option<&Entry> {
+        self.by_slug.get(slug).map(|&i| &self.entries[i])
+    }
+    pub fn titles_public(&self, market: &str) -> bool {
+        self.titles_public.get(market).copied().unwrap_or(true)
+    }
+    /// Whether another item of `e`'s family in its language is published in `market`.
+    pub fn sibling_in(&self, e: &Entry, market: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|j| j.family_id == e.family_id && j.language == e.language && j.item_id != e.item_id && j.any_markets.iter().any(|m| m == market))
+    }
+}
+
+/// A published version and its signatures (immutable).
+#[derive(Debug)]
+pub struct Published {
+    pub version: Version,
+    pub signatures: Vec<Signature>,
+}
+
+thread_local! {
+    static LIVE: RefCell<Option<Rc<Snapshot>>> = const { RefCell::new(None) };
+    static VERSIONS: RefCell<HashMap<String, Rc<Published>>> = RefCell::new(HashMap::new());
+}
+
+/// The live table as of now: one query for the generation, the table itself only when the
+/// generation moved since this isolate last loaded it.
+pub async fn current<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Rc<Snapshot>> {
+    let db = ctx.global_sql().await?;
+    let rows = db.query("SELECT epoch, value FROM library_generation WHERE id = 1", &[]).await?;
+    let generation = match rows.first() {
+        Some(r) => (r.text(0)?, r.int(1)?),
+        None => return Err(medportal_core::Error::internal("library_generation has no row")),
+    };
+    if let Some(s) = LIVE.with(|l| l.borrow().clone()).filter(|s| s.generation == generation) {
+        return Ok(s);
+    }
+    let snapshot = Rc::new(load(&db, generation).await?);
+    LIVE.with(|l| *l.borrow_mut() = Some(snapshot.clone()));
+    Ok(snapshot)
+}
+
+async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot> {
+    let rows = db
+        .query(
+            "SELECT i.id, i.family_id, i.slug, i.language, i.content_type, i.featured, v.id, v.title, v.summary, v.area, v.audience, \
+             v.reviewed_on, v.expires_on, v.created_at, v.number, v.taxonomy FROM library_items i JOIN library_versions v ON v.id = i.published_version",
+            &[],
+        )
+        .await?;
+    let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
+    let publications = db.query("SELECT item_id, market, version_id FROM library_publications", &[]).await?;
+    let index: HashMap<String, usize> = entries.iter().enumerate().map(|(n, e)| (e.item_id.clone(), n)).collect();
+    for p in &publications {
+        let Some(&n) = index.get(&p.text(0)?) else { continue };
+        let (market, version_id) = (p.text(1)?, p.text(2)?);
+        let e = &mut entries[n];
+        if version_id == e.version_id {
+            e.markets.push(market.clone());
+        }
+        e.any_markets.push(market);
+    }
+    for f in files::clean(db).await? {
+        if let Some(e) = index.get(&f.item_id).map(|&n| &mut entries[n]).filter(|e| f.version <= e.version) {
+            e.files.push(f);
+        }
+    }
+    let markets = db.query("SELECT market, hcp_titles_public FROM library_markets", &[]).await?;
+    let titles_public = markets.iter().map(|r| Ok((r.text(0)?, r.int(1)? != 0))).collect::<Result<_>>()?;
+    let by_slug = entries.iter().enumerate().map(|(n, e)| (e.slug.clone(), n)).collect();
+    Ok(Snapshot { generation, entries, by_slug, titles_public })
+}
+
+fn entry(r: &Row) -> Result<Entry> {
+    Ok(Entry {
+        item_id: r.text(0)?,
+        family_id: r.text(1)?,
+        slug: r.text(2)?,
+        language: r.text(3)?,
+        content_type: r.text(4)?,
+        featured: r.int(5)? != 0,
+        version_id: r.text(6)?,
+        title: r.text(7)?,
+        summary: r.text(8)?,
+        area: r.text(9)?,
+        audience: r.text(10)?,
+        reviewed_on: r.opt_text(11)?,
+        expires_on: r.opt_text(12)?,
+        created_at: r.int(13)?,
+        version: r.int(14)?,
+        taxonomy: r.text(15)?,
+        markets: Vec::new(),
+        any_markets: Vec::new(),
+        files: Vec::new(),
+    })
+}
+
+/// The published version `e` names, with its signatures: from this isolate's cache, else
+/// read once.
+pub async fn published<P: Platform>(ctx: &Ctx<'_, P>, e: &Entry) -> Result<Option<Rc<Published>>> {
+    if let Some(p) = VERSIONS.with(|v| v.borrow().get(&e.version_id).cloned()) {
+        return Ok(Some(p));
+    }
+    let db = ctx.global_sql().await?;
+    let Some(version) = version::find(&db, &e.version_id).await? else { return Ok(None) };
+    let signatures = signature::of_item(&db, &e.item_id).await?.into_iter().filter(|s| s.version_id == version.id && s.sha256 == version.sha256).collect();
+    let p = Rc::new(Published { version, signatures });
+    VERSIONS.with(|v| {
+        let mut v = v.borrow_mut();
+        if v.len() >= VERSIONS_KEPT {
+            v.clear();
+        }
+        v.insert(e.version_id.clone(), p.clone());
+    });
+    Ok(Some(p))
+}

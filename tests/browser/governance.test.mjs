@@ -1,0 +1,172 @@
+// Browser test (headless Chromium, JavaScript disabled: every step is a plain HTML form or
+// link), on each host in turn (MEDPORTAL_BROWSER_HOSTS, default `workerd,spin`), dev mode:
+//
+//   an HCP practising in DE visits the home page → an author signs in (email link + TOTP),
+//   creates an item for DE, attaches a PDF and submits it → the medical, legal and regulatory
+//   reviewers each sign it with a step-up (a fresh TOTP code) → the publisher publishes it →
+//   the HCP reads it with its download, and finds it on the home page under
+//   "New since your last visit".
+//
+// That last section is the reader work of issue 13, built in parallel: the final assertion
+// runs only with MEDPORTAL_EXPECT_NEW_SINCE=1 (to be switched on, or the switch removed, when
+// that section is merged). Without it the test still proves everything up to publication and
+// the HCP's reading of the item and its file.
+//
+// Run: node --test tests/browser/governance.test.mjs  (after make build-dev spin-cli migrate-cli)
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { chromium } from "playwright-core";
+import { startBareHost } from "../contract/hosts.mjs";
+import { totp, DEMO_TOTP } from "../contract/browser.mjs";
+import { DEV_SEARCH_INDEX_TOKEN, importLibrary } from "../workerd/search-seed.mjs";
+
+const HOSTS = (process.env.MEDPORTAL_BROWSER_HOSTS ?? "workerd,spin").split(",").filter(Boolean);
+const EXPECT_NEW_SINCE = process.env.MEDPORTAL_EXPECT_NEW_SINCE === "1";
+const LIMIT = { timeout: 240_000 };
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
+const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+function chromiumPath() {
+  const found = [process.env.CHROMIUM_BIN, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) => p && existsSync(p));
+  if (!found) throw new Error("Chromium not found: run `make chromium` (apt-get install chromium) or set CHROMIUM_BIN");
+  return found;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+}, LIMIT);
+after(async () => browser?.close());
+
+for (const hostName of HOSTS) {
+  describe(`governed publication on ${hostName}`, () => {
+    let portal, origin;
+    before(async () => {
+      for (let attempt = 0; !portal; attempt++) {
+        const port = await freePort();
+        origin = `http://127.0.0.1:${port}`;
+        try {
+          portal = await startBareHost(hostName, { dev_mode: "true", public_origin: origin }, { port });
+        } catch (e) {
+          if (attempt >= 2) throw e;
+        }
+      }
+      await importLibrary(portal.url, DEV_SEARCH_INDEX_TOKEN);
+    }, LIMIT);
+    after(() => portal?.stop());
+
+    /** A fresh profile without JavaScript; HTTP errors other than `allowed` are problems. */
+    async function person() {
+      const context = await browser.newContext({ javaScriptEnabled: false, baseURL: origin, locale: "en-US" });
+      const page = await context.newPage();
+      const problems = [];
+      page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`));
+      return { context, page, problems };
+    }
+    /** Clicks `selector` and waits for the page it leads to. */
+    const follow = (page, selector, url) => Promise.all([page.waitForURL(url, { waitUntil: "load" }), page.click(selector)]);
+
+    /** Signs `email` in with the emailed link (from the dev outbox); staff add a TOTP code. */
+    async function signIn(email, staff) {
+      const p = await person();
+      await p.page.goto("/login");
+      await p.page.fill("#email", email);
+      await follow(p.page, 'main form[action="/login"] button[type=submit]', "**/login");
+      await p.page.goto("/dev/outbox");
+      const href = await p.page.locator(`li.card:has-text("${email}") a[href*="/login/verify?"]`).first().getAttribute("href");
+      await p.page.goto(href);
+      await follow(p.page, 'main form[action="/login/verify"] button[type=submit]', staff ? "**/login/totp" : "**/account");
+      if (staff) {
+        await p.page.fill("#code", totp(DEMO_TOTP, 0));
+        await follow(p.page, 'main form[action="/login/totp"] button[type=submit]', (u) => !u.pathname.startsWith("/login"));
+      }
+      return p;
+    }
+
+    test("author creates and attaches → medical, legal, regulatory sign with step-up → published → the HCP finds it", LIMIT, async () => {
+      const run = Date.now().toString(36);
+      const title = `Apixaban renal dosing leaflet ${run}`;
+      const slug = `bt-apixaban-${run}`;
+
+      // the HCP (country of practice DE) visits before anything is published
+      const hcp = await signIn("anna.mueller@example.org", false);
+      await hcp.page.goto("/");
+      assert.ok(!(await hcp.page.content()).includes(title));
+
+      // the author creates the draft for DE, attaches a PDF, submits it for review
+      const author = await signIn("sophie.martin@example.org", true);
+      await author.page.goto("/author");
+      const form = 'main form[action="/author"]';
+      for (const [id, value] of [["slug", slug], ["language", "en"], ["title", title], ["summary", `Dosing by creatinine clearance ${run}.`],
+        ["body", "## Dosing\n\n- 5 mg twice daily\n- 2.5 mg twice daily with two of age, weight, creatinine criteria\n"],
+        ["area", "cardiology"], ["markets", "DE"], ["reviewed_on", day(-1)], ["expires_on", day(365)]]) {
+        await author.page.fill(`${form} #${id}`, value);
+      }
+      await author.page.selectOption(`${form} #type`, "prescribing_information");
+      await author.page.selectOption(`${form} #audience`, "hcp");
+      await follow(author.page, `${form} button[type=submit]`, /\/author\/\w+$/);
+      const itemPath = new URL(author.page.url()).pathname;
+      const id = itemPath.split("/").pop();
+      await author.page.setInputFiles("#file", { name: "Leaflet.pdf", mimeType: "application/pdf", buffer: PDF });
+      await follow(author.page, 'main form[action$="/files"] button[type=submit]', `**${itemPath}`);
+      assert.match(await author.page.locator("#files-title + table").innerText(), /Leaflet\.pdf/);
+      await follow(author.page, 'main form[action$="/submit"] button[type=submit]', `**${itemPath}`);
+      assert.match(await author.page.locator("main p.lead").innerText(), /In review, version 1/);
+
+      // each reviewer re-authenticates with a fresh code and signs
+      for (const [discipline, email] of [["medical", "jan.devries@example.org"], ["legal", "sarah.johnson@example.org"], ["regulatory", "klaus.weber@example.org"]]) {
+        const r = await signIn(email, true);
+        await r.page.goto(`/review/${id}`);
+        await follow(r.page, `main a[href*="/account/step-up"][href*="%3A${discipline}"]`, "**/account/step-up**");
+        await r.page.fill("#code", totp(DEMO_TOTP, 1));
+        await follow(r.page, 'main form[action="/account/step-up"] button[type=submit]', "**/account/step-up");
+        await r.page.fill("#comment", `${discipline} review: consistent with the SmPC`);
+        await follow(r.page, 'main form:has(input[name="assertion"]) button[type=submit]', `**/review/${id}`);
+        assert.deepEqual(r.problems, [], `${discipline} reviewer`);
+        await r.context.close();
+      }
+      await author.page.goto(itemPath);
+      assert.match(await author.page.locator("main p.lead").innerText(), /Approved, version 1/);
+
+      // the publisher publishes
+      const publisher = await signIn("tom.obrien@example.org", true);
+      await publisher.page.goto(itemPath);
+      await follow(publisher.page, 'main form[action$="/publish"] button[type=submit]', `**${itemPath}`);
+      assert.match(await publisher.page.locator("main p.lead").innerText(), /Published, version 1/);
+
+      // the HCP reads it, with its signatures and its download
+      await hcp.page.goto(`/content/${slug}`);
+      assert.match(await hcp.page.locator("main h1").innerText(), new RegExp(title));
+      assert.match(await hcp.page.locator("main").innerText(), /Dr\. Klaus Weber/);
+      const file = await hcp.page.locator('main a[href^="/files/"]').getAttribute("href");
+      const got = await hcp.context.request.get(file);
+      assert.equal(got.status(), 200);
+      assert.deepEqual(Buffer.from(await got.body()), PDF);
+
+      // … and on the home page under "New since your last visit" (the reader section)
+      await hcp.page.goto("/");
+      if (EXPECT_NEW_SINCE) {
+        const section = hcp.page.locator("main section", { has: hcp.page.locator("h2", { hasText: "New since your last visit" }) });
+        assert.equal(await section.count(), 1, "one section headed “New since your last visit”");
+        assert.match(await section.innerText(), new RegExp(title));
+      }
+      for (const p of [hcp, author, publisher]) {
+        assert.deepEqual(p.problems, []);
+        await p.context.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,120 @@
+// Files attached to content items (issue 13, item 7) on every host: an author attaches files to
+// a draft (multipart, as the form without JavaScript sends it); the type is sniffed from the
+// bytes and refused outside PDF/PNG/JPEG, an oversized file is refused, a file carrying the
+// EICAR test signature is refused by the scan and never stored; once the item is signed by
+// medical, legal and regulatory reviewers and published for DE, `/files/{id}` streams the exact
+// bytes to a verified HCP of DE and to staff, and answers 404 to an HCP of another market, to
+// anonymous visitors and after a withdrawal. No bucket URL appears anywhere.
+// Run: MEDPORTAL_HOSTS=native node --test tests/contract/files.test.mjs
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startHost } from "./hosts.mjs";
+import { csrfOf, emailSignIn, staffSignIn, totp, DEMO_TOTP } from "./browser.mjs";
+
+const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
+const REVIEWERS = [
+  ["medical", "jan.devries@example.org"],
+  ["legal", "sarah.johnson@example.org"],
+  ["regulatory", "klaus.weber@example.org"],
+];
+const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const unescape = (s) => s.replaceAll("&amp;", "&");
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
+const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+for (const name of HOSTS) {
+  describe(`content files on ${name}`, { timeout: 300_000 }, () => {
+    let host, author, admin, hcpDe, hcpUs;
+    const reviewers = {};
+    const run = Date.now().toString(36);
+    const slug = `ct-files-${run}`;
+    let id;
+
+    before(async () => {
+      host = await startHost(name);
+      author = await staffSignIn(host, "sophie.martin@example.org");
+      admin = await staffSignIn(host, "tom.obrien@example.org");
+      for (const [d, email] of REVIEWERS) reviewers[d] = await staffSignIn(host, email);
+      hcpDe = await emailSignIn(host, "anna.mueller@example.org");
+      hcpUs = await emailSignIn(host, "maria.garcia@example.org");
+    });
+    after(async () => host?.stop());
+
+    const item = () => `/author/${id}`;
+    const csrf = async (b, path) => csrfOf(await (await b.get(path)).text());
+    const attach = async (name, data) => author.upload(`${item()}/files`, { csrf: await csrf(author, item()) }, { field: "file", name, type: "application/pdf", data });
+
+    test("attach (type, size and scan checked) → sign → publish → streamed to readers of the item only", async () => {
+      const created = await author.post("/author", {
+        csrf: await csrf(author, "/author"), slug, language: "en", type: "prescribing_information",
+        title: `Apixaban leaflet ${run}`, summary: "The leaflet.", body: "See the attached leaflet.",
+        area: "cardiology", audience: "hcp", markets: "DE", reviewed_on: day(-1), expires_on: day(365),
+      });
+      assert.equal(created.status, 303, await created.text());
+      id = created.headers.get("location").split("/").pop();
+
+      // the type comes from the bytes (declared application/pdf, named .pdf: still HTML)
+      const html = await attach("leaflet.pdf", Buffer.from("<html><script>alert(1)</script></html>"));
+      assert.equal(html.status, 400);
+      assert.match(await html.text(), /Choose a PDF, PNG or JPEG file/);
+      // larger than the limit the form states
+      const limitKb = Number((await (await author.get(item())).text()).match(/up to (\d+) KB/)[1]);
+      const big = await attach("big.pdf", Buffer.concat([PDF, Buffer.alloc(limitKb * 1024, 0x20)]));
+      assert.equal(big.status, 400);
+      assert.match(await big.text(), /The file is too large/);
+      // the scan refuses the EICAR test signature: recorded as rejected, never stored
+      const infected = await attach("infected.pdf", Buffer.concat([PDF, Buffer.from(EICAR)]));
+      assert.equal(infected.status, 400);
+      assert.match(await infected.text(), /The malware scan refused this file/);
+      // a reader cannot attach
+      const byHcp = await hcpDe.upload(`${item()}/files`, { csrf: await csrf(hcpDe, "/") }, { field: "file", name: "x.pdf", type: "application/pdf", data: PDF });
+      assert.equal(byHcp.status, 403);
+      const ok = await attach("Leaflet v1.pdf", PDF);
+      assert.equal(ok.status, 303, await ok.text());
+      const page = await (await author.get(item())).text();
+      assert.match(page, /Refused by the malware scan/);
+      const file = page.match(/href="(\/files\/[A-Za-z0-9]+)"/)[1];
+      assert.doesNotMatch(page, /r2\.|blob_global|\.r2\.dev|amazonaws/);
+
+      // not yet published: staff get it, the German HCP does not
+      const staffGet = await author.get(file);
+      assert.equal(staffGet.status, 200);
+      assert.equal(staffGet.headers.get("content-type"), "application/pdf");
+      assert.deepEqual(Buffer.from(await staffGet.arrayBuffer()), PDF);
+      assert.equal((await hcpDe.get(file)).status, 404);
+
+      // medical, legal and regulatory sign (step-up with a TOTP code each), then publish
+      assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
+      for (const [d] of REVIEWERS) {
+        const b = reviewers[d];
+        const review = await (await b.get(`/review/${id}`)).text();
+        const link = unescape(review.match(new RegExp(`href="(/account/step-up\\?[^"]*%3A${d}[^"]*)"`))[1]);
+        const form = await (await b.get(link)).text();
+        const up = await b.post("/account/step-up", {
+          csrf: csrfOf(form), purpose: form.match(/name="purpose" value="([^"]+)"/)[1], return: form.match(/name="return" value="([^"]+)"/)[1], code: totp(DEMO_TOTP, 1),
+        });
+        const signPage = await up.text();
+        assert.equal(up.status, 200, signPage);
+        const signed = await b.post(signPage.match(/<form method="post" action="([^"]+)"/)[1], { csrf: csrfOf(signPage), assertion: signPage.match(/name="assertion" value="([^"]+)"/)[1], comment: "ok" });
+        assert.equal(signed.status, 303, await signed.text());
+      }
+      assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 303);
+
+      // the German HCP sees the download and gets the exact bytes, never cached by others
+      assert.match(await (await hcpDe.get(`/content/${slug}`)).text(), new RegExp(`href="${file}"`));
+      const got = await hcpDe.get(file);
+      assert.equal(got.status, 200);
+      assert.deepEqual(Buffer.from(await got.arrayBuffer()), PDF);
+      assert.equal(got.headers.get("cache-control"), "private, no-store");
+      assert.match(got.headers.get("content-disposition"), /attachment/);
+      // another market's HCP, anonymous visitors (whatever market they pick): 404
+      assert.equal((await hcpUs.get(file)).status, 404);
+      assert.equal((await fetch(host.url + file, { redirect: "manual" })).status, 404);
+      assert.equal((await fetch(`${host.url}${file}?market=DE`, { redirect: "manual" })).status, 404);
+      assert.equal((await fetch(`${host.url}/files/doesnotexist`, { redirect: "manual" })).status, 404);
+      // withdrawn: gone for readers on the next request
+      assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "superseded" })).status, 303);
+      assert.equal((await hcpDe.get(file)).status, 404);
+    });
+  });
+}
