@@ -3,41 +3,51 @@
 //! order. Which parts a reader sees is the visibility rule's; their progress is personal and
 //! kept by the engagement module in their home region.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global};
-use medportal_core::ports::{SqlStore, Statement};
-use medportal_core::{Ctx, Error, Platform, Result};
-use serde::Deserialize;
+#[cfg(any(test, feature = "dev"))]
+pub use placing::{Placement, place};
+use medportal_core::Result;
+use medportal_core::ports::SqlStore;
 
-use crate::model::valid_slug;
+/// Placing items in series: today only the demo library's import does it (staff authoring of
+/// series is not built yet), so development builds only.
+#[cfg(any(test, feature = "dev"))]
+mod placing {
+    use medportal_core::audit::{AuditEntry, Outcome, commit_global};
+    use medportal_core::ports::Statement;
+    use medportal_core::{Ctx, Error, Platform, Result};
+    use serde::Deserialize;
 
-/// An item's place in a series (the demo library's `series` field).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Placement {
-    pub id: String,
-    pub title: String,
-    pub position: i64,
-}
+    use crate::model::valid_slug;
 
-/// Puts `item_id` (of `language`) at its place in a series, naming the series in that
-/// language; audited.
-pub async fn place<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item_id: &str, language: &str, p: &Placement) -> Result<()> {
-    if !valid_slug(&p.id) || p.title.trim().is_empty() || p.title.len() > 300 || !(1..=1000).contains(&p.position) {
-        return Err(Error::bad_request("invalid_series", "A series needs a code, a title and a position from 1."));
+    /// An item's place in a series (the demo library's `series` field).
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct Placement {
+        pub id: String,
+        pub title: String,
+        pub position: i64,
     }
-    let stmts = vec![
-        Statement::new(
-            "INSERT INTO library_series (id, language, title) VALUES (?1, ?2, ?3) ON CONFLICT (id, language) DO UPDATE SET title = excluded.title",
-            vec![p.id.as_str().into(), language.into(), p.title.as_str().into()],
-        ),
-        Statement::new(
-            "INSERT INTO library_series_items (series_id, item_id, position) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (series_id, item_id) DO UPDATE SET position = excluded.position",
-            vec![p.id.as_str().into(), item_id.into(), p.position.into()],
-        ),
-    ];
-    let why = format!("series={}; position={}", p.id, p.position);
-    let entry = AuditEntry { actor, action: "content.series_placed", target: Some(item_id), outcome: Outcome::Success, reason: Some(&why) };
-    commit_global(ctx, stmts, &[entry]).await
+
+    /// Puts `item_id` (of `language`) at its place in a series, naming the series in that
+    /// language; audited.
+    pub async fn place<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item_id: &str, language: &str, p: &Placement) -> Result<()> {
+        if !valid_slug(&p.id) || p.title.trim().is_empty() || p.title.len() > 300 || !(1..=1000).contains(&p.position) {
+            return Err(Error::bad_request("invalid_series", "A series needs a code, a title and a position from 1."));
+        }
+        let stmts = vec![
+            Statement::new(
+                "INSERT INTO library_series (id, language, title) VALUES (?1, ?2, ?3) ON CONFLICT (id, language) DO UPDATE SET title = excluded.title",
+                vec![p.id.as_str().into(), language.into(), p.title.as_str().into()],
+            ),
+            Statement::new(
+                "INSERT INTO library_series_items (series_id, item_id, position) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (series_id, item_id) DO UPDATE SET position = excluded.position",
+                vec![p.id.as_str().into(), item_id.into(), p.position.into()],
+            ),
+        ];
+        let why = format!("series={}; position={}", p.id, p.position);
+        let entry = AuditEntry { actor, action: "content.series_placed", target: Some(item_id), outcome: Outcome::Success, reason: Some(&why) };
+        commit_global(ctx, stmts, &[entry]).await
+    }
 }
 
 /// The series `item_id` belongs to, if any.
