@@ -141,7 +141,8 @@ impl App for Content {
         req: Request,
     ) -> Result<Response> {
         let id = params.get("id").filter(|i| i.len() <= 64 && i.bytes().all(|b| b.is_ascii_alphanumeric())).unwrap_or("-");
-        match route {
+        let changes = req.method() != http::Method::GET && req.method() != http::Method::HEAD;
+        let resp = match route {
             // Public and cached: no session lookup.
             Route::Stylesheet => Ok(stylesheet()),
             #[cfg(any(test, feature = "dev"))]
@@ -166,7 +167,12 @@ impl App for Content {
             Route::Home | Route::Library | Route::LibraryRoot | Route::LibraryArea | Route::Series | Route::Item | Route::Versions | Route::Diff | Route::Legal(_) => {
                 reader(ctx, info, route, &params, &req).await
             }
+        };
+        if changes {
+            // Whatever it changed, this isolate's next reader request reads the library again.
+            live::forget();
         }
+        resp
     }
 
     fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {

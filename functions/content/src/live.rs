@@ -9,12 +9,14 @@
 //!   (its SHA-256 fixed, its signatures complete before it could be published), so an entry
 //!   never goes stale; the cache is bounded and cleared when full.
 //!
-//! Each reader request asks the database for one small row, the generation, and reloads the
-//! live table only when it moved: a publish, withdrawal, expiry or market change is seen by
-//! the very next request on every isolate (no staleness). Visibility (market, audience,
-//! title setting) and expiry (against today's UTC date) are decided per request in memory.
-//! A Spin component instance lives for one request, so there the caches only save the
-//! repeated reads within that request.
+//! A reader request asks the database for one small row, the generation, and reloads the
+//! live table only when it moved. On Workers an isolate asks at most once a second
+//! ([`RECHECK_MS`]) and forgets its table after every state-changing request it served: a
+//! publish, withdrawal or market change is seen by the next request of the isolate that made
+//! it and by every other isolate within one second. On Spin and natively every request asks
+//! (no staleness; a Spin instance lives for one request anyway). Visibility (market,
+//! audience, title setting) and expiry (against today's UTC date) are decided per request in
+//! memory, so an expiry date takes effect at midnight UTC without any reload.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -26,6 +28,12 @@ use medportal_core::{Ctx, Platform, Result};
 use crate::files::{self, File};
 use crate::signature::{self, Signature};
 use crate::version::{self, Version};
+
+/// How long (ms) a Workers isolate trusts its live table without asking for the generation.
+#[cfg(feature = "workers")]
+pub const RECHECK_MS: i64 = 1000;
+#[cfg(not(feature = "workers"))]
+pub const RECHECK_MS: i64 = 0;
 
 /// Published versions kept per isolate (then the cache starts over).
 const VERSIONS_KEPT: usize = 128;
@@ -92,25 +100,38 @@ pub struct Published {
 }
 
 thread_local! {
-    static LIVE: RefCell<Option<Rc<Snapshot>>> = const { RefCell::new(None) };
+    /// The live table and when (ms) its generation was last confirmed.
+    static LIVE: RefCell<Option<(Rc<Snapshot>, i64)>> = const { RefCell::new(None) };
     static VERSIONS: RefCell<HashMap<String, Rc<Published>>> = RefCell::new(HashMap::new());
 }
 
 /// The live table as of now: one query for the generation, the table itself only when the
 /// generation moved since this isolate last loaded it.
 pub async fn current<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Rc<Snapshot>> {
+    let now = ctx.now_ms();
+    let fresh = LIVE.with(|l| l.borrow().as_ref().filter(|(_, at)| RECHECK_MS > 0 && (0..RECHECK_MS).contains(&(now - at))).map(|(s, _)| s.clone()));
+    if let Some(s) = fresh {
+        return Ok(s);
+    }
     let db = ctx.global_sql().await?;
     let rows = db.query("SELECT epoch, value FROM library_generation WHERE id = 1", &[]).await?;
     let generation = match rows.first() {
         Some(r) => (r.text(0)?, r.int(1)?),
         None => return Err(medportal_core::Error::internal("library_generation has no row")),
     };
-    if let Some(s) = LIVE.with(|l| l.borrow().clone()).filter(|s| s.generation == generation) {
-        return Ok(s);
-    }
-    let snapshot = Rc::new(load(&db, generation).await?);
-    LIVE.with(|l| *l.borrow_mut() = Some(snapshot.clone()));
+    let cached = LIVE.with(|l| l.borrow().as_ref().map(|(s, _)| s.clone())).filter(|s| s.generation == generation);
+    let snapshot = match cached {
+        Some(s) => s,
+        None => Rc::new(load(&db, generation).await?),
+    };
+    LIVE.with(|l| *l.borrow_mut() = Some((snapshot.clone(), now)));
     Ok(snapshot)
+}
+
+/// Forgets the live table: called after every state-changing request, so the isolate that
+/// changed the library reads it again on its next request.
+pub fn forget() {
+    LIVE.with(|l| *l.borrow_mut() = None);
 }
 
 async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot> {
