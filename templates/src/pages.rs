@@ -295,11 +295,12 @@ pub fn library(ctx: &PageContext, view: &LibraryView) -> Markup {
     } else {
         t(l, Msg::LibraryTitle).to_string()
     };
-    let mut base = String::from(paths::content::LIBRARY);
-    for (name, value) in [
-        (paths::TYPE_PARAM, content_type),
-        (paths::AREA_PARAM, area),
-    ] {
+    // An area's library has its own path (`/library/{area}`).
+    let mut base = match area {
+        Some(a) => paths::content::library_area(&encode_query_value(a)),
+        None => String::from(paths::content::LIBRARY),
+    };
+    for (name, value) in [(paths::TYPE_PARAM, content_type)] {
         if let Some(value) = value {
             base.push(if base.contains('?') { '&' } else { '?' });
             base.push_str(name);

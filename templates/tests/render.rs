@@ -905,8 +905,8 @@ fn library_filters_count_and_pagination() {
     assert!(html.contains(">12,345 items</h2>"));
     assert!(html.contains("href=\"/content\">Clear filters</a>"));
     // Pagination keeps the filters.
-    assert!(html.contains("href=\"/content?type=faq_answer&amp;area=oncology&amp;page=2\" rel=\"prev\""));
-    assert!(html.contains("href=\"/content?type=faq_answer&amp;area=oncology&amp;page=1029\""));
+    assert!(html.contains("href=\"/library/oncology?type=faq_answer&amp;page=2\" rel=\"prev\""));
+    assert!(html.contains("href=\"/library/oncology?type=faq_answer&amp;page=1029\""));
     assert_eq!(html.matches("<article class=\"card\">").count(), 3);
 
     let html = library(&ctx(Locale::De, false), &views["library-filtered-paged"]).into_string();
@@ -1298,7 +1298,7 @@ fn user_strings_on_new_pages_are_escaped() {
     assert!(pages[0].contains("value=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;\""));
     // Filter values are percent-encoded in pagination links.
     assert!(pages[2].contains(
-        "href=\"/content?type=%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E%26&amp;area="
+        "href=\"/library/%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E%26?type=%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E%26&amp;page="
     ));
     // Mail text sits escaped in <pre>; the link stops at the quote.
     assert!(pages[4].contains(
