@@ -152,6 +152,20 @@ pub mod inquiries {
     }
 }
 
+/// Pharmacovigilance (the inquiries function): the cases the screening opens.
+pub mod pv {
+    pub const CASES: &str = "/pv/cases";
+    pub const CASE: &str = "/pv/cases/{id}";
+    pub const FORWARD: &str = "/pv/cases/{id}/forward";
+
+    pub fn case(id: &str) -> String {
+        format!("/pv/cases/{id}")
+    }
+    pub fn forward(id: &str) -> String {
+        format!("/pv/cases/{id}/forward")
+    }
+}
+
 /// Audit: the public data-protection and audit-trail page.
 pub mod audit {
     pub const DATA_PROTECTION: &str = "/audit";

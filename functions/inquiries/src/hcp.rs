@@ -70,9 +70,22 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
             return Ok(medportal_web::html(StatusCode::UNPROCESSABLE_ENTITY, views::inquiry_form(&page, &view)));
         }
     };
-    let who = Asker { user_id: s.user_id(), region: s.region, market: s.country(), language: page.locale.code() };
+    let who = Asker { user_id: s.user_id(), region: s.region, market: s.country(), language: page.locale.code(), at: received_at(ctx, &f) };
     let inq = inquiry::submit(ctx, &who, f.trimmed("key"), &draft).await?;
     Ok(medportal_web::html(StatusCode::OK, views::confirmation(&page, &inq.reference, inquiry::due_at(&inq))))
+}
+
+/// The receipt time: now. In development builds with dev mode on, the contract suite may set
+/// it (`dev_received_at`, unix seconds) to prove due times across weekends and holidays.
+fn received_at<P: Platform>(ctx: &Ctx<'_, P>, f: &Form) -> time::OffsetDateTime {
+    #[cfg(any(test, feature = "dev"))]
+    if ctx.config.dev_mode
+        && let Some(at) = f.trimmed("dev_received_at").parse::<i64>().ok().and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+    {
+        return at;
+    }
+    let _ = f;
+    ctx.now()
 }
 
 pub async fn thread<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, reference: &str) -> Result<Response> {

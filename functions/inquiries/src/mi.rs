@@ -14,6 +14,7 @@ use crate::citations;
 use crate::inquiry::{self, Inquiry};
 use crate::model::Status;
 use crate::notify;
+use crate::pv;
 use crate::thread;
 
 async fn load<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, reference: &str) -> Result<Inquiry> {
@@ -46,7 +47,9 @@ pub async fn metrics<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Re
 pub async fn inquiry<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, reference: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::TriageInquiry).await?;
     let inq = load(ctx, &s, reference).await?;
-    let messages = thread::messages(&ctx.region(s.region).sql().await?, &inq.id, true).await?;
+    let db = ctx.region(s.region).sql().await?;
+    let messages = thread::messages(&db, &inq.id, true).await?;
+    let flags = pv::of_inquiry(&db, &inq.id).await?;
     let (csrf, _) = csrf::form_token(ctx, req, Some(&s))?;
     let moves = [Status::Triaged, Status::InProgress, Status::Referred, Status::Closed]
         .into_iter()
@@ -59,6 +62,7 @@ pub async fn inquiry<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Re
         assignee: inq.assignee.clone(),
         moves,
         open: inq.status.open(),
+        flags: flags.into_iter().map(|c| views::FlagView { kind: c.kind.code().to_owned(), status: c.status.code().to_owned(), reasons: c.reasons }).collect(),
     };
     Ok(medportal_web::html(StatusCode::OK, views::workspace(&medportal_web::page_context(ctx, info, "", Some(&s)), &view)))
 }

@@ -21,21 +21,50 @@ pub fn recognise(input: &str) -> Option<String> {
     recognise_in(NAMES, &wanted).then_some(wanted)
 }
 
-fn recognise_in(list: &[u8], wanted: &str) -> bool {
+/// The vocabulary's names among `words` (lowercase; single words and pairs), in the order
+/// of the list: one pass over it.
+pub fn mentioned(words: &[&str]) -> Vec<String> {
+    let mut wanted: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+    wanted.extend(words.windows(2).map(|p| format!("{} {}", p[0], p[1])));
+    wanted.retain(|w| (3..=100).contains(&w.len()));
+    wanted.sort();
+    wanted.dedup();
+    let mut out = Vec::new();
+    each_name(NAMES, |name| {
+        if wanted.binary_search_by(|w| w.as_bytes().cmp(name)).is_ok() {
+            out.push(String::from_utf8_lossy(name).into_owned());
+        }
+        true
+    });
+    out
+}
+
+/// Calls `f` with every name of a front-coded list, in order, until it returns false.
+fn each_name(list: &[u8], mut f: impl FnMut(&[u8]) -> bool) {
     let mut name: Vec<u8> = Vec::with_capacity(128);
     let mut rest = list;
     while let Some((&shared, tail)) = rest.split_first() {
         let end = tail.iter().position(|&b| b == b'\n').unwrap_or(tail.len());
         name.truncate(usize::from(shared));
         name.extend_from_slice(&tail[..end]);
-        match name.as_slice().cmp(wanted.as_bytes()) {
-            std::cmp::Ordering::Equal => return true,
-            std::cmp::Ordering::Greater => return false,
-            std::cmp::Ordering::Less => {}
+        if !f(&name) {
+            return;
         }
         rest = tail.get(end + 1..).unwrap_or(&[]);
     }
-    false
+}
+
+fn recognise_in(list: &[u8], wanted: &str) -> bool {
+    let mut hit = false;
+    each_name(list, |name| match name.cmp(wanted.as_bytes()) {
+        std::cmp::Ordering::Equal => {
+            hit = true;
+            false
+        }
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Less => true,
+    });
+    hit
 }
 
 #[cfg(test)]
@@ -67,5 +96,6 @@ mod tests {
         let list = b"\x00abc\n\x02d\n";
         assert!(recognise_in(list, "abc") && recognise_in(list, "abd"));
         assert!(!recognise_in(list, "ab") && !recognise_in(list, "abe") && !recognise_in(list, "a"));
+        assert_eq!(mentioned(&["my", "patient", "on", "eliquis", "and", "novo", "nordisk"]), ["eliquis"]);
     }
 }

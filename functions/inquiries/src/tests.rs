@@ -239,3 +239,48 @@ fn publish_demo_item(host: &TestHost) {
         pollster::block_on(db.execute(&s, &[])).unwrap();
     }
 }
+
+#[test]
+fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
+    let host = TestHost::new();
+    // Thursday 24 Dec 2026 10:00 UTC in DE: the 25th and 26th are holidays, then a weekend
+    let day0 = "1798106400";
+    let mut f = FORM.to_vec();
+    f.retain(|(k, _)| *k != "question");
+    f.extend([("question", "My patient (pv-canary-4k) developed a severe nosebleed after starting Eliquis."), ("key", "kpvpvpvpvpvpvpvpvpvpvpvpv1"), ("dev_received_at", day0)]);
+    let r = reference(&TestHost::text(&post(&host, "/inquiries/new", &anna(&host), &f)));
+    assert_eq!(sql(&host, "db_eu", "SELECT kind || ' ' || status || ' ' || reporter || ' ' || product FROM pv_cases"), ["adverse_event open eu-u-hcp-01 eliquis"]);
+    let times = sql(&host, "db_eu", "SELECT received_at || ' ' || forward_due_at || ' ' || expedited_due_at FROM pv_cases");
+    // day 0; Monday 28 Dec 10:00; Friday 8 Jan 2027 10:00
+    assert_eq!(times, [format!("{day0} 1798452000 1799402400")]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_events WHERE action = 'pv.case_opened'"), ["1"]);
+    for store in ["db_us", "db_global"] {
+        assert_eq!(sql(&host, store, "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["0"], "{store}");
+    }
+    // a plain question opens none; a flagged follow-up opens a second case
+    submit(&host, &anna(&host), "kplainplainplainplainplain");
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["1"]);
+    assert_eq!(post(&host, &format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "The blister was cracked and two tablets were broken.")]).status(), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT kind FROM pv_cases ORDER BY rowid"), ["adverse_event", "product_complaint"]);
+    // the specialist sees why it was flagged; the PV role works the cases, nobody else
+    let work = TestHost::text(&get(&host, &format!("/mi/inquiries/{r}"), &eva(&host)));
+    assert!(work.contains("Safety screening") && work.contains("Event term: <q>nosebleed</q>") && work.contains("Patient mention: <q>my patient</q>"), "{work}");
+    let petra = cookie(&host, "eu-u-pv-01", "eu", "DE", &["pv_officer"], "verified", true);
+    assert_eq!(get(&host, "/pv/cases", &eva(&host)).status(), 403);
+    assert_eq!(get(&host, "/pv/cases", &anna(&host)).status(), 403);
+    let list = TestHost::text(&get(&host, "/pv/cases", &petra));
+    assert!(list.contains(&r) && list.contains("Adverse event") && list.contains("Product complaint"));
+    let id = sql(&host, "db_eu", "SELECT id FROM pv_cases WHERE kind = 'adverse_event'").remove(0);
+    let case = TestHost::text(&get(&host, &format!("/pv/cases/{id}"), &petra));
+    assert!(case.contains("eu-u-hcp-01") && case.contains("my patient") && case.contains("pv-canary-4k") && case.contains("2026-12-28T10:00:00Z"), "{case}");
+    assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
+    assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
+    assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || forwarded_by FROM pv_cases WHERE id = (SELECT id FROM pv_cases WHERE kind = 'adverse_event')"), ["forwarded eu-u-pv-01"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_events WHERE action = 'pv.case_forwarded'"), ["on_time"]);
+    // a US PV officer does not see an EU case; cases are never deleted
+    let paul = cookie(&host, "us-u-pv-01", "us", "US", &["pv_officer"], "verified", true);
+    assert_eq!(get(&host, &format!("/pv/cases/{id}"), &paul).status(), 404);
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+    let eu = Region::from_code("eu").unwrap();
+    assert!(pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "DELETE FROM pv_cases", &[]).await }).is_err());
+}

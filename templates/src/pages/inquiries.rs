@@ -42,6 +42,16 @@ pub fn label(l: Locale, code: &str) -> &str {
         "email" => Msg::InqChanEmail,
         "phone" => Msg::InqChanPhone,
         "letter" => Msg::InqChanLetter,
+        "adverse_event" => Msg::InqPvKindAdverseEvent,
+        "product_complaint" => Msg::InqPvKindProductComplaint,
+        "open" => Msg::InqPvStatusOpen,
+        "forwarded" => Msg::InqPvStatusForwarded,
+        "event" => Msg::InqPvRuleEvent,
+        "patient" => Msg::InqPvRulePatient,
+        "occurrence" => Msg::InqPvRuleOccurrence,
+        "defect" => Msg::InqPvRuleDefect,
+        "item" => Msg::InqPvRuleItem,
+        "product" => Msg::InqPvRuleProduct,
         _ => return "—",
     };
     t(l, m)
@@ -355,6 +365,41 @@ pub struct WorkView {
     /// Status codes the inquiry may move to from here (triaged, in_progress, referred, closed).
     pub moves: Vec<&'static str>,
     pub open: bool,
+    /// The PV cases the screening opened on this inquiry.
+    pub flags: Vec<FlagView>,
+}
+
+/// A screening flag on an inquiry, for the specialist: the case's kind, status and reasons.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagView {
+    pub kind: String,
+    pub status: String,
+    /// `rule: term` lines.
+    pub reasons: Vec<String>,
+}
+
+fn reasons(l: Locale, lines: &[String]) -> Markup {
+    html! {
+        ul.reasons { @for r in lines {
+            @let (rule, term) = r.split_once(": ").unwrap_or(("", r));
+            li { (label(l, rule)) ": " q { (term) } }
+        } }
+    }
+}
+
+fn flags(l: Locale, flags: &[FlagView]) -> Markup {
+    html! {
+        @if !flags.is_empty() {
+            section.flags aria-labelledby="flags" {
+                h2 id="flags" { (t(l, Msg::InqPvFlags)) }
+                (notice(NoticeKind::Warning, html! { p { (t(l, Msg::InqPvFlagsIntro)) } }))
+                @for f in flags {
+                    h3 { (label(l, &f.kind)) " (" (label(l, &f.status)) ")" }
+                    (reasons(l, &f.reasons))
+                }
+            }
+        }
+    }
 }
 
 pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
@@ -367,6 +412,7 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
         html! {
             h1 { (t(l, Msg::InqThreadTitle)) " " (th.reference) }
             (details(l, th))
+            (flags(l, &v.flags))
             p { (t(l, Msg::InqColAssignee)) ": " (v.assignee.as_deref().unwrap_or("—")) }
             @if v.open && !v.mine {
                 form method="post" action=(action("assign")) { (csrf_field(&th.csrf)) (button(ButtonKind::Secondary, t(l, Msg::InqAssignMe))) }
@@ -448,6 +494,110 @@ pub fn metrics(ctx: &PageContext, v: &MetricsView) -> Markup {
             (bars("chart-products", t(l, Msg::InqMetricsProducts), &v.products))
             (bars("chart-categories", t(l, Msg::InqMetricsCategories), &categories))
             p { a href=(p::QUEUE) { (t(l, Msg::InqQueueTitle)) } }
+        },
+    )
+}
+
+/// A PV case in the queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRow {
+    pub href: String,
+    pub reference: String,
+    pub kind: String,
+    pub status: String,
+    pub market: String,
+    pub received: OffsetDateTime,
+    pub forward_due: OffsetDateTime,
+    pub expedited_due: OffsetDateTime,
+    /// Open and past its forward-to-PV due time.
+    pub overdue: bool,
+}
+
+/// The PV officers' queue of their region.
+pub fn pv_cases(ctx: &PageContext, rows: &[CaseRow]) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::InqPvTitle),
+        html! {
+            h1 { (t(l, Msg::InqPvTitle)) }
+            p.lead { (t(l, Msg::InqPvIntro)) }
+            @if rows.is_empty() { p { (t(l, Msg::InqPvNone)) } } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th scope="col" { (t(l, Msg::InqPvColCase)) }
+                        th scope="col" { (t(l, Msg::InqPvColKind)) }
+                        th scope="col" { (t(l, Msg::InqColStatus)) }
+                        th scope="col" { (t(l, Msg::InqColMarket)) }
+                        th scope="col" { (t(l, Msg::InqPvDay0)) }
+                        th scope="col" { (t(l, Msg::InqPvForwardDue)) }
+                        th scope="col" { (t(l, Msg::InqPvExpeditedDue)) }
+                    } }
+                    tbody { @for r in rows { tr {
+                        td { a href=(r.href) { (r.reference) } }
+                        td { (label(l, &r.kind)) }
+                        td { (label(l, &r.status)) }
+                        td { (r.market) }
+                        td { (when(l, r.received)) }
+                        td { (when(l, r.forward_due)) @if r.overdue { " " strong { (t(l, Msg::InqPvOverdue)) } } }
+                        td { (when(l, r.expedited_due)) }
+                    } } }
+                } }
+            }
+        },
+    )
+}
+
+/// One PV case: the four minimum elements, why it was flagged, the clocks, forwarding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseView {
+    pub csrf: String,
+    pub forward_href: String,
+    pub row: CaseRow,
+    pub reporter: Option<String>,
+    pub patient: Option<String>,
+    pub product: Option<String>,
+    pub event: Option<String>,
+    pub reasons: Vec<String>,
+    pub verbatim: String,
+    /// When and by whom it was forwarded.
+    pub forwarded: Option<(OffsetDateTime, String)>,
+}
+
+pub fn pv_case(ctx: &PageContext, v: &CaseView) -> Markup {
+    let l = ctx.locale;
+    let r = &v.row;
+    let known = |x: &Option<String>| x.clone().unwrap_or_else(|| t(l, Msg::InqPvUnknown).to_owned());
+    page(
+        ctx,
+        &format!("{} {}", t(l, Msg::InqPvCaseTitle), r.reference),
+        html! {
+            h1 { (t(l, Msg::InqPvCaseTitle)) " " (r.reference) }
+            dl.case {
+                dt { (t(l, Msg::InqPvColKind)) } dd { (label(l, &r.kind)) }
+                dt { (t(l, Msg::InqColStatus)) } dd { (label(l, &r.status)) }
+                dt { (t(l, Msg::InqPvReporter)) } dd { (known(&v.reporter)) }
+                dt { (t(l, Msg::InqPvPatient)) } dd { (known(&v.patient)) }
+                dt { (t(l, Msg::InqPvProduct)) } dd { (known(&v.product)) }
+                dt { (t(l, Msg::InqPvEvent)) } dd { (known(&v.event)) }
+                dt { (t(l, Msg::InqColMarket)) } dd { (r.market) }
+                dt { (t(l, Msg::InqPvDay0)) } dd { (when(l, r.received)) }
+                dt { (t(l, Msg::InqPvForwardDue)) } dd.forward-due { (when(l, r.forward_due)) @if r.overdue { " " strong { (t(l, Msg::InqPvOverdue)) } } }
+                dt { (t(l, Msg::InqPvExpeditedDue)) } dd.expedited-due { (when(l, r.expedited_due)) }
+            }
+            h2 { (t(l, Msg::InqPvReasons)) }
+            (reasons(l, &v.reasons))
+            h2 { (t(l, Msg::InqPvVerbatim)) }
+            blockquote { (paragraphs(&v.verbatim)) }
+            @if let Some((at, who)) = &v.forwarded {
+                (notice(NoticeKind::Success, html! { p { (t(l, Msg::InqPvForwarded)) ": " (when(l, *at)) " · " (who) } }))
+            } @else {
+                form method="post" action=(v.forward_href) {
+                    (csrf_field(&v.csrf))
+                    (button(ButtonKind::Primary, t(l, Msg::InqPvForward)))
+                }
+            }
+            p { a href=(paths::pv::CASES) { (t(l, Msg::InqPvTitle)) } }
         },
     )
 }
