@@ -130,6 +130,8 @@ pub mod inquiries {
     pub const MI_STATUS: &str = "/mi/inquiries/{ref}/status";
     pub const MI_NOTE: &str = "/mi/inquiries/{ref}/note";
     pub const MI_ANSWER: &str = "/mi/inquiries/{ref}/answer";
+    /// Marks an inquiry as an unsolicited off-label request.
+    pub const MI_OFF_LABEL: &str = "/mi/inquiries/{ref}/off-label";
 
     pub fn thread(reference: &str) -> String {
         format!("/inquiries/{reference}")
@@ -146,7 +148,7 @@ pub mod inquiries {
     pub fn mi_inquiry(reference: &str) -> String {
         format!("/mi/inquiries/{reference}")
     }
-    /// `action`: `assign`, `status`, `note` or `answer`.
+    /// `action`: `assign`, `status`, `note`, `answer` or `off-label`.
     pub fn mi_action(reference: &str, action: &str) -> String {
         format!("/mi/inquiries/{reference}/{action}")
     }

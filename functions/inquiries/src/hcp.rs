@@ -13,6 +13,7 @@ use medportal_templates::paths::inquiries as paths;
 use crate::form_keys;
 use crate::inquiry::{self, Asker, Inquiry, Submitted};
 use crate::model::Status;
+use crate::off_label;
 use crate::thread;
 
 /// The caller's own inquiry `reference`, or 404 (also for someone else's).
@@ -91,10 +92,12 @@ fn received_at<P: Platform>(ctx: &Ctx<'_, P>, f: &Form) -> time::OffsetDateTime 
 pub async fn thread<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, reference: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::SubmitInquiry).await?;
     let inq = own(ctx, &s, reference).await?;
-    let messages = thread::messages(&ctx.region(s.region).sql().await?, &inq.id, false).await?;
+    let db = ctx.region(s.region).sql().await?;
+    let (messages, off) = (thread::messages(&db, &inq.id, false).await?, off_label::of(&db, &inq.id).await?);
     let (csrf, _) = csrf::form_token(ctx, req, Some(&s))?;
-    let view = crate::views::thread(&inq, &messages, csrf);
-    Ok(medportal_web::html(StatusCode::OK, views::thread(&medportal_web::page_context(ctx, info, "", Some(&s)), &view)))
+    let page = medportal_web::page_context(ctx, info, "", Some(&s));
+    let view = crate::views::thread(&inq, &messages, off, page.locale.code(), csrf);
+    Ok(medportal_web::html(StatusCode::OK, views::thread(&page, &view)))
 }
 
 /// What the owner can do in the thread.

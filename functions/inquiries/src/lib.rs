@@ -11,6 +11,7 @@
 //! | `thread` | `inquiry_messages` (question, follow-ups, answers, internal notes) |
 //! | `form_keys` | `inquiry_form_keys`: exactly-once submission |
 //! | `citations` | reads the library's published versions an answer cites (db_global) |
+//! | `off_label` | `inquiry_off_label`: unsolicited off-label requests, product information |
 //! | `notify` | mails the owner a link on news (never medical content) |
 //! | `screening` | adverse-event and product-complaint rules (en, de) over what HCPs write |
 //! | `pv` | `pv_cases`: cases the screening opens, due times, forwarding |
@@ -25,6 +26,7 @@ mod inquiry;
 mod mi;
 mod model;
 mod notify;
+mod off_label;
 mod products;
 mod pv;
 mod pv_desk;
@@ -80,6 +82,7 @@ impl App for Inquiries {
                 .post(paths::MI_STATUS, Route::Work(Work::Status))
                 .post(paths::MI_NOTE, Route::Work(Work::Note))
                 .post(paths::MI_ANSWER, Route::Work(Work::Answer))
+                .post(paths::MI_OFF_LABEL, Route::Work(Work::OffLabel))
                 .get(pv_paths::CASES, Route::PvCases)
                 .get(pv_paths::CASE, Route::PvCase)
                 .post(pv_paths::FORWARD, Route::PvForward)

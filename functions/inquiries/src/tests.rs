@@ -284,3 +284,34 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     let eu = Region::from_code("eu").unwrap();
     assert!(pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "DELETE FROM pv_cases", &[]).await }).is_err());
 }
+
+#[test]
+fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indications_and_safety_information() {
+    let host = TestHost::new();
+    let r = reference(&TestHost::text(&submit(&host, &anna(&host), "koffoffoffoffoffoffoffoff1")));
+    let mi = format!("/mi/inquiries/{r}");
+    assert!(TestHost::text(&get(&host, &mi, &eva(&host))).contains("Mark as off-label (unsolicited)"));
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &anna(&host), &[("use", "x")]).status(), 403);
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "  ")]).status(), 400);
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children under 12")]).status(), 303);
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "again")]).status(), 409);
+    assert_eq!(sql(&host, "db_eu", "SELECT use_asked || ' ' || marked_by FROM inquiry_off_label"), ["Apixaban in children under 12 eu-u-mis-01"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_events WHERE action = 'inquiry.off_label'"), ["unsolicited"]);
+    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "There are limited data.")]).status(), 303);
+    let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
+    assert!(letter.contains("You asked about a use of this medicine that is not approved: Apixaban in children under 12."), "{letter}");
+    assert!(letter.contains("Approved indications") && letter.contains("non-valvular atrial fibrillation"));
+    assert!(letter.contains("Important safety information") && letter.contains("risk of bleeding"));
+    let de = host.send::<Inquiries>(request("GET", &format!("/inquiries/{r}"), &[("cookie", &anna(&host)), ("accept-language", "de")], vec![]));
+    let de = TestHost::text(&de);
+    assert!(de.contains("nicht zugelassenen Anwendung") && de.contains("Vorhofflimmern") && de.contains("Wichtige Sicherheitsinformationen"));
+    // the follow-up and the next answer stay in the same record
+    assert_eq!(post(&host, &format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "And in adolescents?")]).status(), 303);
+    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "No data either.")]).status(), 303);
+    let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
+    assert_eq!(letter.matches("You asked about a use of this medicine").count(), 2, "every letter");
+    let audit = sql(&host, "db_eu", "SELECT action FROM audit_events WHERE target = (SELECT id FROM inquiries) ORDER BY at, rowid");
+    for a in ["inquiry.submitted", "inquiry.off_label", "inquiry.answered", "inquiry.follow_up"] {
+        assert!(audit.iter().any(|x| x == a), "{a}: {audit:?}");
+    }
+}

@@ -242,18 +242,43 @@ pub struct ThreadView {
     pub may_follow_up: bool,
     pub may_rate: bool,
     pub may_close: bool,
+    /// Set when a specialist marked the inquiry an unsolicited off-label request.
+    pub off_label: Option<OffLabelView>,
+}
+
+/// What every response letter of an off-label inquiry carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffLabelView {
+    pub use_asked: String,
+    /// The approved indications and important safety information (configuration), if known.
+    pub information: Option<(String, String)>,
+}
+
+fn off_label_block(l: Locale, o: &OffLabelView) -> Markup {
+    html! {
+        section.off-label {
+            p { strong { (tf(l, Msg::InqOffLabelStatement, &[("use", &o.use_asked)])) } }
+            @if let Some((indications, safety)) = &o.information {
+                h4 { (t(l, Msg::InqOffLabelIndications)) } p { (indications) }
+                h4 { (t(l, Msg::InqOffLabelSafety)) } p { (safety) }
+            } @else {
+                p { (t(l, Msg::InqOffLabelSeePi)) }
+            }
+        }
+    }
 }
 
 fn paragraphs(text: &str) -> Markup {
     html! { @for para in text.split("\n\n").filter(|p| !p.trim().is_empty()) { p { (para.trim()) } } }
 }
 
-fn letter(l: Locale, reference: &str, m: &MessageView) -> Markup {
+fn letter(l: Locale, reference: &str, m: &MessageView, off_label: Option<&OffLabelView>) -> Markup {
     html! {
         article.letter aria-labelledby={ "letter-" (m.at.unix_timestamp()) } {
             h3 id={ "letter-" (m.at.unix_timestamp()) } { (t(l, Msg::InqLetterTitle)) }
             p { (t(l, Msg::InqColReference)) ": " (reference) ", " (when(l, m.at)) }
             (paragraphs(&m.body))
+            @if let Some(o) = off_label { (off_label_block(l, o)) }
             @if !m.citations.is_empty() {
                 h4 { (t(l, Msg::InqLetterReferences)) }
                 ol { @for c in &m.citations { li {
@@ -266,12 +291,12 @@ fn letter(l: Locale, reference: &str, m: &MessageView) -> Markup {
     }
 }
 
-fn message(l: Locale, reference: &str, m: &MessageView) -> Markup {
+fn message(l: Locale, reference: &str, m: &MessageView, off_label: Option<&OffLabelView>) -> Markup {
     let heading = match m.kind.as_str() {
         "question" => Msg::InqMsgQuestion,
         "follow_up" => Msg::InqMsgFollowUp,
         "note" => Msg::InqMsgNote,
-        _ => return letter(l, reference, m),
+        _ => return letter(l, reference, m, off_label),
     };
     html! {
         section.message {
@@ -307,7 +332,7 @@ pub fn thread(ctx: &PageContext, v: &ThreadView) -> Markup {
         html! {
             h1 { (t(l, Msg::InqThreadTitle)) " " (v.reference) }
             (details(l, v))
-            @for m in &v.messages { (message(l, &v.reference, m)) }
+            @for m in &v.messages { (message(l, &v.reference, m, v.off_label.as_ref())) }
             @if v.may_follow_up {
                 form method="post" action=(p::follow_up(&v.reference)) {
                     (csrf_field(&v.csrf))
@@ -423,7 +448,16 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
                     @for m in &v.moves { (button_with_value(ButtonKind::Secondary, label(l, m), "to", m)) " " }
                 }
             }
-            @for m in &th.messages { (message(l, &th.reference, m)) }
+            @if let Some(o) = &th.off_label {
+                (notice(NoticeKind::Info, html! { p { strong { (t(l, Msg::InqOffLabelMarked)) } ": " (o.use_asked) } }))
+            } @else if v.open {
+                form method="post" action=(action("off-label")) {
+                    (csrf_field(&th.csrf))
+                    (field(l, &Field::new(FieldKind::Textarea, "off-label-use", "use", t(l, Msg::InqOffLabelUse)).hint(t(l, Msg::InqOffLabelHint)).required()))
+                    (button(ButtonKind::Secondary, t(l, Msg::InqOffLabelMark)))
+                }
+            }
+            @for m in &th.messages { (message(l, &th.reference, m, th.off_label.as_ref())) }
             form method="post" action=(action("note")) {
                 (csrf_field(&th.csrf))
                 (field(l, &Field::new(FieldKind::Textarea, "note", "body", t(l, Msg::InqNoteLabel)).hint(t(l, Msg::InqNoteHint)).required()))

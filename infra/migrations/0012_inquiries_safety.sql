@@ -1,3 +1,5 @@
+-- Inquiry safety: pharmacovigilance cases and off-label requests (the inquiries function).
+--
 -- Pharmacovigilance cases (the inquiries function's screening). Personal data: used in the
 -- regional databases (db_eu, db_us) only, in the home region of the inquiry that opened the
 -- case; the table exists but stays empty in db_global. Kept under legal retention: a case
@@ -31,3 +33,15 @@ CREATE INDEX IF NOT EXISTS pv_cases_queue ON pv_cases (status, forward_due_at);
 CREATE INDEX IF NOT EXISTS pv_cases_inquiry ON pv_cases (inquiry_id);
 CREATE TRIGGER IF NOT EXISTS pv_cases_no_delete BEFORE DELETE ON pv_cases
 BEGIN SELECT RAISE(ABORT, 'pv cases are kept under legal retention'); END;
+
+-- Off-label requests: a specialist records that an inquiry is an unsolicited question about
+-- a use the medicine is not approved for (the use in their words); every response letter of
+-- the inquiry then carries the not-approved statement, the approved indications and the
+-- important safety information. Regional, like the inquiry.
+CREATE TABLE IF NOT EXISTS inquiry_off_label (
+    inquiry_id   TEXT PRIMARY KEY REFERENCES inquiries (id),
+    use_asked    TEXT NOT NULL,
+    unsolicited  INTEGER NOT NULL CHECK (unsolicited = 1),
+    marked_by    TEXT NOT NULL,
+    marked_at    INTEGER NOT NULL
+);
