@@ -216,6 +216,10 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     let metrics = TestHost::text(&get(&host, "/mi/metrics", &eva(&host)));
     assert!(metrics.contains("<dd>1</dd>") && metrics.contains("100 %") && metrics.contains("<svg"), "{metrics}");
     assert!(metrics.contains(">eliquis</text>") && metrics.contains(">Dosing and administration</text>"));
+    // accessible charts: title and description with every figure, and the figures as a table
+    assert!(metrics.contains("aria-labelledby=\"chart-products-title\"") && metrics.contains("<title id=\"chart-products-title\">Top medicines</title>"));
+    assert!(metrics.contains("<desc id=\"chart-products-desc\">eliquis: 1</desc>"), "{metrics}");
+    assert!(metrics.contains("<caption>Top medicines</caption>") && metrics.contains("<th scope=\"row\">eliquis</th><td>1</td>"));
     // a US specialist does not see an EU inquiry
     let kevin = cookie(&host, "us-u-mis-01", "us", "US", &["mi_specialist"], "verified", true);
     assert_eq!(get(&host, &mi, &kevin).status(), 404);

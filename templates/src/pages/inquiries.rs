@@ -490,20 +490,32 @@ pub struct MetricsView {
     pub categories: Vec<(String, i64)>,
 }
 
-/// A horizontal bar chart (server-rendered SVG) with the same figures as text beside each
-/// bar, so nothing depends on colour or on seeing the chart.
-fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> Markup {
+/// A horizontal bar chart (server-rendered SVG): its title and a description with every
+/// figure for assistive technology, each figure as text beside its bar (nothing depends on
+/// colour or on seeing the bars), and the same figures as a table.
+fn bars(l: Locale, id: &str, title: &str, what: &str, rows: &[(String, i64)]) -> Markup {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
     let height = 24 * rows.len().max(1) + 8;
+    let desc = rows.iter().map(|(label, n)| format!("{label}: {n}")).collect::<Vec<_>>().join("; ");
     html! {
         figure {
             figcaption id=(id) { (title) }
-            svg role="img" aria-labelledby=(id) width="480" height=(height) viewBox={ "0 0 480 " (height) } {
+            svg role="img" aria-labelledby={ (id) "-title" } aria-describedby={ (id) "-desc" } width="480" height=(height) viewBox={ "0 0 480 " (height) } {
+                title id={ (id) "-title" } { (title) }
+                desc id={ (id) "-desc" } { (desc) }
                 @for (i, (label, n)) in rows.iter().enumerate() {
                     text x="0" y=(24 * i + 18) font-size="13" fill="#1a1a1a" { (label) }
                     rect x="180" y=(24 * i + 6) width=(1 + 240 * n / max) height="16" fill="#1f5f8b" {}
                     text x=(186 + 240 * n / max) y=(24 * i + 18) font-size="13" fill="#1a1a1a" { (n) }
                 }
+            }
+            details {
+                summary { (t(l, Msg::InqMetricsTable)) }
+                div.table-wrap { table {
+                    caption { (title) }
+                    thead { tr { th scope="col" { (what) } th scope="col" { (t(l, Msg::InqMetricsCount)) } } }
+                    tbody { @for (label, n) in rows { tr { th scope="row" { (label) } td { (n) } } } }
+                } }
             }
         }
     }
@@ -525,8 +537,8 @@ pub fn metrics(ctx: &PageContext, v: &MetricsView) -> Markup {
                 dt { (t(l, Msg::InqMetricsFirstResponse)) } dd { (v.first_response_hours) " h" }
                 dt { (t(l, Msg::InqMetricsOnTime)) } dd { (pct) }
             }
-            (bars("chart-products", t(l, Msg::InqMetricsProducts), &v.products))
-            (bars("chart-categories", t(l, Msg::InqMetricsCategories), &categories))
+            (bars(l, "chart-products", t(l, Msg::InqMetricsProducts), t(l, Msg::InqFieldProduct), &v.products))
+            (bars(l, "chart-categories", t(l, Msg::InqMetricsCategories), t(l, Msg::InqFieldCategory), &categories))
             p { a href=(p::QUEUE) { (t(l, Msg::InqQueueTitle)) } }
         },
     )
