@@ -39,159 +39,152 @@ impl Screening {
     }
 }
 
-/// One language's rules.
+/// One language's rules: each a list of terms separated by `|` (one string rather than a
+/// slice of strings, which is smaller in the Worker).
 struct Rules {
-    events: &'static [&'static str],
-    patients: &'static [&'static str],
-    occurrences: &'static [&'static str],
-    hypothetical: &'static [&'static str],
+    events: &'static str,
+    patients: &'static str,
+    occurrences: &'static str,
+    hypothetical: &'static str,
     /// Statements about populations and studies, not about one person.
-    general: &'static [&'static str],
+    general: &'static str,
     /// Occurrences that report something happening to a person by themselves.
-    reported: &'static [&'static str],
+    reported: &'static str,
     /// Medical word endings of conditions (`-itis`, `-aemia`…), with the words they wrongly
     /// catch.
-    endings: &'static [&'static str],
-    not_endings: &'static [&'static str],
+    endings: &'static str,
+    not_endings: &'static str,
     /// An item that does not do what it should is a complaint too.
-    negations: &'static [&'static str],
-    defects: &'static [&'static str],
-    items: &'static [&'static str],
+    negations: &'static str,
+    defects: &'static str,
+    items: &'static str,
 }
 
 const EN: Rules = Rules {
-    events: &[
-        "*bleed*", "bled", "haemorrhag*", "hemorrhag*", "haematoma*", "hematoma*", "bruis*", "*rash*", "hives", "urticaria", "itch*", "prurit*",
-        "nause*", "vomit*", "threw up", "diarrh*", "dizz*", "faint*", "syncope", "headache*", "migraine*", "seizure*", "convuls*", "anaphyla*",
-        "angioedema", "swelling", "swollen", "allergic", "reaction*", "side effect*", "adverse", "liver injury", "jaundice", "hepatitis",
-        "liver enzymes", "transaminase*", "kidney injury", "renal failure", "kidney failure", "stroke*", "infarct*", "heart attack",
-        "arrhythmi*", "palpitation*", "chest pain", "breathless*", "short of breath", "shortness of breath", "dyspn*", "*pain*", "fever*",
-        "death", "died", "dead", "fatal*", "passed away", "overdos*", "too many", "double dose", "twice the dose", "wrong dose",
-        "medication error", "pregnan*", "did not work", "didn't work", "does not work", "not working", "stopped working", "no effect", "not .. effective",
-        "ineffective", "lack of efficacy", "hair loss", "fatigue", "exhaust*", "insomnia", "depress*", "suicid*", "confus*", "hallucinat*",
-        "fell", "fracture*", "thrombo*", "embol*", "dvt", "hypoglyc*", "hypotens*", "low blood pressure", "blood in", "melena", "melaena",
-        "black stool*", "tarry", "hospitali*", "icu", "intensive care", "emergency", "collaps*", "unconscious*", "tremor*", "numb*",
-        "tingling", "blurred", "vision loss", "neutropeni*", "infection*", "injection site", "ulcer*", "toxicit*", "sick", "ill",
-        "inr", "cramp*", "weakness", "palsy", "paralys*", "swallowed", "ingest*", "blood sugar", "glucose", "yellow", "dark urine",
-        "urine", "nightmare*", "mood", "broke out", "blister*", "tightness", "difficulty breathing", "difficulty swallowing", "agitat*",
-        "drowsy", "sleepy", "vertigo", "sweat*", "shaking", "platelet*", "count fell", "count dropped", "worse", "worsen*",
-        "cough*", "breath*", "conscious*", "blood", "potassium", "sodium", "went red", "flush*", "infect*",
-    ],
-    patients: &[
-        "my patient*", "a patient", "the patient", "this patient", "one patient", "one of my", "patient of mine", "he", "she", "his", "him",
-        "her", "man", "woman", "boy", "girl", "child", "infant", "baby", "toddler", "newborn", "son", "daughter", "year old", "years old",
-        "month old", "yo", "mr", "mrs", "ms", "my wife", "my husband", "my mother", "my father", "gentleman", "lady", "resident", "i have",
-        "i had", "i took", "i am", "i felt", "me", "elderly", "teenager", "adolescent", "*patients of mine", "two of my", "several of my",
-    ],
-    occurrences: &[
-        "developed", "develops", "experienc*", "had", "has had", "have had", "suffered", "suffers", "presented", "presents", "admitted",
-        "hospitali*", "died", "passed away", "after taking", "after starting", "after start*", "since starting", "since taking", "after receiving",
-        "after the first", "after the second", "after his", "after her", "after a dose", "after one dose", "within * of", "started to",
-        "began to", "began", "noticed", "reported", "reports", "complained", "complains", "woke up", "went into", "ended up", "resulted in",
-        "got", "became", "is having", "was having", "occurred", "took", "gave", "was given", "received", "shortly after", "the day after",
-        "days after", "weeks after", "is now", "was found", "turned", "dropped", "fell", "rose", "broke out", "swallowed", "told me",
-        "keeps", "since he", "since she", "since the", "on the new", "felt",
-    ],
-    hypothetical: &[
-        "if", "risk", "risks", "incidence", "how common", "how often", "frequency", "in trials", "in the trial", "in clinical",
-        "in studies", "in the study", "history of", "prevent*", "in case", "contraindicat*",
-    ],
-    general: &[
-        "trial*", "stud*", "percent*", "percentage", "most common", "most frequent*", "incidence", "frequency", "literature", "published",
-    ],
-    reported: &[
-        "complained", "complains", "reported", "reports", "suffered", "suffers", "experienced", "experiencing", "developed", "noticed",
-        "presented with", "admitted", "hospitali*", "died", "woke up", "told me",
-    ],
-    endings: &["*itis", "*aemia", "*emia", "*penia", "*paenia", "*pathy", "*algia", "*rrhoea", "*rrhea", "*osis", "*oma", "*toxic*"],
-    not_endings: &["diagnosis", "prognosis", "dosis", "arthrosis", "coma", "aroma", "diploma", "stroma"],
-    negations: &[
-        "not", "don't", "doesn't", "didn't", "won't", "no longer", "stopped", "only", "instead of", "wrong", "never", "fails", "failed",
-        "cannot", "can't",
-    ],
-    defects: &[
-        "broken", "break*", "crack*", "leak*", "damaged", "discolo*", "particle*", "foreign", "wrong label", "mislabel*", "label is wrong",
-        "missing", "empty", "crumbl*", "smell*", "odou*", "counterfeit", "fake", "tamper*", "seal", "defect*", "faulty", "malfunction*",
-        "jammed", "stuck", "does not click", "did not click", "would not click", "won't", "did not deliver", "does not deliver",
-        "not dispens*", "expired", "mould*", "mold*", "contaminat*", "spot*", "stain*", "torn", "bent", "clump*", "cloudy", "fewer",
-        "wrong strength", "different colour", "different color", "does not match", "doesn't match", "wrong language", "falls off",
-        "fall off", "does not stick", "punctur*", "dent*", "loose", "unreadable", "illegible", "different", "differs", "smaller", "larger",
-        "than usual", "hair", "insect*", "lump*", "does not dissolve", "lost", "leaked",
-    ],
-    items: &[
-        "tablet*", "pill*", "capsule*", "pack*", "box*", "blister*", "bottle*", "vial*", "pen", "pens", "syringe*", "injector*",
-        "inhaler*", "label*", "cap", "caps", "batch*", "lot", "carton*", "device*", "needle*", "ampoule*", "ampule*", "sachet*",
-        "solution", "suspension", "cartridge*", "patch*", "product", "leaflet", "strip*", "autoinjector*", "counter", "dose counter",
-        "lid", "closure", "packaging", "spray*", "dropper", "applicator*", "powder", "granules", "pocket*",
-    ],
+    events: concat!(
+        "*bleed*|bled|haemorrhag*|hemorrhag*|haematoma*|hematoma*|bruis*|*rash*|hives|urticaria|itch*|prurit*|nause*|",
+        "vomit*|threw up|diarrh*|dizz*|faint*|syncope|headache*|migraine*|seizure*|convuls*|anaphyla*|angioedema|",
+        "swelling|swollen|allergic|reaction*|side effect*|adverse|liver injury|jaundice|hepatitis|liver enzymes|",
+        "transaminase*|kidney injury|renal failure|kidney failure|stroke*|infarct*|heart attack|arrhythmi*|palpitation*|",
+        "chest pain|breathless*|short of breath|shortness of breath|dyspn*|*pain*|fever*|death|died|dead|fatal*|",
+        "passed away|overdos*|too many|double dose|twice the dose|wrong dose|medication error|pregnan*|did not work|",
+        "didn't work|does not work|not working|stopped working|no effect|not .. effective|ineffective|lack of efficacy|",
+        "hair loss|fatigue|exhaust*|insomnia|depress*|suicid*|confus*|hallucinat*|fell|fracture*|thrombo*|embol*|dvt|",
+        "hypoglyc*|hypotens*|low blood pressure|blood in|melena|melaena|black stool*|tarry|hospitali*|icu|",
+        "intensive care|emergency|collaps*|unconscious*|tremor*|numb*|tingling|blurred|vision loss|neutropeni*|",
+        "infection*|injection site|ulcer*|toxicit*|sick|ill|inr|cramp*|weakness|palsy|paralys*|swallowed|ingest*|",
+        "blood sugar|glucose|yellow|dark urine|urine|nightmare*|mood|broke out|blister*|tightness|difficulty breathing|",
+        "difficulty swallowing|agitat*|drowsy|sleepy|vertigo|sweat*|shaking|platelet*|count fell|count dropped|worse|",
+        "worsen*|cough*|breath*|conscious*|blood|potassium|sodium|went red|flush*|infect*",
+    ),
+    patients: concat!(
+        "my patient*|a patient|the patient|this patient|one patient|one of my|patient of mine|he|she|his|him|her|man|",
+        "woman|boy|girl|child|infant|baby|toddler|newborn|son|daughter|year old|years old|month old|yo|mr|mrs|ms|",
+        "my wife|my husband|my mother|my father|gentleman|lady|resident|i have|i had|i took|i am|i felt|me|elderly|",
+        "teenager|adolescent|*patients of mine|two of my|several of my",
+    ),
+    occurrences: concat!(
+        "developed|develops|experienc*|had|has had|have had|suffered|suffers|presented|presents|admitted|hospitali*|",
+        "died|passed away|after taking|after starting|after start*|since starting|since taking|after receiving|",
+        "after the first|after the second|after his|after her|after a dose|after one dose|within * of|started to|",
+        "began to|began|noticed|reported|reports|complained|complains|woke up|went into|ended up|resulted in|got|became|",
+        "is having|was having|occurred|took|gave|was given|received|shortly after|the day after|days after|weeks after|",
+        "is now|was found|turned|dropped|fell|rose|broke out|swallowed|told me|keeps|since he|since she|since the|",
+        "on the new|felt",
+    ),
+    hypothetical: concat!(
+        "if|risk|risks|incidence|how common|how often|frequency|in trials|in the trial|in clinical|in studies|",
+        "in the study|history of|prevent*|in case|contraindicat*",
+    ),
+    general: "trial*|stud*|percent*|percentage|most common|most frequent*|incidence|frequency|literature|published",
+    reported: concat!(
+        "complained|complains|reported|reports|suffered|suffers|experienced|experiencing|developed|noticed|",
+        "presented with|admitted|hospitali*|died|woke up|told me",
+    ),
+    endings: "*itis|*aemia|*emia|*penia|*paenia|*pathy|*algia|*rrhoea|*rrhea|*osis|*oma|*toxic*",
+    not_endings: "diagnosis|prognosis|dosis|arthrosis|coma|aroma|diploma|stroma",
+    negations: "not|don't|doesn't|didn't|won't|no longer|stopped|only|instead of|wrong|never|fails|failed|cannot|can't",
+    defects: concat!(
+        "broken|break*|crack*|leak*|damaged|discolo*|particle*|foreign|wrong label|mislabel*|label is wrong|missing|",
+        "empty|crumbl*|smell*|odou*|counterfeit|fake|tamper*|seal|defect*|faulty|malfunction*|jammed|stuck|",
+        "does not click|did not click|would not click|won't|did not deliver|does not deliver|not dispens*|expired|",
+        "mould*|mold*|contaminat*|spot*|stain*|torn|bent|clump*|cloudy|fewer|wrong strength|different colour|",
+        "different color|does not match|doesn't match|wrong language|falls off|fall off|does not stick|punctur*|dent*|",
+        "loose|unreadable|illegible|different|differs|smaller|larger|than usual|hair|insect*|lump*|does not dissolve|",
+        "lost|leaked",
+    ),
+    items: concat!(
+        "tablet*|pill*|capsule*|pack*|box*|blister*|bottle*|vial*|pen|pens|syringe*|injector*|inhaler*|label*|cap|caps|",
+        "batch*|lot|carton*|device*|needle*|ampoule*|ampule*|sachet*|solution|suspension|cartridge*|patch*|product|",
+        "leaflet|strip*|autoinjector*|counter|dose counter|lid|closure|packaging|spray*|dropper|applicator*|powder|",
+        "granules|pocket*",
+    ),
 };
 
 const DE: Rules = Rules {
-    events: &[
-        "*blutung*", "blutete*", "geblutet", "*hämatom*", "*bluterguss*", "*ausschlag*", "*juckreiz*", "juck*", "urtikaria", "nessel*",
-        "*übelkeit*", "erbrech*", "erbrach*", "*durchfall*", "*schwindel*", "ohnmacht*", "bewusstlos*", "*kopfschmerz*", "migräne*",
-        "krampfanfall*", "*krampf*", "anaphyla*", "*allergisch*", "*schwellung*", "geschwollen*", "*ödem*", "*reaktion*", "*nebenwirkung*",
-        "unerwünscht*", "*leberschaden*", "gelbsucht", "ikterus", "leberwert*", "transaminase*", "*nierenversagen*", "nierenschädigung",
-        "*schlaganfall*", "*infarkt*", "herzrhythmus*", "herzrasen", "herzstolpern", "*brustschmerz*", "atemnot", "luftnot", "*schmerz*",
-        "fieber*", "tod", "tot", "verstorben", "gestorben", "starb", "verstarb", "tödlich*", "überdosi*", "zu viele", "doppelte dosis",
-        "doppelte menge", "falsche dosis", "medikationsfehler", "schwanger*", "wirkt .. nicht", "wirkte .. nicht", "nicht .. wirk*", "keine wirkung", "unwirksam",
-        "wirkungslos", "wirkungsverlust", "*haarausfall*", "müdigkeit", "erschöpf*", "schlaflos*", "schlafstörung*", "depressi*", "suizid*",
-        "verwirr*", "halluzin*", "sturz", "gestürzt", "stürzte", "fraktur*", "knochenbruch", "*thrombo*", "*embolie*", "hypoglyk*",
-        "unterzucker*", "hypoton*", "blutdruckabfall", "blut im", "teerstuhl", "schwarzer stuhl", "*krankenhaus*", "klinik", "notaufnahme",
-        "notfall*", "intensivstation", "kollabiert*", "kollaps", "zusammengebrochen", "zitter*", "tremor", "taubheit*", "kribbeln",
-        "sehstörung*", "verschwommen*", "neutropeni*", "*infektion*", "injektionsstelle", "*geschwür*", "toxizität", "vergiftung",
-        "inr", "schwäche", "lähmung*", "*bluten*", "*blutet*", "ohnmächt*", "*beschwerden*", "*störung*", "verschluckt*", "blutzucker",
-        "gelb*", "urin", "albträum*", "alpträum*", "stimmung*", "blasen", "blaue flecken", "engegefühl", "schluck*", "atem*", "zusammenbr*",
-        "zusammengebr*", "unruhig*", "benommen*", "schläfrig*", "schwitz*", "thrombozyt*", "verschlechter*", "schlechter", "bekam schlecht luft",
-        "schlecht luft", "schwindelig", "*blut*erbrochen", "blut erbrochen", "erbrochen", "fiel", "stieg",
-        "hust*", "luft", "bewusstsein", "blut", "kalium", "natrium", "infekt*", "rot im gesicht",
-    ],
-    patients: &[
-        "mein patient*", "meine patientin*", "meinen patient*", "meinem patient*", "meiner patientin*", "ein patient*", "eine patientin*",
-        "einen patient*", "einem patient*", "einer patientin*", "der patient*", "die patientin*", "den patient*", "dem patient*",
-        "dieser patient*", "diese patientin*", "diesen patient*", "diesem patient*", "dieser patientin*", "patientin", "er", "ihm",
-        "seine*", "frau", "herr*", "mann", "kind*", "säugling*", "baby", "sohn", "tochter", "jährig*", "jahre alt", "monate alt", "meine frau",
-        "mein mann", "meine mutter", "mein vater", "*bewohner*", "ich habe", "ich hatte", "ich nahm", "ich bin", "mir", "mich",
-        "mein* patient*", "ein* patient*", "dies* patient*", "meines patient*", "*kind", "*kinder", "junge", "mädchen", "älter* herr*",
-        "älter* dame", "jugendlich*", "bei ihr", "bei ihm", "ihr",
-    ],
-    occurrences: &[
-        "entwickelt*", "bekam", "bekommen", "hatte", "hat * bekommen", "erlitt", "erlitten", "litt", "leidet", "klagt*", "berichtet*",
-        "bemerkt*", "eingewiesen", "stationär", "verstorben", "verstarb", "gestorben", "starb", "nach der einnahme", "nach einnahme",
-        "nach beginn", "nach dem beginn", "seit beginn", "seit dem beginn", "seit der einnahme", "seit einnahme", "nach der ersten",
-        "nach der zweiten", "nach gabe", "nach der gabe", "nach der injektion", "nach * tagen", "nach * wochen", "aufgetreten", "auftrat",
-        "auftraten", "trat", "traten", "zeigte*", "kam es", "wurde", "nahm", "eingenommen", "erhielt", "kurz nach", "am tag nach",
-        "ist jetzt", "wurde gefunden", "musste", "fiel", "stieg", "bildete*", "verschluckt*", "aufgenommen", "bekomm*", "seit der",
-        "seit dem", "seit beginn", "unter dem", "unter der", "war mir", "landete",
-    ],
-    hypothetical: &[
-        "wenn", "falls", "risiko", "risiken", "inzidenz", "wie häufig", "wie oft", "häufigkeit", "in studien", "in der studie",
-        "in klinischen", "vorgeschichte", "anamnese", "vorbeug*", "prävention", "kontraindi*", "darf", "dürfen",
-    ],
-    general: &["studie*", "prozent*", "am häufigsten", "häufigst*", "inzidenz", "häufigkeit", "literatur", "publiziert*", "zulassungsstudie*"],
-    reported: &[
-        "klagte", "klagt", "berichtete", "berichtet", "litt", "leidet", "erlitt", "erlitten", "entwickelte", "entwickelt", "bemerkte",
-        "bemerkt", "eingewiesen", "aufgenommen", "verstarb", "verstorben", "landete",
-    ],
-    endings: &["*itis", "*ämie", "*penie", "*pathie", "*algie", "*rrhö", "*rrhoe", "*ose", "*om", "*toxisch*"],
-    not_endings: &["diagnose", "prognose", "dose", "hose", "glukose", "glucose", "laktose", "fruktose", "saccharose", "dosierdose", "arthrose", "atom", "symptom", "kom"],
-    negations: &["nicht", "kein*", "nur", "statt", "falsch*", "nie"],
-    defects: &[
-        "gebrochen", "zerbrochen", "bruchstück*", "*gerissen", "riss", "*riss", "beschädigt*", "undicht*", "ausgelaufen*", "läuft aus", "leck*", "verfärb*", "partikel*",
-        "fremdkörper*", "falsch etikettiert", "falsches etikett", "etikett ist falsch", "fehlt", "fehlen", "fehlende*", "leer", "leere*",
-        "zerbrösel*", "bröckel*", "bröselig*", "geruch", "riecht", "riechen", "fälschung*", "gefälscht*", "siegel", "defekt*", "fehlerhaft*",
-        "funktioniert nicht", "klemmt", "verklemmt", "klickt nicht", "abgegeben", "abgelaufen*", "schimmel*", "verunreinig*", "flecken",
-        "fleckig*", "gerissen", "verbogen", "verklumpt*", "trüb*", "weniger", "falsche stärke", "andere* farbe", "klumpig*", "punkt*",
-        "stimmt nicht", "falschen sprache", "klebt nicht", "fällt .. ab", "rastet .. nicht", "sprüht nicht", "locker", "unleserlich",
-        "unterschied*", "anders", "kleiner", "größer", "als sonst", "haar", "insekt*", "klump*", "löst sich nicht", "verlor*",
-    ],
-    items: &[
-        "*tablette*", "pille*", "*kapsel*", "*packung*", "schachtel*", "blister*", "flasche*", "fläschchen", "durchstechflasche*", "pen",
-        "pens", "*spritze*", "injektor*", "inhalator*", "etikett*", "kappe*", "deckel*", "charge*", "chargennummer", "karton*", "gerät*",
-        "nadel*", "ampulle*", "beutel*", "lösung", "suspension", "patrone*", "pflaster*", "produkt*", "beipackzettel", "streifen", "*streifen",
-        "autoinjektor*", "zählwerk", "dosierrad", "verschluss", "*verschluss", "verpackung", "sprüh*", "applikator*", "*blister*", "pulver",
-        "granulat", "*mulde*",
-    ],
+    events: concat!(
+        "*blutung*|blutete*|geblutet|*hämatom*|*bluterguss*|*ausschlag*|*juckreiz*|juck*|urtikaria|nessel*|*übelkeit*|",
+        "erbrech*|erbrach*|*durchfall*|*schwindel*|ohnmacht*|bewusstlos*|*kopfschmerz*|migräne*|krampfanfall*|*krampf*|",
+        "anaphyla*|*allergisch*|*schwellung*|geschwollen*|*ödem*|*reaktion*|*nebenwirkung*|unerwünscht*|*leberschaden*|",
+        "gelbsucht|ikterus|leberwert*|transaminase*|*nierenversagen*|nierenschädigung|*schlaganfall*|*infarkt*|",
+        "herzrhythmus*|herzrasen|herzstolpern|*brustschmerz*|atemnot|luftnot|*schmerz*|fieber*|tod|tot|verstorben|",
+        "gestorben|starb|verstarb|tödlich*|überdosi*|zu viele|doppelte dosis|doppelte menge|falsche dosis|",
+        "medikationsfehler|schwanger*|wirkt .. nicht|wirkte .. nicht|nicht .. wirk*|keine wirkung|unwirksam|wirkungslos|",
+        "wirkungsverlust|*haarausfall*|müdigkeit|erschöpf*|schlaflos*|schlafstörung*|depressi*|suizid*|verwirr*|",
+        "halluzin*|sturz|gestürzt|stürzte|fraktur*|knochenbruch|*thrombo*|*embolie*|hypoglyk*|unterzucker*|hypoton*|",
+        "blutdruckabfall|blut im|teerstuhl|schwarzer stuhl|*krankenhaus*|klinik|notaufnahme|notfall*|intensivstation|",
+        "kollabiert*|kollaps|zusammengebrochen|zitter*|tremor|taubheit*|kribbeln|sehstörung*|verschwommen*|neutropeni*|",
+        "*infektion*|injektionsstelle|*geschwür*|toxizität|vergiftung|inr|schwäche|lähmung*|*bluten*|*blutet*|ohnmächt*|",
+        "*beschwerden*|*störung*|verschluckt*|blutzucker|gelb*|urin|albträum*|alpträum*|stimmung*|blasen|blaue flecken|",
+        "engegefühl|schluck*|atem*|zusammenbr*|zusammengebr*|unruhig*|benommen*|schläfrig*|schwitz*|thrombozyt*|",
+        "verschlechter*|schlechter|bekam schlecht luft|schlecht luft|schwindelig|*blut*erbrochen|blut erbrochen|",
+        "erbrochen|fiel|stieg|hust*|luft|bewusstsein|blut|kalium|natrium|infekt*|rot im gesicht",
+    ),
+    patients: concat!(
+        "mein patient*|meine patientin*|meinen patient*|meinem patient*|meiner patientin*|ein patient*|eine patientin*|",
+        "einen patient*|einem patient*|einer patientin*|der patient*|die patientin*|den patient*|dem patient*|",
+        "dieser patient*|diese patientin*|diesen patient*|diesem patient*|dieser patientin*|patientin|er|ihm|seine*|",
+        "frau|herr*|mann|kind*|säugling*|baby|sohn|tochter|jährig*|jahre alt|monate alt|meine frau|mein mann|",
+        "meine mutter|mein vater|*bewohner*|ich habe|ich hatte|ich nahm|ich bin|mir|mich|mein* patient*|ein* patient*|",
+        "dies* patient*|meines patient*|*kind|*kinder|junge|mädchen|älter* herr*|älter* dame|jugendlich*|bei ihr|",
+        "bei ihm|ihr",
+    ),
+    occurrences: concat!(
+        "entwickelt*|bekam|bekommen|hatte|hat * bekommen|erlitt|erlitten|litt|leidet|klagt*|berichtet*|bemerkt*|",
+        "eingewiesen|stationär|verstorben|verstarb|gestorben|starb|nach der einnahme|nach einnahme|nach beginn|",
+        "nach dem beginn|seit beginn|seit dem beginn|seit der einnahme|seit einnahme|nach der ersten|nach der zweiten|",
+        "nach gabe|nach der gabe|nach der injektion|nach * tagen|nach * wochen|aufgetreten|auftrat|auftraten|trat|",
+        "traten|zeigte*|kam es|wurde|nahm|eingenommen|erhielt|kurz nach|am tag nach|ist jetzt|wurde gefunden|musste|",
+        "fiel|stieg|bildete*|verschluckt*|aufgenommen|bekomm*|seit der|seit dem|seit beginn|unter dem|unter der|war mir|",
+        "landete",
+    ),
+    hypothetical: concat!(
+        "wenn|falls|risiko|risiken|inzidenz|wie häufig|wie oft|häufigkeit|in studien|in der studie|in klinischen|",
+        "vorgeschichte|anamnese|vorbeug*|prävention|kontraindi*|darf|dürfen",
+    ),
+    general: "studie*|prozent*|am häufigsten|häufigst*|inzidenz|häufigkeit|literatur|publiziert*|zulassungsstudie*",
+    reported: concat!(
+        "klagte|klagt|berichtete|berichtet|litt|leidet|erlitt|erlitten|entwickelte|entwickelt|bemerkte|bemerkt|",
+        "eingewiesen|aufgenommen|verstarb|verstorben|landete",
+    ),
+    endings: "*itis|*ämie|*penie|*pathie|*algie|*rrhö|*rrhoe|*ose|*om|*toxisch*",
+    not_endings: "diagnose|prognose|dose|hose|glukose|glucose|laktose|fruktose|saccharose|dosierdose|arthrose|atom|symptom|kom",
+    negations: "nicht|kein*|nur|statt|falsch*|nie",
+    defects: concat!(
+        "gebrochen|zerbrochen|bruchstück*|*gerissen|riss|*riss|beschädigt*|undicht*|ausgelaufen*|läuft aus|leck*|",
+        "verfärb*|partikel*|fremdkörper*|falsch etikettiert|falsches etikett|etikett ist falsch|fehlt|fehlen|fehlende*|",
+        "leer|leere*|zerbrösel*|bröckel*|bröselig*|geruch|riecht|riechen|fälschung*|gefälscht*|siegel|defekt*|",
+        "fehlerhaft*|funktioniert nicht|klemmt|verklemmt|klickt nicht|abgegeben|abgelaufen*|schimmel*|verunreinig*|",
+        "flecken|fleckig*|gerissen|verbogen|verklumpt*|trüb*|weniger|falsche stärke|andere* farbe|klumpig*|punkt*|",
+        "stimmt nicht|falschen sprache|klebt nicht|fällt .. ab|rastet .. nicht|sprüht nicht|locker|unleserlich|",
+        "unterschied*|anders|kleiner|größer|als sonst|haar|insekt*|klump*|löst sich nicht|verlor*",
+    ),
+    items: concat!(
+        "*tablette*|pille*|*kapsel*|*packung*|schachtel*|blister*|flasche*|fläschchen|durchstechflasche*|pen|pens|",
+        "*spritze*|injektor*|inhalator*|etikett*|kappe*|deckel*|charge*|chargennummer|karton*|gerät*|nadel*|ampulle*|",
+        "beutel*|lösung|suspension|patrone*|pflaster*|produkt*|beipackzettel|streifen|*streifen|autoinjektor*|zählwerk|",
+        "dosierrad|verschluss|*verschluss|verpackung|sprüh*|applikator*|*blister*|pulver|granulat|*mulde*",
+    ),
 };
 
 /// A rule term matches the words starting at `at`: space-separated words; `*` alone matches
@@ -220,9 +213,9 @@ fn matches_parts(words: &[&str], at: usize, parts: &[&str]) -> Option<usize> {
 }
 
 /// The words that terms of `list` match in `words` (as written, each once).
-fn found(words: &[&str], list: &[&'static str]) -> Vec<String> {
+fn found(words: &[&str], list: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for term in list {
+    for term in list.split('|') {
         let parts: Vec<&str> = term.split(' ').collect();
         if let Some(hit) = (0..words.len()).find_map(|at| matches_parts(words, at, &parts).map(|end| words[at..end].join(" "))) {
             if !out.contains(&hit) {
@@ -251,8 +244,14 @@ fn sentences(text: &str) -> Vec<&str> {
     out.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect()
 }
 
+/// Letters and digits: ASCII ones, and any non-ASCII character but typographic punctuation
+/// (umlauts, ß, accented letters; no Unicode tables linked in).
+fn word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '\'' || (!c.is_ascii() && !matches!(c, '\u{a0}' | '\u{2010}'..='\u{206f}' | '«' | '»' | '·' | '°' | '±' | '×'))
+}
+
 fn words(lower: &str) -> Vec<&str> {
-    lower.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| !w.is_empty()).collect()
+    lower.split(|c: char| !word_char(c)).filter(|w| !w.is_empty()).collect()
 }
 
 /// Whether `word` ends like a condition (`*itis`; `*toxic*` anywhere) and is not one of the
@@ -262,7 +261,7 @@ fn ending(word: &str, rules: &Rules) -> bool {
         Some(inner) => word.contains(inner),
         None => word.ends_with(e.trim_start_matches('*')),
     };
-    word.chars().count() > 5 && !rules.not_endings.iter().any(|n| word.ends_with(n)) && rules.endings.iter().any(hit)
+    word.chars().count() > 5 && !rules.not_endings.split('|').any(|n| word.ends_with(n)) && rules.endings.split('|').any(|e| hit(&e))
 }
 
 
