@@ -217,10 +217,10 @@ fn found(words: &[&str], list: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for term in list.split('|') {
         let parts: Vec<&str> = term.split(' ').collect();
-        if let Some(hit) = (0..words.len()).find_map(|at| matches_parts(words, at, &parts).map(|end| words[at..end].join(" "))) {
-            if !out.contains(&hit) {
-                out.push(hit);
-            }
+        if let Some(hit) = (0..words.len()).find_map(|at| matches_parts(words, at, &parts).map(|end| words[at..end].join(" ")))
+            && !out.contains(&hit)
+        {
+            out.push(hit);
         }
     }
     out
