@@ -24,7 +24,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host migrate-cli spin-tools bench provision-dry-run provision clean worker-build spin-build \
         eval-search bench-search test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
-        demo-library load-inquiries
+        demo-library load-inquiries crash-inquiries
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
 # `dev` cargo feature (no /dev routes, no public dev keys, dev_mode refused at start), into
@@ -82,7 +82,7 @@ build-workers: setup
 	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f DEV=$(DEV); done
 
 # Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
-WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml infra/holidays.txt Cargo.toml Cargo.lock Makefile
+WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml infra/holidays.txt infra/product-information.txt Cargo.toml Cargo.lock Makefile
 worker-build:
 	@out=functions/$(FN)/$(WORKER_OUT)/index_bg.wasm; \
 	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]; then \
@@ -161,6 +161,14 @@ attack: setup
 load-inquiries: setup
 	@$(MAKE) -s build-workers DEV=1
 	$(NODE) tests/load/inquiries.mjs
+
+# The Workers runtime (workerd under Miniflare, stores persisted on disk) killed with SIGKILL
+# in the middle of a burst of submissions ROUNDS times (default 50) and restarted: no
+# half-written inquiry, a consistent reference counter, every acknowledged submission stored.
+# Prints the figures. Slow, so not part of make test.
+crash-inquiries: setup
+	@$(MAKE) -s build-workers DEV=1
+	$(NODE) tests/load/crash-inquiries.mjs
 
 bench: build build-dev spin-cli bench-auth bench-audit
 	scripts/bench.sh

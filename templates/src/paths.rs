@@ -157,6 +157,8 @@ pub mod inquiries {
     pub const MI_STATUS: &str = "/mi/inquiries/{ref}/status";
     pub const MI_NOTE: &str = "/mi/inquiries/{ref}/note";
     pub const MI_ANSWER: &str = "/mi/inquiries/{ref}/answer";
+    /// Marks an inquiry as an unsolicited off-label request.
+    pub const MI_OFF_LABEL: &str = "/mi/inquiries/{ref}/off-label";
 
     pub fn thread(reference: &str) -> String {
         format!("/inquiries/{reference}")
@@ -173,9 +175,23 @@ pub mod inquiries {
     pub fn mi_inquiry(reference: &str) -> String {
         format!("/mi/inquiries/{reference}")
     }
-    /// `action`: `assign`, `status`, `note` or `answer`.
+    /// `action`: `assign`, `status`, `note`, `answer` or `off-label`.
     pub fn mi_action(reference: &str, action: &str) -> String {
         format!("/mi/inquiries/{reference}/{action}")
+    }
+}
+
+/// Pharmacovigilance (the inquiries function): the cases the screening opens.
+pub mod pv {
+    pub const CASES: &str = "/pv/cases";
+    pub const CASE: &str = "/pv/cases/{id}";
+    pub const FORWARD: &str = "/pv/cases/{id}/forward";
+
+    pub fn case(id: &str) -> String {
+        format!("/pv/cases/{id}")
+    }
+    pub fn forward(id: &str) -> String {
+        format!("/pv/cases/{id}/forward")
     }
 }
 

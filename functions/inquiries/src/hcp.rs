@@ -13,6 +13,7 @@ use medportal_templates::paths::inquiries as paths;
 use crate::form_keys;
 use crate::inquiry::{self, Asker, Inquiry, Submitted};
 use crate::model::Status;
+use crate::off_label;
 use crate::thread;
 
 /// The caller's own inquiry `reference`, or 404 (also for someone else's).
@@ -70,18 +71,33 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
             return Ok(medportal_web::html(StatusCode::UNPROCESSABLE_ENTITY, views::inquiry_form(&page, &view)));
         }
     };
-    let who = Asker { user_id: s.user_id(), region: s.region, market: s.country(), language: page.locale.code() };
+    let who = Asker { user_id: s.user_id(), region: s.region, market: s.country(), language: page.locale.code(), at: received_at(ctx, &f) };
     let inq = inquiry::submit(ctx, &who, f.trimmed("key"), &draft).await?;
     Ok(medportal_web::html(StatusCode::OK, views::confirmation(&page, &inq.reference, inquiry::due_at(&inq))))
+}
+
+/// The receipt time: now. In development builds with dev mode on, the contract suite may set
+/// it (`dev_received_at`, unix seconds) to prove due times across weekends and holidays.
+fn received_at<P: Platform>(ctx: &Ctx<'_, P>, f: &Form) -> time::OffsetDateTime {
+    #[cfg(any(test, feature = "dev"))]
+    if ctx.config.dev_mode
+        && let Some(at) = f.trimmed("dev_received_at").parse::<i64>().ok().and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+    {
+        return at;
+    }
+    let _ = f;
+    ctx.now()
 }
 
 pub async fn thread<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, reference: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::SubmitInquiry).await?;
     let inq = own(ctx, &s, reference).await?;
-    let messages = thread::messages(&ctx.region(s.region).sql().await?, &inq.id, false).await?;
+    let db = ctx.region(s.region).sql().await?;
+    let (messages, off) = (thread::messages(&db, &inq.id, false).await?, off_label::of(&db, &inq.id).await?);
     let (csrf, _) = csrf::form_token(ctx, req, Some(&s))?;
-    let view = crate::views::thread(&inq, &messages, csrf);
-    Ok(medportal_web::html(StatusCode::OK, views::thread(&medportal_web::page_context(ctx, info, "", Some(&s)), &view)))
+    let page = medportal_web::page_context(ctx, info, "", Some(&s));
+    let view = crate::views::thread(&inq, &messages, off, page.locale.code(), csrf);
+    Ok(medportal_web::html(StatusCode::OK, views::thread(&page, &view)))
 }
 
 /// What the owner can do in the thread.

@@ -14,6 +14,8 @@ use crate::calendar;
 use crate::form_keys;
 use crate::model::{Category, Channel, Status, Urgency};
 use crate::products;
+use crate::pv;
+use crate::screening;
 use crate::thread::{self, Citation, Kind, MAX_BODY};
 
 /// An inquiry as stored.
@@ -23,6 +25,8 @@ pub struct Inquiry {
     pub reference: String,
     pub user_id: String,
     pub market: String,
+    /// The language the HCP wrote in (the screening's rules).
+    pub language: String,
     pub product: String,
     pub category: Category,
     pub urgency: Urgency,
@@ -37,7 +41,7 @@ pub struct Inquiry {
 }
 
 const COLUMNS: &str = "id, reference, user_id, market, product, category, urgency, channel, patient_context, status, \
-                       assignee, received_at, due_at, COALESCE(answered_at, 0), COALESCE(rating, 0)";
+                       assignee, received_at, due_at, COALESCE(answered_at, 0), COALESCE(rating, 0), language";
 
 fn of_row(r: &Row) -> Result<Inquiry> {
     Ok(Inquiry {
@@ -56,6 +60,7 @@ fn of_row(r: &Row) -> Result<Inquiry> {
         due_at: r.int(12)?,
         answered_at: r.int(13)?,
         rating: r.int(14)?,
+        language: r.text(15)?,
     })
 }
 
@@ -206,24 +211,28 @@ pub struct Asker<'a> {
     pub region: Region,
     pub market: &'a str,
     pub language: &'a str,
+    /// The receipt time (day 0 of a PV case the question opens).
+    pub at: OffsetDateTime,
 }
 
 /// Stores the inquiry with its question, its form key and its audit entry in one batch of
 /// the asker's home region, exactly once per form key: a repeated key returns the first
-/// submission. Returns the inquiry.
+/// submission. The question and patient context are screened for adverse events and product
+/// complaints; a flag opens a PV case in the same batch. Returns the inquiry.
 pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, who: &Asker<'_>, key: &str, d: &Draft) -> Result<Inquiry> {
     let key = form_keys::parse(key)?;
     let db = ctx.region(who.region).sql().await?;
     if let Some(id) = form_keys::used(&db, key, who.user_id).await? {
         return one(&db, "id", &id).await?.ok_or_else(|| Error::internal("form key without inquiry"));
     }
-    let now = ctx.now();
+    let now = who.at;
     let at = now.unix_timestamp();
     let due = calendar::due(who.market, now, d.urgency.business_days()).unix_timestamp();
     let id = ctx.random_id()?;
+    let question_id = ctx.random_id()?;
     let counter = format!("{}-{}", who.region.code(), now.year());
     let prefix = format!("MI-{}-{}-", now.year(), who.region.code().to_ascii_uppercase());
-    let stmts = vec![
+    let mut stmts = vec![
         Statement::new(
             "INSERT INTO inquiry_counters (key, last) VALUES (?1, 1) ON CONFLICT (key) DO UPDATE SET last = last + 1",
             vec![counter.as_str().into()],
@@ -249,12 +258,20 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, who: &Asker<'_>, key: &str, d
                 counter.as_str().into(),
             ],
         ),
-        thread::append(ctx.random_id()?, &id, Kind::Question, who.user_id, &d.question, &[], at)?,
+        thread::append(question_id.clone(), &id, Kind::Question, who.user_id, &d.question, &[], at)?,
         form_keys::record(key, who.user_id, &id, at),
     ];
     let why = format!("category={}; urgency={}", d.category.code(), d.urgency.code());
-    let entry = AuditEntry { actor: who.user_id, action: "inquiry.submitted", target: Some(&id), outcome: Outcome::Success, reason: Some(&why) };
-    if let Err(e) = commit(ctx, who.region, stmts, &[entry]).await {
+    let mut entries = vec![AuditEntry { actor: who.user_id, action: "inquiry.submitted", target: Some(&id), outcome: Outcome::Success, reason: Some(&why) }];
+    let text = format!("{}\n{}", d.question, d.patient_context.as_deref().unwrap_or(""));
+    let found = screening::screen(&text, who.language, &d.product);
+    let case_id = ctx.random_id()?;
+    if found.flagged() {
+        let from = pv::Source { inquiry_id: &id, message_id: &question_id, market: who.market, language: who.language, reporter: who.user_id, received: now };
+        stmts.push(pv::open(&case_id, &from, &found));
+        entries.push(pv::opened(&case_id, &found));
+    }
+    if let Err(e) = commit(ctx, who.region, stmts, &entries).await {
         // A concurrent twin with the same key won the race: its inquiry is the answer.
         return match form_keys::used(&db, key, who.user_id).await? {
             Some(first) => one(&db, "id", &first).await?.ok_or(e),
@@ -283,12 +300,23 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
             vec![to.code().into(), now.into(), inq.id.as_str().into()],
         ));
     }
+    let case_id = ctx.random_id()?;
+    let mut found = None;
     if let Some((kind, body, citations)) = message {
         let body = body.trim();
         if body.is_empty() || body.len() > MAX_BODY {
             return Err(Error::bad_request("message_required", "Write the message (at most 8000 characters)."));
         }
-        stmts.push(thread::append(ctx.random_id()?, &inq.id, kind, actor, body, citations, now)?);
+        let message_id = ctx.random_id()?;
+        stmts.push(thread::append(message_id.clone(), &inq.id, kind, actor, body, citations, now)?);
+        // What the HCP writes is screened like the question.
+        let s = screening::screen(body, &inq.language, &inq.product);
+        if kind == Kind::FollowUp && s.flagged() {
+            let received = ctx.now();
+            let from = pv::Source { inquiry_id: &inq.id, message_id: &message_id, market: &inq.market, language: &inq.language, reporter: actor, received };
+            stmts.push(pv::open(&case_id, &from, &s));
+            found = Some(s);
+        }
     }
     stmts.extend(extra);
     let action = match (to, message.map(|m| m.0)) {
@@ -299,8 +327,9 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
         _ => "inquiry.updated",
     };
     let why = to.map(|t| format!("status={}", t.code()));
-    let entry = AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref() };
-    commit(ctx, region, stmts, &[entry]).await
+    let mut entries = vec![AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref() }];
+    entries.extend(found.as_ref().map(|s| pv::opened(&case_id, s)));
+    commit(ctx, region, stmts, &entries).await
 }
 
 /// The HCP asks again in the thread; an answered inquiry goes back to work.

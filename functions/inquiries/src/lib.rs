@@ -11,8 +11,11 @@
 //! | `thread` | `inquiry_messages` (question, follow-ups, answers, internal notes) |
 //! | `form_keys` | `inquiry_form_keys`: exactly-once submission |
 //! | `citations` | reads the library's published versions an answer cites (db_global) |
+//! | `off_label` | `inquiry_off_label`: unsolicited off-label requests, product information |
 //! | `notify` | mails the owner a link on news (never medical content) |
-//! | `hcp`, `mi`, `views` | handlers of HCPs and specialists; view models |
+//! | `screening` | adverse-event and product-complaint rules (en, de) over what HCPs write |
+//! | `pv` | `pv_cases`: cases the screening opens, due times, forwarding |
+//! | `hcp`, `mi`, `pv_desk`, `views` | handlers of HCPs, specialists and PV officers; view models |
 
 mod calendar;
 mod citations;
@@ -23,14 +26,18 @@ mod inquiry;
 mod mi;
 mod model;
 mod notify;
+mod off_label;
 mod products;
+mod pv;
+mod pv_desk;
+mod screening;
 mod thread;
 mod views;
 
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{Request, RequestInfo, Response};
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
-use medportal_templates::paths::inquiries as paths;
+use medportal_templates::paths::{inquiries as paths, pv as pv_paths};
 
 use hcp::OwnerAction;
 use mi::Work;
@@ -48,6 +55,9 @@ pub enum Route {
     Metrics,
     Workspace,
     Work(Work),
+    PvCases,
+    PvCase,
+    PvForward,
 }
 
 impl App for Inquiries {
@@ -72,6 +82,10 @@ impl App for Inquiries {
                 .post(paths::MI_STATUS, Route::Work(Work::Status))
                 .post(paths::MI_NOTE, Route::Work(Work::Note))
                 .post(paths::MI_ANSWER, Route::Work(Work::Answer))
+                .post(paths::MI_OFF_LABEL, Route::Work(Work::OffLabel))
+                .get(pv_paths::CASES, Route::PvCases)
+                .get(pv_paths::CASE, Route::PvCase)
+                .post(pv_paths::FORWARD, Route::PvForward)
                 .build()
         )
     }
@@ -88,6 +102,9 @@ impl App for Inquiries {
             Route::Metrics => mi::metrics(ctx, info, &req).await,
             Route::Workspace => mi::inquiry(ctx, info, &req, reference).await,
             Route::Work(what) => mi::act(ctx, &req, reference, what).await,
+            Route::PvCases => pv_desk::cases(ctx, info, &req).await,
+            Route::PvCase => pv_desk::case(ctx, info, &req, params.get("id").unwrap_or("")).await,
+            Route::PvForward => pv_desk::forward(ctx, &req, params.get("id").unwrap_or("")).await,
         }
     }
 

@@ -14,6 +14,8 @@ use crate::citations;
 use crate::inquiry::{self, Inquiry};
 use crate::model::Status;
 use crate::notify;
+use crate::off_label;
+use crate::pv;
 use crate::thread;
 
 async fn load<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, reference: &str) -> Result<Inquiry> {
@@ -46,21 +48,26 @@ pub async fn metrics<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Re
 pub async fn inquiry<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, reference: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::TriageInquiry).await?;
     let inq = load(ctx, &s, reference).await?;
-    let messages = thread::messages(&ctx.region(s.region).sql().await?, &inq.id, true).await?;
+    let db = ctx.region(s.region).sql().await?;
+    let messages = thread::messages(&db, &inq.id, true).await?;
+    let flags = pv::of_inquiry(&db, &inq.id).await?;
+    let off = off_label::of(&db, &inq.id).await?;
     let (csrf, _) = csrf::form_token(ctx, req, Some(&s))?;
+    let page = medportal_web::page_context(ctx, info, "", Some(&s));
     let moves = [Status::Triaged, Status::InProgress, Status::Referred, Status::Closed]
         .into_iter()
         .filter(|to| inq.status.may_become(*to) && !(inq.status == Status::Answered && *to == Status::InProgress))
         .map(Status::code)
         .collect();
     let view = views::WorkView {
-        thread: crate::views::thread(&inq, &messages, csrf),
+        thread: crate::views::thread(&inq, &messages, off, page.locale.code(), csrf),
         mine: inq.assignee.as_deref() == Some(s.user_id()),
         assignee: inq.assignee.clone(),
         moves,
         open: inq.status.open(),
+        flags: flags.into_iter().map(|c| views::FlagView { kind: c.kind.code().to_owned(), status: c.status.code().to_owned(), reasons: c.reasons }).collect(),
     };
-    Ok(medportal_web::html(StatusCode::OK, views::workspace(&medportal_web::page_context(ctx, info, "", Some(&s)), &view)))
+    Ok(medportal_web::html(StatusCode::OK, views::workspace(&page, &view)))
 }
 
 /// What a specialist does to an inquiry.
@@ -70,6 +77,7 @@ pub enum Work {
     Status,
     Note,
     Answer,
+    OffLabel,
 }
 
 pub async fn act<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, reference: &str, what: Work) -> Result<Response> {
@@ -80,6 +88,7 @@ pub async fn act<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, reference: &str, 
     match what {
         Work::Assign => inquiry::assign(ctx, region, me, &inq).await?,
         Work::Note => inquiry::note(ctx, region, me, &inq, f.get("body")).await?,
+        Work::OffLabel => off_label::mark(ctx, region, me, &inq, f.get("use")).await?,
         Work::Status => {
             let to = Status::parse(f.trimmed("to")).ok_or_else(|| Error::bad_request("invalid_status", "Choose a status."))?;
             inquiry::set_status(ctx, region, me, &inq, to).await?;

@@ -216,6 +216,10 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     let metrics = TestHost::text(&get(&host, "/mi/metrics", &eva(&host)));
     assert!(metrics.contains("<dd>1</dd>") && metrics.contains("100 %") && metrics.contains("<svg"), "{metrics}");
     assert!(metrics.contains(">eliquis</text>") && metrics.contains(">Dosing and administration</text>"));
+    // accessible charts: title and description with every figure, and the figures as a table
+    assert!(metrics.contains("aria-labelledby=\"chart-products-title\"") && metrics.contains("<title id=\"chart-products-title\">Top medicines</title>"));
+    assert!(metrics.contains("<desc id=\"chart-products-desc\">eliquis: 1</desc>"), "{metrics}");
+    assert!(metrics.contains("<caption>Top medicines</caption>") && metrics.contains("<th scope=\"row\">eliquis</th><td>1</td>"));
     // a US specialist does not see an EU inquiry
     let kevin = cookie(&host, "us-u-mis-01", "us", "US", &["mi_specialist"], "verified", true);
     assert_eq!(get(&host, &mi, &kevin).status(), 404);
@@ -237,5 +241,81 @@ fn publish_demo_item(host: &TestHost) {
     let db = pollster::block_on(ctx.global_sql()).unwrap();
     for s in stmts {
         pollster::block_on(db.execute(&s, &[])).unwrap();
+    }
+}
+
+#[test]
+fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
+    let host = TestHost::new();
+    // Thursday 24 Dec 2026 10:00 UTC in DE: the 25th and 26th are holidays, then a weekend
+    let day0 = "1798106400";
+    let mut f = FORM.to_vec();
+    f.retain(|(k, _)| *k != "question");
+    f.extend([("question", "My patient (pv-canary-4k) developed a severe nosebleed after starting Eliquis."), ("key", "kpvpvpvpvpvpvpvpvpvpvpvpv1"), ("dev_received_at", day0)]);
+    let r = reference(&TestHost::text(&post(&host, "/inquiries/new", &anna(&host), &f)));
+    assert_eq!(sql(&host, "db_eu", "SELECT kind || ' ' || status || ' ' || reporter || ' ' || product FROM pv_cases"), ["adverse_event open eu-u-hcp-01 eliquis"]);
+    let times = sql(&host, "db_eu", "SELECT received_at || ' ' || forward_due_at || ' ' || expedited_due_at FROM pv_cases");
+    // day 0; Monday 28 Dec 10:00; Friday 8 Jan 2027 10:00
+    assert_eq!(times, [format!("{day0} 1798452000 1799402400")]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_events WHERE action = 'pv.case_opened'"), ["1"]);
+    for store in ["db_us", "db_global"] {
+        assert_eq!(sql(&host, store, "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["0"], "{store}");
+    }
+    // a plain question opens none; a flagged follow-up opens a second case
+    submit(&host, &anna(&host), "kplainplainplainplainplain");
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["1"]);
+    assert_eq!(post(&host, &format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "The blister was cracked and two tablets were broken.")]).status(), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT kind FROM pv_cases ORDER BY rowid"), ["adverse_event", "product_complaint"]);
+    // the specialist sees why it was flagged; the PV role works the cases, nobody else
+    let work = TestHost::text(&get(&host, &format!("/mi/inquiries/{r}"), &eva(&host)));
+    assert!(work.contains("Safety screening") && work.contains("Event term: <q>nosebleed</q>") && work.contains("Patient mention: <q>my patient</q>"), "{work}");
+    let petra = cookie(&host, "eu-u-pv-01", "eu", "DE", &["pv_officer"], "verified", true);
+    assert_eq!(get(&host, "/pv/cases", &eva(&host)).status(), 403);
+    assert_eq!(get(&host, "/pv/cases", &anna(&host)).status(), 403);
+    let list = TestHost::text(&get(&host, "/pv/cases", &petra));
+    assert!(list.contains(&r) && list.contains("Adverse event") && list.contains("Product complaint"));
+    let id = sql(&host, "db_eu", "SELECT id FROM pv_cases WHERE kind = 'adverse_event'").remove(0);
+    let case = TestHost::text(&get(&host, &format!("/pv/cases/{id}"), &petra));
+    assert!(case.contains("eu-u-hcp-01") && case.contains("my patient") && case.contains("pv-canary-4k") && case.contains("2026-12-28T10:00:00Z"), "{case}");
+    assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
+    assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
+    assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || forwarded_by FROM pv_cases WHERE id = (SELECT id FROM pv_cases WHERE kind = 'adverse_event')"), ["forwarded eu-u-pv-01"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_events WHERE action = 'pv.case_forwarded'"), ["on_time"]);
+    // a US PV officer does not see an EU case; cases are never deleted
+    let paul = cookie(&host, "us-u-pv-01", "us", "US", &["pv_officer"], "verified", true);
+    assert_eq!(get(&host, &format!("/pv/cases/{id}"), &paul).status(), 404);
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+    let eu = Region::from_code("eu").unwrap();
+    assert!(pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "DELETE FROM pv_cases", &[]).await }).is_err());
+}
+
+#[test]
+fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indications_and_safety_information() {
+    let host = TestHost::new();
+    let r = reference(&TestHost::text(&submit(&host, &anna(&host), "koffoffoffoffoffoffoffoff1")));
+    let mi = format!("/mi/inquiries/{r}");
+    assert!(TestHost::text(&get(&host, &mi, &eva(&host))).contains("Mark as off-label (unsolicited)"));
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &anna(&host), &[("use", "x")]).status(), 403);
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "  ")]).status(), 400);
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children under 12")]).status(), 303);
+    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "again")]).status(), 409);
+    assert_eq!(sql(&host, "db_eu", "SELECT use_asked || ' ' || marked_by FROM inquiry_off_label"), ["Apixaban in children under 12 eu-u-mis-01"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_events WHERE action = 'inquiry.off_label'"), ["unsolicited"]);
+    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "There are limited data.")]).status(), 303);
+    let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
+    assert!(letter.contains("You asked about a use of this medicine that is not approved: Apixaban in children under 12."), "{letter}");
+    assert!(letter.contains("Approved indications") && letter.contains("non-valvular atrial fibrillation"));
+    assert!(letter.contains("Important safety information") && letter.contains("risk of bleeding"));
+    let de = host.send::<Inquiries>(request("GET", &format!("/inquiries/{r}"), &[("cookie", &anna(&host)), ("accept-language", "de")], vec![]));
+    let de = TestHost::text(&de);
+    assert!(de.contains("nicht zugelassenen Anwendung") && de.contains("Vorhofflimmern") && de.contains("Wichtige Sicherheitsinformationen"));
+    // the follow-up and the next answer stay in the same record
+    assert_eq!(post(&host, &format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "And in adolescents?")]).status(), 303);
+    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "No data either.")]).status(), 303);
+    let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
+    assert_eq!(letter.matches("You asked about a use of this medicine").count(), 2, "every letter");
+    let audit = sql(&host, "db_eu", "SELECT action FROM audit_events WHERE target = (SELECT id FROM inquiries) ORDER BY at, rowid");
+    for a in ["inquiry.submitted", "inquiry.off_label", "inquiry.answered", "inquiry.follow_up"] {
+        assert!(audit.iter().any(|x| x == a), "{a}: {audit:?}");
     }
 }

@@ -1,10 +1,11 @@
 //! From stored inquiries and threads to the templates' view models.
 
-use medportal_templates::pages::inquiries::{CitationView, MessageView, Row, ThreadView};
+use medportal_templates::pages::inquiries::{CitationView, MessageView, OffLabelView, Row, ThreadView};
 use time::OffsetDateTime;
 
 use crate::inquiry::{self, Inquiry};
 use crate::model::Status;
+use crate::off_label::{self, OffLabel};
 use crate::thread::Message;
 
 fn at(unix: i64) -> OffsetDateTime {
@@ -41,8 +42,9 @@ fn message(m: &Message) -> MessageView {
     }
 }
 
-/// The thread as its owner may act on it.
-pub fn thread(inq: &Inquiry, messages: &[Message], csrf: String) -> ThreadView {
+/// The thread as its owner may act on it (`language`: the reader's, for the product
+/// information of an off-label inquiry's letters).
+pub fn thread(inq: &Inquiry, messages: &[Message], off: Option<OffLabel>, language: &str, csrf: String) -> ThreadView {
     ThreadView {
         csrf,
         reference: inq.reference.clone(),
@@ -59,5 +61,6 @@ pub fn thread(inq: &Inquiry, messages: &[Message], csrf: String) -> ThreadView {
         may_follow_up: !matches!(inq.status, Status::Closed | Status::Referred),
         may_rate: inq.answered_at != 0,
         may_close: inq.status.may_become(Status::Closed),
+        off_label: off.map(|o| OffLabelView { use_asked: o.use_asked, information: off_label::information(&inq.product, language) }),
     }
 }

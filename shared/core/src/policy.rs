@@ -13,10 +13,12 @@ pub enum Role {
     Verifier,
     ComplianceOfficer,
     Admin,
+    /// Pharmacovigilance: works the PV cases screening opens in their region.
+    PvOfficer,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Hcp,
         Role::Author,
         Role::MlrReviewer,
@@ -24,6 +26,7 @@ impl Role {
         Role::Verifier,
         Role::ComplianceOfficer,
         Role::Admin,
+        Role::PvOfficer,
     ];
 
     /// Stable code, as stored in `users.roles` and in session tokens.
@@ -36,6 +39,7 @@ impl Role {
             Role::Verifier => "verifier",
             Role::ComplianceOfficer => "compliance_officer",
             Role::Admin => "admin",
+            Role::PvOfficer => "pv_officer",
         }
     }
 
@@ -85,6 +89,8 @@ pub enum Action {
     ViewAudit,
     ExportAudit,
     AssignRoles,
+    /// The pharmacovigilance case queue of one's region: read cases, mark them forwarded.
+    HandlePvCases,
     /// See search index status and rebuild an index (`/admin/search`).
     ManageSearch,
 }
@@ -101,6 +107,7 @@ pub static POLICY: &[(Role, &[Action])] = &[
     (Verifier, &[ViewOwnAccount, DecideVerification]),
     (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit, ViewGovernance]),
     (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit, ManageSearch, PublishContent, WithdrawContent, ViewGovernance]),
+    (PvOfficer, &[ViewOwnAccount, HandlePvCases]),
 ];
 
 /// Whether any of `roles` may perform `action`. HCP-only content additionally needs a
@@ -149,6 +156,12 @@ mod tests {
         for a in [TriageInquiry, AnswerInquiry] {
             assert!(allows(&[MiSpecialist], true, a) && !allows(&[Hcp], true, a) && !allows(&[Author], true, a), "{a:?}");
         }
+        // pharmacovigilance: PV officers only (not MI specialists, not HCPs)
+        assert!(allows(&[PvOfficer], true, HandlePvCases) && PvOfficer.is_staff());
+        for r in [Hcp, MiSpecialist, Author, ComplianceOfficer, Admin] {
+            assert!(!allows(&[r], true, HandlePvCases), "{r:?}");
+        }
+        assert!(!allows(&[PvOfficer], true, TriageInquiry) && !allows(&[PvOfficer], true, ReadHcpContent));
         assert_eq!(Role::parse_list("verifier, hcp,bogus,hcp"), vec![Hcp, Verifier]);
         assert!(!Hcp.is_staff() && Admin.is_staff());
     }

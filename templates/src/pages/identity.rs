@@ -714,6 +714,7 @@ pub const ROLES: &[(&str, Msg)] = &[
     ("verifier", Msg::IdentityRoleNameVerifier),
     ("compliance_officer", Msg::IdentityRoleNameComplianceOfficer),
     ("admin", Msg::IdentityRoleNameAdmin),
+    ("pv_officer", Msg::IdentityRoleNamePvOfficer),
 ];
 
 pub fn admin_roles(ctx: &PageContext, v: &RolesView) -> Markup {

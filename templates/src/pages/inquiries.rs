@@ -42,6 +42,16 @@ pub fn label(l: Locale, code: &str) -> &str {
         "email" => Msg::InqChanEmail,
         "phone" => Msg::InqChanPhone,
         "letter" => Msg::InqChanLetter,
+        "adverse_event" => Msg::InqPvKindAdverseEvent,
+        "product_complaint" => Msg::InqPvKindProductComplaint,
+        "open" => Msg::InqPvStatusOpen,
+        "forwarded" => Msg::InqPvStatusForwarded,
+        "event" => Msg::InqPvRuleEvent,
+        "patient" => Msg::InqPvRulePatient,
+        "occurrence" => Msg::InqPvRuleOccurrence,
+        "defect" => Msg::InqPvRuleDefect,
+        "item" => Msg::InqPvRuleItem,
+        "product" => Msg::InqPvRuleProduct,
         _ => return "—",
     };
     t(l, m)
@@ -232,18 +242,43 @@ pub struct ThreadView {
     pub may_follow_up: bool,
     pub may_rate: bool,
     pub may_close: bool,
+    /// Set when a specialist marked the inquiry an unsolicited off-label request.
+    pub off_label: Option<OffLabelView>,
+}
+
+/// What every response letter of an off-label inquiry carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffLabelView {
+    pub use_asked: String,
+    /// The approved indications and important safety information (configuration), if known.
+    pub information: Option<(String, String)>,
+}
+
+fn off_label_block(l: Locale, o: &OffLabelView) -> Markup {
+    html! {
+        section.off-label {
+            p { strong { (tf(l, Msg::InqOffLabelStatement, &[("use", &o.use_asked)])) } }
+            @if let Some((indications, safety)) = &o.information {
+                h4 { (t(l, Msg::InqOffLabelIndications)) } p { (indications) }
+                h4 { (t(l, Msg::InqOffLabelSafety)) } p { (safety) }
+            } @else {
+                p { (t(l, Msg::InqOffLabelSeePi)) }
+            }
+        }
+    }
 }
 
 fn paragraphs(text: &str) -> Markup {
     html! { @for para in text.split("\n\n").filter(|p| !p.trim().is_empty()) { p { (para.trim()) } } }
 }
 
-fn letter(l: Locale, reference: &str, m: &MessageView) -> Markup {
+fn letter(l: Locale, reference: &str, m: &MessageView, off_label: Option<&OffLabelView>) -> Markup {
     html! {
         article.letter aria-labelledby={ "letter-" (m.at.unix_timestamp()) } {
             h3 id={ "letter-" (m.at.unix_timestamp()) } { (t(l, Msg::InqLetterTitle)) }
             p { (t(l, Msg::InqColReference)) ": " (reference) ", " (when(l, m.at)) }
             (paragraphs(&m.body))
+            @if let Some(o) = off_label { (off_label_block(l, o)) }
             @if !m.citations.is_empty() {
                 h4 { (t(l, Msg::InqLetterReferences)) }
                 ol { @for c in &m.citations { li {
@@ -256,12 +291,12 @@ fn letter(l: Locale, reference: &str, m: &MessageView) -> Markup {
     }
 }
 
-fn message(l: Locale, reference: &str, m: &MessageView) -> Markup {
+fn message(l: Locale, reference: &str, m: &MessageView, off_label: Option<&OffLabelView>) -> Markup {
     let heading = match m.kind.as_str() {
         "question" => Msg::InqMsgQuestion,
         "follow_up" => Msg::InqMsgFollowUp,
         "note" => Msg::InqMsgNote,
-        _ => return letter(l, reference, m),
+        _ => return letter(l, reference, m, off_label),
     };
     html! {
         section.message {
@@ -297,7 +332,7 @@ pub fn thread(ctx: &PageContext, v: &ThreadView) -> Markup {
         html! {
             h1 { (t(l, Msg::InqThreadTitle)) " " (v.reference) }
             (details(l, v))
-            @for m in &v.messages { (message(l, &v.reference, m)) }
+            @for m in &v.messages { (message(l, &v.reference, m, v.off_label.as_ref())) }
             @if v.may_follow_up {
                 form method="post" action=(p::follow_up(&v.reference)) {
                     (csrf_field(&v.csrf))
@@ -355,6 +390,41 @@ pub struct WorkView {
     /// Status codes the inquiry may move to from here (triaged, in_progress, referred, closed).
     pub moves: Vec<&'static str>,
     pub open: bool,
+    /// The PV cases the screening opened on this inquiry.
+    pub flags: Vec<FlagView>,
+}
+
+/// A screening flag on an inquiry, for the specialist: the case's kind, status and reasons.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagView {
+    pub kind: String,
+    pub status: String,
+    /// `rule: term` lines.
+    pub reasons: Vec<String>,
+}
+
+fn reasons(l: Locale, lines: &[String]) -> Markup {
+    html! {
+        ul.reasons { @for r in lines {
+            @let (rule, term) = r.split_once(": ").unwrap_or(("", r));
+            li { (label(l, rule)) ": " q { (term) } }
+        } }
+    }
+}
+
+fn flags(l: Locale, flags: &[FlagView]) -> Markup {
+    html! {
+        @if !flags.is_empty() {
+            section.flags aria-labelledby="flags" {
+                h2 id="flags" { (t(l, Msg::InqPvFlags)) }
+                (notice(NoticeKind::Warning, html! { p { (t(l, Msg::InqPvFlagsIntro)) } }))
+                @for f in flags {
+                    h3 { (label(l, &f.kind)) " (" (label(l, &f.status)) ")" }
+                    (reasons(l, &f.reasons))
+                }
+            }
+        }
+    }
 }
 
 pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
@@ -367,6 +437,7 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
         html! {
             h1 { (t(l, Msg::InqThreadTitle)) " " (th.reference) }
             (details(l, th))
+            (flags(l, &v.flags))
             p { (t(l, Msg::InqColAssignee)) ": " (v.assignee.as_deref().unwrap_or("—")) }
             @if v.open && !v.mine {
                 form method="post" action=(action("assign")) { (csrf_field(&th.csrf)) (button(ButtonKind::Secondary, t(l, Msg::InqAssignMe))) }
@@ -377,7 +448,16 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
                     @for m in &v.moves { (button_with_value(ButtonKind::Secondary, label(l, m), "to", m)) " " }
                 }
             }
-            @for m in &th.messages { (message(l, &th.reference, m)) }
+            @if let Some(o) = &th.off_label {
+                (notice(NoticeKind::Info, html! { p { strong { (t(l, Msg::InqOffLabelMarked)) } ": " (o.use_asked) } }))
+            } @else if v.open {
+                form method="post" action=(action("off-label")) {
+                    (csrf_field(&th.csrf))
+                    (field(l, &Field::new(FieldKind::Textarea, "off-label-use", "use", t(l, Msg::InqOffLabelUse)).hint(t(l, Msg::InqOffLabelHint)).required()))
+                    (button(ButtonKind::Secondary, t(l, Msg::InqOffLabelMark)))
+                }
+            }
+            @for m in &th.messages { (message(l, &th.reference, m, th.off_label.as_ref())) }
             form method="post" action=(action("note")) {
                 (csrf_field(&th.csrf))
                 (field(l, &Field::new(FieldKind::Textarea, "note", "body", t(l, Msg::InqNoteLabel)).hint(t(l, Msg::InqNoteHint)).required()))
@@ -410,20 +490,32 @@ pub struct MetricsView {
     pub categories: Vec<(String, i64)>,
 }
 
-/// A horizontal bar chart (server-rendered SVG) with the same figures as text beside each
-/// bar, so nothing depends on colour or on seeing the chart.
-fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> Markup {
+/// A horizontal bar chart (server-rendered SVG): its title and a description with every
+/// figure for assistive technology, each figure as text beside its bar (nothing depends on
+/// colour or on seeing the bars), and the same figures as a table.
+fn bars(l: Locale, id: &str, title: &str, what: &str, rows: &[(String, i64)]) -> Markup {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
     let height = 24 * rows.len().max(1) + 8;
+    let desc = rows.iter().map(|(label, n)| format!("{label}: {n}")).collect::<Vec<_>>().join("; ");
     html! {
         figure {
             figcaption id=(id) { (title) }
-            svg role="img" aria-labelledby=(id) width="480" height=(height) viewBox={ "0 0 480 " (height) } {
+            svg role="img" aria-labelledby={ (id) "-title" } aria-describedby={ (id) "-desc" } width="480" height=(height) viewBox={ "0 0 480 " (height) } {
+                title id={ (id) "-title" } { (title) }
+                desc id={ (id) "-desc" } { (desc) }
                 @for (i, (label, n)) in rows.iter().enumerate() {
                     text x="0" y=(24 * i + 18) font-size="13" fill="#1a1a1a" { (label) }
                     rect x="180" y=(24 * i + 6) width=(1 + 240 * n / max) height="16" fill="#1f5f8b" {}
                     text x=(186 + 240 * n / max) y=(24 * i + 18) font-size="13" fill="#1a1a1a" { (n) }
                 }
+            }
+            details {
+                summary { (t(l, Msg::InqMetricsTable)) }
+                div.table-wrap { table {
+                    caption { (title) }
+                    thead { tr { th scope="col" { (what) } th scope="col" { (t(l, Msg::InqMetricsCount)) } } }
+                    tbody { @for (label, n) in rows { tr { th scope="row" { (label) } td { (n) } } } }
+                } }
             }
         }
     }
@@ -445,9 +537,113 @@ pub fn metrics(ctx: &PageContext, v: &MetricsView) -> Markup {
                 dt { (t(l, Msg::InqMetricsFirstResponse)) } dd { (v.first_response_hours) " h" }
                 dt { (t(l, Msg::InqMetricsOnTime)) } dd { (pct) }
             }
-            (bars("chart-products", t(l, Msg::InqMetricsProducts), &v.products))
-            (bars("chart-categories", t(l, Msg::InqMetricsCategories), &categories))
+            (bars(l, "chart-products", t(l, Msg::InqMetricsProducts), t(l, Msg::InqFieldProduct), &v.products))
+            (bars(l, "chart-categories", t(l, Msg::InqMetricsCategories), t(l, Msg::InqFieldCategory), &categories))
             p { a href=(p::QUEUE) { (t(l, Msg::InqQueueTitle)) } }
+        },
+    )
+}
+
+/// A PV case in the queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRow {
+    pub href: String,
+    pub reference: String,
+    pub kind: String,
+    pub status: String,
+    pub market: String,
+    pub received: OffsetDateTime,
+    pub forward_due: OffsetDateTime,
+    pub expedited_due: OffsetDateTime,
+    /// Open and past its forward-to-PV due time.
+    pub overdue: bool,
+}
+
+/// The PV officers' queue of their region.
+pub fn pv_cases(ctx: &PageContext, rows: &[CaseRow]) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::InqPvTitle),
+        html! {
+            h1 { (t(l, Msg::InqPvTitle)) }
+            p.lead { (t(l, Msg::InqPvIntro)) }
+            @if rows.is_empty() { p { (t(l, Msg::InqPvNone)) } } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th scope="col" { (t(l, Msg::InqPvColCase)) }
+                        th scope="col" { (t(l, Msg::InqPvColKind)) }
+                        th scope="col" { (t(l, Msg::InqColStatus)) }
+                        th scope="col" { (t(l, Msg::InqColMarket)) }
+                        th scope="col" { (t(l, Msg::InqPvDay0)) }
+                        th scope="col" { (t(l, Msg::InqPvForwardDue)) }
+                        th scope="col" { (t(l, Msg::InqPvExpeditedDue)) }
+                    } }
+                    tbody { @for r in rows { tr {
+                        td { a href=(r.href) { (r.reference) } }
+                        td { (label(l, &r.kind)) }
+                        td { (label(l, &r.status)) }
+                        td { (r.market) }
+                        td { (when(l, r.received)) }
+                        td { (when(l, r.forward_due)) @if r.overdue { " " strong { (t(l, Msg::InqPvOverdue)) } } }
+                        td { (when(l, r.expedited_due)) }
+                    } } }
+                } }
+            }
+        },
+    )
+}
+
+/// One PV case: the four minimum elements, why it was flagged, the clocks, forwarding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseView {
+    pub csrf: String,
+    pub forward_href: String,
+    pub row: CaseRow,
+    pub reporter: Option<String>,
+    pub patient: Option<String>,
+    pub product: Option<String>,
+    pub event: Option<String>,
+    pub reasons: Vec<String>,
+    pub verbatim: String,
+    /// When and by whom it was forwarded.
+    pub forwarded: Option<(OffsetDateTime, String)>,
+}
+
+pub fn pv_case(ctx: &PageContext, v: &CaseView) -> Markup {
+    let l = ctx.locale;
+    let r = &v.row;
+    let known = |x: &Option<String>| x.clone().unwrap_or_else(|| t(l, Msg::InqPvUnknown).to_owned());
+    page(
+        ctx,
+        &format!("{} {}", t(l, Msg::InqPvCaseTitle), r.reference),
+        html! {
+            h1 { (t(l, Msg::InqPvCaseTitle)) " " (r.reference) }
+            dl.case {
+                dt { (t(l, Msg::InqPvColKind)) } dd { (label(l, &r.kind)) }
+                dt { (t(l, Msg::InqColStatus)) } dd { (label(l, &r.status)) }
+                dt { (t(l, Msg::InqPvReporter)) } dd { (known(&v.reporter)) }
+                dt { (t(l, Msg::InqPvPatient)) } dd { (known(&v.patient)) }
+                dt { (t(l, Msg::InqPvProduct)) } dd { (known(&v.product)) }
+                dt { (t(l, Msg::InqPvEvent)) } dd { (known(&v.event)) }
+                dt { (t(l, Msg::InqColMarket)) } dd { (r.market) }
+                dt { (t(l, Msg::InqPvDay0)) } dd { (when(l, r.received)) }
+                dt { (t(l, Msg::InqPvForwardDue)) } dd.forward-due { (when(l, r.forward_due)) @if r.overdue { " " strong { (t(l, Msg::InqPvOverdue)) } } }
+                dt { (t(l, Msg::InqPvExpeditedDue)) } dd.expedited-due { (when(l, r.expedited_due)) }
+            }
+            h2 { (t(l, Msg::InqPvReasons)) }
+            (reasons(l, &v.reasons))
+            h2 { (t(l, Msg::InqPvVerbatim)) }
+            blockquote { (paragraphs(&v.verbatim)) }
+            @if let Some((at, who)) = &v.forwarded {
+                (notice(NoticeKind::Success, html! { p { (t(l, Msg::InqPvForwarded)) ": " (when(l, *at)) " · " (who) } }))
+            } @else {
+                form method="post" action=(v.forward_href) {
+                    (csrf_field(&v.csrf))
+                    (button(ButtonKind::Primary, t(l, Msg::InqPvForward)))
+                }
+            }
+            p { a href=(paths::pv::CASES) { (t(l, Msg::InqPvTitle)) } }
         },
     )
 }

@@ -1,0 +1,130 @@
+// Inquiry safety contract (issue 11, items 5 and 6) on every host: an inquiry that reports an
+// adverse event opens a PV case in the same intake, with day 0 = receipt, forward-to-PV due
+// one business day of the inquiry's market later (checked across a weekend and holidays:
+// the receipt time is set through the development builds' `dev_received_at` form field) and
+// the 15-calendar-day expedited clock; the specialist sees why it was flagged; only the PV
+// role works the cases and marks them forwarded; a plain question opens none; the case of
+// an EU HCP exists in the eu stores only, a US HCP's in the us stores only (every store
+// dumped and searched). A specialist marks an inquiry an unsolicited off-label request; every
+// response letter then carries the not-approved statement, the approved indications and the
+// important safety information.
+// Run: MEDPORTAL_HOSTS=native node --test tests/contract/inquiry-safety.test.mjs
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startHost } from "./hosts.mjs";
+import { csrfOf, emailSignIn, staffSignIn } from "./browser.mjs";
+
+const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
+const STORES = ["db_global", "db_eu", "db_us", "kv_global", "kv_eu", "kv_us", "blob_global", "blob_eu", "blob_us"];
+const unix = (iso) => String(Date.parse(iso) / 1000);
+
+for (const name of HOSTS) {
+  describe(`inquiry safety on ${name}`, { timeout: 600_000 }, () => {
+    let host, anna, maria, eva, petra, paul;
+    const canary = `pvcanary${Date.now().toString(36)}`;
+    const cases = {};
+
+    before(async () => {
+      host = await startHost(name);
+      anna = await emailSignIn(host, "anna.mueller@example.org");
+      maria = await emailSignIn(host, "maria.garcia@example.org");
+      eva = await staffSignIn(host, "eva.novak@example.org");
+      petra = await staffSignIn(host, "petra.vogel@example.org");
+      paul = await staffSignIn(host, "paul.walker@example.org");
+    });
+    after(async () => host?.stop());
+
+    const page = async (b, path) => {
+      const res = await b.get(path);
+      assert.equal(res.status, 200, `${path}: ${res.status}`);
+      return res.text();
+    };
+    const refOf = (html) => html.match(/class="reference">([A-Z0-9-]+)</)[1];
+    const ask = async (b, question, receivedAt, product = "Eliquis") => {
+      const form = await page(b, "/inquiries/new");
+      const key = form.match(/name="key" value="([a-z0-9]+)"/)[1];
+      const fields = { csrf: csrfOf(form), key, question, product, category: "safety", urgency: "routine", channel: "portal", acknowledged: "1" };
+      if (receivedAt) fields.dev_received_at = unix(receivedAt);
+      const res = await b.post("/inquiries/new", fields);
+      assert.equal(res.status, 200);
+      return refOf(await res.text());
+    };
+    const caseOf = (list, ref) => list.match(new RegExp(`href="/pv/cases/([a-z0-9]+)">${ref}<`))?.[1];
+    const times = (html) => [...html.matchAll(/<time datetime="([^"]+)"/g)].map((m) => m[1]);
+
+    test("an adverse event opens a PV case: day 0, forward due across holidays and a weekend, the 15-day clock", async () => {
+      // Thursday 24 Dec 2026 in DE: Friday 25th and Saturday 26th are holidays, then Sunday
+      const ref = await ask(anna, `My patient ${canary} developed a severe nosebleed two days after starting Eliquis.`, "2026-12-24T10:00:00Z");
+      assert.equal((await anna.get("/pv/cases")).status, 403);
+      assert.equal((await eva.get("/pv/cases")).status, 403, "MI specialists do not work PV cases");
+      const list = await page(petra, "/pv/cases");
+      const id = caseOf(list, ref);
+      assert.ok(id, `case of ${ref} listed`);
+      cases.eu = { id, ref };
+      const html = await page(petra, `/pv/cases/${id}`);
+      assert.deepEqual(times(html), ["2026-12-24T10:00:00Z", "2026-12-28T10:00:00Z", "2027-01-08T10:00:00Z"]);
+      assert.match(html, /Adverse event/);
+      assert.ok(html.includes("eu-u-hcp-01") && html.includes("my patient") && html.includes("eliquis") && html.includes("nosebleed"), "the four minimum elements");
+      assert.ok(html.includes("Event term: <q>nosebleed</q>") && html.includes(canary), "reasons and what was reported");
+      // the specialist sees the flag and why
+      const work = await page(eva, `/mi/inquiries/${ref}`);
+      assert.ok(work.includes("Safety screening") && work.includes("Patient mention: <q>my patient</q>"));
+    });
+
+    test("a US inquiry counts US business days (Thanksgiving) and stays in the us stores", async () => {
+      // Wednesday 25 Nov 2026: Thursday 26th is Thanksgiving in the US → Friday 27th
+      const ref = await ask(maria, `The blister was cracked ${canary}us and two tablets were broken.`, "2026-11-25T15:30:00Z");
+      assert.ok(!caseOf(await page(petra, "/pv/cases"), ref), "an EU PV officer does not see a US case");
+      const id = caseOf(await page(paul, "/pv/cases"), ref);
+      assert.ok(id);
+      cases.us = { id, ref };
+      const html = await page(paul, `/pv/cases/${id}`);
+      assert.match(html, /Product complaint/);
+      assert.deepEqual(times(html), ["2026-11-25T15:30:00Z", "2026-11-27T15:30:00Z", "2026-12-10T15:30:00Z"]);
+      assert.equal((await petra.get(`/pv/cases/${id}`)).status, 404);
+    });
+
+    test("a plain question opens no case; a flagged follow-up opens one", async () => {
+      const ref = await ask(anna, "What is the recommended dose in severe renal impairment?");
+      assert.ok(!caseOf(await page(petra, "/pv/cases"), ref), "no case for a plain question");
+      const thread = `/inquiries/${ref}`;
+      const res = await anna.post(`${thread}/follow-up`, { csrf: csrfOf(await page(anna, thread)), body: "Meanwhile she was admitted with a gastrointestinal bleed." });
+      assert.equal(res.status, 303);
+      assert.ok(caseOf(await page(petra, "/pv/cases"), ref), "the follow-up opened a case");
+    });
+
+    test("the PV officer marks a case forwarded, once", async () => {
+      const path = `/pv/cases/${cases.eu.id}`;
+      const form = await page(petra, path);
+      assert.equal((await eva.post(`${path}/forward`, { csrf: csrfOf(await page(eva, "/mi/queue")) })).status, 403);
+      const done = await petra.post(`${path}/forward`, { csrf: csrfOf(form) });
+      assert.equal(done.status, 303);
+      const after = await page(petra, path);
+      assert.ok(after.includes("Forwarded to PV") && after.includes("eu-u-pv-01") && !after.includes("Mark as forwarded"));
+      assert.equal((await petra.post(`${path}/forward`, { csrf: csrfOf(form) })).status, 409);
+    });
+
+    test("an off-label request: marked by the specialist, every letter carries the statement, indications and safety information", async () => {
+      const ref = await ask(anna, "Can apixaban be used in children under 12 years?");
+      const mi = `/mi/inquiries/${ref}`;
+      assert.equal((await anna.post(`${mi}/off-label`, { csrf: csrfOf(await page(anna, "/inquiries/new")), use: "x" })).status, 403);
+      const marked = await eva.post(`${mi}/off-label`, { csrf: csrfOf(await page(eva, mi)), use: "Apixaban in children under 12" });
+      assert.equal(marked.status, 303);
+      assert.match(await page(eva, mi), /Off-label \(unsolicited\) request/);
+      assert.equal((await eva.post(`${mi}/answer`, { csrf: csrfOf(await page(eva, mi)), body: "Data in children are limited." })).status, 303);
+      const letter = await page(anna, `/inquiries/${ref}`);
+      assert.ok(letter.includes("that is not approved: Apixaban in children under 12."), "the statement");
+      assert.ok(letter.includes("Approved indications") && letter.includes("non-valvular atrial fibrillation"), "the indications");
+      assert.ok(letter.includes("Important safety information") && letter.includes("risk of bleeding"), "the safety information");
+    });
+
+    test("a PV case exists only in its home region's stores", async () => {
+      for (const store of STORES) {
+        const text = store.startsWith("db_") ? await host.dumpSql(store) : (await host.dump(store)).join("\n");
+        assert.equal(text.includes(cases.eu.id), store === "db_eu", `EU case in ${store}`);
+        assert.equal(text.includes(cases.us.id), store === "db_us", `US case in ${store}`);
+        assert.equal(text.includes(`${canary}us`), store === "db_us", `US canary in ${store}`);
+      }
+    });
+  });
+}
