@@ -253,7 +253,7 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, who: &Asker<'_>, key: &str, d
         form_keys::record(key, who.user_id, &id, at),
     ];
     let why = format!("category={}; urgency={}", d.category.code(), d.urgency.code());
-    let entry = AuditEntry { actor: who.user_id, action: "inquiry.submitted", target: Some(&id), outcome: Outcome::Success, reason: Some(&why) };
+    let entry = AuditEntry { actor: who.user_id, action: "inquiry.submitted", target: Some(&id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     if let Err(e) = commit(ctx, who.region, stmts, &[entry]).await {
         // A concurrent twin with the same key won the race: its inquiry is the answer.
         return match form_keys::used(&db, key, who.user_id).await? {
@@ -299,7 +299,7 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
         _ => "inquiry.updated",
     };
     let why = to.map(|t| format!("status={}", t.code()));
-    let entry = AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref() };
+    let entry = AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref(), ..Default::default() };
     commit(ctx, region, stmts, &[entry]).await
 }
 

@@ -138,7 +138,7 @@ fn a_resubmitted_form_makes_one_inquiry_with_one_audit_entry_in_the_home_region(
     assert_eq!(reference(&TestHost::text(&again)), r1);
     assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["1"]);
     assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_messages"), ["1"]);
-    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_events WHERE action = 'inquiry.submitted'"), ["1"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_entries WHERE action = 'inquiry.submitted'"), ["1"]);
     for store in ["db_us", "db_global"] {
         assert_eq!(sql(&host, store, "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["0"], "{store}");
     }
@@ -207,7 +207,7 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     assert_eq!(post(&host, &format!("{thread}/close"), &anna(&host), &[]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || rating FROM inquiries"), ["closed 5"]);
     assert_eq!(post(&host, &format!("{thread}/follow-up"), &anna(&host), &[("body", "again")]).status(), 409);
-    let audit = sql(&host, "db_eu", "SELECT action FROM audit_events WHERE action LIKE 'inquiry.%' ORDER BY at, rowid");
+    let audit = sql(&host, "db_eu", "SELECT action FROM audit_entries WHERE action LIKE 'inquiry.%' ORDER BY at, rowid");
     for a in ["inquiry.submitted", "inquiry.note", "inquiry.answered", "inquiry.follow_up", "inquiry.status"] {
         assert!(audit.iter().any(|x| x == a), "{a} audited: {audit:?}");
     }

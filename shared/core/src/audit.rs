@@ -1,49 +1,171 @@
 //! The audit port: what happened, by whom, to what, with which outcome. Entries are
 //! statements so they join the same storage batch as the action they record (no action
-//! without its entry); the audit function builds the tamper-evident log on top.
+//! without its entry). They go into the database's tamper-evident log (`audit_entries`,
+//! migration 0010): each INSERT takes the next sequence number inside the batch's transaction,
+//! so concurrent writers from any function leave a gap-free log; the audit function's
+//! checkpointer hashes the entries into the RFC 9162 tree and signs checkpoints (the heavy
+//! code stays there, out of every function's append path).
+//!
+//! Personal values are never in an entry: it commits to them as `SHA-256(salt ‖ value)` with
+//! the subject's salt (`audit_salts`); the clear values sit beside it (`audit_personal`) until
+//! [`forget_subject`] deletes the salt, and the values with it, leaving every proof intact.
 
 use crate::error::Result;
 use crate::platform::{Ctx, Platform};
-use crate::ports::Statement;
+use crate::ports::{SqlStore, SqlValue, Statement};
 use crate::region::Region;
+use sha2::{Digest, Sha256};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Outcome {
+    #[default]
     Success,
     Failure,
 }
 
-#[derive(Debug, Clone)]
+/// One audit entry. The five first fields are what every call site gives; the rest default
+/// (`..Default::default()`) to "not known here".
+#[derive(Debug, Clone, Default)]
 pub struct AuditEntry<'a> {
     /// User id, `anonymous` or `system:<component>`.
     pub actor: &'a str,
     /// Dotted action name, e.g. `session.login`.
     pub action: &'a str,
+    /// The object acted on.
     pub target: Option<&'a str>,
     pub outcome: Outcome,
     /// Why (Part 11 reason, rejection reason); never personal data in clear.
     pub reason: Option<&'a str>,
+    /// The actor's role(s) for this action; unset: `system`, `anonymous` or `user` from the actor.
+    pub role: Option<&'a str>,
+    /// The object's version.
+    pub version: Option<&'a str>,
+    /// The meaning of an electronic signature (Part 11), e.g. `approval:medical`.
+    pub meaning: Option<&'a str>,
+    /// The request's client address: only its SHA-256 is stored.
+    pub origin: Option<&'a str>,
+    /// The pseudonymous person (user id) the personal values are about.
+    pub subject: Option<&'a str>,
+    /// Personal values `(name, value)`: committed through the subject's salt, never in the
+    /// entry. Ignored without a subject.
+    pub personal: &'a [(&'a str, &'a str)],
+}
+
+/// The log's entry table and the SQL that numbers an entry: the next sequence number,
+/// computed in the batch's transaction (SQLite serialises writers).
+const INSERT: &str = "INSERT INTO audit_entries (seq, at, actor, role, action, object, version, outcome, reason, meaning, origin, subject, personal) \
+SELECT COALESCE(MAX(seq), -1) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM audit_entries";
+
+/// The clear value beside the entry just inserted (only while the subject's salt exists).
+const INSERT_VALUE: &str = "INSERT INTO audit_personal (seq, name, value) \
+SELECT MAX(seq), ?1, ?2 FROM audit_entries WHERE EXISTS (SELECT 1 FROM audit_salts WHERE subject = ?3)";
+
+/// The subject's salt, created on first use (one round trip; a concurrent creator's salt wins).
+const SALT: &str = "INSERT INTO audit_salts (subject, salt, created_at) VALUES (?1, ?2, ?3) \
+ON CONFLICT (subject) DO UPDATE SET subject = excluded.subject RETURNING salt";
+
+fn hex(bytes: &[u8]) -> String {
+    const D: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [D[(b >> 4) as usize] as char, D[(b & 15) as usize] as char]).collect()
+}
+
+/// The role an entry records when the call site gives none.
+pub fn default_role(actor: &str) -> &'static str {
+    if actor.starts_with("system:") {
+        "system"
+    } else if actor == "anonymous" {
+        "anonymous"
+    } else {
+        "user"
+    }
+}
+
+/// `SHA-256(salt ‖ value)`, the commitment of a personal value (as the transparency crate's
+/// `commit_personal`).
+pub fn commitment(salt: &[u8], value: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(value.as_bytes());
+    h.finalize().into()
 }
 
 impl AuditEntry<'_> {
-    /// The insert statement for this entry (`id`: a fresh random id, `at`: unix seconds).
-    pub fn statement(&self, id: String, at: i64) -> Statement {
+    fn personal_items(&self) -> Vec<(&str, &str)> {
+        if self.subject.is_none() {
+            return Vec::new();
+        }
+        let mut items = self.personal.to_vec();
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        items.dedup_by(|a, b| a.0 == b.0);
+        items
+    }
+
+    /// The statements appending this entry at `at` (unix seconds); `salt`: the subject's salt
+    /// when the entry has personal values.
+    pub fn statements(&self, at: i64, salt: Option<&[u8]>) -> Vec<Statement> {
         let outcome = match self.outcome {
             Outcome::Success => "success",
             Outcome::Failure => "failure",
         };
-        Statement::new(
-            "INSERT INTO audit_events (id, at, actor, action, target, outcome, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        let items = match salt {
+            Some(_) => self.personal_items(),
+            None => Vec::new(),
+        };
+        let mut personal = String::new();
+        for (name, value) in &items {
+            personal.push_str(name);
+            personal.push(' ');
+            personal.push_str(&hex(&commitment(salt.unwrap_or_default(), value)));
+            personal.push('\n');
+        }
+        let origin: Option<Vec<u8>> = self.origin.map(|o| Sha256::digest(o.as_bytes()).to_vec());
+        let mut out = vec![Statement::new(
+            INSERT,
             vec![
-                id.into(),
                 at.into(),
                 self.actor.into(),
+                self.role.unwrap_or(default_role(self.actor)).into(),
                 self.action.into(),
                 self.target.into(),
+                self.version.into(),
                 outcome.into(),
                 self.reason.into(),
+                self.meaning.into(),
+                origin.into(),
+                self.subject.filter(|_| !items.is_empty()).into(),
+                personal.into(),
             ],
-        )
+        )];
+        for (name, value) in items {
+            out.push(Statement::new(INSERT_VALUE, vec![name.into(), value.into(), self.subject.into()]));
+        }
+        out
+    }
+}
+
+/// Deletes the subject's salt and, with it (trigger), the clear personal values of its
+/// entries: the erasure of a person from the log. The entries, their commitments and every
+/// proof stay valid; without the salt nobody can test a guessed value against them.
+pub fn forget_subject(subject: &str) -> Statement {
+    Statement::new("DELETE FROM audit_salts WHERE subject = ?1", vec![subject.into()])
+}
+
+/// The subject whose salt an entry needs (it has personal values), if any.
+fn salted<'a>(entry: &AuditEntry<'a>) -> Option<&'a str> {
+    entry.subject.filter(|_| !entry.personal.is_empty())
+}
+
+fn salt_params(subject: &str, fresh: &[u8; 32], now: i64) -> Vec<SqlValue> {
+    vec![subject.into(), fresh.to_vec().into(), now.into()]
+}
+
+fn salt_of(rows: Vec<crate::ports::Row>) -> Result<Vec<u8>> {
+    rows.first().ok_or_else(|| crate::Error::internal("audit: no salt returned"))?.bytes(0)
+}
+
+fn append(statements: &mut Vec<Statement>, entries: &[AuditEntry<'_>], salts: &[Option<Vec<u8>>], now: i64) {
+    for (entry, salt) in entries.iter().zip(salts) {
+        statements.extend(entry.statements(now, salt.as_deref()));
     }
 }
 
@@ -57,10 +179,17 @@ pub async fn commit<P: Platform>(
     entries: &[AuditEntry<'_>],
 ) -> Result<()> {
     let now = ctx.now().unix_timestamp();
-    for entry in entries {
-        statements.push(entry.statement(ctx.random_id()?, now));
+    let sql = ctx.region(region).sql().await?;
+    let fresh = if entries.iter().any(|e| salted(e).is_some()) { ctx.random_bytes()? } else { [0; 32] };
+    let mut salts = Vec::with_capacity(entries.len());
+    for subject in entries.iter().map(salted) {
+        salts.push(match subject {
+            Some(s) => Some(salt_of(sql.execute_returning(&region, SALT, &salt_params(s, &fresh, now)).await?)?),
+            None => None,
+        });
     }
-    ctx.region(region).sql().await?.batch(&region, &statements).await
+    append(&mut statements, entries, &salts, now);
+    sql.batch(&region, &statements).await
 }
 
 /// A funnel event statement (engagement analytics; home region only).
@@ -75,10 +204,16 @@ pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statem
 /// batch of `db_global`. For functions whose records are global (content's library: staff ids,
 /// never other personal data).
 pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
-    use crate::ports::SqlStore;
     let now = ctx.now().unix_timestamp();
-    for entry in entries {
-        statements.push(entry.statement(ctx.random_id()?, now));
+    let sql = ctx.global_sql().await?;
+    let fresh = if entries.iter().any(|e| salted(e).is_some()) { ctx.random_bytes()? } else { [0; 32] };
+    let mut salts = Vec::with_capacity(entries.len());
+    for subject in entries.iter().map(salted) {
+        salts.push(match subject {
+            Some(s) => Some(salt_of(sql.query(SALT, &salt_params(s, &fresh, now)).await?)?),
+            None => None,
+        });
     }
-    ctx.global_sql().await?.batch(&statements).await
+    append(&mut statements, entries, &salts, now);
+    sql.batch(&statements).await
 }
