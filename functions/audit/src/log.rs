@@ -239,12 +239,8 @@ fn seed<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Option<[u8; 32]>> {
             .map_err(|_| Error::internal("config: audit_signing_key is not base64url"))?;
         return raw.try_into().map(Some).map_err(|_| Error::internal("config: audit_signing_key is not 32 bytes"));
     }
-    #[cfg(feature = "dev")]
-    if ctx.config.dev_mode {
-        use sha2::Digest;
-        return Ok(Some(sha2::Sha256::digest(b"medportal development audit checkpoint key").into()));
-    }
-    Ok(None)
+    use sha2::Digest;
+    Ok(ctx.config.dev_audit_key_label().map(|label| sha2::Sha256::digest(label).into()))
 }
 
 /// The checkpoint signer, when a key is configured.

@@ -199,6 +199,16 @@ impl Config {
         None
     }
 
+    /// What the public development audit checkpoint key is derived from (SHA-256 of it), when
+    /// dev mode is on in a development build and no `audit_signing_key` is set.
+    pub fn dev_audit_key_label(&self) -> Option<&'static [u8]> {
+        #[cfg(feature = "dev")]
+        if self.dev_mode {
+            return Some(b"medportal development audit checkpoint key");
+        }
+        None
+    }
+
     /// The public dev indexing token, when dev mode is on in a development build.
     pub fn dev_search_index_token(&self) -> Option<&'static str> {
         #[cfg(feature = "dev")]
