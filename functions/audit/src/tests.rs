@@ -170,7 +170,8 @@ fn erasing_a_subject_removes_the_salt_and_values_and_the_log_still_verifies() {
     let c = ctx(&host, F::Identity);
     let personal = [("email", "canary-erase@example.com")];
     let e = AuditEntry { actor: "eu-u-erase", action: "test.personal", subject: Some("eu-u-erase"), personal: &personal, ..Default::default() };
-    pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e])).unwrap();
+    assert!(pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e.clone()])).is_err(), "the lean path refuses personal values");
+    pollster::block_on(audit::commit_personal(&c, eu(), Vec::new(), &[e])).unwrap();
     assert_eq!(eu_sql(&host, "SELECT value FROM audit_personal").unwrap()[0].text(0).unwrap(), "canary-erase@example.com");
     let entry = eu_sql(&host, "SELECT personal FROM audit_entries WHERE action = 'test.personal'").unwrap();
     assert!(entry[0].text(0).unwrap().starts_with("email ") && !entry[0].text(0).unwrap().contains("canary"));

@@ -12,7 +12,7 @@
 
 use crate::error::Result;
 use crate::platform::{Ctx, Platform};
-use crate::ports::{SqlStore, SqlValue, Statement};
+use crate::ports::{SqlValue, Statement};
 use crate::region::Region;
 use sha2::{Digest, Sha256};
 
@@ -90,36 +90,15 @@ pub fn commitment(salt: &[u8], value: &str) -> [u8; 32] {
 }
 
 impl AuditEntry<'_> {
-    fn personal_items(&self) -> Vec<(&str, &str)> {
-        if self.subject.is_none() {
-            return Vec::new();
-        }
-        let mut items = self.personal.to_vec();
-        items.sort_by(|a, b| a.0.cmp(b.0));
-        items.dedup_by(|a, b| a.0 == b.0);
-        items
-    }
-
-    /// The statements appending this entry at `at` (unix seconds); `salt`: the subject's salt
-    /// when the entry has personal values.
-    pub fn statements(&self, at: i64, salt: Option<&[u8]>) -> Vec<Statement> {
+    /// The INSERT appending this entry at `at` (unix seconds), with its subject and personal
+    /// commitment lines (empty: none).
+    fn insert(&self, at: i64, subject: Option<&str>, personal: String) -> Statement {
         let outcome = match self.outcome {
             Outcome::Success => "success",
             Outcome::Failure => "failure",
         };
-        let items = match salt {
-            Some(_) => self.personal_items(),
-            None => Vec::new(),
-        };
-        let mut personal = String::new();
-        for (name, value) in &items {
-            personal.push_str(name);
-            personal.push(' ');
-            personal.push_str(&hex(&commitment(salt.unwrap_or_default(), value)));
-            personal.push('\n');
-        }
         let origin: Option<Vec<u8>> = self.origin.map(|o| Sha256::digest(o.as_bytes()).to_vec());
-        let mut out = vec![Statement::new(
+        Statement::new(
             INSERT,
             vec![
                 at.into(),
@@ -132,10 +111,26 @@ impl AuditEntry<'_> {
                 self.reason.into(),
                 self.meaning.into(),
                 origin.into(),
-                self.subject.filter(|_| !items.is_empty()).into(),
+                subject.into(),
                 personal.into(),
             ],
-        )];
+        )
+    }
+
+    /// The statements appending this entry with its personal values committed through the
+    /// subject's `salt` (the clear values beside it), names ascending.
+    fn personal_statements(&self, at: i64, salt: &[u8]) -> Vec<Statement> {
+        let mut items = self.personal.to_vec();
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        items.dedup_by(|a, b| a.0 == b.0);
+        let mut personal = String::new();
+        for (name, value) in &items {
+            personal.push_str(name);
+            personal.push(' ');
+            personal.push_str(&hex(&commitment(salt, value)));
+            personal.push('\n');
+        }
+        let mut out = vec![self.insert(at, self.subject, personal)];
         for (name, value) in items {
             out.push(Statement::new(INSERT_VALUE, vec![name.into(), value.into(), self.subject.into()]));
         }
@@ -163,16 +158,36 @@ fn salt_of(rows: Vec<crate::ports::Row>) -> Result<Vec<u8>> {
     rows.first().ok_or_else(|| crate::Error::internal("audit: no salt returned"))?.bytes(0)
 }
 
-fn append(statements: &mut Vec<Statement>, entries: &[AuditEntry<'_>], salts: &[Option<Vec<u8>>], now: i64) {
-    for (entry, salt) in entries.iter().zip(salts) {
-        statements.extend(entry.statements(now, salt.as_deref()));
+/// Refuses entries with personal values on the lean paths ([`commit`], [`commit_global`]):
+/// they go through [`commit_personal`], which commits them through the subject's salt.
+fn lean(statements: &mut Vec<Statement>, entries: &[AuditEntry<'_>], now: i64) -> Result<()> {
+    for entry in entries {
+        if salted(entry).is_some() {
+            return Err(crate::Error::internal("audit: an entry with personal values goes through audit::commit_personal"));
+        }
+        statements.push(entry.insert(now, None, String::new()));
     }
+    Ok(())
 }
 
 /// Writes an action's statements and the audit entries recording it in one atomic batch of
 /// the region's database: both land, or neither does. The one way a function records what it
-/// did; the entries share the batch's time (`ctx.now()`).
+/// did; the entries share the batch's time (`ctx.now()`). Entries with personal values:
+/// [`commit_personal`].
 pub async fn commit<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    region: Region,
+    mut statements: Vec<Statement>,
+    entries: &[AuditEntry<'_>],
+) -> Result<()> {
+    lean(&mut statements, entries, ctx.now().unix_timestamp())?;
+    ctx.region(region).sql().await?.batch(&region, &statements).await
+}
+
+/// [`commit`] for entries carrying personal values (`subject` + `personal`): each subject's
+/// salt is read or created first (one statement each), then the action, the entries with
+/// their commitments and the clear values go in one batch.
+pub async fn commit_personal<P: Platform>(
     ctx: &Ctx<'_, P>,
     region: Region,
     mut statements: Vec<Statement>,
@@ -180,15 +195,16 @@ pub async fn commit<P: Platform>(
 ) -> Result<()> {
     let now = ctx.now().unix_timestamp();
     let sql = ctx.region(region).sql().await?;
-    let fresh = if entries.iter().any(|e| salted(e).is_some()) { ctx.random_bytes()? } else { [0; 32] };
-    let mut salts = Vec::with_capacity(entries.len());
-    for subject in entries.iter().map(salted) {
-        salts.push(match subject {
-            Some(s) => Some(salt_of(sql.execute_returning(&region, SALT, &salt_params(s, &fresh, now)).await?)?),
-            None => None,
-        });
+    let fresh: [u8; 32] = ctx.random_bytes()?;
+    for entry in entries {
+        match salted(entry) {
+            Some(s) => {
+                let salt = salt_of(sql.execute_returning(&region, SALT, &salt_params(s, &fresh, now)).await?)?;
+                statements.extend(entry.personal_statements(now, &salt));
+            }
+            None => statements.push(entry.insert(now, None, String::new())),
+        }
     }
-    append(&mut statements, entries, &salts, now);
     sql.batch(&region, &statements).await
 }
 
@@ -204,16 +220,7 @@ pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statem
 /// batch of `db_global`. For functions whose records are global (content's library: staff ids,
 /// never other personal data).
 pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
-    let now = ctx.now().unix_timestamp();
-    let sql = ctx.global_sql().await?;
-    let fresh = if entries.iter().any(|e| salted(e).is_some()) { ctx.random_bytes()? } else { [0; 32] };
-    let mut salts = Vec::with_capacity(entries.len());
-    for subject in entries.iter().map(salted) {
-        salts.push(match subject {
-            Some(s) => Some(salt_of(sql.query(SALT, &salt_params(s, &fresh, now)).await?)?),
-            None => None,
-        });
-    }
-    append(&mut statements, entries, &salts, now);
-    sql.batch(&statements).await
+    use crate::ports::SqlStore;
+    lean(&mut statements, entries, ctx.now().unix_timestamp())?;
+    ctx.global_sql().await?.batch(&statements).await
 }
