@@ -184,3 +184,28 @@ fn erasing_a_subject_removes_the_salt_and_values_and_the_log_still_verifies() {
     assert!(!String::from_utf8_lossy(resp.body()).contains("canary"));
     verify(resp.body(), Trust::Published(&keys(&host)), &Dalek).unwrap_or_else(|f| panic!("{f}"));
 }
+
+#[test]
+fn a_stale_tree_extension_is_refused_and_the_checkpointer_catches_up() {
+    let host = TestHost::new();
+    append(&host, F::Identity, 5, "test.cas");
+    let c = ctx(&host, F::Audit);
+    let eu_log = crate::log::Log::Regional(eu());
+    let t = pollster::block_on(crate::log::checkpoint(&c, eu_log, false)).unwrap();
+    assert_eq!((t.state.size(), t.signed_size), (5, 5), "the first checkpoint is due at once");
+    // A second checkpointer that read the tree at size 0 computes the same first nodes: its
+    // batch (guarded by size 0) fails as a whole.
+    let mut stale = medportal_transparency::TreeState::empty();
+    let nodes = stale.append(&[7; 32]);
+    let stmts = crate::log::extension(0, &stale, &nodes);
+    let db = pollster::block_on(c.region(eu()).sql()).unwrap();
+    assert!(pollster::block_on(db.batch(&eu(), &stmts)).is_err());
+    assert_eq!(eu_sql(&host, "SELECT size FROM audit_tree").unwrap()[0].int(0).unwrap(), 5);
+    // New entries: not yet due (signed just now, fewer than 1,000), but the tree extends.
+    append(&host, F::Inquiries, 3, "test.cas");
+    let t = pollster::block_on(crate::log::checkpoint(&c, eu_log, false)).unwrap();
+    assert_eq!((t.state.size(), t.signed_size), (8, 5));
+    let t = pollster::block_on(crate::log::checkpoint(&c, eu_log, true)).unwrap();
+    assert_eq!(t.signed_size, 8);
+    assert_eq!(eu_sql(&host, "SELECT COUNT(*) FROM audit_checkpoints").unwrap()[0].int(0).unwrap(), 2);
+}
