@@ -189,11 +189,17 @@ bench-auth:
 # Audit log (issue 16, medportal-transparency): append throughput (entries/s, the tree state
 # read and written per batch), checkpoint cost (text + Ed25519 signature), proofs from stored
 # nodes and export verification, natively (opt-level 3).
+# Then the same through the real store (SQLite files as on Spin and the native host): entries/s
+# of audit::commit, alone and from 8 concurrent writers, and the checkpointer's cost.
 AUDIT_N ?= 200000
+AUDIT_STORE_N ?= 5000
 bench-audit:
 	cargo build --profile native --locked -q -p medportal-audit-verify --bin medportal-audit-bench
-	@echo "== audit log: append throughput and checkpoint cost (native) =="
+	cargo build --profile native --locked -q -p medportal-audit --features bench --bin medportal-audit-store-bench
+	@echo "== audit log: append throughput and checkpoint cost (native, in memory) =="
 	@$(CARGO_TARGET_DIR)/native/medportal-audit-bench $(AUDIT_N)
+	@echo "== audit log through the store (SQLite files, migrations applied) =="
+	@$(CARGO_TARGET_DIR)/native/medportal-audit-store-bench $(AUDIT_STORE_N)
 
 # Production Workers and Spin components, then a scan of every one for what only development
 # builds may hold (the /dev routes, the public dev session key and indexing token).

@@ -35,6 +35,7 @@ export const SECRETS = {
   admin_bootstrap_token: ["identity"],
   search_index_token: ["search-admin", "content"],
   health_token: FUNCTIONS,
+  audit_signing_key: ["audit"],
 };
 /** Public settings a secrets file may carry too: written into the generated config's vars. */
 const PUBLIC_SETTINGS = ["session_public_keys"];

@@ -4,6 +4,7 @@
 //   search_index_token    random, 43 chars                    search-admin's indexing bearer token
 //   health_token          random, 43 chars                    /health/<fn>/ready bearer token
 //   admin_bootstrap_token random, 43 chars                    the first administrator, once
+//   audit_signing_key     base64url Ed25519 seed              audit signs the logs' checkpoints
 //   mail_api_key          --mail-api-key KEY (your mail provider's key), if given
 // Usage: node infra/secrets.mjs OUT.json [--mail-api-key KEY] [--kid k1]
 // The file is written with mode 0600 and never overwritten; keep it out of the repository
@@ -20,6 +21,7 @@ export function generateSecrets({ kid = "k1", mailApiKey } = {}) {
     search_index_token: token(),
     health_token: token(),
     admin_bootstrap_token: token(),
+    audit_signing_key: generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }).d,
     ...(mailApiKey ? { mail_api_key: mailApiKey } : {}),
   };
 }

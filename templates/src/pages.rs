@@ -1,5 +1,6 @@
 //! Complete pages. Each function returns the whole HTML document.
 
+pub mod audit;
 pub mod content;
 pub mod files;
 pub mod identity;
@@ -529,6 +530,17 @@ pub fn data_protection(ctx: &PageContext) -> Markup {
                     li { (t(l, Msg::AuditWhatOutcome)) }
                 }
                 p { (t(l, Msg::AuditTamper)) }
+            }
+            section {
+                h2 { (t(l, Msg::AuditGuaranteeHeading)) }
+                p { (t(l, Msg::AuditGuaranteeTree)) }
+                p { (t(l, Msg::AuditGuaranteeVerify)) }
+                p { (t(l, Msg::AuditGuaranteeLimits)) }
+                p {
+                    (t(l, Msg::AuditGuaranteeLinks)) " "
+                    a href=(paths::audit::KEYS) { (t(l, Msg::AuditKeysLink)) } ", "
+                    a href=(paths::audit::CHECKPOINTS) { (t(l, Msg::AuditCheckpointsLink)) } "."
+                }
             }
             section {
                 h2 { (t(l, Msg::AuditWhyHeading)) }

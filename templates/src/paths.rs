@@ -197,7 +197,31 @@ pub mod pv {
 
 /// Audit: the public data-protection and audit-trail page.
 pub mod audit {
-    pub const DATA_PROTECTION: &str = "/audit";
+    /// The public page: what the audit trail records and guarantees.
+    pub const DATA_PROTECTION: &str = "/audit/about";
+    /// The audit viewer (compliance officers with a second factor): entries with filters.
+    pub const VIEWER: &str = "/audit";
+    /// One entry with its inclusion proof (JSON): `/audit/entries/{db}/{seq}`.
+    pub const ENTRY: &str = "/audit/entries/{db}/{seq}";
+    /// An export for `tools/audit-verify` (JSON Lines): `?db=eu&from=0`.
+    pub const EXPORT: &str = "/audit/export";
+    /// The latest signed checkpoint of every log (public, signed notes).
+    pub const CHECKPOINTS: &str = "/audit/checkpoints";
+    /// The published checkpoint verifier keys (public, one `vkey` per line).
+    pub const KEYS: &str = "/audit/keys";
+    /// Query parameters of the viewer and export.
+    pub const DB_PARAM: &str = "db";
+    pub const FROM_PARAM: &str = "from";
+    pub const PERSON_PARAM: &str = "person";
+    pub const OBJECT_PARAM: &str = "object";
+    pub const ACTION_PARAM: &str = "action";
+    pub const SINCE_PARAM: &str = "since";
+    pub const UNTIL_PARAM: &str = "until";
+
+    /// The entry detail path of one entry.
+    pub fn entry(db: &str, seq: u64) -> String {
+        format!("/audit/entries/{db}/{seq}")
+    }
 }
 
 /// Query parameter of the language switcher (`?lang=de`).

@@ -63,7 +63,7 @@ for (const hostName of HOSTS) {
     });
 
     test("every function serves its page", async () => {
-      for (const path of ["/content", "/inquiries", "/audit", "/search?q=metformin", "/dev/outbox", "/privacy"]) {
+      for (const path of ["/content", "/inquiries", "/audit/about", "/search?q=metformin", "/dev/outbox", "/privacy"]) {
         const res = await get(path);
         assert.equal(res.status, 200, path);
         assert.match(await res.text(), /<!DOCTYPE html>/, path);

@@ -114,7 +114,7 @@ async function startRealSpin(stateDir, spinVars, port) {
       child.kill("SIGINT");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
+  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
 }
 
 /** Stores laid out like Spin's runtime: one SQLite file per label in the state dir. */
@@ -145,6 +145,20 @@ function sqliteTextDumper(stateDir) {
     try {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all().map((r) => r.name);
       return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join("\n");
+    } finally {
+      db.close();
+    }
+  };
+}
+
+/** Runs one statement directly on a store's SQLite file (what an operator with file access
+ * could do): the audit log's triggers must refuse changes to its entries. */
+function sqliteExec(stateDir) {
+  return async (store, sql) => {
+    const db = new DatabaseSync(join(stateDir, `${store}.db`));
+    try {
+      db.exec("PRAGMA busy_timeout = 5000");
+      return db.prepare(sql).run();
     } finally {
       db.close();
     }
@@ -189,7 +203,7 @@ export async function startBareHost(name, vars, { port } = {}) {
       ["--manifest", devSpinManifest(ROOT, stateDir), "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
       spinVars,
     ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
-    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "spin") {
     return startRealSpin(stateDir, spinVars, port).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
@@ -216,7 +230,10 @@ export async function startBareHost(name, vars, { port } = {}) {
       for (const t of tables) out.push(JSON.stringify((await db.prepare(`SELECT * FROM "${t}"`).all()).results));
       return out.join("\n");
     };
-    return { name, url, logs: () => logs.join(""), dump, dumpSql, contentItems: () => itemsFromD1(mf), stop };
+    const execSql = async (store, sql) => (await mf.getD1Database(store, "audit")).prepare(sql).run();
+    // The Workers cron trigger of a function (wrangler.toml `[env.<fn>.triggers]`), run once.
+    const scheduled = async (fn) => (await mf.getWorker(fn)).scheduled({ cron: "* * * * *" });
+    return { name, url, logs: () => logs.join(""), dump, dumpSql, execSql, scheduled, contentItems: () => itemsFromD1(mf), stop };
   }
   throw new Error(`unknown host ${name}`);
 }

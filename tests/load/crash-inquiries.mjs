@@ -106,7 +106,7 @@ try {
   const one = async (sql) => Object.values((await db.prepare(sql).first()) ?? {})[0];
   const mine = `FROM inquiries WHERE id IN (SELECT inquiry_id FROM inquiry_form_keys WHERE key LIKE 'crash${run}%')`;
   const stored = await one(`SELECT COUNT(*) ${mine}`);
-  const noAudit = await one(`SELECT COUNT(*) ${mine} AND id NOT IN (SELECT target FROM audit_events WHERE action = 'inquiry.submitted')`);
+  const noAudit = await one(`SELECT COUNT(*) ${mine} AND id NOT IN (SELECT object FROM audit_entries WHERE action = 'inquiry.submitted')`);
   const noQuestion = await one(`SELECT COUNT(*) ${mine} AND id NOT IN (SELECT inquiry_id FROM inquiry_messages WHERE kind = 'question')`);
   const flagged = await one(`SELECT COUNT(*) ${mine} AND id IN (SELECT inquiry_id FROM inquiry_messages WHERE body LIKE '%my patient developed%')`);
   const noCase = await one(`SELECT COUNT(*) ${mine} AND id IN (SELECT inquiry_id FROM inquiry_messages WHERE body LIKE '%my patient developed%') AND id NOT IN (SELECT inquiry_id FROM pv_cases)`);

@@ -9,11 +9,203 @@ fn route_table_builds() {
 #[test]
 fn landing_page_renders_in_both_languages() {
     let host = TestHost::new();
-    let en = host.get::<Audit>("/audit");
+    let en = host.get::<Audit>("/audit/about");
     assert_eq!(en.status(), 200);
     assert!(TestHost::text(&en).contains("lang=\"en\""));
-    let de = host.send::<Audit>(request("GET", "/audit", &[("accept-language", "de")], vec![]));
+    let de = host.send::<Audit>(request("GET", "/audit/about", &[("accept-language", "de")], vec![]));
     assert!(TestHost::text(&de).contains("lang=\"de\""));
     assert_eq!(host.get::<Audit>("/health/audit").status(), 200);
-    assert_eq!(host.send::<Audit>(request("DELETE", "/audit", &[], vec![])).status(), 405);
+    assert_eq!(host.send::<Audit>(request("DELETE", "/audit/about", &[], vec![])).status(), 405);
+}
+
+// --- the tamper-evident log --------------------------------------------------------------
+
+use medportal_core::audit::{self, AuditEntry};
+use medportal_core::ports::Clock;
+use medportal_core::{Region, functions::Function as F};
+use medportal_transparency::export::{Trust, verify};
+use medportal_transparency::note::{Ed25519Verify, VerifierKey};
+
+struct Dalek;
+impl Ed25519Verify for Dalek {
+    fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        medportal_core::ports::dalek::verify(public, message, signature)
+    }
+}
+
+fn eu() -> Region {
+    Region::from_code("eu").unwrap()
+}
+
+fn ctx(host: &TestHost, f: F) -> Ctx<'_, medportal_native::NativePlatform> {
+    Ctx::new(&host.platform, &host.config, f)
+}
+
+/// `n` entries appended by `f` into the EU log, one batch each.
+fn append(host: &TestHost, f: F, n: usize, action: &str) {
+    let c = ctx(host, f);
+    for i in 0..n {
+        let object = format!("object-{i}");
+        let e = AuditEntry { actor: "eu-u-test", action, target: Some(&object), ..Default::default() };
+        pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e])).unwrap();
+    }
+}
+
+fn eu_sql(host: &TestHost, q: &str) -> medportal_core::Result<Vec<medportal_core::ports::Row>> {
+    let c = ctx(host, F::Audit);
+    pollster::block_on(async { c.region(eu()).sql().await?.query(q, &[]).await })
+}
+
+fn compliance_cookie(host: &TestHost, mfa: bool) -> String {
+    use medportal_auth::{KeySet, SessionClaims, token};
+    let now = host.platform.now();
+    let claims = SessionClaims {
+        iss: token::ISSUER.into(),
+        aud: token::AUDIENCE.into(),
+        sub: "eu-u-compliance".into(),
+        jti: "jti-compliance-0123456789abcdef".into(),
+        rgn: "eu".into(),
+        ctry: "DE".into(),
+        roles: vec!["compliance_officer".into()],
+        vs: "verified".into(),
+        name: "Clara Compliance".into(),
+        csrf: "csrf-secret-0123456789".into(),
+        auth_time: now.unix_timestamp(),
+        mfa,
+    };
+    let keys = KeySet::from_config(&host.config).unwrap();
+    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
+}
+
+fn keys(host: &TestHost) -> Vec<VerifierKey> {
+    let text = TestHost::text(&host.get::<Audit>("/audit/keys"));
+    text.lines().map(|l| VerifierKey::parse(l).unwrap()).collect()
+}
+
+fn export(host: &TestHost, query: &str) -> http::Response<Vec<u8>> {
+    let cookie = compliance_cookie(host, true);
+    host.send::<Audit>(request("GET", &format!("/audit/export?{query}"), &[("cookie", &cookie)], vec![]))
+}
+
+#[test]
+fn appends_from_two_functions_are_gap_free_and_the_export_verifies() {
+    let host = TestHost::new();
+    append(&host, F::Identity, 7, "test.identity");
+    append(&host, F::Inquiries, 5, "test.inquiries");
+    let seqs: Vec<i64> = eu_sql(&host, "SELECT seq FROM audit_entries ORDER BY seq").unwrap().iter().map(|r| r.int(0).unwrap()).collect();
+    assert_eq!(seqs, (0..seqs.len() as i64).collect::<Vec<_>>(), "gap-free from 0");
+    assert!(seqs.len() >= 12);
+    // A request to the audit function extends the tree and signs the (due) first checkpoint.
+    let cps = TestHost::text(&host.get::<Audit>("/audit/checkpoints"));
+    assert!(cps.contains("/audit/db_eu\n"), "{cps}");
+    let resp = export(&host, "db=eu");
+    assert_eq!(resp.status(), 200);
+    let body = resp.body().clone();
+    let published = keys(&host);
+    let v = verify(&body, Trust::Published(&published), &Dalek).unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(v.entries as usize, seqs.len());
+    // The export was itself audited, after the exported range.
+    assert_eq!(eu_sql(&host, "SELECT COUNT(*) FROM audit_entries WHERE action = 'audit.exported' AND actor = 'eu-u-compliance'").unwrap()[0].int(0).unwrap(), 1);
+    // One changed byte in an entry is found.
+    let text = String::from_utf8(body).unwrap().replacen("object-3", "object-9", 1);
+    assert!(verify(text.as_bytes(), Trust::Published(&published), &Dalek).is_err());
+    // A range export from entry 5 verifies too (start frontier from the stored nodes).
+    let range = export(&host, "db=eu&from=5");
+    let v = verify(range.body(), Trust::Published(&published), &Dalek).unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(v.start, 5);
+}
+
+#[test]
+fn the_database_refuses_to_change_or_delete_entries_nodes_and_checkpoints() {
+    let host = TestHost::new();
+    append(&host, F::Identity, 3, "test.refused");
+    let _ = host.get::<Audit>("/audit/checkpoints");
+    let c = ctx(&host, F::Audit);
+    let run = |q: &str| pollster::block_on(async { c.region(eu()).sql().await?.execute(&eu(), q, &[]).await });
+    for q in [
+        "UPDATE audit_entries SET action = 'x' WHERE seq = 0",
+        "DELETE FROM audit_entries WHERE seq = 0",
+        "UPDATE audit_nodes SET hash = x'00' WHERE level = 0 AND idx = 0",
+        "DELETE FROM audit_nodes",
+        "UPDATE audit_checkpoints SET note = 'x'",
+        "DELETE FROM audit_checkpoints",
+        "DELETE FROM audit_tree",
+        "UPDATE audit_tree SET size = 0, base = size",
+        "INSERT INTO audit_entries (seq, at, actor, role, action, outcome) VALUES (999, 0, 'a', 'r', 'x', 'success')",
+    ] {
+        let err = run(q).expect_err(q);
+        assert!(err.to_string().contains("audit log"), "{q}: {err}");
+    }
+}
+
+#[test]
+fn the_viewer_needs_a_compliance_officer_with_a_second_factor_and_audits_each_read() {
+    let host = TestHost::new();
+    append(&host, F::Identity, 3, "test.viewed");
+    assert_ne!(host.get::<Audit>("/audit").status(), 200);
+    let no_mfa = compliance_cookie(&host, false);
+    assert_eq!(host.send::<Audit>(request("GET", "/audit", &[("cookie", &no_mfa)], vec![])).status(), 403);
+    let cookie = compliance_cookie(&host, true);
+    let resp = host.send::<Audit>(request("GET", "/audit?db=eu&action=test.viewed&object=object-1", &[("cookie", &cookie)], vec![]));
+    assert_eq!(resp.status(), 200);
+    let html = TestHost::text(&resp);
+    assert!(html.contains("object-1") && !html.contains("object-2"), "filtered by object");
+    assert_eq!(eu_sql(&host, "SELECT COUNT(*) FROM audit_entries WHERE action = 'audit.viewed'").unwrap()[0].int(0).unwrap(), 1);
+    // The entry detail carries an inclusion proof that verifies against its checkpoint.
+    let detail = host.send::<Audit>(request("GET", "/audit/entries/eu/1", &[("cookie", &cookie)], vec![]));
+    assert_eq!(detail.status(), 200);
+    let d: serde_json::Value = serde_json::from_slice(detail.body()).unwrap();
+    let hash = |v: &serde_json::Value| medportal_transparency::parse_hash_hex(v.as_str().unwrap()).unwrap();
+    let proof: Vec<_> = d["inclusion_proof"].as_array().unwrap().iter().map(hash).collect();
+    let note = d["checkpoint"].as_str().unwrap();
+    let text = &note[..note.find("\n\n").unwrap() + 1];
+    let cp = medportal_transparency::Checkpoint::parse(text).unwrap();
+    assert!(medportal_transparency::merkle::verify_inclusion(1, d["tree_size"].as_u64().unwrap(), &hash(&d["leaf"]), &proof, &cp.root));
+    assert_eq!(host.send::<Audit>(request("GET", "/audit/entries/eu/99999", &[("cookie", &cookie)], vec![])).status(), 404);
+}
+
+#[test]
+fn erasing_a_subject_removes_the_salt_and_values_and_the_log_still_verifies() {
+    let host = TestHost::new();
+    let c = ctx(&host, F::Identity);
+    let personal = [("email", "canary-erase@example.com")];
+    let e = AuditEntry { actor: "eu-u-erase", action: "test.personal", subject: Some("eu-u-erase"), personal: &personal, ..Default::default() };
+    assert!(pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e.clone()])).is_err(), "the lean path refuses personal values");
+    pollster::block_on(audit::commit_personal(&c, eu(), Vec::new(), &[e])).unwrap();
+    assert_eq!(eu_sql(&host, "SELECT value FROM audit_personal").unwrap()[0].text(0).unwrap(), "canary-erase@example.com");
+    let entry = eu_sql(&host, "SELECT personal FROM audit_entries WHERE action = 'test.personal'").unwrap();
+    assert!(entry[0].text(0).unwrap().starts_with("email ") && !entry[0].text(0).unwrap().contains("canary"));
+    let cps = host.get::<Audit>("/audit/checkpoints");
+    assert_eq!(cps.status(), 200);
+    pollster::block_on(async { c.region(eu()).sql().await?.batch(&eu(), &[audit::forget_subject("eu-u-erase")]).await }).unwrap();
+    assert!(eu_sql(&host, "SELECT value FROM audit_personal").unwrap().is_empty());
+    assert!(eu_sql(&host, "SELECT salt FROM audit_salts").unwrap().is_empty());
+    let resp = export(&host, "db=eu");
+    assert!(!String::from_utf8_lossy(resp.body()).contains("canary"));
+    verify(resp.body(), Trust::Published(&keys(&host)), &Dalek).unwrap_or_else(|f| panic!("{f}"));
+}
+
+#[test]
+fn a_stale_tree_extension_is_refused_and_the_checkpointer_catches_up() {
+    let host = TestHost::new();
+    append(&host, F::Identity, 5, "test.cas");
+    let c = ctx(&host, F::Audit);
+    let eu_log = crate::log::Log::Regional(eu());
+    let t = pollster::block_on(crate::log::checkpoint(&c, eu_log, false)).unwrap();
+    assert_eq!((t.state.size(), t.signed_size), (5, 5), "the first checkpoint is due at once");
+    // A second checkpointer that read the tree at size 0 computes the same first nodes: its
+    // batch (guarded by size 0) fails as a whole.
+    let mut stale = medportal_transparency::TreeState::empty();
+    let nodes = stale.append(&[7; 32]);
+    let stmts = crate::log::extension(0, &stale, &nodes);
+    let db = pollster::block_on(c.region(eu()).sql()).unwrap();
+    assert!(pollster::block_on(db.batch(&eu(), &stmts)).is_err());
+    assert_eq!(eu_sql(&host, "SELECT size FROM audit_tree").unwrap()[0].int(0).unwrap(), 5);
+    // New entries: not yet due (signed just now, fewer than 1,000), but the tree extends.
+    append(&host, F::Inquiries, 3, "test.cas");
+    let t = pollster::block_on(crate::log::checkpoint(&c, eu_log, false)).unwrap();
+    assert_eq!((t.state.size(), t.signed_size), (8, 5));
+    let t = pollster::block_on(crate::log::checkpoint(&c, eu_log, true)).unwrap();
+    assert_eq!(t.signed_size, 8);
+    assert_eq!(eu_sql(&host, "SELECT COUNT(*) FROM audit_checkpoints").unwrap()[0].int(0).unwrap(), 2);
 }

@@ -55,7 +55,7 @@ pub async fn file<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Res
         let who = actor(session.as_ref());
         let (action, outcome) = if bytes.is_some() { ("content.file_downloaded", Outcome::Success) } else { ("content.file_refused", Outcome::Failure) };
         let why = format!("file={}", f.id);
-        let entry = AuditEntry { actor: &who, action, target: Some(&f.item_id), outcome, reason: Some(&why) };
+        let entry = AuditEntry { actor: &who, action, target: Some(&f.item_id), outcome, reason: Some(&why), ..Default::default() };
         commit_global(ctx, Vec::new(), &[entry]).await?;
     }
     let bytes = bytes.ok_or(Error::NotFound)?;

@@ -126,6 +126,6 @@ pub async fn complete<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, series_id: &st
         "INSERT OR IGNORE INTO reader_progress (user_id, series_id, item_id, completed_at) VALUES (?1, ?2, ?3, ?4)",
         vec![s.user_id().into(), series_id.into(), item_id.into(), now.into()],
     );
-    let entry = AuditEntry { actor: s.user_id(), action: "reader.part_completed", target: Some(item_id), outcome: Outcome::Success, reason: None };
+    let entry = AuditEntry { actor: s.user_id(), action: "reader.part_completed", target: Some(item_id), outcome: Outcome::Success, reason: None, ..Default::default() };
     audit::commit(ctx, s.region, vec![stmt], &[entry]).await
 }

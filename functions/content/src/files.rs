@@ -232,7 +232,7 @@ pub async fn attach<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, name:
         ],
     );
     let why = format!("file={id}; type={content_type}; size={}; scan={}", bytes.len(), note.unwrap_or("clean"));
-    let entry = AuditEntry { actor, action, target: Some(&it.id), outcome, reason: Some(&why) };
+    let entry = AuditEntry { actor, action, target: Some(&it.id), outcome, reason: Some(&why), ..Default::default() };
     commit_global(ctx, vec![stmt], &[entry]).await?;
     if status == Status::Rejected {
         return Err(Error::bad_request("file_rejected", "The file did not pass the malware scan and was not stored."));

@@ -112,7 +112,7 @@ pub async fn create<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, new: &NewItem, d
         insert_version,
     ];
     let why = format!("sha256={}; reason={reason}", v.sha256);
-    let entry = AuditEntry { actor, action: "content.created", target: Some(&item_id), outcome: Outcome::Success, reason: Some(&why) };
+    let entry = AuditEntry { actor, action: "content.created", target: Some(&item_id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await?;
     Ok(item_id)
 }
@@ -147,7 +147,7 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, draft
     ];
     let voided = item.approved_version.is_some();
     let why = format!("sha256={}; number={number}; reason={reason}{}", v.sha256, if voided { "; approval voided" } else { "" });
-    let entry = AuditEntry { actor, action: "content.version_saved", target: Some(&item.id), outcome: Outcome::Success, reason: Some(&why) };
+    let entry = AuditEntry { actor, action: "content.version_saved", target: Some(&item.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await?;
     Ok(v)
 }

@@ -38,7 +38,7 @@ pub async fn publish<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, v: &
     stmts.push(item::mark_published(&it.id, &v.id, now));
     stmts.push(outbox(&it.id, "publish", now));
     let why = format!("sha256={}; markets={}", v.sha256, join_markets(&v.draft.markets));
-    let entry = AuditEntry { actor, action: "content.published", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why) };
+    let entry = AuditEntry { actor, action: "content.published", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await
 }
 
@@ -57,7 +57,7 @@ pub async fn withdraw<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, rea
         item::mark_off(&it.id, State::Withdrawn, Some(reason), now),
         outbox(&it.id, "withdraw", now),
     ];
-    let entry = AuditEntry { actor, action: "content.withdrawn", target: Some(&it.id), outcome: Outcome::Success, reason: Some(reason) };
+    let entry = AuditEntry { actor, action: "content.withdrawn", target: Some(&it.id), outcome: Outcome::Success, reason: Some(reason), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await
 }
 
@@ -90,7 +90,7 @@ pub async fn expire<P: Platform>(ctx: &Ctx<'_, P>, item_id: &str, actor: &str, w
         item::mark_off(item_id, State::Expired, None, now),
         outbox(item_id, "withdraw", now),
     ];
-    let entry = AuditEntry { actor, action: "content.expired", target: Some(item_id), outcome: Outcome::Success, reason: Some(why) };
+    let entry = AuditEntry { actor, action: "content.expired", target: Some(item_id), outcome: Outcome::Success, reason: Some(why), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await
 }
 

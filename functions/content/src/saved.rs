@@ -50,7 +50,7 @@ pub async fn change<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, item_id: &str, c
             "reader.unsaved",
         ),
     };
-    let entry = AuditEntry { actor: user, action, target: Some(item_id), outcome: Outcome::Success, reason: None };
+    let entry = AuditEntry { actor: user, action, target: Some(item_id), outcome: Outcome::Success, reason: None, ..Default::default() };
     audit::commit(ctx, s.region, stmts, &[entry]).await
 }
 

@@ -45,7 +45,7 @@ mod placing {
             ),
         ];
         let why = format!("series={}; position={}", p.id, p.position);
-        let entry = AuditEntry { actor, action: "content.series_placed", target: Some(item_id), outcome: Outcome::Success, reason: Some(&why) };
+        let entry = AuditEntry { actor, action: "content.series_placed", target: Some(item_id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
         commit_global(ctx, stmts, &[entry]).await
     }
 }

@@ -5,7 +5,7 @@
 //! is that version's hash (so it cannot be moved to another version or survive an edit);
 //! each re-authentication (its assertion id, unique) signs once.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global};
+use medportal_core::audit::{AuditEntry, commit_global};
 use medportal_core::ports::{Row, SqlStore};
 use medportal_core::ports::Statement;
 use medportal_core::{Ctx, Error, Platform, Result};
@@ -105,7 +105,17 @@ pub async fn sign<P: Platform>(ctx: &Ctx<'_, P>, it: &Item, head: &Version, disc
         item::approve_when_signed(&it.id, &head.id, now),
     ];
     let why = format!("sha256={}; meaning={}; discipline={}; role={}", head.sha256, signer.meaning.code(), discipline.code(), signer.role);
-    let entry = AuditEntry { actor: signer.user_id, action: "content.signed", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why) };
+    let meaning = signer.meaning.code();
+    let entry = AuditEntry {
+        actor: signer.user_id,
+        action: "content.signed",
+        target: Some(&it.id),
+        reason: Some(&why),
+        role: Some(signer.role),
+        version: Some(&head.id),
+        meaning: Some(meaning),
+        ..Default::default()
+    };
     // A concurrent signature of the same discipline or with the same assertion fails the
     // whole batch on the unique constraints: nothing of it lands.
     commit_global(ctx, stmts, &[entry]).await

@@ -61,7 +61,7 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item) -> Re
     let now = ctx.now().unix_timestamp();
     let stmt = item::transition(&it.id, &[State::Draft, State::Published, State::Expired], State::InReview, now);
     let why = format!("version={}", it.head_version.as_deref().unwrap_or(""));
-    let entry = AuditEntry { actor, action: "content.submitted", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why) };
+    let entry = AuditEntry { actor, action: "content.submitted", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     commit_global(ctx, vec![stmt], &[entry]).await
 }
 
@@ -85,6 +85,6 @@ pub async fn send_back<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, di
         item::transition(&it.id, &[State::InReview], State::Draft, now),
     ];
     let why = format!("version={version}; discipline={}; decision={}", discipline.code(), decision.code());
-    let entry = AuditEntry { actor, action: "content.review_decision", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why) };
+    let entry = AuditEntry { actor, action: "content.review_decision", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await
 }

@@ -12,7 +12,7 @@ pub const SYSTEM: &str = "system:identity";
 /// An audit entry about `target` with the given outcome.
 pub fn entry<'a>(ok: bool, actor: &'a str, action: &'a str, target: &'a str, reason: Option<&'a str>) -> AuditEntry<'a> {
     let outcome = if ok { Outcome::Success } else { Outcome::Failure };
-    AuditEntry { actor, action, target: Some(target), outcome, reason }
+    AuditEntry { actor, action, target: Some(target), outcome, reason, ..Default::default() }
 }
 
 pub fn success<'a>(actor: &'a str, action: &'a str, target: &'a str, reason: Option<&'a str>) -> AuditEntry<'a> {

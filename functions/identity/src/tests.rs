@@ -180,7 +180,7 @@ fn register_sign_in_account_logout() {
     // the confirmed link created the account in the home region
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM users WHERE email = 'jane.doe@example.org'"), 1);
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'jane.doe@example.org'"), 0);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'user.registered'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'user.registered'"), 1);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM pending_registrations"), 0);
     assert!(b.has("__Host-mp_session") && !b.has("__Host-mp_login"));
     let set = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>().join("\n");
@@ -211,7 +211,7 @@ fn register_sign_in_account_logout() {
     let mut replay = Browser::new(&host);
     replay.cookies = old;
     assert_eq!(replay.get("/account").status(), 401);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action IN ('session.login', 'session.logout')"), 2);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action IN ('session.login', 'session.logout')"), 2);
 }
 
 #[test]
@@ -333,7 +333,7 @@ fn npi_registry_match_verifies_and_the_session_shows_it() {
     assert_eq!(user_status(&host, "jane.match@example.org"), "verified");
     assert!(account.contains(t(Locale::En, Msg::IdentityStatusVerified)) || account.contains(t(Locale::En, Msg::IdentityRoleVerifiedHcp)), "{account}");
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'verified' AND decided_by = 'system:npi' AND reason = 'registry_match'"), 1);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.decided' AND outcome = 'success'"), 1);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM funnel_events WHERE event IN ('verification_submitted', 'verification_decided')"), 2);
 }
 
@@ -352,7 +352,7 @@ fn npi_registry_name_mismatch_and_inactive_are_rejected_with_a_reason() {
         let sql = format!("SELECT COUNT(*) FROM verifications WHERE reference = '{npi}' AND status = 'rejected' AND reason = '{reason}'");
         assert_eq!(count(&host, "us", &sql), 1, "{npi}");
     }
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND outcome = 'failure'"), 3);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.decided' AND outcome = 'failure'"), 3);
 }
 
 #[test]
@@ -368,8 +368,8 @@ fn npi_registry_unreachable_stays_pending_and_says_so() {
         assert!(body.contains(t(Locale::En, Msg::IdentityVerifyUnavailable)), "{body}");
         assert_eq!(user_status(&host, "jane.offline@example.org"), "pending");
         assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE status = 'pending' AND decided_at IS NULL AND id NOT LIKE '%-v-demo-%'"), 1);
-        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.lookup' AND reason = 'registry_unreachable'"), 1);
-        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided'"), 0);
+        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.lookup' AND reason = 'registry_unreachable'"), 1);
+        assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.decided'"), 0);
     }
 }
 
@@ -451,7 +451,7 @@ fn staff_need_the_second_factor_wrong_and_replayed_codes_fail() {
     let wrong = if code_for("JBSWY3DPEHPK3PXP", 0) == "000000" { "111111" } else { "000000" };
     assert_eq!(b.send("POST", "/login/totp", &[("csrf", &csrf_of(&html)), ("code", wrong)]).status(), 400);
     assert!(!b.has("__Host-mp_session"));
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.second_factor' AND outcome = 'failure'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.second_factor' AND outcome = 'failure'"), 1);
     // the right code opens a staff session with the second factor
     let mut b = staff_sign_in(&host, email, 0);
     assert_eq!(b.get("/admin/verifications").status(), 200);
@@ -515,7 +515,7 @@ fn manual_evidence_is_stored_in_the_home_region_and_a_verifier_decides() {
     assert_eq!(file.status(), 200);
     assert_eq!(file.body().as_slice(), pdf);
     assert!(file.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"Approbation.pdf\""));
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.evidence_viewed'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.evidence_viewed'"), 1);
     let review = TestHost::text(&v.get(&format!("/admin/verifications/{vid}")));
     assert!(review.contains("Ärztekammer Berlin 12345"));
     let vcsrf = csrf_of(&review);
@@ -526,7 +526,7 @@ fn manual_evidence_is_stored_in_the_home_region_and_a_verifier_decides() {
     let resp = v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "approve")]);
     assert_eq!(resp.status(), 303);
     assert_eq!(user_status_in(&host, "eu", email), "verified");
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND actor = 'eu-u-ver-01' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.decided' AND actor = 'eu-u-ver-01' AND outcome = 'success'"), 1);
     assert!(TestHost::text(&host.get::<Identity>("/dev/outbox")).contains("your professional status has been verified"));
     // decided requests leave the queue and cannot be decided again
     assert_eq!(v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "reject"), ("reason", "x")]).status(), 404);
@@ -577,9 +577,9 @@ fn admins_assign_roles_audited_and_the_person_is_signed_out() {
     // a staff role without a second factor: the one-time enrolment code is shown once
     assert_eq!(resp.status(), 200);
     let enrol_code = enrolment_code_of(&TestHost::text(&resp));
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolment_code_issued'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mfa.enrolment_code_issued'"), 1);
     assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM users WHERE id = '{uid}' AND roles = 'hcp,verifier'")), 1);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.changed' AND reason = 'hcp -> hcp,verifier'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'role.changed' AND reason = 'hcp -> hcp,verifier'"), 1);
     // the person's existing session ended; the next sign-in asks for the (new) second factor
     assert_eq!(p.get("/account").status(), 401);
     // (revocation has one-second resolution: sessions from the revocation second are refused too)
@@ -597,8 +597,8 @@ fn admins_assign_roles_audited_and_the_person_is_signed_out() {
     assert!(enrol.contains("otpauth://totp/"));
     let resp = p2.send("POST", "/login/totp", &[("csrf", &csrf_of(&enrol)), ("code", &code_for(&secret, 0)), ("enrol_code", &enrol_code)]);
     assert_eq!(resp.status(), 303);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolled'"), 1);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolment_code_used'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mfa.enrolled'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mfa.enrolment_code_used'"), 1);
     assert_eq!(p2.get("/admin/verifications").status(), 200);
     // an admin cannot remove their own admin role
     let own = TestHost::text(&a.get("/admin/roles/eu-u-adm-01"));
@@ -620,7 +620,7 @@ fn verification_lapses_and_can_be_renewed() {
     sign_in_with_link(&mut b, &last_link(&host, email));
     assert_eq!(claims_of(&b)["vs"], "unverified");
     assert_eq!(user_status(&host, email), "unverified");
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.expired'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.expired'"), 1);
     let account = TestHost::text(&b.get("/account"));
     assert!(account.contains("Your verification ended on"), "{account}");
     // verifying again starts a new validity period
@@ -726,7 +726,7 @@ fn verification_requests_store_the_same_values_for_every_method() {
     assert_eq!(count(&host, "us", &sql), 1);
     let sql = format!("SELECT COUNT(*) FROM users WHERE email = 'jane.rows@example.org' AND npi = '1234567893' AND verification_expires_at = verified_at + {YEAR}");
     assert_eq!(count(&host, "us", &sql), 1);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'npi' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.submitted' AND reason = 'npi' AND outcome = 'success'"), 1);
     // NPI, registry unreachable: pending and undecided
     let host = TestHost::new().with_http(|_| Err(Error::platform("connection refused")));
     submit_npi(&host, "jane.rows@example.org", "1234567893");
@@ -745,7 +745,7 @@ fn verification_requests_store_the_same_values_for_every_method() {
                AND evidence_type = 'image/png' AND evidence_name = 'a.png' AND note = 'n' AND reason IS NULL \
                AND decided_by IS NULL AND decided_at IS NULL AND expires_at IS NULL AND id NOT LIKE '%-v-demo-%'";
     assert_eq!(count(&host, "eu", sql), 1);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'manual'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.submitted' AND reason = 'manual'"), 1);
     // external provider: decided on arrival by system:oidc
     let host = oidc_host("physician", "DE");
     oidc_round_trip(&host, "oidc.rows@example.org", "good-code");
@@ -754,8 +754,8 @@ fn verification_requests_store_the_same_values_for_every_method() {
          AND decided_by = 'system:oidc' AND decided_at = created_at AND expires_at = created_at + {YEAR}"
     );
     assert_eq!(count(&host, "eu", &sql), 1);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'oidc'"), 1);
-    let sql = "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.decided' AND actor = 'system:oidc' AND reason = 'provider_confirmed'";
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.submitted' AND reason = 'oidc'"), 1);
+    let sql = "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.decided' AND actor = 'system:oidc' AND reason = 'provider_confirmed'";
     assert_eq!(count(&host, "eu", sql), 1);
 }
 
@@ -815,7 +815,7 @@ fn concurrent_second_factor_guesses_get_five_evaluations_and_then_the_step_ends(
     let statuses = at_once(&host, 20, "127.0.0.1", &b.cookie_header(), "/login/totp", &[("csrf", &csrf), ("code", wrong)]);
     assert!(statuses.iter().all(|s| *s == 400), "{statuses:?}");
     // exactly five attempts were evaluated (and audited)
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.second_factor' AND outcome = 'failure'"), 5);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.second_factor' AND outcome = 'failure'"), 5);
     // the step has ended: the right code now gets no session
     let resp = b.send("POST", "/login/totp", &[("csrf", &csrf), ("code", &right)]);
     assert_eq!(resp.status(), 400);
@@ -881,8 +881,8 @@ fn registration_creates_no_account_until_the_mailbox_confirms_and_cannot_be_pre_
     assert_eq!(resp.headers()["location"], "/account");
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'victim@example.org' AND country = 'DE' AND display_name = 'Dr. Jane Doe'"), 1);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM users WHERE email = 'victim@example.org'"), 0);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'registration.requested'"), 1);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'registration.requested'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'registration.requested'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'registration.requested'"), 1);
     // registering a known address: the same answer, and a sign-in link instead
     let mut again = Browser::new(&host);
     let before = mails_to(&host, "eu", victim);
@@ -938,7 +938,7 @@ fn npi_submissions_are_limited_per_person_with_a_message() {
     assert_eq!(resp.status(), 429);
     assert!(TestHost::text(&resp).contains("too many NPI checks"));
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM verifications WHERE reference = '3333333334'"), 5);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'verification.submitted' AND reason = 'rate_limited'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.submitted' AND reason = 'rate_limited'"), 1);
 }
 
 #[test]
@@ -1000,12 +1000,12 @@ fn staff_enrolment_needs_the_administrators_one_time_code() {
         assert!(TestHost::text(&resp).contains(t(Locale::En, Msg::IdentityTotpEnrolCodeWrong)));
     }
     assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM users WHERE id = '{uid}' AND totp_secret IS NULL")), 1);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.second_factor' AND reason = 'wrong_enrolment_code'"), 2);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.second_factor' AND reason = 'wrong_enrolment_code'"), 2);
     // with it (typed loosely): enrolled, and the code is used up
     let resp = b.send("POST", "/login/totp", &[("csrf", &csrf_of(&enrol)), ("code", &code_for(&secret, 0)), ("enrol_code", &code.to_uppercase().replace('-', " "))]);
     assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM enrolment_codes"), 0);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mfa.enrolment_code_used'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mfa.enrolment_code_used'"), 1);
 }
 
 // ---- mail over an HTTP mail API: delivery, outage, retry, expiry -------------------------
@@ -1062,7 +1062,7 @@ fn a_sign_in_link_goes_out_through_the_mail_api_and_is_audited() {
     // nothing stored: not in the queue, not in the dev outbox
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM mail_queue"), 0);
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM mail_outbox"), 0);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.sent' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mail.sent' AND outcome = 'success'"), 1);
 }
 
 #[test]
@@ -1076,7 +1076,7 @@ fn a_mail_api_outage_is_shown_kept_retried_and_never_lost() {
     assert!(TestHost::text(&resp).contains(t(Locale::En, Msg::IdentityMailDeferredTitle)));
     assert!(b.has("__Host-mp_login"), "a later delivery still works in this browser");
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue WHERE attempts = 1"), 1);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.deferred'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mail.deferred'"), 1);
     // an unknown address gets the same answer while the transport is failing
     assert_eq!(ask_link(&mut Browser::new(&host), "nobody@example.org").status(), 503);
     // back up: the next send retries the kept mail once it is due (5 s later), before its own
@@ -1087,7 +1087,7 @@ fn a_mail_api_outage_is_shown_kept_retried_and_never_lost() {
     assert_eq!(register(&mut Browser::new(&host), "second@example.org", "US").status(), 200);
     assert_eq!(api.to(), ["early@example.org", "outage@example.org", "second@example.org"]);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue"), 0, "delivered mail is not kept");
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.sent' AND reason = 'retried'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mail.sent' AND reason = 'retried'"), 1);
     // the retried link works in the browser that asked for it
     let text = api.sent.lock().unwrap()[1]["text"].as_str().unwrap().to_owned();
     let link = &text[text.find("/login/verify?").unwrap()..];
@@ -1108,13 +1108,13 @@ fn an_undelivered_link_mail_is_deleted_when_its_link_expires_and_the_loss_audite
     host.platform.fixed_now = Some(start + time::Duration::seconds(6));
     assert_eq!(register(&mut Browser::new(&host), "later@example.org", "US").status(), 503);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue WHERE attempts = 2"), 1);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.deferred' AND reason = 'retry_failed'"), 1);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mail.deferred' AND reason = 'retry_failed'"), 1);
     // past the links' lifetime: the bodies (with their links) are gone, the loss audited
     api.set_down(false);
     host.platform.fixed_now = Some(start + time::Duration::minutes(16));
     assert_eq!(register(&mut Browser::new(&host), "fresh@example.org", "US").status(), 200);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM mail_queue"), 0);
-    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_events WHERE action = 'mail.abandoned'"), 2);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'mail.abandoned'"), 2);
     assert_eq!(api.to(), ["fresh@example.org"]);
 }
 
@@ -1140,12 +1140,12 @@ fn the_first_administrator_is_bootstrapped_once_with_the_operators_token_audited
     assert_eq!(b.send("POST", "/account/admin-bootstrap", &[("token", TOKEN)]).status(), 403);
     let wrong = b.send("POST", "/account/admin-bootstrap", &[("csrf", &csrf), ("token", "guess-0123456789abcdef0123")]);
     assert_eq!(wrong.status(), 400);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.bootstrapped' AND outcome = 'failure'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'role.bootstrapped' AND outcome = 'failure'"), 1);
     let done = b.send("POST", "/account/admin-bootstrap", &[("csrf", &csrf), ("token", TOKEN)]);
     assert_eq!(done.status(), 200);
     assert!(TestHost::text(&done).contains(t(Locale::En, Msg::IdentityBootstrapDone)));
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM users WHERE email = 'first.admin@example.org' AND roles = 'hcp,admin'"), 1);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'role.bootstrapped' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'role.bootstrapped' AND outcome = 'success'"), 1);
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM enrolment_codes"), 1, "an enrolment code for the authenticator");
     // signed out (roles changed), and closed for good
     assert_eq!(b.get("/account").status(), 401);
@@ -1194,7 +1194,7 @@ fn step_up_issues_one_purpose_bound_assertion_per_code_and_never_accepts_a_code_
     assert_eq!((a.sub.as_str(), a.purpose.as_str(), a.name.as_str()), ("eu-u-mlr-01", purpose.as_str(), "Jan de Vries"));
     // the same code again, even at once from many requests: refused
     assert_eq!(post(&mut b, &code_for("JBSWY3DPEHPK3PXP", 1)).status(), 400);
-    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_events WHERE action = 'session.step_up' AND outcome = 'success'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.step_up' AND outcome = 'success'"), 1);
     // an HCP cannot step up to sign
     let mut h = Browser::new(&host);
     let html = TestHost::text(&h.get("/login"));

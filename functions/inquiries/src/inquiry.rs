@@ -262,7 +262,7 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, who: &Asker<'_>, key: &str, d
         form_keys::record(key, who.user_id, &id, at),
     ];
     let why = format!("category={}; urgency={}", d.category.code(), d.urgency.code());
-    let mut entries = vec![AuditEntry { actor: who.user_id, action: "inquiry.submitted", target: Some(&id), outcome: Outcome::Success, reason: Some(&why) }];
+    let mut entries = vec![AuditEntry { actor: who.user_id, action: "inquiry.submitted", target: Some(&id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() }];
     let text = format!("{}\n{}", d.question, d.patient_context.as_deref().unwrap_or(""));
     let found = screening::screen(&text, who.language, &d.product);
     let case_id = ctx.random_id()?;
@@ -327,7 +327,7 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
         _ => "inquiry.updated",
     };
     let why = to.map(|t| format!("status={}", t.code()));
-    let mut entries = vec![AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref() }];
+    let mut entries = vec![AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref(), ..Default::default() }];
     entries.extend(found.as_ref().map(|s| pv::opened(&case_id, s)));
     commit(ctx, region, stmts, &entries).await
 }

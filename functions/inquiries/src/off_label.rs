@@ -48,7 +48,7 @@ pub async fn mark<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, in
         "INSERT INTO inquiry_off_label (inquiry_id, use_asked, unsolicited, marked_by, marked_at) VALUES (?1, ?2, 1, ?3, ?4)",
         vec![inq.id.as_str().into(), use_asked.into(), actor.into(), ctx.now().unix_timestamp().into()],
     );
-    let entry = AuditEntry { actor, action: "inquiry.off_label", target: Some(&inq.id), outcome: Outcome::Success, reason: Some("unsolicited") };
+    let entry = AuditEntry { actor, action: "inquiry.off_label", target: Some(&inq.id), outcome: Outcome::Success, reason: Some("unsolicited"), ..Default::default() };
     commit(ctx, region, vec![stmt], &[entry]).await
 }
 

@@ -175,7 +175,7 @@ pub fn open(id: &str, from: &Source<'_>, s: &Screening) -> Statement {
 /// The audit entry of an opened case (the screening opens it on the reporter's submission).
 pub fn opened<'a>(case_id: &'a str, s: &Screening) -> AuditEntry<'a> {
     let reason = if s.adverse_event { "kind=adverse_event" } else { "kind=product_complaint" };
-    AuditEntry { actor: "system:screening", action: "pv.case_opened", target: Some(case_id), outcome: Outcome::Success, reason: Some(reason) }
+    AuditEntry { actor: "system:screening", action: "pv.case_opened", target: Some(case_id), outcome: Outcome::Success, reason: Some(reason), ..Default::default() }
 }
 
 /// A PV officer has forwarded the case to the safety database (guarded: once).
@@ -189,7 +189,7 @@ pub async fn forward<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str,
         vec![now.into(), actor.into(), case.id.as_str().into()],
     );
     let late = if now > case.forward_due_at { "late" } else { "on_time" };
-    let entry = AuditEntry { actor, action: "pv.case_forwarded", target: Some(&case.id), outcome: Outcome::Success, reason: Some(late) };
+    let entry = AuditEntry { actor, action: "pv.case_forwarded", target: Some(&case.id), outcome: Outcome::Success, reason: Some(late), ..Default::default() };
     commit(ctx, region, vec![stmt], &[entry]).await
 }
 

@@ -138,7 +138,7 @@ fn a_resubmitted_form_makes_one_inquiry_with_one_audit_entry_in_the_home_region(
     assert_eq!(reference(&TestHost::text(&again)), r1);
     assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["1"]);
     assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_messages"), ["1"]);
-    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_events WHERE action = 'inquiry.submitted'"), ["1"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_entries WHERE action = 'inquiry.submitted'"), ["1"]);
     for store in ["db_us", "db_global"] {
         assert_eq!(sql(&host, store, "SELECT CAST(COUNT(*) AS TEXT) FROM inquiries"), ["0"], "{store}");
     }
@@ -207,7 +207,7 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     assert_eq!(post(&host, &format!("{thread}/close"), &anna(&host), &[]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || rating FROM inquiries"), ["closed 5"]);
     assert_eq!(post(&host, &format!("{thread}/follow-up"), &anna(&host), &[("body", "again")]).status(), 409);
-    let audit = sql(&host, "db_eu", "SELECT action FROM audit_events WHERE action LIKE 'inquiry.%' ORDER BY at, rowid");
+    let audit = sql(&host, "db_eu", "SELECT action FROM audit_entries WHERE action LIKE 'inquiry.%' ORDER BY at, rowid");
     for a in ["inquiry.submitted", "inquiry.note", "inquiry.answered", "inquiry.follow_up", "inquiry.status"] {
         assert!(audit.iter().any(|x| x == a), "{a} audited: {audit:?}");
     }
@@ -257,7 +257,7 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     let times = sql(&host, "db_eu", "SELECT received_at || ' ' || forward_due_at || ' ' || expedited_due_at FROM pv_cases");
     // day 0; Monday 28 Dec 10:00; Friday 8 Jan 2027 10:00
     assert_eq!(times, [format!("{day0} 1798452000 1799402400")]);
-    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_events WHERE action = 'pv.case_opened'"), ["1"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_entries WHERE action = 'pv.case_opened'"), ["1"]);
     for store in ["db_us", "db_global"] {
         assert_eq!(sql(&host, store, "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["0"], "{store}");
     }
@@ -280,7 +280,7 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
     assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || forwarded_by FROM pv_cases WHERE id = (SELECT id FROM pv_cases WHERE kind = 'adverse_event')"), ["forwarded eu-u-pv-01"]);
-    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_events WHERE action = 'pv.case_forwarded'"), ["on_time"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_entries WHERE action = 'pv.case_forwarded'"), ["on_time"]);
     // a US PV officer does not see an EU case; cases are never deleted
     let paul = cookie(&host, "us-u-pv-01", "us", "US", &["pv_officer"], "verified", true);
     assert_eq!(get(&host, &format!("/pv/cases/{id}"), &paul).status(), 404);
@@ -300,7 +300,7 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
     assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children under 12")]).status(), 303);
     assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "again")]).status(), 409);
     assert_eq!(sql(&host, "db_eu", "SELECT use_asked || ' ' || marked_by FROM inquiry_off_label"), ["Apixaban in children under 12 eu-u-mis-01"]);
-    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_events WHERE action = 'inquiry.off_label'"), ["unsolicited"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_entries WHERE action = 'inquiry.off_label'"), ["unsolicited"]);
     assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "There are limited data.")]).status(), 303);
     let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
     assert!(letter.contains("You asked about a use of this medicine that is not approved: Apixaban in children under 12."), "{letter}");
@@ -314,7 +314,7 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
     assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "No data either.")]).status(), 303);
     let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
     assert_eq!(letter.matches("You asked about a use of this medicine").count(), 2, "every letter");
-    let audit = sql(&host, "db_eu", "SELECT action FROM audit_events WHERE target = (SELECT id FROM inquiries) ORDER BY at, rowid");
+    let audit = sql(&host, "db_eu", "SELECT action FROM audit_entries WHERE object = (SELECT id FROM inquiries) ORDER BY seq");
     for a in ["inquiry.submitted", "inquiry.off_label", "inquiry.answered", "inquiry.follow_up"] {
         assert!(audit.iter().any(|x| x == a), "{a}: {audit:?}");
     }

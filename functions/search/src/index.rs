@@ -461,7 +461,7 @@ impl Staging for MemorySource {
 
 async fn audit<P: Platform>(ctx: &Ctx<'_, P>, actor: &Actor, market: &str, action: &str, target: &str, outcome: Outcome, reason: &str) -> Result<()> {
     let region = actor.region(market);
-    let entry = AuditEntry { actor: actor.audit_name(), action, target: Some(target), outcome, reason: Some(reason) };
+    let entry = AuditEntry { actor: actor.audit_name(), action, target: Some(target), outcome, reason: Some(reason), ..Default::default() };
     audit::commit(ctx, region, Vec::new(), &[entry]).await
 }
 

@@ -336,7 +336,7 @@ fn the_entry_point_refuses_bad_tokens_and_bad_input_and_writes_nothing() {
     assert_eq!(resp.status(), 400);
     assert!(blob_keys(&h, "").is_empty(), "nothing may be written");
     for region in ["eu", "us"] {
-        assert!(rows(&h, region, "SELECT id FROM audit_events WHERE action LIKE 'search.%'").is_empty());
+        assert!(rows(&h, region, "SELECT seq FROM audit_entries WHERE action LIKE 'search.%'").is_empty());
     }
     // outside dev mode without a configured token, indexing is refused outright
     let prod = TestHost::new().with_config(Config::from_lookup(|k| (k == "public_origin").then(|| "https://portal.example.com".into())).unwrap());
@@ -348,7 +348,7 @@ fn the_entry_point_refuses_bad_tokens_and_bad_input_and_writes_nothing() {
 #[test]
 fn every_index_change_is_audited_in_the_markets_region() {
     let h = seeded();
-    let audit = |region| rows(&h, region, "SELECT actor, action, target, outcome, reason FROM audit_events WHERE action LIKE 'search.%' ORDER BY at");
+    let audit = |region| rows(&h, region, "SELECT actor, action, object, outcome, reason FROM audit_entries WHERE action LIKE 'search.%' ORDER BY at");
     let eu = audit("eu");
     assert!(eu.iter().any(|r| r.text(2).unwrap() == "search-index:DE-de" && r.text(0).unwrap() == "system:publishing"));
     let us = audit("us");
@@ -439,7 +439,7 @@ fn admin_page_needs_the_policy_action_and_rebuild_needs_csrf() {
     assert_eq!(resp.status(), 403);
     let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &session(&["hcp"], true, "DE", false))], form("csrf-secret-0123456789abcdef"));
     assert_eq!(resp.status(), 403);
-    let before = rows(&h, "eu", "SELECT id FROM audit_events WHERE action = 'search.index.rebuild'").len();
+    let before = rows(&h, "eu", "SELECT seq FROM audit_entries WHERE action = 'search.index.rebuild'").len();
     assert_eq!(before, 0);
     let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin)], form("csrf-secret-0123456789abcdef"));
     assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
@@ -447,7 +447,7 @@ fn admin_page_needs_the_policy_action_and_rebuild_needs_csrf() {
     let (_, html) = get(&h, "/admin/search?rebuilt=global-en", Some(&admin));
     assert!(html.contains("Index global-en was rebuilt") && html.contains("Last rebuild completed"), "{html}");
     // audited with the admin's id in their home region; search still works
-    let a = rows(&h, "eu", "SELECT actor FROM audit_events WHERE action = 'search.index.rebuild'");
+    let a = rows(&h, "eu", "SELECT actor FROM audit_entries WHERE action = 'search.index.rebuild'");
     assert_eq!(a.len(), 1);
     assert!(a[0].text(0).unwrap().starts_with("eu-u-test"));
     assert_eq!(hits(&get(&h, "/search?q=Lipitor", Some(&session(&["hcp"], true, "GB", false))).1).first().map(String::as_str), Some("atorvastatin-ldl"));

@@ -1,66 +1,211 @@
 //! The audit port: what happened, by whom, to what, with which outcome. Entries are
 //! statements so they join the same storage batch as the action they record (no action
-//! without its entry); the audit function builds the tamper-evident log on top.
+//! without its entry). They go into the database's tamper-evident log (`audit_entries`,
+//! migration 0010): each INSERT takes the next sequence number inside the batch's transaction,
+//! so concurrent writers from any function leave a gap-free log; the audit function's
+//! checkpointer hashes the entries into the RFC 9162 tree and signs checkpoints (the heavy
+//! code stays there, out of every function's append path).
+//!
+//! Personal values are never in an entry: it commits to them as `SHA-256(salt ‖ value)` with
+//! the subject's salt (`audit_salts`); the clear values sit beside it (`audit_personal`) until
+//! [`forget_subject`] deletes the salt, and the values with it, leaving every proof intact.
 
 use crate::error::Result;
 use crate::platform::{Ctx, Platform};
-use crate::ports::Statement;
+use crate::ports::{SqlValue, Statement};
 use crate::region::Region;
+use sha2::{Digest, Sha256};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Outcome {
+    #[default]
     Success,
     Failure,
 }
 
-#[derive(Debug, Clone)]
+/// One audit entry. The five first fields are what every call site gives; the rest default
+/// (`..Default::default()`) to "not known here".
+#[derive(Debug, Clone, Default)]
 pub struct AuditEntry<'a> {
     /// User id, `anonymous` or `system:<component>`.
     pub actor: &'a str,
     /// Dotted action name, e.g. `session.login`.
     pub action: &'a str,
+    /// The object acted on.
     pub target: Option<&'a str>,
     pub outcome: Outcome,
     /// Why (Part 11 reason, rejection reason); never personal data in clear.
     pub reason: Option<&'a str>,
+    /// The actor's role(s) for this action; unset: `system`, `anonymous` or `user` from the actor.
+    pub role: Option<&'a str>,
+    /// The object's version.
+    pub version: Option<&'a str>,
+    /// The meaning of an electronic signature (Part 11), e.g. `approval:medical`.
+    pub meaning: Option<&'a str>,
+    /// The request's client address: only its SHA-256 is stored.
+    pub origin: Option<&'a str>,
+    /// The pseudonymous person (user id) the personal values are about.
+    pub subject: Option<&'a str>,
+    /// Personal values `(name, value)`: committed through the subject's salt, never in the
+    /// entry. Ignored without a subject.
+    pub personal: &'a [(&'a str, &'a str)],
+}
+
+/// The log's entry table and the SQL that numbers an entry: the next sequence number,
+/// computed in the batch's transaction (SQLite serialises writers).
+const INSERT: &str = "INSERT INTO audit_entries (seq, at, actor, role, action, object, version, outcome, reason, meaning, origin, subject, personal) \
+SELECT COALESCE(MAX(seq), -1) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM audit_entries";
+
+/// The clear value beside the entry just inserted (only while the subject's salt exists).
+const INSERT_VALUE: &str = "INSERT INTO audit_personal (seq, name, value) \
+SELECT MAX(seq), ?1, ?2 FROM audit_entries WHERE EXISTS (SELECT 1 FROM audit_salts WHERE subject = ?3)";
+
+/// The subject's salt, created on first use (one round trip; a concurrent creator's salt wins).
+const SALT: &str = "INSERT INTO audit_salts (subject, salt, created_at) VALUES (?1, ?2, ?3) \
+ON CONFLICT (subject) DO UPDATE SET subject = excluded.subject RETURNING salt";
+
+fn hex(bytes: &[u8]) -> String {
+    const D: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [D[(b >> 4) as usize] as char, D[(b & 15) as usize] as char]).collect()
+}
+
+/// The role an entry records when the call site gives none.
+pub fn default_role(actor: &str) -> &'static str {
+    if actor.starts_with("system:") {
+        "system"
+    } else if actor == "anonymous" {
+        "anonymous"
+    } else {
+        "user"
+    }
+}
+
+/// `SHA-256(salt ‖ value)`, the commitment of a personal value (as the transparency crate's
+/// `commit_personal`).
+pub fn commitment(salt: &[u8], value: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(value.as_bytes());
+    h.finalize().into()
 }
 
 impl AuditEntry<'_> {
-    /// The insert statement for this entry (`id`: a fresh random id, `at`: unix seconds).
-    pub fn statement(&self, id: String, at: i64) -> Statement {
+    /// The INSERT appending this entry at `at` (unix seconds), with its subject and personal
+    /// commitment lines (empty: none).
+    fn insert(&self, at: i64, subject: Option<&str>, personal: String) -> Statement {
         let outcome = match self.outcome {
             Outcome::Success => "success",
             Outcome::Failure => "failure",
         };
+        let origin: Option<Vec<u8>> = self.origin.map(|o| Sha256::digest(o.as_bytes()).to_vec());
         Statement::new(
-            "INSERT INTO audit_events (id, at, actor, action, target, outcome, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            INSERT,
             vec![
-                id.into(),
                 at.into(),
                 self.actor.into(),
+                self.role.unwrap_or(default_role(self.actor)).into(),
                 self.action.into(),
                 self.target.into(),
+                self.version.into(),
                 outcome.into(),
                 self.reason.into(),
+                self.meaning.into(),
+                origin.into(),
+                subject.into(),
+                personal.into(),
             ],
         )
     }
+
+    /// The statements appending this entry with its personal values committed through the
+    /// subject's `salt` (the clear values beside it), names ascending.
+    fn personal_statements(&self, at: i64, salt: &[u8]) -> Vec<Statement> {
+        let mut items = self.personal.to_vec();
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        items.dedup_by(|a, b| a.0 == b.0);
+        let mut personal = String::new();
+        for (name, value) in &items {
+            personal.push_str(name);
+            personal.push(' ');
+            personal.push_str(&hex(&commitment(salt, value)));
+            personal.push('\n');
+        }
+        let mut out = vec![self.insert(at, self.subject, personal)];
+        for (name, value) in items {
+            out.push(Statement::new(INSERT_VALUE, vec![name.into(), value.into(), self.subject.into()]));
+        }
+        out
+    }
+}
+
+/// Deletes the subject's salt and, with it (trigger), the clear personal values of its
+/// entries: the erasure of a person from the log. The entries, their commitments and every
+/// proof stay valid; without the salt nobody can test a guessed value against them.
+pub fn forget_subject(subject: &str) -> Statement {
+    Statement::new("DELETE FROM audit_salts WHERE subject = ?1", vec![subject.into()])
+}
+
+/// The subject whose salt an entry needs (it has personal values), if any.
+fn salted<'a>(entry: &AuditEntry<'a>) -> Option<&'a str> {
+    entry.subject.filter(|_| !entry.personal.is_empty())
+}
+
+fn salt_params(subject: &str, fresh: &[u8; 32], now: i64) -> Vec<SqlValue> {
+    vec![subject.into(), fresh.to_vec().into(), now.into()]
+}
+
+fn salt_of(rows: Vec<crate::ports::Row>) -> Result<Vec<u8>> {
+    rows.first().ok_or_else(|| crate::Error::internal("audit: no salt returned"))?.bytes(0)
+}
+
+/// Refuses entries with personal values on the lean paths ([`commit`], [`commit_global`]):
+/// they go through [`commit_personal`], which commits them through the subject's salt.
+fn lean(statements: &mut Vec<Statement>, entries: &[AuditEntry<'_>], now: i64) -> Result<()> {
+    for entry in entries {
+        if salted(entry).is_some() {
+            return Err(crate::Error::internal("audit: an entry with personal values goes through audit::commit_personal"));
+        }
+        statements.push(entry.insert(now, None, String::new()));
+    }
+    Ok(())
 }
 
 /// Writes an action's statements and the audit entries recording it in one atomic batch of
 /// the region's database: both land, or neither does. The one way a function records what it
-/// did; the entries share the batch's time (`ctx.now()`).
+/// did; the entries share the batch's time (`ctx.now()`). Entries with personal values:
+/// [`commit_personal`].
 pub async fn commit<P: Platform>(
     ctx: &Ctx<'_, P>,
     region: Region,
     mut statements: Vec<Statement>,
     entries: &[AuditEntry<'_>],
 ) -> Result<()> {
-    let now = ctx.now().unix_timestamp();
-    for entry in entries {
-        statements.push(entry.statement(ctx.random_id()?, now));
-    }
+    lean(&mut statements, entries, ctx.now().unix_timestamp())?;
     ctx.region(region).sql().await?.batch(&region, &statements).await
+}
+
+/// [`commit`] for entries carrying personal values (`subject` + `personal`): each subject's
+/// salt is read or created first (one statement each), then the action, the entries with
+/// their commitments and the clear values go in one batch.
+pub async fn commit_personal<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    region: Region,
+    mut statements: Vec<Statement>,
+    entries: &[AuditEntry<'_>],
+) -> Result<()> {
+    let now = ctx.now().unix_timestamp();
+    let sql = ctx.region(region).sql().await?;
+    let fresh: [u8; 32] = ctx.random_bytes()?;
+    for entry in entries {
+        match salted(entry) {
+            Some(s) => {
+                let salt = salt_of(sql.execute_returning(&region, SALT, &salt_params(s, &fresh, now)).await?)?;
+                statements.extend(entry.personal_statements(now, &salt));
+            }
+            None => statements.push(entry.insert(now, None, String::new())),
+        }
+    }
+    sql.batch(&region, &statements).await
 }
 
 /// A funnel event statement (engagement analytics; home region only).
@@ -76,9 +221,6 @@ pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statem
 /// never other personal data).
 pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
     use crate::ports::SqlStore;
-    let now = ctx.now().unix_timestamp();
-    for entry in entries {
-        statements.push(entry.statement(ctx.random_id()?, now));
-    }
+    lean(&mut statements, entries, ctx.now().unix_timestamp())?;
     ctx.global_sql().await?.batch(&statements).await
 }

@@ -50,6 +50,9 @@ pub struct Config {
     /// characters): while no administrator exists, a signed-in person who enters it at
     /// `/account/admin-bootstrap` becomes one (audited). Unset = no bootstrap (fail closed).
     pub admin_bootstrap_token: Option<String>,
+    /// The audit log's checkpoint signing key (audit function only, secret): a base64url
+    /// 32-byte Ed25519 seed. Unset outside dev mode = no checkpoints are signed (fail closed).
+    pub audit_signing_key: Option<String>,
 }
 
 /// Outgoing mail: the transport and the sender address.
@@ -138,6 +141,7 @@ impl std::fmt::Debug for Config {
             .field("search_index_token", &self.search_index_token.as_ref().map(|_| "<redacted>"))
             .field("mail", &self.mail)
             .field("admin_bootstrap_token", &self.admin_bootstrap_token.as_ref().map(|_| "<redacted>"))
+            .field("audit_signing_key", &self.audit_signing_key.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
@@ -169,6 +173,7 @@ impl Config {
         "mail_api_url",
         "mail_api_key",
         "admin_bootstrap_token",
+        "audit_signing_key",
     ];
 
     /// The search indexing token dev mode accepts when `search_index_token` is unset. Public
@@ -182,7 +187,7 @@ impl Config {
     /// `search_index_token` is not among them: the contract hosts set one in dev mode to test
     /// the indexing entry point as deployed. `oidc_client_secret` counts too unless the
     /// provider is a local (loopback) one.
-    pub const PRODUCTION_SETTINGS: &'static [&'static str] = &["session_keys", "health_token", "session_public_keys"];
+    pub const PRODUCTION_SETTINGS: &'static [&'static str] = &["session_keys", "health_token", "session_public_keys", "audit_signing_key"];
 
     /// What the public development session key is derived from, when dev mode is on in a
     /// development build (`medportal_auth` uses it when no session keys are configured).
@@ -190,6 +195,16 @@ impl Config {
         #[cfg(feature = "dev")]
         if self.dev_mode {
             return Some(b"medportal development session key");
+        }
+        None
+    }
+
+    /// What the public development audit checkpoint key is derived from (SHA-256 of it), when
+    /// dev mode is on in a development build and no `audit_signing_key` is set.
+    pub fn dev_audit_key_label(&self) -> Option<&'static [u8]> {
+        #[cfg(feature = "dev")]
+        if self.dev_mode {
+            return Some(b"medportal development audit checkpoint key");
         }
         None
     }
@@ -270,6 +285,7 @@ impl Config {
         Ok(Config {
             mail,
             admin_bootstrap_token,
+            audit_signing_key: get("audit_signing_key"),
             client_address_header,
             dev_mode,
             public_origin,

@@ -126,7 +126,8 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
     FunctionSpec {
         function: Function::Audit,
         name: "audit",
-        global: &[Kv],
+        // Sql: db_global's audit log (content's library changes), checkpointed and read here.
+        global: &[Kv, Sql],
         regional: &[Kv, Sql, Blob],
     },
 ];

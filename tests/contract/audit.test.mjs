@@ -1,0 +1,162 @@
+// Audit log contract (issue 16) on every host: actions of two functions (identity's sign-ins,
+// inquiries' submissions) and the audit viewer's own reads append entries to db_eu's log; a
+// signed checkpoint appears whose Ed25519 signature verifies against the published key; the
+// export verifies with the offline verifier CLI (medportal-audit-verify); the database refuses
+// UPDATE and DELETE on entries; 8 concurrent writers from two functions leave a gap-free,
+// verifiable log. On workerd the audit Worker's cron trigger signs without any request.
+// Run: MEDPORTAL_HOSTS=native node --test tests/contract/audit.test.mjs
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createPublicKey, verify as edVerify } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHost } from "./hosts.mjs";
+import { csrfOf, emailSignIn, staffSignIn } from "./browser.mjs";
+
+const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** Runs the offline verifier on an export with the published keys; its stdout and status. */
+function verifyCli(exportText, keysText) {
+  const dir = mkdtempSync(join(tmpdir(), "medportal-audit-"));
+  try {
+    writeFileSync(join(dir, "keys"), keysText);
+    writeFileSync(join(dir, "db_eu.jsonl"), exportText);
+    try {
+      const out = execFileSync("cargo", ["run", "-q", "--locked", "-p", "medportal-audit-verify", "--", "--keys", join(dir, "keys"), join(dir, "db_eu.jsonl")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      return { ok: true, out };
+    } catch (e) {
+      return { ok: false, out: `${e.stdout}${e.stderr}` };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Checks a signed note's signature lines against a C2SP vkey (name+id+base64(0x01‖key)). */
+function noteVerifies(note, vkey) {
+  const [name, idHex, b64] = [vkey.split("+")[0], vkey.split("+")[1], vkey.split("+").slice(2).join("+")];
+  const raw = Buffer.from(b64, "base64");
+  assert.equal(raw[0], 1, "Ed25519 key");
+  const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: raw.subarray(1).toString("base64url") }, format: "jwk" });
+  const split = note.indexOf("\n\n");
+  const text = note.slice(0, split + 1);
+  const sigs = note.slice(split + 2).trim().split("\n");
+  return sigs.some((line) => {
+    const m = line.match(/^\u2014 (\S+) (\S+)$/);
+    if (!m || m[1] !== name) return false;
+    const sig = Buffer.from(m[2], "base64");
+    return sig.subarray(0, 4).toString("hex") === idHex && edVerify(null, Buffer.from(text), key, sig.subarray(4));
+  });
+}
+
+for (const name of HOSTS) {
+  describe(`audit log on ${name}`, { timeout: 900_000 }, () => {
+    let host, anna, maria;
+    const canary = `audit-${Date.now().toString(36)}`;
+
+    before(async () => {
+      host = await startHost(name);
+      anna = await emailSignIn(host, "anna.mueller@example.org");
+      maria = await staffSignIn(host, "maria.schmidt@example.org");
+    });
+    after(async () => host?.stop());
+
+    const exportEu = async () => {
+      const res = await maria.get("/audit/export?db=eu");
+      assert.equal(res.status, 200, host.logs().slice(-3000));
+      assert.match(res.headers.get("content-type"), /ndjson/);
+      return res.text();
+    };
+    const entries = (text) => text.split("\n").filter((l) => l.startsWith('{"entry":')).map((l) => JSON.parse(l).entry);
+
+    const submitInquiry = async (i) => {
+      const form = await (await anna.get("/inquiries/new")).text();
+      const key = form.match(/name="key" value="([a-z0-9]+)"/)[1];
+      const fields = { csrf: csrfOf(form), key, question: `${canary} question ${i}`, product: "apixaban", category: "other", urgency: "low", channel: "portal", acknowledged: "1" };
+      return anna.post("/inquiries/new", fields);
+    };
+
+    test("the public page says what the trail guarantees; the viewer needs a compliance officer", async () => {
+      const about = await (await fetch(`${host.url}/audit/about`)).text();
+      assert.match(about, /RFC 9162/);
+      assert.match(about, /href="\/audit\/keys"/);
+      assert.notEqual((await fetch(`${host.url}/audit`, { redirect: "manual" })).status, 200);
+      assert.equal((await anna.get("/audit")).status, 403);
+      const page = await maria.get("/audit?db=eu&action=session.login");
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /session\.login/);
+    });
+
+    test("actions of two functions append entries; a signed checkpoint verifies; the export verifies with the CLI", async () => {
+      const res = await submitInquiry(0);
+      assert.equal(res.status, 200);
+      const text = await exportEu();
+      const all = entries(text);
+      assert.ok(all.some((e) => e.action === "session.login" && e.actor === "eu-u-hcp-01"), "identity's sign-in");
+      assert.ok(all.some((e) => e.action === "inquiry.submitted" && e.actor === "eu-u-hcp-01"), "inquiries' submission");
+      assert.deepEqual(all.map((e) => e.seq), all.map((_, i) => i), "gap-free from 0");
+      const keys = await (await fetch(`${host.url}/audit/keys`)).text();
+      const vkey = keys.trim();
+      assert.match(vkey, /^127\.0\.0\.1(:\d+)?\/audit\+[0-9a-f]{8}\+/);
+      const cps = await (await fetch(`${host.url}/audit/checkpoints`)).text();
+      const lines = cps.split("\n");
+      const at = lines.findIndex((l) => l.endsWith("/audit/db_eu"));
+      assert.ok(at >= 0, cps);
+      const blank = lines.indexOf("", at);
+      const eu = lines.slice(at, lines.indexOf("", blank + 1)).join("\n") + "\n";
+      assert.ok(noteVerifies(eu, vkey), `the checkpoint's signature verifies: ${eu}`);
+      const verdict = verifyCli(text, keys);
+      assert.ok(verdict.ok, verdict.out);
+      // One changed character in an entry: the verifier names it.
+      const tampered = text.replace(`${canary} question 0`, "x").replace(/"action":"inquiry\.submitted"/, '"action":"inquiry.submitteX"');
+      const bad = verifyCli(tampered, keys);
+      assert.equal(bad.ok, false);
+      assert.match(bad.out, /entry seq \d+/);
+      // The export itself is recorded.
+      assert.ok(entries(await exportEu()).some((e) => e.action === "audit.exported" && e.actor === "eu-u-cmp-01"));
+    });
+
+    test("the database refuses UPDATE and DELETE on entries, nodes and checkpoints", async () => {
+      for (const sql of [
+        "UPDATE audit_entries SET action = 'forged' WHERE seq = 0",
+        "DELETE FROM audit_entries WHERE seq = 0",
+        "UPDATE audit_nodes SET hash = x'00' WHERE level = 0 AND idx = 0",
+        "DELETE FROM audit_checkpoints WHERE size > 0",
+      ]) {
+        await assert.rejects(host.execSql("db_eu", sql), /append-only/, sql);
+      }
+      assert.ok(!(await host.dumpSql("db_eu")).includes("forged"));
+    });
+
+    test("8 concurrent writers from two functions leave a gap-free log that verifies", async () => {
+      for (let round = 0; round < 3; round++) {
+        const writers = [
+          ...[1, 2, 3, 4].map((i) => submitInquiry(`${round}-${i}`)),
+          ...[1, 2, 3, 4].map(() => maria.get("/audit?db=eu&action=inquiry.submitted")),
+        ];
+        for (const r of await Promise.all(writers)) assert.equal(r.status, 200);
+      }
+      const text = await exportEu();
+      const all = entries(text);
+      assert.deepEqual(all.map((e) => e.seq), all.map((_, i) => i), "gap-free");
+      assert.equal(all.filter((e) => e.action === "inquiry.submitted").length, 1 + 12);
+      assert.ok(all.filter((e) => e.action === "audit.viewed").length >= 12 + 1);
+      const verdict = verifyCli(text, await (await fetch(`${host.url}/audit/keys`)).text());
+      assert.ok(verdict.ok, verdict.out);
+      assert.match(verdict.out, new RegExp(`${all.length} entries`));
+    });
+
+    if (name === "workerd") {
+      test("the audit Worker's cron trigger extends the tree and signs, without a request", async () => {
+        await submitInquiry("cron");
+        const before = JSON.parse((await host.dumpSql("db_eu")).split("\n").find((l) => l.includes('"signed_size"')))[0];
+        await host.scheduled("audit");
+        const after = JSON.parse((await host.dumpSql("db_eu")).split("\n").find((l) => l.includes('"signed_size"')))[0];
+        assert.ok(after.size > before.size, `tree extended: ${before.size} -> ${after.size}`);
+      });
+    }
+  });
+}
