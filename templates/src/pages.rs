@@ -1,5 +1,6 @@
 //! Complete pages. Each function returns the whole HTML document.
 
+pub mod compliance;
 pub mod content;
 pub mod identity;
 pub mod inquiries;

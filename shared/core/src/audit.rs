@@ -82,3 +82,8 @@ pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<St
     }
     ctx.global_sql().await?.batch(&statements).await
 }
+
+/// The statement that forgets a person's audit salt (erasure): their entries' commitments can no longer be linked to them, while every proof still verifies.
+pub fn forget_subject(subject: &str) -> Statement {
+    Statement::new("DELETE FROM audit_salts WHERE subject = ?1", vec![subject.into()])
+}

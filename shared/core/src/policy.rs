@@ -87,6 +87,10 @@ pub enum Action {
     AssignRoles,
     /// See search index status and rebuild an index (`/admin/search`).
     ManageSearch,
+    /// The compliance pages: residency report and check, records of processing.
+    ViewCompliance,
+    /// Work data-subject requests (access, rectification, erasure) of one's region.
+    HandleDataRequests,
 }
 
 use Action::*;
@@ -99,7 +103,7 @@ pub static POLICY: &[(Role, &[Action])] = &[
     (MlrReviewer, &[ViewOwnAccount, ReadHcpContent, ReviewContent, WithdrawContent, ViewGovernance]),
     (MiSpecialist, &[ViewOwnAccount, ReadHcpContent, TriageInquiry, AnswerInquiry]),
     (Verifier, &[ViewOwnAccount, DecideVerification]),
-    (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit, ViewGovernance]),
+    (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit, ViewGovernance, ViewCompliance, HandleDataRequests]),
     (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit, ManageSearch, PublishContent, WithdrawContent, ViewGovernance]),
 ];
 
@@ -151,5 +155,12 @@ mod tests {
         }
         assert_eq!(Role::parse_list("verifier, hcp,bogus,hcp"), vec![Hcp, Verifier]);
         assert!(!Hcp.is_staff() && Admin.is_staff());
+        // data-subject requests: compliance officers only
+        for a in [ViewCompliance, HandleDataRequests] {
+            assert!(allows(&[ComplianceOfficer], true, a), "{a:?}");
+            for r in [Hcp, Author, MlrReviewer, MiSpecialist, Verifier, Admin] {
+                assert!(!allows(&[r], true, a), "{r:?} {a:?}");
+            }
+        }
     }
 }
