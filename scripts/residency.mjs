@@ -137,8 +137,12 @@ function main() {
   const { counts, misplaced } = checkResidency(readStateDir(dir), policy);
   for (const region of [...policy.regions, "global"]) {
     console.log(`\n${region}: ${policy.names[region] ?? "global stores (no personal data)"}`);
-    for (const { category, store, count } of (counts[region] ?? []).filter((r) => region !== "global" || r.count > 0)) {
-      console.log(`  ${category.padEnd(24)} ${store.padEnd(12)} ${String(count).padStart(7)}`);
+    for (const c of policy.categories) {
+      // a store never written has no file yet: its categories hold 0 records
+      const rows = (counts[region] ?? []).filter((r) => r.category === c.code);
+      const count = rows.reduce((n, r) => n + r.count, 0);
+      if (region === "global" && count === 0) continue;
+      console.log(`  ${c.code.padEnd(24)} ${`${c.store}_${region}`.padEnd(12)} ${String(count).padStart(7)}`);
     }
   }
   console.log(`\n${misplaced.length} personal records outside their home region`);
