@@ -22,7 +22,7 @@ export CLOUDFLARE_CF_FETCH_ENABLED := false
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
-        native-host migrate-cli spin-tools bench provision-dry-run provision clean worker-build spin-build \
+        native-host migrate-cli spin-tools bench provision-dry-run provision residency clean worker-build spin-build \
         eval-search bench-search test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
         demo-library load-inquiries crash-inquiries
 
@@ -50,6 +50,7 @@ help:
 	@echo "make attack - replay the security review's findings against workerd (dev mode): HELD or SUCCEEDED per attack (ATTACK_FLAGS=--strict fails on any)"
 	@echo "make bench  - wasm sizes (production build), per-route CPU figures, the token check cost (native and wasm), the audit log's append and checkpoint cost (make bench-audit), then the search engine comparison (make bench-search)"
 	@echo "make build  - production Workers + Spin components (DEV=1: development builds, as make dev/test use)"
+	@echo "make residency STATE=<dir> - residency report and check on a Spin/native state directory's stores"
 	@echo "make check-prod - build production Workers + Spin components and check they hold no /dev route or dev key"
 
 ## ---- set-up -------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ build-workers: setup
 	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f DEV=$(DEV); done
 
 # Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
-WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml infra/holidays.txt infra/product-information.txt Cargo.toml Cargo.lock Makefile
+WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml infra/processing.toml infra/holidays.txt infra/product-information.txt Cargo.toml Cargo.lock Makefile
 worker-build:
 	@out=functions/$(FN)/$(WORKER_OUT)/index_bg.wasm; \
 	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]; then \
@@ -206,6 +207,12 @@ bench-audit:
 check-prod: setup
 	@$(MAKE) -s build-workers build-spin DEV=0
 	$(NODE) --test tests/build/production.test.mjs
+
+# The residency report and check on the stores of a Spin or native state directory
+# (STATE=<dir>, one SQLite file per store): per region the categories of personal data, their
+# stores and live counts, and every record outside its home region (exit 1 if any).
+residency: setup
+	$(NODE) scripts/residency.mjs $(STATE)
 
 provision-dry-run: setup
 	$(NODE) infra/provision.mjs --dry-run

@@ -1,6 +1,7 @@
 //! Complete pages. Each function returns the whole HTML document.
 
 pub mod audit;
+pub mod compliance;
 pub mod content;
 pub mod files;
 pub mod identity;

@@ -27,7 +27,7 @@ pub mod identity {
     /// `?purpose=sign:<sha256>:<meaning>:<discipline>&return=<a path in STEP_UP_RETURNS>`.
     pub const STEP_UP: &str = "/account/step-up";
     /// Where a step-up assertion may be handed to (path prefixes).
-    pub const STEP_UP_RETURNS: &[&str] = &["/review/"];
+    pub const STEP_UP_RETURNS: &[&str] = &["/review/", "/compliance/dsar/"];
     /// Development-only mail outbox.
     pub const DEV_OUTBOX: &str = "/dev/outbox";
 }
@@ -221,6 +221,27 @@ pub mod audit {
     /// The entry detail path of one entry.
     pub fn entry(db: &str, seq: u64) -> String {
         format!("/audit/entries/{db}/{seq}")
+    }
+    /// A person's data-protection requests (served by the audit function: a more specific
+    /// route than identity's `/account`).
+    pub const ACCOUNT_PRIVACY: &str = "/account/privacy";
+    /// The person's own machine-readable export (JSON, Art. 15/20).
+    pub const ACCOUNT_PRIVACY_EXPORT: &str = "/account/privacy/export";
+    /// Compliance officers: residency, data-subject requests, records of processing.
+    pub const RESIDENCY: &str = "/compliance/residency";
+    pub const DSAR: &str = "/compliance/dsar";
+    pub const DSAR_ITEM: &str = "/compliance/dsar/{id}";
+    pub const DSAR_EXPORT: &str = "/compliance/dsar/{id}/export";
+    pub const DSAR_DECIDE: &str = "/compliance/dsar/{id}/decide";
+    pub const PROCESSING: &str = "/compliance/processing";
+    pub fn dsar_item(id: &str) -> String {
+        format!("/compliance/dsar/{id}")
+    }
+    pub fn dsar_export(id: &str) -> String {
+        format!("/compliance/dsar/{id}/export")
+    }
+    pub fn dsar_decide(id: &str) -> String {
+        format!("/compliance/dsar/{id}/decide")
     }
 }
 

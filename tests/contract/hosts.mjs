@@ -15,6 +15,7 @@ import { startFakeNppes } from "../fakes/nppes.mjs";
 import { startFakeOidc } from "../fakes/oidc.mjs";
 import { importLibrary, itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
 import { devSpinManifest, spinCommands } from "./spin-deploy.mjs";
+import { readStateDir } from "../../scripts/residency.mjs";
 
 // Outbound calls get a 1.5 s deadline here instead of the default 5 s, so the scenario with
 // an unresponsive registry stays fast; the fake answers in milliseconds otherwise.
@@ -114,7 +115,7 @@ async function startRealSpin(stateDir, spinVars, port) {
       child.kill("SIGINT");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
+  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
 }
 
 /** Stores laid out like Spin's runtime: one SQLite file per label in the state dir. */
@@ -203,7 +204,7 @@ export async function startBareHost(name, vars, { port } = {}) {
       ["--manifest", devSpinManifest(ROOT, stateDir), "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
       spinVars,
     ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
-    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
   }
   if (name === "spin") {
     return startRealSpin(stateDir, spinVars, port).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
@@ -233,7 +234,31 @@ export async function startBareHost(name, vars, { port } = {}) {
     const execSql = async (store, sql) => (await mf.getD1Database(store, "audit")).prepare(sql).run();
     // The Workers cron trigger of a function (wrangler.toml `[env.<fn>.triggers]`), run once.
     const scheduled = async (fn) => (await mf.getWorker(fn)).scheduled({ cron: "* * * * *" });
-    return { name, url, logs: () => logs.join(""), dump, dumpSql, execSql, scheduled, contentItems: () => itemsFromD1(mf), stop };
+    /** Every store, records with their values (scripts/residency.mjs's dump format). */
+    const dumpStores = async () => {
+      const out = {};
+      for (const scope of ["global", "eu", "us"]) {
+        const db = await mf.getD1Database(`db_${scope}`, "identity");
+        const names = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all()).results.map((r) => r.name);
+        const tables = {};
+        for (const t of names) tables[t] = (await db.prepare(`SELECT * FROM "${t}"`).all()).results;
+        out[`db_${scope}`] = { tables };
+        const kv = await mf.getKVNamespace(`kv_${scope}`, "content");
+        const keys = [];
+        let cursor;
+        do {
+          const page = await kv.list({ cursor });
+          keys.push(...page.keys.map((k) => k.name));
+          cursor = page.list_complete ? undefined : page.cursor;
+        } while (cursor);
+        out[`kv_${scope}`] = await Promise.all(keys.map(async (key) => ({ key, value: (await kv.get(key)) ?? "" })));
+        const bucket = await mf.getR2Bucket(`blob_${scope}`, scope === "global" ? "content" : "identity");
+        const objects = (await bucket.list()).objects.map((o) => o.key);
+        out[`blob_${scope}`] = await Promise.all(objects.map(async (key) => ({ key, value: (await (await bucket.get(key))?.text()) ?? "" })));
+      }
+      return out;
+    };
+    return { name, url, logs: () => logs.join(""), dump, dumpSql, execSql, scheduled, dumpStores, contentItems: () => itemsFromD1(mf), stop };
   }
   throw new Error(`unknown host ${name}`);
 }

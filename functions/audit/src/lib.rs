@@ -1,12 +1,28 @@
 //! Audit trail and data protection (issue 16): the public page on what the trail guarantees,
-//! the published checkpoint keys and checkpoints, and the compliance officers' viewer (list
-//! with filters, entry with inclusion proof, export for `tools/audit-verify`). The logs'
-//! checkpointer runs on the Workers cron trigger and, on every host, before each request.
+//! the published checkpoint keys and checkpoints, the compliance officers' viewer (list
+//! with filters, entry with inclusion proof, export for `tools/audit-verify`), and the
+//! data-protection side: data-subject requests, residency and records of processing. The
+//! logs' checkpointer runs on the Workers cron trigger and, on every host, before each request.
+//!
+//! | module | owns |
+//! |---|---|
+//! | `requests` | `data_requests`: data-subject requests, typed kinds, statuses, decisions |
+//! | `erasure` | the per-table rules of a person's data: export and erasure |
+//! | `compliance` | categories of personal data and records of processing (from `infra/`), the residency report and check |
+//! | `privacy`, `dsar`, `reports`, `views` | handlers of the person, of compliance officers; view rows |
+//! | `log`, `trail`, `handlers` | the logs' tree and checkpoints; reading the trail; the viewer's handlers |
 
+mod compliance;
+mod dsar;
 mod entry;
+mod erasure;
 mod handlers;
 pub mod log;
+mod privacy;
+mod reports;
+mod requests;
 pub mod trail;
+mod views;
 
 use http::{Method, StatusCode};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
@@ -24,6 +40,15 @@ pub enum Route {
     Export,
     Checkpoints,
     Keys,
+    Privacy,
+    PrivacySubmit,
+    PrivacyExport,
+    Residency,
+    Processing,
+    Dsar,
+    DsarItem,
+    DsarExport,
+    DsarDecide,
 }
 
 impl App for Audit {
@@ -31,15 +56,25 @@ impl App for Audit {
     const FUNCTION: Function = Function::Audit;
 
     fn routes() -> &'static Routes<Route> {
+        use paths::audit as p;
         route_table!(
             Route,
             RoutesBuilder::new()
-                .get(paths::audit::DATA_PROTECTION, Route::Landing)
-                .get(paths::audit::VIEWER, Route::Viewer)
-                .api(paths::audit::ENTRY, &[Method::GET], Route::Entry)
-                .api(paths::audit::EXPORT, &[Method::GET], Route::Export)
-                .get(paths::audit::CHECKPOINTS, Route::Checkpoints)
-                .get(paths::audit::KEYS, Route::Keys)
+                .get(p::DATA_PROTECTION, Route::Landing)
+                .get(p::VIEWER, Route::Viewer)
+                .api(p::ENTRY, &[Method::GET], Route::Entry)
+                .api(p::EXPORT, &[Method::GET], Route::Export)
+                .get(p::CHECKPOINTS, Route::Checkpoints)
+                .get(p::KEYS, Route::Keys)
+                .get(p::ACCOUNT_PRIVACY, Route::Privacy)
+                .post(p::ACCOUNT_PRIVACY, Route::PrivacySubmit)
+                .get(p::ACCOUNT_PRIVACY_EXPORT, Route::PrivacyExport)
+                .get(p::RESIDENCY, Route::Residency)
+                .get(p::PROCESSING, Route::Processing)
+                .get(p::DSAR, Route::Dsar)
+                .get(p::DSAR_ITEM, Route::DsarItem)
+                .get(p::DSAR_EXPORT, Route::DsarExport)
+                .post(p::DSAR_DECIDE, Route::DsarDecide)
                 .build()
         )
     }
@@ -48,6 +83,7 @@ impl App for Audit {
         // Hosts without a scheduler (Spin, native) checkpoint here; on Workers the cron does
         // too. A failure is logged (checkpoint_all) and does not refuse the request.
         let _ = log::checkpoint_all(ctx, false).await;
+        let id = params.get("id").unwrap_or("");
         match route {
             Route::Landing => {
                 let page = medportal_web::page_context(ctx, info, req.uri().query().unwrap_or(""), None);
@@ -58,6 +94,15 @@ impl App for Audit {
             Route::Export => handlers::export(ctx, &req).await,
             Route::Checkpoints => handlers::checkpoints(ctx).await,
             Route::Keys => handlers::keys(ctx).await,
+            Route::Privacy => privacy::page(ctx, info, &req).await,
+            Route::PrivacySubmit => privacy::submit(ctx, info, &req).await,
+            Route::PrivacyExport => privacy::export(ctx, &req).await,
+            Route::Residency => reports::residency(ctx, info, &req).await,
+            Route::Processing => reports::processing(ctx, info, &req).await,
+            Route::Dsar => dsar::queue(ctx, info, &req).await,
+            Route::DsarItem => dsar::item(ctx, info, &req, id).await,
+            Route::DsarExport => dsar::export(ctx, &req, id).await,
+            Route::DsarDecide => dsar::decide(ctx, &req, id).await,
         }
     }
 

@@ -96,6 +96,15 @@ pub async fn revoke_user<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id:
     kv.put(&region, &deny_user_key(user_id), now.to_string().as_bytes(), None).await
 }
 
+/// [`revoke_user`] for an erased person: the revocation names only their id and expires once
+/// every token they could hold has (nothing of them is kept longer than needed).
+pub async fn revoke_user_until_expiry<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str) -> Result<()> {
+    let kv = ctx.region(region).kv().await?;
+    let now = ctx.now().unix_timestamp();
+    let until = now + token::ABSOLUTE_SECS + token::LEEWAY_SECS;
+    kv.put(&region, &deny_user_key(user_id), now.to_string().as_bytes(), Some(until)).await
+}
+
 /// `Set-Cookie` value carrying a session token.
 pub fn session_cookie(token: &str, expires_at: i64, now: i64) -> String {
     let max_age = (expires_at - now).max(0);

@@ -224,3 +224,4 @@ pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<St
     lean(&mut statements, entries, ctx.now().unix_timestamp())?;
     ctx.global_sql().await?.batch(&statements).await
 }
+

@@ -93,6 +93,14 @@ pub enum Action {
     HandlePvCases,
     /// See search index status and rebuild an index (`/admin/search`).
     ManageSearch,
+    /// The compliance pages: residency report and check, records of processing.
+    ViewCompliance,
+    /// Work data-subject requests (access, rectification, erasure) of one's region.
+    HandleDataRequests,
+    /// Re-authenticate with the second factor for one purpose (identity's step-up): an
+    /// electronic signature of a reviewer, a compliance officer's data-subject decision. The
+    /// asking function still authorises what the assertion is used for.
+    StepUp,
 }
 
 use Action::*;
@@ -102,10 +110,10 @@ use Role::*;
 pub static POLICY: &[(Role, &[Action])] = &[
     (Hcp, &[ViewOwnAccount, ReadHcpContent, SubmitInquiry]),
     (Author, &[ViewOwnAccount, ReadHcpContent, AuthorContent, PublishContent, ViewGovernance]),
-    (MlrReviewer, &[ViewOwnAccount, ReadHcpContent, ReviewContent, WithdrawContent, ViewGovernance]),
+    (MlrReviewer, &[ViewOwnAccount, ReadHcpContent, ReviewContent, WithdrawContent, ViewGovernance, StepUp]),
     (MiSpecialist, &[ViewOwnAccount, ReadHcpContent, TriageInquiry, AnswerInquiry]),
     (Verifier, &[ViewOwnAccount, DecideVerification]),
-    (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit, ViewGovernance]),
+    (ComplianceOfficer, &[ViewOwnAccount, ReadHcpContent, ViewAudit, ExportAudit, ViewGovernance, ViewCompliance, HandleDataRequests, StepUp]),
     (Admin, &[ViewOwnAccount, AssignRoles, ViewAudit, ManageSearch, PublishContent, WithdrawContent, ViewGovernance]),
     (PvOfficer, &[ViewOwnAccount, HandlePvCases]),
 ];
@@ -164,5 +172,17 @@ mod tests {
         assert!(!allows(&[PvOfficer], true, TriageInquiry) && !allows(&[PvOfficer], true, ReadHcpContent));
         assert_eq!(Role::parse_list("verifier, hcp,bogus,hcp"), vec![Hcp, Verifier]);
         assert!(!Hcp.is_staff() && Admin.is_staff());
+        // step-up: the roles whose decisions are signed
+        assert!(allows(&[MlrReviewer], true, StepUp) && allows(&[ComplianceOfficer], true, StepUp));
+        for r in [Hcp, Author, MiSpecialist, Verifier, Admin] {
+            assert!(!allows(&[r], true, StepUp), "{r:?}");
+        }
+        // data-subject requests: compliance officers only
+        for a in [ViewCompliance, HandleDataRequests] {
+            assert!(allows(&[ComplianceOfficer], true, a), "{a:?}");
+            for r in [Hcp, Author, MlrReviewer, MiSpecialist, Verifier, Admin] {
+                assert!(!allows(&[r], true, a), "{r:?} {a:?}");
+            }
+        }
     }
 }

@@ -21,10 +21,10 @@ fn valid_return(r: &str) -> bool {
         && r.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'))
 }
 
-/// The purpose and return path, checked; signing is for reviewers (a staff session with a
-/// second factor).
+/// The purpose and return path, checked; signing is for the roles that sign (a staff session with a
+/// second factor: reviewers, compliance officers).
 async fn signer<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, purpose: &str, ret: &str) -> Result<Session> {
-    let session = medportal_auth::require(ctx, req, Action::ReviewContent).await?;
+    let session = medportal_auth::require(ctx, req, Action::StepUp).await?;
     if !step_up::valid_purpose(purpose) || !valid_return(ret) {
         return Err(Error::bad_request("invalid_step_up", "Unknown purpose or return path."));
     }
@@ -40,7 +40,7 @@ pub async fn form<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
 }
 
 pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
-    let (form, _) = medportal_auth::require_form(ctx, req, Action::ReviewContent).await?;
+    let (form, _) = medportal_auth::require_form(ctx, req, Action::StepUp).await?;
     let (purpose, ret) = (form.trimmed("purpose").to_owned(), form.trimmed("return").to_owned());
     let session = signer(ctx, req, &purpose, &ret).await?;
     let mut view = StepUpView { csrf: form.get("csrf").to_owned(), purpose, ret, ..Default::default() };

@@ -1,0 +1,202 @@
+//! What a person's data is, table by table, and what erasure does with it: one list of
+//! per-table rules (the person's rows, the columns exported, and delete / pseudonymise / keep
+//! with the legal reason). Export (Art. 15/20) reads every rule's rows; erasure (Art. 17)
+//! applies every rule in one atomic batch of the home region's database, after deleting the
+//! person's objects and key-value records, and says what was removed and what was kept and
+//! why. Erasure is the one writer outside a table's own module, by design: the list is the
+//! single place that knows every table holding personal data (a new personal table adds its
+//! rule here, e.g. pharmacovigilance cases: kept under a legal duty).
+
+use medportal_core::audit::{self, AuditEntry, Outcome};
+use medportal_core::ports::{SqlValue, Statement};
+use medportal_core::{Ctx, Platform, Region, Result};
+use serde_json::{Map, Value, json};
+
+use crate::requests::{self, Request, Status};
+
+/// What erasure does with a table's rows of the person.
+pub enum Erase {
+    Delete,
+    /// Kept under a legal duty (the reason code is shown and recorded).
+    Keep(&'static str),
+    /// The statement of the table's owner that removes the person from its rows.
+    Owner(fn(&str) -> Statement, &'static str),
+}
+
+pub struct Rule {
+    pub table: &'static str,
+    /// The person's rows: `?1` is their id, `?2` their email.
+    pub rows: &'static str,
+    /// What the export carries (never secrets such as the authenticator seed).
+    pub columns: &'static str,
+    pub erase: Erase,
+}
+
+/// In deletion order (children before the rows they reference).
+pub static RULES: &[Rule] = &[
+    Rule { table: "users", rows: "id = ?1", columns: "id, email, display_name, country, profession, specialty, practice_setting, language, interests, npi, roles, status, verification_status, verified_at, verification_expires_at, terms_accepted_at, comms_consent_at, created_at", erase: Erase::Delete },
+    Rule { table: "pending_registrations", rows: "email = ?2", columns: "email, display_name, country, profession, created_at", erase: Erase::Delete },
+    Rule { table: "verifications", rows: "user_id = ?1", columns: "method, status, reference, reason, evidence_type, evidence_name, note, created_at, decided_at, expires_at", erase: Erase::Delete },
+    Rule { table: "second_factor_steps", rows: "user_id = ?1", columns: "attempts, expires_at", erase: Erase::Delete },
+    Rule { table: "enrolment_codes", rows: "user_id = ?1", columns: "created_at, expires_at", erase: Erase::Delete },
+    // An inquiry that opened a pharmacovigilance case is kept with its thread and the case:
+    // adverse-event reports are records under a legal duty (GVP), whatever the request.
+    Rule { table: "pv_cases", rows: "reporter = ?1", columns: "id, inquiry_id, kind, status, market, received_at, forward_due_at, expedited_due_at", erase: Erase::Keep("legal_duty_pharmacovigilance") },
+    Rule { table: "inquiries", rows: "user_id = ?1 AND id IN (SELECT inquiry_id FROM pv_cases)", columns: "id, reference, received_at", erase: Erase::Keep("legal_duty_pharmacovigilance") },
+    Rule { table: "inquiry_messages", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1 AND id NOT IN (SELECT inquiry_id FROM pv_cases))", columns: "inquiry_id, kind, body, citations, created_at", erase: Erase::Delete },
+    Rule { table: "inquiry_form_keys", rows: "user_id = ?1 AND inquiry_id NOT IN (SELECT inquiry_id FROM pv_cases)", columns: "inquiry_id, created_at", erase: Erase::Delete },
+    Rule { table: "inquiries", rows: "user_id = ?1 AND id NOT IN (SELECT inquiry_id FROM pv_cases)", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Delete },
+    Rule { table: "search_clicks", rows: "search_id IN (SELECT id FROM search_events WHERE user_id = ?1)", columns: "search_id, at, rank, target", erase: Erase::Delete },
+    Rule { table: "search_events", rows: "user_id = ?1", columns: "id, at, query, market, language, page, result_count, previous_query", erase: Erase::Delete },
+    Rule { table: "funnel_events", rows: "user_id = ?1", columns: "at, event", erase: Erase::Delete },
+    Rule { table: "reader_visits", rows: "user_id = ?1", columns: "visit_mark, since, last_seen", erase: Erase::Delete },
+    Rule { table: "reader_views", rows: "user_id = ?1", columns: "item_id, viewed_at", erase: Erase::Delete },
+    Rule { table: "reader_saved", rows: "user_id = ?1", columns: "item_id, saved_at", erase: Erase::Delete },
+    Rule { table: "reader_progress", rows: "user_id = ?1", columns: "series_id, item_id, completed_at", erase: Erase::Delete },
+    Rule { table: "mail_queue", rows: "about = ?1 OR to_addr = ?2", columns: "subject, created_at", erase: Erase::Delete },
+    Rule { table: "mail_outbox", rows: "to_addr = ?2", columns: "subject, created_at", erase: Erase::Delete },
+    Rule { table: "data_requests", rows: "user_id = ?1", columns: "id, kind, details, status, received_at, due_at, decided_at, reason", erase: Erase::Owner(requests::pseudonymise, "pseudonymised_proof_of_handling") },
+    Rule { table: "audit_salts", rows: "subject = ?1", columns: "created_at", erase: Erase::Owner(audit::forget_subject, "deleted") },
+    Rule { table: "audit_entries", rows: "actor = ?1 OR object = ?1 OR subject = ?1", columns: "seq, at, actor, role, action, object, outcome", erase: Erase::Keep("legal_duty_audit_trail") },
+];
+
+/// Key-value records of a person: sign-in links and verification-provider state carry their
+/// id in the JSON value (`uid`).
+const KV_PREFIXES: &[&str] = &["login/", "oidc/"];
+const LIST_LIMIT: usize = 1000;
+
+fn evidence_prefix(user_id: &str) -> String {
+    format!("evidence/{user_id}/")
+}
+
+/// The parameters a rule's `rows` uses (SQLite refuses unused ones).
+fn params(rule: &Rule, user_id: &str, email: &str) -> Vec<SqlValue> {
+    let mut p: Vec<SqlValue> = vec![user_id.into()];
+    if rule.rows.contains("?2") {
+        p.push(email.into());
+    }
+    p
+}
+
+fn value(v: &SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => json!(i),
+        SqlValue::Real(f) => v.as_i64().map_or_else(|| json!(f), |i| json!(i)),
+        SqlValue::Text(s) => json!(s),
+        SqlValue::Blob(_) => json!("(binary)"),
+    }
+}
+
+async fn email_of<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str) -> Result<String> {
+    let rows = ctx.region(region).sql().await?.query("SELECT email FROM users WHERE id = ?1", &[user_id.into()]).await?;
+    // no account (already erased): matches no email
+    Ok(rows.first().map(|r| r.text(0)).transpose()?.unwrap_or_default())
+}
+
+/// The person's key-value record keys (value `uid` = the person).
+async fn kv_records<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str) -> Result<Vec<String>> {
+    let kv = ctx.region(region).kv().await?;
+    let mut out = Vec::new();
+    for prefix in KV_PREFIXES {
+        for key in kv.list(prefix, LIST_LIMIT).await? {
+            let Some(raw) = kv.get(&key).await? else { continue };
+            let uid = serde_json::from_slice::<Value>(&raw).ok().and_then(|v| v.get("uid")?.as_str().map(str::to_owned));
+            if uid.as_deref() == Some(user_id) {
+                out.push(key);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The machine-readable archive of everything the region holds about the person.
+pub async fn export<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str) -> Result<Value> {
+    let sql = ctx.region(region).sql().await?;
+    let email = email_of(ctx, region, user_id).await?;
+    let mut tables = Map::new();
+    for rule in RULES {
+        let cols: Vec<&str> = rule.columns.split(", ").collect();
+        let rows = sql.query(&format!("SELECT {} FROM {} WHERE {}", rule.columns, rule.table, rule.rows), &params(rule, user_id, &email)).await?;
+        let rows: Vec<Value> = rows.iter().map(|r| Value::Object(cols.iter().zip(&r.0).map(|(c, v)| ((*c).to_owned(), value(v))).collect())).collect();
+        tables.insert(rule.table.to_owned(), Value::Array(rows));
+    }
+    let evidence = ctx.region(region).blob().await?.list(&evidence_prefix(user_id), LIST_LIMIT).await?;
+    let sign_in = kv_records(ctx, region, user_id).await?.len();
+    Ok(json!({
+        "format": "medportal-personal-data/1",
+        "region": region.code(),
+        "subject": user_id,
+        "generated_at": ctx.now().unix_timestamp(),
+        "tables": tables,
+        "verification_evidence": evidence,
+        "sessions": {
+            "note": "Sessions are signed tokens held by the browser only; the server keeps pending sign-in links and revocations.",
+            "pending_sign_in_records": sign_in,
+        },
+    }))
+}
+
+/// One line of what erasure did.
+#[derive(serde::Serialize)]
+pub struct Done {
+    pub store: String,
+    pub table: String,
+    pub records: i64,
+    /// deleted | pseudonymised | kept
+    pub action: &'static str,
+    pub reason: &'static str,
+}
+
+/// Erases the person of request `r` from every store of `region`: objects and key-value
+/// records first (idempotent, so a failed batch is simply retried), then every table rule
+/// in one batch with the request's decision and its audit entry. The session revocation
+/// stays until the person's last token has expired.
+pub async fn erase<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, officer: &str, assertion_id: &str, reason: Option<&str>) -> Result<Vec<Done>> {
+    let uid = r.user_id.as_str();
+    let email = email_of(ctx, region, uid).await?;
+    let mut done = Vec::new();
+    let stores = ctx.region(region);
+    let blob = stores.blob().await?;
+    let objects = blob.list(&evidence_prefix(uid), LIST_LIMIT).await?;
+    for key in &objects {
+        blob.delete(&region, key).await?;
+    }
+    done.push(Done { store: format!("blob_{}", region.code()), table: "evidence/".into(), records: objects.len() as i64, action: "deleted", reason: "" });
+    let kv = stores.kv().await?;
+    let records = kv_records(ctx, region, uid).await?;
+    for key in &records {
+        kv.delete(&region, key).await?;
+    }
+    done.push(Done { store: format!("kv_{}", region.code()), table: "login/, oidc/".into(), records: records.len() as i64, action: "deleted", reason: "" });
+    medportal_auth::revoke_user_until_expiry(ctx, region, uid).await?;
+    done.push(Done { store: format!("kv_{}", region.code()), table: "deny/u/".into(), records: 1, action: "kept", reason: "session_revocation_until_expiry" });
+
+    let sql = stores.sql().await?;
+    let db = format!("db_{}", region.code());
+    let mut statements = vec![Statement::new("INSERT OR IGNORE INTO erasure_grants (subject) VALUES (?1)", vec![uid.into()])];
+    for rule in RULES {
+        let params = params(rule, uid, &email);
+        let count = sql.query(&format!("SELECT COUNT(*) FROM {} WHERE {}", rule.table, rule.rows), &params).await?;
+        let records = count.first().map(|c| c.int(0)).transpose()?.unwrap_or(0);
+        let (action, why) = match rule.erase {
+            Erase::Delete => {
+                statements.push(Statement::new(format!("DELETE FROM {} WHERE {}", rule.table, rule.rows), params));
+                ("deleted", "")
+            }
+            Erase::Owner(statement, what) => {
+                statements.push(statement(uid));
+                (if what == "deleted" { "deleted" } else { "pseudonymised" }, if what == "deleted" { "" } else { what })
+            }
+            Erase::Keep(why) => ("kept", why),
+        };
+        done.push(Done { store: db.clone(), table: rule.table.into(), records, action, reason: why });
+    }
+    statements.push(Statement::new("DELETE FROM erasure_grants WHERE subject = ?1", vec![uid.into()]));
+    let outcome = serde_json::to_string(&done).map_err(medportal_core::Error::internal)?;
+    let now = ctx.now().unix_timestamp();
+    statements.push(requests::decide(r, Status::Completed, officer, assertion_id, reason, Some(&outcome), now));
+    let entry = AuditEntry { actor: officer, action: "privacy.erasure", target: Some(&r.id), outcome: Outcome::Success, reason: None, ..Default::default() };
+    audit::commit(ctx, region, statements, &[entry]).await?;
+    Ok(done)
+}
