@@ -7,11 +7,6 @@
 //   the HCP reads it with its download, and finds it on the home page under
 //   "New since your last visit".
 //
-// That last section is the reader work of issue 13, built in parallel: the final assertion
-// runs only with MEDPORTAL_EXPECT_NEW_SINCE=1 (to be switched on, or the switch removed, when
-// that section is merged). Without it the test still proves everything up to publication and
-// the HCP's reading of the item and its file.
-//
 // Run: node --test tests/browser/governance.test.mjs  (after make build-dev spin-cli migrate-cli)
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -23,7 +18,6 @@ import { totp, DEMO_TOTP } from "../contract/browser.mjs";
 import { DEV_SEARCH_INDEX_TOKEN, importLibrary } from "../workerd/search-seed.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_BROWSER_HOSTS ?? "workerd,spin").split(",").filter(Boolean);
-const EXPECT_NEW_SINCE = process.env.MEDPORTAL_EXPECT_NEW_SINCE === "1";
 const LIMIT = { timeout: 240_000 };
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
 const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -158,11 +152,9 @@ for (const hostName of HOSTS) {
 
       // … and on the home page under "New since your last visit" (the reader section)
       await hcp.page.goto("/");
-      if (EXPECT_NEW_SINCE) {
-        const section = hcp.page.locator("main section", { has: hcp.page.locator("h2", { hasText: "New since your last visit" }) });
-        assert.equal(await section.count(), 1, "one section headed “New since your last visit”");
-        assert.match(await section.innerText(), new RegExp(title));
-      }
+      const section = hcp.page.locator("main section", { has: hcp.page.locator("h2", { hasText: "New since your last visit" }) });
+      assert.equal(await section.count(), 1, "one section headed “New since your last visit”");
+      assert.match(await section.innerText(), new RegExp(title));
       for (const p of [hcp, author, publisher]) {
         assert.deepEqual(p.problems, []);
         await p.context.close();

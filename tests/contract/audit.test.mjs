@@ -8,32 +8,11 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createPublicKey, verify as edVerify } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startHost } from "./hosts.mjs";
+import { verifyCli } from "./audit-verify.mjs";
 import { csrfOf, emailSignIn, staffSignIn } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
-const ROOT = new URL("../..", import.meta.url).pathname;
-
-/** Runs the offline verifier on an export with the published keys; its stdout and status. */
-function verifyCli(exportText, keysText) {
-  const dir = mkdtempSync(join(tmpdir(), "medportal-audit-"));
-  try {
-    writeFileSync(join(dir, "keys"), keysText);
-    writeFileSync(join(dir, "db_eu.jsonl"), exportText);
-    try {
-      const out = execFileSync("cargo", ["run", "-q", "--locked", "-p", "medportal-audit-verify", "--", "--keys", join(dir, "keys"), join(dir, "db_eu.jsonl")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      return { ok: true, out };
-    } catch (e) {
-      return { ok: false, out: `${e.stdout}${e.stderr}` };
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Checks a signed note's signature lines against a C2SP vkey (name+id+base64(0x01‖key)). */
 function noteVerifies(note, vkey) {

@@ -10,6 +10,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startHost } from "./hosts.mjs";
+import { verifyCli } from "./audit-verify.mjs";
 import { Browser, csrfOf, emailSignIn, lastLink, staffSignIn, totp, DEMO_TOTP } from "./browser.mjs";
 import { checkResidency } from "../../scripts/residency.mjs";
 
@@ -164,7 +165,7 @@ for (const name of HOSTS) {
       assert.ok(JSON.stringify(await officerExport.json()).includes(canary));
       const done = await decide(officer, id, "erase", "Identity confirmed; no legal hold");
       assert.match(done, /Completed/);
-      assert.match(done, /audit_events/);
+      assert.match(done, /audit_entries/);
       assert.match(done, /Legal duty: audit trail/);
       assert.ok(!done.includes(canary), "the decided request no longer shows what the person wrote");
 
@@ -174,14 +175,19 @@ for (const name of HOSTS) {
         assert.ok(!JSON.stringify(dump).includes(canary), `canary left in ${store}`);
       }
       // the audit entries remain (the person's own and the erasure's)
-      const audit = stores.db_eu.tables.audit_events;
-      assert.ok(audit.some((e) => e.action === "privacy.erasure" && e.target === id));
-      assert.ok(audit.some((e) => e.action === "privacy.request.erasure" && e.target === id));
+      const audit = stores.db_eu.tables.audit_entries;
+      assert.ok(audit.some((e) => e.action === "privacy.erasure" && e.object === id));
+      assert.ok(audit.some((e) => e.action === "privacy.request.erasure" && e.object === id));
       assert.ok(audit.filter((e) => e.action === "privacy.export").length >= 2);
       assert.ok(stores.db_eu.tables.data_requests.some((r) => r.id === id && r.user_id === "erased" && r.status === "completed"));
       // the person is signed out everywhere
       assert.equal((await person.get("/account/privacy")).status, 401);
       assert.deepEqual(checkResidency(stores).misplaced, []);
+      // the region's log still verifies offline after the erasure
+      const exported = await officer.get("/audit/export?db=eu");
+      assert.equal(exported.status, 200);
+      const verdict = verifyCli(await exported.text(), await (await fetch(`${host.url}/audit/keys`)).text());
+      assert.ok(verdict.ok, verdict.out);
     });
 
     test("a mixed workload in both regions leaves 0 personal records outside their home region", async () => {

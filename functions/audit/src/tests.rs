@@ -284,7 +284,7 @@ fn an_erasure_request_is_decided_once_with_a_second_factor_and_removes_the_perso
     assert_eq!(done.status(), 303, "{}", TestHost::text(&done));
     assert_eq!(post(&host, &decide, &officer, &[("assertion", &good)]).status(), 409, "decided once");
     let outcome = TestHost::text(&get_as(&host, &format!("/compliance/dsar/{id}"), &officer));
-    assert!(outcome.contains("Completed") && outcome.contains("audit_events") && outcome.contains("Legal duty: audit trail"), "{outcome}");
+    assert!(outcome.contains("Completed") && outcome.contains("audit_entries") && outcome.contains("Legal duty: audit trail"), "{outcome}");
     assert!(!outcome.contains("erase-me-details-q9"), "what the person wrote is erased");
     // signed out everywhere
     assert_eq!(get_as(&host, "/account/privacy", &hcp).status(), 401);
