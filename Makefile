@@ -24,7 +24,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host migrate-cli spin-tools bench provision-dry-run provision residency clean worker-build spin-build \
         eval-search bench-search test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
-        demo-library load-inquiries crash-inquiries
+        demo-library load-inquiries crash-inquiries product-names
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
 # `dev` cargo feature (no /dev routes, no public dev keys, dev_mode refused at start), into
@@ -231,6 +231,12 @@ clean:
 # deterministic, committed, checked by tests/infra/demo-library.test.mjs.
 demo-library:
 	$(NODE) scripts/build-demo-library.mjs --data $(DATA)
+
+# The medicine names inquiries recognises (infra/migrations/0015_product_names.sql) from search's
+# vocabulary source shared/search-index/data/synonyms.txt; run after changing it (checked by
+# tests/infra/product-names.test.mjs).
+product-names:
+	$(NODE) scripts/build-product-names.mjs
 
 ## ---- search ---------------------------------------------------------------------------------
 # BEIR-format evaluation through the production index builder and query engine. The engine's

@@ -54,7 +54,7 @@ for (const name of HOSTS) {
 
     test("an adverse event opens a PV case: day 0, forward due across holidays and a weekend, the 15-day clock", async () => {
       // Thursday 24 Dec 2026 in DE: Friday 25th and Saturday 26th are holidays, then Sunday
-      const ref = await ask(anna, `My patient ${canary} developed a severe nosebleed two days after starting Eliquis.`, "2026-12-24T10:00:00Z");
+      const ref = await ask(anna, `My patient ${canary} developed a severe nosebleed two days after starting Eliquis and Coumadin.`, "2026-12-24T10:00:00Z");
       assert.equal((await anna.get("/pv/cases")).status, 403);
       assert.equal((await eva.get("/pv/cases")).status, 403, "MI specialists do not work PV cases");
       const list = await page(petra, "/pv/cases");
@@ -66,6 +66,8 @@ for (const name of HOSTS) {
       assert.match(html, /Adverse event/);
       assert.ok(html.includes("eu-u-hcp-01") && html.includes("my patient") && html.includes("eliquis") && html.includes("nosebleed"), "the four minimum elements");
       assert.ok(html.includes("Event term: <q>nosebleed</q>") && html.includes(canary), "reasons and what was reported");
+      // medicines named in the text are looked up in db_global's product_names (not only the form's)
+      assert.ok(html.includes("Medicine named: <q>coumadin</q>") && html.includes("Medicine named: <q>eliquis</q>"), "the medicines named");
       // the specialist sees the flag and why
       const work = await page(eva, `/mi/inquiries/${ref}`);
       assert.ok(work.includes("Safety screening") && work.includes("Patient mention: <q>my patient</q>"));

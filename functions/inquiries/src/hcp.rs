@@ -60,7 +60,7 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
     let (f, s) = medportal_auth::require_form(ctx, req, Action::SubmitInquiry).await?;
     let page = medportal_web::page_context(ctx, info, "", Some(&s));
     let sent = submitted(&f);
-    let draft = match inquiry::validate(&sent) {
+    let draft = match inquiry::validate(ctx, &sent).await? {
         Ok(d) => d,
         Err(errors) => {
             let (csrf, _) = csrf::form_token(ctx, req, Some(&s))?;

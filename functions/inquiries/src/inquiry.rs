@@ -156,10 +156,27 @@ pub struct Draft {
     pub urgency: Urgency,
     pub channel: Channel,
     pub patient_context: Option<String>,
+    /// The vocabulary's names among the candidates of the question and patient context (the
+    /// screening's).
+    pub names: Vec<String>,
 }
 
-/// Checks a submission: the draft, or every problem as (field, code).
-pub fn validate(s: &Submitted) -> std::result::Result<Draft, Vec<(&'static str, &'static str)>> {
+/// What the screening reads of a submission: the question, then the patient context.
+fn screened_text(question: &str, patient_context: &str) -> String {
+    format!("{question}\n{patient_context}")
+}
+
+/// Checks a submission: the draft, or every problem as (field, code). One query on the
+/// vocabulary: the product field's name and every candidate name of the question and
+/// patient context.
+pub async fn validate<P: Platform>(ctx: &Ctx<'_, P>, s: &Submitted) -> Result<std::result::Result<Draft, Vec<(&'static str, &'static str)>>> {
+    let mut candidates = vec![products::normal(&s.product)];
+    candidates.extend(screening::candidates(&screened_text(s.question.trim(), s.patient_context.trim())));
+    Ok(check(s, products::known(ctx, &candidates).await?))
+}
+
+/// Checks a submission given the vocabulary's names `known` among its candidates.
+fn check(s: &Submitted, known: Vec<String>) -> std::result::Result<Draft, Vec<(&'static str, &'static str)>> {
     let mut errors = Vec::new();
     let question = s.question.trim();
     if question.is_empty() {
@@ -167,7 +184,7 @@ pub fn validate(s: &Submitted) -> std::result::Result<Draft, Vec<(&'static str, 
     } else if question.len() > MAX_BODY {
         errors.push(("question", "question_too_long"));
     }
-    let product = products::recognise(&s.product);
+    let product = products::recognise(&s.product, &known);
     if s.product.trim().is_empty() {
         errors.push(("product", "product_missing"));
     } else if product.is_none() {
@@ -200,6 +217,7 @@ pub fn validate(s: &Submitted) -> std::result::Result<Draft, Vec<(&'static str, 
             urgency,
             channel,
             patient_context: Some(patient.to_owned()).filter(|p| !p.is_empty()),
+            names: known,
         }),
         _ => Err(errors),
     }
@@ -263,8 +281,8 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, who: &Asker<'_>, key: &str, d
     ];
     let why = format!("category={}; urgency={}", d.category.code(), d.urgency.code());
     let mut entries = vec![AuditEntry { actor: who.user_id, action: "inquiry.submitted", target: Some(&id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() }];
-    let text = format!("{}\n{}", d.question, d.patient_context.as_deref().unwrap_or(""));
-    let found = screening::screen(&text, who.language, &d.product);
+    let text = screened_text(&d.question, d.patient_context.as_deref().unwrap_or(""));
+    let found = screening::screen(&text, who.language, &d.product, &d.names);
     let case_id = ctx.random_id()?;
     if found.flagged() {
         let from = pv::Source { inquiry_id: &id, message_id: &question_id, market: who.market, language: who.language, reporter: who.user_id, received: now };
@@ -310,12 +328,15 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
         let message_id = ctx.random_id()?;
         stmts.push(thread::append(message_id.clone(), &inq.id, kind, actor, body, citations, now)?);
         // What the HCP writes is screened like the question.
-        let s = screening::screen(body, &inq.language, &inq.product);
-        if kind == Kind::FollowUp && s.flagged() {
-            let received = ctx.now();
-            let from = pv::Source { inquiry_id: &inq.id, message_id: &message_id, market: &inq.market, language: &inq.language, reporter: actor, received };
-            stmts.push(pv::open(&case_id, &from, &s));
-            found = Some(s);
+        if kind == Kind::FollowUp {
+            let known = products::known(ctx, &screening::candidates(body)).await?;
+            let s = screening::screen(body, &inq.language, &inq.product, &known);
+            if s.flagged() {
+                let received = ctx.now();
+                let from = pv::Source { inquiry_id: &inq.id, message_id: &message_id, market: &inq.market, language: &inq.language, reporter: actor, received };
+                stmts.push(pv::open(&case_id, &from, &s));
+                found = Some(s);
+            }
         }
     }
     stmts.extend(extra);
@@ -404,13 +425,15 @@ mod tests {
 
     #[test]
     fn validation_names_every_problem() {
-        let d = validate(&good()).unwrap();
+        let known = || vec!["eliquis".to_owned()];
+        let d = check(&good(), known()).unwrap();
         assert_eq!(d.product, "eliquis");
         assert_eq!(d.patient_context, None);
-        let errs = validate(&Submitted::default()).unwrap_err();
+        assert_eq!(check(&good(), Vec::new()).unwrap_err(), [("product", "product_unknown")], "only a name the vocabulary knows");
+        let errs = check(&Submitted::default(), known()).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.0).collect();
         assert_eq!(fields, ["question", "product", "category", "urgency", "channel", "acknowledged"]);
-        let errs = validate(&Submitted { product: "notadrug".into(), category: "gossip".into(), ..good() }).unwrap_err();
+        let errs = check(&Submitted { product: "notadrug".into(), category: "gossip".into(), ..good() }, known()).unwrap_err();
         assert_eq!(errs, [("product", "product_unknown"), ("category", "category_missing")]);
         assert!(valid_reference("MI-2026-EU-000001") && !valid_reference("mi-2026") && !valid_reference("MI-2026-EU-0000<1"));
     }

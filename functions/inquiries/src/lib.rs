@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `model` | the typed codes (status and its rules, category, urgency, channel) |
 //! | `calendar` | business days per market (weekends, holidays from `infra/holidays.txt`) |
-//! | `products` | recognising a medicine through search's vocabulary source |
+//! | `products` | recognising a medicine: search's vocabulary as `product_names` (db_global, read only) |
 //! | `inquiry` | `inquiries`, `inquiry_counters`: intake, reads, status changes |
 //! | `thread` | `inquiry_messages` (question, follow-ups, answers, internal notes) |
 //! | `form_keys` | `inquiry_form_keys`: exactly-once submission |

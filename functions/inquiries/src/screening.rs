@@ -1,6 +1,7 @@
 //! Adverse-event and product-complaint screening of what an HCP writes (the question, the
 //! patient context, every follow-up), by rules in the inquiry's language (en, de). Pure: no
-//! storage; the intake and the follow-up open a PV case in their own batch when it flags.
+//! storage (the caller looks up which of the text's `candidates` are medicine names first);
+//! the intake and the follow-up open a PV case in their own batch when it flags.
 //!
 //! The rules, per sentence (lowercased words; `*` ends a prefix, leads a substring):
 //! * **adverse event**: an event term (a reaction, harm, death, overdose, lack of effect,
@@ -265,9 +266,16 @@ fn ending(word: &str, rules: &Rules) -> bool {
 }
 
 
+/// The words and short phrases of `text` that may name a medicine (see `screen`): what the
+/// caller looks up in the vocabulary before screening.
+pub fn candidates(text: &str) -> Vec<String> {
+    sentences(text).into_iter().flat_map(|s| products::phrases(&words(&s.to_lowercase()))).collect()
+}
+
 /// Screens `text` written in `language` (`de`, else English rules) about `product` (the
-/// form's medicine, the vocabulary's name).
-pub fn screen(text: &str, language: &str, product: &str) -> Screening {
+/// form's medicine, the vocabulary's name); `known` are the vocabulary's names among the
+/// text's `candidates`.
+pub fn screen(text: &str, language: &str, product: &str, known: &[String]) -> Screening {
     let rules = if language == "de" { &DE } else { &EN };
     let mut s = Screening::default();
     for sentence in sentences(text) {
@@ -285,7 +293,7 @@ pub fn screen(text: &str, language: &str, product: &str) -> Screening {
         let reported = found(&w, rules.reported);
         let hypothetical = !found(&w, rules.hypothetical).is_empty();
         let general = !found(&w, rules.general).is_empty() || lower.contains('%');
-        let named = products::mentioned(&w);
+        let named = products::mentioned(&w, known);
         let specific = !patients.is_empty();
         // an event told of one person, or that happened (unless only about a study or
         // population), or a person of whom something is reported
@@ -340,6 +348,17 @@ pub fn screen(text: &str, language: &str, product: &str) -> Screening {
 mod tests {
     use super::*;
 
+    /// Screens `text` with the vocabulary's names among its candidates, as the database
+    /// answers them (product_names holds every name of synonyms.txt, normalised).
+    fn screened(text: &str, language: &str, product: &str) -> Screening {
+        static NAMES: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| {
+            let source = include_str!("../../../shared/search-index/data/synonyms.txt");
+            source.lines().filter(|l| !l.starts_with('#')).flat_map(|l| l.split('|')).map(products::normal).collect()
+        });
+        let known: Vec<String> = candidates(text).into_iter().filter(|c| NAMES.contains(c)).collect();
+        screen(text, language, product, &known)
+    }
+
     #[test]
     fn terms_match_words_prefixes_substrings_and_phrases() {
         let w = words("my patient had a nosebleed after taking 2.5 mg");
@@ -351,25 +370,30 @@ mod tests {
 
     #[test]
     fn an_adverse_event_is_flagged_with_its_reasons() {
-        let s = screen("What is the dose? My patient developed a severe rash after taking Eliquis.", "en", "eliquis");
+        let s = screened("What is the dose? My patient developed a severe rash after taking Eliquis.", "en", "eliquis");
         assert!(s.adverse_event && !s.complaint);
         assert!(s.reasons.contains(&"event: rash".to_owned()) && s.reasons.contains(&"patient: my patient".to_owned()), "{:?}", s.reasons);
         assert!(s.reasons.contains(&"product: eliquis".to_owned()), "{:?}", s.reasons);
         assert_eq!(s.verbatim, ["My patient developed a severe rash after taking Eliquis."]);
         assert_eq!(s.products, ["eliquis"]);
-        let de = screen("Meine Patientin (78 Jahre) bekam nach der Einnahme eine Magenblutung.", "de", "xarelto");
+        let de = screened("Meine Patientin (78 Jahre) bekam nach der Einnahme eine Magenblutung.", "de", "xarelto");
         assert!(de.adverse_event && de.events.contains(&"magenblutung".to_owned()) && de.products == ["xarelto"], "{de:?}");
     }
 
     #[test]
     fn general_questions_and_complaints() {
-        assert!(!screen("What is the incidence of bleeding with apixaban in trials?", "en", "eliquis").flagged());
-        assert!(!screen("Is it safe for my patient with a history of GI bleeding?", "en", "eliquis").flagged());
-        assert!(!screen("Wie hoch ist das Blutungsrisiko in Studien?", "de", "eliquis").flagged());
-        let c = screen("Several tablets in the blister were broken.", "en", "eliquis");
+        assert!(!screened("What is the incidence of bleeding with apixaban in trials?", "en", "eliquis").flagged());
+        assert!(!screened("Is it safe for my patient with a history of GI bleeding?", "en", "eliquis").flagged());
+        assert!(!screened("Wie hoch ist das Blutungsrisiko in Studien?", "de", "eliquis").flagged());
+        let c = screened("Several tablets in the blister were broken.", "en", "eliquis");
         assert!(c.complaint && !c.adverse_event && c.reasons.contains(&"defect: broken".to_owned()));
-        assert!(screen("Der Pen klemmt und gibt keine Dosis ab.", "de", "ozempic").complaint);
-        assert!(!screen("", "en", "").flagged());
+        assert!(screened("Der Pen klemmt und gibt keine Dosis ab.", "de", "ozempic").complaint);
+        assert!(!screened("", "en", "").flagged());
+        // a defect of a named medicine (no item named) is a complaint: the name must be known
+        let named = "The Eliquis we received was discoloured.";
+        let c = screened(named, "en", "");
+        assert!(c.complaint && c.products == ["eliquis"], "{c:?}");
+        assert!(!screen(named, "en", "", &[]).complaint);
     }
 
     /// Recall and precision per class on the labelled set (tests/data/screening.tsv), for
@@ -381,7 +405,7 @@ mod tests {
         let rows: Vec<Vec<&str>> = SET.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| l.split('\t').collect()).collect();
         assert!(rows.len() >= 200 && rows.iter().all(|r| r.len() == 4), "200+ rows of 4 columns");
         let predict = |lang: &str, text: &str| {
-            let s = screen(text, lang, "");
+            let s = screened(text, lang, "");
             if s.adverse_event { "ae" } else if s.complaint { "complaint" } else { "neither" }
         };
         let mut ae_recall_all = 0.0;

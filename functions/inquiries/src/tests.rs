@@ -319,3 +319,28 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
         assert!(audit.iter().any(|x| x == a), "{a}: {audit:?}");
     }
 }
+
+/// The vocabulary is db_global's product_names (migration 0015): brands and generics in any
+/// case, every name of synonyms.txt, nothing else; one query for many candidates.
+#[test]
+fn the_vocabulary_is_looked_up_in_db_global() {
+    let host = TestHost::new();
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+    let known = |c: &[&str]| pollster::block_on(products::known(&ctx, &c.iter().map(|n| products::normal(n)).collect::<Vec<_>>())).unwrap();
+    let names = ["Eliquis", "  apixaban ", "XARELTO", "rivaroxaban", "eliq", "zzzzzz", "ab", "", "novo nordisk", "a'b"];
+    let mut found = known(&names);
+    found.sort();
+    assert_eq!(found, ["apixaban", "eliquis", "rivaroxaban", "xarelto"]);
+    for n in ["Eliquis", "  apixaban ", "XARELTO"] {
+        assert_eq!(products::recognise(n, &found), Some(products::normal(n)));
+    }
+    let source = include_str!("../../../shared/search-index/data/synonyms.txt");
+    let all: Vec<&str> = source.lines().filter(|l| !l.starts_with('#')).flat_map(|l| l.split('|')).collect();
+    assert!(all.len() > 15_000);
+    let sample: Vec<&str> = all.iter().step_by(97).copied().collect();
+    assert_eq!(known(&sample).len(), sample.iter().map(|n| products::normal(n)).collect::<std::collections::BTreeSet<_>>().len());
+    // the candidates of a long text in one query, bounded
+    let many: Vec<String> = (0..products::MAX_CANDIDATES + 10).map(|i| format!("word{i}")).chain(["eliquis".to_owned()]).collect();
+    assert!(pollster::block_on(products::known(&ctx, &many)).unwrap().is_empty(), "candidates past the bound are not looked up");
+    assert_eq!(sql(&host, "db_global", "SELECT generic FROM product_names WHERE name = 'eliquis'"), ["apixaban"]);
+}
