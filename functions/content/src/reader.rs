@@ -37,7 +37,7 @@ fn at(ts: i64) -> OffsetDateTime {
 
 /// The visible items of `ids` (any language), in the order of `ids`.
 fn listed_by_ids<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, ids: &[String]) -> Vec<Listed> {
-    let mut found: Vec<Listed> = library::visible_entries(ctx, viewer, None, |e| ids.contains(&e.item_id)).into_iter().map(|e| library::listed(e, viewer)).collect();
+    let mut found: Vec<Listed> = library::visible_entries(ctx, viewer, None, &|e| ids.contains(&e.item_id)).into_iter().map(|e| library::listed(e, viewer)).collect();
     found.sort_by_key(|l| ids.iter().position(|i| *i == l.id));
     found
 }
@@ -59,7 +59,7 @@ async fn home_extras<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: 
             let lang = library::language_with_content(viewer, page.locale.code());
             // Publications of the live versions since the last visit, newest first.
             let fresh = publication::since(&ctx.global_sql().await?, viewer.market.as_str(), since).await?;
-            let visible = library::visible_entries(ctx, viewer, Some(&lang), |e| fresh.iter().any(|(i, v, _)| *i == e.item_id && *v == e.version_id));
+            let visible = library::visible_entries(ctx, viewer, Some(&lang), &|e| fresh.iter().any(|(i, v, _)| *i == e.item_id && *v == e.version_id));
             let mut news: Vec<(i64, &Entry)> = visible.into_iter().map(|e| (fresh.iter().filter(|(i, _, _)| *i == e.item_id).map(|(_, _, t)| *t).max().unwrap_or(0), e)).collect();
             news.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
             let total = news.len() as u32;
@@ -93,7 +93,7 @@ fn reading_minutes(v: &Version) -> u32 {
 
 async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry, v: &Version) -> Result<ItemExtras> {
     let cues = Cues { updated: at(v.created_at).date(), specialties: v.draft.taxonomy.specialties.clone(), reading_minutes: reading_minutes(v) };
-    let mut family = library::visible_entries(ctx, viewer, None, |e| e.family_id == it.family_id && e.item_id != it.item_id);
+    let mut family = library::visible_entries(ctx, viewer, None, &|e| e.family_id == it.family_id && e.item_id != it.item_id);
     family.sort_by(|a, b| a.language.cmp(&b.language));
     let translations = family.into_iter().map(|e| library::listed(e, viewer)).map(|l| Translation { language: l.language, href: l.card.href, title: l.card.title }).collect();
     let save = match session {
@@ -160,7 +160,7 @@ async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option
         let ids = engagement::coviewed(ctx, s.region, &it.item_id, RELATED as u32 * 2).await?;
         out.extend(listed_by_ids(ctx, viewer, &ids).into_iter().filter(|l| l.language == it.language));
     }
-    let candidates = library::visible_entries(ctx, viewer, Some(&it.language), |e| e.area == taxonomy.area && e.family_id != it.family_id);
+    let candidates = library::visible_entries(ctx, viewer, Some(&it.language), &|e| e.area == taxonomy.area && e.family_id != it.family_id);
     let mut ranked: Vec<(u32, Listed)> = candidates
         .into_iter()
         .take(60)
