@@ -19,6 +19,20 @@ use crate::visibility::{Viewer, today};
 
 const PAGE_SIZE: u32 = 12;
 
+/// `items` in a stable order by `cmp` (equal items keep their order), as `sort_by` would:
+/// the comparisons go through one non-generic index sort, so the Worker holds one copy of the
+/// sort instead of one per element type and comparator.
+pub(crate) fn sorted<T>(items: Vec<T>, cmp: &dyn Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_indices(&mut order, &|a, b| cmp(&items[a], &items[b]));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+fn sort_indices(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering) {
+    order.sort_by(|a, b| cmp(*a, *b));
+}
+
 fn date_of(reviewed: Option<String>, fallback: i64) -> Date {
     reviewed
         .and_then(|d| Date::parse(&d, &time::format_description::well_known::Iso8601::DATE).ok())
@@ -47,9 +61,8 @@ pub(crate) fn language_with_content(viewer: &Viewer, wanted: &str) -> String {
 /// review first (then by slug).
 pub(crate) fn visible_entries<'a, P: Platform>(ctx: &Ctx<'_, P>, viewer: &'a Viewer, lang: Option<&str>, keep: &dyn Fn(&Entry) -> bool) -> Vec<&'a Entry> {
     let today = today(ctx);
-    let mut found: Vec<&Entry> = viewer.live.entries.iter().filter(|e| lang.is_none_or(|l| e.language == l) && keep(e) && viewer.sees(e, &today)).collect();
-    found.sort_by(|a, b| b.reviewed_on.cmp(&a.reviewed_on).then_with(|| a.slug.cmp(&b.slug)));
-    found
+    let found: Vec<&Entry> = viewer.live.entries.iter().filter(|e| lang.is_none_or(|l| e.language == l) && keep(e) && viewer.sees(e, &today)).collect();
+    sorted(found, &|a, b| b.reviewed_on.cmp(&a.reviewed_on).then_with(|| a.slug.cmp(&b.slug)))
 }
 
 /// Cards visible to `viewer` in `lang` that `keep` selects, newest review first (then by
