@@ -35,7 +35,7 @@ fn sort_indices(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> std::cmp::Ord
 
 fn date_of(reviewed: Option<String>, fallback: i64) -> Date {
     reviewed
-        .and_then(|d| Date::parse(&d, &time::format_description::well_known::Iso8601::DATE).ok())
+        .and_then(|d| crate::model::parse_date(&d))
         .unwrap_or_else(|| OffsetDateTime::from_unix_timestamp(fallback).map_or(OffsetDateTime::UNIX_EPOCH.date(), |t| t.date()))
 }
 
