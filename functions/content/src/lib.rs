@@ -191,9 +191,10 @@ async fn reader<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, route: Route,
     let slug = params.get("slug").unwrap_or("");
     match route {
         Route::Home => reader::home(ctx, &page(), &viewer, session.as_ref()).await,
-        Route::Library => library::list(ctx, &page(), req, &viewer, None).await,
-        Route::LibraryRoot => library::list(ctx, &page(), req, &viewer, None).await,
-        Route::LibraryArea => library::list(ctx, &page(), req, &viewer, params.get("area")).await,
+        // One call for the three library routes (one copy of its future); only `/library/{area}` has an area.
+        Route::Library | Route::LibraryRoot | Route::LibraryArea => {
+            library::list(ctx, &page(), req, &viewer, params.get("area").filter(|_| route == Route::LibraryArea)).await
+        }
         Route::Series => reader::series_page(ctx, &page(), params.get("id").unwrap_or(""), &viewer, session.as_ref()).await,
         Route::Item => reader::item(ctx, &page(), slug, &viewer, session.as_ref()).await,
         Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,

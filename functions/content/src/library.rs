@@ -19,9 +19,23 @@ use crate::visibility::{Viewer, today};
 
 const PAGE_SIZE: u32 = 12;
 
+/// `items` in a stable order by `cmp` (equal items keep their order), as `sort_by` would:
+/// the comparisons go through one non-generic index sort, so the Worker holds one copy of the
+/// sort instead of one per element type and comparator.
+pub(crate) fn sorted<T>(items: Vec<T>, cmp: &dyn Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_indices(&mut order, &|a, b| cmp(&items[a], &items[b]));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+fn sort_indices(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering) {
+    order.sort_by(|a, b| cmp(*a, *b));
+}
+
 fn date_of(reviewed: Option<String>, fallback: i64) -> Date {
     reviewed
-        .and_then(|d| Date::parse(&d, &time::format_description::well_known::Iso8601::DATE).ok())
+        .and_then(|d| crate::model::parse_date(&d))
         .unwrap_or_else(|| OffsetDateTime::from_unix_timestamp(fallback).map_or(OffsetDateTime::UNIX_EPOCH.date(), |t| t.date()))
 }
 
@@ -45,16 +59,15 @@ pub(crate) fn language_with_content(viewer: &Viewer, wanted: &str) -> String {
 
 /// The live entries visible to `viewer` (in `lang` when given) that `keep` selects, newest
 /// review first (then by slug).
-pub(crate) fn visible_entries<'a, P: Platform>(ctx: &Ctx<'_, P>, viewer: &'a Viewer, lang: Option<&str>, keep: impl Fn(&Entry) -> bool) -> Vec<&'a Entry> {
+pub(crate) fn visible_entries<'a, P: Platform>(ctx: &Ctx<'_, P>, viewer: &'a Viewer, lang: Option<&str>, keep: &dyn Fn(&Entry) -> bool) -> Vec<&'a Entry> {
     let today = today(ctx);
-    let mut found: Vec<&Entry> = viewer.live.entries.iter().filter(|e| lang.is_none_or(|l| e.language == l) && keep(e) && viewer.sees(e, &today)).collect();
-    found.sort_by(|a, b| b.reviewed_on.cmp(&a.reviewed_on).then_with(|| a.slug.cmp(&b.slug)));
-    found
+    let found: Vec<&Entry> = viewer.live.entries.iter().filter(|e| lang.is_none_or(|l| e.language == l) && keep(e) && viewer.sees(e, &today)).collect();
+    sorted(found, &|a, b| b.reviewed_on.cmp(&a.reviewed_on).then_with(|| a.slug.cmp(&b.slug)))
 }
 
 /// Cards visible to `viewer` in `lang` that `keep` selects, newest review first (then by
 /// slug): the page `skip..skip + take` and how many there are in all.
-fn cards<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, lang: &str, keep: impl Fn(&Entry) -> bool, skip: usize, take: usize) -> (Vec<ContentCard>, u32) {
+fn cards<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, lang: &str, keep: &dyn Fn(&Entry) -> bool, skip: usize, take: usize) -> (Vec<ContentCard>, u32) {
     let found = visible_entries(ctx, viewer, Some(lang), keep);
     let total = found.len() as u32;
     (found.into_iter().skip(skip).take(take).map(|e| card(e, viewer)).collect(), total)
@@ -77,7 +90,7 @@ pub(crate) fn listed(e: &Entry, viewer: &Viewer) -> Listed {
 /// The home page's shared part (featured content); the reader module adds the personal one.
 pub fn home_view<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: &Viewer) -> HomeView {
     let lang = language_with_content(viewer, page.locale.code());
-    let (featured, _) = cards(ctx, viewer, &lang, |e| e.featured, 0, 6);
+    let (featured, _) = cards(ctx, viewer, &lang, &|e| e.featured, 0, 6);
     HomeView { featured, ..Default::default() }
 }
 
@@ -116,7 +129,7 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, req: &Reque
     };
     let lang = language_with_content(viewer, page.locale.code());
     let keep = |e: &Entry| content_type.as_ref().is_none_or(|t| *t == e.content_type) && area.as_ref().is_none_or(|a| *a == e.area);
-    let (items, total) = cards(ctx, viewer, &lang, keep, ((page_no - 1) * PAGE_SIZE) as usize, PAGE_SIZE as usize);
+    let (items, total) = cards(ctx, viewer, &lang, &keep, ((page_no - 1) * PAGE_SIZE) as usize, PAGE_SIZE as usize);
     let view = LibraryView { items, total, page: page_no, total_pages: total.div_ceil(PAGE_SIZE).max(1), content_type, area };
     Ok(medportal_web::html(StatusCode::OK, pages::library(page, &view)))
 }

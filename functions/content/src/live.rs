@@ -19,7 +19,6 @@
 //! memory, so an expiry date takes effect at midnight UTC without any reload.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use medportal_core::ports::{Row, SqlStore};
@@ -72,17 +71,35 @@ pub struct Snapshot {
     /// The database's epoch and generation this table was loaded at.
     pub generation: (String, i64),
     pub entries: Vec<Entry>,
-    by_slug: HashMap<String, usize>,
+    by_slug: Keys,
     /// Market → whether the public sees the titles of HCP-only items (no row: shown).
-    titles_public: HashMap<String, bool>,
+    titles_public: Vec<(String, bool)>,
+}
+
+/// Positions of entries by a text key, sorted for a binary search (vectors rather than hash
+/// maps throughout this module: less code in the Worker); a repeated key finds its last
+/// position, as a map's insert in order would.
+#[derive(Debug, Default)]
+struct Keys(Vec<(String, usize)>);
+
+impl Keys {
+    fn of(entries: &[Entry], key: fn(&Entry) -> &str) -> Keys {
+        let mut keys: Vec<(String, usize)> = entries.iter().enumerate().map(|(n, e)| (key(e).to_owned(), n)).collect();
+        keys.sort_unstable();
+        Keys(keys)
+    }
+    fn get(&self, key: &str) -> Option<usize> {
+        let end = self.0.partition_point(|(k, _)| k.as_str() <= key);
+        self.0[..end].last().filter(|(k, _)| k == key).map(|&(_, n)| n)
+    }
 }
 
 impl Snapshot {
     pub fn by_slug(&self, slug: &str) -> Option<&Entry> {
-        self.by_slug.get(slug).map(|&i| &self.entries[i])
+        self.by_slug.get(slug).map(|i| &self.entries[i])
     }
     pub fn titles_public(&self, market: &str) -> bool {
-        self.titles_public.get(market).copied().unwrap_or(true)
+        self.titles_public.iter().rev().find(|(m, _)| m == market).is_none_or(|&(_, shown)| shown)
     }
     /// Whether another item of `e`'s family in its language is published in `market`.
     pub fn sibling_in(&self, e: &Entry, market: &str) -> bool {
@@ -102,7 +119,7 @@ pub struct Published {
 thread_local! {
     /// The live table and when (ms) its generation was last confirmed.
     static LIVE: RefCell<Option<(Rc<Snapshot>, i64)>> = const { RefCell::new(None) };
-    static VERSIONS: RefCell<HashMap<String, Rc<Published>>> = RefCell::new(HashMap::new());
+    static VERSIONS: RefCell<Vec<(String, Rc<Published>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The live table as of now: one query for the generation, the table itself only when the
@@ -144,9 +161,9 @@ async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot
         .await?;
     let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
     let publications = db.query("SELECT item_id, market, version_id FROM library_publications", &[]).await?;
-    let index: HashMap<String, usize> = entries.iter().enumerate().map(|(n, e)| (e.item_id.clone(), n)).collect();
+    let index = Keys::of(&entries, |e| &e.item_id);
     for p in &publications {
-        let Some(&n) = index.get(&p.text(0)?) else { continue };
+        let Some(n) = index.get(&p.text(0)?) else { continue };
         let (market, version_id) = (p.text(1)?, p.text(2)?);
         let e = &mut entries[n];
         if version_id == e.version_id {
@@ -155,13 +172,13 @@ async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot
         e.any_markets.push(market);
     }
     for f in files::clean(db).await? {
-        if let Some(e) = index.get(&f.item_id).map(|&n| &mut entries[n]).filter(|e| f.version <= e.version) {
+        if let Some(e) = index.get(&f.item_id).map(|n| &mut entries[n]).filter(|e| f.version <= e.version) {
             e.files.push(f);
         }
     }
     let markets = db.query("SELECT market, hcp_titles_public FROM library_markets", &[]).await?;
     let titles_public = markets.iter().map(|r| Ok((r.text(0)?, r.int(1)? != 0))).collect::<Result<_>>()?;
-    let by_slug = entries.iter().enumerate().map(|(n, e)| (e.slug.clone(), n)).collect();
+    let by_slug = Keys::of(&entries, |e| &e.slug);
     Ok(Snapshot { generation, entries, by_slug, titles_public })
 }
 
@@ -192,7 +209,7 @@ fn entry(r: &Row) -> Result<Entry> {
 /// The published version `e` names, with its signatures: from this isolate's cache, else
 /// read once.
 pub async fn published<P: Platform>(ctx: &Ctx<'_, P>, e: &Entry) -> Result<Option<Rc<Published>>> {
-    if let Some(p) = VERSIONS.with(|v| v.borrow().get(&e.version_id).cloned()) {
+    if let Some(p) = VERSIONS.with(|v| v.borrow().iter().find(|(id, _)| *id == e.version_id).map(|(_, p)| p.clone())) {
         return Ok(Some(p));
     }
     let db = ctx.global_sql().await?;
@@ -204,7 +221,7 @@ pub async fn published<P: Platform>(ctx: &Ctx<'_, P>, e: &Entry) -> Result<Optio
         if v.len() >= VERSIONS_KEPT {
             v.clear();
         }
-        v.insert(e.version_id.clone(), p.clone());
+        v.push((e.version_id.clone(), p.clone()));
     });
     Ok(Some(p))
 }

@@ -128,9 +128,22 @@ pub fn valid_language(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase())
 }
 
+/// A calendar date `YYYY-MM-DD` (a real day), read by hand: the ISO 8601 parser also took
+/// ten-character week dates (`2026-W01-1`), which do not compare as dates do, and its code
+/// weighed on the Worker.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |from: usize, to: usize| b[from..to].iter().try_fold(0u16, |n, &c| c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0')));
+    let month = time::Month::try_from(u8::try_from(num(5, 7)?).ok()?).ok()?;
+    time::Date::from_calendar_date(i32::from(num(0, 4)?), month, u8::try_from(num(8, 10)?).ok()?).ok()
+}
+
 /// A calendar date `YYYY-MM-DD`.
 pub fn valid_date(s: &str) -> bool {
-    time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE).is_ok() && s.len() == 10
+    parse_date(s).is_some()
 }
 
 #[cfg(test)]
@@ -155,5 +168,8 @@ mod tests {
         assert!(parse_markets("").is_none() && parse_markets("US,Germany").is_none());
         assert!(valid_slug("apixaban-af") && !valid_slug("Apixaban") && !valid_slug("a/b") && !valid_slug("-x-"));
         assert!(valid_date("2027-09-14") && !valid_date("2027-9-14") && !valid_date("tomorrow"));
+        assert!(valid_date("2028-02-29") && !valid_date("2027-02-29") && !valid_date("2027-13-01") && !valid_date("2027-00-10"));
+        assert!(!valid_date("2026-W01-1") && !valid_date("2027-09-1x") && !valid_date("+027-09-14") && !valid_date("2027/09/14"));
+        assert_eq!(parse_date("2027-09-14"), time::Date::from_calendar_date(2027, time::Month::September, 14).ok());
     }
 }

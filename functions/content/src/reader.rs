@@ -37,9 +37,9 @@ fn at(ts: i64) -> OffsetDateTime {
 
 /// The visible items of `ids` (any language), in the order of `ids`.
 fn listed_by_ids<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, ids: &[String]) -> Vec<Listed> {
-    let mut found: Vec<Listed> = library::visible_entries(ctx, viewer, None, |e| ids.contains(&e.item_id)).into_iter().map(|e| library::listed(e, viewer)).collect();
-    found.sort_by_key(|l| ids.iter().position(|i| *i == l.id));
-    found
+    let found: Vec<Listed> = library::visible_entries(ctx, viewer, None, &|e| ids.contains(&e.item_id)).into_iter().map(|e| library::listed(e, viewer)).collect();
+    let pos = |l: &Listed| ids.iter().position(|i| *i == l.id);
+    library::sorted(found, &|a, b| pos(a).cmp(&pos(b)))
 }
 
 /// Home: the shared part, then for a signed-in reader their visit's "new since your last
@@ -59,9 +59,9 @@ async fn home_extras<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: 
             let lang = library::language_with_content(viewer, page.locale.code());
             // Publications of the live versions since the last visit, newest first.
             let fresh = publication::since(&ctx.global_sql().await?, viewer.market.as_str(), since).await?;
-            let visible = library::visible_entries(ctx, viewer, Some(&lang), |e| fresh.iter().any(|(i, v, _)| *i == e.item_id && *v == e.version_id));
-            let mut news: Vec<(i64, &Entry)> = visible.into_iter().map(|e| (fresh.iter().filter(|(i, _, _)| *i == e.item_id).map(|(_, _, t)| *t).max().unwrap_or(0), e)).collect();
-            news.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
+            let visible = library::visible_entries(ctx, viewer, Some(&lang), &|e| fresh.iter().any(|(i, v, _)| *i == e.item_id && *v == e.version_id));
+            let news: Vec<(i64, &Entry)> = visible.into_iter().map(|e| (fresh.iter().filter(|(i, _, _)| *i == e.item_id).map(|(_, _, t)| *t).max().unwrap_or(0), e)).collect();
+            let news = library::sorted(news, &|a, b| b.0.cmp(&a.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
             let total = news.len() as u32;
             let items = news.into_iter().take(HOME_LIST).map(|(_, e)| library::listed(e, viewer).card).collect();
             NewSince { since: Some(at(since)), items, total }
@@ -93,8 +93,8 @@ fn reading_minutes(v: &Version) -> u32 {
 
 async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry, v: &Version) -> Result<ItemExtras> {
     let cues = Cues { updated: at(v.created_at).date(), specialties: v.draft.taxonomy.specialties.clone(), reading_minutes: reading_minutes(v) };
-    let mut family = library::visible_entries(ctx, viewer, None, |e| e.family_id == it.family_id && e.item_id != it.item_id);
-    family.sort_by(|a, b| a.language.cmp(&b.language));
+    let family = library::visible_entries(ctx, viewer, None, &|e| e.family_id == it.family_id && e.item_id != it.item_id);
+    let family = library::sorted(family, &|a, b| a.language.cmp(&b.language));
     let translations = family.into_iter().map(|e| library::listed(e, viewer)).map(|l| Translation { language: l.language, href: l.card.href, title: l.card.title }).collect();
     let save = match session {
         Some(s) => Some(SaveButton { slug: it.slug.clone(), saved: saved::is_saved(ctx, s, &it.item_id).await?, csrf: s.claims.csrf.clone(), back_to_saved: false }),
@@ -160,14 +160,14 @@ async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option
         let ids = engagement::coviewed(ctx, s.region, &it.item_id, RELATED as u32 * 2).await?;
         out.extend(listed_by_ids(ctx, viewer, &ids).into_iter().filter(|l| l.language == it.language));
     }
-    let candidates = library::visible_entries(ctx, viewer, Some(&it.language), |e| e.area == taxonomy.area && e.family_id != it.family_id);
-    let mut ranked: Vec<(u32, Listed)> = candidates
+    let candidates = library::visible_entries(ctx, viewer, Some(&it.language), &|e| e.area == taxonomy.area && e.family_id != it.family_id);
+    let ranked: Vec<(u32, Listed)> = candidates
         .into_iter()
         .take(60)
         .map(|e| library::listed(e, viewer))
         .map(|l| (serde_json::from_str::<Taxonomy>(&l.taxonomy).map(|t| closeness(taxonomy, &t)).unwrap_or(0), l))
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    let ranked = library::sorted(ranked, &|a, b| b.0.cmp(&a.0));
     out.extend(ranked.into_iter().map(|(_, l)| l));
     let mut seen: Vec<String> = vec![it.item_id.clone()];
     Ok(out

@@ -72,7 +72,7 @@ pub async fn lookup<P: Platform>(ctx: &Ctx<'_, P>, npi: &str, name: &str) -> Out
         }
     };
     if !resp.status().is_success() {
-        ctx.log(LogLevel::Warn, &format!("npi registry answered {}", resp.status()));
+        ctx.log(LogLevel::Warn, &format!("npi registry answered {}", resp.status().as_u16()));
         return Outcome::Unavailable;
     }
     decide(resp.body(), name).unwrap_or_else(|| {

@@ -109,7 +109,7 @@ async fn exchange<P: Platform>(ctx: &Ctx<'_, P>, oidc: &OidcConfig, code: &str, 
         .map_err(Error::internal)?;
     let resp = ctx.http_send(req).await.map_err(|_| unavailable(ctx, "token endpoint unreachable"))?;
     if !resp.status().is_success() {
-        return Err(unavailable(ctx, &format!("token endpoint answered {}", resp.status())));
+        return Err(unavailable(ctx, &format!("token endpoint answered {}", resp.status().as_u16())));
     }
     let token: TokenAnswer = serde_json::from_slice(resp.body()).map_err(|_| unavailable(ctx, "token answer unreadable"))?;
     if !token.token_type.is_empty() && !token.token_type.eq_ignore_ascii_case("bearer") {
@@ -122,7 +122,7 @@ async fn exchange<P: Platform>(ctx: &Ctx<'_, P>, oidc: &OidcConfig, code: &str, 
         .map_err(Error::internal)?;
     let resp = ctx.http_send(req).await.map_err(|_| unavailable(ctx, "user-data endpoint unreachable"))?;
     if !resp.status().is_success() {
-        return Err(unavailable(ctx, &format!("user-data endpoint answered {}", resp.status())));
+        return Err(unavailable(ctx, &format!("user-data endpoint answered {}", resp.status().as_u16())));
     }
     let data: UserData = serde_json::from_slice(resp.body()).map_err(|_| unavailable(ctx, "user data unreadable"))?;
     if data.sub.is_empty() || data.sub.len() > 255 {

@@ -80,7 +80,7 @@ pub fn finish<A: App>(log: &dyn Log, config: &Config, info: &RequestInfo, result
         Ok(resp) => resp,
         Err(err) => {
             if err.is_internal() {
-                log.log(LogLevel::Error, &format!("{} {} -> {}: {err}", info.method, info.path, err.status()));
+                log.log(LogLevel::Error, &format!("{} {} -> {}: {err}", info.method, info.path, err.status().as_u16()));
             }
             let resp = if info.wants_json { crate::web::error_json(&err) } else { A::error_page(config, info, &err) };
             crate::web::with_error_headers(resp, &err)
