@@ -28,7 +28,7 @@ use http::{Method, StatusCode};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
 use medportal_core::web::{Request, RequestInfo, Response};
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
-use medportal_templates::{pages, paths};
+use medportal_templates::{CSS, CSS_PATH, pages, paths};
 
 pub struct Audit;
 
@@ -49,6 +49,9 @@ pub enum Route {
     DsarItem,
     DsarExport,
     DsarDecide,
+    /// The portal's legal pages and its stylesheet (static; served here, not by content).
+    Legal(pages::LegalPage),
+    Stylesheet,
 }
 
 impl App for Audit {
@@ -75,6 +78,11 @@ impl App for Audit {
                 .get(p::DSAR_ITEM, Route::DsarItem)
                 .get(p::DSAR_EXPORT, Route::DsarExport)
                 .post(p::DSAR_DECIDE, Route::DsarDecide)
+                .get(paths::content::PRIVACY, Route::Legal(pages::LegalPage::Privacy))
+                .get(paths::content::TERMS, Route::Legal(pages::LegalPage::Terms))
+                .get(paths::content::IMPRINT, Route::Legal(pages::LegalPage::Imprint))
+                .get(paths::content::ACCESSIBILITY, Route::Legal(pages::LegalPage::Accessibility))
+                .get(CSS_PATH, Route::Stylesheet)
                 .build()
         )
     }
@@ -82,7 +90,10 @@ impl App for Audit {
     async fn dispatch<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, route: Route, params: Params, req: Request) -> Result<Response> {
         // Hosts without a scheduler (Spin, native) checkpoint here; on Workers the cron does
         // too. A failure is logged (checkpoint_all) and does not refuse the request.
-        let _ = log::checkpoint_all(ctx, false).await;
+        // (Not for the static pages: they never touch the trail.)
+        if !matches!(route, Route::Legal(_) | Route::Stylesheet) {
+            let _ = log::checkpoint_all(ctx, false).await;
+        }
         let id = params.get("id").unwrap_or("");
         match route {
             Route::Landing => {
@@ -103,6 +114,12 @@ impl App for Audit {
             Route::DsarItem => dsar::item(ctx, info, &req, id).await,
             Route::DsarExport => dsar::export(ctx, &req, id).await,
             Route::DsarDecide => dsar::decide(ctx, &req, id).await,
+            Route::Legal(which) => {
+                let session = medportal_auth::authenticate(ctx, &req).await?;
+                let page = medportal_web::page_context(ctx, info, req.uri().query().unwrap_or(""), session.as_ref());
+                Ok(medportal_web::html(StatusCode::OK, pages::legal(&page, which)))
+            }
+            Route::Stylesheet => Ok(stylesheet()),
         }
     }
 
@@ -113,6 +130,13 @@ impl App for Audit {
     fn error_page(config: &Config, info: &RequestInfo, err: &Error) -> Response {
         medportal_web::error_page(config, info, err)
     }
+}
+
+/// The stylesheet, content-hashed in its URL and therefore cached forever.
+fn stylesheet() -> Response {
+    let mut resp = medportal_core::web::bytes(StatusCode::OK, "text/css; charset=utf-8", CSS.as_bytes().to_vec());
+    resp.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("public, max-age=31536000, immutable"));
+    resp
 }
 
 #[cfg(test)]

@@ -308,3 +308,30 @@ fn compliance_reports_come_from_configuration_for_compliance_officers_only() {
         assert_eq!(host.get::<Audit>(path).status(), 401);
     }
 }
+
+// --- The portal's static pages (served by the audit function)
+
+#[test]
+fn the_stylesheet_is_immutable_and_the_legal_pages_are_secured() {
+    let host = TestHost::new();
+    let css = host.get::<Audit>(medportal_templates::CSS_PATH);
+    assert_eq!(css.status(), 200);
+    assert!(css.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    for path in ["/privacy", "/terms", "/health/audit"] {
+        let resp = host.get::<Audit>(path);
+        for h in ["content-security-policy", "strict-transport-security", "x-content-type-options", "referrer-policy"] {
+            assert!(resp.headers().contains_key(h), "{path} lacks {h}");
+        }
+    }
+}
+
+#[test]
+fn legal_pages_render_in_both_languages() {
+    let host = TestHost::new();
+    for path in ["/privacy", "/terms", "/imprint", "/accessibility"] {
+        assert_eq!(host.get::<Audit>(path).status(), 200, "{path}");
+        let de = host.get::<Audit>(&format!("{path}?lang=de"));
+        assert_eq!(de.status(), 200);
+        assert!(de.headers()["set-cookie"].to_str().unwrap().starts_with("lang=de"));
+    }
+}

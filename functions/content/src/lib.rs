@@ -1,8 +1,9 @@
 //! Content function: the governed medical library (items in families of translations,
 //! immutable versions, MLR review with electronic signatures, publication per market,
-//! expiry and withdrawal), its reader pages (home, library, item, versions, diff), static
-//! assets and the portal's legal pages. It is the catch-all route, so it also answers
-//! unknown paths (404).
+//! expiry and withdrawal), its reader pages (home, library, item, versions, diff, saved
+//! items, series) and files. It is the catch-all route, so it also answers unknown paths
+//! (404). The stylesheet and the legal pages are the audit function's (static, and the
+//! content Worker's size budget is better spent on the library).
 //!
 //! | module | owns |
 //! |---|---|
@@ -48,12 +49,10 @@ mod version;
 mod visibility;
 mod workflow;
 
-use http::{HeaderValue, StatusCode, header};
 use medportal_core::router::{Params, Routes, RoutesBuilder};
-use medportal_core::web::{self, Request, RequestInfo, Response};
+use medportal_core::web::{Request, RequestInfo, Response};
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
 use medportal_templates::paths::content as paths;
-use medportal_templates::{CSS, CSS_PATH, pages};
 
 pub struct Content;
 
@@ -86,8 +85,6 @@ pub enum Route {
     Progress,
     #[cfg(any(test, feature = "dev"))]
     Import,
-    Legal(pages::LegalPage),
-    Stylesheet,
 }
 
 impl App for Content {
@@ -121,12 +118,7 @@ impl App for Content {
                 .get(paths::SAVED, Route::Saved)
                 .post(paths::SAVED, Route::SavedChange)
                 .get(paths::SERIES, Route::Series)
-                .post(paths::PROGRESS, Route::Progress)
-                .get(paths::PRIVACY, Route::Legal(pages::LegalPage::Privacy))
-                .get(paths::TERMS, Route::Legal(pages::LegalPage::Terms))
-                .get(paths::IMPRINT, Route::Legal(pages::LegalPage::Imprint))
-                .get(paths::ACCESSIBILITY, Route::Legal(pages::LegalPage::Accessibility))
-                .get(CSS_PATH, Route::Stylesheet);
+                .post(paths::PROGRESS, Route::Progress);
             #[cfg(any(test, feature = "dev"))]
             let b = b.api(paths::DEV_IMPORT, &[http::Method::POST], Route::Import);
             b.build()
@@ -144,7 +136,6 @@ impl App for Content {
         let changes = req.method() != http::Method::GET && req.method() != http::Method::HEAD;
         let resp = match route {
             // Public and cached: no session lookup.
-            Route::Stylesheet => Ok(stylesheet()),
             #[cfg(any(test, feature = "dev"))]
             Route::Import => import::import(ctx, &req).await,
             Route::Author => staff::author_list(ctx, info, &req).await,
@@ -164,7 +155,7 @@ impl App for Content {
             Route::Saved => reader::saved_page(ctx, info, &req).await,
             Route::SavedChange => reader::saved_change(ctx, &req).await,
             Route::Progress => reader::complete(ctx, &req, params.get("slug").unwrap_or("")).await,
-            Route::Home | Route::Library | Route::LibraryRoot | Route::LibraryArea | Route::Series | Route::Item | Route::Versions | Route::Diff | Route::Legal(_) => {
+            Route::Home | Route::Library | Route::LibraryRoot | Route::LibraryArea | Route::Series | Route::Item | Route::Versions | Route::Diff => {
                 reader(ctx, info, route, &params, &req).await
             }
         };
@@ -199,19 +190,9 @@ async fn reader<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, route: Route,
         Route::Item => reader::item(ctx, &page(), slug, &viewer, session.as_ref()).await,
         Route::Versions => library::versions(ctx, &page(), slug, &viewer).await,
         Route::Diff => library::diff(ctx, &page(), slug, params.get("a").unwrap_or(""), params.get("b").unwrap_or(""), &viewer).await,
-        Route::Legal(which) => Ok(medportal_web::html(StatusCode::OK, pages::legal(&page(), which))),
         _ => Err(Error::NotFound),
     }
 }
-
-/// The stylesheet, content-hashed in its URL and therefore cached forever.
-fn stylesheet() -> Response {
-    let mut resp = web::bytes(StatusCode::OK, "text/css; charset=utf-8", CSS.as_bytes().to_vec());
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    resp
-}
-
 
 #[cfg(test)]
 mod tests;
