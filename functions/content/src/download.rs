@@ -10,6 +10,7 @@ use http::{HeaderValue, StatusCode, header};
 use medportal_auth::Session;
 use medportal_core::audit::{AuditEntry, Outcome, commit_global};
 use medportal_core::policy::Action;
+use medportal_core::upload;
 use medportal_core::web::{self, Request, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 
@@ -59,7 +60,7 @@ pub async fn file<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Res
         commit_global(ctx, Vec::new(), &[entry]).await?;
     }
     let bytes = bytes.ok_or(Error::NotFound)?;
-    let mut resp = web::bytes(StatusCode::OK, files::served_type(&f.content_type), bytes);
+    let mut resp = web::bytes(StatusCode::OK, upload::served_type(&f.content_type), bytes);
     let h = resp.headers_mut();
     h.insert(header::CONTENT_DISPOSITION, web::attachment(&f.name));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));

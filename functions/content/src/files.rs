@@ -1,7 +1,8 @@
 //! Files attached to items (`library_files`, written only here; the bytes in the global blob
 //! store under `files/<id>`, never behind a public bucket URL). An upload is accepted only as
 //! one of the allowed types, sniffed from its bytes (the name and the declared type are not
-//! trusted), within the size limit, and only after the scanner has spoken:
+//! trusted), within the size limit (both checks are core's `upload`, shared with identity's
+//! evidence files), and only after the scanner has spoken:
 //! * clean: stored and streamed, through `/files/{id}`, to those who may read the item;
 //! * infected: refused, the bytes never stored, the refusal recorded and audited;
 //! * no verdict (no scanner, or it failed): stored but `pending`, never streamed (fails
@@ -15,49 +16,12 @@
 
 use medportal_core::audit::{AuditEntry, Outcome, commit_global};
 use medportal_core::ports::{BlobStore, Row, SqlStore, Statement};
-use medportal_core::{Config, Ctx, Error, Platform, Result};
+use medportal_core::upload::{clean_name, limit, sniff};
+use medportal_core::{Ctx, Error, Platform, Result};
 
 use crate::item::Item;
 use crate::model::State;
 use crate::version::sha256_hex;
-
-/// Room left in the request body for the multipart framing and the other fields.
-const FORM_OVERHEAD: usize = 16 * 1024;
-
-/// The largest file accepted (the request body limit less the form around it).
-pub fn limit(config: &Config) -> usize {
-    config.max_body_bytes.saturating_sub(FORM_OVERHEAD)
-}
-
-/// The type of a file, from its content only: PDF, PNG or JPEG; anything else is refused.
-pub fn sniff(data: &[u8]) -> Option<&'static str> {
-    if data.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if data.starts_with(b"\xff\xd8\xff") {
-        Some("image/jpeg")
-    } else {
-        None
-    }
-}
-
-/// The media type a stored file is served with (anything unexpected as plain bytes).
-pub fn served_type(stored: &str) -> &'static str {
-    match stored {
-        "application/pdf" => "application/pdf",
-        "image/png" => "image/png",
-        "image/jpeg" => "image/jpeg",
-        _ => "application/octet-stream",
-    }
-}
-
-/// A file name safe to show and to offer for download.
-pub fn clean_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ')).take(100).collect();
-    if cleaned.trim().is_empty() { "attachment".into() } else { cleaned.trim().to_owned() }
-}
 
 /// A scanner's verdict on a file's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,8 +166,8 @@ pub async fn attach<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, name:
     if bytes.len() > limit(ctx.config) {
         return Err(Error::bad_request("file_too_large", "The file is too large."));
     }
-    let content_type = sniff(bytes).ok_or_else(|| Error::bad_request("file_type", "Only PDF, PNG and JPEG files can be attached."))?;
-    let (id, now, name) = (ctx.random_id()?, ctx.now().unix_timestamp(), clean_name(name));
+    let content_type = sniff(bytes).ok_or_else(|| Error::bad_request("file_type", "Only PDF, PNG and JPEG files can be attached."))?.media_type;
+    let (id, now, name) = (ctx.random_id()?, ctx.now().unix_timestamp(), clean_name(name, "attachment"));
     let verdict = scanner.scan(bytes);
     let (status, note, action, outcome) = match &verdict {
         Verdict::Clean => (Status::Clean, None, "content.file_attached", Outcome::Success),
@@ -253,27 +217,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sniffs_only_allowed_types_from_content() {
-        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
-        assert_eq!(sniff(b"\xff\xd8\xff\xe0"), Some("image/jpeg"));
-        assert_eq!(sniff(b"<html><script>"), None);
-        assert_eq!(sniff(b"MZ\x90\x00"), None);
-    }
-
-    #[test]
     fn eicar_is_found_anywhere_and_production_fails_closed() {
         let mut f = b"%PDF-1.4\n".to_vec();
         assert_eq!(EicarScanner.scan(&f), Verdict::Clean);
         f.extend_from_slice(EICAR);
         assert_eq!(EicarScanner.scan(&f), Verdict::Infected("EICAR-Test-File"));
         assert_eq!(NoScanner.scan(b"%PDF-1.4\n"), Verdict::Unavailable);
-    }
-
-    #[test]
-    fn names_are_cleaned() {
-        assert_eq!(clean_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_name("C:\\x\\Leaflet \"v2\".pdf"), "Leaflet v2.pdf");
-        assert_eq!(clean_name("<>"), "attachment");
     }
 }

@@ -6,6 +6,7 @@
 use http::StatusCode;
 use medportal_auth::{Session, csrf};
 use medportal_core::policy::Action;
+use medportal_core::upload;
 use medportal_core::web::{self, Form, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::pages::files::{FileRow, FilesPanel};
@@ -185,7 +186,7 @@ async fn files_panel<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Item, erro
         })
         .collect();
     let action = paths::author_files(&it.id);
-    Ok(FilesPanel { csrf: s.claims.csrf.clone(), action, files: rows, limit_kb: files::limit(ctx.config) / 1024, can_attach: it.state == State::Draft && s.may(Action::AuthorContent), error })
+    Ok(FilesPanel { csrf: s.claims.csrf.clone(), action, files: rows, limit_kb: upload::limit(ctx.config) / 1024, can_attach: it.state == State::Draft && s.may(Action::AuthorContent), error })
 }
 
 /// The item page, with a refused edit's values and problem when there is one.

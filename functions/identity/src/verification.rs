@@ -236,10 +236,11 @@ pub struct Upload<'a> {
 /// Stores the evidence in the home region and opens a pending request in the verifiers' queue.
 pub async fn submit_evidence<P: Platform>(ctx: &Ctx<'_, P>, user: &User, upload: &Upload<'_>) -> Result<()> {
     let now = ctx.now().unix_timestamp();
-    let (content_type, ext) = evidence::sniff(upload.data).ok_or(Error::Internal("sniffed".into()))?;
+    let sniffed = medportal_core::upload::sniff(upload.data).ok_or(Error::Internal("sniffed".into()))?;
+    let (content_type, ext) = (sniffed.media_type, sniffed.extension);
     let id = ctx.random_id()?;
     let object = format!("evidence/{}/{id}.{ext}", user.id);
-    let name = evidence::clean_name(upload.file_name);
+    let name = medportal_core::upload::clean_name(upload.file_name, evidence::FALLBACK_NAME);
     // The object first: a request never points at evidence that is not stored.
     ctx.region(user.region).blob().await?.put(&user.region, &object, upload.data, content_type).await?;
     let (method, status) = (Method::Manual, VerificationStatus::Pending);

@@ -14,6 +14,7 @@ pub mod ports;
 pub mod region;
 pub mod router;
 pub mod security;
+pub mod upload;
 pub mod web;
 
 pub use app::{App, finish, refuse, scheduled, serve};

@@ -9,6 +9,7 @@ use crate::verification;
 use http::{HeaderValue, StatusCode, header};
 use medportal_auth::Session;
 use medportal_core::policy::Action;
+use medportal_core::upload;
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::pages::identity::{self as views, ReviewView};
@@ -41,8 +42,8 @@ pub async fn review<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
 pub async fn evidence<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {
     let session = verifier(ctx, req).await?;
     let (item, blob) = verification::open_evidence(ctx, session.region, session.user_id(), id).await?;
-    let mut resp = web::bytes(StatusCode::OK, evidence::served_type(&blob.content_type), blob.bytes);
-    let name = evidence::clean_name(item.evidence_name.as_deref().unwrap_or("evidence"));
+    let mut resp = web::bytes(StatusCode::OK, upload::served_type(&blob.content_type), blob.bytes);
+    let name = upload::clean_name(item.evidence_name.as_deref().unwrap_or_default(), evidence::FALLBACK_NAME);
     let h = resp.headers_mut();
     h.insert(header::CONTENT_DISPOSITION, web::attachment(&name));
     // Kept by `web::secure` (a sandbox policy is stricter than the portal's).

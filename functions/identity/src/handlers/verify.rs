@@ -13,6 +13,7 @@ use crate::rate_limit::client_address;
 use crate::verification::{self, NpiSubmission, Upload, expiry_of, may_verify};
 use http::StatusCode;
 use medportal_auth::{Session, checked_form, csrf};
+use medportal_core::upload;
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::Msg;
@@ -34,7 +35,7 @@ async fn verify_view<P: Platform>(ctx: &Ctx<'_, P>, session: &Session, user: &Us
         pending,
         rejection,
         expiry: expiry_of(user, now),
-        max_evidence_bytes: evidence::evidence_limit(ctx.config),
+        max_evidence_bytes: upload::limit(ctx.config),
         ..Default::default()
     })
 }
