@@ -1,6 +1,7 @@
 //! Host route tests: the content function's routes driven natively on seeded stores.
 use super::*;
-use medportal_native::testing::{TestHost, request};
+use medportal_auth::testing::Person;
+use medportal_native::testing::{CSRF, TestHost, assert_secured, request};
 
 /// A host with the demo library imported through the publishing use cases.
 fn seeded() -> TestHost {
@@ -101,34 +102,9 @@ fn hcp_only_items_are_gated_for_anonymous_visitors() {
     assert!(public.contains("MedWatch"), "public body should be visible");
 }
 
-/// A session cookie for `sub` (dev keys, the host's clock): region, country, roles,
-/// verification status, printed name and whether the second factor was used.
-#[allow(clippy::too_many_arguments)]
-fn cookie(host: &TestHost, sub: &str, rgn: &str, ctry: &str, roles: &[&str], vs: &str, name: &str, mfa: bool) -> String {
-    use medportal_auth::{KeySet, SessionClaims, token};
-    use medportal_core::ports::Clock;
-    let now = host.platform.now();
-    let claims = SessionClaims {
-        iss: token::ISSUER.into(),
-        aud: token::AUDIENCE.into(),
-        sub: sub.into(),
-        jti: format!("jti-{sub}-0123456789abcdef"),
-        rgn: rgn.into(),
-        ctry: ctry.into(),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        vs: vs.into(),
-        name: name.into(),
-        csrf: "csrf-secret-0123456789".into(),
-        auth_time: now.unix_timestamp(),
-        mfa,
-    };
-    let keys = KeySet::from_config(&host.config).unwrap();
-    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
-}
-
 /// The seeded German HCP `sub` with verification status `vs`.
 fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
-    cookie(host, sub, "eu", "DE", &["hcp"], vs, "Dr. Anna Müller", false)
+    Person { vs, name: "Dr. Anna Müller", ..Person::hcp(sub) }.cookie(host)
 }
 
 #[test]
@@ -169,42 +145,18 @@ fn unknown_paths_and_methods_get_clear_errors() {
 fn every_response_is_secured() {
     let host = seeded();
     for path in ["/", "/content", "/nope", "/health/content"] {
-        let resp = host.get::<Content>(path);
-        for h in ["content-security-policy", "strict-transport-security", "x-content-type-options", "referrer-policy"] {
-            assert!(resp.headers().contains_key(h), "{path} lacks {h}");
-        }
+        assert_secured(&host.get::<Content>(path), path);
     }
 }
 
 /// A verified HCP's session in `country`.
 fn hcp_in(host: &TestHost, sub: &str, country: &str) -> String {
-    cookie(host, sub, "us", country, &["hcp"], "verified", "HCP", false)
+    Person { rgn: "us", ctry: country, name: "HCP", ..Person::hcp(sub) }.cookie(host)
 }
 
 /// A staff session (second factor used) for `sub` with `roles`.
 fn staff_cookie(host: &TestHost, sub: &str, roles: &[&str], name: &str) -> String {
-    cookie(host, sub, "eu", "NL", roles, "verified", name, true)
-}
-
-/// A step-up assertion for `sub` and `purpose` (as identity issues them), `id` unique.
-fn assertion(host: &TestHost, sub: &str, name: &str, purpose: &str, id: &str) -> String {
-    use medportal_auth::step_up::{Assertion, issue};
-    use medportal_core::ports::Clock;
-    let keys = medportal_auth::KeySet::from_config(&host.config).unwrap();
-    let exp = host.platform.now().unix_timestamp() + 300;
-    let a = Assertion { id: id.into(), sub: sub.into(), rgn: "eu".into(), name: name.into(), purpose: purpose.into(), exp };
-    pollster::block_on(issue(host.platform.signatures(), &keys, &a)).unwrap()
-}
-
-fn post(host: &TestHost, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
-    let mut body: Vec<(&str, &str)> = vec![("csrf", "csrf-secret-0123456789")];
-    body.extend_from_slice(fields);
-    let enc: Vec<String> = body.iter().map(|(k, v)| format!("{k}={}", medportal_core::web::url_encode(v))).collect();
-    host.send::<Content>(request("POST", path, &[("cookie", cookie), ("content-type", "application/x-www-form-urlencoded")], enc.join("&").into_bytes()))
-}
-
-fn get_as(host: &TestHost, path: &str, cookie: &str) -> String {
-    TestHost::text(&host.send::<Content>(request("GET", path, &[("cookie", cookie)], vec![])))
+    Person { ctry: "NL", name, ..Person::staff(sub, roles) }.cookie(host)
 }
 
 #[test]
@@ -218,15 +170,15 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
         ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"), ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"),
         ("references", "Patel MR et al. N Engl J Med 2011 | 10.1056/NEJMoa1009638"),
     ];
-    let created = post(&host, "/author", &author, &draft);
+    let created = host.post_form::<Content>("/author", &author, &draft);
     assert_eq!(created.status(), 303, "{}", TestHost::text(&created));
     let item = created.headers()["location"].to_str().unwrap().to_owned();
     let id = item.rsplit('/').next().unwrap().to_owned();
     // not approved: cannot be published, is not visible
-    assert_eq!(post(&host, &format!("{item}/publish"), &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"), &[]).status(), 409);
-    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"), &[]).status(), 409);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/submit"), &author, &[]).status(), 303);
     let sha = |host: &TestHost| {
-        let html = get_as(host, &format!("/review/{id}"), &staff_cookie(host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+        let html = host.text_as::<Content>(&format!("/review/{id}"), &staff_cookie(host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
         let i = html.find("SHA-256 <code>").unwrap() + 14;
         html[i..i + 64].to_owned()
     };
@@ -234,47 +186,47 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     let mut first = String::new();
     for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
         let cookie = staff_cookie(&host, sub, &["mlr_reviewer"], name);
-        let a = assertion(&host, sub, name, &format!("sign:{v1}:approval:{discipline}"), &format!("assertion-v1-{n}-0123456789"));
+        let a = Person { name, ..Person::new(sub) }.step_up(&host, &format!("sign:{v1}:approval:{discipline}"), &format!("assertion-v1-{n}-0123456789"));
         if n == 0 {
             first = a.clone();
             // an assertion of someone else is refused
             let other = staff_cookie(&host, "us-u-mlr-01", &["mlr_reviewer"], "Sarah Johnson");
-            assert_eq!(post(&host, &format!("/review/{id}/sign"), &other, &[("assertion", &a)]).status(), 403);
+            assert_eq!(host.post_form::<Content>(&format!("/review/{id}/sign"), &other, &[("assertion", &a)]).status(), 403);
         }
-        let r = post(&host, &format!("/review/{id}/sign"), &cookie, &[("assertion", &a), ("comment", "ok")]);
+        let r = host.post_form::<Content>(&format!("/review/{id}/sign"), &cookie, &[("assertion", &a), ("comment", "ok")]);
         assert_eq!(r.status(), 303, "{}", TestHost::text(&r));
     }
     // replayed: the same assertion signs once
-    let replay = post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &first)]);
+    let replay = host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &first)]);
     assert_eq!(replay.status(), 409);
-    assert!(get_as(&host, &item, &author).contains("Approved, version 1"));
+    assert!(host.text_as::<Content>(&item, &author).contains("Approved, version 1"));
     // an edit after approval makes version 2 and voids the approval
     let mut edited: Vec<(&str, &str)> = draft.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type")).cloned().collect();
     edited.push(("reason", "CrCl threshold clarified"));
     edited.retain(|(k, _)| *k != "summary");
     edited.push(("summary", "Dose by creatinine clearance (Cockcroft-Gault)."));
-    assert_eq!(post(&host, &item, &author, &edited).status(), 303);
-    assert!(get_as(&host, &item, &author).contains("Draft, version 2"));
+    assert_eq!(host.post_form::<Content>(&item, &author, &edited).status(), 303);
+    assert!(host.text_as::<Content>(&item, &author).contains("Draft, version 2"));
     let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
-    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 409, "the voided approval cannot be published");
-    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &admin, &[]).status(), 409, "the voided approval cannot be published");
+    assert_eq!(host.post_form::<Content>(&format!("{item}/submit"), &author, &[]).status(), 303);
     // the first signature's assertion was for version 1: refused for version 2
-    let fresh_v1 = assertion(&host, "eu-u-mlr-01", "Jan de Vries", &format!("sign:{v1}:approval:medical"), "assertion-v1-again-0123456789");
-    let moved = post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &fresh_v1)]);
+    let fresh_v1 = Person { name: "Jan de Vries", ..Person::new("eu-u-mlr-01") }.step_up(&host, &format!("sign:{v1}:approval:medical"), "assertion-v1-again-0123456789");
+    let moved = host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &fresh_v1)]);
     assert_eq!(moved.status(), 403);
     let v2 = sha(&host);
     assert_ne!(v1, v2);
     // the review page shows the diff against the approved version 1
-    let review = get_as(&host, &format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+    let review = host.text_as::<Content>(&format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
     assert!(review.contains("Changes from version 1 to version 2") && review.contains("Cockcroft-Gault"));
     for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
-        let a = assertion(&host, sub, name, &format!("sign:{v2}:approval:{discipline}"), &format!("assertion-v2-{n}-0123456789"));
-        assert_eq!(post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+        let a = Person { name, ..Person::new(sub) }.step_up(&host, &format!("sign:{v2}:approval:{discipline}"), &format!("assertion-v2-{n}-0123456789"));
+        assert_eq!(host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
     }
-    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 303);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &admin, &[]).status(), 303);
     // published for DE only: a German HCP sees it with its signatures, a US HCP does not
     let de = session_cookie(&host, "eu-u-hcp-01", "verified");
-    let page = get_as(&host, "/content/rivaroxaban-de-dosing", &de);
+    let page = host.text_as::<Content>("/content/rivaroxaban-de-dosing", &de);
     assert!(page.contains("Rivaroxaban dosing") && page.contains("15 mg when CrCl") && page.contains("Dr. Klaus Weber"), "{page}");
     assert!(page.contains("https://doi.org/10.1056/NEJMoa1009638"));
     let us = hcp_in(&host, "us-u-hcp-01", "US");
@@ -282,17 +234,17 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     assert_eq!(us_page.status(), 404, "an item published only for DE reached a US HCP");
     // (reviewed after every demo item, so it heads the filtered list's first page)
     let listing = "/library/cardiology?type=prescribing_information";
-    assert!(!get_as(&host, listing, &us).contains("Rivaroxaban dosing"));
-    assert!(get_as(&host, listing, &de).contains("Rivaroxaban dosing"));
+    assert!(!host.text_as::<Content>(listing, &us).contains("Rivaroxaban dosing"));
+    assert!(host.text_as::<Content>(listing, &de).contains("Rivaroxaban dosing"));
     // the version history lists both versions; the diff between them is readable
-    let history = get_as(&host, "/content/rivaroxaban-de-dosing/versions", &de);
+    let history = host.text_as::<Content>("/content/rivaroxaban-de-dosing/versions", &de);
     assert!(history.contains("CrCl threshold clarified"));
-    assert!(get_as(&host, "/content/rivaroxaban-de-dosing/diff/1/2", &de).contains("Cockcroft-Gault"));
+    assert!(host.text_as::<Content>("/content/rivaroxaban-de-dosing/diff/1/2", &de).contains("Cockcroft-Gault"));
     // the governance dashboard counts it published; withdrawal needs a reason
-    let gov = get_as(&host, "/governance", &admin);
+    let gov = host.text_as::<Content>("/governance", &admin);
     assert!(gov.contains("rivaroxaban-de-dosing"));
-    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "")]).status(), 400);
-    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "label change")]).status(), 303);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "")]).status(), 400);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "label change")]).status(), 303);
     assert_eq!(host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &de)], vec![])).status(), 404);
     // an HCP cannot reach the workspaces
     assert_eq!(host.send::<Content>(request("GET", "/author", &[("cookie", &de)], vec![])).status(), 403);
@@ -314,14 +266,14 @@ fn a_withdrawal_waits_in_the_outbox_while_the_indexer_fails_and_is_applied_after
     let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
     // the import's events could not be sent either (no indexer during the import): all pending
     let id = {
-        let html = get_as(&host, "/author", &staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie"));
+        let html = host.text_as::<Content>("/author", &staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie"));
         let i = html.find("/author/").unwrap();
         let href = &html[i..];
         href[8..href.find('"').unwrap()].to_owned()
     };
     let before = seen.lock().unwrap().len();
     assert!(before > 0, "the workspace tried to drain");
-    assert_eq!(post(&host, &format!("/author/{id}/withdraw"), &admin, &[("reason", "outdated")]).status(), 303);
+    assert_eq!(host.post_form::<Content>(&format!("/author/{id}/withdraw"), &admin, &[("reason", "outdated")]).status(), 303);
     let failed = seen.lock().unwrap().len();
     assert!(failed > before, "the withdrawal tried to reach the indexer");
     // every attempt went to the indexing entry point of the portal's origin with the token
@@ -384,7 +336,7 @@ fn an_expired_item_leaves_search_on_ordinary_traffic_and_waits_for_re_review() {
     let distinct: std::collections::BTreeSet<&(String, String)> = indexes.iter().collect();
     assert_eq!(distinct.len(), indexes.len(), "one request per index: {indexes:?}");
     let reviewer = staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries");
-    let queue = get_as(&host, "/review", &reviewer);
+    let queue = host.text_as::<Content>("/review", &reviewer);
     let expired = &queue[queue.find("Expired: due for re-review").unwrap()..];
     assert!(expired.contains("expiring-today"), "queued for re-review");
 }
@@ -407,7 +359,7 @@ fn the_import_walks_lines_into_every_workflow_state() {
     let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
     let resp = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], lines.join("\n").into_bytes()));
     assert_eq!(TestHost::text(&resp), "{\"created\":6,\"skipped\":0}");
-    let gov = get_as(&host, "/governance", &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"));
+    let gov = host.text_as::<Content>("/governance", &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"));
     for st in states {
         let i = gov.find(&format!("data-state=\"{st}\">")).unwrap_or_else(|| panic!("{st}")) + st.len() + 14;
         let n: u32 = gov[i..].split('<').next().unwrap().parse().unwrap();
@@ -428,21 +380,21 @@ fn a_refused_draft_comes_back_with_its_values_and_the_problem() {
         ("slug", "bad-doi-item"), ("language", "en"), ("type", "publication"), ("title", "Kept title"), ("body", "x"),
         ("area", "oncology"), ("audience", "hcp"), ("markets", "US"), ("references", "A paper | 10.bad doi"),
     ];
-    let resp = post(&host, "/author", &author, &fields);
+    let resp = host.post_form::<Content>("/author", &author, &fields);
     assert_eq!(resp.status(), 400);
     let html = TestHost::text(&resp);
     assert!(html.contains("A reference needs a label and a valid DOI or PMID.") && html.contains("value=\"Kept title\""), "{html}");
     assert!(html.contains("class=\"error-summary\"") || html.contains("error-summary"));
     // nothing was created
-    assert!(!get_as(&host, "/author", &author).contains("bad-doi-item\">"));
+    assert!(!host.text_as::<Content>("/author", &author).contains("bad-doi-item\">"));
     // a new version needs a reason
     let ok: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| *k != "references").cloned().collect();
-    let created = post(&host, "/author", &author, &ok);
+    let created = host.post_form::<Content>("/author", &author, &ok);
     assert_eq!(created.status(), 303);
     let item = created.headers()["location"].to_str().unwrap().to_owned();
     let mut edit: Vec<(&str, &str)> = ok.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type" | "title")).cloned().collect();
     edit.push(("title", "Edited title"));
-    let refused = post(&host, &item, &author, &edit);
+    let refused = host.post_form::<Content>(&item, &author, &edit);
     assert_eq!(refused.status(), 400);
     let html = TestHost::text(&refused);
     assert!(html.contains("Say why this version was made.") && html.contains("value=\"Edited title\""));
@@ -485,7 +437,7 @@ fn new_since_the_last_visit_shows_what_was_published_for_the_readers_market_sinc
     assert!(section(&TestHost::text(&host.get::<Content>("/")), "new-since").is_empty());
     // first visits: nothing is new yet
     for c in [&de, &us] {
-        let first = section(&get_as(&host, "/", c), "new-since");
+        let first = section(&host.text_as::<Content>("/", c), "new-since");
         assert!(first.contains("New since your last visit") && first.contains("From your next visit on"), "{first}");
     }
     pause();
@@ -493,16 +445,16 @@ fn new_since_the_last_visit_shows_what_was_published_for_the_readers_market_sinc
     import_line(&host, "apixaban-intl-reader-news", "Apixaban news for every market", "\"INTL\"");
     pause();
     // the German HCP's next page view (same visit): both new items, none of the older library
-    let news = section(&get_as(&host, "/", &de), "new-since");
+    let news = section(&host.text_as::<Content>("/", &de), "new-since");
     assert!(news.contains("Apixaban news for Germany") && news.contains("Apixaban news for every market"), "{news}");
     assert_eq!(news.matches("<li>").count(), 2, "an older item shown as new: {news}");
     // the US HCP: the international one only
-    let news = section(&get_as(&host, "/", &us), "new-since");
+    let news = section(&host.text_as::<Content>("/", &us), "new-since");
     assert!(news.contains("Apixaban news for every market") && !news.contains("for Germany"), "{news}");
     // a new sign-in is a new visit: what was new the last time is not new any more
     pause();
-    let next = cookie(&host, "eu-u-hcp-01", "eu", "DE", &["hcp"], "verified", "Dr. Anna Müller", false);
-    let later = section(&get_as(&host, "/", &next), "new-since");
+    let next = Person { name: "Dr. Anna Müller", ..Person::hcp("eu-u-hcp-01") }.cookie(&host);
+    let later = section(&host.text_as::<Content>("/", &next), "new-since");
     assert!(later.contains("Nothing new has been published"), "{later}");
 }
 
@@ -511,25 +463,25 @@ fn saved_items_and_continue_where_you_left_off() {
     let host = seeded();
     let de = session_cookie(&host, "eu-u-hcp-01", "verified");
     let slug = "apixaban-aristotle-trial-summary";
-    let page = get_as(&host, &format!("/content/{slug}"), &de);
+    let page = host.text_as::<Content>(&format!("/content/{slug}"), &de);
     assert!(page.contains("Save for later") && page.contains("Reading time"), "{page}");
     // continue where you left off: the item just read
-    assert!(section(&get_as(&host, "/", &de), "continue").contains(slug));
+    assert!(section(&host.text_as::<Content>("/", &de), "continue").contains(slug));
     // saving needs the CSRF token
     let forged = host.send::<Content>(request("POST", "/saved", &[("cookie", &de), ("content-type", "application/x-www-form-urlencoded")], format!("item={slug}&action=save").into_bytes()));
     assert_eq!(forged.status(), 403);
-    let saved = post(&host, "/saved", &de, &[("item", slug), ("action", "save")]);
+    let saved = host.post_form::<Content>("/saved", &de, &[("item", slug), ("action", "save")]);
     assert_eq!(saved.status(), 303);
     assert_eq!(saved.headers()["location"], format!("/content/{slug}"));
-    assert!(get_as(&host, "/saved", &de).contains("ARISTOTLE"));
-    assert!(get_as(&host, &format!("/content/{slug}"), &de).contains("Remove from saved items"));
+    assert!(host.text_as::<Content>("/saved", &de).contains("ARISTOTLE"));
+    assert!(host.text_as::<Content>(&format!("/content/{slug}"), &de).contains("Remove from saved items"));
     // another reader's list is their own
-    assert!(!get_as(&host, "/saved", &hcp_in(&host, "us-u-hcp-01", "US")).contains("ARISTOTLE"));
-    let removed = post(&host, "/saved", &de, &[("item", slug), ("action", "unsave"), ("back", "saved")]);
+    assert!(!host.text_as::<Content>("/saved", &hcp_in(&host, "us-u-hcp-01", "US")).contains("ARISTOTLE"));
+    let removed = host.post_form::<Content>("/saved", &de, &[("item", slug), ("action", "unsave"), ("back", "saved")]);
     assert_eq!(removed.headers()["location"], "/saved");
-    assert!(get_as(&host, "/saved", &de).contains("Nothing saved yet"));
+    assert!(host.text_as::<Content>("/saved", &de).contains("Nothing saved yet"));
     // an item not available in the reader's market cannot be saved; anonymous visitors are sent to sign in
-    assert_eq!(post(&host, "/saved", &hcp_in(&host, "us-u-hcp-01", "US"), &[("item", "vermutete-nebenwirkung-melden"), ("action", "save")]).status(), 404);
+    assert_eq!(host.post_form::<Content>("/saved", &hcp_in(&host, "us-u-hcp-01", "US"), &[("item", "vermutete-nebenwirkung-melden"), ("action", "save")]).status(), 404);
     assert_eq!(host.get::<Content>("/saved").status(), 401);
 }
 
@@ -540,22 +492,22 @@ fn related_content_never_shows_an_item_of_another_market() {
     let item = "/content/apixaban-aristotle-trial-summary";
     // taxonomy: the German HCP sees the German item as related, the US HCP never does
     let de = session_cookie(&host, "eu-u-hcp-01", "verified");
-    assert!(section(&get_as(&host, item, &de), "related-title").contains("Apixaban in German practice"));
+    assert!(section(&host.text_as::<Content>(item, &de), "related-title").contains("Apixaban in German practice"));
     let us = hcp_in(&host, "us-u-hcp-01", "US");
-    assert!(!get_as(&host, item, &us).contains("Apixaban in German practice"));
+    assert!(!host.text_as::<Content>(item, &us).contains("Apixaban in German practice"));
     // co-viewing: two German readers read the German item and a public one together; the
     // count (no person ids) relates them for German readers but never shows the German item
     // to a reader of another market of the same region
     let public = "/content/how-to-report-a-suspected-adverse-reaction";
     for sub in ["eu-u-hcp-01", "eu-u-hcp-02"] {
-        let c = cookie(&host, sub, "eu", "DE", &["hcp"], "verified", "Reader", false);
-        get_as(&host, "/content/apixaban-de-only-related", &c);
-        get_as(&host, public, &c);
+        let c = Person { name: "Reader", ..Person::hcp(sub) }.cookie(&host);
+        host.text_as::<Content>("/content/apixaban-de-only-related", &c);
+        host.text_as::<Content>(public, &c);
     }
-    let de_related = section(&get_as(&host, public, &de), "related-title");
+    let de_related = section(&host.text_as::<Content>(public, &de), "related-title");
     assert!(de_related.contains("Apixaban in German practice"), "{de_related}");
-    let fr = cookie(&host, "eu-u-hcp-03", "eu", "FR", &["hcp"], "verified", "Reader", false);
-    let fr_page = get_as(&host, public, &fr);
+    let fr = Person { ctry: "FR", name: "Reader", ..Person::hcp("eu-u-hcp-03") }.cookie(&host);
+    let fr_page = host.text_as::<Content>(public, &fr);
     assert!(!fr_page.contains("Apixaban in German practice"), "a DE-only item related for a French reader");
     // anonymous visitors never get an HCP-only summary through related content
     assert!(!TestHost::text(&host.get::<Content>(item)).contains("18,201 patients"));
@@ -566,14 +518,14 @@ fn a_series_shows_its_parts_in_order_with_the_readers_progress() {
     let host = seeded();
     let de = session_cookie(&host, "eu-u-hcp-01", "verified");
     let first = "/content/obesity-as-a-medical-problem";
-    let page = get_as(&host, first, &de);
+    let page = host.text_as::<Content>(first, &de);
     assert!(page.contains("Part 1 of"), "{page}");
     assert!(page.contains("Mark this part as completed"));
-    let series = get_as(&host, "/series/obesity-and-type-2-diabetes", &de);
+    let series = host.text_as::<Content>("/series/obesity-and-type-2-diabetes", &de);
     assert!(series.contains("0 of"), "{series}");
-    assert_eq!(post(&host, &format!("{first}/progress"), &de, &[]).status(), 303);
-    assert!(get_as(&host, first, &de).contains("You completed this part."));
-    assert!(get_as(&host, "/series/obesity-and-type-2-diabetes", &de).contains("1 of"));
+    assert_eq!(host.post_form::<Content>(&format!("{first}/progress"), &de, &[]).status(), 303);
+    assert!(host.text_as::<Content>(first, &de).contains("You completed this part."));
+    assert!(host.text_as::<Content>("/series/obesity-and-type-2-diabetes", &de).contains("1 of"));
     assert_eq!(host.get::<Content>("/series/no-such-series").status(), 404);
 }
 
@@ -589,7 +541,7 @@ fn the_library_of_an_area_has_its_own_path() {
 /// A multipart upload of `data` as `name` (field `file`) with the CSRF field.
 fn upload(host: &TestHost, path: &str, cookie: &str, name: &str, data: &[u8]) -> Response {
     let b = "----medportal-test-boundary";
-    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ncsrf-secret-0123456789\r\n").into_bytes();
+    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{CSRF}\r\n").into_bytes();
     body.extend_from_slice(format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
     body.extend_from_slice(data);
     body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
@@ -606,7 +558,7 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
         ("summary", "The leaflet."), ("body", "See the attached leaflet."), ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"),
         ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"),
     ];
-    let created = post(&host, "/author", &author, &draft);
+    let created = host.post_form::<Content>("/author", &author, &draft);
     let item = created.headers()["location"].to_str().unwrap().to_owned();
     let id = item.rsplit('/').next().unwrap().to_owned();
     let files = format!("{item}/files");
@@ -629,7 +581,7 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(upload(&host, &files, &hcp, "x.pdf", &pdf).status(), 403);
     let ok = upload(&host, &files, &author, "../Leaflet v1.pdf", &pdf);
     assert_eq!(ok.status(), 303, "{}", TestHost::text(&ok));
-    let page = get_as(&host, &item, &author);
+    let page = host.text_as::<Content>(&item, &author);
     assert!(page.contains("Leaflet v1.pdf") && page.contains("Refused by the malware scan"), "{page}");
     let i = page.find("href=\"/files/").unwrap() + 6;
     let file = page[i..].split('"').next().unwrap().to_owned();
@@ -639,19 +591,19 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(staff_get.headers()["content-type"], "application/pdf");
     assert!(staff_get.headers()["content-disposition"].to_str().unwrap().contains("Leaflet v1.pdf"));
     assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![])).status(), 404);
-    assert_eq!(post(&host, &format!("{item}/submit"), &author, &[]).status(), 303);
-    let review = get_as(&host, &format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+    assert_eq!(host.post_form::<Content>(&format!("{item}/submit"), &author, &[]).status(), 303);
+    let review = host.text_as::<Content>(&format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
     let s = review.find("SHA-256 <code>").unwrap() + 14;
     let sha = review[s..s + 64].to_owned();
     for (n, (discipline, sub, name)) in [("medical", "eu-u-mlr-01", "Jan de Vries"), ("legal", "us-u-mlr-01", "Sarah Johnson"), ("regulatory", "eu-u-mlr-02", "Dr. Klaus Weber")].iter().enumerate() {
-        let a = assertion(&host, sub, name, &format!("sign:{sha}:approval:{discipline}"), &format!("assertion-files-{n}-0123456789"));
-        assert_eq!(post(&host, &format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+        let a = Person { name, ..Person::new(sub) }.step_up(&host, &format!("sign:{sha}:approval:{discipline}"), &format!("assertion-files-{n}-0123456789"));
+        assert_eq!(host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
     }
     assert_eq!(upload(&host, &files, &author, "late.pdf", &pdf).status(), 400, "a file after approval");
     let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
-    assert_eq!(post(&host, &format!("{item}/publish"), &admin, &[]).status(), 303);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &admin, &[]).status(), 303);
     // a German HCP sees the download on the item page and gets the exact bytes
-    assert!(get_as(&host, "/content/apixaban-de-leaflet", &hcp).contains(&format!("href=\"{file}\"")));
+    assert!(host.text_as::<Content>("/content/apixaban-de-leaflet", &hcp).contains(&format!("href=\"{file}\"")));
     let got = host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![]));
     assert_eq!(got.status(), 200);
     assert_eq!(got.body().as_slice(), pdf.as_slice());
@@ -663,6 +615,6 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &session_cookie(&host, "eu-u-hcp-02", "unverified"))], vec![])).status(), 404);
     assert_eq!(host.get::<Content>("/files/nope").status(), 404);
     // withdrawn: gone for readers at once
-    assert_eq!(post(&host, &format!("{item}/withdraw"), &admin, &[("reason", "superseded")]).status(), 303);
+    assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "superseded")]).status(), 303);
     assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![])).status(), 404);
 }

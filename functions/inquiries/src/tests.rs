@@ -1,50 +1,17 @@
 //! Host route tests: the inquiries function's routes natively on seeded in-memory stores.
 use super::*;
 use medportal_core::ports::SqlStore;
-use medportal_core::web;
 use medportal_core::{Region, StoreName};
+use medportal_auth::testing::Person;
 use medportal_native::testing::{TestHost, request};
 
-const CSRF: &str = "csrf-secret-0123456789";
-
-fn cookie(host: &TestHost, sub: &str, rgn: &str, ctry: &str, roles: &[&str], vs: &str, mfa: bool) -> String {
-    use medportal_auth::{KeySet, SessionClaims, token};
-    use medportal_core::ports::Clock;
-    let now = host.platform.now();
-    let claims = SessionClaims {
-        iss: token::ISSUER.into(),
-        aud: token::AUDIENCE.into(),
-        sub: sub.into(),
-        jti: format!("jti-{sub}-0123456789abcdef"),
-        rgn: rgn.into(),
-        ctry: ctry.into(),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        vs: vs.into(),
-        name: sub.into(),
-        csrf: CSRF.into(),
-        auth_time: now.unix_timestamp(),
-        mfa,
-    };
-    let keys = KeySet::from_config(&host.config).unwrap();
-    format!("{}={}", medportal_auth::SESSION_COOKIE, pollster::block_on(token::issue(host.platform.signatures(), &keys, claims, now)).unwrap().0)
-}
-
+/// Anna, a verified HCP in Germany.
 fn anna(host: &TestHost) -> String {
-    cookie(host, "eu-u-hcp-01", "eu", "DE", &["hcp"], "verified", false)
+    Person::hcp("eu-u-hcp-01").cookie(host)
 }
+/// Eva, medical information specialist (Czech Republic).
 fn eva(host: &TestHost) -> String {
-    cookie(host, "eu-u-mis-01", "eu", "CZ", &["mi_specialist"], "verified", true)
-}
-
-fn post(host: &TestHost, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
-    let mut body: Vec<(&str, &str)> = vec![("csrf", CSRF)];
-    body.extend_from_slice(fields);
-    let enc: Vec<String> = body.iter().map(|(k, v)| format!("{k}={}", web::url_encode(v))).collect();
-    host.send::<Inquiries>(request("POST", path, &[("cookie", cookie), ("content-type", "application/x-www-form-urlencoded")], enc.join("&").into_bytes()))
-}
-
-fn get(host: &TestHost, path: &str, cookie: &str) -> Response {
-    host.send::<Inquiries>(request("GET", path, &[("cookie", cookie)], vec![]))
+    Person { ctry: "CZ", ..Person::staff("eu-u-mis-01", &["mi_specialist"]) }.cookie(host)
 }
 
 fn sql(host: &TestHost, store: &str, q: &str) -> Vec<String> {
@@ -70,7 +37,7 @@ const FORM: &[(&str, &str)] = &[
 fn submit(host: &TestHost, who: &str, key: &str) -> Response {
     let mut f = FORM.to_vec();
     f.push(("key", key));
-    post(host, "/inquiries/new", who, &f)
+    host.post_form::<Inquiries>("/inquiries/new", who, &f)
 }
 
 fn reference(html: &str) -> String {
@@ -99,10 +66,10 @@ fn landing_page_renders_in_both_languages() {
 fn only_verified_hcps_ask() {
     let host = TestHost::new();
     assert_eq!(host.get::<Inquiries>("/inquiries/new").status(), 401);
-    let unverified = cookie(&host, "eu-u-hcp-03", "eu", "FR", &["hcp"], "unverified", false);
-    assert_eq!(get(&host, "/inquiries/new", &unverified).status(), 403);
+    let unverified = Person { ctry: "FR", vs: "unverified", ..Person::hcp("eu-u-hcp-03") }.cookie(&host);
+    assert_eq!(host.get_as::<Inquiries>("/inquiries/new", &unverified).status(), 403);
     assert_eq!(submit(&host, &unverified, "k0000000000000000000000000").status(), 403);
-    let form = TestHost::text(&get(&host, "/inquiries/new", &anna(&host)));
+    let form = TestHost::text(&host.get_as::<Inquiries>("/inquiries/new", &anna(&host)));
     assert!(form.contains("name=\"key\" value=\"") && form.contains("minimum necessary"));
     // without the CSRF token nothing is written
     let enc = "question=x&product=Eliquis&key=k0000000000000000000000000";
@@ -114,7 +81,7 @@ fn only_verified_hcps_ask() {
 #[test]
 fn validation_keeps_what_was_typed_and_names_every_problem() {
     let host = TestHost::new();
-    let r = post(&host, "/inquiries/new", &anna(&host), &[("question", "Is <b>this</b> kept?"), ("product", "Notadrugatall"), ("key", "k0000000000000000000000001")]);
+    let r = host.post_form::<Inquiries>("/inquiries/new", &anna(&host), &[("question", "Is <b>this</b> kept?"), ("product", "Notadrugatall"), ("key", "k0000000000000000000000001")]);
     assert_eq!(r.status(), 422);
     let html = TestHost::text(&r);
     assert!(html.contains("There is a problem") || html.contains("error-summary"));
@@ -145,13 +112,13 @@ fn a_resubmitted_form_makes_one_inquiry_with_one_audit_entry_in_the_home_region(
     // a new form is a new inquiry with the next reference; the key of another person is refused
     let second = reference(&TestHost::text(&submit(&host, &anna(&host), "kbbbbbbbbbbbbbbbbbbbbbbbbb")));
     assert!(second.ends_with("000002"));
-    let other = cookie(&host, "eu-u-hcp-09", "eu", "DE", &["hcp"], "verified", false);
+    let other = Person::hcp("eu-u-hcp-09").cookie(&host);
     assert_eq!(submit(&host, &other, key).status(), 409);
     assert_eq!(submit(&host, &anna(&host), "short").status(), 400);
     // a US HCP's counter is the US one
-    let maria = cookie(&host, "us-u-hcp-01", "us", "US", &["hcp"], "verified", false);
+    let maria = Person { rgn: "us", ctry: "US", ..Person::hcp("us-u-hcp-01") }.cookie(&host);
     assert!(reference(&TestHost::text(&submit(&host, &maria, "kccccccccccccccccccccccccc"))).contains("-US-000001"));
-    let mine = TestHost::text(&get(&host, "/inquiries", &anna(&host)));
+    let mine = TestHost::text(&host.get_as::<Inquiries>("/inquiries", &anna(&host)));
     assert!(mine.contains(&r1) && mine.contains(&second) && !mine.contains("-US-"));
 }
 
@@ -160,33 +127,33 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     let host = TestHost::new();
     let r = reference(&TestHost::text(&submit(&host, &anna(&host), "kdddddddddddddddddddddddd1")));
     let thread = format!("/inquiries/{r}");
-    assert_eq!(get(&host, &thread, &anna(&host)).status(), 200);
-    let stranger = cookie(&host, "eu-u-hcp-09", "eu", "DE", &["hcp"], "verified", false);
-    let (theirs, none) = (get(&host, &thread, &stranger), get(&host, "/inquiries/MI-2026-EU-999999", &stranger));
+    assert_eq!(host.get_as::<Inquiries>(&thread, &anna(&host)).status(), 200);
+    let stranger = Person::hcp("eu-u-hcp-09").cookie(&host);
+    let (theirs, none) = (host.get_as::<Inquiries>(&thread, &stranger), host.get_as::<Inquiries>("/inquiries/MI-2026-EU-999999", &stranger));
     assert_eq!((theirs.status().as_u16(), none.status().as_u16()), (404, 404));
     assert_eq!(TestHost::text(&theirs).replace(&r, "REF"), TestHost::text(&none).replace("MI-2026-EU-999999", "REF"), "no existence leak");
-    assert_eq!(post(&host, &format!("{thread}/follow-up"), &stranger, &[("body", "mine?")]).status(), 404);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{thread}/follow-up"), &stranger, &[("body", "mine?")]).status(), 404);
     // the specialist's queue and work
-    assert_eq!(get(&host, "/mi/queue", &anna(&host)).status(), 403);
-    let queue = TestHost::text(&get(&host, "/mi/queue", &eva(&host)));
+    assert_eq!(host.get_as::<Inquiries>("/mi/queue", &anna(&host)).status(), 403);
+    let queue = TestHost::text(&host.get_as::<Inquiries>("/mi/queue", &eva(&host)));
     assert!(queue.contains(&r));
     let mi = format!("/mi/inquiries/{r}");
-    assert_eq!(post(&host, &format!("{mi}/assign"), &eva(&host), &[]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/assign"), &eva(&host), &[]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || assignee FROM inquiries"), ["triaged eu-u-mis-01"]);
-    assert_eq!(post(&host, &format!("{mi}/note"), &eva(&host), &[("body", "internal-only-remark")]).status(), 303);
-    assert_eq!(post(&host, &format!("{mi}/status"), &eva(&host), &[("to", "in_progress")]).status(), 303);
-    assert_eq!(post(&host, &format!("{mi}/status"), &eva(&host), &[("to", "triaged")]).status(), 409);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/note"), &eva(&host), &[("body", "internal-only-remark")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/status"), &eva(&host), &[("to", "in_progress")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/status"), &eva(&host), &[("to", "triaged")]).status(), 409);
     // citations must be published library versions
-    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "Reduce the dose."), ("citations", "no-such-item")]).status(), 400);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "Reduce the dose."), ("citations", "no-such-item")]).status(), 400);
     publish_demo_item(&host);
-    let answered = post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "Reduce the dose.\n\nSee the SmPC."), ("citations", "apixaban-renal")]);
+    let answered = host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "Reduce the dose.\n\nSee the SmPC."), ("citations", "apixaban-renal")]);
     assert_eq!(answered.status(), 303, "{}", TestHost::text(&answered));
-    let html = TestHost::text(&get(&host, &thread, &anna(&host)));
+    let html = TestHost::text(&host.get_as::<Inquiries>(&thread, &anna(&host)));
     assert!(html.contains("Response from Medical Information") && html.contains("Reduce the dose."));
     assert!(html.contains("Apixaban in renal impairment") && html.contains("version 3, SHA-256 abcdef012345"));
     assert!(html.contains("unsolicited question"), "the disclaimer");
     assert!(!html.contains("internal-only-remark"), "internal notes stay internal");
-    assert!(TestHost::text(&get(&host, &mi, &eva(&host))).contains("internal-only-remark"));
+    assert!(TestHost::text(&host.get_as::<Inquiries>(&mi, &eva(&host))).contains("internal-only-remark"));
     // the owner is told by mail, with a link and without the content
     let mail = sql(&host, "db_eu", "SELECT body_text FROM mail_outbox WHERE to_addr = 'anna.mueller@example.org'");
     assert_eq!(mail.len(), 2, "the status change and the answer");
@@ -197,23 +164,23 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
     let eu = Region::from_code("eu").unwrap();
     pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "UPDATE inquiries SET due_at = 0", &[]).await.unwrap() });
-    assert_eq!(post(&host, &format!("{thread}/follow-up"), &anna(&host), &[("body", "And in dialysis?")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{thread}/follow-up"), &anna(&host), &[("body", "And in dialysis?")]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT status FROM inquiries"), ["in_progress"]);
     let due = sql(&host, "db_eu", "SELECT CAST(due_at - received_at AS TEXT) FROM inquiries");
     assert!(due[0].parse::<i64>().unwrap() >= 86_400, "a reopened inquiry is due in business days from now, not at its old time: {due:?}");
-    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "Not recommended.")]).status(), 303);
-    assert_eq!(post(&host, &format!("{thread}/rating"), &anna(&host), &[("rating", "9")]).status(), 400);
-    assert_eq!(post(&host, &format!("{thread}/rating"), &anna(&host), &[("rating", "5")]).status(), 303);
-    assert_eq!(post(&host, &format!("{thread}/close"), &anna(&host), &[]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "Not recommended.")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{thread}/rating"), &anna(&host), &[("rating", "9")]).status(), 400);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{thread}/rating"), &anna(&host), &[("rating", "5")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{thread}/close"), &anna(&host), &[]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || rating FROM inquiries"), ["closed 5"]);
-    assert_eq!(post(&host, &format!("{thread}/follow-up"), &anna(&host), &[("body", "again")]).status(), 409);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{thread}/follow-up"), &anna(&host), &[("body", "again")]).status(), 409);
     let audit = sql(&host, "db_eu", "SELECT action FROM audit_entries WHERE action LIKE 'inquiry.%' ORDER BY at, rowid");
     for a in ["inquiry.submitted", "inquiry.note", "inquiry.answered", "inquiry.follow_up", "inquiry.status"] {
         assert!(audit.iter().any(|x| x == a), "{a} audited: {audit:?}");
     }
     // metrics: one inquiry, answered in time, its medicine and topic on top
-    assert_eq!(get(&host, "/mi/metrics", &anna(&host)).status(), 403);
-    let metrics = TestHost::text(&get(&host, "/mi/metrics", &eva(&host)));
+    assert_eq!(host.get_as::<Inquiries>("/mi/metrics", &anna(&host)).status(), 403);
+    let metrics = TestHost::text(&host.get_as::<Inquiries>("/mi/metrics", &eva(&host)));
     assert!(metrics.contains("<dd>1</dd>") && metrics.contains("100 %") && metrics.contains("<svg"), "{metrics}");
     assert!(metrics.contains(">eliquis</text>") && metrics.contains(">Dosing and administration</text>"));
     // accessible charts: title and description with every figure, and the figures as a table
@@ -221,10 +188,10 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     assert!(metrics.contains("<desc id=\"chart-products-desc\">eliquis: 1</desc>"), "{metrics}");
     assert!(metrics.contains("<caption>Top medicines</caption>") && metrics.contains("<th scope=\"row\">eliquis</th><td>1</td>"));
     // a US specialist does not see an EU inquiry
-    let kevin = cookie(&host, "us-u-mis-01", "us", "US", &["mi_specialist"], "verified", true);
-    assert_eq!(get(&host, &mi, &kevin).status(), 404);
+    let kevin = Person { rgn: "us", ctry: "US", ..Person::staff("us-u-mis-01", &["mi_specialist"]) }.cookie(&host);
+    assert_eq!(host.get_as::<Inquiries>(&mi, &kevin).status(), 404);
     // a staff session without the second factor has no MI rights
-    assert_eq!(get(&host, "/mi/queue", &cookie(&host, "eu-u-mis-01", "eu", "CZ", &["mi_specialist"], "verified", false)).status(), 403);
+    assert_eq!(host.get_as::<Inquiries>("/mi/queue", &Person { ctry: "CZ", roles: &["mi_specialist"], ..Person::new("eu-u-mis-01") }.cookie(&host)).status(), 403);
 }
 
 /// A published library item (content's tables in db_global), as content's publishing leaves it.
@@ -252,7 +219,7 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     let mut f = FORM.to_vec();
     f.retain(|(k, _)| *k != "question");
     f.extend([("question", "My patient (pv-canary-4k) developed a severe nosebleed after starting Eliquis."), ("key", "kpvpvpvpvpvpvpvpvpvpvpvpv1"), ("dev_received_at", day0)]);
-    let r = reference(&TestHost::text(&post(&host, "/inquiries/new", &anna(&host), &f)));
+    let r = reference(&TestHost::text(&host.post_form::<Inquiries>("/inquiries/new", &anna(&host), &f)));
     assert_eq!(sql(&host, "db_eu", "SELECT kind || ' ' || status || ' ' || reporter || ' ' || product FROM pv_cases"), ["adverse_event open eu-u-hcp-01 eliquis"]);
     let times = sql(&host, "db_eu", "SELECT received_at || ' ' || forward_due_at || ' ' || expedited_due_at FROM pv_cases");
     // day 0; Monday 28 Dec 10:00; Friday 8 Jan 2027 10:00
@@ -264,26 +231,26 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     // a plain question opens none; a flagged follow-up opens a second case
     submit(&host, &anna(&host), "kplainplainplainplainplain");
     assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["1"]);
-    assert_eq!(post(&host, &format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "The blister was cracked and two tablets were broken.")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "The blister was cracked and two tablets were broken.")]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT kind FROM pv_cases ORDER BY rowid"), ["adverse_event", "product_complaint"]);
     // the specialist sees why it was flagged; the PV role works the cases, nobody else
-    let work = TestHost::text(&get(&host, &format!("/mi/inquiries/{r}"), &eva(&host)));
+    let work = TestHost::text(&host.get_as::<Inquiries>(&format!("/mi/inquiries/{r}"), &eva(&host)));
     assert!(work.contains("Safety screening") && work.contains("Event term: <q>nosebleed</q>") && work.contains("Patient mention: <q>my patient</q>"), "{work}");
-    let petra = cookie(&host, "eu-u-pv-01", "eu", "DE", &["pv_officer"], "verified", true);
-    assert_eq!(get(&host, "/pv/cases", &eva(&host)).status(), 403);
-    assert_eq!(get(&host, "/pv/cases", &anna(&host)).status(), 403);
-    let list = TestHost::text(&get(&host, "/pv/cases", &petra));
+    let petra = Person::staff("eu-u-pv-01", &["pv_officer"]).cookie(&host);
+    assert_eq!(host.get_as::<Inquiries>("/pv/cases", &eva(&host)).status(), 403);
+    assert_eq!(host.get_as::<Inquiries>("/pv/cases", &anna(&host)).status(), 403);
+    let list = TestHost::text(&host.get_as::<Inquiries>("/pv/cases", &petra));
     assert!(list.contains(&r) && list.contains("Adverse event") && list.contains("Product complaint"));
     let id = sql(&host, "db_eu", "SELECT id FROM pv_cases WHERE kind = 'adverse_event'").remove(0);
-    let case = TestHost::text(&get(&host, &format!("/pv/cases/{id}"), &petra));
+    let case = TestHost::text(&host.get_as::<Inquiries>(&format!("/pv/cases/{id}"), &petra));
     assert!(case.contains("eu-u-hcp-01") && case.contains("my patient") && case.contains("pv-canary-4k") && case.contains("2026-12-28T10:00:00Z"), "{case}");
-    assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
-    assert_eq!(post(&host, &format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
+    assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || forwarded_by FROM pv_cases WHERE id = (SELECT id FROM pv_cases WHERE kind = 'adverse_event')"), ["forwarded eu-u-pv-01"]);
     assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_entries WHERE action = 'pv.case_forwarded'"), ["on_time"]);
     // a US PV officer does not see an EU case; cases are never deleted
-    let paul = cookie(&host, "us-u-pv-01", "us", "US", &["pv_officer"], "verified", true);
-    assert_eq!(get(&host, &format!("/pv/cases/{id}"), &paul).status(), 404);
+    let paul = Person { rgn: "us", ctry: "US", ..Person::staff("us-u-pv-01", &["pv_officer"]) }.cookie(&host);
+    assert_eq!(host.get_as::<Inquiries>(&format!("/pv/cases/{id}"), &paul).status(), 404);
     let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
     let eu = Region::from_code("eu").unwrap();
     assert!(pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "DELETE FROM pv_cases", &[]).await }).is_err());
@@ -294,15 +261,15 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
     let host = TestHost::new();
     let r = reference(&TestHost::text(&submit(&host, &anna(&host), "koffoffoffoffoffoffoffoff1")));
     let mi = format!("/mi/inquiries/{r}");
-    assert!(TestHost::text(&get(&host, &mi, &eva(&host))).contains("Mark as off-label (unsolicited)"));
-    assert_eq!(post(&host, &format!("{mi}/off-label"), &anna(&host), &[("use", "x")]).status(), 403);
-    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "  ")]).status(), 400);
-    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children under 12")]).status(), 303);
-    assert_eq!(post(&host, &format!("{mi}/off-label"), &eva(&host), &[("use", "again")]).status(), 409);
+    assert!(TestHost::text(&host.get_as::<Inquiries>(&mi, &eva(&host))).contains("Mark as off-label (unsolicited)"));
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &anna(&host), &[("use", "x")]).status(), 403);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "  ")]).status(), 400);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children under 12")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "again")]).status(), 409);
     assert_eq!(sql(&host, "db_eu", "SELECT use_asked || ' ' || marked_by FROM inquiry_off_label"), ["Apixaban in children under 12 eu-u-mis-01"]);
     assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_entries WHERE action = 'inquiry.off_label'"), ["unsolicited"]);
-    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "There are limited data.")]).status(), 303);
-    let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "There are limited data.")]).status(), 303);
+    let letter = TestHost::text(&host.get_as::<Inquiries>(&format!("/inquiries/{r}"), &anna(&host)));
     assert!(letter.contains("You asked about a use of this medicine that is not approved: Apixaban in children under 12."), "{letter}");
     assert!(letter.contains("Approved indications") && letter.contains("non-valvular atrial fibrillation"));
     assert!(letter.contains("Important safety information") && letter.contains("risk of bleeding"));
@@ -310,9 +277,9 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
     let de = TestHost::text(&de);
     assert!(de.contains("nicht zugelassenen Anwendung") && de.contains("Vorhofflimmern") && de.contains("Wichtige Sicherheitsinformationen"));
     // the follow-up and the next answer stay in the same record
-    assert_eq!(post(&host, &format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "And in adolescents?")]).status(), 303);
-    assert_eq!(post(&host, &format!("{mi}/answer"), &eva(&host), &[("body", "No data either.")]).status(), 303);
-    let letter = TestHost::text(&get(&host, &format!("/inquiries/{r}"), &anna(&host)));
+    assert_eq!(host.post_form::<Inquiries>(&format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "And in adolescents?")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "No data either.")]).status(), 303);
+    let letter = TestHost::text(&host.get_as::<Inquiries>(&format!("/inquiries/{r}"), &anna(&host)));
     assert_eq!(letter.matches("You asked about a use of this medicine").count(), 2, "every letter");
     let audit = sql(&host, "db_eu", "SELECT action FROM audit_entries WHERE object = (SELECT id FROM inquiries) ORDER BY seq");
     for a in ["inquiry.submitted", "inquiry.off_label", "inquiry.answered", "inquiry.follow_up"] {

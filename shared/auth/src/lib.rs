@@ -12,6 +12,8 @@ pub mod bench;
 pub mod csrf;
 pub mod keys;
 pub mod step_up;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod token;
 
 pub use keys::KeySet;

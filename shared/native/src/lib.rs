@@ -495,9 +495,25 @@ pub mod http1 {
 }
 
 /// Host route tests: drive a function's `App` natively against seeded in-memory stores.
+/// Sessions and step-up assertions for them are minted by `medportal_auth::testing` (auth's
+/// `testing` feature), with the CSRF secret [`CSRF`].
 pub mod testing {
     use super::*;
     use medportal_core::{App, Config, Request, Response};
+
+    /// The CSRF secret of every minted test session; [`TestHost::post_form`] sends it.
+    pub const CSRF: &str = "csrf-secret-0123456789";
+
+    /// The headers every response must carry (core's `web::secure`), named here independently
+    /// so a header dropped there fails the tests.
+    pub const SECURITY_HEADERS: [&str; 4] = ["content-security-policy", "strict-transport-security", "x-content-type-options", "referrer-policy"];
+
+    /// Asserts `resp` (to `what`, for the message) carries every security header.
+    pub fn assert_secured(resp: &Response, what: &str) {
+        for h in SECURITY_HEADERS {
+            assert!(resp.headers().contains_key(h), "{what} lacks {h}");
+        }
+    }
 
     pub struct TestHost {
         pub platform: NativePlatform,
@@ -534,6 +550,23 @@ pub mod testing {
 
         pub fn get<A: App>(&self, path: &str) -> Response {
             self.send::<A>(request("GET", path, &[], Vec::new()))
+        }
+
+        /// `GET path` with the `cookie` header (a minted session).
+        pub fn get_as<A: App>(&self, path: &str, cookie: &str) -> Response {
+            self.send::<A>(request("GET", path, &[("cookie", cookie)], Vec::new()))
+        }
+
+        /// The body of `GET path` with `cookie`, as text.
+        pub fn text_as<A: App>(&self, path: &str, cookie: &str) -> String {
+            TestHost::text(&self.get_as::<A>(path, cookie))
+        }
+
+        /// A form POST (url-encoded) with `cookie`, the CSRF field ([`CSRF`]) first, then
+        /// `fields`.
+        pub fn post_form<A: App>(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
+            let body = std::iter::once(&("csrf", CSRF)).chain(fields).map(|(k, v)| format!("{k}={}", medportal_core::web::url_encode(v))).collect::<Vec<_>>().join("&");
+            self.send::<A>(request("POST", path, &[("cookie", cookie), ("content-type", "application/x-www-form-urlencoded")], body.into_bytes()))
         }
 
         /// The body as text (for assertions).
