@@ -23,6 +23,24 @@ pub enum Erase {
     Owner(fn(&str) -> Statement, &'static str),
 }
 
+/// Rows under the pharmacovigilance duty: those of an inquiry that opened a case
+/// (`pv_cases`). Adverse-event reports are records under a legal duty (GVP), whatever the
+/// request, so such an inquiry is kept with its thread and the case.
+#[derive(Clone, Copy)]
+pub enum PvDuty {
+    /// The table holds nothing of an inquiry.
+    None,
+    /// Only the rows of inquiries with a case (the rule that keeps them); the column names
+    /// the row's inquiry.
+    Only(&'static str),
+    /// All but the rows of inquiries with a case (a rule that erases); the column names the
+    /// row's inquiry.
+    Except(&'static str),
+}
+
+/// The inquiries that opened a pharmacovigilance case.
+const PV_CASE_INQUIRIES: &str = "SELECT inquiry_id FROM pv_cases";
+
 pub struct Rule {
     pub table: &'static str,
     /// The person's rows: `?1` is their id, `?2` their email.
@@ -30,34 +48,47 @@ pub struct Rule {
     /// What the export carries (never secrets such as the authenticator seed).
     pub columns: &'static str,
     pub erase: Erase,
+    /// Which of `rows` this rule covers under the pharmacovigilance duty.
+    pub pv: PvDuty,
+}
+
+impl Rule {
+    /// The SQL condition of the rule's rows (`rows` narrowed by its pharmacovigilance duty).
+    fn filter(&self) -> String {
+        match self.pv {
+            PvDuty::None => self.rows.to_owned(),
+            PvDuty::Only(inquiry) => format!("({}) AND {inquiry} IN ({PV_CASE_INQUIRIES})", self.rows),
+            PvDuty::Except(inquiry) => format!("({}) AND {inquiry} NOT IN ({PV_CASE_INQUIRIES})", self.rows),
+        }
+    }
 }
 
 /// In deletion order (children before the rows they reference).
 pub static RULES: &[Rule] = &[
-    Rule { table: "users", rows: "id = ?1", columns: "id, email, display_name, country, profession, specialty, practice_setting, language, interests, npi, roles, status, verification_status, verified_at, verification_expires_at, terms_accepted_at, comms_consent_at, created_at", erase: Erase::Delete },
-    Rule { table: "pending_registrations", rows: "email = ?2", columns: "email, display_name, country, profession, created_at", erase: Erase::Delete },
-    Rule { table: "verifications", rows: "user_id = ?1", columns: "method, status, reference, reason, evidence_type, evidence_name, note, created_at, decided_at, expires_at", erase: Erase::Delete },
-    Rule { table: "second_factor_steps", rows: "user_id = ?1", columns: "attempts, expires_at", erase: Erase::Delete },
-    Rule { table: "enrolment_codes", rows: "user_id = ?1", columns: "created_at, expires_at", erase: Erase::Delete },
-    // An inquiry that opened a pharmacovigilance case is kept with its thread and the case:
-    // adverse-event reports are records under a legal duty (GVP), whatever the request.
-    Rule { table: "pv_cases", rows: "reporter = ?1", columns: "id, inquiry_id, kind, status, market, received_at, forward_due_at, expedited_due_at", erase: Erase::Keep("legal_duty_pharmacovigilance") },
-    Rule { table: "inquiries", rows: "user_id = ?1 AND id IN (SELECT inquiry_id FROM pv_cases)", columns: "id, reference, received_at", erase: Erase::Keep("legal_duty_pharmacovigilance") },
-    Rule { table: "inquiry_messages", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1 AND id NOT IN (SELECT inquiry_id FROM pv_cases))", columns: "inquiry_id, kind, body, citations, created_at", erase: Erase::Delete },
-    Rule { table: "inquiry_form_keys", rows: "user_id = ?1 AND inquiry_id NOT IN (SELECT inquiry_id FROM pv_cases)", columns: "inquiry_id, created_at", erase: Erase::Delete },
-    Rule { table: "inquiries", rows: "user_id = ?1 AND id NOT IN (SELECT inquiry_id FROM pv_cases)", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Delete },
-    Rule { table: "search_clicks", rows: "search_id IN (SELECT id FROM search_events WHERE user_id = ?1)", columns: "search_id, at, rank, target", erase: Erase::Delete },
-    Rule { table: "search_events", rows: "user_id = ?1", columns: "id, at, query, market, language, page, result_count, previous_query", erase: Erase::Delete },
-    Rule { table: "funnel_events", rows: "user_id = ?1", columns: "at, event", erase: Erase::Delete },
-    Rule { table: "reader_visits", rows: "user_id = ?1", columns: "visit_mark, since, last_seen", erase: Erase::Delete },
-    Rule { table: "reader_views", rows: "user_id = ?1", columns: "item_id, viewed_at", erase: Erase::Delete },
-    Rule { table: "reader_saved", rows: "user_id = ?1", columns: "item_id, saved_at", erase: Erase::Delete },
-    Rule { table: "reader_progress", rows: "user_id = ?1", columns: "series_id, item_id, completed_at", erase: Erase::Delete },
-    Rule { table: "mail_queue", rows: "about = ?1 OR to_addr = ?2", columns: "subject, created_at", erase: Erase::Delete },
-    Rule { table: "mail_outbox", rows: "to_addr = ?2", columns: "subject, created_at", erase: Erase::Delete },
-    Rule { table: "data_requests", rows: "user_id = ?1", columns: "id, kind, details, status, received_at, due_at, decided_at, reason", erase: Erase::Owner(requests::pseudonymise, "pseudonymised_proof_of_handling") },
-    Rule { table: "audit_salts", rows: "subject = ?1", columns: "created_at", erase: Erase::Owner(audit::forget_subject, "deleted") },
-    Rule { table: "audit_entries", rows: "actor = ?1 OR object = ?1 OR subject = ?1", columns: "seq, at, actor, role, action, object, outcome", erase: Erase::Keep("legal_duty_audit_trail") },
+    Rule { table: "users", rows: "id = ?1", columns: "id, email, display_name, country, profession, specialty, practice_setting, language, interests, npi, roles, status, verification_status, verified_at, verification_expires_at, terms_accepted_at, comms_consent_at, created_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "pending_registrations", rows: "email = ?2", columns: "email, display_name, country, profession, created_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "verifications", rows: "user_id = ?1", columns: "method, status, reference, reason, evidence_type, evidence_name, note, created_at, decided_at, expires_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "second_factor_steps", rows: "user_id = ?1", columns: "attempts, expires_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "enrolment_codes", rows: "user_id = ?1", columns: "created_at, expires_at", erase: Erase::Delete, pv: PvDuty::None },
+    // An inquiry that opened a pharmacovigilance case is kept with its thread and the case
+    // (`PvDuty`): the inquiry rules below erase all but those.
+    Rule { table: "pv_cases", rows: "reporter = ?1", columns: "id, inquiry_id, kind, status, market, received_at, forward_due_at, expedited_due_at", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::None },
+    Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, received_at", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::Only("id") },
+    Rule { table: "inquiry_messages", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1)", columns: "inquiry_id, kind, body, citations, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
+    Rule { table: "inquiry_form_keys", rows: "user_id = ?1", columns: "inquiry_id, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
+    Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Delete, pv: PvDuty::Except("id") },
+    Rule { table: "search_clicks", rows: "search_id IN (SELECT id FROM search_events WHERE user_id = ?1)", columns: "search_id, at, rank, target", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "search_events", rows: "user_id = ?1", columns: "id, at, query, market, language, page, result_count, previous_query", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "funnel_events", rows: "user_id = ?1", columns: "at, event", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "reader_visits", rows: "user_id = ?1", columns: "visit_mark, since, last_seen", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "reader_views", rows: "user_id = ?1", columns: "item_id, viewed_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "reader_saved", rows: "user_id = ?1", columns: "item_id, saved_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "reader_progress", rows: "user_id = ?1", columns: "series_id, item_id, completed_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "mail_queue", rows: "about = ?1 OR to_addr = ?2", columns: "subject, created_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "mail_outbox", rows: "to_addr = ?2", columns: "subject, created_at", erase: Erase::Delete, pv: PvDuty::None },
+    Rule { table: "data_requests", rows: "user_id = ?1", columns: "id, kind, details, status, received_at, due_at, decided_at, reason", erase: Erase::Owner(requests::pseudonymise, "pseudonymised_proof_of_handling"), pv: PvDuty::None },
+    Rule { table: "audit_salts", rows: "subject = ?1", columns: "created_at", erase: Erase::Owner(audit::forget_subject, "deleted"), pv: PvDuty::None },
+    Rule { table: "audit_entries", rows: "actor = ?1 OR object = ?1 OR subject = ?1", columns: "seq, at, actor, role, action, object, outcome", erase: Erase::Keep("legal_duty_audit_trail"), pv: PvDuty::None },
 ];
 
 /// Key-value records of a person: sign-in links and verification-provider state carry their
@@ -117,7 +148,7 @@ pub async fn export<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str
     let mut tables = Map::new();
     for rule in RULES {
         let cols: Vec<&str> = rule.columns.split(", ").collect();
-        let rows = sql.query(&format!("SELECT {} FROM {} WHERE {}", rule.columns, rule.table, rule.rows), &params(rule, user_id, &email)).await?;
+        let rows = sql.query(&format!("SELECT {} FROM {} WHERE {}", rule.columns, rule.table, rule.filter()), &params(rule, user_id, &email)).await?;
         let rows: Vec<Value> = rows.iter().map(|r| Value::Object(cols.iter().zip(&r.0).map(|(c, v)| ((*c).to_owned(), value(v))).collect())).collect();
         tables.insert(rule.table.to_owned(), Value::Array(rows));
     }
@@ -177,11 +208,12 @@ pub async fn erase<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, o
     let mut statements = vec![Statement::new("INSERT OR IGNORE INTO erasure_grants (subject) VALUES (?1)", vec![uid.into()])];
     for rule in RULES {
         let params = params(rule, uid, &email);
-        let count = sql.query(&format!("SELECT COUNT(*) FROM {} WHERE {}", rule.table, rule.rows), &params).await?;
+        let filter = rule.filter();
+        let count = sql.query(&format!("SELECT COUNT(*) FROM {} WHERE {filter}", rule.table), &params).await?;
         let records = count.first().map(|c| c.int(0)).transpose()?.unwrap_or(0);
         let (action, why) = match rule.erase {
             Erase::Delete => {
-                statements.push(Statement::new(format!("DELETE FROM {} WHERE {}", rule.table, rule.rows), params));
+                statements.push(Statement::new(format!("DELETE FROM {} WHERE {filter}", rule.table), params));
                 ("deleted", "")
             }
             Erase::Owner(statement, what) => {
@@ -199,4 +231,60 @@ pub async fn erase<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, o
     let entry = AuditEntry { actor: officer, action: "privacy.erasure", target: Some(&r.id), outcome: Outcome::Success, reason: None, ..Default::default() };
     audit::commit(ctx, region, statements, &[entry]).await?;
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use medportal_core::Function;
+    use medportal_native::testing::TestHost;
+
+    /// Two inquiries of one person, the first with a pharmacovigilance case: the rules that
+    /// keep select only its rows, the rules that erase only the other's.
+    #[test]
+    fn the_pharmacovigilance_duty_keeps_an_inquiry_with_a_case_and_erases_the_others() {
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::Audit);
+        let eu = Region::from_code("eu").unwrap();
+        let uid = "eu-u-pv-test";
+        let mut batch = Vec::new();
+        for (id, case) in [("inq-case", true), ("inq-plain", false)] {
+            batch.push(Statement::new(
+                "INSERT INTO inquiries (id, reference, user_id, market, language, product, category, urgency, channel, status, received_at, due_at, updated_at) \
+                 VALUES (?1, ?1, ?2, 'DE', 'en', 'eliquis', 'safety', 'routine', 'portal', 'received', 0, 0, 0)",
+                vec![id.into(), uid.into()],
+            ));
+            batch.push(Statement::new("INSERT INTO inquiry_messages (id, inquiry_id, kind, author, body, created_at) VALUES (?1 || '-m', ?1, 'question', ?2, 'q', 0)", vec![id.into(), uid.into()]));
+            batch.push(Statement::new("INSERT INTO inquiry_form_keys (key, user_id, inquiry_id, created_at) VALUES (?1 || '-k', ?2, ?1, 0)", vec![id.into(), uid.into()]));
+            if case {
+                batch.push(Statement::new(
+                    "INSERT INTO pv_cases (id, inquiry_id, message_id, kind, status, market, language, reporter, reasons, verbatim, received_at, forward_due_at, expedited_due_at) \
+                     VALUES ('case-1', ?1, ?1 || '-m', 'adverse_event', 'open', 'DE', 'en', ?2, 'r', 'v', 0, 0, 0)",
+                    vec![id.into(), uid.into()],
+                ));
+            }
+        }
+        let sql = pollster::block_on(ctx.region(eu).sql()).unwrap();
+        pollster::block_on(sql.batch(&eu, &batch)).unwrap();
+        let selected = |rule: &Rule| -> Vec<String> {
+            let q = format!("SELECT {} FROM {} WHERE {} ORDER BY 1", rule.columns.split(", ").next().unwrap(), rule.table, rule.filter());
+            pollster::block_on(sql.query(&q, &params(rule, uid, ""))).unwrap().iter().map(|r| r.text(0).unwrap()).collect()
+        };
+        let rules: Vec<(&str, &str, Vec<String>)> = RULES
+            .iter()
+            .filter(|r| r.table.starts_with("inquir") || r.table == "pv_cases")
+            .map(|r| (r.table, if matches!(r.erase, Erase::Keep(_)) { "kept" } else { "erased" }, selected(r)))
+            .collect();
+        let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            rules,
+            [
+                ("pv_cases", "kept", ids(&["case-1"])),
+                ("inquiries", "kept", ids(&["inq-case"])),
+                ("inquiry_messages", "erased", ids(&["inq-plain"])),
+                ("inquiry_form_keys", "erased", ids(&["inq-plain"])),
+                ("inquiries", "erased", ids(&["inq-plain"])),
+            ]
+        );
+    }
 }
