@@ -68,7 +68,7 @@ fn keys(host: &TestHost) -> Vec<VerifierKey> {
 
 fn export(host: &TestHost, query: &str) -> http::Response<Vec<u8>> {
     let cookie = compliance_cookie(host, true);
-    host.send::<Audit>(request("GET", &format!("/audit/export?{query}"), &[("cookie", &cookie)], vec![]))
+    host.get_as::<Audit>(&format!("/audit/export?{query}"), &cookie)
 }
 
 #[test]
@@ -128,15 +128,15 @@ fn the_viewer_needs_a_compliance_officer_with_a_second_factor_and_audits_each_re
     append(&host, F::Identity, 3, "test.viewed");
     assert_ne!(host.get::<Audit>("/audit").status(), 200);
     let no_mfa = compliance_cookie(&host, false);
-    assert_eq!(host.send::<Audit>(request("GET", "/audit", &[("cookie", &no_mfa)], vec![])).status(), 403);
+    assert_eq!(host.get_as::<Audit>("/audit", &no_mfa).status(), 403);
     let cookie = compliance_cookie(&host, true);
-    let resp = host.send::<Audit>(request("GET", "/audit?db=eu&action=test.viewed&object=object-1", &[("cookie", &cookie)], vec![]));
+    let resp = host.get_as::<Audit>("/audit?db=eu&action=test.viewed&object=object-1", &cookie);
     assert_eq!(resp.status(), 200);
     let html = TestHost::text(&resp);
     assert!(html.contains("object-1") && !html.contains("object-2"), "filtered by object");
     assert_eq!(eu_sql(&host, "SELECT COUNT(*) FROM audit_entries WHERE action = 'audit.viewed'").unwrap()[0].int(0).unwrap(), 1);
     // The entry detail carries an inclusion proof that verifies against its checkpoint.
-    let detail = host.send::<Audit>(request("GET", "/audit/entries/eu/1", &[("cookie", &cookie)], vec![]));
+    let detail = host.get_as::<Audit>("/audit/entries/eu/1", &cookie);
     assert_eq!(detail.status(), 200);
     let d: serde_json::Value = serde_json::from_slice(detail.body()).unwrap();
     let hash = |v: &serde_json::Value| medportal_transparency::parse_hash_hex(v.as_str().unwrap()).unwrap();
@@ -145,7 +145,7 @@ fn the_viewer_needs_a_compliance_officer_with_a_second_factor_and_audits_each_re
     let text = &note[..note.find("\n\n").unwrap() + 1];
     let cp = medportal_transparency::Checkpoint::parse(text).unwrap();
     assert!(medportal_transparency::merkle::verify_inclusion(1, d["tree_size"].as_u64().unwrap(), &hash(&d["leaf"]), &proof, &cp.root));
-    assert_eq!(host.send::<Audit>(request("GET", "/audit/entries/eu/99999", &[("cookie", &cookie)], vec![])).status(), 404);
+    assert_eq!(host.get_as::<Audit>("/audit/entries/eu/99999", &cookie).status(), 404);
 }
 
 #[test]
@@ -209,10 +209,10 @@ fn an_erasure_request_is_decided_once_with_a_second_factor_and_removes_the_perso
     assert_eq!(archive["tables"]["users"][0]["email"], "anna.mueller@example.org");
     // the officer's queue
     assert_eq!(host.get_as::<Audit>("/compliance/dsar", &hcp).status(), 403);
-    let queue = TestHost::text(&host.get_as::<Audit>("/compliance/dsar", &officer));
+    let queue = host.text_as::<Audit>("/compliance/dsar", &officer);
     let at = queue.find("href=\"/compliance/dsar/").expect("listed") + 23;
     let id = queue[at..].split('"').next().unwrap().to_owned();
-    let item = TestHost::text(&host.get_as::<Audit>(&format!("/compliance/dsar/{id}"), &officer));
+    let item = host.text_as::<Audit>(&format!("/compliance/dsar/{id}"), &officer);
     assert!(item.contains("/account/step-up?purpose=sign%3A") && item.contains("%3Aerase%3Adsar"), "{item}");
     let decide = format!("/compliance/dsar/{id}/decide");
     // no assertion, someone else's, another request's or another decision's: refused
@@ -224,7 +224,7 @@ fn an_erasure_request_is_decided_once_with_a_second_factor_and_removes_the_perso
     let done = host.post_form::<Audit>(&decide, &officer, &[("assertion", &good), ("comment", "verified request")]);
     assert_eq!(done.status(), 303, "{}", TestHost::text(&done));
     assert_eq!(host.post_form::<Audit>(&decide, &officer, &[("assertion", &good)]).status(), 409, "decided once");
-    let outcome = TestHost::text(&host.get_as::<Audit>(&format!("/compliance/dsar/{id}"), &officer));
+    let outcome = host.text_as::<Audit>(&format!("/compliance/dsar/{id}"), &officer);
     assert!(outcome.contains("Completed") && outcome.contains("audit_entries") && outcome.contains("Legal duty: audit trail"), "{outcome}");
     assert!(!outcome.contains("erase-me-details-q9"), "what the person wrote is erased");
     // signed out everywhere
@@ -235,11 +235,11 @@ fn an_erasure_request_is_decided_once_with_a_second_factor_and_removes_the_perso
 fn compliance_reports_come_from_configuration_for_compliance_officers_only() {
     let host = TestHost::new();
     let officer = Person::staff("eu-u-cmp-01", &["compliance_officer"]).cookie(&host);
-    let processing = TestHost::text(&host.get_as::<Audit>("/compliance/processing", &officer));
+    let processing = host.text_as::<Audit>("/compliance/processing", &officer);
     for a in compliance::ACTIVITIES {
         assert!(processing.contains(&maud::html! { (a.purpose) }.into_string()), "{}", a.code);
     }
-    let residency = TestHost::text(&host.get_as::<Audit>("/compliance/residency", &officer));
+    let residency = host.text_as::<Audit>("/compliance/residency", &officer);
     assert_eq!(residency.matches("No record outside its home region.").count(), 2, "{residency}");
     for c in compliance::CATEGORIES {
         assert!(residency.contains(&maud::html! { (c.name) }.into_string()), "{}", c.code);

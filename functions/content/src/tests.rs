@@ -111,7 +111,7 @@ fn session_cookie(host: &TestHost, sub: &str, vs: &str) -> String {
 fn hcp_only_items_are_visible_to_verified_hcps_only() {
     let host = seeded();
     let path = "/content/apixaban-aristotle-trial-summary";
-    let get = |cookie: &str| TestHost::text(&host.send::<Content>(request("GET", path, &[("cookie", cookie)], vec![])));
+    let get = |cookie: &str| host.text_as::<Content>(path, cookie);
     let verified = get(&session_cookie(&host, "eu-u-hcp-01", "verified"));
     assert!(verified.contains("target INR 2.0 to 3.0"), "a verified HCP must see the body");
     assert!(verified.contains("Dr. Anna Müller"), "the signed-in person is shown");
@@ -230,7 +230,7 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     assert!(page.contains("Rivaroxaban dosing") && page.contains("15 mg when CrCl") && page.contains("Dr. Klaus Weber"), "{page}");
     assert!(page.contains("https://doi.org/10.1056/NEJMoa1009638"));
     let us = hcp_in(&host, "us-u-hcp-01", "US");
-    let us_page = host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &us)], vec![]));
+    let us_page = host.get_as::<Content>("/content/rivaroxaban-de-dosing", &us);
     assert_eq!(us_page.status(), 404, "an item published only for DE reached a US HCP");
     // (reviewed after every demo item, so it heads the filtered list's first page)
     let listing = "/library/cardiology?type=prescribing_information";
@@ -245,9 +245,9 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     assert!(gov.contains("rivaroxaban-de-dosing"));
     assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "")]).status(), 400);
     assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "label change")]).status(), 303);
-    assert_eq!(host.send::<Content>(request("GET", "/content/rivaroxaban-de-dosing", &[("cookie", &de)], vec![])).status(), 404);
+    assert_eq!(host.get_as::<Content>("/content/rivaroxaban-de-dosing", &de).status(), 404);
     // an HCP cannot reach the workspaces
-    assert_eq!(host.send::<Content>(request("GET", "/author", &[("cookie", &de)], vec![])).status(), 403);
+    assert_eq!(host.get_as::<Content>("/author", &de).status(), 403);
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn a_withdrawal_waits_in_the_outbox_while_the_indexer_fails_and_is_applied_after
     // recovery: the next staff request drains the newest events first (the withdrawal among
     // them); each later one drains a bounded batch more, until nothing is left
     up.store(true, Ordering::SeqCst);
-    let drain = || assert_eq!(host.send::<Content>(request("GET", "/governance", &[("cookie", &admin)], vec![])).status(), 200);
+    let drain = || assert_eq!(host.get_as::<Content>("/governance", &admin).status(), 200);
     drain();
     let first: Vec<(String, String)> = seen.lock().unwrap()[failed..].to_vec();
     assert!(first.iter().any(|(_, b)| b.contains("\"withdraw\"")), "the withdrawal reached search first");
@@ -586,11 +586,11 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     let i = page.find("href=\"/files/").unwrap() + 6;
     let file = page[i..].split('"').next().unwrap().to_owned();
     // staff get it at once; readers only once the item is published for their market
-    let staff_get = host.send::<Content>(request("GET", &file, &[("cookie", &author)], vec![]));
+    let staff_get = host.get_as::<Content>(&file, &author);
     assert_eq!(staff_get.status(), 200);
     assert_eq!(staff_get.headers()["content-type"], "application/pdf");
     assert!(staff_get.headers()["content-disposition"].to_str().unwrap().contains("Leaflet v1.pdf"));
-    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![])).status(), 404);
+    assert_eq!(host.get_as::<Content>(&file, &hcp).status(), 404);
     assert_eq!(host.post_form::<Content>(&format!("{item}/submit"), &author, &[]).status(), 303);
     let review = host.text_as::<Content>(&format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
     let s = review.find("SHA-256 <code>").unwrap() + 14;
@@ -604,17 +604,17 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &admin, &[]).status(), 303);
     // a German HCP sees the download on the item page and gets the exact bytes
     assert!(host.text_as::<Content>("/content/apixaban-de-leaflet", &hcp).contains(&format!("href=\"{file}\"")));
-    let got = host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![]));
+    let got = host.get_as::<Content>(&file, &hcp);
     assert_eq!(got.status(), 200);
     assert_eq!(got.body().as_slice(), pdf.as_slice());
     assert_eq!(got.headers()["cache-control"], "private, no-store");
     // a US HCP (another market), an anonymous visitor, an unverified account: the same 404
-    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp_in(&host, "us-u-hcp-01", "US"))], vec![])).status(), 404);
+    assert_eq!(host.get_as::<Content>(&file, &hcp_in(&host, "us-u-hcp-01", "US")).status(), 404);
     assert_eq!(host.get::<Content>(&file).status(), 404);
     assert_eq!(host.get::<Content>(&format!("{file}?market=DE")).status(), 404);
-    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &session_cookie(&host, "eu-u-hcp-02", "unverified"))], vec![])).status(), 404);
+    assert_eq!(host.get_as::<Content>(&file, &session_cookie(&host, "eu-u-hcp-02", "unverified")).status(), 404);
     assert_eq!(host.get::<Content>("/files/nope").status(), 404);
     // withdrawn: gone for readers at once
     assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "superseded")]).status(), 303);
-    assert_eq!(host.send::<Content>(request("GET", &file, &[("cookie", &hcp)], vec![])).status(), 404);
+    assert_eq!(host.get_as::<Content>(&file, &hcp).status(), 404);
 }

@@ -69,7 +69,7 @@ fn only_verified_hcps_ask() {
     let unverified = Person { ctry: "FR", vs: "unverified", ..Person::hcp("eu-u-hcp-03") }.cookie(&host);
     assert_eq!(host.get_as::<Inquiries>("/inquiries/new", &unverified).status(), 403);
     assert_eq!(submit(&host, &unverified, "k0000000000000000000000000").status(), 403);
-    let form = TestHost::text(&host.get_as::<Inquiries>("/inquiries/new", &anna(&host)));
+    let form = host.text_as::<Inquiries>("/inquiries/new", &anna(&host));
     assert!(form.contains("name=\"key\" value=\"") && form.contains("minimum necessary"));
     // without the CSRF token nothing is written
     let enc = "question=x&product=Eliquis&key=k0000000000000000000000000";
@@ -118,7 +118,7 @@ fn a_resubmitted_form_makes_one_inquiry_with_one_audit_entry_in_the_home_region(
     // a US HCP's counter is the US one
     let maria = Person { rgn: "us", ctry: "US", ..Person::hcp("us-u-hcp-01") }.cookie(&host);
     assert!(reference(&TestHost::text(&submit(&host, &maria, "kccccccccccccccccccccccccc"))).contains("-US-000001"));
-    let mine = TestHost::text(&host.get_as::<Inquiries>("/inquiries", &anna(&host)));
+    let mine = host.text_as::<Inquiries>("/inquiries", &anna(&host));
     assert!(mine.contains(&r1) && mine.contains(&second) && !mine.contains("-US-"));
 }
 
@@ -135,7 +135,7 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     assert_eq!(host.post_form::<Inquiries>(&format!("{thread}/follow-up"), &stranger, &[("body", "mine?")]).status(), 404);
     // the specialist's queue and work
     assert_eq!(host.get_as::<Inquiries>("/mi/queue", &anna(&host)).status(), 403);
-    let queue = TestHost::text(&host.get_as::<Inquiries>("/mi/queue", &eva(&host)));
+    let queue = host.text_as::<Inquiries>("/mi/queue", &eva(&host));
     assert!(queue.contains(&r));
     let mi = format!("/mi/inquiries/{r}");
     assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/assign"), &eva(&host), &[]).status(), 303);
@@ -148,12 +148,12 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     publish_demo_item(&host);
     let answered = host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "Reduce the dose.\n\nSee the SmPC."), ("citations", "apixaban-renal")]);
     assert_eq!(answered.status(), 303, "{}", TestHost::text(&answered));
-    let html = TestHost::text(&host.get_as::<Inquiries>(&thread, &anna(&host)));
+    let html = host.text_as::<Inquiries>(&thread, &anna(&host));
     assert!(html.contains("Response from Medical Information") && html.contains("Reduce the dose."));
     assert!(html.contains("Apixaban in renal impairment") && html.contains("version 3, SHA-256 abcdef012345"));
     assert!(html.contains("unsolicited question"), "the disclaimer");
     assert!(!html.contains("internal-only-remark"), "internal notes stay internal");
-    assert!(TestHost::text(&host.get_as::<Inquiries>(&mi, &eva(&host))).contains("internal-only-remark"));
+    assert!(host.text_as::<Inquiries>(&mi, &eva(&host)).contains("internal-only-remark"));
     // the owner is told by mail, with a link and without the content
     let mail = sql(&host, "db_eu", "SELECT body_text FROM mail_outbox WHERE to_addr = 'anna.mueller@example.org'");
     assert_eq!(mail.len(), 2, "the status change and the answer");
@@ -180,7 +180,7 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     }
     // metrics: one inquiry, answered in time, its medicine and topic on top
     assert_eq!(host.get_as::<Inquiries>("/mi/metrics", &anna(&host)).status(), 403);
-    let metrics = TestHost::text(&host.get_as::<Inquiries>("/mi/metrics", &eva(&host)));
+    let metrics = host.text_as::<Inquiries>("/mi/metrics", &eva(&host));
     assert!(metrics.contains("<dd>1</dd>") && metrics.contains("100 %") && metrics.contains("<svg"), "{metrics}");
     assert!(metrics.contains(">eliquis</text>") && metrics.contains(">Dosing and administration</text>"));
     // accessible charts: title and description with every figure, and the figures as a table
@@ -234,15 +234,15 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     assert_eq!(host.post_form::<Inquiries>(&format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "The blister was cracked and two tablets were broken.")]).status(), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT kind FROM pv_cases ORDER BY rowid"), ["adverse_event", "product_complaint"]);
     // the specialist sees why it was flagged; the PV role works the cases, nobody else
-    let work = TestHost::text(&host.get_as::<Inquiries>(&format!("/mi/inquiries/{r}"), &eva(&host)));
+    let work = host.text_as::<Inquiries>(&format!("/mi/inquiries/{r}"), &eva(&host));
     assert!(work.contains("Safety screening") && work.contains("Event term: <q>nosebleed</q>") && work.contains("Patient mention: <q>my patient</q>"), "{work}");
     let petra = Person::staff("eu-u-pv-01", &["pv_officer"]).cookie(&host);
     assert_eq!(host.get_as::<Inquiries>("/pv/cases", &eva(&host)).status(), 403);
     assert_eq!(host.get_as::<Inquiries>("/pv/cases", &anna(&host)).status(), 403);
-    let list = TestHost::text(&host.get_as::<Inquiries>("/pv/cases", &petra));
+    let list = host.text_as::<Inquiries>("/pv/cases", &petra);
     assert!(list.contains(&r) && list.contains("Adverse event") && list.contains("Product complaint"));
     let id = sql(&host, "db_eu", "SELECT id FROM pv_cases WHERE kind = 'adverse_event'").remove(0);
-    let case = TestHost::text(&host.get_as::<Inquiries>(&format!("/pv/cases/{id}"), &petra));
+    let case = host.text_as::<Inquiries>(&format!("/pv/cases/{id}"), &petra);
     assert!(case.contains("eu-u-hcp-01") && case.contains("my patient") && case.contains("pv-canary-4k") && case.contains("2026-12-28T10:00:00Z"), "{case}");
     assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
     assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
@@ -261,7 +261,7 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
     let host = TestHost::new();
     let r = reference(&TestHost::text(&submit(&host, &anna(&host), "koffoffoffoffoffoffoffoff1")));
     let mi = format!("/mi/inquiries/{r}");
-    assert!(TestHost::text(&host.get_as::<Inquiries>(&mi, &eva(&host))).contains("Mark as off-label (unsolicited)"));
+    assert!(host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Mark as off-label (unsolicited)"));
     assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &anna(&host), &[("use", "x")]).status(), 403);
     assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "  ")]).status(), 400);
     assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children under 12")]).status(), 303);
@@ -269,7 +269,7 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
     assert_eq!(sql(&host, "db_eu", "SELECT use_asked || ' ' || marked_by FROM inquiry_off_label"), ["Apixaban in children under 12 eu-u-mis-01"]);
     assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_entries WHERE action = 'inquiry.off_label'"), ["unsolicited"]);
     assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "There are limited data.")]).status(), 303);
-    let letter = TestHost::text(&host.get_as::<Inquiries>(&format!("/inquiries/{r}"), &anna(&host)));
+    let letter = host.text_as::<Inquiries>(&format!("/inquiries/{r}"), &anna(&host));
     assert!(letter.contains("You asked about a use of this medicine that is not approved: Apixaban in children under 12."), "{letter}");
     assert!(letter.contains("Approved indications") && letter.contains("non-valvular atrial fibrillation"));
     assert!(letter.contains("Important safety information") && letter.contains("risk of bleeding"));
@@ -279,7 +279,7 @@ fn an_off_label_request_is_recorded_and_every_letter_carries_the_statement_indic
     // the follow-up and the next answer stay in the same record
     assert_eq!(host.post_form::<Inquiries>(&format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "And in adolescents?")]).status(), 303);
     assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "No data either.")]).status(), 303);
-    let letter = TestHost::text(&host.get_as::<Inquiries>(&format!("/inquiries/{r}"), &anna(&host)));
+    let letter = host.text_as::<Inquiries>(&format!("/inquiries/{r}"), &anna(&host));
     assert_eq!(letter.matches("You asked about a use of this medicine").count(), 2, "every letter");
     let audit = sql(&host, "db_eu", "SELECT action FROM audit_entries WHERE object = (SELECT id FROM inquiries) ORDER BY seq");
     for a in ["inquiry.submitted", "inquiry.off_label", "inquiry.answered", "inquiry.follow_up"] {

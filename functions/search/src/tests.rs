@@ -1,8 +1,8 @@
 use super::*;
-use medportal_auth::{KeySet, SessionClaims, token};
+use medportal_auth::testing::Person;
 use medportal_core::ports::{BlobStore, SqlStore};
 use medportal_core::{Config, Platform, Region, StoreKind, StoreName};
-use medportal_native::testing::{TestHost, request};
+use medportal_native::testing::{CSRF, TestHost, request};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "test-search-index-token-0123456789";
@@ -73,26 +73,13 @@ fn seeded() -> TestHost {
     h
 }
 
+/// A session in `country` (its region's test person with `roles`), named Dr. Test.
 fn session(roles: &[&str], verified: bool, country: &str, mfa: bool) -> String {
-    let now = time::OffsetDateTime::now_utc();
     let region = Region::for_country(country);
-    let claims = SessionClaims {
-        iss: token::ISSUER.into(),
-        aud: token::AUDIENCE.into(),
-        sub: format!("{}-u-test-{}", region.code(), roles.join("-")),
-        jti: "0123456789abcdefghjkmnpqrs".into(),
-        rgn: region.code().into(),
-        ctry: country.into(),
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-        vs: if verified { "verified" } else { "unverified" }.into(),
-        name: "Dr. Test".into(),
-        csrf: "csrf-secret-0123456789abcdef".into(),
-        auth_time: now.unix_timestamp(),
-        mfa,
-    };
-    let keys = KeySet::from_config(&config()).unwrap();
-    let (t, _) = pollster::block_on(token::issue(&medportal_core::ports::dalek::Dalek, &keys, claims, now)).unwrap();
-    format!("__Host-mp_session={t}")
+    let sub = format!("{}-u-test-{}", region.code(), roles.join("-"));
+    let vs = if verified { "verified" } else { "unverified" };
+    let who = Person { sub: &sub, rgn: region.code(), ctry: country, roles, vs, name: "Dr. Test", mfa };
+    who.cookie_signed(&medportal_core::ports::dalek::Dalek, &config(), time::OffsetDateTime::now_utc())
 }
 
 fn get(host: &TestHost, path: &str, cookie: Option<&str>) -> (u16, String) {
@@ -435,13 +422,13 @@ fn admin_page_needs_the_policy_action_and_rebuild_needs_csrf() {
     let ct = ("content-type", "application/x-www-form-urlencoded");
     let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin)], form("wrong"));
     assert_eq!(resp.status(), 403);
-    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin), ("origin", "https://evil.example")], form("csrf-secret-0123456789abcdef"));
+    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin), ("origin", "https://evil.example")], form(CSRF));
     assert_eq!(resp.status(), 403);
-    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &session(&["hcp"], true, "DE", false))], form("csrf-secret-0123456789abcdef"));
+    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &session(&["hcp"], true, "DE", false))], form(CSRF));
     assert_eq!(resp.status(), 403);
     let before = rows(&h, "eu", "SELECT seq FROM audit_entries WHERE action = 'search.index.rebuild'").len();
     assert_eq!(before, 0);
-    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin)], form("csrf-secret-0123456789abcdef"));
+    let resp = send(&h, "POST", "/admin/search/rebuild", &[ct, ("cookie", &admin)], form(CSRF));
     assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
     assert_eq!(resp.headers()["location"], "/admin/search?rebuilt=global-en");
     let (_, html) = get(&h, "/admin/search?rebuilt=global-en", Some(&admin));
@@ -537,7 +524,7 @@ fn an_hcp_only_body_does_not_change_what_anonymous_visitors_see() {
     }
     // rebuilding keeps the view: same answers
     let admin = session(&["admin"], true, "DE", true);
-    let resp = send(&secret, "POST", "/admin/search/rebuild", &[("content-type", "application/x-www-form-urlencoded"), ("cookie", &admin)], b"csrf=csrf-secret-0123456789abcdef&index=global-en".to_vec());
+    let resp = send(&secret, "POST", "/admin/search/rebuild", &[("content-type", "application/x-www-form-urlencoded"), ("cookie", &admin)], format!("csrf={CSRF}&index=global-en").into_bytes());
     assert_eq!(resp.status(), 303, "{}", TestHost::text(&resp));
     assert!(!get(&secret, "/search?q=zelnoravimeb", None).1.contains("verified healthcare professionals only"));
     assert!(get(&secret, "/search?q=confidential", None).1.contains("1 further result"));

@@ -3,8 +3,9 @@
 //! Signed with the test host's dev keys at its clock, exactly as identity issues them; every
 //! session carries the CSRF secret `TestHost::post_form` sends.
 
-use medportal_core::Platform;
-use medportal_core::ports::Clock;
+use medportal_core::ports::{Clock, Signatures};
+use medportal_core::{Config, Platform};
+use time::OffsetDateTime;
 use medportal_native::testing::{CSRF, TestHost};
 
 use crate::step_up::{self, Assertion};
@@ -46,7 +47,11 @@ impl<'a> Person<'a> {
 
     /// The `cookie` header value of a fresh session for this person.
     pub fn cookie(&self, host: &TestHost) -> String {
-        let now = host.platform.now();
+        self.cookie_signed(host.platform.signatures(), &host.config, host.platform.now())
+    }
+
+    /// The same without a test host: signed by `signatures` with `config`'s keys at `now`.
+    pub fn cookie_signed<S: Signatures>(&self, signatures: &S, config: &Config, now: OffsetDateTime) -> String {
         let claims = SessionClaims {
             iss: token::ISSUER.into(),
             aud: token::AUDIENCE.into(),
@@ -61,7 +66,8 @@ impl<'a> Person<'a> {
             auth_time: now.unix_timestamp(),
             mfa: self.mfa,
         };
-        let (t, _) = pollster::block_on(token::issue(host.platform.signatures(), &keys(host), claims, now)).expect("test session");
+        let keys = KeySet::from_config(config).expect("the test configuration's keys");
+        let (t, _) = pollster::block_on(token::issue(signatures, &keys, claims, now)).expect("test session");
         format!("{SESSION_COOKIE}={t}")
     }
 
@@ -70,10 +76,7 @@ impl<'a> Person<'a> {
     pub fn step_up(&self, host: &TestHost, purpose: &str, id: &str) -> String {
         let exp = host.platform.now().unix_timestamp() + 300;
         let a = Assertion { id: id.into(), sub: self.sub.into(), rgn: self.rgn.into(), name: self.name.into(), purpose: purpose.into(), exp };
-        pollster::block_on(step_up::issue(host.platform.signatures(), &keys(host), &a)).expect("test assertion")
+        let keys = KeySet::from_config(&host.config).expect("the test host's dev keys");
+        pollster::block_on(step_up::issue(host.platform.signatures(), &keys, &a)).expect("test assertion")
     }
-}
-
-fn keys(host: &TestHost) -> KeySet {
-    KeySet::from_config(&host.config).expect("the test host's dev keys")
 }
