@@ -10,38 +10,16 @@
 // Run: node --test tests/browser/governance.test.mjs  (after make build-dev spin-cli migrate-cli)
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { chromium } from "playwright-core";
-import { startBareHost } from "../contract/hosts.mjs";
 import { totp, DEMO_TOTP } from "../contract/browser.mjs";
-import { DEV_SEARCH_INDEX_TOKEN, importLibrary } from "../workerd/search-seed.mjs";
+import { REVIEWERS, day } from "../contract/staff.mjs";
+import { HOSTS, follow, launchChromium, newProfile, startPortal } from "./browser.mjs";
 
-const HOSTS = (process.env.MEDPORTAL_BROWSER_HOSTS ?? "workerd,spin").split(",").filter(Boolean);
 const LIMIT = { timeout: 240_000 };
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
-const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-function chromiumPath() {
-  const found = [process.env.CHROMIUM_BIN, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) => p && existsSync(p));
-  if (!found) throw new Error("Chromium not found: run `make chromium` (apt-get install chromium) or set CHROMIUM_BIN");
-  return found;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  browser = await launchChromium();
 }, LIMIT);
 after(async () => browser?.close());
 
@@ -49,29 +27,12 @@ for (const hostName of HOSTS) {
   describe(`governed publication on ${hostName}`, () => {
     let portal, origin;
     before(async () => {
-      for (let attempt = 0; !portal; attempt++) {
-        const port = await freePort();
-        origin = `http://127.0.0.1:${port}`;
-        try {
-          portal = await startBareHost(hostName, { dev_mode: "true", public_origin: origin }, { port });
-        } catch (e) {
-          if (attempt >= 2) throw e;
-        }
-      }
-      await importLibrary(portal.url, DEV_SEARCH_INDEX_TOKEN);
+      ({ portal, origin } = await startPortal(hostName));
     }, LIMIT);
     after(() => portal?.stop());
 
-    /** A fresh profile without JavaScript; HTTP errors other than `allowed` are problems. */
-    async function person() {
-      const context = await browser.newContext({ javaScriptEnabled: false, baseURL: origin, locale: "en-US" });
-      const page = await context.newPage();
-      const problems = [];
-      page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`));
-      return { context, page, problems };
-    }
-    /** Clicks `selector` and waits for the page it leads to. */
-    const follow = (page, selector, url) => Promise.all([page.waitForURL(url, { waitUntil: "load" }), page.click(selector)]);
+    /** A fresh profile without JavaScript; HTTP errors are problems. */
+    const person = () => newProfile(browser, origin, { javaScriptEnabled: false });
 
     /** Signs `email` in with the emailed link (from the dev outbox); staff add a TOTP code. */
     async function signIn(email, staff) {
@@ -121,7 +82,7 @@ for (const hostName of HOSTS) {
       assert.match(await author.page.locator("main p.lead").innerText(), /In review, version 1/);
 
       // each reviewer re-authenticates with a fresh code and signs
-      for (const [discipline, email] of [["medical", "jan.devries@example.org"], ["legal", "sarah.johnson@example.org"], ["regulatory", "klaus.weber@example.org"]]) {
+      for (const [discipline, email] of REVIEWERS) {
         const r = await signIn(email, true);
         await r.page.goto(`/review/${id}`);
         await follow(r.page, `main a[href*="/account/step-up"][href*="%3A${discipline}"]`, "**/account/step-up**");

@@ -16,12 +16,8 @@
 // Run: make test-browser   (or: node --test tests/browser/  after make build-dev spin-cli)
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { chromium } from "playwright-core";
-import { startBareHost } from "../contract/hosts.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
-import { DEV_SEARCH_INDEX_TOKEN, importLibrary } from "../workerd/search-seed.mjs";
+import { HOSTS, follow, launchChromium, newProfile, startPortal } from "./browser.mjs";
 
 const HCP_ITEM = "/content/apixaban-aristotle-trial-summary";
 const HCP_BODY = "target INR 2.0 to 3.0"; // a sentence of that item's full text, never shown gated
@@ -29,39 +25,16 @@ const HCP_BODY = "target INR 2.0 to 3.0"; // a sentence of that item's full text
 const NPIS = { js: "1234567893", nojs: "4444444440" };
 const MAX_FIRST_STEP_FIELDS = 4;
 
-function chromiumPath() {
-  const candidates = [process.env.CHROMIUM_BIN, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
-  const found = candidates.find((p) => p && existsSync(p));
-  if (!found) throw new Error("Chromium not found: run `make chromium` (apt-get install chromium) or set CHROMIUM_BIN");
-  return found;
-}
-
-/** A port that was free a moment ago (the portal's public origin must name it: mail links). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 // Bounds a hung browser or portal (each journey takes a few seconds).
 const LIMIT = { timeout: 120_000 };
 
-const HOSTS = (process.env.MEDPORTAL_BROWSER_HOSTS ?? "workerd,spin").split(",").filter(Boolean);
 let browser, nppes, origin;
 const timings = {};
 
 before(async () => {
   const t0 = performance.now();
   nppes = await startFakeNppes();
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
   timings.start_browser = Math.round(performance.now() - t0);
 }, LIMIT);
 
@@ -71,43 +44,15 @@ after(async () => {
   if (Object.keys(timings).length) console.log(`browser journey timings (ms): ${JSON.stringify(timings)}`);
 });
 
-/** The portal on `host`, serving at a port its public origin names (mail links carry it). */
+/** The portal on `host` with the fake registry behind the NPI check. */
 async function startPortalOn(host) {
-  let portal;
-  for (let attempt = 0; !portal; attempt++) {
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    try {
-      portal = await startBareHost(host, { dev_mode: "true", public_origin: origin, npi_registry_url: nppes.url }, { port });
-    } catch (e) {
-      if (attempt >= 2) throw e; // the port was taken in between: try another
-    }
-  }
-  // The demo library goes through content's publishing use cases (as on every host).
-  await importLibrary(portal.url, DEV_SEARCH_INDEX_TOKEN);
-  return portal;
+  const started = await startPortal(host, { npi_registry_url: nppes.url });
+  origin = started.origin;
+  return started.portal;
 }
 
 /** A fresh browser profile; records console errors, page errors and failed requests. */
-async function newPage(javaScriptEnabled) {
-  const context = await browser.newContext({ javaScriptEnabled, baseURL: origin, locale: "en-US" });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()} (${m.location().url || page.url()})`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message} (${page.url()})`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on("response", (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
-  });
-  return { context, page, problems };
-}
-
-/** Clicks `selector` and waits until the page it leads to has loaded. */
-async function follow(page, selector, urlPattern) {
-  await Promise.all([page.waitForURL(urlPattern, { waitUntil: "load" }), page.click(selector)]);
-}
+const newPage = (javaScriptEnabled) => newProfile(browser, origin, { javaScriptEnabled, strict: true });
 
 const text = (page, selector) => page.locator(selector).innerText();
 

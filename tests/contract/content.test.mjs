@@ -10,17 +10,10 @@ import { test, describe, before, after } from "node:test";
 import { request as httpRequest } from "node:http";
 import assert from "node:assert/strict";
 import { startHost } from "./hosts.mjs";
-import { csrfOf, emailSignIn, staffSignIn, totp, DEMO_TOTP } from "./browser.mjs";
+import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
-const REVIEWERS = [
-  ["medical", "jan.devries@example.org"],
-  ["legal", "sarah.johnson@example.org"],
-  ["regulatory", "klaus.weber@example.org"],
-];
-const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const step = () => Math.floor(Date.now() / 30_000);
-const unescape = (s) => s.replaceAll("&amp;", "&");
 
 /** Waits until the TOTP time step is past `s` (a reviewer's next code must be newer). */
 async function stepAfter(s) {
@@ -49,53 +42,26 @@ const hits = (html) => [...html.matchAll(/to=%2Fcontent%2F([\w-]+)&/g)].map((m) 
 
 for (const name of HOSTS) {
   describe(`content governance on ${name}`, { timeout: 600_000 }, () => {
-    let host, author, admin, hcpDe, hcpUs;
-    const reviewers = {};
+    let host, author, admin, hcpDe, hcpUs, reviewers;
     const run = Date.now().toString(36);
     const slug = `ct-rivaroxaban-${run}`;
     let id;
 
     before(async () => {
       host = await startHost(name);
-      author = await staffSignIn(host, "sophie.martin@example.org");
-      admin = await staffSignIn(host, "tom.obrien@example.org");
-      for (const [d, email] of REVIEWERS) reviewers[d] = await staffSignIn(host, email);
-      hcpDe = await emailSignIn(host, "anna.mueller@example.org");
-      hcpUs = await emailSignIn(host, "maria.garcia@example.org");
+      ({ author, admin, reviewers, hcpDe, hcpUs } = await signInTeam(host));
     });
     after(async () => host?.stop());
 
-    const csrf = async (b, path) => csrfOf(await (await b.get(path)).text());
     const item = () => `/author/${id}`;
     const state = async () => (await (await author.get(item())).text()).match(/<p class="lead">([^,]+), version (\d+)/).slice(1);
-
-    /** A reviewer re-authenticates at identity for `discipline` and gets the assertion. */
-    async function stepUp(discipline) {
-      const b = reviewers[discipline];
-      const review = await (await b.get(`/review/${id}`)).text();
-      const link = unescape(review.match(new RegExp(`href="(/account/step-up\\?[^"]*%3A${discipline}[^"]*)"`))[1]);
-      const form = await b.get(link);
-      assert.equal(form.status, 200, await form.clone().text());
-      const html = await form.text();
-      const purpose = html.match(/name="purpose" value="([^"]+)"/)[1];
-      const ret = html.match(/name="return" value="([^"]+)"/)[1];
-      const res = await b.post("/account/step-up", { csrf: csrfOf(html), purpose, return: ret, code: totp(DEMO_TOTP, 1) });
-      const page = await res.text();
-      assert.equal(res.status, 200, page);
-      return { action: page.match(/<form method="post" action="([^"]+)"/)[1], assertion: page.match(/name="assertion" value="([^"]+)"/)[1], csrf: csrfOf(page) };
-    }
 
     let lastSign = 0;
     /** All three disciplines sign the head version; returns the assertions used. */
     async function signAll() {
       await stepAfter(lastSign);
       const used = {};
-      for (const [d] of REVIEWERS) {
-        const a = await stepUp(d);
-        const res = await reviewers[d].post(a.action, { csrf: a.csrf, assertion: a.assertion, comment: `${d} ok` });
-        assert.equal(res.status, 303, await res.text());
-        used[d] = a;
-      }
+      for (const [d] of REVIEWERS) used[d] = await sign(reviewers[d], id, d, `${d} ok`);
       // the codes used were at most one step ahead of now: the next ones must be newer
       lastSign = step();
       return used;
@@ -112,9 +78,7 @@ for (const name of HOSTS) {
 
     test("draft → three signatures → published; expired at once, so never shown; re-review; an edit voids the approval; replays refused; published for DE only", async () => {
       // draft (expiring today: published, it is expired at once)
-      const created = await author.post("/author", { csrf: await csrf(author, "/author"), slug, language: "en", type: "prescribing_information", ...draft(day(0)) });
-      assert.equal(created.status, 303, await created.text());
-      id = created.headers.get("location").split("/").pop();
+      id = await createItem(author, { slug, language: "en", type: "prescribing_information", ...draft(day(0)) });
       assert.deepEqual(await state(), ["Draft", "1"]);
       // not approved: publishing is refused, the HCP sees nothing
       assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 409);
@@ -199,9 +163,7 @@ for (const name of HOSTS) {
 
     test("with the indexer unreachable a publish waits in the outbox and reaches search after recovery", async () => {
       const slugB = `ct-outbox-${run}`;
-      const created = await author.post("/author", { csrf: await csrf(author, "/author"), slug: slugB, language: "en", type: "faq_answer", ...draft(day(365), { title: `Outbox probe ${run}x` }) });
-      assert.equal(created.status, 303, await created.text());
-      id = created.headers.get("location").split("/").pop();
+      id = await createItem(author, { slug: slugB, language: "en", type: "faq_answer", ...draft(day(365), { title: `Outbox probe ${run}x` }) });
       assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
       await signAll();
       // published while the indexer is down (the request names a dead port as its origin)

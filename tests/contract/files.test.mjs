@@ -9,49 +9,34 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startHost } from "./hosts.mjs";
-import { csrfOf, emailSignIn, staffSignIn, totp, DEMO_TOTP } from "./browser.mjs";
+import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
-const REVIEWERS = [
-  ["medical", "jan.devries@example.org"],
-  ["legal", "sarah.johnson@example.org"],
-  ["regulatory", "klaus.weber@example.org"],
-];
-const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const unescape = (s) => s.replaceAll("&amp;", "&");
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
 const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 
 for (const name of HOSTS) {
   describe(`content files on ${name}`, { timeout: 300_000 }, () => {
-    let host, author, admin, hcpDe, hcpUs;
-    const reviewers = {};
+    let host, author, admin, hcpDe, hcpUs, reviewers;
     const run = Date.now().toString(36);
     const slug = `ct-files-${run}`;
     let id;
 
     before(async () => {
       host = await startHost(name);
-      author = await staffSignIn(host, "sophie.martin@example.org");
-      admin = await staffSignIn(host, "tom.obrien@example.org");
-      for (const [d, email] of REVIEWERS) reviewers[d] = await staffSignIn(host, email);
-      hcpDe = await emailSignIn(host, "anna.mueller@example.org");
-      hcpUs = await emailSignIn(host, "maria.garcia@example.org");
+      ({ author, admin, reviewers, hcpDe, hcpUs } = await signInTeam(host));
     });
     after(async () => host?.stop());
 
     const item = () => `/author/${id}`;
-    const csrf = async (b, path) => csrfOf(await (await b.get(path)).text());
     const attach = async (name, data) => author.upload(`${item()}/files`, { csrf: await csrf(author, item()) }, { field: "file", name, type: "application/pdf", data });
 
     test("attach (type, size and scan checked) → sign → publish → streamed to readers of the item only", async () => {
-      const created = await author.post("/author", {
-        csrf: await csrf(author, "/author"), slug, language: "en", type: "prescribing_information",
+      id = await createItem(author, {
+        slug, language: "en", type: "prescribing_information",
         title: `Apixaban leaflet ${run}`, summary: "The leaflet.", body: "See the attached leaflet.",
         area: "cardiology", audience: "hcp", markets: "DE", reviewed_on: day(-1), expires_on: day(365),
       });
-      assert.equal(created.status, 303, await created.text());
-      id = created.headers.get("location").split("/").pop();
 
       // the type comes from the bytes (declared application/pdf, named .pdf: still HTML)
       const html = await attach("leaflet.pdf", Buffer.from("<html><script>alert(1)</script></html>"));
@@ -85,19 +70,7 @@ for (const name of HOSTS) {
 
       // medical, legal and regulatory sign (step-up with a TOTP code each), then publish
       assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
-      for (const [d] of REVIEWERS) {
-        const b = reviewers[d];
-        const review = await (await b.get(`/review/${id}`)).text();
-        const link = unescape(review.match(new RegExp(`href="(/account/step-up\\?[^"]*%3A${d}[^"]*)"`))[1]);
-        const form = await (await b.get(link)).text();
-        const up = await b.post("/account/step-up", {
-          csrf: csrfOf(form), purpose: form.match(/name="purpose" value="([^"]+)"/)[1], return: form.match(/name="return" value="([^"]+)"/)[1], code: totp(DEMO_TOTP, 1),
-        });
-        const signPage = await up.text();
-        assert.equal(up.status, 200, signPage);
-        const signed = await b.post(signPage.match(/<form method="post" action="([^"]+)"/)[1], { csrf: csrfOf(signPage), assertion: signPage.match(/name="assertion" value="([^"]+)"/)[1], comment: "ok" });
-        assert.equal(signed.status, 303, await signed.text());
-      }
+      for (const [d] of REVIEWERS) await sign(reviewers[d], id, d, "ok");
       assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 303);
 
       // the German HCP sees the download and gets the exact bytes, never cached by others
