@@ -5,8 +5,8 @@
 
 use medportal_core::ports::{Clock, Signatures};
 use medportal_core::{Config, Platform};
-use time::OffsetDateTime;
 use medportal_native::testing::{CSRF, TestHost};
+use time::OffsetDateTime;
 
 use crate::step_up::{self, Assertion};
 use crate::{KeySet, SESSION_COOKIE, SessionClaims, token};
