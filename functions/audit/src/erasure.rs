@@ -73,7 +73,7 @@ pub static RULES: &[Rule] = &[
     // An inquiry that opened a pharmacovigilance case is kept with its thread and the case
     // (`PvDuty`): the inquiry rules below erase all but those.
     Rule { table: "pv_cases", rows: "reporter = ?1", columns: "id, inquiry_id, kind, status, market, received_at, forward_due_at, expedited_due_at", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::None },
-    Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, received_at", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::Only("id") },
+    Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::Only("id") },
     Rule { table: "inquiry_messages", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1)", columns: "inquiry_id, kind, body, citations, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
     Rule { table: "inquiry_form_keys", rows: "user_id = ?1", columns: "inquiry_id, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
     Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Delete, pv: PvDuty::Except("id") },
@@ -147,8 +147,13 @@ pub async fn export<P: Platform>(ctx: &Ctx<'_, P>, region: Region, user_id: &str
     let email = email_of(ctx, region, user_id).await?;
     let mut tables = Map::new();
     for rule in RULES {
+        // Access covers everything held, kept under a duty or not: a table's first rule
+        // exports all of the person's rows (`rows`, not narrowed by the duty), once.
+        if tables.contains_key(rule.table) {
+            continue;
+        }
         let cols: Vec<&str> = rule.columns.split(", ").collect();
-        let rows = sql.query(&format!("SELECT {} FROM {} WHERE {}", rule.columns, rule.table, rule.filter()), &params(rule, user_id, &email)).await?;
+        let rows = sql.query(&format!("SELECT {} FROM {} WHERE {}", rule.columns, rule.table, rule.rows), &params(rule, user_id, &email)).await?;
         let rows: Vec<Value> = rows.iter().map(|r| Value::Object(cols.iter().zip(&r.0).map(|(c, v)| ((*c).to_owned(), value(v))).collect())).collect();
         tables.insert(rule.table.to_owned(), Value::Array(rows));
     }
@@ -286,5 +291,15 @@ mod tests {
                 ("inquiries", "erased", ids(&["inq-plain"])),
             ]
         );
+        // The person's access export holds both inquiries and both threads, kept or not.
+        let archive = pollster::block_on(export(&ctx, eu, uid)).unwrap();
+        let listed = |table: &str, col: &str| -> Vec<&str> {
+            let mut v: Vec<&str> = archive["tables"][table].as_array().unwrap().iter().map(|r| r[col].as_str().unwrap()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(listed("inquiries", "id"), ["inq-case", "inq-plain"]);
+        assert_eq!(listed("inquiry_messages", "inquiry_id"), ["inq-case", "inq-plain"]);
+        assert_eq!(archive["tables"]["inquiries"][0]["market"], "DE");
     }
 }
