@@ -81,6 +81,10 @@ impl Entry {
     pub fn first_series(&self) -> Option<&str> {
         self.series.iter().map(|(s, _)| s.as_str()).min()
     }
+    /// The item's position in series `id`, if it is placed there.
+    pub fn position_in(&self, id: &str) -> Option<i64> {
+        self.series.iter().find(|(s, _)| s == id).map(|&(_, p)| p)
+    }
 }
 
 /// The live table of one generation.
@@ -120,13 +124,6 @@ impl Snapshot {
     }
     pub fn titles_public(&self, market: &str) -> bool {
         self.titles_public.iter().rev().find(|(m, _)| m == market).is_none_or(|&(_, shown)| shown)
-    }
-    /// The live items of series `id`, in their order (position, then item id).
-    pub fn series_parts(&self, id: &str) -> Vec<String> {
-        let mut parts: Vec<(i64, &str)> =
-            self.entries.iter().flat_map(|e| e.series.iter().filter(|(s, _)| s == id).map(move |(_, p)| (*p, e.item_id.as_str()))).collect();
-        parts.sort_unstable();
-        parts.into_iter().map(|(_, i)| i.to_owned()).collect()
     }
     /// Series `id`'s title in `language`, else in English, else in the first language by code.
     pub fn series_title(&self, id: &str, language: &str) -> Option<String> {

@@ -108,10 +108,12 @@ async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Op
     })
 }
 
-/// The visible parts of a series in `language`, in order (from the live table).
+/// The visible parts of a series in `language`, in order (position, then item id; from the
+/// live table).
 fn series_parts<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, series_id: &str, language: &str) -> Vec<Listed> {
-    let ids = viewer.live.series_parts(series_id);
-    listed_by_ids(ctx, viewer, &ids).into_iter().filter(|l| l.language == language).collect()
+    let found = library::visible_entries(ctx, viewer, Some(language), &|e| e.position_in(series_id).is_some());
+    let found = library::sorted(found, &|a, b| a.position_in(series_id).cmp(&b.position_in(series_id)).then_with(|| a.item_id.cmp(&b.item_id)));
+    found.into_iter().map(|e| library::listed(e, viewer)).collect()
 }
 
 async fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry) -> Result<Option<SeriesNav>> {
