@@ -371,10 +371,11 @@ mod tests {
         assert_eq!(verdict_of(b"stream: OK\n"), Verdict::Clean);
         assert_eq!(verdict_of(b"OK"), Verdict::Clean);
         assert_eq!(verdict_of(b"stream: Win.Test.EICAR_HDB-1 FOUND\n"), Verdict::Infected("Win.Test.EICAR_HDB-1".into()));
-        // a signature name is cut to printable ASCII; none given is still a refusal
+        // a signature name is cut to printable ASCII; a name with none left is still a refusal
         assert_eq!(verdict_of(b"stream: <b>x y</b> FOUND"), Verdict::Infected("<b>xy</b>".into()));
-        assert_eq!(verdict_of(b"stream:  FOUND"), Verdict::Infected("unnamed".into()));
-        for body in [&b"stream: Can't allocate memory ERROR"[..], b"", b"OKAY", b"{\"status\":\"clean\"}", b"\xff\xfe"] {
+        assert_eq!(verdict_of("stream: \u{e9} FOUND".as_bytes()), Verdict::Infected("unnamed".into()));
+        // clamd's errors, a reply without a name, anything else: no verdict
+        for body in [&b"stream: Can't allocate memory ERROR"[..], b"stream:  FOUND", b"", b"OKAY", b"{\"status\":\"clean\"}", b"\xff\xfe"] {
             assert!(matches!(verdict_of(body), Verdict::Unavailable(_)), "{}", String::from_utf8_lossy(body));
         }
     }
