@@ -101,10 +101,16 @@ pub mod content {
     /// Files attached to items: the upload (staff, multipart) and the download (readers
     /// allowed to read the item; never a bucket URL).
     pub const AUTHOR_FILES: &str = "/author/{id}/files";
+    /// Removing a file from a draft (form field `file`: its id).
+    pub const AUTHOR_FILES_REMOVE: &str = "/author/{id}/files/remove";
     pub const FILE: &str = "/files/{id}";
     pub fn author_files(id: &str) -> String {
         format!("/author/{id}/files")
     }
+    pub fn author_files_remove(id: &str) -> String {
+        format!("/author/{id}/files/remove")
+    }
+
     pub fn file(id: &str) -> String {
         format!("/files/{id}")
     }

@@ -1,19 +1,49 @@
 // Files attached to content items (issue 13, item 7) on every host: an author attaches files to
 // a draft (multipart, as the form without JavaScript sends it); the type is sniffed from the
 // bytes and refused outside PDF/PNG/JPEG, an oversized file is refused, a file carrying the
-// EICAR test signature is refused by the scan and never stored; once the item is signed by
+// EICAR test signature is refused by the scan (the production HTTP scanner adapter against a
+// fake scanning service) and never stored, a scanner failure leaves the file pending; a draft's
+// file can be removed (never a published version's), an upload over the request limit gets an
+// HTML page saying what to do; once the item is signed by
 // medical, legal and regulatory reviewers and published for DE, `/files/{id}` streams the exact
 // bytes to a verified HCP of DE and to staff, and answers 404 to an HCP of another market, to
 // anonymous visitors and after a withdrawal. No bucket URL appears anywhere.
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/files.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { startHost } from "./hosts.mjs";
 import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
 const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+/** A multipart upload of `data` through node:http, its body sent in 64 KiB chunks as a browser
+ * streams it; resolves to the answer once it has ended ({ status, type, text }), whatever
+ * becomes of the rest of the body (a host may stop reading it once it has refused it). */
+function rawUpload(url, path, data) {
+  const boundary = `----medportal${Date.now()}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+    data,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const headers = { "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked" };
+    const req = request({ host: u.hostname, port: u.port, method: "POST", path, headers, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => (clearTimeout(timer), req.destroy(), resolve({ status: res.statusCode, type: res.headers["content-type"] ?? "", text })));
+    });
+    const timer = setTimeout(() => (req.destroy(), reject(new Error("no answer within 20 s"))), 20_000);
+    req.on("error", () => {});
+    for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.subarray(at, at + 64 * 1024));
+    req.end();
+  });
+}
 
 for (const name of HOSTS) {
   describe(`content files on ${name}`, { timeout: 300_000 }, () => {
@@ -51,6 +81,30 @@ for (const name of HOSTS) {
       const infected = await attach("infected.pdf", Buffer.concat([PDF, Buffer.from(EICAR)]));
       assert.equal(infected.status, 400);
       assert.match(await infected.text(), /The malware scan refused this file/);
+      // that verdict came from the deployment's scanning service (the production adapter),
+      // sent the bytes with its bearer token
+      const seen = host.scanner.requests.at(-1);
+      assert.equal(seen.auth, `Bearer ${host.scanner.token}`);
+      assert.equal(seen.bytes, PDF.length + EICAR.length);
+      // the service failing gives no verdict: the file is kept but stays pending (fails closed)
+      const fault = await attach("fault.pdf", Buffer.concat([PDF, Buffer.from("SCANNER-FAULT")]));
+      assert.equal(fault.status, 303, await fault.text());
+      const pending = await (await author.get(item())).text();
+      assert.match(pending, /fault\.pdf<\/td>\s*<td>\d+<\/td>\s*<td>[^<]*<\/td>\s*<td>Waiting for the malware scan/);
+      // a file of the draft can be removed (CSRF checked, audited): gone from the list
+      const faultId = pending.match(/name="file" value="([A-Za-z0-9]+)"><button[^>]*>Remove<span class="visually-hidden"> fault\.pdf</)[1];
+      assert.equal((await author.post(`${item()}/files/remove`, { csrf: "wrong", file: faultId })).status, 403);
+      assert.equal((await hcpDe.post(`${item()}/files/remove`, { csrf: await csrf(hcpDe, "/"), file: faultId })).status, 403);
+      const removed = await author.post(`${item()}/files/remove`, { csrf: await csrf(author, item()), file: faultId });
+      assert.equal(removed.status, 303, await removed.text());
+      assert.doesNotMatch(await (await author.get(item())).text(), /fault\.pdf/);
+      // an upload over the request limit (1 MiB) gets an HTML page saying so
+      const huge = await rawUpload(host.url, `${item()}/files`, Buffer.concat([PDF, Buffer.alloc(1024 * 1024, 0x20)]));
+      assert.equal(huge.status, 413);
+      assert.match(huge.type, /text\/html/);
+      const hugePage = huge.text;
+      assert.match(hugePage, /<h1>Submission too large<\/h1>/);
+      assert.match(hugePage, /nothing was stored\. Go back, choose a smaller file/);
       // a reader cannot attach
       const byHcp = await hcpDe.upload(`${item()}/files`, { csrf: await csrf(hcpDe, "/") }, { field: "file", name: "x.pdf", type: "application/pdf", data: PDF });
       assert.equal(byHcp.status, 403);
@@ -72,6 +126,12 @@ for (const name of HOSTS) {
       assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
       for (const [d] of REVIEWERS) await sign(reviewers[d], id, d, "ok");
       assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 303);
+      // a published version's files are fixed: no removal offered, a removal refused
+      const published = await (await author.get(item())).text();
+      assert.doesNotMatch(published, />Remove</);
+      const fileId = file.split("/").pop();
+      assert.equal((await author.post(`${item()}/files/remove`, { csrf: await csrf(author, item()), file: fileId })).status, 409);
+      assert.equal((await author.get(file)).status, 200);
 
       // the German HCP sees the download and gets the exact bytes, never cached by others
       assert.match(await (await hcpDe.get(`/content/${slug}`)).text(), new RegExp(`href="${file}"`));

@@ -13,6 +13,7 @@ import { DatabaseSync } from "node:sqlite";
 import { ROOT, startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
 import { startFakeOidc } from "../fakes/oidc.mjs";
+import { startFakeScanner } from "../fakes/scanner.mjs";
 import { importLibrary, itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
 import { devSpinManifest, spinCommands } from "./spin-deploy.mjs";
 import { readStateDir } from "../../scripts/residency.mjs";
@@ -168,21 +169,24 @@ function sqliteExec(stateDir) {
 
 const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
 
-/** Starts host `name` with a fake NPPES registry (`host.nppes`) and a fake OpenID Connect
- * verification provider (`host.oidc`) it is configured to use, imports the demo library
+/** Starts host `name` with a fake NPPES registry (`host.nppes`), a fake OpenID Connect
+ * verification provider (`host.oidc`) and a fake file-scanning service (`host.scanner`,
+ * content's production scanner adapter talks to it) it is configured to use, imports the demo library
  * through content's publishing use cases and makes it searchable through the indexing entry
  * point. */
 export async function startHost(name) {
   const nppes = await startFakeNppes();
   const oidc = await startFakeOidc();
-  const stopFakes = async () => (await nppes.stop(), await oidc.stop());
+  const scanner = await startFakeScanner();
+  const stopFakes = async () => (await nppes.stop(), await oidc.stop(), await scanner.stop());
   let host;
   try {
-    host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars });
+    const scan = { scanner_url: `${scanner.url}/scan`, scanner_token: scanner.token };
+    host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars, ...scan });
     await importLibrary(host.url, SEARCH_INDEX_TOKEN);
     await seedSearch(host.url, SEARCH_INDEX_TOKEN, await host.contentItems());
     const stop = host.stop;
-    return { ...host, nppes, oidc, stop: async () => (await stop(), await stopFakes()) };
+    return { ...host, nppes, oidc, scanner, stop: async () => (await stop(), await stopFakes()) };
   } catch (e) {
     await host?.stop();
     await stopFakes();

@@ -11,8 +11,10 @@
 //! A file is attached to the item's head version while that is a draft; readers get it only
 //! once a version at least that new is published (so it went through review with its item).
 //!
-//! Production builds have no scanner wired yet ([`scanner`]), so every upload there stays
-//! pending until one is; development builds use the EICAR test-signature check.
+//! The scanner is the deployment's scanning service (an HTTP adapter behind the port, set by
+//! `scanner_url` and the secret `scanner_token`); without one, production uploads stay
+//! pending (staff are told no scanner is configured) and development builds use the EICAR
+//! test-signature check.
 
 use medportal_core::audit::{AuditEntry, Outcome, commit_global};
 use medportal_core::ports::{BlobStore, Row, SqlStore, Statement};
@@ -26,20 +28,62 @@ use crate::version::sha256_hex;
 /// A scanner's verdict on a file's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    // A production build constructs these once a scanning service is wired (none is yet).
-    #[cfg_attr(not(any(test, feature = "dev")), allow(dead_code))]
     Clean,
     /// Refused, with the signature's name.
-    #[cfg_attr(not(any(test, feature = "dev")), allow(dead_code))]
-    Infected(&'static str),
-    /// No verdict: the file must not become visible.
-    #[cfg_attr(feature = "dev", allow(dead_code))]
-    Unavailable,
+    Infected(String),
+    /// No verdict (why, for the record): the file must not become visible.
+    Unavailable(&'static str),
 }
 
 /// The scan port: what decides whether a file may become visible.
 pub trait Scanner {
-    fn scan(&self, bytes: &[u8]) -> Verdict;
+    async fn scan(&self, bytes: &[u8]) -> Verdict;
+}
+
+/// Production: the deployment's scanning service (`scanner_url`, bearer `scanner_token`).
+/// The file's bytes are POSTed; a 200 answer in clamd's reply form is the verdict:
+/// `stream: OK` (clean) or `stream: <signature> FOUND` (infected). Anything else —
+/// unreachable, no answer within the outbound deadline, another status, an answer not
+/// understood (clamd's `… ERROR` included) — is no verdict, so the file stays pending (fails
+/// closed).
+pub struct HttpScanner<'c, 'a, P: Platform> {
+    ctx: &'c Ctx<'a, P>,
+    url: &'c str,
+    token: &'c str,
+}
+
+/// A scanning service's answer body (clamd's reply: `stream: OK`, `stream: <name> FOUND`) as
+/// a verdict.
+fn verdict_of(body: &[u8]) -> Verdict {
+    let text = std::str::from_utf8(body).unwrap_or("").trim();
+    let reply = text.strip_prefix("stream:").unwrap_or(text).trim();
+    if reply == "OK" {
+        return Verdict::Clean;
+    }
+    match reply.strip_suffix(" FOUND") {
+        Some(name) => {
+            let name: String = name.chars().filter(|c| c.is_ascii_graphic()).take(100).collect();
+            Verdict::Infected(if name.is_empty() { "unnamed".into() } else { name })
+        }
+        None => Verdict::Unavailable("scanner answer not understood"),
+    }
+}
+
+impl<P: Platform> Scanner for HttpScanner<'_, '_, P> {
+    async fn scan(&self, bytes: &[u8]) -> Verdict {
+        let req = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(self.url)
+            .header(http::header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .header(http::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes.to_vec());
+        let Ok(req) = req else { return Verdict::Unavailable("scanner request invalid") };
+        match self.ctx.http_send(req).await {
+            Ok(resp) if resp.status() == http::StatusCode::OK => verdict_of(resp.body()),
+            Ok(_) => Verdict::Unavailable("scanner refused"),
+            Err(_) => Verdict::Unavailable("scanner unreachable"),
+        }
+    }
 }
 
 /// Development: finds the EICAR anti-virus test signature anywhere in the file.
@@ -51,29 +95,56 @@ const EICAR: &[u8] = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TES
 
 #[cfg(any(test, feature = "dev"))]
 impl Scanner for EicarScanner {
-    fn scan(&self, bytes: &[u8]) -> Verdict {
-        if bytes.windows(EICAR.len()).any(|w| w == EICAR) { Verdict::Infected("EICAR-Test-File") } else { Verdict::Clean }
+    async fn scan(&self, bytes: &[u8]) -> Verdict {
+        if bytes.windows(EICAR.len()).any(|w| w == EICAR) { Verdict::Infected("EICAR-Test-File".into()) } else { Verdict::Clean }
     }
 }
 
-/// Production until a scanning service is wired: never a verdict, so nothing becomes visible.
+/// No scanning service configured: never a verdict, so nothing becomes visible.
 #[cfg_attr(feature = "dev", allow(dead_code))]
 pub struct NoScanner;
 
 impl Scanner for NoScanner {
-    fn scan(&self, _bytes: &[u8]) -> Verdict {
-        Verdict::Unavailable
+    async fn scan(&self, _bytes: &[u8]) -> Verdict {
+        Verdict::Unavailable("no scanner configured")
     }
 }
 
-/// The scanner of this build.
-#[cfg(any(test, feature = "dev"))]
-pub fn scanner() -> impl Scanner {
-    EicarScanner
+/// The scanner of this deployment: its scanning service when `scanner_url` is set; otherwise
+/// none (development builds: the EICAR check).
+pub enum Configured<'c, 'a, P: Platform> {
+    Http(HttpScanner<'c, 'a, P>),
+    #[cfg(any(test, feature = "dev"))]
+    Eicar,
+    #[cfg(not(any(test, feature = "dev")))]
+    None,
 }
-#[cfg(not(any(test, feature = "dev")))]
-pub fn scanner() -> impl Scanner {
-    NoScanner
+
+impl<P: Platform> Scanner for Configured<'_, '_, P> {
+    async fn scan(&self, bytes: &[u8]) -> Verdict {
+        match self {
+            Configured::Http(s) => s.scan(bytes).await,
+            #[cfg(any(test, feature = "dev"))]
+            Configured::Eicar => EicarScanner.scan(bytes).await,
+            #[cfg(not(any(test, feature = "dev")))]
+            Configured::None => NoScanner.scan(bytes).await,
+        }
+    }
+}
+
+/// Whether this deployment has a scanning service (staff are told when it has not).
+pub fn configured<P: Platform>(ctx: &Ctx<'_, P>) -> bool {
+    ctx.config.scanner.is_some() || cfg!(any(test, feature = "dev"))
+}
+
+pub fn scanner<'c, 'a, P: Platform>(ctx: &'c Ctx<'a, P>) -> Configured<'c, 'a, P> {
+    match &ctx.config.scanner {
+        Some(s) => Configured::Http(HttpScanner { ctx, url: &s.url, token: &s.token }),
+        #[cfg(any(test, feature = "dev"))]
+        None => Configured::Eicar,
+        #[cfg(not(any(test, feature = "dev")))]
+        None => Configured::None,
+    }
 }
 
 /// The scan state of a stored file.
@@ -168,11 +239,11 @@ pub async fn attach<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, name:
     }
     let content_type = sniff(bytes).ok_or_else(|| Error::bad_request("file_type", "Only PDF, PNG and JPEG files can be attached."))?.media_type;
     let (id, now, name) = (ctx.random_id()?, ctx.now().unix_timestamp(), clean_name(name, "attachment"));
-    let verdict = scanner.scan(bytes);
+    let verdict = scanner.scan(bytes).await;
     let (status, note, action, outcome) = match &verdict {
         Verdict::Clean => (Status::Clean, None, "content.file_attached", Outcome::Success),
-        Verdict::Infected(sig) => (Status::Rejected, Some(*sig), "content.file_rejected", Outcome::Failure),
-        Verdict::Unavailable => (Status::Pending, Some("no scan verdict"), "content.file_pending", Outcome::Success),
+        Verdict::Infected(sig) => (Status::Rejected, Some(sig.as_str()), "content.file_rejected", Outcome::Failure),
+        Verdict::Unavailable(why) => (Status::Pending, Some(*why), "content.file_pending", Outcome::Success),
     };
     if status != Status::Rejected {
         ctx.global_blob().await?.put(&blob_key(&id), bytes, content_type).await?;
@@ -204,6 +275,30 @@ pub async fn attach<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, name:
     Ok(id)
 }
 
+/// Removes file `file_id` from `it`: only a file attached to the head version while that is
+/// a draft (a submitted, approved or published version's files are part of what was reviewed
+/// and stay as they are); guarded by the item's state in the same batch, audited. The bytes
+/// are deleted once the record is gone. To replace a file, remove it and attach the new one.
+/// `head_number` is the number of `it`'s head version.
+pub async fn remove<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, head_number: i64, file_id: &str) -> Result<()> {
+    let f = find(&ctx.global_sql().await?, file_id).await?.filter(|f| f.item_id == it.id && f.version == head_number);
+    let (Some(f), State::Draft, Some(head)) = (f, it.state, it.head_version.as_deref()) else {
+        return Err(Error::Conflict { code: "file_not_removable" });
+    };
+    let stmt = Statement::new(
+        "DELETE FROM library_files WHERE id = ?1 AND item_id = ?2 AND version_id = ?3 \
+         AND EXISTS (SELECT 1 FROM library_items WHERE id = ?2 AND state = 'draft' AND head_version = ?3)",
+        vec![file_id.into(), it.id.as_str().into(), head.into()],
+    );
+    let why = format!("file={file_id}; name={}", f.name);
+    let entry = AuditEntry { actor, action: "content.file_removed", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
+    commit_global(ctx, vec![stmt], &[entry]).await?;
+    // The record is gone (nothing serves these bytes any more); a failed delete leaves
+    // unreachable bytes only.
+    ctx.global_blob().await?.delete(&blob_key(file_id)).await.ok();
+    Ok(())
+}
+
 /// The bytes of a clean file (`None`: missing, pending or rejected).
 pub async fn bytes<P: Platform>(ctx: &Ctx<'_, P>, f: &File) -> Result<Option<Vec<u8>>> {
     if f.status != Status::Clean {
@@ -217,11 +312,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn eicar_is_found_anywhere_and_production_fails_closed() {
+    fn eicar_is_found_anywhere_and_no_scanner_fails_closed() {
+        let eicar = |b: &[u8]| pollster::block_on(EicarScanner.scan(b));
         let mut f = b"%PDF-1.4\n".to_vec();
-        assert_eq!(EicarScanner.scan(&f), Verdict::Clean);
+        assert_eq!(eicar(&f), Verdict::Clean);
         f.extend_from_slice(EICAR);
-        assert_eq!(EicarScanner.scan(&f), Verdict::Infected("EICAR-Test-File"));
-        assert_eq!(NoScanner.scan(b"%PDF-1.4\n"), Verdict::Unavailable);
+        assert_eq!(eicar(&f), Verdict::Infected("EICAR-Test-File".into()));
+        assert_eq!(pollster::block_on(NoScanner.scan(b"%PDF-1.4\n")), Verdict::Unavailable("no scanner configured"));
+    }
+
+    #[test]
+    fn a_scanning_service_answer_is_a_verdict_only_when_understood() {
+        assert_eq!(verdict_of(b"stream: OK\n"), Verdict::Clean);
+        assert_eq!(verdict_of(b"OK"), Verdict::Clean);
+        assert_eq!(verdict_of(b"stream: Win.Test.EICAR_HDB-1 FOUND\n"), Verdict::Infected("Win.Test.EICAR_HDB-1".into()));
+        // a signature name is cut to printable ASCII; a name with none left is still a refusal
+        assert_eq!(verdict_of(b"stream: <b>x y</b> FOUND"), Verdict::Infected("<b>xy</b>".into()));
+        assert_eq!(verdict_of("stream: \u{e9} FOUND".as_bytes()), Verdict::Infected("unnamed".into()));
+        // clamd's errors, a reply without a name, anything else: no verdict
+        for body in [&b"stream: Can't allocate memory ERROR"[..], b"stream:  FOUND", b"", b"OKAY", b"{\"status\":\"clean\"}", b"\xff\xfe"] {
+            assert!(matches!(verdict_of(body), Verdict::Unavailable(_)), "{}", String::from_utf8_lossy(body));
+        }
     }
 }

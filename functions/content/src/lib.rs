@@ -71,6 +71,7 @@ pub enum Route {
     AuthorPublish,
     AuthorWithdraw,
     AuthorFiles,
+    AuthorFilesRemove,
     File,
     Review,
     ReviewItem,
@@ -107,6 +108,7 @@ impl App for Content {
                 .post(paths::AUTHOR_PUBLISH, Route::AuthorPublish)
                 .post(paths::AUTHOR_WITHDRAW, Route::AuthorWithdraw)
                 .post(paths::AUTHOR_FILES, Route::AuthorFiles)
+                .post(paths::AUTHOR_FILES_REMOVE, Route::AuthorFilesRemove)
                 .get(paths::FILE, Route::File)
                 .get(paths::REVIEW, Route::Review)
                 .get(paths::REVIEW_ITEM, Route::ReviewItem)
@@ -146,6 +148,7 @@ impl App for Content {
             Route::AuthorPublish => staff::author_publish(ctx, &req, id).await,
             Route::AuthorWithdraw => staff::author_withdraw(ctx, &req, id).await,
             Route::AuthorFiles => staff::author_attach(ctx, info, &req, id).await,
+            Route::AuthorFilesRemove => staff::author_remove_file(ctx, &req, id).await,
             Route::File => download::file(ctx, &req, id).await,
             Route::Review => staff::review_queue(ctx, info, &req).await,
             Route::ReviewItem => staff::review_page(ctx, info, &req, id).await,

@@ -1,10 +1,12 @@
 //! The per-isolate cache of what is live (reads only; it owns no table). Reader pages work
 //! from two caches instead of a database round trip per view:
 //! * the **live table**: every item with a published version (its card fields, expiry, the
-//!   clean files readers may get with it), every publication row and the market settings,
-//!   tagged with the library's generation (`library_generation`: a per-database random epoch
-//!   and a count bumped by triggers on every change to publications, items, market settings
-//!   and files; migration 0014);
+//!   clean files readers may get with it, its series placements), every publication row with
+//!   its time, the market settings and the series titles, tagged with the library's
+//!   generation (`library_generation`: a per-database random epoch and a count bumped by
+//!   triggers on every change to publications, items, market settings, files and series;
+//!   migrations 0014 and 0016). "New since your last visit" and series navigation are
+//!   answered from it, without a query of their own;
 //! * **published versions** by version id, with their signatures: a version is immutable
 //!   (its SHA-256 fixed, its signatures complete before it could be published), so an entry
 //!   never goes stale; the cache is bounded and cleared when full.
@@ -25,6 +27,7 @@ use medportal_core::ports::{Row, SqlStore};
 use medportal_core::{Ctx, Platform, Result};
 
 use crate::files::{self, File};
+use crate::series;
 use crate::signature::{self, Signature};
 use crate::version::{self, Version};
 
@@ -59,10 +62,29 @@ pub struct Entry {
     pub taxonomy: String,
     /// Markets the item's publications name for this version.
     pub markets: Vec<String>,
+    /// When each of those went live (unix seconds; parallel to `markets`).
+    pub published_at: Vec<i64>,
     /// Markets of any publication of the item.
     pub any_markets: Vec<String>,
     /// Clean files attached to this version or an earlier one.
     pub files: Vec<File>,
+    /// The series the item is placed in, with its position there.
+    pub series: Vec<(String, i64)>,
+}
+
+impl Entry {
+    /// When this version last went live in `market` or internationally, if it did.
+    pub fn published_in(&self, market: &str) -> Option<i64> {
+        self.markets.iter().zip(&self.published_at).filter(|(m, _)| *m == market || *m == "INTL").map(|(_, &t)| t).max()
+    }
+    /// The series the item's navigation follows (the first by code, if it is in several).
+    pub fn first_series(&self) -> Option<&str> {
+        self.series.iter().map(|(s, _)| s.as_str()).min()
+    }
+    /// The item's position in series `id`, if it is placed there.
+    pub fn position_in(&self, id: &str) -> Option<i64> {
+        self.series.iter().find(|(s, _)| s == id).map(|&(_, p)| p)
+    }
 }
 
 /// The live table of one generation.
@@ -74,6 +96,8 @@ pub struct Snapshot {
     by_slug: Keys,
     /// Market → whether the public sees the titles of HCP-only items (no row: shown).
     titles_public: Vec<(String, bool)>,
+    /// Series titles: series id, language, title.
+    series_titles: Vec<(String, String, String)>,
 }
 
 /// Positions of entries by a text key, sorted for a binary search (vectors rather than hash
@@ -100,6 +124,11 @@ impl Snapshot {
     }
     pub fn titles_public(&self, market: &str) -> bool {
         self.titles_public.iter().rev().find(|(m, _)| m == market).is_none_or(|&(_, shown)| shown)
+    }
+    /// Series `id`'s title in `language`, else in English, else in the first language by code.
+    pub fn series_title(&self, id: &str, language: &str) -> Option<String> {
+        let rank = |l: &str| if l == language { 0 } else if l == "en" { 1 } else { 2 };
+        self.series_titles.iter().filter(|(s, _, _)| s == id).min_by_key(|(_, l, _)| (rank(l), l.as_str())).map(|(_, _, t)| t.clone())
     }
     /// Whether another item of `e`'s family in its language is published in `market`.
     pub fn sibling_in(&self, e: &Entry, market: &str) -> bool {
@@ -160,7 +189,7 @@ async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot
         )
         .await?;
     let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
-    let publications = db.query("SELECT item_id, market, version_id FROM library_publications", &[]).await?;
+    let publications = db.query("SELECT item_id, market, version_id, published_at FROM library_publications", &[]).await?;
     let index = Keys::of(&entries, |e| &e.item_id);
     for p in &publications {
         let Some(n) = index.get(&p.text(0)?) else { continue };
@@ -168,6 +197,7 @@ async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot
         let e = &mut entries[n];
         if version_id == e.version_id {
             e.markets.push(market.clone());
+            e.published_at.push(p.int(3)?);
         }
         e.any_markets.push(market);
     }
@@ -176,10 +206,16 @@ async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot
             e.files.push(f);
         }
     }
+    for (series, item, position) in series::placements(db).await? {
+        if let Some(n) = index.get(&item) {
+            entries[n].series.push((series, position));
+        }
+    }
+    let series_titles = series::titles(db).await?;
     let markets = db.query("SELECT market, hcp_titles_public FROM library_markets", &[]).await?;
     let titles_public = markets.iter().map(|r| Ok((r.text(0)?, r.int(1)? != 0))).collect::<Result<_>>()?;
     let by_slug = Keys::of(&entries, |e| &e.slug);
-    Ok(Snapshot { generation, entries, by_slug, titles_public })
+    Ok(Snapshot { generation, entries, by_slug, titles_public, series_titles })
 }
 
 fn entry(r: &Row) -> Result<Entry> {
@@ -202,7 +238,9 @@ fn entry(r: &Row) -> Result<Entry> {
         taxonomy: r.text(15)?,
         markets: Vec::new(),
         any_markets: Vec::new(),
+        published_at: Vec::new(),
         files: Vec::new(),
+        series: Vec::new(),
     })
 }
 

@@ -101,19 +101,6 @@ pub struct Pending {
     pub item_id: String,
 }
 
-/// What went live in `market` (or internationally) at or after `since`: item id, published
-/// version id and time, newest first.
-pub async fn since<S: SqlStore>(db: &S, market: &str, since: i64) -> Result<Vec<(String, String, i64)>> {
-    let rows = db
-        .query(
-            "SELECT item_id, version_id, MAX(published_at) AS at FROM library_publications WHERE market IN (?1, 'INTL') AND published_at >= ?2 \
-             GROUP BY item_id, version_id ORDER BY at DESC, item_id",
-            &[market.into(), since.into()],
-        )
-        .await?;
-    rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?))).collect()
-}
-
 /// The newest events not yet applied (at most `n`). Newest first: an event re-sends its
 /// item's current state, so the order of application does not matter, and a fresh publish is
 /// never stuck behind a backlog.

@@ -19,9 +19,7 @@ use time::OffsetDateTime;
 use crate::engagement;
 use crate::library::{self, Listed};
 use crate::live::Entry;
-use crate::publication;
 use crate::saved::{self, Change};
-use crate::series;
 use crate::version::{Taxonomy, Version};
 use crate::visibility::Viewer;
 
@@ -57,10 +55,11 @@ async fn home_extras<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, viewer: 
         None => NewSince { since: None, items: Vec::new(), total: 0 },
         Some(since) => {
             let lang = library::language_with_content(viewer, page.locale.code());
-            // Publications of the live versions since the last visit, newest first.
-            let fresh = publication::since(&ctx.global_sql().await?, viewer.market.as_str(), since).await?;
-            let visible = library::visible_entries(ctx, viewer, Some(&lang), &|e| fresh.iter().any(|(i, v, _)| *i == e.item_id && *v == e.version_id));
-            let news: Vec<(i64, &Entry)> = visible.into_iter().map(|e| (fresh.iter().filter(|(i, _, _)| *i == e.item_id).map(|(_, _, t)| *t).max().unwrap_or(0), e)).collect();
+            // Live versions published for the reader's market since the last visit (the live
+            // table has their times), newest first.
+            let when = |e: &Entry| e.published_in(viewer.market.as_str()).filter(|t| *t >= since);
+            let visible = library::visible_entries(ctx, viewer, Some(&lang), &|e| when(e).is_some());
+            let news: Vec<(i64, &Entry)> = visible.into_iter().map(|e| (when(e).unwrap_or(0), e)).collect();
             let news = library::sorted(news, &|a, b| b.0.cmp(&a.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
             let total = news.len() as u32;
             let items = news.into_iter().take(HOME_LIST).map(|(_, e)| library::listed(e, viewer).card).collect();
@@ -109,16 +108,17 @@ async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Op
     })
 }
 
-/// The visible parts of a series in `language`, in order.
-async fn series_parts<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, series_id: &str, language: &str) -> Result<Vec<Listed>> {
-    let ids = series::parts(&ctx.global_sql().await?, series_id).await?;
-    Ok(listed_by_ids(ctx, viewer, &ids).into_iter().filter(|l| l.language == language).collect())
+/// The visible parts of a series in `language`, in order (position, then item id; from the
+/// live table).
+fn series_parts<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, series_id: &str, language: &str) -> Vec<Listed> {
+    let found = library::visible_entries(ctx, viewer, Some(language), &|e| e.position_in(series_id).is_some());
+    let found = library::sorted(found, &|a, b| a.position_in(series_id).cmp(&b.position_in(series_id)).then_with(|| a.item_id.cmp(&b.item_id)));
+    found.into_iter().map(|e| library::listed(e, viewer)).collect()
 }
 
 async fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry) -> Result<Option<SeriesNav>> {
-    let db = ctx.global_sql().await?;
-    let Some(id) = series::of_item(&db, &it.item_id).await? else { return Ok(None) };
-    let parts = series_parts(ctx, viewer, &id, &it.language).await?;
+    let Some(id) = it.first_series().map(str::to_owned) else { return Ok(None) };
+    let parts = series_parts(ctx, viewer, &id, &it.language);
     let Some(pos) = parts.iter().position(|p| p.id == it.item_id) else { return Ok(None) };
     let link = |p: &Listed| (p.card.href.clone(), p.card.title.clone());
     let completed = match session {
@@ -126,7 +126,7 @@ async fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Opt
         None => None,
     };
     Ok(Some(SeriesNav {
-        title: series::title(&db, &id, &it.language).await?.unwrap_or_else(|| id.clone()),
+        title: viewer.live.series_title(&id, &it.language).unwrap_or_else(|| id.clone()),
         id,
         position: pos + 1,
         total: parts.len(),
@@ -205,13 +205,12 @@ pub async fn saved_change<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Resul
 /// `GET /series/{id}`: the parts visible to the reader, in order, with their progress.
 pub async fn series_page<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, id: &str, viewer: &Viewer, session: Option<&Session>) -> Result<Response> {
     let mut language = page.locale.code().to_owned();
-    let mut parts = series_parts(ctx, viewer, id, &language).await?;
+    let mut parts = series_parts(ctx, viewer, id, &language);
     if parts.is_empty() && language != "en" {
         language = "en".to_owned();
-        parts = series_parts(ctx, viewer, id, &language).await?;
+        parts = series_parts(ctx, viewer, id, &language);
     }
-    let db = ctx.global_sql().await?;
-    let title = series::title(&db, id, &language).await?.filter(|_| !parts.is_empty()).ok_or(Error::NotFound)?;
+    let title = viewer.live.series_title(id, &language).filter(|_| !parts.is_empty()).ok_or(Error::NotFound)?;
     let done = match session {
         Some(s) => Some(engagement::completed(ctx, s, id).await?),
         None => None,
@@ -225,7 +224,7 @@ pub async fn complete<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, slug: &str) 
     let (_, s) = medportal_auth::require_form(ctx, req, Action::ViewOwnAccount).await?;
     let viewer = Viewer::of(ctx, Some(&s), req).await?;
     let it = library::visible(ctx, slug, &viewer).await?.ok_or(Error::NotFound)?.entry;
-    let series_id = series::of_item(&ctx.global_sql().await?, &it.item_id).await?.ok_or(Error::NotFound)?;
-    engagement::complete(ctx, &s, &series_id, &it.item_id).await?;
+    let series_id = it.first_series().ok_or(Error::NotFound)?;
+    engagement::complete(ctx, &s, series_id, &it.item_id).await?;
     Ok(web::redirect(&paths::item(&it.slug)))
 }

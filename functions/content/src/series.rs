@@ -50,25 +50,14 @@ mod placing {
     }
 }
 
-/// The series `item_id` belongs to, if any.
-pub async fn of_item<S: SqlStore>(db: &S, item_id: &str) -> Result<Option<String>> {
-    let rows = db.query("SELECT series_id FROM library_series_items WHERE item_id = ?1 ORDER BY series_id LIMIT 1", &[item_id.into()]).await?;
-    rows.first().map(|r| r.text(0)).transpose()
+/// Every placement: series id, item id and position (the live table keeps those of live items).
+pub async fn placements<S: SqlStore>(db: &S) -> Result<Vec<(String, String, i64)>> {
+    let rows = db.query("SELECT series_id, item_id, position FROM library_series_items", &[]).await?;
+    rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?))).collect()
 }
 
-/// The item ids of a series, in their order.
-pub async fn parts<S: SqlStore>(db: &S, series_id: &str) -> Result<Vec<String>> {
-    let rows = db.query("SELECT item_id FROM library_series_items WHERE series_id = ?1 ORDER BY position, item_id", &[series_id.into()]).await?;
-    rows.iter().map(|r| r.text(0)).collect()
-}
-
-/// A series' title in `language` (else in English, else any).
-pub async fn title<S: SqlStore>(db: &S, series_id: &str, language: &str) -> Result<Option<String>> {
-    let rows = db
-        .query(
-            "SELECT title FROM library_series WHERE id = ?1 ORDER BY CASE language WHEN ?2 THEN 0 WHEN 'en' THEN 1 ELSE 2 END, language LIMIT 1",
-            &[series_id.into(), language.into()],
-        )
-        .await?;
-    rows.first().map(|r| r.text(0)).transpose()
+/// Every series title: series id, language and title.
+pub async fn titles<S: SqlStore>(db: &S) -> Result<Vec<(String, String, String)>> {
+    let rows = db.query("SELECT id, language, title FROM library_series", &[]).await?;
+    rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?))).collect()
 }

@@ -173,7 +173,7 @@ pub async fn author_item<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
 }
 
 /// The item's files: the list (with their scan state) and, on drafts, the upload form.
-async fn files_panel<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Item, error: Option<String>) -> Result<FilesPanel> {
+async fn files_panel<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Item, head: i64, error: Option<String>) -> Result<FilesPanel> {
     let stored = files::of_item(&ctx.global_sql().await?, &it.id).await?;
     let rows = stored
         .iter()
@@ -183,10 +183,11 @@ async fn files_panel<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Item, erro
             size_kb: (f.size + 1023) / 1024,
             version: f.version,
             href: (f.status == files::Status::Clean).then(|| paths::file(&f.id)),
+            removable: (it.state == State::Draft && f.version == head).then(|| f.id.clone()),
         })
         .collect();
-    let action = paths::author_files(&it.id);
-    Ok(FilesPanel { csrf: s.claims.csrf.clone(), action, files: rows, limit_kb: upload::limit(ctx.config) / 1024, can_attach: it.state == State::Draft && s.may(Action::AuthorContent), error })
+    let (action, remove_action) = (paths::author_files(&it.id), paths::author_files_remove(&it.id));
+    Ok(FilesPanel { csrf: s.claims.csrf.clone(), action, remove_action, files: rows, limit_kb: upload::limit(ctx.config) / 1024, can_attach: it.state == State::Draft && s.may(Action::AuthorContent), error, no_scanner: !files::configured(ctx) })
 }
 
 /// The item page, with a refused edit's values and problem when there is one.
@@ -213,7 +214,7 @@ async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Sess
         signatures: signature::of_item(&db, &it.id).await?.iter().filter(|g| g.version_id == head.id).map(signature_view).collect(),
         withdraw_reason: it.withdraw_reason.clone(),
         error,
-        files: files_panel(ctx, s, &it, file_error).await?,
+        files: files_panel(ctx, s, &it, head.number, file_error).await?,
     };
     Ok(medportal_web::html(status, views::author_item(&page(ctx, info, s), &view)))
 }
@@ -243,11 +244,19 @@ pub async fn author_attach<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, re
     let (it, _) = load(ctx, id).await?;
     let part = parts.iter().find(|p| p.name == "file" && p.filename.is_some());
     let (name, data) = part.map_or(("", &[][..]), |p| (p.filename.as_deref().unwrap_or(""), p.data.as_slice()));
-    match files::attach(ctx, s.user_id(), &it, name, data, &files::scanner()).await {
+    match files::attach(ctx, s.user_id(), &it, name, data, &files::scanner(ctx)).await {
         Ok(_) => Ok(web::redirect(&paths::author_item(id))),
         Err(Error::BadRequest { code, .. }) => author_page(ctx, info, &s, id, None, Some(code.to_owned())).await,
         Err(e) => Err(e),
     }
+}
+
+/// Removes a file (form field `file`) from the draft; back to the item.
+pub async fn author_remove_file<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {
+    let (f, s) = medportal_auth::require_form(ctx, req, Action::AuthorContent).await?;
+    let (it, head) = load(ctx, id).await?;
+    files::remove(ctx, s.user_id(), &it, head.number, f.trimmed("file")).await?;
+    Ok(web::redirect(&paths::author_item(id)))
 }
 
 pub async fn author_submit<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {

@@ -53,6 +53,17 @@ pub struct Config {
     /// The audit log's checkpoint signing key (audit function only, secret): a base64url
     /// 32-byte Ed25519 seed. Unset outside dev mode = no checkpoints are signed (fail closed).
     pub audit_signing_key: Option<String>,
+    /// The file-scanning service content sends uploads to (content only): `scanner_url` (an
+    /// https URL; loopback http only in dev mode) and the secret `scanner_token` (>= 24
+    /// characters), both or neither. `None`: no scanner, uploads stay pending (fail closed).
+    pub scanner: Option<ScannerConfig>,
+}
+
+/// A file-scanning service: where uploads are POSTed, and the bearer token it expects.
+#[derive(Clone)]
+pub struct ScannerConfig {
+    pub url: String,
+    pub token: String,
 }
 
 /// Outgoing mail: the transport and the sender address.
@@ -142,6 +153,7 @@ impl std::fmt::Debug for Config {
             .field("mail", &self.mail)
             .field("admin_bootstrap_token", &self.admin_bootstrap_token.as_ref().map(|_| "<redacted>"))
             .field("audit_signing_key", &self.audit_signing_key.as_ref().map(|_| "<redacted>"))
+            .field("scanner_url", &self.scanner.as_ref().map(|s| s.url.as_str()))
             .finish_non_exhaustive()
     }
 }
@@ -174,6 +186,8 @@ impl Config {
         "mail_api_key",
         "admin_bootstrap_token",
         "audit_signing_key",
+        "scanner_url",
+        "scanner_token",
     ];
 
     /// The search indexing token dev mode accepts when `search_index_token` is unset. Public
@@ -282,7 +296,17 @@ impl Config {
         if admin_bootstrap_token.as_ref().is_some_and(|t| t.len() < 24) {
             return Err(Error::internal("config: admin_bootstrap_token must be at least 24 characters"));
         }
+        let scanner = match (get("scanner_url"), get("scanner_token")) {
+            (None, None) => None,
+            (Some(url), Some(token))
+                if (url.starts_with("https://") || (dev_mode && is_loopback(&url) && url.starts_with("http://"))) && !url.contains('#') && token.len() >= 24 =>
+            {
+                Some(ScannerConfig { url, token })
+            }
+            _ => return Err(Error::internal("config: scanner_url (https; loopback http in dev mode) and scanner_token (>= 24 chars) go together")),
+        };
         Ok(Config {
+            scanner,
             mail,
             admin_bootstrap_token,
             audit_signing_key: get("audit_signing_key"),
@@ -557,6 +581,20 @@ mod tests {
         let mut remote = local;
         remote[3].1 = "https://api.mail.example/v1/send";
         assert!(cfg(&remote).unwrap_err().to_string().contains("`mail_api_key`"));
+    }
+
+    #[test]
+    fn a_scanner_is_https_with_a_token_or_nothing() {
+        let prod = |pairs: &[(&str, &str)]| cfg(&[&[("public_origin", "https://x.test")], pairs].concat());
+        assert!(prod(&[]).unwrap().scanner.is_none());
+        let token = ("scanner_token", "scanner-0123456789abcdef-secret");
+        let c = prod(&[("scanner_url", "https://scan.internal/scan"), token]).unwrap();
+        assert_eq!(c.scanner.as_ref().map(|s| s.url.as_str()), Some("https://scan.internal/scan"));
+        assert!(!format!("{c:?}").contains("0123456789abcdef"), "the token is redacted");
+        assert!(prod(&[("scanner_url", "https://scan.internal/scan")]).is_err(), "a URL without its token");
+        assert!(prod(&[token]).is_err(), "a token without its URL");
+        assert!(prod(&[("scanner_url", "http://scan.internal/scan"), token]).is_err(), "plain http outside dev mode");
+        assert!(prod(&[("scanner_url", "https://scan.internal/scan"), ("scanner_token", "short")]).is_err());
     }
 
     #[test]

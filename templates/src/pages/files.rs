@@ -18,6 +18,8 @@ pub struct FileRow {
     pub version: i64,
     /// The download, for clean files.
     pub href: Option<String>,
+    /// The file's id when it may be removed (attached to the draft being edited).
+    pub removable: Option<String>,
 }
 
 /// The authors' files panel.
@@ -25,11 +27,15 @@ pub struct FileRow {
 pub struct FilesPanel {
     pub csrf: String,
     pub action: String,
+    /// Where a removal is posted.
+    pub remove_action: String,
     pub files: Vec<FileRow>,
     pub limit_kb: usize,
     pub can_attach: bool,
     /// A refused upload's error code (`file_type`, `file_too_large`, …).
     pub error: Option<String>,
+    /// No malware scanner is configured: uploads stay pending.
+    pub no_scanner: bool,
 }
 
 /// One download on an item page.
@@ -75,6 +81,9 @@ pub fn author_panel(l: Locale, v: &FilesPanel) -> Markup {
     html! {
         section aria-labelledby="files-title" {
             h2 #files-title { (t(l, Msg::FilesTitle)) }
+            @if v.no_scanner {
+                p.notice.notice--warning { (t(l, Msg::FilesNoScanner)) }
+            }
             @if v.files.is_empty() {
                 p { (t(l, Msg::FilesNone)) }
             } @else {
@@ -85,12 +94,20 @@ pub fn author_panel(l: Locale, v: &FilesPanel) -> Markup {
                         th scope="col" { (t(l, Msg::FilesColVersion)) }
                         th scope="col" { (t(l, Msg::FilesColSize)) }
                         th scope="col" { (t(l, Msg::FilesColStatus)) }
+                        @if v.can_attach { th scope="col" { (t(l, Msg::FilesColAction)) } }
                     } }
                     tbody { @for f in &v.files { tr {
                         td { @match &f.href { Some(h) => a href=(h) { (f.name) }, None => (f.name) } }
                         td { (f.version) }
                         td { (tf(l, Msg::FilesSizeKb, &[("size", &f.size_kb.to_string())])) }
                         td { (status(l, &f.status)) }
+                        @if v.can_attach { td { @if let Some(id) = &f.removable {
+                            form.inline-form method="post" action=(v.remove_action) {
+                                input type="hidden" name=(paths::CSRF_FIELD) value=(v.csrf);
+                                input type="hidden" name="file" value=(id);
+                                button.btn.btn--secondary type="submit" { (t(l, Msg::FilesRemove)) span.visually-hidden { " " (f.name) } }
+                            }
+                        } } }
                     } } }
                 }
             }

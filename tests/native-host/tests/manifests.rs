@@ -303,8 +303,9 @@ fn only_identity_and_content_may_call_out_only_to_the_registry_the_provider_mail
         assert_no_loopback_or_private_outbound("spin.toml", spec.name, &hosts);
         let want: BTreeSet<String> = match spec.name {
             "identity" => ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com", "{{ mail_api_host }}"].iter().map(|s| s.to_string()).collect(),
-            // publishing feeds search's indexing entry point at the portal's own origin
-            "content" => ["{{ public_origin }}".to_owned()].into(),
+            // publishing feeds search's indexing entry point at the portal's own origin;
+            // uploads go to the deployment's file-scanning service
+            "content" => ["{{ public_origin }}", "{{ scanner_host }}"].iter().map(|s| s.to_string()).collect(),
             _ => BTreeSet::new(),
         };
         assert_eq!(hosts, want, "allowed_outbound_hosts of {}", spec.name);
@@ -361,6 +362,22 @@ fn only_search_admin_and_content_hold_the_search_index_token_and_only_as_a_secre
         assert_eq!(vars.get("search_index_token").is_some(), holds, "search_index_token given to {}", spec.name);
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
     }
+}
+
+#[test]
+fn the_file_scanner_is_configured_for_content_only_its_token_a_secret() {
+    let spin = load("spin.toml");
+    let w = load("wrangler.toml");
+    assert_eq!(spin["variables"]["scanner_token"]["secret"].as_bool(), Some(true), "scanner_token must be a secret");
+    assert!(spin["variables"]["scanner_host"]["default"].as_str().is_some_and(|h| h.starts_with("https://")));
+    for spec in FUNCTIONS {
+        let vars = &spin["component"][spec.name]["variables"];
+        for name in ["scanner_url", "scanner_token"] {
+            assert_eq!(vars.get(name).is_some(), spec.name == "content", "{name} given to {}", spec.name);
+        }
+        assert!(w["env"][spec.name]["vars"].get("scanner_token").is_none(), "scanner_token must not be a plain var ({})", spec.name);
+    }
+    assert!(w["env"]["content"]["vars"].get("scanner_url").is_some(), "scanner_url on Workers");
 }
 
 #[test]
