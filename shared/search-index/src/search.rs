@@ -477,9 +477,9 @@ impl Searcher {
                 e.1 += l.df[i];
             });
         }
-        let st = &self.vocab.single_terms;
-        fuzzy::search(st, term.as_bytes(), max_d, |i, d| {
-            found.entry(st.terms[i].clone()).or_insert((d, 0));
+        let st = self.vocab.single_terms();
+        fuzzy::search(&st, term.as_bytes(), max_d, |i, d| {
+            found.entry(st.term(i).to_string()).or_insert((d, 0));
         });
         let mut v: Vec<(String, u32, u32)> = found.into_iter().map(|(t, (d, df))| (t, d, df)).collect();
         v.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
@@ -1062,13 +1062,8 @@ impl Searcher {
                 i += 1;
             }
         }
-        let names = &self.vocab.names;
-        let mut i = names.partition_point(|n| n.as_str() < last.as_str());
-        let mut added = 0;
-        while i < names.len() && names[i].starts_with(&last) && added < 50 {
-            scored.entry(names[i].clone()).or_insert(0);
-            i += 1;
-            added += 1;
+        for name in self.vocab.names_from(&last).take_while(|n| n.starts_with(&last)).take(50) {
+            scored.entry(name.to_string()).or_insert(0);
         }
         let mut v: Vec<(String, u32)> = scored.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
