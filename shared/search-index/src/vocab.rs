@@ -51,7 +51,8 @@ pub const BUILTIN_BIN: &[u8] = include_bytes!("../data/vocab.bin");
 ///   record area length, group area length;
 /// * `rec_off` u32×(n+1) and `grp_off` u32×(g+1): record boundaries in the two areas;
 /// * `singles` u32×s: phrases (ids) whose key is one term and that have a rule, in key order
-///   (typo tolerance on vocabulary words absent from the corpus);
+///   (typo tolerance on vocabulary words absent from the corpus), then u8×s: each one's
+///   common prefix length with the previous one (capped at 255);
 /// * `names` u32×m: phrases with a rule, one per distinct display text, in display order
 ///   (autocomplete);
 /// * record area: per phrase, in key order (a phrase's id is its rank): key (analysed terms
@@ -154,7 +155,7 @@ impl Vocab {
         let rec_off = HEAD + 4 * NHDR;
         let grp_off = rec_off + 4 * (n + 1);
         let singles = grp_off + 4 * (g + 1);
-        let names = singles + 4 * s;
+        let names = singles + 5 * s;
         let recs = names + 4 * m;
         let grps = recs + h(5);
         let end = grps + h(6);
@@ -232,6 +233,13 @@ impl Vocab {
             }
         }
         let ids_ok = |at: usize, k: usize| (0..k).all(|i| (u32_le(&self.bytes, at + 4 * i) as usize) < l.n);
+        let st = self.single_terms();
+        if (0..l.singles_n).any(|i| {
+            let want = if i == 0 { 0 } else { crate::format::common_prefix(st.term(i - 1), st.term(i)).min(255) };
+            st.lcp(i) != want
+        }) {
+            return Err(bad("vocab single-term prefixes"));
+        }
         if !ids_ok(l.singles, l.singles_n) || !ids_ok(l.names, l.names_n) {
             return Err(bad("vocab list"));
         }
@@ -435,11 +443,8 @@ impl TermList for SingleTerms<'_> {
         self.0.key(self.0.at(self.0.l.singles, i))
     }
     fn lcp(&self, i: usize) -> usize {
-        if i == 0 {
-            return 0;
-        }
-        let (a, b) = (self.term_bytes(i - 1), self.term_bytes(i));
-        a.iter().zip(b).take_while(|(x, y)| x == y).count().min(255)
+        let l = &self.0.l;
+        if i >= l.singles_n { 0 } else { self.0.bytes.get(l.singles + 4 * l.singles_n + i).copied().unwrap_or(0) as usize }
     }
 }
 
@@ -586,8 +591,17 @@ impl Build {
         for v in [self.rules, n, self.groups.len(), singles.len(), names.len(), recs.buf.len(), grps.buf.len()] {
             w.u32(v as u32);
         }
-        for v in rec_off.iter().chain(&grp_off).chain(&singles).chain(names.iter().map(|x| &x.1)) {
+        for v in rec_off.iter().chain(&grp_off).chain(&singles) {
             w.u32(*v);
+        }
+        // as the fuzzy matcher's sorted lists count it: bytes, backed off to a char boundary
+        let key = |k: u32| self.phrases[order[k as usize] as usize].0.as_str();
+        for (i, &k) in singles.iter().enumerate() {
+            let l = if i == 0 { 0 } else { crate::format::common_prefix(key(singles[i - 1]), key(k)) };
+            w.u8(l.min(255) as u8);
+        }
+        for (_, id) in &names {
+            w.u32(*id);
         }
         w.raw(&recs.buf);
         w.raw(&grps.buf);
