@@ -1420,6 +1420,14 @@ impl DocsRef<'_> {
             DocsRef::Bitmap(b) => {
                 let (wi, s) = ((base >> 6) as usize, base & 63);
                 let mut n = 0u32;
+                if s == 0 {
+                    // word-aligned (every single-segment index): a straight AND + popcount
+                    let w = w.get(wi..).unwrap_or(&[]);
+                    for (c, y) in b.chunks_exact(8).zip(w) {
+                        n += (u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) & y).count_ones();
+                    }
+                    return n as usize;
+                }
                 for (k, c) in b.chunks_exact(8).enumerate() {
                     let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
                     if x == 0 {

@@ -393,10 +393,22 @@ impl Searcher {
         }
     }
 
-    fn facet_count_in(&self, field: usize, v: usize, m: &Bitset) -> usize {
-        let mut n = 0;
-        self.facet_each(field, v, |base, docs| n += docs.count_in(base, m));
-        n
+    /// Document counts within `m` of every value of a field (one pass over the field's
+    /// directories, looked up once per segment).
+    fn facet_counts_of(&self, field: usize, m: &Bitset) -> Vec<u32> {
+        let dirs: Vec<Option<(&[u8], format::Dir, usize)>> = self.segs.iter().map(|s| s.dir(field)).collect();
+        let st = &self.facets.starts[field];
+        (0..self.facet_len(field))
+            .map(|v| {
+                let mut n = 0;
+                for &(si, e) in &self.facets.parts[st[v] as usize..st[v + 1] as usize] {
+                    if let Some((b, d, _)) = dirs[si as usize] {
+                        n += d.docs(b, e as usize).count_in(self.segs[si as usize].base, m);
+                    }
+                }
+                n as u32
+            })
+            .collect()
     }
 
     pub fn meta(&self) -> &Meta {
@@ -1028,16 +1040,22 @@ impl Searcher {
         let mut out = Vec::with_capacity(NUM_FACETS + 1);
         for f in FacetField::ALL {
             let fi = f as usize;
-            let mut values: Vec<(String, u32)> = (0..self.facet_len(fi))
-                .map(|v| (self.facet_count_in(fi, v, m) as u32, v))
+            let mut values: Vec<(String, u32)> = self
+                .facet_counts_of(fi, m)
+                .into_iter()
+                .enumerate()
+                .map(|(v, c)| (c, v))
                 .filter(|x| x.0 > 0)
                 .map(|(c, v)| (self.facet_name(fi, v).to_string(), c))
                 .collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.push(FacetCount { field: f.name(), values });
         }
-        let values = (0..self.facet_len(NUM_FACETS))
-            .map(|v| (self.facet_count_in(NUM_FACETS, v, m) as u32, v))
+        let values = self
+            .facet_counts_of(NUM_FACETS, m)
+            .into_iter()
+            .enumerate()
+            .map(|(v, c)| (c, v))
             .filter(|x| x.0 > 0)
             .map(|(c, v)| (self.facet_name(NUM_FACETS, v).to_string(), c))
             .collect();
