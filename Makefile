@@ -251,7 +251,7 @@ eval-search:
 # (30% filtered, 20% brand names needing synonyms), then one table with medportal natively and
 # as wasm in V8 (Node WASI), tantivy and SQLite FTS5 (benchmark-only, in their own cargo
 # workspace shared/search-index/compare so the portal workspace never builds them), each engine
-# and size in its own process: bytes/doc, build, open, first pass, per-query thread CPU
+# and size in its own process: bytes/doc, build, open, cold open + first query (CPU), first pass, per-query thread CPU
 # p50/p90/p99 (top 10, and the results page with exact total + facet counts), peak memory.
 # Node 22.23 (node_modules) crashes in WASI at 100k documents; the system Node (20.x) runs it.
 SIZES ?= 1000 10000 100000
@@ -271,3 +271,7 @@ bench-search:
 	  --wasm $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-search-bench.wasm \
 	  --node $(NODE_WASI) --rounds $(BENCH_ROUNDS) --out $(BENCH_DIR)/table.md \
 	  $$(python3 -c 'import wasmtime' 2>/dev/null && echo --wasmtime-python python3)
+	@# the query and indexing Workers' sizes (production builds, when built: make build)
+	@for f in search search-admin; do w=functions/$$f/build/index_bg.wasm; \
+	  if [ -f $$w ]; then echo "Worker $$f: $$(gzip -9 -c $$w | wc -c) B gzip ($$(wc -c < $$w) B wasm)"; \
+	  else echo "Worker $$f: not built (make -s worker-build FN=$$f)"; fi; done | tee -a $(BENCH_DIR)/table.md

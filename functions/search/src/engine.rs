@@ -64,7 +64,8 @@ pub fn index_error(e: medportal_search_index::Error) -> Error {
     Error::internal(format!("search index: {e}"))
 }
 
-/// The medical vocabulary from `blob_global`, decoded once per isolate. Without it search
+/// The medical vocabulary from `blob_global`, used in place (checked when it was uploaded;
+/// opening reads a fixed header) and kept per isolate. Without it search
 /// still works, without synonyms (logged; the admin page shows it missing).
 pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<Vocab>> {
     if let Some(v) = ISOLATE.with(|i| i.borrow().vocab.clone()) {
@@ -74,7 +75,7 @@ pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<V
         ctx.log(LogLevel::Warn, "search: no vocabulary in blob_global (search/v1/vocab); synonyms are off");
         return Ok(Rc::new(Vocab::empty()));
     };
-    match Vocab::decode(&bytes) {
+    match Vocab::open(bytes.into()) {
         Ok(v) => {
             let v = Rc::new(v);
             ISOLATE.with(|i| i.borrow_mut().vocab = Some(v.clone()));

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::format::{self, ChunkId, ChunkKind, DocTable, FacetLists, Lexicon, PostingsChunk};
+use crate::format::{self, ChunkId, ChunkKind, DocTable, Facets, Lexicon, PostingsChunk};
 use crate::document::Document;
 use crate::error::Error;
 
@@ -87,7 +87,7 @@ pub enum Decoded {
     Postings(PostingsChunk),
     Lexicon(Lexicon),
     DocTable(DocTable),
-    Facets(FacetLists),
+    Facets(Facets),
     /// `(first_doc, docs)`
     Store(u32, Vec<Document>),
     TermFilter(format::TermFilter),
@@ -99,7 +99,7 @@ impl Decoded {
             Decoded::Postings(p) => p.heap_bytes(),
             Decoded::Lexicon(l) => l.heap_bytes(),
             Decoded::DocTable(t) => t.heap_bytes(),
-            Decoded::Facets(f) => f.iter().flatten().map(|(v, d)| v.len() + 4 * d.len() + 32).sum(),
+            Decoded::Facets(f) => f.heap_bytes(),
             Decoded::TermFilter(f) => f.heap_bytes(),
             Decoded::Store(_, d) => d
                 .iter()
@@ -115,7 +115,7 @@ pub fn decode_any(bytes: &[u8]) -> Result<Decoded, Error> {
         ChunkKind::Postings => Decoded::Postings(format::decode_postings(bytes)?),
         ChunkKind::Lexicon => Decoded::Lexicon(format::decode_lexicon(bytes)?),
         ChunkKind::DocTable => Decoded::DocTable(format::decode_doc_table(bytes)?),
-        ChunkKind::Facets => Decoded::Facets(format::decode_facets(bytes)?),
+        ChunkKind::Facets => Decoded::Facets(format::decode_facets_chunk(bytes)?),
         ChunkKind::Store => {
             let (f, d) = format::decode_store(bytes)?;
             Decoded::Store(f, d)
@@ -187,10 +187,15 @@ impl ChunkCache {
 
     /// Verify (hash + checksum), decode and cache chunk bytes fetched by the host.
     pub fn insert_bytes(&self, id: ChunkId, bytes: &[u8]) -> Result<Rc<Decoded>, Error> {
-        if ChunkId::of(bytes) != id {
+        self.insert_owned(id, bytes.to_vec())
+    }
+
+    fn insert_owned(&self, id: ChunkId, bytes: Vec<u8>) -> Result<Rc<Decoded>, Error> {
+        if ChunkId::of(&bytes) != id {
             return Err(Error::HashMismatch(id));
         }
-        let value = Rc::new(decode_any(bytes)?);
+        // the id covers every byte of the frame, its checksum included
+        let value = Rc::new(format::decode_verified(bytes)?);
         self.insert(id, value.clone());
         Ok(value)
     }
@@ -236,7 +241,7 @@ impl ChunkCache {
             i.misses += 1;
         }
         let bytes = src.get(id).ok_or(Error::MissingChunk(id))?;
-        self.insert_bytes(id, &bytes)
+        self.insert_owned(id, bytes)
     }
 
     pub fn clear(&self) {

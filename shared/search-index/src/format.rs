@@ -26,19 +26,23 @@
 //!   var, a docnum bitmap, then the 4-bit impacts in docnum order. Impacts are 4-bit
 //!   log-quantised ([`quantize_impact`]) BM25F pseudo term frequencies precomputed at index
 //!   time (field weights and length normalisation applied), so no positions or per-field tfs
-//!   are stored. Version 2 added the dense layout.
+//!   are stored. Version 2 added the dense layout; version 3 made the doc table and facets
+//!   fixed-width tables used in place (no decoding on open).
 //! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
 //!   autocomplete: `n var`, per term shared-prefix var, suffix str, df var, display var
 //!   (0 = same as term, else 1+shared prefix with the term followed by suffix str): the most
 //!   common surface form of a stemmed term, for suggestions.
-//! * **DocTable** — `n var`, dates as zigzag deltas var×n (yyyymmdd, 0 = unknown), ids
-//!   front-coded (shared-prefix var + suffix str) ×n.
-//! * **Facets** — `n_docs var`, then for each [`crate::FacetField`] in order: value count var,
-//!   per value: str, doc count var, encoding u8 (0 = delta-coded docnums var, 1 = bitmap of
-//!   `ceil(n_docs/8)` bytes, whichever is smaller).
+//! * **DocTable** — used in place: `n u32`, dates u32×n (yyyymmdd, 0 = unknown), id offsets
+//!   u32×(n+1), id bytes, then a value directory of the publication years (newest first).
+//! * **Facets** — used in place: a value directory of every [`crate::FacetField`] in order.
+//!   A *value directory* ([`Dir`]): `n_docs u32, fields u32, field_start u32×(fields+1)`,
+//!   entries of u32×5 (name offset, name length, doc count, kind, data offset), names, then per
+//!   value its sorted docnums u32×count or, when that is larger (more than one document in
+//!   32), a bitmap of `ceil(n_docs/64)` u64 words.
 //! * **TermFilter** — Bloom filter over a segment's terms: `k u8, m_bits var, bytes`
-//!   (10 bits/term, k = 7, ~1% false positives). Lets the engine skip postings-chunk loads for
-//!   terms a segment does not have (typos, synonym alternatives absent from the corpus).
+//!   (10 bits/term, k = 7, ~1% false positives), probed in place. Lets the engine skip
+//!   postings-chunk loads for terms a segment does not have (typos, synonym alternatives
+//!   absent from the corpus).
 //! * **Store** — stored documents (full source of truth for snippets and for segment
 //!   merges): first_doc var, n var, per doc the [`Document`] fields.
 
@@ -48,7 +52,7 @@ pub use crate::error::ChunkId;
 use crate::error::Error;
 
 pub const MAGIC: [u8; 4] = *b"MPSI";
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 const HEADER_LEN: usize = 12;
 const ID_SEED: u64 = 0x4D50_5349;
 
@@ -112,16 +116,23 @@ pub fn frame(kind: ChunkKind, payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether a chunk of `kind` written by format `ver` can be read: version 3 changed only the
+/// doc table and facets layouts, so an index written by version 2 keeps its meta, documents
+/// and postings readable (a rebuild reads its documents and writes it anew).
+fn readable(ver: u16, kind: ChunkKind) -> bool {
+    ver == FORMAT_VERSION || (ver == 2 && !matches!(kind, ChunkKind::DocTable | ChunkKind::Facets))
+}
+
 /// Validate a frame and return its payload.
 pub fn unframe(bytes: &[u8], kind: ChunkKind) -> Result<&[u8], Error> {
     if bytes.len() < HEADER_LEN + 8 || bytes[0..4] != MAGIC {
         return Err(Error::BadMagic);
     }
     let ver = u16::from_le_bytes([bytes[4], bytes[5]]);
-    if ver != FORMAT_VERSION {
+    let k = ChunkKind::from_u8(bytes[6]).ok_or(Error::Corrupt("unknown chunk kind"))?;
+    if !readable(ver, k) {
         return Err(Error::UnsupportedVersion(ver));
     }
-    let k = ChunkKind::from_u8(bytes[6]).ok_or(Error::Corrupt("unknown chunk kind"))?;
     if k != kind {
         return Err(Error::WrongKind);
     }
@@ -1251,107 +1262,406 @@ pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// In place: doc table, facets, term filter
+//
+// The chunks read by every `Searcher::open` are used as stored: fixed-width little-endian
+// tables behind offsets, read through bounds-checked accessors (corrupt bytes give empty or
+// zero answers, never a panic). Decoding one checks its layout in time proportional to its
+// number of facet values, not of documents.
+
+#[inline]
+fn le32(b: &[u8], at: usize) -> u32 {
+    b.get(at..at.wrapping_add(4)).map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+#[inline]
+fn le64(b: &[u8], at: usize) -> u64 {
+    b.get(at..at.wrapping_add(8)).map_or(0, |s| u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]))
+}
+
+/// Bytes per value-directory entry: name offset, name length, document count, kind (0 = list,
+/// 1 = bitmap), data offset (u32 each; offsets from the start of the payload).
+const ENTRY: usize = 20;
+
+/// Order of the values of a field in a directory: facet values ascending, years newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirOrder {
+    Ascending,
+    NewestFirst,
+}
+
+impl DirOrder {
+    pub fn cmp(self, a: &str, b: &str) -> std::cmp::Ordering {
+        match self {
+            DirOrder::Ascending => a.cmp(b),
+            DirOrder::NewestFirst => (b.len(), b).cmp(&(a.len(), a)),
+        }
+    }
+}
+
+/// Writes a value directory: `n_docs u32, nf u32, field_start u32×(nf+1)` (entry indices),
+/// entries ([`ENTRY`] bytes each), names, then each value's documents: sorted docnums u32×count
+/// or, when that is larger (more than one document in 32), a bitmap of `ceil(n_docs/64)` u64
+/// words (bit `d % 64` of word `d / 64`). `payload_at` is where the directory starts in the
+/// payload.
+fn put_dir(w: &mut Writer, payload_at: usize, fields: &[&[(String, Vec<u32>)]], n_docs: u32) {
+    let words = (n_docs as usize).div_ceil(64);
+    let total: usize = fields.iter().map(|f| f.len()).sum();
+    w.u32(n_docs);
+    w.u32(fields.len() as u32);
+    let mut e = 0u32;
+    w.u32(0);
+    for f in fields {
+        e += f.len() as u32;
+        w.u32(e);
+    }
+    let entries_at = payload_at + 8 + 4 * (fields.len() + 1);
+    let names_at = entries_at + ENTRY * total;
+    let names_len: usize = fields.iter().flat_map(|f| f.iter()).map(|v| v.0.len()).sum();
+    let mut name_off = names_at;
+    let mut data_off = names_at + names_len;
+    for (name, docs) in fields.iter().flat_map(|f| f.iter()) {
+        let bitmap = 4 * docs.len() > 8 * words;
+        w.u32(name_off as u32);
+        w.u32(name.len() as u32);
+        w.u32(docs.len() as u32);
+        w.u32(bitmap as u32);
+        w.u32(data_off as u32);
+        name_off += name.len();
+        data_off += if bitmap { 8 * words } else { 4 * docs.len() };
+    }
+    for (name, _) in fields.iter().flat_map(|f| f.iter()) {
+        w.raw(name.as_bytes());
+    }
+    for (_, docs) in fields.iter().flat_map(|f| f.iter()) {
+        if 4 * docs.len() > 8 * words {
+            let mut bm = vec![0u64; words];
+            for &d in docs {
+                bm[d as usize / 64] |= 1 << (d % 64);
+            }
+            for x in bm {
+                w.u64(x);
+            }
+        } else {
+            for &d in docs {
+                w.u32(d);
+            }
+        }
+    }
+}
+
+/// A value directory inside a chunk's bytes (see [`put_dir`]); positions are absolute.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Dir {
+    payload: usize,
+    n_docs: u32,
+    nf: usize,
+    fields: usize,
+    entries: usize,
+    end: usize,
+}
+
+/// One value's documents (segment-local docnums), in place.
+#[derive(Debug, Clone, Copy)]
+pub enum DocsRef<'a> {
+    /// sorted docnums, u32 LE each
+    List(&'a [u8]),
+    /// bitmap words, u64 LE each
+    Bitmap(&'a [u8]),
+}
+
+impl DocsRef<'_> {
+    /// Sets `base + d` in `m` for every document d.
+    pub fn add_to(&self, base: u32, m: &mut crate::Bitset) {
+        let len = m.len() as u64;
+        let w = m.words_mut();
+        match *self {
+            DocsRef::List(b) => {
+                for c in b.chunks_exact(4) {
+                    let g = base as u64 + u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64;
+                    if g < len {
+                        w[(g >> 6) as usize] |= 1 << (g & 63);
+                    }
+                }
+            }
+            DocsRef::Bitmap(b) => {
+                let (wi, s) = ((base >> 6) as usize, base & 63);
+                for (k, c) in b.chunks_exact(8).enumerate() {
+                    let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+                    if x == 0 {
+                        continue;
+                    }
+                    if let Some(d) = w.get_mut(wi + k) {
+                        *d |= x << s;
+                    }
+                    if s != 0
+                        && let Some(d) = w.get_mut(wi + k + 1)
+                    {
+                        *d |= x >> (64 - s);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Number of documents d with `base + d` in `m`.
+    pub fn count_in(&self, base: u32, m: &crate::Bitset) -> usize {
+        let w = m.words();
+        match *self {
+            DocsRef::List(b) => {
+                let mut n = 0;
+                for c in b.chunks_exact(4) {
+                    let g = base as usize + u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
+                    if let Some(x) = w.get(g >> 6) {
+                        n += ((x >> (g & 63)) & 1) as usize;
+                    }
+                }
+                n
+            }
+            DocsRef::Bitmap(b) => {
+                let (wi, s) = ((base >> 6) as usize, base & 63);
+                let mut n = 0u32;
+                if s == 0 {
+                    // word-aligned (every single-segment index): a straight AND + popcount
+                    let w = w.get(wi..).unwrap_or(&[]);
+                    for (c, y) in b.chunks_exact(8).zip(w) {
+                        n += (u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) & y).count_ones();
+                    }
+                    return n as usize;
+                }
+                for (k, c) in b.chunks_exact(8).enumerate() {
+                    let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+                    if x == 0 {
+                        continue;
+                    }
+                    let lo = w.get(wi + k).copied().unwrap_or(0) >> s;
+                    let hi = if s == 0 { 0 } else { w.get(wi + k + 1).copied().unwrap_or(0) << (64 - s) };
+                    n += (x & (lo | hi)).count_ones();
+                }
+                n as usize
+            }
+        }
+    }
+
+    /// Whether segment-local docnum `d` is in the set.
+    pub fn contains(&self, d: u32) -> bool {
+        match *self {
+            DocsRef::List(b) => {
+                let (mut lo, mut hi) = (0usize, b.len() / 4);
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    match le32(b, 4 * mid).cmp(&d) {
+                        std::cmp::Ordering::Less => lo = mid + 1,
+                        std::cmp::Ordering::Greater => hi = mid,
+                        std::cmp::Ordering::Equal => return true,
+                    }
+                }
+                false
+            }
+            DocsRef::Bitmap(b) => (le64(b, 8 * (d as usize / 64)) >> (d % 64)) & 1 == 1,
+        }
+    }
+
+    /// The docnums, in order.
+    pub fn to_vec(&self) -> Vec<u32> {
+        match *self {
+            DocsRef::List(b) => b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+            DocsRef::Bitmap(b) => {
+                let mut v = Vec::new();
+                for (k, c) in b.chunks_exact(8).enumerate() {
+                    let mut x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+                    while x != 0 {
+                        v.push(64 * k as u32 + x.trailing_zeros());
+                        x &= x - 1;
+                    }
+                }
+                v
+            }
+        }
+    }
+}
+
+impl Dir {
+    /// Checks a directory at `at` (absolute) in `b`: `nf` fields, entries in range, names
+    /// UTF-8 and strictly ordered per field. Cost: proportional to the number of values.
+    fn check(b: &[u8], payload: usize, at: usize, nf: usize, orders: &[DirOrder]) -> Result<Dir, Error> {
+        let bad = Error::Corrupt("value directory");
+        let n_docs = le32(b, at);
+        if le32(b, at + 4) as usize != nf || b.len() < at + 8 + 4 * (nf + 1) {
+            return Err(bad);
+        }
+        let fields = at + 8;
+        let total = le32(b, fields + 4 * nf) as usize;
+        let entries = fields + 4 * (nf + 1);
+        if le32(b, fields) != 0 || total > b.len() / ENTRY {
+            return Err(bad);
+        }
+        let words = (n_docs as usize).div_ceil(64);
+        let mut d = Dir { payload, n_docs, nf, fields, entries, end: entries + ENTRY * total };
+        let body_end = b.len().saturating_sub(8);
+        for f in 0..nf {
+            let r = d.field(b, f);
+            if r.start > r.end || r.end > total {
+                return Err(bad);
+            }
+            let mut prev: Option<&str> = None;
+            for e in r {
+                let (no, nl, cnt, kind, off) = d.entry(b, e);
+                let name = b.get(payload + no..payload + no + nl).ok_or(bad.clone())?;
+                let name = std::str::from_utf8(name).map_err(|_| bad.clone())?;
+                if prev.is_some_and(|p| orders[f].cmp(p, name) != std::cmp::Ordering::Less) {
+                    return Err(Error::Corrupt("value order"));
+                }
+                prev = Some(name);
+                let len = match kind {
+                    0 => 4 * cnt,
+                    1 => 8 * words,
+                    _ => return Err(bad),
+                };
+                if cnt > n_docs as usize || payload + off + len > body_end {
+                    return Err(bad);
+                }
+                d.end = d.end.max(payload + off + len).max(payload + no + nl);
+            }
+        }
+        Ok(d)
+    }
+    #[inline]
+    fn entry(&self, b: &[u8], e: usize) -> (usize, usize, usize, u32, usize) {
+        let at = self.entries + ENTRY * e;
+        (le32(b, at) as usize, le32(b, at + 4) as usize, le32(b, at + 8) as usize, le32(b, at + 12), le32(b, at + 16) as usize)
+    }
+    /// Entry indices of field `f`.
+    pub fn field(&self, b: &[u8], f: usize) -> std::ops::Range<usize> {
+        if f >= self.nf {
+            return 0..0;
+        }
+        le32(b, self.fields + 4 * f) as usize..le32(b, self.fields + 4 * (f + 1)) as usize
+    }
+    pub fn name<'a>(&self, b: &'a [u8], e: usize) -> &'a str {
+        let (no, nl, ..) = self.entry(b, e);
+        b.get(self.payload + no..self.payload + no + nl).and_then(|s| std::str::from_utf8(s).ok()).unwrap_or("")
+    }
+    pub fn count(&self, b: &[u8], e: usize) -> u32 {
+        self.entry(b, e).2 as u32
+    }
+    pub fn docs<'a>(&self, b: &'a [u8], e: usize) -> DocsRef<'a> {
+        let (_, _, cnt, kind, off) = self.entry(b, e);
+        let at = self.payload + off;
+        if kind == 1 {
+            let len = 8 * (self.n_docs as usize).div_ceil(64);
+            DocsRef::Bitmap(b.get(at..at + len).unwrap_or(&[]))
+        } else {
+            DocsRef::List(b.get(at..at + 4 * cnt).unwrap_or(&[]))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Doc table
 
+/// Payload: `n u32`, dates u32×n (yyyymmdd, 0 = unknown), id offsets u32×(n+1) (from the
+/// start of the id bytes), id bytes, then a value directory (see [`put_dir`]) of one field:
+/// the publication years (decimal, newest first) and their documents.
 #[derive(Debug, Default)]
 pub struct DocTable {
-    pub dates: Vec<u32>,
-    ids: Vec<u8>,
-    id_off: Vec<u32>,
+    frame: Vec<u8>,
+    n: usize,
+    dates: usize,
+    offs: usize,
+    ids: usize,
+    years: Dir,
 }
 
 impl DocTable {
     pub fn len(&self) -> usize {
-        self.dates.len()
+        self.n
     }
     pub fn is_empty(&self) -> bool {
-        self.dates.is_empty()
+        self.n == 0
+    }
+    /// Date of document i (yyyymmdd, 0 = unknown).
+    #[inline]
+    pub fn date(&self, i: usize) -> u32 {
+        if i >= self.n { 0 } else { le32(&self.frame, self.dates + 4 * i) }
+    }
+    /// All dates, in document order.
+    pub fn dates(&self) -> Vec<u32> {
+        (0..self.n).map(|i| self.date(i)).collect()
     }
     pub fn id(&self, i: usize) -> &str {
-        unsafe {
-            std::str::from_utf8_unchecked(&self.ids[self.id_off[i] as usize..self.id_off[i + 1] as usize])
+        if i >= self.n {
+            return "";
         }
+        let (a, b) = (le32(&self.frame, self.offs + 4 * i) as usize, le32(&self.frame, self.offs + 4 * i + 4) as usize);
+        self.frame.get(self.ids + a..self.ids + b).and_then(|s| std::str::from_utf8(s).ok()).unwrap_or("")
+    }
+    /// The year directory (one field) and the bytes it reads from.
+    pub fn years(&self) -> (&[u8], Dir) {
+        (&self.frame, self.years)
     }
     pub fn heap_bytes(&self) -> usize {
-        self.ids.len() + self.len() * 8
+        self.frame.len()
     }
 }
 
 pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
     assert_eq!(ids.len(), dates.len());
     let mut w = Writer::new();
-    w.var(ids.len() as u64);
-    let mut prev = 0i64;
+    w.u32(ids.len() as u32);
     for &d in dates {
-        let delta = d as i64 - prev;
-        w.var(((delta << 1) ^ (delta >> 63)) as u64); // zigzag
-        prev = d as i64;
+        w.u32(d);
     }
-    let mut prev_id: &str = "";
+    let mut off = 0u32;
+    w.u32(0);
     for id in ids {
-        let p = common_prefix(prev_id, id);
-        w.var(p as u64);
-        w.str(&id[p..]);
-        prev_id = id;
+        off += id.len() as u32;
+        w.u32(off);
     }
+    for id in ids {
+        w.raw(id.as_bytes());
+    }
+    let mut years: Vec<(u32, Vec<u32>)> = Vec::new();
+    for (d, &date) in dates.iter().enumerate() {
+        if date < 10000 {
+            continue;
+        }
+        let y = date / 10000;
+        match years.iter_mut().find(|e| e.0 == y) {
+            Some(e) => e.1.push(d as u32),
+            None => years.push((y, vec![d as u32])),
+        }
+    }
+    years.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
+    let years: Vec<(String, Vec<u32>)> = years.into_iter().map(|(y, d)| (y.to_string(), d)).collect();
+    let at = w.buf.len();
+    put_dir(&mut w, at, &[&years], ids.len() as u32);
     frame(ChunkKind::DocTable, &w.buf)
 }
 
 pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
-    // Decoded once per isolate and index generation, at `Searcher::open`: written as plain
-    // loops over preallocated buffers (one UTF-8 check for all ids) so that it stays fast in a
-    // size-optimised wasm build.
-    let buf = unframe(bytes, ChunkKind::DocTable)?;
-    let var = |pos: &mut usize| crate::codec::get_varint(buf, pos).ok_or(Error::Corrupt("bad varint"));
-    let mut pos = 0usize;
-    let n = var(&mut pos)? as usize;
-    if n > bytes.len() {
+    unframe(bytes, ChunkKind::DocTable)?;
+    doc_table_in_place(bytes.to_vec())
+}
+
+/// Uses a doc table frame in place (its checksum or id already checked).
+fn doc_table_in_place(frame: Vec<u8>) -> Result<DocTable, Error> {
+    let p = HEADER_LEN;
+    let n = le32(&frame, p) as usize;
+    if n > frame.len() / 8 {
         return Err(Error::Corrupt("doc count"));
     }
-    let mut dates = vec![0u32; n];
-    let mut prev = 0i64;
-    for d in dates.iter_mut() {
-        let z = var(&mut pos)?;
-        let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
-        prev = prev.wrapping_add(delta);
-        *d = u32::try_from(prev).map_err(|_| Error::Corrupt("date"))?;
+    let dates = p + 4;
+    let offs = dates + 4 * n;
+    let ids = offs + 4 * (n + 1);
+    let ids_len = le32(&frame, offs + 4 * n) as usize;
+    if le32(&frame, offs) != 0 || ids + ids_len > frame.len().saturating_sub(8) {
+        return Err(Error::Corrupt("doc table ids"));
     }
-    // ids, front-coded: measure, then copy into one buffer
-    let ids_at = pos;
-    let mut total = 0usize;
-    let mut prev_len = 0usize;
-    for _ in 0..n {
-        let p = var(&mut pos)? as usize;
-        let l = var(&mut pos)? as usize;
-        if p > prev_len || l > buf.len() - pos.min(buf.len()) {
-            return Err(Error::Corrupt("id prefix"));
-        }
-        pos += l;
-        total += p + l;
-        prev_len = p + l;
-    }
-    if pos != buf.len() {
+    let years = Dir::check(&frame, p, ids + ids_len, 1, &[DirOrder::NewestFirst])?;
+    if years.n_docs as usize != n || years.end != frame.len() - 8 {
         return Err(Error::Corrupt("trailing bytes in doc table"));
     }
-    let mut ids = vec![0u8; total];
-    let mut id_off = vec![0u32; n + 1];
-    let (mut w, mut prev_start) = (0usize, 0usize);
-    pos = ids_at;
-    for o in id_off[1..].iter_mut() {
-        let p = var(&mut pos)? as usize;
-        let l = var(&mut pos)? as usize;
-        ids.copy_within(prev_start..prev_start + p, w);
-        ids[w + p..w + p + l].copy_from_slice(&buf[pos..pos + l]);
-        pos += l;
-        prev_start = w;
-        w += p + l;
-        *o = w as u32;
-    }
-    let all = std::str::from_utf8(&ids).map_err(|_| Error::Corrupt("id utf-8"))?;
-    if !id_off.iter().all(|&o| all.is_char_boundary(o as usize)) {
-        return Err(Error::Corrupt("id utf-8"));
-    }
-    Ok(DocTable { dates, ids, id_off })
+    Ok(DocTable { n, dates, offs, ids, years, frame })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1360,104 +1670,79 @@ pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
 /// Per facet field: `(value, sorted segment-local docnums)`.
 pub type FacetLists = Vec<Vec<(String, Vec<u32>)>>;
 
-/// `n_docs` is the segment's document count (bitmaps cover it).
+/// A facets chunk in place: a value directory of [`NUM_FACETS`] fields, values ascending.
+#[derive(Debug, Default)]
+pub struct Facets {
+    frame: Vec<u8>,
+    dir: Dir,
+}
+
+impl Facets {
+    pub fn dir(&self) -> (&[u8], Dir) {
+        (&self.frame, self.dir)
+    }
+    pub fn heap_bytes(&self) -> usize {
+        self.frame.len()
+    }
+    /// Materialised lists (tests, diagnostics).
+    pub fn to_lists(&self) -> FacetLists {
+        let (b, d) = self.dir();
+        (0..NUM_FACETS).map(|f| d.field(b, f).map(|e| (d.name(b, e).to_string(), d.docs(b, e).to_vec())).collect()).collect()
+    }
+}
+
+/// `n_docs` is the segment's document count (bitmaps cover it). Values are written in
+/// ascending order.
 pub fn encode_facets(f: &FacetLists, n_docs: u32) -> Vec<u8> {
     assert_eq!(f.len(), NUM_FACETS);
-    let mut w = Writer::new();
-    w.var(n_docs as u64);
-    let bitmap_bytes = (n_docs as usize).div_ceil(8);
-    for values in f {
-        w.var(values.len() as u64);
-        for (v, docs) in values {
-            w.str(v);
-            w.var(docs.len() as u64);
-            let mut list = Writer::new();
-            let mut prev = 0u32;
-            for (i, &d) in docs.iter().enumerate() {
-                list.var(if i == 0 { d } else { d - prev } as u64);
-                prev = d;
-            }
-            if list.buf.len() > bitmap_bytes {
-                let mut bm = vec![0u8; bitmap_bytes];
-                for &d in docs {
-                    bm[d as usize / 8] |= 1 << (d % 8);
-                }
-                w.u8(1);
-                w.raw(&bm);
-            } else {
-                w.u8(0);
-                w.raw(&list.buf);
-            }
-        }
+    let mut sorted: Vec<Vec<(String, Vec<u32>)>> = f.clone();
+    for v in sorted.iter_mut() {
+        v.sort_by(|a, b| a.0.cmp(&b.0));
     }
+    let fields: Vec<&[(String, Vec<u32>)]> = sorted.iter().map(Vec::as_slice).collect();
+    let mut w = Writer::new();
+    put_dir(&mut w, 0, &fields, n_docs);
     frame(ChunkKind::Facets, &w.buf)
 }
 
+/// A facets chunk, checked and used in place.
+pub fn decode_facets_chunk(bytes: &[u8]) -> Result<Facets, Error> {
+    unframe(bytes, ChunkKind::Facets)?;
+    facets_in_place(bytes.to_vec())
+}
+
 pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
-    let mut r = Reader::new(unframe(bytes, ChunkKind::Facets)?);
-    let n_docs = r.var32()?;
-    let bitmap_bytes = (n_docs as usize).div_ceil(8);
-    let mut out = Vec::with_capacity(NUM_FACETS);
-    for _ in 0..NUM_FACETS {
-        let nv = r.var()? as usize;
-        let mut values = Vec::with_capacity(nv.min(4096));
-        for _ in 0..nv {
-            let v = r.str()?.to_string();
-            let nd = r.var()? as usize;
-            if nd > n_docs as usize {
-                return Err(Error::Corrupt("facet count"));
-            }
-            let mut docs = Vec::with_capacity(nd);
-            match r.u8()? {
-                0 => {
-                    let mut prev = 0u32;
-                    for i in 0..nd {
-                        let g = r.var32()?;
-                        prev = if i == 0 { g } else { prev.checked_add(g).ok_or(Error::Corrupt("facet"))? };
-                        docs.push(prev);
-                    }
-                }
-                1 => {
-                    let bm = r.raw(bitmap_bytes)?;
-                    // fill a preallocated vector (cheaper than pushing in a size-optimised build)
-                    docs.resize(nd, 0);
-                    let mut k = 0usize;
-                    for (i, &b) in bm.iter().enumerate() {
-                        let mut b = b;
-                        while b != 0 {
-                            if k < nd {
-                                docs[k] = i as u32 * 8 + b.trailing_zeros();
-                            }
-                            k += 1;
-                            b &= b - 1;
-                        }
-                    }
-                    if k != nd {
-                        return Err(Error::Corrupt("facet bitmap count"));
-                    }
-                }
-                _ => return Err(Error::Corrupt("facet encoding")),
-            }
-            values.push((v, docs));
-        }
-        out.push(values);
-    }
-    if !r.done() {
+    unframe(bytes, ChunkKind::Facets)?;
+    Ok(facets_in_place(bytes.to_vec())?.to_lists())
+}
+
+fn facets_in_place(frame: Vec<u8>) -> Result<Facets, Error> {
+    let dir = Dir::check(&frame, HEADER_LEN, HEADER_LEN, NUM_FACETS, &[DirOrder::Ascending; NUM_FACETS])?;
+    if dir.end != frame.len() - 8 {
         return Err(Error::Corrupt("trailing bytes in facets"));
     }
-    Ok(out)
+    Ok(Facets { frame, dir })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Term filter (Bloom)
 
-/// Bloom filter over terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bloom filter over terms, in place in its chunk when loaded.
+#[derive(Debug, Clone)]
 pub struct TermFilter {
     k: u8,
     m: u64,
-    bits: Vec<u8>,
+    data: Vec<u8>,
+    /// where the bit array starts in `data`
+    at: usize,
 }
+
+impl PartialEq for TermFilter {
+    fn eq(&self, o: &Self) -> bool {
+        (self.k, self.m, self.bits()) == (o.k, o.m, o.bits())
+    }
+}
+impl Eq for TermFilter {}
 
 impl TermFilter {
     pub const BITS_PER_TERM: u64 = 10;
@@ -1465,15 +1750,18 @@ impl TermFilter {
 
     pub fn build<'a>(terms: impl ExactSizeIterator<Item = &'a str>) -> Self {
         let m = (terms.len() as u64 * Self::BITS_PER_TERM).max(64);
-        let mut f = TermFilter { k: Self::K, m, bits: vec![0; m.div_ceil(8) as usize] };
+        let mut bits = vec![0u8; m.div_ceil(8) as usize];
         for t in terms {
             let (h1, h2) = Self::hashes(t);
-            for i in 0..f.k as u64 {
-                let b = h1.wrapping_add(i.wrapping_mul(h2)) % f.m;
-                f.bits[(b / 8) as usize] |= 1 << (b % 8);
+            for i in 0..Self::K as u64 {
+                let b = h1.wrapping_add(i.wrapping_mul(h2)) % m;
+                bits[(b / 8) as usize] |= 1 << (b % 8);
             }
         }
-        f
+        TermFilter { k: Self::K, m, data: bits, at: 0 }
+    }
+    fn bits(&self) -> &[u8] {
+        self.data.get(self.at..self.at + self.m.div_ceil(8) as usize).unwrap_or(&[])
     }
     #[inline]
     fn hashes(t: &str) -> (u64, u64) {
@@ -1484,36 +1772,66 @@ impl TermFilter {
     #[inline]
     pub fn may_contain(&self, t: &str) -> bool {
         let (h1, h2) = Self::hashes(t);
+        let bits = self.bits();
         (0..self.k as u64).all(|i| {
             let b = h1.wrapping_add(i.wrapping_mul(h2)) % self.m;
-            self.bits[(b / 8) as usize] & (1 << (b % 8)) != 0
+            bits.get((b / 8) as usize).is_none_or(|x| x & (1 << (b % 8)) != 0)
         })
     }
     pub fn heap_bytes(&self) -> usize {
-        self.bits.len()
+        self.data.len()
     }
 }
 
+/// Payload: `k u8, m_bits var, bytes`.
 pub fn encode_term_filter(f: &TermFilter) -> Vec<u8> {
     let mut w = Writer::new();
     w.u8(f.k);
     w.var(f.m);
-    w.raw(&f.bits);
+    w.raw(f.bits());
     frame(ChunkKind::TermFilter, &w.buf)
 }
 
 pub fn decode_term_filter(bytes: &[u8]) -> Result<TermFilter, Error> {
-    let mut r = Reader::new(unframe(bytes, ChunkKind::TermFilter)?);
+    unframe(bytes, ChunkKind::TermFilter)?;
+    term_filter_in_place(bytes.to_vec())
+}
+
+fn term_filter_in_place(frame: Vec<u8>) -> Result<TermFilter, Error> {
+    let body = frame.get(HEADER_LEN..frame.len().saturating_sub(8)).ok_or(Error::Corrupt("term filter"))?;
+    let mut r = Reader::new(body);
     let k = r.u8()?;
     let m = r.var()?;
-    if k == 0 || k > 32 || m == 0 || m > (bytes.len() as u64) * 8 {
+    if k == 0 || k > 32 || m == 0 || m > (body.len() as u64) * 8 {
         return Err(Error::Corrupt("term filter parameters"));
     }
-    let bits = r.raw(m.div_ceil(8) as usize)?.to_vec();
+    let at = HEADER_LEN + r.pos;
+    r.raw(m.div_ceil(8) as usize)?;
     if !r.done() {
         return Err(Error::Corrupt("trailing bytes in term filter"));
     }
-    Ok(TermFilter { k, m, bits })
+    Ok(TermFilter { k, m, data: frame, at })
+}
+
+/// Decodes a chunk whose content id was just verified (so its inner checksum holds): the
+/// chunks used in place keep the frame, without copying it.
+pub(crate) fn decode_verified(bytes: Vec<u8>) -> Result<crate::cache::Decoded, Error> {
+    use crate::cache::Decoded;
+    let kind = peek_kind(&bytes).ok_or(Error::BadMagic)?;
+    // header checks (magic, version, length) without the checksum
+    let ver = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if !readable(ver, kind) {
+        return Err(Error::UnsupportedVersion(ver));
+    }
+    if bytes.len() != HEADER_LEN + le32(&bytes, 8) as usize + 8 {
+        return Err(Error::Corrupt("frame length"));
+    }
+    Ok(match kind {
+        ChunkKind::DocTable => Decoded::DocTable(doc_table_in_place(bytes)?),
+        ChunkKind::Facets => Decoded::Facets(facets_in_place(bytes)?),
+        ChunkKind::TermFilter => Decoded::TermFilter(term_filter_in_place(bytes)?),
+        _ => return crate::cache::decode_any(&bytes),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1669,5 +1987,62 @@ mod tests {
             }
         }
         assert!(dense_lists > 0, "no list took the dense layout");
+    }
+
+    /// Facet lists and years used in place: sets shifted to a segment base that is not a
+    /// multiple of 64, counts, membership; corrupt bytes give errors or empty answers.
+    #[test]
+    fn value_directories_in_place() {
+        let n = 1000u32;
+        let dense: Vec<u32> = (0..n).filter(|d| d % 3 == 0).collect();
+        let sparse = vec![5u32, 64, 999];
+        let lists: FacetLists = vec![vec![("b".into(), sparse.clone()), ("a".into(), dense.clone())], vec![], vec![], vec![], vec![], vec![], vec![]];
+        let lists: FacetLists = lists.into_iter().take(NUM_FACETS).chain(std::iter::repeat_with(Vec::new)).take(NUM_FACETS).collect();
+        let bytes = encode_facets(&lists, n);
+        let f = decode_facets_chunk(&bytes).unwrap();
+        let (b, d) = f.dir();
+        assert_eq!(d.field(b, 0).map(|e| d.name(b, e)).collect::<Vec<_>>(), ["a", "b"], "values sorted");
+        assert!(matches!(d.docs(b, 0), DocsRef::Bitmap(_)) && matches!(d.docs(b, 1), DocsRef::List(_)));
+        assert_eq!(d.docs(b, 0).to_vec(), dense);
+        assert_eq!(d.docs(b, 1).to_vec(), sparse);
+        for base in [0u32, 1, 63, 64, 77, 200] {
+            let total = (base + n + 10) as usize;
+            for e in 0..2 {
+                let want = if e == 0 { &dense } else { &sparse };
+                let mut m = crate::Bitset::new(total);
+                d.docs(b, e).add_to(base, &mut m);
+                assert_eq!(m.iter().collect::<Vec<_>>(), want.iter().map(|x| x + base).collect::<Vec<_>>(), "base {base}");
+                let mut probe = crate::Bitset::new(total);
+                (0..total as u32).filter(|x| x % 2 == 0).for_each(|x| probe.set(x));
+                let expect = want.iter().filter(|&&x| (x + base) % 2 == 0).count();
+                assert_eq!(d.docs(b, e).count_in(base, &probe), expect, "count base {base}");
+                for x in 0..n {
+                    assert_eq!(d.docs(b, e).contains(x), want.contains(&x));
+                }
+            }
+        }
+        assert_eq!(decode_facets(&bytes).unwrap()[0][0], ("a".to_string(), dense.clone()));
+        // doc table: dates, ids and the year directory (newest first)
+        let t = decode_doc_table(&encode_doc_table(&["x1", "é2", "x3"], &[20240105, 0, 20190101])).unwrap();
+        assert_eq!((t.date(0), t.date(1), t.date(2), t.date(9)), (20240105, 0, 20190101, 0));
+        assert_eq!((t.id(1), t.id(3)), ("é2", ""));
+        let (yb, yd) = t.years();
+        assert_eq!(yd.field(yb, 0).map(|e| (yd.name(yb, e), yd.docs(yb, e).to_vec())).collect::<Vec<_>>(), [("2024", vec![0]), ("2019", vec![2])]);
+        // flipped bytes (checksum fixed up) are rejected or read without panicking
+        for pos in 12..bytes.len() - 8 {
+            let mut bad = bytes.clone();
+            bad[pos] ^= 0xA5;
+            let body = bad.len() - 8;
+            let sum = xxh64(&bad[..body], 0);
+            bad[body..].copy_from_slice(&sum.to_le_bytes());
+            if let Ok(f) = decode_facets_chunk(&bad) {
+                let (b, d) = f.dir();
+                let mut m = crate::Bitset::new(n as usize);
+                for e in d.field(b, 0) {
+                    d.docs(b, e).add_to(3, &mut m);
+                    let _ = (d.docs(b, e).count_in(3, &m), d.docs(b, e).contains(7), d.name(b, e));
+                }
+            }
+        }
     }
 }

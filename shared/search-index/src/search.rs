@@ -173,45 +173,75 @@ pub struct Snippet {
     pub highlights: Vec<(usize, usize)>,
 }
 
-enum DocSet {
-    Sparse(Vec<u32>),
-    Dense(Bitset),
+/// The facet values of every field (and the publication years, field [`NUM_FACETS`]) over all
+/// segments, in place: a value is a run of *parts*, one per segment that has it, each pointing
+/// at that segment's directory entry. Built at open from the directories' entries only (no
+/// document is touched); with one segment a value is one part.
+#[derive(Default)]
+struct FacetIndex {
+    /// per field: value v spans `parts[starts[f][v]..starts[f][v + 1]]`
+    starts: Vec<Vec<u32>>,
+    /// `(segment, entry)`
+    parts: Vec<(u32, u32)>,
 }
 
-impl DocSet {
-    fn add_to(&self, b: &mut Bitset) {
-        match self {
-            DocSet::Sparse(v) => v.iter().for_each(|&d| b.set(d)),
-            DocSet::Dense(x) => b.or_with(x),
-        }
-    }
-    fn count_in(&self, b: &Bitset) -> usize {
-        match self {
-            DocSet::Sparse(v) => {
-                let w = b.words();
-                let mut c = 0;
-                for &d in v {
-                    let i = (d >> 6) as usize;
-                    if i < w.len() {
-                        c += ((w[i] >> (d & 63)) & 1) as usize;
-                    }
+impl FacetIndex {
+    fn build(segs: &[SegView]) -> Self {
+        let mut out = FacetIndex { starts: Vec::with_capacity(NUM_FACETS + 1), parts: Vec::new() };
+        let mut parts: Vec<(u32, u32)> = Vec::new();
+        for field in 0..=NUM_FACETS {
+            parts.clear();
+            for (si, seg) in segs.iter().enumerate() {
+                if let Some((b, d, f)) = seg.dir(field) {
+                    parts.extend(d.field(b, f).map(|e| (si as u32, e as u32)));
                 }
-                c
             }
-            DocSet::Dense(x) => x.and_count(b),
+            let name = |p: &(u32, u32)| segs[p.0 as usize].dir(field).map_or("", |(b, d, _)| d.name(b, p.1 as usize));
+            let order = if field == NUM_FACETS { format::DirOrder::NewestFirst } else { format::DirOrder::Ascending };
+            if segs.len() > 1 {
+                // each segment's values are in order already: a stable sort merges them
+                parts.sort_by(|a, b| order.cmp(name(a), name(b)));
+            }
+            let mut starts = Vec::with_capacity(parts.len() + 1);
+            for (i, p) in parts.iter().enumerate() {
+                if i == 0 || name(&parts[i - 1]) != name(p) {
+                    starts.push((out.parts.len() + i) as u32);
+                }
+            }
+            out.parts.extend_from_slice(&parts);
+            starts.push(out.parts.len() as u32);
+            out.starts.push(starts);
         }
+        out
     }
-}
-
-struct FacetValue {
-    name: String,
-    docs: DocSet,
 }
 
 struct SegView {
     base: u32,
     table: Rc<Decoded>,
     filter: Rc<Decoded>,
+    facets: Rc<Decoded>,
+}
+
+impl SegView {
+    /// The value directory of `field` (the years live in the doc table) and its bytes.
+    fn dir(&self, field: usize) -> Option<(&[u8], format::Dir, usize)> {
+        if field == NUM_FACETS {
+            let Decoded::DocTable(t) = &*self.table else { return None };
+            let (b, d) = t.years();
+            Some((b, d, 0))
+        } else {
+            let Decoded::Facets(f) = &*self.facets else { return None };
+            let (b, d) = f.dir();
+            Some((b, d, field))
+        }
+    }
+    fn table(&self) -> Option<&format::DocTable> {
+        match &*self.table {
+            Decoded::DocTable(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -259,10 +289,8 @@ pub struct Searcher {
     segs: Vec<SegView>,
     n_docs: u32,
     live: Bitset,
-    dates: Vec<u32>,
-    facets: Vec<Vec<FacetValue>>,
-    /// Documents per publication year (the `year` facet), newest first.
-    years: Vec<FacetValue>,
+    /// Facet values and publication years (newest first, field `NUM_FACETS`).
+    facets: FacetIndex,
     scratch: RefCell<Scratch>,
 }
 
@@ -279,12 +307,8 @@ impl Searcher {
     ) -> Result<Self, Error> {
         let meta = format::decode_meta(meta_bytes)?;
         let n_docs = meta.doc_count() as u32;
-        let mut segs = Vec::new();
+        let mut segs = Vec::with_capacity(meta.segments.len());
         let mut live = Bitset::full(n_docs as usize);
-        let mut dates = Vec::with_capacity(n_docs as usize);
-        // per facet field: value -> (segment base, segment-local docnums) per segment
-        type Parts = Vec<(u32, Rc<Decoded>, usize, usize)>;
-        let mut facet_map: Vec<HashMap<String, Parts>> = (0..NUM_FACETS).map(|_| HashMap::new()).collect();
         let mut base = 0u32;
         for s in &meta.segments {
             let table = cache.get(s.doc_table.id, &*source)?;
@@ -292,92 +316,21 @@ impl Searcher {
             if t.len() != s.doc_count as usize {
                 return Err(Error::Corrupt("doc table size"));
             }
-            dates.extend_from_slice(&t.dates);
             for &d in &s.deleted {
                 live.clear(base + d);
             }
-            let fc = cache.get(s.facets.id, &*source)?;
-            let Decoded::Facets(f) = &*fc else { return Err(Error::WrongKind) };
-            for (fi, values) in f.iter().enumerate() {
-                for (vi, (v, _)) in values.iter().enumerate() {
-                    facet_map[fi].entry(v.clone()).or_default().push((base, fc.clone(), fi, vi));
-                }
+            let facets = cache.get(s.facets.id, &*source)?;
+            if !matches!(&*facets, Decoded::Facets(_)) {
+                return Err(Error::WrongKind);
             }
             let filter = cache.get(s.term_filter.id, &*source)?;
             if !matches!(&*filter, Decoded::TermFilter(_)) {
                 return Err(Error::WrongKind);
             }
-            segs.push(SegView { base, table: table.clone(), filter });
+            segs.push(SegView { base, table, filter, facets });
             base += s.doc_count;
         }
-        // a value's documents: a bitset when more than 1 in 32 documents have it, else a list;
-        // `each` calls its argument with every docnum
-        type EachDoc<'a> = &'a mut dyn FnMut(&mut dyn FnMut(u32));
-        let doc_set = |total: usize, each: EachDoc<'_>| {
-            if total * 32 > n_docs as usize {
-                let mut b = Bitset::new(n_docs as usize);
-                let w = b.words_mut();
-                each(&mut |d| {
-                    if let Some(x) = w.get_mut((d >> 6) as usize) {
-                        *x |= 1 << (d & 63);
-                    }
-                });
-                DocSet::Dense(b)
-            } else {
-                let mut v = Vec::with_capacity(total);
-                each(&mut |d| v.push(d));
-                DocSet::Sparse(v)
-            }
-        };
-        let facets = facet_map
-            .into_iter()
-            .map(|m| {
-                let mut v: Vec<FacetValue> = m
-                    .into_iter()
-                    .map(|(name, parts)| {
-                        let lists: Vec<(u32, &[u32])> = parts
-                            .iter()
-                            .map(|(b, fc, fi, vi)| match &**fc {
-                                Decoded::Facets(f) => (*b, f[*fi][*vi].1.as_slice()),
-                                _ => (0, &[][..]),
-                            })
-                            .collect();
-                        let total = lists.iter().map(|l| l.1.len()).sum();
-                        let docs = doc_set(total, &mut |f| {
-                            for &(b, l) in &lists {
-                                for &d in l {
-                                    f(b + d);
-                                }
-                            }
-                        });
-                        FacetValue { name, docs }
-                    })
-                    .collect();
-                v.sort_by(|a, b| a.name.cmp(&b.name));
-                v
-            })
-            .collect();
-        // the year facet: documents per publication year, newest first
-        let mut years: Vec<(u32, Vec<u32>)> = Vec::new();
-        let mut last = usize::MAX;
-        for (d, &date) in dates.iter().enumerate() {
-            if date < 10000 {
-                continue;
-            }
-            let y = date / 10000;
-            if last >= years.len() || years[last].0 != y {
-                last = years.iter().position(|e| e.0 == y).unwrap_or_else(|| {
-                    years.push((y, Vec::new()));
-                    years.len() - 1
-                });
-            }
-            years[last].1.push(d as u32);
-        }
-        years.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
-        let years = years
-            .into_iter()
-            .map(|(y, docs)| FacetValue { name: y.to_string(), docs: doc_set(docs.len(), &mut |f| docs.iter().for_each(|&d| f(d))) })
-            .collect();
+        let facets = FacetIndex::build(&segs);
         Ok(Self {
             meta,
             source,
@@ -387,11 +340,75 @@ impl Searcher {
             segs,
             n_docs,
             live,
-            dates,
             facets,
-            years,
             scratch: RefCell::new(Scratch::default()),
         })
+    }
+
+    /// Date (yyyymmdd, 0 = unknown) of a global doc number.
+    #[inline]
+    fn date(&self, doc: u32) -> u32 {
+        let s = self.seg_of(doc);
+        self.segs[s].table().map_or(0, |t| t.date((doc - self.segs[s].base) as usize))
+    }
+
+    /// Number of values of a facet field (`NUM_FACETS` = years).
+    fn facet_len(&self, field: usize) -> usize {
+        self.facets.starts.get(field).map_or(0, |v| v.len().saturating_sub(1))
+    }
+
+    fn facet_parts(&self, field: usize, v: usize) -> &[(u32, u32)] {
+        let st = &self.facets.starts[field];
+        &self.facets.parts[st[v] as usize..st[v + 1] as usize]
+    }
+
+    /// Name of value v of a field.
+    fn facet_name(&self, field: usize, v: usize) -> &str {
+        let &(si, e) = &self.facet_parts(field, v)[0];
+        self.segs[si as usize].dir(field).map_or("", |(b, d, _)| d.name(b, e as usize))
+    }
+
+    /// Index of a facet value by name.
+    fn facet_find(&self, field: usize, name: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0usize, self.facet_len(field));
+        let order = if field == NUM_FACETS { format::DirOrder::NewestFirst } else { format::DirOrder::Ascending };
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match order.cmp(self.facet_name(field, mid), name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// Calls `f(segment base, documents)` for each part of a value.
+    fn facet_each(&self, field: usize, v: usize, mut f: impl FnMut(u32, format::DocsRef<'_>)) {
+        for &(si, e) in self.facet_parts(field, v) {
+            let seg = &self.segs[si as usize];
+            if let Some((b, d, _)) = seg.dir(field) {
+                f(seg.base, d.docs(b, e as usize));
+            }
+        }
+    }
+
+    /// Document counts within `m` of every value of a field (one pass over the field's
+    /// directories, looked up once per segment).
+    fn facet_counts_of(&self, field: usize, m: &Bitset) -> Vec<u32> {
+        let dirs: Vec<Option<(&[u8], format::Dir, usize)>> = self.segs.iter().map(|s| s.dir(field)).collect();
+        let st = &self.facets.starts[field];
+        (0..self.facet_len(field))
+            .map(|v| {
+                let mut n = 0;
+                for &(si, e) in &self.facets.parts[st[v] as usize..st[v + 1] as usize] {
+                    if let Some((b, d, _)) = dirs[si as usize] {
+                        n += d.docs(b, e as usize).count_in(self.segs[si as usize].base, m);
+                    }
+                }
+                n as u32
+            })
+            .collect()
     }
 
     pub fn meta(&self) -> &Meta {
@@ -411,8 +428,7 @@ impl Searcher {
     /// External id of a global doc number.
     pub fn doc_id(&self, doc: u32) -> &str {
         let s = self.seg_of(doc);
-        let Decoded::DocTable(t) = &*self.segs[s].table else { unreachable!() };
-        t.id((doc - self.segs[s].base) as usize)
+        self.segs[s].table().map_or("", |t| t.id((doc - self.segs[s].base) as usize))
     }
 
     fn term_info(&self, term: &str) -> Result<TermInfo, Error> {
@@ -477,9 +493,9 @@ impl Searcher {
                 e.1 += l.df[i];
             });
         }
-        let st = &self.vocab.single_terms;
-        fuzzy::search(st, term.as_bytes(), max_d, |i, d| {
-            found.entry(st.terms[i].clone()).or_insert((d, 0));
+        let st = self.vocab.single_terms();
+        fuzzy::search(&st, term.as_bytes(), max_d, |i, d| {
+            found.entry(st.term(i).to_string()).or_insert((d, 0));
         });
         let mut v: Vec<(String, u32, u32)> = found.into_iter().map(|(t, (d, df))| (t, d, df)).collect();
         v.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
@@ -581,19 +597,22 @@ impl Searcher {
         let mut allowed = self.live.clone();
         for f in &req.filters {
             let mut m = Bitset::new(self.n_docs as usize);
-            let values = &self.facets[f.field as usize];
             for v in &f.values {
-                if let Ok(i) = values.binary_search_by(|x| x.name.as_str().cmp(v)) {
-                    values[i].docs.add_to(&mut m);
+                if let Some(i) = self.facet_find(f.field as usize, v) {
+                    self.facet_each(f.field as usize, i, |base, docs| docs.add_to(base, &mut m));
                 }
             }
             allowed.and_with(&m);
         }
         if req.date_from.is_some() || req.date_to.is_some() {
             let (lo, hi) = (req.date_from.unwrap_or(0), req.date_to.unwrap_or(u32::MAX));
-            for (d, &date) in self.dates.iter().enumerate() {
-                if date < lo || date > hi {
-                    allowed.clear(d as u32);
+            for seg in &self.segs {
+                let Some(t) = seg.table() else { continue };
+                for i in 0..t.len() {
+                    let date = t.date(i);
+                    if date < lo || date > hi {
+                        allowed.clear(seg.base + i as u32);
+                    }
                 }
             }
         }
@@ -765,20 +784,23 @@ impl Searcher {
     fn boost(&self, doc: u32, opts: &RankOptions) -> f32 {
         let mut b = 1.0;
         if let Some((today, w)) = opts.recency {
-            let date = self.dates[doc as usize];
+            let date = self.date(doc);
             if date != 0 && today >= date {
                 let days = days_between(date, today) as f32;
                 b *= 1.0 + w * (-days / 365.0 * std::f32::consts::LN_2).exp();
             }
         }
         if !opts.content_type_boost.is_empty() {
-            let ct = &self.facets[FacetField::ContentType as usize];
+            let ct = FacetField::ContentType as usize;
+            let s = self.seg_of(doc);
+            let local = doc - self.segs[s].base;
             for (name, w) in &opts.content_type_boost {
-                if let Ok(i) = ct.binary_search_by(|x| x.name.as_str().cmp(name)) {
-                    let hit = match &ct[i].docs {
-                        DocSet::Sparse(v) => v.binary_search(&doc).is_ok(),
-                        DocSet::Dense(x) => x.get(doc),
-                    };
+                if let Some(i) = self.facet_find(ct, name) {
+                    let hit = self
+                        .facet_parts(ct, i)
+                        .iter()
+                        .filter(|p| p.0 as usize == s)
+                        .any(|&(_, e)| self.segs[s].dir(ct).is_some_and(|(b, d, _)| d.docs(b, e as usize).contains(local)));
                     if hit {
                         b *= *w;
                     }
@@ -812,7 +834,7 @@ impl Searcher {
         let mut cands: Vec<(f32, u32)>;
         if clauses.is_empty() {
             // browse: everything allowed, newest first
-            cands = allowed.iter().map(|d| (self.dates[d as usize] as f32, d)).collect();
+            cands = allowed.iter().map(|d| (self.date(d) as f32, d)).collect();
             (res.total, res.total_exact) = (cands.len(), true);
             if req.facets {
                 res.facets = self.facet_counts(&allowed);
@@ -1017,21 +1039,25 @@ impl Searcher {
     fn facet_counts(&self, m: &Bitset) -> Vec<FacetCount> {
         let mut out = Vec::with_capacity(NUM_FACETS + 1);
         for f in FacetField::ALL {
-            let mut values: Vec<(String, u32)> = self.facets[f as usize]
-                .iter()
-                .map(|v| (v.docs.count_in(m) as u32, v))
+            let fi = f as usize;
+            let mut values: Vec<(String, u32)> = self
+                .facet_counts_of(fi, m)
+                .into_iter()
+                .enumerate()
+                .map(|(v, c)| (c, v))
                 .filter(|x| x.0 > 0)
-                .map(|(c, v)| (v.name.clone(), c))
+                .map(|(c, v)| (self.facet_name(fi, v).to_string(), c))
                 .collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.push(FacetCount { field: f.name(), values });
         }
         let values = self
-            .years
-            .iter()
-            .map(|v| (v.docs.count_in(m) as u32, v))
+            .facet_counts_of(NUM_FACETS, m)
+            .into_iter()
+            .enumerate()
+            .map(|(v, c)| (c, v))
             .filter(|x| x.0 > 0)
-            .map(|(c, v)| (v.name.clone(), c))
+            .map(|(c, v)| (self.facet_name(NUM_FACETS, v).to_string(), c))
             .collect();
         out.push(FacetCount { field: "year", values });
         out
@@ -1062,13 +1088,8 @@ impl Searcher {
                 i += 1;
             }
         }
-        let names = &self.vocab.names;
-        let mut i = names.partition_point(|n| n.as_str() < last.as_str());
-        let mut added = 0;
-        while i < names.len() && names[i].starts_with(&last) && added < 50 {
-            scored.entry(names[i].clone()).or_insert(0);
-            i += 1;
-            added += 1;
+        for name in self.vocab.names_from(&last).take_while(|n| n.starts_with(&last)).take(50) {
+            scored.entry(name.to_string()).or_insert(0);
         }
         let mut v: Vec<(String, u32)> = scored.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));

@@ -9,11 +9,21 @@
 //! Members are analysed with the same analyzer as documents and queries (lowercase, stopwords,
 //! stemming), so `Heart Attacks` matches the rule `heart attack|myocardial infarction`.
 //! Phrases are at most [`MAX_PHRASE`] terms.
+//!
+//! # Used in place
+//! A [`Vocab`] is the pre-analysed binary itself (see [`VOCAB_MAGIC`]): phrases are stored in
+//! key order behind an offset table, so a lookup is a binary search over the stored bytes and
+//! opening one ([`Vocab::open`]) reads a fixed header only — no maps, no strings built. Every
+//! access is bounds-checked: corrupt bytes give missing entries, never a panic.
+//! [`Vocab::decode`] additionally verifies the checksum and every record (uploads).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::analysis::Analyzer;
-use crate::fuzzy::SortedTerms;
+use crate::codec::get_varint;
+use crate::error::Error;
+use crate::fuzzy::TermList;
 
 pub const MAX_PHRASE: usize = 4;
 
@@ -25,40 +35,74 @@ pub struct Alternative {
     pub weight: f32,
 }
 
-#[derive(Debug, Default)]
-pub struct Vocab {
-    /// key (analysed terms joined by ' ') -> phrase id
-    phrase_ids: HashMap<String, u32>,
-    /// phrase id -> (analysed terms, display text)
-    phrases: Vec<(Vec<String>, String)>,
-    /// phrase id -> equivalence groups it belongs to `(group, weight)`
-    member_of: HashMap<u32, Vec<(u32, f32)>>,
-    groups: Vec<Vec<u32>>,
-    /// one-way rules: phrase id -> (target phrase, weight)
-    oneway: HashMap<u32, Vec<(u32, f32)>>,
-    /// single-term keys, for typo tolerance on vocabulary words absent from the corpus
-    pub single_terms: SortedTerms,
-    /// lowercased display names, sorted, for autocomplete
-    pub names: Vec<String>,
-    rules: usize,
-}
-
 /// The vocabulary sources (text). Only the generator (`medportal-search-vocab`) and tests parse
 /// them; hosts load the pre-analysed [`BUILTIN_BIN`] instead.
 pub const BUILTIN_DRUGS: &str = include_str!("../data/synonyms.txt");
 pub const BUILTIN_MEDICAL: &str = include_str!("../data/medical_terms.txt");
-/// The shipped vocabulary, pre-analysed at build time (`data/vocab.bin`, see [`Vocab::encode`]):
-/// decoding it costs a few milliseconds instead of analysing ~19k phrases at isolate start.
+/// The shipped vocabulary, pre-analysed at build time (`data/vocab.bin`, see [`Vocab::encode`]),
+/// used in place.
 #[cfg(feature = "builtin-vocab")]
 pub const BUILTIN_BIN: &[u8] = include_bytes!("../data/vocab.bin");
 
-/// Pre-analysed vocabulary frame: `"MPSV" | version u16 LE | payload | xxh64(payload, 0) u64 LE`.
-/// Payload: rules var; phrases (count var, per phrase: term count var, terms str×n, display as
-/// prefix length shared with the terms joined by spaces var + suffix str); groups (count var, per group: weight
-/// f32, member count var, member ids var); one-way rules (count var, per source in increasing
-/// id: source var, target count var, per target: id var, weight f32).
+/// Pre-analysed vocabulary: `"MPSV" | version u16 LE | payload | xxh64(payload, 0) u64 LE`.
+///
+/// Payload (u32 = little-endian, var = LEB128):
+/// * header u32×7: rules, phrases `n`, groups `g`, single-term count `s`, name count `m`,
+///   record area length, group area length;
+/// * `rec_off` u32×(n+1) and `grp_off` u32×(g+1): record boundaries in the two areas;
+/// * `singles` u32×s: phrases (ids) whose key is one term and that have a rule, in key order
+///   (typo tolerance on vocabulary words absent from the corpus), then u8×s: each one's
+///   common prefix length with the previous one (capped at 255);
+/// * `names` u32×m: phrases with a rule, one per distinct display text, in display order
+///   (autocomplete);
+/// * record area: per phrase, in key order (a phrase's id is its rank): key (analysed terms
+///   joined by one space) as var length + bytes, display as var `0` (same as the key) or
+///   `1 + length` + bytes, group count var + group ids var×, one-way target count var +
+///   (target id var, weight f32)×;
+/// * group area: per equivalence group, weight f32, member count var, member ids var×.
 pub const VOCAB_MAGIC: [u8; 4] = *b"MPSV";
-pub const VOCAB_VERSION: u16 = 1;
+pub const VOCAB_VERSION: u16 = 2;
+
+const HEAD: usize = 6;
+const NHDR: usize = 7;
+
+/// Section positions (absolute byte offsets into the stored bytes).
+#[derive(Debug, Default, Clone, Copy)]
+struct Layout {
+    rules: usize,
+    n: usize,
+    g: usize,
+    singles_n: usize,
+    names_n: usize,
+    rec_off: usize,
+    grp_off: usize,
+    singles: usize,
+    names: usize,
+    recs: usize,
+    grps: usize,
+    end: usize,
+}
+
+/// The vocabulary, read in place from its stored bytes.
+#[derive(Default)]
+pub struct Vocab {
+    bytes: Cow<'static, [u8]>,
+    l: Layout,
+}
+
+impl std::fmt::Debug for Vocab {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Vocab({} bytes, {} phrases)", self.bytes.len(), self.l.n)
+    }
+}
+
+/// One phrase record, as stored.
+struct Rec<'a> {
+    key: &'a [u8],
+    display: Option<&'a [u8]>,
+    /// group count var + ids, then the one-way targets
+    rest: &'a [u8],
+}
 
 impl Vocab {
     pub fn empty() -> Self {
@@ -66,157 +110,378 @@ impl Vocab {
     }
 
     /// The shipped vocabulary: derived FDA brand↔generic names (weight 1.0) and the curated
-    /// medical abbreviations / lay terms (weight 0.9), decoded from the pre-analysed
+    /// medical abbreviations / lay terms (weight 0.9), used in place from the embedded
     /// `data/vocab.bin` (a test checks it equals [`Vocab::from_sources`]).
     #[cfg(feature = "builtin-vocab")]
     pub fn builtin() -> Self {
         // The embedded bytes are checked by tests; a corrupt build falls back to the sources.
-        Self::decode(BUILTIN_BIN).unwrap_or_else(|_| Self::from_sources())
+        Self::open(Cow::Borrowed(BUILTIN_BIN)).unwrap_or_else(|_| Self::from_sources())
     }
 
     /// Analyse the text sources (slow: ~0.1–0.4 s; the generator and tests use it).
     pub fn from_sources() -> Self {
         let a = Analyzer::new();
-        let mut v = Self::default();
-        v.add_text(&a, BUILTIN_DRUGS, 1.0);
-        v.add_text(&a, BUILTIN_MEDICAL, 0.9);
-        v.finish();
-        v
+        let mut b = Build::default();
+        b.add_text(&a, BUILTIN_DRUGS, 1.0);
+        b.add_text(&a, BUILTIN_MEDICAL, 0.9);
+        b.finish()
     }
 
-    /// Serialise the analysed vocabulary (see [`VOCAB_MAGIC`] for the layout).
+    /// Parse one vocabulary text with a weight for its expansions.
+    pub fn parse(text: &str, weight: f32) -> Self {
+        let mut b = Build::default();
+        b.add_text(&Analyzer::new(), text, weight);
+        b.finish()
+    }
+
+    /// The stored form (see [`VOCAB_MAGIC`]).
     pub fn encode(&self) -> Vec<u8> {
-        let mut w = crate::codec::Writer::new();
-        w.var(self.rules as u64);
-        w.var(self.phrases.len() as u64);
-        for (terms, display) in &self.phrases {
-            w.var(terms.len() as u64);
-            for t in terms {
-                w.str(t);
-            }
-            let key = terms.join(" ");
-            let p = crate::format::common_prefix(&key, display);
-            w.var(p as u64);
-            w.str(&display[p..]);
-        }
-        // group weights: every member records the same weight for a group
-        let mut gw = vec![1.0f32; self.groups.len()];
-        for list in self.member_of.values() {
-            for &(g, wt) in list {
-                gw[g as usize] = wt;
-            }
-        }
-        w.var(self.groups.len() as u64);
-        for (g, members) in self.groups.iter().enumerate() {
-            w.f32(gw[g]);
-            w.var(members.len() as u64);
-            for &m in members {
-                w.var(m as u64);
-            }
-        }
-        let mut srcs: Vec<&u32> = self.oneway.keys().collect();
-        srcs.sort_unstable();
-        w.var(srcs.len() as u64);
-        for src in srcs {
-            let targets = &self.oneway[src];
-            w.var(*src as u64);
-            w.var(targets.len() as u64);
-            for &(t, wt) in targets {
-                w.var(t as u64);
-                w.f32(wt);
-            }
-        }
-        let mut out = Vec::with_capacity(w.buf.len() + 14);
-        out.extend_from_slice(&VOCAB_MAGIC);
-        out.extend_from_slice(&VOCAB_VERSION.to_le_bytes());
-        out.extend_from_slice(&w.buf);
-        out.extend_from_slice(&crate::codec::xxh64(&w.buf, 0).to_le_bytes());
-        out
+        if self.bytes.is_empty() { Build::default().encode() } else { self.bytes.to_vec() }
     }
 
-    /// Load a vocabulary written by [`Vocab::encode`] (checks magic, version and checksum).
-    pub fn decode(bytes: &[u8]) -> Result<Self, crate::error::Error> {
-        use crate::error::Error;
-        if bytes.len() < 14 || bytes[..4] != VOCAB_MAGIC {
+    /// Use stored bytes in place: checks the magic, the version and that the sections fit
+    /// (constant time; no checksum, no per-record work). For bytes checked with
+    /// [`Vocab::decode`] before they were stored, or embedded at build time.
+    pub fn open(bytes: Cow<'static, [u8]>) -> Result<Self, Error> {
+        if bytes.len() < HEAD + 4 * NHDR + 8 || bytes[..4] != VOCAB_MAGIC {
             return Err(Error::BadMagic);
         }
         let version = u16::from_le_bytes([bytes[4], bytes[5]]);
         if version != VOCAB_VERSION {
             return Err(Error::UnsupportedVersion(version));
         }
-        let payload = &bytes[6..bytes.len() - 8];
+        let h = |i: usize| u32_le(&bytes, HEAD + 4 * i) as usize;
+        let (n, g, s, m) = (h(1), h(2), h(3), h(4));
+        let rec_off = HEAD + 4 * NHDR;
+        let grp_off = rec_off + 4 * (n + 1);
+        let singles = grp_off + 4 * (g + 1);
+        let names = singles + 5 * s;
+        let recs = names + 4 * m;
+        let grps = recs + h(5);
+        let end = grps + h(6);
+        if end + 8 != bytes.len() {
+            return Err(Error::Corrupt("vocab layout"));
+        }
+        let l = Layout { rules: h(0), n, g, singles_n: s, names_n: m, rec_off, grp_off, singles, names, recs, grps, end };
+        Ok(Self { bytes, l })
+    }
+
+    /// Check stored bytes completely (checksum, every record and reference) and use them.
+    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        if bytes.len() < HEAD + 8 || bytes[..4] != VOCAB_MAGIC {
+            return Err(Error::BadMagic);
+        }
+        let payload = &bytes[HEAD..bytes.len() - 8];
         let sum = u64::from_le_bytes(bytes[bytes.len() - 8..].try_into().map_err(|_| Error::Checksum)?);
         if crate::codec::xxh64(payload, 0) != sum {
             return Err(Error::Checksum);
         }
-        let mut r = crate::codec::Reader::new(payload);
-        let mut v = Self { rules: r.var()? as usize, ..Self::default() };
-        let n = r.var()? as usize;
-        if n > payload.len() {
-            return Err(Error::Corrupt("vocab phrase count"));
-        }
-        v.phrases.reserve(n);
-        v.phrase_ids.reserve(n);
-        for id in 0..n {
-            let k = r.var()? as usize;
-            if k == 0 || k > MAX_PHRASE {
-                return Err(Error::Corrupt("vocab phrase length"));
-            }
-            let terms: Vec<String> = (0..k).map(|_| r.str().map(str::to_string)).collect::<Result<_, _>>()?;
-            let key = terms.join(" ");
-            let p = r.var()? as usize;
-            let suffix = r.str()?;
-            let head = key.get(..p).ok_or(Error::Corrupt("vocab display prefix"))?;
-            let display = format!("{head}{suffix}");
-            v.phrase_ids.insert(key, id as u32);
-            v.phrases.push((terms, display));
-        }
-        let check = |id: u64| if (id as usize) < n { Ok(id as u32) } else { Err(Error::Corrupt("vocab phrase id")) };
-        let groups = r.var()? as usize;
-        for g in 0..groups.min(payload.len()) {
-            let wt = r.f32()?;
-            let m = r.var()? as usize;
-            let members: Vec<u32> = (0..m.min(payload.len())).map(|_| check(r.var()?)).collect::<Result<_, _>>()?;
-            for &p in &members {
-                v.member_of.entry(p).or_default().push((g as u32, wt));
-            }
-            v.groups.push(members);
-        }
-        let sources = r.var()? as usize;
-        for _ in 0..sources.min(payload.len()) {
-            let src = check(r.var()?)?;
-            let m = r.var()? as usize;
-            let mut targets = Vec::with_capacity(m.min(64));
-            for _ in 0..m.min(payload.len()) {
-                targets.push((check(r.var()?)?, r.f32()?));
-            }
-            v.oneway.insert(src, targets);
-        }
-        if !r.done() {
-            return Err(Error::Corrupt("trailing bytes in vocab"));
-        }
-        v.finish();
+        let v = Self::open(Cow::Owned(bytes.to_vec()))?;
+        v.validate()?;
         Ok(v)
     }
 
-    /// Parse one vocabulary text with a weight for its expansions.
-    pub fn parse(text: &str, weight: f32) -> Self {
-        let a = Analyzer::new();
-        let mut v = Self::default();
-        v.add_text(&a, text, weight);
-        v.finish();
-        v
+    fn validate(&self) -> Result<(), Error> {
+        let l = self.l;
+        let bad = Error::Corrupt;
+        let offsets_ok = |at: usize, k: usize, area: usize| {
+            (0..k).all(|i| u32_le(&self.bytes, at + 4 * i) <= u32_le(&self.bytes, at + 4 * (i + 1)))
+                && u32_le(&self.bytes, at) == 0
+                && u32_le(&self.bytes, at + 4 * k) as usize == area
+        };
+        if !offsets_ok(l.rec_off, l.n, l.grps - l.recs) || !offsets_ok(l.grp_off, l.g, l.end - l.grps) {
+            return Err(bad("vocab offsets"));
+        }
+        let mut prev: Option<&[u8]> = None;
+        for i in 0..l.n {
+            let r = self.rec(i).ok_or(bad("vocab record"))?;
+            let key = std::str::from_utf8(r.key).map_err(|_| bad("vocab key"))?;
+            if key.is_empty() || key.split(' ').count() > MAX_PHRASE || prev.is_some_and(|p| p >= r.key) {
+                return Err(bad("vocab key order"));
+            }
+            prev = Some(r.key);
+            std::str::from_utf8(r.display.unwrap_or(b"")).map_err(|_| bad("vocab display"))?;
+            let mut pos = 0;
+            let groups = var(r.rest, &mut pos).ok_or(bad("vocab record"))?;
+            for _ in 0..groups {
+                if var(r.rest, &mut pos).is_none_or(|x| x >= l.g) {
+                    return Err(bad("vocab group id"));
+                }
+            }
+            let targets = var(r.rest, &mut pos).ok_or(bad("vocab record"))?;
+            for _ in 0..targets {
+                if var(r.rest, &mut pos).is_none_or(|x| x >= l.n) || r.rest.get(pos..pos + 4).is_none() {
+                    return Err(bad("vocab target"));
+                }
+                pos += 4;
+            }
+            if pos != r.rest.len() {
+                return Err(bad("vocab record length"));
+            }
+        }
+        for g in 0..l.g {
+            let rec = self.group(g).ok_or(bad("vocab group"))?;
+            let mut pos = 4;
+            let k = var(rec, &mut pos).ok_or(bad("vocab group"))?;
+            for _ in 0..k {
+                if var(rec, &mut pos).is_none_or(|x| x >= l.n) {
+                    return Err(bad("vocab member"));
+                }
+            }
+            if pos != rec.len() {
+                return Err(bad("vocab group length"));
+            }
+        }
+        let ids_ok = |at: usize, k: usize| (0..k).all(|i| (u32_le(&self.bytes, at + 4 * i) as usize) < l.n);
+        let st = self.single_terms();
+        if (0..l.singles_n).any(|i| {
+            let want = if i == 0 { 0 } else { crate::format::common_prefix(st.term(i - 1), st.term(i)).min(255) };
+            st.lcp(i) != want
+        }) {
+            return Err(bad("vocab single-term prefixes"));
+        }
+        if !ids_ok(l.singles, l.singles_n) || !ids_ok(l.names, l.names_n) {
+            return Err(bad("vocab list"));
+        }
+        Ok(())
     }
 
     /// Number of rules (lines) loaded.
     pub fn rules(&self) -> usize {
-        self.rules
+        self.l.rules
     }
     /// Number of distinct phrases.
     pub fn phrases(&self) -> usize {
-        self.phrases.len()
+        self.l.n
     }
 
+    #[inline]
+    fn at(&self, base: usize, i: usize) -> usize {
+        u32_le(&self.bytes, base + 4 * i) as usize
+    }
+
+    fn rec(&self, i: usize) -> Option<Rec<'_>> {
+        if i >= self.l.n {
+            return None;
+        }
+        let (a, b) = (self.l.recs + self.at(self.l.rec_off, i), self.l.recs + self.at(self.l.rec_off, i + 1));
+        let r = self.bytes.get(a..b.min(self.l.grps))?;
+        let mut pos = 0;
+        let k = var(r, &mut pos)?;
+        let key = r.get(pos..pos.checked_add(k)?)?;
+        pos += k;
+        let d = var(r, &mut pos)?;
+        let display = if d == 0 {
+            None
+        } else {
+            let s = r.get(pos..pos.checked_add(d - 1)?)?;
+            pos += d - 1;
+            Some(s)
+        };
+        Some(Rec { key, display, rest: &r[pos..] })
+    }
+
+    fn group(&self, g: usize) -> Option<&[u8]> {
+        if g >= self.l.g {
+            return None;
+        }
+        let (a, b) = (self.l.grps + self.at(self.l.grp_off, g), self.l.grps + self.at(self.l.grp_off, g + 1));
+        self.bytes.get(a..b.min(self.l.end))
+    }
+
+    fn key(&self, i: usize) -> &[u8] {
+        self.rec(i).map_or(&[][..], |r| r.key)
+    }
+
+    fn display_of(&self, i: usize) -> &str {
+        self.rec(i).and_then(|r| std::str::from_utf8(r.display.unwrap_or(r.key)).ok()).unwrap_or("")
+    }
+
+    /// Phrase id of a key (binary search over the stored keys).
+    fn find(&self, key: &[u8]) -> Option<usize> {
+        let (mut lo, mut hi) = (0usize, self.l.n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key(mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// Alternatives for an analysed phrase (terms), excluding itself.
+    pub fn alternatives(&self, terms: &[&str]) -> Vec<Alternative> {
+        self.alternatives_key(&terms.join(" "))
+    }
+
+    pub fn alternatives_key(&self, key: &str) -> Vec<Alternative> {
+        let Some(id) = self.find(key.as_bytes()) else { return Vec::new() };
+        let Some(r) = self.rec(id) else { return Vec::new() };
+        let mut out: Vec<(usize, f32)> = Vec::new();
+        let mut add = |p: usize, w: f32| {
+            if p == id || p >= self.l.n {
+                return;
+            }
+            match out.iter_mut().find(|x| x.0 == p) {
+                Some(x) => x.1 = x.1.max(w),
+                None => out.push((p, w)),
+            }
+        };
+        let mut pos = 0;
+        for _ in 0..var(r.rest, &mut pos).unwrap_or(0) {
+            let Some(g) = var(r.rest, &mut pos).and_then(|g| self.group(g)) else { break };
+            let w = f32_le(g, 0);
+            let mut gp = 4;
+            for _ in 0..var(g, &mut gp).unwrap_or(0) {
+                let Some(p) = var(g, &mut gp) else { break };
+                add(p, w);
+            }
+        }
+        for _ in 0..var(r.rest, &mut pos).unwrap_or(0) {
+            let Some(p) = var(r.rest, &mut pos) else { break };
+            add(p, f32_le(r.rest, pos));
+            pos += 4;
+        }
+        out.into_iter()
+            .map(|(p, w)| {
+                let terms = std::str::from_utf8(self.key(p)).unwrap_or("").split(' ').map(str::to_string).collect();
+                Alternative { terms, display: self.display_of(p).to_string(), weight: w }
+            })
+            .collect()
+    }
+
+    fn is_key(&self, key: &str) -> bool {
+        self.find(key.as_bytes()).and_then(|i| self.rec(i)).is_some_and(|r| has_rule(r.rest))
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.is_key(key)
+    }
+
+    /// Display text of a phrase key, if known.
+    pub fn display(&self, key: &str) -> Option<&str> {
+        self.find(key.as_bytes()).map(|i| self.display_of(i))
+    }
+
+    /// Single-term keys with a rule, sorted: typo tolerance on vocabulary words absent from the
+    /// corpus.
+    pub fn single_terms(&self) -> SingleTerms<'_> {
+        SingleTerms(self)
+    }
+
+    /// Lowercased display names with a rule, sorted and distinct, from the first one that is
+    /// not below `prefix` (autocomplete).
+    pub fn names_from<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let name = |i: usize| self.display_of(self.at(self.l.names, i));
+        let (mut lo, mut hi) = (0usize, self.l.names_n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if name(mid) < prefix {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo..self.l.names_n).map(name)
+    }
+
+    /// Greedy longest-match of vocabulary phrases over analysed query terms.
+    /// Returns `(start, len)` spans.
+    pub fn match_spans(&self, terms: &[&str]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut key = String::new();
+        if self.l.n == 0 {
+            return out;
+        }
+        while i < terms.len() {
+            let mut matched = 0;
+            for len in (1..=MAX_PHRASE.min(terms.len() - i)).rev() {
+                key.clear();
+                for (k, t) in terms[i..i + len].iter().enumerate() {
+                    if k > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(t);
+                }
+                if self.is_key(&key) {
+                    matched = len;
+                    break;
+                }
+            }
+            if matched > 0 {
+                out.push((i, matched));
+                i += matched;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+}
+
+/// The single-term keys of a [`Vocab`], in place (see [`Vocab::single_terms`]).
+#[derive(Clone, Copy)]
+pub struct SingleTerms<'a>(&'a Vocab);
+
+impl SingleTerms<'_> {
+    pub fn term(&self, i: usize) -> &str {
+        std::str::from_utf8(self.term_bytes(i)).unwrap_or("")
+    }
+}
+
+impl TermList for SingleTerms<'_> {
+    fn len(&self) -> usize {
+        self.0.l.singles_n
+    }
+    fn term_bytes(&self, i: usize) -> &[u8] {
+        if i >= self.0.l.singles_n {
+            return &[];
+        }
+        self.0.key(self.0.at(self.0.l.singles, i))
+    }
+    fn lcp(&self, i: usize) -> usize {
+        let l = &self.0.l;
+        if i >= l.singles_n { 0 } else { self.0.bytes.get(l.singles + 4 * l.singles_n + i).copied().unwrap_or(0) as usize }
+    }
+}
+
+#[inline]
+fn u32_le(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4).map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+#[inline]
+fn f32_le(b: &[u8], at: usize) -> f32 {
+    f32::from_bits(u32_le(b, at))
+}
+#[inline]
+fn var(b: &[u8], pos: &mut usize) -> Option<usize> {
+    get_varint(b, pos).and_then(|v| usize::try_from(v).ok())
+}
+/// Whether a record's tail (groups, one-way targets) holds any rule.
+fn has_rule(rest: &[u8]) -> bool {
+    rest.first().is_some_and(|&g| g != 0) || rest.get(1).is_some_and(|&t| t != 0)
+}
+
+/// Parsed rules while a vocabulary is being built from text (generator and tests).
+#[derive(Default)]
+struct Build {
+    /// key (analysed terms joined by ' ') -> phrase id
+    phrase_ids: HashMap<String, u32>,
+    /// phrase id -> (key, display text)
+    phrases: Vec<(String, String)>,
+    /// phrase id -> equivalence groups it belongs to
+    member_of: HashMap<u32, Vec<u32>>,
+    /// per group: (weight, members sorted by id)
+    groups: Vec<(f32, Vec<u32>)>,
+    /// one-way rules: phrase id -> (target phrase, weight)
+    oneway: HashMap<u32, Vec<(u32, f32)>>,
+    rules: usize,
+}
+
+impl Build {
     fn phrase(&mut self, a: &Analyzer, text: &str) -> Option<u32> {
         let terms = a.terms(text);
         if terms.is_empty() || terms.len() > MAX_PHRASE {
@@ -227,12 +492,12 @@ impl Vocab {
             return Some(id);
         }
         let id = self.phrases.len() as u32;
-        self.phrase_ids.insert(key, id);
-        self.phrases.push((terms, text.trim().to_lowercase()));
+        self.phrase_ids.insert(key.clone(), id);
+        self.phrases.push((key, text.trim().to_lowercase()));
         Some(id)
     }
 
-    pub fn add_text(&mut self, a: &Analyzer, text: &str, weight: f32) {
+    fn add_text(&mut self, a: &Analyzer, text: &str, weight: f32) {
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -257,111 +522,94 @@ impl Vocab {
                 }
                 let g = self.groups.len() as u32;
                 for &m in &members {
-                    self.member_of.entry(m).or_default().push((g, weight));
+                    self.member_of.entry(m).or_default().push(g);
                 }
-                self.groups.push(members);
+                self.groups.push((weight, members));
                 self.rules += 1;
             }
         }
     }
 
-    pub fn finish(&mut self) {
+    fn finish(self) -> Vocab {
+        Vocab::open(Cow::Owned(self.encode())).unwrap_or_default()
+    }
+
+    /// Lay the phrases out in key order (a phrase's id becomes its rank); group members and
+    /// one-way targets keep their order, so expansions come out as they were written.
+    fn encode(&self) -> Vec<u8> {
+        let n = self.phrases.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.phrases[a as usize].0.cmp(&self.phrases[b as usize].0));
+        let mut rank = vec![0u32; n];
+        for (k, &old) in order.iter().enumerate() {
+            rank[old as usize] = k as u32;
+        }
+        let active = |old: u32| self.member_of.contains_key(&old) || self.oneway.contains_key(&old);
+        let mut recs = crate::codec::Writer::new();
+        let mut rec_off = vec![0u32];
         let mut singles = Vec::new();
-        let mut names = Vec::new();
-        for (key, &id) in &self.phrase_ids {
-            if self.member_of.contains_key(&id) || self.oneway.contains_key(&id) {
-                if !key.contains(' ') {
-                    singles.push(key.clone());
-                }
-                names.push(self.phrases[id as usize].1.clone());
-            }
-        }
-        self.single_terms = SortedTerms::new(singles);
-        names.sort_unstable();
-        names.dedup();
-        self.names = names;
-    }
-
-    /// Alternatives for an analysed phrase (terms), excluding itself.
-    pub fn alternatives(&self, terms: &[&str]) -> Vec<Alternative> {
-        self.alternatives_key(&terms.join(" "))
-    }
-
-    pub fn alternatives_key(&self, key: &str) -> Vec<Alternative> {
-        let Some(&id) = self.phrase_ids.get(key) else { return Vec::new() };
-        let mut out: Vec<(u32, f32)> = Vec::new();
-        let mut add = |p: u32, w: f32| {
-            if p == id {
-                return;
-            }
-            match out.iter_mut().find(|x| x.0 == p) {
-                Some(x) => x.1 = x.1.max(w),
-                None => out.push((p, w)),
-            }
-        };
-        if let Some(gs) = self.member_of.get(&id) {
-            for &(g, w) in gs {
-                for &p in &self.groups[g as usize] {
-                    add(p, w);
-                }
-            }
-        }
-        if let Some(t) = self.oneway.get(&id) {
-            for &(p, w) in t {
-                add(p, w);
-            }
-        }
-        out.into_iter()
-            .map(|(p, w)| {
-                let (t, d) = &self.phrases[p as usize];
-                Alternative { terms: t.clone(), display: d.clone(), weight: w }
-            })
-            .collect()
-    }
-
-    fn is_key(&self, key: &str) -> bool {
-        self.phrase_ids
-            .get(key)
-            .is_some_and(|id| self.member_of.contains_key(id) || self.oneway.contains_key(id))
-    }
-
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.is_key(key)
-    }
-
-    /// Display text of a phrase key, if known.
-    pub fn display(&self, key: &str) -> Option<&str> {
-        self.phrase_ids.get(key).map(|&p| self.phrases[p as usize].1.as_str())
-    }
-
-    /// Greedy longest-match of vocabulary phrases over analysed query terms.
-    /// Returns `(start, len)` spans.
-    pub fn match_spans(&self, terms: &[&str]) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        let mut i = 0;
-        let mut key = String::new();
-        while i < terms.len() {
-            let mut matched = 0;
-            for len in (1..=MAX_PHRASE.min(terms.len() - i)).rev() {
-                key.clear();
-                for (k, t) in terms[i..i + len].iter().enumerate() {
-                    if k > 0 {
-                        key.push(' ');
-                    }
-                    key.push_str(t);
-                }
-                if self.is_key(&key) {
-                    matched = len;
-                    break;
-                }
-            }
-            if matched > 0 {
-                out.push((i, matched));
-                i += matched;
+        for (k, &old) in order.iter().enumerate() {
+            let (key, display) = &self.phrases[old as usize];
+            recs.str(key);
+            if display == key {
+                recs.var(0);
             } else {
-                i += 1;
+                recs.var(display.len() as u64 + 1);
+                recs.raw(display.as_bytes());
+            }
+            let groups = self.member_of.get(&old).map_or(&[][..], Vec::as_slice);
+            recs.var(groups.len() as u64);
+            for &g in groups {
+                recs.var(g as u64);
+            }
+            let targets = self.oneway.get(&old).map_or(&[][..], Vec::as_slice);
+            recs.var(targets.len() as u64);
+            for &(t, w) in targets {
+                recs.var(rank[t as usize] as u64);
+                recs.f32(w);
+            }
+            rec_off.push(recs.buf.len() as u32);
+            if active(old) && !key.contains(' ') {
+                singles.push(k as u32);
             }
         }
+        let mut grps = crate::codec::Writer::new();
+        let mut grp_off = vec![0u32];
+        for (w, members) in &self.groups {
+            grps.f32(*w);
+            grps.var(members.len() as u64);
+            for &m in members {
+                grps.var(rank[m as usize] as u64);
+            }
+            grp_off.push(grps.buf.len() as u32);
+        }
+        let mut names: Vec<(&str, u32)> =
+            (0..n as u32).filter(|&old| active(old)).map(|old| (self.phrases[old as usize].1.as_str(), rank[old as usize])).collect();
+        names.sort_unstable();
+        names.dedup_by(|a, b| a.0 == b.0);
+        let mut w = crate::codec::Writer::new();
+        for v in [self.rules, n, self.groups.len(), singles.len(), names.len(), recs.buf.len(), grps.buf.len()] {
+            w.u32(v as u32);
+        }
+        for v in rec_off.iter().chain(&grp_off).chain(&singles) {
+            w.u32(*v);
+        }
+        // as the fuzzy matcher's sorted lists count it: bytes, backed off to a char boundary
+        let key = |k: u32| self.phrases[order[k as usize] as usize].0.as_str();
+        for (i, &k) in singles.iter().enumerate() {
+            let l = if i == 0 { 0 } else { crate::format::common_prefix(key(singles[i - 1]), key(k)) };
+            w.u8(l.min(255) as u8);
+        }
+        for (_, id) in &names {
+            w.u32(*id);
+        }
+        w.raw(&recs.buf);
+        w.raw(&grps.buf);
+        let mut out = Vec::with_capacity(w.buf.len() + 14);
+        out.extend_from_slice(&VOCAB_MAGIC);
+        out.extend_from_slice(&VOCAB_VERSION.to_le_bytes());
+        out.extend_from_slice(&w.buf);
+        out.extend_from_slice(&crate::codec::xxh64(&w.buf, 0).to_le_bytes());
         out
     }
 }
@@ -395,7 +643,8 @@ mod tests {
         let v = Vocab::decode(BUILTIN_BIN).unwrap();
         assert_eq!(v.encode(), fresh.encode());
         assert_eq!((v.rules(), v.phrases()), (fresh.rules(), fresh.phrases()));
-        assert_eq!(v.names, fresh.names);
+        assert_eq!(v.names_from("").collect::<Vec<_>>(), fresh.names_from("").collect::<Vec<_>>());
+        assert!(v.names_from("atorv").next().is_some_and(|n| n.starts_with("atorv")));
         let a = Analyzer::new();
         for q in ["lipitor", "heart attack", "mi", "metformin"] {
             let k = a.terms(q).join(" ");
@@ -404,6 +653,33 @@ mod tests {
         let mut bad = BUILTIN_BIN.to_vec();
         bad[20] ^= 1;
         assert!(Vocab::decode(&bad).is_err());
+    }
+
+    /// Opening reads only the header, so every lookup must survive corrupt bytes.
+    #[cfg(feature = "builtin-vocab")]
+    #[test]
+    fn corrupt_bytes_in_place_never_panic() {
+        let a = Analyzer::new();
+        let keys: Vec<String> = ["lipitor", "heart attack", "mi", "metformin"].iter().map(|q| a.terms(q).join(" ")).collect();
+        let mut opened = 0;
+        for step in [1usize, 7, 97, 1009, 4099] {
+            for pos in (0..BUILTIN_BIN.len()).step_by(step * 61).take(40) {
+                let mut bad = BUILTIN_BIN.to_vec();
+                bad[pos] ^= 0x5a ^ (step as u8);
+                assert!(Vocab::decode(&bad).is_err(), "decode must reject a flipped byte at {pos}");
+                let Ok(v) = Vocab::open(Cow::Owned(bad)) else { continue };
+                opened += 1;
+                for k in &keys {
+                    let _ = v.alternatives_key(k);
+                    let _ = v.display(k);
+                    let _ = v.match_spans(&k.split(' ').collect::<Vec<_>>());
+                }
+                let _ = v.names_from("ator").take(5).count();
+                crate::fuzzy::search(&v.single_terms(), b"atorvastatn", 2, |_, _| {});
+            }
+        }
+        assert!(opened > 40, "most flips leave the header intact and must still open");
+        assert!(Vocab::open(Cow::Borrowed(&BUILTIN_BIN[..BUILTIN_BIN.len() - 1])).is_err());
     }
 
     #[cfg(feature = "builtin-vocab")]

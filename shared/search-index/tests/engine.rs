@@ -308,7 +308,7 @@ fn encode_decode_round_trip() {
     assert_eq!(dt.id(0), "met-1");
     let f = format::decode_facets(&env.src_get(seg.facets.id)).unwrap();
     assert_eq!(format::encode_facets(&f, seg.doc_count), env.src_get(seg.facets.id));
-    assert_eq!(format::encode_doc_table(&(0..dt.len()).map(|i| dt.id(i)).collect::<Vec<_>>(), &dt.dates), env.src_get(seg.doc_table.id));
+    assert_eq!(format::encode_doc_table(&(0..dt.len()).map(|i| dt.id(i)).collect::<Vec<_>>(), &dt.dates()), env.src_get(seg.doc_table.id));
     // impacts quantisation is monotone and close
     for w in [0.1f32, 0.5, 1.0, 3.0, 10.0, 40.0].windows(2) {
         assert!(format::quantize_impact(w[0]) <= format::quantize_impact(w[1]));

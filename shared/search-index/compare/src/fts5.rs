@@ -139,9 +139,11 @@ impl Engine for Fts5 {
 pub fn query(dir: &Path, rounds: usize) {
     let queries = crate::load_queries(dir);
     let t = Instant::now();
+    let cpu0 = crate::thread_cpu_ns();
     let c = Connection::open_with_flags(dir.join("fts5.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db");
     let docs: i64 = c.query_row("SELECT count(*) FROM doc", [], |r| r.get(0)).expect("schema");
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
+    let open_cpu_ms = (crate::thread_cpu_ns() - cpu0) as f64 / 1e6;
     c.execute_batch("CREATE TEMP TABLE m(r INTEGER PRIMARY KEY, s REAL)").expect("temp table");
     eprintln!("fts5: {docs} docs, open {open_ms:.1} ms");
     e_cache(&c);
@@ -149,7 +151,7 @@ pub fn query(dir: &Path, rounds: usize) {
     let r = crate::run_queries(&mut e, &queries, rounds);
     let mem = crate::vm_hwm();
     println!(
-        "RESULT engine=fts5 docs={docs} timer=thread-cpu open_ms={open_ms:.2} {r} peak_mem_mb={:.1}",
+        "RESULT engine=fts5 docs={docs} timer=thread-cpu open_ms={open_ms:.2} open_cpu_ms={open_cpu_ms:.3} {r} peak_mem_mb={:.1}",
         mem as f64 / 1048576.0
     );
 }

@@ -202,11 +202,13 @@ impl Engine for Tantivy {
 pub fn query(dir: &Path, rounds: usize) {
     let queries = crate::load_queries(dir);
     let t = Instant::now();
+    let cpu0 = crate::thread_cpu_ns();
     let index = Index::open_in_dir(dir.join("tantivy")).expect("open index");
     index.tokenizers().register(TOKENIZER, analyzer());
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().expect("reader");
     let searcher = reader.searcher();
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
+    let open_cpu_ms = (crate::thread_cpu_ns() - cpu0) as f64 / 1e6;
     let f = fields_of(&index.schema());
     let docs = searcher.num_docs();
     let nums = searcher.segment_readers().iter().map(|r| r.fast_fields().u64("num").expect("num")).collect();
@@ -215,7 +217,7 @@ pub fn query(dir: &Path, rounds: usize) {
     let r = crate::run_queries(&mut e, &queries, rounds);
     let mem = crate::vm_hwm();
     println!(
-        "RESULT engine=tantivy docs={docs} timer=thread-cpu open_ms={open_ms:.2} {r} peak_mem_mb={:.1}",
+        "RESULT engine=tantivy docs={docs} timer=thread-cpu open_ms={open_ms:.2} open_cpu_ms={open_cpu_ms:.3} {r} peak_mem_mb={:.1}",
         mem as f64 / 1048576.0
     );
 }

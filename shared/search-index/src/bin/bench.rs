@@ -142,13 +142,17 @@ fn main() {
     let timer = Timer::new();
     let target = if cfg!(target_family = "wasm") { "wasm" } else { "native" };
 
-    let t0 = Instant::now();
-    let vocab = Rc::new(Vocab::builtin());
-    let vocab_ms = t0.elapsed().as_secs_f64() * 1e3;
+    // cold: what a fresh isolate / Spin instance pays before its first answer, as CPU time
+    // (wall time when the runtime has no thread clock): vocabulary, open, then one results
+    // page (the first query with exact total and facet counts), chunks loaded on demand
+    let (vocab, vocab_ms) = timer.measure(|| Rc::new(Vocab::builtin()));
     let cache = Rc::new(ChunkCache::new(256 << 20));
-    let t1 = Instant::now();
-    let searcher = Searcher::open(&meta, Rc::new(DirSource(dir.clone())), cache.clone(), vocab).expect("open");
-    let open_ms = t1.elapsed().as_secs_f64() * 1e3;
+    let (searcher, open_ms) =
+        timer.measure(|| Searcher::open(&meta, Rc::new(DirSource(dir.clone())), cache.clone(), vocab).expect("open"));
+    let mut first = reqs[0].clone();
+    first.facets = true;
+    let (_, first_query_ms) = timer.measure(|| searcher.search(&first).expect("search"));
+    let cold_ms = vocab_ms + open_ms + first_query_ms;
     let t2 = Instant::now();
     let mut hits = 0usize;
     for r in &reqs {
@@ -156,13 +160,14 @@ fn main() {
     }
     let first_ms = t2.elapsed().as_secs_f64() * 1e3;
     println!(
-        "{target} docs={} queries={} vocab={vocab_ms:.1}ms open={open_ms:.1}ms first-pass={first_ms:.1}ms cache={:.1}MB hits={hits}",
+        "{target} docs={} queries={} cold ({}): vocab={vocab_ms:.3}ms open={open_ms:.3}ms first-query={first_query_ms:.3}ms total={cold_ms:.3}ms; first-pass={first_ms:.1}ms cache={:.1}MB hits={hits}",
         searcher.doc_count(),
         reqs.len(),
+        timer.name(),
         cache.stats().bytes as f64 / 1e6,
     );
     let mut result = format!(
-        "RESULT engine=medportal-{target} docs={} timer={} rounds={rounds} vocab_ms={vocab_ms:.2} open_ms={open_ms:.2} first_pass_ms={first_ms:.1}",
+        "RESULT engine=medportal-{target} docs={} timer={} rounds={rounds} vocab_ms={vocab_ms:.3} open_ms={open_ms:.3} first_query_ms={first_query_ms:.3} cold_ms={cold_ms:.3} first_pass_ms={first_ms:.1}",
         searcher.doc_count(),
         timer.name()
     );
