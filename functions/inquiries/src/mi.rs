@@ -65,6 +65,7 @@ pub async fn inquiry<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Re
         assignee: inq.assignee.clone(),
         moves,
         open: inq.status.open(),
+        answered: inq.answered_at > 0,
         flags: flags.into_iter().map(|c| views::FlagView { kind: c.kind.code().to_owned(), status: c.status.code().to_owned(), reasons: c.reasons }).collect(),
     };
     Ok(medportal_web::html(StatusCode::OK, views::workspace(&page, &view)))

@@ -229,7 +229,7 @@ fn found(words: &[&str], list: &str) -> Vec<String> {
 
 /// The sentences of a text: split after `.`, `!`, `?` followed by a space (not in `2.5`),
 /// and at `;` and line breaks.
-fn sentences(text: &str) -> Vec<&str> {
+pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut chars = text.char_indices().peekable();
