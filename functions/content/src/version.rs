@@ -6,7 +6,7 @@
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::{Error, Result};
 
-pub use medportal_library::draft::{Draft, Product, Reference, Taxonomy, canonical, sha256_hex};
+pub use medportal_library::draft::{Draft, Product, Reference, Taxonomy, sha256_hex};
 
 use crate::model::{join_markets, parse_markets};
 
@@ -106,6 +106,7 @@ pub(crate) fn sample() -> Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use medportal_library::draft::canonical;
 
     #[test]
     fn the_hash_binds_every_field_and_the_version() {

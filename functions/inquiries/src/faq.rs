@@ -167,7 +167,7 @@ pub async fn create<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, 
         .collect();
     let market = Market::parse(&inq.market).ok_or_else(|| Error::internal("bad stored market"))?;
     let d = Draft {
-        title: cut(question.lines().next().unwrap_or(""), 200),
+        title: cut(screening::sentences(&question).first().copied().unwrap_or(""), 200),
         summary: cut(&answer.replace('\n', " "), 300),
         body: format!("## Question\n\n{question}\n\n## Answer\n\n{answer}\n"),
         references,

@@ -2,16 +2,35 @@
 //! (`ctx.mailer`); one the transport does not take is kept in the recipient region's
 //! `mail_queue` (this module is its only writer) and retried on later sends with a growing
 //! pause, until delivered or expired, never dropped silently. Every send, deferral and expiry
-//! is audited (target: the person or registration, never the address).
+//! is audited (target: the person or registration, never the address). Identity's links and
+//! the inquiries function's notifications go through it; identity's cron retries the queue.
 //!
 //! What is stored: a queued mail's body holds its link in clear, so a row lives only while its
 //! mail is undelivered and never past the link's own expiry; delivered or expired rows are
 //! deleted. Mails that went out on the first try are never stored. A stored sign-in link alone
 //! does not sign anyone in: it is bound to the asking browser's nonce (kept only hashed).
 
-use crate::events::{self, SYSTEM};
+use medportal_core::audit::{self, AuditEntry, Outcome};
 use medportal_core::ports::{KvStore, LogLevel, Mail, Mailer, SqlValue, Statement};
 use medportal_core::{Ctx, Platform, Region, Result};
+
+/// The actor of the mail audit entries.
+pub const SYSTEM: &str = "system:mail";
+
+/// Audit entries about `target` (the person or registration a mail is about).
+mod events {
+    use super::*;
+
+    pub fn success<'a>(actor: &'a str, action: &'a str, target: &'a str, reason: Option<&'a str>) -> AuditEntry<'a> {
+        AuditEntry { actor, action, target: Some(target), outcome: Outcome::Success, reason, ..Default::default() }
+    }
+    pub fn failure<'a>(actor: &'a str, action: &'a str, target: &'a str, reason: Option<&'a str>) -> AuditEntry<'a> {
+        AuditEntry { actor, action, target: Some(target), outcome: Outcome::Failure, reason, ..Default::default() }
+    }
+    pub async fn commit<P: Platform>(ctx: &Ctx<'_, P>, region: Region, statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
+        audit::commit(ctx, region, statements, entries).await
+    }
+}
 
 /// Seconds before retry number n (after n failed attempts); the last value repeats.
 const BACKOFF_SECS: [i64; 4] = [5, 30, 120, 300];
