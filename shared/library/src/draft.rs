@@ -24,12 +24,14 @@ pub struct Reference {
 
 impl Reference {
     /// The reference's link: `https://doi.org/<doi>` or PubMed.
+    #[inline]
     pub fn href(&self) -> Option<String> {
         if let Some(doi) = &self.doi {
             return Some(format!("https://doi.org/{}", medportal_core::web::url_encode(doi).replace("%2F", "/")));
         }
         self.pmid.as_ref().map(|p| format!("https://pubmed.ncbi.nlm.nih.gov/{p}/"))
     }
+    #[inline]
     fn valid(&self) -> bool {
         let doi_ok = self.doi.as_deref().is_none_or(|d| d.starts_with("10.") && d.contains('/') && d.len() <= 200 && !d.chars().any(char::is_whitespace));
         let pmid_ok = self.pmid.as_deref().is_none_or(|p| (1..=10).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
@@ -62,10 +64,12 @@ pub struct Taxonomy {
 }
 
 impl Taxonomy {
+    #[inline]
     pub fn audience(&self) -> Result<Audience> {
         Audience::submitted(&self.audience)
     }
     /// Product names for display and search (brand first).
+    #[inline]
     pub fn products(&self) -> Vec<String> {
         let Some(p) = &self.product else { return Vec::new() };
         [&p.brand, &p.generic].into_iter().flatten().filter(|s| !s.trim().is_empty()).cloned().collect()
@@ -85,12 +89,14 @@ pub struct Draft {
     pub expires_on: Option<String>,
 }
 
+#[inline]
 fn invalid(code: &'static str, message: &str) -> Error {
     Error::bad_request(code, message)
 }
 
 impl Draft {
     /// Checks the draft's fields (a 400 naming the first problem).
+    #[inline]
     pub fn validate(&self) -> Result<()> {
         if self.title.trim().is_empty() || self.title.len() > 300 {
             return Err(invalid("invalid_title", "A title of up to 300 characters is required."));
@@ -124,6 +130,7 @@ impl Draft {
     }
 }
 
+#[inline]
 fn field(out: &mut Vec<u8>, name: &str, value: &str) {
     out.extend_from_slice(format!("{name}:{}:", value.len()).as_bytes());
     out.extend_from_slice(value.as_bytes());
@@ -131,6 +138,7 @@ fn field(out: &mut Vec<u8>, name: &str, value: &str) {
 }
 
 /// The canonical serialisation of a version's content (what its SHA-256 is taken of).
+#[inline]
 pub fn canonical(item_id: &str, number: i64, d: &Draft) -> Vec<u8> {
     let mut out = b"medportal-content-version/1\n".to_vec();
     field(&mut out, "item", item_id);
@@ -161,12 +169,14 @@ pub fn canonical(item_id: &str, number: i64, d: &Draft) -> Vec<u8> {
 }
 
 /// Lower-case hex SHA-256.
+#[inline]
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The statement storing version `number` of `item_id` (its hash computed here, after the
 /// draft is validated); returns it with the hash.
+#[inline]
 pub fn insert_version(id: &str, item_id: &str, number: i64, author: &str, at: i64, reason: &str, draft: &Draft) -> Result<(Statement, String)> {
     draft.validate()?;
     let sha256 = sha256_hex(&canonical(item_id, number, draft));
@@ -215,15 +225,13 @@ pub struct Ids {
     pub version: String,
 }
 
-/// The statements creating `new` (and its family, when new) in `state` (a draft, or one
-/// already submitted for review) with `draft` as its version 1, and that version's hash. The
+/// The statements creating `new` (and its family, when new) in `state` (`Draft`, or
+/// `InReview` for one submitted at once; callers pass nothing else) with `draft` as its version 1, and that version's hash. The
 /// caller checks the slug is free and commits them with its audit entry.
+#[inline]
 pub fn create_item(ids: &Ids, new: &NewItem, state: State, draft: &Draft, actor: &str, now: i64, reason: &str) -> Result<(Vec<Statement>, String)> {
     if !valid_slug(&new.slug) || !valid_slug(&new.family) || !valid_language(&new.language) {
         return Err(Error::bad_request("invalid_item", "Slug, family and language must be codes."));
-    }
-    if !matches!(state, State::Draft | State::InReview) {
-        return Err(Error::internal("a new item is a draft or in review"));
     }
     let (insert_version, sha256) = insert_version(&ids.version, &ids.item, 1, actor, now, reason, draft)?;
     let stmts = vec![

@@ -13,17 +13,21 @@ macro_rules! code_enum {
         #[allow(dead_code)]
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            #[inline]
             pub const fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
+            #[inline]
             pub fn parse(s: &str) -> Option<$name> {
                 match s { $($code => Some($name::$variant),)+ _ => None }
             }
             /// A stored code (an unknown one is a corrupt row).
+            #[inline]
             pub fn stored(s: &str) -> Result<$name> {
                 $name::parse(s).ok_or_else(|| Error::internal(format!(concat!("bad stored ", stringify!($name), " {:?}"), s)))
             }
             /// A submitted code (an unknown one is the client's error).
+            #[inline]
             pub fn submitted(s: &str) -> Result<$name> {
                 $name::parse(s.trim()).ok_or_else(|| Error::bad_request(concat!("invalid_", stringify!($name)), "Unknown value."))
             }
@@ -83,10 +87,12 @@ pub struct Market(String);
 impl Market {
     pub const INTL: &'static str = "INTL";
 
+    #[inline]
     pub fn intl() -> Market {
         Market(Self::INTL.into())
     }
     /// `INTL` (also `global`, search's name for it) or two ASCII letters.
+    #[inline]
     pub fn parse(s: &str) -> Option<Market> {
         let s = s.trim();
         if s.eq_ignore_ascii_case(Self::INTL) || s.eq_ignore_ascii_case("global") {
@@ -94,19 +100,23 @@ impl Market {
         }
         (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic())).then(|| Market(s.to_ascii_uppercase()))
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    #[inline]
     pub fn is_intl(&self) -> bool {
         self.0 == Self::INTL
     }
     /// The market's name in search's index keys (`global` for the international version).
+    #[inline]
     pub fn search_code(&self) -> &str {
         if self.is_intl() { "global" } else { &self.0 }
     }
 }
 
 /// A comma-separated market list as stored (`US,DE`); invalid entries are refused.
+#[inline]
 pub fn parse_markets(list: &str) -> Option<Vec<Market>> {
     let mut out: Vec<Market> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(Market::parse).collect::<Option<_>>()?;
     out.sort();
@@ -114,16 +124,19 @@ pub fn parse_markets(list: &str) -> Option<Vec<Market>> {
     (!out.is_empty()).then_some(out)
 }
 
+#[inline]
 pub fn join_markets(markets: &[Market]) -> String {
     markets.iter().map(Market::as_str).collect::<Vec<_>>().join(",")
 }
 
 /// An item's URL slug: lower-case ASCII letters, digits and hyphens, 3–120 characters.
+#[inline]
 pub fn valid_slug(s: &str) -> bool {
     (3..=120).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-')
 }
 
 /// A content language: two ASCII letters, lower case.
+#[inline]
 pub fn valid_language(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase())
 }
@@ -131,6 +144,7 @@ pub fn valid_language(s: &str) -> bool {
 /// A calendar date `YYYY-MM-DD` (a real day), read by hand: the ISO 8601 parser also took
 /// ten-character week dates (`2026-W01-1`), which do not compare as dates do, and its code
 /// weighed on the Worker.
+#[inline]
 pub fn parse_date(s: &str) -> Option<time::Date> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -142,6 +156,7 @@ pub fn parse_date(s: &str) -> Option<time::Date> {
 }
 
 /// A calendar date `YYYY-MM-DD`.
+#[inline]
 pub fn valid_date(s: &str) -> bool {
     parse_date(s).is_some()
 }
