@@ -165,6 +165,10 @@ pub mod inquiries {
     pub const MI_ANSWER: &str = "/mi/inquiries/{ref}/answer";
     /// Marks an inquiry as an unsolicited off-label request.
     pub const MI_OFF_LABEL: &str = "/mi/inquiries/{ref}/off-label";
+    /// An answered inquiry turned, de-identified, into an FAQ draft for the library's review.
+    pub const MI_FAQ: &str = "/mi/inquiries/{ref}/faq";
+    /// The published FAQs of the reader's market and language, by product.
+    pub const FAQ: &str = "/faq";
 
     pub fn thread(reference: &str) -> String {
         format!("/inquiries/{reference}")
@@ -181,7 +185,7 @@ pub mod inquiries {
     pub fn mi_inquiry(reference: &str) -> String {
         format!("/mi/inquiries/{reference}")
     }
-    /// `action`: `assign`, `status`, `note`, `answer` or `off-label`.
+    /// `action`: `assign`, `status`, `note`, `answer`, `off-label` or `faq`.
     pub fn mi_action(reference: &str, action: &str) -> String {
         format!("/mi/inquiries/{reference}/{action}")
     }

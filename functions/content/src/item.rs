@@ -1,12 +1,15 @@
-//! Families and items (`library_families`, `library_items`, written only here): creating an
-//! item with its first version, saving a new version (which voids an approval), and the
+//! Families and items (`library_families`, `library_items`; a new item's inserts are built by
+//! the shared library crate's draft module, also used for the inquiries function's FAQ
+//! drafts, everything else is written only here): creating an item with its first version, saving a new version (which voids an approval), and the
 //! statements other use cases put in their batches to move an item's state.
 
 use medportal_core::audit::{AuditEntry, Outcome, commit_global};
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::{Ctx, Error, Platform, Result};
 
-use crate::model::{ContentType, State, valid_language, valid_slug};
+use medportal_library::draft::Ids;
+
+use crate::model::{ContentType, State};
 use crate::version::{self, Draft, Version};
 
 /// An item as stored.
@@ -69,52 +72,22 @@ pub async fn with_heads<S: SqlStore>(db: &S, state: Option<State>) -> Result<Vec
     rows.iter().map(|r| Ok((of_row(r, version::WIDTH)?, version::of_row(r)?))).collect()
 }
 
-/// What identifies a new item.
-#[derive(Debug, Clone)]
-pub struct NewItem {
-    pub family: String,
-    pub slug: String,
-    pub language: String,
-    pub content_type: ContentType,
-    pub featured: bool,
-}
+pub use medportal_library::draft::NewItem;
 
 /// Creates an item (and its family, when new) with its first version, audited. Returns the
 /// item id.
 pub async fn create<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, new: &NewItem, draft: Draft, reason: &str) -> Result<String> {
-    if !valid_slug(&new.slug) || !valid_slug(&new.family) || !valid_language(&new.language) {
-        return Err(Error::bad_request("invalid_item", "Slug, family and language must be codes."));
-    }
     let db = ctx.global_sql().await?;
     if by_slug(&db, &new.slug).await?.is_some() {
         return Err(Error::Conflict { code: "slug_taken" });
     }
     let now = ctx.now().unix_timestamp();
-    let (item_id, version_id) = (ctx.random_id()?, ctx.random_id()?);
-    let (insert_version, v) = version::insert(version_id, &item_id, 1, actor, now, reason, draft)?;
-    let stmts = vec![
-        Statement::new("INSERT OR IGNORE INTO library_families (id, created_at) VALUES (?1, ?2)", vec![new.family.as_str().into(), now.into()]),
-        Statement::new(
-            "INSERT INTO library_items (id, family_id, slug, language, content_type, state, head_version, featured, created_by, created_at, state_since) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, ?9, ?9)",
-            vec![
-                item_id.as_str().into(),
-                new.family.as_str().into(),
-                new.slug.as_str().into(),
-                new.language.as_str().into(),
-                new.content_type.code().into(),
-                v.id.as_str().into(),
-                i64::from(new.featured).into(),
-                actor.into(),
-                now.into(),
-            ],
-        ),
-        insert_version,
-    ];
-    let why = format!("sha256={}; reason={reason}", v.sha256);
-    let entry = AuditEntry { actor, action: "content.created", target: Some(&item_id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
+    let ids = Ids { item: ctx.random_id()?, version: ctx.random_id()? };
+    let (stmts, sha256) = medportal_library::draft::create_item(&ids, new, State::Draft, &draft, actor, now, reason)?;
+    let why = format!("sha256={sha256}; reason={reason}");
+    let entry = AuditEntry { actor, action: "content.created", target: Some(&ids.item), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await?;
-    Ok(item_id)
+    Ok(ids.item)
 }
 
 /// Saves a new version of `item` (never editing one in place). The item goes back to draft:

@@ -12,14 +12,17 @@
 //! | `form_keys` | `inquiry_form_keys`: exactly-once submission |
 //! | `citations` | reads the library's published versions an answer cites (db_global) |
 //! | `off_label` | `inquiry_off_label`: unsolicited off-label requests, product information |
+//! | `faq` | FAQ drafts from answered inquiries (de-identified; the library's statements), the published FAQs |
 //! | `notify` | mails the owner a link on news (never medical content) |
 //! | `screening` | adverse-event and product-complaint rules (en, de) over what HCPs write |
 //! | `pv` | `pv_cases`: cases the screening opens, due times, forwarding |
-//! | `hcp`, `mi`, `pv_desk`, `views` | handlers of HCPs, specialists and PV officers; view models |
+//! | `hcp`, `mi`, `pv_desk`, `faq_desk`, `views` | handlers of HCPs, specialists and PV officers; view models |
 
 mod calendar;
 mod citations;
 mod entry;
+mod faq;
+mod faq_desk;
 mod form_keys;
 mod hcp;
 mod inquiry;
@@ -58,6 +61,9 @@ pub enum Route {
     PvCases,
     PvCase,
     PvForward,
+    FaqForm,
+    FaqCreate,
+    Faqs,
 }
 
 impl App for Inquiries {
@@ -86,6 +92,9 @@ impl App for Inquiries {
                 .get(pv_paths::CASES, Route::PvCases)
                 .get(pv_paths::CASE, Route::PvCase)
                 .post(pv_paths::FORWARD, Route::PvForward)
+                .get(paths::MI_FAQ, Route::FaqForm)
+                .post(paths::MI_FAQ, Route::FaqCreate)
+                .get(paths::FAQ, Route::Faqs)
                 .build()
         )
     }
@@ -105,6 +114,9 @@ impl App for Inquiries {
             Route::PvCases => pv_desk::cases(ctx, info, &req).await,
             Route::PvCase => pv_desk::case(ctx, info, &req, params.get("id").unwrap_or("")).await,
             Route::PvForward => pv_desk::forward(ctx, &req, params.get("id").unwrap_or("")).await,
+            Route::FaqForm => faq_desk::form(ctx, info, &req, reference).await,
+            Route::FaqCreate => faq_desk::create(ctx, info, &req, reference).await,
+            Route::Faqs => faq_desk::list(ctx, info, &req).await,
         }
     }
 

@@ -65,6 +65,7 @@ pub async fn inquiry<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Re
         assignee: inq.assignee.clone(),
         moves,
         open: inq.status.open(),
+        answered: inq.answered_at > 0,
         flags: flags.into_iter().map(|c| views::FlagView { kind: c.kind.code().to_owned(), status: c.status.code().to_owned(), reasons: c.reasons }).collect(),
     };
     Ok(medportal_web::html(StatusCode::OK, views::workspace(&page, &view)))
@@ -86,7 +87,12 @@ pub async fn act<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, reference: &str, 
     let inq = load(ctx, &s, reference).await?;
     let (region, me) = (s.region, s.user_id());
     match what {
-        Work::Assign => inquiry::assign(ctx, region, me, &inq).await?,
+        Work::Assign => {
+            inquiry::assign(ctx, region, me, &inq).await?;
+            if inq.status == Status::Received {
+                notify::owner(ctx, region, &inq).await;
+            }
+        }
         Work::Note => inquiry::note(ctx, region, me, &inq, f.get("body")).await?,
         Work::OffLabel => off_label::mark(ctx, region, me, &inq, f.get("use")).await?,
         Work::Status => {

@@ -156,7 +156,7 @@ fn the_thread_is_the_owners_the_specialist_answers_and_the_owner_follows_up_rate
     assert!(host.text_as::<Inquiries>(&mi, &eva(&host)).contains("internal-only-remark"));
     // the owner is told by mail, with a link and without the content
     let mail = sql(&host, "db_eu", "SELECT body_text FROM mail_outbox WHERE to_addr = 'anna.mueller@example.org'");
-    assert_eq!(mail.len(), 2, "the status change and the answer");
+    assert_eq!(mail.len(), 3, "the triage (by the assignment), the status change and the answer");
     for m in &mail {
         assert!(m.contains(&thread) && !m.contains("Reduce the dose") && !m.contains("apixaban") && !m.contains("canary"), "{m}");
     }

@@ -392,6 +392,8 @@ pub struct WorkView {
     pub open: bool,
     /// The PV cases the screening opened on this inquiry.
     pub flags: Vec<FlagView>,
+    /// Answered: it can be turned into an FAQ draft.
+    pub answered: bool,
 }
 
 /// A screening flag on an inquiry, for the specialist: the case's kind, status and reasons.
@@ -471,7 +473,95 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
                     (button(ButtonKind::Primary, t(l, Msg::InqAnswerSend)))
                 }
             }
+            @if v.answered { p { a href=(action("faq")) { (t(l, Msg::FaqMake)) } } }
             p { a href=(p::QUEUE) { (t(l, Msg::InqQueueTitle)) } }
+        },
+    )
+}
+
+/// The FAQ draft form: the de-identified proposal, editable.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FaqFormView {
+    pub reference: String,
+    pub csrf: String,
+    pub question: String,
+    pub answer: String,
+    /// What was wrong with the last attempt: `faq_text` (missing or too long) or
+    /// `faq_personal` (still tells of a patient or a case); shown in the error summary.
+    pub error: Option<String>,
+}
+
+pub fn faq_form(ctx: &PageContext, v: &FaqFormView) -> Markup {
+    let l = ctx.locale;
+    let message = |code: &str| t(l, if code == "faq_personal" { Msg::FaqErrorPersonal } else { Msg::FaqErrorText });
+    let errors: Vec<FieldError> = v.error.iter().map(|e| FieldError { field_id: "faq-question", message: message(e) }).collect();
+    page(
+        ctx,
+        t(l, Msg::FaqFormTitle),
+        html! {
+            h1 { (t(l, Msg::FaqFormTitle)) " " (v.reference) }
+            (error_summary(l, &errors))
+            (notice(NoticeKind::Warning, html! { p { (t(l, Msg::FaqFormIntro)) } }))
+            form method="post" action=(p::mi_action(&v.reference, "faq")) {
+                (csrf_field(&v.csrf))
+                (field(l, &Field::new(FieldKind::Textarea, "faq-question", "question", t(l, Msg::FaqQuestion)).value(&v.question).required()))
+                (field(l, &Field::new(FieldKind::Textarea, "faq-answer", "answer", t(l, Msg::FaqAnswer)).value(&v.answer).required()))
+                (button(ButtonKind::Primary, t(l, Msg::FaqSubmit)))
+            }
+            p { a href=(p::mi_inquiry(&v.reference)) { (v.reference) } }
+        },
+    )
+}
+
+pub fn faq_created(ctx: &PageContext, reference: &str, review_href: &str) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::FaqCreatedTitle),
+        html! {
+            h1 { (t(l, Msg::FaqCreatedTitle)) }
+            p { (t(l, Msg::FaqCreatedText)) }
+            p { a.review href=(review_href) { (t(l, Msg::FaqReviewLink)) } }
+            p { a href=(p::mi_inquiry(reference)) { (reference) } }
+        },
+    )
+}
+
+/// One published FAQ on `/faq`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaqEntry {
+    pub href: String,
+    pub title: String,
+    /// The answer's summary (for readers allowed to read it).
+    pub summary: String,
+}
+
+/// The FAQs of one product (`product` empty: no product).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaqGroup {
+    pub product: String,
+    pub entries: Vec<FaqEntry>,
+}
+
+pub fn faq_list(ctx: &PageContext, groups: &[FaqGroup], hcp: bool) -> Markup {
+    let l = ctx.locale;
+    page(
+        ctx,
+        t(l, Msg::FaqTitle),
+        html! {
+            h1 { (t(l, Msg::FaqTitle)) }
+            p.lead { (t(l, Msg::FaqIntro)) }
+            @if !hcp { p { (t(l, Msg::FaqSignIn)) } }
+            @if groups.is_empty() { p { (t(l, Msg::FaqEmpty)) } }
+            @for (n, g) in groups.iter().enumerate() {
+                section.faq aria-labelledby=(format!("faq-{n}")) {
+                    h2 id=(format!("faq-{n}")) { @if g.product.is_empty() { (t(l, Msg::FaqOtherProduct)) } @else { (g.product) } }
+                    dl { @for e in &g.entries {
+                        dt { a href=(e.href) { (e.title) } }
+                        dd { (e.summary) }
+                    } }
+                }
+            }
         },
     )
 }
