@@ -111,7 +111,7 @@ for (const name of HOSTS) {
       assert.equal(res.status, 200, html.slice(0, 500));
       assert.match(res.headers.get("content-type"), /text\/html/);
       assert.match(html, /session\.login/);
-      assert.match(html, /The proof verifies against the checkpoint/);
+      assert.match(html, /The proof verifies against the signed checkpoint/);
       assert.match(html, /medportal-audit-verify/);
       const json = await (await maria.get(`/audit/entries/eu/${login.seq}`, { accept: "application/json" })).json();
       assert.equal(json.entry.seq, login.seq);

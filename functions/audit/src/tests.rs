@@ -157,7 +157,7 @@ fn the_viewer_needs_a_compliance_officer_with_a_second_factor_and_audits_each_re
     assert_eq!(page.status(), 200);
     let html = TestHost::text(&page);
     assert!(html.contains("test.viewed") && html.contains("object-1"), "the entry's fields");
-    assert!(html.contains("The proof verifies against the checkpoint"), "the proof checked");
+    assert!(html.contains("The proof verifies against the signed checkpoint"), "the proof checked");
     assert!(html.contains("medportal-audit-verify") && html.contains("/audit/export?db=eu"), "how to verify offline");
     let detail = host.send::<Audit>(request("GET", "/audit/entries/eu/1", &[("cookie", &cookie), ("accept", "application/json")], vec![]));
     assert_eq!(detail.status(), 200);
@@ -186,7 +186,7 @@ fn the_entry_page_shows_personal_values_until_erased() {
     pollster::block_on(async { c.region(eu()).sql().await?.batch(&eu(), &[audit::forget_subject("eu-u-page")]).await }).unwrap();
     let html = TestHost::text(&host.send::<Audit>(request("GET", "/audit/entries/eu/0", &[("cookie", &cookie)], vec![])));
     assert!(!html.contains("canary-page") && html.contains("erased"), "erased after the salt is gone");
-    assert!(html.contains("The proof verifies against the checkpoint"));
+    assert!(html.contains("The proof verifies against the signed checkpoint"));
 }
 
 #[test]

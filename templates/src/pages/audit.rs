@@ -140,7 +140,7 @@ pub fn audit_entry(ctx: &PageContext, v: &EntryView) -> Markup {
                 dt { (t(l, Msg::AuditColActor)) } dd { (r.actor) " (" (r.role) ")" }
                 dt { (t(l, Msg::AuditColAction)) } dd { (r.action) }
                 dt { (t(l, Msg::AuditColObject)) } dd { (opt(&r.object)) }
-                dt { (t(l, Msg::AuditEntryVersion)) } dd { (opt(&v.version)) }
+                dt { (t(l, Msg::StaffColVersion)) } dd { (opt(&v.version)) }
                 dt { (t(l, Msg::AuditColOutcome)) } dd { (outcome) }
                 dt { (t(l, Msg::AuditColReason)) } dd { (opt(&r.reason)) }
                 dt { (t(l, Msg::AuditEntryMeaning)) } dd { (opt(&v.meaning)) }
@@ -159,22 +159,20 @@ pub fn audit_entry(ctx: &PageContext, v: &EntryView) -> Markup {
                     }
                 }
             }
-            h2 { (t(l, Msg::AuditEntryProofHeading)) }
+            h2 { (t(l, Msg::AuditEntryProof)) }
             @match &v.proof {
                 None => { p { (t(l, Msg::AuditEntryUnsigned)) } },
                 Some((leaf, size, hashes, ok)) => {
-                    p { (t(l, Msg::AuditEntryProofText)) }
                     p.proof-verdict { strong { (if *ok { t(l, Msg::AuditEntryProofOk) } else { t(l, Msg::AuditEntryProofBad) }) } }
                     dl.summary {
                         dt { (t(l, Msg::AuditEntryLeaf)) } dd { code { (leaf) } }
-                        dt { (t(l, Msg::AuditEntryTreeSize)) } dd { (size) }
+                        dt { (t(l, Msg::AuditEntrySize)) } dd { (size) }
                     }
                     ol.proof { @for h in hashes { li { code { (h) } } } }
                     pre.checkpoint { (v.checkpoint) }
                 }
             }
-            h2 { (t(l, Msg::AuditEntryVerifyHeading)) }
-            p { (t(l, Msg::AuditEntryVerifyText)) }
+            h2 { (t(l, Msg::AuditEntryVerify)) }
             pre { code { "cargo run -p medportal-audit-verify -- --keys keys.txt db_" (v.db) ".jsonl" } }
             p { a href=(export) { (t(l, Msg::AuditExportLink)) } " · " a href=(paths::audit::KEYS) { (t(l, Msg::AuditKeysLink)) } " · " a href=(paths::audit::CHECKPOINTS) { (t(l, Msg::AuditCheckpointsLink)) } }
         },
