@@ -196,8 +196,9 @@ fn origins_are_keyed_by_the_database_s_monthly_key() {
     let host = TestHost::new();
     let c = ctx(&host, F::Identity);
     let e = AuditEntry { actor: "anonymous", action: "test.origin", origin: Some("203.0.113.7"), ..Default::default() };
-    pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e.clone()])).unwrap();
-    pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e])).unwrap();
+    assert!(pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e.clone()])).is_err(), "the lean path refuses an origin");
+    pollster::block_on(audit::commit_personal(&c, eu(), Vec::new(), &[e.clone()])).unwrap();
+    pollster::block_on(audit::commit_personal(&c, eu(), Vec::new(), &[e])).unwrap();
     let rows = eu_sql(&host, "SELECT origin FROM audit_entries WHERE action = 'test.origin'").unwrap();
     let stored: Vec<Vec<u8>> = rows.iter().map(|r| r.bytes(0).unwrap()).collect();
     assert_eq!(stored[0], stored[1], "one key per month: the same address links within it");
@@ -208,7 +209,8 @@ fn origins_are_keyed_by_the_database_s_monthly_key() {
     assert_eq!(stored[0], audit::commitment(&key, "203.0.113.7").to_vec());
     // global records key with db_global's own key
     let g = AuditEntry { actor: "system:test", action: "test.origin", origin: Some("203.0.113.7"), ..Default::default() };
-    pollster::block_on(audit::commit_global(&c, Vec::new(), &[g])).unwrap();
+    assert!(pollster::block_on(audit::commit_global(&c, Vec::new(), &[g.clone()])).is_err());
+    pollster::block_on(audit::commit_global_personal(&c, Vec::new(), &[g])).unwrap();
     let global = pollster::block_on(async { c.global_sql().await?.query("SELECT origin FROM audit_entries WHERE action = 'test.origin'", &[]).await }).unwrap();
     assert_ne!(global[0].bytes(0).unwrap(), stored[0], "another database, another key");
 }

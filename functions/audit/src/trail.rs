@@ -4,7 +4,7 @@
 
 use crate::log::{self, Db, Log};
 use medportal_auth::Session;
-use medportal_core::audit::{AuditEntry, commit, commit_global};
+use medportal_core::audit::{AuditEntry, commit_global_personal, commit_personal};
 use medportal_core::ports::SqlValue;
 use medportal_core::{Ctx, Platform, Result};
 use medportal_templates::pages::audit::{AuditRow, AuditView, EntryView, PersonalValue};
@@ -28,8 +28,8 @@ async fn record<P: Platform>(ctx: &Ctx<'_, P>, who: &Session, origin: Option<&st
     let object = format!("db_{}", log.code());
     let entry = AuditEntry { actor: &who.claims.sub, action, target: Some(&object), reason: Some(what), role: Some("compliance_officer"), origin, ..Default::default() };
     match log {
-        Log::Global => commit_global(ctx, Vec::new(), &[entry]).await,
-        Log::Regional(r) => commit(ctx, r, Vec::new(), &[entry]).await,
+        Log::Global => commit_global_personal(ctx, Vec::new(), &[entry]).await,
+        Log::Regional(r) => commit_personal(ctx, r, Vec::new(), &[entry]).await,
     }
 }
 

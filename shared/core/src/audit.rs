@@ -177,14 +177,15 @@ fn salt_of(rows: Vec<crate::ports::Row>) -> Result<Vec<u8>> {
     rows.first().ok_or_else(|| crate::Error::internal("audit: no salt returned"))?.bytes(0)
 }
 
-/// Refuses entries with personal values on the lean paths ([`commit`], [`commit_global`]):
-/// they go through [`commit_personal`], which commits them through the subject's salt.
-fn lean(statements: &mut Vec<Statement>, entries: &[AuditEntry<'_>], now: i64, key: &[u8]) -> Result<()> {
+/// Refuses entries with personal values or a client address on the lean paths ([`commit`],
+/// [`commit_global`]): they go through [`commit_personal`] / [`commit_global_personal`], which
+/// key them (so functions that record neither carry none of that code).
+fn lean(statements: &mut Vec<Statement>, entries: &[AuditEntry<'_>], now: i64) -> Result<()> {
     for entry in entries {
-        if salted(entry).is_some() {
-            return Err(crate::Error::internal("audit: an entry with personal values goes through audit::commit_personal"));
+        if salted(entry).is_some() || entry.origin.is_some() {
+            return Err(crate::Error::internal("audit: an entry with personal values or an origin goes through audit::commit_personal"));
         }
-        statements.push(entry.insert(now, key, None, String::new()));
+        statements.push(entry.insert(now, &[], None, String::new()));
     }
     Ok(())
 }
@@ -200,24 +201,22 @@ async fn region_key<P: Platform>(ctx: &Ctx<'_, P>, sql: &crate::platform::Region
 
 /// Writes an action's statements and the audit entries recording it in one atomic batch of
 /// the region's database: both land, or neither does. The one way a function records what it
-/// did; the entries share the batch's time (`ctx.now()`). Entries with personal values:
-/// [`commit_personal`].
+/// did; the entries share the batch's time (`ctx.now()`). Entries with personal values or a
+/// client address: [`commit_personal`].
 pub async fn commit<P: Platform>(
     ctx: &Ctx<'_, P>,
     region: Region,
     mut statements: Vec<Statement>,
     entries: &[AuditEntry<'_>],
 ) -> Result<()> {
-    let now = ctx.now().unix_timestamp();
-    let sql = ctx.region(region).sql().await?;
-    let key = region_key(ctx, &sql, region, entries, now).await?;
-    lean(&mut statements, entries, now, &key)?;
-    sql.batch(&region, &statements).await
+    lean(&mut statements, entries, ctx.now().unix_timestamp())?;
+    ctx.region(region).sql().await?.batch(&region, &statements).await
 }
 
-/// [`commit`] for entries carrying personal values (`subject` + `personal`): each subject's
-/// salt is read or created first (one statement each), then the action, the entries with
-/// their commitments and the clear values go in one batch.
+/// [`commit`] for entries carrying personal values (`subject` + `personal`) or a client
+/// address (`origin`): each subject's salt and the region's origin key are read or created
+/// first (one statement each), then the action, the entries with their commitments and the
+/// clear values go in one batch.
 pub async fn commit_personal<P: Platform>(
     ctx: &Ctx<'_, P>,
     region: Region,
@@ -253,15 +252,21 @@ pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statem
 /// never other personal data).
 pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
     use crate::ports::SqlStore;
-    let now = ctx.now().unix_timestamp();
-    let sql = ctx.global_sql().await?;
-    let key = if with_origin(entries) {
-        let fresh: [u8; 32] = ctx.random_bytes()?;
-        salt_of(sql.query(SALT, &salt_params(&origin_subject(now), &fresh, now)).await?)?
-    } else {
-        Vec::new()
-    };
-    lean(&mut statements, entries, now, &key)?;
-    sql.batch(&statements).await
+    lean(&mut statements, entries, ctx.now().unix_timestamp())?;
+    ctx.global_sql().await?.batch(&statements).await
 }
 
+/// [`commit_global`] for entries recording a client address: keyed with `db_global`'s own
+/// origin key of the month. Personal values have no place in `db_global` and are refused.
+pub async fn commit_global_personal<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
+    use crate::ports::SqlStore;
+    if entries.iter().any(|e| salted(e).is_some()) {
+        return Err(crate::Error::internal("audit: db_global holds no personal values"));
+    }
+    let now = ctx.now().unix_timestamp();
+    let sql = ctx.global_sql().await?;
+    let fresh: [u8; 32] = ctx.random_bytes()?;
+    let key = salt_of(sql.query(SALT, &salt_params(&origin_subject(now), &fresh, now)).await?)?;
+    statements.extend(entries.iter().map(|e| e.insert(now, &key, None, String::new())));
+    sql.batch(&statements).await
+}
