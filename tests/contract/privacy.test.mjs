@@ -110,6 +110,8 @@ for (const name of HOSTS) {
     test("an erasure request leaves the canary in no store; audit entries remain; the session is gone", async () => {
       const email = `${canary}@example.org`;
       const person = await register(host, email, `Dr. ${canary}`, "DE");
+      // the account page leads to the person's data-protection rights
+      assert.match(await page(person, "/account"), /<a href="\/account\/privacy">Your data-protection rights<\/a>/);
       // profile, verification note and evidence carry the canary
       const step = await page(person, "/account/profile");
       if (step.includes('name="step" value="specialty"')) {
