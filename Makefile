@@ -173,6 +173,8 @@ crash-inquiries: setup
 
 bench: build build-dev spin-cli bench-auth bench-audit
 	scripts/bench.sh
+	@echo "== audit log (issue 16): append throughput and checkpoint cost, from make bench-audit above =="
+	@grep -E 'entries/s|checkpoint' $(AUDIT_BENCH_OUT)
 	$(MAKE) -s bench-search
 
 # Token check cost (medportal_auth::bench): the same bench natively and as wasm in V8 through
@@ -194,13 +196,17 @@ bench-auth:
 # of audit::commit, alone and from 8 concurrent writers, and the checkpointer's cost.
 AUDIT_N ?= 200000
 AUDIT_STORE_N ?= 5000
+# The figures are kept in $(AUDIT_BENCH_OUT) too: `make bench` repeats the append and
+# checkpoint lines in its summary.
+AUDIT_BENCH_OUT ?= .state/bench-audit.txt
 bench-audit:
 	cargo build --profile native --locked -q -p medportal-audit-verify --bin medportal-audit-bench
 	cargo build --profile native --locked -q -p medportal-audit --features bench --bin medportal-audit-store-bench
-	@echo "== audit log: append throughput and checkpoint cost (native, in memory) =="
-	@$(CARGO_TARGET_DIR)/native/medportal-audit-bench $(AUDIT_N)
-	@echo "== audit log through the store (SQLite files, migrations applied) =="
-	@$(CARGO_TARGET_DIR)/native/medportal-audit-store-bench $(AUDIT_STORE_N)
+	@mkdir -p $(dir $(AUDIT_BENCH_OUT))
+	@{ echo "== audit log: append throughput and checkpoint cost (native, in memory) =="; \
+	  $(CARGO_TARGET_DIR)/native/medportal-audit-bench $(AUDIT_N); \
+	  echo "== audit log through the store (SQLite files, migrations applied) =="; \
+	  $(CARGO_TARGET_DIR)/native/medportal-audit-store-bench $(AUDIT_STORE_N); } | tee $(AUDIT_BENCH_OUT)
 
 # Production Workers and Spin components, then a scan of every one for what only development
 # builds may hold (the /dev routes, the public dev session key and indexing token).

@@ -211,8 +211,14 @@ pub mod audit {
     pub const DATA_PROTECTION: &str = "/audit/about";
     /// The audit viewer (compliance officers with a second factor): entries with filters.
     pub const VIEWER: &str = "/audit";
-    /// One entry with its inclusion proof (JSON): `/audit/entries/{db}/{seq}`.
+    /// One entry with its inclusion proof: a page, or JSON for `Accept: application/json`:
+    /// `/audit/entries/{db}/{seq}`.
     pub const ENTRY: &str = "/audit/entries/{db}/{seq}";
+    /// The consistency proof between two signed checkpoints (RFC 9162 §2.1.4, JSON):
+    /// `?db=eu&old=M&new=N`.
+    pub const CONSISTENCY: &str = "/audit/consistency";
+    pub const OLD_PARAM: &str = "old";
+    pub const NEW_PARAM: &str = "new";
     /// An export for `tools/audit-verify` (JSON Lines): `?db=eu&from=0`.
     pub const EXPORT: &str = "/audit/export";
     /// The latest signed checkpoint of every log (public, signed notes).

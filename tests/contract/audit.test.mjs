@@ -3,13 +3,18 @@
 // signed checkpoint appears whose Ed25519 signature verifies against the published key; the
 // export verifies with the offline verifier CLI (medportal-audit-verify); the database refuses
 // UPDATE and DELETE on entries; 8 concurrent writers from two functions leave a gap-free,
-// verifiable log. On workerd the audit Worker's cron trigger signs without any request.
+// verifiable log; the issue's tamper test (1,000 single-byte edits, 100 deletions, 100
+// reorderings, truncations) on the host's own export; the entry page with its checked
+// inclusion proof (JSON for tools); a consistency proof between two signed checkpoints checked
+// by the verifier; client addresses keyed, not plainly hashed. On workerd the audit Worker's
+// cron trigger signs without any request.
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/audit.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createPublicKey, verify as edVerify } from "node:crypto";
 import { startHost } from "./hosts.mjs";
-import { verifyCli } from "./audit-verify.mjs";
+import { consistencyCli, tamperCli, verifyCli } from "./audit-verify.mjs";
+import { createHash } from "node:crypto";
 import { csrfOf, emailSignIn, staffSignIn } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
@@ -98,6 +103,53 @@ for (const name of HOSTS) {
       assert.ok(entries(await exportEu()).some((e) => e.action === "audit.exported" && e.actor === "eu-u-cmp-01"));
     });
 
+    test("an entry's page shows its fields and checked inclusion proof; JSON for tools; each read is audited", async () => {
+      const all = entries(await exportEu());
+      const login = all.find((e) => e.action === "session.login" && e.actor === "eu-u-hcp-01");
+      const res = await maria.get(`/audit/entries/eu/${login.seq}`);
+      const html = await res.text();
+      assert.equal(res.status, 200, html.slice(0, 500));
+      assert.match(res.headers.get("content-type"), /text\/html/);
+      assert.match(html, /session\.login/);
+      assert.match(html, /The proof verifies against the signed checkpoint/);
+      assert.match(html, /medportal-audit-verify/);
+      const json = await (await maria.get(`/audit/entries/eu/${login.seq}`, { accept: "application/json" })).json();
+      assert.equal(json.entry.seq, login.seq);
+      assert.equal(json.leaf, login.leaf);
+      assert.ok(json.inclusion_proof.length > 0 && json.tree_size > login.seq);
+      assert.equal((await anna.get(`/audit/entries/eu/${login.seq}`)).status, 403);
+      assert.ok(entries(await exportEu()).some((e) => e.action === "audit.entry_viewed" && e.reason === `seq=${login.seq}`));
+    });
+
+    test("a consistency proof between two signed checkpoints verifies with the CLI", async () => {
+      await submitInquiry("consistency");
+      const text = await exportEu();
+      const sizes = text.split("\n").filter((l) => l.startsWith('{"checkpoint":')).map((l) => Number(JSON.parse(l).checkpoint.split("\n")[1]));
+      assert.ok(sizes.length >= 2, `two checkpoints: ${sizes}`);
+      const [old, latest] = [sizes[0], sizes.at(-1)];
+      const res = await fetch(`${host.url}/audit/consistency?db=eu&old=${old}&new=${latest}`);
+      assert.equal(res.status, 200);
+      const proof = await res.text();
+      const keys = await (await fetch(`${host.url}/audit/keys`)).text();
+      const ok = consistencyCli(proof, keys);
+      assert.ok(ok.ok, ok.out);
+      assert.match(ok.out, new RegExp(`checkpoint of ${latest} entries extends the checkpoint of ${old} entries`));
+      const forged = JSON.parse(proof);
+      forged.consistency_proof[0] = "00".repeat(32);
+      assert.equal(consistencyCli(JSON.stringify(forged), keys).ok, false);
+      assert.equal((await fetch(`${host.url}/audit/consistency?db=eu&old=${latest}&new=${old}`)).status, 404);
+    });
+
+    test("client addresses are keyed with the database's monthly origin key, not plainly hashed", async () => {
+      const viewed = entries(await exportEu()).filter((e) => e.action === "audit.viewed" && e.origin);
+      assert.ok(viewed.length > 0, "the viewer's reads record the client's address");
+      const plain = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].map((a) => createHash("sha256").update(a).digest("hex"));
+      for (const e of viewed) assert.ok(!plain.includes(e.origin), `origin ${e.origin} is an unkeyed hash`);
+      assert.equal(new Set(viewed.map((e) => e.origin)).size, 1, "one address, one key this month: one hash");
+      const salts = (await host.dumpStores()).db_eu.tables.audit_salts;
+      assert.ok(salts.some((s) => /^origin:\d{4}-\d{2}$/.test(s.subject)), JSON.stringify(salts.map((s) => s.subject)));
+    });
+
     test("the database refuses UPDATE and DELETE on entries, nodes and checkpoints", async () => {
       for (const sql of [
         "UPDATE audit_entries SET action = 'forged' WHERE seq = 0",
@@ -111,6 +163,8 @@ for (const name of HOSTS) {
     });
 
     test("8 concurrent writers from two functions leave a gap-free log that verifies", async () => {
+      const submitted = (all) => all.filter((e) => e.action === "inquiry.submitted").length;
+      const before = submitted(entries(await exportEu()));
       for (let round = 0; round < 3; round++) {
         const writers = [
           ...[1, 2, 3, 4].map((i) => submitInquiry(`${round}-${i}`)),
@@ -121,11 +175,20 @@ for (const name of HOSTS) {
       const text = await exportEu();
       const all = entries(text);
       assert.deepEqual(all.map((e) => e.seq), all.map((_, i) => i), "gap-free");
-      assert.equal(all.filter((e) => e.action === "inquiry.submitted").length, 1 + 12);
+      assert.equal(submitted(all), before + 12);
       assert.ok(all.filter((e) => e.action === "audit.viewed").length >= 12 + 1);
       const verdict = verifyCli(text, await (await fetch(`${host.url}/audit/keys`)).text());
       assert.ok(verdict.ok, verdict.out);
       assert.match(verdict.out, new RegExp(`${all.length} entries`));
+    });
+
+    test("the tamper test on this host's export (after the concurrent writers): every change is detected", async (t) => {
+      const text = await exportEu();
+      const keys = await (await fetch(`${host.url}/audit/keys`)).text();
+      const r = tamperCli(text, keys);
+      assert.ok(r.ok, r.out);
+      assert.match(r.out, /tampered 1000 single-byte edits, 100 deletions, 100 reorderings, \d+ truncations: 0 undetected/);
+      t.diagnostic(`${entries(text).length} entries: ${r.out.trim()}`);
     });
 
     if (name === "workerd") {

@@ -110,6 +110,8 @@ for (const name of HOSTS) {
     test("an erasure request leaves the canary in no store; audit entries remain; the session is gone", async () => {
       const email = `${canary}@example.org`;
       const person = await register(host, email, `Dr. ${canary}`, "DE");
+      // the account page leads to the person's data-protection rights
+      assert.match(await page(person, "/account"), /<a href="\/account\/privacy">Your data-protection rights<\/a>/);
       // profile, verification note and evidence carry the canary
       const step = await page(person, "/account/profile");
       if (step.includes('name="step" value="specialty"')) {
@@ -134,6 +136,9 @@ for (const name of HOSTS) {
       await searchAndClick(person, "apixaban");
       const ref = await ask(person, `Apixaban in renal impairment? ${canary}`, `Patient ${canary}`);
       assert.match(ref, /^MI-\d{4}-EU-\d{6}$/);
+      // an adverse-event report opens a PV case (kept under a legal duty; its report names
+      // the reporter by account id only)
+      const pvRef = await ask(person, "My patient developed a severe nosebleed two days after starting Eliquis.");
       const planted = await host.dumpStores();
       for (const store of ["db_eu", "blob_eu"]) assert.ok(JSON.stringify(planted[store]).includes(canary), `canary planted in ${store}`);
 
@@ -152,6 +157,9 @@ for (const name of HOSTS) {
       assert.ok(archive.tables.funnel_events.length > 0);
       assert.equal(archive.verification_evidence.length, 1);
       assert.equal(archive.tables.users[0].totp_secret, undefined, "no secrets in the export");
+      const personId = archive.tables.users[0].id;
+      const pvCase = planted.db_eu.tables.pv_cases.find((c) => c.reporter === personId);
+      assert.ok(pvCase, "the adverse-event report opened a PV case");
 
       // erasure: asked, refused without a second factor, decided with it
       await requestData(person, "erasure", `Please erase me ${canary}`);
@@ -174,6 +182,11 @@ for (const name of HOSTS) {
       for (const [store, dump] of Object.entries(stores)) {
         assert.ok(!JSON.stringify(dump).includes(canary), `canary left in ${store}`);
       }
+      // the PV case and its inquiry remain (legal duty), the person's other inquiry is gone
+      assert.ok(stores.db_eu.tables.pv_cases.some((c) => c.id === pvCase.id && c.reporter === personId), "the PV case is kept");
+      assert.ok(stores.db_eu.tables.inquiries.some((i) => i.id === pvCase.inquiry_id && i.reference === pvRef), "the PV case's inquiry is kept");
+      assert.ok(!stores.db_eu.tables.inquiries.some((i) => i.reference === ref), "the other inquiry is erased");
+      assert.match(done, /legal_duty_pharmacovigilance|pharmacovigilance/i);
       // the audit entries remain (the person's own and the erasure's)
       const audit = stores.db_eu.tables.audit_entries;
       assert.ok(audit.some((e) => e.action === "privacy.erasure" && e.object === id));

@@ -31,13 +31,30 @@ pub async fn viewer<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Req
     Ok(medportal_web::html(StatusCode::OK, pages::audit::audit_viewer(&page, &view)))
 }
 
-/// `GET /audit/entries/{db}/{seq}`: one entry with its inclusion proof (JSON).
-pub async fn entry<P: Platform>(ctx: &Ctx<'_, P>, params: &Params, req: &Request) -> Result<Response> {
+/// `GET /audit/entries/{db}/{seq}`: one entry with its inclusion proof, a page for the
+/// compliance officer or JSON for tools (`Accept: application/json`).
+pub async fn entry<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, params: &Params, req: &Request) -> Result<Response> {
     let session = medportal_auth::require(ctx, req, Action::ViewAudit).await?;
     let log = params.get("db").and_then(Log::parse).ok_or_else(not_found)?;
     let seq = params.get("seq").and_then(|s| s.parse::<u64>().ok()).ok_or_else(not_found)?;
     let detail = trail::detail(ctx, &session, web::client_address(req), log, seq).await?.ok_or_else(not_found)?;
-    Ok(web::json(StatusCode::OK, &detail))
+    if info.wants_json {
+        return Ok(web::json(StatusCode::OK, &detail.json(ctx)?));
+    }
+    let page = medportal_web::page_context(ctx, info, req.uri().query().unwrap_or(""), Some(&session));
+    Ok(medportal_web::html(StatusCode::OK, pages::audit::audit_entry(&page, &detail.view())))
+}
+
+/// `GET /audit/consistency?db=eu&old=M&new=N`: the consistency proof between two signed
+/// checkpoints with both notes (public, JSON).
+pub async fn consistency<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
+    let q = |name| web::query_param(req, name).and_then(|v| v.parse::<u64>().ok());
+    let log = web::query_param(req, paths::audit::DB_PARAM).as_deref().and_then(Log::parse).ok_or_else(not_found)?;
+    let (Some(old), Some(new)) = (q(paths::audit::OLD_PARAM), q(paths::audit::NEW_PARAM)) else {
+        return Err(Error::bad_request("invalid_sizes", "old and new must be checkpoint sizes."));
+    };
+    let proof = trail::consistency(ctx, log, old, new).await?.ok_or_else(not_found)?;
+    Ok(web::json(StatusCode::OK, &proof))
 }
 
 /// `GET /audit/export?db=eu&from=0`: the log for `medportal-audit-verify` (JSON Lines).

@@ -37,6 +37,7 @@ pub enum Route {
     Landing,
     Viewer,
     Entry,
+    Consistency,
     Export,
     Checkpoints,
     Keys,
@@ -65,7 +66,8 @@ impl App for Audit {
             RoutesBuilder::new()
                 .get(p::DATA_PROTECTION, Route::Landing)
                 .get(p::VIEWER, Route::Viewer)
-                .api(p::ENTRY, &[Method::GET], Route::Entry)
+                .get(p::ENTRY, Route::Entry)
+                .api(p::CONSISTENCY, &[Method::GET], Route::Consistency)
                 .api(p::EXPORT, &[Method::GET], Route::Export)
                 .get(p::CHECKPOINTS, Route::Checkpoints)
                 .get(p::KEYS, Route::Keys)
@@ -101,7 +103,8 @@ impl App for Audit {
                 Ok(medportal_web::html(StatusCode::OK, pages::data_protection(&page)))
             }
             Route::Viewer => handlers::viewer(ctx, info, &req).await,
-            Route::Entry => handlers::entry(ctx, &params, &req).await,
+            Route::Entry => handlers::entry(ctx, info, &params, &req).await,
+            Route::Consistency => handlers::consistency(ctx, &req).await,
             Route::Export => handlers::export(ctx, &req).await,
             Route::Checkpoints => handlers::checkpoints(ctx).await,
             Route::Keys => handlers::keys(ctx).await,

@@ -349,6 +349,25 @@ pub async fn inclusion<P: Platform>(db: &Db<P>, seq: u64, size: u64) -> Result<O
     Ok(merkle::inclusion_proof(&nodes, seq, size).map(|p| (leaf, p)))
 }
 
+/// The signed note of the checkpoint of exactly `size` entries, if one was signed.
+pub async fn checkpoint_of<P: Platform>(db: &Db<P>, size: u64) -> Result<Option<String>> {
+    let rows = db.query("SELECT note FROM audit_checkpoints WHERE size = ?1", &[(size as i64).into()]).await?;
+    rows.first().map(|r| r.text(0)).transpose()
+}
+
+/// The consistency proof between the trees of `old` and `new` entries (`0 < old < new <=`
+/// the stored tree's size), from the stored nodes; `None` for any other sizes.
+pub async fn consistency<P: Platform>(db: &Db<P>, old: u64, new: u64) -> Result<Option<Vec<Hash>>> {
+    if old == 0 || old >= new || new > tree(db).await?.state.size() {
+        return Ok(None);
+    }
+    let mut wanted = merkle::consistency_proof_nodes(old, new);
+    wanted.sort_unstable();
+    wanted.dedup();
+    let nodes = fetch(db, &wanted).await?;
+    Ok(merkle::consistency_proof(&nodes, old, new))
+}
+
 /// An export of the log (format `medportal-audit-export/1`) from entry `from` to the latest
 /// checkpoint: header, the published key, the start frontier (range), entries with the
 /// checkpoints at their sizes, end. `None` when nothing is signed yet or `from` is beyond it.

@@ -135,8 +135,15 @@ fn the_viewer_needs_a_compliance_officer_with_a_second_factor_and_audits_each_re
     let html = TestHost::text(&resp);
     assert!(html.contains("object-1") && !html.contains("object-2"), "filtered by object");
     assert_eq!(eu_sql(&host, "SELECT COUNT(*) FROM audit_entries WHERE action = 'audit.viewed'").unwrap()[0].int(0).unwrap(), 1);
-    // The entry detail carries an inclusion proof that verifies against its checkpoint.
-    let detail = host.get_as::<Audit>("/audit/entries/eu/1", &cookie);
+    // The entry detail carries an inclusion proof that verifies against its checkpoint: a
+    // page for the officer, JSON for tools.
+    let page = host.send::<Audit>(request("GET", "/audit/entries/eu/1", &[("cookie", &cookie)], vec![]));
+    assert_eq!(page.status(), 200);
+    let html = TestHost::text(&page);
+    assert!(html.contains("test.viewed") && html.contains("object-1"), "the entry's fields");
+    assert!(html.contains("The proof verifies against the signed checkpoint"), "the proof checked");
+    assert!(html.contains("medportal-audit-verify") && html.contains("/audit/export?db=eu"), "how to verify offline");
+    let detail = host.send::<Audit>(request("GET", "/audit/entries/eu/1", &[("cookie", &cookie), ("accept", "application/json")], vec![]));
     assert_eq!(detail.status(), 200);
     let d: serde_json::Value = serde_json::from_slice(detail.body()).unwrap();
     let hash = |v: &serde_json::Value| medportal_transparency::parse_hash_hex(v.as_str().unwrap()).unwrap();
@@ -145,7 +152,80 @@ fn the_viewer_needs_a_compliance_officer_with_a_second_factor_and_audits_each_re
     let text = &note[..note.find("\n\n").unwrap() + 1];
     let cp = medportal_transparency::Checkpoint::parse(text).unwrap();
     assert!(medportal_transparency::merkle::verify_inclusion(1, d["tree_size"].as_u64().unwrap(), &hash(&d["leaf"]), &proof, &cp.root));
-    assert_eq!(host.get_as::<Audit>("/audit/entries/eu/99999", &cookie).status(), 404);
+    assert_eq!(host.send::<Audit>(request("GET", "/audit/entries/eu/99999", &[("cookie", &cookie)], vec![])).status(), 404);
+    // Each read of an entry is itself recorded.
+    assert_eq!(eu_sql(&host, "SELECT COUNT(*) FROM audit_entries WHERE action = 'audit.entry_viewed' AND reason = 'seq=1'").unwrap()[0].int(0).unwrap(), 2);
+}
+
+#[test]
+fn the_entry_page_shows_personal_values_until_erased() {
+    let host = TestHost::new();
+    let c = ctx(&host, F::Identity);
+    let personal = [("email", "canary-page@example.com")];
+    let e = AuditEntry { actor: "eu-u-page", action: "test.personal", subject: Some("eu-u-page"), personal: &personal, ..Default::default() };
+    pollster::block_on(audit::commit_personal(&c, eu(), Vec::new(), &[e])).unwrap();
+    let cookie = compliance_cookie(&host, true);
+    let html = TestHost::text(&host.send::<Audit>(request("GET", "/audit/entries/eu/0", &[("cookie", &cookie)], vec![])));
+    assert!(html.contains("canary-page@example.com"), "the value while the salt exists");
+    pollster::block_on(async { c.region(eu()).sql().await?.batch(&eu(), &[audit::forget_subject("eu-u-page")]).await }).unwrap();
+    let html = TestHost::text(&host.send::<Audit>(request("GET", "/audit/entries/eu/0", &[("cookie", &cookie)], vec![])));
+    assert!(!html.contains("canary-page") && html.contains("erased"), "erased after the salt is gone");
+    assert!(html.contains("The proof verifies against the signed checkpoint"));
+}
+
+#[test]
+fn origins_are_keyed_by_the_database_s_monthly_key() {
+    use medportal_core::ports::SqlStore;
+    use sha2::Digest;
+    let host = TestHost::new();
+    let c = ctx(&host, F::Identity);
+    let e = AuditEntry { actor: "anonymous", action: "test.origin", origin: Some("203.0.113.7"), ..Default::default() };
+    assert!(pollster::block_on(audit::commit(&c, eu(), Vec::new(), &[e.clone()])).is_err(), "the lean path refuses an origin");
+    pollster::block_on(audit::commit_personal(&c, eu(), Vec::new(), &[e.clone()])).unwrap();
+    pollster::block_on(audit::commit_personal(&c, eu(), Vec::new(), &[e])).unwrap();
+    let rows = eu_sql(&host, "SELECT origin FROM audit_entries WHERE action = 'test.origin'").unwrap();
+    let stored: Vec<Vec<u8>> = rows.iter().map(|r| r.bytes(0).unwrap()).collect();
+    assert_eq!(stored[0], stored[1], "one key per month: the same address links within it");
+    assert_ne!(stored[0], sha2::Sha256::digest(b"203.0.113.7").to_vec(), "not an unkeyed hash");
+    let subject = audit::origin_subject(medportal_core::ports::Clock::now(&host.platform).unix_timestamp());
+    let key = eu_sql(&host, &format!("SELECT salt FROM audit_salts WHERE subject = '{subject}'")).unwrap()[0].bytes(0).unwrap();
+    assert_eq!(key.len(), 32);
+    assert_eq!(stored[0], audit::commitment(&key, "203.0.113.7").to_vec());
+    // global records key with db_global's own key
+    let g = AuditEntry { actor: "system:test", action: "test.origin", origin: Some("203.0.113.7"), ..Default::default() };
+    assert!(pollster::block_on(audit::commit_global(&c, Vec::new(), &[g.clone()])).is_err());
+    pollster::block_on(audit::commit_global_personal(&c, Vec::new(), &[g])).unwrap();
+    let global = pollster::block_on(async { c.global_sql().await?.query("SELECT origin FROM audit_entries WHERE action = 'test.origin'", &[]).await }).unwrap();
+    assert_ne!(global[0].bytes(0).unwrap(), stored[0], "another database, another key");
+}
+
+#[test]
+fn consistency_proofs_between_signed_checkpoints_verify() {
+    use medportal_transparency::{Checkpoint, merkle, parse_hash_hex};
+    let host = TestHost::new();
+    let c = ctx(&host, F::Audit);
+    let eu_log = crate::log::Log::Regional(eu());
+    let mut sizes = Vec::new();
+    for n in [3, 4, 6, 1] {
+        append(&host, F::Identity, n, "test.consistency");
+        sizes.push(pollster::block_on(crate::log::checkpoint(&c, eu_log, true)).unwrap().signed_size);
+    }
+    assert_eq!(sizes, vec![3, 7, 13, 14]);
+    let root = |note: &serde_json::Value| Checkpoint::parse(&note.as_str().unwrap()[..note.as_str().unwrap().find("\n\n").unwrap() + 1]).unwrap().root;
+    for (old, new) in [(3, 7), (3, 14), (7, 13), (13, 14)] {
+        let resp = host.get::<Audit>(&format!("/audit/consistency?db=eu&old={old}&new={new}"));
+        assert_eq!(resp.status(), 200, "{old}..{new}");
+        let v: serde_json::Value = serde_json::from_slice(resp.body()).unwrap();
+        let proof: Vec<_> = v["consistency_proof"].as_array().unwrap().iter().map(|h| parse_hash_hex(h.as_str().unwrap()).unwrap()).collect();
+        let (a, b) = (root(&v["old"]["checkpoint"]), root(&v["new"]["checkpoint"]));
+        assert!(merkle::verify_consistency(old, new, &a, &b, &proof), "{old}..{new}");
+        assert!(!merkle::verify_consistency(old, new, &b, &a, &proof));
+    }
+    for bad in ["old=7&new=3", "old=0&new=7", "old=4&new=7", "old=3&new=99", "db=xx&old=3&new=7"] {
+        let q = if bad.starts_with("db=") { bad.to_string() } else { format!("db=eu&{bad}") };
+        assert_eq!(host.get::<Audit>(&format!("/audit/consistency?{q}")).status(), 404, "{bad}");
+    }
+    assert_eq!(host.get::<Audit>("/audit/consistency?db=eu&old=x&new=7").status(), 400);
 }
 
 #[test]
@@ -163,7 +243,7 @@ fn erasing_a_subject_removes_the_salt_and_values_and_the_log_still_verifies() {
     assert_eq!(cps.status(), 200);
     pollster::block_on(async { c.region(eu()).sql().await?.batch(&eu(), &[audit::forget_subject("eu-u-erase")]).await }).unwrap();
     assert!(eu_sql(&host, "SELECT value FROM audit_personal").unwrap().is_empty());
-    assert!(eu_sql(&host, "SELECT salt FROM audit_salts").unwrap().is_empty());
+    assert!(eu_sql(&host, "SELECT salt FROM audit_salts WHERE subject = 'eu-u-erase'").unwrap().is_empty());
     let resp = export(&host, "db=eu");
     assert!(!String::from_utf8_lossy(resp.body()).contains("canary"));
     verify(resp.body(), Trust::Published(&keys(&host)), &Dalek).unwrap_or_else(|f| panic!("{f}"));

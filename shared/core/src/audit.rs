@@ -42,7 +42,8 @@ pub struct AuditEntry<'a> {
     pub version: Option<&'a str>,
     /// The meaning of an electronic signature (Part 11), e.g. `approval:medical`.
     pub meaning: Option<&'a str>,
-    /// The request's client address: only its SHA-256 is stored.
+    /// The request's client address: stored only as `SHA-256(key ‖ address)` under the
+    /// database's origin key of the month (see [`origin_subject`]), never in clear.
     pub origin: Option<&'a str>,
     /// The pseudonymous person (user id) the personal values are about.
     pub subject: Option<&'a str>,
@@ -91,13 +92,13 @@ pub fn commitment(salt: &[u8], value: &str) -> [u8; 32] {
 
 impl AuditEntry<'_> {
     /// The INSERT appending this entry at `at` (unix seconds), with its subject and personal
-    /// commitment lines (empty: none).
-    fn insert(&self, at: i64, subject: Option<&str>, personal: String) -> Statement {
+    /// commitment lines (empty: none); the origin keyed with `key` (the database's origin key).
+    fn insert(&self, at: i64, key: &[u8], subject: Option<&str>, personal: String) -> Statement {
         let outcome = match self.outcome {
             Outcome::Success => "success",
             Outcome::Failure => "failure",
         };
-        let origin: Option<Vec<u8>> = self.origin.map(|o| Sha256::digest(o.as_bytes()).to_vec());
+        let origin: Option<Vec<u8>> = self.origin.map(|o| commitment(key, o).to_vec());
         Statement::new(
             INSERT,
             vec![
@@ -119,7 +120,7 @@ impl AuditEntry<'_> {
 
     /// The statements appending this entry with its personal values committed through the
     /// subject's `salt` (the clear values beside it), names ascending.
-    fn personal_statements(&self, at: i64, salt: &[u8]) -> Vec<Statement> {
+    fn personal_statements(&self, at: i64, key: &[u8], salt: &[u8]) -> Vec<Statement> {
         let mut items = self.personal.to_vec();
         items.sort_by(|a, b| a.0.cmp(b.0));
         items.dedup_by(|a, b| a.0 == b.0);
@@ -130,7 +131,7 @@ impl AuditEntry<'_> {
             personal.push_str(&hex(&commitment(salt, value)));
             personal.push('\n');
         }
-        let mut out = vec![self.insert(at, self.subject, personal)];
+        let mut out = vec![self.insert(at, key, self.subject, personal)];
         for (name, value) in items {
             out.push(Statement::new(INSERT_VALUE, vec![name.into(), value.into(), self.subject.into()]));
         }
@@ -154,26 +155,54 @@ fn salt_params(subject: &str, fresh: &[u8; 32], now: i64) -> Vec<SqlValue> {
     vec![subject.into(), fresh.to_vec().into(), now.into()]
 }
 
+/// The `audit_salts` row holding a database's origin key of the month of `now`:
+/// `origin:YYYY-MM`. Client addresses are keyed, not plainly hashed: the IPv4 space (2^32) is
+/// searched in seconds against an unkeyed SHA-256, never against a random 32-byte key that
+/// only this database holds (exports carry no salts). The key is the database's, not the
+/// person's: anonymous actions (a failed sign-in) have no person, and the same address stays
+/// linkable across people within a month, which an investigation of an attack needs; a new
+/// key each month makes addresses of different months unlinkable, and deleting an old
+/// month's row (retention) makes its hashes unguessable for good.
+pub fn origin_subject(now: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(now).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("origin:{:04}-{:02}", t.year(), u8::from(t.month()))
+}
+
+/// Whether an entry records a client address (its origin key must be read first).
+fn with_origin(entries: &[AuditEntry<'_>]) -> bool {
+    entries.iter().any(|e| e.origin.is_some())
+}
+
 fn salt_of(rows: Vec<crate::ports::Row>) -> Result<Vec<u8>> {
     rows.first().ok_or_else(|| crate::Error::internal("audit: no salt returned"))?.bytes(0)
 }
 
-/// Refuses entries with personal values on the lean paths ([`commit`], [`commit_global`]):
-/// they go through [`commit_personal`], which commits them through the subject's salt.
+/// Refuses entries with personal values or a client address on the lean paths ([`commit`],
+/// [`commit_global`]): they go through [`commit_personal`] / [`commit_global_personal`], which
+/// key them (so functions that record neither carry none of that code).
 fn lean(statements: &mut Vec<Statement>, entries: &[AuditEntry<'_>], now: i64) -> Result<()> {
     for entry in entries {
-        if salted(entry).is_some() {
-            return Err(crate::Error::internal("audit: an entry with personal values goes through audit::commit_personal"));
+        if salted(entry).is_some() || entry.origin.is_some() {
+            return Err(crate::Error::internal("audit: an entry with personal values or an origin goes through audit::commit_personal"));
         }
-        statements.push(entry.insert(now, None, String::new()));
+        statements.push(entry.insert(now, &[], None, String::new()));
     }
     Ok(())
 }
 
+/// The region's origin key, read or created (one statement) when an entry records an origin.
+async fn region_key<P: Platform>(ctx: &Ctx<'_, P>, sql: &crate::platform::RegionSql<P::Sql>, region: Region, entries: &[AuditEntry<'_>], now: i64) -> Result<Vec<u8>> {
+    if !with_origin(entries) {
+        return Ok(Vec::new());
+    }
+    let fresh: [u8; 32] = ctx.random_bytes()?;
+    salt_of(sql.execute_returning(&region, SALT, &salt_params(&origin_subject(now), &fresh, now)).await?)
+}
+
 /// Writes an action's statements and the audit entries recording it in one atomic batch of
 /// the region's database: both land, or neither does. The one way a function records what it
-/// did; the entries share the batch's time (`ctx.now()`). Entries with personal values:
-/// [`commit_personal`].
+/// did; the entries share the batch's time (`ctx.now()`). Entries with personal values or a
+/// client address: [`commit_personal`].
 pub async fn commit<P: Platform>(
     ctx: &Ctx<'_, P>,
     region: Region,
@@ -184,9 +213,10 @@ pub async fn commit<P: Platform>(
     ctx.region(region).sql().await?.batch(&region, &statements).await
 }
 
-/// [`commit`] for entries carrying personal values (`subject` + `personal`): each subject's
-/// salt is read or created first (one statement each), then the action, the entries with
-/// their commitments and the clear values go in one batch.
+/// [`commit`] for entries carrying personal values (`subject` + `personal`) or a client
+/// address (`origin`): each subject's salt and the region's origin key are read or created
+/// first (one statement each), then the action, the entries with their commitments and the
+/// clear values go in one batch.
 pub async fn commit_personal<P: Platform>(
     ctx: &Ctx<'_, P>,
     region: Region,
@@ -195,14 +225,15 @@ pub async fn commit_personal<P: Platform>(
 ) -> Result<()> {
     let now = ctx.now().unix_timestamp();
     let sql = ctx.region(region).sql().await?;
+    let key = region_key(ctx, &sql, region, entries, now).await?;
     let fresh: [u8; 32] = ctx.random_bytes()?;
     for entry in entries {
         match salted(entry) {
             Some(s) => {
                 let salt = salt_of(sql.execute_returning(&region, SALT, &salt_params(s, &fresh, now)).await?)?;
-                statements.extend(entry.personal_statements(now, &salt));
+                statements.extend(entry.personal_statements(now, &key, &salt));
             }
-            None => statements.push(entry.insert(now, None, String::new())),
+            None => statements.push(entry.insert(now, &key, None, String::new())),
         }
     }
     sql.batch(&region, &statements).await
@@ -225,3 +256,17 @@ pub async fn commit_global<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<St
     ctx.global_sql().await?.batch(&statements).await
 }
 
+/// [`commit_global`] for entries recording a client address: keyed with `db_global`'s own
+/// origin key of the month. Personal values have no place in `db_global` and are refused.
+pub async fn commit_global_personal<P: Platform>(ctx: &Ctx<'_, P>, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
+    use crate::ports::SqlStore;
+    if entries.iter().any(|e| salted(e).is_some()) {
+        return Err(crate::Error::internal("audit: db_global holds no personal values"));
+    }
+    let now = ctx.now().unix_timestamp();
+    let sql = ctx.global_sql().await?;
+    let fresh: [u8; 32] = ctx.random_bytes()?;
+    let key = salt_of(sql.query(SALT, &salt_params(&origin_subject(now), &fresh, now)).await?)?;
+    statements.extend(entries.iter().map(|e| e.insert(now, &key, None, String::new())));
+    sql.batch(&statements).await
+}

@@ -94,3 +94,87 @@ pub fn audit_viewer(ctx: &PageContext, v: &AuditView) -> Markup {
         },
     )
 }
+
+/// One personal value of an entry: its name, its commitment, and the value while the
+/// person's secret exists (`None`: erased).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonalValue {
+    pub name: String,
+    pub commitment: String,
+    pub value: Option<String>,
+}
+
+/// One entry with its inclusion proof (`/audit/entries/{db}/{seq}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntryView {
+    pub db: String,
+    pub row: AuditRow,
+    pub version: String,
+    pub meaning: String,
+    /// Hex of the keyed origin hash, empty when none.
+    pub origin: String,
+    pub subject: String,
+    pub personal: Vec<PersonalValue>,
+    /// The leaf hash (hex), the checkpoint's size, the proof's hashes (hex) and whether they
+    /// lead to the checkpoint's root; `None`: no signed checkpoint covers the entry yet.
+    pub proof: Option<(String, u64, Vec<String>, bool)>,
+    /// The signed checkpoint note the proof is against.
+    pub checkpoint: String,
+}
+
+pub fn audit_entry(ctx: &PageContext, v: &EntryView) -> Markup {
+    let l = ctx.locale;
+    let r = &v.row;
+    let outcome = if r.outcome == "success" { t(l, Msg::AuditOutcomeSuccess) } else { t(l, Msg::AuditOutcomeFailure) };
+    let export = format!("{}?{}={}", paths::audit::EXPORT, paths::audit::DB_PARAM, v.db);
+    let opt = |s: &str| if s.is_empty() { "–".to_string() } else { s.to_string() };
+    page(
+        ctx,
+        t(l, Msg::AuditEntryTitle),
+        html! {
+            h1 { (t(l, Msg::AuditEntryTitle)) " " code { "db_" (v.db) } " " (r.seq) }
+            p { a href=(format!("{}?{}={}", paths::audit::VIEWER, paths::audit::DB_PARAM, v.db)) { (t(l, Msg::AuditViewerTitle)) } }
+            dl.summary {
+                dt { (t(l, Msg::AuditColSeq)) } dd { (r.seq) }
+                dt { (t(l, Msg::AuditColTime)) } dd { time datetime=(r.time) { (r.time) } }
+                dt { (t(l, Msg::AuditColActor)) } dd { (r.actor) " (" (r.role) ")" }
+                dt { (t(l, Msg::AuditColAction)) } dd { (r.action) }
+                dt { (t(l, Msg::AuditColObject)) } dd { (opt(&r.object)) }
+                dt { (t(l, Msg::StaffColVersion)) } dd { (opt(&v.version)) }
+                dt { (t(l, Msg::AuditColOutcome)) } dd { (outcome) }
+                dt { (t(l, Msg::AuditColReason)) } dd { (opt(&r.reason)) }
+                dt { (t(l, Msg::AuditEntryMeaning)) } dd { (opt(&v.meaning)) }
+                dt { (t(l, Msg::AuditEntryOrigin)) } dd { code { (opt(&v.origin)) } }
+                dt { (t(l, Msg::AuditEntrySubject)) } dd { (opt(&v.subject)) }
+            }
+            @if !v.personal.is_empty() {
+                h2 { (t(l, Msg::AuditEntryPersonal)) }
+                dl.summary {
+                    @for p in &v.personal {
+                        dt { (p.name) }
+                        dd.personal {
+                            @match &p.value { Some(value) => { (value) }, None => { em { (t(l, Msg::AuditEntryErased)) } } }
+                            br; code { (p.commitment) }
+                        }
+                    }
+                }
+            }
+            h2 { (t(l, Msg::AuditEntryProof)) }
+            @match &v.proof {
+                None => { p { (t(l, Msg::AuditEntryUnsigned)) } },
+                Some((leaf, size, hashes, ok)) => {
+                    p.proof-verdict { strong { (if *ok { t(l, Msg::AuditEntryProofOk) } else { t(l, Msg::AuditEntryProofBad) }) } }
+                    dl.summary {
+                        dt { (t(l, Msg::AuditEntryLeaf)) } dd { code { (leaf) } }
+                        dt { (t(l, Msg::AuditEntrySize)) } dd { (size) }
+                    }
+                    ol.proof { @for h in hashes { li { code { (h) } } } }
+                    pre.checkpoint { (v.checkpoint) }
+                }
+            }
+            h2 { (t(l, Msg::AuditEntryVerify)) }
+            pre { code { "cargo run -p medportal-audit-verify -- --keys keys.txt db_" (v.db) ".jsonl" } }
+            p { a href=(export) { (t(l, Msg::AuditExportLink)) } " · " a href=(paths::audit::KEYS) { (t(l, Msg::AuditKeysLink)) } " · " a href=(paths::audit::CHECKPOINTS) { (t(l, Msg::AuditCheckpointsLink)) } }
+        },
+    )
+}

@@ -300,6 +300,7 @@ pub fn account(ctx: &PageContext, v: &AccountView) -> Markup {
                 dt { (t(l, Msg::IdentityRoles)) } dd { (v.roles) }
                 dt { (t(l, Msg::IdentityRegion)) } dd { (v.region) }
             }
+            p { a href=(paths::audit::ACCOUNT_PRIVACY) { (t(l, Msg::PrivacyTitle)) } }
             @if let Some((_, step, total)) = v.next_step {
                 section aria-labelledby="profile-next" {
                     h2 #profile-next { (t(l, Msg::IdentityProfileNextTitle)) }

@@ -249,3 +249,160 @@ pub fn check_latest(note: &str, keys: &[VerifierKey], v: &Verified) -> Result<()
     }
     Ok(())
 }
+
+/// Checks a consistency proof as `/audit/consistency` serves it (`{"log", "old": {"size",
+/// "checkpoint"}, "new": {…}, "consistency_proof": [hex…]}`): both checkpoints signed by a
+/// published key, of the named log and sizes, and the proof (RFC 9162 §2.1.4.2) showing the
+/// newer tree extends the older one. Returns a one-line summary.
+pub fn check_consistency(json: &str, keys: &[VerifierKey]) -> Result<String, String> {
+    use medportal_transparency::merkle::verify_consistency;
+    let v: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("not a consistency proof: {e}"))?;
+    let log = v["log"].as_str().ok_or("no log")?;
+    let checkpoint = |which: &str| -> Result<Checkpoint, String> {
+        let note = v[which]["checkpoint"]
+            .as_str()
+            .ok_or(format!("no {which} checkpoint"))?;
+        let (text, _) =
+            open(note, keys, &Dalek, false).map_err(|e| format!("{which} checkpoint: {e}"))?;
+        let cp = Checkpoint::parse(&text).map_err(|e| format!("{which} checkpoint: {e}"))?;
+        if cp.origin != log || Some(cp.size) != v[which]["size"].as_u64() {
+            return Err(format!(
+                "{which} checkpoint is of {:?} size {}, not the log and size named",
+                cp.origin, cp.size
+            ));
+        }
+        Ok(cp)
+    };
+    let (old, new) = (checkpoint("old")?, checkpoint("new")?);
+    let proof = v["consistency_proof"]
+        .as_array()
+        .ok_or("no consistency_proof")?
+        .iter()
+        .map(|h| {
+            h.as_str()
+                .and_then(medportal_transparency::parse_hash_hex)
+                .ok_or_else(|| "a proof hash is not 64 hex digits".to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !verify_consistency(old.size, new.size, &old.root, &new.root, &proof) {
+        return Err(format!(
+            "the checkpoint of {} entries is NOT consistent with the checkpoint of {} entries",
+            new.size, old.size
+        ));
+    }
+    Ok(format!(
+        "log {log}: the checkpoint of {} entries extends the checkpoint of {} entries ({} proof hashes)",
+        new.size,
+        old.size,
+        proof.len()
+    ))
+}
+
+/// ed25519-dalek with its answers remembered: tampered copies of one export share most
+/// checkpoint notes. The memo's key is the whole input (key, message, signature).
+#[derive(Default)]
+pub struct Memo(std::cell::RefCell<std::collections::HashMap<Vec<u8>, bool>>);
+
+impl Ed25519Verify for Memo {
+    fn verify(&self, public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        let key = [public.as_slice(), signature.as_slice(), message].concat();
+        if let Some(v) = self.0.borrow().get(&key) {
+            return *v;
+        }
+        let v = Dalek.verify(public, message, signature);
+        self.0.borrow_mut().insert(key, v);
+        v
+    }
+}
+
+/// What [`tamper`] did and what went undetected.
+#[derive(Debug, Default)]
+pub struct TamperReport {
+    pub edits: usize,
+    pub deletions: usize,
+    pub reorderings: usize,
+    pub truncations: usize,
+    pub undetected: Vec<String>,
+}
+
+/// The tamper test on any export (e.g. one a live host wrote): `edits` single-byte
+/// edits at seeded random positions (half a printable character, half flipped bits),
+/// `deletions` deletions of one entry, `swaps` swaps of two entries, and truncations at 100
+/// random bytes and after every line but the last. Every change must make [`verify`] fail;
+/// the unchanged export must verify. `Err`: the unchanged export does not.
+pub fn tamper(
+    export: &str,
+    keys: &[VerifierKey],
+    edits: usize,
+    deletions: usize,
+    swaps: usize,
+    seed: u64,
+) -> Result<TamperReport, String> {
+    use medportal_transparency::export::{Trust, verify};
+    let memo = Memo::default();
+    let check = |data: &[u8]| verify(data, Trust::Published(keys), &memo).is_err();
+    verify(export.as_bytes(), Trust::Published(keys), &memo)
+        .map_err(|f| format!("the unmodified export does not verify: {f}"))?;
+    let mut rng = SplitMix(seed);
+    let mut r = TamperReport::default();
+    let data = export.as_bytes();
+    for i in 0..edits {
+        let pos = rng.below(data.len() as u64) as usize;
+        let mut bad = data.to_vec();
+        bad[pos] = if i % 2 == 0 {
+            let c = b' ' + rng.below(95) as u8;
+            if c != data[pos] {
+                c
+            } else if c == b'~' {
+                b' '
+            } else {
+                c + 1
+            }
+        } else {
+            data[pos] ^ (1 + rng.below(255) as u8)
+        };
+        r.edits += 1;
+        if !check(&bad) {
+            r.undetected.push(format!("edit at byte {pos}: {:#04x} -> {:#04x}", data[pos], bad[pos]));
+        }
+    }
+    let lines: Vec<&str> = export.split_inclusive('\n').collect();
+    let entries: Vec<usize> = (0..lines.len())
+        .filter(|i| lines[*i].starts_with("{\"entry\""))
+        .collect();
+    if entries.len() >= 2 {
+        for _ in 0..deletions {
+            let k = entries[rng.below(entries.len() as u64) as usize];
+            let mut bad = lines.clone();
+            bad.remove(k);
+            r.deletions += 1;
+            if !check(bad.concat().as_bytes()) {
+                r.undetected.push(format!("deletion of line {}", k + 1));
+            }
+        }
+        for _ in 0..swaps {
+            let a = rng.below(entries.len() as u64) as usize;
+            let b = (a + 1 + rng.below(entries.len() as u64 - 1) as usize) % entries.len();
+            let mut bad = lines.clone();
+            bad.swap(entries[a], entries[b]);
+            r.reorderings += 1;
+            if !check(bad.concat().as_bytes()) {
+                r.undetected.push(format!("swap of lines {} and {}", entries[a] + 1, entries[b] + 1));
+            }
+        }
+    }
+    let mut cuts: Vec<usize> = (0..100).map(|_| rng.below(data.len() as u64) as usize).collect();
+    let mut at = 0;
+    for line in &lines[..lines.len().saturating_sub(1)] {
+        at += line.len();
+        cuts.push(at);
+    }
+    for cut in cuts {
+        r.truncations += 1;
+        if !check(&data[..cut]) {
+            r.undetected.push(format!("truncation at byte {cut}"));
+        }
+    }
+    Ok(r)
+}

@@ -1,15 +1,16 @@
 //! `medportal-audit-verify [--key VKEY]… [--keys FILE] [--trust-embedded-keys]
-//! [--latest CHECKPOINT] EXPORT…`: verifies audit log exports offline and prints a verdict;
-//! exit status 0 only when every export verifies.
+//! [--latest CHECKPOINT] [--consistency PROOF]… EXPORT…`: verifies audit log exports (and
+//! consistency proofs between checkpoints) offline and prints a verdict; exit status 0 only
+//! when everything verifies.
 
 use base64::Engine;
-use medportal_audit_verify::{Dalek, check_latest};
+use medportal_audit_verify::{Dalek, check_consistency, check_latest};
 use medportal_transparency::export::{Trust, verify};
 use medportal_transparency::hex;
 use medportal_transparency::note::VerifierKey;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: medportal-audit-verify [--key VKEY]... [--keys FILE] [--trust-embedded-keys] [--latest CHECKPOINT_FILE] EXPORT...
+const USAGE: &str = "usage: medportal-audit-verify [--key VKEY]... [--keys FILE] [--trust-embedded-keys] [--latest CHECKPOINT_FILE] [--consistency PROOF_FILE]... [EXPORT...]
 
 Verifies medportal audit log exports (format medportal-audit-export/1): every line canonical,
 each entry's leaf hash and sequence, each checkpoint's signatures against the published keys,
@@ -20,12 +21,17 @@ covered by a checkpoint. Prints the first problem of each export; exits 0 only w
   --keys FILE             published verifier keys, one per line (# comments allowed)
   --trust-embedded-keys   use the keys the export lists (only proves internal consistency)
   --latest FILE           a signed checkpoint published by the log: the export must contain
-                          its tree (detects an export cut short after a checkpoint)";
+                          its tree (detects an export cut short after a checkpoint)
+  --consistency FILE      a consistency proof between two signed checkpoints, as the log serves
+                          it (/audit/consistency?db=eu&old=M&new=N): both signed by a published
+                          key, and the newer tree extends the older one (RFC 9162 2.1.4);
+                          compare its old checkpoint with the copy you kept";
 
 struct Args {
     keys: Vec<VerifierKey>,
     embedded: bool,
     latest: Option<String>,
+    consistency: Vec<String>,
     exports: Vec<String>,
 }
 
@@ -34,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
         keys: Vec::new(),
         embedded: false,
         latest: None,
+        consistency: Vec::new(),
         exports: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -59,13 +66,19 @@ fn parse_args() -> Result<Args, String> {
             }
             "--trust-embedded-keys" => args.embedded = true,
             "--latest" => args.latest = Some(it.next().ok_or("--latest needs a file")?),
+            "--consistency" => args
+                .consistency
+                .push(it.next().ok_or("--consistency needs a file")?),
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ => args.exports.push(arg),
         }
     }
-    if args.exports.is_empty() {
+    if args.exports.is_empty() && args.consistency.is_empty() {
         return Err("no export given".into());
+    }
+    if !args.consistency.is_empty() && args.keys.is_empty() {
+        return Err("--consistency needs the published keys (--key or --keys)".into());
     }
     if args.keys.is_empty() && !args.embedded {
         return Err("no published key given (--key or --keys; or --trust-embedded-keys)".into());
@@ -85,6 +98,18 @@ fn main() -> ExitCode {
         }
     };
     let mut failed = 0;
+    for path in &args.consistency {
+        match std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read: {e}"))
+            .and_then(|json| check_consistency(&json, &args.keys))
+        {
+            Ok(summary) => println!("OK   {path}: {summary}"),
+            Err(e) => {
+                println!("FAIL {path}: {e}");
+                failed += 1;
+            }
+        }
+    }
     for path in &args.exports {
         let data = match std::fs::read(path) {
             Ok(d) => d,
@@ -153,14 +178,12 @@ fn main() -> ExitCode {
             }
         }
     }
+    let total = args.exports.len() + args.consistency.len();
     if failed == 0 {
-        println!("VERDICT: verified ({} export(s))", args.exports.len());
+        println!("VERDICT: verified ({} export(s), {} consistency proof(s))", args.exports.len(), args.consistency.len());
         ExitCode::SUCCESS
     } else {
-        println!(
-            "VERDICT: NOT verified ({failed} of {} export(s) failed)",
-            args.exports.len()
-        );
+        println!("VERDICT: NOT verified ({failed} of {total} failed)");
         ExitCode::from(1)
     }
 }
