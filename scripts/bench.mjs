@@ -31,7 +31,7 @@ const ROUTES = {
   search: ["/health/search", "/search?q=metformin"],
   "search-admin": ["/health/search-admin"],
   inquiries: ["/health/inquiries", "/inquiries"],
-  audit: ["/health/audit", "/audit"],
+  audit: ["/health/audit", "/audit/about"],
 };
 const N = Number(process.env.BENCH_N ?? 300);
 const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
@@ -39,7 +39,7 @@ const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, 
 const HOSTS = (process.env.BENCH_HOSTS ?? "spin,workerd").split(",").filter(Boolean);
 // BENCH_FUNCTIONS=content (comma-separated) times only those functions' routes.
 const ONLY = process.env.BENCH_FUNCTIONS?.split(",").filter(Boolean);
-const SUMMARY = ["/health/content", "/", "/search?q=metformin"];
+const SUMMARY = ["/health/content", "/", "/health/search", "/search?q=metformin"];
 // Content's reader pages against its health check (issue 13: each within 1.5x), with sizes.
 const PAGES = ["/", "/content", "/content/hypertension-first-line-drug-classes"];
 const sizes = {};
@@ -116,9 +116,10 @@ for (const [hostName, m] of Object.entries(medians)) {
     console.log(`pages ${hostName} keep-alive health=${health.toFixed(0)} ${pages.join(" ")}`);
   }
   if (m["/search?q=metformin"] === undefined) continue;
+  // A whole search request against the search function's own health check (issue 14).
   const line = (m) => {
-    const [health, page, search] = SUMMARY.map((p) => m[p]);
-    return `health=${health.toFixed(0)} page=${page.toFixed(0)} search=${search.toFixed(0)} (search/health ${(search / health).toFixed(1)}x)`;
+    const [health, search] = [m["/health/search"], m["/search?q=metformin"]];
+    return `health=${health.toFixed(0)} search=${search.toFixed(0)} (search/health ${(search / health).toFixed(1)}x)`;
   };
   console.log(`summary ${hostName} keep-alive ${line(m)} | new connection ${line(fresh[hostName])}`);
 }

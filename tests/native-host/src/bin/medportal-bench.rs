@@ -39,7 +39,7 @@ fn main() {
     time_route::<medportal_inquiries::Inquiries>(&host, "inquiries", "/health/inquiries", n);
     time_route::<medportal_inquiries::Inquiries>(&host, "inquiries", "/inquiries", n);
     time_route::<medportal_audit::Audit>(&host, "audit", "/health/audit", n);
-    time_route::<medportal_audit::Audit>(&host, "audit", "/audit", n);
+    time_route::<medportal_audit::Audit>(&host, "audit", "/audit/about", n);
     if let Err(e) = auth(n) {
         eprintln!("medportal-bench: auth: {e}");
         std::process::exit(1);
