@@ -49,6 +49,13 @@ export class Browser {
 }
 
 /** The CSRF token of the first form in a page. */
+/** The text of `b`'s page at `path`, which must answer 200. */
+export async function pageOf(b, path) {
+  const res = await b.get(path);
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
+  return res.text();
+}
+
 export const csrfOf = (html) => html.match(/name="csrf" value="([^"]+)"/)[1];
 
 /** The dev-only TOTP secret of the seeded staff accounts (README). */

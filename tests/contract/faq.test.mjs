@@ -11,8 +11,8 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startHost } from "./hosts.mjs";
-import { csrfOf, emailSignIn, staffSignIn } from "./browser.mjs";
-import { signAll } from "./review.mjs";
+import { csrfOf, pageOf as page, staffSignIn } from "./browser.mjs";
+import { signAll, signInTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const CITED = "apixaban-aristotle-trial-summary";
@@ -21,8 +21,7 @@ const decode = (s) => s.replaceAll("&amp;", "&").replaceAll("&quot;", '"').repla
 
 for (const name of HOSTS) {
   describe(`evolving FAQs on ${name}`, { timeout: 600_000 }, () => {
-    let host, anna, eva, admin, maria;
-    const reviewers = {};
+    let host, anna, eva, admin, maria, reviewers;
     const run = `zq${letters(8)}`;
     const patientCanary = `pc-${letters(6)}-71`;
     const sentenceCanary = `Sc${letters(7)}`;
@@ -30,21 +29,11 @@ for (const name of HOSTS) {
 
     before(async () => {
       host = await startHost(name);
-      anna = await emailSignIn(host, "anna.mueller@example.org");
+      ({ admin, reviewers, hcpDe: anna, hcpUs: maria } = await signInTeam(host));
       eva = await staffSignIn(host, "eva.novak@example.org");
-      admin = await staffSignIn(host, "tom.obrien@example.org");
-      for (const [d, email] of [["medical", "jan.devries@example.org"], ["legal", "sarah.johnson@example.org"], ["regulatory", "klaus.weber@example.org"]]) {
-        reviewers[d] = await staffSignIn(host, email);
-      }
-      maria = await emailSignIn(host, "maria.garcia@example.org");
     });
     after(async () => host?.stop());
 
-    const page = async (b, path) => {
-      const res = await b.get(path);
-      assert.equal(res.status, 200, `${path}: ${res.status}`);
-      return res.text();
-    };
     const csrf = async (b, path) => csrfOf(await page(b, path));
 
     test("an answered inquiry becomes a de-identified FAQ draft in review; nothing personal crosses to db_global", async () => {

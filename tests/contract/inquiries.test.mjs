@@ -8,7 +8,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startHost } from "./hosts.mjs";
-import { csrfOf, emailSignIn, staffSignIn } from "./browser.mjs";
+import { csrfOf, emailSignIn, pageOf as page, staffSignIn } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const STORES = ["db_global", "db_eu", "db_us", "kv_global", "kv_eu", "kv_us", "blob_global", "blob_eu", "blob_us"];
@@ -27,11 +27,6 @@ for (const name of HOSTS) {
     });
     after(async () => host?.stop());
 
-    const page = async (b, path) => {
-      const res = await b.get(path);
-      assert.equal(res.status, 200, `${path}: ${res.status}`);
-      return res.text();
-    };
     const csrf = async (b, path) => csrfOf(await page(b, path));
     const refOf = (html) => html.match(/class="reference">([A-Z0-9-]+)</)[1];
 
