@@ -109,6 +109,17 @@ impl Decoded {
     }
 }
 
+/// Decodes a chunk whose content id was just verified: the chunks used in place keep the
+/// frame, without copying it; the others decode as `decode_any`.
+fn decode_verified(bytes: Vec<u8>) -> Result<Decoded, Error> {
+    Ok(match format::verified_kind(&bytes)? {
+        ChunkKind::DocTable => Decoded::DocTable(format::doc_table_in_place(bytes)?),
+        ChunkKind::Facets => Decoded::Facets(format::facets_in_place(bytes)?),
+        ChunkKind::TermFilter => Decoded::TermFilter(format::term_filter_in_place(bytes)?),
+        _ => return decode_any(&bytes),
+    })
+}
+
 /// Decode framed bytes of any kind (validates checksum).
 pub fn decode_any(bytes: &[u8]) -> Result<Decoded, Error> {
     Ok(match format::peek_kind(bytes).ok_or(Error::BadMagic)? {
@@ -195,7 +206,7 @@ impl ChunkCache {
             return Err(Error::HashMismatch(id));
         }
         // the id covers every byte of the frame, its checksum included
-        let value = Rc::new(format::decode_verified(bytes)?);
+        let value = Rc::new(decode_verified(bytes)?);
         self.insert(id, value.clone());
         Ok(value)
     }

@@ -1644,7 +1644,7 @@ pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
 }
 
 /// Uses a doc table frame in place (its checksum or id already checked).
-fn doc_table_in_place(frame: Vec<u8>) -> Result<DocTable, Error> {
+pub(crate) fn doc_table_in_place(frame: Vec<u8>) -> Result<DocTable, Error> {
     let p = HEADER_LEN;
     let n = le32(&frame, p) as usize;
     if n > frame.len() / 8 {
@@ -1716,7 +1716,7 @@ pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
     Ok(facets_in_place(bytes.to_vec())?.to_lists())
 }
 
-fn facets_in_place(frame: Vec<u8>) -> Result<Facets, Error> {
+pub(crate) fn facets_in_place(frame: Vec<u8>) -> Result<Facets, Error> {
     let dir = Dir::check(&frame, HEADER_LEN, HEADER_LEN, NUM_FACETS, &[DirOrder::Ascending; NUM_FACETS])?;
     if dir.end != frame.len() - 8 {
         return Err(Error::Corrupt("trailing bytes in facets"));
@@ -1797,7 +1797,7 @@ pub fn decode_term_filter(bytes: &[u8]) -> Result<TermFilter, Error> {
     term_filter_in_place(bytes.to_vec())
 }
 
-fn term_filter_in_place(frame: Vec<u8>) -> Result<TermFilter, Error> {
+pub(crate) fn term_filter_in_place(frame: Vec<u8>) -> Result<TermFilter, Error> {
     let body = frame.get(HEADER_LEN..frame.len().saturating_sub(8)).ok_or(Error::Corrupt("term filter"))?;
     let mut r = Reader::new(body);
     let k = r.u8()?;
@@ -1813,25 +1813,18 @@ fn term_filter_in_place(frame: Vec<u8>) -> Result<TermFilter, Error> {
     Ok(TermFilter { k, m, data: frame, at })
 }
 
-/// Decodes a chunk whose content id was just verified (so its inner checksum holds): the
-/// chunks used in place keep the frame, without copying it.
-pub(crate) fn decode_verified(bytes: Vec<u8>) -> Result<crate::cache::Decoded, Error> {
-    use crate::cache::Decoded;
-    let kind = peek_kind(&bytes).ok_or(Error::BadMagic)?;
-    // header checks (magic, version, length) without the checksum
+/// The kind of a chunk whose content id was just verified (so its inner checksum holds): the
+/// header checks (magic, version, length) without the checksum.
+pub(crate) fn verified_kind(bytes: &[u8]) -> Result<ChunkKind, Error> {
+    let kind = peek_kind(bytes).ok_or(Error::BadMagic)?;
     let ver = u16::from_le_bytes([bytes[4], bytes[5]]);
     if !readable(ver, kind) {
         return Err(Error::UnsupportedVersion(ver));
     }
-    if bytes.len() != HEADER_LEN + le32(&bytes, 8) as usize + 8 {
+    if bytes.len() != HEADER_LEN + le32(bytes, 8) as usize + 8 {
         return Err(Error::Corrupt("frame length"));
     }
-    Ok(match kind {
-        ChunkKind::DocTable => Decoded::DocTable(doc_table_in_place(bytes)?),
-        ChunkKind::Facets => Decoded::Facets(facets_in_place(bytes)?),
-        ChunkKind::TermFilter => Decoded::TermFilter(term_filter_in_place(bytes)?),
-        _ => return crate::cache::decode_any(&bytes),
-    })
+    Ok(kind)
 }
 
 // ---------------------------------------------------------------------------------------------
