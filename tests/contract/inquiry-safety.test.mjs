@@ -3,7 +3,9 @@
 // one business day of the inquiry's market later (checked across a weekend and holidays:
 // the receipt time is set through the development builds' `dev_received_at` form field) and
 // the 15-calendar-day expedited clock; the specialist sees why it was flagged; only the PV
-// role works the cases and marks them forwarded; a plain question opens none; the case of
+// role works the cases and marks them forwarded; a plain question opens none; a flagged
+// follow-up opens a case, or adds to the inquiry's open case (its receipt, reasons and words,
+// the case's clocks unchanged) instead of opening a second one; the case of
 // an EU HCP exists in the eu stores only, a US HCP's in the us stores only (every store
 // dumped and searched). A specialist marks an inquiry an unsolicited off-label request; every
 // response letter then carries the not-approved statement, the approved indications and the
@@ -81,13 +83,26 @@ for (const name of HOSTS) {
       assert.equal((await petra.get(`/pv/cases/${id}`)).status, 404);
     });
 
-    test("a plain question opens no case; a flagged follow-up opens one", async () => {
+    test("a plain question opens no case; a flagged follow-up opens one, the next adds to it", async () => {
       const ref = await ask(anna, "What is the recommended dose in severe renal impairment?");
       assert.ok(!caseOf(await page(petra, "/pv/cases"), ref), "no case for a plain question");
       const thread = `/inquiries/${ref}`;
-      const res = await anna.post(`${thread}/follow-up`, { csrf: csrfOf(await page(anna, thread)), body: "Meanwhile she was admitted with a gastrointestinal bleed." });
-      assert.equal(res.status, 303);
-      assert.ok(caseOf(await page(petra, "/pv/cases"), ref), "the follow-up opened a case");
+      const followUp = async (body) => (await anna.post(`${thread}/follow-up`, { csrf: csrfOf(await page(anna, thread)), body })).status;
+      assert.equal(await followUp("Meanwhile she was admitted with a gastrointestinal bleed."), 303);
+      const id = caseOf(await page(petra, "/pv/cases"), ref);
+      assert.ok(id, "the follow-up opened a case");
+      const first = await page(petra, `/pv/cases/${id}`);
+      assert.ok(!first.includes("Follow-ups added to this case"));
+      const clocks = times(first);
+      // the next flagged follow-up adds to the open case: no second case, the clocks stay
+      assert.equal(await followUp(`The blister was cracked ${canary}fu and two tablets were broken.`), 303);
+      const list = await page(petra, "/pv/cases");
+      assert.equal([...list.matchAll(new RegExp(`>${ref}<`, "g"))].length, 1, "one case for the inquiry");
+      const html = await page(petra, `/pv/cases/${id}`);
+      assert.deepEqual(times(html).slice(0, 3), clocks, "day 0 and the due times of the first receipt");
+      assert.equal(times(html).length, 4, "the follow-up's receipt noted");
+      assert.ok(html.includes("Follow-ups added to this case") && html.includes("Defect term: <q>cracked</q>") && html.includes(`${canary}fu`), "its reasons and words");
+      assert.match(html, /Adverse event/, "an adverse event case stays one");
     });
 
     test("the PV officer marks a case forwarded, once", async () => {
