@@ -9,7 +9,8 @@
 // an EU HCP exists in the eu stores only, a US HCP's in the us stores only (every store
 // dumped and searched). A specialist marks an inquiry an unsolicited off-label request; every
 // response letter then carries the not-approved statement, the approved indications and the
-// important safety information.
+// important safety information; before any answer the specialist may undo the mark with a
+// reason (CSRF, audited, the undone mark kept).
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/inquiry-safety.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -128,6 +129,24 @@ for (const name of HOSTS) {
       assert.ok(letter.includes("that is not approved: Apixaban in children under 12."), "the statement");
       assert.ok(letter.includes("Approved indications") && letter.includes("non-valvular atrial fibrillation"), "the indications");
       assert.ok(letter.includes("Important safety information") && letter.includes("risk of bleeding"), "the safety information");
+    });
+
+    test("a specialist undoes an off-label mark with a reason (CSRF, audited), only before an answer", async () => {
+      const ref = await ask(anna, "Can apixaban be crushed for a feeding tube?");
+      const mi = `/mi/inquiries/${ref}`;
+      assert.equal((await eva.post(`${mi}/off-label`, { csrf: csrfOf(await page(eva, mi)), use: "Crushed via feeding tube" })).status, 303);
+      const marked = await page(eva, mi);
+      assert.ok(marked.includes("Undo the off-label mark"));
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { reason: "no token" })).status, 403, "CSRF");
+      assert.equal((await anna.post(`${mi}/off-label/undo`, { csrf: csrfOf(await page(anna, "/inquiries/new")), reason: "x" })).status, 403, "specialists only");
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(marked), reason: " " })).status, 400, "a reason is required");
+      assert.match(await page(eva, mi), /Off-label \(unsolicited\) request/, "refused attempts change nothing");
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(marked), reason: "The use is approved after all" })).status, 303);
+      const after = await page(eva, mi);
+      assert.ok(!after.includes("Undo the off-label mark") && after.includes("Mark as off-label (unsolicited)"));
+      const db = await host.dumpSql("db_eu");
+      assert.ok(db.includes("The use is approved after all") && db.includes("inquiry.off_label_undone"), "the undone mark and its audit entry");
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(after), reason: "again" })).status, 409, "nothing to undo");
     });
 
     test("a PV case exists only in its home region's stores", async () => {

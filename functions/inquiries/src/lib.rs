@@ -89,6 +89,7 @@ impl App for Inquiries {
                 .post(paths::MI_NOTE, Route::Work(Work::Note))
                 .post(paths::MI_ANSWER, Route::Work(Work::Answer))
                 .post(paths::MI_OFF_LABEL, Route::Work(Work::OffLabel))
+                .post(paths::MI_OFF_LABEL_UNDO, Route::Work(Work::OffLabelUndo))
                 .get(pv_paths::CASES, Route::PvCases)
                 .get(pv_paths::CASE, Route::PvCase)
                 .post(pv_paths::FORWARD, Route::PvForward)

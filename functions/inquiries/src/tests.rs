@@ -332,3 +332,29 @@ fn the_vocabulary_is_looked_up_in_db_global() {
     assert!(pollster::block_on(products::known(&ctx, &many)).unwrap().is_empty(), "candidates past the bound are not looked up");
     assert_eq!(sql(&host, "db_global", "SELECT generic FROM product_names WHERE name = 'eliquis'"), ["apixaban"]);
 }
+
+#[test]
+fn a_specialist_undoes_an_off_label_mark_with_a_reason_before_any_answer_audited() {
+    let host = TestHost::new();
+    let r = reference(&TestHost::text(&submit(&host, &anna(&host), "kundoundoundoundoundoundo1")));
+    let mi = format!("/mi/inquiries/{r}");
+    let undo = format!("{mi}/off-label/undo");
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "not marked")]).status(), 409, "nothing to undo");
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children")]).status(), 303);
+    assert!(host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Undo the off-label mark"));
+    assert_eq!(host.post_form::<Inquiries>(&undo, &anna(&host), &[("reason", "x")]).status(), 403, "the HCP cannot");
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "  ")]).status(), 400, "a reason is required");
+    assert_eq!(host.send::<Inquiries>(request("POST", &undo, &[("cookie", &eva(&host)), ("content-type", "application/x-www-form-urlencoded")], b"reason=x".to_vec())).status(), 403, "CSRF");
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_off_label"), ["1"], "refused attempts change nothing");
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "Marked on the wrong inquiry")]).status(), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_off_label"), ["0"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT use_asked || ' | ' || marked_by || ' | ' || undone_by || ' | ' || reason FROM inquiry_off_label_undone"), ["Apixaban in children | eu-u-mis-01 | eu-u-mis-01 | Marked on the wrong inquiry"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT actor || ' ' || object || ' ' || reason FROM audit_entries WHERE action = 'inquiry.off_label_undone'").len(), 1);
+    assert!(host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Mark as off-label (unsolicited)"), "it may be marked again");
+    // once an answer carried the statement, the mark stays
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "Data are limited.")]).status(), 303);
+    assert!(!host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Undo the off-label mark"));
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "too late")]).status(), 409);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_off_label"), ["1"]);
+}

@@ -452,6 +452,13 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
             }
             @if let Some(o) = &th.off_label {
                 (notice(NoticeKind::Info, html! { p { strong { (t(l, Msg::InqOffLabelMarked)) } ": " (o.use_asked) } }))
+                @if !v.answered {
+                    form method="post" action=(action("off-label/undo")) {
+                        (csrf_field(&th.csrf))
+                        (field(l, &Field::new(FieldKind::Textarea, "off-label-undo", "reason", t(l, Msg::InqOffLabelUndoReason)).hint(t(l, Msg::InqOffLabelUndoHint)).required()))
+                        (button(ButtonKind::Secondary, t(l, Msg::InqOffLabelUndo)))
+                    }
+                }
             } @else if v.open {
                 form method="post" action=(action("off-label")) {
                     (csrf_field(&th.csrf))
