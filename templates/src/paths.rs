@@ -165,6 +165,8 @@ pub mod inquiries {
     pub const MI_ANSWER: &str = "/mi/inquiries/{ref}/answer";
     /// Marks an inquiry as an unsolicited off-label request.
     pub const MI_OFF_LABEL: &str = "/mi/inquiries/{ref}/off-label";
+    /// Undoes an off-label mark (with a reason; before any answer was sent).
+    pub const MI_OFF_LABEL_UNDO: &str = "/mi/inquiries/{ref}/off-label/undo";
     /// An answered inquiry turned, de-identified, into an FAQ draft for the library's review.
     pub const MI_FAQ: &str = "/mi/inquiries/{ref}/faq";
     /// The published FAQs of the reader's market and language, by product.

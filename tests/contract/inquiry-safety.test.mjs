@@ -3,11 +3,14 @@
 // one business day of the inquiry's market later (checked across a weekend and holidays:
 // the receipt time is set through the development builds' `dev_received_at` form field) and
 // the 15-calendar-day expedited clock; the specialist sees why it was flagged; only the PV
-// role works the cases and marks them forwarded; a plain question opens none; the case of
+// role works the cases and marks them forwarded; a plain question opens none; a flagged
+// follow-up opens a case, or adds to the inquiry's open case (its receipt, reasons and words,
+// the case's clocks unchanged) instead of opening a second one; the case of
 // an EU HCP exists in the eu stores only, a US HCP's in the us stores only (every store
 // dumped and searched). A specialist marks an inquiry an unsolicited off-label request; every
 // response letter then carries the not-approved statement, the approved indications and the
-// important safety information.
+// important safety information; before any answer the specialist may undo the mark with a
+// reason (CSRF, audited, the undone mark kept).
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/inquiry-safety.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -81,13 +84,26 @@ for (const name of HOSTS) {
       assert.equal((await petra.get(`/pv/cases/${id}`)).status, 404);
     });
 
-    test("a plain question opens no case; a flagged follow-up opens one", async () => {
+    test("a plain question opens no case; a flagged follow-up opens one, the next adds to it", async () => {
       const ref = await ask(anna, "What is the recommended dose in severe renal impairment?");
       assert.ok(!caseOf(await page(petra, "/pv/cases"), ref), "no case for a plain question");
       const thread = `/inquiries/${ref}`;
-      const res = await anna.post(`${thread}/follow-up`, { csrf: csrfOf(await page(anna, thread)), body: "Meanwhile she was admitted with a gastrointestinal bleed." });
-      assert.equal(res.status, 303);
-      assert.ok(caseOf(await page(petra, "/pv/cases"), ref), "the follow-up opened a case");
+      const followUp = async (body) => (await anna.post(`${thread}/follow-up`, { csrf: csrfOf(await page(anna, thread)), body })).status;
+      assert.equal(await followUp("Meanwhile she was admitted with a gastrointestinal bleed."), 303);
+      const id = caseOf(await page(petra, "/pv/cases"), ref);
+      assert.ok(id, "the follow-up opened a case");
+      const first = await page(petra, `/pv/cases/${id}`);
+      assert.ok(!first.includes("Follow-ups added to this case"));
+      const clocks = times(first);
+      // the next flagged follow-up adds to the open case: no second case, the clocks stay
+      assert.equal(await followUp(`The blister was cracked ${canary}fu and two tablets were broken.`), 303);
+      const list = await page(petra, "/pv/cases");
+      assert.equal([...list.matchAll(new RegExp(`>${ref}<`, "g"))].length, 1, "one case for the inquiry");
+      const html = await page(petra, `/pv/cases/${id}`);
+      assert.deepEqual(times(html).slice(0, 3), clocks, "day 0 and the due times of the first receipt");
+      assert.equal(times(html).length, 4, "the follow-up's receipt noted");
+      assert.ok(html.includes("Follow-ups added to this case") && html.includes("Defect term: <q>cracked</q>") && html.includes(`${canary}fu`), "its reasons and words");
+      assert.match(html, /Adverse event/, "an adverse event case stays one");
     });
 
     test("the PV officer marks a case forwarded, once", async () => {
@@ -113,6 +129,24 @@ for (const name of HOSTS) {
       assert.ok(letter.includes("that is not approved: Apixaban in children under 12."), "the statement");
       assert.ok(letter.includes("Approved indications") && letter.includes("non-valvular atrial fibrillation"), "the indications");
       assert.ok(letter.includes("Important safety information") && letter.includes("risk of bleeding"), "the safety information");
+    });
+
+    test("a specialist undoes an off-label mark with a reason (CSRF, audited), only before an answer", async () => {
+      const ref = await ask(anna, "Can apixaban be crushed for a feeding tube?");
+      const mi = `/mi/inquiries/${ref}`;
+      assert.equal((await eva.post(`${mi}/off-label`, { csrf: csrfOf(await page(eva, mi)), use: "Crushed via feeding tube" })).status, 303);
+      const marked = await page(eva, mi);
+      assert.ok(marked.includes("Undo the off-label mark"));
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { reason: "no token" })).status, 403, "CSRF");
+      assert.equal((await anna.post(`${mi}/off-label/undo`, { csrf: csrfOf(await page(anna, "/inquiries/new")), reason: "x" })).status, 403, "specialists only");
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(marked), reason: " " })).status, 400, "a reason is required");
+      assert.match(await page(eva, mi), /Off-label \(unsolicited\) request/, "refused attempts change nothing");
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(marked), reason: "The use is approved after all" })).status, 303);
+      const after = await page(eva, mi);
+      assert.ok(!after.includes("Undo the off-label mark") && after.includes("Mark as off-label (unsolicited)"));
+      const db = await host.dumpSql("db_eu");
+      assert.ok(db.includes("The use is approved after all") && db.includes("inquiry.off_label_undone"), "the undone mark and its audit entry");
+      assert.equal((await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(after), reason: "again" })).status, 409, "nothing to undo");
     });
 
     test("a PV case exists only in its home region's stores", async () => {

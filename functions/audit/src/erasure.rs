@@ -73,6 +73,7 @@ pub static RULES: &[Rule] = &[
     // An inquiry that opened a pharmacovigilance case is kept with its thread and the case
     // (`PvDuty`): the inquiry rules below erase all but those.
     Rule { table: "pv_cases", rows: "reporter = ?1", columns: "id, inquiry_id, kind, status, market, received_at, forward_due_at, expedited_due_at", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::None },
+    Rule { table: "pv_case_follow_ups", rows: "reporter = ?1", columns: "id, case_id, received_at", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::None },
     Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::Only("id") },
     Rule { table: "inquiry_messages", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1)", columns: "inquiry_id, kind, body, citations, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
     Rule { table: "inquiry_form_keys", rows: "user_id = ?1", columns: "inquiry_id, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },

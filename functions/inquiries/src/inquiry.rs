@@ -307,7 +307,8 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
     {
         return Err(Error::Conflict { code: "status_not_allowed" });
     }
-    let now = ctx.now().unix_timestamp();
+    let received = ctx.now();
+    let now = received.unix_timestamp();
     let mut stmts = Vec::new();
     if let Some(to) = to {
         let from: Vec<String> = Status::sources(to).iter().map(|s| format!("'{}'", s.code())).collect();
@@ -318,7 +319,6 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
             vec![to.code().into(), now.into(), inq.id.as_str().into()],
         ));
     }
-    let case_id = ctx.random_id()?;
     let mut found = None;
     if let Some((kind, body, citations)) = message {
         let body = body.trim();
@@ -327,15 +327,16 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
         }
         let message_id = ctx.random_id()?;
         stmts.push(thread::append(message_id.clone(), &inq.id, kind, actor, body, citations, now)?);
-        // What the HCP writes is screened like the question.
+        // What the HCP writes is screened like the question; a flag adds to the inquiry's
+        // open case or opens one.
         if kind == Kind::FollowUp {
             let known = products::known(ctx, &screening::candidates(body)).await?;
             let s = screening::screen(body, &inq.language, &inq.product, &known);
             if s.flagged() {
-                let received = ctx.now();
                 let from = pv::Source { inquiry_id: &inq.id, message_id: &message_id, market: &inq.market, language: &inq.language, reporter: actor, received };
-                stmts.push(pv::open(&case_id, &from, &s));
-                found = Some(s);
+                let mut flag = pv::flag(&ctx.region(region).sql().await?, ctx.random_id()?, &from, &s).await?;
+                stmts.append(&mut flag.statements);
+                found = Some((flag, s));
             }
         }
     }
@@ -349,7 +350,7 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
     };
     let why = to.map(|t| format!("status={}", t.code()));
     let mut entries = vec![AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref(), ..Default::default() }];
-    entries.extend(found.as_ref().map(|s| pv::opened(&case_id, s)));
+    entries.extend(found.as_ref().map(|(flag, s)| flag.entry(s)));
     commit(ctx, region, stmts, &entries).await
 }
 

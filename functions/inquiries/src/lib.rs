@@ -15,7 +15,7 @@
 //! | `faq` | FAQ drafts from answered inquiries (de-identified; the library's statements), the published FAQs |
 //! | `notify` | mails the owner a link on news (never medical content) |
 //! | `screening` | adverse-event and product-complaint rules (en, de) over what HCPs write |
-//! | `pv` | `pv_cases`: cases the screening opens, due times, forwarding |
+//! | `pv` | `pv_cases`, `pv_case_follow_ups`: cases the screening opens or adds follow-ups to, due times, forwarding |
 //! | `hcp`, `mi`, `pv_desk`, `faq_desk`, `views` | handlers of HCPs, specialists and PV officers; view models |
 
 mod calendar;
@@ -89,6 +89,7 @@ impl App for Inquiries {
                 .post(paths::MI_NOTE, Route::Work(Work::Note))
                 .post(paths::MI_ANSWER, Route::Work(Work::Answer))
                 .post(paths::MI_OFF_LABEL, Route::Work(Work::OffLabel))
+                .post(paths::MI_OFF_LABEL_UNDO, Route::Work(Work::OffLabelUndo))
                 .get(pv_paths::CASES, Route::PvCases)
                 .get(pv_paths::CASE, Route::PvCase)
                 .post(pv_paths::FORWARD, Route::PvForward)

@@ -79,6 +79,7 @@ pub enum Work {
     Note,
     Answer,
     OffLabel,
+    OffLabelUndo,
 }
 
 pub async fn act<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, reference: &str, what: Work) -> Result<Response> {
@@ -95,6 +96,7 @@ pub async fn act<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, reference: &str, 
         }
         Work::Note => inquiry::note(ctx, region, me, &inq, f.get("body")).await?,
         Work::OffLabel => off_label::mark(ctx, region, me, &inq, f.get("use")).await?,
+        Work::OffLabelUndo => off_label::undo(ctx, region, me, &inq, f.get("reason")).await?,
         Work::Status => {
             let to = Status::parse(f.trimmed("to")).ok_or_else(|| Error::bad_request("invalid_status", "Choose a status."))?;
             inquiry::set_status(ctx, region, me, &inq, to).await?;

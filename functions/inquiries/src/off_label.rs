@@ -1,10 +1,12 @@
-//! Off-label (unsolicited) requests (`inquiry_off_label`, written only here): a specialist
-//! records that an inquiry asks about a use the medicine is not approved for, audited with
-//! the inquiry; from then on every response letter of the inquiry states that the use is not
-//! approved and carries the approved indications and important safety information of the
-//! medicine, from the deployment's configuration (`infra/product-information.txt`, compiled
-//! in). The request, the requester, the response and the follow-ups are the inquiry's own
-//! (its thread and audit trail).
+//! Off-label (unsolicited) requests (`inquiry_off_label`, `inquiry_off_label_undone`, written
+//! only here): a specialist records that an inquiry asks about a use the medicine is not
+//! approved for, audited with the inquiry; from then on every response letter of the
+//! inquiry states that the use is not approved and carries the approved indications and
+//! important safety information of the medicine, from the deployment's configuration
+//! (`infra/product-information.txt`, compiled in). The request, the requester, the response
+//! and the follow-ups are the inquiry's own (its thread and audit trail). Before any answer
+//! is sent the specialist may undo a mark with a reason, audited; the undone mark, who undid
+//! it and why are kept.
 
 use medportal_core::audit::{AuditEntry, Outcome, commit};
 use medportal_core::platform::RegionSql;
@@ -50,6 +52,33 @@ pub async fn mark<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, in
     );
     let entry = AuditEntry { actor, action: "inquiry.off_label", target: Some(&inq.id), outcome: Outcome::Success, reason: Some("unsolicited"), ..Default::default() };
     commit(ctx, region, vec![stmt], &[entry]).await
+}
+
+/// Undoes the off-label mark of `inq` with the specialist's `reason` (required): the mark
+/// moves to the record of undone marks, audited in the same batch. Only while no answer was
+/// sent: a sent letter carried the statement and stays as sent.
+pub async fn undo<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, reason: &str) -> Result<()> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.len() > MAX_USE {
+        return Err(Error::bad_request("undo_reason_required", "Give the reason for undoing the off-label mark (at most 500 characters)."));
+    }
+    let db = ctx.region(region).sql().await?;
+    if of(&db, &inq.id).await?.is_none() {
+        return Err(Error::Conflict { code: "not_off_label" });
+    }
+    if inq.answered_at > 0 {
+        return Err(Error::Conflict { code: "off_label_answered" });
+    }
+    let stmts = vec![
+        Statement::new(
+            "INSERT INTO inquiry_off_label_undone (id, inquiry_id, use_asked, marked_by, marked_at, undone_by, undone_at, reason) \
+             SELECT ?1, inquiry_id, use_asked, marked_by, marked_at, ?2, ?3, ?4 FROM inquiry_off_label WHERE inquiry_id = ?5",
+            vec![ctx.random_id()?.into(), actor.into(), ctx.now().unix_timestamp().into(), reason.into(), inq.id.as_str().into()],
+        ),
+        Statement::new("DELETE FROM inquiry_off_label WHERE inquiry_id = ?1", vec![inq.id.as_str().into()]),
+    ];
+    let entry = AuditEntry { actor, action: "inquiry.off_label_undone", target: Some(&inq.id), outcome: Outcome::Success, reason: Some("reason_recorded"), ..Default::default() };
+    commit(ctx, region, stmts, &[entry]).await
 }
 
 /// The approved indications and important safety information of `product` in `language`

@@ -1,8 +1,11 @@
-//! Pharmacovigilance cases (`pv_cases`, written only here): opened by the screening of a
-//! question or follow-up in the batch that stores it (day 0 = its receipt), with the four
-//! minimum elements where known, the forward-to-PV due time (one business day of the
-//! inquiry's market) and the 15-calendar-day expedited clock; PV officers of the region read
-//! them and mark them forwarded (audited). In the inquiry's home region only; never deleted.
+//! Pharmacovigilance cases (`pv_cases`, `pv_case_follow_ups`, written only here): opened by
+//! the screening of a question or follow-up in the batch that stores it (day 0 = its
+//! receipt), with the four minimum elements where known, the forward-to-PV due time (one
+//! business day of the inquiry's market) and the 15-calendar-day expedited clock. A flagged
+//! follow-up of an inquiry whose case is still open adds to that case (its receipt, reasons
+//! and words; the case's clocks stay) instead of opening a second one. PV officers of the
+//! region read them and mark them forwarded (audited). In the inquiry's home region only;
+//! never deleted.
 
 use medportal_core::audit::{AuditEntry, Outcome, commit};
 use medportal_core::platform::RegionSql;
@@ -112,9 +115,17 @@ pub async fn queue<S: SqlStore>(db: &RegionSql<S>) -> Result<Vec<Case>> {
     select(db, "?1 = ?1", "").await
 }
 
-/// The cases an inquiry opened.
+/// The cases an inquiry opened, each with the reasons of the follow-ups added to it.
 pub async fn of_inquiry<S: SqlStore>(db: &RegionSql<S>, inquiry_id: &str) -> Result<Vec<Case>> {
-    select(db, "c.inquiry_id = ?1", inquiry_id).await
+    let mut cases = select(db, "c.inquiry_id = ?1", inquiry_id).await?;
+    for c in &mut cases {
+        for r in follow_ups(db, &c.id).await?.into_iter().flat_map(|f| f.reasons) {
+            if !c.reasons.contains(&r) {
+                c.reasons.push(r);
+            }
+        }
+    }
+    Ok(cases)
 }
 
 pub async fn by_id<S: SqlStore>(db: &RegionSql<S>, id: &str) -> Result<Option<Case>> {
@@ -143,6 +154,75 @@ pub fn due_times(market: &str, day0: OffsetDateTime) -> (OffsetDateTime, OffsetD
 
 fn joined(parts: &[String]) -> Option<String> {
     Some(parts.join(", ")).filter(|s| !s.is_empty())
+}
+
+/// A later flagged message added to an open case.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub reasons: Vec<String>,
+    pub verbatim: String,
+    pub received_at: i64,
+}
+
+/// The follow-ups of a case, oldest first.
+pub async fn follow_ups<S: SqlStore>(db: &RegionSql<S>, case_id: &str) -> Result<Vec<FollowUp>> {
+    let rows = db
+        .query("SELECT reasons, verbatim, received_at FROM pv_case_follow_ups WHERE case_id = ?1 ORDER BY received_at, rowid LIMIT 500", &[case_id.into()])
+        .await?;
+    rows.iter().map(|r| Ok(FollowUp { reasons: r.text(0)?.lines().map(str::to_owned).collect(), verbatim: r.text(1)?, received_at: r.int(2)? })).collect()
+}
+
+/// What a flagged message adds to the batch that stores it: a new case, or a follow-up on
+/// the inquiry's open case.
+pub struct Flag {
+    pub case_id: String,
+    pub follow_up: bool,
+    pub statements: Vec<Statement>,
+}
+
+impl Flag {
+    /// Its audit entry (the screening acts on the reporter's message).
+    pub fn entry(&self, s: &Screening) -> AuditEntry<'_> {
+        let mut e = opened(&self.case_id, s);
+        if self.follow_up {
+            e.action = "pv.case_follow_up";
+        }
+        e
+    }
+}
+
+/// The case a flagged follow-up belongs to: the inquiry's open case (the oldest, should there
+/// be more) gets it as a follow-up; without one, `new_id` opens a case as for a question.
+pub async fn flag<S: SqlStore>(db: &RegionSql<S>, new_id: String, from: &Source<'_>, s: &Screening) -> Result<Flag> {
+    let rows = db
+        .query("SELECT id FROM pv_cases WHERE inquiry_id = ?1 AND status = 'open' ORDER BY received_at, rowid LIMIT 1", &[from.inquiry_id.into()])
+        .await?;
+    let Some(case_id) = rows.first().map(|r| r.text(0)).transpose()? else {
+        return Ok(Flag { statements: vec![open(&new_id, from, s)], case_id: new_id, follow_up: false });
+    };
+    let kind = if s.adverse_event { Kind::AdverseEvent } else { Kind::ProductComplaint };
+    let statements = vec![
+        Statement::new(
+            "INSERT INTO pv_case_follow_ups (id, case_id, message_id, reporter, reasons, verbatim, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            vec![
+                new_id.as_str().into(),
+                case_id.as_str().into(),
+                from.message_id.into(),
+                from.reporter.into(),
+                s.reasons.join("\n").into(),
+                s.verbatim.join("\n").into(),
+                from.received.unix_timestamp().into(),
+            ],
+        ),
+        // An adverse event outranks a complaint; a minimum element learnt later fills a gap
+        // (what the case knew stays). The clocks are the first receipt's.
+        Statement::new(
+            "UPDATE pv_cases SET kind = CASE WHEN ?2 = 'adverse_event' THEN ?2 ELSE kind END, patient = COALESCE(patient, ?3), \
+             product = COALESCE(product, ?4), event = COALESCE(event, ?5) WHERE id = ?1",
+            vec![case_id.as_str().into(), kind.code().into(), joined(&s.patients).into(), joined(&s.products).into(), joined(&s.events).into()],
+        ),
+    ];
+    Ok(Flag { case_id, follow_up: true, statements })
 }
 
 /// The insert of the case a flagged screening opens, for the batch that stores the message.

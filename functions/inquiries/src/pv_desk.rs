@@ -1,5 +1,6 @@
 //! The pharmacovigilance officers' handlers: the PV case queue of their region, one case
-//! with its four minimum elements and the screening's reasons, and marking it forwarded.
+//! with its four minimum elements, the screening's reasons and the follow-ups added to it,
+//! and marking it forwarded.
 
 use http::StatusCode;
 use medportal_auth::csrf;
@@ -40,7 +41,9 @@ pub async fn cases<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Requ
 
 pub async fn case<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::HandlePvCases).await?;
-    let c = pv::by_id(&ctx.region(s.region).sql().await?, id).await?.ok_or(Error::NotFound)?;
+    let db = ctx.region(s.region).sql().await?;
+    let c = pv::by_id(&db, id).await?.ok_or(Error::NotFound)?;
+    let follow_ups = pv::follow_ups(&db, &c.id).await?;
     let (csrf, _) = csrf::form_token(ctx, req, Some(&s))?;
     let view = views::CaseView {
         csrf,
@@ -53,6 +56,7 @@ pub async fn case<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
         event: c.event,
         reasons: c.reasons,
         verbatim: c.verbatim,
+        follow_ups: follow_ups.into_iter().map(|f| views::CaseFollowUp { received: at(f.received_at), reasons: f.reasons, verbatim: f.verbatim }).collect(),
     };
     Ok(medportal_web::html(StatusCode::OK, views::pv_case(&medportal_web::page_context(ctx, info, "", Some(&s)), &view)))
 }

@@ -212,7 +212,7 @@ fn publish_demo_item(host: &TestHost) {
 }
 
 #[test]
-fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
+fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_follow_ups_add_to_it_and_pv_forwards_it() {
     let host = TestHost::new();
     // Thursday 24 Dec 2026 10:00 UTC in DE: the 25th and 26th are holidays, then a weekend
     let day0 = "1798106400";
@@ -228,14 +228,30 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     for store in ["db_us", "db_global"] {
         assert_eq!(sql(&host, store, "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["0"], "{store}");
     }
-    // a plain question opens none; a flagged follow-up opens a second case
-    submit(&host, &anna(&host), "kplainplainplainplainplain");
+    // a flagged follow-up of an inquiry with an open case adds to that case (its receipt,
+    // reasons and words; the clocks of the first receipt stay), audited in its batch
+    let follow_up = |r: &str, body: &str| host.post_form::<Inquiries>(&format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", body)]).status();
+    assert_eq!(follow_up(&r, "The blister was cracked and two tablets were broken (fu-canary-9z)."), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["1"], "no second case");
+    assert_eq!(sql(&host, "db_eu", "SELECT received_at || ' ' || forward_due_at || ' ' || expedited_due_at || ' ' || kind FROM pv_cases"), [format!("{day0} 1798452000 1799402400 adverse_event")]);
+    let added = sql(&host, "db_eu", "SELECT f.case_id || ' ' || f.reporter || ' ' || m.kind || ' ' || f.reasons FROM pv_case_follow_ups f JOIN inquiry_messages m ON m.id = f.message_id");
+    let case_id = sql(&host, "db_eu", "SELECT id FROM pv_cases").remove(0);
+    assert_eq!(added.len(), 1);
+    assert!(added[0].starts_with(&format!("{case_id} eu-u-hcp-01 follow_up ")) && added[0].contains("defect: cracked"), "{added:?}");
+    let received = sql(&host, "db_eu", "SELECT f.received_at || ' ' || m.created_at FROM pv_case_follow_ups f JOIN inquiry_messages m ON m.id = f.message_id").remove(0);
+    let (fu, msg) = received.split_once(' ').unwrap();
+    assert!(fu == msg && fu != day0, "the follow-up's own receipt: {received}");
+    assert_eq!(sql(&host, "db_eu", "SELECT object || ' ' || reason FROM audit_entries WHERE action = 'pv.case_follow_up'"), [format!("{case_id} kind=product_complaint")]);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_entries WHERE action = 'pv.case_opened'"), ["1"]);
+    // a plain question opens none; a flagged follow-up of an inquiry without a case opens one
+    let plain = reference(&TestHost::text(&submit(&host, &anna(&host), "kplainplainplainplainplain")));
     assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM pv_cases"), ["1"]);
-    assert_eq!(host.post_form::<Inquiries>(&format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "The blister was cracked and two tablets were broken.")]).status(), 303);
+    assert_eq!(follow_up(&plain, "The blister was cracked and two tablets were broken."), 303);
     assert_eq!(sql(&host, "db_eu", "SELECT kind FROM pv_cases ORDER BY rowid"), ["adverse_event", "product_complaint"]);
     // the specialist sees why it was flagged; the PV role works the cases, nobody else
     let work = host.text_as::<Inquiries>(&format!("/mi/inquiries/{r}"), &eva(&host));
     assert!(work.contains("Safety screening") && work.contains("Event term: <q>nosebleed</q>") && work.contains("Patient mention: <q>my patient</q>"), "{work}");
+    assert!(work.contains("Defect term: <q>cracked</q>"), "the follow-up's reasons on its case: {work}");
     let petra = Person::staff("eu-u-pv-01", &["pv_officer"]).cookie(&host);
     assert_eq!(host.get_as::<Inquiries>("/pv/cases", &eva(&host)).status(), 403);
     assert_eq!(host.get_as::<Inquiries>("/pv/cases", &anna(&host)).status(), 403);
@@ -244,16 +260,21 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_and_pv_forwards_it() {
     let id = sql(&host, "db_eu", "SELECT id FROM pv_cases WHERE kind = 'adverse_event'").remove(0);
     let case = host.text_as::<Inquiries>(&format!("/pv/cases/{id}"), &petra);
     assert!(case.contains("eu-u-hcp-01") && case.contains("my patient") && case.contains("pv-canary-4k") && case.contains("2026-12-28T10:00:00Z"), "{case}");
+    assert!(case.contains("Follow-ups added to this case") && case.contains("Defect term: <q>cracked</q>") && case.contains("fu-canary-9z"), "{case}");
     assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
     assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || forwarded_by FROM pv_cases WHERE id = (SELECT id FROM pv_cases WHERE kind = 'adverse_event')"), ["forwarded eu-u-pv-01"]);
     assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_entries WHERE action = 'pv.case_forwarded'"), ["on_time"]);
+    // once the case is forwarded, a new flagged follow-up opens a case of its own
+    assert_eq!(follow_up(&r, "She then developed a rash."), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT kind || ' ' || status FROM pv_cases ORDER BY rowid"), ["adverse_event forwarded", "product_complaint open", "adverse_event open"]);
     // a US PV officer does not see an EU case; cases are never deleted
     let paul = Person { rgn: "us", ctry: "US", ..Person::staff("us-u-pv-01", &["pv_officer"]) }.cookie(&host);
     assert_eq!(host.get_as::<Inquiries>(&format!("/pv/cases/{id}"), &paul).status(), 404);
     let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
     let eu = Region::from_code("eu").unwrap();
     assert!(pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "DELETE FROM pv_cases", &[]).await }).is_err());
+    assert!(pollster::block_on(async { ctx.region(eu).sql().await.unwrap().execute(&eu, "DELETE FROM pv_case_follow_ups", &[]).await }).is_err());
 }
 
 #[test]
@@ -310,4 +331,30 @@ fn the_vocabulary_is_looked_up_in_db_global() {
     let many: Vec<String> = (0..products::MAX_CANDIDATES + 10).map(|i| format!("word{i}")).chain(["eliquis".to_owned()]).collect();
     assert!(pollster::block_on(products::known(&ctx, &many)).unwrap().is_empty(), "candidates past the bound are not looked up");
     assert_eq!(sql(&host, "db_global", "SELECT generic FROM product_names WHERE name = 'eliquis'"), ["apixaban"]);
+}
+
+#[test]
+fn a_specialist_undoes_an_off_label_mark_with_a_reason_before_any_answer_audited() {
+    let host = TestHost::new();
+    let r = reference(&TestHost::text(&submit(&host, &anna(&host), "kundoundoundoundoundoundo1")));
+    let mi = format!("/mi/inquiries/{r}");
+    let undo = format!("{mi}/off-label/undo");
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "not marked")]).status(), 409, "nothing to undo");
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children")]).status(), 303);
+    assert!(host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Undo the off-label mark"));
+    assert_eq!(host.post_form::<Inquiries>(&undo, &anna(&host), &[("reason", "x")]).status(), 403, "the HCP cannot");
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "  ")]).status(), 400, "a reason is required");
+    assert_eq!(host.send::<Inquiries>(request("POST", &undo, &[("cookie", &eva(&host)), ("content-type", "application/x-www-form-urlencoded")], b"reason=x".to_vec())).status(), 403, "CSRF");
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_off_label"), ["1"], "refused attempts change nothing");
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "Marked on the wrong inquiry")]).status(), 303);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_off_label"), ["0"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT use_asked || ' | ' || marked_by || ' | ' || undone_by || ' | ' || reason FROM inquiry_off_label_undone"), ["Apixaban in children | eu-u-mis-01 | eu-u-mis-01 | Marked on the wrong inquiry"]);
+    assert_eq!(sql(&host, "db_eu", "SELECT actor || ' ' || object || ' ' || reason FROM audit_entries WHERE action = 'inquiry.off_label_undone'").len(), 1);
+    assert!(host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Mark as off-label (unsolicited)"), "it may be marked again");
+    // once an answer carried the statement, the mark stays
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/off-label"), &eva(&host), &[("use", "Apixaban in children")]).status(), 303);
+    assert_eq!(host.post_form::<Inquiries>(&format!("{mi}/answer"), &eva(&host), &[("body", "Data are limited.")]).status(), 303);
+    assert!(!host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Undo the off-label mark"));
+    assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "too late")]).status(), 409);
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_off_label"), ["1"]);
 }

@@ -452,6 +452,13 @@ pub fn workspace(ctx: &PageContext, v: &WorkView) -> Markup {
             }
             @if let Some(o) = &th.off_label {
                 (notice(NoticeKind::Info, html! { p { strong { (t(l, Msg::InqOffLabelMarked)) } ": " (o.use_asked) } }))
+                @if !v.answered {
+                    form method="post" action=(action("off-label/undo")) {
+                        (csrf_field(&th.csrf))
+                        (field(l, &Field::new(FieldKind::Textarea, "off-label-undo", "reason", t(l, Msg::InqOffLabelUndoReason)).hint(t(l, Msg::InqOffLabelUndoHint)).required()))
+                        (button(ButtonKind::Secondary, t(l, Msg::InqOffLabelUndo)))
+                    }
+                }
             } @else if v.open {
                 form method="post" action=(action("off-label")) {
                     (csrf_field(&th.csrf))
@@ -698,6 +705,16 @@ pub struct CaseView {
     pub verbatim: String,
     /// When and by whom it was forwarded.
     pub forwarded: Option<(OffsetDateTime, String)>,
+    /// Later flagged messages of the inquiry added to the case, oldest first.
+    pub follow_ups: Vec<CaseFollowUp>,
+}
+
+/// A flagged follow-up added to a case: its receipt, why, and what was reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFollowUp {
+    pub received: OffsetDateTime,
+    pub reasons: Vec<String>,
+    pub verbatim: String,
 }
 
 pub fn pv_case(ctx: &PageContext, v: &CaseView) -> Markup {
@@ -725,6 +742,17 @@ pub fn pv_case(ctx: &PageContext, v: &CaseView) -> Markup {
             (reasons(l, &v.reasons))
             h2 { (t(l, Msg::InqPvVerbatim)) }
             blockquote { (paragraphs(&v.verbatim)) }
+            @if !v.follow_ups.is_empty() {
+                section.follow-ups aria-labelledby="follow-ups" {
+                    h2 #follow-ups { (t(l, Msg::InqPvFollowUps)) }
+                    p { (t(l, Msg::InqPvFollowUpsIntro)) }
+                    ol { @for f in &v.follow_ups { li.follow-up {
+                        h3 { (t(l, Msg::InqPvFollowUpReceived)) ": " (when(l, f.received)) }
+                        (reasons(l, &f.reasons))
+                        blockquote { (paragraphs(&f.verbatim)) }
+                    } } }
+                }
+            }
             @if let Some((at, who)) = &v.forwarded {
                 (notice(NoticeKind::Success, html! { p { (t(l, Msg::InqPvForwarded)) ": " (when(l, *at)) " · " (who) } }))
             } @else {
