@@ -65,7 +65,9 @@ function personOf(table, row, column, store) {
   const t = store.tables;
   switch (table) {
     case "search_clicks": return t.search_events?.find((e) => e.id === row.search_id)?.user_id;
-    case "inquiry_messages": return t.inquiries?.find((i) => i.id === row.inquiry_id)?.user_id;
+    case "inquiry_messages":
+    case "inquiry_off_label":
+    case "inquiry_off_label_undone": return t.inquiries?.find((i) => i.id === row.inquiry_id)?.user_id;
     case "mail_outbox": return { email: row.to_addr };
     case "audit_salts": return row.subject;
     default: return row[column];

@@ -110,7 +110,7 @@ async fn sql_category<P: Platform>(ctx: &Ctx<'_, P>, region: Region, c: &'static
 fn person_column(table: &str, default: &'static str) -> &'static str {
     match table {
         "search_clicks" => "(SELECT user_id FROM search_events e WHERE e.id = search_id)",
-        "inquiry_messages" => "(SELECT user_id FROM inquiries i WHERE i.id = inquiry_id)",
+        "inquiry_messages" | "inquiry_off_label" | "inquiry_off_label_undone" => "(SELECT user_id FROM inquiries i WHERE i.id = inquiry_id)",
         "mail_outbox" => "(SELECT id FROM users u WHERE u.email = to_addr)",
         "audit_salts" => "subject",
         _ => default,

@@ -76,6 +76,8 @@ pub static RULES: &[Rule] = &[
     Rule { table: "pv_case_follow_ups", rows: "reporter = ?1", columns: "id, case_id, received_at", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::None },
     Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Keep("legal_duty_pharmacovigilance"), pv: PvDuty::Only("id") },
     Rule { table: "inquiry_messages", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1)", columns: "inquiry_id, kind, body, citations, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
+    Rule { table: "inquiry_off_label", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1)", columns: "inquiry_id, use_asked, marked_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
+    Rule { table: "inquiry_off_label_undone", rows: "inquiry_id IN (SELECT id FROM inquiries WHERE user_id = ?1)", columns: "inquiry_id, use_asked, marked_at, undone_at, reason", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
     Rule { table: "inquiry_form_keys", rows: "user_id = ?1", columns: "inquiry_id, created_at", erase: Erase::Delete, pv: PvDuty::Except("inquiry_id") },
     Rule { table: "inquiries", rows: "user_id = ?1", columns: "id, reference, market, language, product, category, urgency, channel, patient_context, status, received_at, due_at, answered_at, rating", erase: Erase::Delete, pv: PvDuty::Except("id") },
     Rule { table: "search_clicks", rows: "search_id IN (SELECT id FROM search_events WHERE user_id = ?1)", columns: "search_id, at, rank, target", erase: Erase::Delete, pv: PvDuty::None },
@@ -262,6 +264,8 @@ mod tests {
             ));
             batch.push(Statement::new("INSERT INTO inquiry_messages (id, inquiry_id, kind, author, body, created_at) VALUES (?1 || '-m', ?1, 'question', ?2, 'q', 0)", vec![id.into(), uid.into()]));
             batch.push(Statement::new("INSERT INTO inquiry_form_keys (key, user_id, inquiry_id, created_at) VALUES (?1 || '-k', ?2, ?1, 0)", vec![id.into(), uid.into()]));
+            batch.push(Statement::new("INSERT INTO inquiry_off_label (inquiry_id, use_asked, unsolicited, marked_by, marked_at) VALUES (?1, 'use', 1, 'eu-s-mi', 0)", vec![id.into()]));
+            batch.push(Statement::new("INSERT INTO inquiry_off_label_undone (id, inquiry_id, use_asked, marked_by, marked_at, undone_by, undone_at, reason) VALUES (?1 || '-u', ?1, 'use', 'eu-s-mi', 0, 'eu-s-mi', 0, 'r')", vec![id.into()]));
             if case {
                 batch.push(Statement::new(
                     "INSERT INTO pv_cases (id, inquiry_id, message_id, kind, status, market, language, reporter, reasons, verbatim, received_at, forward_due_at, expedited_due_at) \
@@ -288,6 +292,8 @@ mod tests {
                 ("pv_cases", "kept", ids(&["case-1"])),
                 ("inquiries", "kept", ids(&["inq-case"])),
                 ("inquiry_messages", "erased", ids(&["inq-plain"])),
+                ("inquiry_off_label", "erased", ids(&["inq-plain"])),
+                ("inquiry_off_label_undone", "erased", ids(&["inq-plain"])),
                 ("inquiry_form_keys", "erased", ids(&["inq-plain"])),
                 ("inquiries", "erased", ids(&["inq-plain"])),
             ]
