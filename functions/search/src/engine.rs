@@ -137,8 +137,7 @@ impl Opened {
                 extra.extend(alt.terms);
             }
         }
-        extra.sort_unstable();
-        extra.dedup();
+        medportal_search_index::sort::sort_dedup(&mut extra);
         for seg in &self.meta.segments {
             for t in &extra {
                 let p = seg.postings.partition_point(|p| p.first_term.as_str() <= t.as_str());
