@@ -55,7 +55,7 @@ impl Role {
     /// Parses a comma-separated role list (`users.roles`), ignoring unknown codes.
     pub fn parse_list(list: &str) -> Vec<Role> {
         let mut out: Vec<Role> = list.split(',').filter_map(|c| Role::from_code(c.trim())).collect();
-        out.sort_unstable();
+        out.sort();
         out.dedup();
         out
     }
