@@ -137,8 +137,7 @@ impl Opened {
                 extra.extend(alt.terms);
             }
         }
-        extra.sort();
-        extra.dedup();
+        medportal_search_index::sort::sort_dedup(&mut extra);
         for seg in &self.meta.segments {
             for t in &extra {
                 let p = seg.postings.partition_point(|p| p.first_term.as_str() <= t.as_str());
@@ -198,11 +197,10 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     // What Searcher::open always reads: doc tables, facets, term filters.
     let eager: Vec<ChunkId> =
         meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
-    let union_bytes = format::encode_meta(&meta);
     let mut searcher = None;
     for _ in 0..3 {
         load(blob, &owner, &eager).await?;
-        match Searcher::open(&union_bytes, Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
+        match Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
             Ok(s) => {
                 searcher = Some(s);
                 break;

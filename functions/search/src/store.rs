@@ -266,8 +266,7 @@ pub async fn put_status<B: BlobStore>(blob: &B, key: &IndexKey, status: &IndexSt
 pub async fn registry<B: BlobStore>(blob: &B) -> Result<Vec<IndexKey>> {
     let text = get(blob, REGISTRY_KEY).await?.unwrap_or_default();
     let mut keys: Vec<IndexKey> = String::from_utf8_lossy(&text).lines().filter_map(IndexKey::parse).collect();
-    keys.sort();
-    keys.dedup();
+    medportal_search_index::sort::sort_dedup(&mut keys);
     Ok(keys)
 }
 

@@ -20,6 +20,7 @@ pub mod format;
 pub mod fuzzy;
 mod plan;
 pub mod search;
+pub mod sort;
 #[cfg(feature = "topk-stats")]
 pub mod topk;
 #[cfg(not(feature = "topk-stats"))]

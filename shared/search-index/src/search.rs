@@ -199,8 +199,9 @@ impl FacetIndex {
             let name = |p: &(u32, u32)| segs[p.0 as usize].dir(field).map_or("", |(b, d, _)| d.name(b, p.1 as usize));
             let order = if field == NUM_FACETS { format::DirOrder::NewestFirst } else { format::DirOrder::Ascending };
             if segs.len() > 1 {
-                // each segment's values are in order already: a stable sort merges them
-                parts.sort_by(|a, b| order.cmp(name(a), name(b)));
+                // equal names keep segment order (the (segment, entry) tie-break is what a
+                // stable sort would keep; unstable: the Worker carries one sort algorithm)
+                crate::sort::sort_by(&mut parts, |a, b| order.cmp(name(a), name(b)).then(a.cmp(b)));
             }
             let mut starts = Vec::with_capacity(parts.len() + 1);
             for (i, p) in parts.iter().enumerate() {
@@ -305,7 +306,18 @@ impl Searcher {
         cache: Rc<ChunkCache>,
         vocab: Rc<Vocab>,
     ) -> Result<Self, Error> {
-        let meta = format::decode_meta(meta_bytes)?;
+        Self::open_meta(format::decode_meta(meta_bytes)?, source, cache, vocab)
+    }
+
+    /// [`Searcher::open`] over an already decoded meta (a host that unions several indexes'
+    /// metas need not encode the union only to have it decoded again; the query Worker then
+    /// carries no meta encoder).
+    pub fn open_meta(
+        meta: format::Meta,
+        source: Rc<dyn ChunkSource>,
+        cache: Rc<ChunkCache>,
+        vocab: Rc<Vocab>,
+    ) -> Result<Self, Error> {
         let n_docs = meta.doc_count() as u32;
         let mut segs = Vec::with_capacity(meta.segments.len());
         let mut live = Bitset::full(n_docs as usize);
@@ -498,7 +510,7 @@ impl Searcher {
             found.entry(st.term(i).to_string()).or_insert((d, 0));
         });
         let mut v: Vec<(String, u32, u32)> = found.into_iter().map(|(t, (d, df))| (t, d, df)).collect();
-        v.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut v, |a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         Ok(v)
     }
 
@@ -885,19 +897,14 @@ impl Searcher {
                 res.facets = self.facet_counts(&m);
             }
         }
-        let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         let mut window = want;
         if opts.proximity && !clauses.is_empty() {
             window = window.max(opts.proximity_window);
         }
-        if cands.len() > window && window > 0 {
-            cands.select_nth_unstable_by(window - 1, cmp);
-            cands.truncate(window);
-        }
-        cands.sort_unstable_by(cmp);
+        top_sorted(&mut cands, window);
         if opts.proximity && clauses.len() >= 2 {
             self.proximity_rerank(&req.query, &mut cands, opts)?;
-            cands.sort_unstable_by(cmp);
+            top_sorted(&mut cands, 0);
         }
         res.hits = cands
             .iter()
@@ -915,12 +922,7 @@ impl Searcher {
             .filter(|&&d| allowed.get(d))
             .map(|&d| (sc.acc[d as usize] as f32 / SCALE * self.boost(d, opts), d))
             .collect();
-        let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if v.len() > k && k > 0 {
-            v.select_nth_unstable_by(k - 1, cmp);
-            v.truncate(k);
-        }
-        v.sort_unstable_by(cmp);
+        top_sorted(&mut v, k);
         v
     }
 
@@ -969,7 +971,7 @@ impl Searcher {
             .filter(|(t, _)| t.len() > 2 && !t.bytes().all(|b| b.is_ascii_digit()))
             .map(|(t, w)| (t, w / norm))
             .collect();
-        ws.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut ws, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ws.truncate(prf.fb_terms);
         let total: f32 = ws.iter().map(|x| x.1).sum::<f32>().max(1e-6);
         let lambda = prf.original_weight;
@@ -996,8 +998,7 @@ impl Searcher {
     fn proximity_rerank(&self, query: &str, cands: &mut [(f32, u32)], opts: &RankOptions) -> Result<(), Error> {
         let qterms: Vec<String> = {
             let mut v = self.analyzer.terms(query);
-            v.sort();
-            v.dedup();
+            crate::sort::sort_dedup(&mut v);
             v
         };
         if qterms.len() < 2 {
@@ -1048,7 +1049,7 @@ impl Searcher {
                 .filter(|x| x.0 > 0)
                 .map(|(c, v)| (self.facet_name(fi, v).to_string(), c))
                 .collect();
-            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            crate::sort::sort_by(&mut values, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.push(FacetCount { field: f.name(), values });
         }
         let values = self
@@ -1092,7 +1093,7 @@ impl Searcher {
             scored.entry(name.to_string()).or_insert(0);
         }
         let mut v: Vec<(String, u32)> = scored.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut v, |a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
         Ok(v.into_iter().take(k).map(|(s, _)| format!("{head}{s}")).collect())
     }
 
@@ -1109,8 +1110,7 @@ impl Searcher {
                 qterms.extend(a.terms);
             }
         }
-        qterms.sort();
-        qterms.dedup();
+        crate::sort::sort_dedup(&mut qterms);
         let pick = |text: &str| -> Vec<(usize, usize)> {
             let mut v = Vec::new();
             tokenize(text, |t| {
@@ -1167,3 +1167,16 @@ pub fn days_between(a: u32, b: u32) -> i64 {
     }
     days(b) - days(a)
 }
+
+/// Keeps the `k` best (score descending, then document ascending; `k == 0` keeps all) in
+/// order. One function, so the Worker carries one copy of the selection and the sort.
+#[inline(never)]
+fn top_sorted(v: &mut Vec<(f32, u32)>, k: usize) {
+    let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if v.len() > k && k > 0 {
+        v.select_nth_unstable_by(k - 1, cmp);
+        v.truncate(k);
+    }
+    v.sort_unstable_by(cmp);
+}
+
