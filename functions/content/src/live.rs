@@ -14,8 +14,9 @@
 //! A reader request asks the database for one small row, the generation, and reloads the
 //! live table only when it moved. On Workers an isolate asks at most once a second
 //! ([`RECHECK_MS`]) and forgets its table after every state-changing request it served: a
-//! publish, withdrawal or market change is seen by the next request of the isolate that made
-//! it and by every other isolate within one second. On Spin and natively every request asks
+//! change made by the reader Worker is seen by its next request, and every change (the staff
+//! workspaces publish from their own Worker, `content-desk`) by every isolate within one
+//! second. On Spin and natively every request asks
 //! (no staleness; a Spin instance lives for one request anyway). Visibility (market,
 //! audience, title setting) and expiry (against today's UTC date) are decided per request in
 //! memory, so an expiry date takes effect at midnight UTC without any reload.
