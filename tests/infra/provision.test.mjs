@@ -111,6 +111,7 @@ test("first run on an empty account: creates everything, writes the ids, migrate
   assert.deepEqual(Object.keys(acc.secrets["medportal-search-admin"]).sort(), ["health_token", "search_index_token"]);
   // publishing feeds search: content sends the indexing token
   assert.deepEqual(Object.keys(acc.secrets["medportal-content"]).sort(), ["health_token", "search_index_token"]);
+  assert.deepEqual(Object.keys(acc.secrets["medportal-content-desk"]).sort(), ["health_token", "search_index_token"]);
   for (const [worker, values] of Object.entries(acc.secrets)) {
     assert.equal("session_public_keys" in values, false, `${worker}: public keys are a var, not a secret`);
   }

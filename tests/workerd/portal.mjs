@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { applyMigrations } from "./migrate.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const FUNCTIONS = ["content", "identity", "search", "search-admin", "inquiries", "audit"];
+export const FUNCTIONS = ["content", "content-desk", "identity", "search", "search-admin", "inquiries", "audit"];
 /** The Workers' build directory under functions/<fn>/: `build-dev` (default) or `build`. */
 export const WORKERS_BUILD = process.env.MEDPORTAL_WORKERS_BUILD ?? "build-dev";
 

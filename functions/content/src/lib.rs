@@ -1,9 +1,12 @@
 //! Content function: the governed medical library (items in families of translations,
 //! immutable versions, MLR review with electronic signatures, publication per market,
 //! expiry and withdrawal), its reader pages (home, library, item, versions, diff, saved
-//! items, series) and files. It is the catch-all route, so it also answers unknown paths
-//! (404). The stylesheet and the legal pages are the audit function's (static, and the
-//! content Worker's size budget is better spent on the library).
+//! items, series) and file downloads. It is the catch-all route, so it also answers unknown
+//! paths (404). The staff workspaces (authoring with file uploads, review and signing,
+//! governance) deploy as their own Worker / Spin component, `content-desk` (the `desk` module,
+//! built from this crate by `functions/content-desk`), so the Worker every reader hits carries
+//! neither their code nor the scanner's token, and both stay within the size budget. The stylesheet and the legal pages are the audit function's (static,
+//! and the content Worker's size budget is better spent on the library).
 //!
 //! | module | owns |
 //! |---|---|
@@ -18,6 +21,7 @@
 //! | `live` | the per-isolate cache of what is live and of published versions (reads only) |
 //! | `indexing` | the outbox consumer: pending index events to search's indexing entry point |
 //! | `staff` | the staff workspaces' handlers (authoring, review and signing, governance) |
+//! | `desk` | the staff workspaces' deployable (`content-desk`): their routes, its own Worker / Spin component |
 //! | `series` | `library_series`, `library_series_items` (series and their parts) |
 //! | `engagement` | regional `reader_visits`, `reader_views`, `reader_coviews`, `reader_progress` |
 //! | `saved` | regional `reader_saved` |
@@ -26,6 +30,7 @@
 //! | `download` | `/files/{id}`: a clean file to those who may read its item |
 //! | `import` | development builds: the demo library through the use cases |
 
+mod desk;
 mod diff;
 mod download;
 mod engagement;
@@ -56,6 +61,8 @@ use medportal_templates::paths::content as paths;
 
 pub struct Content;
 
+pub use desk::ContentDesk;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Home,
@@ -63,21 +70,7 @@ pub enum Route {
     Item,
     Versions,
     Diff,
-    Author,
-    AuthorCreate,
-    AuthorItem,
-    AuthorSave,
-    AuthorSubmit,
-    AuthorPublish,
-    AuthorWithdraw,
-    AuthorFiles,
-    AuthorFilesRemove,
     File,
-    Review,
-    ReviewItem,
-    ReviewSendBack,
-    ReviewSign,
-    Governance,
     LibraryRoot,
     LibraryArea,
     Saved,
@@ -100,21 +93,7 @@ impl App for Content {
                 .get(paths::ITEM, Route::Item)
                 .get(paths::VERSIONS, Route::Versions)
                 .get(paths::DIFF, Route::Diff)
-                .get(paths::AUTHOR, Route::Author)
-                .post(paths::AUTHOR, Route::AuthorCreate)
-                .get(paths::AUTHOR_ITEM, Route::AuthorItem)
-                .post(paths::AUTHOR_ITEM, Route::AuthorSave)
-                .post(paths::AUTHOR_SUBMIT, Route::AuthorSubmit)
-                .post(paths::AUTHOR_PUBLISH, Route::AuthorPublish)
-                .post(paths::AUTHOR_WITHDRAW, Route::AuthorWithdraw)
-                .post(paths::AUTHOR_FILES, Route::AuthorFiles)
-                .post(paths::AUTHOR_FILES_REMOVE, Route::AuthorFilesRemove)
                 .get(paths::FILE, Route::File)
-                .get(paths::REVIEW, Route::Review)
-                .get(paths::REVIEW_ITEM, Route::ReviewItem)
-                .post(paths::REVIEW_ITEM, Route::ReviewSendBack)
-                .post(paths::REVIEW_SIGN, Route::ReviewSign)
-                .get(paths::GOVERNANCE, Route::Governance)
                 .get(paths::LIBRARY_ROOT, Route::LibraryRoot)
                 .get(paths::LIBRARY_AREA, Route::LibraryArea)
                 .get(paths::SAVED, Route::Saved)
@@ -140,21 +119,7 @@ impl App for Content {
             // Public and cached: no session lookup.
             #[cfg(any(test, feature = "dev"))]
             Route::Import => import::import(ctx, &req).await,
-            Route::Author => staff::author_list(ctx, info, &req).await,
-            Route::AuthorCreate => staff::author_create(ctx, info, &req).await,
-            Route::AuthorItem => staff::author_item(ctx, info, &req, id).await,
-            Route::AuthorSave => staff::author_save(ctx, info, &req, id).await,
-            Route::AuthorSubmit => staff::author_submit(ctx, &req, id).await,
-            Route::AuthorPublish => staff::author_publish(ctx, &req, id).await,
-            Route::AuthorWithdraw => staff::author_withdraw(ctx, &req, id).await,
-            Route::AuthorFiles => staff::author_attach(ctx, info, &req, id).await,
-            Route::AuthorFilesRemove => staff::author_remove_file(ctx, &req, id).await,
             Route::File => download::file(ctx, &req, id).await,
-            Route::Review => staff::review_queue(ctx, info, &req).await,
-            Route::ReviewItem => staff::review_page(ctx, info, &req, id).await,
-            Route::ReviewSendBack => staff::review_send_back(ctx, &req, id).await,
-            Route::ReviewSign => staff::review_sign(ctx, &req, id).await,
-            Route::Governance => staff::governance(ctx, info, &req).await,
             Route::Saved => reader::saved_page(ctx, info, &req).await,
             Route::SavedChange => reader::saved_change(ctx, &req).await,
             Route::Progress => reader::complete(ctx, &req, params.get("slug").unwrap_or("")).await,

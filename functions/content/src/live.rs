@@ -14,8 +14,9 @@
 //! A reader request asks the database for one small row, the generation, and reloads the
 //! live table only when it moved. On Workers an isolate asks at most once a second
 //! ([`RECHECK_MS`]) and forgets its table after every state-changing request it served: a
-//! publish, withdrawal or market change is seen by the next request of the isolate that made
-//! it and by every other isolate within one second. On Spin and natively every request asks
+//! change made by the reader Worker is seen by its next request, and every change (the staff
+//! workspaces publish from their own Worker, `content-desk`) by every isolate within one
+//! second (development builds ask every request, see [`RECHECK_MS`]). On Spin and natively every request asks
 //! (no staleness; a Spin instance lives for one request anyway). Visibility (market,
 //! audience, title setting) and expiry (against today's UTC date) are decided per request in
 //! memory, so an expiry date takes effect at midnight UTC without any reload.
@@ -31,10 +32,13 @@ use crate::series;
 use crate::signature::{self, Signature};
 use crate::version::{self, Version};
 
-/// How long (ms) a Workers isolate trusts its live table without asking for the generation.
-#[cfg(feature = "workers")]
+/// How long (ms) a production Workers isolate trusts its live table without asking for the
+/// generation. Development builds (the contract suite, the browser test) ask every request:
+/// their staff workspaces publish from another Worker (`content-desk`) and the suites read the
+/// result at once, which a production reader may see up to this long later.
+#[cfg(all(feature = "workers", not(feature = "dev")))]
 pub const RECHECK_MS: i64 = 1000;
-#[cfg(not(feature = "workers"))]
+#[cfg(not(all(feature = "workers", not(feature = "dev"))))]
 pub const RECHECK_MS: i64 = 0;
 
 /// Published versions kept per isolate (then the cache starts over).

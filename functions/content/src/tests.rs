@@ -147,6 +147,20 @@ fn every_response_is_secured() {
     for path in ["/", "/content", "/nope", "/health/content"] {
         assert_secured(&host.get::<Content>(path), path);
     }
+    for path in ["/author", "/review", "/governance", "/health/content-desk"] {
+        assert_secured(&host.get::<ContentDesk>(path), path);
+    }
+}
+
+#[test]
+fn the_reader_side_serves_no_staff_workspace() {
+    // The staff workspaces are the content-desk deployable's: the reader Worker does not link them.
+    let host = seeded();
+    let staff = staff_cookie(&host, "eu-u-adm-01", &["admin", "author", "mlr_reviewer"], "Tom");
+    for path in ["/author", "/review", "/governance"] {
+        assert_eq!(host.get_as::<Content>(path, &staff).status(), 404, "{path}");
+        assert_eq!(host.get_as::<ContentDesk>(path, &staff).status(), 200, "{path}");
+    }
 }
 
 /// A verified HCP's session in `country`.
@@ -170,15 +184,15 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
         ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"), ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"),
         ("references", "Patel MR et al. N Engl J Med 2011 | 10.1056/NEJMoa1009638"),
     ];
-    let created = host.post_form::<Content>("/author", &author, &draft);
+    let created = host.post_form::<ContentDesk>("/author", &author, &draft);
     assert_eq!(created.status(), 303, "{}", TestHost::text(&created));
     let item = created.headers()["location"].to_str().unwrap().to_owned();
     let id = item.rsplit('/').next().unwrap().to_owned();
     // not approved: cannot be published, is not visible
-    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"), &[]).status(), 409);
-    assert_eq!(host.post_form::<Content>(&format!("{item}/submit"), &author, &[]).status(), 303);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/publish"), &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"), &[]).status(), 409);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/submit"), &author, &[]).status(), 303);
     let sha = |host: &TestHost| {
-        let html = host.text_as::<Content>(&format!("/review/{id}"), &staff_cookie(host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+        let html = host.text_as::<ContentDesk>(&format!("/review/{id}"), &staff_cookie(host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
         let i = html.find("SHA-256 <code>").unwrap() + 14;
         html[i..i + 64].to_owned()
     };
@@ -191,39 +205,39 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
             first = a.clone();
             // an assertion of someone else is refused
             let other = staff_cookie(&host, "us-u-mlr-01", &["mlr_reviewer"], "Sarah Johnson");
-            assert_eq!(host.post_form::<Content>(&format!("/review/{id}/sign"), &other, &[("assertion", &a)]).status(), 403);
+            assert_eq!(host.post_form::<ContentDesk>(&format!("/review/{id}/sign"), &other, &[("assertion", &a)]).status(), 403);
         }
-        let r = host.post_form::<Content>(&format!("/review/{id}/sign"), &cookie, &[("assertion", &a), ("comment", "ok")]);
+        let r = host.post_form::<ContentDesk>(&format!("/review/{id}/sign"), &cookie, &[("assertion", &a), ("comment", "ok")]);
         assert_eq!(r.status(), 303, "{}", TestHost::text(&r));
     }
     // replayed: the same assertion signs once
-    let replay = host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &first)]);
+    let replay = host.post_form::<ContentDesk>(&format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &first)]);
     assert_eq!(replay.status(), 409);
-    assert!(host.text_as::<Content>(&item, &author).contains("Approved, version 1"));
+    assert!(host.text_as::<ContentDesk>(&item, &author).contains("Approved, version 1"));
     // an edit after approval makes version 2 and voids the approval
     let mut edited: Vec<(&str, &str)> = draft.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type")).cloned().collect();
     edited.push(("reason", "CrCl threshold clarified"));
     edited.retain(|(k, _)| *k != "summary");
     edited.push(("summary", "Dose by creatinine clearance (Cockcroft-Gault)."));
-    assert_eq!(host.post_form::<Content>(&item, &author, &edited).status(), 303);
-    assert!(host.text_as::<Content>(&item, &author).contains("Draft, version 2"));
+    assert_eq!(host.post_form::<ContentDesk>(&item, &author, &edited).status(), 303);
+    assert!(host.text_as::<ContentDesk>(&item, &author).contains("Draft, version 2"));
     let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
-    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &admin, &[]).status(), 409, "the voided approval cannot be published");
-    assert_eq!(host.post_form::<Content>(&format!("{item}/submit"), &author, &[]).status(), 303);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/publish"), &admin, &[]).status(), 409, "the voided approval cannot be published");
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/submit"), &author, &[]).status(), 303);
     // the first signature's assertion was for version 1: refused for version 2
     let fresh_v1 = Person { name: "Jan de Vries", ..Person::new("eu-u-mlr-01") }.step_up(&host, &format!("sign:{v1}:approval:medical"), "assertion-v1-again-0123456789");
-    let moved = host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &fresh_v1)]);
+    let moved = host.post_form::<ContentDesk>(&format!("/review/{id}/sign"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"), &[("assertion", &fresh_v1)]);
     assert_eq!(moved.status(), 403);
     let v2 = sha(&host);
     assert_ne!(v1, v2);
     // the review page shows the diff against the approved version 1
-    let review = host.text_as::<Content>(&format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+    let review = host.text_as::<ContentDesk>(&format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
     assert!(review.contains("Changes from version 1 to version 2") && review.contains("Cockcroft-Gault"));
     for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
         let a = Person { name, ..Person::new(sub) }.step_up(&host, &format!("sign:{v2}:approval:{discipline}"), &format!("assertion-v2-{n}-0123456789"));
-        assert_eq!(host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+        assert_eq!(host.post_form::<ContentDesk>(&format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
     }
-    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &admin, &[]).status(), 303);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/publish"), &admin, &[]).status(), 303);
     // published for DE only: a German HCP sees it with its signatures, a US HCP does not
     let de = session_cookie(&host, "eu-u-hcp-01", "verified");
     let page = host.text_as::<Content>("/content/rivaroxaban-de-dosing", &de);
@@ -241,13 +255,13 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     assert!(history.contains("CrCl threshold clarified"));
     assert!(host.text_as::<Content>("/content/rivaroxaban-de-dosing/diff/1/2", &de).contains("Cockcroft-Gault"));
     // the governance dashboard counts it published; withdrawal needs a reason
-    let gov = host.text_as::<Content>("/governance", &admin);
+    let gov = host.text_as::<ContentDesk>("/governance", &admin);
     assert!(gov.contains("rivaroxaban-de-dosing"));
-    assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "")]).status(), 400);
-    assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "label change")]).status(), 303);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/withdraw"), &admin, &[("reason", "")]).status(), 400);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/withdraw"), &admin, &[("reason", "label change")]).status(), 303);
     assert_eq!(host.get_as::<Content>("/content/rivaroxaban-de-dosing", &de).status(), 404);
     // an HCP cannot reach the workspaces
-    assert_eq!(host.get_as::<Content>("/author", &de).status(), 403);
+    assert_eq!(host.get_as::<ContentDesk>("/author", &de).status(), 403);
 }
 
 #[test]
@@ -266,14 +280,14 @@ fn a_withdrawal_waits_in_the_outbox_while_the_indexer_fails_and_is_applied_after
     let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
     // the import's events could not be sent either (no indexer during the import): all pending
     let id = {
-        let html = host.text_as::<Content>("/author", &staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie"));
+        let html = host.text_as::<ContentDesk>("/author", &staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie"));
         let i = html.find("/author/").unwrap();
         let href = &html[i..];
         href[8..href.find('"').unwrap()].to_owned()
     };
     let before = seen.lock().unwrap().len();
     assert!(before > 0, "the workspace tried to drain");
-    assert_eq!(host.post_form::<Content>(&format!("/author/{id}/withdraw"), &admin, &[("reason", "outdated")]).status(), 303);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("/author/{id}/withdraw"), &admin, &[("reason", "outdated")]).status(), 303);
     let failed = seen.lock().unwrap().len();
     assert!(failed > before, "the withdrawal tried to reach the indexer");
     // every attempt went to the indexing entry point of the portal's origin with the token
@@ -281,7 +295,7 @@ fn a_withdrawal_waits_in_the_outbox_while_the_indexer_fails_and_is_applied_after
     // recovery: the next staff request drains the newest events first (the withdrawal among
     // them); each later one drains a bounded batch more, until nothing is left
     up.store(true, Ordering::SeqCst);
-    let drain = || assert_eq!(host.get_as::<Content>("/governance", &admin).status(), 200);
+    let drain = || assert_eq!(host.get_as::<ContentDesk>("/governance", &admin).status(), 200);
     drain();
     let first: Vec<(String, String)> = seen.lock().unwrap()[failed..].to_vec();
     assert!(first.iter().any(|(_, b)| b.contains("\"withdraw\"")), "the withdrawal reached search first");
@@ -336,7 +350,7 @@ fn an_expired_item_leaves_search_on_ordinary_traffic_and_waits_for_re_review() {
     let distinct: std::collections::BTreeSet<&(String, String)> = indexes.iter().collect();
     assert_eq!(distinct.len(), indexes.len(), "one request per index: {indexes:?}");
     let reviewer = staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries");
-    let queue = host.text_as::<Content>("/review", &reviewer);
+    let queue = host.text_as::<ContentDesk>("/review", &reviewer);
     let expired = &queue[queue.find("Expired: due for re-review").unwrap()..];
     assert!(expired.contains("expiring-today"), "queued for re-review");
 }
@@ -359,7 +373,7 @@ fn the_import_walks_lines_into_every_workflow_state() {
     let auth = format!("Bearer {}", medportal_core::Config::DEV_SEARCH_INDEX_TOKEN);
     let resp = host.send::<Content>(request("POST", medportal_templates::paths::content::DEV_IMPORT, &[("authorization", &auth)], lines.join("\n").into_bytes()));
     assert_eq!(TestHost::text(&resp), "{\"created\":6,\"skipped\":0}");
-    let gov = host.text_as::<Content>("/governance", &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"));
+    let gov = host.text_as::<ContentDesk>("/governance", &staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom"));
     for st in states {
         let i = gov.find(&format!("data-state=\"{st}\">")).unwrap_or_else(|| panic!("{st}")) + st.len() + 14;
         let n: u32 = gov[i..].split('<').next().unwrap().parse().unwrap();
@@ -380,21 +394,21 @@ fn a_refused_draft_comes_back_with_its_values_and_the_problem() {
         ("slug", "bad-doi-item"), ("language", "en"), ("type", "publication"), ("title", "Kept title"), ("body", "x"),
         ("area", "oncology"), ("audience", "hcp"), ("markets", "US"), ("references", "A paper | 10.bad doi"),
     ];
-    let resp = host.post_form::<Content>("/author", &author, &fields);
+    let resp = host.post_form::<ContentDesk>("/author", &author, &fields);
     assert_eq!(resp.status(), 400);
     let html = TestHost::text(&resp);
     assert!(html.contains("A reference needs a label and a valid DOI or PMID.") && html.contains("value=\"Kept title\""), "{html}");
     assert!(html.contains("class=\"error-summary\"") || html.contains("error-summary"));
     // nothing was created
-    assert!(!host.text_as::<Content>("/author", &author).contains("bad-doi-item\">"));
+    assert!(!host.text_as::<ContentDesk>("/author", &author).contains("bad-doi-item\">"));
     // a new version needs a reason
     let ok: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| *k != "references").cloned().collect();
-    let created = host.post_form::<Content>("/author", &author, &ok);
+    let created = host.post_form::<ContentDesk>("/author", &author, &ok);
     assert_eq!(created.status(), 303);
     let item = created.headers()["location"].to_str().unwrap().to_owned();
     let mut edit: Vec<(&str, &str)> = ok.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type" | "title")).cloned().collect();
     edit.push(("title", "Edited title"));
-    let refused = host.post_form::<Content>(&item, &author, &edit);
+    let refused = host.post_form::<ContentDesk>(&item, &author, &edit);
     assert_eq!(refused.status(), 400);
     let html = TestHost::text(&refused);
     assert!(html.contains("Say why this version was made.") && html.contains("value=\"Edited title\""));
@@ -546,7 +560,7 @@ fn upload(host: &TestHost, path: &str, cookie: &str, name: &str, data: &[u8]) ->
     body.extend_from_slice(data);
     body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
     let ct = format!("multipart/form-data; boundary={b}");
-    host.send::<Content>(request("POST", path, &[("cookie", cookie), ("content-type", &ct)], body))
+    host.send::<ContentDesk>(request("POST", path, &[("cookie", cookie), ("content-type", &ct)], body))
 }
 
 #[test]
@@ -558,7 +572,7 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
         ("summary", "The leaflet."), ("body", "See the attached leaflet."), ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"),
         ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"),
     ];
-    let created = host.post_form::<Content>("/author", &author, &draft);
+    let created = host.post_form::<ContentDesk>("/author", &author, &draft);
     let item = created.headers()["location"].to_str().unwrap().to_owned();
     let id = item.rsplit('/').next().unwrap().to_owned();
     let files = format!("{item}/files");
@@ -581,7 +595,7 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(upload(&host, &files, &hcp, "x.pdf", &pdf).status(), 403);
     let ok = upload(&host, &files, &author, "../Leaflet v1.pdf", &pdf);
     assert_eq!(ok.status(), 303, "{}", TestHost::text(&ok));
-    let page = host.text_as::<Content>(&item, &author);
+    let page = host.text_as::<ContentDesk>(&item, &author);
     assert!(page.contains("Leaflet v1.pdf") && page.contains("Refused by the malware scan"), "{page}");
     let i = page.find("href=\"/files/").unwrap() + 6;
     let file = page[i..].split('"').next().unwrap().to_owned();
@@ -591,17 +605,17 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(staff_get.headers()["content-type"], "application/pdf");
     assert!(staff_get.headers()["content-disposition"].to_str().unwrap().contains("Leaflet v1.pdf"));
     assert_eq!(host.get_as::<Content>(&file, &hcp).status(), 404);
-    assert_eq!(host.post_form::<Content>(&format!("{item}/submit"), &author, &[]).status(), 303);
-    let review = host.text_as::<Content>(&format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/submit"), &author, &[]).status(), 303);
+    let review = host.text_as::<ContentDesk>(&format!("/review/{id}"), &staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries"));
     let s = review.find("SHA-256 <code>").unwrap() + 14;
     let sha = review[s..s + 64].to_owned();
     for (n, (discipline, sub, name)) in [("medical", "eu-u-mlr-01", "Jan de Vries"), ("legal", "us-u-mlr-01", "Sarah Johnson"), ("regulatory", "eu-u-mlr-02", "Dr. Klaus Weber")].iter().enumerate() {
         let a = Person { name, ..Person::new(sub) }.step_up(&host, &format!("sign:{sha}:approval:{discipline}"), &format!("assertion-files-{n}-0123456789"));
-        assert_eq!(host.post_form::<Content>(&format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+        assert_eq!(host.post_form::<ContentDesk>(&format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
     }
     assert_eq!(upload(&host, &files, &author, "late.pdf", &pdf).status(), 400, "a file after approval");
     let admin = staff_cookie(&host, "eu-u-adm-01", &["admin"], "Tom");
-    assert_eq!(host.post_form::<Content>(&format!("{item}/publish"), &admin, &[]).status(), 303);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/publish"), &admin, &[]).status(), 303);
     // a German HCP sees the download on the item page and gets the exact bytes
     assert!(host.text_as::<Content>("/content/apixaban-de-leaflet", &hcp).contains(&format!("href=\"{file}\"")));
     let got = host.get_as::<Content>(&file, &hcp);
@@ -615,6 +629,6 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(host.get_as::<Content>(&file, &session_cookie(&host, "eu-u-hcp-02", "unverified")).status(), 404);
     assert_eq!(host.get::<Content>("/files/nope").status(), 404);
     // withdrawn: gone for readers at once
-    assert_eq!(host.post_form::<Content>(&format!("{item}/withdraw"), &admin, &[("reason", "superseded")]).status(), 303);
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/withdraw"), &admin, &[("reason", "superseded")]).status(), 303);
     assert_eq!(host.get_as::<Content>(&file, &hcp).status(), 404);
 }

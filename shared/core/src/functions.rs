@@ -1,9 +1,11 @@
 //! The functions' deployables (one Worker / one Spin component each) and their store grants:
 //! one table that the manifests (wrangler.toml, spin.toml) are checked against, and that `Ctx`
 //! enforces. Their routes are their own route tables (the manifests are checked against
-//! those). The five functions of the design deploy as six: search's staff and indexing side (`search-admin`) is its own Worker, built from the search crate,
-//! so the Worker every HCP query hits carries neither the index builder nor the indexing
-//! token (and stays within the per-Worker size budget).
+//! those). The five functions of the design deploy as seven: search's staff and indexing side
+//! (`search-admin`) is its own Worker, built from the search crate, so the Worker every HCP
+//! query hits carries neither the index builder nor the indexing token; content's staff
+//! workspaces (`content-desk`) likewise, built from the content crate, so the reader Worker
+//! carries neither the workspaces nor the scanner's token (each within the size budget).
 
 use crate::region::Region;
 use std::fmt;
@@ -12,6 +14,9 @@ use std::fmt;
 pub enum Function {
     Identity,
     Content,
+    /// Content's staff workspaces: authoring, review and signing, governance (same crate as
+    /// [`Function::Content`]).
+    ContentDesk,
     Search,
     /// Search's indexing entry point and staff pages (same crate as [`Function::Search`]).
     SearchAdmin,
@@ -104,6 +109,14 @@ pub static FUNCTIONS: &[FunctionSpec] = &[
         // Sql: the reader's engagement (last visit, recently viewed, saved, series progress,
         // co-view counts) in their home region; no regional files.
         regional: &[Kv, Sql],
+    },
+    FunctionSpec {
+        function: Function::ContentDesk,
+        name: "content-desk",
+        // Sql: the library (db_global) and its audit entries; Blob: the files authors upload.
+        // Regional kv only for session checks: no reader data, no personal files.
+        global: &[Sql, Blob],
+        regional: &[Kv],
     },
     FunctionSpec {
         function: Function::Search,
@@ -206,6 +219,11 @@ mod tests {
         assert!(Function::Content.may_open(StoreName::Regional(StoreKind::Sql, eu)));
         assert!(!Function::Content.may_open(StoreName::Regional(StoreKind::Blob, eu)));
         assert!(Function::Identity.may_open(StoreName::Regional(StoreKind::Blob, eu)));
+        // the staff workspaces open the library and its files, no reader or personal data
+        assert!(Function::ContentDesk.may_open(StoreName::Global(StoreKind::Sql)));
+        assert!(Function::ContentDesk.may_open(StoreName::Global(StoreKind::Blob)));
+        assert!(!Function::ContentDesk.may_open(StoreName::Regional(StoreKind::Sql, eu)));
+        assert!(!Function::ContentDesk.may_open(StoreName::Regional(StoreKind::Blob, eu)));
         // every function can read every region's kv (session revocation checks)
         for f in Function::all() {
             for r in Region::all() {

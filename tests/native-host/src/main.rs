@@ -160,6 +160,7 @@ async fn dispatch(f: Function, p: &NativePlatform, c: &Config, r: medportal_core
     match f {
         Function::Identity => go::<medportal_identity::Identity>(p, c, r).await,
         Function::Content => go::<medportal_content::Content>(p, c, r).await,
+        Function::ContentDesk => go::<medportal_content::ContentDesk>(p, c, r).await,
         Function::Search => go::<medportal_search::Search>(p, c, r).await,
         Function::SearchAdmin => go::<medportal_search::SearchAdmin>(p, c, r).await,
         Function::Inquiries => go::<medportal_inquiries::Inquiries>(p, c, r).await,

@@ -32,6 +32,7 @@ fn patterns(f: Function) -> Vec<String> {
     let own: &[&str] = match f {
         Function::Identity => medportal_identity::Identity::routes().patterns(),
         Function::Content => medportal_content::Content::routes().patterns(),
+        Function::ContentDesk => medportal_content::ContentDesk::routes().patterns(),
         Function::Search => medportal_search::Search::routes().patterns(),
         Function::SearchAdmin => medportal_search::SearchAdmin::routes().patterns(),
         Function::Inquiries => medportal_inquiries::Inquiries::routes().patterns(),
@@ -295,7 +296,7 @@ fn the_same_logical_store_maps_to_one_resource_everywhere() {
 }
 
 #[test]
-fn only_identity_and_content_may_call_out_only_to_the_registry_the_provider_mail_and_the_portal_local_fakes_in_development_only() {
+fn only_identity_and_the_content_side_may_call_out_only_to_the_registry_the_provider_mail_and_the_portal_local_fakes_in_development_only() {
     let spin = load("spin.toml");
     let overlay = load("infra/spin/dev-overlay.toml");
     for spec in FUNCTIONS {
@@ -303,15 +304,17 @@ fn only_identity_and_content_may_call_out_only_to_the_registry_the_provider_mail
         assert_no_loopback_or_private_outbound("spin.toml", spec.name, &hosts);
         let want: BTreeSet<String> = match spec.name {
             "identity" => ["https://npiregistry.cms.hhs.gov", "https://login.doccheck.com", "{{ mail_api_host }}"].iter().map(|s| s.to_string()).collect(),
-            // publishing feeds search's indexing entry point at the portal's own origin;
-            // uploads go to the deployment's file-scanning service
-            "content" => ["{{ public_origin }}", "{{ scanner_host }}"].iter().map(|s| s.to_string()).collect(),
+            // publishing feeds search's indexing entry point at the portal's own origin (the
+            // desk after a publish, content's reader upkeep retries the outbox); uploads go to
+            // the deployment's file-scanning service (the desk only)
+            "content" => ["{{ public_origin }}".to_owned()].into(),
+            "content-desk" => ["{{ public_origin }}", "{{ scanner_host }}"].iter().map(|s| s.to_string()).collect(),
             _ => BTreeSet::new(),
         };
         assert_eq!(hosts, want, "allowed_outbound_hosts of {}", spec.name);
-        // development runs add loopback (the fakes; content's local indexer) to identity and content only
+        // development runs add loopback (the fakes; content's local indexer and scanner) to identity, content and content-desk only
         let dev = strings(overlay.get("component").and_then(|c| c.get(spec.name)).and_then(|c| c.get("allowed_outbound_hosts")));
-        let want_dev: BTreeSet<String> = if matches!(spec.name, "identity" | "content") { ["http://127.0.0.1:*".to_owned()].into() } else { BTreeSet::new() };
+        let want_dev: BTreeSet<String> = if matches!(spec.name, "identity" | "content" | "content-desk") { ["http://127.0.0.1:*".to_owned()].into() } else { BTreeSet::new() };
         assert_eq!(dev, want_dev, "infra/spin/dev-overlay.toml outbound hosts of {}", spec.name);
     }
     // the registry variable is declared, passed to identity, and its default is allowed
@@ -351,21 +354,22 @@ fn only_identity_holds_the_session_signing_keys_and_every_function_can_verify() 
 }
 
 #[test]
-fn only_search_admin_and_content_hold_the_search_index_token_and_only_as_a_secret() {
+fn only_search_admin_and_the_content_side_hold_the_search_index_token_and_only_as_a_secret() {
     let spin = load("spin.toml");
     let w = load("wrangler.toml");
     assert_eq!(spin["variables"]["search_index_token"]["secret"].as_bool(), Some(true), "search_index_token must be a secret");
     for spec in FUNCTIONS {
         let vars = &spin["component"][spec.name]["variables"];
-        // search-admin checks it; content sends it (publishing feeds search through its outbox)
-        let holds = matches!(spec.name, "search-admin" | "content");
+        // search-admin checks it; content and content-desk send it (publishing feeds search
+        // through the library's outbox)
+        let holds = matches!(spec.name, "search-admin" | "content" | "content-desk");
         assert_eq!(vars.get("search_index_token").is_some(), holds, "search_index_token given to {}", spec.name);
         assert!(w["env"][spec.name]["vars"].get("search_index_token").is_none(), "search_index_token must not be a plain var ({})", spec.name);
     }
 }
 
 #[test]
-fn the_file_scanner_is_configured_for_content_only_its_token_a_secret() {
+fn the_file_scanner_is_configured_for_content_desk_only_its_token_a_secret() {
     let spin = load("spin.toml");
     let w = load("wrangler.toml");
     assert_eq!(spin["variables"]["scanner_token"]["secret"].as_bool(), Some(true), "scanner_token must be a secret");
@@ -373,11 +377,12 @@ fn the_file_scanner_is_configured_for_content_only_its_token_a_secret() {
     for spec in FUNCTIONS {
         let vars = &spin["component"][spec.name]["variables"];
         for name in ["scanner_url", "scanner_token"] {
-            assert_eq!(vars.get(name).is_some(), spec.name == "content", "{name} given to {}", spec.name);
+            assert_eq!(vars.get(name).is_some(), spec.name == "content-desk", "{name} given to {}", spec.name);
         }
         assert!(w["env"][spec.name]["vars"].get("scanner_token").is_none(), "scanner_token must not be a plain var ({})", spec.name);
     }
-    assert!(w["env"]["content"]["vars"].get("scanner_url").is_some(), "scanner_url on Workers");
+    assert!(w["env"]["content-desk"]["vars"].get("scanner_url").is_some(), "scanner_url on Workers");
+    assert!(w["env"]["content"]["vars"].get("scanner_url").is_none(), "the reader Worker has no scanner");
 }
 
 #[test]
