@@ -9,7 +9,7 @@ use medportal_core::web::{Request, RequestInfo, Response};
 use medportal_core::{App, Config, Ctx, Error, Function, Platform, Result, route_table};
 use medportal_templates::paths::content as paths;
 
-use crate::{live, staff};
+use crate::{live, model, staff};
 
 pub struct ContentDesk;
 
@@ -63,7 +63,7 @@ impl App for ContentDesk {
         params: Params,
         req: Request,
     ) -> Result<Response> {
-        let id = params.get("id").filter(|i| i.len() <= 64 && i.bytes().all(|b| b.is_ascii_alphanumeric())).unwrap_or("-");
+        let id = model::route_id(&params);
         let resp = match route {
             Route::Author => staff::author_list(ctx, info, &req).await,
             Route::AuthorCreate => staff::author_create(ctx, info, &req).await,
@@ -80,11 +80,9 @@ impl App for ContentDesk {
             Route::ReviewSign => staff::review_sign(ctx, &req, id).await,
             Route::Governance => staff::governance(ctx, info, &req).await,
         };
-        if req.method() != http::Method::GET && req.method() != http::Method::HEAD {
-            // This isolate's reader side (the native host serves both) reads the library again;
-            // the content Worker's isolates see the change through the library's generation.
-            live::forget();
-        }
+        // This isolate's reader side (the native host serves both) reads the library again;
+        // the content Worker's isolates see the change through the library's generation.
+        live::forget_after(req.method());
         resp
     }
 

@@ -113,8 +113,7 @@ impl App for Content {
         params: Params,
         req: Request,
     ) -> Result<Response> {
-        let id = params.get("id").filter(|i| i.len() <= 64 && i.bytes().all(|b| b.is_ascii_alphanumeric())).unwrap_or("-");
-        let changes = req.method() != http::Method::GET && req.method() != http::Method::HEAD;
+        let id = model::route_id(&params);
         let resp = match route {
             // Public and cached: no session lookup.
             #[cfg(any(test, feature = "dev"))]
@@ -127,10 +126,8 @@ impl App for Content {
                 reader(ctx, info, route, &params, &req).await
             }
         };
-        if changes {
-            // Whatever it changed, this isolate's next reader request reads the library again.
-            live::forget();
-        }
+        // Whatever it changed, this isolate's next reader request reads the library again.
+        live::forget_after(req.method());
         resp
     }
 

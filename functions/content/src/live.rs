@@ -178,10 +178,12 @@ pub async fn current<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Rc<Snapshot>> {
     Ok(snapshot)
 }
 
-/// Forgets the live table: called after every state-changing request, so the isolate that
-/// changed the library reads it again on its next request.
-pub fn forget() {
-    LIVE.with(|l| *l.borrow_mut() = None);
+/// Forgets the live table after a state-changing request (anything but GET and HEAD), so the
+/// isolate that changed the library reads it again on its next request.
+pub fn forget_after(method: &http::Method) {
+    if method != http::Method::GET && method != http::Method::HEAD {
+        LIVE.with(|l| *l.borrow_mut() = None);
+    }
 }
 
 async fn load<S: SqlStore>(db: &S, generation: (String, i64)) -> Result<Snapshot> {
