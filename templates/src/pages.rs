@@ -49,6 +49,7 @@ fn error_title(status: u16) -> Msg {
         403 => Msg::ErrorTitle403,
         404 | 410 => Msg::ErrorTitle404,
         405 => Msg::ErrorTitle405,
+        409 => Msg::ErrorTitle409,
         413 => Msg::ErrorTitle413,
         429 => Msg::ErrorTitle429,
         503 => Msg::ErrorTitle503,

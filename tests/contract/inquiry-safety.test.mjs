@@ -49,6 +49,8 @@ for (const name of HOSTS) {
     };
     const caseOf = (list, ref) => list.match(new RegExp(`href="/pv/cases/([a-z0-9]+)">${ref}<`))?.[1];
     const times = (html) => [...html.matchAll(/<time datetime="([^"]+)"/g)].map((m) => m[1]);
+    // the forwarding form names the case as shown: the number of follow-ups on the page
+    const forwardOf = (html) => ({ csrf: csrfOf(html), seen: html.match(/name="seen" value="(\d+)"/)[1] });
 
     test("an adverse event opens a PV case: day 0, forward due across holidays and a weekend, the 15-day clock", async () => {
       // Thursday 24 Dec 2026 in DE: Friday 25th and Saturday 26th are holidays, then Sunday
@@ -92,6 +94,7 @@ for (const name of HOSTS) {
       assert.equal(await followUp("Meanwhile she was admitted with a gastrointestinal bleed."), 303);
       const id = caseOf(await page(petra, "/pv/cases"), ref);
       assert.ok(id, "the follow-up opened a case");
+      cases.fu = { id, ref };
       const first = await page(petra, `/pv/cases/${id}`);
       assert.ok(!first.includes("Follow-ups added to this case"));
       const clocks = times(first);
@@ -110,11 +113,36 @@ for (const name of HOSTS) {
       const path = `/pv/cases/${cases.eu.id}`;
       const form = await page(petra, path);
       assert.equal((await eva.post(`${path}/forward`, { csrf: csrfOf(await page(eva, "/mi/queue")) })).status, 403);
-      const done = await petra.post(`${path}/forward`, { csrf: csrfOf(form) });
+      assert.equal((await petra.post(`${path}/forward`, { csrf: csrfOf(form) })).status, 400, "the case as shown is required");
+      const done = await petra.post(`${path}/forward`, forwardOf(form));
       assert.equal(done.status, 303);
       const after = await page(petra, path);
       assert.ok(after.includes("Forwarded to PV") && after.includes("eu-u-pv-01") && !after.includes("Mark as forwarded"));
-      assert.equal((await petra.post(`${path}/forward`, { csrf: csrfOf(form) })).status, 409);
+      const again = await petra.post(`${path}/forward`, forwardOf(form));
+      assert.equal(again.status, 409);
+      assert.match(await again.text(), /changed this while you were working on it/, "the person is told to reload");
+    });
+
+    test("a case is forwarded as shown: a follow-up added since refuses it (409, nothing changed); later flags open a new case", async () => {
+      const { id, ref } = cases.fu;
+      const path = `/pv/cases/${id}`;
+      const thread = `/inquiries/${ref}`;
+      const shown = await page(petra, path);
+      assert.equal((await anna.post(`${thread}/follow-up`, { csrf: csrfOf(await page(anna, thread)), body: `She then developed a rash ${canary}late.` })).status, 303);
+      // the officer's page predates that follow-up: the guard in the batch refuses the forwarding
+      const stale = await petra.post(`${path}/forward`, forwardOf(shown));
+      assert.equal(stale.status, 409);
+      assert.match(await stale.text(), /reload the page/);
+      const fresh = await page(petra, path);
+      assert.ok(fresh.includes("Mark as forwarded") && fresh.includes(`${canary}late`), "still open, with the new follow-up");
+      assert.equal((await petra.post(`${path}/forward`, forwardOf(fresh))).status, 303);
+      const audit = await host.dumpSql("db_eu");
+      assert.equal([...audit.matchAll(/pv\.case_forwarded/g)].length, 2, "one entry per forwarding that happened (the EU case's and this one)");
+      // once forwarded, a flagged follow-up opens a case of its own instead of joining it
+      assert.equal((await anna.post(`${thread}/follow-up`, { csrf: csrfOf(await page(anna, thread)), body: `The blister was cracked ${canary}new.` })).status, 303);
+      const list = await page(petra, "/pv/cases");
+      assert.equal([...list.matchAll(new RegExp(`>${ref}<`, "g"))].length, 2, "a second case for the inquiry");
+      assert.ok(!(await page(petra, path)).includes(`${canary}new`), "nothing joined the forwarded case");
     });
 
     test("an off-label request: marked by the specialist, every letter carries the statement, indications and safety information", async () => {
@@ -147,6 +175,15 @@ for (const name of HOSTS) {
       const db = await host.dumpSql("db_eu");
       assert.ok(db.includes("The use is approved after all") && db.includes("inquiry.off_label_undone"), "the undone mark and its audit entry");
       assert.equal((await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(after), reason: "again" })).status, 409, "nothing to undo");
+      // marked again and answered: an undo from the page shown before the answer is refused
+      assert.equal((await eva.post(`${mi}/off-label`, { csrf: csrfOf(after), use: "Crushed via feeding tube" })).status, 303);
+      const before = await page(eva, mi);
+      assert.equal((await eva.post(`${mi}/answer`, { csrf: csrfOf(before), body: "Crushed tablets may be given via a feeding tube." })).status, 303);
+      const late = await eva.post(`${mi}/off-label/undo`, { csrf: csrfOf(before), reason: "too late" });
+      assert.equal(late.status, 409);
+      assert.match(await late.text(), /changed this while you were working on it/);
+      assert.match(await page(eva, mi), /Off-label \(unsolicited\) request/, "the mark the letter carried stays");
+      assert.equal([...(await host.dumpSql("db_eu")).matchAll(/inquiry\.off_label_undone/g)].length, 1, "no entry for the refused undo");
     });
 
     test("a PV case exists only in its home region's stores", async () => {

@@ -3,7 +3,7 @@
 //! its region), the owner's and the queue's reads, and every status change of the HCP and
 //! the specialist, each audited in its batch.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit};
+use medportal_core::audit::{AuditEntry, Outcome, commit, conflict_if_refused, refused};
 use medportal_core::platform::RegionSql;
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::region::Region;
@@ -319,7 +319,7 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
             vec![to.code().into(), now.into(), inq.id.as_str().into()],
         ));
     }
-    let mut found = None;
+    let mut flagged = None;
     if let Some((kind, body, citations)) = message {
         let body = body.trim();
         if body.is_empty() || body.len() > MAX_BODY {
@@ -333,10 +333,7 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
             let known = products::known(ctx, &screening::candidates(body)).await?;
             let s = screening::screen(body, &inq.language, &inq.product, &known);
             if s.flagged() {
-                let from = pv::Source { inquiry_id: &inq.id, message_id: &message_id, market: &inq.market, language: &inq.language, reporter: actor, received };
-                let mut flag = pv::flag(&ctx.region(region).sql().await?, ctx.random_id()?, &from, &s).await?;
-                stmts.append(&mut flag.statements);
-                found = Some((flag, s));
+                flagged = Some((message_id, s));
             }
         }
     }
@@ -349,10 +346,31 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
         _ => "inquiry.updated",
     };
     let why = to.map(|t| format!("status={}", t.code()));
-    let mut entries = vec![AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref(), ..Default::default() }];
-    entries.extend(found.as_ref().map(|(flag, s)| flag.entry(s)));
-    commit(ctx, region, stmts, &entries).await
+    let entry = AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref(), ..Default::default() };
+    let Some((message_id, s)) = flagged else {
+        return commit(ctx, region, stmts, &[entry]).await;
+    };
+    // The flag joins the inquiry's open case or opens one, as read just before the batch and
+    // guarded in it: when another request forwarded that case or opened one meanwhile, the
+    // batch is refused whole and the case is read again (the message is never lost: it lands
+    // with its flag, or the HCP is told to send it again).
+    let from = pv::Source { inquiry_id: &inq.id, message_id: &message_id, market: &inq.market, language: &inq.language, reporter: actor, received };
+    let db = ctx.region(region).sql().await?;
+    let mut attempt = 1;
+    loop {
+        let flag = pv::flag(&db, ctx.random_id()?, &from, &s).await?;
+        let mut all = stmts.clone();
+        all.extend(flag.statements.iter().cloned());
+        match commit(ctx, region, all, &[entry.clone(), flag.entry(&s)]).await {
+            Err(e) if refused(&e) && attempt < FLAG_ATTEMPTS => attempt += 1,
+            done => return done.map_err(|e| conflict_if_refused(e, "pv_case_changed")),
+        }
+    }
 }
+
+/// How often a flagged message's batch is tried when the inquiry's PV case changed between
+/// the read and the batch (each retry reads it again).
+const FLAG_ATTEMPTS: u32 = 3;
 
 /// The HCP asks again in the thread; an answered inquiry goes back to work.
 pub async fn follow_up<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, body: &str) -> Result<()> {

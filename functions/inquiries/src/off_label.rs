@@ -8,7 +8,7 @@
 //! is sent the specialist may undo a mark with a reason, audited; the undone mark, who undid
 //! it and why are kept.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit};
+use medportal_core::audit::{AuditEntry, Outcome, commit, conflict_if_refused, guard, refused};
 use medportal_core::platform::RegionSql;
 use medportal_core::ports::{SqlStore, Statement};
 use medportal_core::region::Region;
@@ -50,13 +50,26 @@ pub async fn mark<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, in
         "INSERT INTO inquiry_off_label (inquiry_id, use_asked, unsolicited, marked_by, marked_at) VALUES (?1, ?2, 1, ?3, ?4)",
         vec![inq.id.as_str().into(), use_asked.into(), actor.into(), ctx.now().unix_timestamp().into()],
     );
+    // a concurrent marking refuses this one (not a failing insert: a conflict)
+    let unmarked = guard(UNMARKED, vec![inq.id.as_str().into()]);
     let entry = AuditEntry { actor, action: "inquiry.off_label", target: Some(&inq.id), outcome: Outcome::Success, reason: Some("unsolicited"), ..Default::default() };
-    commit(ctx, region, vec![stmt], &[entry]).await
+    commit(ctx, region, vec![unmarked, stmt], &[entry]).await.map_err(|e| conflict_if_refused(e, "already_off_label"))
 }
+
+/// The state that lets a mark be made: the inquiry (`?1`) has none.
+const UNMARKED: &str = "NOT EXISTS (SELECT 1 FROM inquiry_off_label WHERE inquiry_id = ?1)";
+
+/// The state that lets a mark be undone: the inquiry (`?1`) is marked and no answer was sent
+/// (neither its first-response time nor an answer in its thread).
+const UNDOABLE: &str = "EXISTS (SELECT 1 FROM inquiry_off_label WHERE inquiry_id = ?1) \
+    AND EXISTS (SELECT 1 FROM inquiries WHERE id = ?1 AND answered_at IS NULL) \
+    AND NOT EXISTS (SELECT 1 FROM inquiry_messages WHERE inquiry_id = ?1 AND kind = 'answer')";
 
 /// Undoes the off-label mark of `inq` with the specialist's `reason` (required): the mark
 /// moves to the record of undone marks, audited in the same batch. Only while no answer was
-/// sent: a sent letter carried the statement and stays as sent.
+/// sent: a sent letter carried the statement and stays as sent. The rule is checked again
+/// inside the batch (a guard): an answer or another undo committed after `inq` was read
+/// refuses this one, with no change and no audit entry.
 pub async fn undo<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, reason: &str) -> Result<()> {
     let reason = reason.trim();
     if reason.is_empty() || reason.len() > MAX_USE {
@@ -69,7 +82,10 @@ pub async fn undo<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, in
     if inq.answered_at > 0 {
         return Err(Error::Conflict { code: "off_label_answered" });
     }
+    // The checks above read `inq` and the mark earlier: the guard repeats them inside the
+    // batch, so an answer committed in between refuses the undo (and its audit entry).
     let stmts = vec![
+        guard(UNDOABLE, vec![inq.id.as_str().into()]),
         Statement::new(
             "INSERT INTO inquiry_off_label_undone (id, inquiry_id, use_asked, marked_by, marked_at, undone_by, undone_at, reason) \
              SELECT ?1, inquiry_id, use_asked, marked_by, marked_at, ?2, ?3, ?4 FROM inquiry_off_label WHERE inquiry_id = ?5",
@@ -78,7 +94,12 @@ pub async fn undo<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, in
         Statement::new("DELETE FROM inquiry_off_label WHERE inquiry_id = ?1", vec![inq.id.as_str().into()]),
     ];
     let entry = AuditEntry { actor, action: "inquiry.off_label_undone", target: Some(&inq.id), outcome: Outcome::Success, reason: Some("reason_recorded"), ..Default::default() };
-    commit(ctx, region, stmts, &[entry]).await
+    match commit(ctx, region, stmts, &[entry]).await {
+        // The mark was undone or an answer went out after `inq` was read: nothing changed;
+        // say which, from the state now.
+        Err(e) if refused(&e) => Err(Error::Conflict { code: if of(&db, &inq.id).await?.is_some() { "off_label_answered" } else { "not_off_label" } }),
+        other => other,
+    }
 }
 
 /// The approved indications and important safety information of `product` in `language`

@@ -7,7 +7,7 @@
 //! region read them and mark them forwarded (audited). In the inquiry's home region only;
 //! never deleted.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit};
+use medportal_core::audit::{AuditEntry, Outcome, commit, guard, refused};
 use medportal_core::platform::RegionSql;
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::region::Region;
@@ -193,15 +193,22 @@ impl Flag {
 
 /// The case a flagged follow-up belongs to: the inquiry's open case (the oldest, should there
 /// be more) gets it as a follow-up; without one, `new_id` opens a case as for a question.
+/// What was read is guarded in the statements: the case is still open (not forwarded
+/// meanwhile), or still none is (no concurrent follow-up opened one); otherwise the batch
+/// fails as refused (`audit::refused`) and the caller reads again ([`flag`] anew).
 pub async fn flag<S: SqlStore>(db: &RegionSql<S>, new_id: String, from: &Source<'_>, s: &Screening) -> Result<Flag> {
     let rows = db
         .query("SELECT id FROM pv_cases WHERE inquiry_id = ?1 AND status = 'open' ORDER BY received_at, rowid LIMIT 1", &[from.inquiry_id.into()])
         .await?;
     let Some(case_id) = rows.first().map(|r| r.text(0)).transpose()? else {
-        return Ok(Flag { statements: vec![open(&new_id, from, s)], case_id: new_id, follow_up: false });
+        // Still none when the batch runs: a concurrent flagged follow-up opened no case first.
+        let none_open = guard("NOT EXISTS (SELECT 1 FROM pv_cases WHERE inquiry_id = ?1 AND status = 'open')", vec![from.inquiry_id.into()]);
+        return Ok(Flag { statements: vec![none_open, open(&new_id, from, s)], case_id: new_id, follow_up: false });
     };
     let kind = if s.adverse_event { Kind::AdverseEvent } else { Kind::ProductComplaint };
     let statements = vec![
+        // Still open when the batch runs: a follow-up never joins a case already forwarded.
+        guard("EXISTS (SELECT 1 FROM pv_cases WHERE id = ?1 AND status = 'open')", vec![case_id.as_str().into()]),
         Statement::new(
             "INSERT INTO pv_case_follow_ups (id, case_id, message_id, reporter, reasons, verbatim, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             vec![
@@ -258,19 +265,32 @@ pub fn opened<'a>(case_id: &'a str, s: &Screening) -> AuditEntry<'a> {
     AuditEntry { actor: "system:screening", action: "pv.case_opened", target: Some(case_id), outcome: Outcome::Success, reason: Some(reason), ..Default::default() }
 }
 
-/// A PV officer has forwarded the case to the safety database (guarded: once).
-pub async fn forward<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, case: &Case) -> Result<()> {
+/// A PV officer has forwarded the case to the safety database, as they saw it: `seen` is the
+/// number of follow-ups their page showed. Guarded in the batch: once (a second forwarding is
+/// `case_already_forwarded`), and only the case they saw (a follow-up added since is
+/// `case_changed`: they read it and forward again), with no change and no audit entry.
+pub async fn forward<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, case: &Case, seen: i64) -> Result<()> {
     if case.status != Status::Open {
         return Err(Error::Conflict { code: "case_already_forwarded" });
     }
     let now = ctx.now().unix_timestamp();
-    let stmt = Statement::new(
-        "UPDATE pv_cases SET status = 'forwarded', forwarded_at = ?1, forwarded_by = ?2 WHERE id = ?3 AND status = 'open'",
-        vec![now.into(), actor.into(), case.id.as_str().into()],
-    );
+    let id = case.id.as_str();
+    let stmts = vec![
+        guard(
+            "EXISTS (SELECT 1 FROM pv_cases WHERE id = ?1 AND status = 'open') AND (SELECT COUNT(*) FROM pv_case_follow_ups WHERE case_id = ?1) = ?2",
+            vec![id.into(), seen.into()],
+        ),
+        Statement::new("UPDATE pv_cases SET status = 'forwarded', forwarded_at = ?1, forwarded_by = ?2 WHERE id = ?3", vec![now.into(), actor.into(), id.into()]),
+    ];
     let late = if now > case.forward_due_at { "late" } else { "on_time" };
-    let entry = AuditEntry { actor, action: "pv.case_forwarded", target: Some(&case.id), outcome: Outcome::Success, reason: Some(late), ..Default::default() };
-    commit(ctx, region, vec![stmt], &[entry]).await
+    let entry = AuditEntry { actor, action: "pv.case_forwarded", target: Some(id), outcome: Outcome::Success, reason: Some(late), ..Default::default() };
+    match commit(ctx, region, stmts, &[entry]).await {
+        Err(e) if refused(&e) => {
+            let now_open = by_id(&ctx.region(region).sql().await?, id).await?.is_some_and(|c| c.status == Status::Open);
+            Err(Error::Conflict { code: if now_open { "case_changed" } else { "case_already_forwarded" } })
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -62,8 +62,10 @@ pub async fn case<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
 }
 
 pub async fn forward<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {
-    let (_, s) = medportal_auth::require_form(ctx, req, Action::HandlePvCases).await?;
+    let (f, s) = medportal_auth::require_form(ctx, req, Action::HandlePvCases).await?;
+    // the number of follow-ups the officer's page showed (the case they forward)
+    let seen = f.trimmed("seen").parse::<u16>().map_err(|_| Error::bad_request("seen_required", "Open the case again and forward it from there."))?;
     let c = pv::by_id(&ctx.region(s.region).sql().await?, id).await?.ok_or(Error::NotFound)?;
-    pv::forward(ctx, s.region, s.user_id(), &c).await?;
+    pv::forward(ctx, s.region, s.user_id(), &c, i64::from(seen)).await?;
     Ok(web::redirect(&paths::case(&c.id)))
 }

@@ -261,8 +261,13 @@ fn an_adverse_event_opens_a_pv_case_in_the_intake_batch_follow_ups_add_to_it_and
     let case = host.text_as::<Inquiries>(&format!("/pv/cases/{id}"), &petra);
     assert!(case.contains("eu-u-hcp-01") && case.contains("my patient") && case.contains("pv-canary-4k") && case.contains("2026-12-28T10:00:00Z"), "{case}");
     assert!(case.contains("Follow-ups added to this case") && case.contains("Defect term: <q>cracked</q>") && case.contains("fu-canary-9z"), "{case}");
-    assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 303);
-    assert_eq!(host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, &[]).status(), 409);
+    assert!(case.contains("name=\"seen\" value=\"1\""), "the form carries the follow-ups shown");
+    let forward = |seen: &[(&str, &str)]| host.post_form::<Inquiries>(&format!("/pv/cases/{id}/forward"), &petra, seen).status();
+    assert_eq!(forward(&[]), 400, "the case as shown is required");
+    assert_eq!(forward(&[("seen", "0")]), 409, "a page from before the follow-up forwards nothing");
+    assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM audit_entries WHERE action = 'pv.case_forwarded'"), ["0"]);
+    assert_eq!(forward(&[("seen", "1")]), 303);
+    assert_eq!(forward(&[("seen", "1")]), 409);
     assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || forwarded_by FROM pv_cases WHERE id = (SELECT id FROM pv_cases WHERE kind = 'adverse_event')"), ["forwarded eu-u-pv-01"]);
     assert_eq!(sql(&host, "db_eu", "SELECT reason FROM audit_entries WHERE action = 'pv.case_forwarded'"), ["on_time"]);
     // once the case is forwarded, a new flagged follow-up opens a case of its own
@@ -357,4 +362,122 @@ fn a_specialist_undoes_an_off_label_mark_with_a_reason_before_any_answer_audited
     assert!(!host.text_as::<Inquiries>(&mi, &eva(&host)).contains("Undo the off-label mark"));
     assert_eq!(host.post_form::<Inquiries>(&undo, &eva(&host), &[("reason", "too late")]).status(), 409);
     assert_eq!(sql(&host, "db_eu", "SELECT CAST(COUNT(*) AS TEXT) FROM inquiry_off_label"), ["1"]);
+}
+
+/// The races of the last review, interleaved deterministically: a use case reads the state,
+/// a competing change commits, then the use case's batch runs with what it read. The guard in
+/// the batch refuses it whole: no change, no audit entry, a conflict (never a 500).
+mod races {
+    use super::*;
+    use crate::inquiry::{self, Inquiry};
+    use crate::{off_label, pv, screening, thread};
+    use medportal_core::audit::{self, commit};
+    use medportal_core::platform::RegionSql;
+    use medportal_core::ports::Statement;
+
+    fn eu() -> Region {
+        Region::from_code("eu").unwrap()
+    }
+    fn count(host: &TestHost, q: &str) -> String {
+        sql(host, "db_eu", &format!("SELECT CAST(COUNT(*) AS TEXT) FROM {q}")).remove(0)
+    }
+    fn read(ctx: &Ctx<'_, medportal_native::NativePlatform>, reference: &str) -> (RegionSql<medportal_native::NativeSql>, Inquiry) {
+        pollster::block_on(async {
+            let db = ctx.region(eu()).sql().await.unwrap();
+            let inq = inquiry::by_reference(&db, reference).await.unwrap().unwrap();
+            (db, inq)
+        })
+    }
+
+    #[test]
+    fn an_answer_committed_after_the_undo_read_the_inquiry_refuses_the_undo() {
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+        let r = reference(&TestHost::text(&submit(&host, &anna(&host), "kraceraceraceraceraceracer")));
+        assert_eq!(host.post_form::<Inquiries>(&format!("/mi/inquiries/{r}/off-label"), &eva(&host), &[("use", "Apixaban in children")]).status(), 303);
+        // the undo reads: marked, no answer yet
+        let (_, before) = read(&ctx, &r);
+        assert_eq!(before.answered_at, 0);
+        // the answer commits in between (its letter carries the off-label statement)
+        pollster::block_on(inquiry::answer(&ctx, eu(), "eu-u-mis-02", &before, "Data in children are limited.", &[])).unwrap();
+        // the undo's batch with what it read: refused
+        let e = pollster::block_on(off_label::undo(&ctx, eu(), "eu-u-mis-01", &before, "Marked by mistake")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "off_label_answered" }), "{e:?}");
+        assert_eq!(count(&host, "inquiry_off_label"), "1", "the mark stays");
+        assert_eq!(count(&host, "inquiry_off_label_undone"), "0");
+        assert_eq!(count(&host, "audit_entries WHERE action = 'inquiry.off_label_undone'"), "0", "no entry without the change");
+        assert_eq!(count(&host, "batch_guards"), "0", "a guard writes nothing");
+        // an undo of a mark another specialist undid meanwhile: nothing to undo, one entry only
+        // (its own read of the mark is fresh; the guard covers the moment after it)
+        let r2 = reference(&TestHost::text(&submit(&host, &anna(&host), "kracetworacetworacetworace")));
+        assert_eq!(host.post_form::<Inquiries>(&format!("/mi/inquiries/{r2}/off-label"), &eva(&host), &[("use", "Crushed tablets")]).status(), 303);
+        let (_, inq2) = read(&ctx, &r2);
+        pollster::block_on(off_label::undo(&ctx, eu(), "eu-u-mis-02", &inq2, "first")).unwrap();
+        let e = pollster::block_on(off_label::undo(&ctx, eu(), "eu-u-mis-01", &inq2, "second")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "not_off_label" }), "{e:?}");
+        assert_eq!(count(&host, "audit_entries WHERE action = 'inquiry.off_label_undone'"), "1");
+    }
+
+    /// A flagged follow-up's PV part as the follow-up use case builds it: the message and the
+    /// flag read from the state now.
+    fn flagged(ctx: &Ctx<'_, medportal_native::NativePlatform>, db: &RegionSql<medportal_native::NativeSql>, inq: &Inquiry, body: &str) -> (Vec<Statement>, pv::Flag, screening::Screening) {
+        pollster::block_on(async {
+            let s = screening::screen(body, &inq.language, &inq.product, &[]);
+            assert!(s.flagged(), "{body}");
+            let message_id = ctx.random_id().unwrap();
+            let now = ctx.now();
+            let from = pv::Source { inquiry_id: &inq.id, message_id: &message_id, market: &inq.market, language: &inq.language, reporter: "eu-u-hcp-01", received: now };
+            let flag = pv::flag(db, ctx.random_id().unwrap(), &from, &s).await.unwrap();
+            let message = thread::append(message_id.clone(), &inq.id, thread::Kind::FollowUp, "eu-u-hcp-01", body, &[], now.unix_timestamp()).unwrap();
+            (vec![message], flag, s)
+        })
+    }
+    fn run(ctx: &Ctx<'_, medportal_native::NativePlatform>, (mut stmts, flag, s): (Vec<Statement>, pv::Flag, screening::Screening)) -> Result<()> {
+        stmts.extend(flag.statements.iter().cloned());
+        pollster::block_on(commit(ctx, eu(), stmts, &[flag.entry(&s)]))
+    }
+
+    #[test]
+    fn a_follow_up_never_joins_a_case_forwarded_after_it_was_read_nor_opens_a_second_open_case() {
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+        let mut f = FORM.to_vec();
+        f.retain(|(k, _)| *k != "question");
+        f.extend([("question", "My patient developed a severe nosebleed after starting Eliquis."), ("key", "kpvracepvracepvracepvrace1")]);
+        let r = reference(&TestHost::text(&host.post_form::<Inquiries>("/inquiries/new", &anna(&host), &f)));
+        let (db, inq) = read(&ctx, &r);
+        let case = sql(&host, "db_eu", "SELECT id FROM pv_cases").remove(0);
+        // the follow-up reads the open case and would join it…
+        let join = flagged(&ctx, &db, &inq, "The blister was cracked and two tablets were broken.");
+        assert!(join.1.follow_up && join.1.case_id == case);
+        // …the PV officer forwards it in between…
+        let c = pollster::block_on(pv::by_id(&db, &case)).unwrap().unwrap();
+        pollster::block_on(pv::forward(&ctx, eu(), "eu-u-pv-01", &c, 0)).unwrap();
+        // …so the joining batch is refused whole: no follow-up on a forwarded case, no message, no entry
+        let e = run(&ctx, join).unwrap_err();
+        assert!(audit::refused(&e), "{e:?}");
+        assert_eq!(count(&host, "pv_case_follow_ups"), "0");
+        assert_eq!(count(&host, "inquiry_messages WHERE kind = 'follow_up'"), "0");
+        assert_eq!(count(&host, "audit_entries WHERE action = 'pv.case_follow_up'"), "0");
+        // two flagged follow-ups both read "no open case"; the first opens one, the second is refused
+        let first = flagged(&ctx, &db, &inq, "She then developed a rash.");
+        let second = flagged(&ctx, &db, &inq, "Meanwhile she was admitted with a gastrointestinal bleed.");
+        assert!(!first.1.follow_up && !second.1.follow_up);
+        run(&ctx, first).unwrap();
+        assert!(audit::refused(&run(&ctx, second).unwrap_err()));
+        assert_eq!(count(&host, "pv_cases WHERE status = 'open'"), "1", "one open case");
+        // the use case reads again after such a refusal: the message lands, on the open case
+        let follow_up = host.post_form::<Inquiries>(&format!("/inquiries/{r}/follow-up"), &anna(&host), &[("body", "Meanwhile she was admitted with a gastrointestinal bleed.")]);
+        assert_eq!(follow_up.status(), 303);
+        assert_eq!(count(&host, "pv_cases WHERE status = 'open'"), "1");
+        assert_eq!(sql(&host, "db_eu", "SELECT c.status FROM pv_case_follow_ups f JOIN pv_cases c ON c.id = f.case_id"), ["open"]);
+        // a forwarding from a page that did not show the latest follow-up is refused the same way
+        let open = pollster::block_on(pv::by_id(&db, &sql(&host, "db_eu", "SELECT id FROM pv_cases WHERE status = 'open'").remove(0))).unwrap().unwrap();
+        let e = pollster::block_on(pv::forward(&ctx, eu(), "eu-u-pv-01", &open, 0)).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "case_changed" }), "{e:?}");
+        pollster::block_on(pv::forward(&ctx, eu(), "eu-u-pv-01", &open, 1)).unwrap();
+        let e = pollster::block_on(pv::forward(&ctx, eu(), "eu-u-pv-01", &open, 1)).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "case_already_forwarded" }), "{e:?}");
+        assert_eq!(count(&host, "audit_entries WHERE action = 'pv.case_forwarded'"), "2", "one per forwarded case");
+    }
 }

@@ -239,6 +239,31 @@ pub async fn commit_personal<P: Platform>(
     sql.batch(&region, &statements).await
 }
 
+/// The message of a refusing guard (migration 0019's trigger), as every host reports it.
+const GUARD_REFUSED: &str = "medportal guard: the state changed";
+
+/// A statement that makes its batch fail unless `condition` (an SQL expression over the
+/// `params`, e.g. `EXISTS (SELECT 1 FROM t WHERE id = ?1 AND state = 'open')`) holds when the
+/// batch runs. A use case that read the state it acts on puts the rule that allowed the action
+/// here, in the batch of the change and its audit entry ([`commit`]): the check and the change
+/// are one transaction, so a change committed by another request after the read refuses the
+/// whole batch (no change, no entry) instead of slipping through. [`refused`] tells the use
+/// case, which answers with its conflict. A guard that holds writes nothing (`batch_guards`,
+/// migration 0019, stays empty).
+pub fn guard(condition: &str, params: Vec<SqlValue>) -> Statement {
+    Statement::new(format!("INSERT INTO batch_guards (held) SELECT ({condition})"), params)
+}
+
+/// Whether `e` is a batch that a [`guard`] refused (the state changed after it was read).
+pub fn refused(e: &crate::Error) -> bool {
+    matches!(e, crate::Error::Platform(detail) if detail.contains(GUARD_REFUSED))
+}
+
+/// `e` as the conflict `code` when a [`guard`] refused the batch; any other error unchanged.
+pub fn conflict_if_refused(e: crate::Error, code: &'static str) -> crate::Error {
+    if refused(&e) { crate::Error::Conflict { code } } else { e }
+}
+
 /// A funnel event statement (engagement analytics; home region only).
 pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statement {
     Statement::new(

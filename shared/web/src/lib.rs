@@ -69,7 +69,7 @@ fn message(err: &Error) -> Msg {
         Error::PayloadTooLarge { .. } => Msg::ErrorMsgTooLarge,
         Error::RateLimited { .. } => Msg::ErrorMsgRateLimited,
         Error::StoreUnavailable(_) | Error::Upstream(_) => Msg::ErrorMsgUnavailable,
-        Error::Conflict { .. } => Msg::ErrorMsgBadRequest,
+        Error::Conflict { .. } => Msg::ErrorMsgConflict,
         Error::Residency { .. } | Error::Platform(_) | Error::Internal(_) => Msg::ErrorMsgInternal,
     }
 }

@@ -758,6 +758,8 @@ pub fn pv_case(ctx: &PageContext, v: &CaseView) -> Markup {
             } @else {
                 form method="post" action=(v.forward_href) {
                     (csrf_field(&v.csrf))
+                    // the case as shown: a follow-up added since refuses the forwarding
+                    input type="hidden" name="seen" value=(v.follow_ups.len());
                     (button(ButtonKind::Primary, t(l, Msg::InqPvForward)))
                 }
             }
