@@ -29,8 +29,9 @@ pub struct Activity {
 
 include!(concat!(env!("OUT_DIR"), "/compliance.rs"));
 
-/// The most keys or objects counted or checked per prefix.
-const LIST_LIMIT: usize = 1000;
+/// Every key or object of a prefix is counted and checked (a misplaced record may sort after
+/// any number of others).
+const LIST_LIMIT: usize = medportal_core::ports::EVERY_KEY;
 
 pub struct CategoryCount {
     pub category: &'static Category,

@@ -97,7 +97,8 @@ pub static RULES: &[Rule] = &[
 /// Key-value records of a person: sign-in links and verification-provider state carry their
 /// id in the JSON value (`uid`).
 const KV_PREFIXES: &[&str] = &["login/", "oidc/"];
-const LIST_LIMIT: usize = 1000;
+/// Every key of a prefix: the person's records may sort after any number of other people's.
+const LIST_LIMIT: usize = medportal_core::ports::EVERY_KEY;
 
 fn evidence_prefix(user_id: &str) -> String {
     format!("evidence/{user_id}/")

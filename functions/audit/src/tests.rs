@@ -353,3 +353,33 @@ fn legal_pages_render_in_both_languages() {
         assert!(de.headers()["set-cookie"].to_str().unwrap().starts_with("lang=de"));
     }
 }
+
+/// Listings see every key, however many: a person's records sorting after more than a
+/// thousand others' (one runtime page) are still exported and erased.
+#[test]
+fn export_and_erasure_see_every_record_past_a_thousand_keys() {
+    use medportal_core::ports::EVERY_KEY;
+    let host = TestHost::new();
+    let c = ctx(&host, F::Audit);
+    let r = eu();
+    pollster::block_on(async {
+        let kv = c.region(r).kv().await.unwrap();
+        for i in 0..1500 {
+            kv.put(&r, &format!("login/a{i:05}"), br#"{"uid":"eu-u-hcp-77","nh":"x","exp":0}"#, None).await.unwrap();
+        }
+        for k in ["login/zz1", "login/zz2"] {
+            kv.put(&r, k, br#"{"uid":"eu-u-hcp-01","nh":"x","exp":0}"#, None).await.unwrap();
+        }
+        let blob = c.region(r).blob().await.unwrap();
+        for i in 0..1100 {
+            blob.put(&r, &format!("evidence/eu-u-hcp-01/{i:05}.txt"), b"x", "text/plain").await.unwrap();
+        }
+        assert_eq!(kv.list("login/", EVERY_KEY).await.unwrap().len(), 1502);
+        assert_eq!(kv.list("login/", 1200).await.unwrap().len(), 1200, "a limit is still a limit");
+        let objects = blob.list("evidence/", EVERY_KEY).await.unwrap();
+        assert_eq!((objects.len(), objects.last().map(String::as_str)), (1100, Some("evidence/eu-u-hcp-01/01099.txt")));
+        let archive = crate::erasure::export(&c, r, "eu-u-hcp-01").await.unwrap();
+        assert_eq!(archive["sessions"]["pending_sign_in_records"], 2, "the records after the first thousand keys");
+        assert_eq!(archive["verification_evidence"].as_array().unwrap().len(), 1100);
+    });
+}

@@ -644,7 +644,7 @@ pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, key: &IndexKey, actor: &Acto
         publish_view(ctx, &blob, key, ViewChange::All(&docs), actor).await?;
         // sweep: keep the new and the previous generation's chunks
         let keep: HashSet<ChunkId> = live_ids(&meta).into_iter().chain(commit.live_chunks.iter().copied()).collect();
-        let listed = blob.list(&key.chunk_prefix(), 10_000).await?;
+        let listed = blob.list(&key.chunk_prefix(), medportal_core::ports::EVERY_KEY).await?;
         let orphans: Vec<ChunkId> = listed
             .iter()
             .filter_map(|k| k.strip_prefix(&key.chunk_prefix()).and_then(|id| id.parse::<ChunkId>().ok()))

@@ -264,10 +264,10 @@ async fn probe_list<P: Platform>(ctx: &Ctx<'_, P>, store: &str) -> Result<Respon
     }
     let store = parse_store(ctx, store)?;
     let keys: Vec<String> = match (store.kind(), store.region()) {
-        (StoreKind::Kv, Some(r)) => ctx.region(r).kv().await?.list("", 1000).await?,
-        (StoreKind::Kv, None) => ctx.global_kv().await?.list("", 1000).await?,
-        (StoreKind::Blob, Some(r)) => ctx.region(r).blob().await?.list("", 1000).await?,
-        (StoreKind::Blob, None) => ctx.global_blob().await?.list("", 1000).await?,
+        (StoreKind::Kv, Some(r)) => ctx.region(r).kv().await?.list("", crate::ports::EVERY_KEY).await?,
+        (StoreKind::Kv, None) => ctx.global_kv().await?.list("", crate::ports::EVERY_KEY).await?,
+        (StoreKind::Blob, Some(r)) => ctx.region(r).blob().await?.list("", crate::ports::EVERY_KEY).await?,
+        (StoreKind::Blob, None) => ctx.global_blob().await?.list("", crate::ports::EVERY_KEY).await?,
         (StoreKind::Sql, _) => {
             let rows = sql_query(ctx, store, "SELECT key FROM health_probe ORDER BY key LIMIT 1000", &[]).await?;
             rows.iter().map(|r| r.text(0)).collect::<Result<_>>()?

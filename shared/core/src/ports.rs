@@ -17,9 +17,15 @@ pub trait KvStore {
     /// must still check expiry themselves, because not every runtime has it.
     async fn put(&self, key: &str, value: &[u8], expires_at: Option<i64>) -> Result<()>;
     async fn delete(&self, key: &str) -> Result<()>;
-    /// Keys starting with `prefix`, sorted, at most `limit`.
+    /// Keys starting with `prefix`, sorted, at most `limit`: every one of them up to `limit`
+    /// (an adapter whose runtime answers in pages, e.g. 1000 keys, follows the cursors);
+    /// [`EVERY_KEY`] for all.
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>>;
 }
+
+/// The `limit` of a listing that must see every key (erasure, export, the residency check):
+/// no runtime's page size cuts it short.
+pub const EVERY_KEY: usize = usize::MAX;
 
 /// One SQLite value (D1 and Spin SQLite share SQLite's type system).
 #[derive(Debug, Clone, PartialEq)]
@@ -162,6 +168,7 @@ pub trait BlobStore {
     async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<()>;
     async fn get(&self, key: &str) -> Result<Option<Blob>>;
     async fn delete(&self, key: &str) -> Result<()>;
+    /// As [`KvStore::list`]: every key up to `limit`, sorted, across the runtime's pages.
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>>;
 }
 

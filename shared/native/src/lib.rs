@@ -191,7 +191,7 @@ impl KvStore for NativeKv {
             .prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key LIMIT ?3")
             .map_err(Error::platform)?;
         let rows = stmt
-            .query_map(rusqlite::params![self.label, prefix, limit as i64], |r| r.get::<_, String>(0))
+            .query_map(rusqlite::params![self.label, prefix, i64::try_from(limit).unwrap_or(i64::MAX)], |r| r.get::<_, String>(0))
             .map_err(Error::platform)?;
         rows.collect::<std::result::Result<_, _>>().map_err(Error::platform)
     }

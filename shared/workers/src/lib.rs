@@ -317,11 +317,28 @@ impl BlobStore for WorkersR2 {
     async fn delete(&self, key: &str) -> Result<()> {
         self.0.call("delete", &Array::of1(&JsValue::from_str(key))).await.map(|_| ())
     }
+    /// R2 answers at most 1000 keys a call: the pages are followed (`truncated`, `cursor`)
+    /// until `limit` keys or the end.
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
-        let opts = object(&[("prefix", JsValue::from_str(prefix)), ("limit", JsValue::from_f64(limit.clamp(1, 1000) as f64))])?;
-        let listed = self.0.call("list", &Array::of1(&opts)).await?;
-        let objects: Array = js_get(&listed, "objects")?.dyn_into().map_err(js_err)?;
-        Ok(objects.iter().filter_map(|o| js_get(&o, "key").ok()?.as_string()).collect())
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        while out.len() < limit {
+            let page = (limit - out.len()).clamp(1, 1000) as f64;
+            let mut fields = vec![("prefix", JsValue::from_str(prefix)), ("limit", JsValue::from_f64(page))];
+            if let Some(c) = &cursor {
+                fields.push(("cursor", JsValue::from_str(c)));
+            }
+            let listed = self.0.call("list", &Array::of1(&object(&fields)?)).await?;
+            let objects: Array = js_get(&listed, "objects")?.dyn_into().map_err(js_err)?;
+            out.extend(objects.iter().filter_map(|o| js_get(&o, "key").ok()?.as_string()));
+            let truncated = js_get(&listed, "truncated")?.as_bool().unwrap_or(false);
+            match js_get(&listed, "cursor")?.as_string().filter(|c| truncated && !c.is_empty()) {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
     }
 }
 
