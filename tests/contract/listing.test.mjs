@@ -1,0 +1,47 @@
+// Listing contract on every host: a store's listing returns every key, past the page the
+// runtime answers with (Workers KV and R2 give at most 1000 keys a call; their adapters follow
+// the cursors; Spin's key-value store and the native host list at once). Erasure, export and
+// the residency check list this way. Keys are written and listed through the development
+// builds' store probe (`/dev/<fn>/probe/<store>[/<key>]`).
+// Run: MEDPORTAL_HOSTS=native node --test tests/contract/listing.test.mjs
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startHost } from "./hosts.mjs";
+
+const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
+const COUNT = 1205; // more than one page of 1000
+const PARALLEL = 12;
+
+for (const name of HOSTS) {
+  describe(`listings on ${name}`, { timeout: 600_000 }, () => {
+    let host;
+    const run = Date.now().toString(36);
+    before(async () => {
+      host = await startHost(name);
+    });
+    after(async () => host?.stop());
+
+    const put = async (store, key) => {
+      const res = await fetch(`${host.url}/dev/identity/probe/${store}/${key}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ value: "x" }),
+      });
+      assert.equal(res.status, 200, `${store}/${key}: ${await res.text()}`);
+    };
+
+    for (const store of ["kv_eu", "blob_eu"]) {
+      test(`${store}: a listing returns all ${COUNT} keys, in order`, async () => {
+        const keys = Array.from({ length: COUNT }, (_, i) => `list-${run}-${String(i).padStart(5, "0")}`);
+        for (let i = 0; i < keys.length; i += PARALLEL) {
+          await Promise.all(keys.slice(i, i + PARALLEL).map((k) => put(store, k)));
+        }
+        const res = await fetch(`${host.url}/dev/identity/probe/${store}`);
+        assert.equal(res.status, 200);
+        const listed = (await res.json()).keys.filter((k) => k.startsWith(`list-${run}-`));
+        assert.equal(listed.length, COUNT, "every key, not the first page");
+        assert.deepEqual(listed, keys, "sorted, none twice");
+      });
+    }
+  });
+}
