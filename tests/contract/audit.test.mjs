@@ -148,6 +148,12 @@ for (const name of HOSTS) {
       assert.equal(new Set(viewed.map((e) => e.origin)).size, 1, "one address, one key this month: one hash");
       const salts = (await host.dumpStores()).db_eu.tables.audit_salts;
       assert.ok(salts.some((s) => /^origin:\d{4}-\d{2}$/.test(s.subject)), JSON.stringify(salts.map((s) => s.subject)));
+      // sign-ins record the same keyed address: the link asked for, the HCP's sign-in, the
+      // staff member's sign-in after the second factor
+      const all = entries(await exportEu());
+      const signIns = all.filter((e) => ["session.link_requested", "session.login"].includes(e.action) && e.outcome === "success");
+      for (const who of ["eu-u-hcp-01", "eu-u-cmp-01"]) assert.ok(signIns.some((e) => e.action === "session.login" && e.actor === who), `${who} signed in`);
+      for (const e of signIns) assert.equal(e.origin, viewed[0].origin, `${e.action} of ${e.actor}/${e.object} records the keyed address`);
     });
 
     test("the database refuses UPDATE and DELETE on entries, nodes and checkpoints", async () => {

@@ -28,7 +28,17 @@ pub fn funnel<P: Platform>(ctx: &Ctx<'_, P>, user_id: &str, event: &str) -> Resu
     Ok(audit::funnel(ctx.random_id()?, ctx.now().unix_timestamp(), Some(user_id), event))
 }
 
-/// Writes `statements` and `entries` in one batch of the region's database.
+/// `entry` recording the request's client address (`origin`, keyed in the log like every
+/// other function's: sign-ins, failed ones included).
+pub fn from<'a>(entry: AuditEntry<'a>, origin: Option<&'a str>) -> AuditEntry<'a> {
+    AuditEntry { origin, ..entry }
+}
+
+/// Writes `statements` and `entries` in one batch of the region's database (entries with a
+/// client address through `audit::commit_personal`, which keys it).
 pub async fn commit<P: Platform>(ctx: &Ctx<'_, P>, region: Region, statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
+    if entries.iter().any(|e| e.origin.is_some()) {
+        return audit::commit_personal(ctx, region, statements, entries).await;
+    }
     audit::commit(ctx, region, statements, entries).await
 }

@@ -128,6 +128,7 @@ pub enum Confirmed {
 /// enrolment code used up) and the session opens (audited).
 pub async fn confirm<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, code: &str, enrol_code: &str) -> Result<Confirmed> {
     let Some((region, id)) = step_of(req) else { return Ok(Confirmed::Invalid) };
+    let origin = web::client_address(req);
     let now = ctx.now().unix_timestamp();
     let db = ctx.region(region).sql().await?;
     let won = db
@@ -159,7 +160,7 @@ pub async fn confirm<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, code: &str, e
     };
     let (Some(step), None) = (step, problem) else {
         let (why, msg) = problem.unwrap_or(("wrong_code", Msg::IdentityTotpWrong));
-        let entry = events::failure(&user.id, "session.second_factor", &user.id, Some(why));
+        let entry = events::from(events::failure(&user.id, "session.second_factor", &user.id, Some(why)), origin);
         events::commit(ctx, region, vec![events::funnel(ctx, &user.id, "login_failed")?], &[entry]).await?;
         if p.attempts >= MAX_ATTEMPTS {
             end(ctx, region, &id).await?;
@@ -167,13 +168,14 @@ pub async fn confirm<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, code: &str, e
         }
         return Ok(Confirmed::Wrong(Box::new(Step { user, pending: p }), msg));
     };
-    finish(ctx, region, &id, &user, &p, step, enrol_code).await
+    finish(ctx, region, &id, &user, &p, step, enrol_code, origin).await
 }
 
 /// The accepted code's consequences, each of which a concurrent attempt can win first: the
 /// step ends, an enrolment code is used up, the code's time step is claimed; only then are the
 /// second factor recorded and the session opened (audited).
-async fn finish<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str, user: &User, p: &Pending, step: i64, enrol_code: &str) -> Result<Confirmed> {
+#[allow(clippy::too_many_arguments)]
+async fn finish<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str, user: &User, p: &Pending, step: i64, enrol_code: &str, origin: Option<&str>) -> Result<Confirmed> {
     let enrolling = p.enrol.is_some();
     // Single use: the step is gone (and, when enrolling, the enrolment code used up) before
     // the session exists; a concurrent attempt that lost either race gets no session.
@@ -183,7 +185,7 @@ async fn finish<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str, user: &
     // The code's time step is claimed atomically: a code (or an older one) already used, here
     // or by a concurrent attempt or a step-up, opens no session.
     if !users::claim_totp_step(ctx, region, &user.id, step).await? {
-        let entry = events::failure(&user.id, "session.second_factor", &user.id, Some("replayed_code"));
+        let entry = events::from(events::failure(&user.id, "session.second_factor", &user.id, Some("replayed_code")), origin);
         events::commit(ctx, region, vec![], &[entry]).await?;
         return Ok(Confirmed::Invalid);
     }
@@ -193,7 +195,7 @@ async fn finish<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: &str, user: &
         entries.push(events::success(&user.id, "mfa.enrolment_code_used", &user.id, None));
         entries.push(events::success(&user.id, "mfa.enrolled", &user.id, Some("totp")));
     }
-    entries.push(events::success(&user.id, "session.login", &user.id, Some("email_link+totp")));
+    entries.push(events::from(events::success(&user.id, "session.login", &user.id, Some("email_link+totp")), origin));
     events::commit(ctx, region, stmts, &entries).await?;
     Ok(Confirmed::Session(session::open(ctx, user, true).await?))
 }

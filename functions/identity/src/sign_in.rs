@@ -76,7 +76,7 @@ pub async fn request_link<P: Platform>(ctx: &Ctx<'_, P>, email: &str, address: &
     let user = users::find_by_email(ctx, email).await?.filter(|u| u.active);
     if let Some(wait) = limited {
         if let Some(user) = &user {
-            let entry = events::failure("anonymous", "session.link_requested", &user.id, Some("rate_limited"));
+            let entry = events::from(events::failure("anonymous", "session.link_requested", &user.id, Some("rate_limited")), Some(address));
             events::commit(ctx, user.region, Vec::new(), &[entry]).await?;
         }
         return Ok(LinkRequest::Limited(wait));
@@ -85,7 +85,7 @@ pub async fn request_link<P: Platform>(ctx: &Ctx<'_, P>, email: &str, address: &
     let delivery = match &user {
         Some(user) => {
             let delivery = send_link(ctx, user, &nonce, locale).await?;
-            let entry = events::success("anonymous", "session.link_requested", &user.id, None);
+            let entry = events::from(events::success("anonymous", "session.link_requested", &user.id, None), Some(address));
             events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_requested")?], &[entry]).await?;
             delivery
         }
@@ -118,8 +118,8 @@ pub enum Redeemed {
 }
 
 /// Redeems the link token `token` of region `region` in the browser holding `nonce`. Single
-/// use; failures are audited.
-pub async fn redeem<P: Platform>(ctx: &Ctx<'_, P>, region: &str, token: &str, nonce: &str) -> Result<Redeemed> {
+/// use; failures are audited, with the client's address `origin` (keyed) like the sign-in.
+pub async fn redeem<P: Platform>(ctx: &Ctx<'_, P>, region: &str, token: &str, nonce: &str, origin: Option<&str>) -> Result<Redeemed> {
     let Some(region) = Region::from_code(region) else { return Ok(Redeemed::Invalid) };
     let kv = ctx.region(region).kv().await?;
     let key = format!("login/{}", hash_b64(token.as_bytes()));
@@ -130,25 +130,25 @@ pub async fn redeem<P: Platform>(ctx: &Ctx<'_, P>, region: &str, token: &str, no
     let user = if record.exp >= now && bound { users::find(ctx, region, &record.uid).await? } else { None };
     let Some(user) = user.filter(|u| u.active) else {
         let why = if bound { "expired_or_inactive" } else { "other_browser" };
-        let entry = events::failure("anonymous", "session.login", &record.uid, Some(why));
+        let entry = events::from(events::failure("anonymous", "session.login", &record.uid, Some(why)), origin);
         events::commit(ctx, region, vec![events::funnel(ctx, &record.uid, "login_failed")?], &[entry]).await?;
         return Ok(Redeemed::Invalid);
     };
     // Single use: the token is gone before the session exists.
     kv.delete(&region, &key).await?;
-    signed_in(ctx, user).await
+    signed_in(ctx, user, origin).await
 }
 
 /// The person of a redeemed link signs in: staff go on to the second factor; everyone else
-/// gets a session (audited).
-pub async fn signed_in<P: Platform>(ctx: &Ctx<'_, P>, mut user: User) -> Result<Redeemed> {
+/// gets a session (audited, with the client's address `origin`).
+pub async fn signed_in<P: Platform>(ctx: &Ctx<'_, P>, mut user: User, origin: Option<&str>) -> Result<Redeemed> {
     verification::expire_if_due(ctx, &mut user).await?;
     if user.is_staff() {
         // Staff: the link is the first factor only; the session is minted after the TOTP step.
         return Ok(Redeemed::SecondFactor(second_factor::begin(ctx, &user).await?));
     }
     let cookie = session::open(ctx, &user, false).await?;
-    let entry = events::success(&user.id, "session.login", &user.id, None);
+    let entry = events::from(events::success(&user.id, "session.login", &user.id, None), origin);
     events::commit(ctx, user.region, vec![events::funnel(ctx, &user.id, "login_succeeded")?], &[entry]).await?;
     Ok(Redeemed::Session(cookie))
 }

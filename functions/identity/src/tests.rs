@@ -212,6 +212,10 @@ fn register_sign_in_account_logout() {
     replay.cookies = old;
     assert_eq!(replay.get("/account").status(), 401);
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action IN ('session.login', 'session.logout')"), 2);
+    // the sign-in and the link asked for record the client's address, keyed (32 bytes)
+    let sign_ins = "FROM audit_entries WHERE action IN ('session.login', 'session.link_requested')";
+    let all = count(&host, "us", &format!("SELECT COUNT(*) {sign_ins}"));
+    assert!(all >= 1 && count(&host, "us", &format!("SELECT COUNT(*) {sign_ins} AND length(origin) = 32")) == all);
 }
 
 #[test]
@@ -452,6 +456,7 @@ fn staff_need_the_second_factor_wrong_and_replayed_codes_fail() {
     assert_eq!(b.send("POST", "/login/totp", &[("csrf", &csrf_of(&html)), ("code", wrong)]).status(), 400);
     assert!(!b.has("__Host-mp_session"));
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.second_factor' AND outcome = 'failure'"), 1);
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.second_factor' AND outcome = 'failure' AND length(origin) = 32"), 1, "a failed sign-in's keyed address");
     // the right code opens a staff session with the second factor
     let mut b = staff_sign_in(&host, email, 0);
     assert_eq!(b.get("/admin/verifications").status(), 200);

@@ -76,7 +76,7 @@ pub async fn login_verify<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req
     let (form, _) = checked_form(ctx, req).await?;
     let nonce = web::cookie(req, LOGIN_COOKIE).unwrap_or_default();
     let clear = format!("{LOGIN_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0");
-    Ok(match links::redeem(ctx, form.get("r"), form.get("t"), &nonce).await? {
+    Ok(match links::redeem(ctx, form.get("r"), form.get("t"), &nonce, web::client_address(req)).await? {
         Redeemed::Invalid => html(StatusCode::BAD_REQUEST, views::link_invalid(&medportal_web::page_context(ctx, info, "", None)), None),
         Redeemed::SecondFactor(cookie) => with_cookies(web::redirect(views::SECOND_FACTOR), [cookie, clear]),
         Redeemed::Session(cookie) => with_cookies(web::redirect(paths::identity::ACCOUNT), [cookie, clear]),
