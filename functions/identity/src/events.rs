@@ -34,11 +34,8 @@ pub fn from<'a>(entry: AuditEntry<'a>, origin: Option<&'a str>) -> AuditEntry<'a
     AuditEntry { origin, ..entry }
 }
 
-/// Writes `statements` and `entries` in one batch of the region's database (entries with a
-/// client address through `audit::commit_personal`, which keys it).
+/// Writes `statements` and `entries` in one batch of the region's database; a client address
+/// is keyed with the database's origin key of the month (`audit::commit_keyed`).
 pub async fn commit<P: Platform>(ctx: &Ctx<'_, P>, region: Region, statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
-    if entries.iter().any(|e| e.origin.is_some()) {
-        return audit::commit_personal(ctx, region, statements, entries).await;
-    }
-    audit::commit(ctx, region, statements, entries).await
+    audit::commit_keyed(ctx, region, statements, entries).await
 }

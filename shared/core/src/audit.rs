@@ -264,6 +264,21 @@ pub fn conflict_if_refused(e: crate::Error, code: &'static str) -> crate::Error 
     if refused(&e) { crate::Error::Conflict { code } } else { e }
 }
 
+/// [`commit`] for entries that may record a client address (`origin`) but carry no personal
+/// values (identity's sign-ins): the region's origin key is read or created first when an entry
+/// has an address (one statement), then the action and its entries go in one batch. Without
+/// the salted-values code of [`commit_personal`], for functions that record addresses only.
+pub async fn commit_keyed<P: Platform>(ctx: &Ctx<'_, P>, region: Region, mut statements: Vec<Statement>, entries: &[AuditEntry<'_>]) -> Result<()> {
+    if entries.iter().any(|e| salted(e).is_some()) {
+        return Err(crate::Error::internal("audit: an entry with personal values goes through audit::commit_personal"));
+    }
+    let now = ctx.now().unix_timestamp();
+    let sql = ctx.region(region).sql().await?;
+    let key = region_key(ctx, &sql, region, entries, now).await?;
+    statements.extend(entries.iter().map(|e| e.insert(now, &key, None, String::new())));
+    sql.batch(&region, &statements).await
+}
+
 /// A funnel event statement (engagement analytics; home region only).
 pub fn funnel(id: String, at: i64, user_id: Option<&str>, event: &str) -> Statement {
     Statement::new(
