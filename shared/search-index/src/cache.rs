@@ -116,6 +116,7 @@ fn decode_verified(bytes: Vec<u8>) -> Result<Decoded, Error> {
         ChunkKind::DocTable => Decoded::DocTable(format::doc_table_in_place(bytes)?),
         ChunkKind::Facets => Decoded::Facets(format::facets_in_place(bytes)?),
         ChunkKind::TermFilter => Decoded::TermFilter(format::term_filter_in_place(bytes)?),
+        ChunkKind::Postings => Decoded::Postings(format::postings_in_place(bytes)?),
         _ => return decode_any(&bytes),
     })
 }

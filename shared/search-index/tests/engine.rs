@@ -388,23 +388,30 @@ fn suggestions_and_snippets() {
 fn missing_chunk_reported_and_async_plan() {
     let env = Env::build(corpus());
     let s = env.searcher();
+    // a fresh searcher has read nothing: the plan names the term filter and the postings chunk
+    let filter = format::decode_meta(&env.meta).unwrap().segments[0].term_filter.id;
     let plan = s.plan("metformin");
-    assert_eq!(plan.len(), 1);
-    let bytes = env.src_get(plan[0]);
-    env.src.remove(plan[0]);
+    assert_eq!(plan.len(), 2, "{plan:?}");
+    assert_eq!(plan[0], filter);
+    let pid = plan[1];
+    let bytes = env.src_get(pid);
+    env.src.remove(pid);
     let cache2 = Rc::new(ChunkCache::default());
     let s2 = Searcher::open(&env.meta, env.src.clone(), cache2.clone(), env.vocab.clone());
     let s2 = match s2 {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };
+    assert_eq!(cache2.stats().misses, 0, "opening reads no chunk");
     let mut r = SearchRequest::new("metformin");
     r.options.typo_tolerance = false;
-    assert_eq!(s2.search(&r).unwrap_err(), Error::MissingChunk(plan[0]));
+    assert_eq!(s2.search(&r).unwrap_err(), Error::MissingChunk(pid));
+    // once the filter is loaded the plan names the postings chunk only
+    assert_eq!(s2.plan("metformin"), vec![pid]);
     // host fetches asynchronously and hands the bytes over
-    cache2.insert_bytes(plan[0], &bytes).unwrap();
+    cache2.insert_bytes(pid, &bytes).unwrap();
     assert_eq!(s2.search(&r).unwrap().hits[0].id, "met-1");
-    assert!(cache2.insert_bytes(plan[0], &bytes[1..]).is_err());
+    assert!(cache2.insert_bytes(pid, &bytes[1..]).is_err());
 }
 
 /// Block-max MaxScore top-k pruning returns exactly the exhaustive ranking (ids and scores),
