@@ -1874,53 +1874,111 @@ pub fn encode_store(first_doc: u32, docs: &[&Document]) -> Vec<u8> {
 
 /// Decoded store chunk: `(first_doc, docs)`.
 pub fn decode_store(bytes: &[u8]) -> Result<(u32, Vec<Document>), Error> {
-    let mut r = Reader::new(unframe(bytes, ChunkKind::Store)?);
+    unframe(bytes, ChunkKind::Store)?;
+    let st = store_in_place(bytes.to_vec())?;
+    let docs = (0..st.len()).map(|k| st.doc(k)).collect::<Result<Vec<_>, _>>()?;
+    Ok((st.first, docs))
+}
+
+/// A store chunk used in place: opening it finds where each document starts (lengths are
+/// skipped, nothing is copied or allocated per field); [`StoreChunk::doc`] decodes one
+/// document when it is shown.
+#[derive(Debug)]
+pub struct StoreChunk {
+    frame: Vec<u8>,
+    /// Segment-local docnum of the first document.
+    pub first: u32,
+    /// Byte offset (in `frame`) of each document, and the end of the last.
+    starts: Vec<u32>,
+}
+
+impl StoreChunk {
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn heap_bytes(&self) -> usize {
+        self.frame.len() + 4 * self.starts.len()
+    }
+    /// Document `k` of the chunk (0-based).
+    pub fn doc(&self, k: usize) -> Result<Document, Error> {
+        let (a, b) = match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => return Err(Error::Corrupt("store chunk range")),
+        };
+        let mut r = Reader::new(self.frame.get(a..b).ok_or(Error::Corrupt("store chunk range"))?);
+        let s = |r: &mut Reader<'_>| r.str().map(str::to_string);
+        let d = Document {
+            id: s(&mut r)?,
+            title: s(&mut r)?,
+            summary: s(&mut r)?,
+            body: s(&mut r)?,
+            references: s(&mut r)?,
+            therapeutic_areas: get_strs(&mut r)?,
+            products: get_strs(&mut r)?,
+            content_type: s(&mut r)?,
+            trial_phase: s(&mut r)?,
+            specialties: get_strs(&mut r)?,
+            language: s(&mut r)?,
+            markets: get_strs(&mut r)?,
+            audience: match r.u8()? {
+                0 => Audience::Public,
+                1 => Audience::Hcp,
+                _ => return Err(Error::Corrupt("audience")),
+            },
+            date: r.var32()?,
+        };
+        if !r.done() {
+            return Err(Error::Corrupt("store document length"));
+        }
+        Ok(d)
+    }
+}
+
+/// Skips one document's fields (the layout [`StoreChunk::doc`] reads).
+fn skip_stored_doc(r: &mut Reader<'_>) -> Result<(), Error> {
+    let list = |r: &mut Reader<'_>| -> Result<(), Error> {
+        for _ in 0..r.var()? {
+            r.bytes()?;
+        }
+        Ok(())
+    };
+    for _ in 0..5 {
+        r.bytes()?; // id, title, summary, body, references
+    }
+    list(r)?; // therapeutic areas
+    list(r)?; // products
+    r.bytes()?; // content type
+    r.bytes()?; // trial phase
+    list(r)?; // specialties
+    r.bytes()?; // language
+    list(r)?; // markets
+    r.u8()?; // audience
+    r.var32()?; // date
+    Ok(())
+}
+
+/// Uses a store frame in place (its checksum or id already checked).
+pub(crate) fn store_in_place(frame: Vec<u8>) -> Result<StoreChunk, Error> {
+    let body = frame.get(HEADER_LEN..frame.len().saturating_sub(8)).ok_or(Error::Corrupt("store"))?;
+    let mut r = Reader::new(body);
     let first = r.var32()?;
     let n = r.var()? as usize;
-    if n > bytes.len() {
+    if n > body.len() {
         return Err(Error::Corrupt("store count"));
     }
-    let mut docs = Vec::with_capacity(n);
+    let mut starts = Vec::with_capacity(n + 1);
     for _ in 0..n {
-        let id = r.str()?.to_string();
-        let title = r.str()?.to_string();
-        let summary = r.str()?.to_string();
-        let body = r.str()?.to_string();
-        let references = r.str()?.to_string();
-        let therapeutic_areas = get_strs(&mut r)?;
-        let products = get_strs(&mut r)?;
-        let content_type = r.str()?.to_string();
-        let trial_phase = r.str()?.to_string();
-        let specialties = get_strs(&mut r)?;
-        let language = r.str()?.to_string();
-        let markets = get_strs(&mut r)?;
-        let audience = match r.u8()? {
-            0 => Audience::Public,
-            1 => Audience::Hcp,
-            _ => return Err(Error::Corrupt("audience")),
-        };
-        let date = r.var32()?;
-        docs.push(Document {
-            id,
-            title,
-            summary,
-            body,
-            references,
-            therapeutic_areas,
-            products,
-            content_type,
-            trial_phase,
-            specialties,
-            language,
-            markets,
-            audience,
-            date,
-        });
+        starts.push((HEADER_LEN + r.pos) as u32);
+        skip_stored_doc(&mut r)?;
     }
+    starts.push((HEADER_LEN + r.pos) as u32);
     if !r.done() {
         return Err(Error::Corrupt("trailing bytes in store"));
     }
-    Ok((first, docs))
+    Ok(StoreChunk { frame, first, starts })
 }
 
 #[cfg(test)]

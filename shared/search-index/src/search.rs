@@ -1015,8 +1015,8 @@ impl Searcher {
             return Err(Error::Corrupt("store directory"));
         }
         let chunk = self.cache.get(seg.store[p - 1].chunk.id, &*self.source)?;
-        let Decoded::Store(first, docs) = &*chunk else { return Err(Error::WrongKind) };
-        docs.get((local - first) as usize).cloned().ok_or(Error::Corrupt("store chunk range"))
+        let Decoded::Store(st) = &*chunk else { return Err(Error::WrongKind) };
+        st.doc(local.checked_sub(st.first).ok_or(Error::Corrupt("store chunk range"))? as usize)
     }
 
     /// RM3: add the top `fb_terms` terms of the relevance model estimated from the top
