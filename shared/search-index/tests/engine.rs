@@ -366,6 +366,32 @@ fn corrupted_chunk_is_detected() {
     assert!(format::decode_meta(&env.meta[..env.meta.len() - 3]).is_err());
 }
 
+/// Opening reads no chunk, so a corrupted doc table, facets chunk or term filter is found by
+/// the first request that reads it: that request fails with the chunk's id, nothing is served
+/// from the corrupted bytes.
+#[test]
+fn corrupted_segment_chunks_fail_the_first_request_that_reads_them() {
+    let meta = {
+        let env = Env::build(corpus());
+        format::decode_meta(&env.meta).unwrap()
+    };
+    let seg = &meta.segments[0];
+    for (id, facets) in [(seg.doc_table.id, false), (seg.term_filter.id, false), (seg.facets.id, true)] {
+        let env = Env::build(corpus());
+        env.src.tamper(id, |b| {
+            let n = b.len() / 2;
+            b[n] ^= 0x10;
+        });
+        let s = env.searcher();
+        let mut r = SearchRequest::new("metformin");
+        if facets {
+            r = r.with_facets();
+        }
+        assert_eq!(s.search(&r).unwrap_err(), Error::HashMismatch(id));
+        assert_eq!(s.search(&r).unwrap_err(), Error::HashMismatch(id), "still refused on retry");
+    }
+}
+
 #[test]
 fn suggestions_and_snippets() {
     let env = Env::build(corpus());
