@@ -689,8 +689,8 @@ pub struct PostingsChunk {
     df: Vec<u32>,
     /// `frame[lists_at + list_off[i]..lists_at + list_off[i+1]]` is term i's posting list.
     list_off: Vec<u32>,
-    /// Per term, built on first use.
-    blocks: Vec<OnceCell<TermBlocks>>,
+    /// Per term, built on first use (one pointer per term until then).
+    blocks: Vec<OnceCell<Box<TermBlocks>>>,
 }
 
 /// One term's block table (see [`BlockSkip`]): packed lists have one entry per 128 postings
@@ -789,7 +789,7 @@ impl PostingsChunk {
     /// Term i's block table, built on first use.
     #[inline]
     fn blocks(&self, i: usize) -> &TermBlocks {
-        self.blocks[i].get_or_init(|| term_blocks(self.list(i), self.df[i]))
+        self.blocks[i].get_or_init(|| Box::new(term_blocks(self.list(i), self.df[i])))
     }
     /// Term i's postings, either layout.
     pub fn iter(&self, i: usize) -> PostingIter<'_> {
