@@ -1984,6 +1984,28 @@ pub(crate) fn store_in_place(frame: Vec<u8>) -> Result<StoreChunk, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_chunks_in_place() {
+        let a = Document { id: "a".into(), title: "Metformin".into(), products: vec!["x".into(), "y".into()], date: 20240101, ..Default::default() };
+        let b = Document { id: "b".into(), body: "ü".repeat(300), audience: Audience::Hcp, markets: vec!["DE".into()], ..Default::default() };
+        let bytes = encode_store(7, &[&a, &b]);
+        let st = store_in_place(bytes.clone()).unwrap();
+        assert_eq!((st.first, st.len()), (7, 2));
+        assert_eq!(st.doc(0).unwrap(), a);
+        assert_eq!(st.doc(1).unwrap(), b);
+        assert!(st.doc(2).is_err());
+        assert_eq!(decode_store(&bytes).unwrap(), (7, vec![a, b]));
+        // every truncation or flipped byte is an error or a readable chunk, never a panic
+        for cut in 0..bytes.len() {
+            let _ = store_in_place(bytes[..cut].to_vec()).map(|s| (0..s.len()).map(|k| s.doc(k).is_ok()).count());
+        }
+        for i in HEADER_LEN..bytes.len() - 8 {
+            let mut v = bytes.clone();
+            v[i] ^= 0xA5;
+            let _ = store_in_place(v).map(|s| (0..s.len()).map(|k| s.doc(k).is_ok()).count());
+        }
+    }
     #[test]
     fn posting_lists_round_trip() {
         let mut seed = 7u64;
