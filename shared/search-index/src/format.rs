@@ -27,7 +27,9 @@
 //!   log-quantised ([`quantize_impact`]) BM25F pseudo term frequencies precomputed at index
 //!   time (field weights and length normalisation applied), so no positions or per-field tfs
 //!   are stored. Version 2 added the dense layout; version 3 made the doc table and facets
-//!   fixed-width tables used in place (no decoding on open).
+//!   fixed-width tables used in place (no decoding on open). Loaded postings are used in
+//!   place too: only the term directory is read, the lists stay in the stored frame and a
+//!   term's block table is built when the term is first read.
 //! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
 //!   autocomplete: `n var`, per term shared-prefix var, suffix str, df var, display var
 //!   (0 = same as term, else 1+shared prefix with the term followed by suffix str): the most
@@ -45,6 +47,8 @@
 //!   absent from the corpus).
 //! * **Store** — stored documents (full source of truth for snippets and for segment
 //!   merges): first_doc var, n var, per doc the [`Document`] fields.
+//!   Loaded in place: where each document starts is found by skipping lengths; a document
+//!   is decoded when it is read.
 
 use std::cell::OnceCell;
 
