@@ -268,18 +268,22 @@ BENCH_DIR ?= .state/search-bench
 NODE_WASI ?= node
 BENCH_ROUNDS ?= 3
 COMPARE := shared/search-index/compare/Cargo.toml
+WASMTIME_VENV ?= $(HOME)/.cache/medportal/wasmtime-venv
 bench-search:
 	rustup target add wasm32-wasip1 >/dev/null
 	cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-synth --bin medportal-search-bench
 	cargo build --release --locked -q --target wasm32-wasip1 -p medportal-search-index --bin medportal-search-bench
 	cargo build --release --locked -q --manifest-path $(COMPARE)
 	$(CARGO_TARGET_DIR)/native/medportal-search-synth $(SIZES) --save $(BENCH_DIR)
-	@# Wasmtime (Spin's engine) too, when its Python bindings are installed (pip install wasmtime==50.0.1)
+	@# Wasmtime (Spin's engine) too: its Python bindings (wasmtime==50.0.1) in a venv of their
+	@# own under ~/.cache, installed on first use (benchmark only; without them no Wasmtime rows)
+	@$(WASMTIME_VENV)/bin/python -c 'import wasmtime' 2>/dev/null || { python3 -m venv $(WASMTIME_VENV) && \
+	  $(WASMTIME_VENV)/bin/pip install -q wasmtime==50.0.1; } || echo "bench-search: no Wasmtime rows (the wasmtime bindings did not install)"
 	$(CARGO_TARGET_DIR)/release/medportal-search-compare run $(BENCH_DIR) --sizes "$(SIZES)" \
 	  --medportal $(CARGO_TARGET_DIR)/native/medportal-search-bench \
 	  --wasm $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-search-bench.wasm \
 	  --node $(NODE_WASI) --rounds $(BENCH_ROUNDS) --out $(BENCH_DIR)/table.md \
-	  $$(python3 -c 'import wasmtime' 2>/dev/null && echo --wasmtime-python python3)
+	  $$($(WASMTIME_VENV)/bin/python -c 'import wasmtime' 2>/dev/null && echo --wasmtime-python $(WASMTIME_VENV)/bin/python)
 	@# the query and indexing Workers' sizes (production builds, when built: make build)
 	@for f in search search-admin; do w=functions/$$f/build/index_bg.wasm; \
 	  if [ -f $$w ]; then echo "Worker $$f: $$(gzip -9 -c $$w | wc -c) B gzip ($$(wc -c < $$w) B wasm)"; \

@@ -194,23 +194,14 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     let owner = |id: ChunkId| {
         meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
     };
-    // What Searcher::open always reads: doc tables, facets, term filters.
+    // What every results page reads (doc tables, facets, term filters), fetched together; the
+    // searcher itself reads nothing on open and takes them from the cache on first use (one
+    // evicted meanwhile comes back through `run`'s fetch-and-retry).
     let eager: Vec<ChunkId> =
         meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
-    let mut searcher = None;
-    for _ in 0..3 {
-        load(blob, &owner, &eager).await?;
-        match Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()) {
-            Ok(s) => {
-                searcher = Some(s);
-                break;
-            }
-            // evicted between fetch and open: fetch again
-            Err(medportal_search_index::Error::MissingChunk(_)) => continue,
-            Err(e) => return Err(index_error(e)),
-        }
-    }
-    let searcher = searcher.ok_or_else(|| Error::internal("search: index chunks could not be kept in the cache"))?;
+    load(blob, &owner, &eager).await?;
+    let searcher =
+        Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
     let seg_base = seg_bases(&meta);
     let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live });
     ISOLATE.with(|i| {

@@ -4,8 +4,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::format::{self, ChunkId, ChunkKind, DocTable, Facets, Lexicon, PostingsChunk};
-use crate::document::Document;
+use crate::format::{self, ChunkId, ChunkKind, DocTable, Facets, Lexicon, PostingsChunk, StoreChunk};
 use crate::error::Error;
 
 /// Where chunk bytes come from (KV, object storage, memory, files). Keys are
@@ -88,8 +87,8 @@ pub enum Decoded {
     Lexicon(Lexicon),
     DocTable(DocTable),
     Facets(Facets),
-    /// `(first_doc, docs)`
-    Store(u32, Vec<Document>),
+    /// Stored documents, decoded one at a time.
+    Store(StoreChunk),
     TermFilter(format::TermFilter),
 }
 
@@ -101,10 +100,7 @@ impl Decoded {
             Decoded::DocTable(t) => t.heap_bytes(),
             Decoded::Facets(f) => f.heap_bytes(),
             Decoded::TermFilter(f) => f.heap_bytes(),
-            Decoded::Store(_, d) => d
-                .iter()
-                .map(|d| d.id.len() + d.title.len() + d.summary.len() + d.body.len() + d.references.len() + 200)
-                .sum(),
+            Decoded::Store(s) => s.heap_bytes(),
         }
     }
 }
@@ -116,6 +112,8 @@ fn decode_verified(bytes: Vec<u8>) -> Result<Decoded, Error> {
         ChunkKind::DocTable => Decoded::DocTable(format::doc_table_in_place(bytes)?),
         ChunkKind::Facets => Decoded::Facets(format::facets_in_place(bytes)?),
         ChunkKind::TermFilter => Decoded::TermFilter(format::term_filter_in_place(bytes)?),
+        ChunkKind::Postings => Decoded::Postings(format::postings_in_place(bytes)?),
+        ChunkKind::Store => Decoded::Store(format::store_in_place(bytes)?),
         _ => return decode_any(&bytes),
     })
 }
@@ -128,8 +126,8 @@ pub fn decode_any(bytes: &[u8]) -> Result<Decoded, Error> {
         ChunkKind::DocTable => Decoded::DocTable(format::decode_doc_table(bytes)?),
         ChunkKind::Facets => Decoded::Facets(format::decode_facets_chunk(bytes)?),
         ChunkKind::Store => {
-            let (f, d) = format::decode_store(bytes)?;
-            Decoded::Store(f, d)
+            format::unframe(bytes, ChunkKind::Store)?;
+            Decoded::Store(format::store_in_place(bytes.to_vec())?)
         }
         ChunkKind::TermFilter => Decoded::TermFilter(format::decode_term_filter(bytes)?),
         ChunkKind::Meta => return Err(Error::WrongKind),

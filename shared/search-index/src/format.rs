@@ -27,7 +27,9 @@
 //!   log-quantised ([`quantize_impact`]) BM25F pseudo term frequencies precomputed at index
 //!   time (field weights and length normalisation applied), so no positions or per-field tfs
 //!   are stored. Version 2 added the dense layout; version 3 made the doc table and facets
-//!   fixed-width tables used in place (no decoding on open).
+//!   fixed-width tables used in place (no decoding on open). Loaded postings are used in
+//!   place too: only the term directory is read, the lists stay in the stored frame and a
+//!   term's block table is built when the term is first read.
 //! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
 //!   autocomplete: `n var`, per term shared-prefix var, suffix str, df var, display var
 //!   (0 = same as term, else 1+shared prefix with the term followed by suffix str): the most
@@ -45,6 +47,10 @@
 //!   absent from the corpus).
 //! * **Store** — stored documents (full source of truth for snippets and for segment
 //!   merges): first_doc var, n var, per doc the [`Document`] fields.
+//!   Loaded in place: where each document starts is found by skipping lengths; a document
+//!   is decoded when it is read.
+
+use std::cell::OnceCell;
 
 use crate::codec::{Reader, Writer, xxh64};
 use crate::document::{Audience, Document, NUM_FACETS};
@@ -671,40 +677,39 @@ impl Iterator for PostingIter<'_> {
     }
 }
 
-/// A decoded postings chunk.
+/// A postings chunk used in place: the verified frame is kept as stored (the posting lists
+/// are read from it, never copied), only the term directory is read on load (`O(terms)`), and
+/// each term's block table (skips, largest impact, dense bitmap words) is built the first time
+/// that term is read — a query pays for its own terms, not for the whole chunk.
 #[derive(Debug)]
 pub struct PostingsChunk {
+    /// The frame as stored; the posting lists start at `lists_at`.
+    frame: Vec<u8>,
+    lists_at: usize,
     /// All term bytes, concatenated.
     terms: Vec<u8>,
     /// `terms[term_off[i]..term_off[i+1]]` is term i.
     term_off: Vec<u32>,
     df: Vec<u32>,
-    /// `lists[list_off[i]..list_off[i+1]]` is term i's posting list.
+    /// `frame[lists_at + list_off[i]..lists_at + list_off[i+1]]` is term i's posting list.
     list_off: Vec<u32>,
-    lists: Vec<u8>,
-    /// Largest impact of each term's list (MaxScore upper bounds).
-    max_imp: Vec<u8>,
-    /// `skips[skip_off[i]..skip_off[i+1]]`: term i's blocks (packed: 128 postings each, the
-    /// varint tail is one more block; dense: the non-empty 128-docnum ranges). Built when the
-    /// chunk is decoded (once per isolate, cached), so the stored format carries no skip data
-    /// and the index stays compact.
-    skip_off: Vec<u32>,
-    skips: Vec<BlockSkip>,
-    /// Per term: `u32::MAX` for a packed list, else its index in `dense`.
-    dense_idx: Vec<u32>,
-    dense: Vec<DenseList>,
-    /// Bitmaps of the dense lists as 64-bit words, and the rank of each word's first bit.
-    words: Vec<u64>,
-    ranks: Vec<u32>,
+    /// Per term, built on first use (one pointer per term until then).
+    blocks: Vec<OnceCell<Box<TermBlocks>>>,
 }
 
-/// A dense list in memory: its bitmap words (and the rank of each word's first bit, in
-/// `ranks` at the same index) and where its impacts start in `lists`.
-#[derive(Debug, Clone, Copy)]
-struct DenseList {
-    word_start: u32,
-    word_len: u32,
-    /// Byte offset of the impact nibbles in `lists`.
+/// One term's block table (see [`BlockSkip`]): packed lists have one entry per 128 postings
+/// (the varint tail is one more), dense lists one per non-empty range of 128 docnums, with the
+/// bitmap as 64-bit words and the rank of each word's first bit. A list that fails its layout
+/// checks has no blocks (reads as empty; its bytes were verified against the chunk id, so this
+/// only happens with a faulty writer).
+#[derive(Debug, Default)]
+struct TermBlocks {
+    skips: Vec<BlockSkip>,
+    max_imp: u8,
+    dense: bool,
+    words: Vec<u64>,
+    ranks: Vec<u32>,
+    /// Dense lists: byte offset of the impact nibbles within the list.
     imps: u32,
 }
 
@@ -759,7 +764,7 @@ impl PostingsChunk {
         self.df.is_empty()
     }
     pub fn term(&self, i: usize) -> &str {
-        // validated UTF-8 at decode
+        // validated UTF-8 at load
         unsafe {
             std::str::from_utf8_unchecked(
                 &self.terms[self.term_off[i] as usize..self.term_off[i + 1] as usize],
@@ -782,7 +787,13 @@ impl PostingsChunk {
         self.df[i]
     }
     pub fn list(&self, i: usize) -> &[u8] {
-        &self.lists[self.list_off[i] as usize..self.list_off[i + 1] as usize]
+        let (a, b) = (self.list_off[i] as usize, self.list_off[i + 1] as usize);
+        self.frame.get(self.lists_at + a..self.lists_at + b).unwrap_or(&[])
+    }
+    /// Term i's block table, built on first use.
+    #[inline]
+    fn blocks(&self, i: usize) -> &TermBlocks {
+        self.blocks[i].get_or_init(|| Box::new(term_blocks(self.list(i), self.df[i])))
     }
     /// Term i's postings, either layout.
     pub fn iter(&self, i: usize) -> PostingIter<'_> {
@@ -793,18 +804,16 @@ impl PostingsChunk {
     /// Whether term i's list uses the dense (bitmap) layout.
     #[inline(always)]
     pub fn is_dense(&self, i: usize) -> bool {
-        self.dense_idx[i] != u32::MAX
+        self.blocks(i).dense
     }
     /// Random access into term i's list when it is dense (None for a packed list).
     #[inline(always)]
     pub fn dense_view(&self, i: usize) -> Option<DenseView<'_>> {
-        let d = *self.dense.get(*self.dense_idx.get(i)? as usize)?;
-        let r = d.word_start as usize..(d.word_start + d.word_len) as usize;
-        Some(DenseView {
-            words: self.words.get(r.clone())?,
-            ranks: self.ranks.get(r)?,
-            imps: self.lists.get(d.imps as usize..self.list_off[i + 1] as usize)?,
-        })
+        let b = self.blocks(i);
+        if !b.dense {
+            return None;
+        }
+        Some(DenseView { words: &b.words, ranks: &b.ranks, imps: self.list(i).get(b.imps as usize..)? })
     }
     /// The bitmap words of a dense list (bit `d % 64` of word `d / 64` = segment-local docnum
     /// `d`), or None for a packed list.
@@ -814,15 +823,16 @@ impl PostingsChunk {
     }
     /// Largest impact in term i's list.
     pub fn max_impact(&self, i: usize) -> u8 {
-        self.max_imp[i]
+        self.blocks(i).max_imp
     }
     /// Term i's block skip table.
     pub fn skips(&self, i: usize) -> &[BlockSkip] {
-        &self.skips[self.skip_off[i] as usize..self.skip_off[i + 1] as usize]
+        &self.blocks(i).skips
     }
-    /// Approximate heap size.
+    /// Approximate heap size (the block tables built so far are not counted: they are small
+    /// next to the lists they describe).
     pub fn heap_bytes(&self) -> usize {
-        self.terms.len() + self.lists.len() + 17 * self.df.len() + 16 * self.skips.len() + 12 * self.words.len()
+        self.frame.len() + self.terms.len() + 40 * self.df.len()
     }
 }
 
@@ -845,10 +855,19 @@ pub fn encode_postings(terms: &[(&str, u32, &[u8])]) -> Vec<u8> {
     frame(ChunkKind::Postings, &w.buf)
 }
 
+/// Decodes a postings chunk (checksum checked; the bytes are copied once).
 pub fn decode_postings(bytes: &[u8]) -> Result<PostingsChunk, Error> {
-    let mut r = Reader::new(unframe(bytes, ChunkKind::Postings)?);
+    unframe(bytes, ChunkKind::Postings)?;
+    postings_in_place(bytes.to_vec())
+}
+
+/// Uses a postings frame in place (its checksum or id already checked): reads the term
+/// directory only.
+pub(crate) fn postings_in_place(frame: Vec<u8>) -> Result<PostingsChunk, Error> {
+    let body = frame.get(HEADER_LEN..frame.len().saturating_sub(8)).ok_or(Error::Corrupt("postings"))?;
+    let mut r = Reader::new(body);
     let n = r.var()? as usize;
-    if n > bytes.len() {
+    if n > body.len() {
         return Err(Error::Corrupt("term count"));
     }
     let mut terms: Vec<u8> = Vec::with_capacity(n * 8);
@@ -877,62 +896,53 @@ pub fn decode_postings(bytes: &[u8]) -> Result<PostingsChunk, Error> {
         total += r.var()?;
         list_off.push(u32::try_from(total).map_err(|_| Error::Corrupt("list length"))?);
     }
-    let lists = r.raw(total as usize)?.to_vec();
+    let lists_at = HEADER_LEN + r.pos;
+    r.raw(total as usize)?;
     if !r.done() {
         return Err(Error::Corrupt("trailing bytes in postings"));
     }
-    let mut max_imp = Vec::with_capacity(n);
-    let mut skip_off = Vec::with_capacity(n + 1);
-    let mut skips = Vec::new();
-    let mut dense_idx = Vec::with_capacity(n);
-    let mut dense = Vec::new();
-    let mut words = Vec::new();
-    skip_off.push(0u32);
-    for i in 0..n {
-        let (a, b) = (list_off[i] as usize, list_off[i + 1] as usize);
-        let list = &lists[a..b];
-        if df[i] as usize >= BLOCK && list.first() == Some(&DENSE_MARKER) {
-            let mut p = 1usize;
-            let bitmap = crate::codec::get_varint(list, &mut p).ok_or(Error::Corrupt("dense list"))? as usize;
-            let nimp = (df[i] as usize).div_ceil(2);
-            if p.checked_add(bitmap).and_then(|x| x.checked_add(nimp)) != Some(list.len()) {
-                return Err(Error::Corrupt("dense list length"));
-            }
-            let word_start = words.len();
-            for c in list[p..p + bitmap].chunks(8) {
-                let mut w = [0u8; 8];
-                w[..c.len()].copy_from_slice(c);
-                words.push(u64::from_le_bytes(w));
-            }
-            let dl = DenseList {
-                word_start: word_start as u32,
-                word_len: (words.len() - word_start) as u32,
-                imps: (a + p + bitmap) as u32,
-            };
-            if words[word_start..].iter().map(|w| w.count_ones() as u64).sum::<u64>() != df[i] as u64 {
-                return Err(Error::Corrupt("dense list count"));
-            }
-            build_dense_skips(&words[word_start..], &lists[dl.imps as usize..b], &mut skips);
-            dense_idx.push(dense.len() as u32);
-            dense.push(dl);
-        } else {
-            build_skips(list, df[i], &mut skips);
-            dense_idx.push(u32::MAX);
-        }
-        max_imp.push(skips[skip_off[i] as usize..].iter().map(|s| s.max_imp).max().unwrap_or(0));
-        skip_off.push(skips.len() as u32);
-    }
-    let mut ranks = Vec::with_capacity(words.len());
-    for dl in &dense {
-        let mut r = 0u32;
-        for &w in &words[dl.word_start as usize..(dl.word_start + dl.word_len) as usize] {
-            ranks.push(r);
-            r += w.count_ones();
-        }
-    }
-    Ok(PostingsChunk { terms, term_off, df, list_off, lists, max_imp, skip_off, skips, dense_idx, dense, words, ranks })
+    let blocks = (0..n).map(|_| OnceCell::new()).collect();
+    Ok(PostingsChunk { frame, lists_at, terms, term_off, df, list_off, blocks })
 }
 
+/// Builds one term's block table from its list (see [`TermBlocks`]).
+fn term_blocks(list: &[u8], df: u32) -> TermBlocks {
+    let mut tb = TermBlocks::default();
+    if df as usize >= BLOCK && list.first() == Some(&DENSE_MARKER) {
+        let mut p = 1usize;
+        let Some(bitmap) = crate::codec::get_varint(list, &mut p) else { return tb };
+        let bitmap = bitmap as usize;
+        let nimp = (df as usize).div_ceil(2);
+        if p.checked_add(bitmap).and_then(|x| x.checked_add(nimp)) != Some(list.len()) {
+            return tb;
+        }
+        let words: Vec<u64> = list[p..p + bitmap]
+            .chunks(8)
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                u64::from_le_bytes(w)
+            })
+            .collect();
+        if words.iter().map(|w| w.count_ones() as u64).sum::<u64>() != df as u64 {
+            return tb;
+        }
+        let mut r = 0u32;
+        tb.ranks = words.iter().map(|w| {
+            let x = r;
+            r += w.count_ones();
+            x
+        }).collect();
+        tb.imps = (p + bitmap) as u32;
+        build_dense_skips(&words, &list[p + bitmap..], &mut tb.skips);
+        tb.words = words;
+        tb.dense = true;
+    } else {
+        build_skips(list, df, &mut tb.skips);
+    }
+    tb.max_imp = tb.skips.iter().map(|s| s.max_imp).max().unwrap_or(0);
+    tb
+}
 /// Impact `k` of a nibble array starting at byte `off` (0 when out of range).
 #[inline(always)]
 fn nibble(bytes: &[u8], off: usize, k: usize) -> u8 {
@@ -1036,18 +1046,19 @@ impl PostingsChunk {
     /// Number of blocks (bit-packed blocks plus the varint tail, if any) of term i's list.
     #[inline]
     pub fn block_count(&self, i: usize) -> usize {
-        (self.skip_off[i + 1] - self.skip_off[i]) as usize
+        self.blocks(i).skips.len()
     }
 
     /// Decodes block `b` of term i's list: segment-local docnums into `docs`, impacts into
     /// `imps` (when given). Returns the number of postings (0 when out of range or corrupt).
     #[inline(always)]
     pub fn decode_block(&self, i: usize, b: usize, docs: &mut [u32; BLOCK], imps: Option<&mut [u8; BLOCK]>) -> usize {
-        let skips = self.skips(i);
-        let Some(s) = skips.get(b) else { return 0 };
-        if let Some(&dl) = self.dense.get(self.dense_idx[i] as usize) {
+        let tb = self.blocks(i);
+        let Some(s) = tb.skips.get(b) else { return 0 };
+        let list = self.list(i);
+        if tb.dense {
             // the block's 128 docnums are 2 bitmap words; impacts follow in docnum order
-            let ws = &self.words[dl.word_start as usize..(dl.word_start + dl.word_len) as usize];
+            let ws = &tb.words;
             let r = (s.last >> 7) as usize;
             let mut n = 0usize;
             for k in 0..2 {
@@ -1061,14 +1072,13 @@ impl PostingsChunk {
                 }
             }
             if let Some(imps) = imps {
-                let (off, first) = (dl.imps as usize, s.pos as usize);
+                let (off, first) = (tb.imps as usize, s.pos as usize);
                 for (k, imp) in imps[..n].iter_mut().enumerate() {
-                    *imp = nibble(&self.lists, off, first + k);
+                    *imp = nibble(list, off, first + k);
                 }
             }
             return n;
         }
-        let list = self.list(i);
         let df = self.df[i] as usize;
         let pos = s.pos as usize;
         if b < df / BLOCK {
@@ -1109,7 +1119,6 @@ impl PostingsChunk {
         }
     }
 }
-
 pub(crate) fn common_prefix(a: &str, b: &str) -> usize {
     let mut n = a.as_bytes().iter().zip(b.as_bytes()).take_while(|(x, y)| x == y).count();
     while !b.is_char_boundary(n) {
@@ -1869,58 +1878,138 @@ pub fn encode_store(first_doc: u32, docs: &[&Document]) -> Vec<u8> {
 
 /// Decoded store chunk: `(first_doc, docs)`.
 pub fn decode_store(bytes: &[u8]) -> Result<(u32, Vec<Document>), Error> {
-    let mut r = Reader::new(unframe(bytes, ChunkKind::Store)?);
+    unframe(bytes, ChunkKind::Store)?;
+    let st = store_in_place(bytes.to_vec())?;
+    let docs = (0..st.len()).map(|k| st.doc(k)).collect::<Result<Vec<_>, _>>()?;
+    Ok((st.first, docs))
+}
+
+/// A store chunk used in place: opening it finds where each document starts (lengths are
+/// skipped, nothing is copied or allocated per field); [`StoreChunk::doc`] decodes one
+/// document when it is shown.
+#[derive(Debug)]
+pub struct StoreChunk {
+    frame: Vec<u8>,
+    /// Segment-local docnum of the first document.
+    pub first: u32,
+    /// Byte offset (in `frame`) of each document, and the end of the last.
+    starts: Vec<u32>,
+}
+
+impl StoreChunk {
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn heap_bytes(&self) -> usize {
+        self.frame.len() + 4 * self.starts.len()
+    }
+    /// Document `k` of the chunk (0-based).
+    pub fn doc(&self, k: usize) -> Result<Document, Error> {
+        let (a, b) = match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => return Err(Error::Corrupt("store chunk range")),
+        };
+        let mut r = Reader::new(self.frame.get(a..b).ok_or(Error::Corrupt("store chunk range"))?);
+        let s = |r: &mut Reader<'_>| r.str().map(str::to_string);
+        let d = Document {
+            id: s(&mut r)?,
+            title: s(&mut r)?,
+            summary: s(&mut r)?,
+            body: s(&mut r)?,
+            references: s(&mut r)?,
+            therapeutic_areas: get_strs(&mut r)?,
+            products: get_strs(&mut r)?,
+            content_type: s(&mut r)?,
+            trial_phase: s(&mut r)?,
+            specialties: get_strs(&mut r)?,
+            language: s(&mut r)?,
+            markets: get_strs(&mut r)?,
+            audience: match r.u8()? {
+                0 => Audience::Public,
+                1 => Audience::Hcp,
+                _ => return Err(Error::Corrupt("audience")),
+            },
+            date: r.var32()?,
+        };
+        if !r.done() {
+            return Err(Error::Corrupt("store document length"));
+        }
+        Ok(d)
+    }
+}
+
+/// Skips one document's fields (the layout [`StoreChunk::doc`] reads).
+fn skip_stored_doc(r: &mut Reader<'_>) -> Result<(), Error> {
+    let list = |r: &mut Reader<'_>| -> Result<(), Error> {
+        for _ in 0..r.var()? {
+            r.bytes()?;
+        }
+        Ok(())
+    };
+    for _ in 0..5 {
+        r.bytes()?; // id, title, summary, body, references
+    }
+    list(r)?; // therapeutic areas
+    list(r)?; // products
+    r.bytes()?; // content type
+    r.bytes()?; // trial phase
+    list(r)?; // specialties
+    r.bytes()?; // language
+    list(r)?; // markets
+    r.u8()?; // audience
+    r.var32()?; // date
+    Ok(())
+}
+
+/// Uses a store frame in place (its checksum or id already checked).
+pub(crate) fn store_in_place(frame: Vec<u8>) -> Result<StoreChunk, Error> {
+    let body = frame.get(HEADER_LEN..frame.len().saturating_sub(8)).ok_or(Error::Corrupt("store"))?;
+    let mut r = Reader::new(body);
     let first = r.var32()?;
     let n = r.var()? as usize;
-    if n > bytes.len() {
+    if n > body.len() {
         return Err(Error::Corrupt("store count"));
     }
-    let mut docs = Vec::with_capacity(n);
+    let mut starts = Vec::with_capacity(n + 1);
     for _ in 0..n {
-        let id = r.str()?.to_string();
-        let title = r.str()?.to_string();
-        let summary = r.str()?.to_string();
-        let body = r.str()?.to_string();
-        let references = r.str()?.to_string();
-        let therapeutic_areas = get_strs(&mut r)?;
-        let products = get_strs(&mut r)?;
-        let content_type = r.str()?.to_string();
-        let trial_phase = r.str()?.to_string();
-        let specialties = get_strs(&mut r)?;
-        let language = r.str()?.to_string();
-        let markets = get_strs(&mut r)?;
-        let audience = match r.u8()? {
-            0 => Audience::Public,
-            1 => Audience::Hcp,
-            _ => return Err(Error::Corrupt("audience")),
-        };
-        let date = r.var32()?;
-        docs.push(Document {
-            id,
-            title,
-            summary,
-            body,
-            references,
-            therapeutic_areas,
-            products,
-            content_type,
-            trial_phase,
-            specialties,
-            language,
-            markets,
-            audience,
-            date,
-        });
+        starts.push((HEADER_LEN + r.pos) as u32);
+        skip_stored_doc(&mut r)?;
     }
+    starts.push((HEADER_LEN + r.pos) as u32);
     if !r.done() {
         return Err(Error::Corrupt("trailing bytes in store"));
     }
-    Ok((first, docs))
+    Ok(StoreChunk { frame, first, starts })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_chunks_in_place() {
+        let a = Document { id: "a".into(), title: "Metformin".into(), products: vec!["x".into(), "y".into()], date: 20240101, ..Default::default() };
+        let b = Document { id: "b".into(), body: "ü".repeat(300), audience: Audience::Hcp, markets: vec!["DE".into()], ..Default::default() };
+        let bytes = encode_store(7, &[&a, &b]);
+        let st = store_in_place(bytes.clone()).unwrap();
+        assert_eq!((st.first, st.len()), (7, 2));
+        assert_eq!(st.doc(0).unwrap(), a);
+        assert_eq!(st.doc(1).unwrap(), b);
+        assert!(st.doc(2).is_err());
+        assert_eq!(decode_store(&bytes).unwrap(), (7, vec![a, b]));
+        // every truncation or flipped byte is an error or a readable chunk, never a panic
+        for cut in 0..bytes.len() {
+            let _ = store_in_place(bytes[..cut].to_vec()).map(|s| (0..s.len()).map(|k| s.doc(k).is_ok()).count());
+        }
+        for i in HEADER_LEN..bytes.len() - 8 {
+            let mut v = bytes.clone();
+            v[i] ^= 0xA5;
+            let _ = store_in_place(v).map(|s| (0..s.len()).map(|k| s.doc(k).is_ok()).count());
+        }
+    }
     #[test]
     fn posting_lists_round_trip() {
         let mut seed = 7u64;

@@ -10,7 +10,7 @@
 //! text), recency and content-type boosts, RM3-style pseudo-relevance feedback.
 //! Filters and facet counts use bitsets over global document numbers.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -175,8 +175,8 @@ pub struct Snippet {
 
 /// The facet values of every field (and the publication years, field [`NUM_FACETS`]) over all
 /// segments, in place: a value is a run of *parts*, one per segment that has it, each pointing
-/// at that segment's directory entry. Built at open from the directories' entries only (no
-/// document is touched); with one segment a value is one part.
+/// at that segment's directory entry. Built on first use from the directories' entries only
+/// (no document is touched); with one segment a value is one part.
 #[derive(Default)]
 struct FacetIndex {
     /// per field: value v spans `parts[starts[f][v]..starts[f][v + 1]]`
@@ -217,33 +217,55 @@ impl FacetIndex {
     }
 }
 
+/// A segment's doc table, facets and term filter, each loaded (and its content id verified)
+/// the first time a request needs it: opening a searcher reads no chunk.
 struct SegView {
     base: u32,
-    table: Rc<Decoded>,
-    filter: Rc<Decoded>,
-    facets: Rc<Decoded>,
+    table: OnceCell<Rc<Decoded>>,
+    filter: OnceCell<Rc<Decoded>>,
+    facets: OnceCell<Rc<Decoded>>,
 }
 
 impl SegView {
     /// The value directory of `field` (the years live in the doc table) and its bytes.
     fn dir(&self, field: usize) -> Option<(&[u8], format::Dir, usize)> {
         if field == NUM_FACETS {
-            let Decoded::DocTable(t) = &*self.table else { return None };
-            let (b, d) = t.years();
+            let (b, d) = self.table()?.years();
             Some((b, d, 0))
         } else {
-            let Decoded::Facets(f) = &*self.facets else { return None };
+            let Some(Decoded::Facets(f)) = self.facets.get().map(|d| &**d) else { return None };
             let (b, d) = f.dir();
             Some((b, d, field))
         }
     }
     fn table(&self) -> Option<&format::DocTable> {
-        match &*self.table {
-            Decoded::DocTable(t) => Some(t),
+        match self.table.get().map(|d| &**d) {
+            Some(Decoded::DocTable(t)) => Some(t),
+            _ => None,
+        }
+    }
+    /// The term filter, when loaded.
+    fn term_filter(&self) -> Option<&format::TermFilter> {
+        match self.filter.get().map(|d| &**d) {
+            Some(Decoded::TermFilter(f)) => Some(f),
             _ => None,
         }
     }
 }
+
+/// Gets a segment chunk from its cell, loading it on first use.
+fn load_once<'a>(
+    cell: &'a OnceCell<Rc<Decoded>>,
+    load: impl FnOnce() -> Result<Rc<Decoded>, Error>,
+) -> Result<&'a Rc<Decoded>, Error> {
+    if let Some(v) = cell.get() {
+        return Ok(v);
+    }
+    let v = load()?;
+    Ok(cell.get_or_init(|| v))
+}
+
+static NO_FACETS: FacetIndex = FacetIndex { starts: Vec::new(), parts: Vec::new() };
 
 #[derive(Debug, Clone)]
 struct Alt {
@@ -278,9 +300,9 @@ struct Scratch {
     window: WindowScratch,
 }
 
-/// A query engine over one index generation. Cheap to create when the chunk cache is warm:
-/// it loads the doc tables and facets of all segments (always needed), and postings, lexicon
-/// and store chunks lazily.
+/// A query engine over one index generation. Opening reads the meta only: every chunk (doc
+/// tables, facets, term filters, postings, lexicons, stored documents) is loaded, verified
+/// and cached the first time a request needs it.
 pub struct Searcher {
     meta: Meta,
     source: Rc<dyn ChunkSource>,
@@ -290,8 +312,9 @@ pub struct Searcher {
     segs: Vec<SegView>,
     n_docs: u32,
     live: Bitset,
-    /// Facet values and publication years (newest first, field `NUM_FACETS`).
-    facets: FacetIndex,
+    /// Facet values and publication years (newest first, field `NUM_FACETS`), built when a
+    /// request first needs them.
+    facets: OnceCell<FacetIndex>,
     scratch: RefCell<Scratch>,
 }
 
@@ -323,26 +346,15 @@ impl Searcher {
         let mut live = Bitset::full(n_docs as usize);
         let mut base = 0u32;
         for s in &meta.segments {
-            let table = cache.get(s.doc_table.id, &*source)?;
-            let Decoded::DocTable(t) = &*table else { return Err(Error::WrongKind) };
-            if t.len() != s.doc_count as usize {
-                return Err(Error::Corrupt("doc table size"));
-            }
             for &d in &s.deleted {
+                if d >= s.doc_count {
+                    return Err(Error::Corrupt("deleted document out of range"));
+                }
                 live.clear(base + d);
             }
-            let facets = cache.get(s.facets.id, &*source)?;
-            if !matches!(&*facets, Decoded::Facets(_)) {
-                return Err(Error::WrongKind);
-            }
-            let filter = cache.get(s.term_filter.id, &*source)?;
-            if !matches!(&*filter, Decoded::TermFilter(_)) {
-                return Err(Error::WrongKind);
-            }
-            segs.push(SegView { base, table, filter, facets });
+            segs.push(SegView { base, table: OnceCell::new(), filter: OnceCell::new(), facets: OnceCell::new() });
             base += s.doc_count;
         }
-        let facets = FacetIndex::build(&segs);
         Ok(Self {
             meta,
             source,
@@ -352,9 +364,63 @@ impl Searcher {
             segs,
             n_docs,
             live,
-            facets,
+            facets: OnceCell::new(),
             scratch: RefCell::new(Scratch::default()),
         })
+    }
+
+    /// Segment `si`'s doc table (checked against the meta's document count on load).
+    fn seg_table(&self, si: usize) -> Result<&format::DocTable, Error> {
+        let s = &self.meta.segments[si];
+        let d = load_once(&self.segs[si].table, || {
+            let d = self.cache.get(s.doc_table.id, &*self.source)?;
+            match &*d {
+                Decoded::DocTable(t) if t.len() == s.doc_count as usize => Ok(d.clone()),
+                Decoded::DocTable(_) => Err(Error::Corrupt("doc table size")),
+                _ => Err(Error::WrongKind),
+            }
+        })?;
+        let Decoded::DocTable(t) = &**d else { return Err(Error::WrongKind) };
+        Ok(t)
+    }
+
+    /// Segment `si`'s term filter.
+    fn seg_filter(&self, si: usize) -> Result<&format::TermFilter, Error> {
+        let id = self.meta.segments[si].term_filter.id;
+        let d = load_once(&self.segs[si].filter, || self.kind(id, |d| matches!(d, Decoded::TermFilter(_))))?;
+        let Decoded::TermFilter(f) = &**d else { return Err(Error::WrongKind) };
+        Ok(f)
+    }
+
+    fn kind(&self, id: ChunkId, ok: fn(&Decoded) -> bool) -> Result<Rc<Decoded>, Error> {
+        let d = self.cache.get(id, &*self.source)?;
+        if ok(&d) { Ok(d) } else { Err(Error::WrongKind) }
+    }
+
+    /// Loads what every query reads: the doc tables (ids, dates, years) and term filters.
+    fn need_tables(&self) -> Result<(), Error> {
+        for si in 0..self.segs.len() {
+            self.seg_table(si)?;
+            self.seg_filter(si)?;
+        }
+        Ok(())
+    }
+
+    /// Loads the facet directories of every segment and builds the facet index.
+    fn need_facets(&self) -> Result<(), Error> {
+        if self.facets.get().is_some() {
+            return Ok(());
+        }
+        self.need_tables()?;
+        for (si, s) in self.meta.segments.iter().enumerate() {
+            load_once(&self.segs[si].facets, || self.kind(s.facets.id, |d| matches!(d, Decoded::Facets(_))))?;
+        }
+        self.facets.get_or_init(|| FacetIndex::build(&self.segs));
+        Ok(())
+    }
+
+    fn fx(&self) -> &FacetIndex {
+        self.facets.get().unwrap_or(&NO_FACETS)
     }
 
     /// Date (yyyymmdd, 0 = unknown) of a global doc number.
@@ -366,12 +432,13 @@ impl Searcher {
 
     /// Number of values of a facet field (`NUM_FACETS` = years).
     fn facet_len(&self, field: usize) -> usize {
-        self.facets.starts.get(field).map_or(0, |v| v.len().saturating_sub(1))
+        self.fx().starts.get(field).map_or(0, |v| v.len().saturating_sub(1))
     }
 
     fn facet_parts(&self, field: usize, v: usize) -> &[(u32, u32)] {
-        let st = &self.facets.starts[field];
-        &self.facets.parts[st[v] as usize..st[v + 1] as usize]
+        let fx = self.fx();
+        let st = &fx.starts[field];
+        &fx.parts[st[v] as usize..st[v + 1] as usize]
     }
 
     /// Name of value v of a field.
@@ -409,11 +476,12 @@ impl Searcher {
     /// directories, looked up once per segment).
     fn facet_counts_of(&self, field: usize, m: &Bitset) -> Vec<u32> {
         let dirs: Vec<Option<(&[u8], format::Dir, usize)>> = self.segs.iter().map(|s| s.dir(field)).collect();
-        let st = &self.facets.starts[field];
+        let fx = self.fx();
+        let Some(st) = fx.starts.get(field) else { return Vec::new() };
         (0..self.facet_len(field))
             .map(|v| {
                 let mut n = 0;
-                for &(si, e) in &self.facets.parts[st[v] as usize..st[v + 1] as usize] {
+                for &(si, e) in &fx.parts[st[v] as usize..st[v + 1] as usize] {
                     if let Some((b, d, _)) = dirs[si as usize] {
                         n += d.docs(b, e as usize).count_in(self.segs[si as usize].base, m);
                     }
@@ -440,16 +508,15 @@ impl Searcher {
     /// External id of a global doc number.
     pub fn doc_id(&self, doc: u32) -> &str {
         let s = self.seg_of(doc);
-        self.segs[s].table().map_or("", |t| t.id((doc - self.segs[s].base) as usize))
+        self.seg_table(s).map_or("", |t| t.id((doc - self.segs[s].base) as usize))
     }
 
     fn term_info(&self, term: &str) -> Result<TermInfo, Error> {
         let mut info = TermInfo { df: 0, locs: Vec::new() };
         for (si, s) in self.meta.segments.iter().enumerate() {
-            if let Decoded::TermFilter(f) = &*self.segs[si].filter
-                && !f.may_contain(term) {
-                    continue;
-                }
+            if !self.seg_filter(si)?.may_contain(term) {
+                continue;
+            }
             let p = s.postings.partition_point(|p| p.first_term.as_str() <= term);
             if p == 0 {
                 continue;
@@ -473,11 +540,19 @@ impl Searcher {
     /// Chunk ids a request will need that are not cached yet (for async hosts: fetch these,
     /// [`ChunkCache::insert_bytes`] them, then search; a search that still misses a chunk
     /// returns [`Error::MissingChunk`] and can be retried after fetching it).
+    /// A segment whose term filter is not loaded yet names the filter and every postings chunk
+    /// its terms would be in.
     pub fn plan(&self, query: &str) -> Vec<ChunkId> {
         let mut out = Vec::new();
+        for (si, s) in self.meta.segments.iter().enumerate() {
+            let id = s.term_filter.id;
+            if self.segs[si].filter.get().is_none() && !self.cache.contains(id) {
+                out.push(id);
+            }
+        }
         self.analyzer.analyze(query, |t, _| {
             for (si, s) in self.meta.segments.iter().enumerate() {
-                if let Decoded::TermFilter(f) = &*self.segs[si].filter
+                if let Some(f) = self.segs[si].term_filter()
                     && !f.may_contain(t) {
                         continue;
                     }
@@ -840,6 +915,10 @@ impl Searcher {
     fn run(&self, req: &SearchRequest, pruned: bool) -> Result<SearchResults, Error> {
         let mut res = SearchResults::default();
         let opts = &req.options;
+        self.need_tables()?;
+        if req.facets || !req.filters.is_empty() || !opts.content_type_boost.is_empty() {
+            self.need_facets()?;
+        }
         let mut clauses = self.plan_clauses(&req.query, opts, &mut res)?;
         let allowed = self.allowed_set(req);
         let want = req.offset + req.limit;
@@ -936,8 +1015,8 @@ impl Searcher {
             return Err(Error::Corrupt("store directory"));
         }
         let chunk = self.cache.get(seg.store[p - 1].chunk.id, &*self.source)?;
-        let Decoded::Store(first, docs) = &*chunk else { return Err(Error::WrongKind) };
-        docs.get((local - first) as usize).cloned().ok_or(Error::Corrupt("store chunk range"))
+        let Decoded::Store(st) = &*chunk else { return Err(Error::WrongKind) };
+        st.doc(local.checked_sub(st.first).ok_or(Error::Corrupt("store chunk range"))? as usize)
     }
 
     /// RM3: add the top `fb_terms` terms of the relevance model estimated from the top

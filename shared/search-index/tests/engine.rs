@@ -366,6 +366,32 @@ fn corrupted_chunk_is_detected() {
     assert!(format::decode_meta(&env.meta[..env.meta.len() - 3]).is_err());
 }
 
+/// Opening reads no chunk, so a corrupted doc table, facets chunk or term filter is found by
+/// the first request that reads it: that request fails with the chunk's id, nothing is served
+/// from the corrupted bytes.
+#[test]
+fn corrupted_segment_chunks_fail_the_first_request_that_reads_them() {
+    let meta = {
+        let env = Env::build(corpus());
+        format::decode_meta(&env.meta).unwrap()
+    };
+    let seg = &meta.segments[0];
+    for (id, facets) in [(seg.doc_table.id, false), (seg.term_filter.id, false), (seg.facets.id, true)] {
+        let env = Env::build(corpus());
+        env.src.tamper(id, |b| {
+            let n = b.len() / 2;
+            b[n] ^= 0x10;
+        });
+        let s = env.searcher();
+        let mut r = SearchRequest::new("metformin");
+        if facets {
+            r = r.with_facets();
+        }
+        assert_eq!(s.search(&r).unwrap_err(), Error::HashMismatch(id));
+        assert_eq!(s.search(&r).unwrap_err(), Error::HashMismatch(id), "still refused on retry");
+    }
+}
+
 #[test]
 fn suggestions_and_snippets() {
     let env = Env::build(corpus());
@@ -388,23 +414,30 @@ fn suggestions_and_snippets() {
 fn missing_chunk_reported_and_async_plan() {
     let env = Env::build(corpus());
     let s = env.searcher();
+    // a fresh searcher has read nothing: the plan names the term filter and the postings chunk
+    let filter = format::decode_meta(&env.meta).unwrap().segments[0].term_filter.id;
     let plan = s.plan("metformin");
-    assert_eq!(plan.len(), 1);
-    let bytes = env.src_get(plan[0]);
-    env.src.remove(plan[0]);
+    assert_eq!(plan.len(), 2, "{plan:?}");
+    assert_eq!(plan[0], filter);
+    let pid = plan[1];
+    let bytes = env.src_get(pid);
+    env.src.remove(pid);
     let cache2 = Rc::new(ChunkCache::default());
     let s2 = Searcher::open(&env.meta, env.src.clone(), cache2.clone(), env.vocab.clone());
     let s2 = match s2 {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };
+    assert_eq!(cache2.stats().misses, 0, "opening reads no chunk");
     let mut r = SearchRequest::new("metformin");
     r.options.typo_tolerance = false;
-    assert_eq!(s2.search(&r).unwrap_err(), Error::MissingChunk(plan[0]));
+    assert_eq!(s2.search(&r).unwrap_err(), Error::MissingChunk(pid));
+    // once the filter is loaded the plan names the postings chunk only
+    assert_eq!(s2.plan("metformin"), vec![pid]);
     // host fetches asynchronously and hands the bytes over
-    cache2.insert_bytes(plan[0], &bytes).unwrap();
+    cache2.insert_bytes(pid, &bytes).unwrap();
     assert_eq!(s2.search(&r).unwrap().hits[0].id, "met-1");
-    assert!(cache2.insert_bytes(plan[0], &bytes[1..]).is_err());
+    assert!(cache2.insert_bytes(pid, &bytes[1..]).is_err());
 }
 
 /// Block-max MaxScore top-k pruning returns exactly the exhaustive ranking (ids and scores),
