@@ -5,13 +5,14 @@ import { readFile } from "node:fs/promises";
 import { WASI } from "node:wasi";
 import path from "node:path";
 
-const [wasmPath, dir, rounds = "3"] = process.argv.slice(2);
+// (`--load [batch]` instead of rounds: the write-side measurement, see medportal-search-bench)
+const [wasmPath, dir, rounds = "3", ...rest] = process.argv.slice(2);
 if (!wasmPath || !dir) {
   console.error("usage: wasm-search-bench.mjs <bench.wasm> <index dir> [rounds]");
   process.exit(2);
 }
 const abs = path.resolve(dir);
-const wasi = new WASI({ version: "preview1", args: ["bench", "/idx", rounds], preopens: { "/idx": abs } });
+const wasi = new WASI({ version: "preview1", args: ["bench", "/idx", rounds, ...rest], preopens: { "/idx": abs } });
 const module = await WebAssembly.compile(await readFile(wasmPath));
 const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
 process.exitCode = wasi.start(instance);
