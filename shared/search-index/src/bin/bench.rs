@@ -382,6 +382,8 @@ fn load(dir: &str, batch: usize) {
         publishes += 1;
     }
     let load_s = t0.elapsed().as_secs_f64();
+    // before the check below opens a searcher (vocabulary, chunk cache)
+    let wasm_memory = peak_memory().unwrap_or(0);
     let meta = meta.expect("an empty corpus");
     let searcher = Searcher::open(&meta, Rc::new(store), Rc::new(ChunkCache::new(64 << 20)), Rc::new(Vocab::builtin())).expect("open");
     assert_eq!(searcher.doc_count() as usize, n, "every published document is in the index");
@@ -394,7 +396,6 @@ fn load(dir: &str, batch: usize) {
         let hits = searcher.search(&SearchRequest::new(title).limit(100)).expect("search").hits;
         found += usize::from(hits.iter().any(|h| &h.id == id));
     }
-    let wasm_memory = peak_memory().unwrap_or(0);
     let peak_mb = if cfg!(target_family = "wasm") { wasm_memory } else { peak as u64 } as f64 / 1048576.0;
     println!(
         "{target} load docs={n} batch={batch}: {publishes} publishes ({merges} with a merge) in {load_s:.1} s, slowest {slowest:.0} ms, {} segments; merge peak memory {peak_mb:.1} MB ({}); titles finding their document {found}/{checked_n}",
