@@ -178,8 +178,8 @@ pub async fn merge_segments<I: MergeIo>(io: &I, segs: &[SegmentMeta], id: u32, c
     // 1. stores: renumbered live documents, tables, length sums
     let mut field_len_sum = [0u64; NUM_FIELDS];
     for s in segs {
-        for f in 0..NUM_FIELDS {
-            field_len_sum[f] += s.field_len_sum[f];
+        for (sum, add) in field_len_sum.iter_mut().zip(s.field_len_sum) {
+            *sum += add;
         }
     }
     let mut ids = IdList::default();
@@ -264,8 +264,7 @@ pub async fn merge_segments<I: MergeIo>(io: &I, segs: &[SegmentMeta], id: u32, c
     let mut list: Vec<(u32, u8)> = Vec::new();
     let mut term = String::new();
     let target = cfg.postings_chunk_bytes as usize;
-    loop {
-        let Some(min) = cursors.iter().filter_map(Cursor::term).min() else { break };
+    while let Some(min) = cursors.iter().filter_map(Cursor::term).min() {
         term.clear();
         term.push_str(min);
         list.clear();
