@@ -145,7 +145,7 @@ test-contract:
 # Search under load (issue 14): 20,000 documents published through the indexing entry point in
 # batches of 100 on workerd (2,000 natively, 1,000 on Spin; SEARCH_LOAD_DOCS=N for every host),
 # then exact searches; prints each host's load time and the indexing isolate's peak Wasm memory.
-# Its own target because the workerd load alone takes ~3.5 min on 2 cores.
+# Its own target (not in the contract glob): ~4 min on 2 cores (the workerd load 114-212 s).
 test-search-load:
 	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
 	$(NODE) --test --test-concurrency=1 tests/load/search-load.test.mjs
