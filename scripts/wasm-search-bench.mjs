@@ -10,13 +10,14 @@ import { WASI } from "node:wasi";
 import path from "node:path";
 import v8 from "node:v8";
 
-const [wasmPath, dir, rounds = "3"] = process.argv.slice(2);
+// (`--load [batch]` instead of rounds: the write-side measurement, see medportal-search-bench)
+const [wasmPath, dir, rounds = "3", ...rest] = process.argv.slice(2);
 if (!wasmPath || !dir) {
   console.error("usage: wasm-search-bench.mjs <bench.wasm> <index dir> [rounds]");
   process.exit(2);
 }
 const abs = path.resolve(dir);
-const wasi = new WASI({ version: "preview1", args: ["bench", "/idx", rounds], preopens: { "/idx": abs } });
+const wasi = new WASI({ version: "preview1", args: ["bench", "/idx", rounds, ...rest], preopens: { "/idx": abs } });
 const eager = process.env.WASM_EAGER === "1";
 if (eager) v8.setFlagsFromString("--no-wasm-lazy-compilation");
 const bytes = await readFile(wasmPath);

@@ -5,8 +5,11 @@
 //! # Publishing protocol (per index)
 //! 1. read the current meta (and `meta.prev`), refuse if the caller's `expected_generation`
 //!    differs;
-//! 2. build the commit (new segment, tombstones, merges) from the stored chunks;
-//! 3. upload the new chunks;
+//! 2. build the commit (new segment, tombstones, merges) from the stored chunks, reading only
+//!    what it needs one chunk at a time (the doc tables to locate the batch's ids, a merge's
+//!    inputs); a merge uploads each chunk of its merged segment as soon as it is written, so
+//!    memory stays bounded whatever the index's size;
+//! 3. upload the other new chunks;
 //! 4. re-read the meta: if it changed since step 1 another publish won → `409
 //!    stale_generation`, nothing published (the uploaded chunks are orphans a rebuild sweeps);
 //! 5. write the audit entry, then `meta.prev` ← old meta, then `meta` ← new meta (the publish
@@ -20,6 +23,7 @@
 //! lost). Publishing should be serialised by the caller (one publishing queue); the check
 //! in step 4 catches every overlap longer than the few milliseconds between re-read and write.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use http::{StatusCode, header};
@@ -28,9 +32,8 @@ use medportal_core::ports::{BlobStore, LogLevel};
 use medportal_core::security::ct_eq;
 use medportal_core::web::{self, Request, Response};
 use medportal_core::{Config, Ctx, Error, Platform, Region, Result};
-use medportal_search_index::cache::MemorySource;
 use medportal_search_index::format::{self, Meta};
-use medportal_search_index::{Audience, ChunkId, Commit, Document, IndexBuilder, IndexConfig, Vocab};
+use medportal_search_index::{Audience, ChunkId, Commit, Document, IndexBuilder, IndexConfig, MergeIo, Vocab};
 use serde_json::{Value, json};
 
 use crate::engine::{self, index_error};
@@ -39,7 +42,6 @@ use crate::visibility;
 
 /// Largest batch accepted in one call (the body limit applies as well).
 pub const MAX_BATCH: usize = 1000;
-const FETCH_ROUNDS: usize = 32;
 
 /// Who changes an index.
 #[derive(Debug, Clone)]
@@ -393,69 +395,115 @@ fn status_of(meta: &Meta, meta_len: usize, now: i64, actor: &Actor, rebuild: Opt
     }
 }
 
-/// Builds a commit from the stored index, fetching the chunks the builder needs (doc tables to
-/// open, store chunks when segments are merged) into a staging source.
+/// An index's chunks in the blob store as the builder reads and writes them: one chunk fetched
+/// at a time when needed (doc tables to locate the batch's ids, a merge's inputs), a merged
+/// segment's chunks uploaded as soon as each is written. So a publish holds the batch, the
+/// index's meta and a merge's bounded working set (`medportal_search_index::merge`), never
+/// the whole index.
+struct BlobIo<'a, B> {
+    blob: &'a B,
+    key: &'a IndexKey,
+    /// Written chunks not uploaded yet: uploaded together, [`UPLOAD_WINDOW`] at a time.
+    unsent: RefCell<Vec<(ChunkId, Vec<u8>)>>,
+}
+
+impl<'a, B: BlobStore> BlobIo<'a, B> {
+    fn new(blob: &'a B, key: &'a IndexKey) -> Self {
+        Self { blob, key, unsent: RefCell::new(Vec::new()) }
+    }
+    /// Uploads the chunks written so far.
+    async fn flush(&self) -> Result<()> {
+        let unsent = std::mem::take(&mut *self.unsent.borrow_mut());
+        store::upload_chunks(self.blob, self.key, &unsent, |_| ()).await
+    }
+}
+
+/// Chunks a merge writes before they are uploaded, together.
+const UPLOAD_WINDOW: usize = 8;
+
+/// A store error or an index error, while building.
+enum IoError {
+    Index(medportal_search_index::Error),
+    Store(Error),
+}
+
+impl From<medportal_search_index::Error> for IoError {
+    fn from(e: medportal_search_index::Error) -> Self {
+        IoError::Index(e)
+    }
+}
+
+impl From<IoError> for Error {
+    fn from(e: IoError) -> Self {
+        match e {
+            IoError::Index(e) => index_error(e),
+            IoError::Store(e) => e,
+        }
+    }
+}
+
+impl<B: BlobStore> MergeIo for BlobIo<'_, B> {
+    type Error = IoError;
+    async fn get(&self, id: ChunkId) -> std::result::Result<Vec<u8>, IoError> {
+        store::get(self.blob, &self.key.chunk_key(id))
+            .await
+            .map_err(IoError::Store)?
+            .ok_or(IoError::Index(medportal_search_index::Error::MissingChunk(id)))
+    }
+    async fn put(&self, id: ChunkId, bytes: Vec<u8>) -> std::result::Result<(), IoError> {
+        let full = {
+            let mut unsent = self.unsent.borrow_mut();
+            unsent.push((id, bytes));
+            unsent.len() >= UPLOAD_WINDOW
+        };
+        if full { self.flush().await.map_err(IoError::Store) } else { Ok(()) }
+    }
+    async fn get_many(&self, ids: &[ChunkId]) -> std::result::Result<Vec<Vec<u8>>, IoError> {
+        let want: Vec<(IndexKey, ChunkId)> = ids.iter().map(|id| (self.key.clone(), *id)).collect();
+        Ok(store::fetch_chunks(self.blob, &want).await.map_err(IoError::Store)?.into_iter().map(|(_, b)| b).collect())
+    }
+}
+
+/// Builds a commit from the stored index: only the batch's ids are located (one doc table at a
+/// time), and a merge streams through [`BlobIo`] (its chunks are uploaded while it runs; the
+/// commit's `new_chunks` are the rest).
 async fn build<B: BlobStore>(
     blob: &B,
     key: &IndexKey,
     old: Option<&[u8]>,
     upsert: &[Document],
     withdraw: &[String],
-    staging: &MemorySource,
 ) -> Result<Option<(Commit, Vec<String>)>> {
-    let fetch = |ids: Vec<ChunkId>| async move {
-        let want: Vec<(IndexKey, ChunkId)> = ids.into_iter().filter(|id| staging.get_bytes(*id).is_none()).map(|id| (key.clone(), id)).collect();
-        for (id, bytes) in store::fetch_chunks(blob, &want).await? {
-            staging.put(id, bytes);
+    let io = BlobIo::new(blob, key);
+    let mut b = match old {
+        Some(bytes) => {
+            let ids: Vec<&str> = upsert.iter().map(|d| d.id.as_str()).chain(withdraw.iter().map(String::as_str)).collect();
+            IndexBuilder::open_with(bytes, &io, Some(&ids)).await?
         }
-        Ok::<(), Error>(())
+        None => IndexBuilder::new(IndexConfig::default()),
     };
-    if let Some(bytes) = old {
-        let meta = format::decode_meta(bytes).map_err(index_error)?;
-        let mut ids: Vec<ChunkId> = meta.segments.iter().map(|s| s.doc_table.id).collect();
-        // a merge is likely: bring the stores now rather than one round trip per chunk
-        let changes = (upsert.len() + withdraw.len()) as u32;
-        if meta.segments.len() + 1 > medportal_search_index::builder::MAX_SEGMENTS
-            || meta.segments.iter().any(|s| (s.deleted.len() as u32 + changes) * 2 > s.doc_count)
-        {
-            ids.extend(meta.segments.iter().skip(1).flat_map(|s| s.store.iter().map(|r| r.chunk.id)));
-        }
-        fetch(ids).await?;
+    for d in upsert {
+        b.add(d.clone()).map_err(|e| Error::bad_request("invalid_document", format!("{e}")))?;
     }
-    for _ in 0..FETCH_ROUNDS {
-        let mut b = match old {
-            Some(bytes) => match IndexBuilder::open(bytes, staging) {
-                Ok(b) => b,
-                Err(medportal_search_index::Error::MissingChunk(id)) => {
-                    fetch(vec![id]).await?;
-                    continue;
-                }
-                Err(e) => return Err(index_error(e)),
-            },
-            None => IndexBuilder::new(IndexConfig::default()),
-        };
-        for d in upsert {
-            b.add(d.clone()).map_err(|e| Error::bad_request("invalid_document", format!("{e}")))?;
-        }
-        let not_found: Vec<String> = withdraw.iter().filter(|id| !b.withdraw(id)).cloned().collect();
-        if upsert.is_empty() && not_found.len() == withdraw.len() {
-            return Ok(None); // nothing changes
-        }
-        match b.commit(staging) {
-            Ok(c) => return Ok(Some((c, not_found))),
-            Err(medportal_search_index::Error::MissingChunk(id)) => fetch(vec![id]).await?,
-            Err(e) => return Err(index_error(e)),
-        }
+    let not_found: Vec<String> = withdraw.iter().filter(|id| !b.withdraw(id)).cloned().collect();
+    if upsert.is_empty() && not_found.len() == withdraw.len() {
+        return Ok(None); // nothing changes
     }
-    Err(Error::internal("search: too many chunk fetch rounds while building"))
+    let commit = b.commit_with(&io).await?;
+    io.flush().await?;
+    Ok(Some((commit, not_found)))
 }
 
-trait Staging {
-    fn get_bytes(&self, id: ChunkId) -> Option<Vec<u8>>;
-}
-impl Staging for MemorySource {
-    fn get_bytes(&self, id: ChunkId) -> Option<Vec<u8>> {
-        medportal_search_index::cache::ChunkSource::get(self, id)
+/// The linear memory of this Wasm instance in bytes (it never shrinks: the peak so far), for
+/// the indexing response; `None` natively.
+fn memory_bytes() -> Option<u64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(core::arch::wasm32::memory_size(0) as u64 * 65_536)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
     }
 }
 
@@ -543,8 +591,7 @@ pub async fn index_batch<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result
             return Err(Error::Conflict { code: "stale_generation" });
         }
     }
-    let staging = MemorySource::new();
-    let built = build(&blob, key, old.as_deref(), &batch.upsert, &batch.withdraw, &staging).await?;
+    let built = build(&blob, key, old.as_deref(), &batch.upsert, &batch.withdraw).await?;
     let Some((commit, not_found)) = built else {
         return Ok(web::json(
             StatusCode::OK,
@@ -571,6 +618,7 @@ pub async fn index_batch<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result
             "new_chunks": commit.new_chunks.len(),
             "new_bytes": commit.new_bytes(),
             "collected_chunks": collected,
+            "memory_bytes": memory_bytes(),
         }),
     ))
 }
@@ -590,16 +638,15 @@ enum ViewChange<'a> {
 async fn publish_view<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, key: &IndexKey, change: ViewChange<'_>, actor: &Actor) -> Result<()> {
     let view = key.public_view();
     let old = store::get(blob, &view.meta_key()).await?;
-    let staging = MemorySource::new();
     let public = |docs: &[Document]| docs.iter().map(visibility::public_fields).collect::<Vec<_>>();
     let built = match (&old, change) {
-        (Some(old), ViewChange::Batch { upsert, withdraw }) => build(blob, &view, Some(old), &public(upsert), withdraw, &staging).await?,
-        (_, ViewChange::All(docs)) => build(blob, &view, None, &public(docs), &[], &staging).await?,
+        (Some(old), ViewChange::Batch { upsert, withdraw }) => build(blob, &view, Some(old), &public(upsert), withdraw).await?,
+        (_, ViewChange::All(docs)) => build(blob, &view, None, &public(docs), &[]).await?,
         (None, ViewChange::Batch { .. }) => {
             let meta = store::get(blob, &key.meta_key()).await?.ok_or(Error::NotFound)?;
             let meta = format::decode_meta(&meta).map_err(index_error)?;
-            let (docs, _, _) = read_live_docs(blob, key, &meta, None).await?;
-            build(blob, &view, None, &public(&docs), &[], &staging).await?
+            let (docs, _) = read_live_docs(blob, key, &meta, None).await?;
+            build(blob, &view, None, &public(&docs), &[]).await?
         }
     };
     if let Some((commit, _)) = built {
@@ -633,10 +680,10 @@ pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, key: &IndexKey, actor: &Acto
     let started_at = ctx.now().unix_timestamp();
     let mut status: IndexStatus = store::status(&blob, key).await?;
     let result = async {
-        let (docs, staging, total) = read_live_docs(&blob, key, &meta, Some((&mut status, started_at))).await?;
+        let (docs, total) = read_live_docs(&blob, key, &meta, Some((&mut status, started_at))).await?;
         let n_docs = docs.len();
         // adding every live document again tombstones all old segments, which commit drops
-        let (commit, _) = build(&blob, key, Some(&old), &docs, &[], &staging)
+        let (commit, _) = build(&blob, key, Some(&old), &docs, &[])
             .await?
             .ok_or_else(|| Error::Conflict { code: "index_empty" })?;
         let rebuild = Rebuild { state: RebuildState::Done, done: total, total, started_at, finished_at: Some(ctx.now().unix_timestamp()) };
@@ -668,22 +715,20 @@ pub async fn rebuild<P: Platform>(ctx: &Ctx<'_, P>, key: &IndexKey, actor: &Acto
     result
 }
 
-/// Reads the live documents of an index from its store chunks (kept in a staging source for
-/// the build), 16 chunks at a time, with the progress in the index status. Returns the
-/// documents, the staging source and the number of store chunks.
+/// Reads the live documents of an index from its store chunks, 16 chunks at a time, with the
+/// progress in the index status. Returns the documents and the number of store chunks.
 async fn read_live_docs<B: BlobStore>(
     blob: &B,
     key: &IndexKey,
     meta: &Meta,
     mut progress: Option<(&mut IndexStatus, i64)>,
-) -> Result<(Vec<Document>, MemorySource, u64)> {
+) -> Result<(Vec<Document>, u64)> {
     let stores: Vec<ChunkId> = meta.segments.iter().flat_map(|s| s.store.iter().map(|r| r.chunk.id)).collect();
     let total = stores.len() as u64;
     if let Some((status, started_at)) = progress.as_mut() {
         status.rebuild = Some(Rebuild { state: RebuildState::Reading, done: 0, total, started_at: *started_at, finished_at: None });
         store::put_status(blob, key, status).await?;
     }
-    let staging = MemorySource::new();
     let mut docs: Vec<Document> = Vec::new();
     for (n, window) in stores.chunks(16).enumerate() {
         let want: Vec<(IndexKey, ChunkId)> = window.iter().map(|id| (key.clone(), *id)).collect();
@@ -699,7 +744,6 @@ async fn read_live_docs<B: BlobStore>(
                     docs.push(d);
                 }
             }
-            staging.put(id, bytes);
         }
         if let Some((status, _)) = progress.as_mut() {
             if let Some(r) = status.rebuild.as_mut() {
@@ -708,5 +752,5 @@ async fn read_live_docs<B: BlobStore>(
             store::put_status(blob, key, status).await?;
         }
     }
-    Ok((docs, staging, total))
+    Ok((docs, total))
 }

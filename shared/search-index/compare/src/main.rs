@@ -321,6 +321,8 @@ fn run(args: &[String]) {
         if let Some(bin) = &bench {
             let mut r = child(Command::new(bin).args([&ds, &rounds.to_string()]));
             r.extend(b.clone());
+            // the write side: the corpus published in batches of 100 (merge peak memory)
+            r.extend(child(Command::new(bin).args([ds.as_str(), "--load", "100"])).into_iter().filter(|(k, _)| k != "engine" && k != "docs"));
             rows.push(Row { engine: "medportal native".into(), docs: n, r });
         }
         if let Some(w) = &wasm {
@@ -332,6 +334,8 @@ fn run(args: &[String]) {
                 rounds.to_string(),
             ]));
             r.extend(b.clone());
+            let load = [wasm_script.to_string_lossy().to_string(), w.clone(), ds.clone(), "--load".into(), "100".into()];
+            r.extend(child(Command::new(&node).arg("--no-warnings").args(load)).into_iter().filter(|(k, _)| k != "engine" && k != "docs"));
             rows.push(Row { engine: "medportal wasm (V8)".into(), docs: n, r });
         }
         if let (Some(w), Some(py)) = (&wasm, &python) {
@@ -370,8 +374,8 @@ fn run(args: &[String]) {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         started.elapsed().as_secs_f64()
     ));
-    t.push_str("| engine | docs | B/doc | build s | open ms | cold open + 1st query CPU ms | first pass ms | top10 p50 | p90 | p99 | page p50 | p90 | p99 | peak MB | rounds |\n");
-    t.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    t.push_str("| engine | docs | B/doc | build s | open ms | cold open + 1st query CPU ms | first pass ms | top10 p50 | p90 | p99 | page p50 | p90 | p99 | peak MB | merge peak MB | load s | rounds |\n");
+    t.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for row in &rows {
         let g = |k: &str| row.r.get(k).cloned().unwrap_or_else(|| "-".into());
         let f = |k: &str, prec: usize| row.r.get(k).and_then(|v| v.parse::<f64>().ok()).map(|x| format!("{x:.prec$}")).unwrap_or_else(|| "-".into());
@@ -390,7 +394,7 @@ fn run(args: &[String]) {
             _ => "-".into(),
         };
         t.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             row.engine,
             row.docs,
             bpd,
@@ -405,6 +409,8 @@ fn run(args: &[String]) {
             f("page_p90", 3),
             f("page_p99", 3),
             f("peak_mem_mb", 1),
+            f("merge_peak_mb", 1),
+            f("load_s", 1),
             g("rounds"),
         ));
     }
@@ -416,6 +422,9 @@ cold: CPU time of that open (+ vocabulary) and then one results page (first quer
 what a new isolate or a Spin instance pays before its first answer (Wasmtime: wall time). \
 first pass: all queries once from a cold process (medportal loads and decodes its chunks here). \
 peak MB: VmHWM of the query process; medportal wasm: the wasm linear memory. \
+merge peak MB, load s: medportal's write side (medportal-search-bench --load 100): the corpus published in batches of 100 the way the indexing entry point \
+publishes (only the batch's ids located, merges streaming chunk by chunk, chunks on disk); natively the largest heap in use during any publish, \
+in V8 the Wasm linear memory at the end (it never shrinks: the peak); load s: the whole load. \
 Latencies: thread CPU time per query over `rounds` warm passes of all queries (Wasmtime: wall time, its WASI has no CPU clock).\n",
     );
     print!("{t}");

@@ -13,6 +13,15 @@
 //! the process's RSS high-water mark (`VmHWM`), in wasm the linear memory size at the end (it
 //! never shrinks, so it is the peak).
 //!
+//! `medportal-search-bench DIR --load [batch]` measures the write side instead: the saved
+//! corpus (`DIR/docs.jsonl`) published in batches of `batch` (100) documents the way the
+//! indexing entry point publishes them (opened for the batch's ids only, merges streaming
+//! chunk by chunk into a chunk directory `DIR/load/`), reporting the load time, the slowest
+//! publish and the **merge peak memory**: natively the largest heap in use during any publish
+//! (a counting allocator; the documents not yet published stay on disk), in wasm the linear
+//! memory at the end (the peak of the whole load). It then checks that the loaded index
+//! holds every document and finds sampled ones by id.
+//!
 //! The last line is machine-readable: `RESULT engine=… key=value …` (read by the comparison
 //! harness, `shared/search-index/compare`).
 
@@ -22,9 +31,51 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use common::percentile;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::BufRead;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use common::{Json, parse_json};
+use medportal_search_index::merge::block_on;
 use medportal_search_index::{
-    ChunkCache, ChunkId, ChunkSource, FacetField, Filter, SearchRequest, Searcher, Vocab,
+    Audience, ChunkCache, ChunkId, ChunkSource, Document, Error, FacetField, Filter, IndexBuilder, IndexConfig, MergeIo,
+    SearchRequest, Searcher, Vocab,
 };
+
+/// The system allocator, counting the bytes in use and their high-water mark.
+struct Counting;
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            let now = IN_USE.fetch_add(l.size(), Relaxed) + l.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) };
+        IN_USE.fetch_sub(l.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, l, new) };
+        if !q.is_null() {
+            if new >= l.size() {
+                let now = IN_USE.fetch_add(new - l.size(), Relaxed) + new - l.size();
+                PEAK.fetch_max(now, Relaxed);
+            } else {
+                IN_USE.fetch_sub(l.size() - new, Relaxed);
+            }
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 struct DirSource(String);
 
@@ -133,7 +184,11 @@ fn parse_queries(text: &str) -> Vec<SearchRequest> {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = args.first().expect("usage: medportal-search-bench DIR [rounds]").clone();
+    let dir = args.first().expect("usage: medportal-search-bench DIR [rounds] | DIR --load [batch]").clone();
+    if let Some(i) = args.iter().position(|a| a == "--load") {
+        let batch = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(100);
+        return load(&dir, batch);
+    }
     let rounds: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);
     // `--slow N`: also list the N most expensive queries per mode (their best of the rounds)
     let slow: usize = args.iter().position(|a| a == "--slow").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -226,4 +281,129 @@ fn main() {
     println!("{target} peak memory {:.1} MB ({})", mem as f64 / 1048576.0, if cfg!(target_family = "wasm") { "wasm linear memory" } else { "VmHWM" });
     result.push_str(&format!(" peak_mem_mb={:.1}", mem as f64 / 1048576.0));
     println!("{result}");
+}
+
+/// The load's chunk store: one file per chunk under `DIR/load/`.
+struct LoadDir(String);
+
+impl MergeIo for LoadDir {
+    type Error = Error;
+    async fn get(&self, id: ChunkId) -> Result<Vec<u8>, Error> {
+        std::fs::read(format!("{}/{id}", self.0)).map_err(|_| Error::MissingChunk(id))
+    }
+    async fn put(&self, id: ChunkId, bytes: Vec<u8>) -> Result<(), Error> {
+        std::fs::write(format!("{}/{id}", self.0), bytes).expect("write chunk");
+        Ok(())
+    }
+}
+
+impl ChunkSource for LoadDir {
+    fn get(&self, id: ChunkId) -> Option<Vec<u8>> {
+        std::fs::read(format!("{}/{id}", self.0)).ok()
+    }
+}
+
+/// A corpus line (`docs.jsonl`, written by `medportal-search-synth --save`).
+fn doc_of(j: &Json) -> Document {
+    let s = |k: &str| j.str(k).unwrap_or_default().to_string();
+    let list = |k: &str| match j.get(k) {
+        Some(Json::Arr(v)) => v.iter().filter_map(|x| if let Json::Str(s) = x { Some(s.clone()) } else { None }).collect(),
+        _ => Vec::new(),
+    };
+    Document {
+        id: s("id"),
+        title: s("title"),
+        summary: s("summary"),
+        body: s("body"),
+        references: s("references"),
+        therapeutic_areas: list("therapeutic_areas"),
+        products: list("products"),
+        content_type: s("content_type"),
+        trial_phase: s("trial_phase"),
+        specialties: list("specialties"),
+        language: s("language"),
+        markets: list("markets"),
+        audience: if j.str("audience") == Some("public") { Audience::Public } else { Audience::Hcp },
+        date: match j.get("date") {
+            Some(Json::Num(n)) => *n as u32,
+            _ => 0,
+        },
+    }
+}
+
+fn load(dir: &str, batch: usize) {
+    let target = if cfg!(target_family = "wasm") { "wasm" } else { "native" };
+    let store = LoadDir(format!("{dir}/load"));
+    let _ = std::fs::remove_dir_all(&store.0);
+    std::fs::create_dir_all(&store.0).expect("create DIR/load");
+    let file = std::fs::File::open(format!("{dir}/docs.jsonl")).expect("docs.jsonl (medportal-search-synth --save)");
+    let mut lines = std::io::BufReader::new(file).lines();
+    let mut meta: Option<Vec<u8>> = None;
+    let (mut n, mut publishes, mut merges) = (0usize, 0usize, 0usize);
+    let (mut peak, mut slowest) = (0usize, 0f64);
+    let mut sample: Vec<(String, String)> = Vec::new();
+    let t0 = Instant::now();
+    loop {
+        let docs: Vec<Document> = lines
+            .by_ref()
+            .take(batch)
+            .map(|l| doc_of(&parse_json(&l.expect("read docs.jsonl")).expect("docs.jsonl line")))
+            .collect();
+        if docs.is_empty() {
+            break;
+        }
+        n += docs.len();
+        let d = &docs[docs.len() / 2];
+        sample.push((d.id.clone(), d.title.clone()));
+        let base = IN_USE.load(Relaxed);
+        PEAK.store(base, Relaxed);
+        let t = Instant::now();
+        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut b = match &meta {
+            Some(m) => block_on(IndexBuilder::open_with(m, &store, Some(&ids))).expect("open"),
+            None => IndexBuilder::new(IndexConfig::default()),
+        };
+        let segments_before = b.meta().segments.len();
+        for d in docs {
+            b.add(d).expect("document");
+        }
+        let c = block_on(b.commit_with(&store)).expect("commit");
+        for (id, bytes) in c.new_chunks {
+            block_on(store.put(id, bytes)).expect("store");
+        }
+        if b.meta().segments.len() <= segments_before {
+            merges += 1;
+        }
+        meta = Some(c.meta);
+        drop(b);
+        peak = peak.max(PEAK.load(Relaxed).saturating_sub(base));
+        slowest = slowest.max(t.elapsed().as_secs_f64() * 1e3);
+        publishes += 1;
+    }
+    let load_s = t0.elapsed().as_secs_f64();
+    // before the check below opens a searcher (vocabulary, chunk cache)
+    let wasm_memory = peak_memory().unwrap_or(0);
+    let meta = meta.expect("an empty corpus");
+    let searcher = Searcher::open(&meta, Rc::new(store), Rc::new(ChunkCache::new(64 << 20)), Rc::new(Vocab::builtin())).expect("open");
+    assert_eq!(searcher.doc_count() as usize, n, "every published document is in the index");
+    let m = medportal_search_index::format::decode_meta(&meta).expect("meta");
+    let mut found = 0;
+    let checked = sample.iter().step_by(sample.len().div_ceil(50).max(1));
+    let checked_n = checked.clone().count();
+    for (id, title) in checked {
+        // a document's own title finds it among the first hundred
+        let hits = searcher.search(&SearchRequest::new(title).limit(100)).expect("search").hits;
+        found += usize::from(hits.iter().any(|h| &h.id == id));
+    }
+    let peak_mb = if cfg!(target_family = "wasm") { wasm_memory } else { peak as u64 } as f64 / 1048576.0;
+    println!(
+        "{target} load docs={n} batch={batch}: {publishes} publishes ({merges} with a merge) in {load_s:.1} s, slowest {slowest:.0} ms, {} segments; merge peak memory {peak_mb:.1} MB ({}); titles finding their document {found}/{checked_n}",
+        m.segments.len(),
+        if cfg!(target_family = "wasm") { "wasm linear memory" } else { "heap in use during a publish" },
+    );
+    println!(
+        "RESULT engine=medportal-{target}-load docs={n} batch={batch} load_s={load_s:.1} slowest_publish_ms={slowest:.0} merges={merges} segments={} merge_peak_mb={peak_mb:.1} found={found}/{checked_n}",
+        m.segments.len()
+    );
 }
