@@ -10,6 +10,7 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod csrf;
+mod json;
 pub mod keys;
 pub mod step_up;
 #[cfg(feature = "testing")]
