@@ -9,6 +9,7 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod b64;
 pub mod csrf;
 mod json;
 pub mod keys;

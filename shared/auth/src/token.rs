@@ -127,8 +127,7 @@ struct StrictHeader {
 }
 
 fn b64(part: &str) -> Result<Vec<u8>, Reject> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).map_err(|_| Reject::Malformed)
+    crate::b64::decode(part).ok_or(Reject::Malformed)
 }
 
 fn strict_header(encoded: &str) -> Result<StrictHeader, Reject> {
@@ -285,7 +284,6 @@ fn chrono_at(unix: i64) -> DateTime<Utc> {
 
 /// Mints a token for `claims` at `now`: `exp` is the idle timeout, capped by the absolute one.
 pub async fn issue<S: Signatures>(signatures: &S, keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> Result<(String, i64)> {
-    use base64::Engine as _;
     let signer = keys.signer.as_ref().ok_or_else(|| Error::internal("no session signing key configured"))?;
     let now = now.unix_timestamp();
     let exp = (now + IDLE_SECS).min(claims.auth_time + ABSOLUTE_SECS);
@@ -300,7 +298,7 @@ pub async fn issue<S: Signatures>(signatures: &S, keys: &KeySet, claims: Session
     let placeholder = PlatformEdDsa.token(&header, &c, &()).map_err(Error::internal)?;
     let (signing_input, _) = placeholder.rsplit_once('.').ok_or_else(|| Error::internal("token without signature part"))?;
     let signature = signatures.ed25519_sign(&signer.seed, signing_input.as_bytes()).await?;
-    let token = format!("{signing_input}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature));
+    let token = format!("{signing_input}.{}", crate::b64::encode(signature));
     Ok((token, exp))
 }
 
