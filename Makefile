@@ -278,7 +278,7 @@ NODE_WASI ?= node
 BENCH_ROUNDS ?= 3
 COMPARE := shared/search-index/compare/Cargo.toml
 WASMTIME_VENV ?= $(HOME)/.cache/medportal/wasmtime-venv
-bench-search:
+bench-search: setup
 	rustup target add wasm32-wasip1 >/dev/null
 	cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-synth --bin medportal-search-bench
 	cargo build --release --locked -q --target wasm32-wasip1 -p medportal-search-index --bin medportal-search-bench
@@ -293,7 +293,9 @@ bench-search:
 	  --wasm $(CARGO_TARGET_DIR)/wasm32-wasip1/release/medportal-search-bench.wasm \
 	  --node $(NODE_WASI) --rounds $(BENCH_ROUNDS) --out $(BENCH_DIR)/table.md \
 	  $$($(WASMTIME_VENV)/bin/python -c 'import wasmtime' 2>/dev/null && echo --wasmtime-python $(WASMTIME_VENV)/bin/python)
-	@# the query and indexing Workers' sizes (production builds, when built: make build)
-	@for f in search search-admin; do w=functions/$$f/build/index_bg.wasm; \
-	  if [ -f $$w ]; then echo "Worker $$f: $$(gzip -9 -c $$w | wc -c) B gzip ($$(wc -c < $$w) B wasm)"; \
-	  else echo "Worker $$f: not built (make -s worker-build FN=$$f)"; fi; done | tee -a $(BENCH_DIR)/table.md
+	@# the query and indexing Workers' sizes: production builds (rebuilt here when stale), gzip -9
+	@# as Cloudflare counts them; goal ≤ 256,000 B for the query Worker (issue 14), 300 KB for any
+	@for f in search search-admin; do $(MAKE) -s worker-build FN=$$f >/dev/null || exit 1; \
+	  w=functions/$$f/build/index_bg.wasm; g=$$(gzip -9 -c $$w | wc -c); \
+	  echo "Worker $$f: $$g B gzip ($$(wc -c < $$w) B wasm; $$([ $$f = search ] && echo 'goal 256,000 B' || echo 'budget 307,200 B'))"; \
+	done | tee -a $(BENCH_DIR)/table.md

@@ -11,8 +11,7 @@
 
 use crate::keys::KeySet;
 use crate::token::Session;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use crate::b64;
 use hmac::{Hmac, Mac};
 use http::header;
 use medportal_core::security::ct_eq;
@@ -56,7 +55,7 @@ pub(crate) fn anon_mac(keys: &KeySet, cookie: &str) -> Option<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
     mac.update(b"anon\0");
     mac.update(cookie.as_bytes());
-    Some(B64.encode(mac.finalize().into_bytes()))
+    Some(b64::encode(mac.finalize().into_bytes()))
 }
 
 /// The CSRF token for a form on this request, and a `Set-Cookie` value when a new pre-session
@@ -71,7 +70,7 @@ pub fn form_token<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, session: Option<
             return Ok((t, None));
         }
     }
-    let value = B64.encode(ctx.random_bytes::<32>()?);
+    let value = b64::encode(ctx.random_bytes::<32>()?);
     let token = anon_mac(&keys, &value).ok_or_else(|| Error::internal("no CSRF key (no signing key configured)"))?;
     let cookie = format!("{CSRF_COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Lax");
     Ok((token, Some(cookie)))

@@ -3,8 +3,7 @@
 //! (`session_public_keys`, plus the public halves of any signing keys it holds, derived once
 //! through the platform's `Signatures` port and remembered).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use crate::b64;
 use medportal_core::ports::Signatures;
 use medportal_core::{Config, Error, Result};
 use sha2::{Digest, Sha256};
@@ -40,8 +39,8 @@ impl std::fmt::Debug for KeySet {
     }
 }
 
-fn decode_32(b64: &str) -> Result<[u8; 32]> {
-    let bytes = B64.decode(b64.trim()).map_err(|_| Error::internal("config: session key is not base64url"))?;
+fn decode_32(text: &str) -> Result<[u8; 32]> {
+    let bytes = b64::decode(text.trim()).ok_or_else(|| Error::internal("config: session key is not base64url"))?;
     bytes.try_into().map_err(|_| Error::internal("config: session key must be 32 bytes"))
 }
 
@@ -126,7 +125,7 @@ impl KeySet {
         mac.update(label.as_bytes());
         mac.update(b"\0");
         mac.update(data.as_bytes());
-        Some(B64.encode(&mac.finalize().into_bytes()[..18]))
+        Some(b64::encode(&mac.finalize().into_bytes()[..18]))
     }
 
     pub fn can_sign(&self) -> bool {
@@ -153,13 +152,13 @@ impl KeySet {
         let mut out = Vec::new();
         for kid in kids {
             let key = self.verifier(signatures, &kid).await.ok_or_else(|| Error::internal("session key without public half"))?;
-            out.push(format!("{kid}:{}", B64.encode(key)));
+            out.push(format!("{kid}:{}", b64::encode(key)));
         }
         Ok(out.join(","))
     }
 
     /// A signing key from 32 random bytes, formatted as a `session_keys` entry.
     pub fn format_signing_entry(kid: &str, seed: &[u8; 32]) -> String {
-        format!("{kid}:{}", B64.encode(seed))
+        format!("{kid}:{}", b64::encode(seed))
     }
 }

@@ -9,7 +9,9 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod b64;
 pub mod csrf;
+mod json;
 pub mod keys;
 pub mod step_up;
 #[cfg(feature = "testing")]

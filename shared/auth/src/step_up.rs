@@ -9,8 +9,7 @@
 //! Format: `v1.<kid>.<base64url(payload)>.<base64url(signature)>`, the payload being the
 //! lines `id`, `sub`, `rgn`, `name`, `purpose`, `exp` (no field may contain a line break).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use crate::b64;
 use medportal_core::ports::Signatures;
 use medportal_core::{Error, Result};
 
@@ -55,7 +54,7 @@ pub async fn issue<S: Signatures>(signatures: &S, keys: &KeySet, a: &Assertion) 
     }
     let payload = format!("{}\n{}\n{}\n{}\n{}\n{}", a.id, a.sub, a.rgn, a.name, a.purpose, a.exp);
     let sig = signatures.ed25519_sign(&signer.seed, &signing_input(&signer.kid, payload.as_bytes())).await?;
-    Ok(format!("v1.{}.{}.{}", signer.kid, B64.encode(payload), B64.encode(sig)))
+    Ok(format!("v1.{}.{}.{}", signer.kid, b64::encode(payload), b64::encode(sig)))
 }
 
 /// Verifies an assertion's signature and lifetime at `now`; `None` for anything else
@@ -69,8 +68,8 @@ pub async fn verify<S: Signatures>(signatures: &S, keys: &KeySet, token: &str, n
     if v != "v1" || parts.next().is_some() {
         return None;
     }
-    let payload = B64.decode(payload).ok()?;
-    let sig: [u8; 64] = B64.decode(sig).ok()?.try_into().ok()?;
+    let payload = b64::decode(payload)?;
+    let sig: [u8; 64] = b64::decode(sig)?.try_into().ok()?;
     let key = keys.verifier(signatures, kid).await?;
     if !signatures.ed25519_verify(&key, &signing_input(kid, &payload), &sig).await {
         return None;
@@ -109,8 +108,8 @@ mod tests {
         // another purpose in the payload, same signature: refused
         let (head, _) = t.rsplit_once('.').unwrap();
         let mut parts: Vec<String> = t.split('.').map(str::to_owned).collect();
-        let payload = String::from_utf8(B64.decode(&parts[2]).unwrap()).unwrap().replace("medical", "legal");
-        parts[2] = B64.encode(payload);
+        let payload = String::from_utf8(b64::decode(&parts[2]).unwrap()).unwrap().replace("medical", "legal");
+        parts[2] = b64::encode(payload);
         assert_eq!(pollster::block_on(verify(&sig, &keys, &parts.join("."), now)), None, "tampered purpose");
         assert_eq!(pollster::block_on(verify(&sig, &keys, head, now)), None);
         assert_eq!(pollster::block_on(verify(&sig, &keys, "v1.dev.x.y", now)), None);

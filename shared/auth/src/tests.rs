@@ -178,6 +178,31 @@ fn forged_tokens_are_all_refused() {
     let mut hh = hdr.clone();
     hh.as_object_mut().unwrap().remove("kid");
     forged.push(("no kid", resign(hh, pl.clone())));
+    // a header field given twice (the second `alg` would win in a lenient parser); `cty`
+    let dup = format!("{{\"alg\":\"EdDSA\",\"typ\":\"{TOKEN_TYPE}\",\"kid\":\"k1\",\"alg\":\"EdDSA\"}}");
+    let msg = format!("{}.{p}", B64.encode(dup));
+    let repeated = format!("{msg}.{}", B64.encode(dalek::sign(&SEED_A, msg.as_bytes())));
+    assert_eq!(verify(&k, &repeated, now()).unwrap_err(), Reject::ForbiddenHeader);
+    let mut hh = hdr.clone();
+    hh["cty"] = "JWT".into();
+    assert_eq!(verify(&k, &resign(hh, pl.clone()), now()).unwrap_err(), Reject::ForbiddenHeader);
+    // claims: a fractional or far-future time, no iat, a claim given twice, not an object
+    for (claim, value) in [("exp", serde_json::json!(2.0e9)), ("exp", serde_json::json!(1e300)), ("exp", serde_json::json!(i64::MAX))] {
+        let mut pp = pl.clone();
+        pp[claim] = value;
+        assert_eq!(verify(&k, &resign(hdr.clone(), pp), now()).unwrap_err(), Reject::Claims);
+    }
+    let mut pp = pl.clone();
+    pp.as_object_mut().unwrap().remove("iat");
+    assert_eq!(verify(&k, &resign(hdr.clone(), pp), now()).unwrap_err(), Reject::Claims);
+    let body = serde_json::to_string(&pl).unwrap();
+    let twice = format!("{},\"sub\":\"eu-u-admin\"}}", body.trim_end_matches('}'));
+    let msg = format!("{h}.{}", B64.encode(twice));
+    assert_eq!(verify(&k, &format!("{msg}.{}", B64.encode(dalek::sign(&SEED_A, msg.as_bytes()))), now()).unwrap_err(), Reject::Claims);
+    let msg = format!("{h}.{}", B64.encode("[1]"));
+    assert_eq!(verify(&k, &format!("{msg}.{}", B64.encode(dalek::sign(&SEED_A, msg.as_bytes()))), now()).unwrap_err(), Reject::Claims);
+    // and the untouched claims re-signed the same way do verify (the checks above are not vacuous)
+    assert!(verify(&k, &resign(hdr.clone(), pl.clone()), now()).is_ok());
     // tampered header / payload / signature
     let mut pp = pl.clone();
     pp["roles"] = serde_json::json!(["admin"]);

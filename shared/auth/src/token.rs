@@ -10,7 +10,8 @@
 
 use crate::keys::KeySet;
 use chrono::{DateTime, Utc};
-use jwt_compact::{Algorithm, AlgorithmExt, AlgorithmSignature, Claims, Header, TimeOptions, UntrustedToken};
+use crate::json::Reader;
+use jwt_compact::{Algorithm, AlgorithmExt, AlgorithmSignature, Claims, Header};
 use medportal_core::ports::Signatures;
 use std::borrow::Cow;
 use std::num::NonZeroUsize;
@@ -115,25 +116,131 @@ pub enum Reject {
     Revoked,
 }
 
-/// The whole header a session token may carry. Any other field (`jku`, `jwk`, `x5u`, `x5c`,
-/// `x5t`, `crit`, or a name nobody knows) is refused before jwt-compact sees the token:
-/// jwt-compact ignores header fields it does not use, we refuse them. (Decoding into this
-/// closed struct also replaced a flattened catch-all map that cost ~15 KB of wasm.)
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The whole header a session token may carry: `alg`, `typ`, `kid`. Any other field (`jku`,
+/// `jwk`, `x5u`, `x5c`, `x5t`, `crit`, `cty`, or a name nobody knows), or one of these twice,
+/// is refused.
+#[derive(Debug, Default)]
 struct StrictHeader {
-    alg: String,
-    #[serde(default)]
+    alg: Option<String>,
     typ: Option<String>,
-    #[serde(default)]
     kid: Option<String>,
 }
 
-fn strict_header(token: &str) -> Result<StrictHeader, Reject> {
-    use base64::Engine as _;
-    let (encoded, _) = token.split_once('.').ok_or(Reject::Malformed)?;
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).map_err(|_| Reject::Malformed)?;
-    serde_json::from_slice(&json).map_err(|e| if e.is_data() { Reject::ForbiddenHeader } else { Reject::Malformed })
+fn b64(part: &str) -> Result<Vec<u8>, Reject> {
+    crate::b64::decode(part).ok_or(Reject::Malformed)
+}
+
+fn strict_header(encoded: &str) -> Result<StrictHeader, Reject> {
+    let json = b64(encoded)?;
+    let mut h = StrictHeader::default();
+    let mut forbidden = false;
+    let read = Reader::new(&json).and_then(|r| {
+        r.object(|key, r| {
+            let slot = match key {
+                "alg" => {
+                    let alg = r.string()?;
+                    if h.alg.replace(alg).is_some() {
+                        forbidden = true;
+                    }
+                    return Some(());
+                }
+                "typ" => &mut h.typ,
+                "kid" => &mut h.kid,
+                _ => {
+                    forbidden = true;
+                    return None;
+                }
+            };
+            // `null` is as good as absent; a repeated field is refused.
+            let value = r.opt_string()?;
+            if slot.is_some() {
+                forbidden = true;
+            }
+            *slot = value;
+            Some(())
+        })
+    });
+    match read {
+        _ if forbidden => Err(Reject::ForbiddenHeader),
+        Some(()) => Ok(h),
+        None => Err(Reject::Malformed),
+    }
+}
+
+/// The claims as signed: [`SessionClaims`] and the registered times (unix seconds).
+#[derive(Default)]
+struct Payload {
+    exp: Option<i64>,
+    nbf: Option<i64>,
+    iat: Option<i64>,
+    iss: Option<String>,
+    aud: Option<String>,
+    sub: Option<String>,
+    jti: Option<String>,
+    rgn: Option<String>,
+    ctry: Option<String>,
+    roles: Option<Vec<String>>,
+    vs: Option<String>,
+    name: Option<String>,
+    csrf: Option<String>,
+    auth_time: Option<i64>,
+    mfa: Option<bool>,
+}
+
+/// Times outside 1970..=9999 are refused (a session token only ever carries the present).
+const MAX_TIME: i64 = 253_402_300_799;
+
+/// Reads the (signature-checked) claims. Every claim is required except `mfa` (false when
+/// absent); claims nobody reads are skipped; a claim given twice, of the wrong type, or a time
+/// outside [`MAX_TIME`] refuses the token.
+fn payload(json: &[u8]) -> Option<Payload> {
+    fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(value?);
+        Some(())
+    }
+    let time = |r: &mut Reader<'_>| r.int().filter(|t| (0..=MAX_TIME).contains(t));
+    let mut p = Payload::default();
+    Reader::new(json)?.object(|key, r| match key {
+        "exp" => set(&mut p.exp, time(r)),
+        "nbf" => set(&mut p.nbf, time(r)),
+        "iat" => set(&mut p.iat, time(r)),
+        "iss" => set(&mut p.iss, r.string()),
+        "aud" => set(&mut p.aud, r.string()),
+        "sub" => set(&mut p.sub, r.string()),
+        "jti" => set(&mut p.jti, r.string()),
+        "rgn" => set(&mut p.rgn, r.string()),
+        "ctry" => set(&mut p.ctry, r.string()),
+        "roles" => set(&mut p.roles, r.strings()),
+        "vs" => set(&mut p.vs, r.string()),
+        "name" => set(&mut p.name, r.string()),
+        "csrf" => set(&mut p.csrf, r.string()),
+        "auth_time" => set(&mut p.auth_time, r.int()),
+        "mfa" => set(&mut p.mfa, r.bool()),
+        _ => r.skip(),
+    })?;
+    Some(p)
+}
+
+impl Payload {
+    fn claims(self) -> Option<SessionClaims> {
+        Some(SessionClaims {
+            iss: self.iss?,
+            aud: self.aud?,
+            sub: self.sub?,
+            jti: self.jti?,
+            rgn: self.rgn?,
+            ctry: self.ctry?,
+            roles: self.roles?,
+            vs: self.vs?,
+            name: self.name?,
+            csrf: self.csrf?,
+            auth_time: self.auth_time?,
+            mfa: self.mfa.unwrap_or(false),
+        })
+    }
 }
 
 /// An Ed25519 signature's 64 bytes.
@@ -149,17 +256,13 @@ impl AlgorithmSignature for Sig {
     }
 }
 
-/// `EdDSA` as jwt-compact sees it, with the cryptography done beforehand by the platform
-/// (whose API is async, which jwt-compact's is not):
-/// * issuing: `sign` leaves a placeholder that [`issue`] replaces with the platform's
-///   signature over the signing input jwt-compact produced;
-/// * validating: `verify_signature` answers true only for the exact signing input and
-///   signature the platform already verified under the key chosen by `kid`.
-struct PlatformEdDsa<'a> {
-    verified: Option<(&'a [u8], &'a [u8; 64])>,
-}
+/// `EdDSA` as jwt-compact sees it when it mints a token: the platform signs (its API is async,
+/// jwt-compact's is not), so `sign` leaves a placeholder that [`issue`] replaces with the
+/// platform's signature over the signing input jwt-compact produced. Tokens are verified by
+/// [`verify`], never through jwt-compact: `verify_signature` refuses everything.
+struct PlatformEdDsa;
 
-impl Algorithm for PlatformEdDsa<'_> {
+impl Algorithm for PlatformEdDsa {
     type SigningKey = ();
     type VerifyingKey = ();
     type Signature = Sig;
@@ -170,8 +273,8 @@ impl Algorithm for PlatformEdDsa<'_> {
     fn sign(&self, _: &(), _: &[u8]) -> Sig {
         Sig([0; 64])
     }
-    fn verify_signature(&self, signature: &Sig, _: &(), message: &[u8]) -> bool {
-        self.verified.is_some_and(|(m, s)| m == message && s == &signature.0)
+    fn verify_signature(&self, _: &Sig, _: &(), _: &[u8]) -> bool {
+        false
     }
 }
 
@@ -181,7 +284,6 @@ fn chrono_at(unix: i64) -> DateTime<Utc> {
 
 /// Mints a token for `claims` at `now`: `exp` is the idle timeout, capped by the absolute one.
 pub async fn issue<S: Signatures>(signatures: &S, keys: &KeySet, claims: SessionClaims, now: OffsetDateTime) -> Result<(String, i64)> {
-    use base64::Engine as _;
     let signer = keys.signer.as_ref().ok_or_else(|| Error::internal("no session signing key configured"))?;
     let now = now.unix_timestamp();
     let exp = (now + IDLE_SECS).min(claims.auth_time + ABSOLUTE_SECS);
@@ -193,20 +295,30 @@ pub async fn issue<S: Signatures>(signatures: &S, keys: &KeySet, claims: Session
     c.not_before = Some(chrono_at(now));
     c.expiration = Some(chrono_at(exp));
     let header = Header::empty().with_key_id(signer.kid.clone()).with_token_type(TOKEN_TYPE);
-    let placeholder = PlatformEdDsa { verified: None }.token(&header, &c, &()).map_err(Error::internal)?;
+    let placeholder = PlatformEdDsa.token(&header, &c, &()).map_err(Error::internal)?;
     let (signing_input, _) = placeholder.rsplit_once('.').ok_or_else(|| Error::internal("token without signature part"))?;
     let signature = signatures.ed25519_sign(&signer.seed, signing_input.as_bytes()).await?;
-    let token = format!("{signing_input}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature));
+    let token = format!("{signing_input}.{}", crate::b64::encode(signature));
     Ok((token, exp))
 }
 
 /// Verifies signature, header and claims. Revocation is checked by [`crate::authenticate`].
+///
+/// The token is parsed here rather than by jwt-compact (which mints it): three base64url parts
+/// (no padding), the header strict (see [`StrictHeader`]), the signature checked by the
+/// platform under the key named by `kid` before a byte of the claims is read, then `exp` and
+/// `nbf` (both required, with [`LEEWAY_SECS`]), `iss`, `aud`, the absolute lifetime and the
+/// claims every function relies on.
 pub async fn verify<S: Signatures>(signatures: &S, keys: &KeySet, token: &str, now: OffsetDateTime) -> Result<Session, Reject> {
     if token.len() < 16 || token.len() > MAX_TOKEN_LEN {
         return Err(Reject::Size);
     }
-    let header = strict_header(token)?;
-    if header.alg != "EdDSA" {
+    let mut parts = token.split('.');
+    let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(Reject::Malformed);
+    };
+    let header = strict_header(header)?;
+    if header.alg.as_deref() != Some("EdDSA") {
         return Err(Reject::Algorithm);
     }
     if header.typ.as_deref() != Some(TOKEN_TYPE) {
@@ -214,32 +326,29 @@ pub async fn verify<S: Signatures>(signatures: &S, keys: &KeySet, token: &str, n
     }
     let kid = header.kid.as_deref().ok_or(Reject::KeyId)?;
     let key = keys.verifier(signatures, kid).await.ok_or(Reject::KeyId)?;
-    let untrusted = UntrustedToken::<jwt_compact::Empty>::try_from(token).map_err(|_| Reject::Malformed)?;
-    // jwt-compact read the same header bytes; the algorithm it validates under must agree.
-    if untrusted.algorithm() != "EdDSA" || untrusted.header().key_id.as_deref() != Some(kid) {
-        return Err(Reject::Malformed);
-    }
-    let signature = untrusted.signature_bytes();
-    let signature: &[u8; 64] = signature.try_into().map_err(|_| Reject::Signature)?;
+    let claims = b64(claims)?;
+    let signature: [u8; 64] = b64(signature)?.try_into().map_err(|_| Reject::Signature)?;
     let (signing_input, _) = token.rsplit_once('.').ok_or(Reject::Malformed)?;
-    if !signatures.ed25519_verify(&key, signing_input.as_bytes(), signature).await {
+    if !signatures.ed25519_verify(&key, signing_input.as_bytes(), &signature).await {
         return Err(Reject::Signature);
     }
-    let alg = PlatformEdDsa { verified: Some((signing_input.as_bytes(), signature)) };
-    let token = alg.validator::<SessionClaims>(&()).validate(&untrusted).map_err(|_| Reject::Signature)?;
-    let claims = token.claims();
+    let p = payload(&claims).ok_or(Reject::Claims)?;
     let now_unix = now.unix_timestamp();
-    let opts = TimeOptions::new(chrono::Duration::seconds(LEEWAY_SECS), move || chrono_at(now_unix));
-    claims.validate_expiration(&opts).map_err(|_| Reject::Expired)?;
-    claims.validate_maturity(&opts).map_err(|_| Reject::NotYetValid)?;
-    let c = &claims.custom;
+    let (exp, nbf, iat) = (p.exp.ok_or(Reject::Expired)?, p.nbf.ok_or(Reject::NotYetValid)?, p.iat);
+    if now_unix > exp + LEEWAY_SECS {
+        return Err(Reject::Expired);
+    }
+    if now_unix < nbf - LEEWAY_SECS {
+        return Err(Reject::NotYetValid);
+    }
+    let c = p.claims().ok_or(Reject::Claims)?;
     if c.iss != ISSUER {
         return Err(Reject::Issuer);
     }
     if c.aud != AUDIENCE {
         return Err(Reject::Audience);
     }
-    if now_unix > c.auth_time + ABSOLUTE_SECS + LEEWAY_SECS {
+    if now_unix > c.auth_time.saturating_add(ABSOLUTE_SECS + LEEWAY_SECS) {
         return Err(Reject::Expired);
     }
     let region = Region::from_code(&c.rgn).ok_or(Reject::Claims)?;
@@ -248,43 +357,50 @@ pub async fn verify<S: Signatures>(signatures: &S, keys: &KeySet, token: &str, n
     }
     // Staff roles count only after a second factor; without one a person acts as an HCP.
     let roles = c.roles.iter().filter_map(|r| Role::from_code(r)).filter(|r| c.mfa || !r.is_staff()).collect();
-    let ts = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp());
-    Ok(Session {
-        region,
-        roles,
-        issued_at: ts(claims.issued_at).ok_or(Reject::Claims)?,
-        expires_at: ts(claims.expiration).ok_or(Reject::Claims)?,
-        claims: c.clone(),
-    })
+    Ok(Session { region, roles, issued_at: iat.ok_or(Reject::Claims)?, expires_at: exp, claims: c })
 }
 
 #[cfg(test)]
-mod platform_eddsa_tests {
+mod payload_tests {
     use super::*;
 
-    /// jwt-compact's validation through [`PlatformEdDsa`] accepts exactly the signing input and
-    /// signature the platform verified: nothing else, and nothing when nothing was verified.
+    /// What jwt-compact writes when it mints a token is what [`payload`] reads back.
     #[test]
-    fn only_the_verified_input_and_signature_pass() {
-        use base64::Engine as _;
-        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
-        let sig = [5u8; 64];
-        let header = b64(br#"{"alg":"EdDSA","typ":"session+jwt","kid":"k1"}"#);
-        let token = |payload: &str| format!("{header}.{}.{}", b64(payload.as_bytes()), b64(&sig));
-        let good = token(r#"{"exp":2000000000,"nbf":1}"#);
-        let other = token(r#"{"exp":2000000001,"nbf":1}"#);
-        let input = |t: &str| t.rsplit_once('.').unwrap().0.as_bytes().to_vec();
-        let (good_input, other_input) = (input(&good), input(&other));
-        let validate = |alg: &PlatformEdDsa<'_>, t: &str| {
-            let untrusted = UntrustedToken::<jwt_compact::Empty>::try_from(t).unwrap();
-            alg.validator::<serde_json::Value>(&()).validate(&untrusted).is_ok()
+    fn reads_the_claims_jwt_compact_writes() {
+        let claims = SessionClaims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: "eu-u-\"quoted\"".into(),
+            jti: "0123456789abcdef".into(),
+            rgn: "eu".into(),
+            ctry: "DE".into(),
+            roles: vec!["hcp".into(), "editor".into()],
+            vs: "verified".into(),
+            name: "Dr. Zoë Müller 😀\n".into(),
+            csrf: "0123456789abcdef".into(),
+            auth_time: 1_780_000_000,
+            mfa: true,
         };
-        let verified = PlatformEdDsa { verified: Some((&good_input, &sig)) };
-        assert!(validate(&verified, &good));
-        assert!(!validate(&verified, &other), "a different signing input");
-        let other_sig = [6u8; 64];
-        assert!(!validate(&PlatformEdDsa { verified: Some((&good_input, &other_sig)) }, &good), "a different signature");
-        assert!(!validate(&PlatformEdDsa { verified: Some((&other_input, &sig)) }, &good));
-        assert!(!validate(&PlatformEdDsa { verified: None }, &good), "nothing verified");
+        let mut c = Claims::new(claims.clone());
+        c.issued_at = Some(chrono_at(1_780_000_001));
+        c.not_before = Some(chrono_at(1_780_000_002));
+        c.expiration = Some(chrono_at(1_780_000_003));
+        let json = serde_json::to_vec(&c).unwrap();
+        let p = payload(&json).expect("reads jwt-compact's claims");
+        assert_eq!((p.iat, p.nbf, p.exp), (Some(1_780_000_001), Some(1_780_000_002), Some(1_780_000_003)));
+        assert_eq!(p.claims(), Some(claims));
+    }
+
+    #[test]
+    fn refuses_repeated_mistyped_or_missing_claims() {
+        let base = r#""iss":"i","aud":"a","sub":"s","jti":"j","rgn":"eu","ctry":"DE","roles":[],"vs":"v","name":"n","csrf":"c","auth_time":1"#;
+        let ok = |extra: &str| payload(format!("{{{base}{extra}}}").as_bytes()).and_then(Payload::claims);
+        assert!(ok("").is_some_and(|c| !c.mfa), "mfa defaults to false");
+        assert!(ok(r#","mfa":true,"other":{"x":[1.5]}"#).is_some_and(|c| c.mfa), "unknown claims are skipped");
+        for bad in [r#","sub":"t""#, r#","mfa":1"#, r#","mfa":null"#, r#","exp":1.5"#, r#","exp":-1"#, r#","exp":null"#, r#","exp":"1""#, r#","nbf":253402300800"#] {
+            assert!(ok(bad).is_none(), "accepted {bad}");
+        }
+        let missing = payload(br#"{"iss":"i"}"#).expect("reads");
+        assert!(missing.claims().is_none());
     }
 }

@@ -515,12 +515,41 @@ mod webcrypto {
     }
 
     pub async fn public(seed: &[u8; 32]) -> Result<[u8; 32]> {
-        use base64::Engine as _;
         let key = import(true, seed, true).await?;
         let jwk = subtle("exportKey", &Array::of2(&JsValue::from_str("jwk"), &key)).await?;
         let x = js_get(&jwk, "x")?.as_string().ok_or_else(|| Error::platform("webcrypto: jwk without x"))?;
-        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(x).map_err(Error::platform)?;
-        x.try_into().map_err(|_| Error::platform("webcrypto: public key is not 32 bytes"))
+        jwk_x(&x).ok_or_else(|| Error::platform("webcrypto: jwk x is not a 32-byte key"))
+    }
+
+    /// A JWK's `x` (base64url, no padding: 43 characters for 32 bytes), as the runtime wrote
+    /// it. A few lines instead of a base64 crate in every Worker.
+    fn jwk_x(x: &str) -> Option<[u8; 32]> {
+        if x.len() != 43 {
+            return None;
+        }
+        let mut bits = 0u32;
+        let mut n = 0;
+        let mut out = [0u8; 32];
+        let mut len = 0;
+        for c in x.bytes() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'-' => 62,
+                b'_' => 63,
+                _ => return None,
+            };
+            bits = bits << 6 | u32::from(v);
+            n += 6;
+            if n >= 8 {
+                n -= 8;
+                *out.get_mut(len)? = (bits >> n) as u8;
+                len += 1;
+                bits &= (1 << n) - 1;
+            }
+        }
+        (len == 32 && bits == 0).then_some(out)
     }
 
     pub async fn sign(seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
