@@ -12,7 +12,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { startHost } from "./hosts.mjs";
+import { eventually, readersCaughtUp, startHost } from "./hosts.mjs";
 import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
@@ -133,8 +133,9 @@ for (const name of HOSTS) {
       assert.equal((await author.post(`${item()}/files/remove`, { csrf: await csrf(author, item()), file: fileId })).status, 409);
       assert.equal((await author.get(file)).status, 200);
 
-      // the German HCP sees the download and gets the exact bytes, never cached by others
-      assert.match(await (await hcpDe.get(`/content/${slug}`)).text(), new RegExp(`href="${file}"`));
+      // the German HCP sees the download (within a second of the publish) and gets the exact
+      // bytes, never cached by others
+      await eventually(async () => assert.match(await (await hcpDe.get(`/content/${slug}`)).text(), new RegExp(`href="${file}"`)));
       const got = await hcpDe.get(file);
       assert.equal(got.status, 200);
       assert.deepEqual(Buffer.from(await got.arrayBuffer()), PDF);
@@ -145,8 +146,9 @@ for (const name of HOSTS) {
       assert.equal((await fetch(host.url + file, { redirect: "manual" })).status, 404);
       assert.equal((await fetch(`${host.url}${file}?market=DE`, { redirect: "manual" })).status, 404);
       assert.equal((await fetch(`${host.url}/files/doesnotexist`, { redirect: "manual" })).status, 404);
-      // withdrawn: gone for readers on the next request
+      // withdrawn: gone for readers once the reader pages caught up (within a second)
       assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "superseded" })).status, 303);
+      await readersCaughtUp(host);
       assert.equal((await hcpDe.get(file)).status, 404);
     });
   });
