@@ -133,8 +133,7 @@ impl Snapshot {
     }
     /// Series `id`'s title in `language`, else in English, else in the first language by code.
     pub fn series_title(&self, id: &str, language: &str) -> Option<String> {
-        let rank = |l: &str| if l == language { 0 } else if l == "en" { 1 } else { 2 };
-        self.series_titles.iter().filter(|(s, _, _)| s == id).min_by_key(|(_, l, _)| (rank(l), l.as_str())).map(|(_, _, t)| t.clone())
+        series::title_in(&self.series_titles, id, language).map(str::to_owned)
     }
     /// Whether another item of `e`'s family in its language is published in `market`.
     pub fn sibling_in(&self, e: &Entry, market: &str) -> bool {
