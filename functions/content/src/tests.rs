@@ -730,3 +730,41 @@ fn a_pending_file_is_scanned_again_once_the_scanner_is_back() {
     assert!(page.contains("Checked: available to readers") && !page.contains("Scan again"), "{page}");
     assert_eq!(rescan(&author).status(), 409);
 }
+
+/// Cloudflare route patterns cannot name `/author` with a query string (`?lang=de`, the
+/// language switch) without a trailing wildcard, so wrangler.toml sends `/author*` (and
+/// `/review*`, `/governance*`) to content-desk, which also catches `/authority`. Such a path
+/// gets exactly the catch-all's answer: the same 404 page the content Worker gives.
+#[test]
+fn paths_the_desk_patterns_over_catch_get_the_catch_alls_404() {
+    let host = seeded();
+    for path in ["/authority", "/reviewers?lang=de", "/governance-report"] {
+        let (desk, reader) = (host.get::<ContentDesk>(path), host.get::<Content>(path));
+        assert_eq!((desk.status(), reader.status()), (http::StatusCode::NOT_FOUND, http::StatusCode::NOT_FOUND), "{path}");
+        assert_eq!(TestHost::text(&desk), TestHost::text(&reader), "{path}");
+    }
+}
+
+/// A reload of the item read last writes nothing, but going back to an earlier item moves it
+/// to the front of "continue where you left off" again.
+#[test]
+fn going_back_to_an_earlier_item_puts_it_first_again() {
+    let host = seeded();
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let (a, b) = ("apixaban-aristotle-trial-summary", "metformin-type-2-diabetes-efficacy");
+    let open = |slug: &str| assert_eq!(host.get_as::<Content>(&format!("/content/{slug}"), &de).status(), 200);
+    let order = || {
+        let html = section(&host.text_as::<Content>("/", &de), "continue");
+        (html.find(&format!("/content/{a}")).unwrap(), html.find(&format!("/content/{b}")).unwrap())
+    };
+    open(a);
+    pause();
+    open(b);
+    open(b);
+    let (pa, pb) = order();
+    assert!(pb < pa, "b read last");
+    pause();
+    open(a);
+    let (pa, pb) = order();
+    assert!(pa < pb, "a read last");
+}
