@@ -34,6 +34,8 @@ export const SECRETS = {
   oidc_client_secret: ["identity"],
   admin_bootstrap_token: ["identity"],
   search_index_token: ["search-admin", "content", "content-desk"],
+  // the file-scanning service's bearer token: only the staff Worker sends uploads to it
+  scanner_token: ["content-desk"],
   health_token: FUNCTIONS,
   audit_signing_key: ["audit"],
 };

@@ -6,13 +6,14 @@
 //   admin_bootstrap_token random, 43 chars                    the first administrator, once
 //   audit_signing_key     base64url Ed25519 seed              audit signs the logs' checkpoints
 //   mail_api_key          --mail-api-key KEY (your mail provider's key), if given
-// Usage: node infra/secrets.mjs OUT.json [--mail-api-key KEY] [--kid k1]
+//   scanner_token         --scanner-token TOKEN (your file-scanning service's, >= 24 chars), if given
+// Usage: node infra/secrets.mjs OUT.json [--mail-api-key KEY] [--scanner-token TOKEN] [--kid k1]
 // The file is written with mode 0600 and never overwritten; keep it out of the repository
 // (e.g. in a password manager) and delete admin_bootstrap_token once an administrator exists.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { writeFileSync, existsSync } from "node:fs";
 
-export function generateSecrets({ kid = "k1", mailApiKey } = {}) {
+export function generateSecrets({ kid = "k1", mailApiKey, scannerToken } = {}) {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const token = () => randomBytes(32).toString("base64url");
   return {
@@ -23,6 +24,7 @@ export function generateSecrets({ kid = "k1", mailApiKey } = {}) {
     admin_bootstrap_token: token(),
     audit_signing_key: generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }).d,
     ...(mailApiKey ? { mail_api_key: mailApiKey } : {}),
+    ...(scannerToken ? { scanner_token: scannerToken } : {}),
   };
 }
 
@@ -31,13 +33,13 @@ if (isMain) {
   const out = process.argv[2];
   const opt = (n) => (process.argv.indexOf(n) > 0 ? process.argv[process.argv.indexOf(n) + 1] : undefined);
   if (!out || out.startsWith("--")) {
-    console.error("usage: node infra/secrets.mjs OUT.json [--mail-api-key KEY] [--kid k1]");
+    console.error("usage: node infra/secrets.mjs OUT.json [--mail-api-key KEY] [--scanner-token TOKEN] [--kid k1]");
     process.exit(2);
   }
   if (existsSync(out)) {
     console.error(`${out} exists: not overwritten (rotating keys: see README "Deploying")`);
     process.exit(1);
   }
-  writeFileSync(out, JSON.stringify(generateSecrets({ kid: opt("--kid"), mailApiKey: opt("--mail-api-key") }), null, 2) + "\n", { mode: 0o600 });
+  writeFileSync(out, JSON.stringify(generateSecrets({ kid: opt("--kid"), mailApiKey: opt("--mail-api-key"), scannerToken: opt("--scanner-token") }), null, 2) + "\n", { mode: 0o600 });
   console.log(`wrote ${out} (mode 0600): provision uploads it with --secrets ${out}`);
 }

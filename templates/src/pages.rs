@@ -7,6 +7,7 @@ pub mod files;
 pub mod identity;
 pub mod inquiries;
 mod legal;
+pub mod placements;
 pub mod reader;
 pub mod search;
 pub mod staff;

@@ -104,6 +104,21 @@ pub mod content {
     /// Removing a file from a draft (form field `file`: its id).
     pub const AUTHOR_FILES_REMOVE: &str = "/author/{id}/files/remove";
     pub const FILE: &str = "/files/{id}";
+    /// Scanning a pending file again (form field `file`: its id; authors and reviewers).
+    pub const AUTHOR_FILES_RESCAN: &str = "/author/{id}/files/rescan";
+    /// Placing the item in a series or moving it there (fields `series`, `series_title`,
+    /// `position`), and removing it from one (field `series`).
+    pub const AUTHOR_SERIES: &str = "/author/{id}/series";
+    pub const AUTHOR_SERIES_REMOVE: &str = "/author/{id}/series/remove";
+    pub fn author_files_rescan(id: &str) -> String {
+        format!("/author/{id}/files/rescan")
+    }
+    pub fn author_series(id: &str) -> String {
+        format!("/author/{id}/series")
+    }
+    pub fn author_series_remove(id: &str) -> String {
+        format!("/author/{id}/series/remove")
+    }
     pub fn author_files(id: &str) -> String {
         format!("/author/{id}/files")
     }

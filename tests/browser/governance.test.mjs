@@ -12,6 +12,7 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { totp, DEMO_TOTP } from "../contract/browser.mjs";
 import { REVIEWERS, day } from "../contract/staff.mjs";
+import { readersCaughtUp } from "../contract/hosts.mjs";
 import { HOSTS, follow, launchChromium, newProfile, startPortal } from "./browser.mjs";
 
 const LIMIT = { timeout: 240_000 };
@@ -102,7 +103,9 @@ for (const hostName of HOSTS) {
       await follow(publisher.page, 'main form[action$="/publish"] button[type=submit]', `**${itemPath}`);
       assert.match(await publisher.page.locator("main p.lead").innerText(), /Published, version 1/);
 
-      // the HCP reads it, with its signatures and its download
+      // the HCP reads it, with its signatures and its download (the reader pages, another
+      // Worker on workerd, see the publish within a second)
+      await readersCaughtUp({ name: hostName });
       await hcp.page.goto(`/content/${slug}`);
       assert.match(await hcp.page.locator("main h1").innerText(), new RegExp(title));
       assert.match(await hcp.page.locator("main").innerText(), /Dr\. Klaus Weber/);

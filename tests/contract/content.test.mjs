@@ -9,7 +9,7 @@
 import { test, describe, before, after } from "node:test";
 import { request as httpRequest } from "node:http";
 import assert from "node:assert/strict";
-import { startHost } from "./hosts.mjs";
+import { eventually, readersCaughtUp, startHost } from "./hosts.mjs";
 import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
@@ -92,7 +92,9 @@ for (const name of HOSTS) {
       const again = await reviewers.medical.post(v1.medical.action, { csrf: v1.medical.csrf, assertion: v1.medical.assertion });
       assert.equal(again.status, 409);
       assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 303);
-      // expired at read time: never shown to an HCP; queued for re-review
+      // expired at read time: never shown to an HCP (once the reader pages caught up with the
+      // publish); queued for re-review
+      await readersCaughtUp(host);
       assert.equal((await hcpDe.get(`/content/${slug}`)).status, 404);
       assert.match(await (await reviewers.medical.get("/review")).text(), new RegExp(slug));
       assert.deepEqual(await state(), ["Expired (re-review due)", "1"]);
@@ -120,9 +122,13 @@ for (const name of HOSTS) {
       await signAll();
       assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 303);
       assert.deepEqual(await state(), ["Published", "3"]);
-      // a German HCP reads it, with its signatures and references
-      const page = await (await hcpDe.get(`/content/${slug}`)).text();
-      assert.match(page, /15 mg when CrCl/);
+      // a German HCP reads it (the reader pages see the publish within a second), with its
+      // signatures and references
+      const page = await eventually(async () => {
+        const html = await (await hcpDe.get(`/content/${slug}`)).text();
+        assert.match(html, /15 mg when CrCl/);
+        return html;
+      });
       for (const n of ["Jan de Vries", "Sarah Johnson", "Dr. Klaus Weber"]) assert.match(page, new RegExp(n));
       assert.match(page, /https:\/\/doi\.org\/10\.1056\/NEJMoa1009638/);
       assert.match(await (await hcpDe.get(`/content/${slug}/versions`)).text(), /CrCl method named/);
@@ -153,6 +159,7 @@ for (const name of HOSTS) {
       // a withdrawal (reason required) takes it off the pages and out of search
       assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "" })).status, 400);
       assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "label change" })).status, 303);
+      await readersCaughtUp(host);
       assert.equal((await hcpDe.get(`/content/${slug}`)).status, 404);
       const until = Date.now() + 60_000;
       while (Date.now() < until && hits(await (await hcpDe.get(`/search?q=${run}`)).text()).includes(slug)) {

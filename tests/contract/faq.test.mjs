@@ -10,7 +10,7 @@
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/faq.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startHost } from "./hosts.mjs";
+import { eventually, startHost } from "./hosts.mjs";
 import { csrfOf, pageOf as page, staffSignIn } from "./browser.mjs";
 import { signAll, signInTeam } from "./staff.mjs";
 
@@ -99,7 +99,8 @@ for (const name of HOSTS) {
       assert.ok(faq.includes(draftTitle), "listed on /faq");
       assert.match(faq, /<h2 id="faq-\d+">Eliquis<\/h2>/, "grouped by product");
       const slug = faq.match(new RegExp(`href="/content/(faq-[0-9a-f]+)">${draftTitle.replace("?", "\\?")}<`))[1];
-      assert.ok((await page(anna, `/content/${slug}`)).includes("10 mg twice daily"));
+      // the content Worker's reader pages see the publish within a second
+      await eventually(async () => assert.ok((await page(anna, `/content/${slug}`)).includes("10 mg twice daily")));
       assert.ok(!(await page(maria, "/faq")).includes(draftTitle), "a US HCP does not see a DE FAQ");
       const anonymous = await (await fetch(`${host.url}/faq?market=DE`)).text();
       assert.ok(!anonymous.includes("10 mg twice daily"), "HCP-only answers stay with HCPs");

@@ -12,7 +12,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { startHost } from "./hosts.mjs";
+import { eventually, readersCaughtUp, startHost } from "./hosts.mjs";
 import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
@@ -22,7 +22,7 @@ const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$
 /** A multipart upload of `data` through node:http, its body sent in 64 KiB chunks as a browser
  * streams it; resolves to the answer once it has ended ({ status, type, text }), whatever
  * becomes of the rest of the body (a host may stop reading it once it has refused it). */
-function rawUpload(url, path, data) {
+function rawUpload(url, path, data, extra = {}) {
   const boundary = `----medportal${Date.now()}`;
   const body = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
@@ -31,7 +31,7 @@ function rawUpload(url, path, data) {
   ]);
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const headers = { "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked" };
+    const headers = { "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked", ...extra };
     const req = request({ host: u.hostname, port: u.port, method: "POST", path, headers, agent: false }, (res) => {
       let text = "";
       res.setEncoding("utf8");
@@ -105,6 +105,28 @@ for (const name of HOSTS) {
       const hugePage = huge.text;
       assert.match(hugePage, /<h1>Submission too large<\/h1>/);
       assert.match(hugePage, /nothing was stored\. Go back, choose a smaller file/);
+      // … in the visitor's language, like every other error page
+      const hugeDe = await rawUpload(host.url, `${item()}/files`, Buffer.concat([PDF, Buffer.alloc(1024 * 1024, 0x20)]), { "accept-language": "de" });
+      assert.equal(hugeDe.status, 413);
+      assert.match(hugeDe.text, /<h1>Übermittelte Daten zu umfangreich<\/h1>/);
+      // the service down: a file stays pending, and a new scan once it is back makes it
+      // available (authors and reviewers may ask for one; CSRF checked; audited)
+      host.scanner.setDown(true);
+      assert.equal((await attach("outage.pdf", PDF)).status, 303);
+      const waiting = await (await author.get(item())).text();
+      assert.match(waiting, /outage\.pdf<\/td>\s*<td>\d+<\/td>\s*<td>[^<]*<\/td>\s*<td>Waiting for the malware scan/);
+      const outageId = waiting.match(/name="file" value="([A-Za-z0-9]+)"><button[^>]*>Scan again<span class="visually-hidden"> outage\.pdf</)[1];
+      const rescan = async (b, token) => b.post(`${item()}/files/rescan`, { csrf: token ?? (await csrf(b, b === hcpDe ? "/" : item())), file: outageId });
+      assert.equal((await rescan(author)).status, 303);
+      assert.match(await (await author.get(item())).text(), /outage\.pdf<\/td>\s*<td>\d+<\/td>\s*<td>[^<]*<\/td>\s*<td>Waiting for the malware scan/);
+      host.scanner.setDown(false);
+      assert.equal((await rescan(hcpDe)).status, 403);
+      assert.equal((await rescan(author, "forged")).status, 403);
+      assert.equal((await rescan(reviewers.medical)).status, 303);
+      assert.match(await (await author.get(item())).text(), /outage\.pdf<\/a><\/td>\s*<td>\d+<\/td>\s*<td>[^<]*<\/td>\s*<td>Checked: available to readers/);
+      assert.equal((await rescan(author)).status, 409, "nothing pending to scan");
+      assert.ok((await host.dumpSql("db_global")).includes(`file=${outageId}; rescan; scan=clean`), "audited");
+      assert.equal((await author.post(`${item()}/files/remove`, { csrf: await csrf(author, item()), file: outageId })).status, 303);
       // a reader cannot attach
       const byHcp = await hcpDe.upload(`${item()}/files`, { csrf: await csrf(hcpDe, "/") }, { field: "file", name: "x.pdf", type: "application/pdf", data: PDF });
       assert.equal(byHcp.status, 403);
@@ -133,8 +155,9 @@ for (const name of HOSTS) {
       assert.equal((await author.post(`${item()}/files/remove`, { csrf: await csrf(author, item()), file: fileId })).status, 409);
       assert.equal((await author.get(file)).status, 200);
 
-      // the German HCP sees the download and gets the exact bytes, never cached by others
-      assert.match(await (await hcpDe.get(`/content/${slug}`)).text(), new RegExp(`href="${file}"`));
+      // the German HCP sees the download (within a second of the publish) and gets the exact
+      // bytes, never cached by others
+      await eventually(async () => assert.match(await (await hcpDe.get(`/content/${slug}`)).text(), new RegExp(`href="${file}"`)));
       const got = await hcpDe.get(file);
       assert.equal(got.status, 200);
       assert.deepEqual(Buffer.from(await got.arrayBuffer()), PDF);
@@ -145,8 +168,9 @@ for (const name of HOSTS) {
       assert.equal((await fetch(host.url + file, { redirect: "manual" })).status, 404);
       assert.equal((await fetch(`${host.url}${file}?market=DE`, { redirect: "manual" })).status, 404);
       assert.equal((await fetch(`${host.url}/files/doesnotexist`, { redirect: "manual" })).status, 404);
-      // withdrawn: gone for readers on the next request
+      // withdrawn: gone for readers once the reader pages caught up (within a second)
       assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "superseded" })).status, 303);
+      await readersCaughtUp(host);
       assert.equal((await hcpDe.get(file)).status, 404);
     });
   });

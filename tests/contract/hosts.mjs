@@ -23,6 +23,30 @@ import { readStateDir } from "../../scripts/residency.mjs";
 export const OUTBOUND_TIMEOUT_MS = 1500;
 /** The search indexing token the contract hosts are configured with. */
 export const SEARCH_INDEX_TOKEN = "contract-search-index-token-0123456789";
+/** How long (ms) a content Worker isolate on a host trusts its table of what is live before it
+ * asks the library's generation again (functions/content/src/live.rs, `RECHECK_MS`): a change
+ * made through content-desk (another Worker) reaches the reader pages within this long. Spin
+ * and the native host ask on every request. */
+export const LIVE_RECHECK_MS = { workerd: 1000 };
+
+/** Waits until the reader pages of `host` see every change made before the call (publish,
+ * withdrawal, expiry, series placement in the staff workspaces). For what readers must NOT
+ * see any more; what they must see can be polled for with `eventually`. */
+export const readersCaughtUp = (host) => new Promise((r) => setTimeout(r, (LIVE_RECHECK_MS[host.name] ?? 0) && LIVE_RECHECK_MS[host.name] + 100));
+
+/** Retries `check` (an async function that throws while its condition does not hold yet) for
+ * up to `ms` (default: twice the content Workers' recheck interval), then throws its last error. */
+export async function eventually(check, ms = 2000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() >= until) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 export const DEV_VARS = {
   dev_mode: "true",
   public_origin: "http://127.0.0.1",

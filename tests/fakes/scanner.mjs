@@ -3,9 +3,10 @@
 // the body and `Authorization: Bearer <token>`; it answers 200 with clamd's reply form,
 // `stream: OK` or `stream: <signature> FOUND`. It finds the EICAR test signature anywhere
 // in the bytes; a file containing `SCANNER-FAULT` gets a 503 (the scanner failing), and a
-// wrong or missing token a 401: both must leave the file pending (no verdict).
+// wrong or missing token a 401: both must leave the file pending (no verdict). `setDown(true)`
+// makes it answer every scan with a 503 (an outage) until `setDown(false)`.
 // `startFakeScanner()` listens on 127.0.0.1:<free port> and resolves to
-// { url, token, requests, stop } (`requests`: one { auth, bytes } per request).
+// { url, token, requests, setDown, stop } (`requests`: one { auth, bytes } per request).
 import { createServer } from "node:http";
 
 export const SCANNER_TOKEN = "fake-scanner-token-0123456789abcdef";
@@ -13,6 +14,7 @@ const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$
 
 export function startFakeScanner() {
   const requests = [];
+  let down = false;
   const server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -24,7 +26,7 @@ export function startFakeScanner() {
       if (req.method !== "POST" || new URL(req.url, "http://127.0.0.1").pathname !== "/scan") return reply(404, "not found");
       if (auth !== `Bearer ${SCANNER_TOKEN}`) return reply(401, "unauthorized");
       const text = body.toString("latin1");
-      if (text.includes("SCANNER-FAULT")) return reply(503, "engine unavailable");
+      if (down || text.includes("SCANNER-FAULT")) return reply(503, "engine unavailable");
       if (text.includes(EICAR)) return reply(200, "stream: Win.Test.EICAR_HDB-1 FOUND");
       reply(200, "stream: OK");
     });
@@ -32,7 +34,7 @@ export function startFakeScanner() {
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const url = `http://127.0.0.1:${server.address().port}`;
-      resolve({ url, token: SCANNER_TOKEN, requests, stop: () => new Promise((r) => server.close(() => r())) });
+      resolve({ url, token: SCANNER_TOKEN, requests, setDown: (v) => (down = v), stop: () => new Promise((r) => server.close(() => r())) });
     });
   });
 }

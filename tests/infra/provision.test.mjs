@@ -36,6 +36,7 @@ function scratch() {
       search_index_token: "index-token-0123456789abcdef",
       health_token: "health-token-0123456789abcdef",
       mail_api_key: "re_mail-api-key-0123456789",
+      scanner_token: "scanner-token-0123456789abcdef",
     }),
   );
   return { dir, statePath, account, secretsFile, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -111,7 +112,8 @@ test("first run on an empty account: creates everything, writes the ids, migrate
   assert.deepEqual(Object.keys(acc.secrets["medportal-search-admin"]).sort(), ["health_token", "search_index_token"]);
   // publishing feeds search: content sends the indexing token
   assert.deepEqual(Object.keys(acc.secrets["medportal-content"]).sort(), ["health_token", "search_index_token"]);
-  assert.deepEqual(Object.keys(acc.secrets["medportal-content-desk"]).sort(), ["health_token", "search_index_token"]);
+  // the scanner's token only where uploads are scanned (content-desk), never the reader Worker
+  assert.deepEqual(Object.keys(acc.secrets["medportal-content-desk"]).sort(), ["health_token", "scanner_token", "search_index_token"]);
   for (const [worker, values] of Object.entries(acc.secrets)) {
     assert.equal("session_public_keys" in values, false, `${worker}: public keys are a var, not a secret`);
   }
@@ -192,7 +194,8 @@ test("the generated config refuses placeholders and applies the options", () => 
 });
 
 test("generated secrets: a matching Ed25519 key pair in the session key format, long random tokens", () => {
-  const s = generateSecrets({ mailApiKey: "re_provider-key-0123456789" });
+  const s = generateSecrets({ mailApiKey: "re_provider-key-0123456789", scannerToken: "scanner-token-0123456789abcdef" });
+  assert.equal(s.scanner_token, "scanner-token-0123456789abcdef");
   const [kid, seed] = s.session_keys.split(":");
   const [pkid, pub] = s.session_public_keys.split(":");
   assert.equal(kid, "k1");

@@ -24,6 +24,9 @@ pub enum Route {
     AuthorWithdraw,
     AuthorFiles,
     AuthorFilesRemove,
+    AuthorFilesRescan,
+    AuthorSeries,
+    AuthorSeriesRemove,
     Review,
     ReviewItem,
     ReviewSendBack,
@@ -47,6 +50,9 @@ impl App for ContentDesk {
                 .post(paths::AUTHOR_WITHDRAW, Route::AuthorWithdraw)
                 .post(paths::AUTHOR_FILES, Route::AuthorFiles)
                 .post(paths::AUTHOR_FILES_REMOVE, Route::AuthorFilesRemove)
+                .post(paths::AUTHOR_FILES_RESCAN, Route::AuthorFilesRescan)
+                .post(paths::AUTHOR_SERIES, Route::AuthorSeries)
+                .post(paths::AUTHOR_SERIES_REMOVE, Route::AuthorSeriesRemove)
                 .get(paths::REVIEW, Route::Review)
                 .get(paths::REVIEW_ITEM, Route::ReviewItem)
                 .post(paths::REVIEW_ITEM, Route::ReviewSendBack)
@@ -74,6 +80,9 @@ impl App for ContentDesk {
             Route::AuthorWithdraw => staff::author_withdraw(ctx, &req, id).await,
             Route::AuthorFiles => staff::author_attach(ctx, info, &req, id).await,
             Route::AuthorFilesRemove => staff::author_remove_file(ctx, &req, id).await,
+            Route::AuthorFilesRescan => staff::author_rescan(ctx, &req, id).await,
+            Route::AuthorSeries => staff::author_series(ctx, info, &req, id).await,
+            Route::AuthorSeriesRemove => staff::author_series_remove(ctx, &req, id).await,
             Route::Review => staff::review_queue(ctx, info, &req).await,
             Route::ReviewItem => staff::review_page(ctx, info, &req, id).await,
             Route::ReviewSendBack => staff::review_send_back(ctx, &req, id).await,

@@ -18,6 +18,10 @@ const COVIEW_WINDOW_SECONDS: i64 = 24 * 60 * 60;
 const COVIEW_PAIRS: u32 = 5;
 /// Recently viewed items kept per reader.
 const VIEWS_KEPT: u32 = 50;
+/// A view of the item the reader opened last, again within this long (a reload, coming back
+/// from a download or a reference), changes nothing worth a write: it is their newest view
+/// already, and a view repeated within the co-view window pairs with nothing new.
+const VIEW_REFRESH_SECONDS: i64 = 5 * 60;
 /// A co-view count below this is never used (a pair read together by one person only says
 /// something about that person).
 pub const MIN_COVIEWS: i64 = 2;
@@ -47,20 +51,26 @@ pub async fn visit<P: Platform>(ctx: &Ctx<'_, P>, s: &Session) -> Result<Option<
 
 /// Records that the reader opened `item_id` (a visible item): the recently viewed list, and
 /// on the first view within the co-view window one more co-view with each item they opened
-/// in that window.
+/// in that window. Opening again the item they opened last, within [`VIEW_REFRESH_SECONDS`],
+/// writes nothing (one read, no write: the common reload costs no write to the region's
+/// database).
 pub async fn record_view<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, item_id: &str) -> Result<()> {
     let now = ctx.now().unix_timestamp();
     let db = ctx.region(s.region).sql().await?;
     let user = s.user_id();
-    let recent = db
+    let rows = db
         .query(
-            "SELECT item_id FROM reader_views WHERE user_id = ?1 AND viewed_at > ?2 ORDER BY viewed_at DESC LIMIT ?3",
+            "SELECT item_id, viewed_at FROM reader_views WHERE user_id = ?1 AND viewed_at > ?2 ORDER BY viewed_at DESC LIMIT ?3",
             &[user.into(), (now - COVIEW_WINDOW_SECONDS).into(), i64::from(COVIEW_PAIRS + 1).into()],
         )
-        .await?
-        .iter()
-        .map(|r| r.text(0))
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
+    if let Some(last) = rows.first()
+        && last.text(0)? == item_id
+        && now - last.int(1)? < VIEW_REFRESH_SECONDS
+    {
+        return Ok(());
+    }
+    let recent = rows.iter().map(|r| r.text(0)).collect::<Result<Vec<_>>>()?;
     let mut stmts = vec![Statement::new(
         "INSERT INTO reader_views (user_id, item_id, viewed_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT (user_id, item_id) DO UPDATE SET viewed_at = excluded.viewed_at",

@@ -299,6 +299,42 @@ pub async fn remove<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, head_
     Ok(())
 }
 
+/// Scans pending file `file_id` of `it` again (the scanner was unreachable or had no verdict
+/// when it was attached): clean makes it available with its item, infected rejects it and
+/// deletes its bytes, no verdict again leaves it pending. Each attempt is audited; the update
+/// is guarded by the file still being pending in the same batch. A file that is not pending
+/// (or not the item's) is a 409.
+pub async fn rescan<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, file_id: &str, scanner: &impl Scanner) -> Result<Verdict> {
+    let f = find(&ctx.global_sql().await?, file_id).await?.filter(|f| f.item_id == it.id && f.status == Status::Pending);
+    let Some(f) = f else { return Err(Error::Conflict { code: "file_not_pending" }) };
+    let stored = ctx.global_blob().await?.get(&blob_key(&f.id)).await?;
+    let verdict = match &stored {
+        Some(b) => scanner.scan(&b.bytes).await,
+        None => Verdict::Unavailable("bytes missing"),
+    };
+    let now = ctx.now().unix_timestamp();
+    let (status, note, action, outcome) = match &verdict {
+        Verdict::Clean => (Status::Clean, None, "content.file_rescanned", Outcome::Success),
+        Verdict::Infected(sig) => (Status::Rejected, Some(sig.as_str()), "content.file_rejected", Outcome::Failure),
+        Verdict::Unavailable(why) => (Status::Pending, Some(*why), "content.file_pending", Outcome::Success),
+    };
+    let mut stmts = Vec::new();
+    if status != Status::Pending {
+        stmts.push(Statement::new(
+            "UPDATE library_files SET status = ?1, scan_note = ?2, scanned_at = ?3 WHERE id = ?4 AND status = 'pending'",
+            vec![status.code().into(), note.into(), now.into(), f.id.as_str().into()],
+        ));
+    }
+    let why = format!("file={}; rescan; scan={}", f.id, note.unwrap_or("clean"));
+    let entry = AuditEntry { actor, action, target: Some(&it.id), outcome, reason: Some(&why), ..Default::default() };
+    commit_global(ctx, stmts, &[entry]).await?;
+    if status == Status::Rejected {
+        // Refused: nothing may serve these bytes again.
+        ctx.global_blob().await?.delete(&blob_key(&f.id)).await.ok();
+    }
+    Ok(verdict)
+}
+
 /// The bytes of a clean file (`None`: missing, pending or rejected).
 pub async fn bytes<P: Platform>(ctx: &Ctx<'_, P>, f: &File) -> Result<Option<Vec<u8>>> {
     if f.status != Status::Clean {

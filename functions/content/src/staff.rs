@@ -10,6 +10,7 @@ use medportal_core::upload;
 use medportal_core::web::{self, Form, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_templates::pages::files::{FileRow, FilesPanel};
+use medportal_templates::pages::placements::{PlacementForm, PlacementRow, SeriesPanel};
 use medportal_templates::pages::staff::{self as views, DraftForm, ReviewLine, StaffRow};
 use medportal_templates::paths::{content as paths, identity as id_paths};
 use time::OffsetDateTime;
@@ -20,6 +21,7 @@ use crate::item::{self, Item, NewItem};
 use crate::library::signature_view;
 use crate::model::{ContentType, Decision, Discipline, Market, Meaning, State, join_markets};
 use crate::publication;
+use crate::series::{self, Placement};
 use crate::signature;
 use crate::version::{self, Draft, Product, Reference, Taxonomy, Version};
 use crate::workflow;
@@ -169,7 +171,7 @@ pub async fn author_create<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, re
 /// act from here); the edit form and submit button are for authors.
 pub async fn author_item<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::ViewGovernance).await?;
-    author_page(ctx, info, &s, id, None, None).await
+    author_page(ctx, info, &s, id, None).await
 }
 
 /// The item's files: the list (with their scan state) and, on drafts, the upload form.
@@ -183,19 +185,56 @@ async fn files_panel<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Item, head
             size_kb: (f.size + 1023) / 1024,
             version: f.version,
             href: (f.status == files::Status::Clean).then(|| paths::file(&f.id)),
-            removable: (it.state == State::Draft && f.version == head).then(|| f.id.clone()),
+            removable: (it.state == State::Draft && f.version == head && s.may(Action::AuthorContent)).then(|| f.id.clone()),
+            rescannable: (f.status == files::Status::Pending && may_rescan(s)).then(|| f.id.clone()),
         })
         .collect();
-    let (action, remove_action) = (paths::author_files(&it.id), paths::author_files_remove(&it.id));
-    Ok(FilesPanel { csrf: s.claims.csrf.clone(), action, remove_action, files: rows, limit_kb: upload::limit(ctx.config) / 1024, can_attach: it.state == State::Draft && s.may(Action::AuthorContent), error, no_scanner: !files::configured(ctx) })
+    let (action, remove_action, rescan_action) = (paths::author_files(&it.id), paths::author_files_remove(&it.id), paths::author_files_rescan(&it.id));
+    Ok(FilesPanel { csrf: s.claims.csrf.clone(), action, remove_action, rescan_action, files: rows, limit_kb: upload::limit(ctx.config) / 1024, can_attach: it.state == State::Draft && s.may(Action::AuthorContent), error, no_scanner: !files::configured(ctx) })
 }
 
-/// The item page, with a refused edit's values and problem when there is one.
-async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Session, id: &str, refused: Option<(DraftForm, String)>, file_error: Option<String>) -> Result<Response> {
+/// A refused change on an item's page: the submitted values and the problem.
+enum Refusal {
+    /// An edit: the form as submitted and the problem's text.
+    Draft(DraftForm, String),
+    /// An upload: the error code.
+    File(String),
+    /// A series placement: the form as submitted and the error code.
+    Series(PlacementForm, String),
+}
+
+/// Authors and reviewers may ask for a pending file to be scanned again.
+fn may_rescan(s: &Session) -> bool {
+    s.may(Action::AuthorContent) || s.may(Action::ReviewContent)
+}
+
+/// The item's series panel: its placements and, for authors, the placement form.
+async fn series_panel<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Item, refused: Option<(PlacementForm, String)>) -> Result<SeriesPanel> {
+    let db = ctx.global_sql().await?;
+    let titles = series::titles(&db).await?;
+    let title = |id: &str| series::title_in(&titles, id, &it.language).unwrap_or(id).to_owned();
+    let placements = series::of_item(&db, &it.id).await?.into_iter().map(|(id, position)| PlacementRow { title: title(&id), series: id, position }).collect();
+    let mut known: Vec<(String, String)> = titles.iter().map(|(id, _, _)| (id.clone(), title(id))).collect();
+    known.sort();
+    known.dedup();
+    let (form, error) = refused.map_or((PlacementForm::default(), None), |(f, e)| (f, Some(e)));
+    let (action, remove_action) = (paths::author_series(&it.id), paths::author_series_remove(&it.id));
+    Ok(SeriesPanel { csrf: s.claims.csrf.clone(), action, remove_action, placements, known, can_place: s.may(Action::AuthorContent), form, error })
+}
+
+/// The item page, with a refused change's values and problem when there is one.
+async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Session, id: &str, refusal: Option<Refusal>) -> Result<Response> {
     let (it, head) = load(ctx, id).await?;
     let db = ctx.global_sql().await?;
     let history = version::history(&db, &it.id).await?;
-    let status = if refused.is_some() || file_error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if refusal.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let (mut refused, mut file_error, mut series_error) = (None, None, None);
+    match refusal {
+        Some(Refusal::Draft(f, e)) => refused = Some((f, e)),
+        Some(Refusal::File(code)) => file_error = Some(code),
+        Some(Refusal::Series(f, code)) => series_error = Some((f, code)),
+        None => {}
+    }
     let (form, error) = refused.map_or_else(|| (form_of(&it, &head), None), |(f, e)| (f, Some(e)));
     let view = views::AuthorItemView {
         csrf: s.claims.csrf.clone(),
@@ -215,6 +254,7 @@ async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Sess
         withdraw_reason: it.withdraw_reason.clone(),
         error,
         files: files_panel(ctx, s, &it, head.number, file_error).await?,
+        series: series_panel(ctx, s, &it, series_error).await?,
     };
     Ok(medportal_web::html(status, views::author_item(&page(ctx, info, s), &view)))
 }
@@ -227,7 +267,7 @@ pub async fn author_save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req:
     let saved = async { item::save(ctx, s.user_id(), &it, draft_of(&f)?, f.trimmed("reason")).await };
     match saved.await {
         Ok(_) => Ok(web::redirect(&paths::author_item(id))),
-        Err(e) => author_page(ctx, info, &s, id, Some((submitted(&f), problem(e)?)), None).await,
+        Err(e) => author_page(ctx, info, &s, id, Some(Refusal::Draft(submitted(&f), problem(e)?))).await,
     }
 }
 
@@ -246,7 +286,7 @@ pub async fn author_attach<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, re
     let (name, data) = part.map_or(("", &[][..]), |p| (p.filename.as_deref().unwrap_or(""), p.data.as_slice()));
     match files::attach(ctx, s.user_id(), &it, name, data, &files::scanner(ctx)).await {
         Ok(_) => Ok(web::redirect(&paths::author_item(id))),
-        Err(Error::BadRequest { code, .. }) => author_page(ctx, info, &s, id, None, Some(code.to_owned())).await,
+        Err(Error::BadRequest { code, .. }) => author_page(ctx, info, &s, id, Some(Refusal::File(code.to_owned()))).await,
         Err(e) => Err(e),
     }
 }
@@ -256,6 +296,39 @@ pub async fn author_remove_file<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id
     let (f, s) = medportal_auth::require_form(ctx, req, Action::AuthorContent).await?;
     let (it, head) = load(ctx, id).await?;
     files::remove(ctx, s.user_id(), &it, head.number, f.trimmed("file")).await?;
+    Ok(web::redirect(&paths::author_item(id)))
+}
+
+/// Scans a pending file (form field `file`) again, for authors and reviewers; back to the item.
+pub async fn author_rescan<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {
+    let (f, s) = medportal_auth::require_form(ctx, req, Action::ViewGovernance).await?;
+    if !may_rescan(&s) {
+        return Err(Error::Forbidden { code: "not_permitted" });
+    }
+    let (it, _) = load(ctx, id).await?;
+    files::rescan(ctx, s.user_id(), &it, f.trimmed("file"), &files::scanner(ctx)).await?;
+    Ok(web::redirect(&paths::author_item(id)))
+}
+
+/// Places the item in a series or moves it there; a refused placement comes back as the item
+/// page with the values and the problem.
+pub async fn author_series<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
+    let (f, s) = medportal_auth::require_form(ctx, req, Action::AuthorContent).await?;
+    let (it, _) = load(ctx, id).await?;
+    let form = PlacementForm { series: f.trimmed("series").to_owned(), title: f.trimmed("series_title").to_owned(), position: f.trimmed("position").to_owned() };
+    let p = Placement { id: form.series.clone(), title: form.title.clone(), position: form.position.parse().unwrap_or(0) };
+    match series::place(ctx, s.user_id(), &it.id, &it.language, &p).await {
+        Ok(()) => Ok(web::redirect(&paths::author_item(id))),
+        Err(Error::BadRequest { code, .. }) => author_page(ctx, info, &s, id, Some(Refusal::Series(form, code.to_owned()))).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// Takes the item out of a series (form field `series`); back to the item.
+pub async fn author_series_remove<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> Result<Response> {
+    let (f, s) = medportal_auth::require_form(ctx, req, Action::AuthorContent).await?;
+    let (it, _) = load(ctx, id).await?;
+    series::remove(ctx, s.user_id(), &it.id, f.trimmed("series")).await?;
     Ok(web::redirect(&paths::author_item(id)))
 }
 

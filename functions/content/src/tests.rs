@@ -632,3 +632,139 @@ fn files_are_checked_scanned_and_streamed_only_to_readers_of_the_item() {
     assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/withdraw"), &admin, &[("reason", "superseded")]).status(), 303);
     assert_eq!(host.get_as::<Content>(&file, &hcp).status(), 404);
 }
+
+/// The authoring id of the item with `slug`, from the author list as `cookie` sees it.
+fn author_id(host: &TestHost, cookie: &str, slug: &str) -> String {
+    let list = host.text_as::<ContentDesk>("/author", cookie);
+    let end = list.find(&format!("<code>{slug}</code>")).expect(slug);
+    let start = list[..end].rfind("href=\"/author/").unwrap() + 14;
+    list[start..].split('"').next().unwrap().to_owned()
+}
+
+#[test]
+fn authors_place_move_and_remove_an_item_in_a_series() {
+    let host = seeded();
+    let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+    let (a, b) = ("hypertension-first-line-drug-classes", "how-to-report-a-suspected-adverse-reaction");
+    let (id_a, id_b) = (author_id(&host, &author, a), author_id(&host, &author, b));
+    let place = |id: &str, fields: &[(&str, &str)]| host.post_form::<ContentDesk>(&format!("/author/{id}/series"), &author, fields);
+    // a new series needs a title; a bad code or position is refused with the problem shown
+    let untitled = place(&id_a, &[("series", "primary-care-basics"), ("position", "2")]);
+    assert_eq!(untitled.status(), 400);
+    let page = TestHost::text(&untitled);
+    assert!(page.contains("error-summary") && page.contains("href=\"#series_title\"") && page.contains("Enter a title for the new series"), "{page}");
+    assert!(page.contains("value=\"primary-care-basics\""), "the values come back");
+    assert_eq!(place(&id_a, &[("series", "Bad Code"), ("series_title", "x"), ("position", "1")]).status(), 400);
+    assert_eq!(place(&id_a, &[("series", "primary-care-basics"), ("series_title", "x"), ("position", "0")]).status(), 400);
+    // placed: the reader's series page lists it; the second item joins without a title
+    assert_eq!(place(&id_a, &[("series", "primary-care-basics"), ("series_title", "Primary care basics"), ("position", "2")]).status(), 303);
+    assert_eq!(place(&id_b, &[("series", "primary-care-basics"), ("position", "3")]).status(), 303);
+    let order = |html: &str| (html.find(&format!("/content/{a}")), html.find(&format!("/content/{b}")));
+    let series = TestHost::text(&host.get::<Content>("/series/primary-care-basics"));
+    assert!(series.contains("Primary care basics"), "{series}");
+    let (pa, pb) = order(&series);
+    assert!(pa.unwrap() < pb.unwrap(), "position 2 before 3");
+    assert!(host.text_as::<ContentDesk>(&format!("/author/{id_a}"), &author).contains("Primary care basics"));
+    // moved behind the other part
+    assert_eq!(place(&id_a, &[("series", "primary-care-basics"), ("position", "5")]).status(), 303);
+    let (pa, pb) = order(&TestHost::text(&host.get::<Content>("/series/primary-care-basics")));
+    assert!(pb.unwrap() < pa.unwrap(), "moved to position 5");
+    // removed: gone from the series; a removal of what is not there is a 404
+    let remove = |fields: &[(&str, &str)]| host.post_form::<ContentDesk>(&format!("/author/{id_a}/series/remove"), &author, fields);
+    assert_eq!(remove(&[("series", "primary-care-basics")]).status(), 303);
+    assert_eq!(remove(&[("series", "primary-care-basics")]).status(), 404);
+    let (pa, pb) = order(&TestHost::text(&host.get::<Content>("/series/primary-care-basics")));
+    assert!(pa.is_none() && pb.is_some());
+    // readers and reviewers may not place
+    let hcp = session_cookie(&host, "eu-u-hcp-01", "verified");
+    assert_eq!(host.post_form::<ContentDesk>(&format!("/author/{id_a}/series"), &hcp, &[("series", "x-y-z"), ("series_title", "X"), ("position", "1")]).status(), 403);
+    let reviewer = staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries");
+    assert_eq!(host.post_form::<ContentDesk>(&format!("/author/{id_a}/series"), &reviewer, &[("series", "x-y-z"), ("series_title", "X"), ("position", "1")]).status(), 403);
+    // audited in db_global, each change in its batch
+    use medportal_core::ports::SqlStore;
+    let ctx = medportal_core::Ctx::new(&host.platform, &host.config, medportal_core::Function::ContentDesk);
+    let count = |action: &str| {
+        let q = format!("SELECT COUNT(*) FROM audit_entries WHERE action = '{action}' AND reason LIKE 'series=primary-care-basics%'");
+        pollster::block_on(async { ctx.global_sql().await?.query(&q, &[]).await }).unwrap()[0].int(0).unwrap()
+    };
+    assert_eq!((count("content.series_placed"), count("content.series_removed")), (3, 1));
+}
+
+#[test]
+fn a_pending_file_is_scanned_again_once_the_scanner_is_back() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let up = Arc::new(AtomicBool::new(false));
+    let state = up.clone();
+    let config = medportal_core::Config {
+        scanner: Some(medportal_core::config::ScannerConfig { url: "https://scanner.example/scan".into(), token: "scanner-token-0123456789abcdef".into() }),
+        ..medportal_core::Config::dev()
+    };
+    let host = seeded().with_config(config).with_http(move |_req| {
+        if !state.load(Ordering::SeqCst) {
+            return Err(medportal_core::Error::platform("scanner down"));
+        }
+        Ok(http::Response::builder().status(200).body(b"stream: OK\n".to_vec()).unwrap())
+    });
+    let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+    let draft = [
+        ("slug", "rescan-leaflet"), ("language", "en"), ("type", "prescribing_information"), ("title", "Rescan leaflet"), ("summary", "s"),
+        ("body", "b"), ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"), ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"),
+    ];
+    let item = host.post_form::<ContentDesk>("/author", &author, &draft).headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(upload(&host, &format!("{item}/files"), &author, "leaflet.pdf", b"%PDF-1.4\n%%EOF\n").status(), 303);
+    let page = host.text_as::<ContentDesk>(&item, &author);
+    assert!(page.contains("Waiting for the malware scan") && page.contains("Scan again"), "{page}");
+    let i = page.find("files/rescan\"><input type=\"hidden\" name=\"csrf\"").expect("a rescan form");
+    let v = page[i..].find("name=\"file\" value=\"").unwrap() + i + 19;
+    let file = page[v..].split('"').next().unwrap().to_owned();
+    let rescan = |cookie: &str| host.post_form::<ContentDesk>(&format!("{item}/files/rescan"), cookie, &[("file", &file)]);
+    // still down: still pending; a reader may not ask
+    assert_eq!(rescan(&author).status(), 303);
+    assert!(host.text_as::<ContentDesk>(&item, &author).contains("Waiting for the malware scan"));
+    assert_eq!(rescan(&session_cookie(&host, "eu-u-hcp-01", "verified")).status(), 403);
+    // back: a reviewer's rescan makes it clean; a second one has nothing to do
+    up.store(true, Ordering::SeqCst);
+    assert_eq!(rescan(&staff_cookie(&host, "eu-u-mlr-01", &["mlr_reviewer"], "Jan de Vries")).status(), 303);
+    let page = host.text_as::<ContentDesk>(&item, &author);
+    assert!(page.contains("Checked: available to readers") && !page.contains("Scan again"), "{page}");
+    assert_eq!(rescan(&author).status(), 409);
+}
+
+/// Cloudflare route patterns cannot name `/author` with a query string (`?lang=de`, the
+/// language switch) without a trailing wildcard, so wrangler.toml sends `/author*` (and
+/// `/review*`, `/governance*`) to content-desk, which also catches `/authority`. Such a path
+/// gets exactly the catch-all's answer: the same 404 page the content Worker gives.
+#[test]
+fn paths_the_desk_patterns_over_catch_get_the_catch_alls_404() {
+    let host = seeded();
+    for path in ["/authority", "/reviewers?lang=de", "/governance-report"] {
+        let (desk, reader) = (host.get::<ContentDesk>(path), host.get::<Content>(path));
+        assert_eq!((desk.status(), reader.status()), (http::StatusCode::NOT_FOUND, http::StatusCode::NOT_FOUND), "{path}");
+        assert_eq!(TestHost::text(&desk), TestHost::text(&reader), "{path}");
+    }
+}
+
+/// A reload of the item read last writes nothing, but going back to an earlier item moves it
+/// to the front of "continue where you left off" again.
+#[test]
+fn going_back_to_an_earlier_item_puts_it_first_again() {
+    let host = seeded();
+    let de = session_cookie(&host, "eu-u-hcp-01", "verified");
+    let (a, b) = ("apixaban-aristotle-trial-summary", "metformin-type-2-diabetes-efficacy");
+    let open = |slug: &str| assert_eq!(host.get_as::<Content>(&format!("/content/{slug}"), &de).status(), 200);
+    let order = || {
+        let html = section(&host.text_as::<Content>("/", &de), "continue");
+        (html.find(&format!("/content/{a}")).unwrap(), html.find(&format!("/content/{b}")).unwrap())
+    };
+    open(a);
+    pause();
+    open(b);
+    open(b);
+    let (pa, pb) = order();
+    assert!(pb < pa, "b read last");
+    pause();
+    open(a);
+    let (pa, pb) = order();
+    assert!(pa < pb, "a read last");
+}

@@ -345,8 +345,9 @@ impl BlobStore for WorkersR2 {
 /// Converts the incoming request (body limited to `max_body_bytes`: a declared length over it
 /// is refused unread, and a body without one, e.g. chunked, is read chunk by chunk and refused
 /// as soon as it exceeds the limit). Read through the runtime's own `Request` object (web-sys),
-/// not the SDK's stream wrappers.
-pub async fn into_core_request(config: &Config, req: worker::Request) -> Result<medportal_core::Request> {
+/// not the SDK's stream wrappers. A refused request comes back with its head (no body), so
+/// the refusal's page follows the visitor's language like every other error page.
+pub async fn into_core_request(config: &Config, req: worker::Request) -> std::result::Result<medportal_core::Request, (Error, medportal_core::Request)> {
     let raw = req.inner();
     // The runtime hands over an absolute, already normalised URL; only its path and query
     // matter here. Splitting it by hand (instead of `req.url()`) keeps the `url`/`idna`
@@ -359,23 +360,27 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> Result<
     if let Some(addr) = headers.get(medportal_core::web::CF_CONNECTING_IP).ok().flatten().and_then(|v| medportal_core::web::parse_client_address(&v)) {
         builder = builder.extension(addr);
     }
+    let mut refused = None;
     for name in &medportal_core::web::REQUEST_HEADERS {
         if let Ok(Some(v)) = headers.get(name.as_str()) {
             if name == http::header::CONTENT_LENGTH {
-                medportal_core::check_body_size(config, v.parse().unwrap_or(usize::MAX))?;
+                refused = medportal_core::check_body_size(config, v.parse().unwrap_or(usize::MAX)).err();
             }
             builder = builder.header(name.clone(), v);
         }
     }
-    let body = match raw.body() {
-        None => Vec::new(),
-        Some(stream) => read_stream(&stream, config.max_body_bytes)
-            .await?
-            .ok_or(Error::PayloadTooLarge { limit: config.max_body_bytes })?,
+    let invalid = || Error::bad_request("invalid_request", "The request could not be parsed.");
+    let (parts, ()) = builder.body(()).map_err(|_| (invalid(), http::Request::new(Vec::new())))?.into_parts();
+    // A refusal keeps the request's head (its language, its session) for the error page.
+    let body = match (refused, raw.body()) {
+        (Some(e), _) => Err(e),
+        (None, None) => Ok(Vec::new()),
+        (None, Some(stream)) => read_stream(&stream, config.max_body_bytes).await.and_then(|b| b.ok_or(Error::PayloadTooLarge { limit: config.max_body_bytes })),
     };
-    builder
-        .body(body)
-        .map_err(|_| Error::bad_request("invalid_request", "The request could not be parsed."))
+    match body {
+        Ok(body) => Ok(http::Request::from_parts(parts, body)),
+        Err(e) => Err((e, http::Request::from_parts(parts, Vec::new()))),
+    }
 }
 
 /// Converts the core response for the Workers runtime (a web-sys `Response`).
@@ -407,7 +412,7 @@ pub async fn serve<A: App>(req: worker::Request, env: worker::Env) -> worker::Re
     };
     match into_core_request(&config, req).await {
         Ok(req) => from_core_response(medportal_core::serve::<A, _>(&platform, &config, req).await),
-        Err(e) => from_core_response(medportal_core::refuse::<A, _>(&platform, &config, &http::Request::new(Vec::new()), e)),
+        Err((e, head)) => from_core_response(medportal_core::refuse::<A, _>(&platform, &config, &head, e)),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct FileRow {
     pub href: Option<String>,
     /// The file's id when it may be removed (attached to the draft being edited).
     pub removable: Option<String>,
+    /// The file's id when it may be scanned again (pending, and the viewer authors or reviews).
+    pub rescannable: Option<String>,
 }
 
 /// The authors' files panel.
@@ -29,6 +31,8 @@ pub struct FilesPanel {
     pub action: String,
     /// Where a removal is posted.
     pub remove_action: String,
+    /// Where a new scan of a pending file is posted.
+    pub rescan_action: String,
     pub files: Vec<FileRow>,
     pub limit_kb: usize,
     pub can_attach: bool,
@@ -78,6 +82,7 @@ fn kind(content_type: &str) -> &'static str {
 /// The authors' panel: files with their scan state, and the upload form on drafts.
 pub fn author_panel(l: Locale, v: &FilesPanel) -> Markup {
     let kb = v.limit_kb.to_string();
+    let actions = v.can_attach || v.files.iter().any(|f| f.rescannable.is_some());
     html! {
         section aria-labelledby="files-title" {
             h2 #files-title { (t(l, Msg::FilesTitle)) }
@@ -94,20 +99,29 @@ pub fn author_panel(l: Locale, v: &FilesPanel) -> Markup {
                         th scope="col" { (t(l, Msg::FilesColVersion)) }
                         th scope="col" { (t(l, Msg::FilesColSize)) }
                         th scope="col" { (t(l, Msg::FilesColStatus)) }
-                        @if v.can_attach { th scope="col" { (t(l, Msg::FilesColAction)) } }
+                        @if actions { th scope="col" { (t(l, Msg::FilesColAction)) } }
                     } }
                     tbody { @for f in &v.files { tr {
                         td { @match &f.href { Some(h) => a href=(h) { (f.name) }, None => (f.name) } }
                         td { (f.version) }
                         td { (tf(l, Msg::FilesSizeKb, &[("size", &f.size_kb.to_string())])) }
                         td { (status(l, &f.status)) }
-                        @if v.can_attach { td { @if let Some(id) = &f.removable {
-                            form.inline-form method="post" action=(v.remove_action) {
-                                input type="hidden" name=(paths::CSRF_FIELD) value=(v.csrf);
-                                input type="hidden" name="file" value=(id);
-                                button.btn.btn--secondary type="submit" { (t(l, Msg::FilesRemove)) span.visually-hidden { " " (f.name) } }
+                        @if actions { td {
+                            @if let Some(id) = &f.rescannable {
+                                form.inline-form method="post" action=(v.rescan_action) {
+                                    input type="hidden" name=(paths::CSRF_FIELD) value=(v.csrf);
+                                    input type="hidden" name="file" value=(id);
+                                    button.btn.btn--secondary type="submit" { (t(l, Msg::FilesRescan)) span.visually-hidden { " " (f.name) } }
+                                }
                             }
-                        } } }
+                            @if let Some(id) = &f.removable {
+                                form.inline-form method="post" action=(v.remove_action) {
+                                    input type="hidden" name=(paths::CSRF_FIELD) value=(v.csrf);
+                                    input type="hidden" name="file" value=(id);
+                                    button.btn.btn--secondary type="submit" { (t(l, Msg::FilesRemove)) span.visually-hidden { " " (f.name) } }
+                                }
+                            }
+                        } }
                     } } }
                 }
             }

@@ -198,6 +198,7 @@ pub struct AuthorItemView {
     pub withdraw_reason: Option<String>,
     pub error: Option<String>,
     pub files: super::files::FilesPanel,
+    pub series: super::placements::SeriesPanel,
 }
 
 pub fn author_item(ctx: &PageContext, v: &AuthorItemView) -> Markup {
@@ -233,6 +234,7 @@ pub fn author_item(ctx: &PageContext, v: &AuthorItemView) -> Markup {
             }
         }
         (super::files::author_panel(l, &v.files))
+        (super::placements::panel(l, &v.series))
         @if v.can_withdraw {
             h2 { (t(l, Msg::AuthorWithdraw)) }
             form method="post" action=(paths::content::author_withdraw(&v.id)) novalidate {
