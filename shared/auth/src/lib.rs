@@ -9,7 +9,8 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
-pub mod b64;
+// base64url lives in core (the Workers adapter decodes JWKs with it too)
+pub use medportal_core::b64;
 pub mod csrf;
 mod json;
 pub mod keys;

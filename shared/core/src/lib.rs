@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod b64;
 pub mod common;
 pub mod config;
 pub mod error;

@@ -526,35 +526,9 @@ mod webcrypto {
         jwk_x(&x).ok_or_else(|| Error::platform("webcrypto: jwk x is not a 32-byte key"))
     }
 
-    /// A JWK's `x` (base64url, no padding: 43 characters for 32 bytes), as the runtime wrote
-    /// it. A few lines instead of a base64 crate in every Worker.
+    /// A JWK's `x` (base64url, no padding: 43 characters for 32 bytes), as the runtime wrote it.
     fn jwk_x(x: &str) -> Option<[u8; 32]> {
-        if x.len() != 43 {
-            return None;
-        }
-        let mut bits = 0u32;
-        let mut n = 0;
-        let mut out = [0u8; 32];
-        let mut len = 0;
-        for c in x.bytes() {
-            let v = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'-' => 62,
-                b'_' => 63,
-                _ => return None,
-            };
-            bits = bits << 6 | u32::from(v);
-            n += 6;
-            if n >= 8 {
-                n -= 8;
-                *out.get_mut(len)? = (bits >> n) as u8;
-                len += 1;
-                bits &= (1 << n) - 1;
-            }
-        }
-        (len == 32 && bits == 0).then_some(out)
+        medportal_core::b64::decode(x)?.try_into().ok()
     }
 
     pub async fn sign(seed: &[u8; 32], message: &[u8]) -> Result<[u8; 64]> {
