@@ -59,6 +59,9 @@ const SAME_IN_BOTH: &[&str] = &[
     "legal.imprint.vat",
     // The one-time code field: "Code" in German too.
     "identity.totp.code",
+    // "Position" is German too; a series' title in brackets has no words to translate.
+    "series_desk.col_position",
+    "series_desk.known_title",
 ];
 
 #[test]
