@@ -8,7 +8,7 @@
 //! 2. writes the newly added documents as one new small segment (only its chunks are new);
 //! 3. merges segments when there are more than [`MAX_SEGMENTS`] or a segment is more than half
 //!    tombstoned (tiered: the newest segments are merged, an older one joins only when it is at
-//!    most [`MERGE_RATIO`] times their size). Merging streams ([`crate::merge`]): the segments'
+//!    most [`MERGE_RATIO`] times their size). Merging streams (the merge module): the segments'
 //!    term-sorted postings are merged with renumbered docnums (tombstoned documents dropped,
 //!    impacts kept as indexed) and their stored documents rewritten chunk by chunk, so a
 //!    merge's memory does not grow with the segments' size;
@@ -24,8 +24,9 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{Analyzer, is_stopword, tokenize};
+use crate::analysis::Analyzer;
 use crate::cache::ChunkSource;
+use crate::fields::{field_lengths, field_texts};
 use crate::merge::{self, MergeIo, SyncIo};
 use crate::format::{
     self, ChunkId, ChunkRef, IndexConfig, Meta, NUM_FIELDS, PostingsRef, SegmentMeta, StoreRef,
@@ -177,7 +178,7 @@ impl IndexBuilder {
 
     /// Write pending changes, merging through `io`: a merge reads its input chunks with
     /// [`MergeIo::get`] and hands every chunk of the merged segment to [`MergeIo::put`] as soon
-    /// as it is written (streaming, see [`crate::merge`]). [`Commit::new_chunks`] holds the
+    /// as it is written (streaming, see the merge module). [`Commit::new_chunks`] holds the
     /// other new chunks (the new segment of the pending documents, unless it was merged).
     pub async fn commit_with<I: MergeIo>(&mut self, io: &I) -> Result<Commit, I::Error> {
         // 1. tombstones
@@ -280,31 +281,6 @@ impl IndexBuilder {
         }
         Some(start..segs.len())
     }
-}
-
-/// Text of each BM25F field.
-fn field_texts(d: &Document) -> [std::borrow::Cow<'_, str>; NUM_FIELDS] {
-    [
-        d.title.as_str().into(),
-        d.summary.as_str().into(),
-        d.body.as_str().into(),
-        d.references.as_str().into(),
-        d.taxonomy_text().into(),
-    ]
-}
-
-/// Analysed length (non-stopword tokens) of each field.
-pub fn field_lengths(d: &Document) -> [u32; NUM_FIELDS] {
-    let texts = field_texts(d);
-    std::array::from_fn(|f| {
-        let mut n = 0u32;
-        tokenize(&texts[f], |t| {
-            if !is_stopword(t.text) {
-                n += 1;
-            }
-        });
-        n
-    })
 }
 
 /// BM25F pseudo term frequency from per-field tfs and lengths.

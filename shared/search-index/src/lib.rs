@@ -16,6 +16,7 @@ pub mod cache;
 pub mod codec;
 mod document;
 mod error;
+pub mod fields;
 pub mod format;
 pub mod fuzzy;
 pub mod merge;

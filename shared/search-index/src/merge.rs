@@ -35,7 +35,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use crate::builder::field_lengths;
+use crate::fields::field_lengths;
 use crate::document::{Document, FacetField, NUM_FACETS};
 use crate::error::Error;
 use crate::format::{self, ChunkId, ChunkRef, IndexConfig, NUM_FIELDS, PostingsChunk, PostingsRef, SegmentMeta, StoreRef};

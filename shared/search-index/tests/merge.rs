@@ -56,7 +56,7 @@ fn synth(i: usize) -> Document {
 fn avg_of(docs: &[Document]) -> [f32; NUM_FIELDS] {
     let mut s = [0u64; NUM_FIELDS];
     for d in docs {
-        let l = medportal_search_index::builder::field_lengths(d);
+        let l = medportal_search_index::fields::field_lengths(d);
         for f in 0..NUM_FIELDS {
             s[f] += l[f] as u64;
         }
