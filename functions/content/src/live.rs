@@ -157,12 +157,15 @@ pub struct Published {
     pub signatures: Vec<Signature>,
 }
 
+/// A history's key: the live version's id and SHA-256.
+type HistoryKey = (String, String);
+
 thread_local! {
     /// The live table and when (ms) its generation was last confirmed.
     static LIVE: RefCell<Option<(Rc<Snapshot>, i64)>> = const { RefCell::new(None) };
     static VERSIONS: RefCell<Vec<(String, Rc<Published>)>> = const { RefCell::new(Vec::new()) };
     /// Histories by the live version's id and SHA-256.
-    static HISTORIES: RefCell<Vec<((String, String), Rc<History>)>> = const { RefCell::new(Vec::new()) };
+    static HISTORIES: RefCell<Vec<(HistoryKey, Rc<History>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The live table as of now: one query for the generation, the table itself only when the
