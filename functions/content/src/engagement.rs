@@ -7,7 +7,6 @@
 use medportal_auth::Session;
 use medportal_core::audit::{self, AuditEntry, Outcome};
 use medportal_core::ports::Statement;
-use medportal_core::region::Region;
 use medportal_core::{Ctx, Platform, Result};
 
 /// A pause longer than this starts a new visit (as does a new sign-in).
@@ -49,36 +48,40 @@ pub async fn visit<P: Platform>(ctx: &Ctx<'_, P>, s: &Session) -> Result<Option<
     Ok((since < now).then_some(since))
 }
 
-/// Records that the reader opened `item_id` (a visible item): the recently viewed list, and
-/// on the first view within the co-view window one more co-view with each item they opened
-/// in that window. Opening again the item they opened last, within [`VIEW_REFRESH_SECONDS`],
-/// writes nothing (one read, no write: the common reload costs no write to the region's
-/// database).
-pub async fn record_view<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, item_id: &str) -> Result<()> {
+/// The read `record_view` decides on, as one part of the item page's personal reads: the
+/// reader's latest views within the co-view window (item id, when), as read by
+/// `personal::read_together`.
+pub fn latest_views<P: Platform>(ctx: &Ctx<'_, P>, s: &Session) -> Statement {
     let now = ctx.now().unix_timestamp();
-    let db = ctx.region(s.region).sql().await?;
+    Statement::new(
+        "SELECT item_id, viewed_at FROM reader_views WHERE user_id = ? AND viewed_at > ? ORDER BY viewed_at DESC LIMIT ?",
+        vec![s.user_id().into(), (now - COVIEW_WINDOW_SECONDS).into(), i64::from(COVIEW_PAIRS + 1).into()],
+    )
+}
+
+/// Records that the reader opened `item_id` (a visible item), given `latest` (the rows of
+/// [`latest_views`], newest first): the recently viewed list, and on the first view within the
+/// co-view window one more co-view with each item they opened in that window. Opening again
+/// the item they opened last, within [`VIEW_REFRESH_SECONDS`], writes nothing (the common
+/// reload costs no write to the region's database).
+pub async fn record_view<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, item_id: &str, latest: &[(String, i64)]) -> Result<()> {
+    let now = ctx.now().unix_timestamp();
     let user = s.user_id();
-    let rows = db
-        .query(
-            "SELECT item_id, viewed_at FROM reader_views WHERE user_id = ?1 AND viewed_at > ?2 ORDER BY viewed_at DESC LIMIT ?3",
-            &[user.into(), (now - COVIEW_WINDOW_SECONDS).into(), i64::from(COVIEW_PAIRS + 1).into()],
-        )
-        .await?;
-    if let Some(last) = rows.first()
-        && last.text(0)? == item_id
-        && now - last.int(1)? < VIEW_REFRESH_SECONDS
+    if let Some((last, at)) = latest.first()
+        && last == item_id
+        && now - at < VIEW_REFRESH_SECONDS
     {
         return Ok(());
     }
-    let recent = rows.iter().map(|r| r.text(0)).collect::<Result<Vec<_>>>()?;
+    let recent: Vec<&str> = latest.iter().map(|(i, _)| i.as_str()).collect();
     let mut stmts = vec![Statement::new(
         "INSERT INTO reader_views (user_id, item_id, viewed_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT (user_id, item_id) DO UPDATE SET viewed_at = excluded.viewed_at",
         vec![user.into(), item_id.into(), now.into()],
     )];
-    if !recent.iter().any(|i| i == item_id) {
+    if !recent.contains(&item_id) {
         for other in recent.iter().take(COVIEW_PAIRS as usize) {
-            for (a, b) in [(item_id, other.as_str()), (other.as_str(), item_id)] {
+            for (a, b) in [(item_id, *other), (*other, item_id)] {
                 stmts.push(Statement::new(
                     "INSERT INTO reader_coviews (item_id, other_id, count) VALUES (?1, ?2, 1) \
                      ON CONFLICT (item_id, other_id) DO UPDATE SET count = count + 1",
@@ -92,7 +95,7 @@ pub async fn record_view<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, item_id: &s
          (SELECT item_id FROM reader_views WHERE user_id = ?1 ORDER BY viewed_at DESC LIMIT ?2)",
         vec![user.into(), i64::from(VIEWS_KEPT).into()],
     ));
-    db.batch(&s.region, &stmts).await
+    ctx.region(s.region).sql().await?.batch(&s.region, &stmts).await
 }
 
 /// The reader's recently opened items, newest first.
@@ -107,17 +110,22 @@ pub async fn recent<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, limit: u32) -> R
     rows.iter().map(|r| r.text(0)).collect()
 }
 
-/// Items read together with `item_id` in `region` (at least [`MIN_COVIEWS`] times), most
-/// often first.
-pub async fn coviewed<P: Platform>(ctx: &Ctx<'_, P>, region: Region, item_id: &str, limit: u32) -> Result<Vec<String>> {
-    let db = ctx.region(region).sql().await?;
-    let rows = db
-        .query(
-            "SELECT other_id FROM reader_coviews WHERE item_id = ?1 AND count >= ?2 ORDER BY count DESC, other_id LIMIT ?3",
-            &[item_id.into(), MIN_COVIEWS.into(), i64::from(limit).into()],
-        )
-        .await?;
-    rows.iter().map(|r| r.text(0)).collect()
+/// Items read together with `item_id` in the region it is read in (at least [`MIN_COVIEWS`]
+/// times), most often first: a part of the item page's personal reads (other item, count).
+pub fn coviewed(item_id: &str, limit: u32) -> Statement {
+    Statement::new(
+        "SELECT other_id, count FROM reader_coviews WHERE item_id = ? AND count >= ? ORDER BY count DESC, other_id LIMIT ?",
+        vec![item_id.into(), MIN_COVIEWS.into(), i64::from(limit).into()],
+    )
+}
+
+/// The parts of `series_id` the reader completed, as a part of the item page's personal reads
+/// (item id, completion time).
+pub fn completed_read(s: &Session, series_id: &str) -> Statement {
+    Statement::new(
+        "SELECT item_id, completed_at FROM reader_progress WHERE user_id = ? AND series_id = ?",
+        vec![s.user_id().into(), series_id.into()],
+    )
 }
 
 /// The parts of `series_id` the reader completed.

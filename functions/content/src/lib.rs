@@ -25,6 +25,7 @@
 //! | `series` | `library_series`, `library_series_items` (series and their parts) |
 //! | `engagement` | regional `reader_visits`, `reader_views`, `reader_coviews`, `reader_progress` |
 //! | `saved` | regional `reader_saved` |
+//! | `personal` | no table: runs the owners' personal reads of one page as one query |
 //! | `reader` | the reader's own pages and sections (new since the last visit, continue, saved, related, series) |
 //! | `files` | `library_files` and their bytes in the blob store: type, size, scan port |
 //! | `download` | `/files/{id}`: a clean file to those who may read its item |
@@ -44,6 +45,7 @@ mod library;
 mod live;
 mod markup;
 mod model;
+mod personal;
 mod publication;
 mod reader;
 mod saved;

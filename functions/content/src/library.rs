@@ -215,9 +215,9 @@ pub fn signature_view(s: &signature::Signature) -> SignatureView {
 /// visible one), with their signatures. Only for readers who may read the item.
 pub async fn versions<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, viewer: &Viewer) -> Result<Response> {
     let (it, live, history) = readable_history(ctx, slug, viewer).await?;
-    let db = ctx.global_sql().await?;
-    let sigs = signature::of_item(&db, &it.item_id).await?;
+    let sigs = &history.signatures;
     let rows = history
+        .versions
         .iter()
         .map(|v| VersionRow {
             number: v.number,
@@ -232,22 +232,22 @@ pub async fn versions<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &
     Ok(medportal_web::html(StatusCode::OK, views::history(page, &view)))
 }
 
-async fn readable_history<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<(Entry, Version, Vec<Version>)> {
+/// The item's live version and its history as readers see it (the versions up to the live
+/// one: later drafts are the staff's), from the live module's cache.
+async fn readable_history<P: Platform>(ctx: &Ctx<'_, P>, slug: &str, viewer: &Viewer) -> Result<(Entry, Version, std::rc::Rc<live::History>)> {
     let shown = visible(ctx, slug, viewer).await?.ok_or(Error::NotFound)?;
     let live = shown.published.version.clone();
     if !viewer.may_read(&live.draft.taxonomy.audience) {
         return Err(Error::NotFound);
     }
-    let db = ctx.global_sql().await?;
-    // Readers see the versions up to the live one (later drafts are the staff's).
-    let history = version::history(&db, &shown.entry.item_id).await?.into_iter().filter(|v| v.number <= live.number).collect();
+    let history = live::history(ctx, &shown.entry, &live).await?;
     Ok((shown.entry, live, history))
 }
 
 /// `/content/{slug}/diff/{a}/{b}`: a readable diff between two of those versions.
 pub async fn diff<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str, a: &str, b: &str, viewer: &Viewer) -> Result<Response> {
     let (it, live, history) = readable_history(ctx, slug, viewer).await?;
-    let pick = |n: &str| n.parse::<i64>().ok().and_then(|n| history.iter().find(|v| v.number == n)).ok_or(Error::NotFound);
+    let pick = |n: &str| n.parse::<i64>().ok().and_then(|n| history.versions.iter().find(|v| v.number == n)).ok_or(Error::NotFound);
     let (old, new) = (pick(a)?, pick(b)?);
     let view = views::DiffView {
         title: live.draft.title.clone(),

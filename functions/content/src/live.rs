@@ -9,7 +9,12 @@
 //!   answered from it, without a query of their own;
 //! * **published versions** by version id, with their signatures: a version is immutable
 //!   (its SHA-256 fixed, its signatures complete before it could be published), so an entry
-//!   never goes stale; the cache is bounded and cleared when full.
+//!   never goes stale; the cache is bounded and cleared when full;
+//! * **version histories** by the live version (its id and SHA-256): what the versions and
+//!   diff pages show, the versions up to the live one and the item's signatures. Published
+//!   versions are immutable and later drafts are not shown, so a history is fixed while its
+//!   live version is; the cache is bounded, and cleared whenever the live table is reloaded
+//!   (the generation moved).
 //!
 //! A reader request asks the database for one small row, the generation, and reloads the
 //! live table only when it moved. On Workers an isolate asks at most once a second
@@ -45,6 +50,8 @@ pub const RECHECK_MS: i64 = 0;
 
 /// Published versions kept per isolate (then the cache starts over).
 const VERSIONS_KEPT: usize = 128;
+/// Version histories kept per isolate (then the cache starts over).
+const HISTORIES_KEPT: usize = 64;
 
 /// One item with a published version: what cards and visibility need.
 #[derive(Debug, Clone)]
@@ -150,10 +157,15 @@ pub struct Published {
     pub signatures: Vec<Signature>,
 }
 
+/// A history's key: the live version's id and SHA-256.
+type HistoryKey = (String, String);
+
 thread_local! {
     /// The live table and when (ms) its generation was last confirmed.
     static LIVE: RefCell<Option<(Rc<Snapshot>, i64)>> = const { RefCell::new(None) };
     static VERSIONS: RefCell<Vec<(String, Rc<Published>)>> = const { RefCell::new(Vec::new()) };
+    /// Histories by the live version's id and SHA-256.
+    static HISTORIES: RefCell<Vec<(HistoryKey, Rc<History>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The live table as of now: one query for the generation, the table itself only when the
@@ -173,7 +185,10 @@ pub async fn current<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Rc<Snapshot>> {
     let cached = LIVE.with(|l| l.borrow().as_ref().map(|(s, _)| s.clone())).filter(|s| s.generation == generation);
     let snapshot = match cached {
         Some(s) => s,
-        None => Rc::new(load(&db, generation).await?),
+        None => {
+            HISTORIES.with(|h| h.borrow_mut().clear());
+            Rc::new(load(&db, generation).await?)
+        }
     };
     LIVE.with(|l| *l.borrow_mut() = Some((snapshot.clone(), now)));
     Ok(snapshot)
@@ -269,4 +284,33 @@ pub async fn published<P: Platform>(ctx: &Ctx<'_, P>, e: &Entry) -> Result<Optio
         v.push((e.version_id.clone(), p.clone()));
     });
     Ok(Some(p))
+}
+
+/// What readers see of an item's history while `live` is its live version: the versions up to
+/// it (newest first) and the item's signatures.
+#[derive(Debug)]
+pub struct History {
+    pub versions: Vec<Version>,
+    pub signatures: Vec<Signature>,
+}
+
+/// The history of `e` up to its live version `live`: from this isolate's cache, else read
+/// once (two queries) and kept until the live table is reloaded.
+pub async fn history<P: Platform>(ctx: &Ctx<'_, P>, e: &Entry, live: &Version) -> Result<Rc<History>> {
+    let key = (live.id.clone(), live.sha256.clone());
+    if let Some(h) = HISTORIES.with(|h| h.borrow().iter().find(|(k, _)| *k == key).map(|(_, h)| h.clone())) {
+        return Ok(h);
+    }
+    let db = ctx.global_sql().await?;
+    let versions = version::history(&db, &e.item_id).await?.into_iter().filter(|v| v.number <= live.number).collect();
+    let signatures = signature::of_item(&db, &e.item_id).await?;
+    let h = Rc::new(History { versions, signatures });
+    HISTORIES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= HISTORIES_KEPT {
+            c.clear();
+        }
+        c.push((key, h.clone()));
+    });
+    Ok(h)
 }

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use crate::engagement;
 use crate::library::{self, Listed};
 use crate::live::Entry;
+use crate::personal;
 use crate::saved::{self, Change};
 use crate::version::{Taxonomy, Version};
 use crate::visibility::Viewer;
@@ -78,11 +79,37 @@ pub async fn item<P: Platform>(ctx: &Ctx<'_, P>, page: &PageContext, slug: &str,
         Ok(found) => found,
         Err(unavailable) => return Ok(unavailable),
     };
-    if let Some(s) = session {
-        engagement::record_view(ctx, s, &shown.entry.item_id).await?;
+    let mine = match session {
+        Some(s) => Some(mine(ctx, s, &shown.entry).await?),
+        None => None,
+    };
+    if let (Some(s), Some(m)) = (session, &mine) {
+        engagement::record_view(ctx, s, &shown.entry.item_id, &m.latest_views).await?;
     }
-    view.reader = item_extras(ctx, viewer, session, &shown.entry, &shown.published.version).await?;
+    view.reader = item_extras(ctx, viewer, session.zip(mine.as_ref()), &shown.entry, &shown.published.version);
     Ok(medportal_web::html(StatusCode::OK, pages::content_item(page, &view)))
+}
+
+/// A signed-in reader's own data for an item page, read in one round trip to their region.
+struct Mine {
+    /// Their latest views (what recording this view decides on).
+    latest_views: Vec<(String, i64)>,
+    saved: bool,
+    /// Items read together with this one in their region, most often first.
+    coviewed: Vec<String>,
+    /// The parts they completed of the series the item's navigation follows.
+    completed: Vec<String>,
+}
+
+async fn mine<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, it: &Entry) -> Result<Mine> {
+    let mut parts = vec![engagement::latest_views(ctx, s), saved::is_saved(s, &it.item_id), engagement::coviewed(&it.item_id, RELATED as u32 * 2)];
+    if let Some(id) = it.first_series() {
+        parts.push(engagement::completed_read(s, id));
+    }
+    let mut got = personal::read_together(ctx, s.region, &parts).await?.into_iter();
+    let mut next = || got.next().unwrap_or_default();
+    let ids = |rows: Vec<(String, i64)>| rows.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+    Ok(Mine { latest_views: next(), saved: !next().is_empty(), coviewed: ids(next()), completed: ids(next()) })
 }
 
 fn reading_minutes(v: &Version) -> u32 {
@@ -90,22 +117,13 @@ fn reading_minutes(v: &Version) -> u32 {
     u32::try_from(words.div_ceil(WORDS_PER_MINUTE).max(1)).unwrap_or(u32::MAX)
 }
 
-async fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry, v: &Version) -> Result<ItemExtras> {
+fn item_extras<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, mine: Option<(&Session, &Mine)>, it: &Entry, v: &Version) -> ItemExtras {
     let cues = Cues { updated: at(v.created_at).date(), specialties: v.draft.taxonomy.specialties.clone(), reading_minutes: reading_minutes(v) };
     let family = library::visible_entries(ctx, viewer, None, &|e| e.family_id == it.family_id && e.item_id != it.item_id);
     let family = library::sorted(family, &|a, b| a.language.cmp(&b.language));
     let translations = family.into_iter().map(|e| library::listed(e, viewer)).map(|l| Translation { language: l.language, href: l.card.href, title: l.card.title }).collect();
-    let save = match session {
-        Some(s) => Some(SaveButton { slug: it.slug.clone(), saved: saved::is_saved(ctx, s, &it.item_id).await?, csrf: s.claims.csrf.clone(), back_to_saved: false }),
-        None => None,
-    };
-    Ok(ItemExtras {
-        cues: Some(cues),
-        translations,
-        save,
-        series: series_nav(ctx, viewer, session, it).await?,
-        related: related(ctx, viewer, session, it, &v.draft.taxonomy).await?,
-    })
+    let save = mine.map(|(s, m)| SaveButton { slug: it.slug.clone(), saved: m.saved, csrf: s.claims.csrf.clone(), back_to_saved: false });
+    ItemExtras { cues: Some(cues), translations, save, series: series_nav(ctx, viewer, mine, it), related: related(ctx, viewer, mine.map(|(_, m)| m), it, &v.draft.taxonomy) }
 }
 
 /// The visible parts of a series in `language`, in order (position, then item id; from the
@@ -116,26 +134,22 @@ fn series_parts<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, series_id: &str,
     found.into_iter().map(|e| library::listed(e, viewer)).collect()
 }
 
-async fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry) -> Result<Option<SeriesNav>> {
-    let Some(id) = it.first_series().map(str::to_owned) else { return Ok(None) };
+fn series_nav<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, mine: Option<(&Session, &Mine)>, it: &Entry) -> Option<SeriesNav> {
+    let id = it.first_series()?.to_owned();
     let parts = series_parts(ctx, viewer, &id, &it.language);
-    let Some(pos) = parts.iter().position(|p| p.id == it.item_id) else { return Ok(None) };
+    let pos = parts.iter().position(|p| p.id == it.item_id)?;
     let link = |p: &Listed| (p.card.href.clone(), p.card.title.clone());
-    let completed = match session {
-        Some(s) => Some(engagement::completed(ctx, s, &id).await?.contains(&it.item_id)),
-        None => None,
-    };
-    Ok(Some(SeriesNav {
+    Some(SeriesNav {
         title: viewer.live.series_title(&id, &it.language).unwrap_or_else(|| id.clone()),
         id,
         position: pos + 1,
         total: parts.len(),
         previous: pos.checked_sub(1).and_then(|p| parts.get(p)).map(link),
         next: parts.get(pos + 1).map(link),
-        completed,
+        completed: mine.map(|(_, m)| m.completed.contains(&it.item_id)),
         slug: it.slug.clone(),
-        csrf: session.map(|s| s.claims.csrf.clone()),
-    }))
+        csrf: mine.map(|(s, _)| s.claims.csrf.clone()),
+    })
 }
 
 /// How closely `other` relates to `this` (shared medicine, indication, specialties).
@@ -154,11 +168,10 @@ fn closeness(this: &Taxonomy, other: &Taxonomy) -> u32 {
 /// Related content: first what readers of the viewer's own region often read together with
 /// this item (co-view counts, no person ids), then the closest items of the same therapeutic
 /// area; every candidate passes the viewer's visibility rule, none is of the item's family.
-async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option<&Session>, it: &Entry, taxonomy: &Taxonomy) -> Result<Vec<ContentCard>> {
+fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, mine: Option<&Mine>, it: &Entry, taxonomy: &Taxonomy) -> Vec<ContentCard> {
     let mut out: Vec<Listed> = Vec::new();
-    if let Some(s) = session {
-        let ids = engagement::coviewed(ctx, s.region, &it.item_id, RELATED as u32 * 2).await?;
-        out.extend(listed_by_ids(ctx, viewer, &ids).into_iter().filter(|l| l.language == it.language));
+    if let Some(m) = mine {
+        out.extend(listed_by_ids(ctx, viewer, &m.coviewed).into_iter().filter(|l| l.language == it.language));
     }
     let candidates = library::visible_entries(ctx, viewer, Some(&it.language), &|e| e.area == taxonomy.area && e.family_id != it.family_id);
     let ranked: Vec<(u32, Listed)> = candidates
@@ -170,7 +183,7 @@ async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option
     let ranked = library::sorted(ranked, &|a, b| b.0.cmp(&a.0));
     out.extend(ranked.into_iter().map(|(_, l)| l));
     let mut seen: Vec<String> = vec![it.item_id.clone()];
-    Ok(out
+    out
         .into_iter()
         .filter(|l| {
             let fresh = !seen.contains(&l.id);
@@ -179,7 +192,7 @@ async fn related<P: Platform>(ctx: &Ctx<'_, P>, viewer: &Viewer, session: Option
         })
         .take(RELATED)
         .map(|l| l.card)
-        .collect())
+        .collect()
 }
 
 /// `GET /saved`: the reader's saved items still visible to them.

@@ -66,9 +66,8 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, s: &Session) -> Result<Vec<Stri
     rows.iter().map(|r| r.text(0)).collect()
 }
 
-/// Whether the reader saved `item_id`.
-pub async fn is_saved<P: Platform>(ctx: &Ctx<'_, P>, s: &Session, item_id: &str) -> Result<bool> {
-    let db = ctx.region(s.region).sql().await?;
-    let rows = db.query("SELECT 1 FROM reader_saved WHERE user_id = ?1 AND item_id = ?2", &[s.user_id().into(), item_id.into()]).await?;
-    Ok(!rows.is_empty())
+/// Whether the reader saved `item_id`, as a part of the item page's personal reads (a row
+/// when saved: item id, time saved).
+pub fn is_saved(s: &Session, item_id: &str) -> Statement {
+    Statement::new("SELECT item_id, saved_at FROM reader_saved WHERE user_id = ? AND item_id = ?", vec![s.user_id().into(), item_id.into()])
 }

@@ -254,6 +254,21 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     let history = host.text_as::<Content>("/content/rivaroxaban-de-dosing/versions", &de);
     assert!(history.contains("CrCl threshold clarified"));
     assert!(host.text_as::<Content>("/content/rivaroxaban-de-dosing/diff/1/2", &de).contains("Cockcroft-Gault"));
+    // the history readers see follows the live version (it is cached by the live version):
+    // a draft version 3 is not in it, the published version 3 is
+    let mut third = edited.clone();
+    third.retain(|(k, _)| *k != "reason");
+    third.push(("reason", "Renal dosing table added"));
+    assert_eq!(host.post_form::<ContentDesk>(&item, &author, &third).status(), 303);
+    assert!(!host.text_as::<Content>("/content/rivaroxaban-de-dosing/versions", &de).contains("Renal dosing table added"));
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/submit"), &author, &[]).status(), 303);
+    let v3 = sha(&host);
+    for (n, (discipline, sub, name)) in reviewers.iter().enumerate() {
+        let a = Person { name, ..Person::new(sub) }.step_up(&host, &format!("sign:{v3}:approval:{discipline}"), &format!("assertion-v3-{n}-0123456789"));
+        assert_eq!(host.post_form::<ContentDesk>(&format!("/review/{id}/sign"), &staff_cookie(&host, sub, &["mlr_reviewer"], name), &[("assertion", &a)]).status(), 303);
+    }
+    assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/publish"), &admin, &[]).status(), 303);
+    assert!(host.text_as::<Content>("/content/rivaroxaban-de-dosing/versions", &de).contains("Renal dosing table added"));
     // the governance dashboard counts it published; withdrawal needs a reason
     let gov = host.text_as::<ContentDesk>("/governance", &admin);
     assert!(gov.contains("rivaroxaban-de-dosing"));
