@@ -16,7 +16,7 @@
 //! pending (staff are told no scanner is configured) and development builds use the EICAR
 //! test-signature check.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global};
+use medportal_core::audit::{AuditEntry, Outcome, commit_global, conflict_if_refused, guard};
 use medportal_core::ports::{BlobStore, Row, SqlStore, Statement};
 use medportal_core::upload::{clean_name, limit, sniff};
 use medportal_core::{Ctx, Error, Platform, Result};
@@ -275,35 +275,45 @@ pub async fn attach<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, name:
     Ok(id)
 }
 
+/// The state that lets file `?1` of item `?2` be removed: it is still attached to the item's
+/// head version `?3`, and that version is still a draft.
+const REMOVABLE: &str = "EXISTS (SELECT 1 FROM library_files WHERE id = ?1 AND item_id = ?2 AND version_id = ?3) \
+    AND EXISTS (SELECT 1 FROM library_items WHERE id = ?2 AND state = 'draft' AND head_version = ?3)";
+
 /// Removes file `file_id` from `it`: only a file attached to the head version while that is
 /// a draft (a submitted, approved or published version's files are part of what was reviewed
-/// and stay as they are); guarded by the item's state in the same batch, audited. The bytes
-/// are deleted once the record is gone. To replace a file, remove it and attach the new one.
+/// and stay as they are); audited. The rule is a guard in the batch: when the item left draft
+/// or the file was removed after the read, nothing changes, no entry is written and the
+/// answer is the 409 `file_not_removable`. The bytes are deleted once the batch committed. To replace a file, remove it and attach the new one.
 /// `head_number` is the number of `it`'s head version.
 pub async fn remove<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, head_number: i64, file_id: &str) -> Result<()> {
     let f = find(&ctx.global_sql().await?, file_id).await?.filter(|f| f.item_id == it.id && f.version == head_number);
     let (Some(f), State::Draft, Some(head)) = (f, it.state, it.head_version.as_deref()) else {
         return Err(Error::Conflict { code: "file_not_removable" });
     };
-    let stmt = Statement::new(
-        "DELETE FROM library_files WHERE id = ?1 AND item_id = ?2 AND version_id = ?3 \
-         AND EXISTS (SELECT 1 FROM library_items WHERE id = ?2 AND state = 'draft' AND head_version = ?3)",
-        vec![file_id.into(), it.id.as_str().into(), head.into()],
-    );
+    let params = || vec![file_id.into(), it.id.as_str().into(), head.into()];
+    // The rule read above, checked again inside the batch: a submission, publication or
+    // removal committed since refuses the whole batch (no change, no entry, the bytes kept).
+    let removable = guard(REMOVABLE, params());
+    let stmt = Statement::new(format!("DELETE FROM library_files WHERE id = ?1 AND item_id = ?2 AND version_id = ?3 AND {REMOVABLE}"), params());
     let why = format!("file={file_id}; name={}", f.name);
     let entry = AuditEntry { actor, action: "content.file_removed", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, vec![stmt], &[entry]).await?;
+    commit_global(ctx, vec![removable, stmt], &[entry]).await.map_err(|e| conflict_if_refused(e, "file_not_removable"))?;
     // The record is gone (nothing serves these bytes any more); a failed delete leaves
     // unreachable bytes only.
     ctx.global_blob().await?.delete(&blob_key(file_id)).await.ok();
     Ok(())
 }
 
+/// The state that lets file `?1` be scanned again: it is pending.
+const PENDING: &str = "EXISTS (SELECT 1 FROM library_files WHERE id = ?1 AND status = 'pending')";
+
 /// Scans pending file `file_id` of `it` again (the scanner was unreachable or had no verdict
 /// when it was attached): clean makes it available with its item, infected rejects it and
-/// deletes its bytes, no verdict again leaves it pending. Each attempt is audited; the update
-/// is guarded by the file still being pending in the same batch. A file that is not pending
-/// (or not the item's) is a 409.
+/// deletes its bytes, no verdict again leaves it pending. Each attempt is audited. A file that
+/// is not pending (or not the item's) is the 409 `file_not_pending`, also when another scan
+/// moved it out of pending while this one ran (a guard in the batch: no change, no entry,
+/// the bytes untouched).
 pub async fn rescan<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, file_id: &str, scanner: &impl Scanner) -> Result<Verdict> {
     let f = find(&ctx.global_sql().await?, file_id).await?.filter(|f| f.item_id == it.id && f.status == Status::Pending);
     let Some(f) = f else { return Err(Error::Conflict { code: "file_not_pending" }) };
@@ -318,7 +328,9 @@ pub async fn rescan<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, file_
         Verdict::Infected(sig) => (Status::Rejected, Some(sig.as_str()), "content.file_rejected", Outcome::Failure),
         Verdict::Unavailable(why) => (Status::Pending, Some(*why), "content.file_pending", Outcome::Success),
     };
-    let mut stmts = Vec::new();
+    // Still pending when the batch runs (a scan committed since the read refuses it whole:
+    // no entry, and the bytes of a file another scan found clean are never deleted).
+    let mut stmts = vec![guard(PENDING, vec![f.id.as_str().into()])];
     if status != Status::Pending {
         stmts.push(Statement::new(
             "UPDATE library_files SET status = ?1, scan_note = ?2, scanned_at = ?3 WHERE id = ?4 AND status = 'pending'",
@@ -327,7 +339,7 @@ pub async fn rescan<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, file_
     }
     let why = format!("file={}; rescan; scan={}", f.id, note.unwrap_or("clean"));
     let entry = AuditEntry { actor, action, target: Some(&it.id), outcome, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, stmts, &[entry]).await?;
+    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "file_not_pending"))?;
     if status == Status::Rejected {
         // Refused: nothing may serve these bytes again.
         ctx.global_blob().await?.delete(&blob_key(&f.id)).await.ok();

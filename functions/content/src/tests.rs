@@ -783,3 +783,125 @@ fn going_back_to_an_earlier_item_puts_it_first_again() {
     let (pa, pb) = order();
     assert!(pa < pb, "a read last");
 }
+
+/// The file races, interleaved deterministically: the use case reads the item or the file,
+/// a competing change commits, then the use case's batch runs with what it read. The guard
+/// in the batch refuses it whole: no change, no audit entry, the bytes kept, a 409.
+mod races {
+    use super::*;
+    use crate::files::{self, EicarScanner, NoScanner, Scanner, Verdict};
+    use crate::item::{self, Item};
+    use medportal_core::ports::{BlobStore, SqlStore};
+    use medportal_core::{Ctx, Error, Function};
+
+    type NativeCtx<'a> = Ctx<'a, medportal_native::NativePlatform>;
+
+    fn count(ctx: &NativeCtx<'_>, q: &str) -> i64 {
+        pollster::block_on(async { ctx.global_sql().await?.query(&format!("SELECT COUNT(*) FROM {q}"), &[]).await }).unwrap()[0].int(0).unwrap()
+    }
+    fn stored(ctx: &NativeCtx<'_>, file: &str) -> bool {
+        pollster::block_on(async { ctx.global_blob().await?.get(&format!("files/{file}")).await }).unwrap().is_some()
+    }
+    fn read(ctx: &NativeCtx<'_>, id: &str) -> (Item, i64) {
+        pollster::block_on(async {
+            let db = ctx.global_sql().await.unwrap();
+            let it = item::find(&db, id).await.unwrap().unwrap();
+            let head = crate::version::find(&db, it.head_version.as_deref().unwrap()).await.unwrap().unwrap();
+            (it, head.number)
+        })
+    }
+    /// A draft item of its own (`slug`), as the author desk creates it: its id.
+    fn draft(host: &TestHost, author: &str, slug: &str) -> String {
+        let fields = [
+            ("slug", slug), ("language", "en"), ("type", "prescribing_information"), ("title", "Race leaflet"), ("summary", "s"),
+            ("body", "b"), ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"), ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"),
+        ];
+        let created = host.post_form::<ContentDesk>("/author", author, &fields);
+        assert_eq!(created.status(), 303, "{}", TestHost::text(&created));
+        created.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned()
+    }
+    const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";
+
+    #[test]
+    fn a_removal_read_while_the_item_was_a_draft_is_refused_once_it_was_submitted() {
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::ContentDesk);
+        let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+        let id = draft(&host, &author, "race-remove");
+        let (it, _) = read(&ctx, &id);
+        let file = pollster::block_on(files::attach(&ctx, "eu-u-aut-01", &it, "leaflet.pdf", PDF, &EicarScanner)).unwrap();
+        // the removal reads: a draft, the file on its head version…
+        let (before, head) = read(&ctx, &id);
+        // …the author submits it for review in between…
+        assert_eq!(host.post_form::<ContentDesk>(&format!("/author/{id}/submit"), &author, &[]).status(), 303);
+        // …so the removal's batch with what it read is refused: the reviewed file stays
+        let e = pollster::block_on(files::remove(&ctx, "eu-u-aut-01", &before, head, &file)).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "file_not_removable" }), "{e:?}");
+        assert_eq!(count(&ctx, &format!("library_files WHERE id = '{file}'")), 1, "the record stays");
+        assert!(stored(&ctx, &file), "the bytes stay");
+        assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.file_removed'"), 0, "no entry without the change");
+        assert_eq!(count(&ctx, "batch_guards"), 0, "a guard writes nothing");
+        assert_eq!(host.get_as::<Content>(&format!("/files/{file}"), &author).status(), 200, "still served to staff");
+
+        // two removals that both read the file: the first removes it, the second is refused
+        // (one entry, not two)
+        let id2 = draft(&host, &author, "race-remove-twice");
+        let (it2, _) = read(&ctx, &id2);
+        let file2 = pollster::block_on(files::attach(&ctx, "eu-u-aut-01", &it2, "twice.pdf", PDF, &EicarScanner)).unwrap();
+        let (it2, head2) = read(&ctx, &id2);
+        pollster::block_on(files::remove(&ctx, "eu-u-aut-01", &it2, head2, &file2)).unwrap();
+        assert!(!stored(&ctx, &file2), "the bytes go with the record");
+        let e = pollster::block_on(files::remove(&ctx, "eu-u-aut-02", &it2, head2, &file2)).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "file_not_removable" }), "{e:?}");
+        assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.file_removed'"), 1);
+    }
+
+    /// A scanner that, while it scans, lets another rescan of the same file (with a clean
+    /// verdict) commit first, then finds the file infected.
+    struct Overtaken<'c, 'a> {
+        ctx: &'c NativeCtx<'a>,
+        item: &'c Item,
+        file: &'c str,
+    }
+    impl Scanner for Overtaken<'_, '_> {
+        async fn scan(&self, _bytes: &[u8]) -> Verdict {
+            assert_eq!(files::rescan(self.ctx, "eu-u-mlr-01", self.item, self.file, &EicarScanner).await.unwrap(), Verdict::Clean);
+            Verdict::Infected("Race.Test".into())
+        }
+    }
+
+    #[test]
+    fn a_rescan_overtaken_by_another_scan_changes_nothing_and_keeps_the_bytes() {
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::ContentDesk);
+        let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+        let id = draft(&host, &author, "race-rescan");
+        let (it, _) = read(&ctx, &id);
+        // no verdict at the upload: pending
+        let file = pollster::block_on(files::attach(&ctx, "eu-u-aut-01", &it, "pending.pdf", PDF, &NoScanner)).unwrap();
+        assert_eq!(count(&ctx, &format!("library_files WHERE id = '{file}' AND status = 'pending'")), 1);
+        // this rescan read "pending"; the one that overtook it found the file clean
+        let e = pollster::block_on(files::rescan(&ctx, "eu-u-aut-01", &it, &file, &Overtaken { ctx: &ctx, item: &it, file: &file })).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "file_not_pending" }), "{e:?}");
+        assert_eq!(count(&ctx, &format!("library_files WHERE id = '{file}' AND status = 'clean'")), 1, "the first verdict stands");
+        assert!(stored(&ctx, &file), "the clean file's bytes are not deleted by the late verdict");
+        assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.file_rescanned'"), 1);
+        assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.file_rejected'"), 0, "no entry for the refused batch");
+        assert_eq!(count(&ctx, "batch_guards"), 0);
+        let got = host.get_as::<Content>(&format!("/files/{file}"), &author);
+        assert_eq!((got.status(), got.body().as_slice()), (http::StatusCode::OK, PDF));
+        // a late "no verdict" after the other scan: no "still pending" entry either
+        struct Late<'c, 'a>(Overtaken<'c, 'a>);
+        impl Scanner for Late<'_, '_> {
+            async fn scan(&self, bytes: &[u8]) -> Verdict {
+                let _ = self.0.scan(bytes).await;
+                Verdict::Unavailable("scanner unreachable")
+            }
+        }
+        let file2 = pollster::block_on(files::attach(&ctx, "eu-u-aut-01", &it, "pending2.pdf", PDF, &NoScanner)).unwrap();
+        let pending_entries = count(&ctx, "audit_entries WHERE action = 'content.file_pending'");
+        let e = pollster::block_on(files::rescan(&ctx, "eu-u-aut-01", &it, &file2, &Late(Overtaken { ctx: &ctx, item: &it, file: &file2 }))).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "file_not_pending" }), "{e:?}");
+        assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.file_pending'"), pending_entries);
+    }
+}
