@@ -3,7 +3,7 @@
 //! its region), the owner's and the queue's reads, and every status change of the HCP and
 //! the specialist, each audited in its batch.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit, conflict_if_refused, refused};
+use medportal_core::audit::{AuditEntry, Outcome, commit, conflict_if_refused, guard, refused};
 use medportal_core::platform::RegionSql;
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::region::Region;
@@ -299,23 +299,72 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, who: &Asker<'_>, key: &str, d
     one(&db, "id", &id).await?.ok_or_else(|| Error::internal("inquiry vanished"))
 }
 
-/// A status change (guarded: nothing changes unless the inquiry is still in a status it may
-/// come from), with the message that goes with it, audited in one batch.
-async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, to: Option<Status>, message: Option<(Kind, &str, &[Citation])>, extra: Option<Statement>) -> Result<()> {
-    if let Some(to) = to
-        && !inq.status.may_become(to)
-    {
-        return Err(Error::Conflict { code: "status_not_allowed" });
+/// What a change needs of the inquiry's status, read before and checked again inside the
+/// batch (a guard): a status change committed by another request in between refuses the whole
+/// batch (no change, no message, no audit entry) with a conflict.
+#[derive(Debug, Clone, Copy)]
+enum Move {
+    /// The inquiry becomes this status: it must still be in one it may come from (409
+    /// `status_not_allowed`).
+    To(Status),
+    /// No status change, but the inquiry must still be open (409 `inquiry_not_open`).
+    StayOpen,
+    /// No status change and no rule on the status (notes, ratings).
+    Any,
+}
+
+impl Move {
+    fn to(self) -> Option<Status> {
+        match self {
+            Move::To(to) => Some(to),
+            _ => None,
+        }
     }
+    /// The statuses the inquiry may be in when the batch runs (`None`: any).
+    fn allowed(self) -> Option<Vec<Status>> {
+        match self {
+            Move::To(to) => Some(Status::sources(to)),
+            Move::StayOpen => Some(Status::ALL.iter().copied().filter(|s| s.open()).collect()),
+            Move::Any => None,
+        }
+    }
+    fn code(self) -> &'static str {
+        match self {
+            Move::To(_) => "status_not_allowed",
+            _ => "inquiry_not_open",
+        }
+    }
+    fn allows(self, status: Status) -> bool {
+        self.allowed().is_none_or(|all| all.contains(&status))
+    }
+}
+
+/// The statuses `all` as an SQL list (`'received', 'triaged'`).
+fn sql_list(all: &[Status]) -> String {
+    all.iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+}
+
+/// A change of `inq` (a status move, a message, an extra statement), guarded: nothing changes
+/// unless the inquiry is still in a status the move allows when the batch runs (`Move`), and
+/// then the change, its message and its audit entry land together.
+async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, mv: Move, message: Option<(Kind, &str, &[Citation])>, extra: Option<Statement>) -> Result<()> {
+    if !mv.allows(inq.status) {
+        return Err(Error::Conflict { code: mv.code() });
+    }
+    let to = mv.to();
     let received = ctx.now();
     let now = received.unix_timestamp();
     let mut stmts = Vec::new();
+    if let Some(allowed) = mv.allowed() {
+        let list = sql_list(&allowed);
+        stmts.push(guard(&format!("EXISTS (SELECT 1 FROM inquiries WHERE id = ?1 AND status IN ({list}))"), vec![inq.id.as_str().into()]));
+    }
     if let Some(to) = to {
-        let from: Vec<String> = Status::sources(to).iter().map(|s| format!("'{}'", s.code())).collect();
+        let from = sql_list(&Status::sources(to));
         // answered_at keeps the first response (time to first response)
         let answered = if to == Status::Answered { ", answered_at = COALESCE(answered_at, ?2)" } else { "" };
         stmts.push(Statement::new(
-            format!("UPDATE inquiries SET status = ?1, updated_at = ?2{answered} WHERE id = ?3 AND status IN ({})", from.join(", ")),
+            format!("UPDATE inquiries SET status = ?1, updated_at = ?2{answered} WHERE id = ?3 AND status IN ({from})"),
             vec![to.code().into(), now.into(), inq.id.as_str().into()],
         ));
     }
@@ -348,7 +397,7 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
     let why = to.map(|t| format!("status={}", t.code()));
     let entry = AuditEntry { actor, action, target: Some(&inq.id), outcome: Outcome::Success, reason: why.as_deref(), ..Default::default() };
     let Some((message_id, s)) = flagged else {
-        return commit(ctx, region, stmts, &[entry]).await;
+        return commit(ctx, region, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, mv.code()));
     };
     // The flag joins the inquiry's open case or opens one, as read just before the batch and
     // guarded in it: when another request forwarded that case or opened one meanwhile, the
@@ -362,10 +411,18 @@ async fn change<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq:
         let mut all = stmts.clone();
         all.extend(flag.statements.iter().cloned());
         match commit(ctx, region, all, &[entry.clone(), flag.entry(&s)]).await {
+            // the inquiry's status moved on: no retry can help
+            Err(e) if refused(&e) && !still_allows(&db, &inq.id, mv).await? => return Err(Error::Conflict { code: mv.code() }),
             Err(e) if refused(&e) && attempt < FLAG_ATTEMPTS => attempt += 1,
             done => return done.map_err(|e| conflict_if_refused(e, "pv_case_changed")),
         }
     }
+}
+
+/// Whether inquiry `id` is (now) in a status `mv` allows (after a refused batch: was it the
+/// status that changed?).
+async fn still_allows<S: SqlStore>(db: &RegionSql<S>, id: &str, mv: Move) -> Result<bool> {
+    Ok(one(db, "id", id).await?.is_some_and(|now| mv.allows(now.status)))
 }
 
 /// How often a flagged message's batch is tried when the inquiry's PV case changed between
@@ -377,13 +434,15 @@ pub async fn follow_up<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &st
     if matches!(inq.status, Status::Closed | Status::Referred) {
         return Err(Error::Conflict { code: "inquiry_closed" });
     }
-    let to = (inq.status == Status::Answered).then_some(Status::InProgress);
+    let answered = inq.status == Status::Answered;
+    // An answered inquiry goes back to work; any other must still be open when the batch runs.
+    let mv = if answered { Move::To(Status::InProgress) } else { Move::StayOpen };
     // A reopened inquiry gets a new response time from now.
-    let due = to.map(|_| {
+    let due = answered.then(|| {
         let due = calendar::due(&inq.market, ctx.now(), inq.urgency.business_days()).unix_timestamp();
         Statement::new("UPDATE inquiries SET due_at = ?1 WHERE id = ?2 AND status = 'in_progress'", vec![due.into(), inq.id.as_str().into()])
     });
-    change(ctx, region, actor, inq, to, Some((Kind::FollowUp, body, &[])), due).await
+    change(ctx, region, actor, inq, mv, Some((Kind::FollowUp, body, &[])), due).await
 }
 
 /// The HCP rates the answer (1–5).
@@ -393,12 +452,12 @@ pub async fn rate<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, in
         return Err(Error::Conflict { code: "not_answered" });
     }
     let stmt = Statement::new("UPDATE inquiries SET rating = ?1 WHERE id = ?2", vec![rating.into(), inq.id.as_str().into()]);
-    change(ctx, region, actor, inq, None, None, Some(stmt)).await
+    change(ctx, region, actor, inq, Move::Any, None, Some(stmt)).await
 }
 
 /// A status change without a message (triage, start, refer, close).
 pub async fn set_status<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, to: Status) -> Result<()> {
-    change(ctx, region, actor, inq, Some(to), None, None).await
+    change(ctx, region, actor, inq, Move::To(to), None, None).await
 }
 
 /// A specialist takes the inquiry (received ones are triaged by it).
@@ -407,18 +466,18 @@ pub async fn assign<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, 
         return Err(Error::Conflict { code: "inquiry_not_open" });
     }
     let stmt = Statement::new("UPDATE inquiries SET assignee = ?1 WHERE id = ?2", vec![actor.into(), inq.id.as_str().into()]);
-    let to = (inq.status == Status::Received).then_some(Status::Triaged);
-    change(ctx, region, actor, inq, to, None, Some(stmt)).await
+    let mv = if inq.status == Status::Received { Move::To(Status::Triaged) } else { Move::StayOpen };
+    change(ctx, region, actor, inq, mv, None, Some(stmt)).await
 }
 
 /// An internal note (never shown to the HCP).
 pub async fn note<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, body: &str) -> Result<()> {
-    change(ctx, region, actor, inq, None, Some((Kind::Note, body, &[])), None).await
+    change(ctx, region, actor, inq, Move::Any, Some((Kind::Note, body, &[])), None).await
 }
 
 /// The answer, citing approved library versions: the inquiry is answered.
 pub async fn answer<P: Platform>(ctx: &Ctx<'_, P>, region: Region, actor: &str, inq: &Inquiry, body: &str, citations: &[Citation]) -> Result<()> {
-    change(ctx, region, actor, inq, Some(Status::Answered), Some((Kind::Answer, body, citations)), None).await
+    change(ctx, region, actor, inq, Move::To(Status::Answered), Some((Kind::Answer, body, citations)), None).await
 }
 
 /// The expected response time as a date-time.

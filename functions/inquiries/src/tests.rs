@@ -480,4 +480,52 @@ mod races {
         assert!(matches!(e, Error::Conflict { code: "case_already_forwarded" }), "{e:?}");
         assert_eq!(count(&host, "audit_entries WHERE action = 'pv.case_forwarded'"), "2", "one per forwarded case");
     }
+
+    #[test]
+    fn a_change_read_before_another_status_change_is_refused_whole() {
+        use crate::model::Status;
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::Inquiries);
+        let entries = |action: &str| count(&host, &format!("audit_entries WHERE action = '{action}'"));
+        let r = reference(&TestHost::text(&submit(&host, &anna(&host), "kchangechangechangechange1")));
+        // the specialist's answer reads "received"; another specialist refers it in between
+        let (_, before) = read(&ctx, &r);
+        pollster::block_on(inquiry::set_status(&ctx, eu(), "eu-u-mis-02", &before, Status::Referred)).unwrap();
+        let (status_entries, messages) = (entries("inquiry.status"), count(&host, "inquiry_messages"));
+        let e = pollster::block_on(inquiry::answer(&ctx, eu(), "eu-u-mis-01", &before, "Reduce the dose.", &[])).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "status_not_allowed" }), "{e:?}");
+        assert_eq!(entries("inquiry.answered"), "0", "no entry without the change");
+        assert_eq!(count(&host, "inquiry_messages"), messages, "no answer in the thread of a referred inquiry");
+        assert_eq!(sql(&host, "db_eu", "SELECT status || ' ' || COALESCE(answered_at, 'never') FROM inquiries"), ["referred never"]);
+        // a status change from the same stale read: refused the same way (one entry only)
+        let e = pollster::block_on(inquiry::set_status(&ctx, eu(), "eu-u-mis-01", &before, Status::Triaged)).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "status_not_allowed" }), "{e:?}");
+        assert_eq!(entries("inquiry.status"), status_entries);
+        // taking it from a page that showed it open: refused once it was referred
+        let e = pollster::block_on(inquiry::assign(&ctx, eu(), "eu-u-mis-01", &Inquiry { status: Status::Triaged, ..before.clone() })).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "inquiry_not_open" }), "{e:?}");
+        assert_eq!(sql(&host, "db_eu", "SELECT COALESCE(assignee, 'none') FROM inquiries"), ["none"]);
+        assert_eq!(count(&host, "batch_guards"), "0", "a guard writes nothing");
+
+        // the HCP's follow-up reads "received"; the answer commits in between: the follow-up
+        // would land on an answered inquiry without reopening it, so it is refused (the HCP
+        // reloads and sends it again, which reopens the inquiry)
+        let r2 = reference(&TestHost::text(&submit(&host, &anna(&host), "kchangefollowupchangefollo")));
+        let (_, asked) = read(&ctx, &r2);
+        pollster::block_on(inquiry::answer(&ctx, eu(), "eu-u-mis-01", &asked, "Reduce the dose.", &[])).unwrap();
+        let e = pollster::block_on(inquiry::follow_up(&ctx, eu(), "eu-u-hcp-01", &asked, "And in dialysis?")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "inquiry_not_open" }), "{e:?}");
+        assert_eq!(entries("inquiry.follow_up"), "0");
+        let (_, answered) = read(&ctx, &r2);
+        pollster::block_on(inquiry::follow_up(&ctx, eu(), "eu-u-hcp-01", &answered, "And in dialysis?")).unwrap();
+        assert_eq!(read(&ctx, &r2).1.status, Status::InProgress, "read again, the follow-up reopens it");
+        // a flagged follow-up (its PV part retried on a refusal) from a stale read: the status
+        // refused it, so it is answered at once with the status's conflict, not the case's
+        let (_, open) = read(&ctx, &r2);
+        pollster::block_on(inquiry::set_status(&ctx, eu(), "eu-u-mis-01", &open, Status::Referred)).unwrap();
+        let e = pollster::block_on(inquiry::follow_up(&ctx, eu(), "eu-u-hcp-01", &open, "She developed a severe nosebleed after starting Eliquis.")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "inquiry_not_open" }), "{e:?}");
+        assert_eq!(entries("inquiry.follow_up"), "1");
+        assert_eq!(count(&host, "pv_cases"), "0", "no case opened by the refused message");
+    }
 }
