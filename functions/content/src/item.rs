@@ -3,7 +3,7 @@
 //! drafts, everything else is written only here): creating an item with its first version, saving a new version (which voids an approval), and the
 //! statements other use cases put in their batches to move an item's state.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global};
+use medportal_core::audit::{AuditEntry, Outcome, commit_global, guard};
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::{Ctx, Error, Platform, Result};
 
@@ -123,6 +123,39 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, draft
     let entry = AuditEntry { actor, action: "content.version_saved", target: Some(&item.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
     commit_global(ctx, stmts, &[entry]).await?;
     Ok(v)
+}
+
+/// Guards (`audit::guard`) for a batch acting on an item as it was read: each repeats, inside
+/// the batch, the rule its use case checked on the item read before, so that a change another
+/// request committed in between refuses the whole batch (no change, no audit entry) instead
+/// of letting the entry land with a statement that changed nothing. The use case answers the
+/// refusal with its conflict (`audit::conflict_if_refused`).
+///
+/// Submittable: the head version `head` is still a draft (a new draft, or a new version of a
+/// published or expired item).
+pub fn still_submittable(item_id: &str, head: &str) -> Statement {
+    guard(
+        "EXISTS (SELECT 1 FROM library_items WHERE id = ?1 AND head_version = ?2 AND (state = 'draft'          OR (state IN ('published', 'expired') AND published_version IS NOT head_version)))",
+        vec![item_id.into(), head.into()],
+    )
+}
+
+/// In review, with `head` still its head version (signatures and review decisions).
+pub fn still_in_review(item_id: &str, head: &str) -> Statement {
+    guard("EXISTS (SELECT 1 FROM library_items WHERE id = ?1 AND state = 'in_review' AND head_version = ?2)", vec![item_id.into(), head.into()])
+}
+
+/// Approved, with `version` still the approved head (publication).
+pub fn still_approved(item_id: &str, version: &str) -> Statement {
+    guard(
+        "EXISTS (SELECT 1 FROM library_items WHERE id = ?1 AND state = 'approved' AND approved_version = ?2 AND head_version = ?2)",
+        vec![item_id.into(), version.into()],
+    )
+}
+
+/// Not withdrawn (a withdrawal).
+pub fn not_withdrawn(item_id: &str) -> Statement {
+    guard("EXISTS (SELECT 1 FROM library_items WHERE id = ?1 AND state <> 'withdrawn')", vec![item_id.into()])
 }
 
 /// Moves `item_id` from one of `from` to `to` (a statement for the caller's batch; no row

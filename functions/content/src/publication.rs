@@ -3,7 +3,7 @@
 //! takes it off every reader page. Each writes an index event for search in the same batch
 //! as the state change (transactional outbox).
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global};
+use medportal_core::audit::{AuditEntry, Outcome, commit_global, conflict_if_refused, guard, refused};
 use medportal_core::ports::{SqlStore, Statement};
 use medportal_core::{Ctx, Error, Platform, Result};
 
@@ -25,10 +25,14 @@ pub async fn publish<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, v: &
         return Err(Error::Conflict { code: "not_approved" });
     }
     let now = ctx.now().unix_timestamp();
-    let mut stmts = vec![Statement::new("DELETE FROM library_publications WHERE item_id = ?1", vec![it.id.as_str().into()])];
+    // Guarded by the item's state in the same batch: nothing is published (nor the live
+    // publications replaced, nor an entry written) unless the version is still the approved
+    // head; a publication or an edit committed since `it` was read refuses the batch.
+    let mut stmts = vec![
+        item::still_approved(&it.id, &v.id),
+        Statement::new("DELETE FROM library_publications WHERE item_id = ?1", vec![it.id.as_str().into()]),
+    ];
     for m in &v.draft.markets {
-        // Guarded by the item's state in the same batch: nothing is published unless the
-        // version is still the approved head.
         stmts.push(Statement::new(
             "INSERT INTO library_publications (item_id, market, version_id, published_at, published_by) \
              SELECT id, ?2, ?3, ?4, ?5 FROM library_items WHERE id = ?1 AND state = 'approved' AND approved_version = ?3 AND head_version = ?3",
@@ -39,7 +43,7 @@ pub async fn publish<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, v: &
     stmts.push(outbox(&it.id, "publish", now));
     let why = format!("sha256={}; markets={}", v.sha256, join_markets(&v.draft.markets));
     let entry = AuditEntry { actor, action: "content.published", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, stmts, &[entry]).await
+    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "not_approved"))
 }
 
 /// Withdraws `it` from every market (a reason is required), audited.
@@ -53,12 +57,14 @@ pub async fn withdraw<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, rea
     }
     let now = ctx.now().unix_timestamp();
     let stmts = vec![
+        // withdrawn by another request since `it` was read: refused (one withdrawal, one entry)
+        item::not_withdrawn(&it.id),
         Statement::new("DELETE FROM library_publications WHERE item_id = ?1", vec![it.id.as_str().into()]),
         item::mark_off(&it.id, State::Withdrawn, Some(reason), now),
         outbox(&it.id, "withdraw", now),
     ];
     let entry = AuditEntry { actor, action: "content.withdrawn", target: Some(&it.id), outcome: Outcome::Success, reason: Some(reason), ..Default::default() };
-    commit_global(ctx, stmts, &[entry]).await
+    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "already_withdrawn"))
 }
 
 /// Marks published items whose live version has passed its expiry date expired (off reader
@@ -75,17 +81,30 @@ pub async fn expire_due<P: Platform>(ctx: &Ctx<'_, P>) -> Result<usize> {
             &[today.as_str().into()],
         )
         .await?;
+    let mut expired = 0;
     for r in &rows {
-        expire(ctx, &r.text(0)?, "system:content", &today).await?;
+        match expire(ctx, &r.text(0)?, "system:content", &today).await {
+            Ok(()) => expired += 1,
+            // another request expired (or withdrew) it since the query: nothing to do
+            Err(e) if refused(&e) => {}
+            Err(e) => return Err(e),
+        }
     }
-    Ok(rows.len())
+    Ok(expired)
 }
 
 /// Takes `item_id` off every market as expired (queued for re-review and for withdrawal from
-/// search), audited with `why`.
+/// search), audited with `why`. Only while it is published somewhere and not withdrawn (a
+/// guard in the batch): an expiry or withdrawal committed by another request first refuses
+/// this one (`audit::refused`), so it is recorded once.
 pub async fn expire<P: Platform>(ctx: &Ctx<'_, P>, item_id: &str, actor: &str, why: &str) -> Result<()> {
     let now = ctx.now().unix_timestamp();
+    let live = guard(
+        "EXISTS (SELECT 1 FROM library_publications WHERE item_id = ?1) AND EXISTS (SELECT 1 FROM library_items WHERE id = ?1 AND state <> 'withdrawn')",
+        vec![item_id.into()],
+    );
     let stmts = vec![
+        live,
         Statement::new("DELETE FROM library_publications WHERE item_id = ?1", vec![item_id.into()]),
         item::mark_off(item_id, State::Expired, None, now),
         outbox(item_id, "withdraw", now),

@@ -5,7 +5,7 @@
 //! is that version's hash (so it cannot be moved to another version or survive an edit);
 //! each re-authentication (its assertion id, unique) signs once.
 
-use medportal_core::audit::{AuditEntry, commit_global};
+use medportal_core::audit::{AuditEntry, commit_global, conflict_if_refused};
 use medportal_core::ports::{Row, SqlStore};
 use medportal_core::ports::Statement;
 use medportal_core::{Ctx, Error, Platform, Result};
@@ -85,6 +85,9 @@ pub async fn sign<P: Platform>(ctx: &Ctx<'_, P>, it: &Item, head: &Version, disc
     }
     let now = ctx.now().unix_timestamp();
     let stmts = vec![
+        // sent back or edited since `it` was read: refused (no signature on a version that
+        // is no longer the one in review)
+        item::still_in_review(&it.id, &head.id),
         Statement::new(
             "INSERT INTO library_signatures (id, version_id, sha256, discipline, meaning, signer, printed_name, role, at, assertion_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -118,7 +121,7 @@ pub async fn sign<P: Platform>(ctx: &Ctx<'_, P>, it: &Item, head: &Version, disc
     };
     // A concurrent signature of the same discipline or with the same assertion fails the
     // whole batch on the unique constraints: nothing of it lands.
-    commit_global(ctx, stmts, &[entry]).await
+    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "not_in_review"))
 }
 
 /// What a step-up purpose names: `sign:<sha256>:<meaning>:<discipline>`.

@@ -904,4 +904,83 @@ mod races {
         assert!(matches!(e, Error::Conflict { code: "file_not_pending" }), "{e:?}");
         assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.file_pending'"), pending_entries);
     }
+
+    fn head_of(ctx: &NativeCtx<'_>, id: &str) -> (Item, crate::version::Version) {
+        pollster::block_on(async {
+            let db = ctx.global_sql().await.unwrap();
+            let it = item::find(&db, id).await.unwrap().unwrap();
+            let head = crate::version::find(&db, it.head_version.as_deref().unwrap()).await.unwrap().unwrap();
+            (it, head)
+        })
+    }
+    fn sign_all(ctx: &NativeCtx<'_>, id: &str) {
+        for (discipline, who, name) in crate::import::REVIEWERS {
+            let (it, head) = head_of(ctx, id);
+            let assertion = format!("race:{}", ctx.random_id().unwrap());
+            let signer = crate::signature::Signer { user_id: who, printed_name: name, role: "mlr_reviewer", assertion_id: &assertion, sha256: &head.sha256, meaning: crate::model::Meaning::Approval };
+            pollster::block_on(crate::signature::sign(ctx, &it, &head, discipline, &signer, "")).unwrap();
+        }
+    }
+    fn save_again(ctx: &NativeCtx<'_>, id: &str, reason: &str) {
+        let (it, head) = head_of(ctx, id);
+        pollster::block_on(item::save(ctx, "eu-u-aut-01", &it, head.draft.clone(), reason)).unwrap();
+    }
+
+    /// The item workflow's steps from a read the item moved on from: each is refused whole.
+    #[test]
+    fn workflow_steps_read_before_a_competing_change_are_refused_whole() {
+        use crate::{publication, workflow};
+        use crate::model::{Decision, Discipline, State};
+        let host = seeded();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::ContentDesk);
+        let entries = |action: &str| count(&ctx, &format!("audit_entries WHERE action = '{action}'"));
+        let it = pollster::block_on(async { item::by_slug(&ctx.global_sql().await?, "apixaban-aristotle-trial-summary").await }).unwrap().unwrap();
+        assert_eq!(it.state, State::Published);
+        let live = |ctx: &NativeCtx<'_>| count(ctx, &format!("library_publications WHERE item_id = '{}' AND version_id = '{}'", it.id, it.published_version.as_deref().unwrap()));
+        let markets = live(&ctx);
+        assert!(markets > 0);
+        // a new version, submitted twice from the same read: one submission, one entry
+        save_again(&ctx, &it.id, "race: new dosing table");
+        let (draft, _) = head_of(&ctx, &it.id);
+        let submitted = entries("content.submitted");
+        pollster::block_on(workflow::submit(&ctx, "eu-u-aut-01", &draft)).unwrap();
+        let e = pollster::block_on(workflow::submit(&ctx, "eu-u-aut-02", &draft)).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "not_a_draft" }), "{e:?}");
+        assert_eq!(entries("content.submitted"), submitted + 1);
+        // a reviewer's page shows it in review; another reviewer sends it back meanwhile:
+        // the first one's decision and signature are refused (nothing recorded on a draft)
+        let (in_review, head) = head_of(&ctx, &it.id);
+        let (decisions, signed) = (entries("content.review_decision"), entries("content.signed"));
+        pollster::block_on(workflow::send_back(&ctx, "eu-u-mlr-01", &in_review, Discipline::Medical, Decision::RequestChanges, "Check the table.")).unwrap();
+        let e = pollster::block_on(workflow::send_back(&ctx, "eu-u-mlr-02", &in_review, Discipline::Regulatory, Decision::Reject, "No.")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "not_in_review" }), "{e:?}");
+        let signer = crate::signature::Signer { user_id: "us-u-mlr-01", printed_name: "Sarah Johnson", role: "mlr_reviewer", assertion_id: "race:late-signature", sha256: &head.sha256, meaning: crate::model::Meaning::Approval };
+        let e = pollster::block_on(crate::signature::sign(&ctx, &in_review, &head, Discipline::Legal, &signer, "")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "not_in_review" }), "{e:?}");
+        assert_eq!((entries("content.review_decision"), entries("content.signed")), (decisions + 1, signed));
+        assert_eq!(count(&ctx, &format!("library_signatures WHERE version_id = '{}'", head.id)), 0);
+        // approved; the publisher's page shows it approved; the author saves another version
+        // meanwhile: the publication is refused and the live version stays live everywhere
+        let (draft, _) = head_of(&ctx, &it.id);
+        pollster::block_on(workflow::submit(&ctx, "eu-u-aut-01", &draft)).unwrap();
+        sign_all(&ctx, &it.id);
+        let (approved, v) = head_of(&ctx, &it.id);
+        assert_eq!(approved.state, State::Approved);
+        save_again(&ctx, &it.id, "race: one more change");
+        let published = entries("content.published");
+        let e = pollster::block_on(publication::publish(&ctx, "eu-u-adm-01", &approved, &v)).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "not_approved" }), "{e:?}");
+        assert_eq!(live(&ctx), markets, "the live version was not taken off its markets");
+        assert_eq!(entries("content.published"), published);
+        // two withdrawals from the same read: one withdrawal, one entry; a late expiry: none
+        let (current, _) = head_of(&ctx, &it.id);
+        pollster::block_on(publication::withdraw(&ctx, "eu-u-adm-01", &current, "superseded")).unwrap();
+        let e = pollster::block_on(publication::withdraw(&ctx, "eu-u-adm-02", &current, "duplicate")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "already_withdrawn" }), "{e:?}");
+        assert_eq!(count(&ctx, &format!("audit_entries WHERE action = 'content.withdrawn' AND object = '{}'", it.id)), 1);
+        let e = pollster::block_on(publication::expire(&ctx, &it.id, "system:content", "late")).unwrap_err();
+        assert!(medportal_core::audit::refused(&e), "{e:?}");
+        assert_eq!(count(&ctx, &format!("audit_entries WHERE action = 'content.expired' AND object = '{}'", it.id)), 0);
+        assert_eq!(count(&ctx, "batch_guards"), 0);
+    }
 }

@@ -3,7 +3,7 @@
 //! to draft, with a comment). Approvals are signatures (the signature module), which approve
 //! the item once medical, legal and regulatory have each signed the same version.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global};
+use medportal_core::audit::{AuditEntry, Outcome, commit_global, conflict_if_refused};
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::{Ctx, Error, Platform, Result};
 
@@ -58,11 +58,16 @@ pub async fn submit<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item) -> Re
     if !draft_like {
         return Err(Error::Conflict { code: "not_a_draft" });
     }
+    let head = it.head_version.as_deref().ok_or_else(|| Error::internal("item without version"))?;
     let now = ctx.now().unix_timestamp();
-    let stmt = item::transition(&it.id, &[State::Draft, State::Published, State::Expired], State::InReview, now);
-    let why = format!("version={}", it.head_version.as_deref().unwrap_or(""));
+    // a submission, a publication or a new version committed since `it` was read: refused
+    let stmts = vec![
+        item::still_submittable(&it.id, head),
+        item::transition(&it.id, &[State::Draft, State::Published, State::Expired], State::InReview, now),
+    ];
+    let why = format!("version={head}");
     let entry = AuditEntry { actor, action: "content.submitted", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, vec![stmt], &[entry]).await
+    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "not_a_draft"))
 }
 
 /// A reviewer's rejection or request for changes on the head version (a comment is
@@ -81,10 +86,12 @@ pub async fn send_back<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, it: &Item, di
     let version = it.head_version.as_deref().ok_or_else(|| Error::internal("item without version"))?;
     let now = ctx.now().unix_timestamp();
     let stmts = vec![
+        // sent back, approved or edited since `it` was read: refused (no decision recorded)
+        item::still_in_review(&it.id, version),
         record(ctx.random_id()?, version, discipline, decision, actor, comment, now),
         item::transition(&it.id, &[State::InReview], State::Draft, now),
     ];
     let why = format!("version={version}; discipline={}; decision={}", discipline.code(), decision.code());
     let entry = AuditEntry { actor, action: "content.review_decision", target: Some(&it.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, stmts, &[entry]).await
+    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "not_in_review"))
 }
