@@ -75,14 +75,16 @@ pub async fn decide<P: Platform>(ctx: &Ctx<'_, P>, req: &Request, id: &str) -> R
         return Err(Error::Conflict { code: "request_decided" });
     }
     let reason = Some(form.trimmed("comment")).filter(|c| !c.is_empty());
+    // A decision another officer committed since `r` was read refuses the batch (a guard).
+    let decided = |e| audit::conflict_if_refused(e, "request_decided");
     if decision == Decision::Erase {
-        erasure::erase(ctx, s.region, &r, s.user_id(), &a.id, reason).await?;
+        erasure::erase(ctx, s.region, &r, s.user_id(), &a.id, reason).await.map_err(decided)?;
     } else {
         let status = if decision == Decision::Refuse { Status::Refused } else { Status::Completed };
-        let stmt = requests::decide(&r, status, s.user_id(), &a.id, reason, None, now);
+        let stmts = requests::decide(&r, status, s.user_id(), &a.id, reason, None, now);
         let action = format!("privacy.request.{}", decision.code());
         let entry = AuditEntry { actor: s.user_id(), action: &action, target: Some(&r.id), outcome: Outcome::Success, reason: None, ..Default::default() };
-        audit::commit(ctx, s.region, vec![stmt], &[entry]).await?;
+        audit::commit(ctx, s.region, stmts.into(), &[entry]).await.map_err(decided)?;
     }
     Ok(web::redirect(&paths::audit::dsar_item(&r.id)))
 }

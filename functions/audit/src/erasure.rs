@@ -236,7 +236,7 @@ pub async fn erase<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, o
     statements.push(Statement::new("DELETE FROM erasure_grants WHERE subject = ?1", vec![uid.into()]));
     let outcome = serde_json::to_string(&done).map_err(medportal_core::Error::internal)?;
     let now = ctx.now().unix_timestamp();
-    statements.push(requests::decide(r, Status::Completed, officer, assertion_id, reason, Some(&outcome), now));
+    statements.extend(requests::decide(r, Status::Completed, officer, assertion_id, reason, Some(&outcome), now));
     let entry = AuditEntry { actor: officer, action: "privacy.erasure", target: Some(&r.id), outcome: Outcome::Success, reason: None, ..Default::default() };
     audit::commit(ctx, region, statements, &[entry]).await?;
     Ok(done)

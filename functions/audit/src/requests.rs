@@ -3,6 +3,7 @@
 //! completes or refuses it within one month (Art. 12(3) GDPR), authorised by a fresh second
 //! factor (a step-up assertion, which decides once).
 
+use medportal_core::audit::guard;
 use medportal_core::platform::RegionSql;
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::{Error, Result};
@@ -117,12 +118,16 @@ pub fn create(id: &str, user_id: &str, kind: Kind, details: Option<&str>, now: i
 }
 
 /// Closes an open request; the assertion id is unique, so an assertion decides once. The
-/// batch fails if the request was decided meanwhile (the row count is checked by `decided`).
-pub fn decide(r: &Request, status: Status, officer: &str, assertion_id: &str, reason: Option<&str>, outcome: Option<&str>, now: i64) -> Statement {
-    Statement::new(
+/// statements for the decision's batch: a guard (the request is still open when the batch
+/// runs: a decision committed meanwhile by another officer refuses the whole batch, its audit
+/// entry included, which the caller answers as the conflict `request_decided`), then the
+/// update.
+pub fn decide(r: &Request, status: Status, officer: &str, assertion_id: &str, reason: Option<&str>, outcome: Option<&str>, now: i64) -> [Statement; 2] {
+    let open = guard("EXISTS (SELECT 1 FROM data_requests WHERE id = ?1 AND status = 'open')", vec![r.id.as_str().into()]);
+    [open, Statement::new(
         "UPDATE data_requests SET status = ?2, decided_at = ?3, decided_by = ?4, assertion_id = ?5, reason = ?6, outcome = ?7 WHERE id = ?1 AND status = 'open'",
         vec![r.id.as_str().into(), status.code().into(), now.into(), officer.into(), assertion_id.into(), reason.into(), outcome.into()],
-    )
+    )]
 }
 
 /// After an erasure: every request of the person keeps its dates, kind and outcome (proof

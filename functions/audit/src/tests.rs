@@ -311,6 +311,37 @@ fn an_erasure_request_is_decided_once_with_a_second_factor_and_removes_the_perso
     assert_eq!(host.get_as::<Audit>("/account/privacy", &hcp).status(), 401);
 }
 
+/// Two officers decide one request: the second read it open before the first decision
+/// committed, so its batch (the decision and its entry, or the erasure's statements) is
+/// refused whole by the guard (no second entry, no erasure after a refusal), 409.
+#[test]
+fn a_decision_read_before_another_officers_decision_is_refused_whole() {
+    let host = TestHost::new();
+    let hcp = Person::hcp("eu-u-hcp-01").cookie(&host);
+    let officer = Person::staff("eu-u-cmp-01", &["compliance_officer"]).cookie(&host);
+    assert_eq!(host.post_form::<Audit>("/account/privacy", &hcp, &[("kind", "erasure")]).status(), 303);
+    let c = ctx(&host, F::Audit);
+    let id = eu_sql(&host, "SELECT id FROM data_requests").unwrap()[0].text(0).unwrap();
+    // the second officer's decision reads the request: open
+    let stale = pollster::block_on(async { crate::requests::find(&c.region(eu()).sql().await?, &id).await }).unwrap().unwrap();
+    // the first officer refuses it meanwhile (second factor, through the route)
+    let refuse = Person::new("eu-u-cmp-01").step_up(&host, &format!("sign:{id}:refuse:dsar"), "assertion-refuse-0123456789");
+    assert_eq!(host.post_form::<Audit>(&format!("/compliance/dsar/{id}/decide"), &officer, &[("assertion", &refuse), ("comment", "not verified")]).status(), 303);
+    let count = |q: &str| eu_sql(&host, &format!("SELECT COUNT(*) FROM {q}")).unwrap()[0].int(0).unwrap();
+    let users = count("users");
+    // the erasure with what it read: refused, nothing of the person's records erased
+    let Err(e) = pollster::block_on(crate::erasure::erase(&c, eu(), &stale, "eu-u-cmp-02", "assertion-erase-0123456789", None)) else { panic!("erased after a refusal") };
+    assert!(audit::refused(&e), "{e:?}");
+    assert_eq!(count("users"), users, "no row erased after the refusal");
+    assert_eq!(count("audit_entries WHERE action = 'privacy.erasure'"), 0);
+    // a completion or refusal with what it read: refused the same way
+    let stmts = crate::requests::decide(&stale, crate::requests::Status::Refused, "eu-u-cmp-02", "assertion-late-0123456789", None, None, 0);
+    let entry = AuditEntry { actor: "eu-u-cmp-02", action: "privacy.request.refuse", target: Some(&id), ..Default::default() };
+    assert!(audit::refused(&pollster::block_on(audit::commit(&c, eu(), stmts.into(), &[entry])).unwrap_err()));
+    assert_eq!(count("audit_entries WHERE action = 'privacy.request.refuse'"), 1, "one entry: the decision that happened");
+    assert_eq!(count("batch_guards"), 0);
+}
+
 #[test]
 fn compliance_reports_come_from_configuration_for_compliance_officers_only() {
     let host = TestHost::new();
