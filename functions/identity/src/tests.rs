@@ -528,10 +528,22 @@ fn manual_evidence_is_stored_in_the_home_region_and_a_verifier_decides() {
     assert_eq!(v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "reject")]).status(), 400);
     assert_eq!(v.send("POST", &format!("/admin/verifications/{vid}"), &[("decision", "approve")]).status(), 403);
     assert_eq!(user_status_in(&host, "eu", email), "pending");
+    // a second verifier's decision reads the request pending before this approval commits…
+    let eu = Region::from_code("eu").unwrap();
+    let stale = pollster::block_on(verification::pending_request(&ctx, eu, &vid)).unwrap();
     let resp = v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "approve")]);
     assert_eq!(resp.status(), 303);
     assert_eq!(user_status_in(&host, "eu", email), "verified");
     assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.decided' AND actor = 'eu-u-ver-01' AND outcome = 'success'"), 1);
+    // …so its rejection with what it read is refused whole by the guard in its batch: no
+    // second decision, no entry, no mail (a conflict: reload)
+    let mails = TestHost::text(&host.get::<Identity>("/dev/outbox")).len();
+    let e = pollster::block_on(verification::decide(&ctx, eu, &stale, "eu-u-ver-02", false, "Name does not match", Locale::En)).unwrap_err();
+    assert!(matches!(e, Error::Conflict { code: "verification_decided" }), "{e:?}");
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.decided'"), 1);
+    assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM verifications WHERE id = '{vid}' AND status = 'verified' AND decided_by = 'eu-u-ver-01'")), 1);
+    assert_eq!(user_status_in(&host, "eu", email), "verified");
+    assert_eq!(TestHost::text(&host.get::<Identity>("/dev/outbox")).len(), mails, "no mail");
     assert!(TestHost::text(&host.get::<Identity>("/dev/outbox")).contains("your professional status has been verified"));
     // decided requests leave the queue and cannot be decided again
     assert_eq!(v.send("POST", &format!("/admin/verifications/{vid}"), &[("csrf", &vcsrf), ("decision", "reject"), ("reason", "x")]).status(), 404);
@@ -619,6 +631,9 @@ fn verification_lapses_and_can_be_renewed() {
     assert_eq!(user_status(&host, email), "verified");
     // the validity ended yesterday
     exec(&host, "us", &format!("UPDATE users SET verification_expires_at = {} WHERE email = '{email}'", unix_now() - 86_400));
+    // another request reads the person (verified, due to lapse) before the sign-in below
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+    let mut stale = pollster::block_on(users::find_by_email(&ctx, email)).unwrap().unwrap();
     let mut b = Browser::new(&host);
     let html = TestHost::text(&b.get("/login"));
     b.send("POST", "/login", &[("csrf", &csrf_of(&html)), ("email", email)]);
@@ -626,6 +641,11 @@ fn verification_lapses_and_can_be_renewed() {
     assert_eq!(claims_of(&b)["vs"], "unverified");
     assert_eq!(user_status(&host, email), "unverified");
     assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.expired'"), 1);
+    // …and records the lapse after it: refused by the guard, recorded once
+    assert_eq!(stale.status, model::VerificationStatus::Verified);
+    pollster::block_on(verification::expire_if_due(&ctx, &mut stale)).unwrap();
+    assert_eq!(stale.status, model::VerificationStatus::Unverified);
+    assert_eq!(count(&host, "us", "SELECT COUNT(*) FROM audit_entries WHERE action = 'verification.expired'"), 1, "recorded once");
     let account = TestHost::text(&b.get("/account"));
     assert!(account.contains("Your verification ended on"), "{account}");
     // verifying again starts a new validity period

@@ -9,7 +9,7 @@ use crate::npi;
 use crate::rate_limit;
 use crate::support::time_of;
 use crate::users::{self, User};
-use medportal_core::audit::AuditEntry;
+use medportal_core::audit::{self, AuditEntry};
 use crate::mailer;
 use medportal_core::ports::{Blob, Mail, Row, Statement};
 use medportal_core::{Ctx, Error, Platform, Region, Result};
@@ -32,9 +32,19 @@ pub async fn expire_if_due<P: Platform>(ctx: &Ctx<'_, P>, user: &mut User) -> Re
     if !due {
         return Ok(());
     }
-    let stmts = vec![users::lapse_verification(&user.id, now), events::funnel(ctx, &user.id, "verification_expired")?];
-    events::commit(ctx, user.region, stmts, &[events::success(SYSTEM, "verification.expired", &user.id, None)]).await?;
-    user.status = VerificationStatus::Unverified;
+    // Still due when the batch runs: another request that recorded the lapse (or a new
+    // verification) committed first refuses this batch (no second entry); the person is then
+    // as that request left them.
+    let still_due = audit::guard(
+        "EXISTS (SELECT 1 FROM users WHERE id = ?1 AND verification_status = ?2 AND verification_expires_at <= ?3)",
+        vec![user.id.as_str().into(), VerificationStatus::Verified.code().into(), now.into()],
+    );
+    let stmts = vec![still_due, users::lapse_verification(&user.id, now), events::funnel(ctx, &user.id, "verification_expired")?];
+    match events::commit(ctx, user.region, stmts, &[events::success(SYSTEM, "verification.expired", &user.id, None)]).await {
+        Ok(()) => user.status = VerificationStatus::Unverified,
+        Err(e) if audit::refused(&e) => *user = users::find(ctx, user.region, &user.id).await?.ok_or(Error::Unauthenticated)?,
+        Err(e) => return Err(e),
+    }
     Ok(())
 }
 
@@ -271,8 +281,11 @@ pub async fn decide<P: Platform>(
     let now = ctx.now().unix_timestamp();
     let status = if approve { VerificationStatus::Verified } else { VerificationStatus::Rejected };
     let code = if approve { "evidence_accepted" } else { "evidence_rejected" };
-    // Guarded so that a request decided meanwhile (another verifier) is not decided twice.
-    let mut stmts = vec![Statement::new(
+    // Guarded in the batch: a request another verifier decided since it was read refuses the
+    // whole batch (not the person's status, not the entry, no mail) as a conflict. The UPDATE's
+    // own condition alone would change nothing but let the rest land.
+    let pending = audit::guard("EXISTS (SELECT 1 FROM verifications WHERE id = ?1 AND status = ?2)", vec![item.id.as_str().into(), VerificationStatus::Pending.code().into()]);
+    let mut stmts = vec![pending, Statement::new(
         "UPDATE verifications SET status = ?2, reason = ?3, decided_by = ?4, decided_at = ?5, expires_at = ?6 \
          WHERE id = ?1 AND status = ?7",
         vec![
@@ -287,7 +300,7 @@ pub async fn decide<P: Platform>(
     )];
     let decision = Decision { user_id: &item.user_id, verified: approve, actor: verifier, reason: code };
     stmts.extend(decision.statements(ctx, now)?);
-    events::commit(ctx, region, stmts, &[decision.entry()]).await?;
+    events::commit(ctx, region, stmts, &[decision.entry()]).await.map_err(|e| audit::conflict_if_refused(e, "verification_decided"))?;
     notify(ctx, region, &item.user_id, approve, reason, locale).await?;
     Ok(None)
 }
