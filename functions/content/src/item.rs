@@ -3,7 +3,7 @@
 //! drafts, everything else is written only here): creating an item with its first version, saving a new version (which voids an approval), and the
 //! statements other use cases put in their batches to move an item's state.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global, guard};
+use medportal_core::audit::{AuditEntry, Outcome, commit_global, conflict_if_refused, guard};
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::{Ctx, Error, Platform, Result};
 
@@ -111,6 +111,8 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, draft
     let now = ctx.now().unix_timestamp();
     let (insert_version, v) = version::insert(ctx.random_id()?, &item.id, number, actor, now, reason, draft)?;
     let stmts = vec![
+        // withdrawn since `item` was read: refused (a withdrawn item is never revived as a draft)
+        not_withdrawn(&item.id),
         insert_version,
         Statement::new(
             "UPDATE library_items SET head_version = ?1, approved_version = NULL, state = CASE WHEN state IN ('published', 'expired') \
@@ -121,7 +123,7 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, draft
     let voided = item.approved_version.is_some();
     let why = format!("sha256={}; number={number}; reason={reason}{}", v.sha256, if voided { "; approval voided" } else { "" });
     let entry = AuditEntry { actor, action: "content.version_saved", target: Some(&item.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, stmts, &[entry]).await?;
+    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "withdrawn"))?;
     Ok(v)
 }
 
@@ -153,7 +155,7 @@ pub fn still_approved(item_id: &str, version: &str) -> Statement {
     )
 }
 
-/// Not withdrawn (a withdrawal).
+/// Not withdrawn (a withdrawal, a new version).
 pub fn not_withdrawn(item_id: &str) -> Statement {
     guard("EXISTS (SELECT 1 FROM library_items WHERE id = ?1 AND state <> 'withdrawn')", vec![item_id.into()])
 }

@@ -978,6 +978,12 @@ mod races {
         let e = pollster::block_on(publication::withdraw(&ctx, "eu-u-adm-02", &current, "duplicate")).unwrap_err();
         assert!(matches!(e, Error::Conflict { code: "already_withdrawn" }), "{e:?}");
         assert_eq!(count(&ctx, &format!("audit_entries WHERE action = 'content.withdrawn' AND object = '{}'", it.id)), 1);
+        // an edit from a page read before the withdrawal: refused, the item stays withdrawn
+        let saved = entries("content.version_saved");
+        let (_, head) = head_of(&ctx, &it.id);
+        let e = pollster::block_on(item::save(&ctx, "eu-u-aut-01", &current, head.draft.clone(), "late edit")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "withdrawn" }), "{e:?}");
+        assert_eq!((head_of(&ctx, &it.id).0.state, entries("content.version_saved")), (State::Withdrawn, saved));
         let e = pollster::block_on(publication::expire(&ctx, &it.id, "system:content", "late")).unwrap_err();
         assert!(medportal_core::audit::refused(&e), "{e:?}");
         assert_eq!(count(&ctx, &format!("audit_entries WHERE action = 'content.expired' AND object = '{}'", it.id)), 0);
