@@ -3,7 +3,8 @@
 // it in the queue, triages, notes internally, answers citing a published library version;
 // the HCP reads the response letter (not the note), follows up, the specialist answers
 // again, the HCP rates and closes; the owner gets link-only mail. An EU HCP's inquiry is in
-// the eu stores only (every store dumped and searched for a canary).
+// the eu stores only (every store dumped and searched for a canary). A change sent from a page
+// that showed an earlier status is refused with the 409 reload page (stable code), no entry.
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/inquiries.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -103,6 +104,36 @@ for (const name of HOSTS) {
       assert.ok(metrics.includes("<svg") && metrics.includes(">eliquis</text>") && metrics.includes(">Dosing and administration</text>"), "metrics chart");
       const maria = await emailSignIn(host, "maria.garcia@example.org");
       assert.equal((await maria.get(thread)).status, 404);
+    });
+
+    test("a change sent from a page that showed an earlier status is refused: 409 reload, nothing changed, no entry", async () => {
+      const form = await page(anna, "/inquiries/new");
+      const key = form.match(/name="key" value="([a-z0-9]+)"/)[1];
+      const fields = { csrf: csrfOf(form), key, question: `Apixaban before surgery? ${canary}-moved`, product: "Eliquis", category: "dosing", urgency: "routine", channel: "email", acknowledged: "1" };
+      const moved = refOf(await (await anna.post("/inquiries/new", fields)).text());
+      const mi = `/mi/inquiries/${moved}`;
+      // the specialist's page shows it received (the answer form); it is referred meanwhile
+      const shown = await csrf(eva, mi);
+      const answered = (dump) => dump.split("inquiry.answered").length - 1;
+      const before = answered(await host.dumpSql("db_eu"));
+      assert.equal((await eva.post(`${mi}/status`, { csrf: await csrf(eva, mi), to: "referred" })).status, 303);
+      const late = await eva.post(`${mi}/answer`, { csrf: shown, body: `Stop 48 hours before ${canary}-late.` });
+      assert.equal(late.status, 409);
+      const latePage = await late.text();
+      assert.match(latePage, /reload the page/);
+      assert.match(latePage, /status_not_allowed/);
+      const json = await eva.post(`${mi}/answer`, { csrf: shown, body: `Stop 48 hours before ${canary}-late.` }, { accept: "application/json" });
+      assert.equal(json.status, 409);
+      assert.equal((await json.json()).error.code, "status_not_allowed");
+      // taking it from that page: refused the same way
+      const take = await eva.post(`${mi}/assign`, { csrf: shown }, { accept: "application/json" });
+      assert.equal(take.status, 409);
+      assert.equal((await take.json()).error.code, "inquiry_not_open");
+      const eu = await host.dumpSql("db_eu");
+      assert.ok(!eu.includes(`${canary}-late`), "no answer in the thread");
+      assert.equal(answered(eu), before, "no answer entry");
+      const thread = await page(anna, `/inquiries/${moved}`);
+      assert.ok(!thread.includes("Response from Medical Information"), "the HCP sees no answer");
     });
 
     test("an EU HCP's inquiry exists in the eu stores only", async () => {
