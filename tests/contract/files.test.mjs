@@ -7,7 +7,10 @@
 // HTML page saying what to do; once the item is signed by
 // medical, legal and regulatory reviewers and published for DE, `/files/{id}` streams the exact
 // bytes to a verified HCP of DE and to staff, and answers 404 to an HCP of another market, to
-// anonymous visitors and after a withdrawal. No bucket URL appears anywhere.
+// anonymous visitors and after a withdrawal. No bucket URL appears anywhere. A rescan
+// overtaken by another scan (the fake scanner holds the first) and a removal sent after the
+// item left draft are refused with the 409 reload page (stable codes), no audit entry, the
+// bytes kept.
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/files.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -172,6 +175,70 @@ for (const name of HOSTS) {
       assert.equal((await admin.post(`${item()}/withdraw`, { csrf: await csrf(admin, item()), reason: "superseded" })).status, 303);
       await readersCaughtUp(host);
       assert.equal((await hcpDe.get(file)).status, 404);
+    });
+
+    test("a rescan overtaken by another scan, and a removal after the item left draft: 409 reload, nothing changed, no entry, the bytes kept", async () => {
+      const raceSlug = `ct-files-race-${run}`;
+      const raceId = await createItem(author, {
+        slug: raceSlug, language: "en", type: "prescribing_information",
+        title: `Apixaban leaflet race ${run}`, summary: "The leaflet.", body: "See the attached leaflet.",
+        area: "cardiology", audience: "hcp", markets: "DE", reviewed_on: day(-1), expires_on: day(365),
+      });
+      const at = `/author/${raceId}`;
+      host.scanner.setDown(true);
+      const up = await author.upload(`${at}/files`, { csrf: await csrf(author, at) }, { field: "file", name: "race.pdf", type: "application/pdf", data: PDF });
+      host.scanner.setDown(false);
+      assert.equal(up.status, 303, await up.text());
+      const waiting = await (await author.get(at)).text();
+      const fid = waiting.match(/name="file" value="([A-Za-z0-9]+)"><button[^>]*>Scan again<span class="visually-hidden"> race\.pdf</)[1];
+      const rescan = async (b, headers) => b.post(`${at}/files/rescan`, { csrf: await csrf(b, at), file: fid }, headers);
+      const audit = async () => await host.dumpSql("db_global");
+
+      // the author's rescan reads "pending" and waits for a slow scanner (which will say
+      // infected); the medical reviewer's rescan of the same file is answered first: clean
+      const slow = host.scanner.holdNext("stream: Race.Test.Late FOUND");
+      const late = rescan(author);
+      await slow.arrived;
+      assert.equal((await rescan(reviewers.medical)).status, 303);
+      slow.release();
+      // the late verdict's batch is refused whole: the reload page, no entry, the bytes kept
+      const refused = await late;
+      assert.equal(refused.status, 409);
+      const refusedPage = await refused.text();
+      assert.match(refusedPage, /reload the page/);
+      assert.match(refusedPage, /file_not_pending/);
+      const entries = await audit();
+      assert.ok(!entries.includes(`file=${fid}; rescan; scan=Race.Test.Late`), "no entry for the refused verdict");
+      assert.equal(entries.split(`file=${fid}; rescan; scan=clean`).length - 1, 1, "one entry: the scan that happened");
+      assert.match(await (await author.get(at)).text(), /race\.pdf<\/a><\/td>\s*<td>\d+<\/td>\s*<td>[^<]*<\/td>\s*<td>Checked: available to readers/);
+      await eventually(async () => {
+        const got = await author.get(`/files/${fid}`);
+        assert.equal(got.status, 200, "the clean file's bytes were not deleted");
+        assert.deepEqual(Buffer.from(await got.arrayBuffer()), PDF);
+      });
+      // an API client gets the same stable code as JSON
+      const json = await rescan(author, { accept: "application/json" });
+      assert.equal(json.status, 409);
+      assert.equal((await json.json()).error.code, "file_not_pending");
+
+      // the removal form was loaded while the item was a draft; the item is submitted before
+      // the removal is sent: refused (the reload page), the reviewed file kept, no entry
+      const removeToken = await csrf(author, at);
+      assert.match(await (await author.get(at)).text(), />Remove<span class="visually-hidden"> race\.pdf</);
+      assert.equal((await author.post(`${at}/submit`, { csrf: await csrf(author, at) })).status, 303);
+      const removal = await author.post(`${at}/files/remove`, { csrf: removeToken, file: fid });
+      assert.equal(removal.status, 409);
+      const removalPage = await removal.text();
+      assert.match(removalPage, /reload the page/);
+      assert.match(removalPage, /file_not_removable/);
+      const asJson = await author.post(`${at}/files/remove`, { csrf: removeToken, file: fid }, { accept: "application/json" });
+      assert.equal(asJson.status, 409);
+      assert.equal((await asJson.json()).error.code, "file_not_removable");
+      assert.ok(!(await audit()).includes(`file=${fid}; name=`), "no removal entry (its reason names the file)");
+      assert.match(await (await author.get(at)).text(), /race\.pdf<\/a>/, "still listed");
+      const kept = await author.get(`/files/${fid}`);
+      assert.equal(kept.status, 200);
+      assert.deepEqual(Buffer.from(await kept.arrayBuffer()), PDF);
     });
   });
 }
