@@ -195,6 +195,20 @@ for (const hostName of HOSTS) {
       assert.equal(res.status, 303);
     });
 
+    test("an anonymous search and a click are counted in the daily counters (after the answer on workerd)", async () => {
+      const day = new Date().toISOString().slice(0, 10);
+      const total = async (metric) =>
+        (await host.dumpStores()).kv_global.filter((r) => r.key.startsWith(`search-agg/${day}/${metric}/`)).reduce((n, r) => n + Number(r.value), 0);
+      const [searches, zero, clicks] = [await total("searches"), await total("zero_results"), await total("clicks")];
+      const html = await page("/search?q=report+suspected+adverse+reaction");
+      await page(`/search?q=zzqqnothing${run}`);
+      const href = html.match(/href="(\/search\/click\?[^"]+)"/)[1].replaceAll("&amp;", "&");
+      assert.equal((await fetch(host.url + href, { redirect: "manual" })).status, 303);
+      await eventually(async () => {
+        assert.deepEqual([await total("searches"), await total("zero_results"), await total("clicks")], [searches + 2, zero + 1, clicks + 1]);
+      });
+    });
+
     test("the entry point refuses missing or wrong tokens and bad input, and writes nothing", async () => {
       const before = await host.dump("blob_global");
       const good = { market: "global", language: "en", upsert: [doc(`never-${run}`, "Never", `neverwritten${run}`, "public")] };
