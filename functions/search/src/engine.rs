@@ -41,10 +41,9 @@ struct Isolate {
     cache: Rc<ChunkCache>,
     vocab: Option<Rc<Vocab>>,
     searchers: Vec<(u64, Rc<Opened>)>,
-    /// The registry and the union each visible set of indexes opened to, with when they were
-    /// read: reused for [`RECHECK_MS`] instead of reading the registry and metas per request.
-    recent: Option<(i64, Vec<IndexKey>)>,
-    unions: Vec<(i64, Vec<IndexKey>, Option<Rc<Opened>>)>,
+    /// The registry, when it was read, and the union each visible set of indexes opened to
+    /// since: reused for [`RECHECK_MS`] instead of reading the registry and metas per request.
+    recent: Option<(i64, Vec<IndexKey>, Vec<(Vec<IndexKey>, Option<Rc<Opened>>)>)>,
 }
 
 /// How long (ms) a Workers isolate trusts the registry and the metas it read, development
@@ -68,7 +67,6 @@ thread_local! {
         vocab: None,
         searchers: Vec::new(),
         recent: None,
-        unions: Vec::new(),
     });
 }
 
@@ -351,26 +349,22 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
 /// chosen from.
 pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, vis: &Visibility) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
     let now = ctx.now_ms();
-    let recent = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|(at, _)| fresh(*at, now)).map(|(_, r)| r.clone()));
+    let recent = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|r| fresh(r.0, now)).map(|r| r.1.clone()));
     let registry = match recent {
         Some(r) => r,
         None => {
             let r = store::registry(blob).await?;
-            ISOLATE.with(|i| i.borrow_mut().recent = Some((now, r.clone())));
+            ISOLATE.with(|i| i.borrow_mut().recent = Some((now, r.clone(), Vec::new())));
             r
         }
     };
     let keys = vis.indexes(visible_indexes(&registry, vis.market.as_deref()));
-    let hit = ISOLATE.with(|i| i.borrow().unions.iter().find(|(at, k, _)| fresh(*at, now) && *k == keys).map(|(_, _, o)| o.clone()));
+    let hit = ISOLATE.with(|i| Some(i.borrow().recent.as_ref()?.2.iter().find(|(k, _)| *k == keys)?.1.clone()));
     let opened = match hit {
         Some(o) => o,
         None => {
             let o = if keys.is_empty() { None } else { open(ctx, blob, &keys).await? };
-            ISOLATE.with(|i| {
-                let mut i = i.borrow_mut();
-                i.unions.retain(|(at, k, _)| fresh(*at, now) && *k != keys);
-                i.unions.push((now, keys, o.clone()));
-            });
+            ISOLATE.with(|i| i.borrow_mut().recent.as_mut().map(|r| r.2.push((keys, o.clone()))));
             o
         }
     };

@@ -119,7 +119,7 @@ pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric)
 
 /// Whether one more anonymous signal from `client` may be counted, counting it: one atomic
 /// increment of the address's counter for this hour in SQL (`INSERT … ON CONFLICT DO
-/// UPDATE … RETURNING`, one round trip, before the answer). Each increment yields a distinct
+/// UPDATE … RETURNING`, one round trip before the answer). Each increment yields a distinct
 /// value, so however many requests race, at most [`ANONYMOUS_SIGNALS_PER_HOUR`] of them are
 /// allowed in an hour. The counter holds a keyed pseudonym of the address, in the policy's
 /// default region (anonymous visitors have no home region). An unknown address, or no key to
@@ -141,11 +141,8 @@ pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&st
         .await?;
     let count = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(i64::MAX);
     if count == 1 {
-        // the address's first signal this hour: past hours' counters go, after the answer
-        ctx.after_response(async move {
-            db.execute(&region, "DELETE FROM search_signal_limits WHERE hour < ?1", &[hour.into()]).await.map(|_| ())
-        })
-        .await;
+        // the address's first signal this hour: past hours' counters go
+        db.execute(&region, "DELETE FROM search_signal_limits WHERE hour < ?1", &[hour.into()]).await?;
     }
     Ok(count <= ANONYMOUS_SIGNALS_PER_HOUR)
 }

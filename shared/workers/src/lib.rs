@@ -139,15 +139,16 @@ impl Platform for WorkersPlatform {
         Binding::of(&self.env, name).map(WorkersR2)
     }
     /// The request's `waitUntil`: the runtime sends the answer and keeps the isolate on the
-    /// request until the work is done (a scheduled run, without a request, does it now).
+    /// request until the work is done (without a request, a scheduled run, it is spawned).
     async fn after_response(&self, work: medportal_core::platform::Afterwards) {
+        let job = async move {
+            if let Err(e) = work.await {
+                worker::console_warn!("work after the response failed: {e}");
+            }
+        };
         match &self.ctx {
-            Some(ctx) => ctx.wait_until(async move {
-                if let Err(e) = work.await {
-                    worker::console_warn!("work after the response failed: {e}");
-                }
-            }),
-            None => medportal_core::platform::run_now(self, work).await,
+            Some(ctx) => ctx.wait_until(job),
+            None => worker::wasm_bindgen_futures::spawn_local(job),
         }
     }
     /// Cloudflare Email Service: `env.mail.send({ from, to, subject, text })` on the Worker's
