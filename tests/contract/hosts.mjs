@@ -25,13 +25,16 @@ export const OUTBOUND_TIMEOUT_MS = 1500;
 export const SEARCH_INDEX_TOKEN = "contract-search-index-token-0123456789";
 /** How long (ms) a content Worker isolate on a host trusts its table of what is live before it
  * asks the library's generation again (functions/content/src/live.rs, `RECHECK_MS`): a change
- * made through content-desk (another Worker) reaches the reader pages within this long. Spin
- * and the native host ask on every request. */
+ * made through content-desk (another Worker) reaches the reader pages within this long. The
+ * search query Worker trusts the index registry and the metas it opened as long
+ * (functions/search/src/engine.rs, `RECHECK_MS`): a publish through search-admin reaches
+ * `/search` within this long. Spin and the native host read on every request. */
 export const LIVE_RECHECK_MS = { workerd: 1000 };
 
-/** Waits until the reader pages of `host` see every change made before the call (publish,
- * withdrawal, expiry, series placement in the staff workspaces). For what readers must NOT
- * see any more; what they must see can be polled for with `eventually`. */
+/** Waits until the reader pages and searches of `host` see every change made before the call
+ * (publish, withdrawal, expiry, series placement in the staff workspaces, an indexing batch).
+ * For what readers must NOT see any more; what they must see can be polled for with
+ * `eventually`. */
 export const readersCaughtUp = (host) => new Promise((r) => setTimeout(r, (LIVE_RECHECK_MS[host.name] ?? 0) && LIVE_RECHECK_MS[host.name] + 100));
 
 /** Retries `check` (an async function that throws while its condition does not hold yet) for

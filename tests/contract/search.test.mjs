@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../workerd/portal.mjs";
-import { startHost, SEARCH_INDEX_TOKEN } from "./hosts.mjs";
+import { eventually, readersCaughtUp, startHost, SEARCH_INDEX_TOKEN } from "./hosts.mjs";
 import { Browser, csrfOf, staffSignIn } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
@@ -76,8 +76,11 @@ for (const hostName of HOSTS) {
         doc(`humira-pen-${run}`, "Humira pen: injection technique", "Let the Humira pen reach room temperature before injecting into the thigh or abdomen.", "hcp"),
       ] });
       assert.equal(r.status, 200, await r.text());
-      const found = hits(await page("/search?q=adalimumab+pen", hcpUs));
-      assert.equal(found[0], `humira-pen-${run}`, String(found));
+      // a query Worker isolate sees a publish within a second (engine.rs, RECHECK_MS)
+      await eventually(async () => {
+        const found = hits(await page("/search?q=adalimumab+pen", hcpUs));
+        assert.equal(found[0], `humira-pen-${run}`, String(found));
+      });
     });
 
     test("a one-typo query finds the same top result as the correct spelling", async () => {
@@ -110,9 +113,10 @@ for (const hostName of HOSTS) {
       const body = await r.json();
       assert.equal(r.status, 200, JSON.stringify(body));
       assert.ok(body.new_chunks <= 8, "publishing one item writes one small segment");
-      assert.equal(hits(await page(q))[0], id);
+      await eventually(async () => assert.equal(hits(await page(q))[0], id));
       const w = await index({ market: "global", language: "en", withdraw: [id] });
       assert.equal((await w.json()).withdrawn, 1);
+      await readersCaughtUp(host);
       assert.ok(!hits(await page(q)).includes(id));
       // a publish against an outdated generation is refused and changes nothing
       const stale = await index({ market: "global", language: "en", expected_generation: 1, upsert: [doc(id, "Stale", "stale idarucizumab", "public")] });
@@ -128,6 +132,7 @@ for (const hostName of HOSTS) {
       const w = `marketprobe${run}`;
       assert.equal((await index({ market: "US", language: "en", upsert: [doc(us, "Rivaroxaban US label update", `Rivaroxaban dosing in the US label. ${w}`, "public")] })).status, 200);
       assert.equal((await index({ market: "DE", language: "de", upsert: [doc(de, "Rivaroxaban: Fachinformation", `Rivaroxaban Dosierung laut deutscher Fachinformation. ${w}`, "public")] })).status, 200);
+      await readersCaughtUp(host);
       // a German HCP: the German market, page language German → the German item only
       assert.deepEqual(hits(await page(`/search?q=${w}&lang=de`, hcpDe)), [de]);
       // a US HCP never sees the German market's item, in any language
@@ -188,6 +193,20 @@ for (const hostName of HOSTS) {
       assert.match(link, /&s=[0-9a-z]{26}/);
       res = await hcpUs.get(link);
       assert.equal(res.status, 303);
+    });
+
+    test("an anonymous search and a click are counted in the daily counters (after the answer on workerd)", async () => {
+      const day = new Date().toISOString().slice(0, 10);
+      const total = async (metric) =>
+        (await host.dumpStores()).kv_global.filter((r) => r.key.startsWith(`search-agg/${day}/${metric}/`)).reduce((n, r) => n + Number(r.value), 0);
+      const [searches, zero, clicks] = [await total("searches"), await total("zero_results"), await total("clicks")];
+      const html = await page("/search?q=report+suspected+adverse+reaction");
+      await page(`/search?q=zzqqnothing${run}`);
+      const href = html.match(/href="(\/search\/click\?[^"]+)"/)[1].replaceAll("&amp;", "&");
+      assert.equal((await fetch(host.url + href, { redirect: "manual" })).status, 303);
+      await eventually(async () => {
+        assert.deepEqual([await total("searches"), await total("zero_results"), await total("clicks")], [searches + 2, zero + 1, clicks + 1]);
+      });
     });
 
     test("the entry point refuses missing or wrong tokens and bad input, and writes nothing", async () => {

@@ -5,7 +5,7 @@
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/security-search.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startHost, SEARCH_INDEX_TOKEN } from "./hosts.mjs";
+import { readersCaughtUp, startHost, SEARCH_INDEX_TOKEN } from "./hosts.mjs";
 import { emailSignIn } from "./browser.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
@@ -43,6 +43,7 @@ for (const hostName of HOSTS) {
         }] }),
       });
       assert.equal(res.status, 200, await res.text());
+      await readersCaughtUp(host);
     });
     after(async () => {
       await host?.stop();

@@ -9,7 +9,7 @@
 // MEDPORTAL_HOSTS=workerd node --test tests/load/search-load.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startHost, SEARCH_INDEX_TOKEN } from "../contract/hosts.mjs";
+import { readersCaughtUp, startHost, SEARCH_INDEX_TOKEN } from "../contract/hosts.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const SIZES = { workerd: 20_000, native: 2_000, spin: 1_000 };
@@ -122,6 +122,7 @@ for (const hostName of HOSTS) {
       const r = await index({ withdraw: [`load-${gone}`], upsert: [{ ...doc(replaced), title: `Replaced item ${marker(replaced)} newword${N}z` }] });
       assert.equal(r.withdrawn, 1);
       assert.equal(r.documents, N - 1);
+      await readersCaughtUp(host); // query isolates trust what they opened for a second
       assert.deepEqual(hits(await page(`/search?q=${marker(gone)}&market=${MARKET}`)), []);
       assert.deepEqual(hits(await page(`/search?q=newword${N}z&market=${MARKET}`)), [`load-${replaced}`]);
       // both search Workers still answer

@@ -6,7 +6,9 @@
 //! * Anonymous visitors: daily aggregate counters in `kv_global` (no personal data, no query
 //!   text): `search-agg/<YYYY-MM-DD>/<metric>/<shard>`. Sharded because Workers KV accepts
 //!   about one write per second per key; counters are read-modify-write and may lose an
-//!   increment under concurrency (aggregate analytics, not accounting).
+//!   increment under concurrency (aggregate analytics, not accounting). The counters are
+//!   written after the answer where the platform allows (Workers' `waitUntil`); the limit
+//!   below is decided before it.
 //! * Anonymous signals are limited per client address ([`anonymous_allowed`]): at most
 //!   [`ANONYMOUS_SIGNALS_PER_HOUR`] searches and clicks an hour are counted per address (as
 //!   the platform adapter established it, never a request header; an IPv6 address's /64
@@ -87,12 +89,22 @@ fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-async fn bump<P: Platform>(ctx: &Ctx<'_, P>, metric: Metric, by: u64) -> Result<()> {
+/// Adds to today's counters (one shard, chosen at random, for all of them): a get and a put
+/// per counter, left for after the answer where the platform allows (`Ctx::after_response`).
+async fn bump<P: Platform>(ctx: &Ctx<'_, P>, counts: Vec<(Metric, u64)>) -> Result<()> {
     let shard = ctx.random_bytes::<1>()?[0] % SHARDS;
-    let key = format!("search-agg/{}/{}/{shard}", today(ctx), metric.name());
+    let day = today(ctx);
     let kv = ctx.global_kv().await?;
-    let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
-    kv.put(&key, (n + by).to_string().as_bytes(), None).await
+    ctx.after_response(async move {
+        for (metric, by) in counts {
+            let key = format!("search-agg/{day}/{}/{shard}", metric.name());
+            let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
+            kv.put(&key, (n + by).to_string().as_bytes(), None).await?;
+        }
+        Ok(())
+    })
+    .await;
+    Ok(())
 }
 
 /// Sum of one daily counter over its shards (admin figures and tests).
@@ -107,10 +119,9 @@ pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric)
 
 /// Whether one more anonymous signal from `client` may be counted, counting it: one atomic
 /// increment of the address's counter for this hour in SQL (`INSERT … ON CONFLICT DO
-/// UPDATE`), then the counter read back. Each increment yields a distinct value, and the value
-/// read back is at least the request's own, so however many requests race, at most
-/// [`ANONYMOUS_SIGNALS_PER_HOUR`] of them are allowed in an hour (a race can only refuse one
-/// more, never allow one). The counter holds a keyed pseudonym of the address, in the policy's
+/// UPDATE … RETURNING`, one round trip before the answer). Each increment yields a distinct
+/// value, so however many requests race, at most [`ANONYMOUS_SIGNALS_PER_HOUR`] of them are
+/// allowed in an hour. The counter holds a keyed pseudonym of the address, in the policy's
 /// default region (anonymous visitors have no home region). An unknown address, or no key to
 /// make the pseudonym with, is not counted (no shared bucket).
 pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>) -> Result<bool> {
@@ -120,15 +131,14 @@ pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&st
     let hour = ctx.now().unix_timestamp().div_euclid(3600);
     let region = Region::for_country("global");
     let db = ctx.region(region).sql().await?;
-    let key = [SqlValue::from(subject.as_str()), hour.into()];
-    db.execute(
-        &region,
-        "INSERT INTO search_signal_limits (subject, hour, count) VALUES (?1, ?2, 1) \
-         ON CONFLICT (subject, hour) DO UPDATE SET count = count + 1",
-        &key,
-    )
-    .await?;
-    let rows = db.query("SELECT count FROM search_signal_limits WHERE subject = ?1 AND hour = ?2", &key).await?;
+    let rows = db
+        .execute_returning(
+            &region,
+            "INSERT INTO search_signal_limits (subject, hour, count) VALUES (?1, ?2, 1) \
+             ON CONFLICT (subject, hour) DO UPDATE SET count = count + 1 RETURNING count",
+            &[subject.as_str().into(), hour.into()],
+        )
+        .await?;
     let count = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(i64::MAX);
     if count == 1 {
         // the address's first signal this hour: past hours' counters go
@@ -167,14 +177,14 @@ async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -
     if !anonymous_allowed(ctx, s.client).await? {
         return Ok(());
     }
-    bump(ctx, Metric::Searches, 1).await?;
+    let mut counts = vec![(Metric::Searches, 1)];
     if s.results == 0 {
-        bump(ctx, Metric::ZeroResults, 1).await?;
+        counts.push((Metric::ZeroResults, 1));
     }
     if s.prev.is_some() {
-        bump(ctx, Metric::Reformulations, 1).await?;
+        counts.push((Metric::Reformulations, 1));
     }
-    Ok(())
+    bump(ctx, counts).await
 }
 
 async fn record_person<P: Platform>(ctx: &Ctx<'_, P>, session: &Session, s: &SearchSignal<'_>) -> Result<()> {
@@ -272,16 +282,14 @@ pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
                 // over the limit the click still redirects; it is not counted
                 None if !anonymous_allowed(ctx, web::client_address(req)).await? => Ok(()),
                 None => {
-                    bump(ctx, Metric::Clicks, 1).await?;
-                    bump(ctx, Metric::ClickRank(rank.min(11)), 1).await?;
+                    let mut counts = vec![(Metric::Clicks, 1), (Metric::ClickRank(rank.min(11)), 1)];
                     if let Some(t) = get("t").and_then(|t| t.parse::<i64>().ok()) {
                         let elapsed = now_ms - t;
                         if (0..=MAX_CLICK_MS).contains(&elapsed) {
-                            bump(ctx, Metric::TimedClicks, 1).await?;
-                            bump(ctx, Metric::ClickMsSum, elapsed as u64).await?;
+                            counts.extend([(Metric::TimedClicks, 1), (Metric::ClickMsSum, elapsed as u64)]);
                         }
                     }
-                    Ok(())
+                    bump(ctx, counts).await
                 }
             }
         };

@@ -229,4 +229,7 @@ impl Platform for BenchPlatform {
     async fn open_blob(&self, name: StoreName) -> Result<KvBlobStore<MemKv>> {
         self.open_kv(name).await.map(KvBlobStore::new)
     }
+    async fn after_response(&self, work: medportal_core::platform::Afterwards) {
+        medportal_core::platform::run_now(self, work).await
+    }
 }

@@ -17,17 +17,35 @@ use time::OffsetDateTime;
 /// (wasm) table of every standard name, which no Worker needs otherwise.
 const IDEMPOTENCY_KEY: http::HeaderName = http::HeaderName::from_static("idempotency-key");
 
+/// Work a request leaves for after its answer ([`Platform::after_response`]): bookkeeping
+/// such as analytics counters, never anything the answer or a security rule depends on.
+pub type Afterwards = core::pin::Pin<Box<dyn core::future::Future<Output = Result<()>>>>;
+
+/// Runs `work` now, logging its failure (the runtimes that cannot keep a request alive after
+/// its answer).
+pub async fn run_now<L: Log + ?Sized>(log: &L, work: Afterwards) {
+    if let Err(e) = work.await {
+        log.log(LogLevel::Warn, &format!("work after the response failed: {e}"));
+    }
+}
+
 /// Implemented once per runtime (Workers, Spin, native).
 pub trait Platform: Clock + Rng + Log + HttpClient {
-    type Kv: KvStore;
-    type Sql: SqlStore;
-    type Blob: BlobStore;
+    /// Store handles own their connection (`'static`), so work after the response can hold one.
+    type Kv: KvStore + 'static;
+    type Sql: SqlStore + 'static;
+    type Blob: BlobStore + 'static;
     /// Ed25519 for session tokens (WebCrypto on Workers, [`dalek::Dalek`] elsewhere).
     type Signatures: Signatures;
     fn signatures(&self) -> &Self::Signatures;
     async fn open_kv(&self, name: StoreName) -> Result<Self::Kv>;
     async fn open_sql(&self, name: StoreName) -> Result<Self::Sql>;
     async fn open_blob(&self, name: StoreName) -> Result<Self::Blob>;
+    /// Runs `work` once the answer is on its way where the runtime keeps the request alive for
+    /// it (Workers: the request's `waitUntil`), else now, before the answer ([`run_now`]: Spin,
+    /// whose instance ends with its answer, and the native host). A failure is logged, never
+    /// the request's.
+    async fn after_response(&self, work: Afterwards);
     /// Sends `mail` from `from` through the runtime's own mail service (Cloudflare's
     /// `send_email` binding `mail`). Runtimes without one refuse: a delivery failure.
     async fn send_email(&self, from: &str, mail: &Mail) -> Result<()> {
@@ -108,6 +126,12 @@ impl<'a, P: Platform> Ctx<'a, P> {
 
     pub fn log(&self, level: LogLevel, message: &str) {
         self.platform.log(level, message);
+    }
+
+    /// Leaves `work` for after the answer where the runtime allows
+    /// ([`Platform::after_response`]); it holds what it needs (store handles, values).
+    pub async fn after_response(&self, work: impl core::future::Future<Output = Result<()>> + 'static) {
+        self.platform.after_response(Box::pin(work)).await
     }
 
     /// Sends an outbound HTTP request, bounded by the configured `outbound_timeout_ms`. Which
@@ -459,6 +483,25 @@ mod tests {
         pollster::block_on(blobs.delete("doc")).unwrap();
         assert!(mem.keys().is_empty());
         assert!(pollster::block_on(blobs.get("doc")).unwrap().is_none());
+    }
+
+    /// `run_now` (Spin, native) finishes the work before it returns and logs a failure.
+    #[test]
+    fn work_run_now_is_done_before_the_answer_and_failures_are_logged() {
+        struct Logged(std::cell::RefCell<Vec<String>>);
+        impl Log for Logged {
+            fn log(&self, _: LogLevel, message: &str) {
+                self.0.borrow_mut().push(message.to_owned());
+            }
+        }
+        let log = Logged(Default::default());
+        let mem = MemKv::default();
+        let kv = mem.clone();
+        pollster::block_on(run_now(&log, Box::pin(async move { kv.put("counted", b"1", None).await })));
+        assert_eq!(mem.keys(), vec!["counted".to_owned()]);
+        pollster::block_on(run_now(&log, Box::pin(async { Err(Error::internal("store down")) })));
+        assert_eq!(log.0.borrow().len(), 1);
+        assert!(log.0.borrow()[0].contains("store down"));
     }
 
     #[test]

@@ -142,6 +142,10 @@ impl Platform for NativePlatform {
         let label = name.to_string();
         Ok(KvBlobStore::new(NativeKv { conn: self.stores.connection(&label)?, label }))
     }
+    /// The test host answers after the work is done, so tests read its effects at once.
+    async fn after_response(&self, work: medportal_core::platform::Afterwards) {
+        medportal_core::platform::run_now(self, work).await
+    }
 }
 
 fn expect_kind(name: StoreName, kind: StoreKind) -> Result<()> {

@@ -94,6 +94,10 @@ impl Platform for SpinPlatform {
     async fn open_blob(&self, name: StoreName) -> Result<KvBlobStore<SpinKv>> {
         self.open_kv(name).await.map(KvBlobStore::new)
     }
+    /// An instance serves one request and ends with its answer: the work is done first.
+    async fn after_response(&self, work: medportal_core::platform::Afterwards) {
+        medportal_core::platform::run_now(self, work).await
+    }
 }
 
 fn kv_err(e: key_value::Error) -> Error {

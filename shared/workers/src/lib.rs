@@ -17,11 +17,18 @@ pub use d1::WorkersD1;
 
 pub struct WorkersPlatform {
     env: worker::Env,
+    /// The request's execution context (`waitUntil`), for work after its answer.
+    ctx: Option<worker::Context>,
 }
 
 impl WorkersPlatform {
     pub fn new(env: worker::Env) -> Self {
-        WorkersPlatform { env }
+        WorkersPlatform { env, ctx: None }
+    }
+
+    /// The platform of one fetch event: work after the response goes to its `waitUntil`.
+    pub fn for_request(env: worker::Env, ctx: worker::Context) -> Self {
+        WorkersPlatform { env, ctx: Some(ctx) }
     }
 
     /// Reads the typed config from vars and secrets.
@@ -130,6 +137,19 @@ impl Platform for WorkersPlatform {
     }
     async fn open_blob(&self, name: StoreName) -> Result<WorkersR2> {
         Binding::of(&self.env, name).map(WorkersR2)
+    }
+    /// The request's `waitUntil`: the runtime sends the answer and keeps the isolate on the
+    /// request until the work is done (without a request, a scheduled run, it is spawned).
+    async fn after_response(&self, work: medportal_core::platform::Afterwards) {
+        let job = async move {
+            if let Err(e) = work.await {
+                worker::console_warn!("work after the response failed: {e}");
+            }
+        };
+        match &self.ctx {
+            Some(ctx) => ctx.wait_until(job),
+            None => worker::wasm_bindgen_futures::spawn_local(job),
+        }
     }
     /// Cloudflare Email Service: `env.mail.send({ from, to, subject, text })` on the Worker's
     /// `send_email` binding named `mail`, called through JavaScript directly (like the stores).
@@ -401,8 +421,8 @@ pub fn from_core_response(resp: medportal_core::Response) -> worker::Result<work
 }
 
 /// The whole fetch path for one function; entry files call only this (through [`entry!`]).
-pub async fn serve<A: App>(req: worker::Request, env: worker::Env) -> worker::Result<worker::Response> {
-    let platform = WorkersPlatform::new(env);
+pub async fn serve<A: App>(req: worker::Request, env: worker::Env, ctx: worker::Context) -> worker::Result<worker::Response> {
+    let platform = WorkersPlatform::for_request(env, ctx);
     let config = match platform.config() {
         Ok(c) => c,
         Err(e) => {
@@ -424,9 +444,9 @@ macro_rules! entry {
         async fn fetch(
             req: ::worker::Request,
             env: ::worker::Env,
-            _ctx: ::worker::Context,
+            ctx: ::worker::Context,
         ) -> ::worker::Result<::worker::Response> {
-            $crate::serve::<$app>(req, env).await
+            $crate::serve::<$app>(req, env, ctx).await
         }
     };
 }
