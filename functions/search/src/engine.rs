@@ -64,12 +64,24 @@ pub fn index_error(e: medportal_search_index::Error) -> Error {
     Error::internal(format!("search index: {e}"))
 }
 
-/// The medical vocabulary from `blob_global`, used in place (checked when it was uploaded;
-/// opening reads a fixed header) and kept per isolate. Without it search
+/// The medical vocabulary from `blob_global`, kept per isolate: its split directory (a few
+/// hundred bytes; the parts a request needs are loaded when it needs them, see
+/// [`load_vocab_parts`]), or, in a store written before the split, the whole vocabulary used
+/// in place (checked when it was uploaded; opening reads a fixed header). Without it search
 /// still works, without synonyms (logged; the admin page shows it missing).
 pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<Vocab>> {
     if let Some(v) = ISOLATE.with(|i| i.borrow().vocab.clone()) {
         return Ok(v);
+    }
+    if let Some(dir) = store::get(blob, store::VOCAB_DIR_KEY).await? {
+        match Vocab::open_split(&dir) {
+            Ok(v) => {
+                let v = Rc::new(v);
+                ISOLATE.with(|i| i.borrow_mut().vocab = Some(v.clone()));
+                return Ok(v);
+            }
+            Err(e) => ctx.log(LogLevel::Error, &format!("search: stored vocabulary directory is unreadable: {e}")),
+        }
     }
     let Some(bytes) = store::get(blob, store::VOCAB_KEY).await? else {
         ctx.log(LogLevel::Warn, "search: no vocabulary in blob_global (search/v1/vocab); synonyms are off");
@@ -99,6 +111,8 @@ pub struct Opened {
     seg_base: Vec<u32>,
     /// Live documents per index in the union.
     pub live: Vec<(IndexKey, u64)>,
+    /// The vocabulary the searcher was opened with (its missing parts are loaded by `run`).
+    vocab: Rc<Vocab>,
 }
 
 impl Opened {
@@ -203,7 +217,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     let searcher =
         Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
     let seg_base = seg_bases(&meta);
-    let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live });
+    let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live, vocab });
     ISOLATE.with(|i| {
         let mut i = i.borrow_mut();
         if i.searchers.len() >= SEARCHERS {
@@ -269,6 +283,9 @@ pub async fn run<B: BlobStore>(
     for _ in 0..ROUNDS {
         match f(&opened.searcher) {
             Ok(()) => return Ok(()),
+            Err(medportal_search_index::Error::MissingChunk(id)) if opened.vocab.has_part(id) => {
+                load_vocab_parts(blob, &opened.vocab, &[id]).await?;
+            }
             Err(medportal_search_index::Error::MissingChunk(id)) => {
                 let is_lexicon = opened.meta.segments.iter().any(|s| s.lexicon.id == id);
                 let ids: Vec<ChunkId> = if is_lexicon {
@@ -306,8 +323,28 @@ pub async fn suggest<B: BlobStore>(blob: &B, opened: &Opened, prefix: &str, k: u
     out.ok_or_else(missing)
 }
 
-/// Prefetches the chunks a query needs (postings of its terms and synonyms).
+/// Loads parts of a split vocabulary (together; loaded ones are skipped by the caller).
+async fn load_vocab_parts<B: BlobStore>(blob: &B, vocab: &Vocab, ids: &[ChunkId]) -> Result<()> {
+    let got = store::join_all(ids.iter().map(|&id| async move { (id, store::get(blob, &store::vocab_part_key(id)).await) }).collect()).await;
+    for (id, bytes) in got {
+        let bytes = bytes?.ok_or_else(|| Error::internal(format!("search vocabulary part {id} missing")))?;
+        vocab.load_part(id, bytes).map_err(index_error)?;
+    }
+    Ok(())
+}
+
+/// Prefetches what a query needs: the vocabulary parts of its terms together with the
+/// postings `Searcher::plan` names, then the postings of its synonyms.
 pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str, vocab: &Vocab) -> Result<()> {
+    let terms = Analyzer::new().terms(query);
+    let parts = vocab.parts_for(&terms.iter().map(String::as_str).collect::<Vec<_>>());
+    if !parts.is_empty() {
+        let owner = |c: ChunkId| opened.owner(c).cloned();
+        let planned = opened.searcher.plan(query);
+        let both: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + '_>>> =
+            vec![Box::pin(load_vocab_parts(blob, vocab, &parts)), Box::pin(load(blob, &owner, &planned))];
+        store::join_all(both).await.into_iter().collect::<Result<Vec<()>>>()?;
+    }
     let ids = opened.query_chunks(query, vocab);
     load(blob, &|c| opened.owner(c).cloned(), &ids).await
 }

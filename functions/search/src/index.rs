@@ -657,6 +657,9 @@ async fn publish_view<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, key: &Index
 
 /// `PUT /admin/search/vocab`: the pre-analysed vocabulary (`Vocab::encode` bytes, e.g.
 /// `shared/search-index/data/vocab.bin`), checked by decoding it before it is stored.
+/// Stored as uploaded and split (`Vocab::split`): the parts first, then their directory
+/// (what searches read: the publish point), then the parts neither it nor the previous
+/// directory names are deleted (an isolate still holding the previous one keeps working).
 pub async fn put_vocab<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
     check_token(ctx.config, req)?;
     let vocab = Vocab::decode(req.body())
@@ -666,6 +669,11 @@ pub async fn put_vocab<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<R
     let reason = format!("bytes={} phrases={}", req.body().len(), vocab.phrases());
     audit(ctx, &actor, "global", "search.vocab.update", "search-vocab", Outcome::Success, &reason).await?;
     store::put_bytes(&blob, store::VOCAB_KEY, req.body()).await?;
+    let split = vocab.split();
+    store::put_vocab_split(&blob, &split.dir, &split.parts).await?;
+    if let Err(e) = store::sweep_vocab_parts(&blob, &split.dir).await {
+        ctx.log(LogLevel::Warn, &format!("search: sweep of old vocabulary parts incomplete: {e}"));
+    }
     engine::forget_vocab();
     Ok(web::json(StatusCode::OK, &json!({"bytes": req.body().len(), "phrases": vocab.phrases(), "rules": vocab.rules()})))
 }

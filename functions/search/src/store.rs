@@ -2,7 +2,10 @@
 //! key-value-backed blob store on Spin and natively), and async helpers to move chunks.
 //!
 //! ```text
-//! search/v1/vocab                          pre-analysed medical vocabulary (Vocab::encode)
+//! search/v1/vocab                          pre-analysed medical vocabulary (Vocab::encode), as uploaded
+//! search/v1/vocab.dir                      its split directory (Vocab::split): what searches read
+//! search/v1/vocab.dir.prev                 the previous directory (readers' one-generation grace)
+//! search/v1/vocab.part/<id>                a part of the split vocabulary, named by content hash
 //! search/v1/indexes                        index names, one per line ("global-en", "DE-de", …)
 //! search/v1/idx/<market>-<lang>/meta       index meta: the publish point (written last)
 //! search/v1/idx/<market>-<lang>/meta.prev  the previous meta (readers' one-generation grace)
@@ -28,6 +31,14 @@ use medportal_core::{Error, Result};
 use medportal_search_index::ChunkId;
 
 pub const VOCAB_KEY: &str = "search/v1/vocab";
+pub const VOCAB_DIR_KEY: &str = "search/v1/vocab.dir";
+pub const VOCAB_PREV_DIR_KEY: &str = "search/v1/vocab.dir.prev";
+pub const VOCAB_PART_PREFIX: &str = "search/v1/vocab.part/";
+
+/// Where a part of the split vocabulary is stored.
+pub fn vocab_part_key(id: ChunkId) -> String {
+    format!("{VOCAB_PART_PREFIX}{id}")
+}
 pub const REGISTRY_KEY: &str = "search/v1/indexes";
 const OCTETS: &str = "application/octet-stream";
 const TEXT: &str = "text/plain; charset=utf-8";
@@ -283,6 +294,39 @@ pub async fn register<B: BlobStore>(blob: &B, key: &IndexKey) -> Result<()> {
     keys.sort();
     let text: String = keys.iter().map(|k| k.name() + "\n").collect();
     blob.put(REGISTRY_KEY, text.as_bytes(), TEXT).await
+}
+
+/// Stores a split vocabulary: its parts ([`PARALLEL`] at a time), then the previous
+/// directory as `vocab.dir.prev`, then the new directory (the publish point).
+pub async fn put_vocab_split<B: BlobStore>(blob: &B, dir: &[u8], parts: &[(ChunkId, Vec<u8>)]) -> Result<()> {
+    for window in parts.chunks(PARALLEL) {
+        let results = join_all(window.iter().map(|(id, bytes)| {
+            let k = vocab_part_key(*id);
+            async move { put_bytes(blob, &k, bytes).await }
+        }).collect()).await;
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+    }
+    if let Some(old) = get(blob, VOCAB_DIR_KEY).await?.filter(|old| old.as_slice() != dir) {
+        put_bytes(blob, VOCAB_PREV_DIR_KEY, &old).await?;
+    }
+    put_bytes(blob, VOCAB_DIR_KEY, dir).await
+}
+
+/// Deletes the vocabulary parts that neither `dir` nor the previous directory names.
+pub async fn sweep_vocab_parts<B: BlobStore>(blob: &B, dir: &[u8]) -> Result<()> {
+    let prev = get(blob, VOCAB_PREV_DIR_KEY).await?.unwrap_or_default();
+    let named = |d: &[u8]| medportal_search_index::Vocab::open_split(d).map(|v| v.part_ids()).unwrap_or_default();
+    let keep: Vec<ChunkId> = named(dir).into_iter().chain(named(&prev)).collect();
+    let listed = blob.list(VOCAB_PART_PREFIX, medportal_core::ports::EVERY_KEY).await?;
+    let dead: Vec<String> = listed
+        .into_iter()
+        .filter(|k| k.strip_prefix(VOCAB_PART_PREFIX).and_then(|id| id.parse::<ChunkId>().ok()).is_none_or(|id| !keep.contains(&id)))
+        .collect();
+    for window in dead.chunks(PARALLEL) {
+        let results = join_all(window.iter().map(|k| blob.delete(k)).collect()).await;
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+    }
+    Ok(())
 }
 
 /// Polls all futures concurrently (single-threaded runtimes: no spawning needed) and returns

@@ -464,6 +464,35 @@ fn a_searcher_opened_before_the_vocabulary_arrives_picks_it_up() {
     assert_eq!(hits(&get(&h, "/search?q=Eliquis", None).1), vec!["apixaban-af".to_owned()]);
 }
 
+/// The vocabulary is stored as uploaded and split into parts named by a directory; searches
+/// (synonyms, typo tolerance, suggestions) work from the parts, and a store written before the
+/// split (the whole vocabulary only) still gives synonyms.
+#[test]
+fn the_vocabulary_is_read_split_and_whole_stores_still_work() {
+    let h = seeded();
+    let blob = pollster::block_on(h.platform.open_blob(StoreName::Global(StoreKind::Blob))).unwrap();
+    let parts = || pollster::block_on(blob.list(store::VOCAB_PART_PREFIX, 1000)).unwrap();
+    let dir = pollster::block_on(store::get(&blob, store::VOCAB_DIR_KEY)).unwrap().expect("a directory");
+    let named = medportal_search_index::Vocab::open_split(&dir).unwrap().part_ids();
+    assert_eq!(parts().len(), named.len());
+    assert!(named.iter().all(|id| parts().contains(&store::vocab_part_key(*id))));
+    engine::forget_vocab();
+    let hcp = session(&["hcp"], true, "GB", false);
+    assert_eq!(hits(&get(&h, "/search?q=Lipitor", Some(&hcp)).1).first().map(String::as_str), Some("atorvastatin-ldl"));
+    let (_, typo) = get(&h, "/search?q=lipitorr", Some(&hcp));
+    assert!(typo.contains("Did you mean:"), "{typo}");
+    let (_, json) = get(&h, "/search/suggest?q=atorv", Some(&hcp));
+    assert!(json.contains("atorvastatin"), "{json}");
+    // uploading it again changes no part, and a stray part is swept
+    pollster::block_on(blob.put(&store::vocab_part_key(medportal_search_index::ChunkId(7)), b"x", "application/octet-stream")).unwrap();
+    put_vocab(&h);
+    assert_eq!(parts().len(), named.len());
+    // a store from before the split: the whole vocabulary only
+    pollster::block_on(blob.delete(store::VOCAB_DIR_KEY)).unwrap();
+    engine::forget_vocab();
+    assert_eq!(hits(&get(&h, "/search?q=Lipitor", Some(&hcp)).1).first().map(String::as_str), Some("atorvastatin-ldl"));
+}
+
 #[test]
 fn hostile_queries_get_pages_not_failures() {
     let h = seeded();
