@@ -181,16 +181,21 @@ async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<I
     Ok(())
 }
 
-/// Opens (or reuses) a searcher over the given indexes. `None` when none of them exists yet.
-pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
-    let metas = store::join_all(keys.iter().map(|k| {
-        let key = k.meta_key();
-        async move { store::get(blob, &key).await }
-    }).collect()).await;
-    let mut parts: Vec<(IndexKey, Vec<u8>)> = Vec::new();
-    for (k, m) in keys.iter().zip(metas) {
-        if let Some(bytes) = m? {
-            parts.push((k.clone(), bytes));
+/// Opens (or reuses) a searcher over the given indexes, their metas from the head (read from
+/// the store when there is none). `None` when none of them exists yet.
+pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&store::Head>, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
+    let mut parts: Vec<(IndexKey, u64, Vec<u8>)> = Vec::new();
+    if let Some(head) = head {
+        parts.extend(keys.iter().filter_map(|k| head.entry(k)).map(|e| (e.key.clone(), e.hash, e.meta.clone())));
+    } else {
+        let metas = store::join_all(keys.iter().map(|k| {
+            let key = k.meta_key();
+            async move { store::get(blob, &key).await }
+        }).collect()).await;
+        for (k, m) in keys.iter().zip(metas) {
+            if let Some(bytes) = m? {
+                parts.push((k.clone(), ChunkId::of(&bytes).0, bytes));
+            }
         }
     }
     if parts.is_empty() {
@@ -228,13 +233,14 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     Ok(Some(opened))
 }
 
-/// A union's identity: its indexes' names and metas, and the vocabulary it is opened with.
+/// A union's identity: its indexes' names and metas (by their hashes), and the vocabulary it
+/// is opened with.
 #[inline(always)]
-fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, Vec<u8>)]) -> u64 {
+fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, u64, Vec<u8>)]) -> u64 {
     let mut all = (Rc::as_ptr(vocab) as usize as u64).to_le_bytes().to_vec();
-    for (k, bytes) in parts {
+    for (k, hash, _) in parts {
         all.extend_from_slice(k.name().as_bytes());
-        all.extend_from_slice(bytes);
+        all.extend_from_slice(&hash.to_le_bytes());
     }
     ChunkId::of(&all).0
 }
@@ -255,11 +261,14 @@ fn seg_bases(meta: &Meta) -> Vec<u32> {
 /// documents per index.
 #[allow(clippy::type_complexity)]
 #[inline(always)]
-fn union_of(parts: &[(IndexKey, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
+fn union_of(parts: &[(IndexKey, u64, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
     let mut union: Option<Meta> = None;
     let mut seg_index = Vec::new();
     let mut live = Vec::new();
-    for (k, bytes) in parts {
+    for (k, hash, bytes) in parts {
+        if ChunkId::of(bytes).0 != *hash {
+            return Err(Error::internal(format!("search: the head's meta of {} does not match its hash", k.name())));
+        }
         let meta = format::decode_meta(bytes).map_err(index_error)?;
         live.push((k.clone(), meta.live_doc_count()));
         seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
@@ -366,9 +375,13 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
 /// may read HCP content), opened (None before any index exists), and the registry it was
 /// chosen from.
 pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, vis: &Visibility) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
-    let registry = store::registry(blob).await?;
+    let head = store::head(blob).await?;
+    let registry = match &head {
+        Some(head) => head.registry(),
+        None => store::registry(blob).await?,
+    };
     let keys = vis.indexes(visible_indexes(&registry, vis.market.as_deref()));
-    let opened = if keys.is_empty() { None } else { open(ctx, blob, &keys).await? };
+    let opened = if keys.is_empty() { None } else { open(ctx, blob, head.as_ref(), &keys).await? };
     Ok((opened, registry))
 }
 

@@ -14,9 +14,11 @@
 //!    stale_generation`, nothing published (the uploaded chunks are orphans a rebuild sweeps);
 //! 5. write the audit entry, then `meta.prev` ← old meta, then `meta` ← new meta (the publish
 //!    point: readers switch atomically, chunks are already there);
-//! 6. status, registry, and garbage collection of chunks referenced by the generation before
+//! 6. status, registry, the head (every index's meta in the one object readers open,
+//!    `store::Head`), and garbage collection of chunks referenced by the generation before
 //!    the previous one but by neither the previous nor the new one (readers holding the
-//!    previous meta keep working; chunks no published meta ever named are never deleted here).
+//!    previous meta keep working; chunks no published meta ever named are never deleted here;
+//!    a publish whose head write failed collects nothing).
 //!
 //! Limit: object storage here has no compare-and-swap, so two publishes that both pass
 //! step 4 within the same instant can still race (last meta wins and the other's change is
@@ -556,6 +558,8 @@ async fn publish<P: Platform>(
         if old.is_none() {
             store::register(blob, key).await?;
         }
+        // readers open the head; chunks are collected only once it names the new meta
+        store::write_head(blob).await?;
         if let Some(prev) = prev {
             let prev = format::decode_meta(&prev).map_err(index_error)?;
             let keep: HashSet<ChunkId> = match old {

@@ -464,6 +464,41 @@ fn a_searcher_opened_before_the_vocabulary_arrives_picks_it_up() {
     assert_eq!(hits(&get(&h, "/search?q=Eliquis", None).1), vec!["apixaban-af".to_owned()]);
 }
 
+/// Readers open the head: after every publish it holds each registered index's and view's
+/// current meta; a search sees a publish through it, and a store without a head (written
+/// before heads existed) is read through the registry and the metas.
+#[test]
+fn the_head_names_every_current_meta_and_stores_without_one_still_work() {
+    let h = seeded();
+    let blob = pollster::block_on(h.platform.open_blob(StoreName::Global(StoreKind::Blob))).unwrap();
+    let check_head = || {
+        let head = pollster::block_on(store::head(&blob)).unwrap().expect("a head");
+        let registry = pollster::block_on(store::registry(&blob)).unwrap();
+        assert_eq!(head.registry(), registry);
+        assert_eq!(head.entries.len(), 2 * registry.len(), "every index and its view");
+        for e in &head.entries {
+            let meta = pollster::block_on(store::get(&blob, &e.key.meta_key())).unwrap().unwrap();
+            assert_eq!((&e.meta, e.hash), (&meta, medportal_search_index::ChunkId::of(&meta).0), "{}", e.key.name());
+        }
+    };
+    check_head();
+    assert!(hits(&get(&h, "/search?q=rosuvastatin", None).1).is_empty());
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("rosuvastatin-ldl", "Rosuvastatin and LDL", "Rosuvastatin lowers LDL cholesterol.", "public", "cardiology", "Rosuvastatin"),
+    ]})));
+    check_head();
+    assert_eq!(hits(&get(&h, "/search?q=rosuvastatin", None).1), vec!["rosuvastatin-ldl".to_owned()]);
+    // readers go by the head alone: one that names no index leaves nothing to search
+    pollster::block_on(blob.put(store::HEAD_KEY, &store::Head::default().encode(), "application/octet-stream")).unwrap();
+    assert!(hits(&get(&h, "/search?q=rosuvastatin", None).1).is_empty());
+    // a store from before heads: the registry and the metas
+    pollster::block_on(blob.delete(store::HEAD_KEY)).unwrap();
+    assert_eq!(hits(&get(&h, "/search?q=rosuvastatin", None).1), vec!["rosuvastatin-ldl".to_owned()]);
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "withdraw": ["rosuvastatin-ldl"]})));
+    check_head();
+    assert!(hits(&get(&h, "/search?q=rosuvastatin", None).1).is_empty());
+}
+
 /// The vocabulary is stored as uploaded and split into parts named by a directory; searches
 /// (synonyms, typo tolerance, suggestions) work from the parts, and a store written before the
 /// split (the whole vocabulary only) still gives synonyms.
