@@ -65,8 +65,7 @@ pub fn index_error(e: medportal_search_index::Error) -> Error {
 }
 
 /// The medical vocabulary from `blob_global`, kept per isolate: its split directory (a few
-/// hundred bytes; the parts a request needs are loaded when it needs them, see
-/// [`load_vocab_parts`]), or, in a store written before the split, the whole vocabulary used
+/// hundred bytes; the parts a request needs are loaded with its chunks, see [`load`]), or, in a store written before the split, the whole vocabulary used
 /// in place (checked when it was uploaded; opening reads a fixed header). Without it search
 /// still works, without synonyms (logged; the admin page shows it missing).
 pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<Vocab>> {
@@ -164,19 +163,27 @@ impl Opened {
     }
 }
 
-/// Loads chunks into the isolate cache (skipping cached ones).
-async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<IndexKey>, ids: &[ChunkId]) -> Result<()> {
+/// Loads chunks into the isolate cache (skipping cached ones) and parts of a split vocabulary
+/// into it, together.
+async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<IndexKey>, vocab: &Vocab, ids: &[ChunkId]) -> Result<()> {
     let cache = chunk_cache();
-    let mut want: Vec<(IndexKey, ChunkId)> = Vec::new();
+    let mut want: Vec<(String, ChunkId)> = Vec::new();
     for &id in ids {
         if cache.contains(id) || want.iter().any(|(_, w)| *w == id) {
             continue;
         }
-        let key = opened_owner(id).ok_or_else(|| Error::internal(format!("search chunk {id} belongs to no index")))?;
+        let key = match vocab.has_part(id) {
+            true => store::vocab_part_key(id),
+            false => opened_owner(id).ok_or_else(|| Error::internal(format!("search chunk {id} belongs to no index")))?.chunk_key(id),
+        };
         want.push((key, id));
     }
-    for (id, bytes) in store::fetch_chunks(blob, &want).await? {
-        cache.insert_bytes(id, &bytes).map_err(index_error)?;
+    for (id, bytes) in store::fetch_keyed(blob, &want).await? {
+        match vocab.has_part(id) {
+            true => vocab.load_part(id, bytes),
+            false => cache.insert_bytes(id, &bytes).map(drop),
+        }
+        .map_err(index_error)?;
     }
     Ok(())
 }
@@ -218,7 +225,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
     // evicted meanwhile comes back through `run`'s fetch-and-retry).
     let eager: Vec<ChunkId> =
         meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
-    load(blob, &owner, &eager).await?;
+    load(blob, &owner, &vocab, &eager).await?;
     let searcher =
         Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
     let seg_base = seg_bases(&meta);
@@ -292,9 +299,6 @@ pub async fn run<B: BlobStore>(
     for _ in 0..ROUNDS {
         match f(&opened.searcher) {
             Ok(()) => return Ok(()),
-            Err(medportal_search_index::Error::MissingChunk(id)) if opened.vocab.has_part(id) => {
-                load_vocab_parts(blob, &opened.vocab, &[id]).await?;
-            }
             Err(medportal_search_index::Error::MissingChunk(id)) => {
                 let is_lexicon = opened.meta.segments.iter().any(|s| s.lexicon.id == id);
                 let ids: Vec<ChunkId> = if is_lexicon {
@@ -302,7 +306,7 @@ pub async fn run<B: BlobStore>(
                 } else {
                     vec![id]
                 };
-                load(blob, &|c| opened.owner(c).cloned(), &ids).await?;
+                load(blob, &|c| opened.owner(c).cloned(), &opened.vocab, &ids).await?;
             }
             Err(e) => return Err(index_error(e)),
         }
@@ -332,36 +336,23 @@ pub async fn suggest<B: BlobStore>(blob: &B, opened: &Opened, prefix: &str, k: u
     out.ok_or_else(missing)
 }
 
-/// Loads parts of a split vocabulary (together; loaded ones are skipped by the caller).
-async fn load_vocab_parts<B: BlobStore>(blob: &B, vocab: &Vocab, ids: &[ChunkId]) -> Result<()> {
-    let got = store::join_all(ids.iter().map(|&id| async move { (id, store::get(blob, &store::vocab_part_key(id)).await) }).collect()).await;
-    for (id, bytes) in got {
-        let bytes = bytes?.ok_or_else(|| Error::internal(format!("search vocabulary part {id} missing")))?;
-        vocab.load_part(id, bytes).map_err(index_error)?;
-    }
-    Ok(())
-}
-
 /// Prefetches what a query needs: the vocabulary parts of its terms together with the
 /// postings `Searcher::plan` names, then the postings of its synonyms.
 pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str, vocab: &Vocab) -> Result<()> {
     let terms = Analyzer::new().terms(query);
-    let parts = vocab.parts_for(&terms.iter().map(String::as_str).collect::<Vec<_>>());
-    if !parts.is_empty() {
-        let owner = |c: ChunkId| opened.owner(c).cloned();
-        let planned = opened.searcher.plan(query);
-        let both: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + '_>>> =
-            vec![Box::pin(load_vocab_parts(blob, vocab, &parts)), Box::pin(load(blob, &owner, &planned))];
-        store::join_all(both).await.into_iter().collect::<Result<Vec<()>>>()?;
+    let mut first = vocab.parts_for(&terms.iter().map(String::as_str).collect::<Vec<_>>());
+    if !first.is_empty() {
+        first.extend(opened.searcher.plan(query));
+        load(blob, &|c| opened.owner(c).cloned(), vocab, &first).await?;
     }
     let ids = opened.query_chunks(query, vocab);
-    load(blob, &|c| opened.owner(c).cloned(), &ids).await
+    load(blob, &|c| opened.owner(c).cloned(), vocab, &ids).await
 }
 
 /// Prefetches the store chunks of documents (snippets and result metadata).
 pub async fn prefetch_docs<B: BlobStore>(blob: &B, opened: &Opened, docs: &[u32]) -> Result<()> {
     let ids: Vec<ChunkId> = docs.iter().filter_map(|&d| opened.store_chunk(d).map(|(_, id)| id)).collect();
-    load(blob, &|c| opened.owner(c).cloned(), &ids).await
+    load(blob, &|c| opened.owner(c).cloned(), &opened.vocab, &ids).await
 }
 
 /// A stored document (fetching its store chunk when needed).

@@ -479,9 +479,16 @@ pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
 /// a published meta only names uploaded chunks, and garbage collection keeps the previous
 /// generation's chunks for readers that still hold it.
 pub async fn fetch_chunks<B: BlobStore>(blob: &B, ids: &[(IndexKey, ChunkId)]) -> Result<Vec<(ChunkId, Vec<u8>)>> {
+    let keyed: Vec<(String, ChunkId)> = ids.iter().map(|(k, id)| (k.chunk_key(*id), *id)).collect();
+    fetch_keyed(blob, &keyed).await
+}
+
+/// Fetches objects by key (at most [`PARALLEL`] at a time), each returned with its id; a
+/// missing one is an error (see [`fetch_chunks`]).
+pub async fn fetch_keyed<B: BlobStore>(blob: &B, ids: &[(String, ChunkId)]) -> Result<Vec<(ChunkId, Vec<u8>)>> {
     let mut out = Vec::with_capacity(ids.len());
     for window in ids.chunks(PARALLEL) {
-        let results = join_all(window.iter().map(|(k, id)| async move { (*id, get(blob, &k.chunk_key(*id)).await) }).collect()).await;
+        let results = join_all(window.iter().map(|(k, id)| async move { (*id, get(blob, k).await) }).collect()).await;
         for (id, r) in results {
             match r? {
                 Some(bytes) => out.push((id, bytes)),
