@@ -44,10 +44,16 @@ export function readStateDir(dir) {
         out[store] = { tables: Object.fromEntries(names.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all()])) };
       } else {
         const rows = db.prepare("SELECT key, value FROM spin_key_value ORDER BY key").all();
-        // blob stores are key-value backed: `m/<name>` is an object's metadata record
-        // the object's bytes are its `o/<name>/<part>` records
+        // blob stores are key-value backed (core's KvBlobStore): `m/<name>` is an object of at
+        // most 512 KiB itself (byte 1, content type length u16 LE, content type, the bytes), or a
+        // larger object's metadata record, whose bytes are its `o/<name>/<part>` records
+        const blobValue = (r) => {
+          const v = r.value;
+          if (v instanceof Uint8Array && v[0] === 1) return text(v.subarray(3 + (v[1] | (v[2] << 8))));
+          return rows.filter((d) => d.key.startsWith(`o/${r.key.slice(2)}/`)).map((d) => text(d.value)).join("");
+        };
         out[store] = store.startsWith("blob_")
-          ? rows.filter((r) => r.key.startsWith("m/")).map((r) => ({ key: r.key.slice(2), value: rows.filter((d) => d.key.startsWith(`o/${r.key.slice(2)}/`)).map((d) => text(d.value)).join("") }))
+          ? rows.filter((r) => r.key.startsWith("m/")).map((r) => ({ key: r.key.slice(2), value: blobValue(r) }))
           : rows.map((r) => ({ key: r.key, value: text(r.value) }));
         // every record as stored, whatever it belongs to (canary searches)
         out[`raw:${store}`] = rows.map((r) => `${r.key}=${text(r.value)}`);

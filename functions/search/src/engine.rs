@@ -41,9 +41,18 @@ struct Isolate {
     cache: Rc<ChunkCache>,
     vocab: Option<Rc<Vocab>>,
     searchers: Vec<(u64, Rc<Opened>)>,
-    /// The registry, when it was read, and the union each visible set of indexes opened to
-    /// since: reused for [`RECHECK_MS`] instead of reading the registry and metas per request.
-    recent: Option<(i64, Vec<IndexKey>, Vec<(Vec<IndexKey>, Option<Rc<Opened>>)>)>,
+    /// The registry and head last read, reused for [`RECHECK_MS`] instead of reading them and
+    /// the metas per request.
+    recent: Option<Recent>,
+}
+
+/// The registry (and the head it came from, when the store has one) as read at `at`, and the
+/// union each visible set of indexes opened to since.
+struct Recent {
+    at: i64,
+    registry: Vec<IndexKey>,
+    head: Option<Rc<store::Head>>,
+    unions: Vec<(Vec<IndexKey>, Option<Rc<Opened>>)>,
 }
 
 /// How long (ms) a Workers isolate trusts the registry and the metas it read, development
@@ -83,12 +92,23 @@ pub fn index_error(e: medportal_search_index::Error) -> Error {
     Error::internal(format!("search index: {e}"))
 }
 
-/// The medical vocabulary from `blob_global`, used in place (checked when it was uploaded;
-/// opening reads a fixed header) and kept per isolate. Without it search
+/// The medical vocabulary from `blob_global`, kept per isolate: its split directory (a few
+/// hundred bytes; the parts a request needs are loaded with its chunks, see [`load`]), or, in a store written before the split, the whole vocabulary used
+/// in place (checked when it was uploaded; opening reads a fixed header). Without it search
 /// still works, without synonyms (logged; the admin page shows it missing).
 pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<Vocab>> {
     if let Some(v) = ISOLATE.with(|i| i.borrow().vocab.clone()) {
         return Ok(v);
+    }
+    if let Some(dir) = store::get(blob, store::VOCAB_DIR_KEY).await? {
+        match Vocab::open_split(&dir) {
+            Ok(v) => {
+                let v = Rc::new(v);
+                ISOLATE.with(|i| i.borrow_mut().vocab = Some(v.clone()));
+                return Ok(v);
+            }
+            Err(e) => ctx.log(LogLevel::Error, &format!("search: stored vocabulary directory is unreadable: {e}")),
+        }
     }
     let Some(bytes) = store::get(blob, store::VOCAB_KEY).await? else {
         ctx.log(LogLevel::Warn, "search: no vocabulary in blob_global (search/v1/vocab); synonyms are off");
@@ -118,6 +138,8 @@ pub struct Opened {
     seg_base: Vec<u32>,
     /// Live documents per index in the union.
     pub live: Vec<(IndexKey, u64)>,
+    /// The vocabulary the searcher was opened with (its missing parts are loaded by `run`).
+    vocab: Rc<Vocab>,
 }
 
 impl Opened {
@@ -169,33 +191,46 @@ impl Opened {
     }
 }
 
-/// Loads chunks into the isolate cache (skipping cached ones).
-async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<IndexKey>, ids: &[ChunkId]) -> Result<()> {
+/// Loads chunks into the isolate cache (skipping cached ones) and parts of a split vocabulary
+/// into it, together.
+async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<IndexKey>, vocab: &Vocab, ids: &[ChunkId]) -> Result<()> {
     let cache = chunk_cache();
-    let mut want: Vec<(IndexKey, ChunkId)> = Vec::new();
+    let mut want: Vec<(String, ChunkId)> = Vec::new();
     for &id in ids {
         if cache.contains(id) || want.iter().any(|(_, w)| *w == id) {
             continue;
         }
-        let key = opened_owner(id).ok_or_else(|| Error::internal(format!("search chunk {id} belongs to no index")))?;
+        let key = match vocab.has_part(id) {
+            true => store::vocab_part_key(id),
+            false => opened_owner(id).ok_or_else(|| Error::internal(format!("search chunk {id} belongs to no index")))?.chunk_key(id),
+        };
         want.push((key, id));
     }
-    for (id, bytes) in store::fetch_chunks(blob, &want).await? {
-        cache.insert_bytes(id, &bytes).map_err(index_error)?;
+    for (id, bytes) in store::fetch_keyed(blob, &want).await? {
+        match vocab.has_part(id) {
+            true => vocab.load_part(id, bytes),
+            false => cache.insert_bytes(id, &bytes).map(drop),
+        }
+        .map_err(index_error)?;
     }
     Ok(())
 }
 
-/// Opens (or reuses) a searcher over the given indexes. `None` when none of them exists yet.
-pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
-    let metas = store::join_all(keys.iter().map(|k| {
-        let key = k.meta_key();
-        async move { store::get(blob, &key).await }
-    }).collect()).await;
-    let mut parts: Vec<(IndexKey, Vec<u8>)> = Vec::new();
-    for (k, m) in keys.iter().zip(metas) {
-        if let Some(bytes) = m? {
-            parts.push((k.clone(), bytes));
+/// Opens (or reuses) a searcher over the given indexes, their metas from the head (read from
+/// the store when there is none). `None` when none of them exists yet.
+pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&store::Head>, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
+    let mut parts: Vec<(IndexKey, u64, Vec<u8>)> = Vec::new();
+    if let Some(head) = head {
+        parts.extend(keys.iter().filter_map(|k| head.entry(k)).map(|e| (e.key.clone(), e.hash, e.meta.clone())));
+    } else {
+        let metas = store::join_all(keys.iter().map(|k| {
+            let key = k.meta_key();
+            async move { store::get(blob, &key).await }
+        }).collect()).await;
+        for (k, m) in keys.iter().zip(metas) {
+            if let Some(bytes) = m? {
+                parts.push((k.clone(), ChunkId::of(&bytes).0, bytes));
+            }
         }
     }
     if parts.is_empty() {
@@ -218,11 +253,11 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     // evicted meanwhile comes back through `run`'s fetch-and-retry).
     let eager: Vec<ChunkId> =
         meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
-    load(blob, &owner, &eager).await?;
+    load(blob, &owner, &vocab, &eager).await?;
     let searcher =
         Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
     let seg_base = seg_bases(&meta);
-    let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live });
+    let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live, vocab });
     ISOLATE.with(|i| {
         let mut i = i.borrow_mut();
         if i.searchers.len() >= SEARCHERS {
@@ -233,13 +268,14 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     Ok(Some(opened))
 }
 
-/// A union's identity: its indexes' names and metas, and the vocabulary it is opened with.
+/// A union's identity: its indexes' names and metas (by their hashes), and the vocabulary it
+/// is opened with.
 #[inline(always)]
-fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, Vec<u8>)]) -> u64 {
+fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, u64, Vec<u8>)]) -> u64 {
     let mut all = (Rc::as_ptr(vocab) as usize as u64).to_le_bytes().to_vec();
-    for (k, bytes) in parts {
+    for (k, hash, _) in parts {
         all.extend_from_slice(k.name().as_bytes());
-        all.extend_from_slice(bytes);
+        all.extend_from_slice(&hash.to_le_bytes());
     }
     ChunkId::of(&all).0
 }
@@ -260,11 +296,14 @@ fn seg_bases(meta: &Meta) -> Vec<u32> {
 /// documents per index.
 #[allow(clippy::type_complexity)]
 #[inline(always)]
-fn union_of(parts: &[(IndexKey, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
+fn union_of(parts: &[(IndexKey, u64, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
     let mut union: Option<Meta> = None;
     let mut seg_index = Vec::new();
     let mut live = Vec::new();
-    for (k, bytes) in parts {
+    for (k, hash, bytes) in parts {
+        if ChunkId::of(bytes).0 != *hash {
+            return Err(Error::internal(format!("search: the head's meta of {} does not match its hash", k.name())));
+        }
         let meta = format::decode_meta(bytes).map_err(index_error)?;
         live.push((k.clone(), meta.live_doc_count()));
         seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
@@ -295,7 +334,7 @@ pub async fn run<B: BlobStore>(
                 } else {
                     vec![id]
                 };
-                load(blob, &|c| opened.owner(c).cloned(), &ids).await?;
+                load(blob, &|c| opened.owner(c).cloned(), &opened.vocab, &ids).await?;
             }
             Err(e) => return Err(index_error(e)),
         }
@@ -325,16 +364,23 @@ pub async fn suggest<B: BlobStore>(blob: &B, opened: &Opened, prefix: &str, k: u
     out.ok_or_else(missing)
 }
 
-/// Prefetches the chunks a query needs (postings of its terms and synonyms).
+/// Prefetches what a query needs: the vocabulary parts of its terms together with the
+/// postings `Searcher::plan` names, then the postings of its synonyms.
 pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str, vocab: &Vocab) -> Result<()> {
+    let terms = Analyzer::new().terms(query);
+    let mut first = vocab.parts_for(&terms.iter().map(String::as_str).collect::<Vec<_>>());
+    if !first.is_empty() {
+        first.extend(opened.searcher.plan(query));
+        load(blob, &|c| opened.owner(c).cloned(), vocab, &first).await?;
+    }
     let ids = opened.query_chunks(query, vocab);
-    load(blob, &|c| opened.owner(c).cloned(), &ids).await
+    load(blob, &|c| opened.owner(c).cloned(), vocab, &ids).await
 }
 
 /// Prefetches the store chunks of documents (snippets and result metadata).
 pub async fn prefetch_docs<B: BlobStore>(blob: &B, opened: &Opened, docs: &[u32]) -> Result<()> {
     let ids: Vec<ChunkId> = docs.iter().filter_map(|&d| opened.store_chunk(d).map(|(_, id)| id)).collect();
-    load(blob, &|c| opened.owner(c).cloned(), &ids).await
+    load(blob, &|c| opened.owner(c).cloned(), &opened.vocab, &ids).await
 }
 
 /// A stored document (fetching its store chunk when needed).
@@ -349,22 +395,27 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
 /// chosen from.
 pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, vis: &Visibility) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
     let now = ctx.now_ms();
-    let recent = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|r| fresh(r.0, now)).map(|r| r.1.clone()));
-    let registry = match recent {
-        Some(r) => r,
+    let cached = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|r| fresh(r.at, now)).map(|r| (r.registry.clone(), r.head.clone())));
+    let (registry, head) = match cached {
+        Some(c) => c,
         None => {
-            let r = store::registry(blob).await?;
-            ISOLATE.with(|i| i.borrow_mut().recent = Some((now, r.clone(), Vec::new())));
-            r
+            let head = store::head(blob).await?.map(Rc::new);
+            let registry = match &head {
+                Some(head) => head.registry(),
+                None => store::registry(blob).await?,
+            };
+            let recent = Recent { at: now, registry: registry.clone(), head: head.clone(), unions: Vec::new() };
+            ISOLATE.with(|i| i.borrow_mut().recent = Some(recent));
+            (registry, head)
         }
     };
     let keys = vis.indexes(visible_indexes(&registry, vis.market.as_deref()));
-    let hit = ISOLATE.with(|i| Some(i.borrow().recent.as_ref()?.2.iter().find(|(k, _)| *k == keys)?.1.clone()));
+    let hit = ISOLATE.with(|i| Some(i.borrow().recent.as_ref()?.unions.iter().find(|(k, _)| *k == keys)?.1.clone()));
     let opened = match hit {
         Some(o) => o,
         None => {
-            let o = if keys.is_empty() { None } else { open(ctx, blob, &keys).await? };
-            ISOLATE.with(|i| i.borrow_mut().recent.as_mut().map(|r| r.2.push((keys, o.clone()))));
+            let o = if keys.is_empty() { None } else { open(ctx, blob, head.as_deref(), &keys).await? };
+            ISOLATE.with(|i| i.borrow_mut().recent.as_mut().map(|r| r.unions.push((keys, o.clone()))));
             o
         }
     };

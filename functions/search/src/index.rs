@@ -14,9 +14,11 @@
 //!    stale_generation`, nothing published (the uploaded chunks are orphans a rebuild sweeps);
 //! 5. write the audit entry, then `meta.prev` ← old meta, then `meta` ← new meta (the publish
 //!    point: readers switch atomically, chunks are already there);
-//! 6. status, registry, and garbage collection of chunks referenced by the generation before
+//! 6. status, registry, the head (every index's meta in the one object readers open,
+//!    `store::Head`), and garbage collection of chunks referenced by the generation before
 //!    the previous one but by neither the previous nor the new one (readers holding the
-//!    previous meta keep working; chunks no published meta ever named are never deleted here).
+//!    previous meta keep working; chunks no published meta ever named are never deleted here;
+//!    a publish whose head write failed collects nothing).
 //!
 //! Limit: object storage here has no compare-and-swap, so two publishes that both pass
 //! step 4 within the same instant can still race (last meta wins and the other's change is
@@ -556,6 +558,8 @@ async fn publish<P: Platform>(
         if old.is_none() {
             store::register(blob, key).await?;
         }
+        // readers open the head; chunks are collected only once it names the new meta
+        store::write_head(blob).await?;
         if let Some(prev) = prev {
             let prev = format::decode_meta(&prev).map_err(index_error)?;
             let keep: HashSet<ChunkId> = match old {
@@ -657,6 +661,9 @@ async fn publish_view<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, key: &Index
 
 /// `PUT /admin/search/vocab`: the pre-analysed vocabulary (`Vocab::encode` bytes, e.g.
 /// `shared/search-index/data/vocab.bin`), checked by decoding it before it is stored.
+/// Stored as uploaded and split (`Vocab::split`): the parts first, then their directory
+/// (what searches read: the publish point), then the parts neither it nor the previous
+/// directory names are deleted (an isolate still holding the previous one keeps working).
 pub async fn put_vocab<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response> {
     check_token(ctx.config, req)?;
     let vocab = Vocab::decode(req.body())
@@ -666,6 +673,11 @@ pub async fn put_vocab<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<R
     let reason = format!("bytes={} phrases={}", req.body().len(), vocab.phrases());
     audit(ctx, &actor, "global", "search.vocab.update", "search-vocab", Outcome::Success, &reason).await?;
     store::put_bytes(&blob, store::VOCAB_KEY, req.body()).await?;
+    let split = vocab.split();
+    store::put_vocab_split(&blob, &split.dir, &split.parts).await?;
+    if let Err(e) = store::sweep_vocab_parts(&blob, &split.dir).await {
+        ctx.log(LogLevel::Warn, &format!("search: sweep of old vocabulary parts incomplete: {e}"));
+    }
     engine::forget_vocab();
     Ok(web::json(StatusCode::OK, &json!({"bytes": req.body().len(), "phrases": vocab.phrases(), "rules": vocab.rules()})))
 }

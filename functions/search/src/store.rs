@@ -2,8 +2,13 @@
 //! key-value-backed blob store on Spin and natively), and async helpers to move chunks.
 //!
 //! ```text
-//! search/v1/vocab                          pre-analysed medical vocabulary (Vocab::encode)
+//! search/v1/vocab                          pre-analysed medical vocabulary (Vocab::encode), as uploaded
+//! search/v1/vocab.dir                      its split directory (Vocab::split): what searches read
+//! search/v1/vocab.dir.prev                 the previous directory (readers' one-generation grace)
+//! search/v1/vocab.part/<id>                a part of the split vocabulary, named by content hash
 //! search/v1/indexes                        index names, one per line ("global-en", "DE-de", …)
+//! search/v1/head                           what a reader opens: every registered index's and view's
+//!                                          meta in one object (Head), rewritten after each publish
 //! search/v1/idx/<market>-<lang>/meta       index meta: the publish point (written last)
 //! search/v1/idx/<market>-<lang>/meta.prev  the previous meta (readers' one-generation grace)
 //! search/v1/idx/<market>-<lang>/status     `key=value` lines: generation, counts, bytes, last publish, rebuild
@@ -28,7 +33,16 @@ use medportal_core::{Error, Result};
 use medportal_search_index::ChunkId;
 
 pub const VOCAB_KEY: &str = "search/v1/vocab";
+pub const VOCAB_DIR_KEY: &str = "search/v1/vocab.dir";
+pub const VOCAB_PREV_DIR_KEY: &str = "search/v1/vocab.dir.prev";
+pub const VOCAB_PART_PREFIX: &str = "search/v1/vocab.part/";
+
+/// Where a part of the split vocabulary is stored.
+pub fn vocab_part_key(id: ChunkId) -> String {
+    format!("{VOCAB_PART_PREFIX}{id}")
+}
 pub const REGISTRY_KEY: &str = "search/v1/indexes";
+pub const HEAD_KEY: &str = "search/v1/head";
 const OCTETS: &str = "application/octet-stream";
 const TEXT: &str = "text/plain; charset=utf-8";
 /// Storage operations in flight at once (chunk uploads and fetches).
@@ -74,6 +88,14 @@ impl IndexKey {
         let (m, l) = name.rsplit_once('-')?;
         let key = IndexKey { market: market_code(m)?, language: language_code(l)?, public: false };
         (key.name() == name).then_some(key)
+    }
+
+    /// An index or a public view by its [`IndexKey::name`] (the head names both).
+    pub fn parse_any(name: &str) -> Option<IndexKey> {
+        match name.strip_suffix(".public") {
+            Some(index) => IndexKey::parse(index).map(|k| k.public_view()),
+            None => IndexKey::parse(name),
+        }
     }
 
     /// `DE-de`; a public view is `DE-de.public` (which [`IndexKey::parse`] refuses: views
@@ -285,6 +307,153 @@ pub async fn register<B: BlobStore>(blob: &B, key: &IndexKey) -> Result<()> {
     blob.put(REGISTRY_KEY, text.as_bytes(), TEXT).await
 }
 
+/// Stores a split vocabulary: its parts ([`PARALLEL`] at a time), then the previous
+/// directory as `vocab.dir.prev`, then the new directory (the publish point).
+pub async fn put_vocab_split<B: BlobStore>(blob: &B, dir: &[u8], parts: &[(ChunkId, Vec<u8>)]) -> Result<()> {
+    for window in parts.chunks(PARALLEL) {
+        let results = join_all(window.iter().map(|(id, bytes)| {
+            let k = vocab_part_key(*id);
+            async move { put_bytes(blob, &k, bytes).await }
+        }).collect()).await;
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+    }
+    if let Some(old) = get(blob, VOCAB_DIR_KEY).await?.filter(|old| old.as_slice() != dir) {
+        put_bytes(blob, VOCAB_PREV_DIR_KEY, &old).await?;
+    }
+    put_bytes(blob, VOCAB_DIR_KEY, dir).await
+}
+
+/// Deletes the vocabulary parts that neither `dir` nor the previous directory names.
+pub async fn sweep_vocab_parts<B: BlobStore>(blob: &B, dir: &[u8]) -> Result<()> {
+    let prev = get(blob, VOCAB_PREV_DIR_KEY).await?.unwrap_or_default();
+    let named = |d: &[u8]| medportal_search_index::Vocab::open_split(d).map(|v| v.part_ids()).unwrap_or_default();
+    let keep: Vec<ChunkId> = named(dir).into_iter().chain(named(&prev)).collect();
+    let listed = blob.list(VOCAB_PART_PREFIX, medportal_core::ports::EVERY_KEY).await?;
+    let dead: Vec<String> = listed
+        .into_iter()
+        .filter(|k| k.strip_prefix(VOCAB_PART_PREFIX).and_then(|id| id.parse::<ChunkId>().ok()).is_none_or(|id| !keep.contains(&id)))
+        .collect();
+    for window in dead.chunks(PARALLEL) {
+        let results = join_all(window.iter().map(|k| blob.delete(k)).collect()).await;
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+    }
+    Ok(())
+}
+
+/// What a reader opens, in one object: the meta of every registered index and of its public
+/// view, each with its content hash (a union's identity without hashing the metas). Written by
+/// every publish after the meta (and the registry) it follows, before chunks are collected,
+/// so it never names a chunk that is gone; readers fall back to the registry and the metas
+/// when a store has none (written before heads existed).
+///
+/// `"MPSH" | version u16 LE | count var | count × (name var-length bytes, meta hash u64 LE,
+/// meta var-length bytes)`, names as [`IndexKey::name`] spells them, in registry order.
+#[derive(Debug, Default, PartialEq)]
+pub struct Head {
+    pub entries: Vec<HeadEntry>,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct HeadEntry {
+    pub key: IndexKey,
+    /// `ChunkId::of(meta)`.
+    pub hash: u64,
+    pub meta: Vec<u8>,
+}
+
+const HEAD_MAGIC: &[u8; 4] = b"MPSH";
+const HEAD_VERSION: u16 = 1;
+
+impl Head {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = HEAD_MAGIC.to_vec();
+        out.extend_from_slice(&HEAD_VERSION.to_le_bytes());
+        medportal_search_index::codec::put_varint(&mut out, self.entries.len() as u64);
+        for e in &self.entries {
+            let name = e.key.name();
+            medportal_search_index::codec::put_varint(&mut out, name.len() as u64);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(&e.hash.to_le_bytes());
+            medportal_search_index::codec::put_varint(&mut out, e.meta.len() as u64);
+            out.extend_from_slice(&e.meta);
+        }
+        out
+    }
+
+    /// `None` for anything but a well-formed head (the reader then takes the old path).
+    pub fn decode(b: &[u8]) -> Option<Head> {
+        if b.get(..4)? != HEAD_MAGIC || u16::from_le_bytes([*b.get(4)?, *b.get(5)?]) != HEAD_VERSION {
+            return None;
+        }
+        let mut pos = 6;
+        let take = |n: usize, pos: &mut usize| -> Option<Vec<u8>> {
+            let s = b.get(*pos..pos.checked_add(n)?)?.to_vec();
+            *pos += n;
+            Some(s)
+        };
+        let var = |pos: &mut usize| medportal_search_index::codec::get_varint(b, pos).and_then(|v| usize::try_from(v).ok());
+        let count = var(&mut pos)?;
+        let mut entries = Vec::new();
+        for _ in 0..count {
+            let n = var(&mut pos)?;
+            let name = String::from_utf8(take(n, &mut pos)?).ok()?;
+            let key = IndexKey::parse_any(&name)?;
+            let hash = u64::from_le_bytes(take(8, &mut pos)?.try_into().ok()?);
+            let m = var(&mut pos)?;
+            entries.push(HeadEntry { key, hash, meta: take(m, &mut pos)? });
+        }
+        (pos == b.len()).then_some(Head { entries })
+    }
+
+    /// The registered indexes (not their views), sorted by name.
+    pub fn registry(&self) -> Vec<IndexKey> {
+        let mut keys: Vec<IndexKey> = self.entries.iter().filter(|e| !e.key.public).map(|e| e.key.clone()).collect();
+        medportal_search_index::sort::sort_dedup(&mut keys);
+        keys
+    }
+
+    pub fn entry(&self, key: &IndexKey) -> Option<&HeadEntry> {
+        self.entries.iter().find(|e| &e.key == key)
+    }
+}
+
+/// The head, if the store has a readable one.
+pub async fn head<B: BlobStore>(blob: &B) -> Result<Option<Head>> {
+    Ok(get(blob, HEAD_KEY).await?.and_then(|b| Head::decode(&b)))
+}
+
+/// The head as the registry and the metas are now.
+async fn head_of_sources<B: BlobStore>(blob: &B) -> Result<Head> {
+    let keys: Vec<IndexKey> = registry(blob).await?.into_iter().flat_map(|k| [k.public_view(), k]).collect();
+    let metas = join_all(keys.iter().map(|k| {
+        let key = k.meta_key();
+        async move { get(blob, &key).await }
+    }).collect()).await;
+    let mut entries = Vec::new();
+    for (key, meta) in keys.into_iter().zip(metas) {
+        if let Some(meta) = meta? {
+            entries.push(HeadEntry { key, hash: ChunkId::of(&meta).0, meta });
+        }
+    }
+    Ok(Head { entries })
+}
+
+/// Rewrites the head from the registry and the metas, then reads them again and rewrites it
+/// until it matches (a publish of another index that wrote its meta meanwhile and whose own
+/// head write came first is not lost; bounded: each round needs another publish in between).
+pub async fn write_head<B: BlobStore>(blob: &B) -> Result<()> {
+    let mut head = head_of_sources(blob).await?;
+    for _ in 0..4 {
+        blob.put(HEAD_KEY, &head.encode(), OCTETS).await?;
+        let now = head_of_sources(blob).await?;
+        if now == head {
+            return Ok(());
+        }
+        head = now;
+    }
+    Err(Error::internal("search: index metas keep changing while the head is written"))
+}
+
 /// Polls all futures concurrently (single-threaded runtimes: no spawning needed) and returns
 /// their outputs in order.
 pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
@@ -310,9 +479,16 @@ pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
 /// a published meta only names uploaded chunks, and garbage collection keeps the previous
 /// generation's chunks for readers that still hold it.
 pub async fn fetch_chunks<B: BlobStore>(blob: &B, ids: &[(IndexKey, ChunkId)]) -> Result<Vec<(ChunkId, Vec<u8>)>> {
+    let keyed: Vec<(String, ChunkId)> = ids.iter().map(|(k, id)| (k.chunk_key(*id), *id)).collect();
+    fetch_keyed(blob, &keyed).await
+}
+
+/// Fetches objects by key (at most [`PARALLEL`] at a time), each returned with its id; a
+/// missing one is an error (see [`fetch_chunks`]).
+pub async fn fetch_keyed<B: BlobStore>(blob: &B, ids: &[(String, ChunkId)]) -> Result<Vec<(ChunkId, Vec<u8>)>> {
     let mut out = Vec::with_capacity(ids.len());
     for window in ids.chunks(PARALLEL) {
-        let results = join_all(window.iter().map(|(k, id)| async move { (*id, get(blob, &k.chunk_key(*id)).await) }).collect()).await;
+        let results = join_all(window.iter().map(|(k, id)| async move { (*id, get(blob, k).await) }).collect()).await;
         for (id, r) in results {
             match r? {
                 Some(bytes) => out.push((id, bytes)),
@@ -389,6 +565,29 @@ mod tests {
         s.published_by = Some(Publisher::Admin);
         assert_eq!(IndexStatus::decode(&s.encode()), s);
         assert!(IndexStatus::default().encode().contains("\npublished_by=\n"));
+    }
+
+    #[test]
+    fn heads_round_trip_and_refuse_junk() {
+        let k = IndexKey::new("DE", "de").unwrap();
+        let head = Head {
+            entries: vec![
+                HeadEntry { key: k.public_view(), hash: 7, meta: b"view".to_vec() },
+                HeadEntry { key: k.clone(), hash: 9, meta: vec![0; 300] },
+                HeadEntry { key: IndexKey::new("global", "en").unwrap(), hash: 1, meta: Vec::new() },
+            ],
+        };
+        let bytes = head.encode();
+        assert_eq!(Head::decode(&bytes), Some(head));
+        let back = Head::decode(&bytes).unwrap();
+        assert_eq!(back.registry(), vec![k.clone(), IndexKey::new("global", "en").unwrap()], "views are not registered");
+        assert_eq!(back.entry(&k.public_view()).map(|e| e.meta.as_slice()), Some(&b"view"[..]));
+        assert_eq!(Head::decode(&bytes[..bytes.len() - 1]), None);
+        assert_eq!(Head::decode(&[bytes.as_slice(), b"x"].concat()), None);
+        assert_eq!(Head::decode(b"MPSH"), None);
+        assert_eq!(Head::decode(b""), None);
+        assert_eq!(IndexKey::parse_any("DE-de.public"), Some(k.public_view()));
+        assert_eq!(IndexKey::parse_any("DE-de.public.public"), None);
     }
 
     #[test]

@@ -464,6 +464,70 @@ fn a_searcher_opened_before_the_vocabulary_arrives_picks_it_up() {
     assert_eq!(hits(&get(&h, "/search?q=Eliquis", None).1), vec!["apixaban-af".to_owned()]);
 }
 
+/// Readers open the head: after every publish it holds each registered index's and view's
+/// current meta; a search sees a publish through it, and a store without a head (written
+/// before heads existed) is read through the registry and the metas.
+#[test]
+fn the_head_names_every_current_meta_and_stores_without_one_still_work() {
+    let h = seeded();
+    let blob = pollster::block_on(h.platform.open_blob(StoreName::Global(StoreKind::Blob))).unwrap();
+    let check_head = || {
+        let head = pollster::block_on(store::head(&blob)).unwrap().expect("a head");
+        let registry = pollster::block_on(store::registry(&blob)).unwrap();
+        assert_eq!(head.registry(), registry);
+        assert_eq!(head.entries.len(), 2 * registry.len(), "every index and its view");
+        for e in &head.entries {
+            let meta = pollster::block_on(store::get(&blob, &e.key.meta_key())).unwrap().unwrap();
+            assert_eq!((&e.meta, e.hash), (&meta, medportal_search_index::ChunkId::of(&meta).0), "{}", e.key.name());
+        }
+    };
+    check_head();
+    assert!(hits(&get(&h, "/search?q=rosuvastatin", None).1).is_empty());
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "upsert": [
+        doc("rosuvastatin-ldl", "Rosuvastatin and LDL", "Rosuvastatin lowers LDL cholesterol.", "public", "cardiology", "Rosuvastatin"),
+    ]})));
+    check_head();
+    assert_eq!(hits(&get(&h, "/search?q=rosuvastatin", None).1), vec!["rosuvastatin-ldl".to_owned()]);
+    // readers go by the head alone: one that names no index leaves nothing to search
+    pollster::block_on(blob.put(store::HEAD_KEY, &store::Head::default().encode(), "application/octet-stream")).unwrap();
+    assert!(hits(&get(&h, "/search?q=rosuvastatin", None).1).is_empty());
+    // a store from before heads: the registry and the metas
+    pollster::block_on(blob.delete(store::HEAD_KEY)).unwrap();
+    assert_eq!(hits(&get(&h, "/search?q=rosuvastatin", None).1), vec!["rosuvastatin-ldl".to_owned()]);
+    ok_json(index(&h, &json!({"market": "global", "language": "en", "withdraw": ["rosuvastatin-ldl"]})));
+    check_head();
+    assert!(hits(&get(&h, "/search?q=rosuvastatin", None).1).is_empty());
+}
+
+/// The vocabulary is stored as uploaded and split into parts named by a directory; searches
+/// (synonyms, typo tolerance, suggestions) work from the parts, and a store written before the
+/// split (the whole vocabulary only) still gives synonyms.
+#[test]
+fn the_vocabulary_is_read_split_and_whole_stores_still_work() {
+    let h = seeded();
+    let blob = pollster::block_on(h.platform.open_blob(StoreName::Global(StoreKind::Blob))).unwrap();
+    let parts = || pollster::block_on(blob.list(store::VOCAB_PART_PREFIX, 1000)).unwrap();
+    let dir = pollster::block_on(store::get(&blob, store::VOCAB_DIR_KEY)).unwrap().expect("a directory");
+    let named = medportal_search_index::Vocab::open_split(&dir).unwrap().part_ids();
+    assert_eq!(parts().len(), named.len());
+    assert!(named.iter().all(|id| parts().contains(&store::vocab_part_key(*id))));
+    engine::forget_vocab();
+    let hcp = session(&["hcp"], true, "GB", false);
+    assert_eq!(hits(&get(&h, "/search?q=Lipitor", Some(&hcp)).1).first().map(String::as_str), Some("atorvastatin-ldl"));
+    let (_, typo) = get(&h, "/search?q=lipitorr", Some(&hcp));
+    assert!(typo.contains("Did you mean:"), "{typo}");
+    let (_, json) = get(&h, "/search/suggest?q=atorv", Some(&hcp));
+    assert!(json.contains("atorvastatin"), "{json}");
+    // uploading it again changes no part, and a stray part is swept
+    pollster::block_on(blob.put(&store::vocab_part_key(medportal_search_index::ChunkId(7)), b"x", "application/octet-stream")).unwrap();
+    put_vocab(&h);
+    assert_eq!(parts().len(), named.len());
+    // a store from before the split: the whole vocabulary only
+    pollster::block_on(blob.delete(store::VOCAB_DIR_KEY)).unwrap();
+    engine::forget_vocab();
+    assert_eq!(hits(&get(&h, "/search?q=Lipitor", Some(&hcp)).1).first().map(String::as_str), Some("atorvastatin-ldl"));
+}
+
 #[test]
 fn hostile_queries_get_pages_not_failures() {
     let h = seeded();

@@ -359,15 +359,21 @@ impl<P: Platform> ConfiguredMailer<'_, '_, P> {
     }
 }
 
-/// A blob store on top of a key-value store (Spin has no object storage): objects are split
-/// into chunks of at most [`KvBlobStore::CHUNK`] bytes under `o/<key>/<n>`, with a small
-/// metadata record under `m/<key>` written last (readers never see a partial object).
+/// A blob store on top of a key-value store (Spin has no object storage). An object of at most
+/// [`KvBlobStore::CHUNK`] bytes is one record under `m/<key>` (a version byte
+/// [`KvBlobStore::INLINE`], the content type's length as u16 LE, the content type, the bytes):
+/// one read, and an overwrite replaces it at once. A larger one is split into chunks of at most
+/// `CHUNK` bytes under `o/<key>/<n>`, with a small JSON metadata record under `m/<key>` written
+/// last (readers never see a partial object). Stores written before inline records existed hold
+/// only the chunked form, which is read as before.
 pub struct KvBlobStore<K> {
     kv: K,
 }
 
 impl<K> KvBlobStore<K> {
     pub const CHUNK: usize = 512 * 1024;
+    /// First byte of an inline record (a JSON metadata record starts with `{`).
+    pub const INLINE: u8 = 1;
     pub fn new(kv: K) -> Self {
         KvBlobStore { kv }
     }
@@ -382,8 +388,21 @@ struct BlobMeta {
 
 impl<K: KvStore> BlobStore for KvBlobStore<K> {
     async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<()> {
+        let old = self.meta(key).await?.and_then(Stored::chunked);
+        if bytes.len() <= Self::CHUNK && content_type.len() <= usize::from(u16::MAX) {
+            let mut record = Vec::with_capacity(3 + content_type.len() + bytes.len());
+            record.push(Self::INLINE);
+            record.extend_from_slice(&(content_type.len() as u16).to_le_bytes());
+            record.extend_from_slice(content_type.as_bytes());
+            record.extend_from_slice(bytes);
+            self.kv.put(&format!("m/{key}"), &record, None).await?;
+            // the old object's chunks, if it was a large one, after it is replaced
+            for i in 0..old.map_or(0, |o| o.chunks) {
+                self.kv.delete(&format!("o/{key}/{i}")).await?;
+            }
+            return Ok(());
+        }
         // Remove the old object's metadata first so a crash mid-write never exposes a mix.
-        let old = self.meta(key).await?;
         self.kv.delete(&format!("m/{key}")).await?;
         let chunks = bytes.len().div_ceil(Self::CHUNK).max(1);
         for (i, part) in bytes.chunks(Self::CHUNK).enumerate() {
@@ -403,7 +422,11 @@ impl<K: KvStore> BlobStore for KvBlobStore<K> {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Blob>> {
-        let Some(meta) = self.meta(key).await? else { return Ok(None) };
+        let meta = match self.meta(key).await? {
+            None => return Ok(None),
+            Some(Stored::Inline(blob)) => return Ok(Some(blob)),
+            Some(Stored::Chunked(meta)) => meta,
+        };
         let mut bytes = Vec::with_capacity(meta.size);
         for i in 0..meta.chunks {
             match self.kv.get(&format!("o/{key}/{i}")).await? {
@@ -420,7 +443,7 @@ impl<K: KvStore> BlobStore for KvBlobStore<K> {
     async fn delete(&self, key: &str) -> Result<()> {
         let Some(meta) = self.meta(key).await? else { return Ok(()) };
         self.kv.delete(&format!("m/{key}")).await?;
-        for i in 0..meta.chunks {
+        for i in 0..Stored::chunked(meta).map_or(0, |m| m.chunks) {
             self.kv.delete(&format!("o/{key}/{i}")).await?;
         }
         Ok(())
@@ -432,12 +455,32 @@ impl<K: KvStore> BlobStore for KvBlobStore<K> {
     }
 }
 
-impl<K: KvStore> KvBlobStore<K> {
-    async fn meta(&self, key: &str) -> Result<Option<BlobMeta>> {
-        match self.kv.get(&format!("m/{key}")).await? {
-            None => Ok(None),
-            Some(raw) => serde_json::from_slice(&raw).map(Some).map_err(Error::internal),
+/// What `m/<key>` holds: a small object itself, or a large one's metadata.
+enum Stored {
+    Inline(Blob),
+    Chunked(BlobMeta),
+}
+
+impl Stored {
+    fn chunked(self) -> Option<BlobMeta> {
+        match self {
+            Stored::Chunked(m) => Some(m),
+            Stored::Inline(_) => None,
         }
+    }
+}
+
+impl<K: KvStore> KvBlobStore<K> {
+    async fn meta(&self, key: &str) -> Result<Option<Stored>> {
+        let Some(mut raw) = self.kv.get(&format!("m/{key}")).await? else { return Ok(None) };
+        if raw.first() != Some(&Self::INLINE) {
+            return serde_json::from_slice(&raw).map(|m| Some(Stored::Chunked(m))).map_err(Error::internal);
+        }
+        let n = raw.get(1..3).map_or(usize::MAX, |l| usize::from(u16::from_le_bytes([l[0], l[1]])));
+        let content_type = raw.get(3..3usize.saturating_add(n)).and_then(|t| std::str::from_utf8(t).ok()).map(str::to_owned);
+        let content_type = content_type.ok_or_else(|| Error::internal(format!("blob {key}: bad record")))?;
+        let bytes = raw.split_off(3 + n);
+        Ok(Some(Stored::Inline(Blob { bytes, content_type })))
     }
 }
 
@@ -475,10 +518,18 @@ mod tests {
         let back = pollster::block_on(blobs.get("doc")).unwrap().unwrap();
         assert_eq!((back.bytes.len(), back.content_type.as_str()), (big.len(), "application/pdf"));
         assert_eq!(back.bytes, big);
-        // overwrite with a smaller object: stale chunks are removed
+        assert_eq!(mem.keys().iter().filter(|k| k.starts_with("o/doc/")).count(), 3);
+        // overwrite with a small object: one inline record, the large one's chunks are removed
         pollster::block_on(blobs.put("doc", b"small", "text/plain")).unwrap();
-        assert_eq!(pollster::block_on(blobs.get("doc")).unwrap().unwrap().bytes, b"small");
-        assert_eq!(mem.keys().iter().filter(|k| k.starts_with("o/doc/")).count(), 1);
+        let back = pollster::block_on(blobs.get("doc")).unwrap().unwrap();
+        assert_eq!((back.bytes.as_slice(), back.content_type.as_str()), (&b"small"[..], "text/plain"));
+        assert_eq!(mem.keys(), vec!["m/doc".to_owned()]);
+        // and back to a large one
+        pollster::block_on(blobs.put("doc", &big, "application/pdf")).unwrap();
+        assert_eq!(pollster::block_on(blobs.get("doc")).unwrap().unwrap().bytes, big);
+        pollster::block_on(blobs.put("doc", b"", "text/plain")).unwrap();
+        assert_eq!(pollster::block_on(blobs.get("doc")).unwrap().unwrap().bytes, b"");
+        assert_eq!(mem.keys(), vec!["m/doc".to_owned()]);
         assert_eq!(pollster::block_on(blobs.list("", 10)).unwrap(), vec!["doc".to_owned()]);
         pollster::block_on(blobs.delete("doc")).unwrap();
         assert!(mem.keys().is_empty());
@@ -502,6 +553,28 @@ mod tests {
         pollster::block_on(run_now(&log, Box::pin(async { Err(Error::internal("store down")) })));
         assert_eq!(log.0.borrow().len(), 1);
         assert!(log.0.borrow()[0].contains("store down"));
+    }
+
+    /// Objects written before inline records existed (chunks + a JSON metadata record) are
+    /// read, listed, overwritten and deleted as before.
+    #[test]
+    fn kv_blob_store_reads_the_chunked_form_of_older_stores() {
+        let mem = MemKv::default();
+        pollster::block_on(mem.put("o/old/0", b"hello ", None)).unwrap();
+        pollster::block_on(mem.put("o/old/1", b"world", None)).unwrap();
+        pollster::block_on(mem.put("m/old", br#"{"size":11,"chunks":2,"content_type":"text/plain"}"#, None)).unwrap();
+        let blobs = KvBlobStore::new(mem.clone());
+        let back = pollster::block_on(blobs.get("old")).unwrap().unwrap();
+        assert_eq!((back.bytes.as_slice(), back.content_type.as_str()), (&b"hello world"[..], "text/plain"));
+        assert_eq!(pollster::block_on(blobs.list("", 10)).unwrap(), vec!["old".to_owned()]);
+        pollster::block_on(blobs.put("old", b"new", "text/plain")).unwrap();
+        assert_eq!(mem.keys(), vec!["m/old".to_owned()], "the old chunks go");
+        pollster::block_on(mem.put("o/gone/0", b"x", None)).unwrap();
+        pollster::block_on(mem.put("m/gone", br#"{"size":1,"chunks":1,"content_type":"text/plain"}"#, None)).unwrap();
+        pollster::block_on(blobs.delete("gone")).unwrap();
+        assert_eq!(mem.keys(), vec!["m/old".to_owned()]);
+        pollster::block_on(mem.put("m/bad", &[KvBlobStore::<MemKv>::INLINE, 9, 0, b'x'], None)).unwrap();
+        assert!(pollster::block_on(blobs.get("bad")).is_err(), "a truncated record is an error, not a panic");
     }
 
     #[test]

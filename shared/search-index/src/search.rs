@@ -601,6 +601,13 @@ impl Searcher {
         self.vocab.display(term).unwrap_or(term).to_string()
     }
 
+    /// After vocabulary lookups: a split vocabulary that lacked a part answered as an empty
+    /// one, so the request fails with the part's id as a missing chunk (the host loads it with
+    /// `Vocab::load_part` and runs the request again).
+    fn vocab_complete(&self) -> Result<(), Error> {
+        self.vocab.take_missing().map_or(Ok(()), |id| Err(Error::MissingChunk(id)))
+    }
+
     /// Build clauses from the query text.
     fn plan_clauses(
         &self,
@@ -677,6 +684,7 @@ impl Searcher {
         if any_correction {
             res.did_you_mean = Some(corrected.join(" "));
         }
+        self.vocab_complete()?;
         Ok(clauses)
     }
 
@@ -1171,6 +1179,7 @@ impl Searcher {
         for name in self.vocab.names_from(&last).take_while(|n| n.starts_with(&last)).take(50) {
             scored.entry(name.to_string()).or_insert(0);
         }
+        self.vocab_complete()?;
         let mut v: Vec<(String, u32)> = scored.into_iter().collect();
         crate::sort::sort_by(&mut v, |a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
         Ok(v.into_iter().take(k).map(|(s, _)| format!("{head}{s}")).collect())
@@ -1189,6 +1198,7 @@ impl Searcher {
                 qterms.extend(a.terms);
             }
         }
+        self.vocab_complete()?;
         crate::sort::sort_dedup(&mut qterms);
         let pick = |text: &str| -> Vec<(usize, usize)> {
             let mut v = Vec::new();

@@ -16,13 +16,27 @@
 //! opening one ([`Vocab::open`]) reads a fixed header only — no maps, no strings built. Every
 //! access is bounds-checked: corrupt bytes give missing entries, never a panic.
 //! [`Vocab::decode`] additionally verifies the checksum and every record (uploads).
+//!
+//! # Split for per-request hosts
+//! A host that starts fresh per request (Spin) should not read the whole vocabulary for one
+//! query. [`Vocab::split`] cuts a checked vocabulary into parts, each itself a vocabulary in
+//! the format above: [`SHARDS`] shards by the hash of a phrase's first term (a shard holds every
+//! phrase starting with its terms, with their groups and one-way targets complete, so a
+//! query's synonyms resolve inside the shards of its terms), one part with the single-term
+//! keys (typo tolerance) and one with the display names (autocomplete). A small directory
+//! ([`VOCAB_DIR_MAGIC`]) names the parts by content hash. [`Vocab::open_split`] opens the
+//! directory with no part loaded; a lookup that needs an absent part answers as an empty
+//! vocabulary would and records the part ([`Vocab::take_missing`]); the searcher reports it as
+//! a missing chunk ([`crate::Error::MissingChunk`] with the part's id), the host loads it
+//! ([`Vocab::load_part`]) and runs the lookup again.
 
 use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 
 use crate::analysis::Analyzer;
 use crate::codec::get_varint;
-use crate::error::Error;
+use crate::error::{ChunkId, Error};
 use crate::fuzzy::TermList;
 
 pub const MAX_PHRASE: usize = 4;
@@ -83,17 +97,57 @@ struct Layout {
     end: usize,
 }
 
-/// The vocabulary, read in place from its stored bytes.
+/// The vocabulary, read in place from its stored bytes (or, split, from its parts).
 #[derive(Default)]
 pub struct Vocab {
     bytes: Cow<'static, [u8]>,
     l: Layout,
+    split: Option<Box<Split>>,
 }
 
 impl std::fmt::Debug for Vocab {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Vocab({} bytes, {} phrases)", self.bytes.len(), self.l.n)
+        match &self.split {
+            None => write!(f, "Vocab({} bytes, {} phrases)", self.bytes.len(), self.l.n),
+            Some(s) => write!(f, "Vocab(split in {} parts, {} phrases)", s.ids.len(), s.phrases),
+        }
     }
+}
+
+/// Shards of a split vocabulary (by the hash of a phrase's first term).
+pub const SHARDS: usize = 128;
+/// Part index of the single-term keys (typo tolerance) in a split vocabulary.
+const SINGLES: usize = SHARDS;
+/// Part index of the display names (autocomplete).
+const NAMES: usize = SHARDS + 1;
+const PARTS: usize = SHARDS + 2;
+
+/// Directory of a split vocabulary: `"MPSD" | version u16 | rules u32 | phrases u32 |
+/// part count u32 | part ids u64×count | xxh64(everything before, 0) u64`, all little-endian.
+/// Parts are in shard order, then the single-term part, then the names part.
+pub const VOCAB_DIR_MAGIC: [u8; 4] = *b"MPSD";
+pub const VOCAB_DIR_VERSION: u16 = 1;
+
+/// A split vocabulary's directory and the parts loaded so far.
+struct Split {
+    rules: usize,
+    phrases: usize,
+    ids: Vec<ChunkId>,
+    parts: Vec<OnceCell<Vocab>>,
+    /// The last part a lookup needed and did not have.
+    missing: Cell<Option<usize>>,
+}
+
+/// A vocabulary cut into parts ([`Vocab::split`]): the directory and the parts by id.
+pub struct VocabParts {
+    pub dir: Vec<u8>,
+    pub parts: Vec<(ChunkId, Vec<u8>)>,
+}
+
+/// The shard of a phrase key or term (by its first term).
+pub fn shard_of(key: &str) -> usize {
+    let first = key.split(' ').next().unwrap_or("");
+    (crate::codec::xxh64(first.as_bytes(), 0) % SHARDS as u64) as usize
 }
 
 /// One phrase record, as stored.
@@ -163,7 +217,7 @@ impl Vocab {
             return Err(Error::Corrupt("vocab layout"));
         }
         let l = Layout { rules: h(0), n, g, singles_n: s, names_n: m, rec_off, grp_off, singles, names, recs, grps, end };
-        Ok(Self { bytes, l })
+        Ok(Self { bytes, l, split: None })
     }
 
     /// Check stored bytes completely (checksum, every record and reference) and use them.
@@ -248,11 +302,192 @@ impl Vocab {
 
     /// Number of rules (lines) loaded.
     pub fn rules(&self) -> usize {
-        self.l.rules
+        self.split.as_ref().map_or(self.l.rules, |s| s.rules)
     }
     /// Number of distinct phrases.
     pub fn phrases(&self) -> usize {
-        self.l.n
+        self.split.as_ref().map_or(self.l.n, |s| s.phrases)
+    }
+
+    /// The vocabulary that answers for part `part`: itself when whole; when split, the part if
+    /// loaded, else itself (a split vocabulary's own bytes are empty, so it answers as an
+    /// empty one) with the part recorded as missing.
+    fn route(&self, part: usize) -> &Vocab {
+        let Some(s) = &self.split else { return self };
+        match s.parts.get(part).and_then(OnceCell::get) {
+            Some(v) => v,
+            None => {
+                s.missing.set(Some(part));
+                self
+            }
+        }
+    }
+
+    /// The id of the part a lookup last needed and did not have (and forgets it).
+    pub fn take_missing(&self) -> Option<ChunkId> {
+        let s = self.split.as_ref()?;
+        s.missing.take().and_then(|p| s.ids.get(p).copied())
+    }
+
+    /// The ids of a split vocabulary's parts (empty for a whole one).
+    pub fn part_ids(&self) -> Vec<ChunkId> {
+        self.split.as_ref().map_or_else(Vec::new, |s| s.ids.clone())
+    }
+
+    /// Whether `id` is one of this split vocabulary's parts.
+    pub fn has_part(&self, id: ChunkId) -> bool {
+        self.split.as_ref().is_some_and(|s| s.ids.contains(&id))
+    }
+
+    /// The parts not loaded yet that lookups of these analysed terms (phrases starting with
+    /// them, their synonyms) need. Empty for a whole vocabulary.
+    pub fn parts_for(&self, terms: &[&str]) -> Vec<ChunkId> {
+        let Some(s) = &self.split else { return Vec::new() };
+        let mut out: Vec<ChunkId> = Vec::new();
+        for t in terms {
+            let p = shard_of(t);
+            if s.parts[p].get().is_none() && !out.contains(&s.ids[p]) {
+                out.push(s.ids[p]);
+            }
+        }
+        out
+    }
+
+    /// Opens a split vocabulary's directory (checksum and layout checked); no part is loaded.
+    pub fn open_split(dir: &[u8]) -> Result<Self, Error> {
+        if dir.len() < 4 + 2 + 12 + 8 || dir[..4] != VOCAB_DIR_MAGIC {
+            return Err(Error::BadMagic);
+        }
+        let version = u16::from_le_bytes([dir[4], dir[5]]);
+        if version != VOCAB_DIR_VERSION {
+            return Err(Error::UnsupportedVersion(version));
+        }
+        let body = &dir[..dir.len() - 8];
+        if crate::codec::xxh64(body, 0).to_le_bytes() != dir[dir.len() - 8..] {
+            return Err(Error::Checksum);
+        }
+        let (rules, phrases, count) = (u32_le(dir, 6) as usize, u32_le(dir, 10) as usize, u32_le(dir, 14) as usize);
+        if count != PARTS || body.len() != 18 + 8 * count {
+            return Err(Error::Corrupt("vocab directory"));
+        }
+        let ids = (0..count).map(|i| ChunkId(u64::from_le_bytes(body[18 + 8 * i..26 + 8 * i].try_into().unwrap_or_default()))).collect();
+        let split = Split { rules, phrases, ids, parts: (0..count).map(|_| OnceCell::new()).collect(), missing: Cell::new(None) };
+        Ok(Self { split: Some(Box::new(split)), ..Self::default() })
+    }
+
+    /// Loads part `id` of a split vocabulary from its stored bytes (their hash must be `id`).
+    /// Loading a part twice, or a part of a whole vocabulary, changes nothing.
+    pub fn load_part(&self, id: ChunkId, bytes: Vec<u8>) -> Result<(), Error> {
+        let Some(s) = &self.split else { return Ok(()) };
+        let p = s.ids.iter().position(|x| *x == id).ok_or(Error::Corrupt("not a part of this vocabulary"))?;
+        if ChunkId::of(&bytes) != id {
+            return Err(Error::Checksum);
+        }
+        if s.parts[p].get().is_none() {
+            let _ = s.parts[p].set(Self::open(Cow::Owned(bytes))?);
+        }
+        Ok(())
+    }
+
+    /// Cuts this (whole, checked) vocabulary into a directory and its parts (see the module
+    /// documentation). Every lookup answers on the loaded parts as on the whole.
+    pub fn split(&self) -> VocabParts {
+        let l = self.l;
+        let key_str = |i: usize| std::str::from_utf8(self.key(i)).unwrap_or("");
+        // each phrase's groups and one-way targets, as stored
+        let mut groups_of: Vec<Vec<usize>> = vec![Vec::new(); l.n];
+        let mut targets_of: Vec<Vec<(usize, f32)>> = vec![Vec::new(); l.n];
+        for (i, (gs, ts)) in groups_of.iter_mut().zip(targets_of.iter_mut()).enumerate() {
+            let Some(r) = self.rec(i) else { continue };
+            let mut pos = 0;
+            for _ in 0..var(r.rest, &mut pos).unwrap_or(0) {
+                gs.extend(var(r.rest, &mut pos));
+            }
+            for _ in 0..var(r.rest, &mut pos).unwrap_or(0) {
+                let Some(t) = var(r.rest, &mut pos) else { break };
+                ts.push((t, f32_le(r.rest, pos)));
+                pos += 4;
+            }
+        }
+        let group = |g: usize| -> (f32, Vec<usize>) {
+            let rec = self.group(g).unwrap_or(&[]);
+            let mut pos = 4;
+            let members = (0..var(rec, &mut pos).unwrap_or(0)).filter_map(|_| var(rec, &mut pos)).collect();
+            (f32_le(rec, 0), members)
+        };
+        let phrase = |b: &mut Build, i: usize| -> u32 {
+            let key = key_str(i).to_owned();
+            if let Some(&id) = b.phrase_ids.get(&key) {
+                return id;
+            }
+            let id = b.phrases.len() as u32;
+            b.phrase_ids.insert(key.clone(), id);
+            b.phrases.push((key, self.display_of(i).to_owned()));
+            id
+        };
+        let mut builds: Vec<Build> = (0..PARTS)
+            .map(|p| Build { no_singles: p != SINGLES, no_names: p != NAMES, ..Build::default() })
+            .collect();
+        let mut shard_groups: Vec<Vec<usize>> = vec![Vec::new(); SHARDS];
+        for i in 0..l.n {
+            let sh = shard_of(key_str(i));
+            let b = &mut builds[sh];
+            let id = phrase(b, i);
+            if !targets_of[i].is_empty() {
+                let targets: Vec<(u32, f32)> = targets_of[i].iter().map(|&(t, w)| (phrase(b, t), w)).collect();
+                b.oneway.insert(id, targets);
+            }
+            shard_groups[sh].extend(groups_of[i].iter().copied());
+        }
+        // groups in their stored order, so every phrase lists its groups as the whole does
+        for (sh, gs) in shard_groups.iter_mut().enumerate() {
+            crate::sort::sort_dedup(gs);
+            let b = &mut builds[sh];
+            for &g in gs.iter() {
+                let (w, members) = group(g);
+                let ids: Vec<u32> = members.iter().map(|&m| phrase(b, m)).collect();
+                let gid = b.groups.len() as u32;
+                for &m in &ids {
+                    b.member_of.entry(m).or_default().push(gid);
+                }
+                b.groups.push((w, ids));
+            }
+        }
+        // single-term keys (keys only) and display names, marked as having a rule
+        let st = self.single_terms();
+        for k in 0..st.len() {
+            let b = &mut builds[SINGLES];
+            let key = st.term(k).to_owned();
+            let id = b.phrases.len() as u32;
+            b.phrase_ids.insert(key.clone(), id);
+            b.phrases.push((key.clone(), key));
+            b.oneway.insert(id, Vec::new());
+        }
+        for k in 0..l.names_n {
+            let b = &mut builds[NAMES];
+            let i = self.at(l.names, k);
+            let id = phrase(b, i);
+            b.oneway.entry(id).or_default();
+        }
+        let parts: Vec<(ChunkId, Vec<u8>)> = builds
+            .iter()
+            .map(|b| {
+                let bytes = b.encode();
+                (ChunkId::of(&bytes), bytes)
+            })
+            .collect();
+        let mut dir = Vec::with_capacity(26 + 8 * PARTS);
+        dir.extend_from_slice(&VOCAB_DIR_MAGIC);
+        dir.extend_from_slice(&VOCAB_DIR_VERSION.to_le_bytes());
+        for v in [l.rules, l.n, PARTS] {
+            dir.extend_from_slice(&(v as u32).to_le_bytes());
+        }
+        for (id, _) in &parts {
+            dir.extend_from_slice(&id.0.to_le_bytes());
+        }
+        let sum = crate::codec::xxh64(&dir, 0);
+        dir.extend_from_slice(&sum.to_le_bytes());
+        VocabParts { dir, parts }
     }
 
     #[inline]
@@ -317,6 +552,10 @@ impl Vocab {
     }
 
     pub fn alternatives_key(&self, key: &str) -> Vec<Alternative> {
+        self.route(shard_of(key)).alternatives_here(key)
+    }
+
+    fn alternatives_here(&self, key: &str) -> Vec<Alternative> {
         let Some(id) = self.find(key.as_bytes()) else { return Vec::new() };
         let Some(r) = self.rec(id) else { return Vec::new() };
         let mut out: Vec<(usize, f32)> = Vec::new();
@@ -353,7 +592,8 @@ impl Vocab {
     }
 
     fn is_key(&self, key: &str) -> bool {
-        self.find(key.as_bytes()).and_then(|i| self.rec(i)).is_some_and(|r| has_rule(r.rest))
+        let v = self.route(shard_of(key));
+        v.find(key.as_bytes()).and_then(|i| v.rec(i)).is_some_and(|r| has_rule(r.rest))
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -362,18 +602,23 @@ impl Vocab {
 
     /// Display text of a phrase key, if known.
     pub fn display(&self, key: &str) -> Option<&str> {
-        self.find(key.as_bytes()).map(|i| self.display_of(i))
+        let v = self.route(shard_of(key));
+        v.find(key.as_bytes()).map(|i| v.display_of(i))
     }
 
     /// Single-term keys with a rule, sorted: typo tolerance on vocabulary words absent from the
     /// corpus.
     pub fn single_terms(&self) -> SingleTerms<'_> {
-        SingleTerms(self)
+        SingleTerms(self.route(SINGLES))
     }
 
     /// Lowercased display names with a rule, sorted and distinct, from the first one that is
     /// not below `prefix` (autocomplete).
     pub fn names_from<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.route(NAMES).names_here(prefix)
+    }
+
+    fn names_here<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
         let name = |i: usize| self.display_of(self.at(self.l.names, i));
         let (mut lo, mut hi) = (0usize, self.l.names_n);
         while lo < hi {
@@ -393,7 +638,7 @@ impl Vocab {
         let mut out = Vec::new();
         let mut i = 0;
         let mut key = String::new();
-        if self.l.n == 0 {
+        if self.phrases() == 0 {
             return out;
         }
         while i < terms.len() {
@@ -479,6 +724,10 @@ struct Build {
     /// one-way rules: phrase id -> (target phrase, weight)
     oneway: HashMap<u32, Vec<(u32, f32)>>,
     rules: usize,
+    /// Leave the single-term list out (parts of a split vocabulary other than its own).
+    no_singles: bool,
+    /// Leave the names list out (likewise).
+    no_names: bool,
 }
 
 impl Build {
@@ -569,7 +818,7 @@ impl Build {
                 recs.f32(w);
             }
             rec_off.push(recs.buf.len() as u32);
-            if active(old) && !key.contains(' ') {
+            if active(old) && !key.contains(' ') && !self.no_singles {
                 singles.push(k as u32);
             }
         }
@@ -584,7 +833,7 @@ impl Build {
             grp_off.push(grps.buf.len() as u32);
         }
         let mut names: Vec<(&str, u32)> =
-            (0..n as u32).filter(|&old| active(old)).map(|old| (self.phrases[old as usize].1.as_str(), rank[old as usize])).collect();
+            (0..n as u32).filter(|&old| active(old) && !self.no_names).map(|old| (self.phrases[old as usize].1.as_str(), rank[old as usize])).collect();
         names.sort_unstable();
         names.dedup_by(|a, b| a.0 == b.0);
         let mut w = crate::codec::Writer::new();
@@ -680,6 +929,56 @@ mod tests {
         }
         assert!(opened > 40, "most flips leave the header intact and must still open");
         assert!(Vocab::open(Cow::Borrowed(&BUILTIN_BIN[..BUILTIN_BIN.len() - 1])).is_err());
+    }
+
+    /// A split vocabulary with every part loaded answers every lookup as the whole one; with
+    /// parts missing it answers as an empty one and names the part it needed.
+    #[cfg(feature = "builtin-vocab")]
+    #[test]
+    fn split_vocab_answers_as_the_whole() {
+        let whole = Vocab::open(Cow::Borrowed(BUILTIN_BIN)).unwrap();
+        let VocabParts { dir, parts } = whole.split();
+        assert_eq!(parts.len(), SHARDS + 2);
+        let shard_max = parts[..SHARDS].iter().map(|p| p.1.len()).max().unwrap();
+        assert!(shard_max * 16 < BUILTIN_BIN.len(), "a shard is a sixteenth of the whole at most ({shard_max} bytes)");
+        let split = Vocab::open_split(&dir).unwrap();
+        assert_eq!((split.rules(), split.phrases()), (whole.rules(), whole.phrases()));
+        // nothing loaded: empty answers, and the part that was needed
+        let a = Analyzer::new();
+        let lipitor = a.terms("Lipitor").join(" ");
+        assert!(split.alternatives_key(&lipitor).is_empty());
+        let needed = split.take_missing().expect("a missing part is named");
+        assert_eq!(split.parts_for(&[lipitor.as_str()]), vec![needed]);
+        assert_eq!(split.take_missing(), None, "taken once");
+        let (id, bytes) = parts.iter().find(|p| p.0 == needed).unwrap();
+        assert!(split.load_part(*id, bytes[1..].to_vec()).is_err(), "bytes must match the id");
+        split.load_part(*id, bytes.clone()).unwrap();
+        assert!(split.alternatives_key(&lipitor).iter().any(|x| x.display == "atorvastatin"));
+        assert!(split.parts_for(&[lipitor.as_str()]).is_empty());
+        assert!(split.single_terms().len() == 0 && split.take_missing().is_some());
+        for (id, bytes) in &parts {
+            split.load_part(*id, bytes.clone()).unwrap();
+        }
+        for i in 0..whole.phrases() {
+            let key = std::str::from_utf8(whole.key(i)).unwrap();
+            assert_eq!(split.alternatives_key(key), whole.alternatives_key(key), "{key}");
+            assert_eq!(split.display(key), whole.display(key), "{key}");
+            assert_eq!(split.contains_key(key), whole.contains_key(key), "{key}");
+        }
+        assert_eq!(split.names_from("").collect::<Vec<_>>(), whole.names_from("").collect::<Vec<_>>());
+        let (st, wt) = (split.single_terms(), whole.single_terms());
+        assert_eq!(st.len(), wt.len());
+        assert!((0..wt.len()).all(|i| st.term(i) == wt.term(i) && st.lcp(i) == wt.lcp(i)));
+        for q in ["treatment after heart attacks and mi", "lipitor or atorvastatin", "high blood pressure in type 2 diabetes"] {
+            let t = a.terms(q);
+            let t: Vec<&str> = t.iter().map(String::as_str).collect();
+            assert_eq!(split.match_spans(&t), whole.match_spans(&t), "{q}");
+        }
+        assert_eq!(split.take_missing(), None);
+        let mut bad = dir.clone();
+        bad[20] ^= 1;
+        assert!(Vocab::open_split(&bad).is_err());
+        assert!(Vocab::open_split(BUILTIN_BIN).is_err());
     }
 
     #[cfg(feature = "builtin-vocab")]
