@@ -96,17 +96,36 @@ impl IndexBuilder {
         let meta = format::decode_meta(meta_bytes)?;
         let wanted: Option<std::collections::HashSet<&str>> = only.map(|ids| ids.iter().copied().collect());
         let mut locations = HashMap::new();
+        let mut locate = |seg: &format::SegmentMeta, d: u32, id: &str| {
+            if wanted.as_ref().is_some_and(|w| !w.contains(id)) {
+                return;
+            }
+            if seg.deleted.binary_search(&d).is_err() {
+                locations.insert(id.to_string(), (seg.id, d));
+            }
+        };
         for seg in &meta.segments {
-            let bytes = merge::fetch(io, seg.doc_table.id).await?;
-            let table = format::decode_doc_table(&bytes)?;
-            drop(bytes);
-            for d in 0..table.len() {
-                let id = table.id(d);
-                if wanted.as_ref().is_some_and(|w| !w.contains(id)) {
-                    continue;
-                }
-                if seg.deleted.binary_search(&(d as u32)).is_err() {
-                    locations.insert(id.to_string(), (seg.id, d as u32));
+            for (k, page) in seg.doc_pages.iter().enumerate() {
+                let bytes = merge::fetch(io, page.id).await?;
+                match format::decode_doc_page(&bytes) {
+                    Ok(table) => {
+                        for d in 0..table.len() {
+                            locate(seg, (k * format::DOC_PAGE + d) as u32, table.id(d));
+                        }
+                    }
+                    // a segment of an older format (its doc table unreadable): its ids from
+                    // its stored documents, one store chunk at a time, so a rebuild can
+                    // replace it
+                    Err(Error::UnsupportedVersion(_)) => {
+                        for r in &seg.store {
+                            let (first, docs) = format::decode_store(&merge::fetch(io, r.chunk.id).await?)?;
+                            for (i, doc) in docs.iter().enumerate() {
+                                locate(seg, first + i as u32, &doc.id);
+                            }
+                        }
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
                 }
             }
         }
@@ -429,7 +448,7 @@ pub fn build_segment(
     // doc table
     let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     let dates: Vec<u32> = docs.iter().map(|d| d.date).collect();
-    let doc_table = push(format::encode_doc_table(&ids, &dates));
+    let doc_pages: Vec<ChunkRef> = format::encode_doc_pages(&ids, &dates).into_iter().map(&mut push).collect();
 
     // facets
     let mut facet_lists: format::FacetLists = Vec::with_capacity(NUM_FACETS);
@@ -447,7 +466,7 @@ pub fn build_segment(
         values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         facet_lists.push(values);
     }
-    let facets = push(format::encode_facets(&facet_lists, n as u32));
+    let facets = push(format::encode_facets(&facet_lists, &dates));
 
     // store chunks
     let mut store = Vec::new();
@@ -471,7 +490,7 @@ pub fn build_segment(
         lexicon,
         term_filter,
         postings: postings_refs,
-        doc_table,
+        doc_pages,
         facets,
         store,
         deleted: Vec::new(),

@@ -304,11 +304,12 @@ fn encode_decode_round_trip() {
     }
     let lx = format::decode_lexicon(&env.src_get(seg.lexicon.id)).unwrap();
     assert!(lx.find("metformin").is_some());
-    let dt = format::decode_doc_table(&env.src_get(seg.doc_table.id)).unwrap();
+    assert_eq!(seg.doc_pages.len(), (seg.doc_count as usize).div_ceil(format::DOC_PAGE));
+    let dt = format::decode_doc_page(&env.src_get(seg.doc_pages[0].id)).unwrap();
     assert_eq!(dt.id(0), "met-1");
     let f = format::decode_facets(&env.src_get(seg.facets.id)).unwrap();
-    assert_eq!(format::encode_facets(&f, seg.doc_count), env.src_get(seg.facets.id));
-    assert_eq!(format::encode_doc_table(&(0..dt.len()).map(|i| dt.id(i)).collect::<Vec<_>>(), &dt.dates()), env.src_get(seg.doc_table.id));
+    assert_eq!(format::encode_facets(&f, &dt.dates()), env.src_get(seg.facets.id));
+    assert_eq!(format::encode_doc_page(&(0..dt.len()).map(|i| dt.id(i)).collect::<Vec<_>>(), &dt.dates()), env.src_get(seg.doc_pages[0].id));
     // impacts quantisation is monotone and close
     for w in [0.1f32, 0.5, 1.0, 3.0, 10.0, 40.0].windows(2) {
         assert!(format::quantize_impact(w[0]) <= format::quantize_impact(w[1]));
@@ -356,7 +357,7 @@ fn corrupted_chunk_is_detected() {
     assert_eq!(format::decode_lexicon(&bytes).unwrap_err(), Error::Checksum);
     // wrong kind / magic / version
     let good = env.src_get(meta.segments[0].lexicon.id);
-    assert_eq!(format::decode_doc_table(&good).unwrap_err(), Error::WrongKind);
+    assert_eq!(format::decode_doc_page(&good).unwrap_err(), Error::WrongKind);
     let mut v = good.clone();
     v[4] = 99;
     assert!(matches!(format::decode_lexicon(&v), Err(Error::UnsupportedVersion(_))));
@@ -366,7 +367,7 @@ fn corrupted_chunk_is_detected() {
     assert!(format::decode_meta(&env.meta[..env.meta.len() - 3]).is_err());
 }
 
-/// Opening reads no chunk, so a corrupted doc table, facets chunk or term filter is found by
+/// Opening reads no chunk, so a corrupted doc page, facets chunk or term filter is found by
 /// the first request that reads it: that request fails with the chunk's id, nothing is served
 /// from the corrupted bytes.
 #[test]
@@ -376,7 +377,7 @@ fn corrupted_segment_chunks_fail_the_first_request_that_reads_them() {
         format::decode_meta(&env.meta).unwrap()
     };
     let seg = &meta.segments[0];
-    for (id, facets) in [(seg.doc_table.id, false), (seg.term_filter.id, false), (seg.facets.id, true)] {
+    for (id, facets) in [(seg.doc_pages[0].id, false), (seg.term_filter.id, false), (seg.facets.id, true)] {
         let env = Env::build(corpus());
         env.src.tamper(id, |b| {
             let n = b.len() / 2;
