@@ -322,6 +322,36 @@ fn get_ref(r: &mut Reader<'_>) -> Result<ChunkRef, Error> {
     Ok(ChunkRef { id: ChunkId(r.u64()?), len: r.var32()? })
 }
 
+/// A ref at `*pos` (the meta's long lists are read with these: no `Result` per field).
+#[inline(always)]
+fn ref_at(b: &[u8], pos: &mut usize) -> Option<ChunkRef> {
+    let id = u64::from_le_bytes(b.get(*pos..*pos + 8)?.try_into().ok()?);
+    *pos += 8;
+    let len = u32::try_from(crate::codec::get_varint(b, pos)?).ok()?;
+    Some(ChunkRef { id: ChunkId(id), len })
+}
+
+/// `n` refs (doc pages) at the reader's position.
+fn refs(r: &mut Reader<'_>, n: usize) -> Result<Vec<ChunkRef>, Error> {
+    let mut out = Vec::with_capacity(n.min(r.buf.len() / 9));
+    for _ in 0..n {
+        out.push(ref_at(r.buf, &mut r.pos).ok_or(Error::Corrupt("meta ref"))?);
+    }
+    Ok(out)
+}
+
+/// `n` store refs (`first_doc var, ref`) at the reader's position.
+fn store_refs(r: &mut Reader<'_>, n: usize) -> Result<Vec<StoreRef>, Error> {
+    let mut out = Vec::with_capacity(n.min(r.buf.len() / 10));
+    let (b, pos) = (r.buf, &mut r.pos);
+    for _ in 0..n {
+        let first_doc = crate::codec::get_varint(b, pos).and_then(|v| u32::try_from(v).ok());
+        let (Some(first_doc), Some(chunk)) = (first_doc, ref_at(b, pos)) else { return Err(Error::Corrupt("store ref")) };
+        out.push(StoreRef { first_doc, chunk });
+    }
+    Ok(out)
+}
+
 pub fn encode_meta(m: &Meta) -> Vec<u8> {
     let mut w = Writer::new();
     w.var(m.generation);
@@ -411,17 +441,13 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
             if n != (doc_count as usize).div_ceil(DOC_PAGE) {
                 return Err(Error::Corrupt("doc page count"));
             }
-            (0..n).map(|_| get_ref(&mut r)).collect::<Result<Vec<_>, _>>()?
+            refs(&mut r, n)?
         } else {
             vec![get_ref(&mut r)?]
         };
         let facets = get_ref(&mut r)?;
         let ns = r.var()? as usize;
-        let mut store = Vec::with_capacity(ns.min(1 << 16));
-        for _ in 0..ns {
-            let first_doc = r.var32()?;
-            store.push(StoreRef { first_doc, chunk: get_ref(&mut r)? });
-        }
+        let store = store_refs(&mut r, ns)?;
         let nd = r.var()? as usize;
         if nd > doc_count as usize {
             return Err(Error::Corrupt("tombstones"));
