@@ -197,9 +197,13 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, keys: &[IndexKe
     // What every results page reads (facets, term filters), fetched together; the searcher
     // itself reads nothing on open and takes them from the cache on first use (one evicted
     // meanwhile comes back through `run`'s fetch-and-retry). Doc pages (ids, dates) are read
-    // per page: a results page's pages come in one round of `run`.
-    let eager: Vec<ChunkId> =
-        meta.segments.iter().flat_map(|s| [s.facets.id, s.term_filter.id]).collect();
+    // per page: a results page's pages come in one round of `run` (a segment of one page, as
+    // a small index's, comes along now).
+    let eager: Vec<ChunkId> = meta
+        .segments
+        .iter()
+        .flat_map(|s| [s.facets.id, s.term_filter.id].into_iter().chain(s.doc_pages.first().filter(|_| s.doc_pages.len() == 1).map(|p| p.id)))
+        .collect();
     load(blob, &owner, &eager).await?;
     let searcher =
         Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;

@@ -317,6 +317,18 @@ pub struct Searcher {
     /// Chunks found missing by the last request besides the one its error names (see
     /// [`Searcher::take_missing`]).
     missing: RefCell<Vec<ChunkId>>,
+    /// The last request that ranked but found the doc pages of its hits missing.
+    ranked: RefCell<Option<Ranked>>,
+}
+
+/// A ranked request waiting for the doc pages of its hits.
+struct Ranked {
+    pruned: bool,
+    req: SearchRequest,
+    /// The results without hits.
+    res: SearchResults,
+    /// `(score, doc)` of the hits to show.
+    shown: Vec<(f32, u32)>,
 }
 
 fn idf(n: f32, df: f32) -> f32 {
@@ -369,6 +381,7 @@ impl Searcher {
             facets: OnceCell::new(),
             scratch: RefCell::new(Scratch::default()),
             missing: RefCell::new(Vec::new()),
+            ranked: RefCell::new(None),
         })
     }
 
@@ -967,10 +980,28 @@ impl Searcher {
         self.run(req, false)
     }
 
+    /// A ranked request and then its page of hits: a request that found doc pages missing
+    /// keeps its ranking, so its retry (same request, once the pages are fetched) only reads
+    /// the ids.
     fn run(&self, req: &SearchRequest, pruned: bool) -> Result<SearchResults, Error> {
+        self.missing.borrow_mut().clear();
+        let kept = self.ranked.borrow_mut().take().filter(|k| k.pruned == pruned && k.req == *req);
+        let (mut res, shown) = match kept {
+            Some(k) => (k.res, k.shown),
+            None => self.rank(req, pruned)?,
+        };
+        if let Err(e) = self.need_pages(shown.iter().map(|&(_, d)| self.page_of(d))) {
+            *self.ranked.borrow_mut() = Some(Ranked { pruned, req: req.clone(), res, shown });
+            return Err(e);
+        }
+        res.hits = shown.iter().map(|&(score, doc)| Hit { id: self.doc_id(doc).to_string(), score, doc }).collect();
+        Ok(res)
+    }
+
+    /// Ranks a request: the results without hits, and the `(score, doc)` of the hits to show.
+    fn rank(&self, req: &SearchRequest, pruned: bool) -> Result<(SearchResults, Vec<(f32, u32)>), Error> {
         let mut res = SearchResults::default();
         let opts = &req.options;
-        self.missing.borrow_mut().clear();
         self.need_filters()?;
         if req.facets || !req.filters.is_empty() || !opts.content_type_boost.is_empty() {
             self.need_facets()?;
@@ -1044,12 +1075,8 @@ impl Searcher {
             self.proximity_rerank(&req.query, &mut cands, opts)?;
             top_sorted(&mut cands, 0);
         }
-        let shown = || cands.iter().skip(req.offset).take(req.limit);
-        self.need_pages(shown().map(|&(_, d)| self.page_of(d)))?;
-        res.hits = shown()
-            .map(|&(score, doc)| Hit { id: self.doc_id(doc).to_string(), score, doc })
-            .collect();
-        Ok(res)
+        let shown = cands.iter().skip(req.offset).take(req.limit).copied().collect();
+        Ok((res, shown))
     }
 
     fn collect(&self, sc: &Scratch, allowed: &Bitset, opts: &RankOptions, k: usize) -> Vec<(f32, u32)> {

@@ -567,6 +567,9 @@ fn doc_pages_are_read_for_the_hits_shown_and_missing_ones_named_at_once() {
     // only the last page is still missing: only it is named
     assert_eq!(s.search(&req).unwrap_err(), Error::MissingChunk(pages[2].id));
     assert!(s.take_missing().is_empty());
+    // another request is ranked anew (not answered from the ranking kept for the retry)
+    let one = s.search(&SearchRequest::new("zanubrutinib").limit(1).with_facets()).unwrap();
+    assert_eq!((one.hits.len(), one.hits[0].id.as_str(), one.total), (1, "d0", 4));
     env.src.put(pages[2].id, stash[2].1.clone());
     let res = s.search(&req).unwrap();
     let mut ids: Vec<String> = res.hits.into_iter().map(|h| h.id).collect();
