@@ -2,7 +2,7 @@
 //!
 //! # Incremental design (segments + tombstones)
 //! An index is a list of immutable *segments*, each with its own chunks (lexicon, postings,
-//! doc table, facets, store). A commit:
+//! doc pages, facets, store). A commit:
 //! 1. turns withdrawals and replacements into *tombstones* (segment-local docnums listed in the
 //!    meta; no segment chunk is rewritten);
 //! 2. writes the newly added documents as one new small segment (only its chunks are new);
@@ -83,13 +83,13 @@ impl IndexBuilder {
         }
     }
 
-    /// Open an existing index for incremental updates (loads the segments' doc tables to map
+    /// Open an existing index for incremental updates (loads the segments' doc pages to map
     /// external ids).
     pub fn open(meta_bytes: &[u8], src: &dyn ChunkSource) -> Result<Self, Error> {
         merge::block_on(Self::open_with(meta_bytes, &SyncIo::new(src), None))
     }
 
-    /// Open an existing index through `io`, reading one doc table at a time. With `only`, just
+    /// Open an existing index through `io`, reading one doc page at a time. With `only`, just
     /// those external ids are located (the ids a batch upserts or withdraws), so the builder
     /// holds no per-document map of the whole index; [`Self::live_docs`] then counts only them.
     pub async fn open_with<I: MergeIo>(meta_bytes: &[u8], io: &I, only: Option<&[&str]>) -> Result<Self, I::Error> {
@@ -445,7 +445,7 @@ pub fn build_segment(
     }
     flush(&mut batch, &mut encoded, &mut postings_refs, &mut push);
 
-    // doc table
+    // doc pages
     let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     let dates: Vec<u32> = docs.iter().map(|d| d.date).collect();
     let doc_pages: Vec<ChunkRef> = format::encode_doc_pages(&ids, &dates).into_iter().map(&mut push).collect();

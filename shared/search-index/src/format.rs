@@ -1321,7 +1321,7 @@ pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// In place: doc table, facets, term filter
+// In place: doc pages, facets, term filter
 //
 // The chunks read by every `Searcher::open` are used as stored: fixed-width little-endian
 // tables behind offsets, read through bounds-checked accessors (corrupt bytes give empty or
