@@ -248,11 +248,16 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
     let owner = |id: ChunkId| {
         meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
     };
-    // What every results page reads (doc tables, facets, term filters), fetched together; the
-    // searcher itself reads nothing on open and takes them from the cache on first use (one
-    // evicted meanwhile comes back through `run`'s fetch-and-retry).
-    let eager: Vec<ChunkId> =
-        meta.segments.iter().flat_map(|s| [s.doc_table.id, s.facets.id, s.term_filter.id]).collect();
+    // What every results page reads (facets, term filters), fetched together; the searcher
+    // itself reads nothing on open and takes them from the cache on first use (one evicted
+    // meanwhile comes back through `run`'s fetch-and-retry). Doc pages (ids, dates) are read
+    // per page: a results page's pages come in one round of `run` (a segment of one page, as
+    // a small index's, comes along now).
+    let eager: Vec<ChunkId> = meta
+        .segments
+        .iter()
+        .flat_map(|s| [s.facets.id, s.term_filter.id].into_iter().chain(s.doc_pages.first().filter(|_| s.doc_pages.len() == 1).map(|p| p.id)))
+        .collect();
     load(blob, &owner, &vocab, &eager).await?;
     let searcher =
         Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
@@ -332,7 +337,8 @@ pub async fn run<B: BlobStore>(
                 let ids: Vec<ChunkId> = if is_lexicon {
                     opened.meta.segments.iter().map(|s| s.lexicon.id).collect()
                 } else {
-                    vec![id]
+                    // the doc pages a page of hits needs are reported all at once
+                    std::iter::once(id).chain(opened.searcher.take_missing()).collect()
                 };
                 load(blob, &|c| opened.owner(c).cloned(), &opened.vocab, &ids).await?;
             }

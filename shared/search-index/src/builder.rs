@@ -2,7 +2,7 @@
 //!
 //! # Incremental design (segments + tombstones)
 //! An index is a list of immutable *segments*, each with its own chunks (lexicon, postings,
-//! doc table, facets, store). A commit:
+//! doc pages, facets, store). A commit:
 //! 1. turns withdrawals and replacements into *tombstones* (segment-local docnums listed in the
 //!    meta; no segment chunk is rewritten);
 //! 2. writes the newly added documents as one new small segment (only its chunks are new);
@@ -83,30 +83,49 @@ impl IndexBuilder {
         }
     }
 
-    /// Open an existing index for incremental updates (loads the segments' doc tables to map
+    /// Open an existing index for incremental updates (loads the segments' doc pages to map
     /// external ids).
     pub fn open(meta_bytes: &[u8], src: &dyn ChunkSource) -> Result<Self, Error> {
         merge::block_on(Self::open_with(meta_bytes, &SyncIo::new(src), None))
     }
 
-    /// Open an existing index through `io`, reading one doc table at a time. With `only`, just
+    /// Open an existing index through `io`, reading one doc page at a time. With `only`, just
     /// those external ids are located (the ids a batch upserts or withdraws), so the builder
     /// holds no per-document map of the whole index; [`Self::live_docs`] then counts only them.
     pub async fn open_with<I: MergeIo>(meta_bytes: &[u8], io: &I, only: Option<&[&str]>) -> Result<Self, I::Error> {
         let meta = format::decode_meta(meta_bytes)?;
         let wanted: Option<std::collections::HashSet<&str>> = only.map(|ids| ids.iter().copied().collect());
         let mut locations = HashMap::new();
+        let mut locate = |seg: &format::SegmentMeta, d: u32, id: &str| {
+            if wanted.as_ref().is_some_and(|w| !w.contains(id)) {
+                return;
+            }
+            if seg.deleted.binary_search(&d).is_err() {
+                locations.insert(id.to_string(), (seg.id, d));
+            }
+        };
         for seg in &meta.segments {
-            let bytes = merge::fetch(io, seg.doc_table.id).await?;
-            let table = format::decode_doc_table(&bytes)?;
-            drop(bytes);
-            for d in 0..table.len() {
-                let id = table.id(d);
-                if wanted.as_ref().is_some_and(|w| !w.contains(id)) {
-                    continue;
-                }
-                if seg.deleted.binary_search(&(d as u32)).is_err() {
-                    locations.insert(id.to_string(), (seg.id, d as u32));
+            for (k, page) in seg.doc_pages.iter().enumerate() {
+                let bytes = merge::fetch(io, page.id).await?;
+                match format::decode_doc_page(&bytes) {
+                    Ok(table) => {
+                        for d in 0..table.len() {
+                            locate(seg, (k * format::DOC_PAGE + d) as u32, table.id(d));
+                        }
+                    }
+                    // a segment of an older format (its doc table unreadable): its ids from
+                    // its stored documents, one store chunk at a time, so a rebuild can
+                    // replace it
+                    Err(Error::UnsupportedVersion(_)) => {
+                        for r in &seg.store {
+                            let (first, docs) = format::decode_store(&merge::fetch(io, r.chunk.id).await?)?;
+                            for (i, doc) in docs.iter().enumerate() {
+                                locate(seg, first + i as u32, &doc.id);
+                            }
+                        }
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
                 }
             }
         }
@@ -426,10 +445,10 @@ pub fn build_segment(
     }
     flush(&mut batch, &mut encoded, &mut postings_refs, &mut push);
 
-    // doc table
+    // doc pages
     let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     let dates: Vec<u32> = docs.iter().map(|d| d.date).collect();
-    let doc_table = push(format::encode_doc_table(&ids, &dates));
+    let doc_pages: Vec<ChunkRef> = format::encode_doc_pages(&ids, &dates).into_iter().map(&mut push).collect();
 
     // facets
     let mut facet_lists: format::FacetLists = Vec::with_capacity(NUM_FACETS);
@@ -447,7 +466,7 @@ pub fn build_segment(
         values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         facet_lists.push(values);
     }
-    let facets = push(format::encode_facets(&facet_lists, n as u32));
+    let facets = push(format::encode_facets(&facet_lists, &dates));
 
     // store chunks
     let mut store = Vec::new();
@@ -471,7 +490,7 @@ pub fn build_segment(
         lexicon,
         term_filter,
         postings: postings_refs,
-        doc_table,
+        doc_pages,
         facets,
         store,
         deleted: Vec::new(),

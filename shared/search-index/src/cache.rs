@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::format::{self, ChunkId, ChunkKind, DocTable, Facets, Lexicon, PostingsChunk, StoreChunk};
+use crate::format::{self, ChunkId, ChunkKind, DocPage, Facets, Lexicon, PostingsChunk, StoreChunk};
 use crate::error::Error;
 
 /// Where chunk bytes come from (KV, object storage, memory, files). Keys are
@@ -85,7 +85,7 @@ impl ChunkSource for MemorySource {
 pub enum Decoded {
     Postings(PostingsChunk),
     Lexicon(Lexicon),
-    DocTable(DocTable),
+    DocPage(DocPage),
     Facets(Facets),
     /// Stored documents, decoded one at a time.
     Store(StoreChunk),
@@ -97,7 +97,7 @@ impl Decoded {
         match self {
             Decoded::Postings(p) => p.heap_bytes(),
             Decoded::Lexicon(l) => l.heap_bytes(),
-            Decoded::DocTable(t) => t.heap_bytes(),
+            Decoded::DocPage(t) => t.heap_bytes(),
             Decoded::Facets(f) => f.heap_bytes(),
             Decoded::TermFilter(f) => f.heap_bytes(),
             Decoded::Store(s) => s.heap_bytes(),
@@ -109,7 +109,7 @@ impl Decoded {
 /// frame, without copying it; the others decode as `decode_any`.
 fn decode_verified(bytes: Vec<u8>) -> Result<Decoded, Error> {
     Ok(match format::verified_kind(&bytes)? {
-        ChunkKind::DocTable => Decoded::DocTable(format::doc_table_in_place(bytes)?),
+        ChunkKind::DocPage => Decoded::DocPage(format::doc_page_in_place(bytes)?),
         ChunkKind::Facets => Decoded::Facets(format::facets_in_place(bytes)?),
         ChunkKind::TermFilter => Decoded::TermFilter(format::term_filter_in_place(bytes)?),
         ChunkKind::Postings => Decoded::Postings(format::postings_in_place(bytes)?),
@@ -123,7 +123,7 @@ pub fn decode_any(bytes: &[u8]) -> Result<Decoded, Error> {
     Ok(match format::peek_kind(bytes).ok_or(Error::BadMagic)? {
         ChunkKind::Postings => Decoded::Postings(format::decode_postings(bytes)?),
         ChunkKind::Lexicon => Decoded::Lexicon(format::decode_lexicon(bytes)?),
-        ChunkKind::DocTable => Decoded::DocTable(format::decode_doc_table(bytes)?),
+        ChunkKind::DocPage => Decoded::DocPage(format::decode_doc_page(bytes)?),
         ChunkKind::Facets => Decoded::Facets(format::decode_facets_chunk(bytes)?),
         ChunkKind::Store => {
             format::unframe(bytes, ChunkKind::Store)?;

@@ -14,8 +14,10 @@
 //! * **Meta** — generation var, [`IndexConfig`], segment count var, then per segment:
 //!   id var, doc_count var, field_len_sum var×F, avg_len f32×F, lexicon ref, term filter ref,
 //!   postings dir
-//!   (count var, then per chunk: first term str, ref), doc_table ref, facets ref, store dir
-//!   (count var, then first_doc var + ref), tombstones (count var, delta-coded docnums var).
+//!   (count var, then per chunk: first term str, ref), doc pages (count var, then a ref per
+//!   page: page k holds documents `k·DOC_PAGE ..`; versions 2–3 had one doc table ref here),
+//!   facets ref, store dir (count var, then first_doc var + ref), tombstones (count var,
+//!   delta-coded docnums var).
 //!   A ref is `id u64 LE, byte_len var`.
 //! * **Postings** — a contiguous term range of one segment. `n var`, then per term
 //!   (sorted): shared-prefix var, suffix str, df var, list byte length var; then the lists.
@@ -27,16 +29,20 @@
 //!   log-quantised ([`quantize_impact`]) BM25F pseudo term frequencies precomputed at index
 //!   time (field weights and length normalisation applied), so no positions or per-field tfs
 //!   are stored. Version 2 added the dense layout; version 3 made the doc table and facets
-//!   fixed-width tables used in place (no decoding on open). Loaded postings are used in
+//!   fixed-width tables used in place (no decoding on open); version 4 split the doc table
+//!   into pages of [`DOC_PAGE`] documents (a query reads the pages of the documents it
+//!   shows, not the ids and dates of the whole segment) and moved the publication years
+//!   into the facets chunk. Loaded postings are used in
 //!   place too: only the term directory is read, the lists stay in the stored frame and a
 //!   term's block table is built when the term is first read.
 //! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
 //!   autocomplete: `n var`, per term shared-prefix var, suffix str, df var, display var
 //!   (0 = same as term, else 1+shared prefix with the term followed by suffix str): the most
 //!   common surface form of a stemmed term, for suggestions.
-//! * **DocTable** — used in place: `n u32`, dates u32×n (yyyymmdd, 0 = unknown), id offsets
-//!   u32×(n+1), id bytes, then a value directory of the publication years (newest first).
-//! * **Facets** — used in place: a value directory of every [`crate::FacetField`] in order.
+//! * **DocPage** — [`DOC_PAGE`] consecutive documents of a segment (the last page fewer), used
+//!   in place: `n u32`, dates u32×n (yyyymmdd, 0 = unknown), id offsets u32×(n+1), id bytes.
+//! * **Facets** — used in place: a value directory of every [`crate::FacetField`] in order,
+//!   then the publication years (newest first) as one more field.
 //!   A *value directory* ([`Dir`]): `n_docs u32, fields u32, field_start u32×(fields+1)`,
 //!   entries of u32×5 (name offset, name length, doc count, kind, data offset), names, then per
 //!   value its sorted docnums u32×count or, when that is larger (more than one document in
@@ -58,7 +64,9 @@ pub use crate::error::ChunkId;
 use crate::error::Error;
 
 pub const MAGIC: [u8; 4] = *b"MPSI";
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
+/// Documents per doc page (see the chunk kinds above).
+pub const DOC_PAGE: usize = 1024;
 const HEADER_LEN: usize = 12;
 const ID_SEED: u64 = 0x4D50_5349;
 
@@ -81,7 +89,7 @@ pub enum ChunkKind {
     Meta = 1,
     Postings = 2,
     Lexicon = 3,
-    DocTable = 4,
+    DocPage = 4,
     Facets = 5,
     Store = 6,
     TermFilter = 7,
@@ -93,7 +101,7 @@ impl ChunkKind {
             1 => Self::Meta,
             2 => Self::Postings,
             3 => Self::Lexicon,
-            4 => Self::DocTable,
+            4 => Self::DocPage,
             5 => Self::Facets,
             6 => Self::Store,
             7 => Self::TermFilter,
@@ -122,11 +130,12 @@ pub fn frame(kind: ChunkKind, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Whether a chunk of `kind` written by format `ver` can be read: version 3 changed only the
-/// doc table and facets layouts, so an index written by version 2 keeps its meta, documents
-/// and postings readable (a rebuild reads its documents and writes it anew).
+/// Whether a chunk of `kind` written by format `ver` can be read: versions 3 and 4 changed
+/// only the doc table and facets layouts (and the meta's doc table ref), so an index written
+/// by version 2 or 3 keeps its meta, documents and postings readable: searching it fails with
+/// [`Error::UnsupportedVersion`], and a rebuild reads its documents and writes it anew.
 fn readable(ver: u16, kind: ChunkKind) -> bool {
-    ver == FORMAT_VERSION || (ver == 2 && !matches!(kind, ChunkKind::DocTable | ChunkKind::Facets))
+    ver == FORMAT_VERSION || ((2..FORMAT_VERSION).contains(&ver) && !matches!(kind, ChunkKind::DocPage | ChunkKind::Facets))
 }
 
 /// Validate a frame and return its payload.
@@ -250,7 +259,9 @@ pub struct SegmentMeta {
     pub lexicon: ChunkRef,
     pub term_filter: ChunkRef,
     pub postings: Vec<PostingsRef>,
-    pub doc_table: ChunkRef,
+    /// Doc pages: page k holds the ids and dates of documents `k·DOC_PAGE ..` (an index of
+    /// format 2–3 has one ref here, to its unreadable doc table).
+    pub doc_pages: Vec<ChunkRef>,
     pub facets: ChunkRef,
     pub store: Vec<StoreRef>,
     /// Tombstoned (withdrawn or replaced) segment-local document numbers, sorted.
@@ -263,7 +274,8 @@ impl SegmentMeta {
         [&self.lexicon, &self.term_filter]
             .into_iter()
             .chain(self.postings.iter().map(|p| &p.chunk))
-            .chain([&self.doc_table, &self.facets])
+            .chain(self.doc_pages.iter())
+            .chain([&self.facets])
             .chain(self.store.iter().map(|s| &s.chunk))
     }
 }
@@ -310,6 +322,36 @@ fn get_ref(r: &mut Reader<'_>) -> Result<ChunkRef, Error> {
     Ok(ChunkRef { id: ChunkId(r.u64()?), len: r.var32()? })
 }
 
+/// A ref at `*pos` (the meta's long lists are read with these: no `Result` per field).
+#[inline(always)]
+fn ref_at(b: &[u8], pos: &mut usize) -> Option<ChunkRef> {
+    let id = u64::from_le_bytes(b.get(*pos..*pos + 8)?.try_into().ok()?);
+    *pos += 8;
+    let len = u32::try_from(crate::codec::get_varint(b, pos)?).ok()?;
+    Some(ChunkRef { id: ChunkId(id), len })
+}
+
+/// `n` refs (doc pages) at the reader's position.
+fn refs(r: &mut Reader<'_>, n: usize) -> Result<Vec<ChunkRef>, Error> {
+    let mut out = Vec::with_capacity(n.min(r.buf.len() / 9));
+    for _ in 0..n {
+        out.push(ref_at(r.buf, &mut r.pos).ok_or(Error::Corrupt("meta ref"))?);
+    }
+    Ok(out)
+}
+
+/// `n` store refs (`first_doc var, ref`) at the reader's position.
+fn store_refs(r: &mut Reader<'_>, n: usize) -> Result<Vec<StoreRef>, Error> {
+    let mut out = Vec::with_capacity(n.min(r.buf.len() / 10));
+    let (b, pos) = (r.buf, &mut r.pos);
+    for _ in 0..n {
+        let first_doc = crate::codec::get_varint(b, pos).and_then(|v| u32::try_from(v).ok());
+        let (Some(first_doc), Some(chunk)) = (first_doc, ref_at(b, pos)) else { return Err(Error::Corrupt("store ref")) };
+        out.push(StoreRef { first_doc, chunk });
+    }
+    Ok(out)
+}
+
 pub fn encode_meta(m: &Meta) -> Vec<u8> {
     let mut w = Writer::new();
     w.var(m.generation);
@@ -339,7 +381,10 @@ pub fn encode_meta(m: &Meta) -> Vec<u8> {
             w.str(&p.first_term);
             put_ref(&mut w, &p.chunk);
         }
-        put_ref(&mut w, &s.doc_table);
+        w.var(s.doc_pages.len() as u64);
+        for p in &s.doc_pages {
+            put_ref(&mut w, p);
+        }
         put_ref(&mut w, &s.facets);
         w.var(s.store.len() as u64);
         for p in &s.store {
@@ -358,6 +403,7 @@ pub fn encode_meta(m: &Meta) -> Vec<u8> {
 
 pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
     let mut r = Reader::new(unframe(bytes, ChunkKind::Meta)?);
+    let paged = u16::from_le_bytes([bytes[4], bytes[5]]) >= 4;
     let generation = r.var()?;
     let mut config = IndexConfig::default();
     for v in config.field_weights.iter_mut() {
@@ -390,14 +436,18 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
             let first_term = r.str()?.to_string();
             postings.push(PostingsRef { first_term, chunk: get_ref(&mut r)? });
         }
-        let doc_table = get_ref(&mut r)?;
+        let doc_pages = if paged {
+            let n = r.var()? as usize;
+            if n != (doc_count as usize).div_ceil(DOC_PAGE) {
+                return Err(Error::Corrupt("doc page count"));
+            }
+            refs(&mut r, n)?
+        } else {
+            vec![get_ref(&mut r)?]
+        };
         let facets = get_ref(&mut r)?;
         let ns = r.var()? as usize;
-        let mut store = Vec::with_capacity(ns.min(1 << 16));
-        for _ in 0..ns {
-            let first_doc = r.var32()?;
-            store.push(StoreRef { first_doc, chunk: get_ref(&mut r)? });
-        }
+        let store = store_refs(&mut r, ns)?;
         let nd = r.var()? as usize;
         if nd > doc_count as usize {
             return Err(Error::Corrupt("tombstones"));
@@ -423,7 +473,7 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
             lexicon,
             term_filter,
             postings,
-            doc_table,
+            doc_pages,
             facets,
             store,
             deleted,
@@ -1271,7 +1321,7 @@ pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// In place: doc table, facets, term filter
+// In place: doc pages, facets, term filter
 //
 // The chunks read by every `Searcher::open` are used as stored: fixed-width little-endian
 // tables behind offsets, read through bounds-checked accessors (corrupt bytes give empty or
@@ -1566,29 +1616,27 @@ impl Dir {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Doc table
+// Doc pages
 
-/// Payload: `n u32`, dates u32×n (yyyymmdd, 0 = unknown), id offsets u32×(n+1) (from the
-/// start of the id bytes), id bytes, then a value directory (see [`put_dir`]) of one field:
-/// the publication years (decimal, newest first) and their documents.
+/// One doc page in place. Payload: `n u32`, dates u32×n (yyyymmdd, 0 = unknown), id offsets
+/// u32×(n+1) (from the start of the id bytes), id bytes.
 #[derive(Debug, Default)]
-pub struct DocTable {
+pub struct DocPage {
     frame: Vec<u8>,
     n: usize,
     dates: usize,
     offs: usize,
     ids: usize,
-    years: Dir,
 }
 
-impl DocTable {
+impl DocPage {
     pub fn len(&self) -> usize {
         self.n
     }
     pub fn is_empty(&self) -> bool {
         self.n == 0
     }
-    /// Date of document i (yyyymmdd, 0 = unknown).
+    /// Date of the page's document i (yyyymmdd, 0 = unknown).
     #[inline]
     pub fn date(&self, i: usize) -> u32 {
         if i >= self.n { 0 } else { le32(&self.frame, self.dates + 4 * i) }
@@ -1604,16 +1652,20 @@ impl DocTable {
         let (a, b) = (le32(&self.frame, self.offs + 4 * i) as usize, le32(&self.frame, self.offs + 4 * i + 4) as usize);
         self.frame.get(self.ids + a..self.ids + b).and_then(|s| std::str::from_utf8(s).ok()).unwrap_or("")
     }
-    /// The year directory (one field) and the bytes it reads from.
-    pub fn years(&self) -> (&[u8], Dir) {
-        (&self.frame, self.years)
-    }
     pub fn heap_bytes(&self) -> usize {
         self.frame.len()
     }
 }
 
-pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
+/// Encodes the doc pages of a segment's documents (ids and dates in docnum order): one chunk
+/// per [`DOC_PAGE`] documents.
+pub fn encode_doc_pages(ids: &[&str], dates: &[u32]) -> Vec<Vec<u8>> {
+    assert_eq!(ids.len(), dates.len());
+    ids.chunks(DOC_PAGE).zip(dates.chunks(DOC_PAGE)).map(|(i, d)| encode_doc_page(i, d)).collect()
+}
+
+/// Encodes one doc page.
+pub fn encode_doc_page(ids: &[&str], dates: &[u32]) -> Vec<u8> {
     assert_eq!(ids.len(), dates.len());
     let mut w = Writer::new();
     w.u32(ids.len() as u32);
@@ -1629,6 +1681,66 @@ pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
     for id in ids {
         w.raw(id.as_bytes());
     }
+    frame(ChunkKind::DocPage, &w.buf)
+}
+
+pub fn decode_doc_page(bytes: &[u8]) -> Result<DocPage, Error> {
+    unframe(bytes, ChunkKind::DocPage)?;
+    doc_page_in_place(bytes.to_vec())
+}
+
+/// Uses a doc page frame in place (its checksum or id already checked).
+pub(crate) fn doc_page_in_place(frame: Vec<u8>) -> Result<DocPage, Error> {
+    let p = HEADER_LEN;
+    let n = le32(&frame, p) as usize;
+    if n > frame.len() / 8 {
+        return Err(Error::Corrupt("doc count"));
+    }
+    let dates = p + 4;
+    let offs = dates + 4 * n;
+    let ids = offs + 4 * (n + 1);
+    let ids_len = le32(&frame, offs + 4 * n) as usize;
+    if le32(&frame, offs) != 0 || ids + ids_len != frame.len().saturating_sub(8) {
+        return Err(Error::Corrupt("doc page ids"));
+    }
+    Ok(DocPage { n, dates, offs, ids, frame })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facets
+
+/// Per facet field: `(value, sorted segment-local docnums)`.
+pub type FacetLists = Vec<Vec<(String, Vec<u32>)>>;
+
+/// A facets chunk in place: a value directory of [`NUM_FACETS`] fields, values ascending, and
+/// the publication years (field [`NUM_FACETS`], newest first).
+#[derive(Debug, Default)]
+pub struct Facets {
+    frame: Vec<u8>,
+    dir: Dir,
+}
+
+impl Facets {
+    pub fn dir(&self) -> (&[u8], Dir) {
+        (&self.frame, self.dir)
+    }
+    /// Number of documents the directory covers (the segment's).
+    pub fn doc_count(&self) -> u32 {
+        self.dir.n_docs
+    }
+    pub fn heap_bytes(&self) -> usize {
+        self.frame.len()
+    }
+    /// Materialised lists (tests, diagnostics).
+    pub fn to_lists(&self) -> FacetLists {
+        let (b, d) = self.dir();
+        (0..NUM_FACETS).map(|f| d.field(b, f).map(|e| (d.name(b, e).to_string(), d.docs(b, e).to_vec())).collect()).collect()
+    }
+}
+
+/// The publication years of documents by their dates (yyyymmdd; 0 = unknown, left out), newest
+/// first, each with its sorted docnums.
+fn years_of(dates: &[u32]) -> Vec<(String, Vec<u32>)> {
     let mut years: Vec<(u32, Vec<u32>)> = Vec::new();
     for (d, &date) in dates.iter().enumerate() {
         if date < 10000 {
@@ -1641,76 +1753,21 @@ pub fn encode_doc_table(ids: &[&str], dates: &[u32]) -> Vec<u8> {
         }
     }
     years.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
-    let years: Vec<(String, Vec<u32>)> = years.into_iter().map(|(y, d)| (y.to_string(), d)).collect();
-    let at = w.buf.len();
-    put_dir(&mut w, at, &[&years], ids.len() as u32);
-    frame(ChunkKind::DocTable, &w.buf)
+    years.into_iter().map(|(y, d)| (y.to_string(), d)).collect()
 }
 
-pub fn decode_doc_table(bytes: &[u8]) -> Result<DocTable, Error> {
-    unframe(bytes, ChunkKind::DocTable)?;
-    doc_table_in_place(bytes.to_vec())
-}
-
-/// Uses a doc table frame in place (its checksum or id already checked).
-pub(crate) fn doc_table_in_place(frame: Vec<u8>) -> Result<DocTable, Error> {
-    let p = HEADER_LEN;
-    let n = le32(&frame, p) as usize;
-    if n > frame.len() / 8 {
-        return Err(Error::Corrupt("doc count"));
-    }
-    let dates = p + 4;
-    let offs = dates + 4 * n;
-    let ids = offs + 4 * (n + 1);
-    let ids_len = le32(&frame, offs + 4 * n) as usize;
-    if le32(&frame, offs) != 0 || ids + ids_len > frame.len().saturating_sub(8) {
-        return Err(Error::Corrupt("doc table ids"));
-    }
-    let years = Dir::check(&frame, p, ids + ids_len, 1, &[DirOrder::NewestFirst])?;
-    if years.n_docs as usize != n || years.end != frame.len() - 8 {
-        return Err(Error::Corrupt("trailing bytes in doc table"));
-    }
-    Ok(DocTable { n, dates, offs, ids, years, frame })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Facets
-
-/// Per facet field: `(value, sorted segment-local docnums)`.
-pub type FacetLists = Vec<Vec<(String, Vec<u32>)>>;
-
-/// A facets chunk in place: a value directory of [`NUM_FACETS`] fields, values ascending.
-#[derive(Debug, Default)]
-pub struct Facets {
-    frame: Vec<u8>,
-    dir: Dir,
-}
-
-impl Facets {
-    pub fn dir(&self) -> (&[u8], Dir) {
-        (&self.frame, self.dir)
-    }
-    pub fn heap_bytes(&self) -> usize {
-        self.frame.len()
-    }
-    /// Materialised lists (tests, diagnostics).
-    pub fn to_lists(&self) -> FacetLists {
-        let (b, d) = self.dir();
-        (0..NUM_FACETS).map(|f| d.field(b, f).map(|e| (d.name(b, e).to_string(), d.docs(b, e).to_vec())).collect()).collect()
-    }
-}
-
-/// `n_docs` is the segment's document count (bitmaps cover it). Values are written in
-/// ascending order.
-pub fn encode_facets(f: &FacetLists, n_docs: u32) -> Vec<u8> {
+/// `dates` are the segment's document dates (their years become field [`NUM_FACETS`]); its
+/// length is the document count (bitmaps cover it). Values are written in ascending order.
+pub fn encode_facets(f: &FacetLists, dates: &[u32]) -> Vec<u8> {
     assert_eq!(f.len(), NUM_FACETS);
     let mut sorted: Vec<Vec<(String, Vec<u32>)>> = f.clone();
     for v in sorted.iter_mut() {
         v.sort_by(|a, b| a.0.cmp(&b.0));
     }
-    let fields: Vec<&[(String, Vec<u32>)]> = sorted.iter().map(Vec::as_slice).collect();
+    let years = years_of(dates);
+    let fields: Vec<&[(String, Vec<u32>)]> = sorted.iter().map(Vec::as_slice).chain([years.as_slice()]).collect();
     let mut w = Writer::new();
-    put_dir(&mut w, 0, &fields, n_docs);
+    put_dir(&mut w, 0, &fields, dates.len() as u32);
     frame(ChunkKind::Facets, &w.buf)
 }
 
@@ -1726,7 +1783,9 @@ pub fn decode_facets(bytes: &[u8]) -> Result<FacetLists, Error> {
 }
 
 pub(crate) fn facets_in_place(frame: Vec<u8>) -> Result<Facets, Error> {
-    let dir = Dir::check(&frame, HEADER_LEN, HEADER_LEN, NUM_FACETS, &[DirOrder::Ascending; NUM_FACETS])?;
+    let mut orders = [DirOrder::Ascending; NUM_FACETS + 1];
+    orders[NUM_FACETS] = DirOrder::NewestFirst;
+    let dir = Dir::check(&frame, HEADER_LEN, HEADER_LEN, NUM_FACETS + 1, &orders)?;
     if dir.end != frame.len() - 8 {
         return Err(Error::Corrupt("trailing bytes in facets"));
     }
@@ -2080,7 +2139,8 @@ mod tests {
         let sparse = vec![5u32, 64, 999];
         let lists: FacetLists = vec![vec![("b".into(), sparse.clone()), ("a".into(), dense.clone())], vec![], vec![], vec![], vec![], vec![], vec![]];
         let lists: FacetLists = lists.into_iter().take(NUM_FACETS).chain(std::iter::repeat_with(Vec::new)).take(NUM_FACETS).collect();
-        let bytes = encode_facets(&lists, n);
+        let dates: Vec<u32> = (0..n).map(|d| if d % 2 == 0 { 20240105 } else if d % 3 == 0 { 20190101 } else { 0 }).collect();
+        let bytes = encode_facets(&lists, &dates);
         let f = decode_facets_chunk(&bytes).unwrap();
         let (b, d) = f.dir();
         assert_eq!(d.field(b, 0).map(|e| d.name(b, e)).collect::<Vec<_>>(), ["a", "b"], "values sorted");
@@ -2104,12 +2164,21 @@ mod tests {
             }
         }
         assert_eq!(decode_facets(&bytes).unwrap()[0][0], ("a".to_string(), dense.clone()));
-        // doc table: dates, ids and the year directory (newest first)
-        let t = decode_doc_table(&encode_doc_table(&["x1", "é2", "x3"], &[20240105, 0, 20190101])).unwrap();
+        assert_eq!(f.doc_count(), n);
+        // the years field (newest first) after the facet fields
+        let years = |want: u32| dates.iter().enumerate().filter(|e| *e.1 == want).map(|e| e.0 as u32).collect::<Vec<_>>();
+        let got: Vec<(&str, Vec<u32>)> = d.field(b, NUM_FACETS).map(|e| (d.name(b, e), d.docs(b, e).to_vec())).collect();
+        assert_eq!(got, [("2024", years(20240105)), ("2019", years(20190101))]);
+        // doc pages: dates and ids, DOC_PAGE documents a page
+        let t = decode_doc_page(&encode_doc_page(&["x1", "é2", "x3"], &[20240105, 0, 20190101])).unwrap();
         assert_eq!((t.date(0), t.date(1), t.date(2), t.date(9)), (20240105, 0, 20190101, 0));
         assert_eq!((t.id(1), t.id(3)), ("é2", ""));
-        let (yb, yd) = t.years();
-        assert_eq!(yd.field(yb, 0).map(|e| (yd.name(yb, e), yd.docs(yb, e).to_vec())).collect::<Vec<_>>(), [("2024", vec![0]), ("2019", vec![2])]);
+        let ids: Vec<String> = (0..DOC_PAGE * 2 + 3).map(|i| format!("d{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let pages = encode_doc_pages(&refs, &vec![7; refs.len()]);
+        assert_eq!(pages.len(), 3);
+        let last = decode_doc_page(&pages[2]).unwrap();
+        assert_eq!((last.len(), last.id(2), last.date(2)), (3, ids[DOC_PAGE * 2 + 2].as_str(), 7));
         // flipped bytes (checksum fixed up) are rejected or read without panicking
         for pos in 12..bytes.len() - 8 {
             let mut bad = bytes.clone();

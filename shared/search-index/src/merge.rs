@@ -238,19 +238,20 @@ pub async fn merge_segments<I: MergeIo>(io: &I, segs: &[SegmentMeta], id: u32, c
     if ids.len() != n {
         return Err(Error::Corrupt("segment store does not hold its documents").into());
     }
-    let doc_table = {
-        let id_refs: Vec<&str> = ids.iter().collect();
-        put(io, format::encode_doc_table(&id_refs, &dates)).await?
-    };
-    drop(dates);
+    let mut doc_pages = Vec::with_capacity(n.div_ceil(format::DOC_PAGE));
+    for (k, page_dates) in dates.chunks(format::DOC_PAGE).enumerate() {
+        let page_ids: Vec<&str> = (k * format::DOC_PAGE..k * format::DOC_PAGE + page_dates.len()).map(|i| ids.get(i)).collect();
+        doc_pages.push(put(io, format::encode_doc_page(&page_ids, page_dates)).await?);
+    }
     let mut facet_lists: format::FacetLists = Vec::with_capacity(NUM_FACETS);
     for m in facet_maps {
         let mut values: Vec<(String, Vec<u32>)> = m.into_iter().collect();
         values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         facet_lists.push(values);
     }
-    let facets = put(io, format::encode_facets(&facet_lists, n as u32)).await?;
+    let facets = put(io, format::encode_facets(&facet_lists, &dates)).await?;
     drop(facet_lists);
+    drop(dates);
 
     // 2. postings: k-way merge of the term-sorted inputs
     let mut cursors: Vec<Cursor> = segs.iter().map(|s| Cursor { refs: &s.postings, next: 0, chunk: None, pos: 0 }).collect();
@@ -334,7 +335,7 @@ pub async fn merge_segments<I: MergeIo>(io: &I, segs: &[SegmentMeta], id: u32, c
         lexicon,
         term_filter,
         postings: postings_refs,
-        doc_table,
+        doc_pages,
         facets,
         store,
         deleted: Vec::new(),

@@ -217,30 +217,28 @@ impl FacetIndex {
     }
 }
 
-/// A segment's doc table, facets and term filter, each loaded (and its content id verified)
-/// the first time a request needs it: opening a searcher reads no chunk.
+/// A segment's doc pages, facets and term filter, each loaded (and its content id verified)
+/// the first time a request needs it: opening a searcher reads no chunk, and a query reads the
+/// doc pages of the documents it shows only (all of them for browsing, date filters and
+/// recency).
 struct SegView {
     base: u32,
-    table: OnceCell<Rc<Decoded>>,
+    pages: Vec<OnceCell<Rc<Decoded>>>,
     filter: OnceCell<Rc<Decoded>>,
     facets: OnceCell<Rc<Decoded>>,
 }
 
 impl SegView {
-    /// The value directory of `field` (the years live in the doc table) and its bytes.
+    /// The value directory of `field` (`NUM_FACETS` = the years) and its bytes.
     fn dir(&self, field: usize) -> Option<(&[u8], format::Dir, usize)> {
-        if field == NUM_FACETS {
-            let (b, d) = self.table()?.years();
-            Some((b, d, 0))
-        } else {
-            let Some(Decoded::Facets(f)) = self.facets.get().map(|d| &**d) else { return None };
-            let (b, d) = f.dir();
-            Some((b, d, field))
-        }
+        let Some(Decoded::Facets(f)) = self.facets.get().map(|d| &**d) else { return None };
+        let (b, d) = f.dir();
+        Some((b, d, field))
     }
-    fn table(&self) -> Option<&format::DocTable> {
-        match self.table.get().map(|d| &**d) {
-            Some(Decoded::DocTable(t)) => Some(t),
+    /// Doc page k, when loaded.
+    fn page(&self, k: usize) -> Option<&format::DocPage> {
+        match self.pages.get(k)?.get().map(|d| &**d) {
+            Some(Decoded::DocPage(t)) => Some(t),
             _ => None,
         }
     }
@@ -316,6 +314,21 @@ pub struct Searcher {
     /// request first needs them.
     facets: OnceCell<FacetIndex>,
     scratch: RefCell<Scratch>,
+    /// Chunks found missing by the last request besides the one its error names (see
+    /// [`Searcher::take_missing`]).
+    missing: RefCell<Vec<ChunkId>>,
+    /// The last request that ranked but found the doc pages of its hits missing.
+    ranked: RefCell<Option<Ranked>>,
+}
+
+/// A ranked request waiting for the doc pages of its hits.
+struct Ranked {
+    pruned: bool,
+    req: SearchRequest,
+    /// The results without hits.
+    res: SearchResults,
+    /// `(score, doc)` of the hits to show.
+    shown: Vec<(f32, u32)>,
 }
 
 fn idf(n: f32, df: f32) -> f32 {
@@ -352,7 +365,8 @@ impl Searcher {
                 }
                 live.clear(base + d);
             }
-            segs.push(SegView { base, table: OnceCell::new(), filter: OnceCell::new(), facets: OnceCell::new() });
+            let pages = (0..s.doc_pages.len()).map(|_| OnceCell::new()).collect();
+            segs.push(SegView { base, pages, filter: OnceCell::new(), facets: OnceCell::new() });
             base += s.doc_count;
         }
         Ok(Self {
@@ -366,22 +380,64 @@ impl Searcher {
             live,
             facets: OnceCell::new(),
             scratch: RefCell::new(Scratch::default()),
+            missing: RefCell::new(Vec::new()),
+            ranked: RefCell::new(None),
         })
     }
 
-    /// Segment `si`'s doc table (checked against the meta's document count on load).
-    fn seg_table(&self, si: usize) -> Result<&format::DocTable, Error> {
+    /// Segment `si`'s doc page k (checked against the meta's document count on load).
+    fn seg_page(&self, si: usize, k: usize) -> Result<&format::DocPage, Error> {
         let s = &self.meta.segments[si];
-        let d = load_once(&self.segs[si].table, || {
-            let d = self.cache.get(s.doc_table.id, &*self.source)?;
+        let (cell, r) = match (self.segs[si].pages.get(k), s.doc_pages.get(k)) {
+            (Some(c), Some(r)) => (c, r),
+            _ => return Err(Error::Corrupt("doc page out of range")),
+        };
+        let want = (s.doc_count as usize - k * format::DOC_PAGE).min(format::DOC_PAGE);
+        let d = load_once(cell, || {
+            let d = self.cache.get(r.id, &*self.source)?;
             match &*d {
-                Decoded::DocTable(t) if t.len() == s.doc_count as usize => Ok(d.clone()),
-                Decoded::DocTable(_) => Err(Error::Corrupt("doc table size")),
+                Decoded::DocPage(t) if t.len() == want => Ok(d.clone()),
+                Decoded::DocPage(_) => Err(Error::Corrupt("doc page size")),
                 _ => Err(Error::WrongKind),
             }
         })?;
-        let Decoded::DocTable(t) = &**d else { return Err(Error::WrongKind) };
+        let Decoded::DocPage(t) = &**d else { return Err(Error::WrongKind) };
         Ok(t)
+    }
+
+    /// Loads the doc pages `(segment, page)`; every page missing from the source is named at
+    /// once (the error names the first, [`Searcher::take_missing`] gives the others), so an
+    /// async host fetches them in one round.
+    fn need_pages(&self, pages: impl Iterator<Item = (usize, usize)>) -> Result<(), Error> {
+        let mut missing = Vec::new();
+        for (si, k) in pages {
+            match self.seg_page(si, k) {
+                Ok(_) => {}
+                Err(Error::MissingChunk(id)) => {
+                    if !missing.contains(&id) {
+                        missing.push(id);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let first = missing.remove(0);
+        *self.missing.borrow_mut() = missing;
+        Err(Error::MissingChunk(first))
+    }
+
+    /// Every doc page (dates of all documents: browsing, date filters, recency).
+    fn need_dates(&self) -> Result<(), Error> {
+        self.need_pages(self.segs.iter().enumerate().flat_map(|(si, s)| (0..s.pages.len()).map(move |k| (si, k))))
+    }
+
+    /// Chunks the last failed request found missing besides the one its
+    /// [`Error::MissingChunk`] names (emptied by the call): fetch them all before retrying.
+    pub fn take_missing(&self) -> Vec<ChunkId> {
+        std::mem::take(&mut *self.missing.borrow_mut())
     }
 
     /// Segment `si`'s term filter.
@@ -397,10 +453,9 @@ impl Searcher {
         if ok(&d) { Ok(d) } else { Err(Error::WrongKind) }
     }
 
-    /// Loads what every query reads: the doc tables (ids, dates, years) and term filters.
-    fn need_tables(&self) -> Result<(), Error> {
+    /// Loads what every query reads: the term filters.
+    fn need_filters(&self) -> Result<(), Error> {
         for si in 0..self.segs.len() {
-            self.seg_table(si)?;
             self.seg_filter(si)?;
         }
         Ok(())
@@ -411,9 +466,11 @@ impl Searcher {
         if self.facets.get().is_some() {
             return Ok(());
         }
-        self.need_tables()?;
         for (si, s) in self.meta.segments.iter().enumerate() {
-            load_once(&self.segs[si].facets, || self.kind(s.facets.id, |d| matches!(d, Decoded::Facets(_))))?;
+            load_once(&self.segs[si].facets, || match self.kind(s.facets.id, |d| matches!(d, Decoded::Facets(_)))? {
+                d if matches!(&*d, Decoded::Facets(f) if f.doc_count() == s.doc_count) => Ok(d),
+                _ => Err(Error::Corrupt("facets size")),
+            })?;
         }
         self.facets.get_or_init(|| FacetIndex::build(&self.segs));
         Ok(())
@@ -427,7 +484,8 @@ impl Searcher {
     #[inline]
     fn date(&self, doc: u32) -> u32 {
         let s = self.seg_of(doc);
-        self.segs[s].table().map_or(0, |t| t.date((doc - self.segs[s].base) as usize))
+        let local = (doc - self.segs[s].base) as usize;
+        self.segs[s].page(local / format::DOC_PAGE).map_or(0, |t| t.date(local % format::DOC_PAGE))
     }
 
     /// Number of values of a facet field (`NUM_FACETS` = years).
@@ -505,10 +563,17 @@ impl Searcher {
         self.segs.partition_point(|s| s.base <= doc) - 1
     }
 
-    /// External id of a global doc number.
-    pub fn doc_id(&self, doc: u32) -> &str {
+    /// Segment and doc page of a global doc number.
+    fn page_of(&self, doc: u32) -> (usize, usize) {
         let s = self.seg_of(doc);
-        self.seg_table(s).map_or("", |t| t.id((doc - self.segs[s].base) as usize))
+        (s, (doc - self.segs[s].base) as usize / format::DOC_PAGE)
+    }
+
+    /// External id of a global doc number ("" when its doc page cannot be loaded).
+    pub fn doc_id(&self, doc: u32) -> &str {
+        let (s, k) = self.page_of(doc);
+        let local = (doc - self.segs[s].base) as usize;
+        self.seg_page(s, k).map_or("", |t| t.id(local % format::DOC_PAGE))
     }
 
     fn term_info(&self, term: &str) -> Result<TermInfo, Error> {
@@ -702,11 +767,14 @@ impl Searcher {
         if req.date_from.is_some() || req.date_to.is_some() {
             let (lo, hi) = (req.date_from.unwrap_or(0), req.date_to.unwrap_or(u32::MAX));
             for seg in &self.segs {
-                let Some(t) = seg.table() else { continue };
-                for i in 0..t.len() {
-                    let date = t.date(i);
-                    if date < lo || date > hi {
-                        allowed.clear(seg.base + i as u32);
+                for k in 0..seg.pages.len() {
+                    let Some(t) = seg.page(k) else { continue };
+                    let first = seg.base + (k * format::DOC_PAGE) as u32;
+                    for i in 0..t.len() {
+                        let date = t.date(i);
+                        if date < lo || date > hi {
+                            allowed.clear(first + i as u32);
+                        }
                     }
                 }
             }
@@ -920,14 +988,36 @@ impl Searcher {
         self.run(req, false)
     }
 
+    /// A ranked request and then its page of hits: a request that found doc pages missing
+    /// keeps its ranking, so its retry (same request, once the pages are fetched) only reads
+    /// the ids.
     fn run(&self, req: &SearchRequest, pruned: bool) -> Result<SearchResults, Error> {
+        self.missing.borrow_mut().clear();
+        let kept = self.ranked.borrow_mut().take().filter(|k| k.pruned == pruned && k.req == *req);
+        let (mut res, shown) = match kept {
+            Some(k) => (k.res, k.shown),
+            None => self.rank(req, pruned)?,
+        };
+        if let Err(e) = self.need_pages(shown.iter().map(|&(_, d)| self.page_of(d))) {
+            *self.ranked.borrow_mut() = Some(Ranked { pruned, req: req.clone(), res, shown });
+            return Err(e);
+        }
+        res.hits = shown.iter().map(|&(score, doc)| Hit { id: self.doc_id(doc).to_string(), score, doc }).collect();
+        Ok(res)
+    }
+
+    /// Ranks a request: the results without hits, and the `(score, doc)` of the hits to show.
+    fn rank(&self, req: &SearchRequest, pruned: bool) -> Result<(SearchResults, Vec<(f32, u32)>), Error> {
         let mut res = SearchResults::default();
         let opts = &req.options;
-        self.need_tables()?;
+        self.need_filters()?;
         if req.facets || !req.filters.is_empty() || !opts.content_type_boost.is_empty() {
             self.need_facets()?;
         }
         let mut clauses = self.plan_clauses(&req.query, opts, &mut res)?;
+        if clauses.is_empty() || req.date_from.is_some() || req.date_to.is_some() || opts.recency.is_some() {
+            self.need_dates()?;
+        }
         let allowed = self.allowed_set(req);
         let want = req.offset + req.limit;
         let mut cands: Vec<(f32, u32)>;
@@ -993,13 +1083,8 @@ impl Searcher {
             self.proximity_rerank(&req.query, &mut cands, opts)?;
             top_sorted(&mut cands, 0);
         }
-        res.hits = cands
-            .iter()
-            .skip(req.offset)
-            .take(req.limit)
-            .map(|&(score, doc)| Hit { id: self.doc_id(doc).to_string(), score, doc })
-            .collect();
-        Ok(res)
+        let shown = cands.iter().skip(req.offset).take(req.limit).copied().collect();
+        Ok((res, shown))
     }
 
     fn collect(&self, sc: &Scratch, allowed: &Bitset, opts: &RankOptions, k: usize) -> Vec<(f32, u32)> {

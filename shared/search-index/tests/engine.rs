@@ -304,11 +304,12 @@ fn encode_decode_round_trip() {
     }
     let lx = format::decode_lexicon(&env.src_get(seg.lexicon.id)).unwrap();
     assert!(lx.find("metformin").is_some());
-    let dt = format::decode_doc_table(&env.src_get(seg.doc_table.id)).unwrap();
+    assert_eq!(seg.doc_pages.len(), (seg.doc_count as usize).div_ceil(format::DOC_PAGE));
+    let dt = format::decode_doc_page(&env.src_get(seg.doc_pages[0].id)).unwrap();
     assert_eq!(dt.id(0), "met-1");
     let f = format::decode_facets(&env.src_get(seg.facets.id)).unwrap();
-    assert_eq!(format::encode_facets(&f, seg.doc_count), env.src_get(seg.facets.id));
-    assert_eq!(format::encode_doc_table(&(0..dt.len()).map(|i| dt.id(i)).collect::<Vec<_>>(), &dt.dates()), env.src_get(seg.doc_table.id));
+    assert_eq!(format::encode_facets(&f, &dt.dates()), env.src_get(seg.facets.id));
+    assert_eq!(format::encode_doc_page(&(0..dt.len()).map(|i| dt.id(i)).collect::<Vec<_>>(), &dt.dates()), env.src_get(seg.doc_pages[0].id));
     // impacts quantisation is monotone and close
     for w in [0.1f32, 0.5, 1.0, 3.0, 10.0, 40.0].windows(2) {
         assert!(format::quantize_impact(w[0]) <= format::quantize_impact(w[1]));
@@ -356,7 +357,7 @@ fn corrupted_chunk_is_detected() {
     assert_eq!(format::decode_lexicon(&bytes).unwrap_err(), Error::Checksum);
     // wrong kind / magic / version
     let good = env.src_get(meta.segments[0].lexicon.id);
-    assert_eq!(format::decode_doc_table(&good).unwrap_err(), Error::WrongKind);
+    assert_eq!(format::decode_doc_page(&good).unwrap_err(), Error::WrongKind);
     let mut v = good.clone();
     v[4] = 99;
     assert!(matches!(format::decode_lexicon(&v), Err(Error::UnsupportedVersion(_))));
@@ -366,7 +367,7 @@ fn corrupted_chunk_is_detected() {
     assert!(format::decode_meta(&env.meta[..env.meta.len() - 3]).is_err());
 }
 
-/// Opening reads no chunk, so a corrupted doc table, facets chunk or term filter is found by
+/// Opening reads no chunk, so a corrupted doc page, facets chunk or term filter is found by
 /// the first request that reads it: that request fails with the chunk's id, nothing is served
 /// from the corrupted bytes.
 #[test]
@@ -376,7 +377,7 @@ fn corrupted_segment_chunks_fail_the_first_request_that_reads_them() {
         format::decode_meta(&env.meta).unwrap()
     };
     let seg = &meta.segments[0];
-    for (id, facets) in [(seg.doc_table.id, false), (seg.term_filter.id, false), (seg.facets.id, true)] {
+    for (id, facets) in [(seg.doc_pages[0].id, false), (seg.term_filter.id, false), (seg.facets.id, true)] {
         let env = Env::build(corpus());
         env.src.tamper(id, |b| {
             let n = b.len() / 2;
@@ -528,4 +529,77 @@ fn check_pruning(s: &Searcher) {
         }
     }
     assert!(pruned > 0, "no query exercised the pruned path");
+}
+
+/// A results page reads the doc pages of the hits it shows, not the segment's: with the pages
+/// gone from the source, the search names every page its hits need at once (the error names
+/// one, `take_missing` the rest), and once they are back the ids are right. Facet counts and
+/// filters need no doc page; browsing (dates of every document) needs them all.
+#[test]
+fn doc_pages_are_read_for_the_hits_shown_and_missing_ones_named_at_once() {
+    let n = 2 * format::DOC_PAGE + 100;
+    let docs: Vec<Document> = (0..n)
+        .map(|i| {
+            let body = if i % 700 == 0 { "zanubrutinib lymphoma" } else { "placebo" };
+            doc(&format!("d{i}"), &format!("item {i}"), body)
+        })
+        .collect();
+    let env = Env::build(docs);
+    let meta = format::decode_meta(&env.meta).unwrap();
+    let pages = meta.segments[0].doc_pages.clone();
+    assert_eq!(pages.len(), 3);
+    let stash: Vec<_> = pages.iter().map(|p| (p.id, env.src.remove(p.id).unwrap())).collect();
+    let s = env.searcher();
+    let req = SearchRequest::new("zanubrutinib").with_facets();
+    let Err(Error::MissingChunk(first)) = s.search(&req) else { panic!("the doc pages are missing") };
+    let mut named: Vec<_> = std::iter::once(first).chain(s.take_missing()).collect();
+    named.sort();
+    // hits 0, 700, 1400, 2100: pages 0, 0, 1, 2
+    let mut want: Vec<_> = pages.iter().map(|p| p.id).collect();
+    want.sort();
+    assert_eq!(named, want);
+    assert!(s.take_missing().is_empty(), "taken once");
+    // a top-10 without hits to show reads none: an unknown word
+    assert_eq!(s.search(&SearchRequest::new("qqqqzzzz")).unwrap().total, 0);
+    for (id, bytes) in stash.iter().filter(|(id, _)| *id != pages[2].id) {
+        env.src.put(*id, bytes.clone());
+    }
+    // only the last page is still missing: only it is named
+    assert_eq!(s.search(&req).unwrap_err(), Error::MissingChunk(pages[2].id));
+    assert!(s.take_missing().is_empty());
+    // another request is ranked anew (not answered from the ranking kept for the retry)
+    let one = s.search(&SearchRequest::new("zanubrutinib").limit(1).with_facets()).unwrap();
+    assert_eq!((one.hits.len(), one.hits[0].id.as_str(), one.total), (1, "d0", 4));
+    env.src.put(pages[2].id, stash[2].1.clone());
+    let res = s.search(&req).unwrap();
+    let mut ids: Vec<String> = res.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    assert_eq!(ids, ["d0", "d1400", "d2100", "d700"]);
+    assert_eq!(res.facets.iter().find(|f| f.field == "year").unwrap().values, [("2024".to_string(), 4)]);
+    // browsing lists every document newest first: every page's dates
+    let all = env.searcher().search(&SearchRequest::new("").limit(5)).unwrap();
+    assert_eq!(all.total, n);
+}
+
+/// An index written by an older format (here a segment whose doc page is a version 3 chunk):
+/// searching it fails with the version, nothing is served from it, and the builder still
+/// locates its documents (from the stored documents), so a rebuild replaces it.
+#[test]
+fn an_older_format_segment_is_refused_by_search_and_located_for_a_rebuild() {
+    let env = Env::build(corpus());
+    let mut meta = format::decode_meta(&env.meta).unwrap();
+    let mut old = env.src_get(meta.segments[0].doc_pages[0].id);
+    old[4..6].copy_from_slice(&3u16.to_le_bytes());
+    let body = old.len() - 8;
+    let sum = medportal_search_index::codec::xxh64(&old[..body], 0);
+    old[body..].copy_from_slice(&sum.to_le_bytes());
+    let id = format::ChunkId::of(&old);
+    env.src.put(id, old);
+    meta.segments[0].doc_pages[0].id = id;
+    let meta_bytes = format::encode_meta(&meta);
+    let s = Searcher::open(&meta_bytes, env.src.clone(), Rc::new(ChunkCache::default()), env.vocab.clone()).unwrap();
+    assert_eq!(s.search(&SearchRequest::new("metformin")).unwrap_err(), Error::UnsupportedVersion(3));
+    let mut b = IndexBuilder::open(&meta_bytes, &*env.src).unwrap();
+    assert!(b.withdraw("met-1"), "located through the stored documents");
+    assert!(!b.withdraw("no-such-id"));
 }

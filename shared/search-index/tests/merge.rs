@@ -127,7 +127,7 @@ fn a_merge_drops_tombstoned_documents_and_their_lengths() {
     let (bulk, _) = build_segment(5, &refs, Some(avg), &cfg, &a);
     assert_eq!(merged.doc_count as usize, live.len());
     assert_eq!(merged.field_len_sum, bulk.field_len_sum);
-    assert_eq!((&merged.postings, &merged.doc_table, &merged.facets, &merged.store), (&bulk.postings, &bulk.doc_table, &bulk.facets, &bulk.store));
+    assert_eq!((&merged.postings, &merged.doc_pages, &merged.facets, &merged.store), (&bulk.postings, &bulk.doc_pages, &bulk.facets, &bulk.store));
     assert!(merged.deleted.is_empty());
 }
 

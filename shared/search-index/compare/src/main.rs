@@ -415,7 +415,7 @@ fn run(args: &[String]) {
         ));
     }
     t.push_str(
-        "\nB/doc: index bytes per document without stored documents (medportal: meta + lexicon + term filter + postings + doc table + facets; \
+        "\nB/doc: index bytes per document without stored documents (medportal: meta + lexicon + term filter + postings + doc pages + facets; \
 tantivy: index directory, nothing stored but a u64 fast field; FTS5: contentless FTS5 table + facet/doc tables). \
 open: medportal Searcher::open (+ vocabulary), tantivy Index::open + reader, SQLite open + schema load. \
 cold: CPU time of that open (+ vocabulary) and then one results page (first query, exact total + facet counts) in the fresh process, \

@@ -195,7 +195,7 @@ fn main() {
         for s in &meta.segments {
             parts[1] += (s.lexicon.len + s.term_filter.len) as usize;
             parts[2] += s.postings.iter().map(|p| p.chunk.len as usize).sum::<usize>();
-            parts[3] += s.doc_table.len as usize;
+            parts[3] += s.doc_pages.iter().map(|p| p.len as usize).sum::<usize>();
             parts[4] += s.facets.len as usize;
             parts[5] += s.store.iter().map(|p| p.chunk.len as usize).sum::<usize>();
         }
