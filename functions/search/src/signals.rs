@@ -7,8 +7,8 @@
 //!   text): `search-agg/<YYYY-MM-DD>/<metric>/<shard>`. Sharded because Workers KV accepts
 //!   about one write per second per key; counters are read-modify-write and may lose an
 //!   increment under concurrency (aggregate analytics, not accounting). The counters are
-//!   written after the answer where the platform allows (Workers' `waitUntil`); the limit
-//!   below is decided before it.
+//!   written after the answer where the platform allows (Workers' `waitUntil`), after the
+//!   limit below, in the same job: the answer depends on neither.
 //! * Anonymous signals are limited per client address ([`anonymous_allowed`]): at most
 //!   [`ANONYMOUS_SIGNALS_PER_HOUR`] searches and clicks an hour are counted per address (as
 //!   the platform adapter established it, never a request header; an IPv6 address's /64
@@ -22,6 +22,7 @@ use medportal_auth::Session;
 use medportal_auth::KeySet;
 use medportal_core::ports::{KvStore, LogLevel, SqlValue};
 use medportal_core::web::{self, Request, Response};
+use medportal_core::platform::RegionSql;
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 
 use crate::params::{Prev, valid_sid};
@@ -89,13 +90,23 @@ fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// Adds to today's counters (one shard, chosen at random, for all of them): a get and a put
-/// per counter, left for after the answer where the platform allows (`Ctx::after_response`).
-async fn bump<P: Platform>(ctx: &Ctx<'_, P>, counts: Vec<(Metric, u64)>) -> Result<()> {
+/// Counts one anonymous signal from `client` (its metrics), as one job after the answer where
+/// the platform allows (`Ctx::after_response`; the answer depends on neither the limit nor the
+/// counters): first the address's limit ([`anonymous_allowed`]), then, when it allows, today's
+/// counters (one shard, chosen at random, for all of them; a get and a put per counter).
+/// Failing closed: an unknown address, no pseudonym key or a failed limit count counts nothing.
+async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, counts: Vec<(Metric, u64)>) -> Result<()> {
+    let Some(subject) = limit_subject(ctx, client) else { return Ok(()) };
+    let hour = ctx.now().unix_timestamp().div_euclid(3600);
+    let region = Region::for_country("global");
+    let db = ctx.region(region).sql().await?;
     let shard = ctx.random_bytes::<1>()?[0] % SHARDS;
     let day = today(ctx);
     let kv = ctx.global_kv().await?;
     ctx.after_response(async move {
+        if !anonymous_allowed(&db, region, &subject, hour).await? {
+            return Ok(());
+        }
         for (metric, by) in counts {
             let key = format!("search-agg/{day}/{}/{shard}", metric.name());
             let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -117,26 +128,25 @@ pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric)
     Ok(total)
 }
 
-/// Whether one more anonymous signal from `client` may be counted, counting it: one atomic
-/// increment of the address's counter for this hour in SQL (`INSERT … ON CONFLICT DO
-/// UPDATE … RETURNING`, one round trip before the answer). Each increment yields a distinct
-/// value, so however many requests race, at most [`ANONYMOUS_SIGNALS_PER_HOUR`] of them are
-/// allowed in an hour. The counter holds a keyed pseudonym of the address, in the policy's
-/// default region (anonymous visitors have no home region). An unknown address, or no key to
-/// make the pseudonym with, is not counted (no shared bucket).
-pub async fn anonymous_allowed<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>) -> Result<bool> {
-    let Some(subject) = client.and_then(signal_source).and_then(|c| KeySet::cached(ctx.config).ok()?.pseudonym("search-signals", &c)) else {
-        return Ok(false);
-    };
-    let hour = ctx.now().unix_timestamp().div_euclid(3600);
-    let region = Region::for_country("global");
-    let db = ctx.region(region).sql().await?;
+/// The keyed pseudonym an address's anonymous signals are limited under (`None` for an
+/// unknown address or without a key to make it: no shared bucket, nothing counted).
+fn limit_subject<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>) -> Option<String> {
+    KeySet::cached(ctx.config).ok()?.pseudonym("search-signals", &signal_source(client?)?)
+}
+
+/// Whether one more anonymous signal from `subject` may be counted in `hour`, counting it: one
+/// atomic increment of the address's counter for this hour in SQL (`INSERT … ON CONFLICT DO
+/// UPDATE … RETURNING`). Each increment yields a distinct value, so however many requests
+/// race, at most [`ANONYMOUS_SIGNALS_PER_HOUR`] of them are allowed in an hour. The counter
+/// holds a keyed pseudonym of the address, in the policy's default region (anonymous visitors
+/// have no home region).
+async fn anonymous_allowed<S: medportal_core::ports::SqlStore>(db: &RegionSql<S>, region: Region, subject: &str, hour: i64) -> Result<bool> {
     let rows = db
         .execute_returning(
             &region,
             "INSERT INTO search_signal_limits (subject, hour, count) VALUES (?1, ?2, 1) \
              ON CONFLICT (subject, hour) DO UPDATE SET count = count + 1 RETURNING count",
-            &[subject.as_str().into(), hour.into()],
+            &[subject.into(), hour.into()],
         )
         .await?;
     let count = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(i64::MAX);
@@ -174,9 +184,6 @@ async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -
         return Ok(());
     }
     // over the limit the search still answers; its signal is not counted
-    if !anonymous_allowed(ctx, s.client).await? {
-        return Ok(());
-    }
     let mut counts = vec![(Metric::Searches, 1)];
     if s.results == 0 {
         counts.push((Metric::ZeroResults, 1));
@@ -184,50 +191,62 @@ async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -
     if s.prev.is_some() {
         counts.push((Metric::Reformulations, 1));
     }
-    bump(ctx, counts).await
+    count_anonymous(ctx, s.client, counts).await
 }
 
+/// A signed-in person's search: one `search_events` row in their home region, written after
+/// the answer where the platform allows (the answer does not depend on it).
 async fn record_person<P: Platform>(ctx: &Ctx<'_, P>, session: &Session, s: &SearchSignal<'_>) -> Result<()> {
     // later pages of the same search are not new searches
     let Some(sid) = s.sid.filter(|_| s.page == 1) else { return Ok(()) };
     let region = session.region;
     let db = ctx.region(region).sql().await?;
     let verified = session.verified();
-    let mut previous: Option<(String, Option<String>)> = None;
-    if let Some(Prev::Search(prev)) = s.prev {
-        let rows = db
-            .query(
-                "SELECT id, query FROM search_events WHERE id = ?1 AND user_id = ?2 AND at >= ?3",
-                &[prev.as_str().into(), session.user_id().into(), (s.at_ms - REFORMULATION_MS).into()],
-            )
-            .await?;
-        if let Some(r) = rows.first() {
-            previous = Some((r.text(0)?, r.opt_text(1)?));
+    let user = session.user_id().to_owned();
+    let prev = match s.prev {
+        Some(Prev::Search(prev)) => Some(prev.as_str().to_owned()),
+        _ => None,
+    };
+    let text = move |t: Option<String>| if verified { t.map(SqlValue::from).unwrap_or(SqlValue::Null) } else { SqlValue::Null };
+    let mut row: Vec<SqlValue> = vec![
+        sid.into(),
+        s.at_ms.into(),
+        user.as_str().into(),
+        i64::from(verified).into(),
+        text(Some(s.query.to_owned())),
+        s.market.into(),
+        s.language.into(),
+        i64::from(s.filtered).into(),
+        i64::from(s.page).into(),
+        (s.results as i64).into(),
+        i64::from(s.results == 0).into(),
+    ];
+    let since = s.at_ms - REFORMULATION_MS;
+    ctx.after_response(async move {
+        let mut previous: Option<(String, Option<String>)> = None;
+        if let Some(prev) = prev {
+            let rows = db
+                .query("SELECT id, query FROM search_events WHERE id = ?1 AND user_id = ?2 AND at >= ?3", &[prev.into(), user.into(), since.into()])
+                .await?;
+            if let Some(r) = rows.first() {
+                previous = Some((r.text(0)?, r.opt_text(1)?));
+            }
         }
-    }
-    let text = |t: Option<String>| if verified { t.map(SqlValue::from).unwrap_or(SqlValue::Null) } else { SqlValue::Null };
-    db.execute(
-        &region,
-        "INSERT INTO search_events (id, at, user_id, verified, query, market, language, filtered, page, result_count, \
-         zero_result, reformulation, previous_id, previous_query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        &[
-            sid.into(),
-            s.at_ms.into(),
-            session.user_id().into(),
-            i64::from(verified).into(),
-            text(Some(s.query.to_owned())),
-            s.market.into(),
-            s.language.into(),
-            i64::from(s.filtered).into(),
-            i64::from(s.page).into(),
-            (s.results as i64).into(),
-            i64::from(s.results == 0).into(),
+        row.extend([
             i64::from(previous.is_some()).into(),
             previous.as_ref().map(|p| p.0.clone()).into(),
             text(previous.and_then(|p| p.1)),
-        ],
-    )
-    .await?;
+        ]);
+        db.execute(
+            &region,
+            "INSERT INTO search_events (id, at, user_id, verified, query, market, language, filtered, page, result_count, \
+             zero_result, reformulation, previous_id, previous_query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            &row,
+        )
+        .await?;
+        Ok(())
+    })
+    .await;
     Ok(())
 }
 
@@ -280,7 +299,6 @@ pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
                     Ok::<(), Error>(())
                 }
                 // over the limit the click still redirects; it is not counted
-                None if !anonymous_allowed(ctx, web::client_address(req)).await? => Ok(()),
                 None => {
                     let mut counts = vec![(Metric::Clicks, 1), (Metric::ClickRank(rank.min(11)), 1)];
                     if let Some(t) = get("t").and_then(|t| t.parse::<i64>().ok()) {
@@ -289,7 +307,7 @@ pub async fn click<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respo
                             counts.extend([(Metric::TimedClicks, 1), (Metric::ClickMsSum, elapsed as u64)]);
                         }
                     }
-                    bump(ctx, counts).await
+                    count_anonymous(ctx, web::client_address(req), counts).await
                 }
             }
         };
