@@ -7,7 +7,7 @@
 //!   text): `search-agg/<YYYY-MM-DD>/<metric>/<shard>`. Sharded because Workers KV accepts
 //!   about one write per second per key; counters are read-modify-write and may lose an
 //!   increment under concurrency (aggregate analytics, not accounting). The counters are
-//!   written after the answer where the platform allows (Workers' `waitUntil`); the limit
+//!   written after the answer (Workers' `waitUntil`, a task spawned on Spin); the limit
 //!   below is decided before it.
 //! * Anonymous signals are limited per client address ([`anonymous_allowed`]): at most
 //!   [`ANONYMOUS_SIGNALS_PER_HOUR`] searches and clicks an hour are counted per address (as
