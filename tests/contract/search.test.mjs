@@ -195,7 +195,7 @@ for (const hostName of HOSTS) {
       assert.equal(res.status, 303);
     });
 
-    test("an anonymous search and a click are counted in the daily counters (after the answer on workerd)", async () => {
+    test("an anonymous search and a click are counted in the daily counters (after the answer on workerd and Spin)", async () => {
       const day = new Date().toISOString().slice(0, 10);
       const total = async (metric) =>
         (await host.dumpStores()).kv_global.filter((r) => r.key.startsWith(`search-agg/${day}/${metric}/`)).reduce((n, r) => n + Number(r.value), 0);

@@ -7,8 +7,8 @@
 //!   text): `search-agg/<YYYY-MM-DD>/<metric>/<shard>`. Sharded because Workers KV accepts
 //!   about one write per second per key; counters are read-modify-write and may lose an
 //!   increment under concurrency (aggregate analytics, not accounting). The counters are
-//!   written after the answer where the platform allows (Workers' `waitUntil`), after the
-//!   limit below, in the same job: the answer depends on neither.
+//!   written after the answer (Workers' `waitUntil`, a task spawned on Spin; natively before
+//!   it), after the limit below, in the same job: the answer depends on neither.
 //! * Anonymous signals are limited per client address ([`anonymous_allowed`]): at most
 //!   [`ANONYMOUS_SIGNALS_PER_HOUR`] searches and clicks an hour are counted per address (as
 //!   the platform adapter established it, never a request header; an IPv6 address's /64

@@ -42,9 +42,9 @@ pub trait Platform: Clock + Rng + Log + HttpClient {
     async fn open_sql(&self, name: StoreName) -> Result<Self::Sql>;
     async fn open_blob(&self, name: StoreName) -> Result<Self::Blob>;
     /// Runs `work` once the answer is on its way where the runtime keeps the request alive for
-    /// it (Workers: the request's `waitUntil`), else now, before the answer ([`run_now`]: Spin,
-    /// whose instance ends with its answer, and the native host). A failure is logged, never
-    /// the request's.
+    /// it (Workers: the request's `waitUntil`; Spin: a task spawned on its async HTTP export,
+    /// which the instance finishes after handing over the answer), else now, before the answer
+    /// ([`run_now`]: the native host). A failure is logged, never the request's.
     async fn after_response(&self, work: Afterwards);
     /// Sends `mail` from `from` through the runtime's own mail service (Cloudflare's
     /// `send_email` binding `mail`). Runtimes without one refuse: a delivery failure.
@@ -536,7 +536,7 @@ mod tests {
         assert!(pollster::block_on(blobs.get("doc")).unwrap().is_none());
     }
 
-    /// `run_now` (Spin, native) finishes the work before it returns and logs a failure.
+    /// `run_now` (the native host, and inside Spin's spawned task) finishes the work before it returns and logs a failure.
     #[test]
     fn work_run_now_is_done_before_the_answer_and_failures_are_logged() {
         struct Logged(std::cell::RefCell<Vec<String>>);

@@ -94,9 +94,13 @@ impl Platform for SpinPlatform {
     async fn open_blob(&self, name: StoreName) -> Result<KvBlobStore<SpinKv>> {
         self.open_kv(name).await.map(KvBlobStore::new)
     }
-    /// An instance serves one request and ends with its answer: the work is done first.
+    /// After the answer: the entry is a component-model async export (WASIp3), which hands
+    /// the answer to the host when the handler returns (`task.return`); a task spawned on the
+    /// export's executor (wit-bindgen's `spawn`, through spin-sdk's `wasip3`) goes on after
+    /// that, and the export's task (so the instance) ends only when it has. A failure is
+    /// logged (`run_now` inside the task).
     async fn after_response(&self, work: medportal_core::platform::Afterwards) {
-        medportal_core::platform::run_now(self, work).await
+        spin_sdk::wasip3::spawn(async move { medportal_core::platform::run_now(&SpinPlatform, work).await });
     }
 }
 
