@@ -191,6 +191,12 @@ for (const name of HOSTS) {
       const audit = stores.db_eu.tables.audit_entries;
       assert.ok(audit.some((e) => e.action === "privacy.erasure" && e.object === id));
       assert.ok(audit.some((e) => e.action === "privacy.request.erasure" && e.object === id));
+      // the steps after the decision (sessions, objects, sign-in records), each audited once,
+      // and none left to take
+      for (const step of ["sessions_revoked", "objects_deleted", "records_deleted", "completed"]) {
+        assert.equal(audit.filter((e) => e.action === `privacy.erasure.${step}` && e.object === id).length, 1, step);
+      }
+      assert.deepEqual(stores.db_eu.tables.erasure_steps, []);
       assert.ok(audit.filter((e) => e.action === "privacy.export").length >= 2);
       assert.ok(stores.db_eu.tables.data_requests.some((r) => r.id === id && r.user_id === "erased" && r.status === "completed"));
       // the person is signed out everywhere

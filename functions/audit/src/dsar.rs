@@ -28,6 +28,10 @@ fn purpose(id: &str, d: Decision) -> String {
 
 pub async fn queue<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request) -> Result<Response> {
     let s = medportal_auth::require(ctx, req, Action::HandleDataRequests).await?;
+    // Decided erasures left unfinished are finished first (each failure logged, left for later).
+    if let Err(e) = erasure::finish_pending(ctx, s.region).await {
+        ctx.log(medportal_core::ports::LogLevel::Error, &format!("erasure steps: {e}"));
+    }
     let now = ctx.now().unix_timestamp();
     let rows = requests::queue(&ctx.region(s.region).sql().await?).await?.iter().map(|r| row(r, now)).collect();
     let view = DsarQueueView { region: s.region.code().to_owned(), rows };

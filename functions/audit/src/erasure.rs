@@ -1,9 +1,10 @@
 //! What a person's data is, table by table, and what erasure does with it: one list of
 //! per-table rules (the person's rows, the columns exported, and delete / pseudonymise / keep
 //! with the legal reason). Export (Art. 15/20) reads every rule's rows; erasure (Art. 17)
-//! applies every rule in one atomic batch of the home region's database, after deleting the
-//! person's objects and key-value records, and says what was removed and what was kept and
-//! why. Erasure is the one writer outside a table's own module, by design: the list is the
+//! applies every rule in the decision's one atomic batch of the home region's database (the
+//! decision guarded: decided once), then revokes the person's sessions and deletes their
+//! objects and key-value records (recorded steps, each audited, taken again after a failure),
+//! and says what was removed and what was kept and why. Erasure is the one writer outside a table's own module, by design: the list is the
 //! single place that knows every table holding personal data (a new personal table adds its
 //! rule here, e.g. pharmacovigilance cases: kept under a legal duty).
 
@@ -188,32 +189,20 @@ pub struct Done {
     pub reason: &'static str,
 }
 
-/// Erases the person of request `r` from every store of `region`: objects and key-value
-/// records first (idempotent, so a failed batch is simply retried), then every table rule
-/// in one batch with the request's decision and its audit entry. The session revocation
-/// stays until the person's last token has expired.
-pub async fn erase<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, officer: &str, assertion_id: &str, reason: Option<&str>) -> Result<Vec<Done>> {
+/// The decision to erase the person of request `r` from every store of `region`, then its
+/// steps outside the database. One guarded batch first: the request decided (still open: a
+/// decision another officer committed meanwhile refuses the whole batch, so nothing of the
+/// person is touched), every table rule, the steps still to take (`erasure_steps`) and the
+/// audit entry `privacy.erasure` with the officer's signature. Then [`finish`] takes the
+/// steps; a failure there is logged and leaves them recorded and shown pending, to be taken
+/// again (the officers' queue, the cron), never decided twice: once the decision committed,
+/// this is success (the lines done, none when left pending).
+pub async fn decide<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, officer: &str, assertion_id: &str, reason: Option<&str>) -> Result<()> {
     let uid = r.user_id.as_str();
     let email = email_of(ctx, region, uid).await?;
-    let mut done = Vec::new();
-    let stores = ctx.region(region);
-    let blob = stores.blob().await?;
-    let objects = blob.list(&evidence_prefix(uid), LIST_LIMIT).await?;
-    for key in &objects {
-        blob.delete(&region, key).await?;
-    }
-    done.push(Done { store: format!("blob_{}", region.code()), table: "evidence/".into(), records: objects.len() as i64, action: "deleted", reason: "" });
-    let kv = stores.kv().await?;
-    let records = kv_records(ctx, region, uid).await?;
-    for key in &records {
-        kv.delete(&region, key).await?;
-    }
-    done.push(Done { store: format!("kv_{}", region.code()), table: "login/, oidc/".into(), records: records.len() as i64, action: "deleted", reason: "" });
-    medportal_auth::revoke_user_until_expiry(ctx, region, uid).await?;
-    done.push(Done { store: format!("kv_{}", region.code()), table: "deny/u/".into(), records: 1, action: "kept", reason: "session_revocation_until_expiry" });
-
-    let sql = stores.sql().await?;
+    let sql = ctx.region(region).sql().await?;
     let db = format!("db_{}", region.code());
+    let mut done = Vec::new();
     let mut statements = vec![Statement::new("INSERT OR IGNORE INTO erasure_grants (subject) VALUES (?1)", vec![uid.into()])];
     for rule in RULES {
         let params = params(rule, uid, &email);
@@ -234,12 +223,104 @@ pub async fn erase<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, o
         done.push(Done { store: db.clone(), table: rule.table.into(), records, action, reason: why });
     }
     statements.push(Statement::new("DELETE FROM erasure_grants WHERE subject = ?1", vec![uid.into()]));
-    let outcome = serde_json::to_string(&done).map_err(medportal_core::Error::internal)?;
     let now = ctx.now().unix_timestamp();
-    statements.extend(requests::decide(r, Status::Completed, officer, assertion_id, reason, Some(&outcome), now));
-    let entry = AuditEntry { actor: officer, action: "privacy.erasure", target: Some(&r.id), outcome: Outcome::Success, reason: None, ..Default::default() };
-    audit::commit(ctx, region, statements, &[entry]).await?;
-    Ok(done)
+    statements.push(Statement::new(
+        "INSERT INTO erasure_steps (request_id, user_id, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4)",
+        vec![r.id.as_str().into(), uid.into(), officer.into(), now.into()],
+    ));
+    // Until the steps are taken, the outcome lists them as pending.
+    let mut shown: Vec<Done> = store_lines(region, None);
+    shown.splice(0..0, done);
+    let outcome = serde_json::to_string(&shown).map_err(medportal_core::Error::internal)?;
+    let mut batch: Vec<Statement> = requests::decide(r, Status::Completed, officer, assertion_id, reason, Some(&outcome), now).into();
+    batch.extend(statements);
+    let entry = AuditEntry { actor: officer, action: "privacy.erasure", target: Some(&r.id), outcome: Outcome::Success, reason: Some("decided"), ..Default::default() };
+    audit::commit(ctx, region, batch, &[entry]).await
+}
+
+/// [`decide`], then [`finish`]: see there.
+pub async fn erase<P: Platform>(ctx: &Ctx<'_, P>, region: Region, r: &Request, officer: &str, assertion_id: &str, reason: Option<&str>) -> Result<Vec<Done>> {
+    decide(ctx, region, r, officer, assertion_id, reason).await?;
+    match finish(ctx, region, &r.id, officer).await {
+        Ok(lines) => Ok(lines),
+        Err(e) => {
+            ctx.log(medportal_core::ports::LogLevel::Error, &format!("erasure {}: a step failed, left pending: {e}", r.id));
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// The erasure's lines for the stores outside the database: what was done (`counts`:
+/// objects, records), or pending.
+fn store_lines(region: Region, counts: Option<(usize, usize)>) -> Vec<Done> {
+    let (objects, records, action) = match counts {
+        Some((o, r)) => (o as i64, r as i64, "deleted"),
+        None => (0, 0, "pending"),
+    };
+    let kv = format!("kv_{}", region.code());
+    vec![
+        Done { store: kv.clone(), table: "deny/u/".into(), records: 1, action: if counts.is_some() { "kept" } else { "pending" }, reason: "session_revocation_until_expiry" },
+        Done { store: format!("blob_{}", region.code()), table: "evidence/".into(), records: objects, action, reason: "" },
+        Done { store: kv, table: "login/, oidc/".into(), records, action, reason: "" },
+    ]
+}
+
+/// A decided erasure's steps outside the database, each audited (`privacy.erasure.<step>`,
+/// by `actor`: the officer, or `system:erasure` when taken again later), then its completion
+/// in one guarded batch: the outcome with the steps done, the steps' row deleted and the entry
+/// `privacy.erasure.completed`. Every step is idempotent (a revocation written again, what is
+/// left deleted), so a failure half way is simply taken again; nothing to do (no recorded
+/// steps, or another run completed them first) is success.
+pub async fn finish<P: Platform>(ctx: &Ctx<'_, P>, region: Region, request_id: &str, actor: &str) -> Result<Vec<Done>> {
+    let sql = ctx.region(region).sql().await?;
+    let rows = sql.query("SELECT user_id FROM erasure_steps WHERE request_id = ?1", &[request_id.into()]).await?;
+    let Some(uid) = rows.first().map(|r| r.text(0)).transpose()? else { return Ok(Vec::new()) };
+    let step = |action: &'static str| AuditEntry { actor, action, target: Some(request_id), outcome: Outcome::Success, reason: None, ..Default::default() };
+    medportal_auth::revoke_user_until_expiry(ctx, region, &uid).await?;
+    audit::commit(ctx, region, Vec::new(), &[step("privacy.erasure.sessions_revoked")]).await?;
+    let blob = ctx.region(region).blob().await?;
+    let objects = blob.list(&evidence_prefix(&uid), LIST_LIMIT).await?;
+    for key in &objects {
+        blob.delete(&region, key).await?;
+    }
+    audit::commit(ctx, region, Vec::new(), &[step("privacy.erasure.objects_deleted")]).await?;
+    let kv = ctx.region(region).kv().await?;
+    let records = kv_records(ctx, region, &uid).await?;
+    for key in &records {
+        kv.delete(&region, key).await?;
+    }
+    audit::commit(ctx, region, Vec::new(), &[step("privacy.erasure.records_deleted")]).await?;
+    // The outcome: the database lines of the decision, the stores' lines now done. (A run taken
+    // again counts what was left, not what an earlier, failed run deleted.)
+    let r = requests::find(&sql, request_id).await?.ok_or(medportal_core::Error::NotFound)?;
+    let mut lines: Vec<Value> = r.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
+    lines.retain(|l| l["action"] != "pending");
+    let stores = store_lines(region, Some((objects.len(), records.len())));
+    lines.extend(stores.iter().map(|d| json!(d)));
+    let outcome = serde_json::to_string(&lines).map_err(medportal_core::Error::internal)?;
+    let statements = vec![
+        audit::guard("EXISTS (SELECT 1 FROM erasure_steps WHERE request_id = ?1)", vec![request_id.into()]),
+        requests::record_outcome(request_id, &outcome),
+        Statement::new("DELETE FROM erasure_steps WHERE request_id = ?1", vec![request_id.into()]),
+    ];
+    match audit::commit(ctx, region, statements, &[step("privacy.erasure.completed")]).await {
+        Err(e) if audit::refused(&e) => Ok(Vec::new()),
+        Err(e) => Err(e),
+        Ok(()) => Ok(stores),
+    }
+}
+
+/// Takes the steps of every decided erasure of `region` left unfinished (a failure half way);
+/// each failure is logged and left for the next run.
+pub async fn finish_pending<P: Platform>(ctx: &Ctx<'_, P>, region: Region) -> Result<()> {
+    let sql = ctx.region(region).sql().await?;
+    for row in sql.query("SELECT request_id FROM erasure_steps ORDER BY decided_at LIMIT 20", &[]).await? {
+        let id = row.text(0)?;
+        if let Err(e) = finish(ctx, region, &id, "system:erasure").await {
+            ctx.log(medportal_core::ports::LogLevel::Error, &format!("erasure {id} in db_{}: {e}", region.code()));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

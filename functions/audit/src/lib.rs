@@ -126,7 +126,14 @@ impl App for Audit {
         }
     }
 
+    /// Checkpoints, and the steps of decided erasures left unfinished (also taken on the
+    /// officers' queue, for hosts without a scheduler).
     async fn scheduled<P: Platform>(ctx: &Ctx<'_, P>) -> Result<()> {
+        for region in medportal_core::Region::all() {
+            if let Err(e) = erasure::finish_pending(ctx, region).await {
+                ctx.log(medportal_core::ports::LogLevel::Error, &format!("erasure steps db_{}: {e}", region.code()));
+            }
+        }
         log::checkpoint_all(ctx, false).await
     }
 

@@ -130,6 +130,11 @@ pub fn decide(r: &Request, status: Status, officer: &str, assertion_id: &str, re
     )]
 }
 
+/// A decided erasure's outcome once its steps outside the database are done.
+pub fn record_outcome(id: &str, outcome: &str) -> Statement {
+    Statement::new("UPDATE data_requests SET outcome = ?2 WHERE id = ?1 AND status = 'completed'", vec![id.into(), outcome.into()])
+}
+
 /// After an erasure: every request of the person keeps its dates, kind and outcome (proof
 /// the request was handled) but no longer names the person nor what they wrote.
 pub fn pseudonymise(user_id: &str) -> Statement {

@@ -329,17 +329,87 @@ fn a_decision_read_before_another_officers_decision_is_refused_whole() {
     assert_eq!(host.post_form::<Audit>(&format!("/compliance/dsar/{id}/decide"), &officer, &[("assertion", &refuse), ("comment", "not verified")]).status(), 303);
     let count = |q: &str| eu_sql(&host, &format!("SELECT COUNT(*) FROM {q}")).unwrap()[0].int(0).unwrap();
     let users = count("users");
+    give_records(&c);
     // the erasure with what it read: refused, nothing of the person's records erased
     let Err(e) = pollster::block_on(crate::erasure::erase(&c, eu(), &stale, "eu-u-cmp-02", "assertion-erase-0123456789", None)) else { panic!("erased after a refusal") };
     assert!(audit::refused(&e), "{e:?}");
     assert_eq!(count("users"), users, "no row erased after the refusal");
-    assert_eq!(count("audit_entries WHERE action = 'privacy.erasure'"), 0);
+    assert_eq!(count("audit_entries WHERE action LIKE 'privacy.erasure%'"), 0);
+    assert_eq!(count("erasure_steps"), 0);
+    // nor anything outside the database: objects, sign-in records, sessions
+    assert_eq!(person_records(&c), (1, 1), "objects and key-value records untouched");
+    assert_eq!(host.get_as::<Audit>("/account/privacy", &hcp).status(), 200, "still signed in");
     // a completion or refusal with what it read: refused the same way
     let stmts = crate::requests::decide(&stale, crate::requests::Status::Refused, "eu-u-cmp-02", "assertion-late-0123456789", None, None, 0);
     let entry = AuditEntry { actor: "eu-u-cmp-02", action: "privacy.request.refuse", target: Some(&id), ..Default::default() };
     assert!(audit::refused(&pollster::block_on(audit::commit(&c, eu(), stmts.into(), &[entry])).unwrap_err()));
     assert_eq!(count("audit_entries WHERE action = 'privacy.request.refuse'"), 1, "one entry: the decision that happened");
     assert_eq!(count("batch_guards"), 0);
+}
+
+/// Gives the person an evidence object and a sign-in record.
+fn give_records(c: &Ctx<'_, medportal_native::NativePlatform>) {
+    pollster::block_on(async {
+        let (kv, blob) = (c.region(eu()).kv().await.unwrap(), c.region(eu()).blob().await.unwrap());
+        kv.put(&eu(), "login/erase-test", br#"{"uid":"eu-u-hcp-01","nh":"x","exp":0}"#, None).await.unwrap();
+        blob.put(&eu(), "evidence/eu-u-hcp-01/licence.txt", b"x", "text/plain").await.unwrap();
+    })
+}
+
+/// How many of the person's evidence objects and of the sign-in record are left.
+fn person_records(c: &Ctx<'_, medportal_native::NativePlatform>) -> (usize, usize) {
+    pollster::block_on(async {
+        let (kv, blob) = (c.region(eu()).kv().await.unwrap(), c.region(eu()).blob().await.unwrap());
+        let left = |keys: Vec<String>| keys.len();
+        (left(blob.list("evidence/eu-u-hcp-01/", 100).await.unwrap()), usize::from(kv.get("login/erase-test").await.unwrap().is_some()))
+    })
+}
+
+/// An erasure decided but stopped before its steps outside the database (the process ended,
+/// a store failed half way): the request is decided once (a second decision is refused), the
+/// steps are shown pending and taken on the officers' next visit of the queue, each audited,
+/// once; the person is signed out and their objects and records gone.
+#[test]
+fn a_decided_erasure_stopped_half_way_is_finished_later_once() {
+    let host = TestHost::new();
+    let hcp = Person::hcp("eu-u-hcp-01").cookie(&host);
+    let officer = Person::staff("eu-u-cmp-01", &["compliance_officer"]).cookie(&host);
+    assert_eq!(host.post_form::<Audit>("/account/privacy", &hcp, &[("kind", "erasure")]).status(), 303);
+    let c = ctx(&host, F::Audit);
+    let count = |q: &str| eu_sql(&host, &format!("SELECT COUNT(*) FROM {q}")).unwrap()[0].int(0).unwrap();
+    give_records(&c);
+    let id = eu_sql(&host, "SELECT id FROM data_requests").unwrap()[0].text(0).unwrap();
+    let r = pollster::block_on(async { crate::requests::find(&c.region(eu()).sql().await?, &id).await }).unwrap().unwrap();
+    // the decision commits, then the process stops after the first step (sessions revoked)
+    pollster::block_on(crate::erasure::decide(&c, eu(), &r, "eu-u-cmp-01", "assertion-erase-0123456789", None)).unwrap();
+    pollster::block_on(medportal_auth::revoke_user_until_expiry(&c, eu(), "eu-u-hcp-01")).unwrap();
+    assert_eq!((count("users WHERE id = 'eu-u-hcp-01'"), count("erasure_steps")), (0, 1));
+    assert_eq!(person_records(&c), (1, 1), "the steps outside the database not taken yet");
+    // the item shows them pending; a second decision is refused
+    let item = host.text_as::<Audit>(&format!("/compliance/dsar/{id}"), &officer);
+    assert!(item.contains("Decided, not yet done"), "{item}");
+    let again = Person::new("eu-u-cmp-01").step_up(&host, &format!("sign:{id}:erase:dsar"), "assertion-again-0123456789");
+    assert_eq!(host.post_form::<Audit>(&format!("/compliance/dsar/{id}/decide"), &officer, &[("assertion", &again)]).status(), 409);
+    // the officers' queue takes the steps again, then they are done
+    assert_eq!(host.get_as::<Audit>("/compliance/dsar", &officer).status(), 200);
+    assert_eq!(person_records(&c), (0, 0));
+    assert_eq!(count("erasure_steps"), 0);
+    assert_eq!(host.get_as::<Audit>("/account/privacy", &hcp).status(), 401, "signed out");
+    let item = host.text_as::<Audit>(&format!("/compliance/dsar/{id}"), &officer);
+    assert!(!item.contains("Decided, not yet done") && item.contains("evidence/"), "{item}");
+    // each step audited once, the decision once; a later run finds nothing to do
+    assert!(pollster::block_on(crate::erasure::finish(&c, eu(), &id, "system:erasure")).unwrap().is_empty());
+    let actions: Vec<String> = eu_sql(&host, "SELECT action || ' ' || actor FROM audit_entries WHERE action LIKE 'privacy.erasure%' ORDER BY seq").unwrap().iter().map(|r| r.text(0).unwrap()).collect();
+    assert_eq!(
+        actions,
+        [
+            "privacy.erasure eu-u-cmp-01",
+            "privacy.erasure.sessions_revoked system:erasure",
+            "privacy.erasure.objects_deleted system:erasure",
+            "privacy.erasure.records_deleted system:erasure",
+            "privacy.erasure.completed system:erasure",
+        ]
+    );
 }
 
 #[test]

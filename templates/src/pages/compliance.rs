@@ -36,6 +36,7 @@ pub fn label(l: Locale, code: &str) -> &str {
         "deleted" => Msg::DsarActionDeleted,
         "pseudonymised" => Msg::DsarActionPseudonymised,
         "kept" => Msg::DsarActionKept,
+        "pending" => Msg::DsarActionPending,
         "legal_duty_audit_trail" => Msg::DsarWhyLegalDutyAuditTrail,
         "session_revocation_until_expiry" => Msg::DsarWhySessionRevocationUntilExpiry,
         "pseudonymised_proof_of_handling" => Msg::DsarWhyPseudonymisedProofOfHandling,
