@@ -7,7 +7,7 @@
 //! follow it. Which parts a reader sees is the visibility rule's; their progress is personal
 //! and kept by the engagement module in their home region.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global};
+use medportal_core::audit::{AuditEntry, Outcome, commit_global, conflict_if_refused, guard};
 use medportal_core::ports::{SqlStore, Statement};
 use medportal_core::{Ctx, Error, Platform, Result};
 use serde::Deserialize;
@@ -64,10 +64,19 @@ pub async fn remove<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item_id: &str, s
     if !of_item(&ctx.global_sql().await?, item_id).await?.iter().any(|(s, _)| s == series_id) {
         return Err(Error::NotFound);
     }
-    let stmt = Statement::new("DELETE FROM library_series_items WHERE series_id = ?1 AND item_id = ?2", vec![series_id.into(), item_id.into()]);
+    take_out(ctx, actor, item_id, series_id).await
+}
+
+/// The batch of a removal whose placement was read before: the placement is checked again
+/// inside it, so a removal committed since refuses the whole batch, the 409
+/// `series_not_placed` (no second removal, no second entry).
+pub(crate) async fn take_out<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item_id: &str, series_id: &str) -> Result<()> {
+    let params = || vec![series_id.into(), item_id.into()];
+    let placed = guard("EXISTS (SELECT 1 FROM library_series_items WHERE series_id = ?1 AND item_id = ?2)", params());
+    let stmt = Statement::new("DELETE FROM library_series_items WHERE series_id = ?1 AND item_id = ?2", params());
     let why = format!("series={series_id}");
     let entry = AuditEntry { actor, action: "content.series_removed", target: Some(item_id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, vec![stmt], &[entry]).await
+    commit_global(ctx, vec![placed, stmt], &[entry]).await.map_err(|e| conflict_if_refused(e, "series_not_placed"))
 }
 
 async fn exists<S: SqlStore>(db: &S, id: &str) -> Result<bool> {

@@ -856,6 +856,25 @@ mod races {
         assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.file_removed'"), 1);
     }
 
+    /// Two removals of an item from a series that both read it placed: the first takes it out,
+    /// the second's batch is refused by its guard (409 `series_not_placed`): one entry, not two.
+    #[test]
+    fn two_removals_from_a_series_that_read_it_placed_leave_one_entry() {
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::ContentDesk);
+        let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+        let id = draft(&host, &author, "race-series");
+        let placement = crate::series::Placement { id: "race-basics".into(), title: "Race basics".into(), position: 1 };
+        pollster::block_on(crate::series::place(&ctx, "eu-u-aut-01", &id, "en", &placement)).unwrap();
+        // both read it placed; the first removes it through the route
+        assert_eq!(host.post_form::<ContentDesk>(&format!("/author/{id}/series/remove"), &author, &[("series", "race-basics")]).status(), 303);
+        // the second's batch, with what it read
+        let e = pollster::block_on(crate::series::take_out(&ctx, "eu-u-aut-02", &id, "race-basics")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: "series_not_placed" }), "{e:?}");
+        assert_eq!(count(&ctx, "audit_entries WHERE action = 'content.series_removed'"), 1, "one entry: the removal that happened");
+        assert_eq!(count(&ctx, "batch_guards"), 0);
+    }
+
     /// A scanner that, while it scans, lets another rescan of the same file (with a clean
     /// verdict) commit first, then finds the file infected.
     struct Overtaken<'c, 'a> {
