@@ -99,15 +99,27 @@ for (const name of HOSTS) {
       assert.match(await (await reviewers.medical.get("/review")).text(), new RegExp(slug));
       assert.deepEqual(await state(), ["Expired (re-review due)", "1"]);
       // re-review: version 2 with a new expiry date
-      const save = async (extra, reason) =>
-        author.post(item(), { csrf: await csrf(author, item()), reason, ...draft(day(365), extra) });
+      // the edit form carries the version it was read from (a lost-edit guard)
+      const baseOf = (html) => html.match(/name="base" value="([^"]+)"/)[1];
+      const save = async (extra, reason, base) =>
+        author.post(item(), { csrf: await csrf(author, item()), base: base ?? baseOf(await (await author.get(item())).text()), reason, ...draft(day(365), extra) });
       assert.equal((await save({}, "re-review after expiry")).status, 303);
       assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);
       // window 2: version 2 signed
       const v2 = await signAll();
       assert.deepEqual(await state(), ["Approved", "2"]);
       // an edit after approval: version 3, the approval is void
+      const readV2 = baseOf(await (await author.get(item())).text());
       assert.equal((await save({ summary: `Dose by creatinine clearance (Cockcroft-Gault) ${run}.` }, "CrCl method named")).status, 303);
+      assert.deepEqual(await state(), ["Draft", "3"]);
+      // a save from a form read before version 3: 409, nothing saved, the author's text back
+      // with the reason and the new head as its base
+      const late = await save({ body: `Late text ${run}` }, "late edit", readV2);
+      assert.equal(late.status, 409);
+      const latePage = await late.text();
+      assert.match(latePage, /Someone else saved a newer version \(version 3\)/);
+      assert.ok(latePage.includes(`Late text ${run}`), "the author's text comes back");
+      assert.notEqual(baseOf(latePage), readV2);
       assert.deepEqual(await state(), ["Draft", "3"]);
       assert.equal((await admin.post(`${item()}/publish`, { csrf: await csrf(admin, item()) })).status, 409);
       assert.equal((await author.post(`${item()}/submit`, { csrf: await csrf(author, item()) })).status, 303);

@@ -3,7 +3,7 @@
 //! drafts, everything else is written only here): creating an item with its first version, saving a new version (which voids an approval), and the
 //! statements other use cases put in their batches to move an item's state.
 
-use medportal_core::audit::{AuditEntry, Outcome, commit_global, conflict_if_refused, guard};
+use medportal_core::audit::{AuditEntry, Outcome, commit_global, guard, refused};
 use medportal_core::ports::{Row, SqlStore, Statement};
 use medportal_core::{Ctx, Error, Platform, Result};
 
@@ -90,15 +90,26 @@ pub async fn create<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, new: &NewItem, d
     Ok(ids.item)
 }
 
-/// Saves a new version of `item` (never editing one in place). The item goes back to draft:
-/// an approval of an earlier version is void (its signatures stay bound to that version); a
-/// published version stays published until the new one is. Returns the new version.
-pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, draft: Draft, reason: &str) -> Result<Version> {
+/// The 409 of an edit based on a version that is no longer the head: someone else saved a
+/// newer one since the author's form was read.
+pub const OVERTAKEN: &str = "version_overtaken";
+
+/// Saves a new version of `item` (never editing one in place), made from its head version
+/// `base` (the version the author's form was read from). The item goes back to draft: an
+/// approval of an earlier version is void (its signatures stay bound to that version); a
+/// published version stays published until the new one is. Returns the new version. A `base`
+/// that is no longer the head, checked again inside the batch, is the 409 [`OVERTAKEN`] (two
+/// saves from one read: the second neither takes the first's number nor silently replaces its
+/// text); a withdrawal committed since is the 409 `withdrawn`.
+pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, base: &str, draft: Draft, reason: &str) -> Result<Version> {
     if reason.trim().is_empty() || reason.len() > 500 {
         return Err(Error::bad_request("reason_required", "Say why this version was made."));
     }
     if item.state == State::Withdrawn {
         return Err(Error::Conflict { code: "withdrawn" });
+    }
+    if item.head_version.as_deref() != Some(base) {
+        return Err(Error::Conflict { code: OVERTAKEN });
     }
     let db = ctx.global_sql().await?;
     let number = db
@@ -113,6 +124,8 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, draft
     let stmts = vec![
         // withdrawn since `item` was read: refused (a withdrawn item is never revived as a draft)
         not_withdrawn(&item.id),
+        // another version saved since: refused (before the insert would take the same number)
+        guard("EXISTS (SELECT 1 FROM library_items WHERE id = ?1 AND head_version = ?2)", vec![item.id.as_str().into(), base.into()]),
         insert_version,
         Statement::new(
             "UPDATE library_items SET head_version = ?1, approved_version = NULL, state = CASE WHEN state IN ('published', 'expired') \
@@ -123,8 +136,14 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, actor: &str, item: &Item, draft
     let voided = item.approved_version.is_some();
     let why = format!("sha256={}; number={number}; reason={reason}{}", v.sha256, if voided { "; approval voided" } else { "" });
     let entry = AuditEntry { actor, action: "content.version_saved", target: Some(&item.id), outcome: Outcome::Success, reason: Some(&why), ..Default::default() };
-    commit_global(ctx, stmts, &[entry]).await.map_err(|e| conflict_if_refused(e, "withdrawn"))?;
-    Ok(v)
+    match commit_global(ctx, stmts, &[entry]).await {
+        Ok(()) => Ok(v),
+        Err(e) if refused(&e) => {
+            let withdrawn = find(&db, &item.id).await?.is_some_and(|now| now.state == State::Withdrawn);
+            Err(Error::Conflict { code: if withdrawn { "withdrawn" } else { OVERTAKEN } })
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Guards (`audit::guard`) for a batch acting on an item as it was read: each repeats, inside

@@ -91,6 +91,8 @@ fn submitted(f: &Form) -> DraftForm {
         references: g("references"),
         brand: g("brand"),
         generic: g("generic"),
+        base: g("base"),
+        reason: g("reason"),
     }
 }
 
@@ -121,6 +123,8 @@ fn form_of(it: &Item, v: &Version) -> DraftForm {
         references: d.references.iter().map(|r| format!("{} | {}", r.label, r.doi.as_deref().or(r.pmid.as_deref()).unwrap_or(""))).collect::<Vec<_>>().join("\n"),
         brand: p.brand.unwrap_or_default(),
         generic: p.generic.unwrap_or_default(),
+        base: v.id.clone(),
+        reason: String::new(),
     }
 }
 
@@ -201,6 +205,9 @@ enum Refusal {
     File(String),
     /// A series placement: the form as submitted and the error code.
     Series(PlacementForm, String),
+    /// An edit based on a version someone else's save replaced meanwhile: the form as
+    /// submitted, shown again on the new head (a 409).
+    Overtaken(DraftForm),
 }
 
 /// Authors and reviewers may ask for a pending file to be scanned again.
@@ -227,10 +234,18 @@ async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Sess
     let (it, head) = load(ctx, id).await?;
     let db = ctx.global_sql().await?;
     let history = version::history(&db, &it.id).await?;
-    let status = if refusal.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = match refusal {
+        Some(Refusal::Overtaken(_)) => StatusCode::CONFLICT,
+        Some(_) => StatusCode::BAD_REQUEST,
+        None => StatusCode::OK,
+    };
     let (mut refused, mut file_error, mut series_error) = (None, None, None);
     match refusal {
         Some(Refusal::Draft(f, e)) => refused = Some((f, e)),
+        Some(Refusal::Overtaken(f)) => {
+            let text = medportal_templates::tf(info.locale, medportal_templates::Msg::AuthorOvertaken, &[("n", &head.number.to_string())]);
+            refused = Some((DraftForm { base: head.id.clone(), ..f }, text));
+        }
         Some(Refusal::File(code)) => file_error = Some(code),
         Some(Refusal::Series(f, code)) => series_error = Some((f, code)),
         None => {}
@@ -264,9 +279,10 @@ async fn author_page<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, s: &Sess
 pub async fn author_save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Request, id: &str) -> Result<Response> {
     let (f, s) = medportal_auth::require_form(ctx, req, Action::AuthorContent).await?;
     let (it, _) = load(ctx, id).await?;
-    let saved = async { item::save(ctx, s.user_id(), &it, draft_of(&f)?, f.trimmed("reason")).await };
+    let saved = async { item::save(ctx, s.user_id(), &it, f.get("base"), draft_of(&f)?, f.trimmed("reason")).await };
     match saved.await {
         Ok(_) => Ok(web::redirect(&paths::author_item(id))),
+        Err(Error::Conflict { code: item::OVERTAKEN }) => author_page(ctx, info, &s, id, Some(Refusal::Overtaken(submitted(&f)))).await,
         Err(e) => author_page(ctx, info, &s, id, Some(Refusal::Draft(submitted(&f), problem(e)?))).await,
     }
 }

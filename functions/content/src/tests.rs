@@ -217,6 +217,8 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     // an edit after approval makes version 2 and voids the approval
     let mut edited: Vec<(&str, &str)> = draft.iter().filter(|(k, _)| !matches!(*k, "slug" | "language" | "type")).cloned().collect();
     edited.push(("reason", "CrCl threshold clarified"));
+    let v1_base = edit_base(&host.text_as::<ContentDesk>(&item, &author));
+    edited.push(("base", &v1_base));
     edited.retain(|(k, _)| *k != "summary");
     edited.push(("summary", "Dose by creatinine clearance (Cockcroft-Gault)."));
     assert_eq!(host.post_form::<ContentDesk>(&item, &author, &edited).status(), 303);
@@ -257,8 +259,10 @@ fn an_item_goes_from_draft_through_three_signatures_to_publication_and_an_edit_v
     // the history readers see follows the live version (it is cached by the live version):
     // a draft version 3 is not in it, the published version 3 is
     let mut third = edited.clone();
-    third.retain(|(k, _)| *k != "reason");
+    third.retain(|(k, _)| !matches!(*k, "reason" | "base"));
     third.push(("reason", "Renal dosing table added"));
+    let v2_base = edit_base(&host.text_as::<ContentDesk>(&item, &author));
+    third.push(("base", &v2_base));
     assert_eq!(host.post_form::<ContentDesk>(&item, &author, &third).status(), 303);
     assert!(!host.text_as::<Content>("/content/rivaroxaban-de-dosing/versions", &de).contains("Renal dosing table added"));
     assert_eq!(host.post_form::<ContentDesk>(&format!("{item}/submit"), &author, &[]).status(), 303);
@@ -784,6 +788,12 @@ fn going_back_to_an_earlier_item_puts_it_first_again() {
     assert!(pa < pb, "a read last");
 }
 
+/// The edit form's base version (its hidden field), as a browser sends it back.
+fn edit_base(html: &str) -> String {
+    let i = html.find("name=\"base\" value=\"").expect("the edit form's base") + 19;
+    html[i..].split('"').next().unwrap().to_owned()
+}
+
 /// The file races, interleaved deterministically: the use case reads the item or the file,
 /// a competing change commits, then the use case's batch runs with what it read. The guard
 /// in the batch refuses it whole: no change, no audit entry, the bytes kept, a 409.
@@ -875,6 +885,48 @@ mod races {
         assert_eq!(count(&ctx, "batch_guards"), 0);
     }
 
+    /// Two saves from one read of an item: the first makes the next version; the second is
+    /// refused by the guard on the head it was based on (a 409, not a clash of version
+    /// numbers), and over HTTP its author gets the item page back with their text, the reason
+    /// why and the new head as the base, so saving again keeps both versions.
+    #[test]
+    fn two_saves_from_one_read_keep_both_texts_and_the_second_gets_its_text_back() {
+        let host = TestHost::new();
+        let ctx = Ctx::new(&host.platform, &host.config, Function::ContentDesk);
+        let author = staff_cookie(&host, "eu-u-aut-01", &["author"], "Sophie Martin");
+        let id = draft(&host, &author, "race-save");
+        let versions = |ctx: &NativeCtx<'_>| count(ctx, &format!("library_versions WHERE item_id = '{id}'"));
+        // the use case: both read version 1
+        let (it, head) = head_of(&ctx, &id);
+        pollster::block_on(item::save(&ctx, "eu-u-aut-01", &it, &head.id, head.draft.clone(), "first")).unwrap();
+        let e = pollster::block_on(item::save(&ctx, "eu-u-aut-02", &it, &head.id, head.draft.clone(), "second")).unwrap_err();
+        assert!(matches!(e, Error::Conflict { code: item::OVERTAKEN }), "{e:?}");
+        assert_eq!((versions(&ctx), count(&ctx, "audit_entries WHERE action = 'content.version_saved'")), (2, 1));
+        assert_eq!(count(&ctx, "batch_guards"), 0);
+        // over HTTP: two authors' forms read version 2
+        let path = format!("/author/{id}");
+        let base = super::edit_base(&host.text_as::<ContentDesk>(&path, &author));
+        let form = |body: &'static str, base: &str, reason: &'static str| {
+            let fields = [("title", "Race leaflet"), ("summary", "s"), ("body", body), ("area", "cardiology"), ("audience", "hcp"), ("markets", "DE"), ("reviewed_on", "2026-12-02"), ("expires_on", "2099-01-10"), ("reason", reason), ("base", base)];
+            host.post_form::<ContentDesk>(&path, &author, &fields)
+        };
+        assert_eq!(form("Text of the first author", &base, "first edit").status(), 303);
+        let late = form("Text of the second author, kept", &base, "second edit");
+        assert_eq!(late.status(), 409);
+        let page = TestHost::text(&late);
+        assert!(page.contains("Someone else saved a newer version (version 3)") && page.contains("error-summary"), "{page}");
+        assert!(page.contains("Text of the second author, kept") && page.contains("value=\"second edit\""), "the author's text and reason come back");
+        assert_eq!(versions(&ctx), 3, "nothing saved by the late save");
+        // saving the page's form again (based on version 3 now) makes version 4
+        let again = super::edit_base(&page);
+        assert_ne!(again, base);
+        assert_eq!(form("Text of the second author, kept", &again, "second edit").status(), 303);
+        assert_eq!(versions(&ctx), 4);
+        assert!(host.text_as::<ContentDesk>(&path, &author).contains("Text of the second author, kept"));
+        // a form without a base is refused the same way (fail closed)
+        assert_eq!(form("no base", "", "x").status(), 409);
+    }
+
     /// A scanner that, while it scans, lets another rescan of the same file (with a clean
     /// verdict) commit first, then finds the file infected.
     struct Overtaken<'c, 'a> {
@@ -942,7 +994,7 @@ mod races {
     }
     fn save_again(ctx: &NativeCtx<'_>, id: &str, reason: &str) {
         let (it, head) = head_of(ctx, id);
-        pollster::block_on(item::save(ctx, "eu-u-aut-01", &it, head.draft.clone(), reason)).unwrap();
+        pollster::block_on(item::save(ctx, "eu-u-aut-01", &it, &head.id, head.draft.clone(), reason)).unwrap();
     }
 
     /// The item workflow's steps from a read the item moved on from: each is refused whole.
@@ -1000,7 +1052,7 @@ mod races {
         // an edit from a page read before the withdrawal: refused, the item stays withdrawn
         let saved = entries("content.version_saved");
         let (_, head) = head_of(&ctx, &it.id);
-        let e = pollster::block_on(item::save(&ctx, "eu-u-aut-01", &current, head.draft.clone(), "late edit")).unwrap_err();
+        let e = pollster::block_on(item::save(&ctx, "eu-u-aut-01", &current, &head.id, head.draft.clone(), "late edit")).unwrap_err();
         assert!(matches!(e, Error::Conflict { code: "withdrawn" }), "{e:?}");
         assert_eq!((head_of(&ctx, &it.id).0.state, entries("content.version_saved")), (State::Withdrawn, saved));
         let e = pollster::block_on(publication::expire(&ctx, &it.id, "system:content", "late")).unwrap_err();

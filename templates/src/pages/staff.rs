@@ -94,6 +94,10 @@ pub struct DraftForm {
     pub references: String,
     pub brand: String,
     pub generic: String,
+    /// The version an edit is based on (its head when the form was read): a save checks it.
+    pub base: String,
+    /// An edit's reason, as submitted.
+    pub reason: String,
 }
 
 fn draft_fields(l: Locale, f: &DraftForm, new: bool) -> Markup {
@@ -228,8 +232,9 @@ pub fn author_item(ctx: &PageContext, v: &AuthorItemView) -> Markup {
             (problem(l, v.error.as_deref()))
             form method="post" action=(paths::content::author_item(&v.id)) novalidate {
                 (csrf_field(&v.csrf))
+                input type="hidden" name="base" value=(v.form.base);
                 (draft_fields(l, &v.form, false))
-                (field(l, &Field::new(FieldKind::Text, "reason", "reason", t(l, Msg::AuthorReason)).required()))
+                (field(l, &Field::new(FieldKind::Text, "reason", "reason", t(l, Msg::AuthorReason)).value(&v.form.reason).required()))
                 (button(ButtonKind::Secondary, t(l, Msg::AuthorSave)))
             }
         }
