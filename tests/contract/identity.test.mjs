@@ -298,10 +298,20 @@ for (const hostName of HOSTS) {
       const list = await (await a.get(`/admin/roles?q=${encodeURIComponent(email)}`)).text();
       const uid = list.match(/href="\/admin\/roles\/([\w-]+)"/)[1];
       const form = await (await a.get(`/admin/roles/${uid}`)).text();
-      const res = await a.post(`/admin/roles/${uid}`, { csrf: csrfOf(form), role: "author" });
+      const seen = form.match(/name="seen" value="([^"]*)"/)[1];
+      assert.equal(seen, "hcp");
+      const res = await a.post(`/admin/roles/${uid}`, { csrf: csrfOf(form), seen, role: "author" });
       // a staff role without a second factor: the one-time enrolment code is shown once
       assert.equal(res.status, 200);
       assert.match(await res.text(), /One-time enrolment code: [0-9a-z-]+/);
+      // a second change from the form read before the first: 409, nothing saved, the roles
+      // held now named, the form based on them
+      const late = await a.post(`/admin/roles/${uid}`, [["csrf", csrfOf(form)], ["seen", seen], ["role", "hcp"], ["role", "verifier"]]);
+      assert.equal(late.status, 409);
+      const latePage = await late.text();
+      assert.match(latePage, /Another administrator changed this person's roles/);
+      assert.match(latePage, /Roles held now: <strong>Author<\/strong>/);
+      assert.match(latePage, /name="seen" value="author"/);
       assert.match(await (await a.get(`/admin/roles?q=${encodeURIComponent(email)}`)).text(), /Author/);
       assert.equal((await b.get("/account")).status, 401, "sessions end when roles change");
       await new Promise((r) => setTimeout(r, 1100)); // revocation has one-second resolution

@@ -211,7 +211,8 @@ for (const hostName of HOSTS) {
       const a = await staffSignIn(host, "tom.obrien@example.org");
       const list = await (await a.get(`/admin/roles?q=${encodeURIComponent(email)}`)).text();
       const uid = list.match(/href="\/admin\/roles\/([\w-]+)"/)[1];
-      const granted = await a.post(`/admin/roles/${uid}`, [["csrf", csrfOf(await (await a.get(`/admin/roles/${uid}`)).text())], ["role", "hcp"], ["role", "verifier"]]);
+      const form = await (await a.get(`/admin/roles/${uid}`)).text();
+      const granted = await a.post(`/admin/roles/${uid}`, [["csrf", csrfOf(form)], ["seen", form.match(/name="seen" value="([^"]*)"/)[1]], ["role", "hcp"], ["role", "verifier"]]);
       assert.equal(granted.status, 200);
       const code = (await granted.text()).match(/One-time enrolment code: ([0-9a-z-]+)/)[1];
       await new Promise((r) => setTimeout(r, 1100)); // revocation has one-second resolution

@@ -41,15 +41,23 @@ fn codes(roles: &[Role]) -> String {
 pub enum Assigned {
     /// Nothing changed, and why not.
     Refused(Msg),
+    /// Not saved: another administrator changed the person's roles since `seen` was read.
+    Overtaken,
     /// Saved; with a one-time enrolment code (and its expiry) when the person now holds a
     /// staff role without an enrolled second factor: shown to the administrator once.
     Saved(Option<(String, OffsetDateTime)>),
 }
 
-/// Gives `who` exactly `roles`, by the administrator `admin`. A change is audited and ends
-/// the person's sessions. Staff without a second factor get a new enrolment code (also when
-/// the roles are saved unchanged: a lost or expired code is replaced this way).
-pub async fn assign<P: Platform>(ctx: &Ctx<'_, P>, region: Region, admin: &str, who: &Person, roles: &[Role]) -> Result<Assigned> {
+/// Gives `who` exactly `roles`, by the administrator `admin`, who saw the roles `seen` (as
+/// stored; the form carries them). A change is audited and ends the person's sessions. Staff
+/// without a second factor get a new enrolment code (also when the roles are saved unchanged:
+/// a lost or expired code is replaced this way). Roles changed since `seen` (read here, or
+/// committed by another administrator before this batch: a guard in it) are `Overtaken`:
+/// nothing saved, no entry, never one administrator's change silently undoing another's.
+pub async fn assign<P: Platform>(ctx: &Ctx<'_, P>, region: Region, admin: &str, who: &Person, seen: &str, roles: &[Role]) -> Result<Assigned> {
+    if who.stored_roles != seen {
+        return Ok(Assigned::Overtaken);
+    }
     if roles.is_empty() {
         return Ok(Assigned::Refused(Msg::IdentityRolesNone));
     }
@@ -60,7 +68,10 @@ pub async fn assign<P: Platform>(ctx: &Ctx<'_, P>, region: Region, admin: &str, 
     if before != after {
         let change = format!("{before} -> {after}");
         let entry = events::success(admin, "role.changed", &who.id, Some(&change));
-        events::commit(ctx, region, vec![users::set_roles(&who.id, roles)], &[entry]).await?;
+        match events::commit(ctx, region, vec![users::roles_still(&who.id, seen), users::set_roles(&who.id, roles)], &[entry]).await {
+            Err(e) if medportal_core::audit::refused(&e) => return Ok(Assigned::Overtaken),
+            other => other?,
+        }
         // Sessions carry roles: end them so the change applies at the next sign-in.
         medportal_auth::revoke_user(ctx, region, &who.id).await?;
         let revoked = events::success(admin, "session.revoked", &who.id, Some("roles_changed"));

@@ -128,6 +128,12 @@ fn csrf_of(html: &str) -> String {
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
+/// The roles a role form was made with (its hidden `seen` field).
+fn seen_of(html: &str) -> String {
+    let i = html.find("name=\"seen\" value=\"").expect("seen field") + 19;
+    html[i..].split('"').next().unwrap().to_owned()
+}
+
 fn last_link(host: &TestHost, to: &str) -> String {
     let html = TestHost::text(&host.get::<Identity>("/dev/outbox"));
     let i = html.find(to).expect("mail to recipient");
@@ -585,12 +591,13 @@ fn admins_assign_roles_audited_and_the_person_is_signed_out() {
         list[i..].split('"').next().unwrap().to_owned()
     };
     let form = TestHost::text(&a.get(&format!("/admin/roles/{uid}")));
-    let csrf = csrf_of(&form);
+    let (csrf, seen) = (csrf_of(&form), seen_of(&form));
+    assert_eq!(seen, "hcp");
     // unknown role and empty role set are refused; nothing changes
-    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "superuser")]).status(), 400);
-    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf)]).status(), 400);
-    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("role", "verifier")]).status(), 403);
-    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "hcp"), ("role", "verifier")]);
+    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("seen", &seen), ("role", "superuser")]).status(), 400);
+    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("seen", &seen)]).status(), 400);
+    assert_eq!(a.send("POST", &format!("/admin/roles/{uid}"), &[("seen", &seen), ("role", "verifier")]).status(), 403);
+    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("seen", &seen), ("role", "hcp"), ("role", "verifier")]);
     // a staff role without a second factor: the one-time enrolment code is shown once
     assert_eq!(resp.status(), 200);
     let enrol_code = enrolment_code_of(&TestHost::text(&resp));
@@ -619,7 +626,51 @@ fn admins_assign_roles_audited_and_the_person_is_signed_out() {
     assert_eq!(p2.get("/admin/verifications").status(), 200);
     // an admin cannot remove their own admin role
     let own = TestHost::text(&a.get("/admin/roles/eu-u-adm-01"));
-    assert_eq!(a.send("POST", "/admin/roles/eu-u-adm-01", &[("csrf", &csrf_of(&own)), ("role", "hcp")]).status(), 400);
+    assert_eq!(a.send("POST", "/admin/roles/eu-u-adm-01", &[("csrf", &csrf_of(&own)), ("seen", &seen_of(&own)), ("role", "hcp")]).status(), 400);
+}
+
+/// Two administrators edit one person's roles from forms read at the same time: the first
+/// change is saved; the second (read before it) is refused whole, inside its batch too, with
+/// a 409 naming the roles held now and keeping the second administrator's choice; saved from
+/// that page again, it applies. Never one change silently undoing the other.
+#[test]
+fn a_role_change_read_before_another_administrators_change_is_refused() {
+    use medportal_core::policy::Role;
+    let host = TestHost::new();
+    let email = "two.admins@example.org";
+    let mut p = Browser::new(&host);
+    register(&mut p, email, "FR");
+    sign_in_with_link(&mut p, &last_link(&host, email));
+    let ctx = Ctx::new(&host.platform, &host.config, Function::Identity);
+    let eu = Region::from_code("eu").unwrap();
+    let uid = pollster::block_on(async { ctx.region(eu).sql().await?.query("SELECT id FROM users WHERE email = ?1", &[email.into()]).await }).unwrap()[0].text(0).unwrap();
+    let mut a = staff_sign_in(&host, "tom.obrien@example.org", 0);
+    let path = format!("/admin/roles/{uid}");
+    let form = TestHost::text(&a.get(&path));
+    let (csrf, seen) = (csrf_of(&form), seen_of(&form));
+    let changes = || count(&host, "eu", "SELECT COUNT(*) FROM audit_entries WHERE action = 'role.changed'");
+    // the use case: both administrators read the person (roles hcp)
+    let read = pollster::block_on(crate::users::person(&ctx, eu, &uid)).unwrap();
+    let first = pollster::block_on(crate::roles::assign(&ctx, eu, "eu-u-adm-01", &read, &seen, &[Role::Hcp, Role::Author])).unwrap();
+    assert!(matches!(first, crate::roles::Assigned::Saved(_)));
+    // the second's batch with what it read (its check before the batch passes): refused
+    let second = pollster::block_on(crate::roles::assign(&ctx, eu, "eu-u-adm-02", &read, &seen, &[Role::Hcp, Role::Verifier])).unwrap();
+    assert!(matches!(second, crate::roles::Assigned::Overtaken));
+    assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM users WHERE id = '{uid}' AND roles = 'hcp,author'")), 1);
+    assert_eq!(changes(), 1, "one entry: the change that happened");
+    assert_eq!(count(&host, "eu", "SELECT COUNT(*) FROM batch_guards"), 0);
+    // over HTTP: the form read before the change
+    let resp = a.send("POST", &path, &[("csrf", &csrf), ("seen", &seen), ("role", "hcp"), ("role", "verifier")]);
+    assert_eq!(resp.status(), 409);
+    let page = TestHost::text(&resp);
+    assert!(page.contains("Another administrator changed this person") && page.contains("Roles held now: <strong>"), "{page}");
+    assert!(page.contains("value=\"verifier\" checked"), "the administrator's choice is kept: {page}");
+    assert_eq!((seen_of(&page), changes()), ("hcp,author".to_owned(), 1));
+    // saved again from that page: applied
+    let resp = a.send("POST", &path, &[("csrf", &csrf), ("seen", &seen_of(&page)), ("role", "hcp"), ("role", "verifier")]);
+    assert!(resp.status() == 200 || resp.status() == 303, "{}", resp.status());
+    assert_eq!(count(&host, "eu", &format!("SELECT COUNT(*) FROM users WHERE id = '{uid}' AND roles = 'hcp,verifier'")), 1);
+    assert_eq!(changes(), 2);
 }
 
 #[test]
@@ -994,11 +1045,13 @@ fn staff_enrolment_needs_the_administrators_one_time_code() {
         pollster::block_on(db.query("SELECT id FROM users WHERE email = ?1", &[email.into()])).unwrap()[0].text(0).unwrap()
     };
     let mut a = staff_sign_in(&host, "tom.obrien@example.org", 0);
-    let csrf = csrf_of(&TestHost::text(&a.get(&format!("/admin/roles/{uid}"))));
-    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "hcp"), ("role", "verifier")]);
-    let first = enrolment_code_of(&TestHost::text(&resp));
-    // saving again replaces the code (a lost one is re-issued this way)
-    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("role", "hcp"), ("role", "verifier")]);
+    let form = TestHost::text(&a.get(&format!("/admin/roles/{uid}")));
+    let csrf = csrf_of(&form);
+    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("seen", &seen_of(&form)), ("role", "hcp"), ("role", "verifier")]);
+    let saved = TestHost::text(&resp);
+    let first = enrolment_code_of(&saved);
+    // saving again (from the page the save returned) replaces the code (a lost one is re-issued this way)
+    let resp = a.send("POST", &format!("/admin/roles/{uid}"), &[("csrf", &csrf), ("seen", &seen_of(&saved)), ("role", "hcp"), ("role", "verifier")]);
     let code = enrolment_code_of(&TestHost::text(&resp));
     assert_ne!(first, code);
     // stored hashed only: one row, without the code in clear

@@ -47,6 +47,8 @@ pub struct Person {
     pub name: String,
     pub email: String,
     pub roles: Vec<Role>,
+    /// The roles as stored (what an edit read: its lost-update guard compares it).
+    pub stored_roles: String,
     pub active: bool,
     /// Has a confirmed second factor (TOTP secret).
     pub enrolled: bool,
@@ -117,6 +119,7 @@ fn person_of(r: &Row) -> Result<Person> {
         name: r.text(1)?,
         email: r.text(2)?,
         roles: Role::parse_list(&r.text(3)?),
+        stored_roles: r.text(3)?,
         active: r.text(4)? == "active",
         enrolled: r.int(5)? != 0,
     })
@@ -259,6 +262,12 @@ pub async fn claim_totp_step<P: Platform>(ctx: &Ctx<'_, P>, region: Region, id: 
 pub fn set_roles(id: &str, roles: &[Role]) -> Statement {
     let list = roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
     Statement::new("UPDATE users SET roles = ?1 WHERE id = ?2", vec![list.into(), id.into()])
+}
+
+/// A guard for a role change's batch: the person's roles are still `seen` (as stored), so a
+/// change another administrator committed since refuses the whole batch.
+pub fn roles_still(id: &str, seen: &str) -> Statement {
+    medportal_core::audit::guard("EXISTS (SELECT 1 FROM users WHERE id = ?1 AND roles = ?2)", vec![id.into(), seen.into()])
 }
 
 /// Verified now, until `until`.

@@ -651,6 +651,8 @@ pub struct RoleUser {
     pub email: String,
     /// Role codes.
     pub roles: Vec<String>,
+    /// The roles as stored when the form was made: sent back with it (a lost-update guard).
+    pub seen: String,
     pub active: bool,
 }
 
@@ -665,6 +667,8 @@ pub struct RolesView {
     /// The person whose roles are being edited.
     pub editing: Option<RoleUser>,
     pub error: Option<Msg>,
+    /// After a conflict: the roles the person holds now (another administrator's change).
+    pub current: Option<Vec<String>>,
     /// A one-time enrolment code just issued for the person's first authenticator, and until
     /// when it is valid: shown once.
     pub enrol_code: Option<(String, OffsetDateTime)>,
@@ -730,12 +734,16 @@ pub fn admin_roles(ctx: &PageContext, v: &RolesView) -> Markup {
                 p { a href=(ADMIN_ROLES) { (t(l, Msg::IdentityRolesBack)) } }
                 h2 { (u.name) " (" (u.email) ")" }
                 @if let Some(m) = v.error { (notice(NoticeKind::Error, t(l, m))) }
+                @if let Some(now) = &v.current {
+                    p { (t(l, Msg::IdentityRolesCurrent)) " " strong { (now.iter().map(|r| label_of(l, ROLES, r)).collect::<Vec<_>>().join(", ")) } }
+                }
                 @if let Some((code, until)) = &v.enrol_code {
                     (notice(NoticeKind::Success, t(l, Msg::IdentityRolesSaved)))
                     (notice(NoticeKind::Warning, &tf(l, Msg::IdentityRolesEnrolCode, &[("code", code), ("date", &format_datetime(l, *until))])))
                 }
                 form method="post" action=(format!("{ADMIN_ROLES}/{}", u.id)) {
                     (csrf_field(&v.csrf))
+                    input type="hidden" name="seen" value=(u.seen);
                     fieldset {
                         legend { (t(l, Msg::IdentityRoles)) }
                         @for (code, name) in ROLES {

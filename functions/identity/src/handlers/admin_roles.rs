@@ -8,6 +8,7 @@ use medportal_auth::Session;
 use medportal_core::policy::{Action, Role};
 use medportal_core::web::{self, Request, RequestInfo, Response};
 use medportal_core::{Ctx, Platform, Result};
+use medportal_templates::Msg;
 use medportal_templates::pages::identity::{self as views, RoleUser, RolesView};
 
 async fn admin<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Session> {
@@ -20,7 +21,7 @@ fn codes(roles: &[Role]) -> Vec<String> {
 
 /// A person as the roles page shows them.
 fn shown(p: Person) -> RoleUser {
-    RoleUser { roles: codes(&p.roles), id: p.id, name: p.name, email: p.email, active: p.active }
+    RoleUser { roles: codes(&p.roles), seen: p.stored_roles, id: p.id, name: p.name, email: p.email, active: p.active }
 }
 
 /// `GET /admin/roles?q=`: people of the administrator's region, filtered by name or email.
@@ -47,15 +48,18 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, info: &RequestInfo, req: &Reque
     let (form, session) = medportal_auth::require_form(ctx, req, Action::AssignRoles).await?;
     let who = users::person(ctx, session.region, id).await?;
     let chosen = roles::selection(form.all("role"))?;
-    let (error, enrol_code) = match roles::assign(ctx, session.region, session.user_id(), &who, &chosen).await? {
+    let (error, enrol_code, status) = match roles::assign(ctx, session.region, session.user_id(), &who, form.get("seen"), &chosen).await? {
         Assigned::Saved(None) => return Ok(web::redirect(&format!("{}?saved=1&q={}", views::ADMIN_ROLES, web::url_encode(&who.email)))),
-        Assigned::Saved(code) => (None, code),
-        Assigned::Refused(e) => (Some(e), None),
+        Assigned::Saved(code) => (None, code, StatusCode::OK),
+        Assigned::Refused(e) => (Some(e), None, StatusCode::BAD_REQUEST),
+        Assigned::Overtaken => (Some(Msg::IdentityRolesChanged), None, StatusCode::CONFLICT),
     };
-    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let mut editing = shown(who);
+    // On a conflict: the roles as they are now (named, and the new base), the choice kept.
+    let current = users::person(ctx, session.region, id).await?;
+    let now_held = (status == StatusCode::CONFLICT).then(|| codes(&current.roles));
+    let mut editing = shown(current);
     editing.roles = codes(&chosen);
     let (csrf, region) = (session.claims.csrf.clone(), session.region.name().to_owned());
-    let view = RolesView { csrf, region, editing: Some(editing), error, enrol_code, ..Default::default() };
+    let view = RolesView { csrf, region, editing: Some(editing), error, enrol_code, current: now_held, ..Default::default() };
     Ok(html(status, views::admin_roles(&medportal_web::page_context(ctx, info, "", Some(&session)), &view), None))
 }
