@@ -419,3 +419,53 @@ fn mail_and_bootstrap_secrets_are_identity_secrets_only() {
     assert!(hosts.contains("{{ mail_api_host }}"));
     assert!(spin["variables"]["mail_api_host"]["default"].as_str().is_some_and(|h| h.starts_with("https://")));
 }
+
+/// Whether a route pattern (`{x}`: one segment, `{*x}`: the rest) matches `path`. A segment
+/// with a parameter inside it counts as matching anything (the check errs towards failing).
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let (mut p, mut s) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (p.next(), s.next()) {
+            (None, None) => return true,
+            (Some(seg), _) if seg.starts_with("{*") => return true,
+            (Some(seg), Some(got)) if seg.contains('{') => {
+                if got.is_empty() {
+                    return false;
+                }
+            }
+            (Some(seg), Some(got)) if seg == got => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Cloudflare route patterns match the query string too, so a prefix must end in `*` to take
+/// `/author?lang=de`, and `portal.example.com/author*` then also takes `/authority`, which
+/// Spin (and the native host) send to the catch-all. Proven harmless: no route of the Worker
+/// Cloudflare picks nor of the component Spin picks answers such a sibling of a prefix, so
+/// every runtime gives the same 404. A new route there (`/authors` on content) fails here.
+#[test]
+fn a_sibling_of_a_cloudflare_prefix_is_answered_by_no_function_on_either_runtime() {
+    assert!(route_matches("/author/{id}/files", "/author/x1/files") && !route_matches("/author/{id}", "/authority") && route_matches("/static/{*rest}", "/static/a/b"));
+    let routes = wrangler_routes(true);
+    let spin: Vec<(String, String)> = spin_triggers(&load("spin.toml")).into_iter().chain(spin_triggers(&load("infra/spin/dev-overlay.toml"))).collect();
+    let spin = spin_routes::RouteTable::new(spin);
+    let mut checked = 0;
+    for (pattern, _) in &routes {
+        let Some(prefix) = pattern.strip_prefix("portal.example.com").and_then(|p| p.strip_suffix('*')) else { continue };
+        if prefix.ends_with('/') {
+            continue;
+        }
+        for sibling in [format!("{prefix}ity"), format!("{prefix}-x/x1")] {
+            let on_cloudflare = cloudflare_route(&routes, &sibling).expect("the catch-all");
+            let on_spin = spin.component(&sibling).expect("the catch-all");
+            for name in [on_cloudflare, on_spin] {
+                let f = Function::from_name(name).expect("known function");
+                let served: Vec<String> = patterns(f).into_iter().filter(|p| route_matches(p, &sibling)).collect();
+                assert!(served.is_empty(), "{sibling} (a sibling of {pattern}) is served by {name}'s {served:?}: Cloudflare sends it to {on_cloudflare}, Spin to {on_spin}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+}
