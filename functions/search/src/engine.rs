@@ -251,12 +251,15 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
     // What every results page reads (facets, term filters), fetched together; the searcher
     // itself reads nothing on open and takes them from the cache on first use (one evicted
     // meanwhile comes back through `run`'s fetch-and-retry). Doc pages (ids, dates) are read
-    // per page: a results page's pages come in one round of `run` (a segment of one page, as
-    // a small index's, comes along now).
+    // per page: a results page's pages come in one round of `run` (the pages of a small
+    // segment, up to 1,024 documents, come along now).
     let eager: Vec<ChunkId> = meta
         .segments
         .iter()
-        .flat_map(|s| [s.facets.id, s.term_filter.id].into_iter().chain(s.doc_pages.first().filter(|_| s.doc_pages.len() == 1).map(|p| p.id)))
+        .flat_map(|s| {
+            let small = s.doc_pages.len() * format::DOC_PAGE <= 1024;
+            [s.facets.id, s.term_filter.id].into_iter().chain(s.doc_pages.iter().filter(move |_| small).map(|p| p.id))
+        })
         .collect();
     load(blob, &owner, &vocab, &eager).await?;
     let searcher =

@@ -168,13 +168,17 @@ pub fn xxh64(data: &[u8], seed: u64) -> u64 {
         let mut v2 = seed.wrapping_add(P2);
         let mut v3 = seed;
         let mut v4 = seed.wrapping_sub(P1);
-        while p.len() >= 32 {
-            v1 = round(v1, rd64(&p[0..]));
-            v2 = round(v2, rd64(&p[8..]));
-            v3 = round(v3, rd64(&p[16..]));
-            v4 = round(v4, rd64(&p[24..]));
-            p = &p[32..];
+        // fixed-size stripes: no bounds check or slice arithmetic per word (the wasm builds'
+        // baseline compilers run this loop over every chunk a cold isolate loads)
+        let mut stripes = p.chunks_exact(32);
+        for s in &mut stripes {
+            let w = |i: usize| u64::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]]);
+            v1 = round(v1, w(0));
+            v2 = round(v2, w(8));
+            v3 = round(v3, w(16));
+            v4 = round(v4, w(24));
         }
+        p = stripes.remainder();
         h = v1
             .rotate_left(1)
             .wrapping_add(v2.rotate_left(7))

@@ -30,9 +30,11 @@
 //!   time (field weights and length normalisation applied), so no positions or per-field tfs
 //!   are stored. Version 2 added the dense layout; version 3 made the doc table and facets
 //!   fixed-width tables used in place (no decoding on open); version 4 split the doc table
-//!   into pages of [`DOC_PAGE`] documents (a query reads the pages of the documents it
+//!   into pages of 1,024 documents (a query reads the pages of the documents it
 //!   shows, not the ids and dates of the whole segment) and moved the publication years
-//!   into the facets chunk. Loaded postings are used in
+//!   into the facets chunk; version 5 made the pages [`DOC_PAGE`] (256) documents, so the ten
+//!   hits of a results page read a quarter of the bytes (and hash them: every chunk's content
+//!   id is checked when loaded). Loaded postings are used in
 //!   place too: only the term directory is read, the lists stay in the stored frame and a
 //!   term's block table is built when the term is first read.
 //! * **Lexicon** — all terms of a segment for typo tolerance, "did you mean" and
@@ -64,9 +66,11 @@ pub use crate::error::ChunkId;
 use crate::error::Error;
 
 pub const MAGIC: [u8; 4] = *b"MPSI";
-pub const FORMAT_VERSION: u16 = 4;
+pub const FORMAT_VERSION: u16 = 5;
 /// Documents per doc page (see the chunk kinds above).
-pub const DOC_PAGE: usize = 1024;
+pub const DOC_PAGE: usize = 256;
+/// Documents per doc page of version 4 (its metas still decode; its pages are refused).
+const DOC_PAGE_V4: usize = 1024;
 const HEADER_LEN: usize = 12;
 const ID_SEED: u64 = 0x4D50_5349;
 
@@ -130,9 +134,9 @@ pub fn frame(kind: ChunkKind, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Whether a chunk of `kind` written by format `ver` can be read: versions 3 and 4 changed
-/// only the doc table and facets layouts (and the meta's doc table ref), so an index written
-/// by version 2 or 3 keeps its meta, documents and postings readable: searching it fails with
+/// Whether a chunk of `kind` written by format `ver` can be read: versions 3, 4 and 5 changed
+/// only the doc table and facets layouts (and the meta's doc table refs), so an index written
+/// by version 2, 3 or 4 keeps its meta, documents and postings readable: searching it fails with
 /// [`Error::UnsupportedVersion`], and a rebuild reads its documents and writes it anew.
 fn readable(ver: u16, kind: ChunkKind) -> bool {
     ver == FORMAT_VERSION || ((2..FORMAT_VERSION).contains(&ver) && !matches!(kind, ChunkKind::DocPage | ChunkKind::Facets))
@@ -438,7 +442,10 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
         }
         let doc_pages = if paged {
             let n = r.var()? as usize;
-            if n != (doc_count as usize).div_ceil(DOC_PAGE) {
+            // a segment written by version 4 (its pages of DOC_PAGE_V4 documents refused when
+            // read, see `readable`) may sit in a later meta until a rebuild replaces it
+            let dc = doc_count as usize;
+            if n != dc.div_ceil(DOC_PAGE) && n != dc.div_ceil(DOC_PAGE_V4) {
                 return Err(Error::Corrupt("doc page count"));
             }
             refs(&mut r, n)?

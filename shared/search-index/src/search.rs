@@ -388,6 +388,10 @@ impl Searcher {
     /// Segment `si`'s doc page k (checked against the meta's document count on load).
     fn seg_page(&self, si: usize, k: usize) -> Result<&format::DocPage, Error> {
         let s = &self.meta.segments[si];
+        if s.doc_pages.len() != (s.doc_count as usize).div_ceil(format::DOC_PAGE) {
+            // pages of another size: a segment of version 4, refused until a rebuild
+            return Err(Error::UnsupportedVersion(4));
+        }
         let (cell, r) = match (self.segs[si].pages.get(k), s.doc_pages.get(k)) {
             (Some(c), Some(r)) => (c, r),
             _ => return Err(Error::Corrupt("doc page out of range")),
@@ -673,6 +677,37 @@ impl Searcher {
         self.vocab.take_missing().map_or(Ok(()), |id| Err(Error::MissingChunk(id)))
     }
 
+    /// Typo corrections of a word the index lacks: the alternatives (and their synonyms) of
+    /// the nearest terms, and the corrected word, if there is one. Apart from the common path
+    /// (a fresh isolate compiles only what a request runs).
+    #[inline(never)]
+    fn corrections(
+        &self,
+        term: &str,
+        surface: &str,
+        max_d: u32,
+        opts: &RankOptions,
+        alts: &mut Vec<Alt>,
+        res: &mut SearchResults,
+    ) -> Result<Option<String>, Error> {
+        let cands = self.fuzzy_candidates(term, max_d)?;
+        let Some(best_d) = cands.first().map(|c| c.1) else { return Ok(None) };
+        for (c, d, _df) in cands.iter().filter(|c| c.1 == best_d).take(3) {
+            let w = if *d == 1 { 0.8 } else { 0.6 };
+            alts.push(Alt::term(c.clone(), w));
+            let disp = self.display_of(c);
+            res.expansions.push((surface.to_string(), disp.clone()));
+            if opts.synonyms {
+                for a in self.vocab.alternatives_key(c) {
+                    res.expansions.push((disp.clone(), a.display.clone()));
+                    let wa = w * a.weight / a.terms.len() as f32;
+                    alts.push(Alt { terms: a.terms, weight: wa, conj: true });
+                }
+            }
+        }
+        Ok(Some(self.display_of(&cands[0].0)))
+    }
+
     /// Build clauses from the query text.
     fn plan_clauses(
         &self,
@@ -721,25 +756,11 @@ impl Searcher {
             let mut word = surface.clone();
             if opts.typo_tolerance {
                 let max_d = fuzzy::max_edits(surface.chars().count());
-                if max_d > 0 && self.term_info(term)?.df == 0 {
-                    let cands = self.fuzzy_candidates(term, max_d)?;
-                    if let Some(best_d) = cands.first().map(|c| c.1) {
-                        for (c, d, _df) in cands.iter().filter(|c| c.1 == best_d).take(3) {
-                            let w = if *d == 1 { 0.8 } else { 0.6 };
-                            alts.push(Alt::term(c.clone(), w));
-                            let disp = self.display_of(c);
-                            res.expansions.push((surface.clone(), disp.clone()));
-                            if opts.synonyms {
-                                for a in self.vocab.alternatives_key(c) {
-                                    res.expansions.push((disp.clone(), a.display.clone()));
-                                    let wa = w * a.weight / a.terms.len() as f32;
-                                    alts.push(Alt { terms: a.terms, weight: wa, conj: true });
-                                }
-                            }
-                        }
-                        word = self.display_of(&cands[0].0);
-                        any_correction = true;
-                    }
+                if max_d > 0 && self.term_info(term)?.df == 0
+                    && let Some(w) = self.corrections(term, surface, max_d, opts, &mut alts, res)?
+                {
+                    word = w;
+                    any_correction = true;
                 }
             }
             corrected.push(word);
@@ -1020,14 +1041,11 @@ impl Searcher {
         }
         let allowed = self.allowed_set(req);
         let want = req.offset + req.limit;
-        let mut cands: Vec<(f32, u32)>;
-        if clauses.is_empty() {
-            // browse: everything allowed, newest first
-            cands = allowed.iter().map(|d| (self.date(d) as f32, d)).collect();
-            (res.total, res.total_exact) = (cands.len(), true);
-            if req.facets {
-                res.facets = self.facet_counts(&allowed);
-            }
+        // the common request (pruned ranking) inline; browsing and the exhaustive scorer are
+        // functions of their own, so a fresh isolate compiles (V8 compiles a wasm function on
+        // its first call) only the code the request runs
+        let mut cands = if clauses.is_empty() {
+            self.browse(req, &allowed, &mut res)
         } else if pruned {
             let rc = self.resolve(&clauses, opts.k1)?;
             let top = {
@@ -1044,36 +1062,10 @@ impl Searcher {
             } else {
                 (res.total, res.total_exact) = (top.seen, top.exact);
             }
-            cands = top.hits.iter().map(|&(s, d)| (s as f32 / SCALE, d)).collect();
+            top.hits.iter().map(|&(s, d)| (s as f32 / SCALE, d)).collect()
         } else {
-            let mut sc_guard = self.scratch.borrow_mut();
-            let sc = &mut *sc_guard;
-            self.score(&clauses, opts.k1, sc)?;
-            if let Some(prf) = opts.prf {
-                let top = self.collect(sc, &allowed, opts, prf.fb_docs);
-                Self::reset(sc);
-                self.expand_prf(&mut clauses, &top, prf)?;
-                self.score(&clauses, opts.k1, sc)?;
-            }
-            cands = Vec::with_capacity(sc.touched.len());
-            let plain = opts.recency.is_none() && opts.content_type_boost.is_empty();
-            for &d in &sc.touched {
-                if allowed.get(d) {
-                    let s = sc.acc[d as usize] as f32 / SCALE;
-                    cands.push((if plain { s } else { s * self.boost(d, opts) }, d));
-                }
-            }
-            Self::reset(sc);
-            drop(sc_guard);
-            (res.total, res.total_exact) = (cands.len(), true);
-            if req.facets {
-                let mut m = Bitset::new(self.n_docs as usize);
-                for &(_, d) in &cands {
-                    m.set(d);
-                }
-                res.facets = self.facet_counts(&m);
-            }
-        }
+            self.rank_exhaustive(req, &mut clauses, &allowed, &mut res)?
+        };
         let mut window = want;
         if opts.proximity && !clauses.is_empty() {
             window = window.max(opts.proximity_window);
@@ -1085,6 +1077,57 @@ impl Searcher {
         }
         let shown = cands.iter().skip(req.offset).take(req.limit).copied().collect();
         Ok((res, shown))
+    }
+
+    /// Browsing (no query words): everything allowed, newest first.
+    #[inline(never)]
+    fn browse(&self, req: &SearchRequest, allowed: &Bitset, res: &mut SearchResults) -> Vec<(f32, u32)> {
+        let cands: Vec<(f32, u32)> = allowed.iter().map(|d| (self.date(d) as f32, d)).collect();
+        (res.total, res.total_exact) = (cands.len(), true);
+        if req.facets {
+            res.facets = self.facet_counts(allowed);
+        }
+        cands
+    }
+
+    /// Every match scored term-at-a-time (PRF, score boosts, the reference path).
+    #[inline(never)]
+    fn rank_exhaustive(
+        &self,
+        req: &SearchRequest,
+        clauses: &mut Vec<Clause>,
+        allowed: &Bitset,
+        res: &mut SearchResults,
+    ) -> Result<Vec<(f32, u32)>, Error> {
+        let opts = &req.options;
+        let mut sc_guard = self.scratch.borrow_mut();
+        let sc = &mut *sc_guard;
+        self.score(clauses, opts.k1, sc)?;
+        if let Some(prf) = opts.prf {
+            let top = self.collect(sc, allowed, opts, prf.fb_docs);
+            Self::reset(sc);
+            self.expand_prf(clauses, &top, prf)?;
+            self.score(clauses, opts.k1, sc)?;
+        }
+        let mut cands = Vec::with_capacity(sc.touched.len());
+        let plain = opts.recency.is_none() && opts.content_type_boost.is_empty();
+        for &d in &sc.touched {
+            if allowed.get(d) {
+                let s = sc.acc[d as usize] as f32 / SCALE;
+                cands.push((if plain { s } else { s * self.boost(d, opts) }, d));
+            }
+        }
+        Self::reset(sc);
+        drop(sc_guard);
+        (res.total, res.total_exact) = (cands.len(), true);
+        if req.facets {
+            let mut m = Bitset::new(self.n_docs as usize);
+            for &(_, d) in &cands {
+                m.set(d);
+            }
+            res.facets = self.facet_counts(&m);
+        }
+        Ok(cands)
     }
 
     fn collect(&self, sc: &Scratch, allowed: &Bitset, opts: &RankOptions, k: usize) -> Vec<(f32, u32)> {

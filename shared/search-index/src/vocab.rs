@@ -168,8 +168,15 @@ impl Vocab {
     /// `data/vocab.bin` (a test checks it equals [`Vocab::from_sources`]).
     #[cfg(feature = "builtin-vocab")]
     pub fn builtin() -> Self {
-        // The embedded bytes are checked by tests; a corrupt build falls back to the sources.
-        Self::open(Cow::Borrowed(BUILTIN_BIN)).unwrap_or_else(|_| Self::from_sources())
+        // The embedded bytes are checked by tests; a corrupt build falls back to the sources
+        // (out of line: a fresh wasm isolate compiles only the functions it calls, and the
+        // fallback never runs)
+        #[cold]
+        #[inline(never)]
+        fn fallback(_: Error) -> Vocab {
+            Vocab::from_sources()
+        }
+        Self::open(Cow::Borrowed(BUILTIN_BIN)).unwrap_or_else(fallback)
     }
 
     /// Analyse the text sources (slow: ~0.1–0.4 s; the generator and tests use it).

@@ -538,9 +538,11 @@ fn check_pruning(s: &Searcher) {
 #[test]
 fn doc_pages_are_read_for_the_hits_shown_and_missing_ones_named_at_once() {
     let n = 2 * format::DOC_PAGE + 100;
+    // hits at 0, step, 2·step, 3·step: on pages 0, 0, 1, 2
+    let step = format::DOC_PAGE * 700 / 1024;
     let docs: Vec<Document> = (0..n)
         .map(|i| {
-            let body = if i % 700 == 0 { "zanubrutinib lymphoma" } else { "placebo" };
+            let body = if i % step == 0 { "zanubrutinib lymphoma" } else { "placebo" };
             doc(&format!("d{i}"), &format!("item {i}"), body)
         })
         .collect();
@@ -554,7 +556,6 @@ fn doc_pages_are_read_for_the_hits_shown_and_missing_ones_named_at_once() {
     let Err(Error::MissingChunk(first)) = s.search(&req) else { panic!("the doc pages are missing") };
     let mut named: Vec<_> = std::iter::once(first).chain(s.take_missing()).collect();
     named.sort();
-    // hits 0, 700, 1400, 2100: pages 0, 0, 1, 2
     let mut want: Vec<_> = pages.iter().map(|p| p.id).collect();
     want.sort();
     assert_eq!(named, want);
@@ -574,11 +575,42 @@ fn doc_pages_are_read_for_the_hits_shown_and_missing_ones_named_at_once() {
     let res = s.search(&req).unwrap();
     let mut ids: Vec<String> = res.hits.into_iter().map(|h| h.id).collect();
     ids.sort();
-    assert_eq!(ids, ["d0", "d1400", "d2100", "d700"]);
+    let mut want: Vec<String> = (0..4).map(|k| format!("d{}", k * step)).collect();
+    want.sort();
+    assert_eq!(ids, want);
     assert_eq!(res.facets.iter().find(|f| f.field == "year").unwrap().values, [("2024".to_string(), 4)]);
     // browsing lists every document newest first: every page's dates
     let all = env.searcher().search(&SearchRequest::new("").limit(5)).unwrap();
     assert_eq!(all.total, n);
+}
+
+/// A segment written by version 4 (doc pages of 1,024 documents) in a current meta: the meta
+/// still decodes, searching it fails with the version (not as corrupt, not with wrong ids),
+/// and the builder locates its documents from the stored ones, so a rebuild replaces it.
+#[test]
+fn a_version_4_segment_with_larger_doc_pages_is_refused_and_located_for_a_rebuild() {
+    let n = format::DOC_PAGE + 100;
+    let docs: Vec<Document> = (0..n).map(|i| doc(&format!("d{i}"), &format!("item {i}"), "metformin placebo")).collect();
+    let env = Env::build(docs);
+    let mut meta = format::decode_meta(&env.meta).unwrap();
+    assert_eq!(meta.segments[0].doc_pages.len(), 2);
+    // one page of all the segment's documents, as version 4 wrote it
+    let ids: Vec<String> = (0..n).map(|i| format!("d{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut old = format::encode_doc_page(&ids, &vec![20240101; n]);
+    old[4..6].copy_from_slice(&4u16.to_le_bytes());
+    let body = old.len() - 8;
+    let sum = medportal_search_index::codec::xxh64(&old[..body], 0);
+    old[body..].copy_from_slice(&sum.to_le_bytes());
+    let id = format::ChunkId::of(&old);
+    env.src.put(id, old);
+    meta.segments[0].doc_pages = vec![format::ChunkRef { id, len: (body + 8) as u32 }];
+    let meta_bytes = format::encode_meta(&meta);
+    assert_eq!(format::decode_meta(&meta_bytes).unwrap().segments[0].doc_pages.len(), 1);
+    let s = Searcher::open(&meta_bytes, env.src.clone(), Rc::new(ChunkCache::default()), env.vocab.clone()).unwrap();
+    assert_eq!(s.search(&SearchRequest::new("metformin")).unwrap_err(), Error::UnsupportedVersion(4));
+    let mut b = IndexBuilder::open(&meta_bytes, &*env.src).unwrap();
+    assert!(b.withdraw(&format!("d{}", n - 1)), "located through the stored documents");
 }
 
 /// An index written by an older format (here a segment whose doc page is a version 3 chunk):
