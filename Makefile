@@ -23,7 +23,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help setup tools dev test test-native test-contract build build-workers build-spin \
         native-host migrate-cli spin-tools bench provision-dry-run provision residency clean worker-build spin-build \
-        eval-search bench-search test-search-load test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
+        eval-search bench-search bench-search-spin test-search-load test-browser chromium bench-auth bench-audit build-dev check-prod attack spin-cli \
         demo-library load-inquiries crash-inquiries product-names
 
 # Two build flavours. DEV=0 (the default): production Workers and Spin components, without the
@@ -50,6 +50,7 @@ help:
 	@echo "make test-browser - the registration-to-verified journey in headless Chromium against workerd and Spin"
 	@echo "make attack - replay the security review's findings against workerd (dev mode): HELD or SUCCEEDED per attack (ATTACK_FLAGS=--strict fails on any)"
 	@echo "make bench  - wasm sizes (production build), per-route CPU figures, the token check cost (native and wasm), the audit log's append and checkpoint cost (make bench-audit), then the search engine comparison (make bench-search)"
+	@echo "make bench-search-spin - /search vs /health/search on fresh instances of the real spin up, with a 100,000-document synthetic index (SPIN_SEARCH_DOCS=...)"
 	@echo "make build  - production Workers + Spin components (DEV=1: development builds, as make dev/test use)"
 	@echo "make residency STATE=<dir> - residency report and check on a Spin/native state directory's stores"
 	@echo "make check-prod - build production Workers + Spin components and check they hold no /dev route or dev key"
@@ -188,6 +189,16 @@ bench: build build-dev spin-cli bench-auth bench-audit
 	@echo "== audit log (issue 16): append throughput and checkpoint cost, from make bench-audit above =="
 	@grep -E 'entries/s|checkpoint' $(AUDIT_BENCH_OUT)
 	$(MAKE) -s bench-search
+
+# Search on the real Spin CLI at scale (issue 14): a synthetic index of SPIN_SEARCH_DOCS documents
+# (medportal-search-synth --save) written into a `spin up`'s blob_global store as the search
+# function reads it, then /search against /health/search, each on a fresh component instance
+# (--max-instance-reuse-count 1) and a new connection: medians. Needs make build-dev. Not in CI.
+SPIN_SEARCH_DOCS ?= 100000
+bench-search-spin: setup spin-cli
+	cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-synth
+	$(CARGO_TARGET_DIR)/native/medportal-search-synth $(SPIN_SEARCH_DOCS) --save $(BENCH_DIR) >/dev/null
+	$(NODE) scripts/spin-search-large.mjs $(BENCH_DIR)/n$(SPIN_SEARCH_DOCS)
 
 # Token check cost (medportal_auth::bench): the same bench natively and as wasm in V8 through
 # Node's WASI, the release (size-tuned) profile as the Workers ship it. medportal-bench prints

@@ -1328,18 +1328,26 @@ impl Searcher {
         }
         self.vocab_complete()?;
         crate::sort::sort_dedup(&mut qterms);
+        // Each token stemmed once (not once per comparison of the binary search), and only when
+        // it could match: English stemming changes a word's ending, never its first letter (a
+        // token starts with a letter or digit), so a token whose first byte starts no query
+        // term is skipped unstemmed.
+        let firsts: Vec<u8> = qterms.iter().filter_map(|q| q.as_bytes().first().copied()).collect();
         let pick = |text: &str| -> Vec<(usize, usize)> {
             let mut v = Vec::new();
             tokenize(text, |t| {
-                if !is_stopword(t.text) && qterms.binary_search_by(|q| q.as_str().cmp(&self.analyzer.stem(t.text))).is_ok() {
-                    v.push((t.start, t.end));
+                if t.text.as_bytes().first().is_some_and(|b| firsts.contains(b)) && !is_stopword(t.text) {
+                    let stem = self.analyzer.stem(t.text);
+                    if qterms.binary_search_by(|q| q.as_str().cmp(&stem)).is_ok() {
+                        v.push((t.start, t.end));
+                    }
                 }
             });
             v.dedup_by(|a, b| a.0 < b.1);
             v
         };
-        let source = if !pick(&d.summary).is_empty() || d.body.is_empty() { &d.summary } else { &d.body };
-        let marks = pick(source);
+        let in_summary = pick(&d.summary);
+        let (source, marks) = if !in_summary.is_empty() || d.body.is_empty() { (&d.summary, in_summary) } else { (&d.body, pick(&d.body)) };
         // best window: most marks within max_chars
         let mut best = (0usize, 0usize); // (count, start byte)
         for (i, &(s, _)) in marks.iter().enumerate() {

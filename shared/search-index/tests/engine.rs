@@ -409,6 +409,11 @@ fn suggestions_and_snippets() {
     assert!(!sn.highlights.is_empty());
     let (a, b) = sn.highlights[0];
     assert_eq!(sn.text[a..b].to_lowercase(), "metformin");
+    // an inflected query word highlights the text's own form of it ("reduces" -> "reduced")
+    let hit = s.search(&SearchRequest::new("atorvastatin reduces events")).unwrap().hits[0].clone();
+    let sn = s.snippet(hit.doc, "atorvastatin reduces events", 240).unwrap();
+    let marked: Vec<String> = sn.highlights.iter().map(|&(a, b)| sn.text[a..b].to_lowercase()).collect();
+    assert!(marked.contains(&"reduced".to_owned()) && marked.contains(&"events".to_owned()), "{marked:?} in {}", sn.text);
 }
 
 #[test]
