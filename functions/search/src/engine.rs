@@ -41,8 +41,10 @@ struct Isolate {
     cache: Rc<ChunkCache>,
     vocab: Option<Rc<Vocab>>,
     searchers: Vec<(u64, Rc<Opened>)>,
-    /// The registry and head last read, reused for [`RECHECK_MS`] instead of reading them and
-    /// the metas per request.
+    /// The registry and head last read, reused while the platform trusts them (`Ctx::trusted`:
+    /// a second on Workers, where a publish through search-admin reaches `/search` within it;
+    /// garbage collection keeps the previous generation's chunks, so a union one publish behind
+    /// still answers; every request elsewhere) instead of reading them and the metas per request.
     recent: Option<Recent>,
 }
 
@@ -53,21 +55,6 @@ struct Recent {
     registry: Vec<IndexKey>,
     head: Option<Rc<store::Head>>,
     unions: Vec<(Vec<IndexKey>, Option<Rc<Opened>>)>,
-}
-
-/// How long (ms) a Workers isolate trusts the registry and the metas it read, development
-/// builds as production ones (the bench measures what production serves): a publish through
-/// search-admin (another Worker) reaches `/search` within this long, and the test suites wait
-/// it out (`LIVE_RECHECK_MS` in the contract suite's hosts). Garbage collection keeps the
-/// previous generation's chunks, so a union one publish behind still answers. On Spin (one
-/// instance per request) and natively every request reads them (no staleness).
-#[cfg(feature = "workers")]
-pub const RECHECK_MS: i64 = 1000;
-#[cfg(not(feature = "workers"))]
-pub const RECHECK_MS: i64 = 0;
-
-fn fresh(at: i64, now: i64) -> bool {
-    RECHECK_MS > 0 && (0..RECHECK_MS).contains(&(now - at))
 }
 
 thread_local! {
@@ -165,20 +152,17 @@ impl Opened {
         (p > 0).then(|| (self.seg_index[si].clone(), seg.store[p - 1].chunk.id))
     }
 
-    /// Postings chunks a query may need: those `Searcher::plan` names plus, per segment, the
-    /// chunks that would hold the query's synonyms (one round trip instead of several).
-    fn query_chunks(&self, query: &str, vocab: &Vocab) -> Vec<ChunkId> {
-        let mut ids = self.searcher.plan(query);
-        let analyzer = Analyzer::new();
-        let terms = analyzer.terms(query);
-        let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
+    /// The postings chunks that would hold the synonyms of a query's `terms`, per segment
+    /// (fetched with the chunks `Searcher::plan` names: one round trip instead of several).
+    fn synonym_chunks(&self, terms: &[&str], vocab: &Vocab) -> Vec<ChunkId> {
         let mut extra: Vec<String> = Vec::new();
-        for (s, len) in vocab.match_spans(&refs) {
-            for alt in vocab.alternatives(&refs[s..s + len]) {
+        for (s, len) in vocab.match_spans(terms) {
+            for alt in vocab.alternatives(&terms[s..s + len]) {
                 extra.extend(alt.terms);
             }
         }
         medportal_search_index::sort::sort_dedup(&mut extra);
+        let mut ids = Vec::new();
         for seg in &self.meta.segments {
             for t in &extra {
                 let p = seg.postings.partition_point(|p| p.first_term.as_str() <= t.as_str());
@@ -195,19 +179,23 @@ impl Opened {
 /// into it, together.
 async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<IndexKey>, vocab: &Vocab, ids: &[ChunkId]) -> Result<()> {
     let cache = chunk_cache();
+    // each key with whether it names a vocabulary part (else a chunk of an index)
     let mut want: Vec<(String, ChunkId)> = Vec::new();
+    let mut part: Vec<bool> = Vec::new();
     for &id in ids {
         if cache.contains(id) || want.iter().any(|(_, w)| *w == id) {
             continue;
         }
-        let key = match vocab.has_part(id) {
+        let is_part = vocab.has_part(id);
+        let key = match is_part {
             true => store::vocab_part_key(id),
             false => opened_owner(id).ok_or_else(|| Error::internal(format!("search chunk {id} belongs to no index")))?.chunk_key(id),
         };
         want.push((key, id));
+        part.push(is_part);
     }
-    for (id, bytes) in store::fetch_keyed(blob, &want).await? {
-        match vocab.has_part(id) {
+    for ((id, bytes), is_part) in store::fetch_keyed(blob, &want).await?.into_iter().zip(part) {
+        match is_part {
             true => vocab.load_part(id, bytes),
             false => cache.insert_bytes(id, &bytes).map(drop),
         }
@@ -223,15 +211,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
     if let Some(head) = head {
         parts.extend(keys.iter().filter_map(|k| head.entry(k)).map(|e| (e.key.clone(), e.hash, e.meta.clone())));
     } else {
-        let metas = store::join_all(keys.iter().map(|k| {
-            let key = k.meta_key();
-            async move { store::get(blob, &key).await }
-        }).collect()).await;
-        for (k, m) in keys.iter().zip(metas) {
-            if let Some(bytes) = m? {
-                parts.push((k.clone(), ChunkId::of(&bytes).0, bytes));
-            }
-        }
+        parts.extend(store::metas(blob, keys.to_vec()).await?.into_iter().map(|(k, bytes)| (k, ChunkId::of(&bytes).0, bytes)));
     }
     if parts.is_empty() {
         return Ok(None);
@@ -298,17 +278,15 @@ fn seg_bases(meta: &Meta) -> Vec<u32> {
 }
 
 /// The union meta of the indexes' metas, the index of each of its segments, and the live
-/// documents per index.
+/// documents per index. The metas are not hashed again: a head's were checked with its
+/// checksum when it was decoded, and the others were hashed as they were read.
 #[allow(clippy::type_complexity)]
 #[inline(always)]
 fn union_of(parts: &[(IndexKey, u64, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
     let mut union: Option<Meta> = None;
     let mut seg_index = Vec::new();
     let mut live = Vec::new();
-    for (k, hash, bytes) in parts {
-        if ChunkId::of(bytes).0 != *hash {
-            return Err(Error::internal(format!("search: the head's meta of {} does not match its hash", k.name())));
-        }
+    for (k, _, bytes) in parts {
         let meta = format::decode_meta(bytes).map_err(index_error)?;
         live.push((k.clone(), meta.live_doc_count()));
         seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
@@ -371,16 +349,19 @@ pub async fn suggest<B: BlobStore>(blob: &B, opened: &Opened, prefix: &str, k: u
 }
 
 /// Prefetches what a query needs: the vocabulary parts of its terms together with the
-/// postings `Searcher::plan` names, then the postings of its synonyms.
+/// postings `Searcher::plan` names, then the postings of its synonyms (the query analysed and
+/// planned once for both rounds).
 pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str, vocab: &Vocab) -> Result<()> {
     let terms = Analyzer::new().terms(query);
-    let mut first = vocab.parts_for(&terms.iter().map(String::as_str).collect::<Vec<_>>());
-    if !first.is_empty() {
-        first.extend(opened.searcher.plan(query));
-        load(blob, &|c| opened.owner(c).cloned(), vocab, &first).await?;
+    let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+    let plan = opened.searcher.plan(query);
+    let owner = |c| opened.owner(c).cloned();
+    let parts = vocab.parts_for(&terms);
+    if !parts.is_empty() {
+        load(blob, &owner, vocab, &[parts, plan.clone()].concat()).await?;
     }
-    let ids = opened.query_chunks(query, vocab);
-    load(blob, &|c| opened.owner(c).cloned(), vocab, &ids).await
+    let ids = [plan, opened.synonym_chunks(&terms, vocab)].concat();
+    load(blob, &owner, vocab, &ids).await
 }
 
 /// Prefetches the store chunks of documents (snippets and result metadata).
@@ -401,7 +382,7 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
 /// chosen from.
 pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, vis: &Visibility) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
     let now = ctx.now_ms();
-    let cached = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|r| fresh(r.at, now)).map(|r| (r.registry.clone(), r.head.clone())));
+    let cached = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|r| ctx.trusted(r.at, now)).map(|r| (r.registry.clone(), r.head.clone())));
     let (registry, head) = match cached {
         Some(c) => c,
         None => {

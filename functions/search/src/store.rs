@@ -341,13 +341,18 @@ pub async fn sweep_vocab_parts<B: BlobStore>(blob: &B, dir: &[u8]) -> Result<()>
 }
 
 /// What a reader opens, in one object: the meta of every registered index and of its public
-/// view, each with its content hash (a union's identity without hashing the metas). Written by
+/// view, each with its content hash (a union's identity without hashing the metas), and one
+/// checksum over the whole, checked when it is decoded (the metas are then used as they are,
+/// without hashing each again). Written by
 /// every publish after the meta (and the registry) it follows, before chunks are collected,
 /// so it never names a chunk that is gone; readers fall back to the registry and the metas
 /// when a store has none (written before heads existed).
 ///
 /// `"MPSH" | version u16 LE | count var | count × (name var-length bytes, meta hash u64 LE,
-/// meta var-length bytes)`, names as [`IndexKey::name`] spells them, in registry order.
+/// meta var-length bytes) | checksum u64 LE`, names as [`IndexKey::name`] spells them, in
+/// registry order; the checksum is `ChunkId::of` everything before it. A head of version 1
+/// (without the checksum) reads as none: readers take the registry and the metas until the
+/// next publish rewrites it.
 #[derive(Debug, Default, PartialEq)]
 pub struct Head {
     pub entries: Vec<HeadEntry>,
@@ -362,7 +367,7 @@ pub struct HeadEntry {
 }
 
 const HEAD_MAGIC: &[u8; 4] = b"MPSH";
-const HEAD_VERSION: u16 = 1;
+const HEAD_VERSION: u16 = 2;
 
 impl Head {
     pub fn encode(&self) -> Vec<u8> {
@@ -377,12 +382,15 @@ impl Head {
             medportal_search_index::codec::put_varint(&mut out, e.meta.len() as u64);
             out.extend_from_slice(&e.meta);
         }
+        let sum = ChunkId::of(&out).0;
+        out.extend_from_slice(&sum.to_le_bytes());
         out
     }
 
     /// `None` for anything but a well-formed head (the reader then takes the old path).
     pub fn decode(b: &[u8]) -> Option<Head> {
-        if b.get(..4)? != HEAD_MAGIC || u16::from_le_bytes([*b.get(4)?, *b.get(5)?]) != HEAD_VERSION {
+        let (b, sum) = b.split_at_checked(b.len().checked_sub(8)?)?;
+        if ChunkId::of(b).0.to_le_bytes() != sum || b.get(..4)? != HEAD_MAGIC || u16::from_le_bytes([*b.get(4)?, *b.get(5)?]) != HEAD_VERSION {
             return None;
         }
         let mut pos = 6;
@@ -422,19 +430,25 @@ pub async fn head<B: BlobStore>(blob: &B) -> Result<Option<Head>> {
     Ok(get(blob, HEAD_KEY).await?.and_then(|b| Head::decode(&b)))
 }
 
-/// The head as the registry and the metas are now.
-async fn head_of_sources<B: BlobStore>(blob: &B) -> Result<Head> {
-    let keys: Vec<IndexKey> = registry(blob).await?.into_iter().flat_map(|k| [k.public_view(), k]).collect();
+/// The metas of `keys` that exist, read concurrently, each with its index.
+pub async fn metas<B: BlobStore>(blob: &B, keys: Vec<IndexKey>) -> Result<Vec<(IndexKey, Vec<u8>)>> {
     let metas = join_all(keys.iter().map(|k| {
         let key = k.meta_key();
         async move { get(blob, &key).await }
     }).collect()).await;
-    let mut entries = Vec::new();
+    let mut out = Vec::new();
     for (key, meta) in keys.into_iter().zip(metas) {
         if let Some(meta) = meta? {
-            entries.push(HeadEntry { key, hash: ChunkId::of(&meta).0, meta });
+            out.push((key, meta));
         }
     }
+    Ok(out)
+}
+
+/// The head as the registry and the metas are now.
+async fn head_of_sources<B: BlobStore>(blob: &B) -> Result<Head> {
+    let keys: Vec<IndexKey> = registry(blob).await?.into_iter().flat_map(|k| [k.public_view(), k]).collect();
+    let entries = metas(blob, keys).await?.into_iter().map(|(key, meta)| HeadEntry { key, hash: ChunkId::of(&meta).0, meta }).collect();
     Ok(Head { entries })
 }
 
@@ -585,6 +599,16 @@ mod tests {
         assert_eq!(Head::decode(&bytes[..bytes.len() - 1]), None);
         assert_eq!(Head::decode(&[bytes.as_slice(), b"x"].concat()), None);
         assert_eq!(Head::decode(b"MPSH"), None);
+        // any changed byte fails the checksum (a meta, a hash, the count, the checksum itself)
+        for i in [6, 10, bytes.len() / 2, bytes.len() - 9, bytes.len() - 1] {
+            let mut bad = bytes.clone();
+            bad[i] ^= 1;
+            assert_eq!(Head::decode(&bad), None, "byte {i}");
+        }
+        // version 1 (no checksum) reads as no head
+        let mut v1 = bytes[..bytes.len() - 8].to_vec();
+        v1[4] = 1;
+        assert_eq!(Head::decode(&v1), None);
         assert_eq!(Head::decode(b""), None);
         assert_eq!(IndexKey::parse_any("DE-de.public"), Some(k.public_view()));
         assert_eq!(IndexKey::parse_any("DE-de.public.public"), None);
