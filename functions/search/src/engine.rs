@@ -207,12 +207,15 @@ async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<I
 /// Opens (or reuses) a searcher over the given indexes, their metas from the head (read from
 /// the store when there is none). `None` when none of them exists yet.
 pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&store::Head>, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
-    let mut parts: Vec<(IndexKey, u64, Vec<u8>)> = Vec::new();
-    if let Some(head) = head {
-        parts.extend(keys.iter().filter_map(|k| head.entry(k)).map(|e| (e.key.clone(), e.hash, e.meta.clone())));
-    } else {
-        parts.extend(store::metas(blob, keys.to_vec()).await?.into_iter().map(|(k, bytes)| (k, ChunkId::of(&bytes).0, bytes)));
-    }
+    // each index with its meta's hash and bytes (borrowed from the head, or read now)
+    let read;
+    let parts: Vec<(&IndexKey, u64, &[u8])> = match head {
+        Some(head) => keys.iter().filter_map(|k| head.entry(k)).map(|e| (&e.key, e.hash, e.meta.as_slice())).collect(),
+        None => {
+            read = store::metas(blob, keys.to_vec()).await?;
+            read.iter().map(|(k, bytes)| (k, ChunkId::of(bytes).0, bytes.as_slice())).collect()
+        }
+    };
     if parts.is_empty() {
         return Ok(None);
     }
@@ -256,7 +259,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
 /// A union's identity: its indexes' names and metas (by their hashes), and the vocabulary it
 /// is opened with.
 #[inline(always)]
-fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, u64, Vec<u8>)]) -> u64 {
+fn fingerprint(vocab: &Rc<Vocab>, parts: &[(&IndexKey, u64, &[u8])]) -> u64 {
     let mut all = (Rc::as_ptr(vocab) as usize as u64).to_le_bytes().to_vec();
     for (k, hash, _) in parts {
         all.extend_from_slice(k.name().as_bytes());
@@ -282,11 +285,11 @@ fn seg_bases(meta: &Meta) -> Vec<u32> {
 /// checksum when it was decoded, and the others were hashed as they were read.
 #[allow(clippy::type_complexity)]
 #[inline(always)]
-fn union_of(parts: &[(IndexKey, u64, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
+fn union_of(parts: &[(&IndexKey, u64, &[u8])]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
     let mut union: Option<Meta> = None;
     let mut seg_index = Vec::new();
     let mut live = Vec::new();
-    for (k, _, bytes) in parts {
+    for &(k, _, bytes) in parts {
         let meta = format::decode_meta(bytes).map_err(index_error)?;
         live.push((k.clone(), meta.live_doc_count()));
         seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));

@@ -284,12 +284,19 @@ pub async fn put_status<B: BlobStore>(blob: &B, key: &IndexKey, status: &IndexSt
     blob.put(&key.status_key(), status.encode().as_bytes(), TEXT).await
 }
 
-/// The registered indexes, sorted by name.
+/// The registered indexes, sorted by name (a line that is not an index name is skipped).
 pub async fn registry<B: BlobStore>(blob: &B) -> Result<Vec<IndexKey>> {
     let text = get(blob, REGISTRY_KEY).await?.unwrap_or_default();
-    let mut keys: Vec<IndexKey> = String::from_utf8_lossy(&text).lines().filter_map(IndexKey::parse).collect();
-    medportal_search_index::sort::sort_dedup(&mut keys);
-    Ok(keys)
+    let lines = text.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    Ok(by_name(lines.filter_map(|l| std::str::from_utf8(l).ok()).map(str::to_owned).collect()))
+}
+
+/// The indexes of `names` sorted by name, without duplicates, names that are none left out
+/// (names are sorted rather than keys: the query Worker carries one sort of strings already,
+/// and name order is key order: markets are `global` or two letters, then `-`).
+fn by_name(mut names: Vec<String>) -> Vec<IndexKey> {
+    medportal_search_index::sort::sort_dedup(&mut names);
+    names.iter().filter_map(|n| IndexKey::parse(n)).collect()
 }
 
 /// Adds an index to the registry (read-modify-write; an index is only ever added).
@@ -390,34 +397,24 @@ impl Head {
     /// `None` for anything but a well-formed head (the reader then takes the old path).
     pub fn decode(b: &[u8]) -> Option<Head> {
         let (b, sum) = b.split_at_checked(b.len().checked_sub(8)?)?;
-        if ChunkId::of(b).0.to_le_bytes() != sum || b.get(..4)? != HEAD_MAGIC || u16::from_le_bytes([*b.get(4)?, *b.get(5)?]) != HEAD_VERSION {
+        if ChunkId::of(b).0.to_le_bytes() != sum || b.get(..4)? != HEAD_MAGIC || b.get(4..6)? != HEAD_VERSION.to_le_bytes() {
             return None;
         }
-        let mut pos = 6;
-        let take = |n: usize, pos: &mut usize| -> Option<Vec<u8>> {
-            let s = b.get(*pos..pos.checked_add(n)?)?.to_vec();
-            *pos += n;
-            Some(s)
-        };
-        let var = |pos: &mut usize| medportal_search_index::codec::get_varint(b, pos).and_then(|v| usize::try_from(v).ok());
-        let count = var(&mut pos)?;
+        let mut r = medportal_search_index::codec::Reader::new(b);
+        r.pos = 6;
+        let count = r.var().ok()?;
         let mut entries = Vec::new();
         for _ in 0..count {
-            let n = var(&mut pos)?;
-            let name = String::from_utf8(take(n, &mut pos)?).ok()?;
-            let key = IndexKey::parse_any(&name)?;
-            let hash = u64::from_le_bytes(take(8, &mut pos)?.try_into().ok()?);
-            let m = var(&mut pos)?;
-            entries.push(HeadEntry { key, hash, meta: take(m, &mut pos)? });
+            let key = IndexKey::parse_any(r.str().ok()?)?;
+            let hash = r.u64().ok()?;
+            entries.push(HeadEntry { key, hash, meta: r.bytes().ok()?.to_vec() });
         }
-        (pos == b.len()).then_some(Head { entries })
+        r.done().then_some(Head { entries })
     }
 
     /// The registered indexes (not their views), sorted by name.
     pub fn registry(&self) -> Vec<IndexKey> {
-        let mut keys: Vec<IndexKey> = self.entries.iter().filter(|e| !e.key.public).map(|e| e.key.clone()).collect();
-        medportal_search_index::sort::sort_dedup(&mut keys);
-        keys
+        by_name(self.entries.iter().filter(|e| !e.key.public).map(|e| e.key.name()).collect())
     }
 
     pub fn entry(&self, key: &IndexKey) -> Option<&HeadEntry> {
@@ -563,6 +560,18 @@ mod tests {
         }
         assert!(IndexKey::new("Germany", "de").is_err());
         assert!(IndexKey::new("DE", "d-e").is_err());
+    }
+
+    #[test]
+    fn name_order_is_key_order() {
+        let keys: Vec<IndexKey> = ["global-en", "GB-en", "DE-de", "DE-den", "global-de", "AT-de", "DE-en", "US-en"]
+            .iter()
+            .map(|n| IndexKey::parse(n).unwrap())
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        let names: Vec<String> = keys.iter().chain(&keys).map(IndexKey::name).chain(["junk".to_owned()]).collect();
+        assert_eq!(by_name(names), sorted);
     }
 
     #[test]
