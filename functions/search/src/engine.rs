@@ -116,9 +116,8 @@ pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<V
 
 /// A searcher over a union of indexes, with what is needed to fetch its chunks.
 pub struct Opened {
+    /// Searches the union meta (segments of every index, in `indexes` order), which it holds.
     pub searcher: Searcher,
-    /// The union meta (segments of every index, in `indexes` order).
-    pub meta: Meta,
     /// Which index each segment belongs to (chunks are stored per index).
     seg_index: Vec<IndexKey>,
     /// First global document number of each segment.
@@ -130,23 +129,24 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// The union meta.
+    pub fn meta(&self) -> &Meta {
+        self.searcher.meta()
+    }
+
     fn owner(&self, id: ChunkId) -> Option<&IndexKey> {
-        self.meta
-            .segments
-            .iter()
-            .position(|s| s.chunk_refs().any(|r| r.id == id))
-            .map(|i| &self.seg_index[i])
+        owner_in(self.meta(), &self.seg_index, id)
     }
 
     fn segment_of(&self, doc: u32) -> Option<usize> {
         let i = self.seg_base.partition_point(|&b| b <= doc);
-        (i > 0 && i <= self.meta.segments.len()).then(|| i - 1)
+        (i > 0 && i <= self.meta().segments.len()).then(|| i - 1)
     }
 
     /// The store chunk holding a document.
     fn store_chunk(&self, doc: u32) -> Option<(IndexKey, ChunkId)> {
         let si = self.segment_of(doc)?;
-        let seg = &self.meta.segments[si];
+        let seg = &self.meta().segments[si];
         let local = doc - self.seg_base[si];
         let p = seg.store.partition_point(|s| s.first_doc <= local);
         (p > 0).then(|| (self.seg_index[si].clone(), seg.store[p - 1].chunk.id))
@@ -163,7 +163,7 @@ impl Opened {
         }
         medportal_search_index::sort::sort_dedup(&mut extra);
         let mut ids = Vec::new();
-        for seg in &self.meta.segments {
+        for seg in &self.meta().segments {
             for t in &extra {
                 let p = seg.postings.partition_point(|p| p.first_term.as_str() <= t.as_str());
                 if p > 0 {
@@ -173,6 +173,11 @@ impl Opened {
         }
         ids
     }
+}
+
+/// The index whose segment names chunk `id` (`seg_index`: the index of each segment of `meta`).
+fn owner_in<'k>(meta: &Meta, seg_index: &'k [IndexKey], id: ChunkId) -> Option<&'k IndexKey> {
+    meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).and_then(|i| seg_index.get(i))
 }
 
 /// Loads chunks into the isolate cache (skipping cached ones) and parts of a split vocabulary
@@ -228,9 +233,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
         return Ok(Some(hit));
     }
     let (meta, seg_index, live) = union_of(&parts)?;
-    let owner = |id: ChunkId| {
-        meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
-    };
+    let owner = |id| owner_in(&meta, &seg_index, id).cloned();
     // What every results page reads (facets, term filters), fetched together; the searcher
     // itself reads nothing on open and takes them from the cache on first use (one evicted
     // meanwhile comes back through `run`'s fetch-and-retry). Doc pages (ids, dates) are read
@@ -242,10 +245,10 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
         .flat_map(|s| [s.facets.id, s.term_filter.id].into_iter().chain(s.doc_pages.first().filter(|_| s.doc_pages.len() == 1).map(|p| p.id)))
         .collect();
     load(blob, &owner, &vocab, &eager).await?;
-    let searcher =
-        Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
     let seg_base = seg_bases(&meta);
-    let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live, vocab });
+    let searcher =
+        Searcher::open_meta(meta, Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
+    let opened = Rc::new(Opened { searcher, seg_index, seg_base, live, vocab });
     ISOLATE.with(|i| {
         let mut i = i.borrow_mut();
         if i.searchers.len() >= SEARCHERS {
@@ -314,9 +317,9 @@ pub async fn run<B: BlobStore>(
         match f(&opened.searcher) {
             Ok(()) => return Ok(()),
             Err(medportal_search_index::Error::MissingChunk(id)) => {
-                let is_lexicon = opened.meta.segments.iter().any(|s| s.lexicon.id == id);
+                let is_lexicon = opened.meta().segments.iter().any(|s| s.lexicon.id == id);
                 let ids: Vec<ChunkId> = if is_lexicon {
-                    opened.meta.segments.iter().map(|s| s.lexicon.id).collect()
+                    opened.meta().segments.iter().map(|s| s.lexicon.id).collect()
                 } else {
                     // the doc pages a page of hits needs are reported all at once
                     std::iter::once(id).chain(opened.searcher.take_missing()).collect()
