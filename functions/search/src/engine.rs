@@ -362,11 +362,13 @@ pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str
     let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
     let plan = opened.searcher.plan(query);
     let owner = |c| opened.owner(c).cloned();
-    let parts = vocab.parts_for(&terms);
-    if !parts.is_empty() {
-        load(blob, &owner, vocab, &[parts, plan.clone()].concat()).await?;
+    let mut first = vocab.parts_for(&terms);
+    if !first.is_empty() {
+        first.extend_from_slice(&plan);
+        load(blob, &owner, vocab, &first).await?;
     }
-    let ids = [plan, opened.synonym_chunks(&terms, vocab)].concat();
+    let mut ids = plan;
+    ids.extend(opened.synonym_chunks(&terms, vocab));
     load(blob, &owner, vocab, &ids).await
 }
 

@@ -109,7 +109,7 @@ async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, co
         }
         for (metric, by) in counts {
             let key = format!("search-agg/{day}/{}/{shard}", metric.name());
-            let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
+            let n: u64 = kv.get(&key).await?.and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()).unwrap_or(0);
             kv.put(&key, (n + by).to_string().as_bytes(), None).await?;
         }
         Ok(())
