@@ -38,7 +38,8 @@ impl ChunkSource for CacheOnly {
 }
 
 struct Isolate {
-    cache: Rc<ChunkCache>,
+    /// Made on first use (so the thread-local needs no lazy initialisation at every access).
+    cache: Option<Rc<ChunkCache>>,
     vocab: Option<Rc<Vocab>>,
     searchers: Vec<(u64, Rc<Opened>)>,
     /// The registry and head last read, reused while the platform trusts them (`Ctx::trusted`:
@@ -58,16 +59,11 @@ struct Recent {
 }
 
 thread_local! {
-    static ISOLATE: RefCell<Isolate> = RefCell::new(Isolate {
-        cache: Rc::new(ChunkCache::new(CACHE_BYTES)),
-        vocab: None,
-        searchers: Vec::new(),
-        recent: None,
-    });
+    static ISOLATE: RefCell<Isolate> = const { RefCell::new(Isolate { cache: None, vocab: None, searchers: Vec::new(), recent: None }) };
 }
 
 fn chunk_cache() -> Rc<ChunkCache> {
-    ISOLATE.with(|i| i.borrow().cache.clone())
+    ISOLATE.with(|i| i.borrow_mut().cache.get_or_insert_with(|| Rc::new(ChunkCache::new(CACHE_BYTES))).clone())
 }
 
 /// Forgets the cached vocabulary (after it was replaced).
