@@ -23,12 +23,12 @@ import { readStateDir } from "../../scripts/residency.mjs";
 export const OUTBOUND_TIMEOUT_MS = 1500;
 /** The search indexing token the contract hosts are configured with. */
 export const SEARCH_INDEX_TOKEN = "contract-search-index-token-0123456789";
-/** How long (ms) a content Worker isolate on a host trusts its table of what is live before it
- * asks the library's generation again (functions/content/src/live.rs, `RECHECK_MS`): a change
- * made through content-desk (another Worker) reaches the reader pages within this long. The
- * search query Worker trusts the index registry and the metas it opened as long
- * (functions/search/src/engine.rs, `RECHECK_MS`): a publish through search-admin reaches
- * `/search` within this long. Spin and the native host read on every request. */
+/** How long (ms) an instance on a host trusts what it read from a store another function
+ * changes before it reads it again: the platform's one recheck interval (shared/core
+ * platform.rs, `Platform::RECHECK_MS`, 1000 on Workers). A change made through content-desk
+ * reaches the reader pages (functions/content/src/live.rs), and a publish through search-admin
+ * reaches `/search` (functions/search/src/engine.rs), within this long. Spin and the native
+ * host read on every request. */
 export const LIVE_RECHECK_MS = { workerd: 1000 };
 
 /** Waits until the reader pages and searches of `host` see every change made before the call

@@ -76,7 +76,7 @@ for (const hostName of HOSTS) {
         doc(`humira-pen-${run}`, "Humira pen: injection technique", "Let the Humira pen reach room temperature before injecting into the thigh or abdomen.", "hcp"),
       ] });
       assert.equal(r.status, 200, await r.text());
-      // a query Worker isolate sees a publish within a second (engine.rs, RECHECK_MS)
+      // a query Worker isolate sees a publish within a second (Platform::RECHECK_MS)
       await eventually(async () => {
         const found = hits(await page("/search?q=adalimumab+pen", hcpUs));
         assert.equal(found[0], `humira-pen-${run}`, String(found));

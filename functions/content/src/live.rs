@@ -17,8 +17,9 @@
 //!   (the generation moved).
 //!
 //! A reader request asks the database for one small row, the generation, and reloads the
-//! live table only when it moved. On Workers an isolate asks at most once a second
-//! ([`RECHECK_MS`]) and forgets its table after every state-changing request it served: a
+//! live table only when it moved. On Workers an isolate asks at most once a second (the
+//! platform's recheck interval, `Ctx::trusted`; a signal from content-desk to content would
+//! reach one isolate, not every one, so the bound is the honest contract) and forgets its table after every state-changing request it served: a
 //! change made by the reader Worker is seen by its next request, and every change (the staff
 //! workspaces publish from their own Worker, `content-desk`) by every isolate within one
 //! second, development builds as production ones (the contract and browser suites wait out that
@@ -37,16 +38,6 @@ use crate::files::{self, File};
 use crate::series;
 use crate::signature::{self, Signature};
 use crate::version::{self, Version};
-
-/// How long (ms) a Workers isolate trusts its live table without asking for the generation
-/// (development builds too: the bench measures what production serves). A change made by the
-/// staff Worker (`content-desk`) reaches every reader within this long; the test suites wait
-/// it out (`LIVE_RECHECK_MS` in the contract suite's hosts). A signal from content-desk to
-/// content would reach one isolate, not every one, so the bound is the honest contract.
-#[cfg(feature = "workers")]
-pub const RECHECK_MS: i64 = 1000;
-#[cfg(not(feature = "workers"))]
-pub const RECHECK_MS: i64 = 0;
 
 /// Published versions kept per isolate (then the cache starts over).
 const VERSIONS_KEPT: usize = 128;
@@ -172,7 +163,7 @@ thread_local! {
 /// generation moved since this isolate last loaded it.
 pub async fn current<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Rc<Snapshot>> {
     let now = ctx.now_ms();
-    let fresh = LIVE.with(|l| l.borrow().as_ref().filter(|(_, at)| RECHECK_MS > 0 && (0..RECHECK_MS).contains(&(now - at))).map(|(s, _)| s.clone()));
+    let fresh = LIVE.with(|l| l.borrow().as_ref().filter(|(_, at)| ctx.trusted(*at, now)).map(|(s, _)| s.clone()));
     if let Some(s) = fresh {
         return Ok(s);
     }

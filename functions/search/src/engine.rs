@@ -38,11 +38,14 @@ impl ChunkSource for CacheOnly {
 }
 
 struct Isolate {
-    cache: Rc<ChunkCache>,
+    /// Made on first use (so the thread-local needs no lazy initialisation at every access).
+    cache: Option<Rc<ChunkCache>>,
     vocab: Option<Rc<Vocab>>,
     searchers: Vec<(u64, Rc<Opened>)>,
-    /// The registry and head last read, reused for [`RECHECK_MS`] instead of reading them and
-    /// the metas per request.
+    /// The registry and head last read, reused while the platform trusts them (`Ctx::trusted`:
+    /// a second on Workers, where a publish through search-admin reaches `/search` within it;
+    /// garbage collection keeps the previous generation's chunks, so a union one publish behind
+    /// still answers; every request elsewhere) instead of reading them and the metas per request.
     recent: Option<Recent>,
 }
 
@@ -55,32 +58,12 @@ struct Recent {
     unions: Vec<(Vec<IndexKey>, Option<Rc<Opened>>)>,
 }
 
-/// How long (ms) a Workers isolate trusts the registry and the metas it read, development
-/// builds as production ones (the bench measures what production serves): a publish through
-/// search-admin (another Worker) reaches `/search` within this long, and the test suites wait
-/// it out (`LIVE_RECHECK_MS` in the contract suite's hosts). Garbage collection keeps the
-/// previous generation's chunks, so a union one publish behind still answers. On Spin (one
-/// instance per request) and natively every request reads them (no staleness).
-#[cfg(feature = "workers")]
-pub const RECHECK_MS: i64 = 1000;
-#[cfg(not(feature = "workers"))]
-pub const RECHECK_MS: i64 = 0;
-
-fn fresh(at: i64, now: i64) -> bool {
-    RECHECK_MS > 0 && (0..RECHECK_MS).contains(&(now - at))
-}
-
 thread_local! {
-    static ISOLATE: RefCell<Isolate> = RefCell::new(Isolate {
-        cache: Rc::new(ChunkCache::new(CACHE_BYTES)),
-        vocab: None,
-        searchers: Vec::new(),
-        recent: None,
-    });
+    static ISOLATE: RefCell<Isolate> = const { RefCell::new(Isolate { cache: None, vocab: None, searchers: Vec::new(), recent: None }) };
 }
 
 fn chunk_cache() -> Rc<ChunkCache> {
-    ISOLATE.with(|i| i.borrow().cache.clone())
+    ISOLATE.with(|i| i.borrow_mut().cache.get_or_insert_with(|| Rc::new(ChunkCache::new(CACHE_BYTES))).clone())
 }
 
 /// Forgets the cached vocabulary (after it was replaced).
@@ -129,9 +112,8 @@ pub async fn vocab<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob) -> Result<Rc<V
 
 /// A searcher over a union of indexes, with what is needed to fetch its chunks.
 pub struct Opened {
+    /// Searches the union meta (segments of every index, in `indexes` order), which it holds.
     pub searcher: Searcher,
-    /// The union meta (segments of every index, in `indexes` order).
-    pub meta: Meta,
     /// Which index each segment belongs to (chunks are stored per index).
     seg_index: Vec<IndexKey>,
     /// First global document number of each segment.
@@ -143,43 +125,41 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// The union meta.
+    pub fn meta(&self) -> &Meta {
+        self.searcher.meta()
+    }
+
     fn owner(&self, id: ChunkId) -> Option<&IndexKey> {
-        self.meta
-            .segments
-            .iter()
-            .position(|s| s.chunk_refs().any(|r| r.id == id))
-            .map(|i| &self.seg_index[i])
+        owner_in(self.meta(), &self.seg_index, id)
     }
 
     fn segment_of(&self, doc: u32) -> Option<usize> {
         let i = self.seg_base.partition_point(|&b| b <= doc);
-        (i > 0 && i <= self.meta.segments.len()).then(|| i - 1)
+        (i > 0 && i <= self.meta().segments.len()).then(|| i - 1)
     }
 
     /// The store chunk holding a document.
     fn store_chunk(&self, doc: u32) -> Option<(IndexKey, ChunkId)> {
         let si = self.segment_of(doc)?;
-        let seg = &self.meta.segments[si];
+        let seg = &self.meta().segments[si];
         let local = doc - self.seg_base[si];
         let p = seg.store.partition_point(|s| s.first_doc <= local);
         (p > 0).then(|| (self.seg_index[si].clone(), seg.store[p - 1].chunk.id))
     }
 
-    /// Postings chunks a query may need: those `Searcher::plan` names plus, per segment, the
-    /// chunks that would hold the query's synonyms (one round trip instead of several).
-    fn query_chunks(&self, query: &str, vocab: &Vocab) -> Vec<ChunkId> {
-        let mut ids = self.searcher.plan(query);
-        let analyzer = Analyzer::new();
-        let terms = analyzer.terms(query);
-        let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
+    /// The postings chunks that would hold the synonyms of a query's `terms`, per segment
+    /// (fetched with the chunks `Searcher::plan` names: one round trip instead of several).
+    fn synonym_chunks(&self, terms: &[&str], vocab: &Vocab) -> Vec<ChunkId> {
         let mut extra: Vec<String> = Vec::new();
-        for (s, len) in vocab.match_spans(&refs) {
-            for alt in vocab.alternatives(&refs[s..s + len]) {
+        for (s, len) in vocab.match_spans(terms) {
+            for alt in vocab.alternatives(&terms[s..s + len]) {
                 extra.extend(alt.terms);
             }
         }
         medportal_search_index::sort::sort_dedup(&mut extra);
-        for seg in &self.meta.segments {
+        let mut ids = Vec::new();
+        for seg in &self.meta().segments {
             for t in &extra {
                 let p = seg.postings.partition_point(|p| p.first_term.as_str() <= t.as_str());
                 if p > 0 {
@@ -191,23 +171,32 @@ impl Opened {
     }
 }
 
+/// The index whose segment names chunk `id` (`seg_index`: the index of each segment of `meta`).
+fn owner_in<'k>(meta: &Meta, seg_index: &'k [IndexKey], id: ChunkId) -> Option<&'k IndexKey> {
+    meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).and_then(|i| seg_index.get(i))
+}
+
 /// Loads chunks into the isolate cache (skipping cached ones) and parts of a split vocabulary
 /// into it, together.
 async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<IndexKey>, vocab: &Vocab, ids: &[ChunkId]) -> Result<()> {
     let cache = chunk_cache();
+    // each key with whether it names a vocabulary part (else a chunk of an index)
     let mut want: Vec<(String, ChunkId)> = Vec::new();
+    let mut part: Vec<bool> = Vec::new();
     for &id in ids {
         if cache.contains(id) || want.iter().any(|(_, w)| *w == id) {
             continue;
         }
-        let key = match vocab.has_part(id) {
+        let is_part = vocab.has_part(id);
+        let key = match is_part {
             true => store::vocab_part_key(id),
             false => opened_owner(id).ok_or_else(|| Error::internal(format!("search chunk {id} belongs to no index")))?.chunk_key(id),
         };
         want.push((key, id));
+        part.push(is_part);
     }
-    for (id, bytes) in store::fetch_keyed(blob, &want).await? {
-        match vocab.has_part(id) {
+    for ((id, bytes), is_part) in store::fetch_keyed(blob, &want).await?.into_iter().zip(part) {
+        match is_part {
             true => vocab.load_part(id, bytes),
             false => cache.insert_bytes(id, &bytes).map(drop),
         }
@@ -219,20 +208,15 @@ async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<I
 /// Opens (or reuses) a searcher over the given indexes, their metas from the head (read from
 /// the store when there is none). `None` when none of them exists yet.
 pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&store::Head>, keys: &[IndexKey]) -> Result<Option<Rc<Opened>>> {
-    let mut parts: Vec<(IndexKey, u64, Vec<u8>)> = Vec::new();
-    if let Some(head) = head {
-        parts.extend(keys.iter().filter_map(|k| head.entry(k)).map(|e| (e.key.clone(), e.hash, e.meta.clone())));
-    } else {
-        let metas = store::join_all(keys.iter().map(|k| {
-            let key = k.meta_key();
-            async move { store::get(blob, &key).await }
-        }).collect()).await;
-        for (k, m) in keys.iter().zip(metas) {
-            if let Some(bytes) = m? {
-                parts.push((k.clone(), ChunkId::of(&bytes).0, bytes));
-            }
+    // each index with its meta's hash and bytes (borrowed from the head, or read now)
+    let read;
+    let parts: Vec<(&IndexKey, u64, &[u8])> = match head {
+        Some(head) => keys.iter().filter_map(|k| head.entry(k)).map(|e| (&e.key, e.hash, e.meta.as_slice())).collect(),
+        None => {
+            read = store::metas(blob, keys.to_vec()).await?;
+            read.iter().map(|(k, bytes)| (k, ChunkId::of(bytes).0, bytes.as_slice())).collect()
         }
-    }
+    };
     if parts.is_empty() {
         return Ok(None);
     }
@@ -245,9 +229,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
         return Ok(Some(hit));
     }
     let (meta, seg_index, live) = union_of(&parts)?;
-    let owner = |id: ChunkId| {
-        meta.segments.iter().position(|s| s.chunk_refs().any(|r| r.id == id)).map(|i| seg_index[i].clone())
-    };
+    let owner = |id| owner_in(&meta, &seg_index, id).cloned();
     // What every results page reads (facets, term filters), fetched together; the searcher
     // itself reads nothing on open and takes them from the cache on first use (one evicted
     // meanwhile comes back through `run`'s fetch-and-retry). Doc pages (ids, dates) are read
@@ -262,10 +244,10 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
         })
         .collect();
     load(blob, &owner, &vocab, &eager).await?;
-    let searcher =
-        Searcher::open_meta(meta.clone(), Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
     let seg_base = seg_bases(&meta);
-    let opened = Rc::new(Opened { searcher, meta, seg_index, seg_base, live, vocab });
+    let searcher =
+        Searcher::open_meta(meta, Rc::new(CacheOnly), chunk_cache(), vocab.clone()).map_err(index_error)?;
+    let opened = Rc::new(Opened { searcher, seg_index, seg_base, live, vocab });
     ISOLATE.with(|i| {
         let mut i = i.borrow_mut();
         if i.searchers.len() >= SEARCHERS {
@@ -279,7 +261,7 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
 /// A union's identity: its indexes' names and metas (by their hashes), and the vocabulary it
 /// is opened with.
 #[inline(always)]
-fn fingerprint(vocab: &Rc<Vocab>, parts: &[(IndexKey, u64, Vec<u8>)]) -> u64 {
+fn fingerprint(vocab: &Rc<Vocab>, parts: &[(&IndexKey, u64, &[u8])]) -> u64 {
     let mut all = (Rc::as_ptr(vocab) as usize as u64).to_le_bytes().to_vec();
     for (k, hash, _) in parts {
         all.extend_from_slice(k.name().as_bytes());
@@ -301,17 +283,15 @@ fn seg_bases(meta: &Meta) -> Vec<u32> {
 }
 
 /// The union meta of the indexes' metas, the index of each of its segments, and the live
-/// documents per index.
+/// documents per index. The metas are not hashed again: a head's were checked with its
+/// checksum when it was decoded, and the others were hashed as they were read.
 #[allow(clippy::type_complexity)]
 #[inline(always)]
-fn union_of(parts: &[(IndexKey, u64, Vec<u8>)]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
+fn union_of(parts: &[(&IndexKey, u64, &[u8])]) -> Result<(Meta, Vec<IndexKey>, Vec<(IndexKey, u64)>)> {
     let mut union: Option<Meta> = None;
     let mut seg_index = Vec::new();
     let mut live = Vec::new();
-    for (k, hash, bytes) in parts {
-        if ChunkId::of(bytes).0 != *hash {
-            return Err(Error::internal(format!("search: the head's meta of {} does not match its hash", k.name())));
-        }
+    for &(k, _, bytes) in parts {
         let meta = format::decode_meta(bytes).map_err(index_error)?;
         live.push((k.clone(), meta.live_doc_count()));
         seg_index.extend(std::iter::repeat_n(k.clone(), meta.segments.len()));
@@ -336,9 +316,9 @@ pub async fn run<B: BlobStore>(
         match f(&opened.searcher) {
             Ok(()) => return Ok(()),
             Err(medportal_search_index::Error::MissingChunk(id)) => {
-                let is_lexicon = opened.meta.segments.iter().any(|s| s.lexicon.id == id);
+                let is_lexicon = opened.meta().segments.iter().any(|s| s.lexicon.id == id);
                 let ids: Vec<ChunkId> = if is_lexicon {
-                    opened.meta.segments.iter().map(|s| s.lexicon.id).collect()
+                    opened.meta().segments.iter().map(|s| s.lexicon.id).collect()
                 } else {
                     // the doc pages a page of hits needs are reported all at once
                     std::iter::once(id).chain(opened.searcher.take_missing()).collect()
@@ -374,16 +354,21 @@ pub async fn suggest<B: BlobStore>(blob: &B, opened: &Opened, prefix: &str, k: u
 }
 
 /// Prefetches what a query needs: the vocabulary parts of its terms together with the
-/// postings `Searcher::plan` names, then the postings of its synonyms.
+/// postings `Searcher::plan` names, then the postings of its synonyms (the query analysed and
+/// planned once for both rounds).
 pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str, vocab: &Vocab) -> Result<()> {
     let terms = Analyzer::new().terms(query);
-    let mut first = vocab.parts_for(&terms.iter().map(String::as_str).collect::<Vec<_>>());
+    let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+    let plan = opened.searcher.plan(query);
+    let owner = |c| opened.owner(c).cloned();
+    let mut first = vocab.parts_for(&terms);
     if !first.is_empty() {
-        first.extend(opened.searcher.plan(query));
-        load(blob, &|c| opened.owner(c).cloned(), vocab, &first).await?;
+        first.extend_from_slice(&plan);
+        load(blob, &owner, vocab, &first).await?;
     }
-    let ids = opened.query_chunks(query, vocab);
-    load(blob, &|c| opened.owner(c).cloned(), vocab, &ids).await
+    let mut ids = plan;
+    ids.extend(opened.synonym_chunks(&terms, vocab));
+    load(blob, &owner, vocab, &ids).await
 }
 
 /// Prefetches the store chunks of documents (snippets and result metadata).
@@ -404,7 +389,7 @@ pub async fn document<B: BlobStore>(blob: &B, opened: &Opened, doc: u32) -> Resu
 /// chosen from.
 pub async fn open_visible<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, vis: &Visibility) -> Result<(Option<Rc<Opened>>, Vec<IndexKey>)> {
     let now = ctx.now_ms();
-    let cached = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|r| fresh(r.at, now)).map(|r| (r.registry.clone(), r.head.clone())));
+    let cached = ISOLATE.with(|i| i.borrow().recent.as_ref().filter(|r| ctx.trusted(r.at, now)).map(|r| (r.registry.clone(), r.head.clone())));
     let (registry, head) = match cached {
         Some(c) => c,
         None => {

@@ -109,7 +109,7 @@ async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, co
         }
         for (metric, by) in counts {
             let key = format!("search-agg/{day}/{}/{shard}", metric.name());
-            let n: u64 = kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse().ok()).unwrap_or(0);
+            let n: u64 = kv.get(&key).await?.and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()).unwrap_or(0);
             kv.put(&key, (n + by).to_string().as_bytes(), None).await?;
         }
         Ok(())
@@ -169,14 +169,16 @@ pub fn signal_source(client: &str) -> Option<String> {
     if let Some((_, v4)) = addr.rsplit_once(':').filter(|(_, last)| last.contains('.')) {
         return Some(v4.to_owned());
     }
-    let groups = |s: &str| -> Vec<String> {
-        s.split(':').filter(|g| !g.is_empty()).map(|g| g.trim_start_matches('0')).map(|g| if g.is_empty() { "0".into() } else { g.into() }).collect()
-    };
+    let groups = |s: &str| -> Option<Vec<u16>> { s.split(':').filter(|g| !g.is_empty()).map(|g| u16::from_str_radix(g, 16).ok()).collect() };
     let (head, tail) = addr.split_once("::").unwrap_or((&addr, ""));
-    let (head, tail) = (groups(head), groups(tail));
+    let (head, tail) = (groups(head)?, groups(tail)?);
     let zeros = if addr.contains("::") { 8usize.checked_sub(head.len() + tail.len())? } else { 0 };
-    let all: Vec<String> = head.into_iter().chain(std::iter::repeat_n("0".to_owned(), zeros)).chain(tail).collect();
-    (all.len() == 8).then(|| format!("{}::/64", all[..4].join(":")))
+    if head.len() + zeros + tail.len() != 8 {
+        return None;
+    }
+    // the /64 network: the first four of the eight groups (`::` stands for the zeros between)
+    let g = |i: usize| head.get(i).copied().unwrap_or(if i < head.len() + zeros { 0 } else { tail[i - head.len() - zeros] });
+    Some(format!("{:x}:{:x}:{:x}:{:x}::/64", g(0), g(1), g(2), g(3)))
 }
 
 async fn record_anonymous<P: Platform>(ctx: &Ctx<'_, P>, s: &SearchSignal<'_>) -> Result<()> {

@@ -284,12 +284,19 @@ pub async fn put_status<B: BlobStore>(blob: &B, key: &IndexKey, status: &IndexSt
     blob.put(&key.status_key(), status.encode().as_bytes(), TEXT).await
 }
 
-/// The registered indexes, sorted by name.
+/// The registered indexes, sorted by name (a line that is not an index name is skipped).
 pub async fn registry<B: BlobStore>(blob: &B) -> Result<Vec<IndexKey>> {
     let text = get(blob, REGISTRY_KEY).await?.unwrap_or_default();
-    let mut keys: Vec<IndexKey> = String::from_utf8_lossy(&text).lines().filter_map(IndexKey::parse).collect();
-    medportal_search_index::sort::sort_dedup(&mut keys);
-    Ok(keys)
+    let lines = text.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    Ok(by_name(lines.filter_map(|l| std::str::from_utf8(l).ok()).map(str::to_owned).collect()))
+}
+
+/// The indexes of `names` sorted by name, without duplicates, names that are none left out
+/// (names are sorted rather than keys: the query Worker carries one sort of strings already,
+/// and name order is key order: markets are `global` or two letters, then `-`).
+fn by_name(mut names: Vec<String>) -> Vec<IndexKey> {
+    medportal_search_index::sort::sort_dedup(&mut names);
+    names.iter().filter_map(|n| IndexKey::parse(n)).collect()
 }
 
 /// Adds an index to the registry (read-modify-write; an index is only ever added).
@@ -341,13 +348,18 @@ pub async fn sweep_vocab_parts<B: BlobStore>(blob: &B, dir: &[u8]) -> Result<()>
 }
 
 /// What a reader opens, in one object: the meta of every registered index and of its public
-/// view, each with its content hash (a union's identity without hashing the metas). Written by
+/// view, each with its content hash (a union's identity without hashing the metas), and one
+/// checksum over the whole, checked when it is decoded (the metas are then used as they are,
+/// without hashing each again). Written by
 /// every publish after the meta (and the registry) it follows, before chunks are collected,
 /// so it never names a chunk that is gone; readers fall back to the registry and the metas
 /// when a store has none (written before heads existed).
 ///
 /// `"MPSH" | version u16 LE | count var | count × (name var-length bytes, meta hash u64 LE,
-/// meta var-length bytes)`, names as [`IndexKey::name`] spells them, in registry order.
+/// meta var-length bytes) | checksum u64 LE`, names as [`IndexKey::name`] spells them, in
+/// registry order; the checksum is `ChunkId::of` everything before it. A head of version 1
+/// (without the checksum) reads as none: readers take the registry and the metas until the
+/// next publish rewrites it.
 #[derive(Debug, Default, PartialEq)]
 pub struct Head {
     pub entries: Vec<HeadEntry>,
@@ -362,7 +374,7 @@ pub struct HeadEntry {
 }
 
 const HEAD_MAGIC: &[u8; 4] = b"MPSH";
-const HEAD_VERSION: u16 = 1;
+const HEAD_VERSION: u16 = 2;
 
 impl Head {
     pub fn encode(&self) -> Vec<u8> {
@@ -377,39 +389,32 @@ impl Head {
             medportal_search_index::codec::put_varint(&mut out, e.meta.len() as u64);
             out.extend_from_slice(&e.meta);
         }
+        let sum = ChunkId::of(&out).0;
+        out.extend_from_slice(&sum.to_le_bytes());
         out
     }
 
     /// `None` for anything but a well-formed head (the reader then takes the old path).
     pub fn decode(b: &[u8]) -> Option<Head> {
-        if b.get(..4)? != HEAD_MAGIC || u16::from_le_bytes([*b.get(4)?, *b.get(5)?]) != HEAD_VERSION {
+        let (b, sum) = b.split_at_checked(b.len().checked_sub(8)?)?;
+        if ChunkId::of(b).0.to_le_bytes() != sum || b.get(..4)? != HEAD_MAGIC || b.get(4..6)? != HEAD_VERSION.to_le_bytes() {
             return None;
         }
-        let mut pos = 6;
-        let take = |n: usize, pos: &mut usize| -> Option<Vec<u8>> {
-            let s = b.get(*pos..pos.checked_add(n)?)?.to_vec();
-            *pos += n;
-            Some(s)
-        };
-        let var = |pos: &mut usize| medportal_search_index::codec::get_varint(b, pos).and_then(|v| usize::try_from(v).ok());
-        let count = var(&mut pos)?;
+        let mut r = medportal_search_index::codec::Reader::new(b);
+        r.pos = 6;
+        let count = r.var().ok()?;
         let mut entries = Vec::new();
         for _ in 0..count {
-            let n = var(&mut pos)?;
-            let name = String::from_utf8(take(n, &mut pos)?).ok()?;
-            let key = IndexKey::parse_any(&name)?;
-            let hash = u64::from_le_bytes(take(8, &mut pos)?.try_into().ok()?);
-            let m = var(&mut pos)?;
-            entries.push(HeadEntry { key, hash, meta: take(m, &mut pos)? });
+            let key = IndexKey::parse_any(r.str().ok()?)?;
+            let hash = r.u64().ok()?;
+            entries.push(HeadEntry { key, hash, meta: r.bytes().ok()?.to_vec() });
         }
-        (pos == b.len()).then_some(Head { entries })
+        r.done().then_some(Head { entries })
     }
 
     /// The registered indexes (not their views), sorted by name.
     pub fn registry(&self) -> Vec<IndexKey> {
-        let mut keys: Vec<IndexKey> = self.entries.iter().filter(|e| !e.key.public).map(|e| e.key.clone()).collect();
-        medportal_search_index::sort::sort_dedup(&mut keys);
-        keys
+        by_name(self.entries.iter().filter(|e| !e.key.public).map(|e| e.key.name()).collect())
     }
 
     pub fn entry(&self, key: &IndexKey) -> Option<&HeadEntry> {
@@ -422,19 +427,25 @@ pub async fn head<B: BlobStore>(blob: &B) -> Result<Option<Head>> {
     Ok(get(blob, HEAD_KEY).await?.and_then(|b| Head::decode(&b)))
 }
 
-/// The head as the registry and the metas are now.
-async fn head_of_sources<B: BlobStore>(blob: &B) -> Result<Head> {
-    let keys: Vec<IndexKey> = registry(blob).await?.into_iter().flat_map(|k| [k.public_view(), k]).collect();
+/// The metas of `keys` that exist, read concurrently, each with its index.
+pub async fn metas<B: BlobStore>(blob: &B, keys: Vec<IndexKey>) -> Result<Vec<(IndexKey, Vec<u8>)>> {
     let metas = join_all(keys.iter().map(|k| {
         let key = k.meta_key();
         async move { get(blob, &key).await }
     }).collect()).await;
-    let mut entries = Vec::new();
+    let mut out = Vec::new();
     for (key, meta) in keys.into_iter().zip(metas) {
         if let Some(meta) = meta? {
-            entries.push(HeadEntry { key, hash: ChunkId::of(&meta).0, meta });
+            out.push((key, meta));
         }
     }
+    Ok(out)
+}
+
+/// The head as the registry and the metas are now.
+async fn head_of_sources<B: BlobStore>(blob: &B) -> Result<Head> {
+    let keys: Vec<IndexKey> = registry(blob).await?.into_iter().flat_map(|k| [k.public_view(), k]).collect();
+    let entries = metas(blob, keys).await?.into_iter().map(|(key, meta)| HeadEntry { key, hash: ChunkId::of(&meta).0, meta }).collect();
     Ok(Head { entries })
 }
 
@@ -552,6 +563,18 @@ mod tests {
     }
 
     #[test]
+    fn name_order_is_key_order() {
+        let keys: Vec<IndexKey> = ["global-en", "GB-en", "DE-de", "DE-den", "global-de", "AT-de", "DE-en", "US-en"]
+            .iter()
+            .map(|n| IndexKey::parse(n).unwrap())
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        let names: Vec<String> = keys.iter().chain(&keys).map(IndexKey::name).chain(["junk".to_owned()]).collect();
+        assert_eq!(by_name(names), sorted);
+    }
+
+    #[test]
     fn status_round_trips() {
         let mut s = IndexStatus { generation: 7, documents: 3, published_by: Some(Publisher::Publishing), ..Default::default() };
         assert_eq!(IndexStatus::decode(&s.encode()), s);
@@ -585,6 +608,16 @@ mod tests {
         assert_eq!(Head::decode(&bytes[..bytes.len() - 1]), None);
         assert_eq!(Head::decode(&[bytes.as_slice(), b"x"].concat()), None);
         assert_eq!(Head::decode(b"MPSH"), None);
+        // any changed byte fails the checksum (a meta, a hash, the count, the checksum itself)
+        for i in [6, 10, bytes.len() / 2, bytes.len() - 9, bytes.len() - 1] {
+            let mut bad = bytes.clone();
+            bad[i] ^= 1;
+            assert_eq!(Head::decode(&bad), None, "byte {i}");
+        }
+        // version 1 (no checksum) reads as no head
+        let mut v1 = bytes[..bytes.len() - 8].to_vec();
+        v1[4] = 1;
+        assert_eq!(Head::decode(&v1), None);
         assert_eq!(Head::decode(b""), None);
         assert_eq!(IndexKey::parse_any("DE-de.public"), Some(k.public_view()));
         assert_eq!(IndexKey::parse_any("DE-de.public.public"), None);

@@ -29,8 +29,22 @@ pub async fn run_now<L: Log + ?Sized>(log: &L, work: Afterwards) {
     }
 }
 
+/// Whether what an instance read at `at` (ms) from a store that other functions change is
+/// still trusted at `now` without reading it again: for `recheck_ms` after it was read, never
+/// when that is 0 ([`Platform::RECHECK_MS`]; a clock that went back is not trusted).
+pub fn trusted(recheck_ms: i64, at: i64, now: i64) -> bool {
+    recheck_ms > 0 && (0..recheck_ms).contains(&(now - at))
+}
+
 /// Implemented once per runtime (Workers, Spin, native).
 pub trait Platform: Clock + Rng + Log + HttpClient {
+    /// How long (ms) an instance trusts what it read from a store that another function
+    /// changes (the content function's table of what is live, the search registry and metas)
+    /// before it reads it again ([`Ctx::trusted`]). Workers: 1000 (an isolate serves many
+    /// requests; a change made through another Worker reaches it within this long, production
+    /// and development builds alike, and the contract suite waits it out: `LIVE_RECHECK_MS` in
+    /// its hosts). Elsewhere 0, read on every request (a Spin instance lives for one request).
+    const RECHECK_MS: i64 = 0;
     /// Store handles own their connection (`'static`), so work after the response can hold one.
     type Kv: KvStore + 'static;
     type Sql: SqlStore + 'static;
@@ -105,6 +119,12 @@ impl<'a, P: Platform> Ctx<'a, P> {
     pub fn now_ms(&self) -> i64 {
         let now = self.now();
         now.unix_timestamp() * 1000 + i64::from(now.millisecond())
+    }
+
+    /// Whether what this instance read at `at` (ms) is still trusted at `now` (see
+    /// [`Platform::RECHECK_MS`]).
+    pub fn trusted(&self, at: i64, now: i64) -> bool {
+        trusted(P::RECHECK_MS, at, now)
     }
 
     /// The platform's Ed25519 implementation ([`Signatures`]).
@@ -494,6 +514,15 @@ mod tests {
     }
     fn us() -> Region {
         Region::from_code("us").unwrap()
+    }
+
+    #[test]
+    fn what_was_read_is_trusted_for_the_recheck_interval_only() {
+        assert!(trusted(1000, 5_000, 5_000));
+        assert!(trusted(1000, 5_000, 5_999));
+        assert!(!trusted(1000, 5_000, 6_000), "read again after the interval");
+        assert!(!trusted(1000, 5_000, 4_999), "a clock that went back");
+        assert!(!trusted(0, 5_000, 5_000), "every time without an interval");
     }
 
     #[test]

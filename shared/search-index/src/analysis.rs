@@ -87,7 +87,13 @@ pub struct Token<'a> {
 
 /// Tokenize `text`, calling `f` for every token. No allocation per token beyond one reused
 /// scratch buffer.
+#[inline]
 pub fn tokenize(text: &str, mut f: impl FnMut(Token<'_>)) {
+    tokenize_dyn(text, &mut f)
+}
+
+/// [`tokenize`] without a copy of the tokenizer per caller (size of the Workers).
+fn tokenize_dyn(text: &str, f: &mut dyn FnMut(Token<'_>)) {
     let bytes = text.as_bytes();
     let mut pos: u32 = 0;
     // parts of the current word: (norm_start, norm_end, src_start, src_end, has_digit)
@@ -219,8 +225,13 @@ impl Analyzer {
     }
 
     /// Analyse text into index terms. `f(term, surface_token)`.
+    #[inline]
     pub fn analyze(&self, text: &str, mut f: impl FnMut(&str, &Token<'_>)) {
-        tokenize(text, |t| {
+        self.analyze_dyn(text, &mut f)
+    }
+
+    fn analyze_dyn(&self, text: &str, f: &mut dyn FnMut(&str, &Token<'_>)) {
+        tokenize_dyn(text, &mut |t| {
             if is_stopword(t.text) {
                 return;
             }

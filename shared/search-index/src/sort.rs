@@ -13,8 +13,33 @@ pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
     }
     let mut idx: Vec<u32> = (0..v.len() as u32).collect();
     sort_indexes(&mut idx, &|a, b| cmp(&v[a as usize], &v[b as usize]));
-    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(idx.iter().filter_map(|&i| slots[i as usize].take()));
+    // the permutation applied by swaps, worked out without `T` (one copy in the Worker)
+    for (a, b) in swaps(&idx) {
+        v.swap(a as usize, b as usize);
+    }
+}
+
+/// Swaps that move the element at `idx[i]` to `i` for every `i`, in order (at most one per
+/// position).
+#[inline(never)]
+fn swaps(idx: &[u32]) -> Vec<(u32, u32)> {
+    // pos[k]: where the element first at k is now; at[p]: which element is now at p
+    let mut pos: Vec<u32> = (0..idx.len() as u32).collect();
+    let mut at = pos.clone();
+    let mut out = Vec::new();
+    for (i, &k) in idx.iter().enumerate() {
+        let i = i as u32;
+        let p = pos[k as usize];
+        if p != i {
+            out.push((i, p));
+            let e = at[i as usize];
+            at[p as usize] = e;
+            pos[e as usize] = p;
+            at[i as usize] = k;
+            pos[k as usize] = i;
+        }
+    }
+    out
 }
 
 /// Sorts `v` ascending and removes duplicates.

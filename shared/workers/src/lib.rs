@@ -118,6 +118,7 @@ impl HttpClient for WorkersPlatform {
 }
 
 impl Platform for WorkersPlatform {
+    const RECHECK_MS: i64 = 1000;
     type Signatures = WebCrypto;
     fn signatures(&self) -> &WebCrypto {
         &WebCrypto
