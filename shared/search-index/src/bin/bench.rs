@@ -96,9 +96,20 @@ impl ChunkSource for DirSource {
     }
 }
 
-/// CPU time consumed by the calling thread, in nanoseconds.
-#[cfg(all(target_os = "linux", not(target_family = "wasm")))]
+/// CPU time of the calling thread, in nanoseconds.
 fn thread_cpu_ns() -> Option<u64> {
+    cpu_ns(3) // CLOCK_THREAD_CPUTIME_ID, the same id in Linux and WASI preview 1
+}
+
+/// CPU time of the whole process (every thread: in V8 also its background compiler and
+/// garbage collector threads), in nanoseconds.
+fn process_cpu_ns() -> Option<u64> {
+    cpu_ns(2) // CLOCK_PROCESS_CPUTIME_ID, the same id in Linux and WASI preview 1
+}
+
+/// One CPU clock's reading, in nanoseconds.
+#[cfg(all(target_os = "linux", not(target_family = "wasm")))]
+fn cpu_ns(clock: i32) -> Option<u64> {
     #[repr(C)]
     struct Timespec {
         tv_sec: i64,
@@ -107,24 +118,22 @@ fn thread_cpu_ns() -> Option<u64> {
     unsafe extern "C" {
         fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
     }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
     let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: clock_gettime writes one timespec to the pointer we pass.
-    let ok = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0;
+    let ok = unsafe { clock_gettime(clock, &mut ts) } == 0;
     ok.then(|| ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
 }
 
-/// CPU time consumed by the calling thread, in nanoseconds (WASI preview 1).
+/// One CPU clock's reading, in nanoseconds (WASI preview 1).
 #[cfg(all(target_os = "wasi", target_env = "p1"))]
-fn thread_cpu_ns() -> Option<u64> {
+fn cpu_ns(clock: i32) -> Option<u64> {
     #[link(wasm_import_module = "wasi_snapshot_preview1")]
     unsafe extern "C" {
         fn clock_time_get(id: u32, precision: u64, time: *mut u64) -> u16;
     }
-    const THREAD_CPUTIME_ID: u32 = 3;
     let mut t = 0u64;
     // SAFETY: the host writes one u64 to the pointer we pass.
-    let ok = unsafe { clock_time_get(THREAD_CPUTIME_ID, 1, &mut t) } == 0;
+    let ok = unsafe { clock_time_get(clock as u32, 1, &mut t) } == 0;
     ok.then_some(t)
 }
 
@@ -132,48 +141,7 @@ fn thread_cpu_ns() -> Option<u64> {
     all(target_os = "linux", not(target_family = "wasm")),
     all(target_os = "wasi", target_env = "p1")
 )))]
-fn thread_cpu_ns() -> Option<u64> {
-    None
-}
-
-/// CPU time consumed by the whole process (every thread: in V8 also its background compiler
-/// and garbage collector threads), in nanoseconds.
-#[cfg(all(target_os = "linux", not(target_family = "wasm")))]
-fn process_cpu_ns() -> Option<u64> {
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-    unsafe extern "C" {
-        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
-    }
-    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
-    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes one timespec to the pointer we pass.
-    let ok = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0;
-    ok.then(|| ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
-}
-
-/// CPU time consumed by the whole process, in nanoseconds (WASI preview 1).
-#[cfg(all(target_os = "wasi", target_env = "p1"))]
-fn process_cpu_ns() -> Option<u64> {
-    #[link(wasm_import_module = "wasi_snapshot_preview1")]
-    unsafe extern "C" {
-        fn clock_time_get(id: u32, precision: u64, time: *mut u64) -> u16;
-    }
-    const PROCESS_CPUTIME_ID: u32 = 2;
-    let mut t = 0u64;
-    // SAFETY: the host writes one u64 to the pointer we pass.
-    let ok = unsafe { clock_time_get(PROCESS_CPUTIME_ID, 1, &mut t) } == 0;
-    ok.then_some(t)
-}
-
-#[cfg(not(any(
-    all(target_os = "linux", not(target_family = "wasm")),
-    all(target_os = "wasi", target_env = "p1")
-)))]
-fn process_cpu_ns() -> Option<u64> {
+fn cpu_ns(_clock: i32) -> Option<u64> {
     None
 }
 
