@@ -75,7 +75,14 @@ export async function newProfile(browser, origin, { javaScriptEnabled, strict = 
   return { context, page, problems };
 }
 
-/** Clicks `selector` and waits until the page it leads to has loaded. */
+/** Clicks `selector`, waits until the new document it leads to has loaded (its stylesheet
+ * included), then checks that it is at `url`. Waiting for the URL alone is not enough: a form
+ * that posts back to its own address (/register, /verify, a review page) is already at `url`
+ * before the click, so the wait would end at once and the next step's navigation would cut
+ * the new page's stylesheet off mid-load (`net::ERR_ABORTED`, a failed request). */
 export async function follow(page, selector, url) {
-  await Promise.all([page.waitForURL(url, { waitUntil: "load" }), page.click(selector)]);
+  const loaded = page.waitForEvent("load");
+  await page.click(selector);
+  await loaded;
+  await page.waitForURL(url, { waitUntil: "load", timeout: 5_000 });
 }
