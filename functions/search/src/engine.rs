@@ -26,6 +26,9 @@ use crate::visibility::Visibility;
 const CACHE_BYTES: usize = 24 << 20;
 /// Searchers (one per distinct union of metas) kept per isolate.
 const SEARCHERS: usize = 8;
+/// A segment of at most this many documents has its doc pages read when it is opened (with
+/// its facets and term filter); a larger one has them read per results page.
+const EAGER_DOC_PAGES_UP_TO: usize = 1024;
 /// Fetch-and-retry rounds before a search gives up (each round fetches what was missing).
 const ROUNDS: usize = 24;
 
@@ -234,12 +237,12 @@ pub async fn open<P: Platform>(ctx: &Ctx<'_, P>, blob: &P::Blob, head: Option<&s
     // itself reads nothing on open and takes them from the cache on first use (one evicted
     // meanwhile comes back through `run`'s fetch-and-retry). Doc pages (ids, dates) are read
     // per page: a results page's pages come in one round of `run` (the pages of a small
-    // segment, up to 1,024 documents, come along now).
+    // segment, up to EAGER_DOC_PAGES_UP_TO documents, come along now).
     let eager: Vec<ChunkId> = meta
         .segments
         .iter()
         .flat_map(|s| {
-            let small = s.doc_pages.len() * format::DOC_PAGE <= 1024;
+            let small = s.doc_pages.len() * format::DOC_PAGE <= EAGER_DOC_PAGES_UP_TO;
             [s.facets.id, s.term_filter.id].into_iter().chain(s.doc_pages.iter().filter(move |_| small).map(|p| p.id))
         })
         .collect();
@@ -359,7 +362,7 @@ pub async fn suggest<B: BlobStore>(blob: &B, opened: &Opened, prefix: &str, k: u
 pub async fn prefetch_query<B: BlobStore>(blob: &B, opened: &Opened, query: &str, vocab: &Vocab) -> Result<()> {
     let terms = Analyzer::new().terms(query);
     let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
-    let plan = opened.searcher.plan(query);
+    let plan = opened.searcher.plan(&terms);
     let owner = |c| opened.owner(c).cloned();
     let mut first = vocab.parts_for(&terms);
     if !first.is_empty() {

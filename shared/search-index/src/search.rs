@@ -610,8 +610,9 @@ impl Searcher {
     /// [`ChunkCache::insert_bytes`] them, then search; a search that still misses a chunk
     /// returns [`Error::MissingChunk`] and can be retried after fetching it).
     /// A segment whose term filter is not loaded yet names the filter and every postings chunk
-    /// its terms would be in.
-    pub fn plan(&self, query: &str) -> Vec<ChunkId> {
+    /// its terms would be in. `terms` are the query's analysed terms ([`Analyzer::terms`]: a
+    /// host analyses the query once for this plan and for the vocabulary parts it needs).
+    pub fn plan(&self, terms: &[&str]) -> Vec<ChunkId> {
         let mut out = Vec::new();
         for (si, s) in self.meta.segments.iter().enumerate() {
             let id = s.term_filter.id;
@@ -619,7 +620,7 @@ impl Searcher {
                 out.push(id);
             }
         }
-        self.analyzer.analyze(query, |t, _| {
+        for &t in terms {
             for (si, s) in self.meta.segments.iter().enumerate() {
                 if let Some(f) = self.segs[si].term_filter()
                     && !f.may_contain(t) {
@@ -633,7 +634,7 @@ impl Searcher {
                     }
                 }
             }
-        });
+        }
         out
     }
 

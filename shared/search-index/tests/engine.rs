@@ -422,7 +422,7 @@ fn missing_chunk_reported_and_async_plan() {
     let s = env.searcher();
     // a fresh searcher has read nothing: the plan names the term filter and the postings chunk
     let filter = format::decode_meta(&env.meta).unwrap().segments[0].term_filter.id;
-    let plan = s.plan("metformin");
+    let plan = s.plan(&["metformin"]);
     assert_eq!(plan.len(), 2, "{plan:?}");
     assert_eq!(plan[0], filter);
     let pid = plan[1];
@@ -439,7 +439,7 @@ fn missing_chunk_reported_and_async_plan() {
     r.options.typo_tolerance = false;
     assert_eq!(s2.search(&r).unwrap_err(), Error::MissingChunk(pid));
     // once the filter is loaded the plan names the postings chunk only
-    assert_eq!(s2.plan("metformin"), vec![pid]);
+    assert_eq!(s2.plan(&["metformin"]), vec![pid]);
     // host fetches asynchronously and hands the bytes over
     cache2.insert_bytes(pid, &bytes).unwrap();
     assert_eq!(s2.search(&r).unwrap().hits[0].id, "met-1");
