@@ -185,7 +185,8 @@ impl SqlStore for SpinSqlite {
 }
 
 /// Reads a body frame by frame: the bytes, or `None` as soon as they exceed `limit` (the rest
-/// is left unread; dropping the body closes the stream).
+/// is left unread; dropping the body closes the stream; a request body is drained first, see
+/// [`drain`]).
 async fn read_limited<B>(body: &mut B, limit: usize) -> core::result::Result<Option<Vec<u8>>, String>
 where
     B: http_body::Body + Unpin,
@@ -207,6 +208,22 @@ where
         }
     }
     Ok(Some(out))
+}
+
+/// Reads and drops what is left of a refused request body up to [`medportal_core::DRAIN_BYTES`]
+/// in all (`seen` bytes of it read so far), so that the client reads the 413 answer instead of
+/// a reset connection. Best effort: the answer is decided either way.
+async fn drain<B>(body: &mut B, mut seen: usize)
+where
+    B: http_body::Body + Unpin,
+{
+    let mut body = core::pin::Pin::new(body);
+    while seen <= medportal_core::DRAIN_BYTES {
+        match body.frame().await {
+            Some(Ok(frame)) => seen = seen.saturating_add(frame.data_ref().map_or(0, |d| d.remaining())),
+            _ => return,
+        }
+    }
 }
 
 /// Reads the typed config from Spin variables (undeclared or unset → default).
@@ -299,10 +316,16 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
     let collected = match medportal_core::check_body_size(&config, declared) {
         Ok(()) => match read_limited(&mut body, config.max_body_bytes).await {
             Ok(Some(bytes)) => Ok(bytes),
-            Ok(None) => Err(Error::PayloadTooLarge { limit: config.max_body_bytes }),
+            Ok(None) => {
+                drain(&mut body, config.max_body_bytes).await;
+                Err(Error::PayloadTooLarge { limit: config.max_body_bytes })
+            }
             Err(_) => Err(Error::bad_request("invalid_body", "The request body could not be read.")),
         },
-        Err(e) => Err(e),
+        Err(e) => {
+            drain(&mut body, 0).await;
+            Err(e)
+        }
     };
     match collected {
         Ok(bytes) => {

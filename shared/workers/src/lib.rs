@@ -221,7 +221,7 @@ fn call_sync(target: &JsValue, method: &str, args: &Array) -> Result<JsValue> {
 }
 
 /// Reads a body stream (a `ReadableStream` of `Uint8Array` chunks) chunk by chunk: the bytes,
-/// or `None` as soon as they exceed `limit` (the stream is then cancelled, the rest unread).
+/// or `None` as soon as they exceed `limit` (the rest is then drained, see [`drain`]).
 /// Through the stream's reader directly: the SDK's stream wrappers cost wasm for nothing here.
 async fn read_stream(stream: &JsValue, limit: usize) -> Result<Option<Vec<u8>>> {
     let reader = call_sync(stream, "getReader", &Array::new())?;
@@ -233,14 +233,28 @@ async fn read_stream(stream: &JsValue, limit: usize) -> Result<Option<Vec<u8>>> 
         }
         let bytes = Uint8Array::new(&js_get(&chunk, "value")?);
         if body.len() + bytes.length() as usize > limit {
-            // Best effort: the answer is decided either way.
-            let _ = call_sync(&reader, "cancel", &Array::new());
+            drain(&reader, body.len() + bytes.length() as usize).await;
             return Ok(None);
         }
         let at = body.len();
         body.resize(at + bytes.length() as usize, 0);
         bytes.copy_to(&mut body[at..]);
     }
+}
+
+/// Reads and drops the rest of a refused body (`seen` bytes of it read so far) up to
+/// [`medportal_core::DRAIN_BYTES`], then cancels the stream, so that the client reads the 413
+/// answer instead of a reset connection. Best effort: the answer is decided either way.
+async fn drain(reader: &JsValue, mut seen: usize) {
+    while seen <= medportal_core::DRAIN_BYTES {
+        let Ok(chunk) = call_method(reader, "read", &Array::new()).await else { return };
+        if js_get(&chunk, "done").ok().and_then(|d| d.as_bool()) != Some(false) {
+            return;
+        }
+        let len = js_get(&chunk, "value").map(|v| Uint8Array::new(&v).length() as usize).unwrap_or(usize::MAX);
+        seen = seen.saturating_add(len);
+    }
+    let _ = call_sync(reader, "cancel", &Array::new());
 }
 
 /// `target[method](...args)`, awaited.
@@ -394,7 +408,13 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> std::re
     let (parts, ()) = builder.body(()).map_err(|_| (invalid(), http::Request::new(Vec::new())))?.into_parts();
     // A refusal keeps the request's head (its language, its session) for the error page.
     let body = match (refused, raw.body()) {
-        (Some(e), _) => Err(e),
+        (Some(e), None) => Err(e),
+        (Some(e), Some(stream)) => {
+            if let Ok(reader) = call_sync(&stream, "getReader", &Array::new()) {
+                drain(&reader, 0).await;
+            }
+            Err(e)
+        }
         (None, None) => Ok(Vec::new()),
         (None, Some(stream)) => read_stream(&stream, config.max_body_bytes).await.and_then(|b| b.ok_or(Error::PayloadTooLarge { limit: config.max_body_bytes })),
     };
