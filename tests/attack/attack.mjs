@@ -262,13 +262,10 @@ async function csrfAfterSignIn(host) {
 }
 
 async function anonymousCounters(host, mf) {
-  const kv = await mf.getKVNamespace("kv_global", "search");
+  const db = await mf.getD1Database("db_us", "search");
   const day = new Date().toISOString().slice(0, 10);
-  const clicks = async () => {
-    let n = 0;
-    for (const k of (await kv.list({ prefix: `search-agg/${day}/clicks/` })).keys) n += Number((await kv.get(k.name)) ?? 0);
-    return n;
-  };
+  const clicks = async () =>
+    Number((await db.prepare("SELECT n FROM search_signal_counts WHERE day = ?1 AND metric = 'clicks'").bind(day).first("n")) ?? 0);
   const before = await clicks();
   const n = 150;
   for (let i = 0; i < n; i++) {

@@ -197,8 +197,13 @@ for (const hostName of HOSTS) {
 
     test("an anonymous search and a click are counted in the daily counters (after the answer on workerd and Spin)", async () => {
       const day = new Date().toISOString().slice(0, 10);
-      const total = async (metric) =>
-        (await host.dumpStores()).kv_global.filter((r) => r.key.startsWith(`search-agg/${day}/${metric}/`)).reduce((n, r) => n + Number(r.value), 0);
+      // one SQL row per day and metric, next to the per-address limit (the default region's
+      // database); nothing in the key-value stores any more
+      const total = async (metric) => {
+        const stores = await host.dumpStores();
+        assert.deepEqual(stores.kv_global.filter((r) => r.key.startsWith("search-agg/")), [], "no key-value counters");
+        return (stores.db_us.tables.search_signal_counts ?? []).filter((r) => r.day === day && r.metric === metric).reduce((n, r) => n + Number(r.n), 0);
+      };
       const [searches, zero, clicks] = [await total("searches"), await total("zero_results"), await total("clicks")];
       const html = await page("/search?q=report+suspected+adverse+reaction");
       await page(`/search?q=zzqqnothing${run}`);

@@ -3,13 +3,15 @@
 //!
 //! * Signed-in people: one `search_events` row per search and one `search_clicks` row per
 //!   click, in their **home region's** database. The query text only for verified HCPs.
-//! * Anonymous visitors: daily aggregate counters in `kv_global` (no personal data, no query
-//!   text): `search-agg/<YYYY-MM-DD>/<metric>/<shard>`. Sharded because Workers KV accepts
-//!   about one write per second per key; counters are read-modify-write and may lose an
-//!   increment under concurrency (aggregate analytics, not accounting). The counters are
-//!   written after the answer (Workers' `waitUntil`, a task spawned on Spin; natively before
-//!   it), after the limit below, in the same job: the answer depends on neither.
-//! * Anonymous signals are limited per client address ([`anonymous_allowed`]): at most
+//! * Anonymous visitors: daily aggregate counters (no personal data, no query text), one SQL
+//!   row per day and metric (`search_signal_counts`), next to the per-address limit below:
+//!   the limit's increment and the counters are **one batch** (one transaction, one round
+//!   trip), written after the answer (Workers' `waitUntil`, a task spawned on Spin; natively
+//!   before it): the answer depends on neither. Increments are atomic (`ON CONFLICT DO
+//!   UPDATE SET n = n + …`), so concurrent signals are all counted. Counters from before
+//!   migration 0021 were kept in `kv_global` (`search-agg/<day>/<metric>/<shard>`, one get
+//!   and put per counter, which could lose increments); [`aggregate`] still adds them in.
+//! * Anonymous signals are limited per client address ([`count_statements`]): at most
 //!   [`ANONYMOUS_SIGNALS_PER_HOUR`] searches and clicks an hour are counted per address (as
 //!   the platform adapter established it, never a request header; an IPv6 address's /64
 //!   network counts as one address). Beyond that the search
@@ -20,16 +22,14 @@
 use http::StatusCode;
 use medportal_auth::Session;
 use medportal_auth::KeySet;
-use medportal_core::ports::{KvStore, LogLevel, SqlValue};
+use medportal_core::ports::{KvStore, LogLevel, SqlValue, Statement};
 use medportal_core::web::{self, Request, Response};
-use medportal_core::platform::RegionSql;
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 
 use crate::params::{Prev, valid_sid};
 
 /// A search counts as a reformulation when it follows the person's previous search within this.
 const REFORMULATION_MS: i64 = 10 * 60 * 1000;
-const SHARDS: u8 = 16;
 /// Clicks later than this after the search are not timed (tab left open).
 const MAX_CLICK_MS: i64 = 60 * 60 * 1000;
 
@@ -90,38 +90,64 @@ fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// Counts one anonymous signal from `client` (its metrics), as one job after the answer where
-/// the platform allows (`Ctx::after_response`; the answer depends on neither the limit nor the
-/// counters): first the address's limit ([`anonymous_allowed`]), then, when it allows, today's
-/// counters (one shard, chosen at random, for all of them; a get and a put per counter).
-/// Failing closed: an unknown address, no pseudonym key or a failed limit count counts nothing.
+/// Counts one anonymous signal from `client` (its metrics), as one batch after the answer
+/// where the platform allows (`Ctx::after_response`): the address's counter for this hour is
+/// incremented, and today's counters are incremented only when that counter is within
+/// [`ANONYMOUS_SIGNALS_PER_HOUR`] (statements of [`count_statements`]). Failing closed: an
+/// unknown address or no pseudonym key counts nothing, and a failed batch counts nothing.
 async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, counts: Vec<(Metric, u64)>) -> Result<()> {
     let Some(subject) = limit_subject(ctx, client) else { return Ok(()) };
     let hour = ctx.now().unix_timestamp().div_euclid(3600);
     let region = Region::for_country("global");
     let db = ctx.region(region).sql().await?;
-    let shard = ctx.random_bytes::<1>()?[0] % SHARDS;
-    let day = today(ctx);
-    let kv = ctx.global_kv().await?;
-    ctx.after_response(async move {
-        if !anonymous_allowed(&db, region, &subject, hour).await? {
-            return Ok(());
-        }
-        for (metric, by) in counts {
-            let key = format!("search-agg/{day}/{}/{shard}", metric.name());
-            let n: u64 = kv.get(&key).await?.and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()).unwrap_or(0);
-            kv.put(&key, (n + by).to_string().as_bytes(), None).await?;
-        }
-        Ok(())
-    })
-    .await;
+    let statements = count_statements(&subject, hour, &today(ctx), &counts);
+    ctx.after_response(async move { db.batch(&region, &statements).await }).await;
     Ok(())
 }
 
-/// Sum of one daily counter over its shards (admin figures and tests).
+/// The batch that counts one anonymous signal: the address's counter for `hour` incremented
+/// (one atomic upsert, so however many requests race, each sees its own count and at most
+/// [`ANONYMOUS_SIGNALS_PER_HOUR`] are counted in an hour); past hours' counters deleted on an
+/// address's first signal of the hour; then each of today's counters incremented by its
+/// amount when the address's counter is within the limit. The counter holds a keyed pseudonym
+/// of the address, in the policy's default region (anonymous visitors have no home region).
+fn count_statements(subject: &str, hour: i64, day: &str, counts: &[(Metric, u64)]) -> Vec<Statement> {
+    const WITHIN: &str = "(SELECT count FROM search_signal_limits WHERE subject = ?1 AND hour = ?2)";
+    let mut out = vec![
+        Statement::new(
+            "INSERT INTO search_signal_limits (subject, hour, count) VALUES (?1, ?2, 1) \
+             ON CONFLICT (subject, hour) DO UPDATE SET count = count + 1",
+            vec![subject.into(), hour.into()],
+        ),
+        Statement::new(
+            format!("DELETE FROM search_signal_limits WHERE hour < ?2 AND {WITHIN} = 1"),
+            vec![subject.into(), hour.into()],
+        ),
+    ];
+    for &(metric, by) in counts {
+        out.push(Statement::new(
+            format!(
+                "INSERT INTO search_signal_counts (day, metric, n) SELECT ?3, ?4, ?5 WHERE {WITHIN} <= ?6 \
+                 ON CONFLICT (day, metric) DO UPDATE SET n = n + excluded.n"
+            ),
+            vec![subject.into(), hour.into(), day.into(), metric.name().into(), (by as i64).into(), ANONYMOUS_SIGNALS_PER_HOUR.into()],
+        ));
+    }
+    out
+}
+
+/// One daily counter (admin figures and tests): its SQL row plus the key-value shards written
+/// before migration 0021.
 pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric) -> Result<u64> {
+    let region = Region::for_country("global");
+    let rows = ctx
+        .region(region)
+        .sql()
+        .await?
+        .query("SELECT n FROM search_signal_counts WHERE day = ?1 AND metric = ?2", &[day.into(), metric.name().into()])
+        .await?;
+    let mut total = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(0).max(0) as u64;
     let kv = ctx.global_kv().await?;
-    let mut total = 0;
     for key in kv.list(&format!("search-agg/{day}/{}/", metric.name()), 64).await? {
         total += kv.get(&key).await?.and_then(|v| String::from_utf8(v).ok()).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
     }
@@ -132,29 +158,6 @@ pub async fn aggregate<P: Platform>(ctx: &Ctx<'_, P>, day: &str, metric: Metric)
 /// unknown address or without a key to make it: no shared bucket, nothing counted).
 fn limit_subject<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>) -> Option<String> {
     KeySet::cached(ctx.config).ok()?.pseudonym("search-signals", &signal_source(client?)?)
-}
-
-/// Whether one more anonymous signal from `subject` may be counted in `hour`, counting it: one
-/// atomic increment of the address's counter for this hour in SQL (`INSERT … ON CONFLICT DO
-/// UPDATE … RETURNING`). Each increment yields a distinct value, so however many requests
-/// race, at most [`ANONYMOUS_SIGNALS_PER_HOUR`] of them are allowed in an hour. The counter
-/// holds a keyed pseudonym of the address, in the policy's default region (anonymous visitors
-/// have no home region).
-async fn anonymous_allowed<S: medportal_core::ports::SqlStore>(db: &RegionSql<S>, region: Region, subject: &str, hour: i64) -> Result<bool> {
-    let rows = db
-        .execute_returning(
-            &region,
-            "INSERT INTO search_signal_limits (subject, hour, count) VALUES (?1, ?2, 1) \
-             ON CONFLICT (subject, hour) DO UPDATE SET count = count + 1 RETURNING count",
-            &[subject.into(), hour.into()],
-        )
-        .await?;
-    let count = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(i64::MAX);
-    if count == 1 {
-        // the address's first signal this hour: past hours' counters go
-        db.execute(&region, "DELETE FROM search_signal_limits WHERE hour < ?1", &[hour.into()]).await?;
-    }
-    Ok(count <= ANONYMOUS_SIGNALS_PER_HOUR)
 }
 
 /// Whose signals count together: an IPv4 address, or an IPv6 address's /64 network (one

@@ -1,6 +1,6 @@
 use super::*;
 use medportal_auth::testing::Person;
-use medportal_core::ports::{BlobStore, SqlStore};
+use medportal_core::ports::{BlobStore, KvStore, SqlStore};
 use medportal_core::{Config, Platform, Region, StoreKind, StoreName};
 use medportal_native::testing::{CSRF, TestHost, request};
 use serde_json::{Value, json};
@@ -399,6 +399,16 @@ fn clicks_redirect_internally_and_record_signals_by_verification() {
     let day = { let d = ctx.now().date(); format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()) };
     assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, signals::Metric::Searches)).unwrap(), 1);
     assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, signals::Metric::Clicks)).unwrap(), 1);
+    // one SQL row per day and metric (the click's rank too; `t=0` is too old to be timed),
+    // nothing in the key-value store
+    let counts = rows(&h, "us", "SELECT metric, n FROM search_signal_counts ORDER BY metric");
+    let counts: Vec<(String, i64)> = counts.iter().map(|r| (r.text(0).unwrap(), r.int(1).unwrap())).collect();
+    assert_eq!(counts.iter().map(|(m, n)| (m.as_str(), *n)).collect::<Vec<_>>(), [("click_rank_2", 1), ("clicks", 1), ("searches", 1)]);
+    let kv = pollster::block_on(ctx.global_kv()).unwrap();
+    assert!(pollster::block_on(kv.list("search-agg/", 10)).unwrap().is_empty());
+    // counters kept in the key-value store before migration 0021 are still added in
+    pollster::block_on(kv.put(&format!("search-agg/{day}/searches/3"), b"40", None)).unwrap();
+    assert_eq!(pollster::block_on(signals::aggregate(&ctx, &day, signals::Metric::Searches)).unwrap(), 41);
     // no open redirect
     for bad in ["//evil.example", "https://evil.example/", "/content/../admin", "/content/a%0d%0aSet-Cookie:x"] {
         let resp = send(&h, "GET", &format!("/search/click?to={}&r=1", medportal_core::web::url_encode(bad)), &[], vec![]);
