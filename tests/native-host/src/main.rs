@@ -127,6 +127,11 @@ fn handle(platform: &NativePlatform, config: &Config, routes: &RouteTable, mut r
     let mut body = Vec::new();
     let limit = config.max_body_bytes as u64 + 1;
     let read = req.as_reader().take(limit).read_to_end(&mut body);
+    if body.len() as u64 == limit {
+        // oversized (core answers 413): the rest is read and dropped, like the Workers and Spin
+        // adapters do (see core::DRAIN_BYTES), so that the client reads the answer
+        let _ = std::io::copy(&mut req.as_reader().take(medportal_core::DRAIN_BYTES as u64), &mut std::io::sink());
+    }
     let peer = req.remote_addr().and_then(|a| medportal_core::web::parse_client_address(&a.to_string()));
     let response = match (read, builder.body(body)) {
         (Ok(_), Ok(mut request)) => match routes.component(&path).and_then(Function::from_name) {
