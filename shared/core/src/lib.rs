@@ -26,16 +26,17 @@ pub use platform::{Ctx, KvBlobStore, Platform};
 pub use region::{InRegion, Region};
 pub use web::{Request, RequestInfo, Response};
 
-/// How much of a refused (oversized) request body an adapter reads and drops before it
-/// answers 413. A server that answers while the client is still sending, and closes with the
-/// body unread, resets the connection, and the reset can destroy the answer before the client
-/// reads it: a browser then shows "connection reset" instead of the error page. Beyond this
-/// the rest is left unread and the connection may be reset (the client is not worth waiting for).
+/// The largest request body refused for its declared Content-Length that an adapter reads and
+/// drops before it answers 413. A server that answers while the client is still sending, and
+/// closes with the body unread, resets the connection, and the reset can destroy the answer
+/// before the client reads it: a browser then shows "connection reset" instead of the error
+/// page. A larger declared body, or a chunked one over the limit (it may never end), is cut
+/// off unread.
 pub const DRAIN_BYTES: usize = 8 << 20;
 
 /// The body limit: `serve` applies it to the body read; adapters apply it to a declared
-/// Content-Length so they need not keep an oversized body (they read and drop up to
-/// [`DRAIN_BYTES`] of it, see there).
+/// Content-Length so they need not keep an oversized body (they read and drop one of up to
+/// [`DRAIN_BYTES`], see there).
 pub fn check_body_size(config: &Config, len: usize) -> Result<()> {
     if len > config.max_body_bytes {
         Err(Error::PayloadTooLarge { limit: config.max_body_bytes })

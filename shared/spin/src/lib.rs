@@ -185,8 +185,7 @@ impl SqlStore for SpinSqlite {
 }
 
 /// Reads a body frame by frame: the bytes, or `None` as soon as they exceed `limit` (the rest
-/// is left unread; dropping the body closes the stream; a request body is drained first, see
-/// [`drain`]).
+/// is left unread; dropping the body closes the stream).
 async fn read_limited<B>(body: &mut B, limit: usize) -> core::result::Result<Option<Vec<u8>>, String>
 where
     B: http_body::Body + Unpin,
@@ -210,14 +209,17 @@ where
     Ok(Some(out))
 }
 
-/// Reads and drops what is left of a refused request body up to [`medportal_core::DRAIN_BYTES`]
-/// in all (`seen` bytes of it read so far), so that the client reads the 413 answer instead of
-/// a reset connection. Best effort: the answer is decided either way.
-async fn drain<B>(body: &mut B, mut seen: usize)
+/// Reads and drops a request body refused for its declared length (at most
+/// [`medportal_core::DRAIN_BYTES`]), so that the client reads the 413 answer instead of a reset
+/// connection. A declared length ends the body, as it ends one under the limit; a chunked body
+/// over the limit is cut off instead (it may never end). Best effort: the answer is decided
+/// either way.
+async fn drain<B>(body: &mut B)
 where
     B: http_body::Body + Unpin,
 {
     let mut body = core::pin::Pin::new(body);
+    let mut seen = 0usize;
     while seen <= medportal_core::DRAIN_BYTES {
         match body.frame().await {
             Some(Ok(frame)) => seen = seen.saturating_add(frame.data_ref().map_or(0, |d| d.remaining())),
@@ -311,19 +313,19 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
-    // A declared length over the limit is refused unread; a body without one (chunked) is read
-    // frame by frame and refused as soon as it passes the limit.
+    // A declared length over the limit is refused (its body read and dropped first, see
+    // `drain`); a body without one (chunked) is read frame by frame and refused as soon as it
+    // passes the limit.
     let collected = match medportal_core::check_body_size(&config, declared) {
         Ok(()) => match read_limited(&mut body, config.max_body_bytes).await {
             Ok(Some(bytes)) => Ok(bytes),
-            Ok(None) => {
-                drain(&mut body, config.max_body_bytes).await;
-                Err(Error::PayloadTooLarge { limit: config.max_body_bytes })
-            }
+            Ok(None) => Err(Error::PayloadTooLarge { limit: config.max_body_bytes }),
             Err(_) => Err(Error::bad_request("invalid_body", "The request body could not be read.")),
         },
         Err(e) => {
-            drain(&mut body, 0).await;
+            if declared <= medportal_core::DRAIN_BYTES {
+                drain(&mut body).await;
+            }
             Err(e)
         }
     };

@@ -221,7 +221,7 @@ fn call_sync(target: &JsValue, method: &str, args: &Array) -> Result<JsValue> {
 }
 
 /// Reads a body stream (a `ReadableStream` of `Uint8Array` chunks) chunk by chunk: the bytes,
-/// or `None` as soon as they exceed `limit` (the rest is then drained, see [`drain`]).
+/// or `None` as soon as they exceed `limit` (the stream is then cancelled, the rest unread).
 /// Through the stream's reader directly: the SDK's stream wrappers cost wasm for nothing here.
 async fn read_stream(stream: &JsValue, limit: usize) -> Result<Option<Vec<u8>>> {
     let reader = call_sync(stream, "getReader", &Array::new())?;
@@ -233,7 +233,9 @@ async fn read_stream(stream: &JsValue, limit: usize) -> Result<Option<Vec<u8>>> 
         }
         let bytes = Uint8Array::new(&js_get(&chunk, "value")?);
         if body.len() + bytes.length() as usize > limit {
-            drain(&reader, body.len() + bytes.length() as usize).await;
+            // Best effort: the answer is decided either way. Without a declared length the
+            // body may never end, so it is not drained (see `drain`).
+            let _ = call_sync(&reader, "cancel", &Array::new());
             return Ok(None);
         }
         let at = body.len();
@@ -242,9 +244,11 @@ async fn read_stream(stream: &JsValue, limit: usize) -> Result<Option<Vec<u8>>> 
     }
 }
 
-/// Reads and drops the rest of a refused body (`seen` bytes of it read so far) up to
-/// [`medportal_core::DRAIN_BYTES`], then cancels the stream, so that the client reads the 413
-/// answer instead of a reset connection. Best effort: the answer is decided either way.
+/// Reads and drops a body refused for its declared length (at most
+/// [`medportal_core::DRAIN_BYTES`]; `seen` bytes of it read so far), then cancels the stream, so
+/// that the client reads the 413 answer instead of a reset connection. A declared length ends
+/// the body, as it ends one under the limit; a chunked body over the limit is cut off instead
+/// (it may never end). Best effort: the answer is decided either way.
 async fn drain(reader: &JsValue, mut seen: usize) {
     while seen <= medportal_core::DRAIN_BYTES {
         let Ok(chunk) = call_method(reader, "read", &Array::new()).await else { return };
@@ -396,10 +400,12 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> std::re
         builder = builder.extension(addr);
     }
     let mut refused = None;
+    let mut declared = 0usize;
     for name in &medportal_core::web::REQUEST_HEADERS {
         if let Ok(Some(v)) = headers.get(name.as_str()) {
             if name == http::header::CONTENT_LENGTH {
-                refused = medportal_core::check_body_size(config, v.parse().unwrap_or(usize::MAX)).err();
+                declared = v.parse().unwrap_or(usize::MAX);
+                refused = medportal_core::check_body_size(config, declared).err();
             }
             builder = builder.header(name.clone(), v);
         }
@@ -410,7 +416,9 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> std::re
     let body = match (refused, raw.body()) {
         (Some(e), None) => Err(e),
         (Some(e), Some(stream)) => {
-            if let Ok(reader) = call_sync(&stream, "getReader", &Array::new()) {
+            if declared <= medportal_core::DRAIN_BYTES
+                && let Ok(reader) = call_sync(&stream, "getReader", &Array::new())
+            {
                 drain(&reader, 0).await;
             }
             Err(e)

@@ -127,9 +127,10 @@ fn handle(platform: &NativePlatform, config: &Config, routes: &RouteTable, mut r
     let mut body = Vec::new();
     let limit = config.max_body_bytes as u64 + 1;
     let read = req.as_reader().take(limit).read_to_end(&mut body);
-    if body.len() as u64 == limit {
-        // oversized (core answers 413): the rest is read and dropped, like the Workers and Spin
-        // adapters do (see core::DRAIN_BYTES), so that the client reads the answer
+    if body.len() as u64 == limit && req.body_length().is_some_and(|n| n <= medportal_core::DRAIN_BYTES) {
+        // refused for its declared length (core answers 413): the rest is read and dropped, like
+        // the Workers and Spin adapters do (see core::DRAIN_BYTES), so that the client reads the
+        // answer; a chunked body over the limit is cut off (it may never end)
         let _ = std::io::copy(&mut req.as_reader().take(medportal_core::DRAIN_BYTES as u64), &mut std::io::sink());
     }
     let peer = req.remote_addr().and_then(|a| medportal_core::web::parse_client_address(&a.to_string()));
