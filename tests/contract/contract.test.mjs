@@ -2,8 +2,6 @@
 // Run: node --test tests/contract/  with MEDPORTAL_HOSTS=native,workerd,spin (default: all).
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
-import { once } from "node:events";
 import { startHost } from "./hosts.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
@@ -135,34 +133,6 @@ for (const hostName of HOSTS) {
       const big = JSON.stringify({ value: "x".repeat(1100 * 1024) });
       const res = await put(`/dev/identity/probe/kv_eu/big-${run}`, big);
       assert.equal(res.status, 413);
-    });
-
-    test("an oversized upload is read to its end before its 413 is sent", async () => {
-      // A host that answers while the client is still sending and then closes with the body
-      // unread resets the connection, and the reset can destroy the answer (CI once saw
-      // "fetch failed" here instead of 413). The body goes in two halves: no answer may come
-      // while the second is held back, and the 413 comes once it is sent.
-      const { hostname, port } = new URL(host.url);
-      const socket = net.connect(Number(port), hostname);
-      await once(socket, "connect");
-      let got = "";
-      socket.on("data", (d) => (got += d.toString("latin1")));
-      const closed = once(socket, "close");
-      try {
-        const body = Buffer.from(JSON.stringify({ value: "x".repeat(1100 * 1024) }));
-        socket.write(
-          `PUT /dev/identity/probe/kv_eu/big-${run}-raw HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
-            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
-        );
-        socket.write(body.subarray(0, 600 * 1024));
-        await new Promise((r) => setTimeout(r, 300));
-        assert.equal(got, "", "answered before the body was read");
-        socket.write(body.subarray(600 * 1024));
-        await Promise.race([closed, (async () => { while (!got.includes("\r\n\r\n")) await once(socket, "data"); })()]);
-        assert.match(got, /^HTTP\/1\.1 413 /);
-      } finally {
-        socket.destroy();
-      }
     });
 
     test("least privilege: a function cannot open stores it was not granted", async () => {

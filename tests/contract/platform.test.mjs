@@ -109,6 +109,30 @@ for (const hostName of HOSTS) {
         assert.equal((await host.dump("kv_eu")).includes(`chunked-${run}`), false);
       });
 
+      // A host that answers while the client is still sending and then closes with the body
+      // unread resets the connection, and the reset can destroy the answer (CI once saw
+      // "fetch failed" instead of 413). A declared length ends the body, so it is read to its
+      // end first: the body goes in two halves, and no answer may come while the second is
+      // held back.
+      test("a body over the limit with its length declared is read to its end before the 413", async () => {
+        const body = Buffer.alloc(MAX_BODY + 100 * 1024, " ");
+        let req;
+        let answered = false;
+        const answer = raw(host.url, {
+          method: "PUT",
+          path: `/dev/identity/probe/kv_eu/declared-${run}`,
+          headers: { "content-type": "application/json", "content-length": body.length },
+          body: (r) => ((req = r), r.write(body.subarray(0, 600 * 1024))),
+          end: false,
+        }).finally(() => (answered = true));
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(answered, false, "answered before the body was read");
+        req.end(body.subarray(600 * 1024));
+        const res = await answer;
+        assert.equal(res.status, 413);
+        assertWholeRefusal(res);
+      });
+
       test("a chunked body over the limit is refused before it ends (not read whole)", async () => {
         const res = await raw(host.url, {
           method: "PUT",

@@ -245,11 +245,12 @@ async fn read_stream(stream: &JsValue, limit: usize) -> Result<Option<Vec<u8>>> 
 }
 
 /// Reads and drops a body refused for its declared length (at most
-/// [`medportal_core::DRAIN_BYTES`]; `seen` bytes of it read so far), then cancels the stream, so
-/// that the client reads the 413 answer instead of a reset connection. A declared length ends
+/// [`medportal_core::DRAIN_BYTES`]), then cancels the stream, so that the client reads the 413
+/// answer instead of a reset connection. A declared length ends
 /// the body, as it ends one under the limit; a chunked body over the limit is cut off instead
 /// (it may never end). Best effort: the answer is decided either way.
-async fn drain(reader: &JsValue, mut seen: usize) {
+async fn drain(reader: &JsValue) {
+    let mut seen = 0usize;
     while seen <= medportal_core::DRAIN_BYTES {
         let Ok(chunk) = call_method(reader, "read", &Array::new()).await else { return };
         if js_get(&chunk, "done").ok().and_then(|d| d.as_bool()) != Some(false) {
@@ -419,7 +420,7 @@ pub async fn into_core_request(config: &Config, req: worker::Request) -> std::re
             if declared <= medportal_core::DRAIN_BYTES
                 && let Ok(reader) = call_sync(&stream, "getReader", &Array::new())
             {
-                drain(&reader, 0).await;
+                drain(&reader).await;
             }
             Err(e)
         }
