@@ -69,6 +69,13 @@ fn chunk_cache() -> Rc<ChunkCache> {
     ISOLATE.with(|i| i.borrow_mut().cache.get_or_insert_with(|| Rc::new(ChunkCache::new(CACHE_BYTES))).clone())
 }
 
+/// Forgets everything the isolate kept (chunk cache, vocabulary, searchers, the registry last
+/// read): the state a fresh Spin instance, which serves one request, starts from. Benchmarks use
+/// it to time that request natively (`medportal-bench`).
+pub fn forget_isolate() {
+    ISOLATE.with(|i| *i.borrow_mut() = Isolate { cache: None, vocab: None, searchers: Vec::new(), recent: None });
+}
+
 /// Forgets the cached vocabulary (after it was replaced).
 pub fn forget_vocab() {
     ISOLATE.with(|i| i.borrow_mut().vocab = None);

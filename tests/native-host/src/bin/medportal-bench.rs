@@ -10,11 +10,22 @@ use medportal_native::testing::{TestHost, request};
 use std::time::Instant;
 
 fn time_route<A: App>(host: &TestHost, function: &str, path: &str, n: usize) {
+    time_route_from::<A>(host, function, path, n, "", || {});
+}
+
+/// As `time_route`, with `fresh` run before each request (outside the timing), and `label`
+/// after the route in the printed line.
+fn time_route_from<A: App>(host: &TestHost, function: &str, path: &str, n: usize, label: &str, fresh: fn()) {
+    if !wanted(function) {
+        return;
+    }
     for _ in 0..50 {
+        fresh();
         let _ = host.send::<A>(request("GET", path, &[], Vec::new()));
     }
     let mut samples: Vec<f64> = (0..n)
         .map(|_| {
+            fresh();
             let t = Instant::now();
             let resp = host.send::<A>(request("GET", path, &[], Vec::new()));
             let us = t.elapsed().as_secs_f64() * 1e6;
@@ -24,7 +35,13 @@ fn time_route<A: App>(host: &TestHost, function: &str, path: &str, n: usize) {
         .collect();
     samples.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
-    println!("native {function} {path} median_us={:.1} p99_us={:.1} n={n}", pct(0.5), pct(0.99));
+    println!("native {function} {path}{label} median_us={:.1} p99_us={:.1} n={n}", pct(0.5), pct(0.99));
+}
+
+/// Whether `BENCH_FUNCTIONS` (comma-separated, as for `scripts/bench.mjs`; unset = all) names
+/// this function (`auth` for the token check figures).
+fn wanted(function: &str) -> bool {
+    std::env::var("BENCH_FUNCTIONS").map_or(true, |only| only.split(',').any(|f| f == function))
 }
 
 fn main() {
@@ -36,14 +53,65 @@ fn main() {
     time_route::<medportal_content::Content>(&host, "content", "/", n);
     time_route::<medportal_search::Search>(&host, "search", "/health/search", n);
     time_route::<medportal_search::Search>(&host, "search", "/search?q=metformin", n);
+    // with an index: warm, and as a fresh Spin instance (one per request) serves it, with
+    // nothing kept from the last request
+    let searched = if wanted("search") { search_host() } else { TestHost::new() };
+    let fresh = medportal_search::engine::forget_isolate;
+    for q in ["/search?q=metformin", "/search?q=diabetes"] {
+        time_route::<medportal_search::Search>(&searched, "search", q, n);
+    }
+    for path in ["/health/search", "/search?q=metformin", "/search?q=diabetes"] {
+        time_route_from::<medportal_search::Search>(&searched, "search", path, n, " (fresh isolate)", fresh);
+    }
     time_route::<medportal_inquiries::Inquiries>(&host, "inquiries", "/health/inquiries", n);
     time_route::<medportal_inquiries::Inquiries>(&host, "inquiries", "/inquiries", n);
     time_route::<medportal_audit::Audit>(&host, "audit", "/health/audit", n);
     time_route::<medportal_audit::Audit>(&host, "audit", "/audit/about", n);
-    if let Err(e) = auth(n) {
+    if wanted("auth")
+        && let Err(e) = auth(n)
+    {
         eprintln!("medportal-bench: auth: {e}");
         std::process::exit(1);
     }
+}
+
+/// A search host with the medical vocabulary and a small library indexed through the admin
+/// entry point, shaped like the demo's: "diabetes" finds public items (documents read,
+/// snippets made), "metformin" only HCP-only ones (the page says they are hidden).
+fn search_host() -> TestHost {
+    const TOKEN: &str = "bench-search-index-token-0123456789";
+    let config = Config::from_lookup(|k| match k {
+        "dev_mode" => Some("true".into()),
+        "search_index_token" => Some(TOKEN.into()),
+        _ => None,
+    })
+    .expect("bench config");
+    let host = TestHost::new().with_config(config);
+    let auth = format!("Bearer {TOKEN}");
+    let admin = |method: &str, path: &str, body: Vec<u8>| {
+        let resp = host.send::<medportal_search::SearchAdmin>(request(method, path, &[("authorization", &auth), ("content-type", "application/json")], body));
+        assert!(resp.status().is_success(), "{path}: {} {}", resp.status(), TestHost::text(&resp));
+    };
+    admin("PUT", "/admin/search/vocab", medportal_search_index::vocab::BUILTIN_BIN.to_vec());
+    let para = "Glycaemic control in type 2 diabetes: HbA1c targets are individualised, lifestyle measures come first, and treatment is intensified when targets are missed. ";
+    let docs: Vec<serde_json::Value> = (0..12)
+        .map(|i| {
+            let (topic, audience) = match i {
+                0..6 => ("Diabetes", "public"),
+                6..8 => ("Metformin", "hcp"),
+                _ => ("Hypertension", "public"),
+            };
+            serde_json::json!({
+                "id": format!("bench-{i}"), "title": format!("{topic} item {i}: what the evidence shows"),
+                "summary": format!("{topic} summary {i}. {}", &para[..90]), "body": para.repeat(8),
+                "audience": audience, "therapeutic_areas": ["diabetes_endocrinology"], "products": [topic],
+                "content_type": "clinical_summary", "published": "2026-05-04"
+            })
+        })
+        .collect();
+    let body = serde_json::json!({"market": "global", "language": "en", "upsert": docs});
+    admin("POST", "/admin/search/index", body.to_string().into_bytes());
+    host
 }
 
 fn auth(n: usize) -> medportal_core::Result<()> {
