@@ -61,8 +61,13 @@ struct Recent {
     unions: Vec<(Vec<IndexKey>, Option<Rc<Opened>>)>,
 }
 
+impl Isolate {
+    /// What an isolate starts with: nothing kept.
+    const EMPTY: Isolate = Isolate { cache: None, vocab: None, searchers: Vec::new(), recent: None };
+}
+
 thread_local! {
-    static ISOLATE: RefCell<Isolate> = const { RefCell::new(Isolate { cache: None, vocab: None, searchers: Vec::new(), recent: None }) };
+    static ISOLATE: RefCell<Isolate> = const { RefCell::new(Isolate::EMPTY) };
 }
 
 fn chunk_cache() -> Rc<ChunkCache> {
@@ -73,7 +78,7 @@ fn chunk_cache() -> Rc<ChunkCache> {
 /// read): the state a fresh Spin instance, which serves one request, starts from. Benchmarks use
 /// it to time that request natively (`medportal-bench`).
 pub fn forget_isolate() {
-    ISOLATE.with(|i| *i.borrow_mut() = Isolate { cache: None, vocab: None, searchers: Vec::new(), recent: None });
+    ISOLATE.with(|i| *i.borrow_mut() = Isolate::EMPTY);
 }
 
 /// Forgets the cached vocabulary (after it was replaced).

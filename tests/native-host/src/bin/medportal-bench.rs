@@ -53,13 +53,15 @@ fn main() {
     time_route::<medportal_content::Content>(&host, "content", "/", n);
     // on an indexed library: warm, and as a fresh Spin instance (one per request) serves it,
     // with nothing kept from the last request
-    let searched = if wanted("search") { search_host() } else { TestHost::new() };
-    let fresh = medportal_search::engine::forget_isolate;
-    for path in ["/health/search", "/search?q=metformin", "/search?q=diabetes"] {
-        time_route::<medportal_search::Search>(&searched, "search", path, n);
-    }
-    for path in ["/health/search", "/search?q=metformin", "/search?q=diabetes"] {
-        time_route_from::<medportal_search::Search>(&searched, "search", path, n, " (fresh isolate)", fresh);
+    if wanted("search") {
+        let searched = search_host();
+        let fresh = medportal_search::engine::forget_isolate;
+        for path in ["/health/search", "/search?q=metformin", "/search?q=diabetes"] {
+            time_route::<medportal_search::Search>(&searched, "search", path, n);
+        }
+        for path in ["/health/search", "/search?q=metformin", "/search?q=diabetes"] {
+            time_route_from::<medportal_search::Search>(&searched, "search", path, n, " (fresh isolate)", fresh);
+        }
     }
     time_route::<medportal_inquiries::Inquiries>(&host, "inquiries", "/health/inquiries", n);
     time_route::<medportal_inquiries::Inquiries>(&host, "inquiries", "/inquiries", n);
