@@ -25,11 +25,11 @@ export const OUTBOUND_TIMEOUT_MS = 1500;
 export const SEARCH_INDEX_TOKEN = "contract-search-index-token-0123456789";
 /** How long (ms) an instance on a host trusts what it read from a store another function
  * changes before it reads it again: the platform's one recheck interval (shared/core
- * platform.rs, `Platform::RECHECK_MS`, 1000 on Workers). A change made through content-desk
- * reaches the reader pages (functions/content/src/live.rs), and a publish through search-admin
- * reaches `/search` (functions/search/src/engine.rs), within this long. Spin and the native
- * host read on every request. */
-export const LIVE_RECHECK_MS = { workerd: 1000 };
+ * platform.rs, `Platform::RECHECK_MS`, 1000 on Workers and Spin, whose instances serve many
+ * requests). A change made through content-desk reaches the reader pages
+ * (functions/content/src/live.rs), and a publish through search-admin reaches `/search`
+ * (functions/search/src/engine.rs), within this long. The native host reads on every request. */
+export const LIVE_RECHECK_MS = { workerd: 1000, spin: 1000 };
 
 /** Waits until the reader pages and searches of `host` see every change made before the call
  * (publish, withdrawal, expiry, series placement in the staff workspaces, an indexing batch).

@@ -19,14 +19,15 @@
 //! A reader request asks the database for one small row, the generation, and reloads the
 //! live table only when it moved. On Workers an isolate asks at most once a second (the
 //! platform's recheck interval, `Ctx::trusted`; a signal from content-desk to content would
-//! reach one isolate, not every one, so the bound is the honest contract) and forgets its table after every state-changing request it served: a
-//! change made by the reader Worker is seen by its next request, and every change (the staff
-//! workspaces publish from their own Worker, `content-desk`) by every isolate within one
-//! second, development builds as production ones (the contract and browser suites wait out that
-//! second after a change made in content-desk). On Spin and natively every request asks
-//! (no staleness; a Spin instance lives for one request anyway). Visibility (market,
-//! audience, title setting) and expiry (against today's UTC date) are decided per request in
-//! memory, so an expiry date takes effect at midnight UTC without any reload.
+//! reach one isolate, not every one, so the bound is the honest contract) and forgets its
+//! table after every state-changing request it served: a change made by the reader Worker is
+//! seen by its next request, and every change (the staff workspaces publish from their own
+//! Worker, `content-desk`) by every isolate within one second, development builds as
+//! production ones (the contract and browser suites wait out that second after a change made
+//! in content-desk). A Spin instance does the same (Spin 4.1 reuses an instance for many
+//! requests); natively every request asks (no staleness). Visibility (market, audience, title
+//! setting) and expiry (against today's UTC date) are decided per request in memory, so an
+//! expiry date takes effect at midnight UTC without any reload.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -75,8 +75,8 @@ fn chunk_cache() -> Rc<ChunkCache> {
 }
 
 /// Forgets everything the isolate kept (chunk cache, vocabulary, searchers, the registry last
-/// read): the state a fresh Spin instance, which serves one request, starts from. Benchmarks use
-/// it to time that request natively (`medportal-bench`).
+/// read): the state a new isolate or Spin instance starts from. Benchmarks use it to time its
+/// first request natively (`medportal-bench`).
 pub fn forget_isolate() {
     ISOLATE.with(|i| *i.borrow_mut() = Isolate::EMPTY);
 }

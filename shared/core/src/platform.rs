@@ -40,10 +40,11 @@ pub fn trusted(recheck_ms: i64, at: i64, now: i64) -> bool {
 pub trait Platform: Clock + Rng + Log + HttpClient {
     /// How long (ms) an instance trusts what it read from a store that another function
     /// changes (the content function's table of what is live, the search registry and metas)
-    /// before it reads it again ([`Ctx::trusted`]). Workers: 1000 (an isolate serves many
-    /// requests; a change made through another Worker reaches it within this long, production
-    /// and development builds alike, and the contract suite waits it out: `LIVE_RECHECK_MS` in
-    /// its hosts). Elsewhere 0, read on every request (a Spin instance lives for one request).
+    /// before it reads it again ([`Ctx::trusted`]). Workers and Spin: 1000 (an isolate, or a
+    /// Spin 4.1 instance of a WASIp3 component, serves many requests; a change made through
+    /// another function reaches it within this long, production and development builds alike,
+    /// and the contract suite waits it out: `LIVE_RECHECK_MS` in its hosts). Natively 0, read
+    /// on every request.
     const RECHECK_MS: i64 = 0;
     /// Store handles own their connection (`'static`), so work after the response can hold one.
     type Kv: KvStore + 'static;

@@ -18,8 +18,8 @@
 //! [`Vocab::decode`] additionally verifies the checksum and every record (uploads).
 //!
 //! # Split for per-request hosts
-//! A host that starts fresh per request (Spin) should not read the whole vocabulary for one
-//! query. [`Vocab::split`] cuts a checked vocabulary into parts, each itself a vocabulary in
+//! A host that starts fresh (a new isolate or Spin instance, or Spin run with one request per
+//! instance) should not read the whole vocabulary for one query. [`Vocab::split`] cuts a checked vocabulary into parts, each itself a vocabulary in
 //! the format above: [`SHARDS`] shards by the hash of a phrase's first term (a shard holds every
 //! phrase starting with its terms, with their groups and one-way targets complete, so a
 //! query's synonyms resolve inside the shards of its terms), one part with the single-term

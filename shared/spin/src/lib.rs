@@ -7,6 +7,15 @@
 //! every Spin runtime and keeps the region boundary identical to the other stores. An
 //! S3-compatible client over `wasi:http` would suit very large files better; it can replace
 //! this type without touching core.
+//!
+//! Instances: Spin 4.1 reuses a WASIp3 component's instance for many requests (by default up
+//! to 128, 16 at once, dropped after 1 s idle; `spin up --max-instance-reuse-count 1` makes
+//! each request a fresh one). What an instance read from the runtime is therefore kept like a
+//! Workers isolate keeps it, for [`Platform::RECHECK_MS`]: the configuration (27 variables,
+//! one host call each) and what core trusts through `Ctx::trusted`. An idle SQLite connection
+//! is kept for the next request too ([`SpinSqlite`]): Spin's local SQLite opens a new database
+//! connection per guest `open`, which then parses the schema and prepares every statement
+//! afresh.
 #![cfg(target_arch = "wasm32")]
 
 use bytes::{Buf, Bytes};
@@ -15,6 +24,8 @@ use core::time::Duration;
 use medportal_core::ports::dalek::Dalek;
 use medportal_core::ports::{Clock, HttpClient, KvStore, Log, LogLevel, MAX_REPLY_BYTES, Rng, Row, SqlStore, SqlValue, Statement, within};
 use medportal_core::{App, Config, Error, KvBlobStore, Platform, Result, StoreName};
+use std::cell::RefCell;
+use std::rc::Rc;
 use spin_sdk::wasip3::http::types::RequestOptions;
 use spin_sdk::wasip3::http_compat::RequestOptionsExtension;
 use spin_sdk::{key_value, sqlite};
@@ -70,7 +81,17 @@ impl HttpClient for SpinPlatform {
     }
 }
 
+impl SpinPlatform {
+    fn now_ms(&self) -> i64 {
+        let now = self.now();
+        now.unix_timestamp() * 1000 + i64::from(now.millisecond())
+    }
+}
+
 impl Platform for SpinPlatform {
+    /// As on Workers: an instance serves many requests (see the crate documentation), and a
+    /// change made through another function reaches it within this long.
+    const RECHECK_MS: i64 = 1000;
     type Signatures = Dalek;
     fn signatures(&self) -> &Dalek {
         &Dalek
@@ -80,15 +101,32 @@ impl Platform for SpinPlatform {
     type Blob = KvBlobStore<SpinKv>;
 
     async fn open_kv(&self, name: StoreName) -> Result<SpinKv> {
-        key_value::Store::open(name.to_string())
+        if let Some(kept) = KV.with(|c| c.borrow().iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone())) {
+            return Ok(SpinKv(kept));
+        }
+        let store = key_value::Store::open(name.to_string())
             .await
-            .map(SpinKv)
-            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e:?}")))
+            .map(Rc::new)
+            .map_err(|e| Error::StoreUnavailable(format!("{name}: {e:?}")))?;
+        KV.with(|c| {
+            let mut c = c.borrow_mut();
+            if !c.iter().any(|(n, _)| *n == name) {
+                c.push((name, store.clone()));
+            }
+        });
+        Ok(SpinKv(store))
     }
     async fn open_sql(&self, name: StoreName) -> Result<SpinSqlite> {
+        if let Some(conn) = IDLE_SQL.with(|idle| {
+            let mut idle = idle.borrow_mut();
+            let i = idle.iter().position(|(n, _)| *n == name)?;
+            Some(idle.swap_remove(i).1)
+        }) {
+            return Ok(SpinSqlite::new(name, conn));
+        }
         sqlite::Connection::open(name.to_string())
             .await
-            .map(SpinSqlite)
+            .map(|conn| SpinSqlite::new(name, conn))
             .map_err(|e| Error::StoreUnavailable(format!("{name}: {e:?}")))
     }
     async fn open_blob(&self, name: StoreName) -> Result<KvBlobStore<SpinKv>> {
@@ -108,7 +146,13 @@ fn kv_err(e: key_value::Error) -> Error {
     Error::platform(format!("key-value: {e:?}"))
 }
 
-pub struct SpinKv(key_value::Store);
+thread_local! {
+    /// The instance's key-value store handles (a handle holds no request state; the host
+    /// serialises their use).
+    static KV: RefCell<Vec<(StoreName, Rc<key_value::Store>)>> = const { RefCell::new(Vec::new()) };
+}
+
+pub struct SpinKv(Rc<key_value::Store>);
 
 impl KvStore for SpinKv {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
@@ -129,7 +173,37 @@ impl KvStore for SpinKv {
     }
 }
 
-pub struct SpinSqlite(sqlite::Connection);
+/// Idle connections per store, at most this many each, kept by the instance for its next
+/// requests (two: a request's work after the answer often still holds one when the next
+/// request opens the same store).
+const IDLE_PER_STORE: usize = 2;
+
+thread_local! {
+    static IDLE_SQL: RefCell<Vec<(StoreName, sqlite::Connection)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One SQLite connection, owned by one request (or its work after the answer) at a time, so
+/// no other request's statement can fall inside its transaction. Dropped, it goes back to the
+/// instance's idle connections, unless a batch failed on it: its transaction may still be
+/// open, so it is closed instead.
+pub struct SpinSqlite {
+    name: StoreName,
+    conn: Option<sqlite::Connection>,
+    reusable: core::cell::Cell<bool>,
+}
+
+impl Drop for SpinSqlite {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take().filter(|_| self.reusable.get()) else { return };
+        let name = self.name;
+        IDLE_SQL.with(|idle| {
+            let mut idle = idle.borrow_mut();
+            if idle.iter().filter(|(n, _)| *n == name).count() < IDLE_PER_STORE {
+                idle.push((name, conn));
+            }
+        });
+    }
+}
 
 fn sql_err(e: sqlite::Error) -> Error {
     Error::platform(format!("sqlite: {e:?}"))
@@ -156,8 +230,16 @@ fn from_spin(v: sqlite::Value) -> SqlValue {
 }
 
 impl SpinSqlite {
+    fn new(name: StoreName, conn: sqlite::Connection) -> Self {
+        Self { name, conn: Some(conn), reusable: core::cell::Cell::new(true) }
+    }
+
+    fn conn(&self) -> Result<&sqlite::Connection> {
+        self.conn.as_ref().ok_or_else(|| Error::platform("sqlite: connection already released"))
+    }
+
     async fn run(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>> {
-        let result = self.0.execute(sql, params.iter().map(to_spin)).await.map_err(sql_err)?;
+        let result = self.conn()?.execute(sql, params.iter().map(to_spin)).await.map_err(sql_err)?;
         let rows = result.collect().await.map_err(sql_err)?;
         Ok(rows.into_iter().map(|r| Row(r.values.into_iter().map(from_spin).collect())).collect())
     }
@@ -169,9 +251,11 @@ impl SqlStore for SpinSqlite {
     }
     async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64> {
         self.run(sql, params).await?;
-        Ok(self.0.changes().await)
+        Ok(self.conn()?.changes().await)
     }
     async fn batch(&self, statements: &[Statement]) -> Result<()> {
+        // Until it has committed, a failure may leave the transaction open: not reused then.
+        self.reusable.set(false);
         self.run("BEGIN IMMEDIATE", &[]).await?;
         for s in statements {
             if let Err(e) = self.run(&s.sql, &s.params).await {
@@ -180,7 +264,9 @@ impl SqlStore for SpinSqlite {
                 return Err(e);
             }
         }
-        self.run("COMMIT", &[]).await.map(|_| ())
+        self.run("COMMIT", &[]).await?;
+        self.reusable.set(true);
+        Ok(())
     }
 }
 
@@ -228,8 +314,25 @@ where
     }
 }
 
+thread_local! {
+    static CONFIG: RefCell<Option<(i64, Rc<Config>)>> = const { RefCell::new(None) };
+}
+
+/// The configuration, read again once it is older than [`Platform::RECHECK_MS`] (an invalid
+/// one is not kept).
+async fn instance_config(platform: &SpinPlatform) -> Result<Rc<Config>> {
+    let now = platform.now_ms();
+    let kept = CONFIG.with(|c| c.borrow().as_ref().filter(|(at, _)| medportal_core::platform::trusted(SpinPlatform::RECHECK_MS, *at, now)).map(|(_, c)| c.clone()));
+    if let Some(config) = kept {
+        return Ok(config);
+    }
+    let config = Rc::new(config().await?);
+    CONFIG.with(|c| *c.borrow_mut() = Some((now, config.clone())));
+    Ok(config)
+}
+
 /// Reads the typed config from Spin variables (undeclared or unset → default).
-pub async fn config() -> Result<Config> {
+async fn config() -> Result<Config> {
     let mut values = Vec::with_capacity(Config::KEYS.len());
     for key in Config::KEYS {
         values.push((*key, spin_sdk::variables::get(*key).await.ok()));
@@ -280,7 +383,7 @@ fn to_spin_response(resp: medportal_core::Response, request: Option<spin_sdk::wa
 /// The whole request path for one function; entry files call only this.
 pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
     let platform = SpinPlatform;
-    let config = match config().await {
+    let config = match instance_config(&platform).await {
         Ok(c) => c,
         Err(e) => {
             platform.log(LogLevel::Error, &format!("invalid configuration: {e}"));
@@ -313,6 +416,15 @@ pub async fn serve<A: App>(req: spin_sdk::http::Request) -> SpinResponse {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
+    // A GET or HEAD that declares no body (no length, not chunked) has none: it is not read
+    // (a read still costs a host round trip), and it goes with the answer unread.
+    let bodiless = matches!(parts.method, http::Method::GET | http::Method::HEAD)
+        && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
+        && !parts.headers.contains_key(http::header::TRANSFER_ENCODING);
+    if bodiless {
+        let req = http::Request::from_parts(parts, Vec::new());
+        return to_spin_response(medportal_core::serve::<A, _>(&platform, &config, req).await, Some(body));
+    }
     // A declared length over the limit is refused (its body read and dropped first, see
     // `drain`); a body without one (chunked) is read frame by frame and refused as soon as it
     // passes the limit.

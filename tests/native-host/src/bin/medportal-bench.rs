@@ -51,8 +51,8 @@ fn main() {
     time_route::<medportal_identity::Identity>(&host, "identity", "/dev/outbox", n);
     time_route::<medportal_content::Content>(&host, "content", "/health/content", n);
     time_route::<medportal_content::Content>(&host, "content", "/", n);
-    // on an indexed library: warm, and as a fresh Spin instance (one per request) serves it,
-    // with nothing kept from the last request
+    // on an indexed library: warm, and as a new isolate or Spin instance serves its first
+    // request, with nothing kept from the last one
     if wanted("search") {
         let searched = search_host();
         let fresh = medportal_search::engine::forget_isolate;
