@@ -102,9 +102,9 @@ build-spin: spin-tools
 	@for f in $(FUNCTIONS); do $(MAKE) -s spin-build FN=$$f DEV=$(DEV); done
 
 spin-build:
-	cargo build --release --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin$(DEV_FEATURE)
+	cargo build --profile spin --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin$(DEV_FEATURE)
 	@mkdir -p $(SPIN_OUT)
-	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/release/medportal_$(subst -,_,$(FN)).wasm $(SPIN_OUT)/$(FN).wasm
+	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/spin/medportal_$(subst -,_,$(FN)).wasm $(SPIN_OUT)/$(FN).wasm
 
 spin-tools:
 	@rustup target add wasm32-wasip2 >/dev/null
