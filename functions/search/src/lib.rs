@@ -25,6 +25,7 @@ pub mod params;
 pub mod plan;
 pub mod query;
 pub mod search_page;
+pub mod signal_queue;
 pub mod signals;
 pub mod store;
 pub mod visibility;

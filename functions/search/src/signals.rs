@@ -27,6 +27,7 @@ use medportal_core::web::{self, Request, Response};
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 
 use crate::params::{Prev, valid_sid};
+use crate::signal_queue::{self, Offer};
 
 /// A search counts as a reformulation when it follows the person's previous search within this.
 const REFORMULATION_MS: i64 = 10 * 60 * 1000;
@@ -90,18 +91,39 @@ fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// Counts one anonymous signal from `client` (its metrics), as one batch after the answer
-/// where the platform allows (`Ctx::after_response`): the address's counter for this hour is
+/// Counts one anonymous signal from `client` (its metrics) after the answer where the
+/// platform allows (`Ctx::after_response`): the address's counter for this hour is
 /// incremented, and today's counters are incremented only when that counter is within
-/// [`ANONYMOUS_SIGNALS_PER_HOUR`] (statements of [`count_statements`]). Failing closed: an
-/// unknown address or no pseudonym key counts nothing, and a failed batch counts nothing.
+/// [`ANONYMOUS_SIGNALS_PER_HOUR`] (statements of [`count_statements`]). One writer per isolate
+/// or instance writes them ([`signal_queue`]): this signal's work becomes it, or the signal
+/// waits for the one writing. Failing closed: an unknown address or no pseudonym key counts
+/// nothing, and a failed batch counts none of its signals.
 async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, counts: Vec<(Metric, u64)>) -> Result<()> {
     let Some(subject) = limit_subject(ctx, client) else { return Ok(()) };
     let hour = ctx.now().unix_timestamp().div_euclid(3600);
+    let statements = count_statements(&subject, hour, &today(ctx), &counts);
+    let (writer, first) = match signal_queue::offer(statements) {
+        Offer::Write(writer, first) => (writer, first),
+        Offer::Queued => return Ok(()),
+        Offer::Refused => return Err(Error::platform("too many anonymous signals waiting to be written")),
+    };
     let region = Region::for_country("global");
     let db = ctx.region(region).sql().await?;
-    let statements = count_statements(&subject, hour, &today(ctx), &counts);
-    ctx.after_response(async move { db.batch(&region, &statements).await }).await;
+    ctx.after_response(async move {
+        let mut failed = None;
+        let mut batch = first;
+        for round in 1.. {
+            if let Err(e) = db.batch(&region, &batch).await {
+                failed.get_or_insert(e);
+            }
+            match signal_queue::next(&writer, round) {
+                Some(more) => batch = more,
+                None => break,
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    })
+    .await;
     Ok(())
 }
 

@@ -1,0 +1,183 @@
+//! One writer at a time for anonymous signals, per isolate (Workers) or instance (Spin).
+//!
+//! Each anonymous search or click leaves one small batch for after its answer. Written one
+//! transaction each, those batches queued behind one another in the database: on SQLite a
+//! transaction that finds another one open waits in the busy handler, which sleeps up to
+//! 100 ms between tries, so under steady traffic every answer left work running for a tenth
+//! of a second or more, and a Spin instance took new requests beside it (or Spin started new,
+//! cold instances). Here the first signal's work becomes the writer: signals that arrive while
+//! it writes wait in memory, and each of its rounds writes all of them (up to
+//! [`SIGNALS_PER_BATCH`]) as one batch. A signal's statements stay together and in order, so
+//! a batch of several signals does what their batches one after another did.
+//!
+//! Bounds: a writer writes at most [`ROUNDS_PER_WRITER`] rounds (its last one takes everything
+//! waiting), so its work ends well within the runtime's limit for work after an answer
+//! (Workers: 30 s); at most [`MAX_WAITING`] signals wait (beyond that a signal is not
+//! counted, as over the per-address limit); a writer whose work is dropped unfinished (the
+//! runtime ended it) gives up its role, so the next signal starts another.
+
+use std::cell::RefCell;
+
+use medportal_core::ports::Statement;
+
+/// Signals one batch holds at most (a round that finds more leaves the rest for the next).
+pub const SIGNALS_PER_BATCH: usize = 64;
+/// Rounds one writer writes at most.
+pub const ROUNDS_PER_WRITER: usize = 32;
+/// Signals waiting at most.
+pub const MAX_WAITING: usize = 1024;
+
+/// What a signal's work does with its statements.
+pub enum Offer {
+    /// Write these first, then [`Queue::next`] until it says stop: this work is the writer.
+    Write(Writer, Vec<Statement>),
+    /// A writer takes them with one of its next batches.
+    Queued,
+    /// Too many signals wait: not counted.
+    Refused,
+}
+
+/// The role of writer, held by one signal's work; dropped without [`Queue::next`] having
+/// ended it (its work ended early), it frees the role.
+pub struct Writer(u64);
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        QUEUE.with(|q| q.borrow_mut().resign(self.0));
+    }
+}
+
+#[derive(Default)]
+pub struct Queue {
+    /// The current writer's id, if one is writing.
+    writer: Option<u64>,
+    next_id: u64,
+    waiting: Vec<Vec<Statement>>,
+}
+
+thread_local! {
+    static QUEUE: RefCell<Queue> = RefCell::new(Queue::default());
+}
+
+/// Offers one signal's statements to this isolate's (or instance's) queue.
+pub fn offer(statements: Vec<Statement>) -> Offer {
+    QUEUE.with(|q| q.borrow_mut().offer(statements))
+}
+
+/// The writer's batch for round `round` (counted from 1 after its first batch), or `None`:
+/// nothing waits, or its rounds are spent; either way it is no longer the writer.
+pub fn next(writer: &Writer, round: usize) -> Option<Vec<Statement>> {
+    QUEUE.with(|q| q.borrow_mut().next(writer.0, round))
+}
+
+impl Queue {
+    fn offer(&mut self, statements: Vec<Statement>) -> Offer {
+        if self.writer.is_some() {
+            if self.waiting.len() >= MAX_WAITING {
+                return Offer::Refused;
+            }
+            self.waiting.push(statements);
+            return Offer::Queued;
+        }
+        self.next_id += 1;
+        self.writer = Some(self.next_id);
+        Offer::Write(Writer(self.next_id), statements)
+    }
+
+    fn next(&mut self, id: u64, round: usize) -> Option<Vec<Statement>> {
+        if self.writer != Some(id) || self.waiting.is_empty() || round > ROUNDS_PER_WRITER {
+            self.resign(id);
+            return None;
+        }
+        // the last round takes everything: nothing is left without a writer
+        let n = if round == ROUNDS_PER_WRITER { self.waiting.len() } else { self.waiting.len().min(SIGNALS_PER_BATCH) };
+        let batch = self.waiting.drain(..n).flatten().collect();
+        if round == ROUNDS_PER_WRITER {
+            self.resign(id);
+        }
+        Some(batch)
+    }
+
+    fn resign(&mut self, id: u64) {
+        if self.writer == Some(id) {
+            self.writer = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signal(n: i64) -> Vec<Statement> {
+        vec![Statement::new("A", vec![n.into()]), Statement::new("B", vec![n.into()])]
+    }
+
+    fn params(batch: &[Statement]) -> Vec<String> {
+        batch.iter().map(|s| format!("{}{:?}", s.sql, s.params)).collect()
+    }
+
+    /// The queue of this test's thread, emptied (tests share no thread-local state).
+    fn fresh() {
+        QUEUE.with(|q| *q.borrow_mut() = Queue::default());
+    }
+
+    #[test]
+    fn the_first_signal_writes_and_later_ones_go_whole_and_in_order_into_its_next_batch() {
+        fresh();
+        let Offer::Write(writer, first) = offer(signal(1)) else { panic!("the first signal's work writes") };
+        assert_eq!(first.len(), 2);
+        assert!(matches!(offer(signal(2)), Offer::Queued));
+        assert!(matches!(offer(signal(3)), Offer::Queued));
+        let batch = next(&writer, 1).expect("two signals wait");
+        assert_eq!(params(&batch), params(&[signal(2), signal(3)].concat()));
+        assert!(next(&writer, 2).is_none(), "nothing waits: the writer stops");
+        drop(writer);
+        assert!(matches!(offer(signal(4)), Offer::Write(..)), "the next signal starts a writer");
+    }
+
+    #[test]
+    fn a_round_takes_at_most_a_batch_of_signals_and_the_last_round_takes_all() {
+        fresh();
+        let Offer::Write(writer, _) = offer(signal(0)) else { panic!() };
+        for i in 0..(SIGNALS_PER_BATCH as i64 + 5) {
+            assert!(matches!(offer(signal(i)), Offer::Queued));
+        }
+        assert_eq!(next(&writer, 1).unwrap().len(), 2 * SIGNALS_PER_BATCH);
+        assert_eq!(next(&writer, 2).unwrap().len(), 2 * 5);
+        // the writer's last round
+        for i in 0..(SIGNALS_PER_BATCH as i64 + 5) {
+            offer(signal(i));
+        }
+        assert_eq!(next(&writer, ROUNDS_PER_WRITER).unwrap().len(), 2 * (SIGNALS_PER_BATCH + 5), "everything waiting");
+        assert!(matches!(offer(signal(9)), Offer::Write(..)), "after its last round, the next signal writes");
+    }
+
+    #[test]
+    fn a_writer_dropped_unfinished_frees_the_role_and_an_old_one_cannot_take_a_new_ones_batches() {
+        fresh();
+        let Offer::Write(old, _) = offer(signal(1)) else { panic!() };
+        offer(signal(2));
+        // the old writer's last round resigns; a new writer starts and must keep its role
+        assert!(next(&old, ROUNDS_PER_WRITER).is_some());
+        let Offer::Write(new, _) = offer(signal(3)) else { panic!() };
+        offer(signal(4));
+        assert!(next(&old, 1).is_none(), "not the writer any more");
+        drop(old);
+        assert!(matches!(offer(signal(5)), Offer::Queued), "dropping the old writer left the new one's role alone");
+        assert_eq!(next(&new, 1).unwrap().len(), 4);
+        // the runtime ends the new writer's work early: its role is freed
+        drop(new);
+        assert!(matches!(offer(signal(6)), Offer::Write(..)));
+    }
+
+    #[test]
+    fn beyond_the_waiting_bound_signals_are_refused() {
+        fresh();
+        let Offer::Write(_writer, _) = offer(signal(0)) else { panic!() };
+        for i in 0..MAX_WAITING as i64 {
+            assert!(matches!(offer(signal(i)), Offer::Queued));
+        }
+        assert!(matches!(offer(signal(-1)), Offer::Refused));
+    }
+}
