@@ -36,6 +36,12 @@ pub fn trusted(recheck_ms: i64, at: i64, now: i64) -> bool {
     recheck_ms > 0 && (0..recheck_ms).contains(&(now - at))
 }
 
+/// `t` in Unix milliseconds (without `time`'s i128 nanoseconds, whose arithmetic and printing
+/// cost ~2 KB of wasm).
+pub fn unix_ms(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp() * 1000 + i64::from(t.millisecond())
+}
+
 /// Implemented once per runtime (Workers, Spin, native).
 pub trait Platform: Clock + Rng + Log + HttpClient {
     /// How long (ms) an instance trusts what it read from a store that another function
@@ -115,11 +121,9 @@ impl<'a, P: Platform> Ctx<'a, P> {
         self.platform.now()
     }
 
-    /// Unix time in milliseconds (without `time`'s i128 nanoseconds, whose arithmetic and
-    /// printing cost ~2 KB of wasm).
+    /// Unix time in milliseconds ([`unix_ms`]).
     pub fn now_ms(&self) -> i64 {
-        let now = self.now();
-        now.unix_timestamp() * 1000 + i64::from(now.millisecond())
+        unix_ms(self.now())
     }
 
     /// Whether what this instance read at `at` (ms) is still trusted at `now` (see

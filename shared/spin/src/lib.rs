@@ -81,13 +81,6 @@ impl HttpClient for SpinPlatform {
     }
 }
 
-impl SpinPlatform {
-    fn now_ms(&self) -> i64 {
-        let now = self.now();
-        now.unix_timestamp() * 1000 + i64::from(now.millisecond())
-    }
-}
-
 impl Platform for SpinPlatform {
     /// As on Workers: an instance serves many requests (see the crate documentation), and a
     /// change made through another function reaches it within this long.
@@ -321,7 +314,7 @@ thread_local! {
 /// The configuration, read again once it is older than [`Platform::RECHECK_MS`] (an invalid
 /// one is not kept).
 async fn instance_config(platform: &SpinPlatform) -> Result<Rc<Config>> {
-    let now = platform.now_ms();
+    let now = medportal_core::platform::unix_ms(platform.now());
     let kept = CONFIG.with(|c| c.borrow().as_ref().filter(|(at, _)| medportal_core::platform::trusted(SpinPlatform::RECHECK_MS, *at, now)).map(|(_, c)| c.clone()));
     if let Some(config) = kept {
         return Ok(config);
