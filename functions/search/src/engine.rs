@@ -17,7 +17,7 @@ use medportal_core::{Ctx, Error, Platform, Result};
 use medportal_search_index::analysis::Analyzer;
 use medportal_search_index::cache::ChunkSource;
 use medportal_search_index::format::{self, Meta};
-use medportal_search_index::{ChunkCache, ChunkId, Document, SearchRequest, SearchResults, Searcher, Snippet, Vocab};
+use medportal_search_index::{ChunkCache, ChunkId, Document, SearchRequest, SearchResults, Searcher, SnippetTerms, Vocab};
 
 use crate::store::{self, IndexKey};
 use crate::visibility::Visibility;
@@ -356,9 +356,10 @@ pub async fn search<B: BlobStore>(blob: &B, opened: &Opened, req: &SearchRequest
     out.ok_or_else(missing)
 }
 
-pub async fn snippet<B: BlobStore>(blob: &B, opened: &Opened, doc: u32, query: &str, chars: usize) -> Result<Snippet> {
+/// What the snippets of a page of hits mark for `query` (see [`Searcher::snippet_of`]).
+pub async fn snippet_terms<B: BlobStore>(blob: &B, opened: &Opened, query: &str) -> Result<SnippetTerms> {
     let mut out = None;
-    run(blob, opened, &mut |s| s.snippet(doc, query, chars).map(|r| out = Some(r))).await?;
+    run(blob, opened, &mut |s| s.snippet_terms(query).map(|r| out = Some(r))).await?;
     out.ok_or_else(missing)
 }
 

@@ -48,13 +48,13 @@ pub async fn search_page<P: Platform>(ctx: &Ctx<'_, P>, l: Locale, session: Opti
     engine::prefetch_docs(&blob, &opened, &docs).await?;
     let sid = search_id(ctx, session, params)?;
     // hits: snippets and metadata from the stored documents, links through the click signal
+    let marked = match params.q.is_empty() {
+        true => None,
+        false => Some(engine::snippet_terms(&blob, &opened, &params.q).await?),
+    };
     for (i, h) in res.hits.iter().enumerate() {
         let doc = engine::document(&blob, &opened, h.doc).await?;
-        let snip = if params.q.is_empty() {
-            None
-        } else {
-            Some(engine::snippet(&blob, &opened, h.doc, &params.q, SNIPPET_CHARS).await?)
-        };
+        let snip = marked.as_ref().map(|m| opened.searcher.snippet_of(&doc, m, SNIPPET_CHARS));
         let snippet = match &snip {
             Some(s) if !s.text.is_empty() => runs(&s.text, &s.highlights),
             _ => vec![(doc.summary.chars().take(SNIPPET_CHARS).collect(), false)],

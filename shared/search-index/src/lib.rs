@@ -39,6 +39,7 @@ pub use error::Error;
 pub use format::{ChunkId, Field, IndexConfig, Meta};
 pub use search::{
     FacetCount, Filter, Hit, RankOptions, SearchRequest, SearchResults, Searcher, Snippet,
+    SnippetTerms,
 };
 pub use vocab::Vocab;
 

@@ -14,7 +14,7 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::analysis::{Analyzer, is_stopword, tokenize};
+use crate::analysis::{Analyzer, is_stopword, stem_prefix, tokenize, tokens_starting_with};
 use crate::bitset::Bitset;
 use crate::cache::{ChunkCache, ChunkSource, Decoded};
 use crate::format::{self, ChunkId, Meta};
@@ -164,6 +164,10 @@ pub struct SearchResults {
     /// `(query text, expansion)` pairs that were applied (synonyms, corrections).
     pub expansions: Vec<(String, String)>,
 }
+
+/// A query's terms as snippets mark them ([`Searcher::snippet_terms`]): sorted, distinct.
+#[derive(Debug, Clone)]
+pub struct SnippetTerms(Vec<String>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snippet {
@@ -1317,8 +1321,13 @@ impl Searcher {
     /// A highlighted snippet of a hit for `query` (about `max_chars` bytes).
     pub fn snippet(&self, doc: u32, query: &str, max_chars: usize) -> Result<Snippet, Error> {
         let d = self.document(doc)?;
+        Ok(self.snippet_of(&d, &self.snippet_terms(query)?, max_chars))
+    }
+
+    /// What snippets mark for `query` (for a page of hits, analysed once): its terms and their
+    /// synonyms', so a brand query highlights the generic name.
+    pub fn snippet_terms(&self, query: &str) -> Result<SnippetTerms, Error> {
         let mut qterms = self.analyzer.terms(query);
-        // include synonyms so a brand query highlights the generic name
         let spans = self.vocab.match_spans(&qterms.iter().map(String::as_str).collect::<Vec<_>>());
         let refs: Vec<String> = qterms.clone();
         for (s, len) in spans {
@@ -1328,20 +1337,35 @@ impl Searcher {
             }
         }
         self.vocab_complete()?;
+        qterms.retain(|q| !q.is_empty());
         crate::sort::sort_dedup(&mut qterms);
+        Ok(SnippetTerms(qterms))
+    }
+
+    /// The highlighted snippet of stored document `d` (from [`Searcher::document`]) for
+    /// `terms`: the window of about `max_chars` bytes of its summary, or of its body when the
+    /// summary marks nothing, with the most marks.
+    pub fn snippet_of(&self, d: &Document, terms: &SnippetTerms, max_chars: usize) -> Snippet {
+        let qterms = &terms.0;
         // Each token stemmed once (not once per comparison of the binary search), and only when
-        // it could match: English stemming changes a word's ending, never its first letter (a
-        // token starts with a letter or digit), so a token whose first byte starts no query
-        // term is skipped unstemmed.
-        let firsts: Vec<u8> = qterms.iter().filter_map(|q| q.as_bytes().first().copied()).collect();
-        let pick = |text: &str| -> Vec<(usize, usize)> {
+        // it could match: a token whose stem is a query term starts with that term's stem
+        // prefix, so only the runs of text holding such a token are tokenized.
+        let prefixes: Vec<&str> = qterms.iter().map(|q| stem_prefix(q)).collect();
+        // A word recurs (the query's above all): each distinct one is stemmed once.
+        let mut seen: Vec<(String, bool)> = Vec::new();
+        let mut pick = |text: &str| -> Vec<(usize, usize)> {
             let mut v = Vec::new();
-            tokenize(text, |t| {
-                if t.text.as_bytes().first().is_some_and(|b| firsts.contains(b)) && !is_stopword(t.text) {
-                    let stem = self.analyzer.stem(t.text);
-                    if qterms.binary_search_by(|q| q.as_str().cmp(&stem)).is_ok() {
-                        v.push((t.start, t.end));
+            tokens_starting_with(text, &prefixes, |t| {
+                let hit = match seen.iter().find(|(w, _)| w == t.text) {
+                    Some(&(_, hit)) => hit,
+                    None => {
+                        let hit = !is_stopword(t.text) && qterms.binary_search_by(|q| q.as_str().cmp(&self.analyzer.stem(t.text))).is_ok();
+                        seen.push((t.text.to_owned(), hit));
+                        hit
                     }
+                };
+                if hit {
+                    v.push((t.start, t.end));
                 }
             });
             v.dedup_by(|a, b| a.0 < b.1);
@@ -1380,7 +1404,7 @@ impl Searcher {
             .filter(|m| m.0 >= start && m.1 <= end)
             .map(|m| (m.0 - start, m.1 - start))
             .collect();
-        Ok(Snippet { title: d.title.clone(), text, highlights })
+        Snippet { title: d.title.clone(), text, highlights }
     }
 }
 
@@ -1405,4 +1429,5 @@ fn top_sorted(v: &mut Vec<(f32, u32)>, k: usize) {
     }
     v.sort_unstable_by(cmp);
 }
+
 
