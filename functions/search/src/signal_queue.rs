@@ -7,8 +7,9 @@
 //! of a second or more, and a Spin instance took new requests beside it (or Spin started new,
 //! cold instances). Here the first signal's work becomes the writer: signals that arrive while
 //! it writes wait in memory, and each of its rounds writes all of them (up to
-//! [`SIGNALS_PER_BATCH`]) as one batch. A signal's statements stay together and in order, so
-//! a batch of several signals does what their batches one after another did.
+//! [`SIGNALS_PER_BATCH`]) as one batch, in the order they came (the statements of a round are
+//! the signals module's: a handful for the whole round, counting as the signals one after
+//! another would).
 //!
 //! Bounds: a writer writes at most [`ROUNDS_PER_WRITER`] rounds (its last one takes everything
 //! waiting), so its work ends well within the runtime's limit for work after an answer
@@ -18,8 +19,6 @@
 
 use std::cell::RefCell;
 
-use medportal_core::ports::Statement;
-
 /// Signals one batch holds at most (a round that finds more leaves the rest for the next).
 pub const SIGNALS_PER_BATCH: usize = 64;
 /// Rounds one writer writes at most.
@@ -27,10 +26,20 @@ pub const ROUNDS_PER_WRITER: usize = 32;
 /// Signals waiting at most.
 pub const MAX_WAITING: usize = 1024;
 
-/// What a signal's work does with its statements.
+/// An anonymous signal waiting to be counted: whose (the address's keyed pseudonym), the
+/// hour and day it came in, and its counters' increments (counter name, amount).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub subject: String,
+    pub hour: i64,
+    pub day: String,
+    pub counts: Vec<(&'static str, u64)>,
+}
+
+/// What a signal's work does with its signal.
 pub enum Offer {
-    /// Write these first, then [`Queue::next`] until it says stop: this work is the writer.
-    Write(Writer, Vec<Statement>),
+    /// Write it first, then [`Queue::next`] until it says stop: this work is the writer.
+    Write(Writer, Pending),
     /// A writer takes them with one of its next batches.
     Queued,
     /// Too many signals wait: not counted.
@@ -52,46 +61,46 @@ pub struct Queue {
     /// The current writer's id, if one is writing.
     writer: Option<u64>,
     next_id: u64,
-    waiting: Vec<Vec<Statement>>,
+    waiting: Vec<Pending>,
 }
 
 thread_local! {
     static QUEUE: RefCell<Queue> = RefCell::new(Queue::default());
 }
 
-/// Offers one signal's statements to this isolate's (or instance's) queue.
-pub fn offer(statements: Vec<Statement>) -> Offer {
-    QUEUE.with(|q| q.borrow_mut().offer(statements))
+/// Offers one signal to this isolate's (or instance's) queue.
+pub fn offer(signal: Pending) -> Offer {
+    QUEUE.with(|q| q.borrow_mut().offer(signal))
 }
 
 /// The writer's batch for round `round` (counted from 1 after its first batch), or `None`:
 /// nothing waits, or its rounds are spent; either way it is no longer the writer.
-pub fn next(writer: &Writer, round: usize) -> Option<Vec<Statement>> {
+pub fn next(writer: &Writer, round: usize) -> Option<Vec<Pending>> {
     QUEUE.with(|q| q.borrow_mut().next(writer.0, round))
 }
 
 impl Queue {
-    fn offer(&mut self, statements: Vec<Statement>) -> Offer {
+    fn offer(&mut self, signal: Pending) -> Offer {
         if self.writer.is_some() {
             if self.waiting.len() >= MAX_WAITING {
                 return Offer::Refused;
             }
-            self.waiting.push(statements);
+            self.waiting.push(signal);
             return Offer::Queued;
         }
         self.next_id += 1;
         self.writer = Some(self.next_id);
-        Offer::Write(Writer(self.next_id), statements)
+        Offer::Write(Writer(self.next_id), signal)
     }
 
-    fn next(&mut self, id: u64, round: usize) -> Option<Vec<Statement>> {
+    fn next(&mut self, id: u64, round: usize) -> Option<Vec<Pending>> {
         if self.writer != Some(id) || self.waiting.is_empty() || round > ROUNDS_PER_WRITER {
             self.resign(id);
             return None;
         }
         // the last round takes everything: nothing is left without a writer
         let n = if round == ROUNDS_PER_WRITER { self.waiting.len() } else { self.waiting.len().min(SIGNALS_PER_BATCH) };
-        let batch = self.waiting.drain(..n).flatten().collect();
+        let batch = self.waiting.drain(..n).collect();
         if round == ROUNDS_PER_WRITER {
             self.resign(id);
         }
@@ -109,12 +118,8 @@ impl Queue {
 mod tests {
     use super::*;
 
-    fn signal(n: i64) -> Vec<Statement> {
-        vec![Statement::new("A", vec![n.into()]), Statement::new("B", vec![n.into()])]
-    }
-
-    fn params(batch: &[Statement]) -> Vec<String> {
-        batch.iter().map(|s| format!("{}{:?}", s.sql, s.params)).collect()
+    fn signal(n: i64) -> Pending {
+        Pending { subject: "s".into(), hour: n, day: "d".into(), counts: vec![("searches", 1)] }
     }
 
     /// The queue of this test's thread, emptied (tests share no thread-local state).
@@ -126,11 +131,11 @@ mod tests {
     fn the_first_signal_writes_and_later_ones_go_whole_and_in_order_into_its_next_batch() {
         fresh();
         let Offer::Write(writer, first) = offer(signal(1)) else { panic!("the first signal's work writes") };
-        assert_eq!(first.len(), 2);
+        assert_eq!(first, signal(1));
         assert!(matches!(offer(signal(2)), Offer::Queued));
         assert!(matches!(offer(signal(3)), Offer::Queued));
         let batch = next(&writer, 1).expect("two signals wait");
-        assert_eq!(params(&batch), params(&[signal(2), signal(3)].concat()));
+        assert_eq!(batch, [signal(2), signal(3)]);
         assert!(next(&writer, 2).is_none(), "nothing waits: the writer stops");
         drop(writer);
         assert!(matches!(offer(signal(4)), Offer::Write(..)), "the next signal starts a writer");
@@ -143,13 +148,13 @@ mod tests {
         for i in 0..(SIGNALS_PER_BATCH as i64 + 5) {
             assert!(matches!(offer(signal(i)), Offer::Queued));
         }
-        assert_eq!(next(&writer, 1).unwrap().len(), 2 * SIGNALS_PER_BATCH);
-        assert_eq!(next(&writer, 2).unwrap().len(), 2 * 5);
+        assert_eq!(next(&writer, 1).unwrap().len(), SIGNALS_PER_BATCH);
+        assert_eq!(next(&writer, 2).unwrap().len(), 5);
         // the writer's last round
         for i in 0..(SIGNALS_PER_BATCH as i64 + 5) {
             offer(signal(i));
         }
-        assert_eq!(next(&writer, ROUNDS_PER_WRITER).unwrap().len(), 2 * (SIGNALS_PER_BATCH + 5), "everything waiting");
+        assert_eq!(next(&writer, ROUNDS_PER_WRITER).unwrap().len(), SIGNALS_PER_BATCH + 5, "everything waiting");
         assert!(matches!(offer(signal(9)), Offer::Write(..)), "after its last round, the next signal writes");
     }
 
@@ -165,7 +170,7 @@ mod tests {
         assert!(next(&old, 1).is_none(), "not the writer any more");
         drop(old);
         assert!(matches!(offer(signal(5)), Offer::Queued), "dropping the old writer left the new one's role alone");
-        assert_eq!(next(&new, 1).unwrap().len(), 4);
+        assert_eq!(next(&new, 1).unwrap().len(), 2);
         // the runtime ends the new writer's work early: its role is freed
         drop(new);
         assert!(matches!(offer(signal(6)), Offer::Write(..)));

@@ -5,9 +5,10 @@
 //!   click, in their **home region's** database. The query text only for verified HCPs.
 //! * Anonymous visitors: daily aggregate counters (no personal data, no query text), one SQL
 //!   row per day and metric (`search_signal_counts`), next to the per-address limit below:
-//!   the limit's increment and the counters are **one batch** (one transaction, one round
-//!   trip), written after the answer (Workers' `waitUntil`, a task spawned on Spin; natively
-//!   before it): the answer depends on neither. Increments are atomic (`ON CONFLICT DO
+//!   the limit's increment and the counters are **one statement** (a row inserted into the
+//!   view `search_signal_inbox`, whose trigger does both; one transaction, one round trip),
+//!   written after the answer (Workers' `waitUntil`, a task spawned on Spin; natively before
+//!   it): the answer depends on neither. Increments are atomic (`ON CONFLICT DO
 //!   UPDATE SET n = n + …`), so concurrent signals are all counted. Counters from before
 //!   migration 0021 were kept in `kv_global` (`search-agg/<day>/<metric>/<shard>`, one get
 //!   and put per counter, which could lose increments); [`aggregate`] still adds them in.
@@ -27,7 +28,7 @@ use medportal_core::web::{self, Request, Response};
 use medportal_core::{Ctx, Error, Platform, Region, Result};
 
 use crate::params::{Prev, valid_sid};
-use crate::signal_queue::{self, Offer};
+use crate::signal_queue::{self, Offer, Pending};
 
 /// A search counts as a reformulation when it follows the person's previous search within this.
 const REFORMULATION_MS: i64 = 10 * 60 * 1000;
@@ -101,8 +102,8 @@ fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
 async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, counts: Vec<(Metric, u64)>) -> Result<()> {
     let Some(subject) = limit_subject(ctx, client) else { return Ok(()) };
     let hour = ctx.now().unix_timestamp().div_euclid(3600);
-    let statements = count_statements(&subject, hour, &today(ctx), &counts);
-    let (writer, first) = match signal_queue::offer(statements) {
+    let counts = counts.into_iter().map(|(m, by)| (m.name(), by)).collect();
+    let (writer, first) = match signal_queue::offer(Pending { subject, hour, day: today(ctx), counts }) {
         Offer::Write(writer, first) => (writer, first),
         Offer::Queued => return Ok(()),
         Offer::Refused => return Err(Error::platform("too many anonymous signals waiting to be written")),
@@ -111,13 +112,13 @@ async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, co
     let db = ctx.region(region).sql().await?;
     ctx.after_response(async move {
         let mut failed = None;
-        let mut batch = first;
-        for round in 1.. {
-            if let Err(e) = db.batch(&region, &batch).await {
+        let mut round = vec![first];
+        for n in 1.. {
+            if let Err(e) = db.batch(&region, &count_statements(&round)).await {
                 failed.get_or_insert(e);
             }
-            match signal_queue::next(&writer, round) {
-                Some(more) => batch = more,
+            match signal_queue::next(&writer, n) {
+                Some(more) => round = more,
                 None => break,
             }
         }
@@ -127,35 +128,47 @@ async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, co
     Ok(())
 }
 
-/// The batch that counts one anonymous signal: the address's counter for `hour` incremented
-/// (one atomic upsert, so however many requests race, each sees its own count and at most
+/// Signals one statement counts at most (twelve parameters each, within D1's 100 per
+/// statement).
+const SIGNALS_PER_STATEMENT: usize = 8;
+/// Daily counters one signal increments at most (the inbox view's m1/n1 … m4/n4): a search
+/// has up to three, a click four.
+const COUNTS_PER_SIGNAL: usize = 4;
+
+/// The batch that counts a round of anonymous signals, in order: one row per signal inserted
+/// into the view `search_signal_inbox`, whose trigger (migration 0022) does for each what its
+/// own statements did: the address's counter for the hour incremented (one atomic upsert, so
+/// however many requests race, each sees its own count and at most
 /// [`ANONYMOUS_SIGNALS_PER_HOUR`] are counted in an hour); past hours' counters deleted on an
-/// address's first signal of the hour; then each of today's counters incremented by its
-/// amount when the address's counter is within the limit. The counter holds a keyed pseudonym
-/// of the address, in the policy's default region (anonymous visitors have no home region).
-fn count_statements(subject: &str, hour: i64, day: &str, counts: &[(Metric, u64)]) -> Vec<Statement> {
-    const WITHIN: &str = "(SELECT count FROM search_signal_limits WHERE subject = ?1 AND hour = ?2)";
-    let mut out = vec![
-        Statement::new(
-            "INSERT INTO search_signal_limits (subject, hour, count) VALUES (?1, ?2, 1) \
-             ON CONFLICT (subject, hour) DO UPDATE SET count = count + 1",
-            vec![subject.into(), hour.into()],
-        ),
-        Statement::new(
-            format!("DELETE FROM search_signal_limits WHERE hour < ?2 AND {WITHIN} = 1"),
-            vec![subject.into(), hour.into()],
-        ),
-    ];
-    for &(metric, by) in counts {
-        out.push(Statement::new(
-            format!(
-                "INSERT INTO search_signal_counts (day, metric, n) SELECT ?3, ?4, ?5 WHERE {WITHIN} <= ?6 \
-                 ON CONFLICT (day, metric) DO UPDATE SET n = n + excluded.n"
-            ),
-            vec![subject.into(), hour.into(), day.into(), metric.name().into(), (by as i64).into(), ANONYMOUS_SIGNALS_PER_HOUR.into()],
-        ));
-    }
-    out
+/// address's first signal of the hour; then the signal's daily counters incremented when the
+/// address's counter is within the limit. The counter holds a keyed pseudonym of the address,
+/// in the policy's default region (anonymous visitors have no home region). One statement per
+/// [`SIGNALS_PER_STATEMENT`] signals, so a round of one signal is one statement.
+pub(crate) fn count_statements(round: &[Pending]) -> Vec<Statement> {
+    const COLUMNS: usize = 4 + 2 * COUNTS_PER_SIGNAL;
+    round
+        .chunks(SIGNALS_PER_STATEMENT)
+        .map(|chunk| {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|r| format!("({})", (1..=COLUMNS).map(|c| format!("?{}", r * COLUMNS + c)).collect::<Vec<_>>().join(", ")))
+                .collect();
+            let mut params: Vec<SqlValue> = Vec::with_capacity(chunk.len() * COLUMNS);
+            for p in chunk {
+                debug_assert!(p.counts.len() <= COUNTS_PER_SIGNAL, "{:?}", p.counts);
+                params.extend([p.subject.as_str().into(), p.hour.into(), p.day.as_str().into(), ANONYMOUS_SIGNALS_PER_HOUR.into()]);
+                for i in 0..COUNTS_PER_SIGNAL {
+                    match p.counts.get(i) {
+                        Some(&(metric, by)) => params.extend([metric.into(), (by as i64).into()]),
+                        None => params.extend([SqlValue::Null, SqlValue::Null]),
+                    }
+                }
+            }
+            Statement::new(
+                format!("INSERT INTO search_signal_inbox (subject, hour, day, within, m1, n1, m2, n2, m3, n3, m4, n4) VALUES {}", rows.join(", ")),
+                params,
+            )
+        })
+        .collect()
 }
 
 /// One daily counter (admin figures and tests): its SQL row plus the key-value shards written

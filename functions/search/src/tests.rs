@@ -670,3 +670,47 @@ fn anonymous_signals_are_limited_per_client_address() {
     assert_eq!(stored.iter().map(|r| r.int(1).unwrap()).collect::<Vec<_>>(), vec![limit as i64 + 10, limit as i64 + 6]);
     assert!(stored.iter().all(|r| !r.text(0).unwrap().contains("203.0.113") && !r.text(0).unwrap().contains("2001")));
 }
+
+/// A round of anonymous signals (several addresses, one of them new this hour with a row of
+/// an older hour, counters of several kinds, one address crossing its hourly limit within the
+/// round) leaves the same limit rows and daily counters as counting each signal in its own
+/// batch, one after another.
+#[test]
+fn a_round_of_signals_counts_as_its_signals_one_by_one() {
+    use crate::signal_queue::Pending;
+    let h = host();
+    let limit = signals::ANONYMOUS_SIGNALS_PER_HOUR;
+    let db = |code: &str| pollster::block_on(h.platform.open_sql(StoreName::Regional(StoreKind::Sql, Region::from_code(code).unwrap()))).unwrap();
+    let (one_by_one, round) = (db("us"), db("eu"));
+    let signal = |subject: &str, hour: i64, counts: &[(&'static str, u64)]| Pending { subject: subject.into(), hour, day: "2026-12-07".into(), counts: counts.to_vec() };
+    // before the round: address a three signals short of its limit, b with an older hour's row
+    let before = vec![signal("a", 10, &[("searches", 1)]); limit as usize - 3].into_iter().chain([signal("b", 9, &[("clicks", 1)])]);
+    let mut signals = Vec::new();
+    for i in 0..8u64 {
+        signals.push(signal("a", 10, &[("searches", 1), ("zero_results", i % 2)]));
+        signals.push(signal(if i % 3 == 0 { "b" } else { "c" }, 10, &[("clicks", 1), ("click_ms_sum", 100 * i)]));
+    }
+    for p in before {
+        for store in [&one_by_one, &round] {
+            pollster::block_on(store.batch(&signals::count_statements(std::slice::from_ref(&p)))).unwrap();
+        }
+    }
+    for p in &signals {
+        pollster::block_on(one_by_one.batch(&signals::count_statements(std::slice::from_ref(p)))).unwrap();
+    }
+    let statements = signals::count_statements(&signals);
+    assert!(statements.len() < signals.len(), "{} statements for {} signals", statements.len(), signals.len());
+    pollster::block_on(round.batch(&statements)).unwrap();
+    let dump = |code: &str| {
+        let limits = rows(&h, code, "SELECT subject, hour, count FROM search_signal_limits ORDER BY subject, hour");
+        let counts = rows(&h, code, "SELECT metric, n FROM search_signal_counts ORDER BY metric");
+        let limits: Vec<(String, i64, i64)> = limits.iter().map(|r| (r.text(0).unwrap().to_owned(), r.int(1).unwrap(), r.int(2).unwrap())).collect();
+        let counts: Vec<(String, i64)> = counts.iter().map(|r| (r.text(0).unwrap().to_owned(), r.int(1).unwrap())).collect();
+        (limits, counts)
+    };
+    let expected = dump("us");
+    assert_eq!(dump("eu"), expected);
+    // of a's eight signals in the round, three were within its limit
+    assert!(expected.1.contains(&("searches".to_owned(), limit)), "{expected:?}");
+    assert_eq!(expected.0, [("a".to_owned(), 10, limit + 5), ("b".to_owned(), 10, 3), ("c".to_owned(), 10, 5)], "b's row of hour 9 deleted");
+}

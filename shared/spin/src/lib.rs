@@ -247,6 +247,11 @@ impl SqlStore for SpinSqlite {
         Ok(self.conn()?.changes().await)
     }
     async fn batch(&self, statements: &[Statement]) -> Result<()> {
+        // One statement is a transaction of its own, with whatever its triggers do: no BEGIN
+        // and COMMIT around it (each statement is a host call).
+        if let [only] = statements {
+            return self.run(&only.sql, &only.params).await.map(drop);
+        }
         // Until it has committed, a failure may leave the transaction open: not reused then.
         self.reusable.set(false);
         self.run("BEGIN IMMEDIATE", &[]).await?;
