@@ -11,6 +11,12 @@
 //! the signals module's: a handful for the whole round, counting as the signals one after
 //! another would).
 //!
+//! A new writer first waits [`GATHER_MS`] (Workers and Spin; natively work after the answer
+//! runs before it, and nothing waits), so under steady traffic its first round is many
+//! signals, not one: one transaction for the signals of the requests meanwhile, rather than
+//! one each beside every answer. A counter is therefore up to that long behind its signal,
+//! and an instance ended within it (rarely: work after the answer keeps it) loses what waits.
+//!
 //! Bounds: a writer writes at most [`ROUNDS_PER_WRITER`] rounds (its last one takes everything
 //! waiting), so its work ends well within the runtime's limit for work after an answer
 //! (Workers: 30 s); at most [`MAX_WAITING`] signals wait (beyond that a signal is not
@@ -19,6 +25,8 @@
 
 use std::cell::RefCell;
 
+/// How long a new writer waits before its first round.
+pub const GATHER_MS: u32 = 50;
 /// Signals one batch holds at most (a round that finds more leaves the rest for the next).
 pub const SIGNALS_PER_BATCH: usize = 64;
 /// Rounds one writer writes at most.
@@ -73,6 +81,12 @@ pub fn offer(signal: Pending) -> Offer {
     QUEUE.with(|q| q.borrow_mut().offer(signal))
 }
 
+/// The writer's first batch: its own signal and what waits (up to a batch); it stays the
+/// writer.
+pub fn gathered(writer: &Writer, first: Pending) -> Vec<Pending> {
+    QUEUE.with(|q| q.borrow_mut().gathered(writer.0, first))
+}
+
 /// The writer's batch for round `round` (counted from 1 after its first batch), or `None`:
 /// nothing waits, or its rounds are spent; either way it is no longer the writer.
 pub fn next(writer: &Writer, round: usize) -> Option<Vec<Pending>> {
@@ -91,6 +105,14 @@ impl Queue {
         self.next_id += 1;
         self.writer = Some(self.next_id);
         Offer::Write(Writer(self.next_id), signal)
+    }
+
+    fn gathered(&mut self, id: u64, first: Pending) -> Vec<Pending> {
+        let n = if self.writer == Some(id) { self.waiting.len().min(SIGNALS_PER_BATCH - 1) } else { 0 };
+        let mut batch = Vec::with_capacity(n + 1);
+        batch.push(first);
+        batch.extend(self.waiting.drain(..n));
+        batch
     }
 
     fn next(&mut self, id: u64, round: usize) -> Option<Vec<Pending>> {
@@ -139,6 +161,20 @@ mod tests {
         assert!(next(&writer, 2).is_none(), "nothing waits: the writer stops");
         drop(writer);
         assert!(matches!(offer(signal(4)), Offer::Write(..)), "the next signal starts a writer");
+    }
+
+    #[test]
+    fn the_first_batch_gathers_what_waits_and_the_writer_stays() {
+        fresh();
+        let Offer::Write(writer, first) = offer(signal(1)) else { panic!() };
+        for i in 2..(SIGNALS_PER_BATCH as i64 + 3) {
+            assert!(matches!(offer(signal(i)), Offer::Queued));
+        }
+        let batch = gathered(&writer, first);
+        assert_eq!(batch.len(), SIGNALS_PER_BATCH);
+        assert_eq!(batch[..2], [signal(1), signal(2)], "its own first, then in order");
+        assert!(matches!(offer(signal(99)), Offer::Queued), "still the writer");
+        assert_eq!(next(&writer, 1).unwrap(), [signal(SIGNALS_PER_BATCH as i64 + 1), signal(SIGNALS_PER_BATCH as i64 + 2), signal(99)]);
     }
 
     #[test]

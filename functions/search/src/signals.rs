@@ -96,9 +96,10 @@ fn today<P: Platform>(ctx: &Ctx<'_, P>) -> String {
 /// platform allows (`Ctx::after_response`): the address's counter for this hour is
 /// incremented, and today's counters are incremented only when that counter is within
 /// [`ANONYMOUS_SIGNALS_PER_HOUR`] (statements of [`count_statements`]). One writer per isolate
-/// or instance writes them ([`signal_queue`]): this signal's work becomes it, or the signal
-/// waits for the one writing. Failing closed: an unknown address or no pseudonym key counts
-/// nothing, and a failed batch counts none of its signals.
+/// or instance writes them ([`signal_queue`]): this signal's work becomes it (and first waits
+/// [`signal_queue::GATHER_MS`] for more), or the signal waits for the one writing. Failing
+/// closed: an unknown address or no pseudonym key counts nothing, and a failed batch counts
+/// none of its signals.
 async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, counts: Vec<(Metric, u64)>) -> Result<()> {
     let Some(subject) = limit_subject(ctx, client) else { return Ok(()) };
     let hour = ctx.now().unix_timestamp().div_euclid(3600);
@@ -110,9 +111,11 @@ async fn count_anonymous<P: Platform>(ctx: &Ctx<'_, P>, client: Option<&str>, co
     };
     let region = Region::for_country("global");
     let db = ctx.region(region).sql().await?;
+    let gather = ctx.linger(signal_queue::GATHER_MS);
     ctx.after_response(async move {
+        gather.await;
         let mut failed = None;
-        let mut round = vec![first];
+        let mut round = signal_queue::gathered(&writer, first);
         for n in 1.. {
             if let Err(e) = db.batch(&region, &count_statements(&round)).await {
                 failed.get_or_insert(e);

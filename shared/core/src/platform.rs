@@ -21,6 +21,9 @@ const IDEMPOTENCY_KEY: http::HeaderName = http::HeaderName::from_static("idempot
 /// such as analytics counters, never anything the answer or a security rule depends on.
 pub type Afterwards = core::pin::Pin<Box<dyn core::future::Future<Output = Result<()>>>>;
 
+/// A wait within work after the answer ([`Platform::linger`]).
+pub type Linger = core::pin::Pin<Box<dyn core::future::Future<Output = ()>>>;
+
 /// Runs `work` now, logging its failure (the runtimes that cannot keep a request alive after
 /// its answer).
 pub async fn run_now<L: Log + ?Sized>(log: &L, work: Afterwards) {
@@ -67,6 +70,13 @@ pub trait Platform: Clock + Rng + Log + HttpClient {
     /// which the instance finishes after handing over the answer), else now, before the answer
     /// ([`run_now`]: the native host). A failure is logged, never the request's.
     async fn after_response(&self, work: Afterwards);
+    /// For work after the answer: a wait of `ms`, so that like work arriving meanwhile is done
+    /// with it in one go (Workers: a timer; Spin: the monotonic clock). Natively, where work
+    /// after the answer runs before it, and by default, it does not wait.
+    fn linger(&self, ms: u32) -> Linger {
+        let _ = ms;
+        Box::pin(async {})
+    }
     /// Sends `mail` from `from` through the runtime's own mail service (Cloudflare's
     /// `send_email` binding `mail`). Runtimes without one refuse: a delivery failure.
     async fn send_email(&self, from: &str, mail: &Mail) -> Result<()> {
@@ -157,6 +167,12 @@ impl<'a, P: Platform> Ctx<'a, P> {
     /// ([`Platform::after_response`]); it holds what it needs (store handles, values).
     pub async fn after_response(&self, work: impl core::future::Future<Output = Result<()>> + 'static) {
         self.platform.after_response(Box::pin(work)).await
+    }
+
+    /// A wait of `ms` for work after the answer ([`Platform::linger`]); it holds nothing of
+    /// the request.
+    pub fn linger(&self, ms: u32) -> Linger {
+        self.platform.linger(ms)
     }
 
     /// Sends an outbound HTTP request, bounded by the configured `outbound_timeout_ms`. Which

@@ -125,6 +125,9 @@ impl Platform for SpinPlatform {
     async fn open_blob(&self, name: StoreName) -> Result<KvBlobStore<SpinKv>> {
         self.open_kv(name).await.map(KvBlobStore::new)
     }
+    fn linger(&self, ms: u32) -> medportal_core::platform::Linger {
+        Box::pin(spin_sdk::wasip3::clocks::monotonic_clock::wait_for(u64::from(ms) * 1_000_000))
+    }
     /// After the answer: the entry is a component-model async export (WASIp3), which hands
     /// the answer to the host when the handler returns (`task.return`); a task spawned on the
     /// export's executor (wit-bindgen's `spawn`, through spin-sdk's `wasip3`) goes on after

@@ -139,6 +139,9 @@ impl Platform for WorkersPlatform {
     async fn open_blob(&self, name: StoreName) -> Result<WorkersR2> {
         Binding::of(&self.env, name).map(WorkersR2)
     }
+    fn linger(&self, ms: u32) -> medportal_core::platform::Linger {
+        Box::pin(worker::Delay::from(Duration::from_millis(ms.into())))
+    }
     /// The request's `waitUntil`: the runtime sends the answer and keeps the isolate on the
     /// request until the work is done (without a request, a scheduled run, it is spawned).
     async fn after_response(&self, work: medportal_core::platform::Afterwards) {
