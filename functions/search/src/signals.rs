@@ -149,12 +149,11 @@ const COUNTS_PER_SIGNAL: usize = 4;
 /// [`SIGNALS_PER_STATEMENT`] signals, so a round of one signal is one statement.
 pub(crate) fn count_statements(round: &[Pending]) -> Vec<Statement> {
     const COLUMNS: usize = 4 + 2 * COUNTS_PER_SIGNAL;
+    const INSERT: &str = "INSERT INTO search_signal_inbox (subject, hour, day, within, m1, n1, m2, n2, m3, n3, m4, n4) VALUES ";
+    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     round
         .chunks(SIGNALS_PER_STATEMENT)
         .map(|chunk| {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|r| format!("({})", (1..=COLUMNS).map(|c| format!("?{}", r * COLUMNS + c)).collect::<Vec<_>>().join(", ")))
-                .collect();
             let mut params: Vec<SqlValue> = Vec::with_capacity(chunk.len() * COLUMNS);
             for p in chunk {
                 debug_assert!(p.counts.len() <= COUNTS_PER_SIGNAL, "{:?}", p.counts);
@@ -166,10 +165,7 @@ pub(crate) fn count_statements(round: &[Pending]) -> Vec<Statement> {
                     }
                 }
             }
-            Statement::new(
-                format!("INSERT INTO search_signal_inbox (subject, hour, day, within, m1, n1, m2, n2, m3, n3, m4, n4) VALUES {}", rows.join(", ")),
-                params,
-            )
+            Statement::new(format!("{INSERT}{}", vec![ROW; chunk.len()].join(", ")), params)
         })
         .collect()
 }
