@@ -48,7 +48,7 @@ pub async fn search_page<P: Platform>(ctx: &Ctx<'_, P>, l: Locale, session: Opti
     engine::prefetch_docs(&blob, &opened, &docs).await?;
     let sid = search_id(ctx, session, params)?;
     // hits: snippets and metadata from the stored documents, links through the click signal
-    let marked = match params.q.is_empty() {
+    let marked = match params.q.is_empty() || res.hits.is_empty() {
         true => None,
         false => Some(engine::snippet_terms(&blob, &opened, &params.q).await?),
     };

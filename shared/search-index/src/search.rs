@@ -1430,4 +1430,3 @@ fn top_sorted(v: &mut Vec<(f32, u32)>, k: usize) {
     v.sort_unstable_by(cmp);
 }
 
-
