@@ -213,7 +213,7 @@ async fn load<B: BlobStore>(blob: &B, opened_owner: &dyn Fn(ChunkId) -> Option<I
     for ((id, bytes), is_part) in store::fetch_keyed(blob, &want).await?.into_iter().zip(part) {
         match is_part {
             true => vocab.load_part(id, bytes),
-            false => cache.insert_bytes(id, &bytes).map(drop),
+            false => cache.insert_bytes(id, bytes).map(drop),
         }
         .map_err(index_error)?;
     }

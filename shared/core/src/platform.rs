@@ -520,8 +520,9 @@ impl<K: KvStore> KvBlobStore<K> {
         let n = raw.get(1..3).map_or(usize::MAX, |l| usize::from(u16::from_le_bytes([l[0], l[1]])));
         let content_type = raw.get(3..3usize.saturating_add(n)).and_then(|t| std::str::from_utf8(t).ok()).map(str::to_owned);
         let content_type = content_type.ok_or_else(|| Error::internal(format!("blob {key}: bad record")))?;
-        let bytes = raw.split_off(3 + n);
-        Ok(Some(Stored::Inline(Blob { bytes, content_type })))
+        // the bytes moved to the front of the record as read (no second buffer)
+        raw.drain(..3 + n);
+        Ok(Some(Stored::Inline(Blob { bytes: raw, content_type })))
     }
 }
 

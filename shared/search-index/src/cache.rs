@@ -194,9 +194,10 @@ impl ChunkCache {
         self.inner.borrow().map.contains_key(&id)
     }
 
-    /// Verify (hash + checksum), decode and cache chunk bytes fetched by the host.
-    pub fn insert_bytes(&self, id: ChunkId, bytes: &[u8]) -> Result<Rc<Decoded>, Error> {
-        self.insert_owned(id, bytes.to_vec())
+    /// Verify (hash + checksum), decode and cache chunk bytes fetched by the host (kept as
+    /// they are: chunks are used in place, so the bytes are not copied).
+    pub fn insert_bytes(&self, id: ChunkId, bytes: Vec<u8>) -> Result<Rc<Decoded>, Error> {
+        self.insert_owned(id, bytes)
     }
 
     fn insert_owned(&self, id: ChunkId, bytes: Vec<u8>) -> Result<Rc<Decoded>, Error> {

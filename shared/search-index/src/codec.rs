@@ -141,13 +141,21 @@ const P3: u64 = 1609587929392839161;
 const P4: u64 = 9650029242287828579;
 const P5: u64 = 2870177450012600261;
 
-#[inline]
+// `inline(always)`: the size-tuned wasm builds (opt-level "z") would otherwise call these per
+// word of every chunk hashed, about five times slower than inlined (0.62 vs 0.12 ms per MB in
+// Wasmtime)
+#[inline(always)]
 fn round(acc: u64, input: u64) -> u64 {
     acc.wrapping_add(input.wrapping_mul(P2)).rotate_left(31).wrapping_mul(P1)
 }
 #[inline]
 fn merge(acc: u64, val: u64) -> u64 {
     (acc ^ round(0, val)).wrapping_mul(P1).wrapping_add(P4)
+}
+/// The little-endian word at `i` of a 32-byte stripe.
+#[inline(always)]
+fn word(s: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]])
 }
 #[inline]
 fn rd64(b: &[u8]) -> u64 {
@@ -172,11 +180,10 @@ pub fn xxh64(data: &[u8], seed: u64) -> u64 {
         // baseline compilers run this loop over every chunk a cold isolate loads)
         let mut stripes = p.chunks_exact(32);
         for s in &mut stripes {
-            let w = |i: usize| u64::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]]);
-            v1 = round(v1, w(0));
-            v2 = round(v2, w(8));
-            v3 = round(v3, w(16));
-            v4 = round(v4, w(24));
+            v1 = round(v1, word(s, 0));
+            v2 = round(v2, word(s, 8));
+            v3 = round(v3, word(s, 16));
+            v4 = round(v4, word(s, 24));
         }
         p = stripes.remainder();
         h = v1
@@ -222,6 +229,13 @@ mod tests {
         assert_eq!(xxh64(b"", 0), 0xEF46DB3751D8E999);
         assert_eq!(xxh64(b"a", 0), 0xD24EC4F1A98C6E5B);
         assert_eq!(xxh64(b"abc", 0), 0x44BC2CF5AD770999);
+        // through the 32-byte stripes and every tail (reference values: python-xxhash 3.x)
+        let s = b"Nobody inspects the spammish repetition";
+        assert_eq!(xxh64(s, 0), 0xfbcea83c8a378bf1);
+        assert_eq!(xxh64(s, 7), 0x26f1aeb39b9b1f5f);
+        let long: Vec<u8> = (0..5).flat_map(|_| 0..=255u8).chain(*b"xyz").collect();
+        assert_eq!(xxh64(&long, 0), 0xafd18a3957d3670a);
+        assert_eq!(xxh64(&long, 7), 0x8c974c9066dfd8ee);
     }
     #[test]
     fn varint_roundtrip() {

@@ -441,9 +441,9 @@ fn missing_chunk_reported_and_async_plan() {
     // once the filter is loaded the plan names the postings chunk only
     assert_eq!(s2.plan(&["metformin"]), vec![pid]);
     // host fetches asynchronously and hands the bytes over
-    cache2.insert_bytes(pid, &bytes).unwrap();
+    cache2.insert_bytes(pid, bytes.clone()).unwrap();
     assert_eq!(s2.search(&r).unwrap().hits[0].id, "met-1");
-    assert!(cache2.insert_bytes(pid, &bytes[1..]).is_err());
+    assert!(cache2.insert_bytes(pid, bytes[1..].to_vec()).is_err());
 }
 
 /// Block-max MaxScore top-k pruning returns exactly the exhaustive ranking (ids and scores),
