@@ -1,7 +1,7 @@
 //! Engine requests of one search: the visitor's visibility, the chosen filters and content
 //! language, optionally without one group of filters (disjunctive facet counts).
 
-use medportal_search_index::{FacetField, Filter, SearchRequest};
+use medportal_search_index::{Counts, FacetField, Filter, SearchRequest};
 
 use crate::params::{PAGE_SIZE, Params};
 use crate::visibility::Visibility;
@@ -65,11 +65,17 @@ impl Plan<'_> {
         r
     }
 
-    /// Facet counts only (no hits) of the search without `group`'s own filter.
+    /// The counts of `group`'s own values only (no hits, no other field's counts) over the
+    /// search without `group`'s filter.
     pub fn counts_request(&self, group: Group) -> SearchRequest {
         let mut r = self.request(&self.params.q, Some(group));
         r.limit = 0;
         r.facets = true;
+        r.counts = match group {
+            Group::Facet(f) => Counts::Field(f),
+            Group::Language => Counts::Field(FacetField::Language),
+            Group::Year => Counts::Years,
+        };
         r
     }
 }

@@ -38,7 +38,7 @@ pub use document::{Audience, Document, FacetField, NUM_FACETS};
 pub use error::Error;
 pub use format::{ChunkId, Field, IndexConfig, Meta};
 pub use search::{
-    FacetCount, Filter, Hit, RankOptions, SearchRequest, SearchResults, Searcher, Snippet,
+    Counts, FacetCount, Filter, Hit, RankOptions, SearchRequest, SearchResults, Searcher, Snippet,
     SnippetTerms,
 };
 pub use vocab::Vocab;

@@ -87,6 +87,28 @@ impl Default for RankOptions {
     }
 }
 
+/// Which facet counts a request with `facets` computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Counts {
+    /// Every facet field and the publication years (a results page).
+    #[default]
+    All,
+    /// One field's only (a group counted without its own filter).
+    Field(FacetField),
+    /// The publication years' only.
+    Years,
+}
+
+impl Counts {
+    fn includes(self, field: Option<FacetField>) -> bool {
+        match self {
+            Counts::All => true,
+            Counts::Field(f) => field == Some(f),
+            Counts::Years => field.is_none(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
     pub query: String,
@@ -98,6 +120,8 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Compute facet counts over the filtered result set (implies an exact total).
     pub facets: bool,
+    /// Which of them (with `facets`).
+    pub counts: Counts,
     /// Count every match even without facets (disables top-k pruning).
     pub exact_total: bool,
     pub options: RankOptions,
@@ -113,6 +137,7 @@ impl SearchRequest {
             offset: 0,
             limit: 10,
             facets: false,
+            counts: Counts::All,
             exact_total: false,
             options: RankOptions::default(),
         }
@@ -1062,7 +1087,7 @@ impl Searcher {
                 m.and_with(&allowed);
                 (res.total, res.total_exact) = (m.count(), true);
                 if req.facets {
-                    res.facets = self.facet_counts(&m);
+                    res.facets = self.facet_counts(&m, req.counts);
                 }
             } else {
                 (res.total, res.total_exact) = (top.seen, top.exact);
@@ -1090,7 +1115,7 @@ impl Searcher {
         let cands: Vec<(f32, u32)> = allowed.iter().map(|d| (self.date(d) as f32, d)).collect();
         (res.total, res.total_exact) = (cands.len(), true);
         if req.facets {
-            res.facets = self.facet_counts(allowed);
+            res.facets = self.facet_counts(allowed, req.counts);
         }
         cands
     }
@@ -1130,7 +1155,7 @@ impl Searcher {
             for &(_, d) in &cands {
                 m.set(d);
             }
-            res.facets = self.facet_counts(&m);
+            res.facets = self.facet_counts(&m, req.counts);
         }
         Ok(cands)
     }
@@ -1256,10 +1281,11 @@ impl Searcher {
         Ok(())
     }
 
-    /// Counts per facet value (and publication year) over the documents of `m`.
-    fn facet_counts(&self, m: &Bitset) -> Vec<FacetCount> {
+    /// Counts per facet value (and publication year) over the documents of `m`: the fields
+    /// `which` names, in [`FacetField::ALL`] order, the years last.
+    fn facet_counts(&self, m: &Bitset, which: Counts) -> Vec<FacetCount> {
         let mut out = Vec::with_capacity(NUM_FACETS + 1);
-        for f in FacetField::ALL {
+        for f in FacetField::ALL.into_iter().filter(|&f| which.includes(Some(f))) {
             let fi = f as usize;
             let mut values: Vec<(String, u32)> = self
                 .facet_counts_of(fi, m)
@@ -1272,15 +1298,17 @@ impl Searcher {
             crate::sort::sort_by(&mut values, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.push(FacetCount { field: f.name(), values });
         }
-        let values = self
-            .facet_counts_of(NUM_FACETS, m)
-            .into_iter()
-            .enumerate()
-            .map(|(v, c)| (c, v))
-            .filter(|x| x.0 > 0)
-            .map(|(c, v)| (self.facet_name(NUM_FACETS, v).to_string(), c))
-            .collect();
-        out.push(FacetCount { field: "year", values });
+        if which.includes(None) {
+            let values = self
+                .facet_counts_of(NUM_FACETS, m)
+                .into_iter()
+                .enumerate()
+                .map(|(v, c)| (c, v))
+                .filter(|x| x.0 > 0)
+                .map(|(c, v)| (self.facet_name(NUM_FACETS, v).to_string(), c))
+                .collect();
+            out.push(FacetCount { field: "year", values });
+        }
         out
     }
 

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use medportal_search_index::format::{self, ChunkKind};
 use medportal_search_index::{
-    Audience, ChunkCache, Document, Error, FacetField, Filter, IndexBuilder, IndexConfig, MemorySource,
+    Audience, ChunkCache, Counts, Document, Error, FacetField, Filter, IndexBuilder, IndexConfig, MemorySource,
     SearchRequest, Searcher, Vocab,
 };
 
@@ -181,6 +181,17 @@ fn filters_and_facet_counts() {
 
     // facet counts over a text query; market filter (OR within field, AND across fields)
     let res = s.search(&SearchRequest::new("therapy").with_facets().limit(100)).unwrap();
+    // one field's counts, or the years', as the whole set has them, and nothing else
+    for (which, field) in [(Counts::Field(FacetField::Language), "language"), (Counts::Field(FacetField::Product), "product"), (Counts::Years, "year")] {
+        let mut r = SearchRequest::new("therapy").with_facets().limit(0);
+        r.counts = which;
+        let only = s.search(&r).unwrap();
+        assert_eq!(only.total, res.total, "{field}");
+        assert!(only.hits.is_empty());
+        assert_eq!(only.facets.len(), 1, "{field}");
+        assert_eq!(Some(&only.facets[0]), res.facets.iter().find(|f| f.field == field), "{field}");
+        assert!(!only.facets[0].values.is_empty(), "{field}: the corpus has values");
+    }
     let ta = res.facets.iter().find(|f| f.field == "therapeutic_area").unwrap();
     let total_ta: u32 = ta.values.iter().map(|v| v.1).sum();
     assert!(total_ta as usize <= res.total);
