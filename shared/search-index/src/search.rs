@@ -1282,34 +1282,26 @@ impl Searcher {
     }
 
     /// Counts per facet value (and publication year) over the documents of `m`: the fields
-    /// `which` names, in [`FacetField::ALL`] order, the years last.
+    /// `which` names, in [`FacetField::ALL`] order (values by count), the years last (newest
+    /// first).
     fn facet_counts(&self, m: &Bitset, which: Counts) -> Vec<FacetCount> {
         let mut out = Vec::with_capacity(NUM_FACETS + 1);
         for f in FacetField::ALL.into_iter().filter(|&f| which.includes(Some(f))) {
-            let fi = f as usize;
-            let mut values: Vec<(String, u32)> = self
-                .facet_counts_of(fi, m)
-                .into_iter()
-                .enumerate()
-                .map(|(v, c)| (c, v))
-                .filter(|x| x.0 > 0)
-                .map(|(c, v)| (self.facet_name(fi, v).to_string(), c))
-                .collect();
+            let mut values = self.values_in(f as usize, m);
             crate::sort::sort_by(&mut values, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.push(FacetCount { field: f.name(), values });
         }
         if which.includes(None) {
-            let values = self
-                .facet_counts_of(NUM_FACETS, m)
-                .into_iter()
-                .enumerate()
-                .map(|(v, c)| (c, v))
-                .filter(|x| x.0 > 0)
-                .map(|(c, v)| (self.facet_name(NUM_FACETS, v).to_string(), c))
-                .collect();
-            out.push(FacetCount { field: "year", values });
+            out.push(FacetCount { field: "year", values: self.values_in(NUM_FACETS, m) });
         }
         out
+    }
+
+    /// The values of field `fi` (`NUM_FACETS`: the years) with documents in `m`, and how many,
+    /// in directory order.
+    fn values_in(&self, fi: usize, m: &Bitset) -> Vec<(String, u32)> {
+        let counts = self.facet_counts_of(fi, m);
+        counts.into_iter().enumerate().filter(|x| x.1 > 0).map(|(v, c)| (self.facet_name(fi, v).to_string(), c)).collect()
     }
 
     /// Autocomplete: completions of the last (partial) word, from the index vocabulary and the
