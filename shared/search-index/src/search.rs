@@ -348,6 +348,23 @@ pub struct Searcher {
     missing: RefCell<Vec<ChunkId>>,
     /// The last request that ranked but found the doc pages of its hits missing.
     ranked: RefCell<Option<Ranked>>,
+    /// The last query's words as planned: the requests of one results page (the page, a
+    /// group's counts, the total hidden from visitors) search the same words under other
+    /// filters, and plan, resolve and match them once.
+    planned: RefCell<Option<Rc<Planned>>>,
+}
+
+/// A query's words planned against this index ([`Searcher::plan_clauses`]) with what the
+/// planning found, their postings once resolved, and the documents they match (before any
+/// filter) once an exact total needs them.
+struct Planned {
+    query: String,
+    options: RankOptions,
+    clauses: Vec<Clause>,
+    did_you_mean: Option<String>,
+    expansions: Vec<(String, String)>,
+    resolved: OnceCell<Vec<RClause>>,
+    matches: OnceCell<Bitset>,
 }
 
 /// A ranked request waiting for the doc pages of its hits.
@@ -411,6 +428,7 @@ impl Searcher {
             scratch: RefCell::new(Scratch::default()),
             missing: RefCell::new(Vec::new()),
             ranked: RefCell::new(None),
+            planned: RefCell::new(None),
         })
     }
 
@@ -804,6 +822,26 @@ impl Searcher {
         Ok(clauses)
     }
 
+    /// The words of `query` planned under `opts`: the last query's plan when it is the same.
+    fn planned(&self, query: &str, opts: &RankOptions) -> Result<Rc<Planned>, Error> {
+        if let Some(p) = self.planned.borrow().as_ref().filter(|p| p.query == query && p.options == *opts) {
+            return Ok(p.clone());
+        }
+        let mut found = SearchResults::default();
+        let clauses = self.plan_clauses(query, opts, &mut found)?;
+        let p = Rc::new(Planned {
+            query: query.to_string(),
+            options: opts.clone(),
+            clauses,
+            did_you_mean: found.did_you_mean,
+            expansions: found.expansions,
+            resolved: OnceCell::new(),
+            matches: OnceCell::new(),
+        });
+        *self.planned.borrow_mut() = Some(p.clone());
+        Ok(p)
+    }
+
     fn allowed_set(&self, req: &SearchRequest) -> Bitset {
         let mut allowed = self.live.clone();
         for f in &req.filters {
@@ -1065,25 +1103,35 @@ impl Searcher {
         if req.facets || !req.filters.is_empty() || !opts.content_type_boost.is_empty() {
             self.need_facets()?;
         }
-        let mut clauses = self.plan_clauses(&req.query, opts, &mut res)?;
-        if clauses.is_empty() || req.date_from.is_some() || req.date_to.is_some() || opts.recency.is_some() {
+        let planned = self.planned(&req.query, opts)?;
+        res.did_you_mean = planned.did_you_mean.clone();
+        res.expansions = planned.expansions.clone();
+        if planned.clauses.is_empty() || req.date_from.is_some() || req.date_to.is_some() || opts.recency.is_some() {
             self.need_dates()?;
         }
         let allowed = self.allowed_set(req);
         let want = req.offset + req.limit;
         // the common request (pruned ranking) inline; browsing and the exhaustive scorer are
         // functions of their own, so a fresh isolate compiles (V8 compiles a wasm function on
-        // its first call) only the code the request runs
-        let mut cands = if clauses.is_empty() {
+        // its first call) only the code the request runs; the exhaustive path scores a copy of
+        // the clauses (its feedback expands them)
+        let mut expanded: Option<Vec<Clause>> = None;
+        let mut cands = if planned.clauses.is_empty() {
             self.browse(req, &allowed, &mut res)
         } else if pruned {
-            let rc = self.resolve(&clauses, opts.k1)?;
+            let rc = match planned.resolved.get() {
+                Some(rc) => rc,
+                None => {
+                    let rc = self.resolve(&planned.clauses, opts.k1)?;
+                    planned.resolved.get_or_init(|| rc)
+                }
+            };
             let top = {
                 let mut sc = self.scratch.borrow_mut();
-                topk::top_k(&rc, self.n_docs, &allowed, want, &mut sc.window)
+                topk::top_k(rc, self.n_docs, &allowed, want, &mut sc.window)
             };
             if req.facets || req.exact_total {
-                let mut m = topk::match_set(&rc, self.n_docs);
+                let mut m = planned.matches.get_or_init(|| topk::match_set(rc, self.n_docs)).clone();
                 m.and_with(&allowed);
                 (res.total, res.total_exact) = (m.count(), true);
                 if req.facets {
@@ -1094,8 +1142,10 @@ impl Searcher {
             }
             top.hits.iter().map(|&(s, d)| (s as f32 / SCALE, d)).collect()
         } else {
-            self.rank_exhaustive(req, &mut clauses, &allowed, &mut res)?
+            let clauses = expanded.insert(planned.clauses.clone());
+            self.rank_exhaustive(req, clauses, &allowed, &mut res)?
         };
+        let clauses = expanded.as_ref().unwrap_or(&planned.clauses);
         let mut window = want;
         if opts.proximity && !clauses.is_empty() {
             window = window.max(opts.proximity_window);

@@ -651,3 +651,35 @@ fn an_older_format_segment_is_refused_by_search_and_located_for_a_rebuild() {
     assert!(b.withdraw("met-1"), "located through the stored documents");
     assert!(!b.withdraw("no-such-id"));
 }
+
+#[test]
+fn a_searcher_reusing_a_querys_plan_answers_as_a_fresh_one() {
+    // one searcher answers the requests of results pages in turn (the page, a group's counts
+    // without its filter, the hidden total, then other words, then the first words again, with
+    // typos, synonyms and options that change the plan); each answer equals a fresh searcher's
+    let env = Env::build(corpus());
+    let shared = env.searcher();
+    let mut requests = Vec::new();
+    for q in ["therapy", "Glucophage side effects", "metformn dosing", "", "therapy", "lipitor cardiology"] {
+        let page = SearchRequest::new(q).with_facets().limit(5);
+        let mut lang = page.clone().filter(Filter::new(FacetField::Audience, &["public"]));
+        lang.limit = 0;
+        lang.counts = Counts::Field(FacetField::Language);
+        let mut hidden = page.clone().filter(Filter::new(FacetField::Audience, &["hcp"]));
+        hidden.facets = false;
+        hidden.exact_total = true;
+        hidden.limit = 0;
+        let mut no_synonyms = page.clone().filter(Filter::new(FacetField::Market, &["US"]));
+        no_synonyms.options.synonyms = false;
+        let exhaustive = page.clone().offset(1);
+        requests.extend([(page, false), (lang, false), (hidden, false), (no_synonyms, false), (exhaustive, true)]);
+    }
+    for (r, exhaustive) in &requests {
+        let run = |s: &Searcher| if *exhaustive { s.search_exhaustive(r) } else { s.search(r) };
+        let (got, want) = (run(&shared).unwrap(), run(&env.searcher()).unwrap());
+        assert_eq!(got, want, "{:?} (exhaustive: {exhaustive})", r.query);
+    }
+    // the plan changed the answers at all: a typo is corrected, a brand expanded
+    assert!(requests.iter().any(|(r, _)| shared.search(r).unwrap().did_you_mean.is_some()));
+    assert!(requests.iter().any(|(r, _)| !shared.search(r).unwrap().expansions.is_empty()));
+}
