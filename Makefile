@@ -134,10 +134,12 @@ dev: setup
 test: setup test-native build-dev spin-cli test-contract test-search-load test-browser check-prod
 
 # The workspace tests run with the `dev` feature (the native adapter enables it); core's own
-# unit tests then run once more as a production build (no `dev`): no /dev route, dev mode refused.
+# unit tests then run once more as a production build (no `dev`): no /dev route, dev mode refused;
+# the search engine's as the query Worker builds it (no `ranking-options`: such requests refused).
 test-native:
 	cargo test --workspace --locked
 	cargo test --locked -p medportal-core --lib
+	cargo test --locked -p medportal-search-index --lib --no-default-features --features builtin-vocab
 
 test-contract:
 	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
@@ -295,6 +297,8 @@ bench-search: setup
 	cargo build --release --locked -q --target wasm32-wasip1 -p medportal-search-index --bin medportal-search-bench
 	cargo build --release --locked -q --manifest-path $(COMPARE)
 	$(CARGO_TARGET_DIR)/native/medportal-search-synth $(SIZES) --save $(BENCH_DIR)
+	@# the generator's few hundred MB on disk before any timing (their writeback ran into the first runs)
+	sync
 	@# Wasmtime (Spin's engine) too: its Python bindings (wasmtime==50.0.1) in a venv of their
 	@# own under ~/.cache, installed on first use (benchmark only; without them no Wasmtime rows)
 	@$(WASMTIME_VENV)/bin/python -c 'import wasmtime' 2>/dev/null || { python3 -m venv $(WASMTIME_VENV) && \

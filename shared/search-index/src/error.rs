@@ -13,6 +13,8 @@ pub enum Error {
     MissingChunk(ChunkId),
     Corrupt(&'static str),
     InvalidDocument(String),
+    /// A request needs what this build leaves out (the `ranking-options` feature).
+    Unsupported(&'static str),
 }
 
 impl std::fmt::Display for Error {
@@ -26,6 +28,7 @@ impl std::fmt::Display for Error {
             Error::MissingChunk(id) => write!(f, "chunk {id} not found"),
             Error::Corrupt(what) => write!(f, "corrupt index data: {what}"),
             Error::InvalidDocument(what) => write!(f, "invalid document: {what}"),
+            Error::Unsupported(what) => write!(f, "not in this build: {what}"),
         }
     }
 }

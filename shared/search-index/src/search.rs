@@ -1067,6 +1067,9 @@ impl Searcher {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, Error> {
         let o = &req.options;
         let exhaustive = o.prf.is_some() || o.proximity || o.recency.is_some() || !o.content_type_boost.is_empty();
+        if exhaustive && !cfg!(feature = "ranking-options") {
+            return Err(Error::Unsupported("ranking options (feedback, proximity, boosts)"));
+        }
         self.run(req, !exhaustive)
     }
 
@@ -1074,6 +1077,9 @@ impl Searcher {
     /// pruned path is tested against (requests with PRF, proximity or score boosts always take
     /// this path).
     pub fn search_exhaustive(&self, req: &SearchRequest) -> Result<SearchResults, Error> {
+        if !cfg!(feature = "ranking-options") {
+            return Err(Error::Unsupported("the exhaustive scorer"));
+        }
         self.run(req, false)
     }
 
@@ -1118,7 +1124,7 @@ impl Searcher {
         let mut expanded: Option<Vec<Clause>> = None;
         let mut cands = if planned.clauses.is_empty() {
             self.browse(req, &allowed, &mut res)
-        } else if pruned {
+        } else if pruned || !cfg!(feature = "ranking-options") {
             let rc = match planned.resolved.get() {
                 Some(rc) => rc,
                 None => {
@@ -1151,7 +1157,7 @@ impl Searcher {
             window = window.max(opts.proximity_window);
         }
         top_sorted(&mut cands, window);
-        if opts.proximity && clauses.len() >= 2 {
+        if cfg!(feature = "ranking-options") && opts.proximity && clauses.len() >= 2 {
             self.proximity_rerank(&req.query, &mut cands, opts)?;
             top_sorted(&mut cands, 0);
         }
@@ -1500,3 +1506,40 @@ fn top_sorted(v: &mut Vec<(f32, u32)>, k: usize) {
     v.sort_unstable_by(cmp);
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{IndexBuilder, IndexConfig, MemorySource};
+
+    /// With `ranking-options` a request for feedback, proximity or boosts is scored exhaustively;
+    /// a build without it (the query Worker's) refuses such a request rather than ignore what it
+    /// asked for, and answers the others as before.
+    #[test]
+    fn ranking_options_are_served_or_refused_by_the_build() {
+        let mut b = IndexBuilder::new(IndexConfig::default());
+        for (id, title) in [("a", "metformin dosing"), ("b", "metformin safety"), ("c", "insulin dosing")] {
+            let d = Document { id: id.into(), title: title.into(), language: "en".into(), date: 20240101, ..Default::default() };
+            b.add(d).unwrap();
+        }
+        let src = Rc::new(MemorySource::new());
+        let c = b.commit(&*src).unwrap();
+        src.put_all(&c.new_chunks);
+        let s = Searcher::open(&c.meta, src, Rc::new(ChunkCache::default()), Rc::new(Vocab::empty())).unwrap();
+        let plain = SearchRequest::new("metformin");
+        assert_eq!(s.search(&plain).unwrap().total, 2);
+        let mut near = plain.clone();
+        near.options.proximity = true;
+        let mut feedback = plain.clone();
+        feedback.options.prf = Some(Prf::default());
+        for r in [near, feedback] {
+            match (cfg!(feature = "ranking-options"), s.search(&r)) {
+                // (feedback may add words of the top documents: more matches)
+                (true, Ok(res)) => assert!(res.total >= 2 && res.hits.iter().take(2).all(|h| h.id != "c"), "{res:?}"),
+                (false, Err(Error::Unsupported(_))) => {}
+                (feature, other) => panic!("ranking-options {feature}: {other:?}"),
+            }
+        }
+        assert_eq!(s.search_exhaustive(&plain).is_ok(), cfg!(feature = "ranking-options"));
+    }
+}
