@@ -371,9 +371,10 @@ fn run(args: &[String]) {
             rows.push(Row { engine: label.into(), docs: n, r });
         }
         // the write side last (the corpus published in batches of 100: merge peak memory): a
-        // load writes the whole index to disk again, and the kernel's writeback of it went on
-        // during the latency runs that followed it (V8's page p99 at 100k: 1.29-1.35 ms right
-        // after the native load, 0.86 ms on its own)
+        // load writes the whole index to disk again, and no latency run should share the
+        // machine with its writeback (the generator's own output is synced by the Makefile
+        // before any run: its writeback was what slowed V8's latency run, page p99 at 100k
+        // 1.29-1.35 ms against 0.90 ms synced)
         for row in rows.iter_mut().filter(|r| r.docs == n) {
             let load = match (row.engine.as_str(), &bench, &wasm) {
                 ("medportal native", Some(bin), _) => child(Command::new(bin).args([ds.as_str(), "--load", "100"])),
