@@ -10,7 +10,7 @@
 //! text), recency and content-type boosts, RM3-style pseudo-relevance feedback.
 //! Filters and facet counts use bitsets over global document numbers.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -255,6 +255,12 @@ struct SegView {
     pages: Vec<OnceCell<Rc<Decoded>>>,
     filter: OnceCell<Rc<Decoded>>,
     facets: OnceCell<Rc<Decoded>>,
+    /// Facet columns (per field; the years last) expanded into one bitmap per value, once
+    /// the searcher counts the field a second time: a searcher that answers one request (a
+    /// fresh Spin instance) counts from the column, one that lives on counts at bitmap speed.
+    expanded: [OnceCell<Vec<u8>>; NUM_FACETS + 1],
+    /// Fields counted from their column once (bit per field).
+    counted: Cell<u32>,
 }
 
 impl SegView {
@@ -263,6 +269,30 @@ impl SegView {
         let Some(Decoded::Facets(f)) = self.facets.get().map(|d| &**d) else { return None };
         let (b, d) = f.dir();
         Some((b, d, field))
+    }
+    /// Value `e` of `field`: from the expanded column when there is one.
+    fn docs(&self, field: usize, e: usize) -> Option<format::DocsRef<'_>> {
+        let (b, d, f) = self.dir(field)?;
+        match (self.expanded[field].get(), d.column(b, f)) {
+            (Some(x), Some(col)) => Some(col.expanded(x, e)),
+            _ => Some(d.docs(b, e)),
+        }
+    }
+    /// The column of `field` to count from, unless the field is (now) expanded: the second
+    /// count of a field expands it, so this returns `None` from then on.
+    fn column_to_count(&self, field: usize) -> Option<format::Column<'_>> {
+        let (b, d, f) = self.dir(field)?;
+        let col = d.column(b, f)?;
+        if self.expanded[field].get().is_some() {
+            return None;
+        }
+        let bit = 1u32 << field;
+        if self.counted.get() & bit != 0 {
+            let _ = self.expanded[field].set(col.expand());
+            return None;
+        }
+        self.counted.set(self.counted.get() | bit);
+        Some(col)
     }
     /// Doc page k, when loaded.
     fn page(&self, k: usize) -> Option<&format::DocPage> {
@@ -412,7 +442,14 @@ impl Searcher {
                 live.clear(base + d);
             }
             let pages = (0..s.doc_pages.len()).map(|_| OnceCell::new()).collect();
-            segs.push(SegView { base, pages, filter: OnceCell::new(), facets: OnceCell::new() });
+            segs.push(SegView {
+                base,
+                pages,
+                filter: OnceCell::new(),
+                facets: OnceCell::new(),
+                expanded: Default::default(),
+                counted: Cell::new(0),
+            });
             base += s.doc_count;
         }
         Ok(Self {
@@ -575,25 +612,29 @@ impl Searcher {
     fn facet_each(&self, field: usize, v: usize, mut f: impl FnMut(u32, format::DocsRef<'_>)) {
         for &(si, e) in self.facet_parts(field, v) {
             let seg = &self.segs[si as usize];
-            if let Some((b, d, _)) = seg.dir(field) {
-                f(seg.base, d.docs(b, e as usize));
+            if let Some(docs) = seg.docs(field, e as usize) {
+                f(seg.base, docs);
             }
         }
     }
 
     /// Document counts within `m` of every value of a field (one pass over the field's
-    /// directories, looked up once per segment).
+    /// directories, looked up once per segment; a segment's column not yet expanded counts
+    /// all its values in one pass over `m`).
     fn facet_counts_of(&self, field: usize, m: &Bitset) -> Vec<u32> {
-        let dirs: Vec<Option<(&[u8], format::Dir, usize)>> = self.segs.iter().map(|s| s.dir(field)).collect();
+        let columns: Vec<Option<(format::Column<'_>, Vec<u32>)>> =
+            self.segs.iter().map(|seg| seg.column_to_count(field).map(|c| (c, c.counts_in(seg.base, m)))).collect();
         let fx = self.fx();
         let Some(st) = fx.starts.get(field) else { return Vec::new() };
         (0..self.facet_len(field))
             .map(|v| {
                 let mut n = 0;
                 for &(si, e) in &fx.parts[st[v] as usize..st[v + 1] as usize] {
-                    if let Some((b, d, _)) = dirs[si as usize] {
-                        n += d.docs(b, e as usize).count_in(self.segs[si as usize].base, m);
-                    }
+                    let seg = &self.segs[si as usize];
+                    n += match &columns[si as usize] {
+                        Some((c, counts)) => counts.get(c.code(e as usize)).map_or(0, |&k| k as usize),
+                        None => seg.docs(field, e as usize).map_or(0, |d| d.count_in(seg.base, m)),
+                    };
                 }
                 n as u32
             })
@@ -1052,7 +1093,7 @@ impl Searcher {
                         .facet_parts(ct, i)
                         .iter()
                         .filter(|p| p.0 as usize == s)
-                        .any(|&(_, e)| self.segs[s].dir(ct).is_some_and(|(b, d, _)| d.docs(b, e as usize).contains(local)));
+                        .any(|&(_, e)| self.segs[s].docs(ct, e as usize).is_some_and(|d| d.contains(local)));
                     if hit {
                         b *= *w;
                     }

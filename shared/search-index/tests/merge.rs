@@ -211,4 +211,32 @@ fn thousands_of_documents_in_batches_of_100_stay_findable_with_exact_counts() {
     let r = searcher.search(&req).unwrap();
     let expected = (0..N).filter(|i| i % 3 == 1 && !(1000..1010).contains(i)).count();
     assert_eq!(r.total, expected);
+    // ... and so are the counts of each value, whether a segment keeps a field as one column
+    // (therapeutic area, audience, years: one value a document) or as per-value sets (products)
+    let live = |i: &usize| i % 3 == 1 && !(1000..1010).contains(i);
+    let count = |field: &str, value: &str| {
+        r.facets.iter().find(|f| f.field == field).and_then(|f| f.values.iter().find(|v| v.0 == value)).map_or(0, |v| v.1 as usize)
+    };
+    for y in 0..5 {
+        let want = (0..N).filter(live).filter(|i| i % 5 == y).count();
+        assert_eq!(count("year", &(2020 + y).to_string()), want, "year {}", 2020 + y);
+    }
+    assert_eq!(count("audience", "public"), (0..N).filter(live).filter(|i| i % 2 == 0).count());
+    assert_eq!(count("audience", "hcp"), (0..N).filter(live).filter(|i| i % 2 == 1).count());
+    assert_eq!(count("product", "Eliquis"), (0..N).filter(live).filter(|i| i % 4 == 0).count());
+    assert_eq!(count("therapeutic_area", "oncology"), expected);
+    assert_eq!(count("therapeutic_area", "cardiology"), 0, "the filter's field counts within the filter");
+    // the searcher counted each column once; the next counts expand the columns into bitmaps
+    // (second request) and count from those (third): the same answers
+    for _ in 0..2 {
+        let again = searcher.search(&req).unwrap();
+        assert_eq!((again.total, &again.facets), (r.total, &r.facets));
+    }
+    // a filter on a column's value, across segments whose bases are not word-aligned
+    let mut req = SearchRequest::new("report");
+    req.exact_total = true;
+    req.filters.push(Filter { field: FacetField::Audience, values: vec!["public".into()] });
+    req.filters.push(Filter::new(FacetField::TherapeuticArea, &["diabetes", "oncology"]));
+    let want = (0..N).filter(|i| i % 2 == 0 && i % 3 != 0 && !(1000..1010).contains(i)).count();
+    assert_eq!(searcher.search(&req).unwrap().total, want);
 }
