@@ -492,7 +492,7 @@ pub fn build_segment(
         postings: postings_refs,
         doc_pages,
         facets,
-        store,
+        store: format::StoreDir::from_refs(&store),
         deleted: Vec::new(),
     };
     (seg, chunks)

@@ -16,8 +16,9 @@
 //!   postings dir
 //!   (count var, then per chunk: first term str, ref), doc pages (count var, then a ref per
 //!   page: page k holds documents `k·DOC_PAGE ..`; versions 2–3 had one doc table ref here),
-//!   facets ref, store dir (count var, then first_doc var + ref), tombstones (count var,
-//!   delta-coded docnums var).
+//!   facets ref, store dir (count var, then per store chunk `first_doc u32, byte_len u32,
+//!   id u64` LE: a [`StoreDir`] table used in place; before version 6 `first_doc var` + ref),
+//!   tombstones (count var, delta-coded docnums var).
 //!   A ref is `id u64 LE, byte_len var`.
 //! * **Postings** — a contiguous term range of one segment. `n var`, then per term
 //!   (sorted): shared-prefix var, suffix str, df var, list byte length var; then the lists.
@@ -125,9 +126,14 @@ impl ChunkId {
 
 /// Wrap a payload in a checksummed frame.
 pub fn frame(kind: ChunkKind, payload: &[u8]) -> Vec<u8> {
+    frame_as(kind, payload, FORMAT_VERSION)
+}
+
+/// A frame labelled with format `version` (the current one, or an older one in tests).
+fn frame_as(kind: ChunkKind, payload: &[u8], version: u16) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + HEADER_LEN + 8);
     out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.push(kind as u8);
     out.push(0);
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
@@ -141,8 +147,9 @@ pub fn frame(kind: ChunkKind, payload: &[u8]) -> Vec<u8> {
 /// only the doc table and facets layouts (and the meta's doc table refs), so an index written
 /// by version 2, 3 or 4 keeps its meta, documents and postings readable: searching it fails with
 /// [`Error::UnsupportedVersion`], and a rebuild reads its documents and writes it anew.
-/// Version 6 only added a layout (the facet column) to what version 5 wrote, so a version 5
-/// chunk of any kind is read as it is (an index of version 5 needs no rebuild).
+/// Version 6 added a facets layout (the column) and wrote the meta's store directory as a
+/// table; a version 5 chunk of any kind is read as it is (its meta's store directory decoded
+/// into the table), so an index of version 5 needs no rebuild.
 fn readable(ver: u16, kind: ChunkKind) -> bool {
     (5..=FORMAT_VERSION).contains(&ver) || ((2..5).contains(&ver) && !matches!(kind, ChunkKind::DocPage | ChunkKind::Facets))
 }
@@ -232,7 +239,7 @@ impl Default for IndexConfig {
             field_weights: [2.0, 1.5, 1.0, 0.5, 1.0],
             field_b: [0.6, 0.75, 0.75, 0.75, 0.3],
             postings_chunk_bytes: 48 * 1024,
-            store_chunk_bytes: 64 * 1024,
+            store_chunk_bytes: 16 * 1024,
         }
     }
 }
@@ -257,6 +264,68 @@ pub struct StoreRef {
     pub chunk: ChunkRef,
 }
 
+/// A segment's store directory: the stored-document chunks in document order, each with
+/// the first segment-local docnum it holds. Used in place: a table of fixed-width entries
+/// (`first_doc u32, byte_len u32, id u64`, little-endian) found by binary search, so opening
+/// a meta costs no work per store chunk (a meta of 100,000 documents names thousands).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoreDir {
+    table: Vec<u8>,
+}
+
+/// Bytes per store directory entry.
+const STORE_ENTRY: usize = 16;
+
+impl StoreDir {
+    pub fn from_refs(refs: &[StoreRef]) -> StoreDir {
+        let mut table = Vec::with_capacity(refs.len() * STORE_ENTRY);
+        for r in refs {
+            table.extend_from_slice(&r.first_doc.to_le_bytes());
+            table.extend_from_slice(&r.chunk.len.to_le_bytes());
+            table.extend_from_slice(&r.chunk.id.0.to_le_bytes());
+        }
+        StoreDir { table }
+    }
+    pub fn len(&self) -> usize {
+        self.table.len() / STORE_ENTRY
+    }
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+    #[inline]
+    fn first_doc(&self, i: usize) -> u32 {
+        le32(&self.table, i * STORE_ENTRY)
+    }
+    /// Entry i (`None` past the end).
+    pub fn get(&self, i: usize) -> Option<StoreRef> {
+        let at = i.checked_mul(STORE_ENTRY).filter(|&a| a + STORE_ENTRY <= self.table.len())?;
+        let chunk = ChunkRef { id: ChunkId(le64(&self.table, at + 8)), len: le32(&self.table, at + 4) };
+        Some(StoreRef { first_doc: le32(&self.table, at), chunk })
+    }
+    pub fn iter(&self) -> impl Iterator<Item = StoreRef> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+    /// The chunk holding segment-local document `local`: the last entry whose first document
+    /// is at or before it (`None` before the first). A corrupt table gives a wrong chunk,
+    /// which the reader refuses by its own first document and count, never a panic.
+    pub fn chunk_of(&self, local: u32) -> Option<StoreRef> {
+        let (mut lo, mut hi) = (0usize, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.first_doc(mid) <= local { lo = mid + 1 } else { hi = mid }
+        }
+        lo.checked_sub(1).and_then(|i| self.get(i))
+    }
+}
+
+impl<'a> IntoIterator for &'a StoreDir {
+    type Item = StoreRef;
+    type IntoIter = Box<dyn Iterator<Item = StoreRef> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentMeta {
     pub id: u32,
@@ -272,20 +341,21 @@ pub struct SegmentMeta {
     /// format 2–3 has one ref here, to its unreadable doc table).
     pub doc_pages: Vec<ChunkRef>,
     pub facets: ChunkRef,
-    pub store: Vec<StoreRef>,
+    pub store: StoreDir,
     /// Tombstoned (withdrawn or replaced) segment-local document numbers, sorted.
     pub deleted: Vec<u32>,
 }
 
 impl SegmentMeta {
     /// Every chunk referenced by this segment.
-    pub fn chunk_refs(&self) -> impl Iterator<Item = &ChunkRef> {
+    pub fn chunk_refs(&self) -> impl Iterator<Item = ChunkRef> + '_ {
         [&self.lexicon, &self.term_filter]
             .into_iter()
             .chain(self.postings.iter().map(|p| &p.chunk))
             .chain(self.doc_pages.iter())
             .chain([&self.facets])
-            .chain(self.store.iter().map(|s| &s.chunk))
+            .cloned()
+            .chain(self.store.iter().map(|s| s.chunk))
     }
 }
 
@@ -362,6 +432,11 @@ fn store_refs(r: &mut Reader<'_>, n: usize) -> Result<Vec<StoreRef>, Error> {
 }
 
 pub fn encode_meta(m: &Meta) -> Vec<u8> {
+    encode_meta_as(m, FORMAT_VERSION)
+}
+
+/// A meta as format `version` writes it (before 6: the store directory as varints).
+fn encode_meta_as(m: &Meta, version: u16) -> Vec<u8> {
     let mut w = Writer::new();
     w.var(m.generation);
     for v in m.config.field_weights {
@@ -396,9 +471,13 @@ pub fn encode_meta(m: &Meta) -> Vec<u8> {
         }
         put_ref(&mut w, &s.facets);
         w.var(s.store.len() as u64);
-        for p in &s.store {
-            w.var(p.first_doc as u64);
-            put_ref(&mut w, &p.chunk);
+        if version >= 6 {
+            w.raw(&s.store.table);
+        } else {
+            for p in &s.store {
+                w.var(p.first_doc as u64);
+                put_ref(&mut w, &p.chunk);
+            }
         }
         w.var(s.deleted.len() as u64);
         let mut prev = 0u32;
@@ -407,12 +486,15 @@ pub fn encode_meta(m: &Meta) -> Vec<u8> {
             prev = d;
         }
     }
-    frame(ChunkKind::Meta, &w.buf)
+    frame_as(ChunkKind::Meta, &w.buf, version)
 }
 
 pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
     let mut r = Reader::new(unframe(bytes, ChunkKind::Meta)?);
-    let paged = u16::from_le_bytes([bytes[4], bytes[5]]) >= 4;
+    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+    let paged = version >= 4;
+    // version 6 stores the store directory as its in-place table, earlier ones as varints
+    let in_place_store = version >= 6;
     let generation = r.var()?;
     let mut config = IndexConfig::default();
     for v in config.field_weights.iter_mut() {
@@ -459,7 +541,10 @@ pub fn decode_meta(bytes: &[u8]) -> Result<Meta, Error> {
         };
         let facets = get_ref(&mut r)?;
         let ns = r.var()? as usize;
-        let store = store_refs(&mut r, ns)?;
+        let store = match in_place_store {
+            true => StoreDir { table: r.raw(ns.checked_mul(STORE_ENTRY).ok_or(Error::Corrupt("store directory"))?)?.to_vec() },
+            false => StoreDir::from_refs(&store_refs(&mut r, ns)?),
+        };
         let nd = r.var()? as usize;
         if nd > doc_count as usize {
             return Err(Error::Corrupt("tombstones"));
@@ -2368,6 +2453,61 @@ mod tests {
             }
         }
         assert!(dense_lists > 0, "no list took the dense layout");
+    }
+
+    /// The store directory is a table used in place (version 6): the chunk of a document is
+    /// found by binary search; a meta of version 5 (its directory as varints) decodes to the
+    /// same meta; a truncated or corrupt table gives errors or wrong-but-safe answers.
+    #[test]
+    fn the_store_directory_is_used_in_place_and_version_5_metas_still_decode() {
+        let refs: Vec<StoreRef> = (0..50u32)
+            .map(|i| StoreRef { first_doc: i * 7, chunk: ChunkRef { id: ChunkId(0x1234_5678_9ABC_DEF0 ^ i as u64), len: 1000 + i } })
+            .collect();
+        let dir = StoreDir::from_refs(&refs);
+        assert_eq!(dir.iter().collect::<Vec<_>>(), refs);
+        for local in 0..400u32 {
+            let want = refs.iter().rev().find(|r| r.first_doc <= local);
+            assert_eq!(dir.chunk_of(local).as_ref(), want, "doc {local}");
+        }
+        assert_eq!((dir.get(50), StoreDir::default().chunk_of(0)), (None, None));
+        let seg = SegmentMeta {
+            id: 3,
+            doc_count: 350,
+            field_len_sum: [1; NUM_FIELDS],
+            avg_len: [1.0; NUM_FIELDS],
+            lexicon: ChunkRef { id: ChunkId(1), len: 10 },
+            term_filter: ChunkRef { id: ChunkId(2), len: 10 },
+            postings: vec![PostingsRef { first_term: "a".into(), chunk: ChunkRef { id: ChunkId(3), len: 10 } }],
+            doc_pages: vec![ChunkRef { id: ChunkId(4), len: 10 }, ChunkRef { id: ChunkId(5), len: 10 }],
+            facets: ChunkRef { id: ChunkId(6), len: 10 },
+            store: dir.clone(),
+            deleted: vec![2, 9],
+        };
+        let meta = Meta { generation: 4, config: IndexConfig::default(), segments: vec![seg], next_segment_id: 4 };
+        let (v6, v5) = (encode_meta(&meta), encode_meta_as(&meta, 5));
+        assert_eq!((u16::from_le_bytes([v5[4], v5[5]]), u16::from_le_bytes([v6[4], v6[5]])), (5, FORMAT_VERSION));
+        assert_eq!(decode_meta(&v6).unwrap(), meta);
+        assert_eq!(decode_meta(&v5).unwrap(), meta, "a version 5 meta decodes to the same meta");
+        assert_eq!(decode_meta(&v6).unwrap().segments[0].chunk_refs().count(), 6 + 50);
+        // a table cut short is refused; flipped bytes are refused or read without panicking
+        for cut in [1, 8, 16, 17] {
+            let mut bad = v6[..v6.len() - 8].to_vec();
+            bad.truncate(bad.len() - cut);
+            assert!(decode_meta(&frame(ChunkKind::Meta, &bad[HEADER_LEN..])).is_err(), "cut {cut}");
+        }
+        for pos in HEADER_LEN..v6.len() - 8 {
+            let mut bad = v6.clone();
+            bad[pos] ^= 0x5A;
+            let body = bad.len() - 8;
+            let sum = xxh64(&bad[..body], 0);
+            bad[body..].copy_from_slice(&sum.to_le_bytes());
+            if let Ok(m) = decode_meta(&bad) {
+                for s in &m.segments {
+                    let _ = (0..400).map(|d| s.store.chunk_of(d)).count();
+                    let _ = s.chunk_refs().count();
+                }
+            }
+        }
     }
 
     /// A field where no document has two values is stored as one column when that is smaller

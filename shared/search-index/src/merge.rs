@@ -190,7 +190,8 @@ pub async fn merge_segments<I: MergeIo>(io: &I, segs: &[SegmentMeta], id: u32, c
     let mut out_first = 0u32;
     let mut out_size = 0usize;
     for (s, seg) in segs.iter().enumerate() {
-        for window in seg.store.chunks(STORE_WINDOW) {
+        let refs: Vec<StoreRef> = seg.store.iter().collect();
+        for window in refs.chunks(STORE_WINDOW) {
             let want: Vec<ChunkId> = window.iter().map(|r| r.chunk.id).collect();
             let fetched = io.get_many(&want).await?;
             for (id, bytes) in want.iter().zip(fetched) {
@@ -337,7 +338,7 @@ pub async fn merge_segments<I: MergeIo>(io: &I, segs: &[SegmentMeta], id: u32, c
         postings: postings_refs,
         doc_pages,
         facets,
-        store,
+        store: format::StoreDir::from_refs(&store),
         deleted: Vec::new(),
     };
     Ok(Merged { segment, ids })

@@ -1273,11 +1273,8 @@ impl Searcher {
         let si = self.seg_of(doc);
         let local = doc - self.segs[si].base;
         let seg = &self.meta.segments[si];
-        let p = seg.store.partition_point(|s| s.first_doc <= local);
-        if p == 0 {
-            return Err(Error::Corrupt("store directory"));
-        }
-        let chunk = self.cache.get(seg.store[p - 1].chunk.id, &*self.source)?;
+        let at = seg.store.chunk_of(local).ok_or(Error::Corrupt("store directory"))?;
+        let chunk = self.cache.get(at.chunk.id, &*self.source)?;
         let Decoded::Store(st) = &*chunk else { return Err(Error::WrongKind) };
         st.doc(local.checked_sub(st.first).ok_or(Error::Corrupt("store chunk range"))? as usize)
     }

@@ -298,7 +298,7 @@ fn encode_decode_round_trip() {
     assert_eq!(format::encode_meta(&meta), env.meta);
     let seg = &meta.segments[0];
     // store chunk round trip reproduces the documents
-    let bytes = env.src_get(seg.store[0].chunk.id);
+    let bytes = env.src_get(seg.store.get(0).unwrap().chunk.id);
     let (first, docs) = format::decode_store(&bytes).unwrap();
     assert_eq!(first, 0);
     let refs: Vec<&Document> = docs.iter().collect();
