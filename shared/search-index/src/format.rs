@@ -2373,6 +2373,13 @@ pub(crate) fn store_in_place(frame: Vec<u8>) -> Result<StoreChunk, Error> {
 mod tests {
     use super::*;
 
+    /// Recomputes a frame's checksum after an edit (so the edit reaches the layout checks).
+    fn fix_checksum(frame: &mut [u8]) {
+        let body = frame.len() - 8;
+        let sum = xxh64(&frame[..body], 0);
+        frame[body..].copy_from_slice(&sum.to_le_bytes());
+    }
+
     #[test]
     fn store_chunks_in_place() {
         let a = Document { id: "a".into(), title: "Metformin".into(), products: vec!["x".into(), "y".into()], date: 20240101, ..Default::default() };
@@ -2498,9 +2505,7 @@ mod tests {
         for pos in HEADER_LEN..v6.len() - 8 {
             let mut bad = v6.clone();
             bad[pos] ^= 0x5A;
-            let body = bad.len() - 8;
-            let sum = xxh64(&bad[..body], 0);
-            bad[body..].copy_from_slice(&sum.to_le_bytes());
+            fix_checksum(&mut bad);
             if let Ok(m) = decode_meta(&bad) {
                 for s in &m.segments {
                     for d in 0..400 {
@@ -2591,33 +2596,13 @@ mod tests {
         let v5 = encode_facets(&vec![vec![("a".to_string(), vec![1u32, 2])]; NUM_FACETS], &[0, 0, 0]);
         let with_version = |mut c: Vec<u8>, v: u16| {
             c[4..6].copy_from_slice(&v.to_le_bytes());
-            let body = c.len() - 8;
-            let sum = xxh64(&c[..body], 0);
-            c[body..].copy_from_slice(&sum.to_le_bytes());
+            fix_checksum(&mut c);
             c
         };
         assert_eq!(decode_facets(&with_version(v5.clone(), 5)).unwrap()[0], [("a".to_string(), vec![1, 2])]);
         assert!(matches!(decode_facets_chunk(&with_version(v5.clone(), 4)), Err(Error::UnsupportedVersion(4))));
         assert!(matches!(decode_facets_chunk(&with_version(v5, 7)), Err(Error::UnsupportedVersion(7))));
-        // flipped bytes (checksum fixed up) are rejected or read without panicking
-        for pos in 12..bytes.len() - 8 {
-            let mut bad = bytes.clone();
-            bad[pos] ^= 0xA5;
-            let body = bad.len() - 8;
-            let sum = xxh64(&bad[..body], 0);
-            bad[body..].copy_from_slice(&sum.to_le_bytes());
-            if let Ok(f) = decode_facets_chunk(&bad) {
-                let (b, d) = f.dir();
-                let mut m = crate::Bitset::new(n as usize);
-                for field in [0, NUM_FACETS] {
-                    for e in d.field(b, field) {
-                        d.docs(b, e).add_to(3, &mut m);
-                        let _ = (d.docs(b, e).count_in(3, &m), d.docs(b, e).contains(7), d.name(b, e), d.docs(b, e).to_vec());
-                    }
-                    let _ = d.column(b, field).map(|c| c.counts_in(5, &m));
-                }
-            }
-        }
+        flipped_facets_read_safely(&bytes, n);
     }
 
     /// Facet lists and years used in place: sets shifted to a segment base that is not a
@@ -2669,19 +2654,25 @@ mod tests {
         assert_eq!(pages.len(), 3);
         let last = decode_doc_page(&pages[2]).unwrap();
         assert_eq!((last.len(), last.id(2), last.date(2)), (3, ids[DOC_PAGE * 2 + 2].as_str(), 7));
-        // flipped bytes (checksum fixed up) are rejected or read without panicking
-        for pos in 12..bytes.len() - 8 {
-            let mut bad = bytes.clone();
+        flipped_facets_read_safely(&bytes, n);
+    }
+
+    /// Every byte of a facets chunk of `n` documents flipped (checksum fixed up): the chunk is
+    /// refused, or every question to every field gets an answer without a panic.
+    fn flipped_facets_read_safely(bytes: &[u8], n: u32) {
+        for pos in HEADER_LEN..bytes.len() - 8 {
+            let mut bad = bytes.to_vec();
             bad[pos] ^= 0xA5;
-            let body = bad.len() - 8;
-            let sum = xxh64(&bad[..body], 0);
-            bad[body..].copy_from_slice(&sum.to_le_bytes());
+            fix_checksum(&mut bad);
             if let Ok(f) = decode_facets_chunk(&bad) {
                 let (b, d) = f.dir();
                 let mut m = crate::Bitset::new(n as usize);
-                for e in d.field(b, 0) {
-                    d.docs(b, e).add_to(3, &mut m);
-                    let _ = (d.docs(b, e).count_in(3, &m), d.docs(b, e).contains(7), d.name(b, e));
+                for field in 0..=NUM_FACETS {
+                    for e in d.field(b, field) {
+                        d.docs(b, e).add_to(3, &mut m);
+                        let _ = (d.docs(b, e).count_in(3, &m), d.docs(b, e).contains(7), d.name(b, e), d.docs(b, e).to_vec());
+                    }
+                    let _ = d.column(b, field).map(|c| (c.counts_in(5, &m), c.expand()));
                 }
             }
         }
