@@ -199,6 +199,8 @@ bench: build build-dev spin-cli bench-auth bench-audit
 SPIN_SEARCH_DOCS ?= 100000
 bench-search-spin: setup spin-cli
 	cargo build --profile native --locked -q -p medportal-search-index --bin medportal-search-synth
+	@# the search component as the code stands (the synthetic index is written by this code's format)
+	$(MAKE) -s spin-build FN=search DEV=1
 	$(CARGO_TARGET_DIR)/native/medportal-search-synth $(SPIN_SEARCH_DOCS) --save $(BENCH_DIR) >/dev/null
 	$(NODE) scripts/spin-search-large.mjs $(BENCH_DIR)/n$(SPIN_SEARCH_DOCS)
 
