@@ -1657,7 +1657,8 @@ impl Column<'_> {
             }
         }
         // with_all over supersets -> exactly S: subtract, bit by bit, the sets with that bit too
-        for j in 0..self.bits.min(6) {
+        // (a column of more than 6 planes gathered every code: with_all is empty then)
+        for j in 0..full.ilog2() as usize {
             for set in 0..full {
                 if set & (1 << j) == 0 {
                     with_all[set] -= with_all[set | (1 << j)];
@@ -1909,6 +1910,18 @@ impl Dir {
     }
     pub fn count(&self, b: &[u8], e: usize) -> u32 {
         self.entry(b, e).2 as u32
+    }
+    /// Whether expanding field `f`'s column into a bitmap per value ([`Column::expand`])
+    /// costs at most twice the bytes the per-value layout would have stored for it (a
+    /// bitmap for a value of more than one document in 32, a docnum list for the others).
+    /// A field of a few dense values (years, content types) expands to what the older layout
+    /// held; one of thousands of rare values (products, say) does not, and keeps counting
+    /// from its column.
+    pub fn expansion_pays(&self, b: &[u8], f: usize) -> bool {
+        let words = (self.n_docs as usize).div_ceil(64);
+        let r = self.field(b, f);
+        let per_value: usize = r.clone().map(|e| (8 * words).min(4 * self.count(b, e) as usize)).sum();
+        r.len().saturating_mul(8 * words) <= 2 * per_value
     }
     /// The column of field `f`, when its values are stored as one (kind 2).
     pub fn column<'a>(&self, b: &'a [u8], f: usize) -> Option<Column<'a>> {
@@ -2543,7 +2556,10 @@ mod tests {
         }
         let two = vec![("a".to_string(), (0..n).filter(|d| d % 2 == 0).collect::<Vec<_>>()), ("b".to_string(), (0..n).filter(|d| d % 3 == 0).collect())];
         let sparse = vec![("p".to_string(), vec![3u32, 70]), ("q".to_string(), vec![5u32])];
-        let mut lists: FacetLists = vec![five.clone(), two.clone(), sparse.clone()];
+        // field 3: 300 rare values, one a document: a column of 9 planes (smaller than 300
+        // docnum lists), which counts by reading codes and never expands
+        let many: Vec<(String, Vec<u32>)> = (0..300u32).map(|v| (format!("p{v:03}"), (v..n).step_by(300).collect())).collect();
+        let mut lists: FacetLists = vec![five.clone(), two.clone(), sparse.clone(), many.clone()];
         lists.resize(NUM_FACETS, Vec::new());
         // ten years, every document dated: a column of four planes instead of ten bitmaps
         let dates: Vec<u32> = (0..n).map(|d| (2015 + d % 10) * 10000 + 101).collect();
@@ -2551,15 +2567,25 @@ mod tests {
         let f = decode_facets_chunk(&bytes).unwrap();
         let (b, d) = f.dir();
         assert!(d.column(b, 0).is_some() && d.column(b, NUM_FACETS).is_some(), "single-valued dense fields are columns");
-        assert!(d.column(b, 1).is_none() && d.column(b, 2).is_none() && d.column(b, 3).is_none());
+        assert!(d.column(b, 1).is_none() && d.column(b, 2).is_none() && d.column(b, 4).is_none());
+        assert!(d.column(b, 3).is_some(), "rare values, one a document, are a column too");
+        assert!(d.expansion_pays(b, 0) && d.expansion_pays(b, NUM_FACETS), "a few dense values expand to the per-value bitmaps");
+        assert!(!d.expansion_pays(b, 3), "300 rare values would expand to 300 bitmaps: they are counted from the column");
         assert!(matches!(d.docs(b, 0), DocsRef::Column(..)) && matches!(d.docs(b, 5), DocsRef::Bitmap(_)));
         let words = (n as usize).div_ceil(64);
-        let per_value_bytes = 10 * 8 * words + 5 * 8 * words;
-        assert!(bytes.len() < 1000 + per_value_bytes - 7 * 8 * words, "columns are smaller: {} B", bytes.len());
+        // without field 3, the chunk is the other fields' entries and names, two bitmaps and two
+        // lists (fields 1 and 2), and 3 + 4 planes where ten year bitmaps and five value
+        // bitmaps would be
+        let mut few = lists.clone();
+        few[3].clear();
+        let few = encode_facets(&few, &dates);
+        let small = few.len();
+        assert!(small < 1000 + (2 + 3 + 4) * 8 * words, "columns are smaller: {small} B");
+        assert!(small + 10 * 8 * words < 1000 + (2 + 10 + 5) * 8 * words);
         let years: Vec<(String, Vec<u32>)> = (0..10).rev().map(|k| ((2015 + k).to_string(), (0..n).filter(|d| d % 10 == k).collect())).collect();
         type Values = [(String, Vec<u32>)];
-        let want: [(usize, &Values); 4] = [(0, &five), (1, &two), (2, &sparse), (NUM_FACETS, &years)];
-        assert_eq!(f.to_lists()[..3], [five.clone(), two.clone(), sparse.clone()]);
+        let want: [(usize, &Values); 5] = [(0, &five), (1, &two), (2, &sparse), (3, &many), (NUM_FACETS, &years)];
+        assert_eq!(f.to_lists()[..4], [five.clone(), two.clone(), sparse.clone(), many.clone()]);
         for base in [0u32, 1, 63, 64, 77, 200] {
             let total = (base + n + 70) as usize;
             let mut probe = crate::Bitset::new(total);
@@ -2569,18 +2595,22 @@ mod tests {
             for &(field, values) in &want {
                 let r = d.field(b, field);
                 assert_eq!(r.len(), values.len());
+                // a column's one-pass counts and expansion, once per field
+                let col = d.column(b, field);
+                let counted = col.map(|c| (c.counts_in(base, &probe), c.counts_in(base, &thin)));
+                let x = col.map(|c| c.expand()).unwrap_or_default();
                 for (e, (name, docs)) in r.clone().zip(values.iter()) {
                     assert_eq!(d.name(b, e), name);
                     assert_eq!(d.docs(b, e).to_vec(), *docs, "field {field} value {name}");
                     let mut m = crate::Bitset::new(total);
                     d.docs(b, e).add_to(base, &mut m);
                     assert_eq!(m.iter().collect::<Vec<_>>(), docs.iter().map(|x| x + base).collect::<Vec<_>>(), "base {base}");
-                    for set in [&probe, &thin] {
+                    for (k, set) in [&probe, &thin].into_iter().enumerate() {
                         let expect = docs.iter().filter(|&&x| set.get(x + base)).count();
                         assert_eq!(d.docs(b, e).count_in(base, set), expect, "count base {base}");
-                        if let Some(col) = d.column(b, field) {
-                            assert_eq!(col.counts_in(base, set)[col.code(e)] as usize, expect, "one-pass count base {base}");
-                            let x = col.expand();
+                        if let (Some(col), Some(counted)) = (col, &counted) {
+                            let one_pass = if k == 0 { &counted.0 } else { &counted.1 };
+                            assert_eq!(one_pass[col.code(e)] as usize, expect, "one-pass count base {base}");
                             assert_eq!(col.expanded(&x, e).count_in(base, set), expect, "expanded count base {base}");
                             assert_eq!(col.expanded(&x, e).to_vec(), *docs, "expanded");
                         }
@@ -2602,7 +2632,7 @@ mod tests {
         assert_eq!(decode_facets(&with_version(v5.clone(), 5)).unwrap()[0], [("a".to_string(), vec![1, 2])]);
         assert!(matches!(decode_facets_chunk(&with_version(v5.clone(), 4)), Err(Error::UnsupportedVersion(4))));
         assert!(matches!(decode_facets_chunk(&with_version(v5, 7)), Err(Error::UnsupportedVersion(7))));
-        flipped_facets_read_safely(&bytes, n);
+        flipped_facets_read_safely(&few, n);
     }
 
     /// Facet lists and years used in place: sets shifted to a segment base that is not a

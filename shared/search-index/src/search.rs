@@ -279,7 +279,8 @@ impl SegView {
         }
     }
     /// The column of `field` to count from, unless the field is (now) expanded: the second
-    /// count of a field expands it, so this returns `None` from then on.
+    /// count of a field expands it when that pays ([`format::Dir::expansion_pays`]), so this
+    /// returns `None` from then on.
     fn column_to_count(&self, field: usize) -> Option<format::Column<'_>> {
         let (b, d, f) = self.dir(field)?;
         let col = d.column(b, f)?;
@@ -287,7 +288,7 @@ impl SegView {
             return None;
         }
         let bit = 1u32 << field;
-        if self.counted.get() & bit != 0 {
+        if self.counted.get() & bit != 0 && d.expansion_pays(b, f) {
             let _ = self.expanded[field].set(col.expand());
             return None;
         }
