@@ -117,7 +117,7 @@ impl IndexBuilder {
                     // its stored documents, one store chunk at a time, so a rebuild can
                     // replace it
                     Err(Error::UnsupportedVersion(_)) => {
-                        for r in &seg.store {
+                        for r in seg.store.iter() {
                             let (first, docs) = format::decode_store(&merge::fetch(io, r.chunk.id).await?)?;
                             for (i, doc) in docs.iter().enumerate() {
                                 locate(seg, first + i as u32, &doc.id);

@@ -318,14 +318,6 @@ impl StoreDir {
     }
 }
 
-impl<'a> IntoIterator for &'a StoreDir {
-    type Item = StoreRef;
-    type IntoIter = Box<dyn Iterator<Item = StoreRef> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentMeta {
     pub id: u32,
@@ -474,7 +466,7 @@ fn encode_meta_as(m: &Meta, version: u16) -> Vec<u8> {
         if version >= 6 {
             w.raw(&s.store.table);
         } else {
-            for p in &s.store {
+            for p in s.store.iter() {
                 w.var(p.first_doc as u64);
                 put_ref(&mut w, &p.chunk);
             }
@@ -1478,7 +1470,7 @@ fn put_dir(w: &mut Writer, payload_at: usize, fields: &[&[(String, Vec<u32>)]], 
     let names_at = entries_at + ENTRY * total;
     let names_len: usize = fields.iter().flat_map(|f| f.iter()).map(|v| v.0.len()).sum();
     let bitmap = |docs: &[u32]| 4 * docs.len() > 8 * words;
-    let per_value = |f: &[(String, Vec<u32>)]| f.iter().map(|(_, d)| if bitmap(d) { 8 * words } else { 4 * d.len() }).sum::<usize>();
+    let per_value = |f: &[(String, Vec<u32>)]| f.iter().map(|(_, d)| value_bytes(d.len(), words)).sum::<usize>();
     let column: Vec<bool> =
         fields.iter().map(|f| !f.is_empty() && column_bits(f.len()) * 8 * words < per_value(f) && single_valued(f, n_docs)).collect();
     let mut name_off = names_at;
@@ -1492,7 +1484,7 @@ fn put_dir(w: &mut Writer, payload_at: usize, fields: &[&[(String, Vec<u32>)]], 
             w.u32(data_off as u32);
             name_off += name.len();
             if !col {
-                data_off += if bitmap(docs) { 8 * words } else { 4 * docs.len() };
+                data_off += value_bytes(docs.len(), words);
             }
         }
         if col {
@@ -1564,6 +1556,44 @@ pub struct Dir {
     end: usize,
 }
 
+/// Bytes the per-value layout stores for a value of `count` documents: its docnum list, or
+/// the bitmap of `words` words when that is smaller (more than one document in 32).
+#[inline]
+fn value_bytes(count: usize, words: usize) -> usize {
+    (4 * count).min(8 * words)
+}
+
+/// Word k of a segment's documents in the match set `w`, the segment starting at bit `s` of
+/// word `wi` (its base).
+#[inline(always)]
+fn shifted(w: &[u64], wi: usize, s: u32, k: usize) -> u64 {
+    let lo = w.get(wi + k).copied().unwrap_or(0) >> s;
+    let hi = if s == 0 { 0 } else { w.get(wi + k + 1).copied().unwrap_or(0) << (64 - s) };
+    lo | hi
+}
+
+/// Sets word k of a segment's documents (`x`) in the match set `w` (see [`shifted`]).
+#[inline(always)]
+fn or_shifted(w: &mut [u64], wi: usize, s: u32, k: usize, x: u64) {
+    if let Some(d) = w.get_mut(wi + k) {
+        *d |= x << s;
+    }
+    if s != 0
+        && let Some(d) = w.get_mut(wi + k + 1)
+    {
+        *d |= x >> (64 - s);
+    }
+}
+
+/// Appends the docnums of word k's set bits.
+#[inline(always)]
+fn push_bits(v: &mut Vec<u32>, k: usize, mut x: u64) {
+    while x != 0 {
+        v.push(64 * k as u32 + x.trailing_zeros());
+        x &= x - 1;
+    }
+}
+
 /// One value's documents (segment-local docnums), in place.
 #[derive(Debug, Clone, Copy)]
 pub enum DocsRef<'a> {
@@ -1627,16 +1657,13 @@ impl Column<'_> {
         let mut and = [0u64; 64];
         let mut p = [0u64; 6];
         for k in 0..self.words {
-            let lo = w.get(wi + k).copied().unwrap_or(0) >> s;
-            let hi = if s == 0 { 0 } else { w.get(wi + k + 1).copied().unwrap_or(0) << (64 - s) };
-            let mut x = lo | hi;
+            let mut x = shifted(w, wi, s, k);
             if x == 0 {
                 continue;
             }
             if !subsets || (x.count_ones() as usize) * self.bits < full {
                 while x != 0 {
-                    let t = x.trailing_zeros();
-                    let c: usize = (0..self.bits).map(|j| (((self.plane(j, k) >> t) & 1) as usize) << j).sum();
+                    let c = self.code_of(64 * k as u32 + x.trailing_zeros()) as usize;
                     if let Some(v) = exact.get_mut(c) {
                         *v += 1;
                     }
@@ -1706,16 +1733,8 @@ impl DocsRef<'_> {
                 let (wi, s) = ((base >> 6) as usize, base & 63);
                 for (k, c) in b.chunks_exact(8).enumerate() {
                     let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-                    if x == 0 {
-                        continue;
-                    }
-                    if let Some(d) = w.get_mut(wi + k) {
-                        *d |= x << s;
-                    }
-                    if s != 0
-                        && let Some(d) = w.get_mut(wi + k + 1)
-                    {
-                        *d |= x >> (64 - s);
+                    if x != 0 {
+                        or_shifted(w, wi, s, k, x);
                     }
                 }
             }
@@ -1723,16 +1742,8 @@ impl DocsRef<'_> {
                 let (wi, s) = ((base >> 6) as usize, base & 63);
                 for k in 0..col.words {
                     let x = col.word_of(c, k);
-                    if x == 0 {
-                        continue;
-                    }
-                    if let Some(d) = w.get_mut(wi + k) {
-                        *d |= x << s;
-                    }
-                    if s != 0
-                        && let Some(d) = w.get_mut(wi + k + 1)
-                    {
-                        *d |= x >> (64 - s);
+                    if x != 0 {
+                        or_shifted(w, wi, s, k, x);
                     }
                 }
             }
@@ -1769,9 +1780,7 @@ impl DocsRef<'_> {
                     if x == 0 {
                         continue;
                     }
-                    let lo = w.get(wi + k).copied().unwrap_or(0) >> s;
-                    let hi = if s == 0 { 0 } else { w.get(wi + k + 1).copied().unwrap_or(0) << (64 - s) };
-                    n += (x & (lo | hi)).count_ones();
+                    n += (x & shifted(w, wi, s, k)).count_ones();
                 }
                 n as usize
             }
@@ -1779,10 +1788,9 @@ impl DocsRef<'_> {
                 let (wi, s) = ((base >> 6) as usize, base & 63);
                 let mut n = 0u32;
                 for k in 0..col.words {
-                    let lo = w.get(wi + k).copied().unwrap_or(0) >> s;
-                    let hi = if s == 0 { 0 } else { w.get(wi + k + 1).copied().unwrap_or(0) << (64 - s) };
-                    if lo | hi != 0 {
-                        n += (col.word_of(c, k) & (lo | hi)).count_ones();
+                    let y = shifted(w, wi, s, k);
+                    if y != 0 {
+                        n += (col.word_of(c, k) & y).count_ones();
                     }
                 }
                 n as usize
@@ -1817,22 +1825,14 @@ impl DocsRef<'_> {
             DocsRef::Bitmap(b) => {
                 let mut v = Vec::new();
                 for (k, c) in b.chunks_exact(8).enumerate() {
-                    let mut x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-                    while x != 0 {
-                        v.push(64 * k as u32 + x.trailing_zeros());
-                        x &= x - 1;
-                    }
+                    push_bits(&mut v, k, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
                 }
                 v
             }
             DocsRef::Column(col, c) => {
                 let mut v = Vec::new();
                 for k in 0..col.words {
-                    let mut x = col.word_of(c, k);
-                    while x != 0 {
-                        v.push(64 * k as u32 + x.trailing_zeros());
-                        x &= x - 1;
-                    }
+                    push_bits(&mut v, k, col.word_of(c, k));
                 }
                 v
             }
@@ -1920,7 +1920,7 @@ impl Dir {
     pub fn expansion_pays(&self, b: &[u8], f: usize) -> bool {
         let words = (self.n_docs as usize).div_ceil(64);
         let r = self.field(b, f);
-        let per_value: usize = r.clone().map(|e| (8 * words).min(4 * self.count(b, e) as usize)).sum();
+        let per_value: usize = r.clone().map(|e| value_bytes(self.count(b, e) as usize, words)).sum();
         r.len().saturating_mul(8 * words) <= 2 * per_value
     }
     /// The column of field `f`, when its values are stored as one (kind 2).

@@ -119,7 +119,7 @@ fn main() {
         for r in s.chunk_refs() {
             index_bytes += r.len as usize;
         }
-        for r in &s.store {
+        for r in s.store.iter() {
             store_bytes += r.chunk.len as usize;
             index_bytes -= r.chunk.len as usize;
         }
