@@ -81,9 +81,30 @@ pub fn forget_isolate() {
     ISOLATE.with(|i| *i.borrow_mut() = Isolate::EMPTY);
 }
 
+/// Whether the isolate keeps nothing (as after [`forget_isolate`]).
+#[cfg(test)]
+pub fn isolate_keeps_nothing() -> bool {
+    ISOLATE.with(|i| {
+        let i = i.borrow();
+        i.cache.is_none() && i.vocab.is_none() && i.searchers.is_empty() && i.recent.is_none()
+    })
+}
+
 /// Forgets the cached vocabulary (after it was replaced).
 pub fn forget_vocab() {
     ISOLATE.with(|i| i.borrow_mut().vocab = None);
+}
+
+/// The warm-up index build.rs writes (`medportal_search_index::warmup`).
+const WARM_UP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/warmup.bin"));
+
+/// Searches the embedded warm-up index as a results page searches a real one, so that a
+/// runtime compiling wasm lazily (V8) compiles the query path now rather than in the first
+/// request. The query Worker calls it at start-up; it keeps nothing (the isolate's cache and
+/// searchers are untouched).
+#[cfg_attr(not(any(test, feature = "workers")), allow(dead_code))]
+pub fn warm_up() -> std::result::Result<(), medportal_search_index::Error> {
+    medportal_search_index::warmup::run(WARM_UP).map(drop)
 }
 
 pub fn index_error(e: medportal_search_index::Error) -> Error {

@@ -143,6 +143,10 @@ fn script() -> Response {
 // deployable declares its own (functions/search-admin).
 #[cfg(feature = "workers")]
 medportal_workers::entry!(crate::Search);
+// V8 compiles wasm lazily: compile the query path before the first request (engine::warm_up).
+// Spin and the native host compile ahead of time and start per request or once: not there.
+#[cfg(feature = "workers")]
+medportal_workers::start_entry!(crate::engine::warm_up);
 #[cfg(feature = "spin")]
 medportal_spin::entry!(crate::Search);
 

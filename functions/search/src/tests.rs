@@ -714,3 +714,12 @@ fn a_round_of_signals_counts_as_its_signals_one_by_one() {
     assert!(expected.1.contains(&("searches".to_owned(), limit)), "{expected:?}");
     assert_eq!(expected.0, [("a".to_owned(), 10, limit + 5), ("b".to_owned(), 10, 3), ("c".to_owned(), 10, 5)], "b's row of hour 9 deleted");
 }
+
+/// The query Worker's start-up warm-up (engine::warm_up) reads the index build.rs embedded
+/// with this build's engine, and leaves the isolate's caches as a new isolate has them.
+#[test]
+fn the_embedded_warm_up_index_is_searched_and_nothing_is_kept() {
+    engine::forget_isolate();
+    engine::warm_up().expect("the embedded warm-up index is readable by this engine");
+    assert!(engine::isolate_keeps_nothing());
+}

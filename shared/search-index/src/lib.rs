@@ -28,6 +28,7 @@ pub mod topk;
 #[cfg(not(feature = "topk-stats"))]
 mod topk;
 pub mod vocab;
+pub mod warmup;
 
 pub use analysis::Analyzer;
 pub use bitset::Bitset;

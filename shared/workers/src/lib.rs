@@ -484,6 +484,22 @@ macro_rules! entry {
     };
 }
 
+/// Declares work to run once when the Workers runtime instantiates the module (at isolate
+/// start-up, before its first request; Cloudflare starts isolates during the TLS handshake):
+/// `medportal_workers::start_entry!(crate::warm_up);` with `fn warm_up() -> Result<(), E>`,
+/// `E: Display`. A failure is logged and the Worker serves as it would have without it.
+#[macro_export]
+macro_rules! start_entry {
+    ($f:path) => {
+        #[::worker::event(start)]
+        fn start() {
+            if let Err(e) = $f() {
+                ::worker::console_error!("start-up work failed: {e}");
+            }
+        }
+    };
+}
+
 /// The periodic work of a function ([`medportal_core::App::scheduled`]), for a cron trigger.
 pub async fn scheduled<A: App>(env: worker::Env) {
     let platform = WorkersPlatform::new(env);
