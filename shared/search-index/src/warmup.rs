@@ -10,9 +10,10 @@
 //!
 //! The tiny index is built by [`build`] (the query Worker's build script embeds its output,
 //! about 2.3 KB): eight short documents with every facet field, single- and multi-valued, and
-//! a vocabulary of two synonym groups. Blob layout, all integers little-endian:
+//! a vocabulary of two synonym groups. Blob layout ([`crate::codec`]'s `bytes` is a varint
+//! length and the bytes; `u64` is little-endian):
 //!
-//! `"MPWU" | u32 len, meta | u32 len, vocabulary | u32 n | n × (u64 id, u32 len, bytes)`
+//! `"MPWU" | bytes meta | bytes vocabulary | var n | n × (u64 id, bytes chunk)`
 //!
 //! Each chunk is checked against its id as the Worker checks what it fetches. Code that only
 //! a large index reaches (facet columns, long postings) is still compiled by the first request
@@ -22,6 +23,7 @@
 use std::rc::Rc;
 
 use crate::cache::{ChunkCache, ChunkSource};
+use crate::codec::{Reader, Writer};
 use crate::{Audience, ChunkId, Counts, Document, Error, FacetField, Filter, IndexBuilder, IndexConfig, MemorySource, SearchRequest, Searcher, Vocab};
 
 const MAGIC: &[u8; 4] = b"MPWU";
@@ -64,30 +66,16 @@ pub fn build() -> Result<Vec<u8>, Error> {
     }
     let commit = b.commit(&MemorySource::new())?;
     let vocab = Vocab::parse("olmesartan|benicar|olmetec\nhypertension|high blood pressure\n", 1.0).encode();
-    let mut out = MAGIC.to_vec();
-    for part in [&commit.meta, &vocab] {
-        out.extend_from_slice(&(part.len() as u32).to_le_bytes());
-        out.extend_from_slice(part);
-    }
-    out.extend_from_slice(&(commit.new_chunks.len() as u32).to_le_bytes());
+    let mut w = Writer::new();
+    w.raw(MAGIC);
+    w.bytes(&commit.meta);
+    w.bytes(&vocab);
+    w.var(commit.new_chunks.len() as u64);
     for (id, bytes) in &commit.new_chunks {
-        out.extend_from_slice(&id.0.to_le_bytes());
-        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        out.extend_from_slice(bytes);
+        w.u64(id.0);
+        w.bytes(bytes);
     }
-    Ok(out)
-}
-
-/// Reads `n` bytes at `pos`.
-fn take<'a>(b: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], Error> {
-    let s = b.get(*pos..pos.saturating_add(n)).ok_or(Error::Corrupt("warm-up blob truncated"))?;
-    *pos += n;
-    Ok(s)
-}
-
-fn u32_at(b: &[u8], pos: &mut usize) -> Result<usize, Error> {
-    let s = take(b, pos, 4)?;
-    Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+    Ok(w.buf)
 }
 
 /// The searcher reads only what was put into its cache.
@@ -108,17 +96,13 @@ pub fn run(blob: &[u8]) -> Result<usize, Error> {
     if blob.get(..4) != Some(MAGIC) {
         return Err(Error::BadMagic);
     }
-    let mut pos = 4;
-    let n = u32_at(blob, &mut pos)?;
-    let meta = take(blob, &mut pos, n)?;
-    let n = u32_at(blob, &mut pos)?;
-    let vocab = Vocab::open(std::borrow::Cow::Owned(take(blob, &mut pos, n)?.to_vec()))?;
+    let mut r = Reader::new(&blob[4..]);
+    let meta = r.bytes()?;
+    let vocab = Vocab::open(std::borrow::Cow::Owned(r.bytes()?.to_vec()))?;
     let cache = Rc::new(ChunkCache::new(1 << 20));
-    for _ in 0..u32_at(blob, &mut pos)? {
-        let id = ChunkId(u64::from_le_bytes(take(blob, &mut pos, 8)?.try_into().unwrap_or_default()));
-        let n = u32_at(blob, &mut pos)?;
-        let bytes = take(blob, &mut pos, n)?.to_vec();
-        cache.insert_bytes(id, bytes)?;
+    for _ in 0..r.var()? {
+        let id = ChunkId(r.u64()?);
+        cache.insert_bytes(id, r.bytes()?.to_vec())?;
     }
     let searcher = Searcher::open_meta(crate::format::decode_meta(meta)?, Rc::new(Nothing), cache, Rc::new(vocab))?;
     // the page (filters, facet counts), a group's counts without its filter, the years, an
