@@ -2702,7 +2702,7 @@ mod tests {
                         d.docs(b, e).add_to(3, &mut m);
                         let _ = (d.docs(b, e).count_in(3, &m), d.docs(b, e).contains(7), d.name(b, e), d.docs(b, e).to_vec());
                     }
-                    let _ = d.column(b, field).map(|c| (c.counts_in(5, &m), c.expand()));
+                    let _ = (d.column(b, field).map(|c| (c.counts_in(5, &m), c.expand())), d.expansion_pays(b, field));
                 }
             }
         }

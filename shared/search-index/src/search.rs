@@ -261,6 +261,9 @@ struct SegView {
     expanded: [OnceCell<Vec<u8>>; NUM_FACETS + 1],
     /// Fields counted from their column once (bit per field).
     counted: Cell<u32>,
+    /// Fields whose expansion does not pay (bit per field): decided at their second count,
+    /// counted from their column from then on.
+    kept: Cell<u32>,
 }
 
 impl SegView {
@@ -288,11 +291,17 @@ impl SegView {
             return None;
         }
         let bit = 1u32 << field;
-        if self.counted.get() & bit != 0 && d.expansion_pays(b, f) {
+        if self.kept.get() & bit != 0 {
+            return Some(col);
+        }
+        if self.counted.get() & bit == 0 {
+            self.counted.set(self.counted.get() | bit);
+        } else if d.expansion_pays(b, f) {
             let _ = self.expanded[field].set(col.expand());
             return None;
+        } else {
+            self.kept.set(self.kept.get() | bit);
         }
-        self.counted.set(self.counted.get() | bit);
         Some(col)
     }
     /// Doc page k, when loaded.
@@ -450,6 +459,7 @@ impl Searcher {
                 facets: OnceCell::new(),
                 expanded: Default::default(),
                 counted: Cell::new(0),
+                kept: Cell::new(0),
             });
             base += s.doc_count;
         }
@@ -1550,6 +1560,50 @@ fn top_sorted(v: &mut Vec<(f32, u32)>, k: usize) {
 mod tests {
     use super::*;
     use crate::{IndexBuilder, IndexConfig, MemorySource};
+
+    /// A column counted a second time expands into per-value sets when that pays (content
+    /// types), and stays a column for good when it does not (300 products, one a document):
+    /// later counts neither expand it nor weigh the expansion again, and every count is exact.
+    #[test]
+    fn a_column_whose_expansion_does_not_pay_is_kept_and_counts_exactly() {
+        let mut b = IndexBuilder::new(IndexConfig::default());
+        for i in 0..300 {
+            let d = Document {
+                id: format!("d{i}"),
+                title: "report".into(),
+                products: vec![format!("p{i:03}")],
+                content_type: ["study", "faq", "label"][i % 3].into(),
+                language: "en".into(),
+                ..Default::default()
+            };
+            b.add(d).unwrap();
+        }
+        let src = Rc::new(MemorySource::new());
+        let c = b.commit(&*src).unwrap();
+        src.put_all(&c.new_chunks);
+        let s = Searcher::open(&c.meta, src, Rc::new(ChunkCache::default()), Rc::new(Vocab::empty())).unwrap();
+        let req = SearchRequest::new("report").with_facets();
+        let counts = |field: &str| -> Vec<(String, u32)> {
+            let r = s.search(&req).unwrap();
+            assert_eq!(r.total, 300);
+            r.facets.into_iter().find(|f| f.field == field).unwrap().values
+        };
+        let (product, kind) = (FacetField::Product as usize, FacetField::ContentType as usize);
+        for round in 0..4 {
+            let p = counts("product");
+            assert_eq!(p.len(), 300, "round {round}");
+            assert!(p.iter().all(|(_, n)| *n == 1), "round {round}");
+            assert_eq!(counts("content_type"), [("faq".to_string(), 100), ("label".to_string(), 100), ("study".to_string(), 100)], "round {round}");
+        }
+        let seg = &s.segs[0];
+        let (b, d) = match seg.facets.get().map(|x| &**x) {
+            Some(Decoded::Facets(f)) => f.dir(),
+            _ => panic!("facets loaded"),
+        };
+        assert!(d.column(b, product).is_some() && d.column(b, kind).is_some(), "both are columns");
+        assert!(seg.expanded[product].get().is_none() && seg.kept.get() & (1 << product) != 0, "products kept as a column");
+        assert!(seg.expanded[kind].get().is_some() && seg.kept.get() & (1 << kind) == 0, "content types expanded");
+    }
 
     /// With `ranking-options` a request for feedback, proximity or boosts is scored exhaustively;
     /// a build without it (the query Worker's) refuses such a request rather than ignore what it
