@@ -1,5 +1,5 @@
 // `make bench`: per function, wasm size (raw and gzip) for Workers and Spin, then per-route
-// loopback round trips (sequential, keep-alive) on the real `spin up` and on workerd, started
+// loopback round trips (keep-alive; a function's routes timed in turn) on the real `spin up` and on workerd, started
 // as the contract suite starts them (tests/contract/hosts.mjs; BENCH_HOSTS picks them), and a
 // summary line per host: a health check vs a page vs a search. The native in-process figures
 // come before this (medportal-bench, scripts/bench.sh).
@@ -70,17 +70,26 @@ for (const hostName of HOSTS) {
   console.log(`== ${hostName}: ${N} sequential requests per route ==`);
   const host = await startHost(hostName);
   try {
+    // A function's routes are timed in turn, request by request (health, page, search, health,
+    // …), not route after route: a ratio to the health check then compares requests made in
+    // the same seconds, whatever the machine's load does over the run.
+    const interleaved = async (paths, once) => {
+      const rtt = Object.fromEntries(paths.map((p) => [p, []]));
+      for (let i = 0; i < N; i++) for (const path of paths) rtt[path].push(await once(path));
+      return rtt;
+    };
+    const keptAlive = async (path) => {
+      const t = performance.now();
+      const res = await fetch(host.url + path);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${path}: ${res.status}`);
+      return (performance.now() - t) * 1000;
+    };
     for (const fn of FUNCTIONS.filter((f) => !ONLY || ONLY.includes(f))) {
       for (const path of ROUTES[fn]) {
         for (let i = 0; i < 20; i++) sizes[path] = (await (await fetch(host.url + path)).arrayBuffer()).byteLength;
-        const rtt = [];
-        for (let i = 0; i < N; i++) {
-          const t = performance.now();
-          const res = await fetch(host.url + path);
-          await res.arrayBuffer();
-          rtt.push((performance.now() - t) * 1000);
-          if (!res.ok) throw new Error(`${path}: ${res.status}`);
-        }
+      }
+      for (const [path, rtt] of Object.entries(await interleaved(ROUTES[fn], keptAlive))) {
         console.log(`${hostName} ${fn} ${path} rtt_median_us=${pct(rtt, 0.5).toFixed(0)} rtt_p99_us=${pct(rtt, 0.99).toFixed(0)} n=${N}`);
         (medians[hostName] ??= {})[path] = pct(rtt, 0.5);
       }
@@ -88,9 +97,8 @@ for (const hostName of HOSTS) {
     // The same on a new connection per request (no keep-alive): real Spin 4.1 leaves Nagle's
     // algorithm on for its connections (no TCP_NODELAY), so on a kept-alive connection an
     // answer whose head went out before its body waits for the client's delayed ACK (~40 ms).
-    for (const path of SUMMARY.filter((p) => medians[hostName][p] !== undefined)) {
-      const rtt = [];
-      for (let i = 0; i < N; i++) rtt.push(await freshConnection(host.url + path));
+    const summary = SUMMARY.filter((p) => medians[hostName][p] !== undefined);
+    for (const [path, rtt] of Object.entries(await interleaved(summary, (p) => freshConnection(host.url + p)))) {
       console.log(`${hostName} ${path} (new connection each) rtt_median_us=${pct(rtt, 0.5).toFixed(0)} rtt_p99_us=${pct(rtt, 0.99).toFixed(0)} n=${N}`);
       (fresh[hostName] ??= {})[path] = pct(rtt, 0.5);
     }
