@@ -242,16 +242,11 @@ fn year_group(year: Option<u32>, year_counts: &[(String, u32)]) -> FacetGroup {
 /// `/search/click?to=/content/<id>&r=<rank>&s=<search id>` (signed in) or `…&t=<search ms>`.
 #[inline(always)]
 fn click_href(rank: usize, id: &str, sid: Option<&str>, started_ms: i64) -> String {
-    let mut extra: Vec<(&str, String)> = vec![("to", paths::content::item(id)), ("r", rank.to_string())];
+    let (click, to) = (pages::search::CLICK, web::url_encode(&paths::content::item(id)));
     match sid {
-        Some(s) => extra.push(("s", s.to_owned())),
-        None => extra.push(("t", started_ms.to_string())),
+        Some(s) => format!("{click}?to={to}&r={rank}&s={}", web::url_encode(s)),
+        None => format!("{click}?to={to}&r={rank}&t={started_ms}"),
     }
-    format!(
-        "{}?{}",
-        pages::search::CLICK,
-        extra.iter().map(|(k, v)| format!("{k}={}", web::url_encode(v))).collect::<Vec<_>>().join("&")
-    )
 }
 
 #[inline(always)]

@@ -190,9 +190,11 @@ pub struct SearchResults {
     pub expansions: Vec<(String, String)>,
 }
 
-/// A query's terms as snippets mark them ([`Searcher::snippet_terms`]): sorted, distinct.
+/// A query's terms as snippets mark them ([`Searcher::snippet_terms`]): sorted, distinct; and
+/// the words of the page's documents already looked at (sorted, with whether one marks), so a
+/// word recurring across the hits is stemmed once per page.
 #[derive(Debug, Clone)]
-pub struct SnippetTerms(Vec<String>);
+pub struct SnippetTerms(Vec<String>, RefCell<Vec<(String, bool)>>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snippet {
@@ -1464,7 +1466,7 @@ impl Searcher {
         self.vocab_complete()?;
         qterms.retain(|q| !q.is_empty());
         crate::sort::sort_dedup(&mut qterms);
-        Ok(SnippetTerms(qterms))
+        Ok(SnippetTerms(qterms, RefCell::default()))
     }
 
     /// The highlighted snippet of stored document `d` (from [`Searcher::document`]) for
@@ -1476,16 +1478,20 @@ impl Searcher {
         // it could match: a token whose stem is a query term starts with that term's stem
         // prefix, so only the runs of text holding such a token are tokenized.
         let prefixes: Vec<&str> = qterms.iter().map(|q| stem_prefix(q)).collect();
-        // A word recurs (the query's above all): each distinct one is stemmed once.
-        let mut seen: Vec<(String, bool)> = Vec::new();
+        // A word recurs (the query's above all, and across the page's hits): each distinct one
+        // is stemmed once.
+        let mut seen = terms.1.borrow_mut();
         let mut pick = |text: &str| -> Vec<(usize, usize)> {
             let mut v = Vec::new();
             tokens_starting_with(text, &prefixes, |t| {
-                let hit = match seen.iter().find(|(w, _)| w == t.text) {
-                    Some(&(_, hit)) => hit,
-                    None => {
-                        let hit = !is_stopword(t.text) && qterms.binary_search_by(|q| q.as_str().cmp(&self.analyzer.stem(t.text))).is_ok();
-                        seen.push((t.text.to_owned(), hit));
+                let hit = match seen.binary_search_by(|(w, _)| w.as_str().cmp(t.text)) {
+                    Ok(i) => seen[i].1,
+                    Err(i) => {
+                        let hit = !is_stopword(t.text) && {
+                            let stem = self.analyzer.stem(t.text);
+                            qterms.binary_search_by(|q| q.as_str().cmp(&stem)).is_ok()
+                        };
+                        seen.insert(i, (t.text.to_owned(), hit));
                         hit
                     }
                 };

@@ -427,6 +427,44 @@ fn suggestions_and_snippets() {
     assert!(marked.contains(&"reduced".to_owned()) && marked.contains(&"events".to_owned()), "{marked:?} in {}", sn.text);
 }
 
+/// A page of hits shares one `SnippetTerms` (its words already looked at are kept): every
+/// hit's snippet is the one fresh terms give, whatever the hits before it marked.
+#[test]
+fn a_page_of_snippets_sharing_its_terms_marks_what_each_alone_would() {
+    let env = Env::build(corpus());
+    let s = env.searcher();
+    for q in ["Glucophage", "atorvastatin reduces events", "diabetes metformin", "adverse events therapy", "lung cancer survival"] {
+        let hits = s.search(&SearchRequest::new(q)).unwrap().hits;
+        assert!(!hits.is_empty(), "{q}");
+        let shared = s.snippet_terms(q).unwrap();
+        let mut marked = 0;
+        // twice over the page: the second pass finds every word already looked at
+        for _ in 0..2 {
+            for h in &hits {
+                let d = s.document(h.doc).unwrap();
+                let alone = s.snippet_of(&d, &s.snippet_terms(q).unwrap(), 120);
+                marked += usize::from(!alone.highlights.is_empty());
+                assert_eq!(s.snippet_of(&d, &shared, 120), alone, "{q}: {}", h.id);
+            }
+        }
+        assert!(marked > 0, "{q}: some snippet marks a word");
+    }
+    // a word that starts like a query term but does not mark (its stem differs) stays unmarked
+    // in every hit after the one it was first looked at in
+    let env = Env::build(vec![
+        doc("a", "Monitoring", "Therapeutic drug monitoring guides therapy in renal impairment."),
+        doc("b", "Options", "Therapeutic options differ: therapy is chosen by the therapeutic window."),
+    ]);
+    let s = env.searcher();
+    let shared = s.snippet_terms("therapy").unwrap();
+    for id in ["a", "b"] {
+        let hit = s.search(&SearchRequest::new("therapy")).unwrap().hits.into_iter().find(|h| h.id == id).unwrap();
+        let sn = s.snippet_of(&s.document(hit.doc).unwrap(), &shared, 240);
+        let marked: Vec<&str> = sn.highlights.iter().map(|&(a, b)| &sn.text[a..b]).collect();
+        assert_eq!(marked, ["therapy"], "{id}: {}", sn.text);
+    }
+}
+
 #[test]
 fn missing_chunk_reported_and_async_plan() {
     let env = Env::build(corpus());
