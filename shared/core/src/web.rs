@@ -186,12 +186,17 @@ pub fn path_and_query(url: &str) -> String {
 
 /// Percent-encodes a query component.
 pub fn url_encode(s: &str) -> String {
+    percent_encode(s, b"-_.~")
+}
+
+/// `s` with every byte but ASCII letters, digits and `keep` written as `%XX` (upper-case hex).
+fn percent_encode(s: &str, keep: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
             out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
         }
     }
@@ -375,14 +380,7 @@ pub fn attachment(name: &str) -> HeaderValue {
         .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
         .collect();
     let fallback = if fallback.trim().is_empty() { "download".to_owned() } else { fallback };
-    let mut encoded = String::with_capacity(name.len() * 3);
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
+    let encoded = percent_encode(name, b"!#$&+-.^_`|~");
     let value = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
 }
