@@ -1,8 +1,8 @@
 // `make bench`: per function, wasm size (raw and gzip) for Workers and Spin, then per-route
-// loopback round trips (keep-alive; a function's routes timed in turn) on the real `spin up` and on workerd, started
-// as the contract suite starts them (tests/contract/hosts.mjs; BENCH_HOSTS picks them), and a
-// summary line per host: a health check vs a page vs a search. The native in-process figures
-// come before this (medportal-bench, scripts/bench.sh).
+// loopback round trips (keep-alive; a function's routes timed in turn) on the real `spin up`
+// and on workerd, started as the contract suite starts them (tests/contract/hosts.mjs;
+// BENCH_HOSTS picks them), and a summary line per host: a health check vs a page vs a search.
+// The native in-process figures come before this (medportal-bench, scripts/bench.sh).
 import { readFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
@@ -67,7 +67,7 @@ const freshConnection = (url) =>
     req.end();
   });
 for (const hostName of HOSTS) {
-  console.log(`== ${hostName}: ${N} sequential requests per route ==`);
+  console.log(`== ${hostName}: ${N} requests per route, a function's routes in turn ==`);
   const host = await startHost(hostName);
   try {
     // A function's routes are timed in turn, request by request (health, page, search, health,

@@ -82,10 +82,16 @@ static ALLOC: Counting = Counting;
 /// third of the first query's figure. [`read_again`] times reading the same files once more.
 struct DirSource(String, std::cell::RefCell<Vec<ChunkId>>);
 
+impl DirSource {
+    fn read(&self, id: ChunkId) -> Option<Vec<u8>> {
+        std::fs::read(format!("{}/chunks/{id}", self.0)).ok()
+    }
+}
+
 impl ChunkSource for DirSource {
     fn get(&self, id: ChunkId) -> Option<Vec<u8>> {
         self.1.borrow_mut().push(id);
-        std::fs::read(format!("{}/chunks/{id}", self.0)).ok()
+        self.read(id)
     }
 }
 
@@ -93,9 +99,8 @@ impl ChunkSource for DirSource {
 /// fetches; copying the bytes into the engine's memory is on the answering thread there too):
 /// their bytes and the time it takes (the files are in the page cache both times).
 fn read_again(timer: &Timer, source: &DirSource) -> (u64, f64) {
-    let ids = source.1.borrow().clone();
-    let (bytes, ms) = timer.measure(|| ids.iter().map(|&id| std::fs::read(format!("{}/chunks/{id}", source.0)).map_or(0, |b| b.len() as u64)).sum());
-    (bytes, ms)
+    let ids = source.1.borrow();
+    timer.measure(|| ids.iter().map(|&id| source.read(id).map_or(0, |b| b.len() as u64)).sum())
 }
 
 /// CPU time of the calling thread, in nanoseconds.
