@@ -194,6 +194,34 @@ function sqliteExec(stateDir) {
   };
 }
 
+/** This Node process's child processes (Linux /proc; none elsewhere): pid, name (the
+ * command, as `comm` gives it), CPU ticks so far (user + system) and their threads' states. */
+export function childProcesses() {
+  const out = [];
+  let pids = [];
+  try {
+    pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[1]) !== process.pid) continue;
+      const threads = readdirSync(`/proc/${pid}/task`).map((t) => {
+        const ts = readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8");
+        return ts[ts.lastIndexOf(")") + 2];
+      });
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      out.push({ pid: Number(pid), name, ticks: Number(f[11]) + Number(f[12]), threads: threads.join("") });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
 
 /** Starts host `name` with a fake NPPES registry (`host.nppes`), a fake OpenID Connect

@@ -6,8 +6,7 @@
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/listing.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
-import { startHost } from "./hosts.mjs";
+import { childProcesses, startHost } from "./hosts.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const COUNT = 1205; // more than one page of 1000
@@ -57,9 +56,9 @@ for (const name of HOSTS) {
       const health = await fetch(`${host.url}/health/identity`, { signal: AbortSignal.timeout(10_000) })
         .then((r) => `health check ${r.status}`)
         .catch((e) => `health check: ${e.name}`);
-      const before = children();
+      const before = childProcesses();
       await new Promise((r) => setTimeout(r, 1000));
-      const after = children();
+      const after = childProcesses();
       const cpu = after.map((c) => {
         const was = before.find((b) => b.pid === c.pid);
         return `${c.name} ${c.pid}: ${was ? c.ticks - was.ticks : "?"} ticks in 1 s, threads ${c.threads}`;
@@ -94,29 +93,4 @@ for (const name of HOSTS) {
       });
     }
   });
-}
-
-/** This process's child processes (Linux /proc): name, CPU ticks so far, thread states. */
-function children() {
-  try {
-    return readdirSync("/proc")
-      .filter((d) => /^\d+$/.test(d))
-      .flatMap((pid) => {
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-          const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-          const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          if (Number(f[1]) !== process.pid) return [];
-          const threads = readdirSync(`/proc/${pid}/task`).map((t) => {
-            const ts = readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8");
-            return ts.slice(ts.lastIndexOf(")") + 2, ts.lastIndexOf(")") + 3);
-          });
-          return [{ pid, name, ticks: Number(f[11]) + Number(f[12]), threads: threads.join("") }];
-        } catch {
-          return [];
-        }
-      });
-  } catch {
-    return [];
-  }
 }

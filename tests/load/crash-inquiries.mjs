@@ -9,12 +9,12 @@
 // inquiry. Prints the figures; exits non-zero on any violation.
 // Env: ROUNDS (default 50), BURST (submissions per round, default 24).
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPortal } from "../workerd/portal.mjs";
-import { DEV_VARS } from "../contract/hosts.mjs";
+import { DEV_VARS, childProcesses } from "../contract/hosts.mjs";
 import { csrfOf, emailSignIn } from "../contract/browser.mjs";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 50);
@@ -30,19 +30,7 @@ const host = { url: "" };
 let portal;
 
 /** The workerd processes this Node process started (Miniflare's runtime). */
-function workerdChildren() {
-  const out = [];
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${pid}/comm`, "utf8").trim().startsWith("workerd")) out.push(Number(pid));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
+const workerdChildren = () => childProcesses().filter((c) => c.name.startsWith("workerd")).map((c) => c.pid);
 
 async function start() {
   portal = await startPortal({ persistDir, port, vars: { ...DEV_VARS, public_origin: `http://127.0.0.1:${port}` } });
