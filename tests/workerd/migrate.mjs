@@ -143,9 +143,11 @@ async function prepareTable(db) {
 export async function applyMigrations(db, migrations) {
   if (typeof migrations === "string") migrations = readMigrations(migrations);
   await prepareTable(db);
+  // the names recorded so far, read once (each query is a round trip into the runtime)
+  const recorded = new Set((await db.prepare("SELECT name FROM _migrations").all()).results.map((r) => r.name));
   const applied = [];
   for (const { name, sql } of migrations) {
-    if (await db.prepare("SELECT 1 FROM _migrations WHERE name = ?1").bind(name).first()) continue;
+    if (recorded.has(name)) continue;
     let statements;
     try {
       statements = splitSql(sql);
