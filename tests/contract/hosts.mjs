@@ -5,16 +5,17 @@
 // build/spin-dev in the real `spin up` (spin.toml with the development overlay, run with the
 // operators' commands: ./spin-deploy.mjs), the native host built with them.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { ROOT, startPortal } from "../workerd/portal.mjs";
+import { FUNCTIONS, ROOT, WORKERS_BUILD, startPortal } from "../workerd/portal.mjs";
 import { startFakeNppes } from "../fakes/nppes.mjs";
 import { startFakeOidc } from "../fakes/oidc.mjs";
 import { startFakeScanner } from "../fakes/scanner.mjs";
-import { importLibrary, itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
+import { LIBRARY_FILE, VOCAB_FILE, importLibrary, itemsFromD1, itemsFromSqlite, seedSearch } from "../workerd/search-seed.mjs";
 import { devSpinManifest, spinCommands } from "./spin-deploy.mjs";
 import { readStateDir } from "../../scripts/residency.mjs";
 
@@ -102,7 +103,7 @@ export function spinHostSteps(stateDir, port, spin = spinBin()) {
  * the /dev routes, loopback outbound for the fakes), started with exactly the operators'
  * commands (./spin-deploy.mjs; README "Deploying -> Fermyon Spin") plus the demo seeds, dev
  * variables as `SPIN_VARIABLE_*`. Its stores and logs are Spin's files in `stateDir`. */
-async function startRealSpin(stateDir, spinVars, port) {
+async function startRealSpin(stateDir, spinVars, port, drop) {
   port ??= await freePort();
   const steps = spinHostSteps(stateDir, port);
   const up = steps.pop();
@@ -138,12 +139,12 @@ async function startRealSpin(stateDir, spinVars, port) {
   };
   const stop = () =>
     new Promise((resolveStop) => {
-      if (exited) return resolveStop(rmSync(stateDir, { recursive: true, force: true }));
-      child.once("exit", () => resolveStop(rmSync(stateDir, { recursive: true, force: true })));
+      if (exited) return resolveStop(drop());
+      child.once("exit", () => resolveStop(drop()));
       child.kill("SIGINT");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { name: "spin", url, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
+  return { name: "spin", url, stateDir, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
 }
 
 /** Stores laid out like Spin's runtime: one SQLite file per label in the state dir. */
@@ -226,9 +227,9 @@ const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]
 
 /** Starts host `name` with a fake NPPES registry (`host.nppes`), a fake OpenID Connect
  * verification provider (`host.oidc`) and a fake file-scanning service (`host.scanner`,
- * content's production scanner adapter talks to it) it is configured to use, imports the demo library
- * through content's publishing use cases and makes it searchable through the indexing entry
- * point. */
+ * content's production scanner adapter talks to it) it is configured to use, on a copy of
+ * its seeded state: the demo library imported through content's publishing use cases and
+ * made searchable through the indexing entry point (`seededState`). */
 export async function startHost(name) {
   const nppes = await startFakeNppes();
   const oidc = await startFakeOidc();
@@ -237,9 +238,8 @@ export async function startHost(name) {
   let host;
   try {
     const scan = { scanner_url: `${scanner.url}/scan`, scanner_token: scanner.token };
-    host = await startBareHost(name, { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars, ...scan });
-    await importLibrary(host.url, SEARCH_INDEX_TOKEN);
-    await seedSearch(host.url, SEARCH_INDEX_TOKEN, await host.contentItems());
+    const vars = { ...DEV_VARS, npi_registry_url: nppes.url, ...oidc.vars, ...scan };
+    host = await startBareHost(name, vars, { from: await seededState(name, vars) });
     const stop = host.stop;
     return { ...host, nppes, oidc, scanner, stop: async () => (await stop(), await stopFakes()) };
   } catch (e) {
@@ -249,29 +249,121 @@ export async function startHost(name) {
   }
 }
 
+/** Where seeded states are kept between suites (and between runs on one build). */
+const SEEDED_ROOT = join(tmpdir(), "medportal-seeded");
+
+/** What host `name`'s seeded state is made from, as one key: the builds it runs, the schema
+ * and seeds, the library, the search vocabulary, the dev variables and this module. Files by
+ * path, size and modification time (a rebuild or a checkout changes it). */
+function seededKey(name) {
+  const hash = createHash("sha256");
+  const add = (path) => {
+    if (!existsSync(path)) return hash.update(`${path} absent\n`);
+    const st = statSync(path);
+    if (st.isDirectory()) return readdirSync(path).sort().forEach((e) => add(join(path, e)));
+    hash.update(`${path} ${st.size} ${st.mtimeMs}\n`);
+  };
+  const builds = {
+    native: [nativeHostBin()],
+    spin: [join(ROOT, "build/spin-dev"), join(ROOT, "build/bin/medportal-migrate"), join(ROOT, "infra/spin"), spinBin()],
+    workerd: FUNCTIONS.map((fn) => join(ROOT, "functions", fn, WORKERS_BUILD)),
+  }[name];
+  const shared = ["infra/migrations", "infra/seed", "spin.toml", "wrangler.toml", "tests/workerd"].map((p) => join(ROOT, p));
+  [...builds, ...shared, LIBRARY_FILE, VOCAB_FILE, import.meta.filename].forEach(add);
+  hash.update(JSON.stringify(DEV_VARS));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * The state directory of host `name` (started with `vars`) after the demo library's import
+ * and the search seeding, made once per build and kept in SEEDED_ROOT; suites start on a
+ * copy. Making it costs 15-25 s on workerd and Spin (the import's 269 items through content's
+ * use cases, and workerd's migrations through D1), which every suite paid before. One process
+ * makes it while others wait (a lock directory; a lock older than 5 minutes is a dead run's).
+ */
+export async function seededState(name, vars) {
+  const dir = join(SEEDED_ROOT, `${name}-${seededKey(name)}`);
+  if (existsSync(dir)) return dir;
+  mkdirSync(SEEDED_ROOT, { recursive: true });
+  const lock = `${dir}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+    }
+    if (existsSync(dir)) return dir;
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+    } catch {
+      // released meanwhile
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  try {
+    if (existsSync(dir)) return dir;
+    const host = await startBareHost(name, vars, { keep: true });
+    try {
+      await importLibrary(host.url, SEARCH_INDEX_TOKEN);
+      await seedSearch(host.url, SEARCH_INDEX_TOKEN, await host.contentItems());
+    } catch (e) {
+      await host.stop();
+      rmSync(host.stateDir, { recursive: true, force: true });
+      throw e;
+    }
+    await host.stop();
+    rmSync(join(host.stateDir, "logs"), { recursive: true, force: true });
+    renameSync(host.stateDir, dir);
+    // earlier builds' states of this host, a day old (another run may still be copying newer ones)
+    for (const e of readdirSync(SEEDED_ROOT)) {
+      const old = join(SEEDED_ROOT, e);
+      if (e.startsWith(`${name}-`) && old !== dir && !e.endsWith(".lock") && Date.now() - statSync(old).mtimeMs > 86_400_000) {
+        rmSync(old, { recursive: true, force: true });
+      }
+    }
+    return dir;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** The native host binary the contract hosts run (NATIVE_HOST_BIN, else the cached build). */
+function nativeHostBin() {
+  const cache = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, ".cache/medportal/target");
+  return process.env.NATIVE_HOST_BIN ?? join(cache, "host/medportal-native-host");
+}
+
 /** Starts host `name` with exactly `vars` (no fakes, no search seeding): { url, logs(), stop }
  * (`logs()` is what the host wrote to stderr so far). `port`: the port to serve on (Spin and
- * workerd; default a free one). */
-export async function startBareHost(name, vars, { port } = {}) {
+ * workerd; default a free one). `from`: a state directory to start on a copy of
+ * (`seededState`). `keep`: stopping leaves the state directory (`host.stateDir`). workerd
+ * keeps its stores in memory unless it starts from or keeps a state directory. */
+export async function startBareHost(name, vars, { port, from, keep = false } = {}) {
   const spinVars = spinVarsOf(vars);
-  const cache = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, ".cache/medportal/target");
   const stateDir = mkdtempSync(join(tmpdir(), `medportal-${name}-`));
+  if (from) cpSync(from, stateDir, { recursive: true });
+  const drop = () => keep || rmSync(stateDir, { recursive: true, force: true });
   if (name === "native") {
-    const bin = process.env.NATIVE_HOST_BIN ?? join(cache, "native/medportal-native-host");
-    const { child, url, logs } = await spawnHost(
-      bin,
+    const { child, url, logs, exited } = await spawnHost(
+      nativeHostBin(),
       ["--manifest", devSpinManifest(ROOT, stateDir), "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--infra", "infra", "--seed"],
       spinVars,
     ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
-    return { name, url, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop: () => (child.kill(), rmSync(stateDir, { recursive: true, force: true })) };
+    const stop = async () => (child.kill(), await exited, drop());
+    return { name, url, stateDir, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
   }
   if (name === "spin") {
-    return startRealSpin(stateDir, spinVars, port).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
+    return startRealSpin(stateDir, spinVars, port, drop).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
   }
   if (name === "workerd") {
     const logs = [];
-    rmSync(stateDir, { recursive: true, force: true }); // workerd keeps its stores in memory
-    const { mf, url, stop } = await startPortal({ vars, port, onOutput: (text) => logs.push(text) });
+    const persisted = Boolean(from) || keep;
+    if (!persisted) rmSync(stateDir, { recursive: true, force: true });
+    const portal = await startPortal({ vars, port, persistDir: persisted ? stateDir : undefined, onOutput: (text) => logs.push(text) })
+      .catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
+    const { mf, url } = portal;
+    const stop = async () => (await portal.stop(), persisted && drop());
     const dump = async (store) => {
       const [kind] = store.split("_");
       const worker = kind === "db" && store === "db_global" ? "content" : "identity";
@@ -317,7 +409,7 @@ export async function startBareHost(name, vars, { port } = {}) {
       }
       return out;
     };
-    return { name, url, logs: () => logs.join(""), dump, dumpSql, execSql, scheduled, dumpStores, contentItems: () => itemsFromD1(mf), stop };
+    return { name, url, stateDir, logs: () => logs.join(""), dump, dumpSql, execSql, scheduled, dumpStores, contentItems: () => itemsFromD1(mf), stop };
   }
   throw new Error(`unknown host ${name}`);
 }
