@@ -12,7 +12,8 @@ import { ROOT } from "../workerd/portal.mjs";
 const STORE = /(\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$)|(^|\/)\.spin\/|(^|\/)\.wrangler\/state\//;
 
 test("no store file or runtime state lands inside the repository", () => {
-  const git = (...args) => execFileSync("git", ["-C", ROOT, ...args], { encoding: "utf8" });
+  // (ignored files include node_modules/ and any bench state: far past the default 1 MB of output)
+  const git = (...args) => execFileSync("git", ["-C", ROOT, ...args], { encoding: "utf8", maxBuffer: 1 << 30 });
   // untracked and ignored files alike, one path a line
   const files = [...git("ls-files", "--others", "--exclude-standard").split("\n"), ...git("ls-files", "--others", "--ignored", "--exclude-standard").split("\n")];
   const found = files.filter((f) => f && !f.startsWith(".state/") && !f.startsWith("node_modules/") && STORE.test(f));
