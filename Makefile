@@ -84,14 +84,18 @@ build-dev:
 build-workers: setup
 	@for f in $(FUNCTIONS); do $(MAKE) -s worker-build FN=$$f DEV=$(DEV); done
 
-# Skips the (slow) wasm-bindgen + wasm-opt step when nothing the Worker is built from changed.
+# A deployable is built from its function's crate and what it uses. Its build is skipped while
+# its output is newer than all of that: for a Worker the (slow) wasm-bindgen + wasm-opt step,
+# and for both cargo itself, which rebuilds a crate two deployables use with different
+# features (content and content-desk, search and search-admin) each time the other was built.
 # A deployable built from another function's crate also depends on that crate.
-WORKER_DEPS_search-admin := functions/search
-WORKER_DEPS_content-desk := functions/content
-WORKER_INPUTS = functions/$(FN) $(WORKER_DEPS_$(FN)) shared templates infra/regions.toml infra/processing.toml infra/holidays.txt infra/product-information.txt Cargo.toml Cargo.lock Makefile
+DEPS_search-admin := functions/search
+DEPS_content-desk := functions/content
+FN_INPUTS = functions/$(FN) $(DEPS_$(FN)) shared templates infra/regions.toml infra/processing.toml infra/holidays.txt infra/product-information.txt Cargo.toml Cargo.lock Makefile
+# A shell test: output $(1) exists and no input of FN is newer.
+UP_TO_DATE = [ -f $(1) ] && [ -z "$$(find $(FN_INPUTS) -newer $(1) -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]
 worker-build:
-	@out=functions/$(FN)/$(WORKER_OUT)/index_bg.wasm; \
-	if [ -f $$out ] && [ -z "$$(find $(WORKER_INPUTS) -newer $$out -type f -not -path '*/build/*' -not -path '*/build-dev/*' -print -quit)" ]; then \
+	@if $(call UP_TO_DATE,functions/$(FN)/$(WORKER_OUT)/index_bg.wasm); then \
 	  echo "functions/$(FN): Worker ($(WORKER_OUT)) up to date"; \
 	else \
 	  cd functions/$(FN) && worker-build --release --out-dir $(WORKER_OUT) -- --features workers$(DEV_FEATURE); \
@@ -102,21 +106,27 @@ build-spin: spin-tools
 	@for f in $(FUNCTIONS); do $(MAKE) -s spin-build FN=$$f DEV=$(DEV); done
 
 spin-build:
-	cargo build --profile spin --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin$(DEV_FEATURE)
-	@mkdir -p $(SPIN_OUT)
-	cp $(CARGO_TARGET_DIR)/wasm32-wasip2/spin/medportal_$(subst -,_,$(FN)).wasm $(SPIN_OUT)/$(FN).wasm
+	@if $(call UP_TO_DATE,$(SPIN_OUT)/$(FN).wasm); then \
+	  echo "$(SPIN_OUT)/$(FN).wasm up to date"; \
+	else \
+	  cargo build --profile spin --locked --target wasm32-wasip2 -p medportal-$(FN) --features spin$(DEV_FEATURE) && \
+	  mkdir -p $(SPIN_OUT) && \
+	  cp $(CARGO_TARGET_DIR)/wasm32-wasip2/spin/medportal_$(subst -,_,$(FN)).wasm $(SPIN_OUT)/$(FN).wasm; \
+	fi
 
 spin-tools:
 	@rustup target add wasm32-wasip2 >/dev/null
 
+# The test hosts build with the `host` profile (Cargo.toml: built for build time, as they are
+# rebuilt on most changes); the benchmarks with `native`.
 native-host:
-	cargo build --profile native --locked -p medportal-native-host -p medportal-migrate
+	cargo build --profile host --locked -p medportal-native-host -p medportal-migrate
 
 # The migration command operators run before `spin up` (README "Deploying -> Fermyon Spin"),
 # and the contract suite's Spin host with them: build/bin/medportal-migrate.
 migrate-cli:
-	cargo build --profile native --locked -p medportal-migrate
-	@install -D -m 755 $(CARGO_TARGET_DIR)/native/medportal-migrate build/bin/medportal-migrate
+	cargo build --profile host --locked -p medportal-migrate
+	@install -D -m 755 $(CARGO_TARGET_DIR)/host/medportal-migrate build/bin/medportal-migrate
 
 # The real Spin CLI the contract suite runs (`spin up`): unpacked from ../shared/tools/spin
 # (needs xz; installed from Debian when missing).
@@ -142,7 +152,7 @@ test-native:
 	cargo test --locked -p medportal-search-index --lib --no-default-features --features builtin-vocab
 
 test-contract:
-	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
+	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/host/medportal-native-host \
 	$(NODE) --test --test-concurrency=1 "tests/contract/*.test.mjs" "tests/infra/*.test.mjs"
 
 # Search under load (issue 14): 20,000 documents published through the indexing entry point in
@@ -150,7 +160,7 @@ test-contract:
 # then exact searches; prints each host's load time and the indexing isolate's peak Wasm memory.
 # Its own target (not in the contract glob): ~4 min on 2 cores (the workerd load 114-212 s).
 test-search-load:
-	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/native/medportal-native-host \
+	NATIVE_HOST_BIN=$(CARGO_TARGET_DIR)/host/medportal-native-host \
 	$(NODE) --test --test-concurrency=1 tests/load/search-load.test.mjs
 
 # Headless Chromium walks register → magic link → NPI verification → HCP-only content, against
@@ -187,6 +197,7 @@ crash-inquiries: setup
 	$(NODE) tests/load/crash-inquiries.mjs
 
 bench: build build-dev spin-cli bench-auth bench-audit
+	cargo build --profile native --locked -q -p medportal-native-host --bin medportal-bench
 	scripts/bench.sh
 	@echo "== audit log (issue 16): append throughput and checkpoint cost, from make bench-audit above =="
 	@grep -E 'entries/s|checkpoint' $(AUDIT_BENCH_OUT)
