@@ -144,7 +144,7 @@ async function startRealSpin(stateDir, spinVars, port, drop) {
       child.kill("SIGINT");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { name: "spin", url, stateDir, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
+  return { name: "spin", url, stateDir, logs, dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async (only) => picked(readStateDir(stateDir), only), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
 }
 
 /** Stores laid out like Spin's runtime: one SQLite file per label in the state dir. */
@@ -222,6 +222,9 @@ export function childProcesses() {
   }
   return out;
 }
+
+/** The stores of a dump named in `only` (all without it). */
+const picked = (stores, only) => (only ? Object.fromEntries(Object.entries(stores).filter(([store]) => only.includes(store))) : stores);
 
 const spinVarsOf = (vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`SPIN_VARIABLE_${k.toUpperCase()}`, v]));
 
@@ -351,7 +354,7 @@ export async function startBareHost(name, vars, { port, from, keep = false } = {
       spinVars,
     ).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
     const stop = async () => (child.kill(), await exited, drop());
-    return { name, url, stateDir, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async () => readStateDir(stateDir), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
+    return { name, url, stateDir, logs: () => logs.join(""), dump: sqliteDumper(stateDir), dumpSql: sqliteTextDumper(stateDir), execSql: sqliteExec(stateDir), dumpStores: async (only) => picked(readStateDir(stateDir), only), contentItems: () => itemsFromSqlite(join(stateDir, "db_global.db")), stop };
   }
   if (name === "spin") {
     return startRealSpin(stateDir, spinVars, port, drop).catch((e) => (rmSync(stateDir, { recursive: true, force: true }), Promise.reject(e)));
@@ -385,29 +388,39 @@ export async function startBareHost(name, vars, { port, from, keep = false } = {
     const execSql = async (store, sql) => (await mf.getD1Database(store, "audit")).prepare(sql).run();
     // The Workers cron trigger of a function (wrangler.toml `[env.<fn>.triggers]`), run once.
     const scheduled = async (fn) => (await mf.getWorker(fn)).scheduled({ cron: "* * * * *" });
-    /** Every store, records with their values (scripts/residency.mjs's dump format). */
-    const dumpStores = async () => {
-      const out = {};
-      for (const scope of ["global", "eu", "us"]) {
+    // (every call is a round trip into the runtime: a database's tables are read in one
+    // batch, the regions side by side)
+    const dumpScope = async (scope, wanted, out) => {
+      if (wanted(`db_${scope}`)) {
         const db = await mf.getD1Database(`db_${scope}`, "identity");
         const names = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all()).results.map((r) => r.name);
-        const tables = {};
-        for (const t of names) tables[t] = (await db.prepare(`SELECT * FROM "${t}"`).all()).results;
-        out[`db_${scope}`] = { tables };
-        const kv = await mf.getKVNamespace(`kv_${scope}`, "content");
-        const keys = [];
-        let cursor;
-        do {
-          const page = await kv.list({ cursor });
-          keys.push(...page.keys.map((k) => k.name));
-          cursor = page.list_complete ? undefined : page.cursor;
-        } while (cursor);
-        out[`kv_${scope}`] = await Promise.all(keys.map(async (key) => ({ key, value: (await kv.get(key)) ?? "" })));
+        const rows = names.length ? await db.batch(names.map((t) => db.prepare(`SELECT * FROM "${t}"`))) : [];
+        out[`db_${scope}`] = { tables: Object.fromEntries(names.map((t, i) => [t, rows[i].results])) };
+      }
+      if (wanted(`kv_${scope}`)) out[`kv_${scope}`] = await kvValues(await mf.getKVNamespace(`kv_${scope}`, "content"));
+      if (wanted(`blob_${scope}`)) {
         const bucket = await mf.getR2Bucket(`blob_${scope}`, scope === "global" ? "content" : "identity");
         const objects = (await bucket.list()).objects.map((o) => o.key);
         out[`blob_${scope}`] = await Promise.all(objects.map(async (key) => ({ key, value: (await (await bucket.get(key))?.text()) ?? "" })));
       }
-      return out;
+    };
+    const kvValues = async (kv) => {
+      const keys = [];
+      let cursor;
+      do {
+        const page = await kv.list({ cursor });
+        keys.push(...page.keys.map((k) => k.name));
+        cursor = page.list_complete ? undefined : page.cursor;
+      } while (cursor);
+      return Promise.all(keys.map(async (key) => ({ key, value: (await kv.get(key)) ?? "" })));
+    };
+    /** Every store (or the stores named in `only`), records with their values
+     * (scripts/residency.mjs's dump format). */
+    const dumpStores = async (only) => {
+      const out = {};
+      await Promise.all(["global", "eu", "us"].map((scope) => dumpScope(scope, (store) => !only || only.includes(store), out)));
+      // in the order the other hosts give (scripts/residency.mjs)
+      return picked(Object.fromEntries(["global", "eu", "us"].flatMap((scope) => ["db", "kv", "blob"].map((k) => [`${k}_${scope}`, out[`${k}_${scope}`]]))), only);
     };
     return { name, url, stateDir, logs: () => logs.join(""), dump, dumpSql, execSql, scheduled, dumpStores, contentItems: () => itemsFromD1(mf), stop };
   }
