@@ -9,8 +9,8 @@
 import { test, describe, before, after } from "node:test";
 import { request as httpRequest } from "node:http";
 import assert from "node:assert/strict";
-import { eventually, readersCaughtUp, startHost } from "./hosts.mjs";
-import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
+import { eventually, readersCaughtUp } from "./hosts.mjs";
+import { REVIEWERS, createItem, csrfAt as csrf, day, sign, startTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const step = () => Math.floor(Date.now() / 30_000);
@@ -52,10 +52,7 @@ describe("content governance", { concurrency: HOSTS.length }, () => {
       const slug = `ct-rivaroxaban-${run}`;
       let id;
 
-      before(async () => {
-        host = await startHost(name);
-        ({ author, admin, reviewers, hcpDe, hcpUs } = await signInTeam(host));
-      });
+      before(async () => ({ host, author, admin, reviewers, hcpDe, hcpUs } = await startTeam(name)));
       after(async () => host?.stop());
 
       const item = () => `/author/${id}`;

@@ -10,9 +10,9 @@
 // Run: MEDPORTAL_HOSTS=native node --test tests/contract/faq.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { eventually, startHost } from "./hosts.mjs";
+import { eventually } from "./hosts.mjs";
 import { csrfOf, pageOf as page, staffSignIn } from "./browser.mjs";
-import { signAll, signInTeam } from "./staff.mjs";
+import { signAll, startTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const CITED = "apixaban-aristotle-trial-summary";
@@ -28,8 +28,7 @@ for (const name of HOSTS) {
     let ref, id, draftTitle;
 
     before(async () => {
-      host = await startHost(name);
-      ({ admin, reviewers, hcpDe: anna, hcpUs: maria } = await signInTeam(host));
+      ({ host, admin, reviewers, hcpDe: anna, hcpUs: maria } = await startTeam(name));
       eva = await staffSignIn(host, "eva.novak@example.org");
     });
     after(async () => host?.stop());

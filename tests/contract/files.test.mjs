@@ -15,8 +15,8 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { eventually, readersCaughtUp, startHost } from "./hosts.mjs";
-import { REVIEWERS, createItem, csrfAt as csrf, day, sign, signInTeam } from "./staff.mjs";
+import { eventually, readersCaughtUp } from "./hosts.mjs";
+import { REVIEWERS, createItem, csrfAt as csrf, day, sign, startTeam } from "./staff.mjs";
 
 const HOSTS = (process.env.MEDPORTAL_HOSTS ?? "native,workerd,spin").split(",").filter(Boolean);
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
@@ -55,10 +55,7 @@ for (const name of HOSTS) {
     const slug = `ct-files-${run}`;
     let id;
 
-    before(async () => {
-      host = await startHost(name);
-      ({ author, admin, reviewers, hcpDe, hcpUs } = await signInTeam(host));
-    });
+    before(async () => ({ host, author, admin, reviewers, hcpDe, hcpUs } = await startTeam(name)));
     after(async () => host?.stop());
 
     const item = () => `/author/${id}`;

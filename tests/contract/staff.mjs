@@ -2,6 +2,7 @@
 // sign-ins, item creation, and a reviewer's signature through identity's step-up.
 import assert from "node:assert/strict";
 import { csrfOf, emailSignIn, staffSignIn, totp, DEMO_TOTP } from "./browser.mjs";
+import { startHost } from "./hosts.mjs";
 
 /** The seeded reviewers, one per discipline that must sign an item. */
 export const REVIEWERS = [
@@ -25,6 +26,18 @@ export async function signInTeam(host) {
   const hcpDe = await emailSignIn(host, "anna.mueller@example.org");
   const hcpUs = await emailSignIn(host, "maria.garcia@example.org");
   return { author, admin, reviewers, hcpDe, hcpUs };
+}
+
+/** Starts host `name` (`startHost`) and signs the team in on it: { host, ...signInTeam }.
+ * A sign-in that fails stops the host again. */
+export async function startTeam(name) {
+  const host = await startHost(name);
+  try {
+    return { host, ...(await signInTeam(host)) };
+  } catch (e) {
+    await host.stop();
+    throw e;
+  }
 }
 
 /** The CSRF token of the first form on `path` as `b` sees it. */
