@@ -417,10 +417,13 @@ export async function startBareHost(name, vars, { port, from, keep = false } = {
     /** Every store (or the stores named in `only`), records with their values
      * (scripts/residency.mjs's dump format). */
     const dumpStores = async (only) => {
+      const wanted = (store) => !only || only.includes(store);
+      const scopes = ["global", "eu", "us"];
       const out = {};
-      await Promise.all(["global", "eu", "us"].map((scope) => dumpScope(scope, (store) => !only || only.includes(store), out)));
+      await Promise.all(scopes.map((scope) => dumpScope(scope, wanted, out)));
       // in the order the other hosts give (scripts/residency.mjs)
-      return picked(Object.fromEntries(["global", "eu", "us"].flatMap((scope) => ["db", "kv", "blob"].map((k) => [`${k}_${scope}`, out[`${k}_${scope}`]]))), only);
+      const stores = scopes.flatMap((scope) => ["db", "kv", "blob"].map((k) => `${k}_${scope}`));
+      return Object.fromEntries(stores.filter(wanted).map((store) => [store, out[store]]));
     };
     return { name, url, stateDir, logs: () => logs.join(""), dump, dumpSql, execSql, scheduled, dumpStores, contentItems: () => itemsFromD1(mf), stop };
   }
