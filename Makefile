@@ -162,7 +162,7 @@ test-native:
 
 # The suite's files run CONTRACT_JOBS at a time: every file starts its own hosts on free
 # loopback ports with stores of their own (the seeded states are made once, under a lock), and
-# they spend most of their time waiting on each other's answers, not on the CPU. 2 cores:
+# a file spends most of its time waiting on its hosts' answers and timers, not on the CPU. 2 cores:
 # 465 s with 2 at a time against 689 s one by one (CONTRACT_JOBS=1 runs them one by one).
 CONTRACT_JOBS ?= 2
 test-contract:
