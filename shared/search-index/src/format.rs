@@ -1637,25 +1637,32 @@ impl Column<'_> {
         x
     }
     /// The code of segment-local document d (0 = none).
+    #[inline(always)]
     fn code_of(&self, d: u32) -> u32 {
         let (k, t) = (d as usize / 64, d % 64);
-        (0..self.bits).map(|j| (((self.plane(j, k) >> t) & 1) as u32) << j).sum()
+        let mut c = 0;
+        for j in 0..self.bits {
+            c |= (((self.plane(j, k) >> t) & 1) as u32) << j;
+        }
+        c
     }
     /// Documents per code (index 0: documents without a value) among the documents d with
     /// `base + d` in `m`, in one pass over the match set. Per word of matches x: a few matches
     /// read their codes bit by bit; more count, for every set S of planes, the matches with
     /// all of S's bits (2^bits AND + popcount, each S from a smaller one), and the exact
     /// counts per code follow once at the end (inclusion-exclusion over supersets).
+    /// (The per-word loops index fixed arrays and slices by position: at opt-level "z" a
+    /// `Vec` index, `get_mut` or `ilog2` stays a call, once per set per word.)
     pub fn counts_in(&self, base: u32, m: &crate::Bitset) -> Vec<u32> {
         let w = m.words();
         let (wi, s) = ((base >> 6) as usize, base & 63);
         let subsets = self.bits <= 6;
         let full = if subsets { 1usize << self.bits } else { 1 };
         // with_all[S]: matches whose code has every bit of S (subset path); exact[c] (gathered)
-        let mut with_all = vec![0u64; full];
-        let mut exact = vec![0u64; self.values + 1];
+        let mut with_all = [0u64; 64];
+        let mut exact_v = vec![0u64; self.values + 1];
+        let exact = exact_v.as_mut_slice();
         let mut and = [0u64; 64];
-        let mut p = [0u64; 6];
         for k in 0..self.words {
             let mut x = shifted(w, wi, s, k);
             if x == 0 {
@@ -1664,27 +1671,29 @@ impl Column<'_> {
             if !subsets || (x.count_ones() as usize) * self.bits < full {
                 while x != 0 {
                     let c = self.code_of(64 * k as u32 + x.trailing_zeros()) as usize;
-                    if let Some(v) = exact.get_mut(c) {
-                        *v += 1;
+                    if c < exact.len() {
+                        exact[c] += 1;
                     }
                     x &= x - 1;
                 }
                 continue;
             }
-            for (j, pj) in p.iter_mut().enumerate().take(self.bits) {
-                *pj = self.plane(j, k);
-            }
+            // the sets whose highest plane is j are half..2·half: a smaller set's AND and plane j
             and[0] = x;
             with_all[0] += x.count_ones() as u64;
-            for set in 1..full {
-                let h = set.ilog2() as usize;
-                let v = and[set ^ (1 << h)] & p[h];
-                and[set] = v;
-                with_all[set] += v.count_ones() as u64;
+            let mut half = 1;
+            for j in 0..self.bits {
+                let pj = self.plane(j, k);
+                for set in 0..half {
+                    let v = and[set] & pj;
+                    and[(half + set) & 63] = v;
+                    with_all[(half + set) & 63] += v.count_ones() as u64;
+                }
+                half *= 2;
             }
         }
         // with_all over supersets -> exactly S: subtract, bit by bit, the sets with that bit too
-        // (a column of more than 6 planes gathered every code: with_all is empty then)
+        // (a column of more than 6 planes gathered every code: with_all stays zero then)
         for j in 0..full.ilog2() as usize {
             for set in 0..full {
                 if set & (1 << j) == 0 {
@@ -1692,7 +1701,7 @@ impl Column<'_> {
                 }
             }
         }
-        (0..=self.values).map(|c| (exact[c] + with_all.get(c).copied().unwrap_or(0)) as u32).collect()
+        (0..=self.values).map(|c| (exact[c] + if c < full { with_all[c] } else { 0 }) as u32).collect()
     }
 
     /// The column as one bitmap per value (`ceil(n_docs/64)` u64 LE words each, in value

@@ -150,8 +150,8 @@ impl<'a> Cursor<'a> {
         let n = s.pc.decode_block(s.idx, b, &mut self.docs, Some(&mut self.imps));
         stat!(0, 1);
         if s.base != 0 {
-            for d in &mut self.docs[..n] {
-                *d += s.base;
+            for k in 0..n.min(BLOCK) {
+                self.docs[k] += s.base;
             }
         }
         self.nb = b + 1;
@@ -208,7 +208,7 @@ impl<'a> Cursor<'a> {
             }
         }
         if self.docs[self.i] < d {
-            self.i += lower_bound(&self.docs[self.i..self.n], d);
+            self.i = gallop(&self.docs, self.i, self.n, d);
         }
         if self.docs[self.i] == d { self.tab[self.imps[self.i] as usize & 15] } else { 0 }
     }
@@ -263,11 +263,11 @@ impl<'a> Cursor<'a> {
             if self.i < self.n {
                 let n = self.n;
                 if self.docs[self.i] < lo {
-                    self.i += lower_bound(&self.docs[self.i..n], lo);
+                    self.i = lower_bound(&self.docs, self.i, n, lo);
                 }
-                let end = if self.docs[n - 1] < hi { n } else { self.i + lower_bound(&self.docs[self.i..n], hi) };
+                let end = if self.docs[n - 1] < hi { n } else { lower_bound(&self.docs, self.i, n, hi) };
                 let tab = self.tab;
-                let (docs, imps) = (&self.docs[..end], &self.imps[..end]);
+                let (docs, imps) = (&*self.docs, &*self.imps);
                 for k in self.i..end {
                     let q = imps[k];
                     if q >= min_imp {
@@ -465,11 +465,11 @@ impl Default for WindowScratch {
     }
 }
 
-/// Index of the first element of sorted `v` that is ≥ `x` (`partition_point`, spelled out so
-/// it inlines at every opt-level).
+/// Index of the first of `v[lo..hi]` (sorted, `hi` ≤ [`BLOCK`]) that is ≥ `x`, or `hi`: a
+/// binary search on indices into the block buffer (at opt-level "z" a sub-slice of an array
+/// stays a call).
 #[inline(always)]
-fn lower_bound(v: &[u32], x: u32) -> usize {
-    let (mut lo, mut hi) = (0usize, v.len());
+fn lower_bound(v: &[u32; BLOCK], mut lo: usize, mut hi: usize, x: u32) -> usize {
     while lo < hi {
         let mid = (lo + hi) / 2;
         if v[mid] < x {
@@ -479,6 +479,18 @@ fn lower_bound(v: &[u32], x: u32) -> usize {
         }
     }
     lo
+}
+
+/// [`lower_bound`] searched from `lo` by doubling steps: a probe's next document is usually a
+/// few postings on, where a binary search of the rest of the block would take several steps.
+#[inline(always)]
+fn gallop(v: &[u32; BLOCK], mut lo: usize, hi: usize, x: u32) -> usize {
+    let mut step = 1;
+    while lo + step < hi && v[lo + step] < x {
+        lo += step + 1;
+        step *= 2;
+    }
+    lower_bound(v, lo, (lo + step).min(hi), x)
 }
 
 /// Index of the first skip entry of `v` whose last docnum is ≥ `x`.
@@ -497,14 +509,17 @@ fn lower_bound_last(v: &[BlockSkip], x: u32) -> usize {
 }
 
 /// Bounded min-heap of the best `k` `(score, docnum)` (higher score first, then lower docnum).
+/// (Indexed as a slice, swapped by hand, θ kept up to date on push: at opt-level "z" a `Vec`
+/// index or `swap` stays a call, once per candidate.)
 struct TopK {
     k: usize,
     heap: Vec<(u64, u32)>,
+    theta: Option<u64>,
 }
 
 impl TopK {
     fn new(k: usize) -> Self {
-        Self { k, heap: Vec::with_capacity(k.min(4096)) }
+        Self { k, heap: Vec::with_capacity(k.min(4096)), theta: None }
     }
     /// `a` ranks below `b`.
     #[inline]
@@ -515,25 +530,28 @@ impl TopK {
     /// the heap is not full.
     #[inline(always)]
     fn theta(&self) -> Option<u64> {
-        if self.heap.len() >= self.k { Some(self.heap[0].0) } else { None }
+        self.theta
     }
     fn push(&mut self, x: (u64, u32)) {
-        let h = &mut self.heap;
-        if h.len() < self.k {
-            h.push(x);
+        if self.heap.len() < self.k {
+            self.heap.push(x);
+            let h = self.heap.as_mut_slice();
             let mut i = h.len() - 1;
             while i > 0 {
                 let p = (i - 1) / 2;
-                if Self::worse(h[i], h[p]) {
-                    h.swap(i, p);
-                    i = p;
-                } else {
+                if !Self::worse(h[i], h[p]) {
                     break;
                 }
+                (h[i], h[p]) = (h[p], h[i]);
+                i = p;
             }
-        } else if Self::worse(h[0], x) {
-            h[0] = x;
+        } else {
+            let h = self.heap.as_mut_slice();
             let n = h.len();
+            if n == 0 || !Self::worse(h[0], x) {
+                return;
+            }
+            h[0] = x;
             let mut i = 0;
             loop {
                 let (l, r) = (2 * i + 1, 2 * i + 2);
@@ -547,9 +565,12 @@ impl TopK {
                 if m == i {
                     break;
                 }
-                h.swap(i, m);
+                (h[i], h[m]) = (h[m], h[i]);
                 i = m;
             }
+        }
+        if self.heap.len() >= self.k {
+            self.theta = self.heap.first().map(|e| e.0);
         }
     }
 }
@@ -687,11 +708,7 @@ pub(crate) fn top_k(clauses: &[RClause], n_docs: u32, allowed: &Bitset, k: usize
 fn accumulate(c: &mut ClauseCur<'_>, lo: u32, hi: u32, need: Option<i64>, ws: &mut WindowScratch) -> bool {
     if c.simple {
         let cur = &mut c.alts[0].terms[0];
-        // smallest impact whose score exceeds `need` (tables increase with the impact)
-        let min_imp = match need {
-            Some(x) => (1..16u8).find(|&q| cur.tab[q as usize] as i64 > x).unwrap_or(16),
-            None => 1,
-        };
+        let min_imp = min_impact(cur.tab, need);
         let (acc, bits) = (&mut ws.acc, &mut ws.bits);
         return cur.for_window(lo, hi, min_imp, |d, score| {
             let j = (d - lo) as usize & (WINDOW - 1);
@@ -699,11 +716,17 @@ fn accumulate(c: &mut ClauseCur<'_>, lo: u32, hi: u32, need: Option<i64>, ws: &m
             bits[j >> 6] |= 1 << (j & 63);
         });
     }
+    // The clause scores the best of its alternatives, so a document beats θ only through an
+    // alternative scoring more than `need` alone: a one-term alternative's postings scoring at
+    // most that are left out like a simple clause's (a brand name's synonyms are such
+    // alternatives). A multi-term alternative's postings are all read: its score is a sum.
+    let mut skipped = false;
     for a in &mut c.alts {
-        let need = a.need;
+        let (cnt_need, single) = (a.need, a.terms.len() == 1);
         for cur in &mut a.terms {
+            let min_imp = if single { min_impact(cur.tab, need) } else { 1 };
             let (alt, cnt, ab) = (&mut ws.alt, &mut ws.cnt, &mut ws.alt_bits);
-            cur.for_window(lo, hi, 1, |d, score| {
+            skipped |= cur.for_window(lo, hi, min_imp, |d, score| {
                 let j = (d - lo) as usize & (WINDOW - 1);
                 alt[j] += score;
                 cnt[j] = cnt[j].saturating_add(1);
@@ -716,7 +739,7 @@ fn accumulate(c: &mut ClauseCur<'_>, lo: u32, hi: u32, need: Option<i64>, ws: &m
             while bits != 0 {
                 let j = (w * 64 + bits.trailing_zeros() as usize) & (WINDOW - 1);
                 bits &= bits - 1;
-                if ws.cnt[j] >= need {
+                if ws.cnt[j] >= cnt_need {
                     ws.clause[j] = ws.clause[j].max(ws.alt[j]);
                     ws.clause_bits[w] |= 1 << (j & 63);
                 }
@@ -736,5 +759,15 @@ fn accumulate(c: &mut ClauseCur<'_>, lo: u32, hi: u32, need: Option<i64>, ws: &m
             ws.clause[j] = 0;
         }
     }
-    false
+    skipped
+}
+
+/// The smallest impact whose score exceeds `need` (1 without a bound; 16 when none does):
+/// score tables increase with the impact.
+#[inline(always)]
+fn min_impact(tab: &[u64; 16], need: Option<i64>) -> u8 {
+    match need {
+        Some(x) => (1..16u8).find(|&q| tab[q as usize] as i64 > x).unwrap_or(16),
+        None => 1,
+    }
 }
