@@ -1026,14 +1026,14 @@ pub(crate) fn postings_in_place(frame: Vec<u8>) -> Result<PostingsChunk, Error> 
         }
         terms.extend_from_within(prev_start..prev_start + p);
         terms.extend_from_slice(suffix);
-        if std::str::from_utf8(&terms[start..]).is_err() {
-            return Err(Error::Corrupt("term utf-8"));
-        }
         prev_start = start;
         term_off.push(terms.len() as u32);
         df.push(r.var32()?);
         total += r.var()?;
         list_off.push(u32::try_from(total).map_err(|_| Error::Corrupt("list length"))?);
+    }
+    if !utf8_strings(&terms, &term_off) {
+        return Err(Error::Corrupt("term utf-8"));
     }
     let lists_at = HEADER_LEN + r.pos;
     r.raw(total as usize)?;
@@ -1378,8 +1378,7 @@ pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
         }
         lx.text.extend_from_within(prev_start..prev_start + p);
         lx.text.extend_from_slice(suffix);
-        let t = std::str::from_utf8(&lx.text[start..]).map_err(|_| Error::Corrupt("utf-8"))?;
-        let tlen = t.len();
+        let tlen = lx.text.len() - start;
         prev_start = start;
         lx.off.push(lx.text.len() as u32);
         lx.lcp.push(p.min(255) as u8);
@@ -1392,13 +1391,9 @@ pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
             if q > tlen {
                 return Err(Error::Corrupt("display prefix"));
             }
-            let suf = r.str()?;
-            let ds = lx.display_text.len();
+            let suf = r.bytes()?;
             lx.display_text.extend_from_slice(&lx.text[start..start + q]);
-            lx.display_text.extend_from_slice(suf.as_bytes());
-            if std::str::from_utf8(&lx.display_text[ds..]).is_err() {
-                return Err(Error::Corrupt("display utf-8"));
-            }
+            lx.display_text.extend_from_slice(suf);
             lx.display_idx.push((lx.display_off.len() - 1) as u32);
             lx.display_off.push(lx.display_text.len() as u32);
         }
@@ -1406,7 +1401,21 @@ pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
     if !r.done() {
         return Err(Error::Corrupt("trailing bytes in lexicon"));
     }
+    if !utf8_strings(&lx.text, &lx.off) {
+        return Err(Error::Corrupt("utf-8"));
+    }
+    if !utf8_strings(&lx.display_text, &lx.display_off) {
+        return Err(Error::Corrupt("display utf-8"));
+    }
     Ok(lx)
+}
+
+/// Whether `bytes`, strings laid end to end with string i ending at `ends[i + 1]` (`ends[0]` =
+/// 0), are each valid UTF-8: the whole is, and every end falls on a character boundary. One
+/// pass over all the bytes, not one validation call per string (a postings chunk holds
+/// thousands of terms, decoded on a fresh isolate's first page).
+fn utf8_strings(bytes: &[u8], ends: &[u32]) -> bool {
+    std::str::from_utf8(bytes).is_ok() && ends.iter().all(|&e| bytes.get(e as usize).is_none_or(|&b| (b as i8) >= -0x40))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2422,6 +2431,38 @@ mod tests {
             v[i] ^= 0xA5;
             let _ = store_in_place(v).map(|s| (0..s.len()).map(|k| s.doc(k).is_ok()).count());
         }
+    }
+    #[test]
+    fn terms_are_checked_as_utf_8_each() {
+        // laid end to end, every string valid, or a character split between two strings
+        assert!(utf8_strings("abéc".as_bytes(), &[0, 2, 4, 5]));
+        assert!(utf8_strings(b"", &[0]));
+        assert!(!utf8_strings("é".as_bytes(), &[0, 1, 2]));
+        assert!(!utf8_strings(&[b'a', 0xFF], &[0, 1, 2]));
+        // a postings chunk and a lexicon whose terms "x" and "y" are edited into the two halves
+        // of "é": the bytes end to end are valid UTF-8, each term is not
+        let split = |mut frame: Vec<u8>| {
+            let at = |b: u8| frame.iter().position(|&x| x == b).unwrap();
+            let (x, y) = (at(b'x'), at(b'y'));
+            frame[x] = 0xC3;
+            frame[y] = 0xA9;
+            fix_checksum(&mut frame);
+            frame
+        };
+        let postings = encode_postings(&[("x", 1, &[0x10]), ("y", 1, &[0x10])]);
+        assert!(decode_postings(&postings).is_ok());
+        assert!(matches!(decode_postings(&split(postings)), Err(Error::Corrupt("term utf-8"))));
+        let lexicon = encode_lexicon(&[("x", 1, ""), ("y", 1, "")]);
+        assert!(decode_lexicon(&lexicon).is_ok());
+        assert!(matches!(decode_lexicon(&split(lexicon)), Err(Error::Corrupt("utf-8"))));
+        // a display form whose suffix splits a character from its term's prefix
+        let lexicon = encode_lexicon(&[("ab", 1, "ay")]);
+        assert_eq!(decode_lexicon(&lexicon).unwrap().display(0), "ay");
+        let mut frame = lexicon.clone();
+        let y = frame.iter().rposition(|&b| b == b'y').unwrap();
+        frame[y] = 0xA9;
+        fix_checksum(&mut frame);
+        assert!(matches!(decode_lexicon(&frame), Err(Error::Corrupt("display utf-8"))));
     }
     #[test]
     fn posting_lists_round_trip() {
