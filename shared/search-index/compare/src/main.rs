@@ -456,7 +456,7 @@ fn run(args: &[String]) {
             _ => "-".into(),
         };
         // medportal's first query: the engine's side and the bench's file reads (its chunk fetches)
-        let first = match (num("first_engine_ms"), num("first_host_ms")) {
+        let first = match (num("first_engine_ms"), num("first_read_ms")) {
             (Some(e), Some(h)) => format!("{} (engine {e:.3} + chunk files {h:.3})", f("first_query_ms", 3)),
             _ => f("first_query_ms", 3),
         };
