@@ -1415,7 +1415,7 @@ pub fn decode_lexicon(bytes: &[u8]) -> Result<Lexicon, Error> {
 /// pass over all the bytes, not one validation call per string (a postings chunk holds
 /// thousands of terms, decoded on a fresh isolate's first page).
 fn utf8_strings(bytes: &[u8], ends: &[u32]) -> bool {
-    std::str::from_utf8(bytes).is_ok() && ends.iter().all(|&e| bytes.get(e as usize).is_none_or(|&b| (b as i8) >= -0x40))
+    std::str::from_utf8(bytes).is_ok_and(|s| ends.iter().all(|&e| s.is_char_boundary(e as usize)))
 }
 
 // ---------------------------------------------------------------------------------------------
