@@ -493,8 +493,9 @@ cold: CPU time of that open (+ vocabulary) and then one results page (first quer
 what a new isolate or a Spin instance pays before its first answer, on the thread that answers \
 (what Workers bill; Wasmtime: the calling thread's CPU through the bench script's clock, its code compiled ahead of time). \
 1st query ms: that first results page alone; for medportal also its two sides: the engine's (the chunk bytes copied into its memory, \
-checked against their ids, decoded, and the search) and the bench's reading of the chunk files (thread CPU inside the chunk source: \
-a file system call per chunk through the runtime's WASI, which a Worker, its chunks fetched from its store before the engine runs, does not make). \
+checked against their ids, decoded, and the search: the page less the chunk files' reading) and the bench's reading of the chunk files \
+(the same files read once more after the page, thread CPU: a file system call per chunk through the runtime's WASI, which a Worker, \
+its chunks fetched from its store before the engine runs, does not make). \
 of which V8 lazy compile: V8 compiles a wasm function (Liftoff, on the calling thread) when it is first called, so the cold figures include compiling \
 every function they run; the V8 bench runs the cold start a second time with the whole module compiled up front (WASM_EAGER=1) and prints \
 the difference, and the engine's own cold work from that run (its code then still Liftoff's). \
